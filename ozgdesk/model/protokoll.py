@@ -1,0 +1,197 @@
+"""The change log: every write, who, on which device, when, which record and field, old and new.
+
+It is written by a ``before_flush`` hook inside the same transaction as the change itself, so no
+code path can write data without a log entry and a crash can never leave one without the other.
+
+Shape (designed for the sync that replicates it):
+
+* ``anlegen``  – one entry per new record; ``neu`` holds all its fields as JSON.
+* ``aendern``  – one entry per changed field; ``alt`` is the base value, ``neu`` the new one, which
+  is exactly what a three-way merge per field needs.
+* ``loeschen`` – one entry per deleted record; ``alt`` holds all its fields.
+
+``geraet`` + ``seq`` identify an entry across devices: ``seq`` counts up per originating device, so
+a remote device's cursor "applied up to seq N of device D" is a version vector.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, String, Text, UniqueConstraint, event, func, inspect, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ozgdesk.model.base import Base, UtcZeit, json_wert, jetzt_utc, neue_id
+from ozgdesk.model.errors import Eingabefehler
+
+ANLEGEN = "anlegen"
+AENDERN = "aendern"
+LOESCHEN = "loeschen"
+
+
+class Meta(Base):
+    """Key/value facts about this store (device id, Ressort settings). Not logged, not replicated."""
+
+    __tablename__ = "meta"
+    __label__ = "Einstellung"
+
+    # ``id`` is the key here.
+    wert: Mapped[str] = mapped_column(Text, default="")
+
+
+class Aenderung(Base):
+    __tablename__ = "aenderung"
+    __label__ = "Änderung"
+    __table_args__ = (UniqueConstraint("geraet", "seq"),)
+
+    geraet: Mapped[str] = mapped_column(String(36), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    transaktion: Mapped[str] = mapped_column(String(36), index=True)
+    zeitpunkt: Mapped[datetime] = mapped_column(UtcZeit)
+    benutzer: Mapped[str] = mapped_column(String(120))
+    quelle: Mapped[str] = mapped_column(String(20), default="lokal")
+    tabelle: Mapped[str] = mapped_column(String(40), index=True)
+    datensatz_id: Mapped[str] = mapped_column(String(36), index=True)
+    aktion: Mapped[str] = mapped_column(String(10))
+    feld: Mapped[str | None] = mapped_column(String(60), default=None)
+    alt: Mapped[str | None] = mapped_column(Text, default=None)
+    neu: Mapped[str | None] = mapped_column(Text, default=None)
+
+    @property
+    def alt_wert(self) -> Any:
+        return None if self.alt is None else json.loads(self.alt)
+
+    @property
+    def neu_wert(self) -> Any:
+        return None if self.neu is None else json.loads(self.neu)
+
+
+#: Tables whose writes are not logged: the log itself and device-local bookkeeping.
+NICHT_PROTOKOLLIERT = {"aenderung", "meta"}
+
+
+def spalten(obj: Base) -> list[str]:
+    return [c.key for c in inspect(type(obj)).column_attrs]
+
+
+def datensatz_als_dict(obj: Base) -> dict[str, Any]:
+    """All column values of a record in their JSON encoding (the export and the log share it)."""
+    return {k: json_wert(getattr(obj, k)) for k in spalten(obj)}
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _alter_wert(session: Session, obj: Base, key: str) -> Any:
+    """The committed value of a field whose old value the ORM did not keep (it was expired)."""
+    mapper = inspect(type(obj))
+    col = mapper.columns[key]
+    with session.no_autoflush:
+        return session.execute(select(col).where(mapper.columns["id"] == obj.id)).scalar_one_or_none()
+
+
+def _naechste_seq(session: Session, geraet: str) -> int:
+    zaehler = session.info.get("_seq")
+    if zaehler is None:
+        with session.no_autoflush:
+            letzte = session.execute(
+                select(func.max(Aenderung.seq)).where(Aenderung.geraet == geraet)
+            ).scalar_one()
+        zaehler = letzte or 0
+    zaehler += 1
+    session.info["_seq"] = zaehler
+    return zaehler
+
+
+def _pruefen(obj: Base) -> None:
+    pruefen = getattr(obj, "pruefen", None)
+    if pruefen is not None:
+        pruefen()
+
+
+def _protokollieren(session: Session, flush_context: Any, instances: Any) -> None:
+    """before_flush hook: validate every new/changed record and append its log entries."""
+    if session.info.get("ohne_protokoll"):
+        for obj in list(session.new) + list(session.dirty):
+            if isinstance(obj, Base):
+                _pruefen(obj)
+        return
+    geraet = session.info.get("geraet")
+    if not geraet:
+        raise RuntimeError("session without device id: open sessions through Store.session()")
+    benutzer = session.info.get("benutzer") or "unbekannt"
+    quelle = session.info.get("quelle", "lokal")
+    transaktion = session.info.setdefault("transaktion", neue_id())
+    zeitpunkt = session.info.get("zeitpunkt") or jetzt_utc()
+    eintraege: list[Aenderung] = []
+
+    def eintrag(obj: Base, aktion: str, feld: str | None, alt: Any, neu: Any) -> None:
+        eintraege.append(
+            Aenderung(
+                id=neue_id(),
+                geraet=geraet,
+                seq=0,
+                transaktion=transaktion,
+                zeitpunkt=zeitpunkt,
+                benutzer=benutzer,
+                quelle=quelle,
+                tabelle=obj.__tablename__,
+                datensatz_id=obj.id,
+                aktion=aktion,
+                feld=feld,
+                alt=None if alt is None else _dump(alt),
+                neu=None if neu is None else _dump(neu),
+            )
+        )
+
+    for obj in list(session.new):
+        if not isinstance(obj, Base) or obj.__tablename__ in NICHT_PROTOKOLLIERT:
+            continue
+        if obj.id is None:
+            obj.id = neue_id()
+        _fill_defaults(obj)
+        _pruefen(obj)
+        eintrag(obj, ANLEGEN, None, None, datensatz_als_dict(obj))
+
+    for obj in list(session.dirty):
+        if not isinstance(obj, Base) or obj.__tablename__ in NICHT_PROTOKOLLIERT:
+            continue
+        if not session.is_modified(obj, include_collections=False):
+            continue
+        _pruefen(obj)
+        state = inspect(obj)
+        for key in spalten(obj):
+            hist = state.attrs[key].history
+            if not hist.added:
+                continue
+            neu = json_wert(hist.added[0])
+            alt = json_wert(hist.deleted[0]) if hist.deleted else json_wert(_alter_wert(session, obj, key))
+            if key == "id" and alt != neu:
+                raise Eingabefehler("Die Kennung (id) eines Datensatzes kann nicht geändert werden.")
+            if alt != neu:
+                eintrag(obj, AENDERN, key, alt, neu)
+
+    for obj in list(session.deleted):
+        if not isinstance(obj, Base) or obj.__tablename__ in NICHT_PROTOKOLLIERT:
+            continue
+        eintrag(obj, LOESCHEN, None, datensatz_als_dict(obj), None)
+
+    for e in eintraege:
+        e.seq = _naechste_seq(session, geraet)
+        session.add(e)
+
+
+def _fill_defaults(obj: Base) -> None:
+    """Apply scalar column defaults now, so the ``anlegen`` entry shows the values really stored."""
+    for col in inspect(type(obj)).columns:
+        key = col.key
+        if getattr(obj, key, None) is None and col.default is not None and col.default.is_scalar:
+            setattr(obj, key, col.default.arg)
+
+
+def protokoll_aktivieren(session_cls: Any) -> None:
+    event.listen(session_cls, "before_flush", _protokollieren)
+

@@ -1,0 +1,239 @@
+"""The local SQLite store: open, check, back up, migrate, and hand out one session per operation.
+
+Opening is careful because the file is the user's only copy of weeks of offline work:
+
+1. An existing file is first inspected through a *read-only* connection (no WAL switch, no journal
+   files), so a corrupt file or one written by a newer ozgdesk is refused without touching a byte.
+2. An older schema is copied to ``backups/`` before Alembic upgrades it.
+3. Only then is it opened read-write with WAL, ``synchronous=FULL`` and foreign keys on.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ozgdesk.model.base import neue_id
+from ozgdesk.model.errors import Speicherfehler
+from ozgdesk.model.protokoll import Meta, protokoll_aktivieren
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def bekannte_revisionen() -> tuple[set[str], str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    heads = script.get_heads()
+    assert len(heads) == 1, "migrations must have exactly one head"
+    return {r.revision for r in script.walk_revisions()}, heads[0]
+
+
+def _lies_revision(pfad: Path) -> str | None:
+    """Read the schema revision read-only; raise a German error for anything that is not our DB."""
+    try:
+        with open(pfad, "rb") as f:
+            kopf = f.read(16)
+    except OSError as e:
+        raise Speicherfehler(f"Die Datenbank {pfad} kann nicht gelesen werden: {e.strerror}.") from None
+    if not kopf:
+        return None
+    if kopf != SQLITE_HEADER:
+        raise Speicherfehler(
+            f"Die Datei {pfad} ist keine ozgdesk-Datenbank (kein SQLite-Format). Sie wurde nicht verändert."
+        )
+    try:
+        con = sqlite3.connect(f"{pfad.as_uri()}?mode=ro", uri=True)
+        try:
+            ergebnis = con.execute("PRAGMA quick_check").fetchone()[0]
+            if ergebnis != "ok":
+                raise Speicherfehler(
+                    f"Die Datenbank {pfad} ist beschädigt ({ergebnis}). Sie wurde nicht verändert; "
+                    "bitte eine Sicherung aus dem Ordner „backups“ wiederherstellen."
+                )
+            tabellen = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "alembic_version" not in tabellen:
+                if tabellen:
+                    raise Speicherfehler(
+                        f"Die Datei {pfad} ist eine fremde SQLite-Datenbank, keine ozgdesk-Datenbank. "
+                        "Sie wurde nicht verändert."
+                    )
+                return None
+            zeile = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            return zeile[0] if zeile else None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as e:
+        raise Speicherfehler(
+            f"Die Datenbank {pfad} ist beschädigt oder unlesbar ({e}). Sie wurde nicht verändert."
+        ) from None
+
+
+def _sicherung(pfad: Path, revision: str) -> Path:
+    ziel_ordner = pfad.parent / "backups"
+    ziel_ordner.mkdir(exist_ok=True, mode=0o700)
+    stempel = datetime.now().strftime("%Y%m%d-%H%M%S")
+    ziel = ziel_ordner / f"{pfad.stem}-{stempel}-schema-{revision}{pfad.suffix}"
+    # sqlite3's backup API gives a consistent copy even if a WAL file is present.
+    quelle = sqlite3.connect(f"{pfad.as_uri()}?mode=ro", uri=True)
+    try:
+        kopie = sqlite3.connect(ziel)
+        try:
+            quelle.backup(kopie)
+        finally:
+            kopie.close()
+    finally:
+        quelle.close()
+    os.chmod(ziel, 0o600)
+    return ziel
+
+
+def _pragmas(dbapi_con: sqlite3.Connection, _record: object) -> None:
+    cur = dbapi_con.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+class _ProtokollSession(Session):
+    """Session class carrying the change-log hook (kept off SQLAlchemy's global Session)."""
+
+
+protokoll_aktivieren(_ProtokollSession)
+
+
+class Store:
+    """An open ozgdesk database. Create with :meth:`oeffnen`; close with :meth:`schliessen`."""
+
+    def __init__(self, pfad: Path, engine: Engine, sicherung: Path | None) -> None:
+        self.pfad = pfad
+        self.engine = engine
+        self.sicherung = sicherung
+        self._sessions = sessionmaker(engine, class_=_ProtokollSession, expire_on_commit=False)
+        self.geraet_id = self._geraet_id()
+
+    @classmethod
+    def oeffnen(cls, pfad: str | os.PathLike[str]) -> "Store":
+        pfad = Path(pfad).resolve()
+        bekannt, head = bekannte_revisionen()
+        sicherung = None
+        revision = None
+        if pfad.exists():
+            revision = _lies_revision(pfad)
+            if revision is not None and revision not in bekannt:
+                raise Speicherfehler(
+                    f"Die Datenbank {pfad} wurde mit einer neueren ozgdesk-Version angelegt "
+                    f"(Schema {revision}). Diese Version kennt höchstens Schema {head}. Bitte ozgdesk "
+                    "aktualisieren; die Datei wurde nicht verändert."
+                )
+            if revision is not None and revision != head:
+                sicherung = _sicherung(pfad, revision)
+        else:
+            pfad.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(pfad, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+            os.close(fd)
+        engine = create_engine(f"sqlite:///{pfad}")
+        event.listen(engine, "connect", _pragmas)
+        if revision != head:
+            try:
+                with engine.begin() as con:
+                    cfg = alembic_config()
+                    cfg.attributes["connection"] = con
+                    command.upgrade(cfg, "head")
+            except Exception as e:  # pragma: no cover - depends on a broken migration
+                engine.dispose()
+                raise Speicherfehler(
+                    f"Die Datenbank {pfad} konnte nicht aktualisiert werden ({e}). "
+                    f"Die Sicherung liegt unter {sicherung}."
+                ) from e
+        return cls(pfad, engine, sicherung)
+
+    def _geraet_id(self) -> str:
+        with Session(self.engine) as s, s.begin():
+            meta = s.get(Meta, "geraet_id")
+            if meta is None:
+                meta = Meta(id="geraet_id", wert=neue_id())
+                s.add(meta)
+            return meta.wert
+
+    def meta(self, schluessel: str, standard: str | None = None) -> str | None:
+        with Session(self.engine) as s:
+            m = s.get(Meta, schluessel)
+            return m.wert if m else standard
+
+    def meta_setzen(self, schluessel: str, wert: str) -> None:
+        with Session(self.engine) as s, s.begin():
+            s.merge(Meta(id=schluessel, wert=wert))
+
+    @contextmanager
+    def session(self, *, benutzer: str | None = None, quelle: str = "lokal") -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any exception."""
+        s = self._sessions()
+        s.info.update(geraet=self.geraet_id, benutzer=benutzer or _benutzername(), quelle=quelle)
+        try:
+            with s.begin():
+                yield s
+        finally:
+            s.close()
+
+    @contextmanager
+    def lesen(self) -> Iterator[Session]:
+        """A read-only session; any attempt to flush changes raises."""
+        s = self._sessions()
+        s.info.update(geraet=self.geraet_id, benutzer=_benutzername())
+
+        def _verbieten(*_a: object) -> None:
+            raise RuntimeError("write in a read-only session")
+
+        event.listen(s, "before_flush", _verbieten)
+        try:
+            yield s
+        finally:
+            s.rollback()
+            s.close()
+
+    def revision(self) -> str:
+        with self.engine.connect() as con:
+            return con.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
+
+    def schliessen(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.schliessen()
+
+
+def _benutzername() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unbekannt"
+
+
+def ist_leer(store: Store) -> bool:
+    from ozgdesk.model.organisation import Ressort
+
+    with store.lesen() as s:
+        return s.execute(select(Ressort.id).limit(1)).first() is None
