@@ -1,0 +1,64 @@
+"""Shared fixtures: fresh stores built once per test session and copied per test (fast, isolated)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from ozgdesk.model.einrichtung import demo_einrichten, ressort_einrichten  # noqa: E402
+from ozgdesk.model.store import Store  # noqa: E402
+
+
+def _vorlage(tmp_path_factory: pytest.TempPathFactory, name: str, fuellen) -> Path:  # noqa: ANN001
+    pfad = tmp_path_factory.mktemp(f"vorlage-{name}") / "ozgdesk.sqlite"
+    with Store.oeffnen(pfad) as store:
+        fuellen(store)
+    with Store.oeffnen(pfad) as store:  # checkpoint the WAL so one file is a complete copy
+        with store.engine.connect() as con:
+            con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return pfad
+
+
+@pytest.fixture(scope="session")
+def _demo_vorlage(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _vorlage(tmp_path_factory, "demo", demo_einrichten)
+
+
+@pytest.fixture(scope="session")
+def _leer_vorlage(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _vorlage(tmp_path_factory, "leer", lambda s: ressort_einrichten(s, "BMI", referat="Referat DV 1"))
+
+
+def _kopie(vorlage: Path, home: Path) -> Path:
+    home.mkdir(parents=True, exist_ok=True)
+    ziel = home / "ozgdesk.sqlite"
+    shutil.copyfile(vorlage, ziel)
+    return ziel
+
+
+@pytest.fixture
+def demo_home(tmp_path: Path, _demo_vorlage: Path) -> Path:
+    """A home folder (for --home / OZGDESK_HOME) holding a fresh copy of the demo Ressort."""
+    home = tmp_path / "home"
+    _kopie(_demo_vorlage, home)
+    return home
+
+
+@pytest.fixture
+def demo_store(demo_home: Path) -> Iterator[Store]:
+    """An open store with the demo Ressort (BMAS, 18 projects), private to the test."""
+    with Store.oeffnen(demo_home / "ozgdesk.sqlite") as store:
+        yield store
+
+
+@pytest.fixture
+def leerer_store(tmp_path: Path, _leer_vorlage: Path) -> Iterator[Store]:
+    """An open store with an empty Ressort (BMI) and the shipped catalogue."""
+    with Store.oeffnen(_kopie(_leer_vorlage, tmp_path / "leer")) as store:
+        yield store
