@@ -105,7 +105,7 @@ def leistungen(
     if typ:
         q = q.where(Leistung.typ == typ)
     if behoerde:
-        q = q.where(or_(Behoerde.kurzname.ilike(behoerde), Behoerde.name.ilike(f"%{behoerde}%")))
+        q = q.where(or_(func.lower(Behoerde.kurzname) == behoerde.lower(), func.lower(Behoerde.name) == behoerde.lower()))
     if suche:
         q = q.where(or_(Leistung.bezeichnung.ilike(f"%{suche}%"), Leistung.ozg_id == suche.strip()))
     reifegrade = _aktuelle_reifegrade(s)
@@ -163,7 +163,7 @@ def projekte(
     if ampel:
         q = q.where(Projekt.ampel_gesamt == Ampel.parse(ampel))
     if behoerde:
-        q = q.where(or_(Behoerde.kurzname.ilike(behoerde), Behoerde.name.ilike(f"%{behoerde}%")))
+        q = q.where(or_(func.lower(Behoerde.kurzname) == behoerde.lower(), func.lower(Behoerde.name) == behoerde.lower()))
     if suche:
         q = q.where(or_(Projekt.titel.ilike(f"%{suche}%"), Projekt.kennung.ilike(f"%{suche}%")))
     ozg: dict[str, list[str]] = {}

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, Integer, inspect, select
+from sqlalchemy import BigInteger, Boolean, Date, Integer, UniqueConstraint, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -197,8 +197,9 @@ def pruefen(dokument: Any, quelle: str = "Dokument") -> dict[str, list[Base]]:
                     continue
                 try:
                     werte[k] = pruefer[k][1](zeile[k])
-                except ValueError as e:
-                    fehler.append(f"{pfad}.{k}: {e} (gefunden: {json.dumps(zeile[k], ensure_ascii=False)[:80]})")
+                except (ValueError, Eingabefehler) as e:
+                    gefunden = json.dumps(zeile[k], ensure_ascii=False, default=str)[:80]
+                    fehler.append(f"{pfad}.{k}: {e} (gefunden: {gefunden})")
                     ok = False
                     continue
                 for fk in spalte.foreign_keys:
@@ -232,9 +233,9 @@ def _eindeutigkeit(objekte: dict[str, list[Base]]) -> list[str]:
     fehler = []
     for cls in ENTITAETEN:
         tabelle = cls.__table__
-        gruppen = [tuple(c.name for c in uc.columns) for uc in tabelle.constraints if uc.__class__.__name__ == "UniqueConstraint"]
-        gruppen += [(c.name,) for c in tabelle.columns if c.unique]
-        for gruppe in gruppen:
+        gruppen = {tuple(c.name for c in uc.columns) for uc in tabelle.constraints if isinstance(uc, UniqueConstraint)}
+        gruppen |= {(c.name,) for c in tabelle.columns if c.unique}
+        for gruppe in sorted(gruppen):
             gesehen: dict[tuple[Any, ...], int] = {}
             for i, obj in enumerate(objekte.get(tabelle.name, [])):
                 schluessel = tuple(str(getattr(obj, k)) for k in gruppe)

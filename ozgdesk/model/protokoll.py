@@ -23,8 +23,9 @@ from typing import Any
 from sqlalchemy import Integer, String, Text, UniqueConstraint, event, func, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ozgdesk.model.base import Base, UtcZeit, json_wert, jetzt_utc, neue_id
+from ozgdesk.model.base import Base, CodeTyp, HaushaltsstelleTyp, QuartalTyp, UtcZeit, json_wert, jetzt_utc, neue_id
 from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.values import Haushaltsstelle, Quartal
 
 ANLEGEN = "anlegen"
 AENDERN = "aendern"
@@ -106,7 +107,26 @@ def _naechste_seq(session: Session, geraet: str) -> int:
     return zaehler
 
 
+def _normalisieren(obj: Base) -> None:
+    """Turn codes and period strings assigned by callers into their value types before validating.
+
+    ``m.status = "erreicht"`` must validate exactly like ``m.status = MeilensteinStatus.ERREICHT``.
+    """
+    for spalte in inspect(type(obj)).columns:
+        wert = getattr(obj, spalte.key, None)
+        if wert is None or isinstance(wert, (bool, int)):
+            continue
+        typ = spalte.type
+        if isinstance(typ, CodeTyp) and not isinstance(wert, typ.enum_cls):
+            setattr(obj, spalte.key, typ.enum_cls.parse(wert))
+        elif isinstance(typ, QuartalTyp) and not isinstance(wert, Quartal):
+            setattr(obj, spalte.key, Quartal.parse(wert))
+        elif isinstance(typ, HaushaltsstelleTyp) and not isinstance(wert, Haushaltsstelle):
+            setattr(obj, spalte.key, Haushaltsstelle.parse(wert))
+
+
 def _pruefen(obj: Base) -> None:
+    _normalisieren(obj)
     pruefen = getattr(obj, "pruefen", None)
     if pruefen is not None:
         pruefen()

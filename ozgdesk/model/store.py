@@ -59,8 +59,12 @@ def _lies_revision(pfad: Path) -> str | None:
         raise Speicherfehler(
             f"Die Datei {pfad} ist keine ozgdesk-Datenbank (kein SQLite-Format). Sie wurde nicht verändert."
         )
+    # Without a WAL file left by a crash, "immutable" reads without creating -wal/-shm files, so a
+    # refused file stays byte-for-byte as it was. With one, the WAL holds committed data we must see.
+    wal = pfad.with_name(pfad.name + "-wal")
+    modus = "mode=ro" if wal.exists() and wal.stat().st_size > 0 else "mode=ro&immutable=1"
     try:
-        con = sqlite3.connect(f"{pfad.as_uri()}?mode=ro", uri=True)
+        con = sqlite3.connect(f"{pfad.as_uri()}?{modus}", uri=True)
         try:
             ergebnis = con.execute("PRAGMA quick_check").fetchone()[0]
             if ergebnis != "ok":
@@ -208,8 +212,7 @@ class Store:
         try:
             yield s
         finally:
-            s.rollback()
-            s.close()
+            s.close()  # close, not rollback: rollback would expire the rows handed out
 
     def revision(self) -> str:
         with self.engine.connect() as con:
