@@ -105,3 +105,15 @@ def test_hilfe_ist_deutsch():
     assert "usage" not in out and "show this help" not in out
     fehler = subprocess.run([sys.executable, "-m", "ozgdesk.cli", "projekte", "setzen"], capture_output=True, text=True)
     assert fehler.returncode == 2 and "Fehler: diese Angaben fehlen" in fehler.stderr
+
+
+def test_kaputte_datenbank_deutsche_meldung_und_unveraendert(tmp_path, capsys):
+    home = tmp_path / "T"
+    home.mkdir()
+    db = home / "ozgdesk.sqlite"
+    db.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 20)
+    vorher = db.read_bytes()
+    assert main(["--home", str(home), "info", "--json"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Fehler: Die Datenbank") and "nicht verändert" in err
+    assert db.read_bytes() == vorher and sorted(p.name for p in home.iterdir()) == ["ozgdesk.sqlite"]

@@ -104,3 +104,20 @@ def test_projekt_ohne_geraet_kann_nicht_geschrieben_werden(demo_store):
         s.flush()
     s.rollback()
     s.close()
+
+
+@pytest.mark.parametrize("betrag", [12.5, 1e3])
+def test_betrag_als_gleitkommazahl_wird_abgelehnt(demo_store, betrag):
+    with pytest.raises(Eingabefehler, match="ganze Zahl erwartet"):
+        with demo_store.session() as s:
+            p = projekt_finden(s, "BMAS-2024-01")
+            s.add(Mittelabfluss(projekt_id=p.id, datum=p.beginn, betrag_cent=betrag,
+                                haushaltsstelle=Haushaltsstelle.parse("0602 532 01")))
+
+
+def test_summen_der_demo_sind_ganze_cent(demo_store):
+    """SQLite sums integer cents exactly; the same sum in Python over the rows agrees to the cent."""
+    with demo_store.lesen() as s:
+        sql = s.execute(select(func.sum(Mittelabfluss.betrag_cent))).scalar_one()
+        einzeln = [m.betrag_cent for m in s.execute(select(Mittelabfluss)).scalars()]
+    assert isinstance(sql, int) and sql == sum(einzeln) and all(isinstance(b, int) for b in einzeln)

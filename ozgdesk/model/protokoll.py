@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Integer, String, Text, UniqueConstraint, event, func, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ozgdesk.model.base import Base, CodeTyp, HaushaltsstelleTyp, QuartalTyp, UtcZeit, json_wert, jetzt_utc, neue_id
+from ozgdesk.model.base import Base, CodeTyp, DezimalText, HaushaltsstelleTyp, QuartalTyp, UtcZeit, json_wert, jetzt_utc, neue_id
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.values import Haushaltsstelle, Quartal
 
@@ -114,9 +114,13 @@ def _normalisieren(obj: Base) -> None:
     """
     for spalte in inspect(type(obj)).columns:
         wert = getattr(obj, spalte.key, None)
+        typ = spalte.type
+        if isinstance(typ, Integer) and wert is not None and (isinstance(wert, bool) or not isinstance(wert, int)):
+            raise Eingabefehler(f"{obj.__label__}, Feld „{spalte.key}“: ganze Zahl erwartet, nicht {wert!r}.")
+        if isinstance(typ, DezimalText) and isinstance(wert, float):
+            raise Eingabefehler(f"{obj.__label__}, Feld „{spalte.key}“: Gleitkommazahlen sind nicht erlaubt.")
         if wert is None or isinstance(wert, (bool, int)):
             continue
-        typ = spalte.type
         if isinstance(typ, CodeTyp) and not isinstance(wert, typ.enum_cls):
             setattr(obj, spalte.key, typ.enum_cls.parse(wert))
         elif isinstance(typ, QuartalTyp) and not isinstance(wert, Quartal):
