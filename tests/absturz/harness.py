@@ -1,0 +1,88 @@
+"""Crash-safety harness: kill a writing child with SIGKILL at random moments and check the store.
+
+After each kill: the store opens, ``PRAGMA integrity_check`` is ``ok``, every change the child
+reported committed is there, and no change is visible half-applied (all rows of one transaction,
+including its change-log entries, or none).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ozgdesk.model import Store
+
+KIND = [sys.executable, "-m", "tests.absturz.kind"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Ergebnis:
+    kills: int = 0
+    committed: int = 0
+    fehler: list[str] = field(default_factory=list)
+
+
+def _pruefen(pfad: Path, bestaetigt: set[str]) -> list[str]:
+    fehler = []
+    with Store.oeffnen(pfad) as store:  # must open (and not need repair)
+        with store.engine.connect() as con:
+            if (r := con.exec_driver_sql("PRAGMA integrity_check").scalar()) != "ok":
+                fehler.append(f"integrity_check: {r}")
+    con = sqlite3.connect(pfad)
+    try:
+        zahlungen = {r[0] for r in con.execute("SELECT referenz FROM mittelabfluss WHERE referenz LIKE 'M%'")}
+        projekte = {r[0]: r[1] for r in con.execute("SELECT risiken, naechste_schritte FROM projekt WHERE risiken LIKE 'M%'")}
+        log = {r[0] for r in con.execute("SELECT json_extract(neu, '$.referenz') FROM aenderung "
+                                         "WHERE tabelle='mittelabfluss' AND aktion='anlegen'")}
+    finally:
+        con.close()
+    for m in bestaetigt - zahlungen:
+        fehler.append(f"bestätigte Änderung {m} fehlt")
+    for m in zahlungen - log:
+        fehler.append(f"Zahlung {m} ohne Protokolleintrag (halb angewendet)")
+    for risiken, schritte in projekte.items():
+        if risiken != schritte:
+            fehler.append(f"Projekt halb geändert: {risiken} / {schritte}")
+        if risiken not in zahlungen:
+            fehler.append(f"Projekt trägt {risiken}, die Zahlung derselben Transaktion fehlt")
+    return fehler
+
+
+def laufen(pfad: Path, anzahl: int, wege: str = "bearbeiten", seed: int = 1) -> Ergebnis:
+    rng = random.Random(seed)
+    ergebnis = Ergebnis()
+    bestaetigt: set[str] = set()
+    umgebung = dict(os.environ, PYTHONPATH=str(ROOT))
+    for runde in range(anzahl):
+        kind = subprocess.Popen([*KIND, str(pfad), wege, str(seed * 100_000 + runde)], cwd=ROOT, env=umgebung,
+                                stdout=subprocess.PIPE, text=True)
+        assert kind.stdout is not None
+        if kind.stdout.readline().strip() != "BEREIT":
+            kind.kill()
+            raise RuntimeError("Kindprozess startete nicht")
+        # Let a random number of transactions commit, then kill at a random instant inside the next.
+        for _ in range(rng.randrange(0, 4)):
+            zeile = kind.stdout.readline().split()
+            if zeile and zeile[0] == "COMMIT":
+                bestaetigt.add(zeile[1])
+        ziel = time.perf_counter() + rng.uniform(0, 0.03)
+        while time.perf_counter() < ziel:  # busy-wait: a random kill instant, not a wait for a condition
+            pass
+        kind.send_signal(signal.SIGKILL)
+        rest, _ = kind.communicate()
+        for zeile in rest.splitlines():  # lines printed before the kill were reported committed
+            teile = zeile.split()
+            if teile and teile[0] == "COMMIT":
+                bestaetigt.add(teile[1])
+        ergebnis.kills += 1
+        ergebnis.fehler += [f"Runde {runde}: {f}" for f in _pruefen(pfad, bestaetigt)]
+    ergebnis.committed = len(bestaetigt)
+    return ergebnis

@@ -1,0 +1,18 @@
+"""Crash safety (quick version for CI): 20 SIGKILLs at random moments lose nothing committed."""
+
+import shutil
+import sys
+
+import pytest
+
+from tests.absturz.harness import laufen
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+
+
+def test_kill_waehrend_bearbeitung_verliert_nichts(_demo_vorlage, tmp_path):
+    pfad = tmp_path / "ozgdesk.sqlite"
+    shutil.copyfile(_demo_vorlage, pfad)
+    ergebnis = laufen(pfad, anzahl=20, wege="bearbeiten", seed=7)
+    assert ergebnis.fehler == []
+    assert ergebnis.kills == 20 and ergebnis.committed > 0
