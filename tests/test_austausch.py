@@ -21,7 +21,8 @@ def _export(home: Path, ziel: Path) -> bytes:
 def _dateien(ordner: Path) -> dict[str, str]:
     if not ordner.exists():
         return {}
-    return {str(p.relative_to(ordner)): hashlib.sha256(p.read_bytes()).hexdigest() for p in ordner.rglob("*") if p.is_file()}
+    return {str(p.relative_to(ordner)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in ordner.rglob("*") if p.is_file() and p.parent.name != "logs"}
 
 
 def test_export_import_export_ist_identisch(demo_home, tmp_path):
@@ -97,7 +98,7 @@ def test_fehlerhaftes_dokument_nennt_den_pfad_und_aendert_nichts(demo_home, tmp_
     err = capsys.readouterr().err
     assert meldung in err
     assert "nichts wurde geändert" in err
-    assert _dateien(ziel) == {}  # not even a database file was created
+    assert _dateien(ziel) == {}  # not even a database file was created (only the technical log)
 
 
 def test_doppelte_projektkennung_wird_erkannt(demo_home, tmp_path, capsys):

@@ -116,4 +116,4 @@ def test_kaputte_datenbank_deutsche_meldung_und_unveraendert(tmp_path, capsys):
     assert main(["--home", str(home), "info", "--json"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("Fehler: Die Datenbank") and "nicht verändert" in err
-    assert db.read_bytes() == vorher and sorted(p.name for p in home.iterdir()) == ["ozgdesk.sqlite"]
+    assert db.read_bytes() == vorher and sorted(p.name for p in home.iterdir() if p.is_file()) == ["ozgdesk.sqlite"]

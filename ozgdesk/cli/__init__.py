@@ -8,9 +8,10 @@ Errors below the CLI are :class:`OzgFehler` with a German message: printed to st
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 
-from ozgdesk import __version__
+from ozgdesk import __version__, logbuch, paths
 from ozgdesk.cli.argparse_de import Parser
 from ozgdesk.model.errors import OzgFehler
 
@@ -38,9 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         p.print_help()
         return 1
+    log = logging.getLogger("ozgdesk.cli")
     try:
+        logbuch.einrichten(paths.home(args.home))
+        log.info("Befehl %s gestartet", " ".join(filter(None, (args.befehl, getattr(args, "unterbefehl", None)))))
         return int(args.func(args) or 0)
     except OzgFehler as e:
+        log.warning("Befehl abgelehnt: %s", e)
         print(f"Fehler: {e}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into head & co.
