@@ -135,3 +135,12 @@ def test_schema_in_docs_ist_aktuell():
     """docs/ressort-export.schema.json is generated from the tables; regenerate with scripts/json_schema.py."""
     gespeichert = json.loads((ROOT / "docs" / "ressort-export.schema.json").read_text(encoding="utf-8"))
     assert gespeichert == austausch.json_schema()
+
+
+def test_export_ist_nur_fuer_den_besitzer_lesbar(demo_home, tmp_path):
+    import os
+    import stat
+
+    _export(demo_home, tmp_path / "a.json")
+    assert stat.S_IMODE(os.stat(tmp_path / "a.json").st_mode) == 0o600
+    assert not list(tmp_path.glob(".a.json.*"))  # no temp file left behind
