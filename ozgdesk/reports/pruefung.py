@@ -8,6 +8,7 @@ are shown but do not block. Drafts can always be generated (watermarked "ENTWURF
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from ozgdesk.model.values import Ampel, Finanzierung, Quartal
@@ -29,7 +30,7 @@ class Befund:
         return f"{self.schwere}: {self.datensatz}: {self.text}"
 
 
-def _projekt(p: ProjektDaten, q: Quartal) -> list[Befund]:
+def _projekt(p: ProjektDaten, q: Quartal, p_stand: date) -> list[Befund]:
     wo = f"Projekt {p.kennung}"
     b: list[Befund] = []
 
@@ -83,7 +84,8 @@ def _projekt(p: ProjektDaten, q: Quartal) -> list[Befund]:
                    f"Bewilligungen bis {q.jahr} ({kz.betrag(bew_ges)} €) um {kz.betrag(ist_ges - bew_ges)} €.")
         g, _ = kz.finanzen(p, q)
         kosten = next(a for a in p.ampeln if a.dimension == "Kosten")
-        if kz.wesentlich(g.plan_quartal, g.ist_quartal) and not kosten.grund.strip():
+        # A quarter still running cannot deviate yet; only a finished quarter is measured.
+        if q.ende < p_stand and kz.wesentlich(g.plan_quartal, g.ist_quartal) and not kosten.grund.strip():
             fehler(f"Der Mittelabfluss weicht im Quartal um {kz.betrag(g.abweichung_quartal)} € vom Zahlungsplan ab "
                    f"(Plan {kz.betrag(g.plan_quartal)} €, Ist {kz.betrag(g.ist_quartal)} €); die Begründung fehlt "
                    "(Feld „Begründung Kosten“).", f"{wo}, Quartal {q.kurz}")
@@ -102,7 +104,7 @@ def pruefen(bestand: Bestand, q: Quartal) -> list[Befund]:
     """All findings for the quarterly report ``q``: errors first, then hints, each sorted by record."""
     befunde: list[Befund] = []
     for p in bestand.projekte:
-        befunde += _projekt(p, q)
+        befunde += _projekt(p, q, bestand.stand)
     for l in bestand.leistungen:
         wo = f"OZG-Leistung {l.ozg_id} ({l.bezeichnung})"
         if l.behoerde is None:
