@@ -21,6 +21,7 @@ from ozgdesk.reports.layout import (
     HINWEIS,
     KLEIN,
     SATZBREITE,
+    SCHRIFT,
     Kopf,
     Sp,
     absatz,
@@ -124,7 +125,7 @@ def _unterschriften(referat: str) -> Table:
     linie = [Paragraph("Ort, Datum, Unterschrift<br/>Projektleitung (Behörde)", KLEIN), "",
              Paragraph(f"Ort, Datum, Unterschrift<br/>{referat or 'Koordinierungsreferat'}", KLEIN)]
     tab = Table([linie], colWidths=[SATZBREITE * 0.45, SATZBREITE * 0.1, SATZBREITE * 0.45])
-    tab.setStyle(TableStyle([("LINEABOVE", (0, 0), (0, 0), 0.6, "black"), ("LINEABOVE", (2, 0), (2, 0), 0.6, "black"),
+    tab.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SCHRIFT), ("LINEABOVE", (0, 0), (0, 0), 0.6, "black"), ("LINEABOVE", (2, 0), (2, 0), 0.6, "black"),
                              ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return tab
 

@@ -53,8 +53,8 @@ def _gruende(p: ProjektDaten) -> str:
 
 # ============================================================================================== PDF
 def _abschnitt_status(b: Bestand) -> list[Flowable]:
-    sp = [Sp("Kennung", 1.8), Sp("Projekt", 2.4), Sp("Behörde", 1.1), Sp("Gesamt", 1.05), Sp("Zeit", 1.0),
-          Sp("Kosten", 1.0), Sp("Umfang", 1.05), Sp("Begründung (nicht grün)", 3.2)]
+    sp = [Sp("Kennung", 1.8), Sp("Projekt", 2.8), Sp("Behörde", 1.3), Sp("Gesamt", 1.15), Sp("Zeit", 1.0),
+          Sp("Kosten", 1.1), Sp("Umfang", 1.2), Sp("Begründung (nicht grün)", 2.6)]
     zeilen = [[p.kennung, p.titel, p.behoerde.kurzname if p.behoerde else "–", *(ampel_zelle(a.ampel) for a in p.ampeln),
                _gruende(p)] for p in b.projekte]
     return [h1("1 Projektstatus (Ampeln)"), tabelle(sp, zeilen)]
