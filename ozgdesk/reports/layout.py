@@ -23,6 +23,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
@@ -109,10 +110,31 @@ KLEIN_FETT = _stil("klein_fett", fontName=SCHRIFT_FETT, fontSize=7.5, leading=9.
 KLEIN_FETT_RECHTS = _stil("klein_fett_rechts", fontName=SCHRIFT_FETT, fontSize=7.5, leading=9.5, alignment=TA_RIGHT)
 TITEL = _stil("titel", fontName=SCHRIFT_FETT, fontSize=15, leading=19, spaceAfter=4)
 UNTERTITEL = _stil("untertitel", fontSize=10.5, leading=14, spaceAfter=10)
-H1 = _stil("h1", fontName=SCHRIFT_FETT, fontSize=12, leading=15, spaceBefore=10, spaceAfter=5, keepWithNext=1)
-H2 = _stil("h2", fontName=SCHRIFT_FETT, fontSize=10, leading=13, spaceBefore=8, spaceAfter=3, keepWithNext=1)
+H1 = _stil("h1", fontName=SCHRIFT_FETT, fontSize=12, leading=15, spaceBefore=10, spaceAfter=5)
+H2 = _stil("h2", fontName=SCHRIFT_FETT, fontSize=10, leading=13, spaceBefore=8, spaceAfter=3)
 #: An introductory sentence that must stay on the page of the table it introduces.
-EINLEITUNG = _stil("einleitung", spaceAfter=4, keepWithNext=1)
+EINLEITUNG = _stil("einleitung", spaceAfter=4)
+
+#: Space that must remain below a heading; otherwise it starts on the next page.
+MINDESTREST = 30 * mm
+
+
+class _Ueberschrift(Paragraph):
+    """A heading (or table intro) that never stands alone at the bottom of a page.
+
+    reportlab's keepWithNext would glue it to the whole following table and push a table that
+    fits on one page entirely to the next page, leaving a blank page behind; here the heading only
+    asks for :data:`MINDESTREST` below it and the table may split as usual.
+    """
+
+    def wrap(self, breite: float, hoehe: float) -> tuple[float, float]:
+        b, h = super().wrap(breite, hoehe)
+        if hoehe < h + MINDESTREST:
+            return b, hoehe + 1  # does not fit here: the frame moves it to the next page
+        return b, h
+
+    def split(self, breite: float, hoehe: float) -> list:
+        return []
 HINWEIS = _stil("hinweis", fontName=SCHRIFT_KURSIV, fontSize=8, leading=10.5, textColor=colors.HexColor("#424242"),
                 spaceAfter=4)
 
@@ -123,7 +145,7 @@ def t(text: object) -> str:
 
 
 def absatz(text: object, stil: ParagraphStyle = TEXT) -> Paragraph:
-    return Paragraph(t(text), stil)
+    return (_Ueberschrift if stil is EINLEITUNG else Paragraph)(t(text), stil)
 
 
 def titel(haupt: str, unter: str = "") -> list[Flowable]:
@@ -134,17 +156,41 @@ def titel(haupt: str, unter: str = "") -> list[Flowable]:
 
 
 def h1(text: str) -> Paragraph:
-    return Paragraph(t(text), H1)
+    return _Ueberschrift(t(text), H1)
 
 
 def h2(text: str) -> Paragraph:
-    return Paragraph(t(text), H2)
+    return _Ueberschrift(t(text), H2)
 
 
-def ampel_zelle(ampel: Ampel) -> Paragraph:
-    """A coloured dot plus the word, so the status survives black-and-white printing."""
-    farbe = AMPEL_FARBE[ampel].hexval()[2:]
-    return Paragraph(f'<font color="#{farbe}">●</font> {t(ampel.label)}', KLEIN)  # type: ignore[attr-defined]
+class AmpelZelle(Flowable):
+    """A filled dot in the traffic-light colour plus the word, so the status survives
+    black-and-white printing. Drawn directly: hundreds of these per report, a Paragraph each
+    would dominate the rendering time."""
+
+    def __init__(self, ampel: Ampel) -> None:
+        super().__init__()
+        self.ampel = ampel
+        self.text = ampel.label  # type: ignore[attr-defined]
+
+    def wrap(self, verfuegbar_breite: float, _hoehe: float) -> tuple[float, float]:
+        return min(verfuegbar_breite, 10 + stringWidth(self.text, SCHRIFT, KLEIN.fontSize)), KLEIN.leading
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setFillColor(AMPEL_FARBE[self.ampel])
+        c.setStrokeColor(colors.black)
+        c.setLineWidth(0.3)
+        c.circle(3, 3.2, 2.8, stroke=1, fill=1)
+        c.setFillColor(colors.black)
+        c.setFont(SCHRIFT, KLEIN.fontSize)
+        c.drawString(9, 0.8, self.text)
+        c.restoreState()
+
+
+def ampel_zelle(ampel: Ampel) -> Flowable:
+    return AmpelZelle(ampel)
 
 
 # -------------------------------------------------------------------------------------------- tables
@@ -168,29 +214,40 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
     breiten = [breite * s.anteil / gesamt for s in spalten]
     kopf = [Paragraph(t(s.titel), KLEIN_FETT_RECHTS if s.rechts else KLEIN_FETT) for s in spalten]
 
-    def zelle(wert: object, s: Sp, fett: bool = False) -> object:
+    def zelle(wert: object, s: Sp, platz: float, fett: bool = False) -> object:
         if isinstance(wert, Flowable):
             return wert
+        text = "" if wert is None else str(wert)
+        # A short single-line text is drawn as a plain string: a Paragraph costs ~50× more to lay
+        # out, and long tables are re-measured at every page break (see bench/berichte.py).
+        if "\n" not in text and stringWidth(text, SCHRIFT_FETT if fett else SCHRIFT, KLEIN.fontSize) <= platz - 6.5:
+            return text
         stil = (KLEIN_FETT_RECHTS if s.rechts else KLEIN_FETT) if fett else (KLEIN_RECHTS if s.rechts else KLEIN)
-        return Paragraph(t(wert), stil)
+        return Paragraph(t(text), stil)
 
-    daten = [kopf] + [[zelle(w, s) for w, s in zip(z, spalten)] for z in zeilen]
+    daten = [kopf] + [[zelle(w, s, b) for w, s, b in zip(z, spalten, breiten)] for z in zeilen]
     if summe is not None:
-        daten.append([zelle(w, s, fett=True) for w, s in zip(summe, spalten)])
+        daten.append([zelle(w, s, b, fett=True) for w, s, b in zip(summe, spalten, breiten)])
+    # Not LongTable: it reports only the first page's height, which defeats keepWithNext of the
+    # heading above (the heading then moves alone to a new page).
     tab = Table(daten, colWidths=breiten, repeatRows=1, hAlign="LEFT")
     stil = [
+        ("FONTNAME", (0, 0), (-1, -1), SCHRIFT),  # Table's default would pull in unembedded Helvetica
+        ("FONTSIZE", (0, 0), (-1, -1), KLEIN.fontSize),
+        ("LEADING", (0, 0), (-1, -1), KLEIN.leading),
         ("BACKGROUND", (0, 0), (-1, 0), GRAU_KOPF),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, GRAU_LINIE),
-        ("FONTNAME", (0, 0), (-1, -1), SCHRIFT),  # Table's default would pull in unembedded Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
+    stil += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i, s in enumerate(spalten) if s.rechts]
     if summe is not None:
         stil.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black))
+        stil.append(("FONTNAME", (0, -1), (-1, -1), SCHRIFT_FETT))
     tab.setStyle(TableStyle(stil))
     return tab
 
