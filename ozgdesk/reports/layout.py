@@ -12,6 +12,7 @@ Documents build a list of flowables with the helpers here and call :func:`pdf_er
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -203,6 +204,33 @@ class Sp:
     rechts: bool = False
 
 
+_TRENNSTELLEN = re.compile(r"[^-/]+[-/]?|[-/]")
+
+
+def umbrechen(text: str, schrift: str, groesse: float, breite: float) -> list[str] | None:
+    """Greedy line breaking at blanks, and inside long compounds after "-" or "/" (German titles
+    like "Sozialversicherungsnummer-Service"); None if a piece is still wider than the column."""
+    def w(x: str) -> float:
+        return stringWidth(x, schrift, groesse)
+
+    zeilen: list[str] = []
+    for absatz_ in text.split("\n"):
+        zeile = ""
+        for wort in absatz_.split():
+            stuecke = _TRENNSTELLEN.findall(wort) if w(wort) > breite else [wort]
+            for i, stueck in enumerate(stuecke):
+                if w(stueck) > breite:
+                    return None
+                kandidat = zeile + (" " if i == 0 and zeile else "") + stueck
+                if not zeile or w(kandidat) <= breite:
+                    zeile = kandidat
+                else:
+                    zeilen.append(zeile)
+                    zeile = stueck
+        zeilen.append(zeile)
+    return zeilen
+
+
 def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe: Sequence[object] | None = None,
             breite: float = SATZBREITE) -> Table:
     """A table whose header repeats on every page; long texts wrap inside their cell.
@@ -218,10 +246,13 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
         if isinstance(wert, Flowable):
             return wert
         text = "" if wert is None else str(wert)
-        # A short single-line text is drawn as a plain string: a Paragraph costs ~50× more to lay
-        # out, and long tables are re-measured at every page break (see bench/berichte.py).
-        if "\n" not in text and stringWidth(text, SCHRIFT_FETT if fett else SCHRIFT, KLEIN.fontSize) <= platz - 6.5:
-            return text
+        # Plain (multi-line) strings instead of Paragraphs: a Paragraph costs ~50× more to lay out
+        # and long tables are re-measured at every page break (see bench/berichte.py). Only a
+        # piece wider than the column even after breaking at hyphens falls back to a Paragraph.
+        schrift = SCHRIFT_FETT if fett else SCHRIFT
+        zeilen_ = umbrechen(text, schrift, KLEIN.fontSize, platz - 6.5)
+        if zeilen_ is not None:
+            return "\n".join(zeilen_)
         stil = (KLEIN_FETT_RECHTS if s.rechts else KLEIN_FETT) if fett else (KLEIN_RECHTS if s.rechts else KLEIN)
         return Paragraph(t(text), stil)
 

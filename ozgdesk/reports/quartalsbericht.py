@@ -54,8 +54,8 @@ def _gruende(p: ProjektDaten) -> str:
 # ============================================================================================== PDF
 def _abschnitt_status(b: Bestand) -> list[Flowable]:
     # widths in points (sum = text width 468 pt): the four lights need only "● gelb"
-    sp = [Sp("Kennung", 66), Sp("Projekt", 84), Sp("Behörde", 44), Sp("Gesamt", 42), Sp("Zeit", 36),
-          Sp("Kosten", 38), Sp("Umfang", 42), Sp("Begründung (nicht grün)", 116)]
+    sp = [Sp("Kennung", 66), Sp("Projekt", 96), Sp("Behörde", 44), Sp("Gesamt", 42), Sp("Zeit", 34),
+          Sp("Kosten", 38), Sp("Umfang", 42), Sp("Begründung (nicht grün)", 106)]
     zeilen = [[p.kennung, p.titel, p.behoerde.kurzname if p.behoerde else "–", *(ampel_zelle(a.ampel) for a in p.ampeln),
                _gruende(p)] for p in b.projekte]
     return [h1("1 Projektstatus (Ampeln)"), tabelle(sp, zeilen)]
