@@ -240,7 +240,6 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
     """
     gesamt = sum(s.anteil for s in spalten)
     breiten = [breite * s.anteil / gesamt for s in spalten]
-    kopf = [Paragraph(t(s.titel), KLEIN_FETT_RECHTS if s.rechts else KLEIN_FETT) for s in spalten]
 
     def zelle(wert: object, s: Sp, platz: float, fett: bool = False) -> object:
         if isinstance(wert, Flowable):
@@ -256,6 +255,7 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
         stil = (KLEIN_FETT_RECHTS if s.rechts else KLEIN_FETT) if fett else (KLEIN_RECHTS if s.rechts else KLEIN)
         return Paragraph(t(text), stil)
 
+    kopf = [zelle(s.titel, s, b, fett=True) for s, b in zip(spalten, breiten)]
     daten = [kopf] + [[zelle(w, s, b) for w, s, b in zip(z, spalten, breiten)] for z in zeilen]
     if summe is not None:
         daten.append([zelle(w, s, b, fett=True) for w, s, b in zip(summe, spalten, breiten)])
@@ -264,6 +264,7 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
     tab = Table(daten, colWidths=breiten, repeatRows=1, hAlign="LEFT")
     stil = [
         ("FONTNAME", (0, 0), (-1, -1), SCHRIFT),  # Table's default would pull in unembedded Helvetica
+        ("FONTNAME", (0, 0), (-1, 0), SCHRIFT_FETT),
         ("FONTSIZE", (0, 0), (-1, -1), KLEIN.fontSize),
         ("LEADING", (0, 0), (-1, -1), KLEIN.leading),
         ("BACKGROUND", (0, 0), (-1, 0), GRAU_KOPF),

@@ -6,7 +6,7 @@ from reportlab.platypus import Flowable
 
 from ozgdesk.model.values import REIFEGRAD_1_1
 from ozgdesk.reports.format import datum
-from ozgdesk.reports.layout import Kopf, Sp, absatz, h1, pdf_erzeugen, tabelle, titel, zusammen
+from ozgdesk.reports.layout import HINWEIS, Kopf, Sp, absatz, h1, pdf_erzeugen, tabelle, titel, zusammen
 from ozgdesk.reports.quartalsbericht import reifegrad_diagramm
 from ozgdesk.reports.snapshot import Bestand, LeistungDaten
 from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte
@@ -15,10 +15,8 @@ TITEL = "Statusermittlung der OZG-Leistungen"
 
 
 def _reifegrad(l: LeistungDaten) -> str:
-    if l.reifegrad is None:
-        return "nicht bewertet"
-    name = REIFEGRAD_1_1.get(l.reifegrad, "") if l.reifegrad_modell == "1.1" else ""
-    return f"{l.reifegrad}{' ' + name if name else ''} (Modell {l.reifegrad_modell})"
+    """Short form "3 (1.1)": level and model; the legend below the table names the levels."""
+    return "–" if l.reifegrad is None else f"{l.reifegrad} ({l.reifegrad_modell})"
 
 
 def pdf(b: Bestand, *, kennzeichnung: str = "", entwurf: bool = False) -> bytes:
@@ -29,10 +27,12 @@ def pdf(b: Bestand, *, kennzeichnung: str = "", entwurf: bool = False) -> bytes:
                          "(Reifegrad 2 im Modell 1.1 bzw. 3 im Modell 2.0 oder höher)."))
     inhalt.append(h1("OZG-Leistungen"))
     inhalt.append(tabelle(
-        [Sp("OZG-ID", 0.75), Sp("OZG-Leistung", 2.6), Sp("Typ", 0.45), Sp("Themenfeld", 1.4), Sp("Behörde", 0.9),
-         Sp("Reifegrad", 1.6), Sp("online", 0.6), Sp("geplant online", 1.0, True), Sp("Projekt", 1.3)],
+        [Sp("OZG-ID", 38), Sp("OZG-Leistung", 110), Sp("Typ", 22), Sp("Themenfeld", 58), Sp("Behörde", 42),
+         Sp("Reifegrad", 48), Sp("online", 34), Sp("geplant online", 50, True), Sp("Projekt", 66)],
         [[l.ozg_id, l.bezeichnung, l.typ or "–", l.themenfeld, l.behoerde.kurzname if l.behoerde else "–", _reifegrad(l),
           "ja" if l.online else "nein", datum(l.geplant_online), ", ".join(l.projekte) or "–"] for l in ls]))
+    inhalt.append(absatz("Reifegrad: Stufe (Modell). Modell 1.1: " + ", ".join(f"{k} {v}" for k, v in REIFEGRAD_1_1.items())
+                         + "; Modell 2.0: Stufen 0 bis 7, die niedrigste der 13 Kriterien bestimmt die Stufe.", HINWEIS))
     inhalt.append(zusammen(reifegrad_diagramm(b)))
     kopf = Kopf(b.ressort.name, b.ressort.referat, TITEL, "", b.stand, kennzeichnung=kennzeichnung, entwurf=entwurf,
                 betreff=f"Statusermittlung {b.ressort.kurzname}: Reifegrad und Online-Verfügbarkeit")

@@ -54,6 +54,11 @@ def text_zelle(zelle, wert: str) -> None:  # noqa: ANN001
         zelle.quotePrefix = True
 
 
+def _zeilen(text: str, breite: int) -> int:
+    """Rough number of lines a wrapped text needs in a column ``breite`` characters wide."""
+    return sum(max(1, -(-len(absatz) // max(1, breite - 2))) for absatz in text.split("\n"))
+
+
 class Arbeitsmappe:
     """Thin builder over openpyxl; :meth:`bytes` returns the finished file."""
 
@@ -78,10 +83,22 @@ class Arbeitsmappe:
             z.alignment = Alignment(wrap_text=True, vertical="top")
             ws.column_dimensions[get_column_letter(i)].width = s.breite
         for r, zeile in enumerate(zeilen, start=2):
+            zeilen_hoehe = 1
             for c, (wert, s) in enumerate(zip(zeile, spalten), start=1):
                 self._zelle(ws.cell(row=r, column=c), wert, s)
+                if s.art == "text" and wert:
+                    zeilen_hoehe = max(zeilen_hoehe, _zeilen(str(wert), s.breite))
+            if zeilen_hoehe > 1:  # LibreOffice does not grow wrapped rows by itself on opening
+                ws.row_dimensions[r].height = 15 * min(zeilen_hoehe, 12)
         letzte = len(zeilen) + 1
         ws.freeze_panes = "A2"
+        ws.print_title_rows = "1:1"  # printed: header on every page, landscape, all columns on one page width
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        if sum(s.breite for s in spalten) <= 200:  # wider sheets would print unreadably small
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 0
         ws.auto_filter.ref = f"A1:{get_column_letter(len(spalten))}{max(letzte, 1)}"
         summe_zeile = None
         if summenzeile and any(s.summe for s in spalten):
@@ -114,7 +131,7 @@ class Arbeitsmappe:
             zelle.number_format = ZAHL_FORMAT
         else:
             text_zelle(zelle, str(wert))
-            if len(str(wert)) > s.breite:
+            if len(str(wert)) > s.breite or "\n" in str(wert):
                 zelle.alignment = Alignment(wrap_text=True, vertical="top")
 
     def bytes(self) -> bytes:
