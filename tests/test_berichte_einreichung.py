@@ -121,3 +121,19 @@ def test_cli_einreichen_und_paket_pruefen(demo_home, tmp_path, capsys):
     capsys.readouterr()
     assert main(["--home", str(demo_home), "paket-pruefen", daten["ordner"]]) == 1
     assert "Quartalsbericht_BMAS_2026-Q3_v1.pdf" in capsys.readouterr().err
+
+
+def test_fehler_beim_erzeugen_hinterlaesst_nichts(bereit, tmp_path, monkeypatch):
+    """A crash while rendering leaves neither a recorded submission nor (half) files behind."""
+    from ozgdesk.reports import quartalsbericht
+
+    def kaputt(*_a, **_k):  # noqa: ANN002, ANN003
+        raise RuntimeError("Festplatte voll")
+
+    monkeypatch.setattr(quartalsbericht, "xlsx", kaputt)
+    monkeypatch.setattr(quartalsbericht, "arbeitsmappe", kaputt)
+    with pytest.raises(RuntimeError):
+        einreichen(bereit, Q3, tmp_path, stand=STICHTAG, benutzer="Test")
+    with bereit.lesen() as s:
+        assert s.execute(select(func.count(Einreichung.id))).scalar_one() == 0
+    assert list(tmp_path.iterdir()) == []
