@@ -132,8 +132,9 @@ def test_fehler_beim_erzeugen_hinterlaesst_nichts(bereit, tmp_path, monkeypatch)
 
     monkeypatch.setattr(quartalsbericht, "xlsx", kaputt)
     monkeypatch.setattr(quartalsbericht, "arbeitsmappe", kaputt)
+    ziel = tmp_path / "pakete"
     with pytest.raises(RuntimeError):
-        einreichen(bereit, Q3, tmp_path, stand=STICHTAG, benutzer="Test")
+        einreichen(bereit, Q3, ziel, stand=STICHTAG, benutzer="Test")
     with bereit.lesen() as s:
         assert s.execute(select(func.count(Einreichung.id))).scalar_one() == 0
-    assert list(tmp_path.iterdir()) == []
+    assert list(ziel.iterdir()) == []  # not even the temporary folder
