@@ -27,6 +27,8 @@ DATUM_FORMAT = "DD.MM.YYYY"
 ZAHL_FORMAT = "0"
 _KOPF_FUELLUNG = PatternFill("solid", fgColor="E3E3E3")
 _FETT = Font(bold=True)
+_OBEN = Alignment(vertical="top")
+_UMBRUCH = Alignment(wrap_text=True, vertical="top")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMELZEICHEN = ("=", "+", "-", "@")
 
@@ -81,7 +83,8 @@ class Arbeitsmappe:
             z.font = _FETT
             z.fill = _KOPF_FUELLUNG
             z.alignment = Alignment(wrap_text=True, vertical="top")
-            ws.column_dimensions[get_column_letter(i)].width = s.breite
+            # never narrower than the heading: a wrapped heading like "terminger-echt" reads badly
+            ws.column_dimensions[get_column_letter(i)].width = max(s.breite, min(len(s.titel) + 3, 40))
         for r, zeile in enumerate(zeilen, start=2):
             zeilen_hoehe = 1
             for c, (wert, s) in enumerate(zip(zeile, spalten), start=1):
@@ -90,6 +93,9 @@ class Arbeitsmappe:
                     zeilen_hoehe = max(zeilen_hoehe, _zeilen(str(wert), s.breite))
             if zeilen_hoehe > 1:  # LibreOffice does not grow wrapped rows by itself on opening
                 ws.row_dimensions[r].height = 15 * min(zeilen_hoehe, 12)
+                for zelle in ws[r]:  # figures next to a wrapped text belong to its first line
+                    if not zelle.alignment.wrap_text:
+                        zelle.alignment = _OBEN
         letzte = len(zeilen) + 1
         ws.freeze_panes = "A2"
         ws.print_title_rows = "1:1"  # printed: header on every page, landscape, all columns on one page width
@@ -132,7 +138,7 @@ class Arbeitsmappe:
         else:
             text_zelle(zelle, str(wert))
             if len(str(wert)) > s.breite or "\n" in str(wert):
-                zelle.alignment = Alignment(wrap_text=True, vertical="top")
+                zelle.alignment = _UMBRUCH
 
     def bytes(self) -> bytes:
         puffer = io.BytesIO()
