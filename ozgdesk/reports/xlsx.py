@@ -87,13 +87,16 @@ class Arbeitsmappe:
             ws.column_dimensions[get_column_letter(i)].width = max(s.breite, min(len(s.titel) + 3, 40))
         for r, zeile in enumerate(zeilen, start=2):
             zeilen_hoehe = 1
+            zellen = []
             for c, (wert, s) in enumerate(zip(zeile, spalten), start=1):
-                self._zelle(ws.cell(row=r, column=c), wert, s)
+                zelle = ws.cell(row=r, column=c)
+                zellen.append(zelle)
+                self._zelle(zelle, wert, s)
                 if s.art == "text" and wert:
                     zeilen_hoehe = max(zeilen_hoehe, _zeilen(str(wert), s.breite))
             if zeilen_hoehe > 1:  # LibreOffice does not grow wrapped rows by itself on opening
                 ws.row_dimensions[r].height = 15 * min(zeilen_hoehe, 12)
-                for zelle in ws[r]:  # figures next to a wrapped text belong to its first line
+                for zelle in zellen:  # figures next to a wrapped text belong to its first line (ws[r] is O(n))
                     if not zelle.alignment.wrap_text:
                         zelle.alignment = _OBEN
         letzte = len(zeilen) + 1
