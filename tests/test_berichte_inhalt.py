@@ -112,3 +112,20 @@ def test_stand_bestimmt_ueberfaellig(demo_store):
     termin = m.prognose_datum or m.plan_datum
     assert kz.status_text(m, termin) == "offen"
     assert kz.status_text(replace(m), date.fromordinal(termin.toordinal() + 1)) == "überfällig"
+
+
+def test_leeres_ressort_ergibt_gueltige_dokumente(leerer_store, tmp_path):
+    """A Ressort without projects (new installation) still gets every document, never a crash."""
+    from ozgdesk.model.values import Quartal
+    from ozgdesk.reports import online_monitoring, quartalsbericht
+    from ozgdesk.reports.einreichung import einreichen
+
+    b = bestand(leerer_store)
+    q = Quartal(2026, 3)
+    assert "keine vollfinanzierten Projekte" in _flach(quartalsbericht.pdf_ressort(b, q))
+    for daten in (meilensteine.pdf(b, H2), statusermittlung.pdf(b), online_monitoring.pdf(b, H2),
+                  quartalsbericht.xlsx(b, q), meilensteine.xlsx(b, H2), statusermittlung.xlsx(b),
+                  online_monitoring.xlsx(b, H2), online_monitoring.csv_bytes(b, H2)):
+        assert daten
+    paket = einreichen(leerer_store, q, tmp_path / "p", stand=STICHTAG, benutzer="Test")
+    assert paket.version == 1 and "Projektberichte_BMI_2026-Q3_v1.pdf" not in paket.dateien
