@@ -145,3 +145,20 @@ def test_pdffonts_zeigt_alles_eingebettet(dokumente, tmp_path):
         assert zeilen, name
         for z in zeilen:
             assert z.split()[-5] == "yes", f"{name}: {z}"  # column "emb"
+
+
+def test_sonderzeichen_im_benutzertext_erscheinen_woertlich(demo_store):
+    from sqlalchemy import select
+
+    from ozgdesk.model import Projekt
+
+    with demo_store.session(benutzer="Test") as s:
+        p = s.execute(select(Projekt).where(Projekt.kennung == "BMAS-2024-01")).scalar_one()
+        p.titel = "A & B <b>kein Fett</b>"
+        p.risiken = "Risiko <i>x</i> & \"Anführung\"\nzweite Zeile mit einem sehr langen Wort Donaudampfschifffahrtsgesellschaftskapitänsmütze"
+    b = bestand(demo_store)
+    for daten in (quartalsbericht.pdf_ressort(b, Q3), steckbrief.pdf(b, b.projekt("BMAS-2024-01")),
+                  quartalsbericht.pdf_projekte(b, [b.projekt("BMAS-2024-01")], Q3)):
+        text = " ".join(" ".join(pdf_text(daten)).split())
+        assert "A & B <b>kein Fett</b>" in text
+        assert "Risiko <i>x</i> & \"Anführung\"" in text
