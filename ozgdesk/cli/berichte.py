@@ -1,0 +1,267 @@
+"""Document commands: bericht quartal|meilensteine|statusermittlung|online-monitoring, antrag,
+steckbrief, pruefen, einreichen, paket-pruefen.
+
+Final documents are written only when the validation finds no errors (exit code 1 otherwise, with
+the list on stderr); ``--entwurf`` writes them anyway with an "ENTWURF" watermark. Files are written
+to a temporary name first and renamed, so an interrupted run never leaves half a PDF behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from ozgdesk.cli.gemeinsam import json_ausgeben, json_option, store_oeffnen, tabelle_ausgeben
+from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.values import Halbjahr, Quartal, parse_datum
+from ozgdesk.reports import antrag, einreichung, meilensteine, online_monitoring, quartalsbericht, statusermittlung, steckbrief
+from ozgdesk.reports.pruefung import Befund, fehler, pruefen
+from ozgdesk.reports.snapshot import Bestand, bestand_laden
+
+VS_NFD = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
+
+
+def _gemeinsam(p: argparse.ArgumentParser, *, formate: str = "pdf,xlsx", kennzeichnung: bool = True,
+               out: bool = True) -> None:
+    if out:
+        p.add_argument("--out", required=True, metavar="ORDNER", help="Zielordner (wird angelegt)")
+        p.add_argument("--format", default=formate, help=f"Formate, durch Komma getrennt (Standard: {formate})")
+        p.add_argument("--entwurf", action="store_true",
+                       help="auch bei Prüffehlern erzeugen, mit Wasserzeichen „ENTWURF“")
+    p.add_argument("--stand", metavar="TT.MM.JJJJ", help="Stichtag „Stand“ der Dokumente (Standard: heute)")
+    if kennzeichnung:
+        p.add_argument("--kennzeichnung", default=VS_NFD, help=f"Schutzvermerk in Kopf- und Fußzeile (Standard: {VS_NFD})")
+        p.add_argument("--ohne-kennzeichnung", action="store_true", help="ohne Schutzvermerk")
+    json_option(p)
+
+
+def registrieren(befehle: argparse._SubParsersAction) -> None:
+    p = befehle.add_parser("bericht", help="Berichte an das BMI als PDF und XLSX erzeugen")
+    unter = p.add_subparsers(title="Berichte", dest="bericht", metavar="BERICHT", required=True)
+    q = unter.add_parser("quartal", help="Vierteljährlicher Statusbericht (Ressortübersicht oder ein Projekt)")
+    q.add_argument("--quartal", required=True, help="Quartal, z. B. 2026-Q3")
+    q.add_argument("--projekt", metavar="ID", help="nur dieses Projekt (Kennung); sonst die Ressortübersicht")
+    q.add_argument("--aktenzeichen", default="", help="Aktenzeichen im Kopf")
+    _gemeinsam(q)
+    q.set_defaults(func=cmd_quartal)
+    q = unter.add_parser("meilensteine", help="Meilenstein-Monitoring für ein Halbjahr")
+    q.add_argument("--halbjahr", required=True, help="Halbjahr, z. B. 2026-H2")
+    q.add_argument("--projekt", metavar="ID", help="nur dieses Projekt (Kennung)")
+    _gemeinsam(q)
+    q.set_defaults(func=cmd_meilensteine)
+    q = unter.add_parser("statusermittlung", help="Statusermittlung aller OZG-Leistungen des Ressorts")
+    _gemeinsam(q)
+    q.set_defaults(func=cmd_statusermittlung)
+    q = unter.add_parser("online-monitoring", help="öffentliches Online-Monitoring (ohne Beträge und Personen)")
+    q.add_argument("--halbjahr", required=True, help="Halbjahr, z. B. 2026-H2")
+    _gemeinsam(q, formate="pdf,xlsx,csv", kennzeichnung=False)
+    q.set_defaults(func=cmd_online)
+
+    for name, hilfe, func in (("antrag", "Projektantrag (Anlage A) eines Projekts", cmd_antrag),
+                              ("steckbrief", "Projektsteckbrief (eine Seite) eines Projekts", cmd_steckbrief)):
+        q = befehle.add_parser(name, help=hilfe)
+        q.add_argument("--projekt", required=True, metavar="ID", help="Projektkennung, z. B. BMAS-2025-04")
+        _gemeinsam(q)
+        q.set_defaults(func=func)
+
+    q = befehle.add_parser("pruefen", help="Vollständigkeit und Stimmigkeit für einen Quartalsbericht prüfen")
+    q.add_argument("--quartal", required=True, help="Quartal, z. B. 2026-Q3")
+    q.add_argument("--projekt", metavar="ID", help="nur dieses Projekt")
+    _gemeinsam(q, kennzeichnung=False, out=False)
+    q.set_defaults(func=cmd_pruefen)
+
+    q = befehle.add_parser("einreichen", help="Einreichungspaket an das BMI erzeugen (PDF, XLSX, JSON, Manifest)")
+    q.add_argument("--quartal", required=True, help="Quartal, z. B. 2026-Q3")
+    q.add_argument("--out", required=True, metavar="ORDNER", help="Zielordner; das Paket entsteht als Unterordner")
+    _gemeinsam(q, out=False)
+    q.set_defaults(func=cmd_einreichen)
+
+    q = befehle.add_parser("paket-pruefen", help="Einreichungspaket auf Veränderungen prüfen (Prüfsummen)")
+    q.add_argument("ordner", metavar="ORDNER", help="Ordner des Pakets (mit manifest.json)")
+    json_option(q)
+    q.set_defaults(func=cmd_paket_pruefen)
+
+
+# ------------------------------------------------------------------------------------------- helpers
+def _stand(args: argparse.Namespace) -> date:
+    return parse_datum(args.stand) if args.stand else date.today()
+
+
+def _bestand(args: argparse.Namespace) -> Bestand:
+    with store_oeffnen(args) as store:
+        return bestand_laden(store, _stand(args))
+
+
+def _kennzeichnung(args: argparse.Namespace) -> str:
+    return "" if getattr(args, "ohne_kennzeichnung", False) else getattr(args, "kennzeichnung", "")
+
+
+def _formate(args: argparse.Namespace, erlaubt: tuple[str, ...]) -> list[str]:
+    formate = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    falsch = [f for f in formate if f not in erlaubt]
+    if falsch or not formate:
+        raise Eingabefehler(f"--format: „{args.format}“ ist nicht möglich (erlaubt: {', '.join(erlaubt)}).")
+    return formate
+
+
+def _schreiben(ordner: Path, name: str, inhalt: bytes) -> Path:
+    ordner.mkdir(parents=True, exist_ok=True)
+    ziel = ordner / name
+    tmp = ordner / f".{name}.tmp"
+    tmp.write_bytes(inhalt)
+    os.replace(tmp, ziel)
+    return ziel
+
+
+def _ausgeben_befunde(befunde: list[Befund], datei=sys.stdout) -> None:  # noqa: ANN001
+    for b in befunde:
+        print(f"{b.schwere}: {b.datensatz}: {b.text}", file=datei)
+
+
+def _erzeugen(args: argparse.Namespace, befunde: list[Befund], erlaubt: tuple[str, ...], basis: str,
+              erzeuger: dict[str, Callable[[bool], bytes]]) -> int:
+    """Common flow: refuse final documents with errors, else render the requested formats."""
+    formate = _formate(args, erlaubt)
+    fehlerliste = fehler(befunde)
+    if fehlerliste and not args.entwurf:
+        if args.json:
+            json_ausgeben({"erzeugt": [], "befunde": befunde, "entwurf": False})
+        print(f"Das Dokument ist nicht fertig: {len(fehlerliste)} Prüffehler. Bitte beheben oder mit --entwurf "
+              "als Entwurf erzeugen:", file=sys.stderr)
+        _ausgeben_befunde(fehlerliste, sys.stderr)
+        return 1
+    entwurf = bool(args.entwurf)
+    dateien = [_schreiben(Path(args.out), f"{basis}.{f}", erzeuger[f](entwurf)) for f in formate]
+    if args.json:
+        json_ausgeben({"erzeugt": [str(d) for d in dateien], "befunde": befunde, "entwurf": entwurf})
+    else:
+        for d in dateien:
+            print(f"Erzeugt: {d}")
+        if befunde:
+            print(f"{len(fehlerliste)} Fehler, {len(befunde) - len(fehlerliste)} Hinweise (ozgdesk-cli pruefen).")
+    return 0
+
+
+def _letztes_quartal(b: Bestand) -> Quartal:
+    """Documents without a quarter are checked against the last finished one."""
+    return Quartal.von_datum(b.stand).vorheriges()
+
+
+def _nur(befunde: list[Befund], *praefixe: str) -> list[Befund]:
+    return [b for b in befunde if b.datensatz.startswith(praefixe)]
+
+
+# ------------------------------------------------------------------------------------------ commands
+def cmd_quartal(args: argparse.Namespace) -> int:
+    q = Quartal.parse(args.quartal)
+    b = _bestand(args)
+    kz = _kennzeichnung(args)
+    befunde = pruefen(b, q)
+    if args.projekt:
+        p = b.projekt(args.projekt)
+        befunde = _nur(befunde, f"Projekt {p.kennung}")
+        return _erzeugen(args, befunde, ("pdf", "xlsx"), f"Quartalsbericht_{p.kennung}_{q}", {
+            "pdf": lambda e: quartalsbericht.pdf_projekte(b, [p], q, kennzeichnung=kz, entwurf=e),
+            "xlsx": lambda e: quartalsbericht.xlsx(b, q, [p])})
+    return _erzeugen(args, befunde, ("pdf", "xlsx"), f"Quartalsbericht_{b.ressort.kurzname}_{q}", {
+        "pdf": lambda e: quartalsbericht.pdf_ressort(b, q, kennzeichnung=kz, entwurf=e, aktenzeichen=args.aktenzeichen),
+        "xlsx": lambda e: quartalsbericht.xlsx(b, q)})
+
+
+def _meilenstein_befunde(b: Bestand) -> list[Befund]:
+    return [x for x in pruefen(b, _letztes_quartal(b)) if "Meilenstein" in x.datensatz + x.text]
+
+
+def cmd_meilensteine(args: argparse.Namespace) -> int:
+    h = Halbjahr.parse(args.halbjahr)
+    b = _bestand(args)
+    projekte = [b.projekt(args.projekt)] if args.projekt else None
+    befunde = _meilenstein_befunde(b)
+    if args.projekt:
+        befunde = _nur(befunde, f"Projekt {projekte[0].kennung}")
+    name = f"Meilenstein-Monitoring_{projekte[0].kennung if projekte else b.ressort.kurzname}_{h}"
+    return _erzeugen(args, befunde, ("pdf", "xlsx"), name, {
+        "pdf": lambda e: meilensteine.pdf(b, h, projekte, kennzeichnung=_kennzeichnung(args), entwurf=e),
+        "xlsx": lambda e: meilensteine.xlsx(b, h, projekte)})
+
+
+def cmd_statusermittlung(args: argparse.Namespace) -> int:
+    b = _bestand(args)
+    befunde = _nur(pruefen(b, _letztes_quartal(b)), "OZG-Leistung")
+    return _erzeugen(args, befunde, ("pdf", "xlsx"), f"Statusermittlung_{b.ressort.kurzname}_{b.stand.isoformat()}", {
+        "pdf": lambda e: statusermittlung.pdf(b, kennzeichnung=_kennzeichnung(args), entwurf=e),
+        "xlsx": lambda e: statusermittlung.xlsx(b)})
+
+
+def cmd_online(args: argparse.Namespace) -> int:
+    h = Halbjahr.parse(args.halbjahr)
+    b = _bestand(args)
+    return _erzeugen(args, _meilenstein_befunde(b), ("pdf", "xlsx", "csv"), f"Online-Monitoring_{b.ressort.kurzname}_{h}", {
+        "pdf": lambda e: online_monitoring.pdf(b, h, entwurf=e),
+        "xlsx": lambda e: online_monitoring.xlsx(b, h),
+        "csv": lambda e: online_monitoring.csv_bytes(b, h)})
+
+
+def _projekt_dokument(args: argparse.Namespace, name: str, modul) -> int:  # noqa: ANN001
+    b = _bestand(args)
+    p = b.projekt(args.projekt)
+    befunde = _nur(pruefen(b, _letztes_quartal(b)), f"Projekt {p.kennung}")
+    return _erzeugen(args, befunde, ("pdf", "xlsx"), f"{name}_{p.kennung}", {
+        "pdf": lambda e: modul.pdf(b, p, kennzeichnung=_kennzeichnung(args), entwurf=e),
+        "xlsx": lambda e: modul.xlsx(b, p)})
+
+
+def cmd_antrag(args: argparse.Namespace) -> int:
+    return _projekt_dokument(args, "Projektantrag", antrag)
+
+
+def cmd_steckbrief(args: argparse.Namespace) -> int:
+    return _projekt_dokument(args, "Projektsteckbrief", steckbrief)
+
+
+def cmd_pruefen(args: argparse.Namespace) -> int:
+    q = Quartal.parse(args.quartal)
+    b = _bestand(args)
+    befunde = pruefen(b, q)
+    if args.projekt:
+        befunde = _nur(befunde, f"Projekt {b.projekt(args.projekt).kennung}")
+    if args.json:
+        json_ausgeben({"quartal": str(q), "fehler": len(fehler(befunde)), "befunde": befunde})
+    elif befunde:
+        tabelle_ausgeben(["Art", "Datensatz", "Befund"], [[x.schwere, x.datensatz, x.text] for x in befunde], max_breite=200)
+    else:
+        print(f"Keine Befunde: der Quartalsbericht {q.kurz} ist vollständig und stimmig.")
+    return 1 if fehler(befunde) else 0
+
+
+def cmd_einreichen(args: argparse.Namespace) -> int:
+    q = Quartal.parse(args.quartal)
+    with store_oeffnen(args) as store:
+        paket = einreichung.einreichen(store, q, Path(args.out), stand=_stand(args), kennzeichnung=_kennzeichnung(args))
+    if args.json:
+        json_ausgeben({"ordner": str(paket.ordner), "version": paket.version, "dateien": paket.dateien,
+                       "aenderungen": paket.aenderungen, "befunde": paket.befunde})
+    else:
+        print(f"Einreichung {q.kurz} Version {paket.version} erzeugt: {paket.ordner}")
+        for name, sha in paket.dateien.items():
+            print(f"  {name}  SHA-256 {sha}")
+        if paket.version > 1:
+            print(f"{len(paket.aenderungen)} Änderungen gegenüber Version {paket.version - 1}.")
+    return 0
+
+
+def cmd_paket_pruefen(args: argparse.Namespace) -> int:
+    with store_oeffnen(args) as store:
+        probleme = einreichung.paket_pruefen(Path(args.ordner), store)
+    if args.json:
+        json_ausgeben({"ordner": args.ordner, "unveraendert": not probleme, "probleme": probleme})
+    elif probleme:
+        for p in probleme:
+            print(p, file=sys.stderr)
+    else:
+        print(f"Das Paket {args.ordner} ist vollständig und unverändert.")
+    return 1 if probleme else 0

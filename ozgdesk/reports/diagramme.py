@@ -1,0 +1,131 @@
+"""Charts where a reader would rather look than read a table.
+
+Drawn with reportlab.graphics and readable in black-and-white print: plan and actual differ by line
+style and marker, not only by colour; bars carry their value as a label. Amounts are converted to
+float *only* for drawing (a line position), never for a printed figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from babel.numbers import format_decimal
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics import shapes
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib import colors
+
+from ozgdesk.reports.layout import SATZBREITE, SCHRIFT, SCHRIFT_FETT
+
+# Drawings start from these defaults; Helvetica would end up as an unembedded font in the PDF.
+shapes.STATE_DEFAULTS["fontName"] = SCHRIFT
+
+DUNKEL = colors.HexColor("#263238")
+MITTEL = colors.HexColor("#78909c")
+HELL = colors.HexColor("#cfd8dc")
+
+
+def _teuro(wert: float) -> str:
+    return f"{format_decimal(round(wert / 1000), format='#,##0', locale='de_DE')} T€"
+
+
+def _ueberschrift(d: Drawing, text: str) -> None:
+    d.add(String(0, d.height - 10, text, fontName=SCHRIFT_FETT, fontSize=9))
+
+
+def mittelabfluss(quartale: Sequence[str], plan_kum_cent: Sequence[int], ist_kum_cent: Sequence[int | None],
+                  ueberschrift: str = "Mittelabfluss kumuliert: Plan und Ist") -> Drawing:
+    """Cumulative plan (dashed, squares) against actual (solid, dots); actual stops at the quarter."""
+    d = Drawing(SATZBREITE, 200)
+    _ueberschrift(d, ueberschrift)
+    ch = HorizontalLineChart()
+    ch.x, ch.y, ch.width, ch.height = 55, 45, SATZBREITE - 70, 125
+    plan = [c / 100 for c in plan_kum_cent]
+    ist = [None if c is None else c / 100 for c in ist_kum_cent]
+    ch.data = [plan, ist]
+    ch.categoryAxis.categoryNames = list(quartale)
+    ch.categoryAxis.labels.fontName = SCHRIFT
+    ch.categoryAxis.labels.fontSize = 6.5
+    ch.categoryAxis.labels.angle = 45 if len(quartale) > 8 else 0
+    ch.categoryAxis.labels.boxAnchor = "ne" if len(quartale) > 8 else "n"
+    ch.valueAxis.valueMin = 0
+    ch.valueAxis.labels.fontName = SCHRIFT
+    ch.valueAxis.labels.fontSize = 6.5
+    ch.valueAxis.labelTextFormat = _teuro
+    ch.valueAxis.visibleGrid = True
+    ch.valueAxis.gridStrokeColor = HELL
+    ch.lines[0].strokeColor = MITTEL
+    ch.lines[0].strokeDashArray = (4, 3)
+    ch.lines[0].strokeWidth = 1.5
+    ch.lines[0].symbol = makeMarker("Square", size=4)
+    ch.lines[1].strokeColor = DUNKEL
+    ch.lines[1].strokeWidth = 2
+    ch.lines[1].symbol = makeMarker("FilledCircle", size=4)
+    d.add(ch)
+    lg = Legend()
+    lg.x, lg.y = 60, d.height - 22
+    lg.fontName, lg.fontSize = SCHRIFT, 7.5
+    lg.alignment = "right"
+    lg.columnMaximum = 1
+    lg.colorNamePairs = [(MITTEL, "Plan (Zahlungsplan, kumuliert)"), (DUNKEL, "Ist (Mittelabfluss, kumuliert)")]
+    d.add(lg)
+    return d
+
+
+def balken(ueberschrift: str, beschriftungen: Sequence[str], werte: Sequence[int]) -> Drawing:
+    """Horizontal bars with the count written next to each bar (milestone status)."""
+    hoehe = 40 + 16 * len(werte)
+    d = Drawing(SATZBREITE, hoehe)
+    _ueberschrift(d, ueberschrift)
+    ch = HorizontalBarChart()
+    ch.x, ch.y, ch.width, ch.height = 150, 10, SATZBREITE - 190, hoehe - 30
+    ch.data = [list(reversed(werte))]
+    ch.categoryAxis.categoryNames = list(reversed(beschriftungen))
+    ch.categoryAxis.labels.fontName = SCHRIFT
+    ch.categoryAxis.labels.fontSize = 7.5
+    ch.valueAxis.valueMin = 0
+    ch.valueAxis.visible = False
+    ch.bars[0].fillColor = MITTEL
+    ch.bars[0].strokeColor = DUNKEL
+    ch.barLabelFormat = "%d"
+    ch.barLabels.fontName = SCHRIFT
+    ch.barLabels.fontSize = 7.5
+    ch.barLabels.boxAnchor = "w"
+    ch.barLabels.dx = 3
+    d.add(ch)
+    return d
+
+
+def reifegrade(stufen: Sequence[str], ist: Sequence[int], ziel: Sequence[int],
+               ueberschrift: str = "Verteilung der Reifegrade (Modell 1.1): aktuell und Ziel") -> Drawing:
+    """Two bar series (current dark, target light with outline) with value labels."""
+    d = Drawing(SATZBREITE, 190)
+    _ueberschrift(d, ueberschrift)
+    ch = VerticalBarChart()
+    ch.x, ch.y, ch.width, ch.height = 40, 40, SATZBREITE - 60, 110
+    ch.data = [list(ist), list(ziel)]
+    ch.categoryAxis.categoryNames = list(stufen)
+    ch.categoryAxis.labels.fontName = SCHRIFT
+    ch.categoryAxis.labels.fontSize = 7
+    ch.valueAxis.valueMin = 0
+    ch.valueAxis.labels.fontName = SCHRIFT
+    ch.valueAxis.labels.fontSize = 7
+    ch.valueAxis.labelTextFormat = "%d"
+    ch.bars[0].fillColor = DUNKEL
+    ch.bars[1].fillColor = HELL
+    ch.bars[1].strokeColor = DUNKEL
+    ch.barLabelFormat = "%d"
+    ch.barLabels.fontName = SCHRIFT
+    ch.barLabels.fontSize = 7
+    ch.barLabels.nudge = 6
+    d.add(ch)
+    lg = Legend()
+    lg.x, lg.y = 45, d.height - 22
+    lg.fontName, lg.fontSize = SCHRIFT, 7.5
+    lg.columnMaximum = 1
+    lg.colorNamePairs = [(DUNKEL, "aktueller Reifegrad"), (HELL, "Ziel-Reifegrad")]
+    d.add(lg)
+    return d

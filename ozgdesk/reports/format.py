@@ -1,0 +1,51 @@
+"""German formats for documents: one place so PDF, XLSX and CSV agree on every figure.
+
+Money comes from :func:`ozgdesk.model.values.format_euro` (integer cents, no float); person-days and
+percentages through Babel with the ``de_DE`` locale, as the architecture notes recommend.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+
+from ozgdesk.model.values import Ampel, format_datum, format_euro
+
+__all__ = ["AMPEL_TEXT", "datum", "euro", "ja_nein", "prozent", "pt", "tage"]
+
+LOCALE = "de_DE"
+
+AMPEL_TEXT = {Ampel.GRUEN: "grün", Ampel.GELB: "gelb", Ampel.ROT: "rot"}
+
+
+def euro(cent: int | None) -> str:
+    return "–" if cent is None else format_euro(cent)
+
+
+def pt(wert: Decimal | None) -> str:
+    """Person-days with up to one decimal, German separators (``1.234,5 PT``)."""
+    if wert is None:
+        return "–"
+    return f"{format_decimal(wert, format='#,##0.#', locale=LOCALE)} PT"
+
+
+def prozent(teil: int | Decimal, ganzes: int | Decimal) -> str:
+    """Share as ``87,5 %``; ``–`` when there is nothing to compare with."""
+    if not ganzes:
+        return "–"
+    wert = (Decimal(teil) * 100 / Decimal(ganzes)).quantize(Decimal("0.1"))
+    return f"{format_decimal(wert, format='#,##0.0', locale=LOCALE)} %"
+
+
+def datum(tag: date | None) -> str:
+    return format_datum(tag) if tag else "–"
+
+
+def ja_nein(wert: bool | None) -> str:
+    return "–" if wert is None else ("ja" if wert else "nein")
+
+
+def tage(anzahl: int) -> str:
+    return f"{anzahl} Tag" if abs(anzahl) == 1 else f"{anzahl} Tage"

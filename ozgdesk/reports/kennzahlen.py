@@ -1,0 +1,206 @@
+"""The figures every document shares: Mittelabfluss against plan, person-days, milestone counts.
+
+Computed once here from the snapshot so the PDF, the XLSX, the JSON and the validation can never
+disagree. All money stays integer cents.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ozgdesk.model.values import Finanzierung, Halbjahr, MeilensteinStatus, Quartal
+from ozgdesk.reports.snapshot import MeilensteinDaten, ProjektDaten
+
+#: A deviation from the Zahlungsplan above this share of the plan needs a reason.
+WESENTLICHE_ABWEICHUNG = Decimal("0.10")
+
+
+def hat_finanzbericht(p: ProjektDaten) -> bool:
+    """Fully funded projects report Mittelabfluss against the Zahlungsplan (domain.md)."""
+    return p.finanzierung is Finanzierung.VOLL
+
+
+def hat_aufwandsbericht(p: ProjektDaten) -> bool:
+    return p.finanzierung is Finanzierung.UNTERSTUETZUNG
+
+
+@dataclass(frozen=True)
+class Finanzzeile:
+    """Plan and actual for a quarter, cumulated for its year and for the whole project so far."""
+
+    haushaltsstelle: str
+    plan_quartal: int
+    ist_quartal: int
+    plan_jahr: int
+    ist_jahr: int
+    plan_gesamt: int
+    ist_gesamt: int
+
+    @property
+    def abweichung_quartal(self) -> int:
+        return self.ist_quartal - self.plan_quartal
+
+    @property
+    def abweichung_gesamt(self) -> int:
+        return self.ist_gesamt - self.plan_gesamt
+
+
+def wesentlich(plan: int, ist: int) -> bool:
+    if plan == 0:
+        return ist != 0
+    return Decimal(abs(ist - plan)) > WESENTLICHE_ABWEICHUNG * Decimal(plan)
+
+
+def _zeile(hhst: str, plan: list[tuple[Quartal, int]], ist: list[tuple[date, int]], q: Quartal) -> Finanzzeile:
+    jahresbeginn = Quartal(q.jahr, 1)
+    return Finanzzeile(
+        haushaltsstelle=hhst,
+        plan_quartal=sum(b for pq, b in plan if pq == q),
+        ist_quartal=sum(b for d, b in ist if q.enthaelt(d)),
+        plan_jahr=sum(b for pq, b in plan if jahresbeginn <= pq <= q),
+        ist_jahr=sum(b for d, b in ist if jahresbeginn.beginn <= d <= q.ende),
+        plan_gesamt=sum(b for pq, b in plan if pq <= q),
+        ist_gesamt=sum(b for d, b in ist if d <= q.ende),
+    )
+
+
+def finanzen(p: ProjektDaten, q: Quartal) -> tuple[Finanzzeile, list[Finanzzeile]]:
+    """Project total and one row per Haushaltsstelle (sorted) for quarter ``q``."""
+    gesamt = _zeile("", [(x.quartal, x.betrag_cent) for x in p.plan], [(z.datum, z.betrag_cent) for z in p.zahlungen], q)
+    stellen = sorted({x.haushaltsstelle for x in p.plan} | {z.haushaltsstelle for z in p.zahlungen})
+    zeilen = [
+        _zeile(h, [(x.quartal, x.betrag_cent) for x in p.plan if x.haushaltsstelle == h],
+               [(z.datum, z.betrag_cent) for z in p.zahlungen if z.haushaltsstelle == h], q)
+        for h in stellen
+    ]
+    return gesamt, zeilen
+
+
+def summe(zeilen: list[Finanzzeile], hhst: str = "") -> Finanzzeile:
+    return Finanzzeile(hhst, *(sum(getattr(z, f) for z in zeilen) for f in
+                               ("plan_quartal", "ist_quartal", "plan_jahr", "ist_jahr", "plan_gesamt", "ist_gesamt")))
+
+
+def bewilligt(p: ProjektDaten, jahr: int | None = None) -> int:
+    return sum(b.betrag_cent for b in p.bewilligungen if jahr is None or b.jahr == jahr)
+
+
+def ist_im_jahr(p: ProjektDaten, jahr: int) -> int:
+    return sum(z.betrag_cent for z in p.zahlungen if z.datum.year == jahr)
+
+
+def kumulierte_reihe(projekte: list[ProjektDaten], q: Quartal) -> tuple[list[Quartal], list[int], list[int | None]]:
+    """Quarters from the first plan to the last, cumulative plan, cumulative actual up to ``q``."""
+    alle = [x.quartal for p in projekte for x in p.plan] + [Quartal.von_datum(z.datum) for p in projekte for z in p.zahlungen]
+    if not alle:
+        return [], [], []
+    quartale, k = [], min(alle)
+    while k <= max(alle):
+        quartale.append(k)
+        k = k.folgendes()
+    plan_je = Counter()
+    ist_je = Counter()
+    for p in projekte:
+        for x in p.plan:
+            plan_je[x.quartal] += x.betrag_cent
+        for z in p.zahlungen:
+            ist_je[Quartal.von_datum(z.datum)] += z.betrag_cent
+    plan_kum, ist_kum, a, b = [], [], 0, 0
+    for k in quartale:
+        a += plan_je[k]
+        b += ist_je[k]
+        plan_kum.append(a)
+        ist_kum.append(b if k <= q else None)
+    return quartale, plan_kum, ist_kum
+
+
+@dataclass(frozen=True)
+class AufwandQuartal:
+    pt_quartal: Decimal
+    pt_kumuliert: Decimal
+    pt_bewilligt: Decimal
+    leistungen: str
+
+
+def aufwand(p: ProjektDaten, q: Quartal) -> AufwandQuartal:
+    im_quartal = [a for a in p.aufwand if a.quartal == q]
+    return AufwandQuartal(
+        pt_quartal=sum((a.personentage for a in im_quartal), Decimal(0)),
+        pt_kumuliert=sum((a.personentage for a in p.aufwand if a.quartal <= q), Decimal(0)),
+        pt_bewilligt=sum((b.personentage or Decimal(0) for b in p.bewilligungen), Decimal(0)),
+        leistungen="\n".join(f"{a.leistungsart}: {a.leistungen}" if a.leistungen else a.leistungsart for a in im_quartal),
+    )
+
+
+# ------------------------------------------------------------------------------------------ milestones
+def status_text(m: MeilensteinDaten, stand: date) -> str:
+    """The status a controller reads: reached (on time/late), open, overdue, at risk, dropped."""
+    if m.status is MeilensteinStatus.ERREICHT:
+        if m.plan_datum and m.ist_datum and m.ist_datum > m.plan_datum:
+            return "verspätet erreicht"
+        return "erreicht"
+    if m.status is MeilensteinStatus.ENTFALLEN:
+        return "entfallen"
+    if m.status is MeilensteinStatus.GEFAEHRDET:
+        return "gefährdet"
+    termin = m.prognose_datum or m.plan_datum
+    if termin and termin < stand:
+        return "überfällig"
+    return "offen"
+
+
+STATUS_REIHENFOLGE = ("erreicht", "verspätet erreicht", "offen", "überfällig", "gefährdet", "entfallen")
+
+
+@dataclass(frozen=True)
+class MeilensteinBilanz:
+    """Milestones of a project due in a period (by plan date), and what became of them."""
+
+    faellig: int
+    termingerecht: int
+    verspaetet: int
+    ueberfaellig: int
+    verschoben: int
+    verschiebungen: int
+    verschiebung_tage: int
+    gefaehrdet: int
+
+
+def bilanz(p: ProjektDaten, beginn: date, ende: date, stand: date) -> MeilensteinBilanz:
+    im = [m for m in p.meilensteine if m.status is not MeilensteinStatus.ENTFALLEN
+          and ((m.plan_datum and beginn <= m.plan_datum <= ende) or (m.prognose_datum and beginn <= m.prognose_datum <= ende))]
+    faellig = [m for m in im if m.plan_datum and beginn <= m.plan_datum <= ende]
+    texte = {m.id: status_text(m, stand) for m in im}
+    return MeilensteinBilanz(
+        faellig=len(faellig),
+        termingerecht=sum(1 for m in faellig if texte[m.id] == "erreicht"),
+        verspaetet=sum(1 for m in im if texte[m.id] == "verspätet erreicht"),
+        ueberfaellig=sum(1 for m in im if texte[m.id] == "überfällig"),
+        verschoben=sum(1 for m in im if m.verschiebungen),
+        verschiebungen=sum(len(m.verschiebungen) for m in im),
+        verschiebung_tage=sum(max(0, m.verzug_tage) for m in im if m.verschiebungen),
+        gefaehrdet=sum(1 for m in im if texte[m.id] == "gefährdet"),
+    )
+
+
+def bilanz_halbjahr(p: ProjektDaten, h: Halbjahr, stand: date) -> MeilensteinBilanz:
+    return bilanz(p, h.beginn, h.ende, stand)
+
+
+def bilanz_summe(bilanzen: list[MeilensteinBilanz]) -> MeilensteinBilanz:
+    return MeilensteinBilanz(*(sum(getattr(b, f) for b in bilanzen) for f in MeilensteinBilanz.__dataclass_fields__))
+
+
+def status_verteilung(projekte: list[ProjektDaten], stand: date) -> list[tuple[str, int]]:
+    zaehler = Counter(status_text(m, stand) for p in projekte for m in p.meilensteine)
+    return [(s, zaehler.get(s, 0)) for s in STATUS_REIHENFOLGE]
+
+
+def betrag(cent: int) -> str:
+    """Amount without the currency sign, for table cells whose heading says "(€)"."""
+    from ozgdesk.model.values import format_euro
+
+    return format_euro(cent)[:-2]

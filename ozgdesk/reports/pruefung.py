@@ -1,0 +1,122 @@
+"""Validation before a document becomes final: everything missing or inconsistent, in German.
+
+Each finding names the record to fix (project Kennung, milestone title, quarter, OZG-ID), so the
+coordinator can forward it to the right project lead. "Fehler" block a final document; "Hinweise"
+are shown but do not block. Drafts can always be generated (watermarked "ENTWURF").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ozgdesk.model.values import Ampel, Finanzierung, Quartal
+from ozgdesk.reports import kennzahlen as kz
+from ozgdesk.reports.format import pt
+from ozgdesk.reports.snapshot import Bestand, ProjektDaten
+
+FEHLER = "Fehler"
+HINWEIS = "Hinweis"
+
+
+@dataclass(frozen=True)
+class Befund:
+    schwere: str
+    datensatz: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.schwere}: {self.datensatz}: {self.text}"
+
+
+def _projekt(p: ProjektDaten, q: Quartal, p_stand: date) -> list[Befund]:
+    wo = f"Projekt {p.kennung}"
+    b: list[Befund] = []
+
+    def fehler(text: str, datensatz: str = wo) -> None:
+        b.append(Befund(FEHLER, datensatz, text))
+
+    def hinweis(text: str, datensatz: str = wo) -> None:
+        b.append(Befund(HINWEIS, datensatz, text))
+
+    if p.projektleiter is None:
+        fehler("Keine Projektleitung benannt.")
+    if p.behoerde is None:
+        fehler("Keine Behörde zugeordnet.")
+    if not (p.beginn and p.ende):
+        fehler("Laufzeit (Beginn und Ende) fehlt.")
+    if not p.leistungen:
+        fehler("Keine OZG-Leistung zugeordnet.")
+    for a in p.ampeln:
+        if a.ampel is not Ampel.GRUEN and not a.grund.strip():
+            fehler(f"Ampel „{a.dimension}“ steht auf {a.ampel.label}, die Begründung fehlt.")  # type: ignore[attr-defined]
+    if not p.risiken.strip():
+        hinweis("Keine Risiken angegeben.")
+    if not p.naechste_schritte.strip():
+        hinweis("Keine nächsten Schritte angegeben.")
+    for m in p.meilensteine:
+        if m.plan_datum is None:
+            fehler("Meilenstein ohne Plandatum.", f"{wo}, Meilenstein „{m.titel}“")
+    if not p.meilensteine:
+        fehler("Kein Meilenstein geplant.")
+    if p.finanzierung is not Finanzierung.EIGEN and "Verwaltungsportal Bund" not in p.komponenten \
+            and not p.abweichungsbegruendung.strip():
+        fehler("Das Verwaltungsportal Bund wird nicht nachgenutzt und eine zwingende Begründung der Abweichung fehlt.")
+    if p.finanzierung is Finanzierung.VOLL and p.behoerde and p.behoerde.mittelbar and not p.behoerde.erstattungsanspruch:
+        fehler(f"Die Behörde „{p.behoerde.name}“ gehört zur mittelbaren Bundesverwaltung und hat keinen "
+               "Erstattungsanspruch; sie kann keine Programmmittel erhalten (Vollfinanzierung nicht zulässig).")
+    im_projekt = q in p.quartale
+    if kz.hat_finanzbericht(p):
+        if p.zahlungsplan_version is None:
+            fehler("Es gibt keinen Zahlungsplan.")
+        elif im_projekt and not any(x.quartal == q for x in p.plan):
+            fehler(f"Für das Quartal {q.kurz} enthält der Zahlungsplan keinen Betrag.", f"{wo}, Quartal {q.kurz}")
+        # Annual approvals bind the report year; earlier years are closed and count only in the total.
+        ist, bew = kz.finanzen(p, q)[0].ist_jahr, kz.bewilligt(p, q.jahr)
+        if ist > bew:
+            fehler(f"Die Zahlungen {q.jahr} bis {q.kurz} ({kz.betrag(ist)} €) übersteigen die Bewilligung {q.jahr} "
+                   f"({kz.betrag(bew)} €) um {kz.betrag(ist - bew)} €.", f"{wo}, Haushaltsjahr {q.jahr}")
+        ist_ges = kz.finanzen(p, q)[0].ist_gesamt
+        bew_ges = sum(x.betrag_cent for x in p.bewilligungen if x.jahr <= q.jahr)
+        if ist_ges > bew_ges:
+            fehler(f"Die Zahlungen seit Projektbeginn ({kz.betrag(ist_ges)} €) übersteigen die Summe der "
+                   f"Bewilligungen bis {q.jahr} ({kz.betrag(bew_ges)} €) um {kz.betrag(ist_ges - bew_ges)} €.")
+        g, _ = kz.finanzen(p, q)
+        kosten = next(a for a in p.ampeln if a.dimension == "Kosten")
+        # A quarter still running cannot deviate yet; only a finished quarter is measured.
+        if q.ende < p_stand and kz.wesentlich(g.plan_quartal, g.ist_quartal) and not kosten.grund.strip():
+            fehler(f"Der Mittelabfluss weicht im Quartal um {kz.betrag(g.abweichung_quartal)} € vom Zahlungsplan ab "
+                   f"(Plan {kz.betrag(g.plan_quartal)} €, Ist {kz.betrag(g.ist_quartal)} €); die Begründung fehlt "
+                   "(Feld „Begründung Kosten“).", f"{wo}, Quartal {q.kurz}")
+    if kz.hat_aufwandsbericht(p):
+        a = kz.aufwand(p, q)
+        if a.pt_bewilligt == 0:
+            fehler("Es sind keine Personentage bewilligt.")
+        elif a.pt_kumuliert > a.pt_bewilligt:
+            fehler(f"Verbrauchte Personentage ({pt(a.pt_kumuliert)}) übersteigen die bewilligten ({pt(a.pt_bewilligt)}).")
+        if im_projekt and a.pt_quartal == Decimal(0):
+            hinweis(f"Für das Quartal {q.kurz} ist kein Aufwand erfasst.", f"{wo}, Quartal {q.kurz}")
+    return b
+
+
+def pruefen(bestand: Bestand, q: Quartal) -> list[Befund]:
+    """All findings for the quarterly report ``q``: errors first, then hints, each sorted by record."""
+    befunde: list[Befund] = []
+    for p in bestand.projekte:
+        befunde += _projekt(p, q, bestand.stand)
+    for l in bestand.leistungen:
+        wo = f"OZG-Leistung {l.ozg_id} ({l.bezeichnung})"
+        if l.behoerde is None:
+            befunde.append(Befund(FEHLER, wo, "Keine zuständige Behörde angegeben."))
+        if not l.verantwortliche:
+            befunde.append(Befund(FEHLER, wo, "Keine Projektleitung (Verantwortliche Person) benannt."))
+        if l.reifegrad is None:
+            befunde.append(Befund(HINWEIS, wo, "Noch keine Reifegrad-Bewertung erfasst."))
+        if l.geplant_online is None and not l.online:
+            befunde.append(Befund(HINWEIS, wo, "Kein geplanter Online-Termin angegeben."))
+    return sorted(befunde, key=lambda x: (x.schwere != FEHLER, x.datensatz))
+
+
+def fehler(befunde: list[Befund]) -> list[Befund]:
+    return [b for b in befunde if b.schwere == FEHLER]

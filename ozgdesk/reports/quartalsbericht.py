@@ -1,0 +1,327 @@
+"""Vierteljährlicher Statusbericht: per project and as the Ressort summary, PDF and XLSX.
+
+The Ressort summary has one row per project in each section (status, Mittelabfluss, person-days,
+milestones, Reifegrad, risks), so a controller at the BMI sees the whole Ressort on a few pages and
+the summary stays fast for 200 projects. The detail per project (milestone list, Haushaltsstellen,
+services) is the project report; the submission package carries both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from reportlab.platypus import Flowable, PageBreak
+
+from ozgdesk.model.values import Ampel, Quartal
+from ozgdesk.reports import diagramme, kennzahlen as kz
+from ozgdesk.reports.format import datum, prozent, pt
+from ozgdesk.reports.layout import (
+    EINLEITUNG,
+    HINWEIS,
+    abstand,
+    Kopf,
+    Sp,
+    absatz,
+    ampel_zelle,
+    h1,
+    h2,
+    pdf_erzeugen,
+    schluessel_werte,
+    tabelle,
+    titel,
+    zusammen,
+)
+from ozgdesk.reports.snapshot import Bestand, ProjektDaten
+from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte
+
+TITEL = "Vierteljährlicher Statusbericht"
+betrag = kz.betrag
+
+
+def kopf(b: Bestand, q: Quartal, *, kennzeichnung: str, entwurf: bool, aktenzeichen: str = "",
+         titel_text: str = TITEL) -> Kopf:
+    return Kopf(ressort=b.ressort.name, referat=b.ressort.referat, titel=titel_text, zeitraum=q.lang, stand=b.stand,
+                aktenzeichen=aktenzeichen, kennzeichnung=kennzeichnung, entwurf=entwurf, autor=b.ressort.referat or b.ressort.name,
+                betreff=f"{titel_text} {b.ressort.kurzname} {q.kurz} an das BMI (Digitalisierungsprogramm Bund)")
+
+
+def _gruende(p: ProjektDaten) -> str:
+    return "\n".join(f"{a.dimension}: {a.grund or '(Begründung fehlt)'}" for a in p.ampeln if a.ampel is not Ampel.GRUEN)
+
+
+# ============================================================================================== PDF
+def _abschnitt_status(b: Bestand) -> list[Flowable]:
+    # widths in points (sum = text width 468 pt): the four lights need only "● gelb"
+    sp = [Sp("Kennung", 66), Sp("Projekt", 96), Sp("Behörde", 44), Sp("Gesamt", 42), Sp("Zeit", 34),
+          Sp("Kosten", 38), Sp("Umfang", 42), Sp("Begründung (nicht grün)", 106)]
+    zeilen = [[p.kennung, p.titel, p.behoerde.kurzname if p.behoerde else "–", *(ampel_zelle(a.ampel) for a in p.ampeln),
+               _gruende(p)] for p in b.projekte]
+    return [h1("1 Projektstatus (Ampeln)"), tabelle(sp, zeilen)]
+
+
+QUARTAL_SPALTEN = [Sp("Kennung", 1.5), Sp("Plan Quartal (€)", 1.4, True), Sp("Ist Quartal (€)", 1.4, True),
+                   Sp("Abweichung (€)", 1.4, True), Sp("Abweichung", 0.9, True)]
+KUM_SPALTEN = [Sp("Kennung", 1.5), Sp("Plan Jahr kum. (€)", 1.4, True), Sp("Ist Jahr kum. (€)", 1.4, True),
+               Sp("Plan gesamt kum. (€)", 1.4, True), Sp("Ist gesamt kum. (€)", 1.4, True)]
+
+
+def _quartalszeile(erste: str, z: kz.Finanzzeile) -> list[str]:
+    return [erste, betrag(z.plan_quartal), betrag(z.ist_quartal), betrag(z.abweichung_quartal),
+            prozent(z.abweichung_quartal, z.plan_quartal)]
+
+
+def _kumzeile(erste: str, z: kz.Finanzzeile) -> list[str]:
+    return [erste, betrag(z.plan_jahr), betrag(z.ist_jahr), betrag(z.plan_gesamt), betrag(z.ist_gesamt)]
+
+
+def _finanztabellen(erste: str, zeilen: list[tuple[str, kz.Finanzzeile]], summe: kz.Finanzzeile) -> list[Flowable]:
+    """Quarter and cumulative figures as two tables: seven amount columns do not fit A4 portrait."""
+    kopf_q = [Sp(erste, 1.5)] + QUARTAL_SPALTEN[1:]
+    kopf_k = [Sp(erste, 1.5)] + KUM_SPALTEN[1:]
+    return [absatz("Im Quartal", EINLEITUNG),
+            tabelle(kopf_q, [_quartalszeile(k, z) for k, z in zeilen], summe=_quartalszeile("Summe", summe)),
+            abstand(3), absatz("Kumuliert", EINLEITUNG),
+            tabelle(kopf_k, [_kumzeile(k, z) for k, z in zeilen], summe=_kumzeile("Summe", summe))]
+
+
+def _abschnitt_finanzen(b: Bestand, q: Quartal) -> list[Flowable]:
+    voll = [p for p in b.projekte if kz.hat_finanzbericht(p)]
+    teile: list[Flowable] = [h1("2 Mittelabfluss der vollfinanzierten Projekte")]
+    if not voll:
+        return teile + [absatz("Im Ressort gibt es keine vollfinanzierten Projekte.")]
+    gesamt = {p.kennung: kz.finanzen(p, q) for p in voll}
+    summe = kz.summe([g for g, _ in gesamt.values()])
+    teile.append(absatz(f"Zahlungsplan: jeweils die neueste Fassung. Kumuliert „Jahr“ = 1. Quartal {q.jahr} bis "
+                        f"{q.kurz}; „gesamt“ = Projektbeginn bis {q.kurz}."))
+    teile += _finanztabellen("Kennung", [(k, g) for k, (g, _) in gesamt.items()], summe)
+    abw = [(p, gesamt[p.kennung][0]) for p in voll if kz.wesentlich(gesamt[p.kennung][0].plan_quartal, gesamt[p.kennung][0].ist_quartal)]
+    if abw:
+        teile.append(h2(f"Wesentliche Abweichungen im Quartal (mehr als {int(kz.WESENTLICHE_ABWEICHUNG * 100)} % vom Plan)"))
+        teile.append(tabelle([Sp("Kennung", 1.5), Sp("Abweichung (€)", 1.2, True), Sp("Anteil", 0.8, True), Sp("Begründung", 5)],
+                             [[p.kennung, betrag(g.abweichung_quartal), prozent(g.abweichung_quartal, g.plan_quartal),
+                               next((a.grund for a in p.ampeln if a.dimension == "Kosten"), "") or "(Begründung fehlt)"]
+                              for p, g in abw]))
+    stellen: dict[str, list[kz.Finanzzeile]] = {}
+    for _g, zeilen in gesamt.values():
+        for z in zeilen:
+            stellen.setdefault(z.haushaltsstelle, []).append(z)
+    hh = [kz.summe(zs, h) for h, zs in sorted(stellen.items())]
+    teile.append(h2("Nach Haushaltsstellen"))
+    teile += _finanztabellen("Haushaltsstelle", [(z.haushaltsstelle, z) for z in hh], kz.summe(hh))
+    quartale, plan_kum, ist_kum = kz.kumulierte_reihe(voll, q)
+    if quartale:
+        teile.append(zusammen(diagramme.mittelabfluss([x.kurz for x in quartale], plan_kum, ist_kum,
+                                                      "Mittelabfluss aller vollfinanzierten Projekte, kumuliert")))
+    return teile
+
+
+def _abschnitt_aufwand(b: Bestand, q: Quartal) -> list[Flowable]:
+    u = [p for p in b.projekte if kz.hat_aufwandsbericht(p)]
+    teile: list[Flowable] = [h1("3 Zentrale Unterstützungsleistungen (Personentage)")]
+    if not u:
+        return teile + [absatz("Kein Projekt nutzt ausschließlich zentrale Unterstützungsleistungen.")]
+    werte = {p.kennung: kz.aufwand(p, q) for p in u}
+    sp = [Sp("Kennung", 1.5), Sp("PT Quartal", 0.9, True), Sp("PT kumuliert", 0.95, True), Sp("PT bewilligt", 0.95, True),
+          Sp("Anteil", 0.75, True), Sp("Erbrachte Leistungen im Quartal", 4.2)]
+    zeilen = [[k, pt(a.pt_quartal), pt(a.pt_kumuliert), pt(a.pt_bewilligt), prozent(a.pt_kumuliert, a.pt_bewilligt),
+               a.leistungen or "–"] for k, a in werte.items()]
+    s = [sum((a.pt_quartal for a in werte.values()), Decimal(0)), sum((a.pt_kumuliert for a in werte.values()), Decimal(0)),
+         sum((a.pt_bewilligt for a in werte.values()), Decimal(0))]
+    return teile + [tabelle(sp, zeilen, summe=["Summe", pt(s[0]), pt(s[1]), pt(s[2]), prozent(s[1], s[2]), ""])]
+
+
+MEILENSTEIN_SPALTEN = [Sp("Kennung", 1.5), Sp("fällig", 0.8, True), Sp("pünktlich", 0.9, True),
+                       Sp("verspätet", 0.9, True), Sp("überfällig", 0.9, True), Sp("verschoben", 1.0, True),
+                       Sp("Verschiebungen (Tage)", 1.5, True), Sp("gefährdet", 0.9, True)]
+
+
+def _abschnitt_meilensteine(b: Bestand, q: Quartal) -> list[Flowable]:
+    sp = MEILENSTEIN_SPALTEN
+    bil = {p.kennung: kz.bilanz(p, q.beginn, q.ende, b.stand) for p in b.projekte}
+
+    def zeile(k: str, x: kz.MeilensteinBilanz) -> list[str]:
+        return [k, str(x.faellig), str(x.termingerecht), str(x.verspaetet), str(x.ueberfaellig), str(x.verschoben),
+                f"{x.verschiebungen} ({x.verschiebung_tage})", str(x.gefaehrdet)]
+
+    vert = kz.status_verteilung(list(b.projekte), b.stand)
+    return [h1("4 Meilensteine"),
+            absatz(f"Meilensteine mit Plan- oder Prognosetermin im {q.lang} („fällig“: Plantermin im Quartal); "
+                   f"Status zum Stand {datum(b.stand)}.", EINLEITUNG),
+            tabelle(sp, [zeile(k, x) for k, x in bil.items()], summe=zeile("Summe", kz.bilanz_summe(list(bil.values())))),
+            zusammen(diagramme.balken("Status aller Meilensteine des Ressorts", [s for s, _ in vert], [n for _, n in vert]))]
+
+
+def _abschnitt_reifegrad(b: Bestand) -> list[Flowable]:
+    leistungen = [l for l in b.leistungen if l.projekte]
+    sp = [Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 3.2), Sp("Projekt", 1.4), Sp("Reifegrad aktuell", 1.2, True),
+          Sp("Ziel", 0.6, True), Sp("online", 0.7)]
+    zeilen = [[l.ozg_id, l.bezeichnung, ", ".join(l.projekte),
+               "–" if l.reifegrad is None else f"{l.reifegrad} (Modell {l.reifegrad_modell})",
+               "–" if l.ziel_reifegrad is None else str(l.ziel_reifegrad), "ja" if l.online else "nein"] for l in leistungen]
+    return [h1("5 Reifegrad der OZG-Leistungen"), tabelle(sp, zeilen), zusammen(reifegrad_diagramm(b))]
+
+
+def reifegrad_diagramm(b: Bestand) -> Flowable:
+    ist, ziel = [0] * 5, [0] * 5
+    for l in b.leistungen:
+        if l.reifegrad is not None and l.reifegrad_modell == "1.1":
+            ist[l.reifegrad] += 1
+        if l.ziel_reifegrad is not None:
+            ziel[l.ziel_reifegrad] += 1
+    from ozgdesk.model.values import REIFEGRAD_1_1
+
+    return diagramme.reifegrade([f"{k} {v}" for k, v in REIFEGRAD_1_1.items()], ist, ziel)
+
+
+def _abschnitt_risiken(b: Bestand) -> list[Flowable]:
+    sp = [Sp("Kennung", 1.5), Sp("Risiken", 4), Sp("Nächste Schritte", 4)]
+    return [h1("6 Risiken und nächste Schritte"),
+            tabelle(sp, [[p.kennung, p.risiken or "–", p.naechste_schritte or "–"] for p in b.projekte])]
+
+
+def _ueberblick(b: Bestand, q: Quartal) -> list[Flowable]:
+    ampeln = {a: sum(1 for p in b.projekte if p.ampel is a) for a in Ampel}
+    voll = [kz.finanzen(p, q)[0] for p in b.projekte if kz.hat_finanzbericht(p)]
+    s = kz.summe(voll) if voll else None
+    text = (f"Das Ressort berichtet über {len(b.projekte)} Projekte: {ampeln[Ampel.GRUEN]} grün, "
+            f"{ampeln[Ampel.GELB]} gelb, {ampeln[Ampel.ROT]} rot.")
+    if s:
+        text += (f" Mittelabfluss im Quartal: {kz.betrag(s.ist_quartal)} € bei {kz.betrag(s.plan_quartal)} € Plan "
+                 f"({prozent(s.ist_quartal, s.plan_quartal)}).")
+    return [absatz(text)]
+
+
+def pdf_ressort(b: Bestand, q: Quartal, *, kennzeichnung: str = "", entwurf: bool = False, aktenzeichen: str = "",
+                anhang: Sequence[Flowable] = ()) -> bytes:
+    inhalt: list[Flowable] = titel(TITEL, f"Ressortübersicht {b.ressort.kurzname} – {q.lang} "
+                                          f"({datum(q.beginn)} bis {datum(q.ende)})")
+    inhalt += _ueberblick(b, q)
+    inhalt += _abschnitt_status(b)
+    inhalt += _abschnitt_finanzen(b, q)
+    inhalt += _abschnitt_aufwand(b, q)
+    inhalt += _abschnitt_meilensteine(b, q)
+    inhalt += _abschnitt_reifegrad(b)
+    inhalt += _abschnitt_risiken(b)
+    inhalt += list(anhang)
+    return pdf_erzeugen(kopf(b, q, kennzeichnung=kennzeichnung, entwurf=entwurf, aktenzeichen=aktenzeichen), inhalt)
+
+
+def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal) -> list[Flowable]:
+    inhalt: list[Flowable] = titel(f"{p.kennung}: {p.titel}", f"Statusbericht {q.lang}")
+    inhalt.append(schluessel_werte([
+        ("Behörde", p.behoerde.name if p.behoerde else "–"),
+        ("Projektleitung", p.projektleiter.name if p.projektleiter else "– (nicht benannt)"),
+        ("Finanzierung", p.finanzierung.label),  # type: ignore[attr-defined]
+        ("Laufzeit", f"{datum(p.beginn)} bis {datum(p.ende)}"),
+        ("OZG-Leistungen", ", ".join(f"{l.ozg_id} {l.bezeichnung}" for l in p.leistungen) or "–"),
+    ]))
+    inhalt.append(h2("Status"))
+    inhalt.append(tabelle([Sp("Dimension", 1), Sp("Ampel", 1), Sp("Begründung", 5)],
+                          [[a.dimension, ampel_zelle(a.ampel), a.grund or ("–" if a.ampel is Ampel.GRUEN else "(Begründung fehlt)")]
+                           for a in p.ampeln]))
+    inhalt.append(h2("Meilensteine"))
+    inhalt.append(tabelle(
+        [Sp("Meilenstein", 3.0), Sp("Plan", 1, True), Sp("Prognose", 1, True), Sp("Ist", 1, True), Sp("Status", 1.3),
+         Sp("Verschiebungen", 1.6)],
+        [[m.titel, datum(m.plan_datum), datum(m.prognose_datum), datum(m.ist_datum), kz.status_text(m, b.stand),
+          f"{len(m.verschiebungen)}× um {m.verzug_tage} Tage" if m.verschiebungen else "–"] for m in p.meilensteine]))
+    if kz.hat_finanzbericht(p):
+        g, zeilen = kz.finanzen(p, q)
+        inhalt.append(h2(f"Mittelabfluss gegen Zahlungsplan (Fassung {p.zahlungsplan_version or '–'})"))
+        inhalt += _finanztabellen("Haushaltsstelle", [(z.haushaltsstelle, z) for z in zeilen], g)
+        inhalt.append(absatz(f"Bewilligt {q.jahr}: {kz.betrag(kz.bewilligt(p, q.jahr))} €; bewilligt insgesamt: "
+                             f"{kz.betrag(kz.bewilligt(p))} €.", HINWEIS))
+        if kz.wesentlich(g.plan_quartal, g.ist_quartal):
+            grund = next(a.grund for a in p.ampeln if a.dimension == "Kosten") or "(Begründung fehlt)"
+            inhalt.append(absatz(f"Abweichung im Quartal {kz.betrag(g.abweichung_quartal)} € "
+                                 f"({prozent(g.abweichung_quartal, g.plan_quartal)}): {grund}"))
+        quartale, plan_kum, ist_kum = kz.kumulierte_reihe([p], q)
+        if quartale:
+            inhalt.append(zusammen(diagramme.mittelabfluss([x.kurz for x in quartale], plan_kum, ist_kum)))
+    if kz.hat_aufwandsbericht(p):
+        a = kz.aufwand(p, q)
+        inhalt.append(h2("Zentrale Unterstützungsleistungen"))
+        inhalt.append(schluessel_werte([("PT im Quartal", pt(a.pt_quartal)), ("PT kumuliert", pt(a.pt_kumuliert)),
+                                        ("PT bewilligt", f"{pt(a.pt_bewilligt)} (verbraucht {prozent(a.pt_kumuliert, a.pt_bewilligt)})"),
+                                        ("Erbrachte Leistungen", a.leistungen or "–")]))
+    inhalt.append(h2("Reifegrad der OZG-Leistungen"))
+    inhalt.append(tabelle([Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 4), Sp("aktuell", 1.2, True), Sp("Ziel", 0.7, True)],
+                          [[l.ozg_id, l.bezeichnung, "–" if l.reifegrad is None else f"{l.reifegrad} (Modell {l.reifegrad_modell})",
+                            "–" if l.ziel_reifegrad is None else str(l.ziel_reifegrad)] for l in p.leistungen]))
+    inhalt.append(h2("Risiken"))
+    inhalt.append(absatz(p.risiken or "–"))
+    inhalt.append(h2("Nächste Schritte"))
+    inhalt.append(absatz(p.naechste_schritte or "–"))
+    return inhalt
+
+
+def pdf_projekte(b: Bestand, projekte: Sequence[ProjektDaten], q: Quartal, *, kennzeichnung: str = "",
+                 entwurf: bool = False) -> bytes:
+    inhalt: list[Flowable] = []
+    for i, p in enumerate(projekte):
+        if i:
+            inhalt.append(PageBreak())
+        inhalt += projekt_inhalt(b, p, q)
+    az = projekte[0].aktenzeichen if len(projekte) == 1 else ""
+    return pdf_erzeugen(kopf(b, q, kennzeichnung=kennzeichnung, entwurf=entwurf, aktenzeichen=az,
+                             titel_text=f"{TITEL} – Projektbericht{'e' if len(projekte) > 1 else ''}"), inhalt)
+
+
+# ============================================================================================= XLSX
+def arbeitsmappe(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None = None) -> Arbeitsmappe:
+    projekte = list(b.projekte if projekte is None else projekte)
+    am = Arbeitsmappe(f"{TITEL} {b.ressort.kurzname} {q.kurz}", b.ressort.referat or b.ressort.name, b.stand)
+    am.blatt("Projektstatus", [
+        Spalte("Kennung", breite=15), Spalte("Projekt", breite=40), Spalte("Behörde", breite=12),
+        Spalte("Finanzierung", breite=22), Spalte("Projektleitung", breite=22), Spalte("Beginn", "datum", 11),
+        Spalte("Ende", "datum", 11), Spalte("Ampel gesamt", breite=9), Spalte("Begründung gesamt", breite=40),
+        Spalte("Ampel Zeit", breite=9), Spalte("Begründung Zeit", breite=40), Spalte("Ampel Kosten", breite=9),
+        Spalte("Begründung Kosten", breite=40), Spalte("Ampel Umfang", breite=9), Spalte("Begründung Umfang", breite=40),
+    ], [[p.kennung, p.titel, p.behoerde.kurzname if p.behoerde else "", p.finanzierung.label,  # type: ignore[attr-defined]
+         p.projektleiter.name if p.projektleiter else "", p.beginn, p.ende,
+         *[x for a in p.ampeln for x in (a.ampel.label, a.grund)]] for p in projekte])  # type: ignore[attr-defined]
+    eur = [Spalte("Plan Quartal", "euro", 15, True), Spalte("Ist Quartal", "euro", 15, True),
+           Spalte("Abweichung Quartal", "euro", 16, True), Spalte("Plan Jahr kum.", "euro", 16, True),
+           Spalte("Ist Jahr kum.", "euro", 16, True), Spalte("Plan gesamt kum.", "euro", 16, True),
+           Spalte("Ist gesamt kum.", "euro", 16, True)]
+
+    def werte(z: kz.Finanzzeile) -> list[int]:
+        return [z.plan_quartal, z.ist_quartal, z.abweichung_quartal, z.plan_jahr, z.ist_jahr, z.plan_gesamt, z.ist_gesamt]
+
+    voll = [(p, *kz.finanzen(p, q)) for p in projekte if kz.hat_finanzbericht(p)]
+    am.blatt("Mittelabfluss", [Spalte("Kennung", breite=15)] + eur +
+             [Spalte("Bewilligt Jahr", "euro", 16, True), Spalte("Zahlungsplan Fassung", "zahl", 10),
+              Spalte("Begründung Abweichung", breite=45)],
+             [[p.kennung, *werte(g), kz.bewilligt(p, q.jahr), p.zahlungsplan_version,
+               next(a.grund for a in p.ampeln if a.dimension == "Kosten")] for p, g, _ in voll])
+    am.blatt("Haushaltsstellen", [Spalte("Kennung", breite=15), Spalte("Haushaltsstelle", breite=14)] + eur,
+             [[p.kennung, z.haushaltsstelle, *werte(z)] for p, _, zs in voll for z in zs])
+    u = [(p, kz.aufwand(p, q)) for p in projekte if kz.hat_aufwandsbericht(p)]
+    am.blatt("Personentage", [Spalte("Kennung", breite=15), Spalte("PT Quartal", "pt", 11, True),
+                              Spalte("PT kumuliert", "pt", 11, True), Spalte("PT bewilligt", "pt", 11, True),
+                              Spalte("Erbrachte Leistungen", breite=60)],
+             [[p.kennung, a.pt_quartal, a.pt_kumuliert, a.pt_bewilligt, a.leistungen] for p, a in u])
+    am.blatt("Meilensteine", [Spalte("Kennung", breite=15), Spalte("Meilenstein", breite=45), Spalte("Arbeitspaket", breite=30),
+                              Spalte("Plan", "datum", 11), Spalte("Prognose", "datum", 11), Spalte("Ist", "datum", 11),
+                              Spalte("Status", breite=16), Spalte("Verschiebungen", "zahl", 8),
+                              Spalte("Verzug Tage", "zahl", 8)],
+             [[p.kennung, m.titel, m.arbeitspaket, m.plan_datum, m.prognose_datum, m.ist_datum, kz.status_text(m, b.stand),
+               len(m.verschiebungen), m.verzug_tage] for p in projekte for m in p.meilensteine], summenzeile=False)
+    am.blatt("Reifegrad", [Spalte("Kennung", breite=15), Spalte("OZG-ID", breite=8), Spalte("OZG-Leistung", breite=45),
+                           Spalte("Reifegrad", "zahl", 9), Spalte("Modell", breite=7), Spalte("Ziel-Reifegrad", "zahl", 9),
+                           Spalte("online", breite=7)],
+             [[p.kennung, l.ozg_id, l.bezeichnung, l.reifegrad, l.reifegrad_modell, l.ziel_reifegrad,
+               "ja" if l.online else "nein"] for p in projekte for l in p.leistungen], summenzeile=False)
+    am.blatt("Risiken", [Spalte("Kennung", breite=15), Spalte("Risiken", breite=60), Spalte("Nächste Schritte", breite=60)],
+             [[p.kennung, p.risiken, p.naechste_schritte] for p in projekte], summenzeile=False)
+    return am
+
+
+def xlsx(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None = None) -> bytes:
+    return arbeitsmappe(b, q, projekte).bytes()
+
+
+def stand_default() -> date:
+    return date.today()

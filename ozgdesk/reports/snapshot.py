@@ -1,0 +1,313 @@
+"""A frozen, Qt-free picture of the Ressort's data, read from the store in one go.
+
+Every document is computed from this snapshot, never from live ORM objects: a session lives only
+while the snapshot is read (one query per table, grouped in Python, so a Ressort with hundreds of
+projects is read in a fraction of a second), and all documents of one submission see exactly the
+same data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ozgdesk.model.einrichtung import ressort_von
+from ozgdesk.model.finanzen import Aufwand, Bewilligung, Mittelabfluss, Zahlungsplan, ZahlungsplanPosition
+from ozgdesk.model.katalog import Leistung, LeistungVerantwortung, ReifegradBewertung, Themenfeld
+from ozgdesk.model.organisation import Behoerde, Person
+from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
+from ozgdesk.model.store import Store
+from ozgdesk.model.values import Ampel, Finanzierung, MeilensteinStatus, Quartal, Reifegradmodell, Verwaltungsart
+
+
+@dataclass(frozen=True)
+class RessortDaten:
+    kurzname: str
+    name: str
+    referat: str
+
+
+@dataclass(frozen=True)
+class BehoerdeDaten:
+    id: str
+    name: str
+    kurzname: str
+    mittelbar: bool
+    erstattungsanspruch: bool
+
+    @property
+    def art_text(self) -> str:
+        return "mittelbare Bundesverwaltung" if self.mittelbar else "unmittelbare Bundesverwaltung"
+
+
+@dataclass(frozen=True)
+class PersonDaten:
+    name: str
+    funktion: str
+    referat: str
+    email: str
+    telefon: str
+
+
+@dataclass(frozen=True)
+class LeistungDaten:
+    id: str
+    ozg_id: str
+    bezeichnung: str
+    typ: str | None
+    themenfeld: str
+    behoerde: BehoerdeDaten | None
+    prioritaet: int | None
+    geplant_online: date | None
+    reifegrad: int | None
+    reifegrad_modell: str | None
+    reifegrad_datum: date | None
+    online: bool
+    ziel_reifegrad: int | None
+    verantwortliche: tuple[str, ...]
+    projekte: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class VerschiebungDaten:
+    erfasst_am: date
+    von_datum: date
+    auf_datum: date
+    grund: str
+
+
+@dataclass(frozen=True)
+class MeilensteinDaten:
+    id: str
+    titel: str
+    arbeitspaket: str
+    plan_datum: date | None
+    prognose_datum: date | None
+    ist_datum: date | None
+    status: MeilensteinStatus
+    oeffentlich: bool
+    bemerkung: str
+    verschiebungen: tuple[VerschiebungDaten, ...]
+
+    @property
+    def verzug_tage(self) -> int:
+        """Days the milestone moved against its plan (actual or forecast minus plan); 0 if unknown."""
+        ziel = self.ist_datum or self.prognose_datum
+        return (ziel - self.plan_datum).days if ziel and self.plan_datum else 0
+
+
+@dataclass(frozen=True)
+class PlanPosition:
+    quartal: Quartal
+    haushaltsstelle: str
+    kostenart: str
+    betrag_cent: int
+
+
+@dataclass(frozen=True)
+class Zahlung:
+    datum: date
+    betrag_cent: int
+    haushaltsstelle: str
+    kostenart: str
+
+
+@dataclass(frozen=True)
+class BewilligungDaten:
+    jahr: int
+    betrag_cent: int
+    personentage: Decimal | None
+
+
+@dataclass(frozen=True)
+class AufwandDaten:
+    quartal: Quartal
+    leistungsart: str
+    personentage: Decimal
+    leistungen: str
+
+
+@dataclass(frozen=True)
+class AmpelDaten:
+    dimension: str
+    ampel: Ampel
+    grund: str
+
+
+@dataclass(frozen=True)
+class ProjektDaten:
+    id: str
+    kennung: str
+    titel: str
+    zweck: str
+    ziele: str
+    ergebnisse: str
+    behoerde: BehoerdeDaten | None
+    projektleiter: PersonDaten | None
+    finanzierung: Finanzierung
+    beratung_fachlich: bool
+    beratung_architektur: bool
+    umsetzung: bool
+    komponenten: tuple[str, ...]
+    abweichungsbegruendung: str
+    beginn: date | None
+    ende: date | None
+    eigenpersonal_pt: Decimal | None
+    aktenzeichen: str
+    ampeln: tuple[AmpelDaten, ...]
+    risiken: str
+    naechste_schritte: str
+    interne_bemerkung: str
+    leistungen: tuple[LeistungDaten, ...]
+    meilensteine: tuple[MeilensteinDaten, ...]
+    zahlungsplan_version: int | None
+    zahlungsplan_stand: date | None
+    plan: tuple[PlanPosition, ...]
+    zahlungen: tuple[Zahlung, ...]
+    bewilligungen: tuple[BewilligungDaten, ...]
+    aufwand: tuple[AufwandDaten, ...]
+
+    @property
+    def ampel(self) -> Ampel:
+        return self.ampeln[0].ampel
+
+    @property
+    def quartale(self) -> list[Quartal]:
+        """Quarters of the runtime (empty if begin or end is missing)."""
+        if not (self.beginn and self.ende):
+            return []
+        q, letzte, liste = Quartal.von_datum(self.beginn), Quartal.von_datum(self.ende), []
+        while q <= letzte:
+            liste.append(q)
+            q = q.folgendes()
+        return liste
+
+
+@dataclass(frozen=True)
+class Bestand:
+    """Everything the documents need, as plain frozen values."""
+
+    ressort: RessortDaten
+    stand: date
+    projekte: tuple[ProjektDaten, ...]
+    leistungen: tuple[LeistungDaten, ...]
+    behoerden: tuple[BehoerdeDaten, ...] = field(default=())
+
+    def projekt(self, kennung: str) -> ProjektDaten:
+        from ozgdesk.model.errors import Eingabefehler
+
+        for p in self.projekte:
+            if p.kennung.casefold() == kennung.strip().casefold():
+                return p
+        raise Eingabefehler(f"Ein Projekt mit der Kennung „{kennung}“ gibt es in diesem Ressort nicht.")
+
+
+def bestand_laden(store: Store, stand: date) -> Bestand:
+    """Read the whole Ressort once; ``stand`` is the date the documents report as "Stand"."""
+    with store.lesen() as s:
+        r = ressort_von(s)
+        ressort = RessortDaten(r.kurzname, r.name, r.koordinierungsreferat or "")
+        behoerden = {
+            b.id: BehoerdeDaten(b.id, b.name, b.kurzname or b.name, b.art is Verwaltungsart.MITTELBAR,
+                                bool(b.erstattungsanspruch))
+            for b in s.execute(select(Behoerde).order_by(Behoerde.name)).scalars()
+        }
+        personen = {p.id: PersonDaten(p.name, p.funktion, p.referat, p.email, p.telefon)
+                    for p in s.execute(select(Person)).scalars()}
+        themen = {t.id: t.name for t in s.execute(select(Themenfeld)).scalars()}
+        verantwortlich: dict[str, list[str]] = defaultdict(list)
+        for v in s.execute(select(LeistungVerantwortung)).scalars():
+            if v.person_id in personen:
+                verantwortlich[v.leistung_id].append(personen[v.person_id].name)
+        reifegrad: dict[str, ReifegradBewertung] = {}
+        for b in s.execute(select(ReifegradBewertung).order_by(ReifegradBewertung.datum, ReifegradBewertung.modell)).scalars():
+            reifegrad[b.leistung_id] = b
+        # Reifegrad 1.1 separately: the distribution chart and the Ziel-Reifegrad use model 1.1.
+        pl_paare = [(pl.projekt_id, pl.leistung_id) for pl in s.execute(select(ProjektLeistung)).scalars()]
+        projekte_orm = list(s.execute(select(Projekt).order_by(Projekt.kennung)).scalars())
+        kennung_von = {p.id: p.kennung for p in projekte_orm}
+        projekte_je_leistung: dict[str, list[str]] = defaultdict(list)
+        for pid, lid in pl_paare:
+            projekte_je_leistung[lid].append(kennung_von[pid])
+        relevante = {lid for _, lid in pl_paare}
+        leistungen: dict[str, LeistungDaten] = {}
+        for l in s.execute(select(Leistung).where(Leistung.im_ressort.is_(True) | Leistung.id.in_(relevante))
+                           .order_by(Leistung.ozg_id)).scalars():
+            rg = reifegrad.get(l.id)
+            leistungen[l.id] = LeistungDaten(
+                id=l.id, ozg_id=l.ozg_id, bezeichnung=l.bezeichnung, typ=l.typ, themenfeld=themen.get(l.themenfeld_id, ""),
+                behoerde=behoerden.get(l.behoerde_id or ""), prioritaet=l.prioritaet, geplant_online=l.geplant_online,
+                reifegrad=rg.stufe if rg else None, reifegrad_modell=rg.modell.value if rg else None,
+                reifegrad_datum=rg.datum if rg else None,
+                online=bool(rg and Reifegradmodell.parse(rg.modell).ist_online(rg.stufe)),
+                ziel_reifegrad=l.ziel_reifegrad, verantwortliche=tuple(sorted(verantwortlich.get(l.id, ()))),
+                projekte=tuple(sorted(projekte_je_leistung.get(l.id, ()))),
+            )
+        leistungen_je_projekt: dict[str, list[LeistungDaten]] = defaultdict(list)
+        for pid, lid in pl_paare:
+            if lid in leistungen:
+                leistungen_je_projekt[pid].append(leistungen[lid])
+
+        aps = {a.id: f"{a.nummer} {a.titel}" for a in s.execute(select(Arbeitspaket)).scalars()}
+        verschiebungen: dict[str, list[VerschiebungDaten]] = defaultdict(list)
+        for v in s.execute(select(MeilensteinVerschiebung).order_by(MeilensteinVerschiebung.nummer,
+                                                                     MeilensteinVerschiebung.erfasst_am)).scalars():
+            verschiebungen[v.meilenstein_id].append(VerschiebungDaten(v.erfasst_am, v.von_datum, v.auf_datum, v.grund))
+        meilensteine: dict[str, list[MeilensteinDaten]] = defaultdict(list)
+        for m in s.execute(select(Meilenstein).order_by(Meilenstein.plan_datum, Meilenstein.titel)).scalars():
+            meilensteine[m.projekt_id].append(MeilensteinDaten(
+                id=m.id, titel=m.titel, arbeitspaket=aps.get(m.arbeitspaket_id or "", ""), plan_datum=m.plan_datum,
+                prognose_datum=m.prognose_datum, ist_datum=m.ist_datum, status=m.status, oeffentlich=bool(m.oeffentlich),
+                bemerkung=m.bemerkung or "", verschiebungen=tuple(verschiebungen.get(m.id, ())),
+            ))
+        # The latest Zahlungsplan version is the one every report measures against.
+        neuester: dict[str, Zahlungsplan] = {}
+        for zp in s.execute(select(Zahlungsplan).order_by(Zahlungsplan.version)).scalars():
+            neuester[zp.projekt_id] = zp
+        plan_id = {zp.id: pid for pid, zp in neuester.items()}
+        plan: dict[str, list[PlanPosition]] = defaultdict(list)
+        for pos in s.execute(select(ZahlungsplanPosition).where(ZahlungsplanPosition.zahlungsplan_id.in_(plan_id))
+                             .order_by(ZahlungsplanPosition.quartal, ZahlungsplanPosition.haushaltsstelle)).scalars():
+            plan[plan_id[pos.zahlungsplan_id]].append(
+                PlanPosition(pos.quartal, str(pos.haushaltsstelle), pos.kostenart.label, pos.betrag_cent))
+        zahlungen: dict[str, list[Zahlung]] = defaultdict(list)
+        for z in s.execute(select(Mittelabfluss).order_by(Mittelabfluss.datum)).scalars():
+            zahlungen[z.projekt_id].append(Zahlung(z.datum, z.betrag_cent, str(z.haushaltsstelle), z.kostenart.label))
+        bewilligungen: dict[str, list[BewilligungDaten]] = defaultdict(list)
+        for b in s.execute(select(Bewilligung).order_by(Bewilligung.jahr)).scalars():
+            bewilligungen[b.projekt_id].append(BewilligungDaten(b.jahr, b.betrag_cent or 0, b.personentage))
+        aufwand: dict[str, list[AufwandDaten]] = defaultdict(list)
+        for a in s.execute(select(Aufwand).order_by(Aufwand.quartal, Aufwand.leistungsart)).scalars():
+            aufwand[a.projekt_id].append(AufwandDaten(a.quartal, a.leistungsart, a.personentage, a.leistungen or ""))
+
+        projekte = []
+        for p in projekte_orm:
+            zp = neuester.get(p.id)
+            projekte.append(ProjektDaten(
+                id=p.id, kennung=p.kennung, titel=p.titel, zweck=p.zweck or "", ziele=p.ziele or "",
+                ergebnisse=p.ergebnisse or "", behoerde=behoerden.get(p.behoerde_id or ""),
+                projektleiter=personen.get(p.projektleiter_id or ""), finanzierung=p.finanzierung,
+                beratung_fachlich=bool(p.beratung_fachlich), beratung_architektur=bool(p.beratung_architektur),
+                umsetzung=bool(p.umsetzung), komponenten=tuple(k.label for k in p.komponenten_liste),
+                abweichungsbegruendung=p.abweichungsbegruendung or "", beginn=p.beginn, ende=p.ende,
+                eigenpersonal_pt=p.eigenpersonal_pt, aktenzeichen=p.aktenzeichen or "",
+                ampeln=(
+                    AmpelDaten("Gesamt", p.ampel_gesamt, p.ampel_gesamt_grund or ""),
+                    AmpelDaten("Zeit", p.ampel_zeit, p.ampel_zeit_grund or ""),
+                    AmpelDaten("Kosten", p.ampel_kosten, p.ampel_kosten_grund or ""),
+                    AmpelDaten("Umfang", p.ampel_umfang, p.ampel_umfang_grund or ""),
+                ),
+                risiken=p.risiken or "", naechste_schritte=p.naechste_schritte or "",
+                interne_bemerkung=p.interne_bemerkung or "",
+                leistungen=tuple(sorted(leistungen_je_projekt.get(p.id, ()), key=lambda l: l.ozg_id)),
+                meilensteine=tuple(meilensteine.get(p.id, ())),
+                zahlungsplan_version=zp.version if zp else None, zahlungsplan_stand=zp.stand if zp else None,
+                plan=tuple(plan.get(p.id, ())), zahlungen=tuple(zahlungen.get(p.id, ())),
+                bewilligungen=tuple(bewilligungen.get(p.id, ())), aufwand=tuple(aufwand.get(p.id, ())),
+            ))
+        return Bestand(ressort=ressort, stand=stand, projekte=tuple(projekte),
+                       leistungen=tuple(l for l in leistungen.values()), behoerden=tuple(behoerden.values()))

@@ -1,0 +1,140 @@
+"""Submission package: versions per period, frozen snapshot, manifest integrity, tamper checks."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from sqlalchemy import func, select
+
+from ozgdesk.cli import main
+from ozgdesk.model import Projekt
+from ozgdesk.model.demo import STICHTAG
+from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.values import Quartal
+from ozgdesk.reports.einreichung import einreichen, paket_pruefen
+from ozgdesk.reports.einreichung_modell import Einreichung
+from test_berichte_hilfen import db_abbild, demo_fehler_beheben, pdf_text
+
+Q3 = Quartal(2026, 3)
+
+
+@pytest.fixture
+def bereit(demo_store):
+    demo_fehler_beheben(demo_store)
+    return demo_store
+
+
+def test_einreichung_mit_pruefehlern_aendert_nichts(demo_store, demo_home, tmp_path):
+    vorher = db_abbild(demo_home / "ozgdesk.sqlite")
+    with pytest.raises(Eingabefehler, match="4 Fehler") as e:
+        einreichen(demo_store, Q3, tmp_path / "out", stand=STICHTAG, benutzer="Test")
+    assert "Projekt BMAS-2025-04" in str(e.value)
+    assert db_abbild(demo_home / "ozgdesk.sqlite") == vorher
+    assert not (tmp_path / "out").exists()  # nothing written, not even the folder
+
+
+def test_paket_mit_versionen_und_aenderungen(bereit, tmp_path):
+    v1 = einreichen(bereit, Q3, tmp_path, stand=STICHTAG, benutzer="Test")
+    assert v1.version == 1 and v1.ordner.name == "BMAS_2026-Q3_v1"
+    namen = sorted(p.name for p in v1.ordner.iterdir())
+    assert namen == ["Projektberichte_BMAS_2026-Q3_v1.pdf", "Quartalsbericht_BMAS_2026-Q3_v1.json",
+                     "Quartalsbericht_BMAS_2026-Q3_v1.pdf", "Quartalsbericht_BMAS_2026-Q3_v1.xlsx", "manifest.json"]
+    manifest = json.loads((v1.ordner / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["algorithmus"] == "SHA-256" and set(manifest["dateien"]) == set(namen) - {"manifest.json"}
+    daten = json.loads((v1.ordner / "Quartalsbericht_BMAS_2026-Q3_v1.json").read_text(encoding="utf-8"))
+    assert daten["schema"] == "ozgdesk/einreichung-quartalsbericht" and daten["schema_version"] == 1
+    assert daten["zeitraum"] == "2026-Q3" and daten["einreichung"]["version"] == 1
+    assert len(daten["projekte"]) == 18 and daten["summen"]["ist_quartal_cent"] == 210037223
+    assert paket_pruefen(v1.ordner, bereit) == []
+
+    with bereit.session(benutzer="Test") as s:
+        p = s.execute(select(Projekt).where(Projekt.kennung == "BMAS-2024-03")).scalar_one()
+        p.ampel_umfang, p.ampel_umfang_grund = "gelb", "Zusätzliche Antragsvariante für Saisonbetriebe."
+    v2 = einreichen(bereit, Q3, tmp_path, stand=STICHTAG, benutzer="Test")
+    assert v2.version == 2 and v2.ordner.name == "BMAS_2026-Q3_v2"
+    pfade = {a.pfad: (a.alt, a.neu) for a in v2.aenderungen}
+    assert pfade["projekte[BMAS-2024-03].ampeln[umfang].ampel"] == ("gruen", "gelb")
+    assert "projekte[BMAS-2024-03].ampeln[umfang].grund" in pfade
+    text = " ".join(" ".join(pdf_text((v2.ordner / "Quartalsbericht_BMAS_2026-Q3_v2.pdf").read_bytes())).split())
+    assert "Änderungen gegenüber Version 1" in text and "projekte[BMAS-2024-03].ampeln[umfang].ampel gruen gelb" in text
+    daten2 = json.loads((v2.ordner / "Quartalsbericht_BMAS_2026-Q3_v2.json").read_text(encoding="utf-8"))
+    assert daten2["einreichung"]["vorgaenger_version"] == 1 and daten2["einreichung"]["aenderungen"]
+    # v1 stays frozen and intact next to v2
+    assert paket_pruefen(v1.ordner, bereit) == [] and paket_pruefen(v2.ordner, bereit) == []
+    with bereit.lesen() as s:
+        assert s.execute(select(func.count(Einreichung.id))).scalar_one() == 2
+
+
+def test_manipulierte_datei_wird_erkannt(bereit, tmp_path):
+    paket = einreichen(bereit, Q3, tmp_path, stand=STICHTAG, benutzer="Test")
+    xlsx = paket.ordner / "Quartalsbericht_BMAS_2026-Q3_v1.xlsx"
+    daten = bytearray(xlsx.read_bytes())
+    daten[-10] ^= 0xFF
+    xlsx.write_bytes(bytes(daten))
+    probleme = paket_pruefen(paket.ordner)
+    assert len(probleme) == 1 and xlsx.name in probleme[0] and "Prüfsumme" in probleme[0]
+    # recomputing the manifest does not help: the store keeps the frozen hashes
+    import hashlib
+
+    manifest = json.loads((paket.ordner / "manifest.json").read_text(encoding="utf-8"))
+    manifest["dateien"][xlsx.name] = hashlib.sha256(bytes(daten)).hexdigest()
+    (paket.ordner / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert paket_pruefen(paket.ordner) == []
+    probleme = paket_pruefen(paket.ordner, bereit)
+    assert len(probleme) == 1 and "eingefrorenen" in probleme[0]
+    (paket.ordner / "Quartalsbericht_BMAS_2026-Q3_v1.json").unlink()
+    assert any("Datei fehlt" in p for p in paket_pruefen(paket.ordner))
+
+
+def test_eingefrorene_einreichung_ist_unveraenderlich(bereit, tmp_path):
+    einreichen(bereit, Q3, tmp_path, stand=STICHTAG, benutzer="Test")
+    with pytest.raises(Eingabefehler, match="eingefroren"):
+        with bereit.session(benutzer="Test") as s:
+            s.execute(select(Einreichung)).scalar_one().snapshot = "{}"
+    with pytest.raises(Eingabefehler, match="eingefroren"):
+        with bereit.session(benutzer="Test") as s:
+            s.delete(s.execute(select(Einreichung)).scalar_one())
+    con = sqlite3.connect(bereit.pfad)
+    try:
+        with pytest.raises(sqlite3.DatabaseError, match="eingefroren"):
+            con.execute("UPDATE einreichung SET snapshot = '{}'")
+        with pytest.raises(sqlite3.DatabaseError, match="eingefroren"):
+            con.execute("DELETE FROM einreichung")
+    finally:
+        con.close()
+
+
+def test_cli_einreichen_und_paket_pruefen(demo_home, tmp_path, capsys):
+    from ozgdesk.model.store import Store
+
+    with Store.oeffnen(demo_home / "ozgdesk.sqlite") as store:
+        demo_fehler_beheben(store)
+    rc = main(["--home", str(demo_home), "einreichen", "--quartal", "2026-Q3", "--out", str(tmp_path), "--stand",
+               "15.11.2026", "--json"])
+    daten = json.loads(capsys.readouterr().out)
+    assert rc == 0 and daten["version"] == 1
+    assert main(["--home", str(demo_home), "paket-pruefen", daten["ordner"]]) == 0
+    pdf = tmp_path / "BMAS_2026-Q3_v1" / "Quartalsbericht_BMAS_2026-Q3_v1.pdf"
+    pdf.write_bytes(pdf.read_bytes() + b"%")
+    capsys.readouterr()
+    assert main(["--home", str(demo_home), "paket-pruefen", daten["ordner"]]) == 1
+    assert "Quartalsbericht_BMAS_2026-Q3_v1.pdf" in capsys.readouterr().err
+
+
+def test_fehler_beim_erzeugen_hinterlaesst_nichts(bereit, tmp_path, monkeypatch):
+    """A crash while rendering leaves neither a recorded submission nor (half) files behind."""
+    from ozgdesk.reports import quartalsbericht
+
+    def kaputt(*_a, **_k):  # noqa: ANN002, ANN003
+        raise RuntimeError("Festplatte voll")
+
+    monkeypatch.setattr(quartalsbericht, "xlsx", kaputt)
+    monkeypatch.setattr(quartalsbericht, "arbeitsmappe", kaputt)
+    ziel = tmp_path / "pakete"
+    with pytest.raises(RuntimeError):
+        einreichen(bereit, Q3, ziel, stand=STICHTAG, benutzer="Test")
+    with bereit.lesen() as s:
+        assert s.execute(select(func.count(Einreichung.id))).scalar_one() == 0
+    assert list(ziel.iterdir()) == []  # not even the temporary folder

@@ -1,0 +1,94 @@
+"""Validation lists in German what is missing or inconsistent, naming the record to fix."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from ozgdesk.cli import main
+from ozgdesk.model import Meilenstein, Projekt, ZahlungsplanPosition, Zahlungsplan
+from ozgdesk.model.values import Quartal
+from ozgdesk.reports.pruefung import FEHLER, pruefen
+from test_berichte_hilfen import bestand, db_abbild, demo_fehler_beheben
+
+Q3 = Quartal(2026, 3)
+
+
+def _texte(store) -> list[str]:  # noqa: ANN001
+    return [str(b) for b in pruefen(bestand(store), Q3) if b.schwere == FEHLER]
+
+
+def test_demo_enthaelt_die_bekannten_fehler(demo_store):
+    fehler = _texte(demo_store)
+    assert any("Projekt BMAS-2025-04" in f and "übersteigen die Summe der Bewilligungen" in f and "111.363,53 €" in f
+               for f in fehler), fehler
+    assert any("Projekt BMAS-2025-04" in f and "Unfallversicherung Bund und Bahn" in f and "Erstattungsanspruch" in f
+               for f in fehler), fehler
+    assert any("BMAS-2025-08, Quartal Q3/2026" in f and "Begründung fehlt" in f for f in fehler), fehler
+
+
+def test_nach_behebung_keine_fehler(demo_store):
+    demo_fehler_beheben(demo_store)
+    assert _texte(demo_store) == []
+
+
+def test_jede_art_von_luecke_wird_mit_datensatz_gemeldet(demo_store):
+    demo_fehler_beheben(demo_store)
+    with demo_store.session(benutzer="Test") as s:
+        p1 = s.execute(select(Projekt).where(Projekt.kennung == "BMAS-2024-03")).scalar_one()
+        p1.projektleiter_id = None
+        p1.ampel_zeit_grund = ""
+        ms = s.execute(select(Meilenstein).where(Meilenstein.projekt_id == p1.id, Meilenstein.ist_datum.is_(None))).scalars().first()
+        ms.plan_datum = None
+        p2 = s.execute(select(Projekt).where(Projekt.kennung == "BMAS-2026-01")).scalar_one()
+        zp = s.execute(select(Zahlungsplan).where(Zahlungsplan.projekt_id == p2.id).order_by(Zahlungsplan.version.desc())).scalars().first()
+        for pos in s.execute(select(ZahlungsplanPosition).where(ZahlungsplanPosition.zahlungsplan_id == zp.id,
+                                                                ZahlungsplanPosition.quartal == Q3)).scalars():
+            s.delete(pos)
+    fehler = _texte(demo_store)
+    erwartet = [
+        "Projekt BMAS-2024-03: Keine Projektleitung benannt.",
+        "Projekt BMAS-2024-03: Ampel „Zeit“ steht auf rot, die Begründung fehlt.",
+        f"Projekt BMAS-2024-03, Meilenstein „{ms.titel}“: Meilenstein ohne Plandatum.",
+        "Projekt BMAS-2026-01, Quartal Q3/2026: Für das Quartal Q3/2026 enthält der Zahlungsplan keinen Betrag.",
+    ]
+    for e in erwartet:
+        assert f"Fehler: {e}" in fehler, (e, fehler)
+
+
+def test_cli_pruefen_json_und_exitcode(demo_home, capsys):
+    vorher = db_abbild(demo_home / "ozgdesk.sqlite")
+    rc = main(["--home", str(demo_home), "pruefen", "--quartal", "2026-Q3", "--stand", "15.11.2026", "--json"])
+    daten = json.loads(capsys.readouterr().out)
+    assert rc == 1 and daten["fehler"] == 4
+    assert {b["datensatz"] for b in daten["befunde"]} >= {"Projekt BMAS-2025-04", "Projekt BMAS-2025-08, Quartal Q3/2026"}
+    assert db_abbild(demo_home / "ozgdesk.sqlite") == vorher  # checking never writes
+
+
+def test_cli_endfassung_mit_fehlern_wird_verweigert(demo_home, tmp_path, capsys):
+    vorher = db_abbild(demo_home / "ozgdesk.sqlite")
+    out = tmp_path / "out"
+    rc = main(["--home", str(demo_home), "bericht", "quartal", "--quartal", "2026-Q3", "--out", str(out), "--stand", "15.11.2026"])
+    fehler = capsys.readouterr().err
+    assert rc == 1 and "BMAS-2025-04" in fehler and "--entwurf" in fehler
+    assert not out.exists() or not any(out.iterdir())
+    rc = main(["--home", str(demo_home), "bericht", "quartal", "--quartal", "2026-Q3", "--out", str(out), "--stand",
+               "15.11.2026", "--entwurf"])
+    assert rc == 0 and sorted(p.name for p in out.iterdir()) == ["Quartalsbericht_BMAS_2026-Q3.pdf", "Quartalsbericht_BMAS_2026-Q3.xlsx"]
+    assert db_abbild(demo_home / "ozgdesk.sqlite") == vorher
+
+
+def test_cli_falsche_eingaben(demo_home, tmp_path, capsys):
+    vorher = db_abbild(demo_home / "ozgdesk.sqlite")
+    for argv, teil in (
+        (["bericht", "quartal", "--quartal", "2026-Q5", "--out", str(tmp_path)], "„2026-Q5“ ist kein Quartal"),
+        (["steckbrief", "--projekt", "GIBTS-NICHT", "--out", str(tmp_path)], "Kennung „GIBTS-NICHT“"),
+        (["bericht", "statusermittlung", "--out", str(tmp_path), "--format", "docx"], "--format: „docx“"),
+        (["bericht", "meilensteine", "--halbjahr", "2026-H3", "--out", str(tmp_path)], "kein Halbjahr"),
+        (["pruefen", "--quartal", "2026-Q3", "--stand", "31.02.2026"], "kein gültiges Datum"),
+    ):
+        assert main(["--home", str(demo_home), *argv]) == 2, argv
+        assert teil in capsys.readouterr().err, argv
+    assert db_abbild(demo_home / "ozgdesk.sqlite") == vorher
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob("*.xlsx"))
