@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from ozgdesk.model import Aufwand, Mittelabfluss, Projekt, Zahlungsplan, ZahlungsplanPosition
 from ozgdesk.model.values import Finanzierung, Quartal, format_euro
 from ozgdesk.reports import quartalsbericht
-from test_berichte_hilfen import bestand, mappe, pdf_text
+from tests.test_berichte_hilfen import bestand, mappe, pdf_text
 
 Q3 = Quartal(2026, 3)
 

@@ -14,8 +14,8 @@ from ozgdesk.model.demo import STICHTAG
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.values import Quartal
 from ozgdesk.reports.einreichung import einreichen, paket_pruefen
-from ozgdesk.reports.einreichung_modell import Einreichung
-from test_berichte_hilfen import db_abbild, demo_fehler_beheben, pdf_text
+from ozgdesk.model.einreichung import Einreichung
+from tests.test_berichte_hilfen import db_abbild, demo_fehler_beheben, pdf_text
 
 Q3 = Quartal(2026, 3)
 

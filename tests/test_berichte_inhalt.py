@@ -15,7 +15,7 @@ from ozgdesk.model.demo import STICHTAG
 from ozgdesk.model.values import Halbjahr, format_euro
 from ozgdesk.reports import antrag, meilensteine, statusermittlung
 from ozgdesk.reports.xlsx import text_zelle
-from test_berichte_hilfen import bestand, mappe, pdf_text
+from tests.test_berichte_hilfen import bestand, mappe, pdf_text
 
 H2 = Halbjahr(2026, 2)
 

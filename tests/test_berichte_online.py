@@ -24,7 +24,7 @@ from ozgdesk.model import (
 )
 from ozgdesk.model.values import Halbjahr, format_euro
 from ozgdesk.reports import online_monitoring
-from test_berichte_hilfen import bestand, pdf_text, xlsx_texte
+from tests.test_berichte_hilfen import bestand, pdf_text, xlsx_texte
 
 H2 = Halbjahr(2026, 2)
 GEHEIM_MS = "Geheimer Meilenstein Vergabestrategie"

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from ozgdesk.model.values import Halbjahr, Quartal
 from ozgdesk.reports import antrag, meilensteine, online_monitoring, quartalsbericht, statusermittlung, steckbrief
-from test_berichte_hilfen import VS, bestand, pdf_text
+from tests.test_berichte_hilfen import VS, bestand, pdf_text
 
 Q3 = Quartal(2026, 3)
 H2 = Halbjahr(2026, 2)

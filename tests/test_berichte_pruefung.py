@@ -10,7 +10,7 @@ from ozgdesk.cli import main
 from ozgdesk.model import Meilenstein, Projekt, ZahlungsplanPosition, Zahlungsplan
 from ozgdesk.model.values import Quartal
 from ozgdesk.reports.pruefung import FEHLER, pruefen
-from test_berichte_hilfen import bestand, db_abbild, demo_fehler_beheben
+from tests.test_berichte_hilfen import bestand, db_abbild, demo_fehler_beheben
 
 Q3 = Quartal(2026, 3)
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ozgdesk.model import Meilenstein, Projekt
 from ozgdesk.model.values import Halbjahr, Quartal
 from ozgdesk.reports import antrag, meilensteine, online_monitoring, quartalsbericht, statusermittlung, steckbrief
-from test_berichte_hilfen import bestand, mappe
+from tests.test_berichte_hilfen import bestand, mappe
 
 Q3 = Quartal(2026, 3)
 H2 = Halbjahr(2026, 2)

@@ -5,6 +5,7 @@ run headless.
 """
 
 from ozgdesk.model.base import Base
+from ozgdesk.model.einreichung import Einreichung
 from ozgdesk.model.errors import Eingabefehler, OzgFehler, Speicherfehler
 from ozgdesk.model.finanzen import Aufwand, Bewilligung, Mittelabfluss, Zahlungsplan, ZahlungsplanPosition
 from ozgdesk.model.katalog import (
@@ -54,6 +55,7 @@ __all__ = [
     "Behoerde",
     "Bewilligung",
     "Eingabefehler",
+    "Einreichung",
     "Lage",
     "LeikaLeistung",
     "LeikaZuordnung",

@@ -36,7 +36,7 @@ from ozgdesk.model.store import Store
 from ozgdesk.model.values import Ampel, Quartal
 from ozgdesk.reports import kennzahlen as kz
 from ozgdesk.reports import quartalsbericht as qb
-from ozgdesk.reports.einreichung_modell import Einreichung
+from ozgdesk.model.einreichung import Einreichung
 from ozgdesk.reports.layout import Sp, h1, absatz, tabelle
 from ozgdesk.reports.pruefung import Befund, fehler, pruefen
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten, bestand_laden

@@ -1,4 +1,4 @@
-"""The frozen record of a submission to the BMI (table ``einreichung``, migration 0004).
+"""The frozen record of a submission to the BMI (table ``einreichung``, migration 0003).
 
 A submission is evidence: what the Ressort sent, when and by whom. So a row is written once and
 never changed or deleted — a trigger in the database refuses UPDATE and DELETE, and the session
