@@ -16,6 +16,7 @@ from ozgdesk.model.katalog import (
     ReifegradBewertung,
     Themenfeld,
 )
+from ozgdesk.model.katalogimport.datensaetze import Aenderungsanforderung, Katalogimport
 from ozgdesk.model.organisation import Behoerde, Person, Ressort
 from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
 from ozgdesk.model.protokoll import Aenderung, Meta
@@ -43,17 +44,21 @@ ENTITAETEN: tuple[type[Base], ...] = (
     ZahlungsplanPosition,
     Mittelabfluss,
     Aufwand,
+    Katalogimport,
+    Aenderungsanforderung,
 )
 
 __all__ = [
     "ENTITAETEN",
     "Aenderung",
+    "Aenderungsanforderung",
     "Arbeitspaket",
     "Aufwand",
     "Base",
     "Behoerde",
     "Bewilligung",
     "Eingabefehler",
+    "Katalogimport",
     "Lage",
     "LeikaLeistung",
     "LeikaZuordnung",
