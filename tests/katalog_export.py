@@ -128,20 +128,29 @@ def _reihe(zeile: dict[str, Any], spalten: list[str], ozg_als_zahl: bool) -> lis
     werte = []
     for s in spalten:
         w = zeile.get(s, f"Zusatz {s}")
-        if s == "OZG-ID" and ozg_als_zahl and str(w).strip():
+        if s == "OZG-ID" and ozg_als_zahl and str(w).strip().isdigit():
             w = int(w)
         werte.append(w)
     return werte
 
 
 def als_xlsx(zeilen: list[dict[str, Any]], pfad: Path, spalten: list[str] | None = None, *,
-             blatt: str = "OZG-Umsetzungskatalog", ozg_als_zahl: bool = True) -> Path:
-    """Write the rows as XLSX; OZG-IDs as numbers, as spreadsheets store them."""
+             blatt: str = "OZG-Umsetzungskatalog", ozg_als_zahl: bool = True, wie_excel: bool = False) -> Path:
+    """Write the rows as XLSX; OZG-IDs as numbers, as spreadsheets store them.
+
+    ``wie_excel`` writes text through the shared-strings table as Excel does (slower); the default
+    write-only mode stores text inline.
+    """
     from openpyxl import Workbook
 
     spalten = list(spalten or SPALTEN)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(blatt)
+    if wie_excel:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = blatt
+    else:
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(blatt)
     ws.append(spalten)
     for z in zeilen:
         ws.append(_reihe(z, spalten, ozg_als_zahl))

@@ -128,7 +128,6 @@ def oeffnen(pfad: str | Path) -> Rohtabelle:
 
 # ------------------------------------------------------------------------------------------------ XLSX
 def _xlsx(pfad: Path, name: str, daten: bytes, sha: str) -> Rohtabelle:
-    from defusedxml import DefusedXmlException
     from openpyxl import load_workbook
 
     _pruefe_xml_schutz()
@@ -146,9 +145,9 @@ def _xlsx(pfad: Path, name: str, daten: bytes, sha: str) -> Rohtabelle:
                                    "das ist kein Katalogexport (möglicherweise eine ZIP-Bombe)."])
     try:
         wb = load_workbook(io.BytesIO(daten), read_only=True, data_only=False)
-    except DefusedXmlException:
-        raise Katalogfehler(name, [_xml_angriff(name)]) from None
-    except Exception as e:  # openpyxl raises many types for damaged parts
+    except Exception as e:  # openpyxl raises many types for damaged parts, and wraps defusedxml's
+        if _ist_xml_angriff(e):
+            raise Katalogfehler(name, [_xml_angriff(name)]) from None
         raise Katalogfehler(name, [f"Datei „{name}“ ist keine lesbare Excel-Arbeitsmappe ({_kurz(e)})."]) from None
     try:
         blaetter = list(wb.worksheets)
@@ -198,8 +197,6 @@ def _hat_formeln(ws: Any, daten: bytes) -> bool:
 
 
 def _xlsx_zeilen(ws: Any, tabelle: Rohtabelle, mit_formeln: bool) -> Iterator[tuple[int, list[Any]]]:
-    from defusedxml import DefusedXmlException
-
     nr = 0
     try:
         if not mit_formeln:
@@ -218,12 +215,25 @@ def _xlsx_zeilen(ws: Any, tabelle: Rohtabelle, mit_formeln: bool) -> Iterator[tu
             yield nr, werte
     except Katalogfehler:
         raise
-    except DefusedXmlException:
-        raise Katalogfehler(tabelle.datei, [_xml_angriff(tabelle.datei)]) from None
     except Exception as e:
+        if _ist_xml_angriff(e):
+            raise Katalogfehler(tabelle.datei, [_xml_angriff(tabelle.datei)]) from None
         raise Katalogfehler(tabelle.datei, [
             f"{tabelle.ort(nr + 1)}: Das Tabellenblatt ist beschädigt und kann nicht gelesen werden ({_kurz(e)})."
         ]) from None
+
+
+def _ist_xml_angriff(e: BaseException | None) -> bool:
+    """True if defusedxml refused the XML, also when openpyxl re-raised it as a ValueError."""
+    from defusedxml import DefusedXmlException
+
+    gesehen = 0
+    while e is not None and gesehen < 10:
+        if isinstance(e, DefusedXmlException):
+            return True
+        e = e.__cause__ or e.__context__
+        gesehen += 1
+    return False
 
 
 def _xml_angriff(name: str) -> str:

@@ -156,8 +156,8 @@ def _lesen(t: Rohtabelle) -> Katalogstand:
         for i, w in enumerate(werte):
             if isinstance(w, str) and len(w) > MAX_ZELLE:
                 name = next((SPALTEN[k][0] for k, s in spalten.items() if s == i), None)
-                zeile_fehler.append(f"{t.ort(nr, i, name)}: Die Zelle ist {len(w):,} Zeichen lang; Excel erlaubt "
-                                    f"höchstens {MAX_ZELLE:,} Zeichen je Zelle.".replace(",", "."))
+                zeile_fehler.append(f"{t.ort(nr, i, name)}: Die Zelle ist {_zahl(len(w))} Zeichen lang; Excel "
+                                    f"erlaubt höchstens {_zahl(MAX_ZELLE)} Zeichen je Zelle.")
             elif isinstance(w, Formel):
                 name = next((SPALTEN[k][0] for k, s in spalten.items() if s == i), None)
                 zeile_fehler.append(
@@ -314,6 +314,10 @@ def _spalten_zuordnen(t: Rohtabelle, nr: int, werte: list[Any]) -> dict[str, int
 
 
 # ------------------------------------------------------------------------------------------------- values
+def _zahl(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
 def _text(w: Any) -> str:
     if w is None:
         return ""
