@@ -162,7 +162,7 @@ def protokolliert_aendern(s: Session, cls: type[Base], aenderungen: dict[str, di
         felder = tuple(sorted(neu))
         gruppen.setdefault(felder, []).append((*(neu[f] for f in felder), rid))
         for f in felder:
-            eintraege.append((rid, AENDERN, f, _json(json_wert(alt[rid][f])), _json(json_wert(neu[f]))))
+            eintraege.append((rid, AENDERN, f, _json_oder_null(alt[rid][f]), _json_oder_null(neu[f])))
     cursor = s.connection().connection.dbapi_connection.cursor()
     try:
         for felder, werte in gruppen.items():
@@ -179,6 +179,11 @@ def protokolliert_aendern(s: Session, cls: type[Base], aenderungen: dict[str, di
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 _json = _ENCODER.encode  # the same text as protokoll._dump, without building an encoder per call
+
+
+def _json_oder_null(wert: Any) -> str | None:
+    """A field value for ``alt``/``neu``: JSON text, but SQL NULL for None, as the hook stores it."""
+    return None if wert is None else _json(json_wert(wert))
 
 
 def _pruefen(cls: type[Base], werte: dict[str, Any]) -> None:
