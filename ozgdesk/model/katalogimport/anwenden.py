@@ -204,13 +204,15 @@ def _protokoll_schreiben(s: Session, cursor: Any, tabelle: str,
     zeitpunkt = UtcZeit().process_bind_param(s.info.get("zeitpunkt") or jetzt_utc(), None)
     benutzer = s.info.get("benutzer") or "unbekannt"
     quelle = s.info.get("quelle", "lokal")
-    ids = neue_ids(len(eintraege))
+    # Random ids, sorted, handed out in the order of the record ids: then both the primary key and
+    # the index on datensatz_id receive keys in ascending order, which SQLite inserts far cheaper.
+    eintraege = sorted(eintraege, key=lambda e: e[0])
+    ids = sorted(neue_ids(len(eintraege)))
     zeilen = [
         (ids[i], geraet, _naechste_seq(s, geraet), transaktion, zeitpunkt, benutzer, quelle, tabelle,
          rid, aktion, feld, alt, neu)
         for i, (rid, aktion, feld, alt, neu) in enumerate(eintraege)
     ]
-    zeilen.sort()  # by id: B-tree inserts in key order are cheaper
     cursor.executemany(
         "INSERT INTO aenderung (id, geraet, seq, transaktion, zeitpunkt, benutzer, quelle, tabelle, datensatz_id, "
         "aktion, feld, alt, neu) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", zeilen)

@@ -17,7 +17,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,13 +52,6 @@ class Katalogfehler(OzgFehler):
         super().__init__(text)
 
 
-@dataclass(frozen=True)
-class Formel:
-    """Marks a formula cell: its value in the file may be stale or missing, so it is refused."""
-
-    text: str
-
-
 @dataclass
 class Rohtabelle:
     """Raw rows of one sheet: ``(row number as the user sees it, values)``."""
@@ -71,6 +64,21 @@ class Rohtabelle:
     kodierung: str | None = None
     trenner: str | None = None
     _schliessen: list[Any] = field(default_factory=list)
+    _formelsuche: Callable[[], bool] | None = None
+    _hat_formeln: bool | None = None
+
+    def ist_formel(self, wert: Any) -> bool:
+        """Whether a value read as ``=…`` is a formula (XLSX only).
+
+        Values-only reading returns a formula as its text "=…", like a text that really starts with
+        "=". On the first such value the sheet XML is searched once for formula elements; if the
+        sheet has any, every "=…" value counts as a formula and the file is refused.
+        """
+        if self._formelsuche is None or wert.__class__ is not str or wert[:1] != "=":
+            return False
+        if self._hat_formeln is None:
+            self._hat_formeln = self._formelsuche()
+        return self._hat_formeln
 
     def ort(self, zeile: int | None = None, spalte: int | None = None, name: str | None = None) -> str:
         """Where something is, in the user's words: „Datei „x.xlsx“, Blatt „A“, Zeile 5, Spalte D (OZG-ID)“."""
@@ -161,7 +169,8 @@ def _xlsx(pfad: Path, name: str, daten: bytes, sha: str) -> Rohtabelle:
     if len(blaetter) > 1:
         ws = _blatt_mit_kopf(blaetter) or ws
     tabelle = Rohtabelle(datei=name, format="xlsx", blatt=ws.title, sha256=sha, zeilen=iter(()), _schliessen=[wb])
-    tabelle.zeilen = _xlsx_zeilen(ws, tabelle, _hat_formeln(ws, daten))
+    tabelle.zeilen = _xlsx_zeilen(ws, tabelle)
+    tabelle._formelsuche = lambda: _hat_formeln(ws, daten)
     return tabelle
 
 
@@ -181,11 +190,7 @@ _FORMEL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 
 
 def _hat_formeln(ws: Any, daten: bytes) -> bool:
-    """Whether the sheet's XML contains any formula element (``<f>``); True when unsure.
-
-    Reading values only is markedly faster than building a cell object per value, and formulas
-    are rare in an export, so the cell-by-cell path that marks them runs only when one exists.
-    """
+    """Whether the sheet's XML contains any formula element (``<f>``); True when unsure."""
     pfad = getattr(ws, "_worksheet_path", None)
     if not pfad:
         return True
@@ -196,22 +201,16 @@ def _hat_formeln(ws: Any, daten: bytes) -> bool:
         return True
 
 
-def _xlsx_zeilen(ws: Any, tabelle: Rohtabelle, mit_formeln: bool) -> Iterator[tuple[int, list[Any]]]:
+def _xlsx_zeilen(ws: Any, tabelle: Rohtabelle) -> Iterator[tuple[int, list[Any]]]:
+    """Rows as values (read-only, values only: the fastest way openpyxl offers).
+
+    With ``data_only=False`` a formula cell comes back as its text ``=…``; :meth:`Rohtabelle.ist_formel`
+    tells it apart from a text that really starts with "=".
+    """
     nr = 0
     try:
-        if not mit_formeln:
-            for werte in ws.iter_rows(values_only=True):
-                nr += 1
-                yield nr, werte
-            return
-        for zellen in ws.iter_rows():
+        for werte in ws.iter_rows(values_only=True):
             nr += 1
-            werte = []
-            for c in zellen:
-                w = c.value
-                if c.data_type == "f":
-                    w = Formel(str(w))
-                werte.append(w)
             yield nr, werte
     except Katalogfehler:
         raise

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from ozgdesk.model.katalogimport.datei import MAX_FEHLER, MAX_ZELLE, Formel, Katalogfehler, Rohtabelle, oeffnen
+from ozgdesk.model.katalogimport.datei import MAX_FEHLER, MAX_ZELLE, Katalogfehler, Rohtabelle, oeffnen
 from ozgdesk.model.values import LEISTUNGSTYPEN
 
 NICHT_IM_LEIKA = "nicht im LeiKa"
@@ -45,7 +45,7 @@ _LEIKA = re.compile(r"^\d{14}$")
 _TYP_PRAEFIX = re.compile(r"^typ\s*", re.IGNORECASE)
 _TYP_TRENNER = re.compile(r"[,;]")
 _TYP_CODES = {t.casefold(): t for t in LEISTUNGSTYPEN}
-_MAX_LAENGE = {"ozg_leistung": 300, "themenfeld": 100, "lage": 150, "leika_typ": 40}
+_MAX_LAENGE = {"ozg_leistung": 300, "themenfeld": 100, "lage": 150, "leika_typ": 40}  # the columns' sizes
 
 
 def _norm(text: str) -> str:
@@ -132,60 +132,83 @@ def lesen(pfad: str | Path) -> Katalogstand:
         tabelle.schliessen()
 
 
-class _Zeilenfehler(Exception):
-    pass
-
-
 def _lesen(t: Rohtabelle) -> Katalogstand:
     stand = Katalogstand(datei=t.datei, format=t.format, blatt=t.blatt, sha256=t.sha256)
     fehler: list[str] = []
     spalten, kopfzeile = _kopf_finden(t)
+    breite = max(spalten.values()) + 1
+    text_spalten = [(k, spalten[k]) for k in ("themenfeld", "lage", "ozg_leistung", "leika_bezeichnung",
+                                               "rechtsgrundlage", "gesetze", "gesetzeskuerzel")]
+    i_ozg, i_schluessel, i_typ = spalten["ozg_id"], spalten["leika_schluessel"], spalten["leika_typ"]
+    i_sdg1, i_sdg2 = spalten["sdg1"], spalten["sdg2"]
+    typen_gelesen: dict[Any, tuple[str, list[str], str | None]] = {}  # the same few type texts repeat
     als_datum = 0
     zuordnung_zeile: dict[tuple[str, str], int] = {}
     for nr, werte in t.zeilen:
         if nr <= kopfzeile:
             continue
-        if not any(w is not None and (not isinstance(w, str) or w.strip()) for w in werte):
+        # one pass over the cells: skip empty rows, spot over-long cells and formulas
+        leer, auffaellig = True, False
+        for w in werte:
+            if w is None:
+                continue
+            if w.__class__ is str:
+                if len(w) > MAX_ZELLE or w[:1] == "=" and t.ist_formel(w):
+                    auffaellig = True
+                elif leer and w.strip():
+                    leer = False
+            else:
+                leer = False
+        if leer and not auffaellig:
             continue  # empty rows (spreadsheets often end with some)
         stand.zeilen += 1
         zeile_fehler: list[str] = []
 
-        def fehler_bei(key: str, text: str) -> None:
-            zeile_fehler.append(f"{t.ort(nr, spalten[key], SPALTEN[key][0])}: {text}")
+        def fehler_bei(key: str, text: str | None) -> None:
+            if text:
+                zeile_fehler.append(f"{t.ort(nr, spalten[key], SPALTEN[key][0])}: {text}")
 
-        for i, w in enumerate(werte):
-            if isinstance(w, str) and len(w) > MAX_ZELLE:
+        if auffaellig:
+            for i, w in enumerate(werte):
                 name = next((SPALTEN[k][0] for k, s in spalten.items() if s == i), None)
-                zeile_fehler.append(f"{t.ort(nr, i, name)}: Die Zelle ist {_zahl(len(w))} Zeichen lang; Excel "
-                                    f"erlaubt höchstens {_zahl(MAX_ZELLE)} Zeichen je Zelle.")
-            elif isinstance(w, Formel):
-                name = next((SPALTEN[k][0] for k, s in spalten.items() if s == i), None)
-                zeile_fehler.append(
-                    f"{t.ort(nr, i, name)}: Die Zelle enthält eine Formel ({w.text[:60]}). Bitte die Datei mit "
-                    "Werten statt Formeln speichern (Excel: Kopieren → Inhalte einfügen → Werte).")
-        if zeile_fehler:
+                if isinstance(w, str) and len(w) > MAX_ZELLE:
+                    zeile_fehler.append(f"{t.ort(nr, i, name)}: Die Zelle ist {_zahl(len(w))} Zeichen lang; Excel "
+                                        f"erlaubt höchstens {_zahl(MAX_ZELLE)} Zeichen je Zelle.")
+                elif t.ist_formel(w):
+                    zeile_fehler.append(
+                        f"{t.ort(nr, i, name)}: Die Zelle enthält eine Formel ({w[:60]}). Bitte die Datei mit "
+                        "Werten statt Formeln speichern (Excel: Kopieren → Inhalte einfügen → Werte).")
             fehler.extend(zeile_fehler)
             if len(fehler) > MAX_FEHLER:
                 break
             continue
+        if len(werte) < breite:
+            werte = (*werte, *([None] * (breite - len(werte))))
 
-        def wert(key: str) -> Any:
-            i = spalten[key]
-            return werte[i] if i < len(werte) else None
-
-        ozg_id = _ozg_id(wert("ozg_id"), lambda text: fehler_bei("ozg_id", text))
-        texte = {k: _text(wert(k)) for k in ("themenfeld", "lage", "ozg_leistung", "leika_bezeichnung",
-                                              "rechtsgrundlage", "gesetze", "gesetzeskuerzel")}
-        schluessel = _schluessel(wert("leika_schluessel"), lambda text: fehler_bei("leika_schluessel", text))
-        typ_wert = wert("leika_typ")
-        if isinstance(typ_wert, (datetime, date)):
-            als_datum += 1
-        typ, unbekannt = _typ(typ_wert, lambda text: fehler_bei("leika_typ", text))
-        sdg1 = _flag(wert("sdg1"), lambda text: fehler_bei("sdg1", text))
-        sdg2 = _flag(wert("sdg2"), lambda text: fehler_bei("sdg2", text))
+        ozg_id, f = _ozg_id(werte[i_ozg])
+        fehler_bei("ozg_id", f)
+        texte = {k: _text(werte[i]) for k, i in text_spalten}
+        schluessel, f = _schluessel(werte[i_schluessel])
+        fehler_bei("leika_schluessel", f)
+        typ_wert = werte[i_typ]
+        if typ_wert.__class__ is str and typ_wert in typen_gelesen:
+            typ, unbekannt, f = typen_gelesen[typ_wert]
+        else:
+            typ, unbekannt, f = _typ(typ_wert)
+            if typ_wert.__class__ is str:
+                typen_gelesen[typ_wert] = (typ, unbekannt, f)
+            elif isinstance(typ_wert, (datetime, date)):
+                als_datum += 1
+        fehler_bei("leika_typ", f)
+        sdg1, f = _flag(werte[i_sdg1])
+        fehler_bei("sdg1", f)
+        sdg2, f = _flag(werte[i_sdg2])
+        fehler_bei("sdg2", f)
         for key, grenze in _MAX_LAENGE.items():
             if key in texte and len(texte[key]) > grenze:
                 fehler_bei(key, f"Der Text ist {len(texte[key])} Zeichen lang (höchstens {grenze}).")
+        if len(typ) > _MAX_LAENGE["leika_typ"]:
+            fehler_bei("leika_typ", f"Der Text ist {len(typ)} Zeichen lang (höchstens {_MAX_LAENGE['leika_typ']}).")
         if ozg_id is not None:
             if not texte["ozg_leistung"]:
                 fehler_bei("ozg_leistung", f"Die Bezeichnung der OZG-Leistung {ozg_id} fehlt.")
@@ -321,7 +344,7 @@ def _zahl(n: int) -> str:
 def _text(w: Any) -> str:
     if w is None:
         return ""
-    if isinstance(w, str):
+    if w.__class__ is str:
         return w.strip()
     if isinstance(w, bool):
         return "1" if w else "0"
@@ -338,42 +361,40 @@ def _text(w: Any) -> str:
     return str(w).strip()
 
 
-def _ozg_id(w: Any, fehler: Any) -> str | None:
+def _ozg_id(w: Any) -> tuple[str | None, str | None]:
+    """(OZG-ID or None, error text or None)."""
     if isinstance(w, float) and w.is_integer():
         w = int(w)
     text = _text(w)
     if not text:
-        return None
+        return None, None
     if not _OZG_ID.match(text):
-        fehler(f"„{text}“ ist keine gültige OZG-ID (erwartet 5 Ziffern, z. B. 10000).")
-        return None
-    return text
+        return None, f"„{text}“ ist keine gültige OZG-ID (erwartet 5 Ziffern, z. B. 10000)."
+    return text, None
 
 
-def _schluessel(w: Any, fehler: Any) -> str | None:
+def _schluessel(w: Any) -> tuple[str | None, str | None]:
     if isinstance(w, float) and w.is_integer():
         w = int(w)
     text = _text(w)
     if not text or " ".join(text.split()).casefold() == NICHT_IM_LEIKA.casefold():
-        return None
+        return None, None
     if not _LEIKA.match(text):
-        fehler(f"„{text[:40]}“ ist kein gültiger LeiKa-Schlüssel (erwartet 14 Ziffern oder „{NICHT_IM_LEIKA}“).")
-        return None
-    return text
+        return None, f"„{text[:40]}“ ist kein gültiger LeiKa-Schlüssel (erwartet 14 Ziffern oder „{NICHT_IM_LEIKA}“)."
+    return text, None
 
 
-def _typ(w: Any, fehler: Any) -> tuple[str, list[str]]:
-    """Normalised type list (``1, 2/3``) and the codes that are not in the FIM code list."""
+def _typ(w: Any) -> tuple[str, list[str], str | None]:
+    """Normalised type list (``1, 2/3``), the codes not in the FIM code list, and an error text."""
     if isinstance(w, (datetime, date)):
         if {w.day, w.month} == {2, 3}:
-            return "2/3", []
-        fehler(f"Das Datum {w.strftime('%d.%m.%Y')} ist kein Leistungstyp.")
-        return "", []
+            return "2/3", [], None
+        return "", [], f"Das Datum {w.strftime('%d.%m.%Y')} ist kein Leistungstyp."
     if isinstance(w, float) and w.is_integer():
         w = int(w)
     text = _text(w)
     if not text:
-        return "", []
+        return "", [], None
     codes, unbekannt = [], []
     for teil in _TYP_TRENNER.split(text):
         teil = _TYP_PRAEFIX.sub("", teil.strip()).replace(" ", "")
@@ -385,18 +406,17 @@ def _typ(w: Any, fehler: Any) -> tuple[str, list[str]]:
             code = teil
         if code not in codes:
             codes.append(code)
-    return ", ".join(codes), unbekannt
+    return ", ".join(codes), unbekannt, None
 
 
-def _flag(w: Any, fehler: Any) -> bool:
+def _flag(w: Any) -> tuple[bool, str | None]:
     if w is None or isinstance(w, bool):
-        return bool(w)
+        return bool(w), None
     if isinstance(w, (int, float)) and w in (0, 1):
-        return bool(w)
+        return bool(w), None
     text = _text(w).casefold()
     if text in ("", "0", "nein", "n", "falsch", "false"):
-        return False
+        return False, None
     if text in ("1", "ja", "j", "x", "wahr", "true"):
-        return True
-    fehler(f"„{_text(w)[:40]}“ ist kein Wert für eine Relevanz (erwartet 0 oder 1).")
-    return False
+        return True, None
+    return False, f"„{_text(w)[:40]}“ ist kein Wert für eine Relevanz (erwartet 0 oder 1)."
