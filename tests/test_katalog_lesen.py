@@ -139,6 +139,12 @@ def test_keine_kopfzeile(tmp_path):
 
 def test_text_mit_gleichheitszeichen_ist_keine_formel(tmp_path):
     """Values-only reading shows formulas as "=…"; a real text starting with "=" must still be read."""
-    zeilen = [_zeile("10000", recht="= § 4 BEEG (Verweis)")]
-    st = lesen(_xlsx(tmp_path / "text.xlsx", list(SPALTEN), zeilen))
+    wb = Workbook()
+    ws = wb.active
+    ws.append(list(SPALTEN))
+    ws.append(_zeile("10000"))
+    ws["H2"].value = "= § 4 BEEG (Verweis)"
+    ws["H2"].data_type = "s"  # openpyxl would otherwise write any "=…" as a formula
+    wb.save(tmp_path / "text.xlsx")
+    st = lesen(tmp_path / "text.xlsx")
     assert st.leika["99001001000000"].rechtsgrundlage == "= § 4 BEEG (Verweis)"
