@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ozgdesk.model.base import Base, UtcZeit, json_wert, jetzt_utc, neue_id
 from ozgdesk.model.katalog import Lage, LeikaLeistung, LeikaZuordnung, Leistung, Themenfeld
+from ozgdesk.model.katalogimport.datei import ohne_zyklensammler
 from ozgdesk.model.katalogimport.datensaetze import Katalogimport
 from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
 from ozgdesk.model.katalogimport.zeilen import Katalogstand
@@ -36,6 +37,11 @@ _BLOCK = 500  # ids per IN (...) query; SQLite's default limit on bound paramete
 def anwenden(s: Session, stand: Katalogstand) -> tuple[Katalogdiff, Katalogimport | None]:
     """Compute the diff inside this write session and apply it. Returns the diff and the import record,
     or ``None`` when the export changes nothing (then nothing at all was written)."""
+    with ohne_zyklensammler():
+        return _anwenden(s, stand)
+
+
+def _anwenden(s: Session, stand: Katalogstand) -> tuple[Katalogdiff, Katalogimport | None]:
     d = vergleichen(s, stand)
     if d.leer:
         return d, None

@@ -20,7 +20,14 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from ozgdesk.model.katalogimport.datei import MAX_FEHLER, MAX_ZELLE, Katalogfehler, Rohtabelle, oeffnen
+from ozgdesk.model.katalogimport.datei import (
+    MAX_FEHLER,
+    MAX_ZELLE,
+    Katalogfehler,
+    Rohtabelle,
+    oeffnen,
+    ohne_zyklensammler,
+)
 from ozgdesk.model.values import LEISTUNGSTYPEN
 
 NICHT_IM_LEIKA = "nicht im LeiKa"
@@ -125,11 +132,12 @@ class Katalogstand:
 
 def lesen(pfad: str | Path) -> Katalogstand:
     """Read and check a whole export. Raises :class:`Katalogfehler` listing every problem found."""
-    tabelle = oeffnen(pfad)
-    try:
-        return _lesen(tabelle)
-    finally:
-        tabelle.schliessen()
+    with ohne_zyklensammler():
+        tabelle = oeffnen(pfad)
+        try:
+            return _lesen(tabelle)
+        finally:
+            tabelle.schliessen()
 
 
 def _lesen(t: Rohtabelle) -> Katalogstand:
