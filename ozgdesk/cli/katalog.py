@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ozgdesk.cli.gemeinsam import json_ausgeben, json_option, store_oeffnen, tabelle_ausgeben
+from ozgdesk.model.einrichtung import ressort_von
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.katalogimport import anforderung, bereich
 from ozgdesk.model.katalogimport.anwenden import anwenden
@@ -114,10 +115,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     with store_oeffnen(args) as store:
         if args.dry_run:
             with store.lesen() as s:
+                ressort_von(s)  # a catalogue without a Ressort is a mistake (wrong --home)
                 d = vergleichen(s, stand)
             eintrag_id = None
         else:
             with store.session(quelle="katalogimport") as s:
+                ressort_von(s)
                 d, eintrag = anwenden(s, stand)
                 eintrag_id = eintrag.id if eintrag else None
     if args.json:
