@@ -148,3 +148,10 @@ def test_text_mit_gleichheitszeichen_ist_keine_formel(tmp_path):
     wb.save(tmp_path / "text.xlsx")
     st = lesen(tmp_path / "text.xlsx")
     assert st.leika["99001001000000"].rechtsgrundlage == "= § 4 BEEG (Verweis)"
+
+
+def test_csv_mit_titelzeile_ueber_der_kopfzeile(tmp_path, voll, referenz):
+    datei = tmp_path / "titel.csv"
+    datei.write_bytes("OZG-Umsetzungskatalog – Stand November 2026\r\n".encode("cp1252")
+                      + voll["gemischt_csv"].read_bytes())
+    assert _inhalt(lesen(datei)) == referenz

@@ -286,10 +286,11 @@ def _csv(name: str, daten: bytes, sha: str) -> Rohtabelle:
         raise Katalogfehler(name, [f"Datei „{name}“ ist keine Tabelle (weder XLSX noch CSV, sondern Binärdaten)."])
     if daten.startswith(b"%PDF"):
         raise Katalogfehler(name, [f"Datei „{name}“ ist ein PDF-Dokument, keine Tabelle (XLSX oder CSV)."])
-    erste_zeile = daten.split(b"\n", 1)[0]
-    trenner = max((";", ",", "\t"), key=lambda t: erste_zeile.count(t.encode()))
-    if not any(t.encode() in erste_zeile for t in (";", ",", "\t")):
-        raise Katalogfehler(name, [f"Datei „{name}“, Zeile 1: keine Spaltentrenner (; oder ,) gefunden – die "
+    # the separator that occurs most in the first lines (a title line above the header has none)
+    anfang = b"\n".join(daten.split(b"\n", 20)[:20])
+    trenner = max((";", ",", "\t"), key=lambda t: anfang.count(t.encode()))
+    if trenner.encode() not in anfang:
+        raise Katalogfehler(name, [f"Datei „{name}“: keine Spaltentrenner (; oder ,) in den ersten Zeilen – die "
                                    "Datei ist keine CSV-Tabelle des Katalogexports."])
     if daten.startswith(b"\xef\xbb\xbf"):
         kodierung = "utf-8-sig"
