@@ -161,3 +161,18 @@ def test_import_in_nicht_eingerichtete_datenbank_wird_abgelehnt(tmp_path, export
     assert code == 2 and "In dieser Datenbank ist noch kein Ressort eingerichtet" in err
     with Store.oeffnen(tmp_path / "neu" / "ozgdesk.sqlite") as store, store.lesen() as s:
         assert s.execute(select(func.count(Leistung.id))).scalar_one() == 0
+
+
+def test_unvollstaendiger_export_wird_nur_erzwungen_uebernommen(demo_home, export_csv, tmp_path, capsys):
+    """A file with one Themenfeld would remove most of the catalogue: refused unless --erzwingen."""
+    _json(demo_home, "katalog", "import", str(export_csv), capsys=capsys)
+    teil = [z for z in export_zeilen() if z["Themenfeld"] == "Arbeit & Ruhestand"]
+    datei = als_csv(teil, tmp_path / "nur-arbeit.csv")
+    vorher = _zustand(demo_home)
+    code, out, _ = _cli(demo_home, "katalog", "import", str(datei), "--dry-run", capsys=capsys)
+    assert code == 0 and "Achtung: Der Export würde" in out and "Übernehmen nur mit --erzwingen" in out
+    code, _, err = _cli(demo_home, "katalog", "import", str(datei), capsys=capsys)
+    assert code == 2 and "aus dem Katalog entfernen" in err and "Nichts wurde geändert" in err
+    assert _zustand(demo_home) == vorher
+    j = _json(demo_home, "katalog", "import", str(datei), "--erzwingen", capsys=capsys)
+    assert j["applied"] and len(j["removed"]) > 400

@@ -15,7 +15,7 @@ from ozgdesk.cli.gemeinsam import json_ausgeben, json_option, store_oeffnen, tab
 from ozgdesk.model.einrichtung import ressort_von
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.katalogimport import anforderung, bereich
-from ozgdesk.model.katalogimport.anwenden import anwenden
+from ozgdesk.model.katalogimport.anwenden import anwenden, massenentfernung
 from ozgdesk.model.katalogimport.datensaetze import Anforderungsart, Anforderungsstatus
 from ozgdesk.model.katalogimport.uebersicht import katalogstatus
 from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
@@ -37,6 +37,8 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
                          "Projekte, Reifegrade, Verantwortliche, Bemerkungen) bleiben immer erhalten.")
     q.add_argument("datei", metavar="DATEI", help="Katalogexport als .xlsx oder .csv")
     q.add_argument("--dry-run", action="store_true", help="nur vergleichen, nichts speichern")
+    q.add_argument("--erzwingen", action="store_true",
+                   help="auch übernehmen, wenn mehr als ein Viertel der OZG-Leistungen entfernt würde")
     json_option(q)
     q.set_defaults(func=cmd_import)
 
@@ -121,12 +123,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         else:
             with store.session(quelle="katalogimport") as s:
                 ressort_von(s)
-                d, eintrag = anwenden(s, stand)
+                d, eintrag = anwenden(s, stand, erzwingen=args.erzwingen)
                 eintrag_id = eintrag.id if eintrag else None
     if args.json:
         json_ausgeben({**d.als_json(), "applied": eintrag_id is not None, "import_id": eintrag_id})
         return 0
     _diff_ausgeben(d)
+    if args.dry_run and massenentfernung(d):
+        print(f"Achtung: {massenentfernung(d)} Übernehmen nur mit --erzwingen.")
     if d.leer:
         print("Keine Änderungen gegenüber dem Katalog in der Datenbank; nichts gespeichert.")
     elif args.dry_run:

@@ -24,6 +24,7 @@ from sqlalchemy import Boolean, Integer, String, Text, TypeDecorator, inspect, s
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.base import Base, UtcZeit, json_wert, jetzt_utc, neue_id
+from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.katalog import Lage, LeikaLeistung, LeikaZuordnung, Leistung, Themenfeld
 from ozgdesk.model.katalogimport.datei import ohne_zyklensammler
 from ozgdesk.model.katalogimport.datensaetze import Katalogimport
@@ -34,17 +35,41 @@ from ozgdesk.model.protokoll import AENDERN, ANLEGEN, _naechste_seq
 _BLOCK = 500  # ids per IN (...) query; SQLite's default limit on bound parameters is far higher
 
 
-def anwenden(s: Session, stand: Katalogstand) -> tuple[Katalogdiff, Katalogimport | None]:
+#: Share of the catalogue's OZG-Leistungen an import may remove without ``erzwingen``. A monthly
+#: update removes a handful; a file that removes a quarter is almost surely a partial export
+#: (one Themenfeld, a filtered sheet) – the mass-deletion accident the sync guards against too.
+MAX_ANTEIL_ENTFERNT = 0.25
+
+
+def anwenden(s: Session, stand: Katalogstand, *, erzwingen: bool = False) -> tuple[Katalogdiff, Katalogimport | None]:
     """Compute the diff inside this write session and apply it. Returns the diff and the import record,
-    or ``None`` when the export changes nothing (then nothing at all was written)."""
+    or ``None`` when the export changes nothing (then nothing at all was written).
+
+    Refuses (:class:`Eingabefehler`, nothing written) an export that would remove more than
+    :data:`MAX_ANTEIL_ENTFERNT` of the catalogue, unless ``erzwingen``.
+    """
     with ohne_zyklensammler():
-        return _anwenden(s, stand)
+        return _anwenden(s, stand, erzwingen)
 
 
-def _anwenden(s: Session, stand: Katalogstand) -> tuple[Katalogdiff, Katalogimport | None]:
+def massenentfernung(d: Katalogdiff) -> str | None:
+    """The warning for an export that would remove a large share of the catalogue, else None."""
+    bisher = len(d.entfernt) + d.zahlen_nachher["ozg_leistungen"] - len(d.neu)
+    if bisher and len(d.entfernt) > MAX_ANTEIL_ENTFERNT * bisher:
+        return (f"Der Export würde {len(d.entfernt)} von {bisher} OZG-Leistungen "
+                f"({round(100 * len(d.entfernt) / bisher)} %) aus dem Katalog entfernen. Das sieht nach einem "
+                "unvollständigen Export aus (nur ein Themenfeld, gefilterte Tabelle?).")
+    return None
+
+
+def _anwenden(s: Session, stand: Katalogstand, erzwingen: bool) -> tuple[Katalogdiff, Katalogimport | None]:
     d = vergleichen(s, stand)
     if d.leer:
         return d, None
+    warnung = massenentfernung(d)
+    if warnung and not erzwingen:
+        raise Eingabefehler(f"{warnung} Nichts wurde geändert. Wenn der Export vollständig ist: mit --erzwingen "
+                            "übernehmen.")
     for w in d.plan_themenfelder:
         s.add(Themenfeld(**w))
     s.flush()  # no ORM relationships: the unit of work orders inserts only per flush
