@@ -47,6 +47,9 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
     q.add_argument("zuweisungen", nargs="+", metavar="FELD=WERT")
     json_option(q)
     q.set_defaults(func=cmd_leistungen_setzen)
+    from ozgdesk.cli.katalog import scope_registrieren  # the scope command lives with the catalogue
+
+    scope_registrieren(unter)
 
     p = befehle.add_parser("projekte", help="Projekte anzeigen und ändern")
     unter = p.add_subparsers(title="Befehle", dest="unterbefehl", metavar="BEFEHL", required=True)

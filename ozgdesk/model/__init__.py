@@ -17,6 +17,7 @@ from ozgdesk.model.katalog import (
     ReifegradBewertung,
     Themenfeld,
 )
+from ozgdesk.model.katalogimport.datensaetze import Aenderungsanforderung, Katalogimport
 from ozgdesk.model.organisation import Behoerde, Person, Ressort
 from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
 from ozgdesk.model.protokoll import Aenderung, Meta
@@ -44,11 +45,14 @@ ENTITAETEN: tuple[type[Base], ...] = (
     ZahlungsplanPosition,
     Mittelabfluss,
     Aufwand,
+    Katalogimport,
+    Aenderungsanforderung,
 )
 
 __all__ = [
     "ENTITAETEN",
     "Aenderung",
+    "Aenderungsanforderung",
     "Arbeitspaket",
     "Aufwand",
     "Base",
@@ -56,6 +60,7 @@ __all__ = [
     "Bewilligung",
     "Eingabefehler",
     "Einreichung",
+    "Katalogimport",
     "Lage",
     "LeikaLeistung",
     "LeikaZuordnung",

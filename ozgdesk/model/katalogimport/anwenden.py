@@ -1,0 +1,281 @@
+"""Apply a catalogue export to the store in one transaction, keeping every Ressort-owned fact.
+
+Only catalogue fields are written (names, Themenfeld, Lage, Typ, LeiKa). A removed OZG-Leistung
+that still carries Ressort data (projects, assessments, responsibilities, requests, its own fields)
+is flagged ``im_katalog = False`` and kept; only untouched ones are deleted. An export that changes
+nothing writes nothing – no record, no log entry, no import record – so re-importing the same
+monthly file is harmless and leaves no trace.
+
+Every change goes into the change log in the same transaction. Most records go through the ORM
+and its ``before_flush`` hook. The thousands of new LeiKa rows of a first import are the exception,
+see :func:`protokolliert_einfuegen`.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import os
+from collections.abc import Iterable
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Boolean, Integer, String, Text, TypeDecorator, inspect, select
+from sqlalchemy.orm import Session
+
+from ozgdesk.model.base import Base, UtcZeit, json_wert, jetzt_utc, neue_id
+from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.katalog import Lage, LeikaLeistung, LeikaZuordnung, Leistung, Themenfeld
+from ozgdesk.model.katalogimport.datei import ohne_zyklensammler
+from ozgdesk.model.katalogimport.datensaetze import Katalogimport
+from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
+from ozgdesk.model.katalogimport.zeilen import Katalogstand
+from ozgdesk.model.protokoll import AENDERN, ANLEGEN, _naechste_seq
+
+_BLOCK = 500  # ids per IN (...) query; SQLite's default limit on bound parameters is far higher
+
+
+#: Share of the catalogue's OZG-Leistungen an import may remove without ``erzwingen``. A monthly
+#: update removes a handful; a file that removes a quarter is almost surely a partial export
+#: (one Themenfeld, a filtered sheet) – the mass-deletion accident the sync guards against too.
+MAX_ANTEIL_ENTFERNT = 0.25
+
+
+def anwenden(s: Session, stand: Katalogstand, *, erzwingen: bool = False) -> tuple[Katalogdiff, Katalogimport | None]:
+    """Compute the diff inside this write session and apply it. Returns the diff and the import record,
+    or ``None`` when the export changes nothing (then nothing at all was written).
+
+    Refuses (:class:`Eingabefehler`, nothing written) an export that would remove more than
+    :data:`MAX_ANTEIL_ENTFERNT` of the catalogue, unless ``erzwingen``.
+    """
+    with ohne_zyklensammler():
+        return _anwenden(s, stand, erzwingen)
+
+
+def massenentfernung(d: Katalogdiff) -> str | None:
+    """The warning for an export that would remove a large share of the catalogue, else None."""
+    bisher = len(d.entfernt) + d.zahlen_nachher["ozg_leistungen"] - len(d.neu)
+    if bisher and len(d.entfernt) > MAX_ANTEIL_ENTFERNT * bisher:
+        return (f"Der Export würde {len(d.entfernt)} von {bisher} OZG-Leistungen "
+                f"({round(100 * len(d.entfernt) / bisher)} %) aus dem Katalog entfernen. Das sieht nach einem "
+                "unvollständigen Export aus (nur ein Themenfeld, gefilterte Tabelle?).")
+    return None
+
+
+def _anwenden(s: Session, stand: Katalogstand, erzwingen: bool) -> tuple[Katalogdiff, Katalogimport | None]:
+    d = vergleichen(s, stand)
+    if d.leer:
+        return d, None
+    warnung = massenentfernung(d)
+    if warnung and not erzwingen:
+        raise Eingabefehler(f"{warnung} Nichts wurde geändert. Wenn der Export vollständig ist: mit --erzwingen "
+                            "übernehmen.")
+    for w in d.plan_themenfelder:
+        s.add(Themenfeld(**w))
+    s.flush()  # no ORM relationships: the unit of work orders inserts only per flush
+    for w in d.plan_lagen_neu:
+        s.add(Lage(**w))
+    for lage in _laden(s, Lage, d.plan_lagen_themenfeld):
+        lage.themenfeld_id = d.plan_lagen_themenfeld[lage.id]
+    s.flush()
+    for w in d.plan_leistungen_neu:
+        s.add(Leistung(**w))
+    s.flush()
+    aenderungen = {lid: dict(felder) for lid, felder in d.plan_leistungen_aendern.items()}
+    for lid in d.plan_leistungen_markieren:
+        aenderungen.setdefault(lid, {})["im_katalog"] = False
+    protokolliert_aendern(s, Leistung, aenderungen)
+    for z in _laden(s, LeikaZuordnung, d.plan_zuordnungen_loeschen):
+        s.delete(z)
+    s.flush()
+    for leika in _laden(s, LeikaLeistung, d.plan_leika_loeschen):
+        s.delete(leika)
+    for leika in _laden(s, LeikaLeistung, d.plan_leika_aendern):
+        for feld, wert in d.plan_leika_aendern[leika.id].items():
+            setattr(leika, feld, wert)
+    s.flush()
+    protokolliert_einfuegen(s, LeikaLeistung, d.plan_leika_neu)
+    protokolliert_einfuegen(s, LeikaZuordnung, d.plan_zuordnungen_neu)
+    for leistung in _laden(s, Leistung, d.plan_leistungen_loeschen):
+        s.delete(leistung)
+    s.flush()
+    for lage in _laden(s, Lage, d.plan_lagen_loeschen):
+        s.delete(lage)
+    s.flush()
+    for tf in _laden(s, Themenfeld, d.plan_themenfelder_loeschen):
+        s.delete(tf)
+    s.flush()
+    z = d.zahlen_nachher
+    eintrag = Katalogimport(
+        datei=stand.datei, sha256=stand.sha256, format=stand.format, zeitpunkt=jetzt_utc(),
+        benutzer=s.info.get("benutzer") or "", zeilen=stand.zeilen,
+        themenfelder=z["themenfelder"], lagen=z["lagen"], ozg_leistungen=z["ozg_leistungen"],
+        leika_leistungen=z["leika_leistungen"],
+        neu=len(d.neu), entfernt=len(d.entfernt), markiert=len(d.markiert),
+        umbenannt=len({u.ozg_id for u in d.umbenannt}), geaendert=len({v.ozg_id for v in d.geaendert}),
+        leika_neu=len(d.leika_neu), leika_entfernt=len(d.leika_entfernt), leika_geaendert=len(d.leika_geaendert),
+        warnungen=len(d.warnungen),
+    )
+    s.add(eintrag)
+    s.flush()
+    return d, eintrag
+
+
+def _laden(s: Session, cls: type[Base], ids: Iterable[str]) -> list[Any]:
+    ids = list(ids)
+    ergebnis: list[Any] = []
+    for i in range(0, len(ids), _BLOCK):
+        ergebnis.extend(s.execute(select(cls).where(cls.id.in_(ids[i:i + _BLOCK]))).scalars())
+    return ergebnis
+
+
+def protokolliert_einfuegen(s: Session, cls: type[Base], zeilen: list[dict[str, Any]]) -> None:
+    """Insert many new records with one ``executemany`` and write their ``anlegen`` log entries alike.
+
+    Why not the ORM: a first import adds about 10,000 LeiKa records and assignments and changes
+    the type of most OZG-Leistungen; the unit of work plus the per-object ``before_flush`` hook
+    made that several times slower than reading the file (see ``bench/katalog.py``). Nothing the
+    hook guarantees is skipped:
+
+    * every record is checked with its entity's own ``pruefen()`` first;
+    * for every record one ``anlegen`` entry with all its fields is written in the same
+      transaction, with the session's device, user, source, transaction id and the device's next
+      sequence numbers – the entry the hook would write (a test compares both);
+    * every row must carry every column of the table, so the entry shows what is really stored.
+    """
+    if not zeilen:
+        return
+    spalten = sorted(c.key for c in inspect(cls).column_attrs)
+    soll = set(spalten)
+    for z in zeilen:
+        if z.keys() != soll:
+            raise ValueError(f"bulk insert into {cls.__tablename__}: columns {sorted(z)} != {spalten}")
+        _pruefen(cls, z)
+    _einfache_spalten(cls.__table__, spalten)
+    s.flush()
+    zeilen = sorted(zeilen, key=lambda z: z["id"])  # B-tree inserts in key order are cheaper
+    cursor = s.connection().connection.dbapi_connection.cursor()
+    try:
+        _roh_einfuegen(cursor, cls.__table__, spalten, zeilen)
+        # the columns are plain text, numbers and booleans (checked above), for which json_wert is
+        # the identity; sorted column names give the same text as ``sort_keys=True``
+        werte = operator.itemgetter(*spalten)
+        eintraege = [(z["id"], ANLEGEN, None, None, _json(dict(zip(spalten, werte(z))))) for z in zeilen]
+        _protokoll_schreiben(s, cursor, cls.__tablename__, eintraege)
+    finally:
+        cursor.close()
+
+
+def protokolliert_aendern(s: Session, cls: type[Base], aenderungen: dict[str, dict[str, Any]]) -> None:
+    """Set fields of many records with ``executemany`` and log one ``aendern`` entry per changed field.
+
+    The same guarantees as :func:`protokolliert_einfuegen`: the changed record passes its
+    entity's ``pruefen()``, ``alt`` is the stored value read in this transaction, and instances
+    of the records held by the session are expired so nobody reads a stale value afterwards.
+    """
+    if not aenderungen:
+        return
+    s.flush()
+    tabelle = cls.__table__
+    spalten = [c.key for c in inspect(cls).column_attrs]
+    ids = sorted(aenderungen)
+    alt: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(ids), _BLOCK):
+        for zeile in s.execute(select(*(tabelle.c[k] for k in spalten)).where(tabelle.c.id.in_(ids[i:i + _BLOCK]))).mappings():
+            alt[zeile["id"]] = dict(zeile)
+    eintraege = []
+    gruppen: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    for rid in ids:
+        neu = {f: w for f, w in aenderungen[rid].items() if json_wert(alt[rid][f]) != json_wert(w)}
+        if not neu:
+            continue
+        _pruefen(cls, {**alt[rid], **neu})
+        felder = tuple(sorted(neu))
+        gruppen.setdefault(felder, []).append((*(neu[f] for f in felder), rid))
+        for f in felder:
+            eintraege.append((rid, AENDERN, f, _json_oder_null(alt[rid][f]), _json_oder_null(neu[f])))
+    cursor = s.connection().connection.dbapi_connection.cursor()
+    try:
+        for felder, werte in gruppen.items():
+            _einfache_spalten(tabelle, felder)
+            cursor.executemany(f"UPDATE {tabelle.name} SET {', '.join(f'{f} = ?' for f in felder)} WHERE id = ?",
+                               werte)
+        _protokoll_schreiben(s, cursor, cls.__tablename__, eintraege)
+    finally:
+        cursor.close()
+    for obj in list(s.identity_map.values()):
+        if isinstance(obj, cls) and obj.id in aenderungen:
+            s.expire(obj)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+_json = _ENCODER.encode  # the same text as protokoll._dump, without building an encoder per call
+
+
+def _json_oder_null(wert: Any) -> str | None:
+    """A field value for ``alt``/``neu``: JSON text, but SQL NULL for None, as the hook stores it."""
+    return None if wert is None else _json(json_wert(wert))
+
+
+def _pruefen(cls: type[Base], werte: dict[str, Any]) -> None:
+    pruefen = getattr(cls, "pruefen", None)
+    if pruefen is not None:
+        pruefen(SimpleNamespace(**werte))
+
+
+def _protokoll_schreiben(s: Session, cursor: Any, tabelle: str,
+                         eintraege: list[tuple[str, str, str | None, str | None, str | None]]) -> None:
+    """Append log entries ``(datensatz_id, aktion, feld, alt, neu)`` as the hook would write them."""
+    if not eintraege or s.info.get("ohne_protokoll"):
+        return
+    geraet = s.info.get("geraet")
+    if not geraet:
+        raise RuntimeError("session without device id: open sessions through Store.session()")
+    transaktion = s.info.setdefault("transaktion", neue_id())
+    zeitpunkt = UtcZeit().process_bind_param(s.info.get("zeitpunkt") or jetzt_utc(), None)
+    benutzer = s.info.get("benutzer") or "unbekannt"
+    quelle = s.info.get("quelle", "lokal")
+    # Random ids, sorted, handed out in the order of the record ids: then both the primary key and
+    # the index on datensatz_id receive keys in ascending order, which SQLite inserts far cheaper.
+    eintraege = sorted(eintraege, key=lambda e: e[0])
+    ids = sorted(neue_ids(len(eintraege)))
+    zeilen = [
+        (ids[i], geraet, _naechste_seq(s, geraet), transaktion, zeitpunkt, benutzer, quelle, tabelle,
+         rid, aktion, feld, alt, neu)
+        for i, (rid, aktion, feld, alt, neu) in enumerate(eintraege)
+    ]
+    cursor.executemany(
+        "INSERT INTO aenderung (id, geraet, seq, transaktion, zeitpunkt, benutzer, quelle, tabelle, datensatz_id, "
+        "aktion, feld, alt, neu) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", zeilen)
+
+
+def _einfache_spalten(tabelle: Any, spalten: Iterable[str]) -> None:
+    """Refuse columns whose values need SQLAlchemy's type processing (we bind values as they are)."""
+    for name in spalten:
+        typ = tabelle.c[name].type
+        if isinstance(typ, TypeDecorator) or not isinstance(typ, (String, Text, Boolean, Integer)):
+            raise TypeError(f"column {tabelle.name}.{name} needs SQLAlchemy's type processing")
+
+
+def _roh_einfuegen(cursor: Any, tabelle: Any, spalten: list[str], zeilen: list[dict[str, Any]]) -> None:
+    """``executemany`` on the DB-API cursor of the session's connection (same transaction).
+
+    SQLAlchemy's per-row parameter processing costs more than SQLite's insert itself here; the
+    values are plain text, numbers and booleans (checked), which sqlite3 binds as they are.
+    """
+    _einfache_spalten(tabelle, spalten)
+    sql = f"INSERT INTO {tabelle.name} ({', '.join(spalten)}) VALUES ({', '.join('?' for _ in spalten)})"
+    cursor.executemany(sql, map(operator.itemgetter(*spalten), zeilen))
+
+
+def neue_ids(anzahl: int) -> list[str]:
+    """``anzahl`` random UUIDs (version 4) as text, like :func:`neue_id` but from one ``os.urandom``
+    call and without building UUID objects (10,000 log ids per first import)."""
+    roh = bytearray(os.urandom(16 * anzahl))
+    ids = []
+    for i in range(0, 16 * anzahl, 16):
+        roh[i + 6] = (roh[i + 6] & 0x0F) | 0x40
+        roh[i + 8] = (roh[i + 8] & 0x3F) | 0x80
+        x = roh[i:i + 16].hex()
+        ids.append(f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}")
+    return ids
