@@ -68,10 +68,18 @@ def test_setzen_schreibt_und_protokolliert(demo_home, capsys):
 
 def test_reifegrad_aus_skript(demo_home, capsys):
     home = str(demo_home)
-    _json(capsys, "--home", home, "leistungen", "setzen", "10076", "reifegrad=5", "reifegrad_modell=2.0",
-          "reifegrad_datum=01.10.2026", "reifegrad_quelle=Selbstbewertung", "--json")
-    zeile = next(z for z in _json(capsys, "--home", home, "leistungen", "list", "--json") if z["ozg_id"] == "10076")
-    assert (zeile["reifegrad"], zeile["reifegrad_modell"], zeile["online"]) == (5, "2.0", True)
+
+    def zeile():
+        return next(z for z in _json(capsys, "--home", home, "leistungen", "list", "--json") if z["ozg_id"] == "10076")
+
+    _json(capsys, "--home", home, "leistungen", "setzen", "10076", "reifegrad=3", "reifegrad_datum=01.10.2026",
+          "reifegrad_quelle=Statusermittlung", "--json")
+    assert (zeile()["reifegrad"], zeile()["reifegrad_modell"], zeile()["online"]) == (3, "1.1", True)
+    # A later 2.0 self-assessment is kept in the history but does not replace the 1.1 level,
+    # which the Ziel-Reifegrad and the online count are measured in.
+    _json(capsys, "--home", home, "leistungen", "setzen", "10076", "reifegrad=6", "reifegrad_modell=2.0",
+          "reifegrad_datum=15.10.2026", "--json")
+    assert (zeile()["reifegrad"], zeile()["reifegrad_modell"]) == (3, "1.1")
 
 
 @pytest.mark.parametrize(

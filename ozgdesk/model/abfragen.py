@@ -74,11 +74,18 @@ class LeistungZeile:
     online: bool
 
 
-def _aktuelle_reifegrade(s: Session) -> dict[str, ReifegradBewertung]:
-    """Latest assessment per Leistung (the most recent date wins; 1.1 before 2.0 on the same day)."""
+def aktuelle_reifegrade(s: Session) -> dict[str, ReifegradBewertung]:
+    """The assessment that counts now, per Leistung.
+
+    Ziel-Reifegrad and the programme's "online" count are defined in model 1.1, so the latest 1.1
+    assessment wins even if a later 2.0 self-assessment exists (comparing a 2.0 level with a 1.1
+    target would mislead); a Leistung assessed only under 2.0 shows its latest 2.0 level.
+    """
     neueste: dict[str, ReifegradBewertung] = {}
-    for b in s.execute(select(ReifegradBewertung).order_by(ReifegradBewertung.datum, ReifegradBewertung.modell)).scalars():
-        neueste[b.leistung_id] = b
+    for b in s.execute(select(ReifegradBewertung).order_by(ReifegradBewertung.datum)).scalars():
+        bisher = neueste.get(b.leistung_id)
+        if bisher is None or b.modell is Reifegradmodell.V1_1 or bisher.modell is not Reifegradmodell.V1_1:
+            neueste[b.leistung_id] = b
     return neueste
 
 
@@ -108,7 +115,7 @@ def leistungen(
         q = q.where(or_(func.lower(Behoerde.kurzname) == behoerde.lower(), func.lower(Behoerde.name) == behoerde.lower()))
     if suche:
         q = q.where(or_(Leistung.bezeichnung.ilike(f"%{suche}%"), Leistung.ozg_id == suche.strip()))
-    reifegrade = _aktuelle_reifegrade(s)
+    reifegrade = aktuelle_reifegrade(s)
     zeilen = []
     for l, tf, lage, beh in s.execute(q):
         rg = reifegrade.get(l.id)

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from ozgdesk.model.abfragen import aktuelle_reifegrade
 from ozgdesk.model.einrichtung import ressort_von
 from ozgdesk.model.finanzen import Aufwand, Bewilligung, Mittelabfluss, Zahlungsplan, ZahlungsplanPosition
 from ozgdesk.model.katalog import Leistung, LeistungVerantwortung, ReifegradBewertung, Themenfeld
@@ -223,9 +224,7 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
         for v in s.execute(select(LeistungVerantwortung)).scalars():
             if v.person_id in personen:
                 verantwortlich[v.leistung_id].append(personen[v.person_id].name)
-        reifegrad: dict[str, ReifegradBewertung] = {}
-        for b in s.execute(select(ReifegradBewertung).order_by(ReifegradBewertung.datum, ReifegradBewertung.modell)).scalars():
-            reifegrad[b.leistung_id] = b
+        reifegrad = aktuelle_reifegrade(s)
         # Reifegrad 1.1 separately: the distribution chart and the Ziel-Reifegrad use model 1.1.
         pl_paare = [(pl.projekt_id, pl.leistung_id) for pl in s.execute(select(ProjektLeistung)).scalars()]
         projekte_orm = list(s.execute(select(Projekt).order_by(Projekt.kennung)).scalars())
