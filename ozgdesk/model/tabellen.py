@@ -77,9 +77,11 @@ class Tabellenabfrage:
     standard_sortierung: tuple[str, bool] = ("", False)
     #: Extra fixed condition (e.g. only one project's rows).
     bedingung: ColumnElement[bool] | None = None
+    #: FROM clause for counting without a search (skips joins that only serve display or search).
+    von_zaehlen: Callable[[Select], Select] | None = None
 
-    def _gefiltert(self, q: Select, anfrage: Anfrage) -> Select:
-        q = self.von(q)
+    def _gefiltert(self, q: Select, anfrage: Anfrage, von: Callable[[Select], Select] | None = None) -> Select:
+        q = (von or self.von)(q)
         if self.bedingung is not None:
             q = q.where(self.bedingung)
         text = anfrage.suche.strip()
@@ -93,20 +95,47 @@ class Tabellenabfrage:
         return q
 
     def anzahl(self, s: Session, anfrage: Anfrage) -> int:
-        q = self._gefiltert(select(func.count(self.id_spalte)), anfrage)
+        von = self.von
+        if self.von_zaehlen is not None and not anfrage.suche.strip():
+            von = self.von_zaehlen  # counting a million rows through a join costs seconds; the join adds nothing
+        q = self._gefiltert(select(func.count(self.id_spalte)), anfrage, von)
         return int(s.execute(q).scalar_one())
 
-    def seite(self, s: Session, anfrage: Anfrage, offset: int, limit: int) -> list[Zeile]:
-        q = self._gefiltert(select(self.id_spalte, *(sp.ausdruck for sp in self.spalten)), anfrage)
+    def sortierspalte(self, anfrage: Anfrage) -> tuple[Spalte | None, bool]:
         schluessel = anfrage.sortierung or self.standard_sortierung[0]
         absteigend = anfrage.absteigend if anfrage.sortierung else self.standard_sortierung[1]
-        spalte = next((sp for sp in self.spalten if sp.schluessel == schluessel and sp.sortierbar), None)
+        return next((sp for sp in self.spalten if sp.schluessel == schluessel and sp.sortierbar), None), absteigend
+
+    def seite(self, s: Session, anfrage: Anfrage, limit: int, nach: Zeile | None = None) -> list[Zeile]:
+        """The next ``limit`` rows after row ``nach`` (keyset paging: as fast deep down as at the top)."""
+        q = self._gefiltert(select(self.id_spalte, *(sp.ausdruck for sp in self.spalten)), anfrage)
+        spalte, absteigend = self.sortierspalte(anfrage)
+        if nach is not None:
+            q = q.where(self._nach(spalte, absteigend, nach))
         if spalte is not None:
             ausdruck = spalte.ausdruck
             q = q.order_by(ausdruck.desc() if absteigend else ausdruck.asc())
         q = q.order_by(self.id_spalte.desc() if absteigend else self.id_spalte.asc())
-        q = q.offset(offset).limit(limit)
+        q = q.limit(limit)
         return [Zeile(r[0], tuple(r[1:])) for r in s.execute(q)]
+
+    def _nach(self, spalte: Spalte | None, absteigend: bool, z: Zeile) -> ColumnElement[bool]:
+        """Rows after ``z`` in (column, id) order; SQLite sorts NULL first ascending, last descending."""
+        ident = self.id_spalte
+        weiter_id = ident < z.id if absteigend else ident > z.id
+        if spalte is None:
+            return weiter_id
+        col = spalte.ausdruck
+        if hasattr(col, "element") and hasattr(col, "name") and col.__class__.__name__ == "Label":
+            col = col.element
+        wert = z.werte[self.spalten.index(spalte)]
+        if absteigend:
+            if wert is None:
+                return and_(col.is_(None), weiter_id)
+            return or_(col < wert, and_(col == wert, weiter_id), col.is_(None))
+        if wert is None:
+            return or_(and_(col.is_(None), weiter_id), col.is_not(None))
+        return or_(col > wert, and_(col == wert, weiter_id))
 
     def spalte(self, schluessel: str) -> int:
         return next(i for i, sp in enumerate(self.spalten) if sp.schluessel == schluessel)
@@ -274,6 +303,7 @@ def mittelabfluesse(projekt_id: str | None = None) -> Tabellenabfrage:
         ),
         standard_sortierung=("datum", True),
         bedingung=(Mittelabfluss.projekt_id == projekt_id) if projekt_id else None,
+        von_zaehlen=lambda q: q.select_from(Mittelabfluss),
     )
 
 
