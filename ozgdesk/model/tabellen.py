@@ -129,6 +129,8 @@ class Tabellenabfrage:
         if hasattr(col, "element") and hasattr(col, "name") and col.__class__.__name__ == "Label":
             col = col.element
         wert = z.werte[self.spalten.index(spalte)]
+        if isinstance(wert, bool):
+            wert = int(wert)  # SQLAlchemy refuses < and > against True/False; SQLite stores 0/1
         if absteigend:
             if wert is None:
                 return and_(col.is_(None), weiter_id)

@@ -58,6 +58,9 @@ class _Eingabe:
             self.widget.setFixedHeight(self.widget.fontMetrics().height() * 4 + 12)
         elif feld.art == "auswahl":
             self.widget = QComboBox()
+            # long entries must not force the form wider than the window (200 % scaling)
+            self.widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            self.widget.setMinimumContentsLength(16)
             for wert, text in feld.optionen:
                 self.widget.addItem(text, wert)
         elif feld.art == "ja_nein":

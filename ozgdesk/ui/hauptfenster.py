@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QSplitter,
+    QHBoxLayout,
     QStackedWidget,
     QWidget,
 )
@@ -67,7 +67,7 @@ class Hauptfenster(QMainWindow):
             item = QListWidgetItem(text.replace("&", ""))
             item.setData(Qt.ItemDataRole.UserRole, schluessel)
             self.navigation.addItem(item)
-        self.navigation.setMaximumWidth(self.fontMetrics().averageCharWidth() * 28)
+        self.navigation.setFixedWidth(self.fontMetrics().horizontalAdvance("Änderungsprotokoll") + 32)
         self.seiten = QStackedWidget()
         self._seiten: dict[str, QWidget] = {}
         self._platz: dict[str, QWidget] = {}
@@ -75,12 +75,11 @@ class Hauptfenster(QMainWindow):
             platz = QWidget()
             self._platz[schluessel] = platz
             self.seiten.addWidget(platz)
-        teiler = QSplitter()
-        teiler.addWidget(self.navigation)
-        teiler.addWidget(self.seiten)
-        teiler.setStretchFactor(1, 1)
-        teiler.setChildrenCollapsible(False)
-        self.setCentralWidget(teiler)
+        mitte = QWidget()
+        reihe = QHBoxLayout(mitte)
+        reihe.addWidget(self.navigation)
+        reihe.addWidget(self.seiten, 1)
+        self.setCentralWidget(mitte)
         self.navigation.currentRowChanged.connect(self._seite_gewaehlt)
 
         self._menues(dunkel_umschalten, dunkel)

@@ -122,6 +122,8 @@ class ProjektEditor(QWidget):
         f.setBold(True)
         self.kopf.setFont(f)
         self.reiter = QTabWidget()
+        self.reiter.setUsesScrollButtons(True)
+        self.reiter.tabBar().setExpanding(False)
         self.reiter.setAccessibleName("Bereiche des Projekts")
 
         # ---- Stammdaten
@@ -156,6 +158,7 @@ class ProjektEditor(QWidget):
         sl.addWidget(self.leistungen)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(stamm)
         stamm_seite = QWidget()
         ss = QVBoxLayout(stamm_seite)

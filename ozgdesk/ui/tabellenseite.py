@@ -54,6 +54,7 @@ class TabellenSeite(QWidget):
         self.suche = QLineEdit()
         self.suche.setPlaceholderText("Suchen … (Strg+F)")
         self.suche.setClearButtonEnabled(True)
+        self.suche.setMinimumWidth(self.fontMetrics().averageCharWidth() * 22)
         self.suche.setAccessibleName(f"Suche in {abfrage.titel}")
         suche_label = QLabel("&Suche:")
         suche_label.setBuddy(self.suche)
@@ -64,6 +65,8 @@ class TabellenSeite(QWidget):
         with store.lesen() as s:
             for f in abfrage.filter:
                 box = QComboBox()
+                box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                box.setMinimumContentsLength(10)
                 box.setAccessibleName(f"Filter {f.titel}")
                 box.addItem(f"{f.titel}: alle", "")
                 for code, label in f.optionen(s):
