@@ -76,7 +76,7 @@ def main() -> int:
     seite = f.zeigen("leistungen")
     speichern(f, ziel, "leistungen")
     projekte = f.zeigen("projekte")
-    pid = projekte.projekte.modell.zeilen_id(0)
+    pid = projekte.projekte.modell.zeilen_id(2)  # BMAS-2024-03: red, with postponed milestones
     projekte.projekt_oeffnen(pid)
     speichern(f, ziel, "projekte-stammdaten")
     ed = projekte.editor

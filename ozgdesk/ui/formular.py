@@ -119,7 +119,8 @@ class _Eingabe:
         """Parsed value; raises Eingabefehler with a German message."""
         w, art = self.widget, self.feld.art
         if isinstance(w, QComboBox):
-            wert = w.currentData()
+            # the option's own value: Qt would turn a str-based enum stored as item data into a plain str
+            wert = self.feld.optionen[w.currentIndex()][0] if w.currentIndex() >= 0 else None
         elif isinstance(w, QCheckBox):
             wert = w.isChecked()
         else:
@@ -188,7 +189,7 @@ class Formular(QWidget):
             elif isinstance(w, QComboBox):
                 w.currentIndexChanged.connect(lambda _i: self.geaendert.emit())
             elif isinstance(w, QCheckBox):
-                w.toggled.connect(lambda _b: self.geaendert.emit())
+                w.toggled.connect(lambda *_a: self.geaendert.emit())
 
     def setzen(self, werte: dict[str, Any]) -> None:
         for k, e in self.eingaben.items():

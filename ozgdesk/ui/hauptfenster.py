@@ -118,10 +118,13 @@ class Hauptfenster(QMainWindow):
 
         ansicht = mb.addMenu("&Ansicht")
         for i, (schluessel, text) in enumerate(SEITEN):
-            ansicht.addAction(QAction(text, self, shortcut=QKeySequence(f"Ctrl+{i + 1}"),
-                                      triggered=lambda _c=False, k=schluessel: self.zeigen(k)))
+            aktion = QAction(text, self, shortcut=QKeySequence(f"Ctrl+{i + 1}"))
+            aktion.triggered.connect(self._zeigen_fuer(schluessel))
+            ansicht.addAction(aktion)
         ansicht.addSeparator()
-        self.dunkel_aktion = QAction("&Dunkles Design", self, checkable=True, checked=dunkel)
+        self.dunkel_aktion = QAction("&Dunkles Design", self)
+        self.dunkel_aktion.setCheckable(True)
+        self.dunkel_aktion.setChecked(bool(dunkel))
         if dunkel_umschalten:
             self.dunkel_aktion.toggled.connect(dunkel_umschalten)
         ansicht.addAction(self.dunkel_aktion)
@@ -133,6 +136,9 @@ class Hauptfenster(QMainWindow):
 
         hilfe = mb.addMenu("&Hilfe")
         hilfe.addAction(QAction("Über &ozgdesk …", self, triggered=self.ueber))
+
+    def _zeigen_fuer(self, schluessel: str) -> Callable[..., None]:
+        return lambda *_a: self.zeigen(schluessel)
 
     def _statusleiste(self) -> None:
         sb = self.statusBar()

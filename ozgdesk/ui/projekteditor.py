@@ -83,7 +83,7 @@ def weitere_felder() -> list[Feld]:
 def projekt_pruefen(werte: dict[str, Any]) -> None:
     """Whole-record rules of the entity itself (the same ``pruefen`` the store runs on save)."""
     daten = {k: v for k, v in werte.items() if k in Projekt.__table__.columns}
-    daten.setdefault("kennung", "PRUEFUNG")
+    daten["kennung"] = (daten.get("kennung") or "PRUEFUNG").strip().upper()  # stored upper-case, as the CLI does
     Projekt(**daten).pruefen()
 
 

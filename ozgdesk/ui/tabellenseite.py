@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -113,8 +112,6 @@ class TabellenSeite(QWidget):
         self._timer.timeout.connect(self._anfrage_geaendert)
         self.suche.textChanged.connect(lambda _t: self._timer.start())
         self.modell.geladen.connect(self._geladen)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.suche_fokussieren,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._erstes_mal = True
         self.modell.neu_laden(self.anfrage())
 

@@ -75,7 +75,7 @@ class Uebersichtsseite(QScrollArea):
             k = QPushButton()
             k.setIcon(punkt(fmt.AMPELFARBEN[a].name()))
             k.setAccessibleName(f"Projekte mit Ampel {a.label}")
-            k.clicked.connect(lambda _c=False, a=a: self.filtern.emit("projekte", "ampel", a.value))
+            k.clicked.connect(self._ampel_filter(a.value))
             self.ampel_knoepfe[a] = k
             ampel_zeile.addWidget(k)
         ampel_w = QWidget()
@@ -95,6 +95,9 @@ class Uebersichtsseite(QScrollArea):
         raster.setColumnStretch(0, 1)
         raster.setColumnStretch(1, 1)
         self.daten: ue.Uebersicht | None = None
+
+    def _ampel_filter(self, code: str) -> Callable[[], None]:
+        return lambda *_a: self.filtern.emit("projekte", "ampel", code)
 
     def _liste(self, name: str) -> QListWidget:
         liste = QListWidget()
