@@ -258,11 +258,11 @@ def test_hintergrund_runner_liefert_im_gui_thread(qtbot):
     runner = Runner()
     ergebnisse = []
     haupt = QThread.currentThread()
-    with qtbot.waitSignal(runner._bote.fertig, timeout=5000):
-        runner.starten(lambda: QThread.currentThread() is not haupt,
-                       lambda r: ergebnisse.append((r, QThread.currentThread() is haupt)))
+    runner.starten(lambda: "Arbeiter" if QThread.currentThread() is not haupt else "GUI",
+                       lambda r: ergebnisse.append((r, "GUI" if QThread.currentThread() is haupt else "Arbeiter")))
+    qtbot.waitUntil(lambda: bool(ergebnisse), timeout=5000)
     runner.warten()
-    assert ergebnisse == [(True, True)]
+    assert ergebnisse == [("Arbeiter", "GUI")]
 
 
 def test_demo_option_legt_eigene_demo_datenbank_an(tmp_path):

@@ -28,6 +28,8 @@ class _Bote(QObject):
 class _Aufgabe(QRunnable):
     def __init__(self, bote: _Bote, fn: Callable[[], Any], ok: Callable[[Any], None], err: Callable[[BaseException], None]):
         super().__init__()
+        # Python owns the task: with Qt's auto-delete the C++ side would free it under a live wrapper
+        self.setAutoDelete(False)
         self.bote, self.fn, self.ok, self.err = bote, fn, ok, err
 
     def run(self) -> None:  # worker thread: no widgets here
@@ -37,7 +39,9 @@ class _Aufgabe(QRunnable):
             e.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             self.bote.fehler.emit(self.err, e)
         else:
-            self.bote.fertig.emit(self.ok, ergebnis)
+            # wrapped in a list: PySide 6.12 miscounts references of a bare bool sent as ``object``
+            # through a queued signal (crash "bool_dealloc" at exit)
+            self.bote.fertig.emit(self.ok, [ergebnis])
 
 
 def _standard_fehler(e: BaseException) -> None:
@@ -54,14 +58,27 @@ class Runner(QObject):
         self._bote = _Bote(self)
         self._bote.fertig.connect(self._fertig)
         self._bote.fehler.connect(self._fehler)
+        self._laufend: set[_Aufgabe] = set()
 
     def starten(self, fn: Callable[[], Any], ok: Callable[[Any], None],
                 err: Callable[[BaseException], None] | None = None) -> None:
-        self.pool.start(_Aufgabe(self._bote, fn, ok, err or _standard_fehler))
+        aufgabe = _Aufgabe(self._bote, fn, ok, err or _standard_fehler)
+        self._laufend.add(aufgabe)
+
+        def fertig(e: Any) -> None:
+            self._laufend.discard(aufgabe)
+            ok(e)
+
+        def fehler(e: BaseException) -> None:
+            self._laufend.discard(aufgabe)
+            (err or _standard_fehler)(e)
+
+        aufgabe.ok, aufgabe.err = fertig, fehler
+        self.pool.start(aufgabe)
 
     @Slot(object, object)
-    def _fertig(self, ok: Callable[[Any], None], ergebnis: Any) -> None:
-        ok(ergebnis)
+    def _fertig(self, ok: Callable[[Any], None], ergebnis: list[Any]) -> None:
+        ok(ergebnis[0])
 
     @Slot(object, object)
     def _fehler(self, err: Callable[[BaseException], None], e: BaseException) -> None:
