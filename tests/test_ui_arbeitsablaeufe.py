@@ -262,6 +262,7 @@ def test_hintergrund_runner_liefert_im_gui_thread(qtbot):
                        lambda r: ergebnisse.append((r, "GUI" if QThread.currentThread() is haupt else "Arbeiter")))
     qtbot.waitUntil(lambda: bool(ergebnisse), timeout=5000)
     runner.warten()
+    runner.deleteLater()
     assert ergebnisse == [("Arbeiter", "GUI")]
 
 
