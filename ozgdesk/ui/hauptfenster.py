@@ -170,7 +170,14 @@ class Hauptfenster(QMainWindow):
             elif schluessel == "finanzen":
                 w = FinanzenSeite(self.store, self.runner)
             elif schluessel == "berichte":
-                w = platzhalter.berichtsseite()
+                dienst = dienste.berichtsdienst()
+                if dienst is None:
+                    w = platzhalter.berichtsseite()
+                else:
+                    from ozgdesk.ui.berichtsseite import Berichtsseite
+
+                    w = Berichtsseite(self.store, self.runner, dienst, self.stichtag)
+                    w.oeffnen.connect(self.datensatz_oeffnen)
             elif schluessel == "abgleich":
                 w = platzhalter.abgleichsseite()
             else:
@@ -248,8 +255,15 @@ class Hauptfenster(QMainWindow):
         StammdatenDialog(art, self.store, self.bearbeitung, self).exec()
 
     def katalog_importieren(self) -> None:
-        if dienste.katalogdienst() is None:
+        dienst = dienste.katalogdienst()
+        if dienst is None:
             self.meldung("Katalog importieren", dienste.NICHT_VERFUEGBAR.format(was="Katalogimport"))
+            return
+        from ozgdesk.ui.katalogdialog import Katalogdialog
+
+        self.katalogdialog = Katalogdialog(self.store, self.runner, dienst, self)
+        self.katalogdialog.finished.connect(lambda *_a: self.daten_geaendert({"leistung"}))
+        self.katalogdialog.open()
 
     def ueber(self) -> None:
         QMessageBox.about(self, "Über ozgdesk",

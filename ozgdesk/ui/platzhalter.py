@@ -31,13 +31,11 @@ class Hinweisseite(QWidget):
 
 
 def berichtsseite() -> QWidget:
-    if dienste.berichtsdienst() is None:
-        return Hinweisseite(
+    return Hinweisseite(
             "berichte", "Berichte",
             dienste.NICHT_VERFUEGBAR.format(was="Berichtsbaustein (Quartalsbericht, Projektantrag, Zahlungsplan, "
                                             "Meilenstein-Monitoring, Projektsteckbrief)")
             + "\n\nBis dahin zeigt die Übersicht eine vorläufige Prüfung, was für den nächsten Quartalsbericht noch fehlt.")
-    return Hinweisseite("berichte", "Berichte", "Der Berichtsdienst ist angeschlossen; die Berichtsansicht folgt.")
 
 
 def abgleichsseite() -> QWidget:
