@@ -276,3 +276,25 @@ def test_demo_option_legt_eigene_demo_datenbank_an(tmp_path):
         assert not paths.datenbank(str(tmp_path)).exists()
     finally:
         store.schliessen()
+
+
+def test_nur_mit_tastatur_projekt_oeffnen(fenster, qtbot):
+    qtbot.keyClick(fenster, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert fenster.aktuelle_seite() == "projekte"
+    seite = fenster.seite("projekte")
+    tabelle = seite.projekte.tabelle
+    tabelle.setFocus()
+    qtbot.keyClick(tabelle, Qt.Key.Key_Down)
+    qtbot.keyClick(tabelle, Qt.Key.Key_Return)
+    assert seite.editor.projekt_id == seite.projekte.modell.zeilen_id(tabelle.currentIndex().row())
+
+
+def test_aenderungsprotokoll_zeigt_deutsche_feldnamen(fenster):
+    editor = _oeffnen(fenster, "BMAS-2024-02")
+    editor.formular.widget("ampel_gesamt").setCurrentIndex(2)  # rot
+    editor.speichern()
+    seite = fenster.zeigen("aenderungen").tabelle
+    seite.suche_sofort("rot")
+    m = seite.modell
+    texte = [m.data(m.index(r, m.abfrage.spalte("feld"))) for r in range(m.rowCount())]
+    assert "Ampel gesamt" in texte

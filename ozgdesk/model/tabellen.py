@@ -21,7 +21,7 @@ from ozgdesk.model.katalog import Leistung, ReifegradBewertung, Themenfeld
 from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
 from ozgdesk.model.protokoll import Aenderung
-from ozgdesk.model.values import Ampel, Finanzierung, Kostenart, MeilensteinStatus
+from ozgdesk.model.values import Ampel, Finanzierung, Kostenart, MeilensteinStatus, Reifegradmodell
 
 #: Display kinds the GUI knows how to format (German dates, euro, traffic lights, …).
 ARTEN = ("text", "datum", "zeit", "euro", "ampel", "reifegrad", "zahl", "status", "enum", "ja_nein")
@@ -153,11 +153,14 @@ def _behoerden(s: Session) -> list[tuple[str, str]]:
 
 # ------------------------------------------------------------------------------------------ Leistungen
 def _reifegrad_aktuell() -> Any:
-    """Latest assessment's level per Leistung (correlated: evaluated only for the rows shown)."""
+    """Latest level in model 1.1 per Leistung (correlated: evaluated only for the rows shown).
+
+    Levels of model 1.1 (0–4) and 2.0 (0–7) mean different things, so one column shows one model;
+    1.1 is the one the programme counts with (and the dashboard chart uses)."""
     rb = aliased(ReifegradBewertung)
     return (
-        select(rb.stufe).where(rb.leistung_id == Leistung.id)
-        .order_by(rb.datum.desc(), rb.modell.desc()).limit(1).scalar_subquery()
+        select(rb.stufe).where(rb.leistung_id == Leistung.id, rb.modell == Reifegradmodell.V1_1)
+        .order_by(rb.datum.desc()).limit(1).scalar_subquery()
     )
 
 
@@ -175,7 +178,7 @@ def leistungen(nur_ressort: bool = True) -> Tabellenabfrage:
             Spalte("behoerde", "Behörde", Behoerde.kurzname),
             Spalte("prioritaet", "Priorität", Leistung.prioritaet, "zahl"),
             Spalte("geplant_online", "Geplant online", Leistung.geplant_online, "datum"),
-            Spalte("reifegrad", "Reifegrad", reifegrad, "reifegrad"),
+            Spalte("reifegrad", "Reifegrad (1.1)", reifegrad, "reifegrad"),
             Spalte("ziel_reifegrad", "Ziel", Leistung.ziel_reifegrad, "zahl"),
             Spalte("im_ressort", "Im Ressort", Leistung.im_ressort, "ja_nein"),
         ),
@@ -184,13 +187,13 @@ def leistungen(nur_ressort: bool = True) -> Tabellenabfrage:
         ),
         suchfelder=(Leistung.ozg_id, Leistung.bezeichnung),
         filter=(
-            Filter("umfang", "Umfang", lambda _s: [("ressort", "nur Leistungen des Ressorts"), ("alle", "ganzer Katalog")],
+            Filter("umfang", "Umfang", lambda _s: [("ressort", "Ressort"), ("alle", "ganzer Katalog")],
                    lambda c: Leistung.im_ressort.is_(True) if c == "ressort" else literal(True)),
             Filter("themenfeld", "Themenfeld",
                    lambda s: [(i, n) for i, n in s.execute(select(Themenfeld.id, Themenfeld.name).order_by(Themenfeld.nummer))],
                    lambda c: Leistung.themenfeld_id == c),
             Filter("behoerde", "Behörde", _behoerden, lambda c: Leistung.behoerde_id == c),
-            Filter("reifegrad", "Reifegrad", lambda _s: [(str(i), f"Stufe {i}") for i in range(0, 8)] + [("keiner", "nicht bewertet")],
+            Filter("reifegrad", "Reifegrad", lambda _s: [(str(i), f"Stufe {i}") for i in range(0, 5)] + [("keiner", "nicht bewertet")],
                    lambda c: _reifegrad_aktuell().is_(None) if c == "keiner" else _reifegrad_aktuell() == int(c)),
         ),
         standard_sortierung=("ozg_id", False),
@@ -330,7 +333,7 @@ def aenderungen(datensatz_ids: Sequence[str] | None = None) -> Tabellenabfrage:
             Spalte("quelle", "Quelle", Aenderung.quelle),
             Spalte("tabelle", "Art", Aenderung.tabelle, "tabelle"),
             Spalte("aktion", "Aktion", Aenderung.aktion, "aktion"),
-            Spalte("feld", "Feld", Aenderung.feld),
+            Spalte("feld", "Feld", Aenderung.feld, "feld"),
             Spalte("alt", "Alter Wert", Aenderung.alt, "json"),
             Spalte("neu", "Neuer Wert", Aenderung.neu, "json"),
             Spalte("datensatz", "Datensatz", Aenderung.datensatz_id),

@@ -63,6 +63,27 @@ def reifegrad(stufe: int | None) -> str:
     return f"{stufe} – {REIFEGRAD_1_1[stufe]}" if stufe in REIFEGRAD_1_1 else f"Stufe {stufe}"
 
 
+def _feldnamen() -> dict[str, str]:
+    from ozgdesk.model.felder import LEISTUNG_FELDER, PROJEKT_FELDER
+
+    namen = {f.attribut: f.label for f in (*PROJEKT_FELDER.values(), *LEISTUNG_FELDER.values())}
+    namen.update({"plan_datum": "Plandatum", "prognose_datum": "Prognose", "ist_datum": "Ist-Datum", "status": "Status",
+                  "betrag_cent": "Betrag", "datum": "Datum", "haushaltsstelle": "Haushaltsstelle", "kostenart": "Kostenart",
+                  "personentage": "Personentage", "stufe": "Stufe", "name": "Name", "kurzname": "Kurzname",
+                  "bezeichnung": "Bezeichnung", "oeffentlich": "Veröffentlichen", "nummer": "Nummer"})
+    return namen
+
+
+_FELDNAMEN: dict[str, str] = {}
+
+
+def feldname(feld: str) -> str:
+    """The German label of a column name in the change log (``ampel_gesamt`` → „Ampel gesamt“)."""
+    if not _FELDNAMEN:
+        _FELDNAMEN.update(_feldnamen())
+    return _FELDNAMEN.get(feld, feld.replace("_", " ").capitalize())
+
+
 def anzeige(wert: Any, art: str) -> str:
     """The text of a cell of display kind ``art`` (see ``ozgdesk.model.tabellen.ARTEN``)."""
     if wert is None:
@@ -81,6 +102,8 @@ def anzeige(wert: Any, art: str) -> str:
         return "ja" if wert else "nein"
     if art == "tabelle":
         return tabellen_label(wert)
+    if art == "feld":
+        return feldname(wert)
     if art == "aktion":
         return AKTIONEN.get(wert, wert)
     if art == "json":
@@ -90,6 +113,8 @@ def anzeige(wert: Any, art: str) -> str:
             return str(wert)
         if isinstance(v, dict):
             return "; ".join(f"{k}: {x}" for k, x in v.items() if k != "id" and x not in (None, ""))[:200]
+        if isinstance(v, bool):
+            return "ja" if v else "nein"
         return "" if v is None else str(v)
     if isinstance(wert, DeutschesEnum):
         return wert.label  # type: ignore[attr-defined]
