@@ -77,8 +77,11 @@ class Tabellenabfrage:
     standard_sortierung: tuple[str, bool] = ("", False)
     #: Extra fixed condition (e.g. only one project's rows).
     bedingung: ColumnElement[bool] | None = None
-    #: FROM clause for counting without a search (skips joins that only serve display or search).
+    #: FROM clause for counting (skips joins that only serve display); with a search only if
+    #: ``suchbedingung`` needs no join either.
     von_zaehlen: Callable[[Select], Select] | None = None
+    #: Custom search condition (e.g. a subquery instead of a join over a million rows).
+    suchbedingung: Callable[[str], ColumnElement[bool]] | None = None
 
     def _gefiltert(self, q: Select, anfrage: Anfrage, von: Callable[[Select], Select] | None = None) -> Select:
         q = (von or self.von)(q)
@@ -87,7 +90,10 @@ class Tabellenabfrage:
         text = anfrage.suche.strip()
         if text:
             muster = f"%{text}%"
-            q = q.where(or_(*(f.ilike(muster) for f in self.suchfelder)))
+            if self.suchbedingung is not None:
+                q = q.where(self.suchbedingung(muster))
+            else:
+                q = q.where(or_(*(f.ilike(muster) for f in self.suchfelder)))
         for f in self.filter:
             code = anfrage.filter.get(f.schluessel)
             if code:
@@ -96,7 +102,7 @@ class Tabellenabfrage:
 
     def anzahl(self, s: Session, anfrage: Anfrage) -> int:
         von = self.von
-        if self.von_zaehlen is not None and not anfrage.suche.strip():
+        if self.von_zaehlen is not None and (self.suchbedingung is not None or not anfrage.suche.strip()):
             von = self.von_zaehlen  # counting a million rows through a join costs seconds; the join adds nothing
         q = self._gefiltert(select(func.count(self.id_spalte)), anfrage, von)
         return int(s.execute(q).scalar_one())
@@ -309,6 +315,9 @@ def mittelabfluesse(projekt_id: str | None = None) -> Tabellenabfrage:
         standard_sortierung=("datum", True),
         bedingung=(Mittelabfluss.projekt_id == projekt_id) if projekt_id else None,
         von_zaehlen=lambda q: q.select_from(Mittelabfluss),
+        # the project's Kennung through a subquery over 10,000 projects, not a join over 1,000,000 payments
+        suchbedingung=lambda m: or_(Mittelabfluss.referenz.ilike(m),
+                                    Mittelabfluss.projekt_id.in_(select(Projekt.id).where(Projekt.kennung.ilike(m)))),
     )
 
 
