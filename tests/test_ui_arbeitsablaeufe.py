@@ -298,3 +298,29 @@ def test_aenderungsprotokoll_zeigt_deutsche_feldnamen(fenster):
     m = seite.modell
     texte = [m.data(m.index(r, m.abfrage.spalte("feld"))) for r in range(m.rowCount())]
     assert "Ampel gesamt" in texte
+
+
+def test_erster_start_mit_assistent_richtet_ressort_und_leistungen_ein(qtbot, tmp_path, monkeypatch):
+    from ozgdesk.model import Leistung, Ressort
+    from ozgdesk.ui import einrichtung
+    from ozgdesk.ui.app import store_fuer
+
+    anwendung()
+
+    def exec_(self):  # noqa: ANN001, ANN202 - the user picks BMG, types the Referat, ticks two Leistungen
+        self.ressort.setCurrentIndex(self.ressort.findData("BMG"))
+        self.referat.setText("Referat Z 14")
+        for i in range(2):
+            self.leistungen.item(i).setCheckState(Qt.CheckState.Checked)
+        return 1
+
+    monkeypatch.setattr(einrichtung.Einrichtungsassistent, "exec", exec_)
+    store, demo = store_fuer(str(tmp_path), False)
+    try:
+        assert not demo
+        with store.lesen() as s:
+            r = s.execute(select(Ressort)).scalar_one()
+            assert (r.kurzname, r.koordinierungsreferat) == ("BMG", "Referat Z 14")
+            assert s.execute(select(func.count(Leistung.id)).where(Leistung.im_ressort.is_(True))).scalar_one() == 2
+    finally:
+        store.schliessen()
