@@ -324,3 +324,17 @@ def test_erster_start_mit_assistent_richtet_ressort_und_leistungen_ein(qtbot, tm
             assert s.execute(select(func.count(Leistung.id)).where(Leistung.im_ressort.is_(True))).scalar_one() == 2
     finally:
         store.schliessen()
+
+
+def test_zahlung_loeschen_und_rueckgaengig(fenster):
+    editor = _oeffnen(fenster, "BMAS-2024-01")
+    editor.reiter.setCurrentIndex(4)
+    tabelle = editor.zahlungen
+    tabelle.tabelle.selectRow(0)
+    zid = tabelle.aktuelle_id()
+    editor.zahlung_loeschen()
+    with fenster.store.lesen() as s:
+        assert s.get(Mittelabfluss, zid) is None
+    fenster.undo_aktion.trigger()
+    with fenster.store.lesen() as s:
+        assert s.get(Mittelabfluss, zid) is not None

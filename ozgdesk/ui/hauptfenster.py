@@ -167,6 +167,9 @@ class Hauptfenster(QMainWindow):
                 w = LeistungenSeite(self.store, self.runner, self.bearbeitung, self.stichtag)
             elif schluessel == "projekte":
                 w = ProjekteSeite(self.store, self.runner, self.bearbeitung, self.stichtag)
+                teilung = self.einstellungen.value("projekte/teilung")
+                if isinstance(teilung, QByteArray):
+                    w.splitter.restoreState(teilung)
             elif schluessel == "finanzen":
                 w = FinanzenSeite(self.store, self.runner)
             elif schluessel == "berichte":
@@ -276,6 +279,8 @@ class Hauptfenster(QMainWindow):
             return
         self.einstellungen.setValue("fenster/geometrie", self.saveGeometry())
         self.einstellungen.setValue("fenster/zustand", self.saveState())
+        if projekte is not None:
+            self.einstellungen.setValue("projekte/teilung", projekte.splitter.saveState())
         self.einstellungen.sync()
         self.runner.warten()
         e.accept()

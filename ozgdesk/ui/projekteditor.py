@@ -261,6 +261,9 @@ class ProjektEditor(QWidget):
         k = QPushButton("&Zahlung erfassen …")
         k.clicked.connect(self.zahlung_erfassen)
         zbk.addWidget(k)
+        k = QPushButton("Zahlung &löschen")
+        k.clicked.connect(self.zahlung_loeschen)
+        zbk.addWidget(k)
         zbk.addStretch()
         self.zahlungen_layout.addLayout(zbk)
         self.reiter.addTab(self.zahlungen_seite, "Mittel&abflüsse")
@@ -579,6 +582,12 @@ class ProjektEditor(QWidget):
         w["haushaltsstelle"] = Haushaltsstelle.parse(w["haushaltsstelle"])
         self.bearbeitung.ausfuehren(bearbeiten.Anlegen([(Mittelabfluss, {"projekt_id": self.projekt_id, **w})],
                                                        f"Zahlung über {fmt.euro(w['betrag_cent'])} erfassen"))
+
+    def zahlung_loeschen(self) -> None:
+        """Delete the selected payment (undoable with Strg+Z; the change log keeps its values)."""
+        zid = self.zahlungen.aktuelle_id() if self.zahlungen else None
+        if zid:
+            self.bearbeitung.ausfuehren(bearbeiten.Loeschen([(Mittelabfluss, zid)], "Zahlung löschen"))
 
     def aufwand_erfassen(self) -> None:
         if not self.projekt_id:
