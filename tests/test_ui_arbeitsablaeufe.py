@@ -338,3 +338,27 @@ def test_zahlung_loeschen_und_rueckgaengig(fenster):
     fenster.undo_aktion.trigger()
     with fenster.store.lesen() as s:
         assert s.get(Mittelabfluss, zid) is not None
+
+
+def test_leistung_in_ressort_aufnehmen_und_reifegrad_bewerten(fenster):
+    from ozgdesk.model import Leistung, ReifegradBewertung
+
+    seite = fenster.zeigen("leistungen")
+    seite.tabelle.filter["umfang"].setCurrentIndex(seite.tabelle.filter["umfang"].findData("alle"))
+    seite.tabelle.suche_sofort("10000")
+    lid = seite.tabelle.modell.zeilen_id(0)
+    seite.dialog_ausfuehren = ausfuellen({"im_ressort": True, "prioritaet": "2", "geplant_online": "31.12.2027"})
+    seite.bearbeiten(lid)
+    protokoll: list = []
+    seite.dialog_ausfuehren = ausfuellen({"stufe": "9"}, protokoll)
+    seite.reifegrad(lid)
+    assert "nicht möglich" in protokoll[0]["_meldung"]
+    seite.dialog_ausfuehren = ausfuellen({"stufe": "2", "quelle": "Selbstbewertung"})
+    seite.reifegrad(lid)
+    with fenster.store.lesen() as s:
+        l = s.get(Leistung, lid)
+        assert l.im_ressort and l.prioritaet == 2 and l.geplant_online == date(2027, 12, 31)
+        stufen = s.execute(select(ReifegradBewertung.stufe).where(ReifegradBewertung.leistung_id == lid)).scalars().all()
+        assert stufen == [2]
+    m = seite.tabelle.modell
+    assert m.data(m.index(0, m.abfrage.spalte("reifegrad"))) == "2 – Formular-Assistent"
