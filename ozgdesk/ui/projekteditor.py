@@ -247,10 +247,13 @@ class ProjektEditor(QWidget):
             k.clicked.connect(fn)
             zk2.addWidget(k)
         zk2.addStretch()
+        zl.addLayout(zk2)
+        zk3 = QHBoxLayout()  # own row: the editor must fit beside the list on a 1366-pixel screen
+        zk3.addStretch()
         self.plan_speichern = QPushButton("Als neue Version &speichern")
         self.plan_speichern.clicked.connect(self.plan_als_version_speichern)
-        zk2.addWidget(self.plan_speichern)
-        zl.addLayout(zk2)
+        zk3.addWidget(self.plan_speichern)
+        zl.addLayout(zk3)
         self.reiter.addTab(zp_seite, "&Zahlungsplan")
 
         # ---- Mittelabflüsse

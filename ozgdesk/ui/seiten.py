@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -139,8 +140,15 @@ class ProjekteSeite(_Seite):
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
+        # In a scroll area: list and editor side by side need more width than a small screen at
+        # 200 % has; then the page scrolls instead of forcing the window wider than the screen.
+        rahmen = QScrollArea()
+        rahmen.setWidgetResizable(True)
+        rahmen.setFrameShape(QScrollArea.Shape.NoFrame)
+        rahmen.setWidget(self.splitter)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.splitter)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(rahmen)
         self.projekte.geoeffnet.connect(self.projekt_oeffnen)
         self.meilensteine.geoeffnet.connect(self.meilenstein_oeffnen)
 
@@ -233,7 +241,7 @@ class StammdatenDialog(QDialog):
         layout.addWidget(self.tabelle)
         layout.addLayout(_knopfzeile(("&Neu …", self.neu), ("&Bearbeiten …", self.bearbeiten)))
         layout.addWidget(knoepfe)
-        self.resize(self.fontMetrics().averageCharWidth() * 120, self.fontMetrics().height() * 25)
+        self.setMinimumSize(self.fontMetrics().averageCharWidth() * 135, self.fontMetrics().height() * 22)
         self.laden()
 
     def laden(self) -> None:

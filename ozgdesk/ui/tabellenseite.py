@@ -53,7 +53,7 @@ class TabellenSeite(QWidget):
         self.suche = QLineEdit()
         self.suche.setPlaceholderText("Suchen … (Strg+F)")
         self.suche.setClearButtonEnabled(True)
-        self.suche.setMinimumWidth(self.fontMetrics().averageCharWidth() * 22)
+        self.suche.setMinimumWidth(self.fontMetrics().averageCharWidth() * 14)
         self.suche.setAccessibleName(f"Suche in {abfrage.titel}")
         suche_label = QLabel("&Suche:")
         suche_label.setBuddy(self.suche)
@@ -61,11 +61,12 @@ class TabellenSeite(QWidget):
         leiste = QHBoxLayout()
         leiste.addWidget(suche_label)
         leiste.addWidget(self.suche, 2)
+        filterleiste = QHBoxLayout()  # own row, so the page also fits narrow windows and 200 % scaling
         with store.lesen() as s:
             for f in abfrage.filter:
                 box = QComboBox()
                 box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-                box.setMinimumContentsLength(10)
+                box.setMinimumContentsLength(8)  # grows with the window (stretch); small screens must still fit
                 box.setAccessibleName(f"Filter {f.titel}")
                 box.addItem(f"{f.titel}: alle", "")
                 for code, label in f.optionen(s):
@@ -74,7 +75,7 @@ class TabellenSeite(QWidget):
                     box.setCurrentIndex(max(0, box.findData(voreinstellung[f.schluessel])))
                 box.currentIndexChanged.connect(self._anfrage_geaendert)
                 self.filter[f.schluessel] = box
-                leiste.addWidget(box, 1)
+                filterleiste.addWidget(box, 1)
         self.anzahl = QLabel("wird geladen …")
         self.anzahl.setAccessibleName("Anzahl der Einträge")
         leiste.addWidget(self.anzahl)
@@ -104,6 +105,8 @@ class TabellenSeite(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(leiste)
+        if self.filter:
+            layout.addLayout(filterleiste)
         layout.addWidget(self.tabelle)
 
         self._timer = QTimer(self)
