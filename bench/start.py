@@ -1,0 +1,129 @@
+"""Start-up benchmark: ``ozgdesk --exit-when-ready`` against a bare PySide6 window with a table.
+
+    python bench/start.py [--runden 5] [--gross /tmp/ozg-gross]
+
+Measures wall time of whole processes (interpreter start, imports, opening the store, first
+page with data shown) for: a bare QMainWindow with a QTableView over a 3-row model; ozgdesk with
+the demo Ressort; ozgdesk with a store of 10,000 projects and 1,000,000 payment lines (built by
+``bench/grosser_store.py`` if missing). Prints the median of each and the ratio to the bare start
+(goal ≤ 3×). Also times the big tables' first page, count and a sort (the lazy table path).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+NACKT = r"""
+import sys
+from PySide6.QtCore import QTimer, Qt
+from PySide6.QtGui import QStandardItemModel, QStandardItem
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+app = QApplication(sys.argv)
+m = QStandardItemModel(3, 3)
+for r in range(3):
+    for c in range(3):
+        m.setItem(r, c, QStandardItem(f"{r},{c}"))
+w = QMainWindow(); t = QTableView(); t.setModel(m); w.setCentralWidget(t); w.show()
+QTimer.singleShot(0, app.quit)
+app.exec()
+"""
+
+
+PHASEN = r"""
+import sys, time
+t0 = time.perf_counter()
+import PySide6.QtWidgets
+t1 = time.perf_counter()
+from ozgdesk.model.store import Store
+from ozgdesk.ui import hauptfenster
+t2 = time.perf_counter()
+store = Store.oeffnen(sys.argv[1])
+t3 = time.perf_counter()
+from datetime import date
+from ozgdesk.model import uebersicht
+with store.lesen() as s:
+    uebersicht.uebersicht(s, date.today())
+t4 = time.perf_counter()
+print(f"  Qt importieren                      : {1000 * (t1 - t0):7.0f} ms")
+print(f"  ozgdesk importieren (SQLAlchemy, Alembic, Oberfläche): {1000 * (t2 - t1):7.0f} ms")
+print(f"  Store öffnen (Prüfung quick_check, Revision): {1000 * (t3 - t2):7.0f} ms")
+print(f"  Übersicht berechnen                 : {1000 * (t4 - t3):7.0f} ms")
+"""
+
+
+def messen(befehl: list[str], runden: int, env: dict[str, str]) -> float:
+    zeiten = []
+    for _ in range(runden):
+        t = time.perf_counter()
+        subprocess.run(befehl, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        zeiten.append(time.perf_counter() - t)
+    return statistics.median(zeiten)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--runden", type=int, default=5)
+    p.add_argument("--gross", default=os.path.join(tempfile.gettempdir(), "ozgdesk-bench-gross"))
+    args = p.parse_args()
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    # An installed ozgdesk has byte-code caches; a sandbox with PYTHONDONTWRITEBYTECODE would compile
+    # every module on every start and measure the compiler, not the start-up.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    py = sys.executable
+    root = Path(__file__).resolve().parent.parent
+    demo_home = Path(tempfile.mkdtemp())
+    gross = Path(args.gross)
+    if not (gross / "ozgdesk.sqlite").exists():
+        subprocess.run([py, str(root / "bench" / "grosser_store.py"), "--home", str(gross)], check=True)
+    settings = Path(tempfile.mkdtemp())
+    env["XDG_CONFIG_HOME"] = str(settings)  # fresh QSettings: start on the Übersicht
+    subprocess.run([py, "-m", "ozgdesk", "--home", str(demo_home), "--demo", "--exit-when-ready"], check=True, env=env,
+                   stderr=subprocess.DEVNULL)  # creates the demo DB once, not measured
+
+    nackt = messen([py, "-c", NACKT], args.runden, env)
+    demo = messen([py, "-m", "ozgdesk", "--home", str(demo_home), "--demo", "--exit-when-ready"], args.runden, env)
+    gross_zeit = messen([py, "-m", "ozgdesk", "--home", str(gross), "--exit-when-ready"], args.runden, env)
+    print(f"Start (Median aus {args.runden}, Prozess bis Fenster mit Daten):")
+    print(f"  nacktes PySide6-Fenster mit Tabelle : {nackt * 1000:7.0f} ms")
+    print(f"  ozgdesk, Demo-Ressort               : {demo * 1000:7.0f} ms  = {demo / nackt:.2f}×")
+    print(f"  ozgdesk, 10.000 Projekte / 1 Mio. Z.: {gross_zeit * 1000:7.0f} ms  = {gross_zeit / nackt:.2f}×  (Ziel ≤ 3×)")
+
+    phasen = subprocess.run([py, "-c", PHASEN, str(gross / "ozgdesk.sqlite")], check=True, env=env,
+                            capture_output=True, text=True).stdout
+    print("Wohin die Zeit beim großen Store geht (im Prozess gemessen):")
+    print(phasen.rstrip())
+
+    from ozgdesk.model import tabellen
+    from ozgdesk.model.store import Store
+
+    with Store.oeffnen(gross / "ozgdesk.sqlite") as store, store.lesen() as s:
+        print("Tabellen im großen Store (Zählung + erste Seite à 200, dann nächste Seite per Keyset):")
+        for abfrage, sort in ((tabellen.projekte(), "titel"), (tabellen.meilensteine(), "plan"),
+                              (tabellen.mittelabfluesse(), "betrag")):
+            for anfrage in (tabellen.Anfrage(), tabellen.Anfrage(sortierung=sort, absteigend=True),
+                            tabellen.Anfrage(suche="LAST-00042")):
+                t0 = time.perf_counter()
+                n = abfrage.anzahl(s, anfrage)
+                t1 = time.perf_counter()
+                seite = abfrage.seite(s, anfrage, 200)
+                t2 = time.perf_counter()
+                if seite:
+                    abfrage.seite(s, anfrage, 200, nach=seite[-1])
+                t3 = time.perf_counter()
+                art = f"sortiert nach {sort}" if anfrage.sortierung else (f"Suche „{anfrage.suche}“" if anfrage.suche else "Standard")
+                print(f"  {abfrage.titel:16} {art:26} {n:>9} Zeilen  Zählen {1000 * (t1 - t0):6.0f} ms  "
+                      f"Seite 1 {1000 * (t2 - t1):6.0f} ms  Seite 2 {1000 * (t3 - t2):6.0f} ms")
+    shutil.rmtree(demo_home, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,366 @@
+"""Paged, SQL-side sorted and filtered table queries for large tables (Qt-free).
+
+The GUI shows tables with up to a million rows (Mittelabflüsse, Änderungsprotokoll). Loading them
+into Python and sorting there would freeze the window and use hundreds of MB, so every table here
+is a :class:`Tabellenabfrage`: a SELECT with named columns, search and filter conditions, that
+returns a row count and one page of plain :class:`Zeile` tuples at a time. Sorting and filtering
+happen in SQLite (with ``id`` as tie-breaker, so pages never overlap or skip rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from ozgdesk.model.finanzen import Mittelabfluss
+from ozgdesk.model.katalog import Leistung, ReifegradBewertung, Themenfeld
+from ozgdesk.model.organisation import Behoerde, Person
+from ozgdesk.model.projekte import Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
+from ozgdesk.model.protokoll import Aenderung
+from ozgdesk.model.values import Ampel, Finanzierung, Kostenart, MeilensteinStatus, Reifegradmodell
+
+#: Display kinds the GUI knows how to format (German dates, euro, traffic lights, …).
+ARTEN = ("text", "datum", "zeit", "euro", "ampel", "reifegrad", "zahl", "status", "enum", "ja_nein")
+
+
+@dataclass(frozen=True)
+class Spalte:
+    schluessel: str
+    titel: str
+    ausdruck: Any
+    art: str = "text"
+    sortierbar: bool = True
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A drop-down filter: ``optionen`` gives (code, label) pairs; ``bedingung(code)`` the WHERE."""
+
+    schluessel: str
+    titel: str
+    optionen: Callable[[Session], list[tuple[str, str]]]
+    bedingung: Callable[[str], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class Zeile:
+    id: str
+    werte: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Anfrage:
+    """What the user asked for: search text, chosen filters, sort column and direction."""
+
+    suche: str = ""
+    filter: dict[str, str] = field(default_factory=dict)
+    sortierung: str | None = None
+    absteigend: bool = False
+
+    def __hash__(self) -> int:  # filters are a dict; hash a frozen view so requests can be cache keys
+        return hash((self.suche, tuple(sorted(self.filter.items())), self.sortierung, self.absteigend))
+
+
+@dataclass
+class Tabellenabfrage:
+    name: str
+    titel: str
+    id_spalte: Any
+    spalten: tuple[Spalte, ...]
+    von: Callable[[Select], Select]
+    suchfelder: tuple[Any, ...]
+    filter: tuple[Filter, ...] = ()
+    standard_sortierung: tuple[str, bool] = ("", False)
+    #: Extra fixed condition (e.g. only one project's rows).
+    bedingung: ColumnElement[bool] | None = None
+    #: FROM clause for counting (skips joins that only serve display); with a search only if
+    #: ``suchbedingung`` needs no join either.
+    von_zaehlen: Callable[[Select], Select] | None = None
+    #: Custom search condition (e.g. a subquery instead of a join over a million rows).
+    suchbedingung: Callable[[str], ColumnElement[bool]] | None = None
+
+    def _gefiltert(self, q: Select, anfrage: Anfrage, von: Callable[[Select], Select] | None = None) -> Select:
+        q = (von or self.von)(q)
+        if self.bedingung is not None:
+            q = q.where(self.bedingung)
+        text = anfrage.suche.strip()
+        if text:
+            muster = f"%{text}%"
+            if self.suchbedingung is not None:
+                q = q.where(self.suchbedingung(muster))
+            else:
+                q = q.where(or_(*(f.ilike(muster) for f in self.suchfelder)))
+        for f in self.filter:
+            code = anfrage.filter.get(f.schluessel)
+            if code:
+                q = q.where(f.bedingung(code))
+        return q
+
+    def anzahl(self, s: Session, anfrage: Anfrage) -> int:
+        von = self.von
+        if self.von_zaehlen is not None and (self.suchbedingung is not None or not anfrage.suche.strip()):
+            von = self.von_zaehlen  # counting a million rows through a join costs seconds; the join adds nothing
+        q = self._gefiltert(select(func.count(self.id_spalte)), anfrage, von)
+        return int(s.execute(q).scalar_one())
+
+    def sortierspalte(self, anfrage: Anfrage) -> tuple[Spalte | None, bool]:
+        schluessel = anfrage.sortierung or self.standard_sortierung[0]
+        absteigend = anfrage.absteigend if anfrage.sortierung else self.standard_sortierung[1]
+        return next((sp for sp in self.spalten if sp.schluessel == schluessel and sp.sortierbar), None), absteigend
+
+    def seite(self, s: Session, anfrage: Anfrage, limit: int, nach: Zeile | None = None) -> list[Zeile]:
+        """The next ``limit`` rows after row ``nach`` (keyset paging: as fast deep down as at the top)."""
+        q = self._gefiltert(select(self.id_spalte, *(sp.ausdruck for sp in self.spalten)), anfrage)
+        spalte, absteigend = self.sortierspalte(anfrage)
+        if nach is not None:
+            q = q.where(self._nach(spalte, absteigend, nach))
+        if spalte is not None:
+            ausdruck = spalte.ausdruck
+            q = q.order_by(ausdruck.desc() if absteigend else ausdruck.asc())
+        q = q.order_by(self.id_spalte.desc() if absteigend else self.id_spalte.asc())
+        q = q.limit(limit)
+        return [Zeile(r[0], tuple(r[1:])) for r in s.execute(q)]
+
+    def _nach(self, spalte: Spalte | None, absteigend: bool, z: Zeile) -> ColumnElement[bool]:
+        """Rows after ``z`` in (column, id) order; SQLite sorts NULL first ascending, last descending."""
+        ident = self.id_spalte
+        weiter_id = ident < z.id if absteigend else ident > z.id
+        if spalte is None:
+            return weiter_id
+        col = spalte.ausdruck
+        if hasattr(col, "element") and hasattr(col, "name") and col.__class__.__name__ == "Label":
+            col = col.element
+        wert = z.werte[self.spalten.index(spalte)]
+        if isinstance(wert, bool):
+            wert = int(wert)  # SQLAlchemy refuses < and > against True/False; SQLite stores 0/1
+        if absteigend:
+            if wert is None:
+                return and_(col.is_(None), weiter_id)
+            return or_(col < wert, and_(col == wert, weiter_id), col.is_(None))
+        if wert is None:
+            return or_(and_(col.is_(None), weiter_id), col.is_not(None))
+        return or_(col > wert, and_(col == wert, weiter_id))
+
+    def spalte(self, schluessel: str) -> int:
+        return next(i for i, sp in enumerate(self.spalten) if sp.schluessel == schluessel)
+
+
+def _enum_optionen(cls: type) -> Callable[[Session], list[tuple[str, str]]]:
+    return lambda _s: [(m.value, m.label) for m in cls]
+
+
+def _behoerden(s: Session) -> list[tuple[str, str]]:
+    return [(i, k or n) for i, k, n in s.execute(select(Behoerde.id, Behoerde.kurzname, Behoerde.name).order_by(Behoerde.kurzname))]
+
+
+# ------------------------------------------------------------------------------------------ Leistungen
+def _reifegrad_aktuell() -> Any:
+    """Latest level in model 1.1 per Leistung (correlated: evaluated only for the rows shown).
+
+    Levels of model 1.1 (0–4) and 2.0 (0–7) mean different things, so one column shows one model;
+    1.1 is the one the programme counts with (and the dashboard chart uses)."""
+    rb = aliased(ReifegradBewertung)
+    return (
+        select(rb.stufe).where(rb.leistung_id == Leistung.id, rb.modell == Reifegradmodell.V1_1)
+        .order_by(rb.datum.desc()).limit(1).scalar_subquery()
+    )
+
+
+def leistungen(nur_ressort: bool = True) -> Tabellenabfrage:
+    reifegrad = _reifegrad_aktuell().label("reifegrad")
+    return Tabellenabfrage(
+        name="leistungen",
+        titel="OZG-Leistungen",
+        id_spalte=Leistung.id,
+        spalten=(
+            Spalte("ozg_id", "OZG-ID", Leistung.ozg_id),
+            Spalte("bezeichnung", "Bezeichnung", Leistung.bezeichnung),
+            Spalte("themenfeld", "Themenfeld", Themenfeld.name),
+            Spalte("typ", "Typ", Leistung.typ),
+            Spalte("behoerde", "Behörde", Behoerde.kurzname),
+            Spalte("prioritaet", "Priorität", Leistung.prioritaet, "zahl"),
+            Spalte("geplant_online", "Geplant online", Leistung.geplant_online, "datum"),
+            Spalte("reifegrad", "Reifegrad (1.1)", reifegrad, "reifegrad"),
+            Spalte("ziel_reifegrad", "Ziel", Leistung.ziel_reifegrad, "zahl"),
+            Spalte("im_ressort", "Im Ressort", Leistung.im_ressort, "ja_nein"),
+        ),
+        von=lambda q: q.join(Themenfeld, Leistung.themenfeld_id == Themenfeld.id).outerjoin(
+            Behoerde, Leistung.behoerde_id == Behoerde.id
+        ),
+        suchfelder=(Leistung.ozg_id, Leistung.bezeichnung),
+        filter=(
+            Filter("umfang", "Umfang", lambda _s: [("ressort", "Ressort"), ("alle", "ganzer Katalog")],
+                   lambda c: Leistung.im_ressort.is_(True) if c == "ressort" else literal(True)),
+            Filter("themenfeld", "Themenfeld",
+                   lambda s: [(i, n) for i, n in s.execute(select(Themenfeld.id, Themenfeld.name).order_by(Themenfeld.nummer))],
+                   lambda c: Leistung.themenfeld_id == c),
+            Filter("behoerde", "Behörde", _behoerden, lambda c: Leistung.behoerde_id == c),
+            Filter("reifegrad", "Reifegrad", lambda _s: [(str(i), f"Stufe {i}") for i in range(0, 5)] + [("keiner", "nicht bewertet")],
+                   lambda c: _reifegrad_aktuell().is_(None) if c == "keiner" else _reifegrad_aktuell() == int(c)),
+        ),
+        standard_sortierung=("ozg_id", False),
+    )
+
+
+# -------------------------------------------------------------------------------------------- Projekte
+def projekte() -> Tabellenabfrage:
+    ozg_ids = (
+        select(func.group_concat(Leistung.ozg_id, ", "))
+        .select_from(ProjektLeistung).join(Leistung, ProjektLeistung.leistung_id == Leistung.id)
+        .where(ProjektLeistung.projekt_id == Projekt.id).scalar_subquery()
+    )
+    return Tabellenabfrage(
+        name="projekte",
+        titel="Projekte",
+        id_spalte=Projekt.id,
+        spalten=(
+            Spalte("ampel", "Ampel", Projekt.ampel_gesamt, "ampel"),
+            Spalte("kennung", "Kennung", Projekt.kennung),
+            Spalte("titel", "Titel", Projekt.titel),
+            Spalte("behoerde", "Behörde", Behoerde.kurzname),
+            Spalte("projektleiter", "Projektleitung", Person.name),
+            Spalte("finanzierung", "Finanzierung", Projekt.finanzierung, "enum"),
+            Spalte("beginn", "Beginn", Projekt.beginn, "datum"),
+            Spalte("ende", "Ende", Projekt.ende, "datum"),
+            Spalte("ozg_ids", "OZG-Leistungen", ozg_ids, "text", sortierbar=False),
+        ),
+        von=lambda q: q.select_from(Projekt).outerjoin(Behoerde, Projekt.behoerde_id == Behoerde.id).outerjoin(
+            Person, Projekt.projektleiter_id == Person.id
+        ),
+        suchfelder=(Projekt.kennung, Projekt.titel),
+        filter=(
+            Filter("ampel", "Ampel", _enum_optionen(Ampel), lambda c: Projekt.ampel_gesamt == Ampel.parse(c)),
+            Filter("finanzierung", "Finanzierung", _enum_optionen(Finanzierung),
+                   lambda c: Projekt.finanzierung == Finanzierung.parse(c)),
+            Filter("behoerde", "Behörde", _behoerden, lambda c: Projekt.behoerde_id == c),
+        ),
+        standard_sortierung=("kennung", False),
+    )
+
+
+# ----------------------------------------------------------------------------------------- Meilensteine
+def meilensteine(projekt_id: str | None = None, stichtag: Any = None) -> Tabellenabfrage:
+    verschiebungen = (
+        select(func.count(MeilensteinVerschiebung.id))
+        .where(MeilensteinVerschiebung.meilenstein_id == Meilenstein.id).scalar_subquery()
+    )
+    termin = func.coalesce(Meilenstein.ist_datum, Meilenstein.prognose_datum, Meilenstein.plan_datum)
+    offen = Meilenstein.status.in_([MeilensteinStatus.OFFEN, MeilensteinStatus.GEFAEHRDET])
+
+    def zeitraum(code: str) -> ColumnElement[bool]:
+        from datetime import date, timedelta
+
+        tag = stichtag or date.today()
+        if code == "ueberfaellig":
+            return and_(offen, termin < tag)
+        return and_(offen, termin >= tag, termin <= tag + timedelta(days=90))
+
+    return Tabellenabfrage(
+        name="meilensteine",
+        titel="Meilensteine",
+        id_spalte=Meilenstein.id,
+        spalten=(
+            Spalte("projekt", "Projekt", Projekt.kennung),
+            Spalte("titel", "Meilenstein", Meilenstein.titel),
+            Spalte("plan", "Plan", Meilenstein.plan_datum, "datum"),
+            Spalte("prognose", "Prognose", Meilenstein.prognose_datum, "datum"),
+            Spalte("ist", "Ist", Meilenstein.ist_datum, "datum"),
+            Spalte("status", "Status", Meilenstein.status, "status"),
+            Spalte("verschiebungen", "Verschiebungen", verschiebungen, "zahl"),
+        ),
+        von=lambda q: q.select_from(Meilenstein).join(Projekt, Meilenstein.projekt_id == Projekt.id),
+        suchfelder=(Meilenstein.titel, Projekt.kennung),
+        filter=(
+            Filter("status", "Status", _enum_optionen(MeilensteinStatus),
+                   lambda c: Meilenstein.status == MeilensteinStatus.parse(c)),
+            Filter("zeitraum", "Termin", lambda _s: [("ueberfaellig", "überfällig"), ("bald", "in den nächsten 90 Tagen")],
+                   zeitraum),
+        ),
+        standard_sortierung=("plan", False),
+        bedingung=(Meilenstein.projekt_id == projekt_id) if projekt_id else None,
+    )
+
+
+# ------------------------------------------------------------------------------------- Mittelabflüsse
+def mittelabfluesse(projekt_id: str | None = None) -> Tabellenabfrage:
+    def jahre(s: Session) -> list[tuple[str, str]]:
+        # MIN/MAX use the index on datum; DISTINCT over a million rows would freeze the page for a second
+        erstes, letztes = s.execute(select(func.min(Mittelabfluss.datum), func.max(Mittelabfluss.datum))).one()
+        if erstes is None:
+            return []
+        return [(str(j), str(j)) for j in range(letztes.year, erstes.year - 1, -1)]
+
+    return Tabellenabfrage(
+        name="mittelabfluesse",
+        titel="Mittelabflüsse",
+        id_spalte=Mittelabfluss.id,
+        spalten=(
+            Spalte("datum", "Datum", Mittelabfluss.datum, "datum"),
+            Spalte("projekt", "Projekt", Projekt.kennung),
+            Spalte("betrag", "Betrag", Mittelabfluss.betrag_cent, "euro"),
+            Spalte("haushaltsstelle", "Haushaltsstelle", Mittelabfluss.haushaltsstelle),
+            Spalte("kostenart", "Kostenart", Mittelabfluss.kostenart, "enum"),
+            Spalte("referenz", "Referenz", Mittelabfluss.referenz),
+            Spalte("bemerkung", "Bemerkung", Mittelabfluss.bemerkung),
+        ),
+        von=lambda q: q.select_from(Mittelabfluss).join(Projekt, Mittelabfluss.projekt_id == Projekt.id),
+        suchfelder=(Mittelabfluss.referenz, Projekt.kennung),
+        filter=(
+            Filter("jahr", "Jahr", jahre,
+                   lambda c: and_(Mittelabfluss.datum >= f"{c}-01-01", Mittelabfluss.datum <= f"{c}-12-31")),
+            Filter("kostenart", "Kostenart", _enum_optionen(Kostenart),
+                   lambda c: Mittelabfluss.kostenart == Kostenart.parse(c)),
+        ),
+        standard_sortierung=("datum", True),
+        bedingung=(Mittelabfluss.projekt_id == projekt_id) if projekt_id else None,
+        von_zaehlen=lambda q: q.select_from(Mittelabfluss),
+        # the project's Kennung through a subquery over 10,000 projects, not a join over 1,000,000 payments
+        suchbedingung=lambda m: or_(Mittelabfluss.referenz.ilike(m),
+                                    Mittelabfluss.projekt_id.in_(select(Projekt.id).where(Projekt.kennung.ilike(m)))),
+    )
+
+
+# -------------------------------------------------------------------------------------- Änderungen
+def _tabellen_labels() -> dict[str, str]:
+    from ozgdesk.model import ENTITAETEN
+
+    return {k.__tablename__: k.__label__ for k in ENTITAETEN}
+
+
+AKTIONEN = {"anlegen": "angelegt", "aendern": "geändert", "loeschen": "gelöscht"}
+
+
+def aenderungen(datensatz_ids: Sequence[str] | None = None) -> Tabellenabfrage:
+    return Tabellenabfrage(
+        name="aenderungen",
+        titel="Änderungsprotokoll",
+        id_spalte=Aenderung.id,
+        spalten=(
+            Spalte("zeitpunkt", "Zeitpunkt", Aenderung.zeitpunkt, "zeit"),
+            Spalte("benutzer", "Benutzer", Aenderung.benutzer),
+            Spalte("quelle", "Quelle", Aenderung.quelle),
+            Spalte("tabelle", "Art", Aenderung.tabelle, "tabelle"),
+            Spalte("aktion", "Aktion", Aenderung.aktion, "aktion"),
+            Spalte("feld", "Feld", Aenderung.feld, "feld"),
+            Spalte("alt", "Alter Wert", Aenderung.alt, "json"),
+            Spalte("neu", "Neuer Wert", Aenderung.neu, "json"),
+            Spalte("datensatz", "Datensatz", Aenderung.datensatz_id),
+        ),
+        von=lambda q: q.select_from(Aenderung),
+        suchfelder=(Aenderung.feld, Aenderung.neu, Aenderung.alt, Aenderung.benutzer),
+        filter=(
+            Filter("tabelle", "Art", lambda _s: sorted(_tabellen_labels().items(), key=lambda kv: kv[1]),
+                   lambda c: Aenderung.tabelle == c),
+            Filter("aktion", "Aktion", lambda _s: list(AKTIONEN.items()), lambda c: Aenderung.aktion == c),
+        ),
+        standard_sortierung=("zeitpunkt", True),
+        bedingung=Aenderung.datensatz_id.in_(list(datensatz_ids)) if datensatz_ids else None,
+    )
+
+
+def tabellen_label(tabelle: str) -> str:
+    return _tabellen_labels().get(tabelle, tabelle)

@@ -1,0 +1,80 @@
+"""Adapter between the GUI and services built on other branches: reports and catalogue import.
+
+The Berichte view and the catalogue-import dialog need ``ozgdesk.reports`` and
+``ozgdesk.model.katalogimport``, which are developed separately. The GUI talks only to the two
+small protocols below; after merging, the lead registers implementations with
+:func:`berichte_registrieren` / :func:`katalog_registrieren` (e.g. in ``ozgdesk/ui/app.py``).
+Until then :func:`berichtsdienst` / :func:`katalogdienst` return None and the views say
+"noch nicht verfügbar" instead of pretending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ozgdesk.model.store import Store
+
+
+@dataclass(frozen=True)
+class Pruefhinweis:
+    text: str
+    schwere: str  # "fehler" blocks the report, "warnung" does not
+    art: str  # entity kind (projekt, meilenstein, leistung)
+    datensatz_id: str
+    projekt_id: str | None = None
+
+
+class Berichtsdienst(Protocol):
+    def dokumente(self) -> Sequence[tuple[str, str]]:
+        """(code, German name) of the documents that can be produced."""
+
+    def pruefen(self, store: Store, dokument: str, zeitraum: str, projekt_ids: Sequence[str]) -> Sequence[Pruefhinweis]: ...
+
+    def vorschau_png(self, store: Store, dokument: str, zeitraum: str, projekt_ids: Sequence[str]) -> bytes: ...
+
+    def erzeugen(self, store: Store, dokument: str, zeitraum: str, projekt_ids: Sequence[str], ziel: Path,
+                 fortschritt: Callable[[int, int], None], abgebrochen: Callable[[], bool]) -> Path: ...
+
+
+@dataclass(frozen=True)
+class Katalogaenderung:
+    schluessel: str
+    art: str  # "neu", "geaendert", "entfallen"
+    text: str
+
+
+class Katalogdienst(Protocol):
+    def vergleichen(self, store: Store, datei: Path) -> Sequence[Katalogaenderung]: ...
+
+    def anwenden(self, store: Store, datei: Path, auswahl: Sequence[str]) -> int: ...
+
+
+_berichte: Berichtsdienst | None = None
+_katalog: Katalogdienst | None = None
+
+
+def berichte_registrieren(dienst: Berichtsdienst | None) -> None:
+    global _berichte
+    _berichte = dienst
+
+
+def katalog_registrieren(dienst: Katalogdienst | None) -> None:
+    global _katalog
+    _katalog = dienst
+
+
+def berichtsdienst() -> Berichtsdienst | None:
+    return _berichte
+
+
+def katalogdienst() -> Katalogdienst | None:
+    return _katalog
+
+
+NICHT_VERFUEGBAR = (
+    "Diese Funktion ist in dieser Version noch nicht verfügbar: Der {was} wird gerade gebaut und "
+    "nach der Zusammenführung hier angeschlossen."
+)

@@ -1,0 +1,125 @@
+"""German display of values in the GUI: QLocale(German, Germany) for numbers and dates.
+
+One place decides how a date, an amount, a traffic light or a Reifegrad looks in every table and
+form, so the whole GUI reads "1.234,56 €" and "31.12.2026".
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QDate, QLocale
+from PySide6.QtGui import QColor
+
+from ozgdesk.model.tabellen import AKTIONEN, tabellen_label
+from ozgdesk.model.values import REIFEGRAD_1_1, Ampel, DeutschesEnum, MeilensteinStatus, Quartal
+
+LOCALE = QLocale(QLocale.Language.German, QLocale.Country.Germany)
+
+AMPELFARBEN = {Ampel.GRUEN: QColor("#2e7d32"), Ampel.GELB: QColor("#f9a825"), Ampel.ROT: QColor("#c62828")}
+STATUSFARBEN = {MeilensteinStatus.GEFAEHRDET: QColor("#c62828"), MeilensteinStatus.ERREICHT: QColor("#2e7d32")}
+#: Reifegrad 0–4: grey to green; "online" (≥ 2) in green tones.
+REIFEGRADFARBEN = ["#9e9e9e", "#ef6c00", "#9ccc65", "#43a047", "#1b5e20", "#1b5e20", "#1b5e20", "#1b5e20"]
+
+
+def datum(tag: date | None) -> str:
+    if tag is None:
+        return ""
+    return LOCALE.toString(QDate(tag.year, tag.month, tag.day), "dd.MM.yyyy")
+
+
+def zeit(t: datetime | None) -> str:
+    if t is None:
+        return ""
+    lokal = t.astimezone()
+    return f"{datum(lokal.date())} {lokal:%H:%M}"
+
+
+def euro(cent: int | None) -> str:
+    if cent is None:
+        return ""
+    # QLocale.toString(float) would go through a binary float; integer arithmetic keeps every cent.
+    negativ = cent < 0
+    e, c = divmod(abs(cent), 100)
+    return f"{'-' if negativ else ''}{LOCALE.toString(int(e))},{c:02d} €"
+
+
+def zahl(wert: Any) -> str:
+    if wert is None:
+        return ""
+    if isinstance(wert, Decimal):
+        text = format(wert.normalize(), "f")
+        ganz, _, rest = text.partition(".")
+        return LOCALE.toString(int(ganz)) + ("," + rest if rest else "")
+    return LOCALE.toString(int(wert))
+
+
+def reifegrad(stufe: int | None) -> str:
+    if stufe is None:
+        return "nicht bewertet"
+    return f"{stufe} – {REIFEGRAD_1_1[stufe]}" if stufe in REIFEGRAD_1_1 else f"Stufe {stufe}"
+
+
+def _feldnamen() -> dict[str, str]:
+    from ozgdesk.model.felder import LEISTUNG_FELDER, PROJEKT_FELDER
+
+    namen = {f.attribut: f.label for f in (*PROJEKT_FELDER.values(), *LEISTUNG_FELDER.values())}
+    namen.update({"plan_datum": "Plandatum", "prognose_datum": "Prognose", "ist_datum": "Ist-Datum", "status": "Status",
+                  "betrag_cent": "Betrag", "datum": "Datum", "haushaltsstelle": "Haushaltsstelle", "kostenart": "Kostenart",
+                  "personentage": "Personentage", "stufe": "Stufe", "name": "Name", "kurzname": "Kurzname",
+                  "bezeichnung": "Bezeichnung", "oeffentlich": "Veröffentlichen", "nummer": "Nummer"})
+    return namen
+
+
+_FELDNAMEN: dict[str, str] = {}
+
+
+def feldname(feld: str) -> str:
+    """The German label of a column name in the change log (``ampel_gesamt`` → „Ampel gesamt“)."""
+    if not _FELDNAMEN:
+        _FELDNAMEN.update(_feldnamen())
+    return _FELDNAMEN.get(feld, feld.replace("_", " ").capitalize())
+
+
+def anzeige(wert: Any, art: str) -> str:
+    """The text of a cell of display kind ``art`` (see ``ozgdesk.model.tabellen.ARTEN``)."""
+    if wert is None:
+        return "nicht bewertet" if art == "reifegrad" else ""
+    if art == "datum":
+        return datum(wert)
+    if art == "zeit":
+        return zeit(wert)
+    if art == "euro":
+        return euro(wert)
+    if art == "zahl":
+        return zahl(wert)
+    if art == "reifegrad":
+        return reifegrad(wert)
+    if art == "ja_nein":
+        return "ja" if wert else "nein"
+    if art == "tabelle":
+        return tabellen_label(wert)
+    if art == "feld":
+        return feldname(wert)
+    if art == "aktion":
+        return AKTIONEN.get(wert, wert)
+    if art == "json":
+        try:
+            v = json.loads(wert)
+        except (TypeError, ValueError):
+            return str(wert)
+        if isinstance(v, dict):
+            return "; ".join(f"{k}: {x}" for k, x in v.items() if k != "id" and x not in (None, ""))[:200]
+        if isinstance(v, bool):
+            return "ja" if v else "nein"
+        return "" if v is None else str(v)
+    if isinstance(wert, DeutschesEnum):
+        return wert.label  # type: ignore[attr-defined]
+    if isinstance(wert, Quartal):
+        return wert.kurz
+    if isinstance(wert, bool):
+        return "ja" if wert else "nein"
+    return str(wert)

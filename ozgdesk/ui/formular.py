@@ -1,0 +1,269 @@
+"""Forms with inline validation: each field parses its text and shows a German message under itself.
+
+A form is declared as a list of :class:`Feld` (key, label with mnemonic, kind, choices). Parsing
+uses the model's own parsers (``parse_datum``, ``euro_zu_cent``, …), so the GUI accepts exactly
+what the CLI and the imports accept. Whole-record checks (the entity's ``pruefen``) run through
+``gesamtpruefung`` and show their message above the buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.values import Quartal, euro_zu_cent, parse_datum, parse_dezimal
+from ozgdesk.ui import format as fmt
+
+
+@dataclass
+class Feld:
+    schluessel: str
+    label: str
+    art: str = "text"  # text, mehrzeilig, datum, betrag, dezimal, ganzzahl, auswahl, ja_nein, quartal
+    pflicht: bool = False
+    optionen: Sequence[tuple[Any, str]] = field(default_factory=tuple)
+    hilfe: str = ""
+    pruefer: Callable[[Any], None] | None = None
+
+
+def _klartext(label: str) -> str:
+    return label.replace("&", "")
+
+
+class _Eingabe:
+    """One field's widget, its error label, and how to read/write/parse it."""
+
+    def __init__(self, feld: Feld) -> None:
+        self.feld = feld
+        name = _klartext(feld.label)
+        if feld.art == "mehrzeilig":
+            self.widget: QWidget = QPlainTextEdit()
+            self.widget.setTabChangesFocus(True)
+            self.widget.setFixedHeight(self.widget.fontMetrics().height() * 4 + 12)
+        elif feld.art == "auswahl":
+            self.widget = QComboBox()
+            # long entries must not force the form wider than the window (200 % scaling)
+            self.widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            self.widget.setMinimumContentsLength(16)
+            for wert, text in feld.optionen:
+                self.widget.addItem(text, wert)
+        elif feld.art == "ja_nein":
+            self.widget = QCheckBox()
+        else:
+            self.widget = QLineEdit()
+            platzhalter = {"datum": "TT.MM.JJJJ", "betrag": "z. B. 12.500,00", "quartal": "z. B. Q3/2026",
+                           "dezimal": "z. B. 12,5"}.get(feld.art)
+            if platzhalter:
+                self.widget.setPlaceholderText(platzhalter)
+        self.widget.setAccessibleName(name)
+        if feld.hilfe:
+            self.widget.setToolTip(feld.hilfe)
+            self.widget.setAccessibleDescription(feld.hilfe)
+        self.widget.setObjectName(f"feld_{feld.schluessel}")
+        self.fehler = QLabel()
+        self.fehler.setObjectName(f"fehler_{feld.schluessel}")
+        self.fehler.setStyleSheet("color: #d32f2f;")
+        self.fehler.setWordWrap(True)
+        self.fehler.setVisible(False)
+
+    def text(self) -> str:
+        w = self.widget
+        if isinstance(w, QPlainTextEdit):
+            return w.toPlainText()
+        if isinstance(w, QLineEdit):
+            return w.text()
+        return ""
+
+    def setzen(self, wert: Any) -> None:
+        w, art = self.widget, self.feld.art
+        if isinstance(w, QComboBox):
+            i = w.findData(wert)
+            w.setCurrentIndex(max(i, 0))
+        elif isinstance(w, QCheckBox):
+            w.setChecked(bool(wert))
+        else:
+            if wert is None:
+                text = ""
+            elif art == "datum":
+                text = fmt.datum(wert)
+            elif art == "betrag":
+                text = fmt.euro(wert).replace(" €", "")
+            elif art == "dezimal":
+                text = fmt.zahl(wert)
+            elif art == "quartal":
+                text = Quartal.parse(wert).kurz
+            else:
+                text = str(wert)
+            if isinstance(w, QPlainTextEdit):
+                w.setPlainText(text)
+            else:
+                w.setText(text)
+
+    def wert(self) -> Any:
+        """Parsed value; raises Eingabefehler with a German message."""
+        w, art = self.widget, self.feld.art
+        if isinstance(w, QComboBox):
+            # the option's own value: Qt would turn a str-based enum stored as item data into a plain str
+            wert = self.feld.optionen[w.currentIndex()][0] if w.currentIndex() >= 0 else None
+        elif isinstance(w, QCheckBox):
+            wert = w.isChecked()
+        else:
+            text = self.text().strip()
+            if not text:
+                if self.feld.pflicht:
+                    raise Eingabefehler("Bitte ausfüllen – dieses Feld ist Pflicht.")
+                return "" if art in ("text", "mehrzeilig") else None
+            if art == "datum":
+                wert = parse_datum(text)
+            elif art == "betrag":
+                wert = euro_zu_cent(text)
+            elif art == "dezimal":
+                wert = parse_dezimal(text, feld=_klartext(self.feld.label))
+            elif art == "ganzzahl":
+                try:
+                    wert = int(text)
+                except ValueError:
+                    raise Eingabefehler(f"„{text}“ ist keine ganze Zahl.") from None
+            elif art == "quartal":
+                wert = Quartal.parse(text)
+            else:
+                wert = text
+        if self.feld.pflicht and wert in (None, ""):
+            raise Eingabefehler("Bitte auswählen – dieses Feld ist Pflicht.")
+        if self.feld.pruefer is not None:
+            self.feld.pruefer(wert)
+        return wert
+
+    def pruefen(self) -> str | None:
+        try:
+            self.wert()
+        except Eingabefehler as e:
+            self.fehler.setText(str(e))
+            self.fehler.setVisible(True)
+            return str(e)
+        self.fehler.setVisible(False)
+        return None
+
+
+class Formular(QWidget):
+    """The fields in a form layout; ``geaendert`` fires on every edit (for unsaved-change tracking)."""
+
+    geaendert = Signal()
+
+    def __init__(self, felder: Sequence[Feld], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.eingaben = {f.schluessel: _Eingabe(f) for f in felder}
+        layout = QFormLayout(self)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for e in self.eingaben.values():
+            text = e.feld.label + (" *" if e.feld.pflicht else "")
+            label = QLabel(text + ":")
+            label.setBuddy(e.widget)
+            spalte = QVBoxLayout()
+            spalte.setSpacing(2)
+            spalte.addWidget(e.widget)
+            spalte.addWidget(e.fehler)
+            layout.addRow(label, spalte)
+            w = e.widget
+            if isinstance(w, QLineEdit):
+                w.textEdited.connect(lambda _t: self.geaendert.emit())
+                w.editingFinished.connect(e.pruefen)
+            elif isinstance(w, QPlainTextEdit):
+                w.textChanged.connect(self.geaendert.emit)
+            elif isinstance(w, QComboBox):
+                w.currentIndexChanged.connect(lambda _i: self.geaendert.emit())
+            elif isinstance(w, QCheckBox):
+                w.toggled.connect(lambda *_a: self.geaendert.emit())
+
+    def setzen(self, werte: dict[str, Any]) -> None:
+        for k, e in self.eingaben.items():
+            if k in werte:
+                e.widget.blockSignals(True)
+                e.setzen(werte[k])
+                e.widget.blockSignals(False)
+                e.fehler.setVisible(False)
+
+    def pruefen(self) -> bool:
+        """Validate every field; focus the first bad one. True if all are valid."""
+        erster = None
+        for e in self.eingaben.values():
+            if e.pruefen() and erster is None:
+                erster = e
+        if erster is not None:
+            erster.widget.setFocus()
+        return erster is None
+
+    def werte(self) -> dict[str, Any]:
+        return {k: e.wert() for k, e in self.eingaben.items()}
+
+    def widget(self, schluessel: str) -> QWidget:
+        return self.eingaben[schluessel].widget
+
+    def fehlertext(self, schluessel: str) -> str:
+        e = self.eingaben[schluessel]
+        return "" if e.fehler.isHidden() else e.fehler.text()
+
+
+class FormularDialog(QDialog):
+    """A modal form. ``gesamtpruefung(werte)`` may raise Eingabefehler for whole-record rules."""
+
+    def __init__(self, titel: str, felder: Sequence[Feld], werte: dict[str, Any] | None = None, *,
+                 gesamtpruefung: Callable[[dict[str, Any]], None] | None = None, hinweis: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(titel)
+        self.setObjectName("formulardialog")
+        self.formular = Formular(felder, self)
+        if werte:
+            self.formular.setzen(werte)
+        self.gesamtpruefung = gesamtpruefung
+        self.meldung = QLabel()
+        self.meldung.setObjectName("meldung")
+        self.meldung.setWordWrap(True)
+        self.meldung.setStyleSheet("color: #d32f2f;")
+        self.meldung.setVisible(False)
+        knoepfe = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        knoepfe.accepted.connect(self.accept)
+        knoepfe.rejected.connect(self.reject)
+        self.knoepfe = knoepfe
+        layout = QVBoxLayout(self)
+        if hinweis:
+            h = QLabel(hinweis)
+            h.setWordWrap(True)
+            layout.addWidget(h)
+        layout.addWidget(self.formular)
+        layout.addWidget(self.meldung)
+        layout.addWidget(knoepfe)
+        self.ergebnis: dict[str, Any] | None = None
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
+
+    def accept(self) -> None:
+        if not self.formular.pruefen():
+            return
+        werte = self.formular.werte()
+        if self.gesamtpruefung is not None:
+            try:
+                self.gesamtpruefung(werte)
+            except Eingabefehler as e:
+                self.meldung.setText(str(e))
+                self.meldung.setVisible(True)
+                return
+        self.ergebnis = werte
+        super().accept()
+

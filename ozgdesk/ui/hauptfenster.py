@@ -1,0 +1,286 @@
+"""The main window: navigation, pages (created on first use), menus, status bar, undo stack, settings.
+
+Pages are built lazily so start-up shows the Übersicht with data as fast as possible; the big
+tables load only when the user opens them. Edits report the tables they changed and only pages
+showing those tables reload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QHBoxLayout,
+    QStackedWidget,
+    QWidget,
+)
+
+from ozgdesk import __version__
+from ozgdesk.model import details
+from ozgdesk.model.store import Store
+from ozgdesk.ui import dienste, platzhalter
+from ozgdesk.ui.seiten import AenderungenSeite, FinanzenSeite, LeistungenSeite, ProjekteSeite, StammdatenDialog
+from ozgdesk.ui.uebersichtsseite import Uebersichtsseite
+from ozgdesk.ui.undo import Bearbeitung
+
+SEITEN = (
+    ("uebersicht", "&Übersicht"),
+    ("leistungen", "&Leistungen"),
+    ("projekte", "&Projekte"),
+    ("finanzen", "&Finanzen"),
+    ("berichte", "&Berichte"),
+    ("abgleich", "&Abgleich"),
+    ("aenderungen", "Ä&nderungsprotokoll"),
+)
+
+
+class Hauptfenster(QMainWindow):
+    bereit = Signal()
+
+    def __init__(self, store: Store, runner: Any, *, stichtag: Callable[[], date] = date.today,
+                 einstellungen: QSettings | None = None, dunkel_umschalten: Callable[[bool], None] | None = None,
+                 dunkel: bool = False) -> None:
+        super().__init__()
+        self.store, self.runner, self.stichtag = store, runner, stichtag
+        self.einstellungen = einstellungen or QSettings()
+        self.setObjectName("hauptfenster")
+        with store.lesen() as s:
+            self.ressort = details.ressort(s)
+        kurz = self.ressort.kurzname if self.ressort else "kein Ressort"
+        self.setWindowTitle(f"ozgdesk – {kurz}")
+        self.stack = QUndoStack(self)
+        self.bearbeitung = Bearbeitung(store, self.stack, self.daten_geaendert, self.fehler_zeigen)
+
+        self.navigation = QListWidget()
+        self.navigation.setAccessibleName("Navigation")
+        self.navigation.setObjectName("navigation")
+        for schluessel, text in SEITEN:
+            item = QListWidgetItem(text.replace("&", ""))
+            item.setData(Qt.ItemDataRole.UserRole, schluessel)
+            self.navigation.addItem(item)
+        self.navigation.setFixedWidth(self.fontMetrics().horizontalAdvance("Änderungsprotokoll") + 32)
+        self.seiten = QStackedWidget()
+        self._seiten: dict[str, QWidget] = {}
+        self._platz: dict[str, QWidget] = {}
+        for schluessel, _t in SEITEN:
+            platz = QWidget()
+            self._platz[schluessel] = platz
+            self.seiten.addWidget(platz)
+        mitte = QWidget()
+        reihe = QHBoxLayout(mitte)
+        reihe.addWidget(self.navigation)
+        reihe.addWidget(self.seiten, 1)
+        self.setCentralWidget(mitte)
+        self.navigation.currentRowChanged.connect(self._seite_gewaehlt)
+
+        self._menues(dunkel_umschalten, dunkel)
+        self._statusleiste()
+        self.resize(1280, 800)
+        geo = self.einstellungen.value("fenster/geometrie")
+        if isinstance(geo, QByteArray):
+            self.restoreGeometry(geo)
+        zustand = self.einstellungen.value("fenster/zustand")
+        if isinstance(zustand, QByteArray):
+            self.restoreState(zustand)
+        letzte = str(self.einstellungen.value("fenster/seite", "uebersicht"))
+        index = next((i for i, (k, _t) in enumerate(SEITEN) if k == letzte), 0)
+        self.navigation.setCurrentRow(index)
+        self._seite_gewaehlt(index)
+
+    # ------------------------------------------------------------------------------ chrome
+    def _menues(self, dunkel_umschalten: Callable[[bool], None] | None, dunkel: bool) -> None:
+        mb = self.menuBar()
+        datei = mb.addMenu("&Datei")
+        a = QAction("&Speichern", self, shortcut=QKeySequence.StandardKey.Save, triggered=self.speichern)
+        datei.addAction(a)
+        datei.addSeparator()
+        datei.addAction(QAction("&Beenden", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close))
+
+        bearb = mb.addMenu("&Bearbeiten")
+        undo = self.stack.createUndoAction(self, "Rückgängig:")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.stack.createRedoAction(self, "Wiederholen:")
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.undo_aktion, self.redo_aktion = undo, redo
+        bearb.addAction(undo)
+        bearb.addAction(redo)
+        bearb.addSeparator()
+        bearb.addAction(QAction("&Suchen", self, shortcut=QKeySequence.StandardKey.Find, triggered=self.suchen))
+
+        ansicht = mb.addMenu("&Ansicht")
+        for i, (schluessel, text) in enumerate(SEITEN):
+            aktion = QAction(text, self, shortcut=QKeySequence(f"Ctrl+{i + 1}"))
+            aktion.triggered.connect(self._zeigen_fuer(schluessel))
+            ansicht.addAction(aktion)
+        ansicht.addSeparator()
+        self.dunkel_aktion = QAction("&Dunkles Design", self)
+        self.dunkel_aktion.setCheckable(True)
+        self.dunkel_aktion.setChecked(bool(dunkel))
+        if dunkel_umschalten:
+            self.dunkel_aktion.toggled.connect(dunkel_umschalten)
+        ansicht.addAction(self.dunkel_aktion)
+
+        stamm = mb.addMenu("S&tammdaten")
+        stamm.addAction(QAction("&Behörden …", self, triggered=lambda: self.stammdaten("behoerde")))
+        stamm.addAction(QAction("&Personen …", self, triggered=lambda: self.stammdaten("person")))
+        stamm.addAction(QAction("&Katalog importieren …", self, triggered=self.katalog_importieren))
+
+        hilfe = mb.addMenu("&Hilfe")
+        hilfe.addAction(QAction("Über &ozgdesk …", self, triggered=self.ueber))
+
+    def _zeigen_fuer(self, schluessel: str) -> Callable[..., None]:
+        return lambda *_a: self.zeigen(schluessel)
+
+    def _statusleiste(self) -> None:
+        sb = self.statusBar()
+        r = self.ressort
+        self.status_ressort = QLabel(f"Ressort: {r.kurzname} – {r.referat or r.name}" if r else "Ressort: –")
+        self.status_db = QLabel(f"Datenbank: {self.store.pfad}")
+        self.status_db.setToolTip(str(self.store.pfad))
+        self.status_netz = QLabel("offline – kein Abgleich eingerichtet")
+        self.status_einreichung = QLabel("Ausstehende Einreichungen: 0")
+        for w in (self.status_ressort, self.status_db, self.status_netz, self.status_einreichung):
+            w.setAccessibleName(w.text().split(":")[0])
+            sb.addPermanentWidget(w)
+        self.status_db.setMaximumWidth(self.fontMetrics().averageCharWidth() * 60)
+
+    # ------------------------------------------------------------------------------ pages
+    def seite(self, schluessel: str) -> QWidget:
+        """The page, built on first use."""
+        if schluessel not in self._seiten:
+            w: QWidget
+            if schluessel == "uebersicht":
+                w = Uebersichtsseite(self.store, self.runner, self.stichtag)
+                w.oeffnen.connect(self.datensatz_oeffnen)
+                w.filtern.connect(self.gefiltert_zeigen)
+                w.neu_laden()
+            elif schluessel == "leistungen":
+                w = LeistungenSeite(self.store, self.runner, self.bearbeitung, self.stichtag)
+            elif schluessel == "projekte":
+                w = ProjekteSeite(self.store, self.runner, self.bearbeitung, self.stichtag)
+                teilung = self.einstellungen.value("projekte/teilung")
+                if isinstance(teilung, QByteArray):
+                    w.splitter.restoreState(teilung)
+            elif schluessel == "finanzen":
+                w = FinanzenSeite(self.store, self.runner)
+            elif schluessel == "berichte":
+                dienst = dienste.berichtsdienst()
+                if dienst is None:
+                    w = platzhalter.berichtsseite()
+                else:
+                    from ozgdesk.ui.berichtsseite import Berichtsseite
+
+                    w = Berichtsseite(self.store, self.runner, dienst, self.stichtag)
+                    w.oeffnen.connect(self.datensatz_oeffnen)
+            elif schluessel == "abgleich":
+                w = platzhalter.abgleichsseite()
+            else:
+                w = AenderungenSeite(self.store, self.runner)
+            index = self.seiten.indexOf(self._platz[schluessel])
+            self.seiten.removeWidget(self._platz[schluessel])
+            self.seiten.insertWidget(index, w)
+            self._seiten[schluessel] = w
+        return self._seiten[schluessel]
+
+    def _seite_gewaehlt(self, index: int) -> None:
+        if index < 0:
+            return
+        schluessel = SEITEN[index][0]
+        w = self.seite(schluessel)
+        self.seiten.setCurrentWidget(w)
+        self.einstellungen.setValue("fenster/seite", schluessel)
+
+    def zeigen(self, schluessel: str) -> QWidget:
+        index = next(i for i, (k, _t) in enumerate(SEITEN) if k == schluessel)
+        self.navigation.setCurrentRow(index)
+        return self.seite(schluessel)
+
+    def aktuelle_seite(self) -> str:
+        return SEITEN[self.navigation.currentRow()][0]
+
+    def gefiltert_zeigen(self, seite: str, filter_schluessel: str, code: str) -> None:
+        w = self.zeigen(seite)
+        tabelle = getattr(w, "tabelle", None) or getattr(w, "projekte", None)
+        box = tabelle.filter.get(filter_schluessel) if tabelle else None
+        if box is not None:
+            box.setCurrentIndex(max(0, box.findData(code)))
+
+    def datensatz_oeffnen(self, art: str, id_: str, projekt_id: str) -> None:
+        if art == "leistung":
+            self.zeigen("leistungen").bearbeiten(id_)
+            return
+        seite = self.zeigen("projekte")
+        if art == "meilenstein":
+            seite.meilenstein_oeffnen(id_)
+        else:
+            seite.projekt_oeffnen(projekt_id or id_)
+
+    def daten_geaendert(self, tabellen: set[str]) -> None:
+        """Reload only the pages that show one of the changed tables."""
+        for schluessel, w in self._seiten.items():
+            zeigt = getattr(w, "zeigt", set())
+            if "*" in zeigt or zeigt & tabellen:
+                w.neu_laden()
+        if "uebersicht" in self._seiten:
+            self._seiten["uebersicht"].neu_laden()
+
+    # ------------------------------------------------------------------------------ actions
+    def fehler_zeigen(self, text: str) -> None:
+        self.statusBar().showMessage(text, 15000)
+        self.meldung("Eingabe nicht übernommen", text)
+
+    def meldung(self, titel: str, text: str) -> None:
+        """Show a message box (tests replace this to avoid modal loops)."""
+        QMessageBox.warning(self, titel, text)
+
+    def speichern(self) -> None:
+        if "projekte" in self._seiten:
+            self._seiten["projekte"].editor.speichern()
+
+    def suchen(self) -> None:
+        w = self.seite(self.aktuelle_seite())
+        ziel = getattr(w, "tabelle", None)
+        if ziel is None and isinstance(w, ProjekteSeite):
+            ziel = w.listen.currentWidget()
+        if ziel is not None and hasattr(ziel, "suche_fokussieren"):
+            ziel.suche_fokussieren()
+
+    def stammdaten(self, art: str) -> None:
+        StammdatenDialog(art, self.store, self.bearbeitung, self).exec()
+
+    def katalog_importieren(self) -> None:
+        dienst = dienste.katalogdienst()
+        if dienst is None:
+            self.meldung("Katalog importieren", dienste.NICHT_VERFUEGBAR.format(was="Katalogimport"))
+            return
+        from ozgdesk.ui.katalogdialog import Katalogdialog
+
+        self.katalogdialog = Katalogdialog(self.store, self.runner, dienst, self)
+        self.katalogdialog.finished.connect(lambda *_a: self.daten_geaendert({"leistung"}))
+        self.katalogdialog.open()
+
+    def ueber(self) -> None:
+        QMessageBox.about(self, "Über ozgdesk",
+                          f"ozgdesk {__version__}\nWerkzeug der Ressorts für das Digitalisierungsprogramm Bund (OZG).")
+
+    def closeEvent(self, e: QCloseEvent) -> None:
+        projekte = self._seiten.get("projekte")
+        if projekte is not None and not projekte.editor.darf_verlassen():
+            e.ignore()
+            return
+        self.einstellungen.setValue("fenster/geometrie", self.saveGeometry())
+        self.einstellungen.setValue("fenster/zustand", self.saveState())
+        if projekte is not None:
+            self.einstellungen.setValue("projekte/teilung", projekte.splitter.saveState())
+        self.einstellungen.sync()
+        self.runner.warten()
+        e.accept()

@@ -1,0 +1,629 @@
+"""The project editor: Stammdaten with its Leistungen, milestones (postponing keeps history),
+work packages, the Zahlungsplan grid, payments and effort.
+
+Stammdaten are edited in place and saved with Strg+S as one undo step; unsaved edits are tracked
+(``hat_aenderungen``) so the window can ask before they are lost. Everything else is added through
+small dialogs, each save one undoable command through the change log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ozgdesk.model import bearbeiten, details, tabellen
+from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.finanzen import Aufwand, Mittelabfluss
+from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, Projekt
+from ozgdesk.model.store import Store
+from ozgdesk.model.values import Ampel, Finanzierung, Haushaltsstelle, Kostenart, MeilensteinStatus, Quartal
+from ozgdesk.ui import format as fmt
+from ozgdesk.ui.formular import Feld, Formular, FormularDialog
+from ozgdesk.ui.listenmodell import ListenModell
+from ozgdesk.ui.tabellenseite import TabellenSeite
+from ozgdesk.ui.undo import Bearbeitung
+from ozgdesk.ui.zahlungsplan import ZahlungsplanModell
+
+
+def _enum(cls: type) -> list[tuple[Any, str]]:
+    return [(m, m.label) for m in cls]
+
+
+def stammdaten_felder(auswahl: details.Auswahl, mit_kennung: bool = False) -> list[Feld]:
+    keine = [(None, "– keine –")]
+    felder = [Feld("kennung", "&Kennung", pflicht=True, hilfe="3–30 Zeichen: Großbuchstaben, Ziffern, - und /")] if mit_kennung else []
+    felder += [
+        Feld("titel", "&Titel", pflicht=True),
+        Feld("behoerde_id", "&Behörde", "auswahl", optionen=keine + list(auswahl.behoerden)),
+        Feld("projektleiter_id", "&Projektleitung", "auswahl", optionen=keine + list(auswahl.personen)),
+        Feld("finanzierung", "&Finanzierung", "auswahl", pflicht=True, optionen=_enum(Finanzierung)),
+        Feld("beginn", "Be&ginn", "datum"),
+        Feld("ende", "&Ende", "datum"),
+    ]
+    return felder
+
+
+def weitere_felder() -> list[Feld]:
+    return [
+        Feld("aktenzeichen", "Akten&zeichen"),
+        Feld("eigenpersonal_pt", "Eigenpersonal (PT)", "dezimal"),
+        Feld("ampel_gesamt", "&Ampel gesamt", "auswahl", optionen=_enum(Ampel)),
+        Feld("ampel_gesamt_grund", "Begründung Ampel gesamt", "mehrzeilig"),
+        Feld("ampel_zeit", "Ampel Zeit", "auswahl", optionen=_enum(Ampel)),
+        Feld("ampel_kosten", "Ampel Kosten", "auswahl", optionen=_enum(Ampel)),
+        Feld("ampel_umfang", "Ampel Umfang", "auswahl", optionen=_enum(Ampel)),
+        Feld("zweck", "Zweck", "mehrzeilig"),
+        Feld("ziele", "Ziele", "mehrzeilig"),
+        Feld("ergebnisse", "Ergebnisse", "mehrzeilig"),
+        Feld("risiken", "&Risiken", "mehrzeilig"),
+        Feld("naechste_schritte", "&Nächste Schritte", "mehrzeilig"),
+        Feld("interne_bemerkung", "Interne Bemerkung", "mehrzeilig"),
+    ]
+
+
+def projekt_pruefen(werte: dict[str, Any]) -> None:
+    """Whole-record rules of the entity itself (the same ``pruefen`` the store runs on save)."""
+    daten = {k: v for k, v in werte.items() if k in Projekt.__table__.columns}
+    daten["kennung"] = (daten.get("kennung") or "PRUEFUNG").strip().upper()  # stored upper-case, as the CLI does
+    Projekt(**daten).pruefen()
+
+
+def _tabelle(modell: Any, name: str) -> QTableView:
+    t = QTableView()
+    t.setModel(modell)
+    t.setAccessibleName(name)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.verticalHeader().setVisible(False)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.setAlternatingRowColors(True)
+    return t
+
+
+class ProjektEditor(QWidget):
+    titel_geaendert = Signal(str)
+
+    def __init__(self, store: Store, runner: Any, bearbeitung: Bearbeitung, stichtag: Callable[[], date],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("projekteditor")
+        self.store, self.runner, self.bearbeitung, self.stichtag = store, runner, bearbeitung, stichtag
+        self.projekt_id: str | None = None
+        self.daten: details.ProjektDaten | None = None
+        self._aenderungen = False
+        with store.lesen() as s:
+            self.auswahl = details.auswahl(s)
+
+        self.kopf = QLabel("Kein Projekt ausgewählt. Bitte links ein Projekt öffnen (Enter oder Doppelklick).")
+        self.kopf.setObjectName("projektkopf")
+        self.kopf.setWordWrap(True)
+        f = self.kopf.font()
+        f.setPointSizeF(f.pointSizeF() * 1.2)
+        f.setBold(True)
+        self.kopf.setFont(f)
+        self.reiter = QTabWidget()
+        self.reiter.setUsesScrollButtons(True)
+        self.reiter.tabBar().setExpanding(False)
+        self.reiter.setAccessibleName("Bereiche des Projekts")
+
+        # ---- Stammdaten
+        self.formular = Formular(stammdaten_felder(self.auswahl) + weitere_felder())
+        self.formular.geaendert.connect(self._markieren)
+        self.leistungen = QListWidget()
+        self.leistungen.setAccessibleName("OZG-Leistungen des Projekts")
+        for lid, text in self.auswahl.leistungen:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, lid)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.leistungen.addItem(item)
+        self.leistungen.itemChanged.connect(lambda _i: self._markieren())
+        self.leistungen.setMinimumHeight(self.fontMetrics().height() * 8)
+        self.meldung = QLabel()
+        self.meldung.setObjectName("meldung")
+        self.meldung.setStyleSheet("color: #d32f2f;")
+        self.meldung.setWordWrap(True)
+        self.meldung.setVisible(False)
+        self.speichern_knopf = QPushButton("&Speichern")
+        self.speichern_knopf.setToolTip("Stammdaten speichern (Strg+S)")
+        self.speichern_knopf.clicked.connect(self.speichern)
+        self.verwerfen_knopf = QPushButton("Ä&nderungen verwerfen")
+        self.verwerfen_knopf.clicked.connect(self.verwerfen)
+        stamm = QWidget()
+        sl = QVBoxLayout(stamm)
+        sl.addWidget(self.formular)
+        lab = QLabel("OZG-&Leistungen des Projekts:")
+        lab.setBuddy(self.leistungen)
+        sl.addWidget(lab)
+        sl.addWidget(self.leistungen)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(stamm)
+        stamm_seite = QWidget()
+        ss = QVBoxLayout(stamm_seite)
+        ss.setContentsMargins(0, 0, 0, 0)
+        ss.addWidget(scroll)
+        ss.addWidget(self.meldung)
+        knoepfe = QHBoxLayout()
+        knoepfe.addStretch()
+        knoepfe.addWidget(self.verwerfen_knopf)
+        knoepfe.addWidget(self.speichern_knopf)
+        ss.addLayout(knoepfe)
+        self.reiter.addTab(stamm_seite, "S&tammdaten")
+
+        # ---- Meilensteine
+        self.ms_modell = ListenModell([("Meilenstein", "text"), ("Plan", "datum"), ("Prognose", "datum"),
+                                       ("Ist", "datum"), ("Status", "status"), ("Verschiebungen", "zahl")])
+        self.ms_tabelle = _tabelle(self.ms_modell, "Meilensteine des Projekts")
+        self.ms_tabelle.selectionModel().currentRowChanged.connect(lambda *_a: self._verlauf_laden())
+        self.ms_tabelle.doubleClicked.connect(lambda _i: self.meilenstein_bearbeiten())
+        self.verlauf_modell = ListenModell([("Nr.", "zahl"), ("Erfasst am", "datum"), ("Von", "datum"), ("Auf", "datum"),
+                                            ("Grund", "text")])
+        self.verlauf = _tabelle(self.verlauf_modell, "Verlauf der Verschiebungen")
+        ms_seite = QWidget()
+        ml = QVBoxLayout(ms_seite)
+        ml.addWidget(self.ms_tabelle, 3)
+        mk = QHBoxLayout()
+        for text, fn in (("&Neuer Meilenstein …", self.meilenstein_neu), ("&Bearbeiten …", self.meilenstein_bearbeiten),
+                         ("&Verschieben …", self.meilenstein_verschieben)):
+            k = QPushButton(text)
+            k.clicked.connect(fn)
+            mk.addWidget(k)
+        mk.addStretch()
+        ml.addLayout(mk)
+        vl = QLabel("Verlauf der &Verschiebungen des gewählten Meilensteins:")
+        vl.setBuddy(self.verlauf)
+        ml.addWidget(vl)
+        ml.addWidget(self.verlauf, 2)
+        self.reiter.addTab(ms_seite, "&Meilensteine")
+
+        # ---- Arbeitspakete
+        self.ap_modell = ListenModell([("Nr.", "text"), ("Arbeitspaket", "text"), ("Beginn", "datum"), ("Ende", "datum")])
+        self.ap_tabelle = _tabelle(self.ap_modell, "Arbeitspakete")
+        self.ap_tabelle.doubleClicked.connect(lambda _i: self.arbeitspaket_bearbeiten())
+        ap_seite = QWidget()
+        al = QVBoxLayout(ap_seite)
+        al.addWidget(self.ap_tabelle)
+        ak = QHBoxLayout()
+        k = QPushButton("Neues &Arbeitspaket …")
+        k.clicked.connect(self.arbeitspaket_neu)
+        ak.addWidget(k)
+        k = QPushButton("&Bearbeiten …")
+        k.clicked.connect(self.arbeitspaket_bearbeiten)
+        ak.addWidget(k)
+        ak.addStretch()
+        al.addLayout(ak)
+        self.reiter.addTab(ap_seite, "&Arbeitspakete")
+
+        # ---- Zahlungsplan
+        self.plan_modell = ZahlungsplanModell(self)
+        self.plan_modell.fehler.connect(self._plan_fehler)
+        self.plan_tabelle = QTableView()
+        self.plan_tabelle.setModel(self.plan_modell)
+        self.plan_tabelle.setAccessibleName("Zahlungsplan: Quartale mal Haushaltsstellen")
+        self.plan_tabelle.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.plan_version = QComboBox()
+        self.plan_version.setAccessibleName("Version des Zahlungsplans")
+        self.plan_version.currentIndexChanged.connect(self._plan_version_gewaehlt)
+        self.plan_stand = QLabel()
+        self.plan_meldung = QLabel()
+        self.plan_meldung.setObjectName("plan_meldung")
+        self.plan_meldung.setStyleSheet("color: #d32f2f;")
+        zp_seite = QWidget()
+        zl = QVBoxLayout(zp_seite)
+        zk = QHBoxLayout()
+        vlab = QLabel("&Version:")
+        vlab.setBuddy(self.plan_version)
+        zk.addWidget(vlab)
+        zk.addWidget(self.plan_version)
+        zk.addWidget(self.plan_stand, 1)
+        zl.addLayout(zk)
+        zl.addWidget(self.plan_tabelle)
+        zl.addWidget(self.plan_meldung)
+        zk2 = QHBoxLayout()
+        for text, fn in (("&Quartal hinzufügen …", self.plan_quartal), ("&Haushaltsstelle hinzufügen …", self.plan_spalte)):
+            k = QPushButton(text)
+            k.clicked.connect(fn)
+            zk2.addWidget(k)
+        zk2.addStretch()
+        zl.addLayout(zk2)
+        zk3 = QHBoxLayout()  # own row: the editor must fit beside the list on a 1366-pixel screen
+        zk3.addStretch()
+        self.plan_speichern = QPushButton("Als neue Version &speichern")
+        self.plan_speichern.clicked.connect(self.plan_als_version_speichern)
+        zk3.addWidget(self.plan_speichern)
+        zl.addLayout(zk3)
+        self.reiter.addTab(zp_seite, "&Zahlungsplan")
+
+        # ---- Mittelabflüsse
+        self.zahlungen_seite = QWidget()
+        self.zahlungen_layout = QVBoxLayout(self.zahlungen_seite)
+        self.zahlungen: TabellenSeite | None = None
+        zbk = QHBoxLayout()
+        k = QPushButton("&Zahlung erfassen …")
+        k.clicked.connect(self.zahlung_erfassen)
+        zbk.addWidget(k)
+        k = QPushButton("Zahlung &löschen")
+        k.clicked.connect(self.zahlung_loeschen)
+        zbk.addWidget(k)
+        zbk.addStretch()
+        self.zahlungen_layout.addLayout(zbk)
+        self.reiter.addTab(self.zahlungen_seite, "Mittel&abflüsse")
+
+        # ---- Aufwand
+        self.aufwand_modell = ListenModell([("Quartal", "text"), ("Leistungsart", "text"), ("Personentage", "zahl"),
+                                            ("Erbrachte Leistungen", "text")])
+        self.aufwand_tabelle = _tabelle(self.aufwand_modell, "Aufwand in Personentagen")
+        auf_seite = QWidget()
+        afl = QVBoxLayout(auf_seite)
+        afl.addWidget(self.aufwand_tabelle)
+        afk = QHBoxLayout()
+        k = QPushButton("Aufwand &erfassen …")
+        k.clicked.connect(self.aufwand_erfassen)
+        afk.addWidget(k)
+        afk.addStretch()
+        afl.addLayout(afk)
+        self.reiter.addTab(auf_seite, "Au&fwand")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.kopf)
+        layout.addWidget(self.reiter)
+        self.reiter.setEnabled(False)
+
+    # ------------------------------------------------------------------------------------ state
+    def _markieren(self) -> None:
+        if self.projekt_id and not self._laedt:
+            self._aenderungen = True
+            self.speichern_knopf.setDefault(True)
+
+    _laedt = False
+
+    def hat_aenderungen(self) -> bool:
+        return self._aenderungen or self.plan_modell.veraendert
+
+    def oeffnen(self, projekt_id: str) -> None:
+        with self.store.lesen() as s:
+            self.daten = details.projekt(s, projekt_id)
+        if self.daten is None:
+            return
+        self.projekt_id = projekt_id
+        self._laedt = True
+        w = self.daten.werte
+        self.formular.setzen(w)
+        self.leistungen.blockSignals(True)
+        for i in range(self.leistungen.count()):
+            item = self.leistungen.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in self.daten.leistung_ids
+                               else Qt.CheckState.Unchecked)
+        self.leistungen.blockSignals(False)
+        self._laedt = False
+        self._aenderungen = False
+        self.meldung.setVisible(False)
+        self.kopf.setText(f"{w['kennung']} – {w['titel']}")
+        self.titel_geaendert.emit(w["kennung"])
+        self.ms_modell.setzen([(m.id, (m.titel, m.plan, m.prognose, m.ist, m.status, m.verschiebungen))
+                               for m in self.daten.meilensteine])
+        self.ms_tabelle.resizeColumnsToContents()
+        self.ap_modell.setzen([(a.id, (a.nummer, a.titel, a.beginn, a.ende)) for a in self.daten.arbeitspakete])
+        self.ap_tabelle.resizeColumnsToContents()
+        self.aufwand_modell.setzen([(a.id, (a.quartal, a.leistungsart, a.personentage, a.leistungen))
+                                    for a in self.daten.aufwand])
+        self.aufwand_tabelle.resizeColumnsToContents()
+        self._verlauf_laden()
+        self._plan_laden(None)
+        if self.zahlungen is not None:
+            self.zahlungen.setParent(None)
+            self.zahlungen.deleteLater()
+        self.zahlungen = TabellenSeite(self.store, tabellen.mittelabfluesse(projekt_id), self.runner)
+        self.zahlungen_layout.insertWidget(0, self.zahlungen)
+        self.reiter.setEnabled(True)
+
+    def neu_laden(self) -> None:
+        """Reload after a change elsewhere (undo, another view) unless the user is mid-edit."""
+        if self.projekt_id and not self.hat_aenderungen():
+            aktuell = self.reiter.currentIndex()
+            ms = self.ms_tabelle.currentIndex().row()
+            self.oeffnen(self.projekt_id)
+            self.reiter.setCurrentIndex(aktuell)
+            if ms >= 0:
+                self.ms_tabelle.selectRow(ms)
+
+    # ------------------------------------------------------------------------------ Stammdaten
+    def speichern(self) -> bool:
+        if not self.projekt_id or self.daten is None:
+            return True
+        if self.plan_modell.veraendert and not self._aenderungen:
+            return self.plan_als_version_speichern()
+        if not self.formular.pruefen():
+            return False
+        werte = self.formular.werte()
+        try:
+            projekt_pruefen({**self.daten.werte, **werte})
+        except Eingabefehler as e:
+            self._meldung(str(e))
+            return False
+        neu = {k: v for k, v in werte.items() if self.daten.werte.get(k) != v}
+        befehle: list[Any] = []
+        if neu:
+            befehle.append(bearbeiten.FelderSetzen(Projekt, self.projekt_id, neu, f"Projekt {self.daten.werte['kennung']} ändern"))
+        gewaehlt = [self.leistungen.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.leistungen.count())
+                    if self.leistungen.item(i).checkState() == Qt.CheckState.Checked]
+        with self.store.lesen() as s:
+            lb = bearbeiten.projekt_leistungen_setzen(s, self.projekt_id, gewaehlt)
+        if lb:
+            befehle.append(lb)
+        self._aenderungen = False
+        if befehle:
+            if not self.bearbeitung.ausfuehren(bearbeiten.Folge(befehle, f"Projekt {self.daten.werte['kennung']} ändern")):
+                self._aenderungen = True
+                return False
+        if self.plan_modell.veraendert:
+            return self.plan_als_version_speichern()
+        self.oeffnen(self.projekt_id)
+        return True
+
+    def verwerfen(self) -> None:
+        self._aenderungen = False
+        self.plan_modell.veraendert = False
+        if self.projekt_id:
+            self.oeffnen(self.projekt_id)
+
+    def _meldung(self, text: str) -> None:
+        self.meldung.setText(text)
+        self.meldung.setVisible(bool(text))
+
+    # ------------------------------------------------------------------------------ Meilensteine
+    def _ms_felder(self) -> list[Feld]:
+        aps = [(None, "– keines –")] + [(a.id, f"{a.nummer} {a.titel}") for a in (self.daten.arbeitspakete if self.daten else ())]
+        return [
+            Feld("titel", "&Titel", pflicht=True),
+            Feld("arbeitspaket_id", "&Arbeitspaket", "auswahl", optionen=aps),
+            Feld("plan_datum", "&Plandatum", "datum", pflicht=True),
+            Feld("ist_datum", "&Ist-Datum", "datum", hilfe="Nur bei Status „erreicht“."),
+            Feld("status", "&Status", "auswahl", optionen=_enum(MeilensteinStatus)),
+            Feld("oeffentlich", "Im Online-Monitoring &veröffentlichen", "ja_nein"),
+            Feld("bemerkung", "&Bemerkung", "mehrzeilig"),
+        ]
+
+    def dialog(self, titel: str, felder: list[Feld], werte: dict[str, Any] | None = None,
+               pruefung: Callable[[dict[str, Any]], None] | None = None, hinweis: str = "") -> dict[str, Any] | None:
+        """Show a form dialog; returns the parsed values or None. Tests replace ``dialog_ausfuehren``."""
+        d = FormularDialog(titel, felder, werte, gesamtpruefung=pruefung, hinweis=hinweis, parent=self)
+        return d.ergebnis if self.dialog_ausfuehren(d) else None
+
+    def dialog_ausfuehren(self, d: FormularDialog) -> bool:
+        return d.exec() == FormularDialog.DialogCode.Accepted
+
+    def meilenstein_neu(self) -> None:
+        if not self.projekt_id:
+            return
+        def pruefung(w: dict[str, Any]) -> None:
+            Meilenstein(**w).pruefen()
+        w = self.dialog("Neuer Meilenstein", self._ms_felder(), {"oeffentlich": True, "status": MeilensteinStatus.OFFEN}, pruefung)
+        if w is None:
+            return
+        w["prognose_datum"] = w["plan_datum"]
+        self.bearbeitung.ausfuehren(bearbeiten.Anlegen([(Meilenstein, {"projekt_id": self.projekt_id, **w})],
+                                                       f"Meilenstein „{w['titel']}“ anlegen"))
+
+    def _aktueller_ms(self) -> str | None:
+        idx = self.ms_tabelle.currentIndex()
+        return self.ms_modell.id_von(idx.row()) if idx.isValid() else None
+
+    def meilenstein_bearbeiten(self) -> None:
+        mid = self._aktueller_ms()
+        if not mid or not self.daten:
+            return
+        m = next(m for m in self.daten.meilensteine if m.id == mid)
+        alt = {"titel": m.titel, "arbeitspaket_id": m.arbeitspaket_id, "plan_datum": m.plan, "ist_datum": m.ist,
+               "status": m.status, "oeffentlich": m.oeffentlich, "bemerkung": m.bemerkung}
+        felder = [f for f in self._ms_felder()]
+        def pruefung(w: dict[str, Any]) -> None:
+            Meilenstein(**w).pruefen()
+        w = self.dialog("Meilenstein bearbeiten", felder, alt, pruefung,
+                        hinweis="Das Plandatum bleibt als Referenz erhalten; eine Terminänderung bitte über „Verschieben“ "
+                                "erfassen, damit der Verlauf nachvollziehbar bleibt.")
+        if w is None:
+            return
+        neu = {k: v for k, v in w.items() if alt.get(k) != v}
+        if neu:
+            self.bearbeitung.ausfuehren(bearbeiten.FelderSetzen(Meilenstein, mid, neu, f"Meilenstein „{m.titel}“ ändern"))
+
+    def meilenstein_verschieben(self) -> None:
+        mid = self._aktueller_ms()
+        if not mid or not self.daten:
+            return
+        m = next(m for m in self.daten.meilensteine if m.id == mid)
+        bisher = m.prognose or m.plan
+        w = self.dialog(f"Meilenstein verschieben: {m.titel}", [
+            Feld("auf_datum", "&Neue Prognose", "datum", pflicht=True),
+            Feld("grund", "&Grund", "mehrzeilig", pflicht=True),
+        ], hinweis=f"Bisherige Prognose: {fmt.datum(bisher)}. Das Plandatum ({fmt.datum(m.plan)}) bleibt unverändert; "
+                   "die Verschiebung wird im Verlauf festgehalten.")
+        if w is None:
+            return
+        self.bearbeitung.ausfuehren(bearbeiten.MeilensteinVerschieben(mid, w["auf_datum"], w["grund"], self.stichtag(),
+                                                                      f"Meilenstein „{m.titel}“ verschieben"))
+
+    def _verlauf_laden(self) -> None:
+        mid = self._aktueller_ms()
+        if not mid:
+            self.verlauf_modell.setzen([])
+            return
+        with self.store.lesen() as s:
+            vs = details.verschiebungen(s, mid)
+        self.verlauf_modell.setzen([(str(v.nummer), (v.nummer, v.erfasst_am, v.von, v.auf, v.grund)) for v in vs])
+        self.verlauf.resizeColumnsToContents()
+
+    # ------------------------------------------------------------------------------ Arbeitspakete
+    def _ap_felder(self) -> list[Feld]:
+        return [Feld("nummer", "&Nummer", pflicht=True), Feld("titel", "&Titel", pflicht=True),
+                Feld("beginn", "&Beginn", "datum"), Feld("ende", "&Ende", "datum"),
+                Feld("beschreibung", "Be&schreibung", "mehrzeilig")]
+
+    def arbeitspaket_neu(self) -> None:
+        if not self.projekt_id:
+            return
+        w = self.dialog("Neues Arbeitspaket", self._ap_felder(), {"nummer": f"AP {len(self.daten.arbeitspakete) + 1}"},
+                        lambda w: Arbeitspaket(**w).pruefen())
+        if w is not None:
+            self.bearbeitung.ausfuehren(bearbeiten.Anlegen([(Arbeitspaket, {"projekt_id": self.projekt_id, **w})],
+                                                           f"Arbeitspaket „{w['titel']}“ anlegen"))
+
+    def arbeitspaket_bearbeiten(self) -> None:
+        idx = self.ap_tabelle.currentIndex()
+        aid = self.ap_modell.id_von(idx.row()) if idx.isValid() else None
+        if not aid:
+            return
+        a = next(a for a in self.daten.arbeitspakete if a.id == aid)
+        alt = {"nummer": a.nummer, "titel": a.titel, "beginn": a.beginn, "ende": a.ende}
+        felder = self._ap_felder()[:4]
+        w = self.dialog("Arbeitspaket bearbeiten", felder, alt, lambda w: Arbeitspaket(**w).pruefen())
+        if w is not None:
+            neu = {k: v for k, v in w.items() if alt.get(k) != v}
+            if neu:
+                self.bearbeitung.ausfuehren(bearbeiten.FelderSetzen(Arbeitspaket, aid, neu, f"Arbeitspaket „{a.titel}“ ändern"))
+
+    # ------------------------------------------------------------------------------ Zahlungsplan
+    def _plan_laden(self, version: int | None) -> None:
+        with self.store.lesen() as s:
+            plan = details.zahlungsplan(s, self.projekt_id, version)
+        neueste = plan.versionen[-1] if plan.versionen else None
+        self.plan_version.blockSignals(True)
+        self.plan_version.clear()
+        for v in plan.versionen:
+            self.plan_version.addItem(f"Version {v}" + (" (aktuell)" if v == neueste else ""), v)
+        if not plan.versionen:
+            self.plan_version.addItem("noch kein Zahlungsplan", None)
+        self.plan_version.setCurrentIndex(max(0, self.plan_version.findData(plan.version)))
+        self.plan_version.blockSignals(False)
+        bearbeitbar = plan.version is None or plan.version == neueste
+        self.plan_modell.laden(plan, bearbeitbar)
+        self.plan_stand.setText(
+            (f"Stand {fmt.datum(plan.stand)} – {plan.bemerkung}" if plan.version else "Beträge eintragen und als Version 1 speichern.")
+            + ("" if bearbeitbar else "  (ältere Version, nur lesbar)"))
+        self.plan_speichern.setEnabled(bearbeitbar)
+        self.plan_meldung.setText("")
+
+    def _plan_version_gewaehlt(self, _i: int) -> None:
+        if self.projekt_id:
+            self._plan_laden(self.plan_version.currentData())
+
+    def _plan_fehler(self, text: str) -> None:
+        self.plan_meldung.setText(text)
+
+    def plan_quartal(self) -> None:
+        w = self.dialog("Quartal hinzufügen", [Feld("quartal", "&Quartal", "quartal", pflicht=True)])
+        if w:
+            self.plan_modell.quartal_hinzufuegen(w["quartal"])
+
+    def plan_spalte(self) -> None:
+        def pruefer(text: Any) -> None:
+            Haushaltsstelle.parse(text)
+        w = self.dialog("Haushaltsstelle hinzufügen", [
+            Feld("haushaltsstelle", "&Haushaltsstelle", pflicht=True, pruefer=pruefer, hilfe="Kapitel Titel, z. B. 0602 532 01"),
+            Feld("kostenart", "&Kostenart", "auswahl", optionen=_enum(Kostenart)),
+        ])
+        if w:
+            self.plan_modell.spalte_hinzufuegen(Haushaltsstelle.parse(w["haushaltsstelle"]), w["kostenart"])
+
+    def plan_als_version_speichern(self) -> bool:
+        if not self.projekt_id:
+            return True
+        with self.store.lesen() as s:
+            try:
+                befehl = bearbeiten.zahlungsplan_fortschreiben(s, self.projekt_id, self.plan_modell.betraege,
+                                                               stand=self.stichtag())
+            except Eingabefehler as e:
+                self.plan_meldung.setText(str(e))
+                return False
+        if self.bearbeitung.ausfuehren(befehl):
+            self.plan_modell.veraendert = False
+            self._plan_laden(None)
+            return True
+        return False
+
+    # ------------------------------------------------------------------------------ Zahlungen, Aufwand
+    def zahlung_erfassen(self) -> None:
+        if not self.projekt_id:
+            return
+        spalten = self.plan_modell.spalten
+        def pruefer(text: Any) -> None:
+            Haushaltsstelle.parse(text)
+        w = self.dialog("Zahlung erfassen", [
+            Feld("datum", "&Datum", "datum", pflicht=True),
+            Feld("betrag_cent", "&Betrag (€)", "betrag", pflicht=True, hilfe="Rückzahlungen negativ eingeben."),
+            Feld("haushaltsstelle", "&Haushaltsstelle", pflicht=True, pruefer=pruefer),
+            Feld("kostenart", "&Kostenart", "auswahl", optionen=_enum(Kostenart)),
+            Feld("referenz", "&Referenz (Rechnungsnummer)"),
+            Feld("bemerkung", "B&emerkung", "mehrzeilig"),
+        ], {"haushaltsstelle": str(spalten[0][0]) if spalten else "", "datum": self.stichtag()},
+            lambda w: Mittelabfluss(**{**w, "haushaltsstelle": Haushaltsstelle.parse(w["haushaltsstelle"])}).pruefen())
+        if w is None:
+            return
+        w["haushaltsstelle"] = Haushaltsstelle.parse(w["haushaltsstelle"])
+        self.bearbeitung.ausfuehren(bearbeiten.Anlegen([(Mittelabfluss, {"projekt_id": self.projekt_id, **w})],
+                                                       f"Zahlung über {fmt.euro(w['betrag_cent'])} erfassen"))
+
+    def zahlung_loeschen(self) -> None:
+        """Delete the selected payment (undoable with Strg+Z; the change log keeps its values)."""
+        zid = self.zahlungen.aktuelle_id() if self.zahlungen else None
+        if zid:
+            self.bearbeitung.ausfuehren(bearbeiten.Loeschen([(Mittelabfluss, zid)], "Zahlung löschen"))
+
+    def aufwand_erfassen(self) -> None:
+        if not self.projekt_id:
+            return
+        w = self.dialog("Aufwand erfassen", [
+            Feld("quartal", "&Quartal", "quartal", pflicht=True),
+            Feld("leistungsart", "&Leistungsart", pflicht=True),
+            Feld("personentage", "&Personentage", "dezimal", pflicht=True),
+            Feld("leistungen", "&Erbrachte Leistungen", "mehrzeilig"),
+        ], {"quartal": Quartal.von_datum(self.stichtag()), "leistungsart": "Umsetzungsunterstützung"},
+            lambda w: Aufwand(**w).pruefen())
+        if w is not None:
+            self.bearbeitung.ausfuehren(bearbeiten.Anlegen([(Aufwand, {"projekt_id": self.projekt_id, **w})],
+                                                           f"Aufwand {w['quartal'].kurz} erfassen"))
+
+    def frage_ungespeichert(self) -> QMessageBox.StandardButton:
+        """Ask what to do with unsaved changes. Tests replace this method."""
+        return QMessageBox.question(
+            self, "Ungespeicherte Änderungen",
+            f"Die Änderungen an {self.daten.werte['kennung'] if self.daten else 'dem Projekt'} sind noch nicht gespeichert. "
+            "Jetzt speichern?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+
+    def darf_verlassen(self) -> bool:
+        """True if the editor may switch project or close: saved, discarded, or nothing to lose."""
+        if not self.hat_aenderungen():
+            return True
+        antwort = self.frage_ungespeichert()
+        if antwort == QMessageBox.StandardButton.Save:
+            return self.speichern()
+        if antwort == QMessageBox.StandardButton.Discard:
+            self._aenderungen = False
+            self.plan_modell.veraendert = False
+            return True
+        return False

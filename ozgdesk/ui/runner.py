@@ -1,0 +1,86 @@
+"""One background runner for everything slow: queries over big tables, reports, imports.
+
+Modelled on Anki's task manager (``qt/aqt/taskman.py``): a single-thread executor (SQLite
+serialises writers anyway, and one thread keeps requests in order) whose results are posted back to
+the GUI thread through a queued Qt signal. Worker code never sees a widget; it gets plain
+arguments and returns plain dataclasses.
+
+Python's ``ThreadPoolExecutor`` is used rather than ``QThreadPool``/``QRunnable``: with PySide 6.12
+the QRunnable wrappers corrupted reference counts at interpreter exit in the test suite.
+
+Tests swap in :class:`SofortRunner`, which runs the task at once in the calling thread, so a
+test needs no waiting at all; one test uses the real runner with ``qtbot.waitUntil``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+
+class _Bote(QObject):
+    """Lives in the GUI thread; the worker emits, Qt queues the call into the GUI thread."""
+
+    fertig = Signal(object)  # a tuple (callback, result) – one object keeps the conversion simple
+
+
+def _standard_fehler(e: BaseException) -> None:
+    raise e
+
+
+class Runner(QObject):
+    """Runs ``fn()`` off the GUI thread and calls ``ok(result)`` / ``err(exc)`` in the GUI thread."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ozgdesk-runner")
+        self._futures: set[concurrent.futures.Future[None]] = set()
+        self._bote = _Bote(self)
+        self._bote.fertig.connect(self._zurueck)
+
+    def starten(self, fn: Callable[[], Any], ok: Callable[[Any], None],
+                err: Callable[[BaseException], None] | None = None) -> None:
+        fehler = err or _standard_fehler
+        bote = self._bote
+
+        def arbeit() -> None:  # worker thread: no widgets here
+            try:
+                ergebnis = fn()
+            except Exception as e:  # noqa: BLE001 - reported to the GUI thread, never swallowed
+                bote.fertig.emit((fehler, e))
+            else:
+                bote.fertig.emit((ok, ergebnis))
+
+        future = self._executor.submit(arbeit)
+        self._futures.add(future)
+        future.add_done_callback(self._futures.discard)
+
+    @Slot(object)
+    def _zurueck(self, paket: tuple[Callable[[Any], None], Any]) -> None:
+        rueckruf, wert = paket
+        rueckruf(wert)
+
+    def warten(self) -> None:
+        """Block until all tasks ended (on shutdown and in test teardown: no dangling threads)."""
+        concurrent.futures.wait(list(self._futures))
+
+
+class SofortRunner:
+    """Synchronous stand-in for tests: runs the task immediately in the calling thread."""
+
+    def starten(self, fn: Callable[[], Any], ok: Callable[[Any], None],
+                err: Callable[[BaseException], None] | None = None) -> None:
+        try:
+            ergebnis = fn()
+        except Exception as e:  # noqa: BLE001
+            if err is None:
+                raise
+            err(e)
+            return
+        ok(ergebnis)
+
+    def warten(self) -> None:
+        pass

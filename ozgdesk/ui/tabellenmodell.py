@@ -1,0 +1,181 @@
+"""One ``QAbstractTableModel`` over a :class:`~ozgdesk.model.tabellen.Tabellenabfrage`.
+
+Holds only the rows fetched so far (pages of 200, like Anki's browser table which holds ids and
+fetches rows lazily). Count and pages are loaded on the background runner; the view asks for more
+through ``canFetchMore``/``fetchMore`` as the user scrolls. Sorting and filtering are done by
+SQLite (a ``QSortFilterProxyModel`` would need every row in memory — impossible at a million
+payment lines). A generation counter drops answers to requests that were overtaken by newer ones
+(the user typed on while a search was running).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
+from ozgdesk.model.store import Store
+from ozgdesk.model.tabellen import Anfrage, Tabellenabfrage, Zeile
+from ozgdesk.model.values import Ampel
+from ozgdesk.ui import format as fmt
+
+IdRolle = Qt.ItemDataRole.UserRole + 1
+_RECHTS = {"euro", "zahl", "datum", "zeit"}
+_icons: dict[str, QIcon] = {}
+
+
+def punkt(farbe: str, rund: bool = True) -> QIcon:
+    """A small coloured dot (traffic light) or square (Reifegrad); colour is never the only cue."""
+    schluessel = f"{farbe}{rund}"
+    if schluessel not in _icons:
+        pm = QPixmap(14, 14)
+        pm.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pm)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setBrush(QColor(farbe))
+        p.setPen(QColor("#444444"))
+        if rund:
+            p.drawEllipse(1, 1, 12, 12)
+        else:
+            p.drawRect(1, 1, 11, 11)
+        p.end()
+        _icons[schluessel] = QIcon(pm)
+    return _icons[schluessel]
+
+
+class TabellenModell(QAbstractTableModel):
+    geladen = Signal(int)  # total row count after a (re)load
+    fehler = Signal(str)
+
+    def __init__(self, store: Store, abfrage: Tabellenabfrage, runner: Any, seitengroesse: int = 200, parent=None) -> None:
+        super().__init__(parent)
+        self.store, self.abfrage, self.runner = store, abfrage, runner
+        self.seitengroesse = seitengroesse
+        self.anfrage = Anfrage()
+        self.zeilen: list[Zeile] = []
+        self.gesamt = 0
+        self._generation = 0
+        self._laedt = False
+
+    # -------------------------------------------------------------------------------- loading
+    def neu_laden(self, anfrage: Anfrage | None = None) -> None:
+        if anfrage is not None:
+            self.anfrage = anfrage
+        self._generation += 1
+        gen, abfrage, anf, store, n = self._generation, self.abfrage, self.anfrage, self.store, self.seitengroesse
+
+        def arbeit() -> tuple[int, list[Zeile]]:
+            with store.lesen() as s:
+                return abfrage.anzahl(s, anf), abfrage.seite(s, anf, n)
+
+        self._laedt = True
+        self.runner.starten(arbeit, lambda e: self._neu_geladen(gen, e), lambda e: self._fehlgeschlagen(gen, e))
+
+    def _neu_geladen(self, gen: int, ergebnis: tuple[int, list[Zeile]]) -> None:
+        if gen != self._generation:
+            return
+        self.beginResetModel()
+        self.gesamt, self.zeilen = ergebnis
+        self.gesamt = max(self.gesamt, len(self.zeilen))
+        self._laedt = False
+        self.endResetModel()
+        self.geladen.emit(self.gesamt)
+
+    def _fehlgeschlagen(self, gen: int, e: BaseException) -> None:
+        if gen == self._generation:
+            self._laedt = False
+            self.fehler.emit(str(e))
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:
+        return not parent.isValid() and not self._laedt and len(self.zeilen) < self.gesamt
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:
+        if not self.canFetchMore(parent) or not self.zeilen:
+            return
+        gen, abfrage, anf, store, n, letzte = (self._generation, self.abfrage, self.anfrage, self.store,
+                                               self.seitengroesse, self.zeilen[-1])
+
+        def arbeit() -> list[Zeile]:
+            with store.lesen() as s:
+                return abfrage.seite(s, anf, n, nach=letzte)
+
+        self._laedt = True
+        self.runner.starten(arbeit, lambda z: self._mehr_geladen(gen, z), lambda e: self._fehlgeschlagen(gen, e))
+
+    def _mehr_geladen(self, gen: int, neue: list[Zeile]) -> None:
+        if gen != self._generation:
+            return
+        self._laedt = False
+        if not neue:
+            self.gesamt = len(self.zeilen)
+            return
+        self.beginInsertRows(QModelIndex(), len(self.zeilen), len(self.zeilen) + len(neue) - 1)
+        self.zeilen.extend(neue)
+        self.endInsertRows()
+
+    def alle_laden(self) -> None:
+        """Fetch until the end (used by tests and small tables)."""
+        while self.canFetchMore():
+            self.fetchMore()
+            if self._laedt:
+                break
+
+    # -------------------------------------------------------------------------------- Qt model
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.zeilen)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.abfrage.spalten)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.abfrage.spalten[section].titel
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole:
+            art = self.abfrage.spalten[section].art
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if art in _RECHTS else None
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.zeilen):
+            return None
+        zeile = self.zeilen[index.row()]
+        spalte = self.abfrage.spalten[index.column()]
+        wert = zeile.werte[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return fmt.anzeige(wert, spalte.art)
+        if role == IdRolle:
+            return zeile.id
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if spalte.art in _RECHTS:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.DecorationRole:
+            if spalte.art == "ampel" and isinstance(wert, Ampel):
+                return punkt(fmt.AMPELFARBEN[wert].name())
+            if spalte.art == "reifegrad" and wert is not None:
+                return punkt(fmt.REIFEGRADFARBEN[min(int(wert), 7)], rund=False)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if spalte.art == "status" and wert in fmt.STATUSFARBEN:
+                return fmt.STATUSFARBEN[wert]
+            if spalte.art == "euro" and isinstance(wert, int) and wert < 0:
+                return QColor("#c62828")
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        spalte = self.abfrage.spalten[column]
+        if not spalte.sortierbar:
+            return
+        a = self.anfrage
+        self.neu_laden(Anfrage(a.suche, dict(a.filter), spalte.schluessel, order == Qt.SortOrder.DescendingOrder))
+
+    def zeilen_id(self, zeile: int) -> str | None:
+        return self.zeilen[zeile].id if 0 <= zeile < len(self.zeilen) else None
+
+    def zeile_von_id(self, id_: str) -> int:
+        return next((i for i, z in enumerate(self.zeilen) if z.id == id_), -1)
+
+    def wert(self, zeile: int, schluessel: str) -> Any:
+        return self.zeilen[zeile].werte[self.abfrage.spalte(schluessel)]
+
+

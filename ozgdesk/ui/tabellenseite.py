@@ -1,0 +1,167 @@
+"""A table page: search as you type, drop-down filters, the lazy table, a row count.
+
+Used for every big list (Leistungen, Projekte, Meilensteine, Mittelabflüsse, Änderungen). Enter or
+double-click opens the record (signal ``geoeffnet`` with the id); the page knows nothing about
+what opening means.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ozgdesk.model.store import Store
+from ozgdesk.model.tabellen import Anfrage, Tabellenabfrage
+from ozgdesk.ui import format as fmt
+from ozgdesk.ui.tabellenmodell import IdRolle, TabellenModell
+
+
+class Tabelle(QTableView):
+    """Table view where Enter opens the current row (keyboard users cannot double-click)."""
+
+    oeffnen = Signal(QModelIndex)
+
+    def keyPressEvent(self, e) -> None:  # noqa: ANN001
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.oeffnen.emit(self.currentIndex())
+            return
+        super().keyPressEvent(e)
+
+
+class TabellenSeite(QWidget):
+    geoeffnet = Signal(str)
+
+    def __init__(self, store: Store, abfrage: Tabellenabfrage, runner: Any, *, voreinstellung: dict[str, str] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"seite_{abfrage.name}")
+        self.modell = TabellenModell(store, abfrage, runner, parent=self)
+        self.abfrage = abfrage
+
+        self.suche = QLineEdit()
+        self.suche.setPlaceholderText("Suchen … (Strg+F)")
+        self.suche.setClearButtonEnabled(True)
+        self.suche.setMinimumWidth(self.fontMetrics().averageCharWidth() * 14)
+        self.suche.setAccessibleName(f"Suche in {abfrage.titel}")
+        suche_label = QLabel("&Suche:")
+        suche_label.setBuddy(self.suche)
+        self.filter: dict[str, QComboBox] = {}
+        leiste = QHBoxLayout()
+        leiste.addWidget(suche_label)
+        leiste.addWidget(self.suche, 2)
+        filterleiste = QHBoxLayout()  # own row, so the page also fits narrow windows and 200 % scaling
+        with store.lesen() as s:
+            for f in abfrage.filter:
+                box = QComboBox()
+                box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                box.setMinimumContentsLength(8)  # grows with the window (stretch); small screens must still fit
+                box.setAccessibleName(f"Filter {f.titel}")
+                box.addItem(f"{f.titel}: alle", "")
+                for code, label in f.optionen(s):
+                    box.addItem(label, code)
+                if voreinstellung and f.schluessel in voreinstellung:
+                    box.setCurrentIndex(max(0, box.findData(voreinstellung[f.schluessel])))
+                box.currentIndexChanged.connect(self._anfrage_geaendert)
+                self.filter[f.schluessel] = box
+                filterleiste.addWidget(box, 1)
+        self.anzahl = QLabel("wird geladen …")
+        self.anzahl.setAccessibleName("Anzahl der Einträge")
+        leiste.addWidget(self.anzahl)
+
+        self.tabelle = Tabelle()
+        self.tabelle.setModel(self.modell)
+        self.tabelle.setAccessibleName(abfrage.titel)
+        self.tabelle.setSortingEnabled(True)
+        self.tabelle.setAlternatingRowColors(True)
+        self.tabelle.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tabelle.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tabelle.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tabelle.setWordWrap(False)
+        self.tabelle.verticalHeader().setVisible(False)
+        self.tabelle.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        kopf = self.tabelle.horizontalHeader()
+        kopf.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        kopf.setStretchLastSection(True)
+        kopf.setSortIndicatorShown(True)
+        spalte, absteigend = abfrage.sortierspalte(Anfrage())
+        if spalte is not None:
+            kopf.setSortIndicator(abfrage.spalte(spalte.schluessel),
+                                  Qt.SortOrder.DescendingOrder if absteigend else Qt.SortOrder.AscendingOrder)
+        self.tabelle.doubleClicked.connect(self._oeffnen)
+        self.tabelle.oeffnen.connect(self._oeffnen)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(leiste)
+        if self.filter:
+            layout.addLayout(filterleiste)
+        layout.addWidget(self.tabelle)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)  # search as you type, but not one query per keystroke
+        self._timer.timeout.connect(self._anfrage_geaendert)
+        self.suche.textChanged.connect(lambda _t: self._timer.start())
+        self.modell.geladen.connect(self._geladen)
+        self._erstes_mal = True
+        self.modell.neu_laden(self.anfrage())
+
+    def anfrage(self) -> Anfrage:
+        a = self.modell.anfrage
+        return Anfrage(self.suche.text(), {k: b.currentData() for k, b in self.filter.items() if b.currentData()},
+                       a.sortierung, a.absteigend)
+
+    def _anfrage_geaendert(self, *_a: object) -> None:
+        self._timer.stop()
+        self.anzahl.setText("wird geladen …")
+        self.modell.neu_laden(self.anfrage())
+
+    def suche_sofort(self, text: str) -> None:
+        """Set the search and load at once (tests, dashboard links)."""
+        self.suche.setText(text)
+        self._anfrage_geaendert()
+
+    def neu_laden(self) -> None:
+        self.modell.neu_laden(self.anfrage())
+
+    def _geladen(self, gesamt: int) -> None:
+        self.anzahl.setText(f"{fmt.zahl(gesamt)} {'Eintrag' if gesamt == 1 else 'Einträge'}")
+        if self._erstes_mal and self.modell.rowCount():
+            self._erstes_mal = False
+            self._spalten_anpassen()
+
+    def _spalten_anpassen(self) -> None:
+        kopf = self.tabelle.horizontalHeader()
+        breite = self.fontMetrics().averageCharWidth()
+        for i, sp in enumerate(self.abfrage.spalten):
+            zeichen = {"titel": 48, "bezeichnung": 55, "alt": 30, "neu": 30, "bemerkung": 30}.get(sp.schluessel)
+            if zeichen is None:
+                self.tabelle.resizeColumnToContents(i)
+                kopf.resizeSection(i, min(kopf.sectionSize(i) + 8, 40 * breite))
+            else:
+                kopf.resizeSection(i, zeichen * breite)
+
+    def suche_fokussieren(self) -> None:
+        self.suche.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.suche.selectAll()
+
+    def _oeffnen(self, index: QModelIndex) -> None:
+        id_ = index.data(IdRolle)
+        if id_:
+            self.geoeffnet.emit(id_)
+
+    def aktuelle_id(self) -> str | None:
+        idx = self.tabelle.currentIndex()
+        return idx.data(IdRolle) if idx.isValid() else None

@@ -1,0 +1,174 @@
+"""Übersicht: what needs attention now, every item a link to its record.
+
+Data comes from ``ozgdesk.model.uebersicht`` on the background runner; the page only lays it out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ozgdesk.model import uebersicht as ue
+from ozgdesk.model.store import Store
+from ozgdesk.model.values import Ampel
+from ozgdesk.ui import format as fmt
+from ozgdesk.ui.diagramm import Balkendiagramm
+from ozgdesk.ui.tabellenmodell import punkt
+
+_ROLLE = Qt.ItemDataRole.UserRole + 1
+
+
+def mio(cent: float) -> str:
+    """Short amounts for chart labels: „2,9 Mio. €“."""
+    euro = cent / 100
+    if abs(euro) >= 1_000_000:
+        return fmt.LOCALE.toString(euro / 1_000_000, "f", 1) + " Mio. €"
+    return fmt.LOCALE.toString(euro / 1000, "f", 0) + " Tsd. €"
+
+
+class Uebersichtsseite(QScrollArea):
+    #: (entity kind, record id, project id) – the window opens the record.
+    oeffnen = Signal(str, str, str)
+    #: ask the window to show a table with a preset filter: (page, filter key, code)
+    filtern = Signal(str, str, str)
+    geladen = Signal()
+
+    def __init__(self, store: Store, runner: Any, stichtag: Callable[[], date], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("seite_uebersicht")
+        self.store, self.runner, self.stichtag = store, runner, stichtag
+        self.setWidgetResizable(True)
+        inhalt = QWidget()
+        self.setWidget(inhalt)
+        raster = QGridLayout(inhalt)
+
+        self.bericht = QLabel()
+        self.bericht.setObjectName("bericht_frist")
+        self.bericht.setWordWrap(True)
+        self.bericht.setTextFormat(Qt.TextFormat.RichText)
+        self.fehlend = self._liste("Noch fehlt für den Bericht")
+        box_bericht = self._box("Nächster Quartalsbericht", self.bericht, self.fehlend)
+
+        self.ueberfaellig = self._liste("Überfällige Meilensteine")
+        self.demnaechst = self._liste("Meilensteine der nächsten 90 Tage")
+        box_ms = self._box("Meilensteine", QLabel("&Überfällig:", buddy=self.ueberfaellig), self.ueberfaellig,
+                           QLabel("In den &nächsten 90 Tagen:", buddy=self.demnaechst), self.demnaechst)
+
+        self.ampel_knoepfe: dict[Ampel, QPushButton] = {}
+        ampel_zeile = QHBoxLayout()
+        for a in Ampel:
+            k = QPushButton()
+            k.setIcon(punkt(fmt.AMPELFARBEN[a].name()))
+            k.setAccessibleName(f"Projekte mit Ampel {a.label}")
+            k.clicked.connect(self._ampel_filter(a.value))
+            self.ampel_knoepfe[a] = k
+            ampel_zeile.addWidget(k)
+        ampel_w = QWidget()
+        ampel_w.setLayout(ampel_zeile)
+        box_ampel = self._box("Projekte nach Ampel", ampel_w)
+
+        self.abfluss = Balkendiagramm("Mittelabfluss gegen Plan")
+        self.abfluss.angeklickt.connect(lambda _i: self.filtern.emit("finanzen", "jahr", str(self.stichtag().year)))
+        self.reifegrad = Balkendiagramm("OZG-Leistungen des Ressorts nach Reifegrad (Modell 1.1)")
+        self.reifegrad.angeklickt.connect(self._reifegrad_geklickt)
+
+        raster.addWidget(box_bericht, 0, 0, 2, 1)
+        raster.addWidget(box_ampel, 0, 1)
+        raster.addWidget(box_ms, 1, 1)
+        raster.addWidget(self.abfluss, 2, 0)
+        raster.addWidget(self.reifegrad, 2, 1)
+        raster.setColumnStretch(0, 1)
+        raster.setColumnStretch(1, 1)
+        self.daten: ue.Uebersicht | None = None
+
+    def _ampel_filter(self, code: str) -> Callable[[], None]:
+        return lambda *_a: self.filtern.emit("projekte", "ampel", code)
+
+    def _liste(self, name: str) -> QListWidget:
+        liste = QListWidget()
+        liste.setAccessibleName(name)
+        liste.setWordWrap(True)
+        liste.itemActivated.connect(self._aktiviert)
+        liste.itemDoubleClicked.connect(self._aktiviert)
+        liste.setMinimumHeight(self.fontMetrics().height() * 6)
+        return liste
+
+    def _box(self, titel: str, *widgets: QWidget) -> QGroupBox:
+        box = QGroupBox(titel)
+        layout = QVBoxLayout(box)
+        for w in widgets:
+            layout.addWidget(w)
+        return box
+
+    def neu_laden(self) -> None:
+        store, tag = self.store, self.stichtag()
+
+        def arbeit() -> ue.Uebersicht:
+            with store.lesen() as s:
+                return ue.uebersicht(s, tag)
+
+        self.runner.starten(arbeit, self._anzeigen)
+
+    def _anzeigen(self, d: ue.Uebersicht) -> None:
+        self.daten = d
+        offen = len(d.fehlend)
+        self.bericht.setText(
+            f"<b>{d.bericht_quartal.lang}</b> – fällig am <b>{fmt.datum(d.bericht_frist)}</b> "
+            f"(Stand {fmt.datum(d.stichtag)}).<br>"
+            + (f"Noch {offen} {'Punkt' if offen == 1 else 'Punkte'} offen (vorläufige Prüfung):"
+               if offen else "Alles Nötige ist erfasst.")
+        )
+        self._fuellen(self.fehlend, [(h.text, h.art, h.datensatz_id, h.projekt_id or "") for h in d.fehlend])
+        self._fuellen(self.ueberfaellig, [
+            (f"{fmt.datum(m.termin)}  {m.projekt}: {m.titel} ({m.status.label})", "meilenstein", m.id, m.projekt_id)
+            for m in d.ueberfaellig])
+        self._fuellen(self.demnaechst, [
+            (f"{fmt.datum(m.termin)}  {m.projekt}: {m.titel}", "meilenstein", m.id, m.projekt_id) for m in d.demnaechst])
+        for a, k in self.ampel_knoepfe.items():
+            k.setText(f"{a.label}: {d.ampeln.get(a, 0)}")
+        self.abfluss.setzen([q.quartal.kurz for q in d.mittelabfluss],
+                            [("Plan", "#90a4ae", [q.plan_cent for q in d.mittelabfluss]),
+                             ("Ist", "#1565c0", [q.ist_cent for q in d.mittelabfluss])], mio)
+        stufen = [s for s in d.reifegrade if s is not None]
+        kategorien = [f"{s}" for s in stufen] + (["offen"] if d.reifegrade.get(None) else [])
+        werte = [d.reifegrade[s] for s in stufen] + ([d.reifegrade[None]] if d.reifegrade.get(None) else [])
+        self.reifegrad.setzen([f"Stufe {k}" if k != "offen" else "nicht bewertet" for k in kategorien],
+                              [("Leistungen", "#43a047", werte)], lambda v: fmt.zahl(int(v)))
+        self._reifegrad_codes = [k if k != "offen" else "keiner" for k in kategorien]
+        self.geladen.emit()
+
+    def _fuellen(self, liste: QListWidget, eintraege: list[tuple[str, str, str, str]]) -> None:
+        liste.clear()
+        if not eintraege:
+            item = QListWidgetItem("– nichts –")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            liste.addItem(item)
+        for text, art, id_, pid in eintraege:
+            item = QListWidgetItem(text)
+            item.setData(_ROLLE, (art, id_, pid))
+            liste.addItem(item)
+
+    def _aktiviert(self, item: QListWidgetItem) -> None:
+        ziel = item.data(_ROLLE)
+        if ziel:
+            self.oeffnen.emit(*ziel)
+
+    def _reifegrad_geklickt(self, i: int) -> None:
+        codes = getattr(self, "_reifegrad_codes", [])
+        if 0 <= i < len(codes):
+            self.filtern.emit("leistungen", "reifegrad", codes[i])

@@ -1,0 +1,148 @@
+"""Render every main view and dialog of the demo Ressort offscreen to docs/screenshots/*.png.
+
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [--ziel docs/screenshots]
+
+Also renders the Übersicht in the dark theme and at 200 % scaling (a separate process with
+QT_SCALE_FACTOR=2, because the factor is read once at start-up).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
+
+from ozgdesk.model.demo import STICHTAG  # noqa: E402
+from ozgdesk.model.einrichtung import demo_einrichten  # noqa: E402
+from ozgdesk.model.store import Store  # noqa: E402
+from ozgdesk.ui import thema  # noqa: E402
+from ozgdesk.ui.app import anwendung  # noqa: E402
+from ozgdesk.ui.hauptfenster import Hauptfenster  # noqa: E402
+from ozgdesk.ui.runner import SofortRunner  # noqa: E402
+
+
+def speichern(w: QWidget, ziel: Path, name: str) -> None:
+    QApplication.processEvents()
+    w.grab().save(str(ziel / f"{name}.png"))
+    print(ziel / f"{name}.png")
+
+
+def dialog_aufnehmen(oeffnen, ziel: Path, name: str) -> None:  # noqa: ANN001
+    """Open a modal dialog, grab it once shown, then close it."""
+    def aufnehmen() -> None:
+        d = QApplication.activeModalWidget()
+        if d is not None:
+            d.adjustSize()
+            speichern(d, ziel, name)
+            d.reject() if isinstance(d, QDialog) else d.close()
+    QTimer.singleShot(100, aufnehmen)
+    oeffnen()
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--ziel", default="docs/screenshots")
+    p.add_argument("--nur", choices=["skaliert"], default=None)
+    args = p.parse_args()
+    ziel = Path(args.ziel)
+    ziel.mkdir(parents=True, exist_ok=True)
+    app = anwendung()
+    tmp = Path(tempfile.mkdtemp())
+    store = Store.oeffnen(tmp / "demo.sqlite")
+    demo_einrichten(store)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    einstellungen = QSettings(str(tmp / "einstellungen.ini"), QSettings.Format.IniFormat)
+    thema.anwenden(app, False)
+    f = Hauptfenster(store, SofortRunner(), stichtag=lambda: STICHTAG, einstellungen=einstellungen)
+    f.meldung = lambda titel, text: print("Meldung:", titel, text)
+    f.resize(1400, 860)
+    f.show()
+    if args.nur == "skaliert":
+        speichern(f, ziel, "uebersicht-200-prozent")
+        projekte = f.zeigen("projekte")
+        projekte.projekte.modell.alle_laden()
+        projekte.projekt_oeffnen(projekte.projekte.modell.zeilen_id(0))
+        speichern(f, ziel, "projekte-200-prozent")
+        return 0
+    speichern(f, ziel, "uebersicht")
+    seite = f.zeigen("leistungen")
+    speichern(f, ziel, "leistungen")
+    projekte = f.zeigen("projekte")
+    pid = projekte.projekte.modell.zeilen_id(2)  # BMAS-2024-03: red, with postponed milestones
+    projekte.projekt_oeffnen(pid)
+    speichern(f, ziel, "projekte-stammdaten")
+    ed = projekte.editor
+    ed.reiter.setCurrentIndex(1)
+    zeile = max(range(len(ed.ms_modell.zeilen)), key=lambda i: ed.ms_modell.zeilen[i][1][5])
+    ed.ms_tabelle.selectRow(zeile)
+    speichern(f, ziel, "projekte-meilensteine")
+    ed.reiter.setCurrentIndex(3)
+    speichern(f, ziel, "projekte-zahlungsplan")
+    ed.reiter.setCurrentIndex(4)
+    speichern(f, ziel, "projekte-mittelabfluesse")
+    projekte.listen.setCurrentIndex(1)
+    speichern(f, ziel, "meilensteine")
+    projekte.listen.setCurrentIndex(0)
+    f.zeigen("finanzen")
+    speichern(f, ziel, "finanzen")
+    f.zeigen("berichte")
+    speichern(f, ziel, "berichte")
+    f.zeigen("abgleich")
+    speichern(f, ziel, "abgleich")
+    f.zeigen("aenderungen")
+    speichern(f, ziel, "aenderungsprotokoll")
+
+    f.zeigen("projekte")
+    ed.reiter.setCurrentIndex(1)
+    dialog_aufnehmen(ed.meilenstein_verschieben, ziel, "dialog-meilenstein-verschieben")
+    dialog_aufnehmen(ed.meilenstein_neu, ziel, "dialog-meilenstein-neu")
+    dialog_aufnehmen(ed.zahlung_erfassen, ziel, "dialog-zahlung-erfassen")
+    dialog_aufnehmen(projekte.neues_projekt, ziel, "dialog-neues-projekt")
+    dialog_aufnehmen(lambda: f.zeigen("leistungen").bearbeiten(seite.tabelle.modell.zeilen_id(0)), ziel, "dialog-leistung")
+    dialog_aufnehmen(lambda: f.zeigen("leistungen").reifegrad(seite.tabelle.modell.zeilen_id(0)), ziel, "dialog-reifegrad")
+    dialog_aufnehmen(lambda: f.stammdaten("behoerde"), ziel, "dialog-behoerden")
+    dialog_aufnehmen(lambda: f.stammdaten("person"), ziel, "dialog-personen")
+
+    # inline validation: a bad amount typed into the payment dialog
+    def ungueltig() -> None:
+        d = QApplication.activeModalWidget()
+        d.formular.widget("betrag_cent").setText("12,345")
+        d.formular.widget("haushaltsstelle").setText("06 532")
+        d.formular.pruefen()
+        d.adjustSize()
+        speichern(d, ziel, "dialog-zahlung-fehler")
+        d.reject()
+    QTimer.singleShot(100, ungueltig)
+    ed.zahlung_erfassen()
+
+    from ozgdesk.ui.einrichtung import Einrichtungsassistent
+
+    w = Einrichtungsassistent()
+    w.resize(760, 520)
+    w.show()
+    speichern(w, ziel, "einrichtung")
+    w.close()
+
+    thema.anwenden(app, True)
+    f.zeigen("uebersicht")
+    speichern(f, ziel, "uebersicht-dunkel")
+    f.zeigen("projekte")
+    ed.reiter.setCurrentIndex(0)
+    speichern(f, ziel, "projekte-dunkel")
+    f.close()
+    store.schliessen()
+    env = dict(os.environ, QT_SCALE_FACTOR="2")
+    subprocess.check_call([sys.executable, __file__, "--ziel", str(ziel), "--nur", "skaliert"], env=env)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

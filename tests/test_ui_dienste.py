@@ -1,0 +1,152 @@
+"""Berichte view and catalogue dialog against the service adapter (fake services: the real reports
+and catalogue import live on other branches and are wired in after merging)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from ozgdesk.model.demo import STICHTAG
+from ozgdesk.ui import dienste
+from ozgdesk.ui.app import anwendung
+from ozgdesk.ui.berichtsseite import Abgebrochen
+from ozgdesk.ui.hauptfenster import Hauptfenster
+from ozgdesk.ui.runner import Runner, SofortRunner
+
+
+class FalscherBericht:
+    def __init__(self) -> None:
+        self.weiter = threading.Event()
+        self.aufrufe: list[tuple] = []
+
+    def dokumente(self):  # noqa: ANN201
+        return [("quartalsbericht", "Vierteljährlicher Statusbericht")]
+
+    def pruefen(self, store, dokument, zeitraum, projekt_ids):  # noqa: ANN001, ANN201
+        from sqlalchemy import select
+
+        from ozgdesk.model import Projekt
+
+        with store.lesen() as s:
+            pid = s.execute(select(Projekt.id).where(Projekt.kennung == "BMAS-2024-03")).scalar_one()
+        return [dienste.Pruefhinweis("BMAS-2024-03: Begründung der Ampel fehlt.", "fehler", "projekt", pid, pid)]
+
+    def vorschau_png(self, store, dokument, zeitraum, projekt_ids):  # noqa: ANN001, ANN201
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+        from PySide6.QtGui import QImage
+
+        bild = QImage(60, 80, QImage.Format.Format_RGB32)
+        bild.fill(0xFFFFFF)
+        daten = QByteArray()
+        puffer = QBuffer(daten)
+        puffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        bild.save(puffer, "PNG")
+        return bytes(daten)
+
+    def erzeugen(self, store, dokument, zeitraum, projekt_ids, ziel, fortschritt, abgebrochen):  # noqa: ANN001, ANN201
+        self.aufrufe.append((dokument, zeitraum, len(projekt_ids)))
+        for i in range(10):
+            fortschritt(i, 10)
+            if i == 5:
+                self.weiter.wait(10)  # the test decides whether to cancel here
+            if abgebrochen():
+                raise Abgebrochen()
+        Path(ziel).write_bytes(b"%PDF-1.4 Testbericht")
+        return Path(ziel)
+
+
+@pytest.fixture
+def dienst():
+    d = FalscherBericht()
+    dienste.berichte_registrieren(d)
+    yield d
+    d.weiter.set()
+    dienste.berichte_registrieren(None)
+
+
+def _fenster(qtbot, store, tmp_path, runner):  # noqa: ANN001
+    anwendung()
+    f = Hauptfenster(store, runner, stichtag=lambda: STICHTAG,
+                     einstellungen=QSettings(str(tmp_path / "e.ini"), QSettings.Format.IniFormat))
+    f.meldung = lambda *_a: None
+    qtbot.addWidget(f)
+    return f
+
+
+def test_quartalsbericht_pruefen_hinweis_oeffnen_vorschau_und_speichern(qtbot, demo_store, tmp_path, dienst):
+    f = _fenster(qtbot, demo_store, tmp_path, SofortRunner())
+    seite = f.zeigen("berichte")
+    assert seite.zeitraum.text() == "Q3/2026"
+    seite.pruefen()
+    assert seite.hinweise.count() == 1 and "Ampel" in seite.hinweise.item(0).text()
+    seite.hinweise.itemActivated.emit(seite.hinweise.item(0))
+    assert f.aktuelle_seite() == "projekte"
+    assert "BMAS-2024-03" in f.seite("projekte").editor.kopf.text()
+    seite.vorschau()
+    assert not seite.bild.pixmap().isNull()
+    dienst.weiter.set()
+    seite.ziel_waehlen = lambda: tmp_path / "bericht.pdf"
+    seite.erzeugen()
+    assert (tmp_path / "bericht.pdf").read_bytes().startswith(b"%PDF")
+    assert "Gespeichert" in seite.status.text()
+    assert dienst.aufrufe == [("quartalsbericht", "Q3/2026", 18)]
+
+
+def test_erzeugung_laeuft_im_hintergrund_und_laesst_sich_abbrechen(qtbot, demo_store, tmp_path, dienst):
+    runner = Runner()
+    f = _fenster(qtbot, demo_store, tmp_path, runner)
+    seite = f.zeigen("berichte")
+    seite.ziel_waehlen = lambda: tmp_path / "abbruch.pdf"
+    seite.erzeugen()
+    qtbot.waitUntil(lambda: seite.fortschritt.value() >= 5, timeout=5000)  # the GUI thread stays responsive
+    assert seite.abbrechen_knopf.isEnabled() and not seite.erzeugen_knopf.isEnabled()
+    qtbot.mouseClick(seite.abbrechen_knopf, Qt.MouseButton.LeftButton)
+    dienst.weiter.set()
+    qtbot.waitUntil(lambda: seite.status.text() == "Abgebrochen.", timeout=5000)
+    runner.warten()
+    assert not (tmp_path / "abbruch.pdf").exists()
+    assert seite.erzeugen_knopf.isEnabled()
+
+
+def test_ohne_dienste_sagen_die_ansichten_dass_sie_fehlen(qtbot, demo_store, tmp_path):
+    f = _fenster(qtbot, demo_store, tmp_path, SofortRunner())
+    meldungen = []
+    f.meldung = lambda titel, text: meldungen.append(text)
+    assert "noch nicht verfügbar" in f.zeigen("berichte").text.text()
+    assert "nicht eingerichtet" in f.zeigen("abgleich").text.text()
+    f.katalog_importieren()
+    assert "noch nicht verfügbar" in meldungen[0]
+
+
+def test_katalogdialog_zeigt_unterschiede_und_uebernimmt_auswahl(qtbot, demo_store, tmp_path):
+    class FalscherKatalog:
+        def __init__(self) -> None:
+            self.angewendet = None
+
+        def vergleichen(self, store, datei):  # noqa: ANN001, ANN201
+            return [dienste.Katalogaenderung("99001", "neu", "99001 Neue Leistung"),
+                    dienste.Katalogaenderung("10073", "geaendert", "10073 Bezeichnung geändert")]
+
+        def anwenden(self, store, datei, auswahl):  # noqa: ANN001, ANN201
+            self.angewendet = list(auswahl)
+            return len(auswahl)
+
+    k = FalscherKatalog()
+    dienste.katalog_registrieren(k)
+    try:
+        f = _fenster(qtbot, demo_store, tmp_path, SofortRunner())
+        f.katalog_importieren()
+        d = f.katalogdialog
+        d.datei.setText(str(tmp_path / "katalog.xlsx"))
+        d.vergleichen()
+        assert d.liste.count() == 2 and d.liste.item(0).text().startswith("Neu:")
+        d.liste.item(1).setCheckState(Qt.CheckState.Unchecked)
+        d.knoepfe.button(QDialogButtonBox.StandardButton.Apply).click()
+        assert k.angewendet == ["99001"] and "1 Änderungen übernommen" in d.status.text()
+        d.reject()
+    finally:
+        dienste.katalog_registrieren(None)
