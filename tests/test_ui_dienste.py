@@ -122,31 +122,70 @@ def test_ohne_dienste_sagen_die_ansichten_dass_sie_fehlen(qtbot, demo_store, tmp
     assert "noch nicht verfügbar" in meldungen[0]
 
 
-def test_katalogdialog_zeigt_unterschiede_und_uebernimmt_auswahl(qtbot, demo_store, tmp_path):
-    class FalscherKatalog:
-        def __init__(self) -> None:
-            self.angewendet = None
+def test_katalogupdate_im_dialog_vergleichen_und_uebernehmen(qtbot, demo_store, tmp_path):
+    """The real catalogue import behind the dialog: a renamed Leistung shows up and is applied."""
+    from sqlalchemy import func, select
 
-        def vergleichen(self, store, datei):  # noqa: ANN001, ANN201
-            return [dienste.Katalogaenderung("99001", "neu", "99001 Neue Leistung"),
-                    dienste.Katalogaenderung("10073", "geaendert", "10073 Bezeichnung geändert")]
+    from ozgdesk.model import Leistung, Projekt
+    from ozgdesk.model.katalogimport.dienst import Katalogdienst
+    from tests.katalog_export import als_xlsx, export_zeilen
 
-        def anwenden(self, store, datei, auswahl):  # noqa: ANN001, ANN201
-            self.angewendet = list(auswahl)
-            return len(auswahl)
-
-    k = FalscherKatalog()
-    dienste.katalog_registrieren(k)
+    zeilen = export_zeilen()
+    for z in zeilen:
+        if str(z["OZG-ID"]) == "10000":
+            z["OZG-Leistungen"] = "Elterngeld digital beantragen"
+    datei = als_xlsx(zeilen, tmp_path / "katalog.xlsx")
+    dienste.katalog_registrieren(Katalogdienst())
     try:
         f = _fenster(qtbot, demo_store, tmp_path, SofortRunner())
         f.katalog_importieren()
         d = f.katalogdialog
-        d.datei.setText(str(tmp_path / "katalog.xlsx"))
+        d.datei.setText(str(datei))
         d.vergleichen()
-        assert d.liste.count() == 2 and d.liste.item(0).text().startswith("Neu:")
-        d.liste.item(1).setCheckState(Qt.CheckState.Unchecked)
+        texte = [d.liste.item(i).text() for i in range(d.liste.count())]
+        assert any("10000 umbenannt" in t and "Elterngeld digital beantragen" in t for t in texte)
+        assert any(t.startswith("Geändert: LeiKa-Leistungen:") for t in texte)
         d.knoepfe.button(QDialogButtonBox.StandardButton.Apply).click()
-        assert k.angewendet == ["99001"] and "1 Änderungen übernommen" in d.status.text()
+        assert "Änderungen übernommen" in d.status.text()
         d.reject()
     finally:
         dienste.katalog_registrieren(None)
+    with demo_store.lesen() as s:
+        assert s.execute(select(Leistung.bezeichnung).where(Leistung.ozg_id == "10000")).scalar_one() \
+            == "Elterngeld digital beantragen"
+        assert s.execute(select(func.count(Projekt.id))).scalar_one() == 18
+
+
+def test_echter_quartalsbericht_aus_der_oberflaeche(qtbot, demo_store, tmp_path):
+    """The Berichte view with the real reports: validation names records, preview renders, PDF/XLSX saved."""
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from ozgdesk.reports.dienst import Berichtsdienst
+
+    dienste.berichte_registrieren(Berichtsdienst(lambda: STICHTAG))
+    try:
+        f = _fenster(qtbot, demo_store, tmp_path, SofortRunner())
+        seite = f.zeigen("berichte")
+        seite.pruefen()
+        hinweise = [seite.hinweise.item(i).text() for i in range(seite.hinweise.count())]
+        assert any("BMAS-2025-04" in h and "Bewilligung" in h for h in hinweise)
+        zeile = next(i for i, h in enumerate(hinweise) if h.startswith("Fehler: Projekt BMAS-2025-04"))
+        seite.hinweise.itemActivated.emit(seite.hinweise.item(zeile))
+        assert f.aktuelle_seite() == "projekte" and "BMAS-2025-04" in f.seite("projekte").editor.kopf.text()
+        f.zeigen("berichte")
+        seite.vorschau()
+        assert seite.bild.pixmap().width() > 500
+        seite.ziel_waehlen = lambda: tmp_path / "Quartalsbericht.pdf"
+        seite.erzeugen()
+        text = "".join(p.extract_text() for p in PdfReader(tmp_path / "Quartalsbericht.pdf").pages)
+        assert "Vierteljährlicher Statusbericht" in text and "3. Quartal 2026" in text
+        assert "ENTWURF" in text  # validation errors → draft, as the CLI with --entwurf
+        seite.ziel_waehlen = lambda: tmp_path / "Quartalsbericht.xlsx"
+        seite.erzeugen()
+        mappe = load_workbook(io.BytesIO((tmp_path / "Quartalsbericht.xlsx").read_bytes()))
+        assert len(mappe.sheetnames) >= 3
+    finally:
+        dienste.berichte_registrieren(None)

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ozgdesk import paths
+from ozgdesk import logbuch, paths
 from ozgdesk.model.errors import OzgFehler
 from ozgdesk.model.store import Store, ist_leer
 
@@ -86,8 +87,40 @@ def store_fuer(home: str | None, demo: bool) -> tuple[Store, bool] | None:
     return store, False
 
 
+class _BeiBedarf:
+    """Builds a service on first use, so reportlab & co. do not slow down the start."""
+
+    def __init__(self, fabrik: Callable[[], object]) -> None:
+        self._fabrik = fabrik
+        self._dienst: object | None = None
+
+    def __getattr__(self, name: str) -> object:
+        if self._dienst is None:
+            self._dienst = self._fabrik()
+        return getattr(self._dienst, name)
+
+
+def dienste_anmelden(stichtag: Callable[[], date]) -> None:
+    """Connect the Berichte view and the catalogue dialog to the real, Qt-free services."""
+    from ozgdesk.ui import dienste
+
+    def berichte() -> object:
+        from ozgdesk.reports.dienst import Berichtsdienst
+
+        return Berichtsdienst(stichtag)
+
+    def katalog() -> object:
+        from ozgdesk.model.katalogimport.dienst import Katalogdienst
+
+        return Katalogdienst()
+
+    dienste.berichte_registrieren(_BeiBedarf(berichte))  # type: ignore[arg-type]
+    dienste.katalog_registrieren(_BeiBedarf(katalog))  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = args_lesen(sys.argv[1:] if argv is None else argv)
+    logbuch.einrichten(paths.home(args.home))
     app = anwendung()
     from ozgdesk.ui import thema
     from ozgdesk.ui.hauptfenster import Hauptfenster
@@ -110,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         stichtag = lambda: STICHTAG  # noqa: E731 - the demo data is built around a fixed reference date
     else:
         stichtag = date.today
+    dienste_anmelden(stichtag)
 
     def umschalten(an: bool) -> None:
         einstellungen.setValue("ansicht/dunkel", an)

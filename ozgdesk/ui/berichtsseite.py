@@ -39,12 +39,9 @@ from ozgdesk.model.projekte import Projekt
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import Quartal
 from ozgdesk.ui.dienste import Berichtsdienst
+from ozgdesk.reports.dienst import Abgebrochen  # raised by the service on its worker thread
 
 _ROLLE = Qt.ItemDataRole.UserRole + 1
-
-
-class Abgebrochen(Exception):
-    """Raised by a service when the user cancelled; shown as „Abgebrochen“, not as an error."""
 
 
 class _Fortschritt(QObject):

@@ -49,7 +49,8 @@ class Katalogaenderung:
 class Katalogdienst(Protocol):
     def vergleichen(self, store: Store, datei: Path) -> Sequence[Katalogaenderung]: ...
 
-    def anwenden(self, store: Store, datei: Path, auswahl: Sequence[str]) -> int: ...
+    def anwenden(self, store: Store, datei: Path) -> int:
+        """Apply the whole export (one consistent catalogue state, recorded as one import)."""
 
 
 _berichte: Berichtsdienst | None = None

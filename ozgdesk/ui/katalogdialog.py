@@ -50,7 +50,7 @@ class Katalogdialog(QDialog):
         self.status = QLabel("Bitte die neue Katalogdatei wählen und vergleichen.")
         self.status.setWordWrap(True)
         self.knoepfe = QDialogButtonBox(QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close)
-        self.knoepfe.button(QDialogButtonBox.StandardButton.Apply).setText("Ausgewählte &übernehmen")
+        self.knoepfe.button(QDialogButtonBox.StandardButton.Apply).setText("Alle Änderungen &übernehmen")
         self.knoepfe.button(QDialogButtonBox.StandardButton.Apply).setEnabled(False)
         self.knoepfe.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.anwenden)
         self.knoepfe.rejected.connect(self.reject)
@@ -82,15 +82,11 @@ class Katalogdialog(QDialog):
         for a in aenderungen:
             item = QListWidgetItem(f"{ARTEN.get(a.art, a.art)}: {a.text}")
             item.setData(Qt.ItemDataRole.UserRole, a.schluessel)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
             self.liste.addItem(item)
         self.status.setText(f"{len(aenderungen)} Änderungen gefunden." if aenderungen else "Der Katalog ist bereits aktuell.")
         self.knoepfe.button(QDialogButtonBox.StandardButton.Apply).setEnabled(bool(aenderungen))
 
     def anwenden(self) -> None:
-        auswahl = [self.liste.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.liste.count())
-                   if self.liste.item(i).checkState() == Qt.CheckState.Checked]
         pfad = Path(self.datei.text().strip())
         store, dienst = self.store, self.dienst
 
@@ -99,5 +95,5 @@ class Katalogdialog(QDialog):
             self.status.setText(f"{n} Änderungen übernommen.")
             self.knoepfe.button(QDialogButtonBox.StandardButton.Apply).setEnabled(False)
 
-        self.runner.starten(lambda: dienst.anwenden(store, pfad, auswahl), fertig,
+        self.runner.starten(lambda: dienst.anwenden(store, pfad), fertig,
                             lambda e: self.status.setText(f"Fehler: {e}"))

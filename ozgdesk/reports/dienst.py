@@ -1,0 +1,219 @@
+"""The reports as a service for the desktop client (Qt-free; the GUI calls it on its worker thread).
+
+It implements the ``Berichtsdienst`` protocol of ``ozgdesk/ui/dienste.py`` by duck typing, so this
+package never imports the UI. Choices the GUI leaves open are made here:
+
+* All projects selected → the Ressort document; a subset → the per-project document for those.
+* A final document is written only without validation errors; otherwise a draft (watermark
+  "ENTWURF"), exactly like ``ozgdesk-cli … --entwurf``. The validation list tells the user why.
+* The file type follows the chosen file name (``.pdf``, ``.xlsx``, ``.csv``); the submission
+  package is a folder named after the chosen file without its suffix.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.store import Store
+from ozgdesk.model.values import Halbjahr, Quartal
+from ozgdesk.reports import (
+    antrag,
+    einreichung,
+    meilensteine,
+    online_monitoring,
+    quartalsbericht,
+    statusermittlung,
+    steckbrief,
+)
+from ozgdesk.reports.pruefung import FEHLER, Befund, fehler, pruefen
+from ozgdesk.reports.snapshot import Bestand, ProjektDaten, bestand_laden
+
+KENNZEICHNUNG = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
+
+DOKUMENTE = (
+    ("quartal", "Vierteljährlicher Statusbericht"),
+    ("meilensteine", "Meilenstein-Monitoring (Halbjahr)"),
+    ("statusermittlung", "Statusermittlung"),
+    ("online", "Online-Monitoring (öffentlich)"),
+    ("antrag", "Projektantrag (Anlage A)"),
+    ("steckbrief", "Projektsteckbrief"),
+    ("einreichung", "Einreichungspaket an das BMI (Quartal)"),
+)
+
+
+class Abgebrochen(Exception):
+    """The user cancelled; the GUI shows „Abgebrochen“, not an error."""
+
+
+@dataclass(frozen=True)
+class Pruefhinweis:
+    text: str
+    schwere: str
+    art: str
+    datensatz_id: str
+    projekt_id: str | None = None
+
+
+_PROJEKT_RE = re.compile(r"^Projekt (\S+)")
+_LEISTUNG_RE = re.compile(r"^OZG-Leistung (\d{5})")
+
+
+def _halbjahr(text: str) -> Halbjahr:
+    try:
+        return Halbjahr.parse(text)
+    except Eingabefehler:
+        return Halbjahr.von_datum(Quartal.parse(text).beginn)
+
+
+class Berichtsdienst:
+    def __init__(self, stichtag: Callable[[], date] = date.today) -> None:
+        self.stichtag = stichtag
+
+    def dokumente(self) -> Sequence[tuple[str, str]]:
+        return DOKUMENTE
+
+    # ----------------------------------------------------------------------------------- helpers
+    def _auswahl(self, b: Bestand, projekt_ids: Sequence[str]) -> list[ProjektDaten] | None:
+        """None means "the whole Ressort"."""
+        ids = set(projekt_ids)
+        if not ids or ids >= {p.id for p in b.projekte}:
+            return None
+        return [p for p in b.projekte if p.id in ids]
+
+    def _ein_projekt(self, b: Bestand, projekt_ids: Sequence[str]) -> ProjektDaten:
+        auswahl = self._auswahl(b, projekt_ids)
+        if not auswahl or len(auswahl) != 1:
+            raise Eingabefehler("Für dieses Dokument bitte genau ein Projekt auswählen.")
+        return auswahl[0]
+
+    def _befunde(self, b: Bestand, dokument: str, zeitraum: str, projekt_ids: Sequence[str]) -> list[Befund]:
+        q = Quartal.parse(zeitraum) if dokument in ("quartal", "einreichung") else \
+            Quartal.von_datum(b.stand).vorheriges()
+        befunde = pruefen(b, q)
+        auswahl = self._auswahl(b, projekt_ids)
+        if dokument in ("antrag", "steckbrief"):
+            auswahl = [self._ein_projekt(b, projekt_ids)]
+        if auswahl is not None:
+            kennungen = {p.kennung for p in auswahl}
+            befunde = [x for x in befunde if not (m := _PROJEKT_RE.match(x.datensatz)) or m.group(1).rstrip(",:") in kennungen]
+        return befunde
+
+    def _hinweis(self, b: Bestand, x: Befund) -> Pruefhinweis:
+        """A finding with the record the GUI opens when the user activates it."""
+        art, datensatz_id, projekt_id = "", "", None
+        if m := _PROJEKT_RE.match(x.datensatz):
+            p = next((p for p in b.projekte if p.kennung == m.group(1).rstrip(",:")), None)
+            if p is not None:
+                art, datensatz_id, projekt_id = "projekt", p.id, p.id
+        elif m := _LEISTUNG_RE.match(x.datensatz):
+            l = next((l for l in b.leistungen if l.ozg_id == m.group(1)), None)
+            if l is not None:
+                art, datensatz_id = "leistung", l.id
+        schwere = "fehler" if x.schwere == FEHLER else "warnung"
+        return Pruefhinweis(f"{x.datensatz}: {x.text}", schwere, art, datensatz_id, projekt_id)
+
+    def _pdf(self, b: Bestand, dokument: str, zeitraum: str, projekt_ids: Sequence[str], entwurf: bool) -> bytes:
+        auswahl = self._auswahl(b, projekt_ids)
+        if dokument in ("quartal", "einreichung"):
+            q = Quartal.parse(zeitraum)
+            if auswahl is None:
+                return quartalsbericht.pdf_ressort(b, q, kennzeichnung=KENNZEICHNUNG, entwurf=entwurf)
+            return quartalsbericht.pdf_projekte(b, auswahl, q, kennzeichnung=KENNZEICHNUNG, entwurf=entwurf)
+        if dokument == "meilensteine":
+            return meilensteine.pdf(b, _halbjahr(zeitraum), auswahl, kennzeichnung=KENNZEICHNUNG, entwurf=entwurf)
+        if dokument == "statusermittlung":
+            return statusermittlung.pdf(b, kennzeichnung=KENNZEICHNUNG, entwurf=entwurf)
+        if dokument == "online":
+            return online_monitoring.pdf(b, _halbjahr(zeitraum), entwurf=entwurf)
+        modul = {"antrag": antrag, "steckbrief": steckbrief}[dokument]
+        return modul.pdf(b, self._ein_projekt(b, projekt_ids), kennzeichnung=KENNZEICHNUNG, entwurf=entwurf)
+
+    def _xlsx(self, b: Bestand, dokument: str, zeitraum: str, projekt_ids: Sequence[str]) -> bytes:
+        auswahl = self._auswahl(b, projekt_ids)
+        if dokument == "quartal":
+            return quartalsbericht.xlsx(b, Quartal.parse(zeitraum), auswahl)
+        if dokument == "meilensteine":
+            return meilensteine.xlsx(b, _halbjahr(zeitraum), auswahl)
+        if dokument == "statusermittlung":
+            return statusermittlung.xlsx(b)
+        if dokument == "online":
+            return online_monitoring.xlsx(b, _halbjahr(zeitraum))
+        modul = {"antrag": antrag, "steckbrief": steckbrief}[dokument]
+        return modul.xlsx(b, self._ein_projekt(b, projekt_ids))
+
+    # ---------------------------------------------------------------------------------- protocol
+    def pruefen(self, store: Store, dokument: str, zeitraum: str, projekt_ids: Sequence[str]) -> list[Pruefhinweis]:
+        b = bestand_laden(store, self.stichtag())
+        return [self._hinweis(b, x) for x in self._befunde(b, dokument, zeitraum, projekt_ids)]
+
+    def vorschau_png(self, store: Store, dokument: str, zeitraum: str, projekt_ids: Sequence[str]) -> bytes:
+        """First page as PNG, rendered with PDFium (pypdfium2), so preview and print look the same."""
+        import io
+
+        import pypdfium2
+
+        b = bestand_laden(store, self.stichtag())
+        entwurf = bool(fehler(self._befunde(b, dokument, zeitraum, projekt_ids)))
+        pdf = pypdfium2.PdfDocument(self._pdf(b, dokument, zeitraum, projekt_ids, entwurf))
+        try:
+            bild = pdf[0].render(scale=1.4).to_pil()
+        finally:
+            pdf.close()
+        puffer = io.BytesIO()
+        bild.save(puffer, format="PNG")
+        return puffer.getvalue()
+
+    def erzeugen(self, store: Store, dokument: str, zeitraum: str, projekt_ids: Sequence[str], ziel: Path,
+                 fortschritt: Callable[[int, int], None], abgebrochen: Callable[[], bool]) -> Path:
+        schritte = 4
+
+        def schritt(i: int) -> None:
+            if abgebrochen():
+                raise Abgebrochen()
+            fortschritt(i, schritte)
+
+        ziel = Path(ziel)
+        schritt(0)
+        if dokument == "einreichung":
+            schritt(1)
+            paket = einreichung.einreichen(store, Quartal.parse(zeitraum), ziel.with_suffix(""),
+                                           stand=self.stichtag(), kennzeichnung=KENNZEICHNUNG)
+            fortschritt(schritte, schritte)
+            return paket.ordner
+        b = bestand_laden(store, self.stichtag())
+        schritt(1)
+        entwurf = bool(fehler(self._befunde(b, dokument, zeitraum, projekt_ids)))
+        schritt(2)
+        endung = ziel.suffix.lower()
+        if endung == ".xlsx":
+            inhalt = self._xlsx(b, dokument, zeitraum, projekt_ids)
+        elif endung == ".csv" and dokument == "online":
+            inhalt = online_monitoring.csv_bytes(b, _halbjahr(zeitraum))
+        else:
+            ziel = ziel.with_suffix(".pdf")
+            inhalt = self._pdf(b, dokument, zeitraum, projekt_ids, entwurf)
+        schritt(3)
+        _atomar(ziel, inhalt)
+        fortschritt(schritte, schritte)
+        return ziel
+
+
+def _atomar(ziel: Path, inhalt: bytes) -> None:
+    ziel.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{ziel.name}.", dir=ziel.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(inhalt)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, ziel)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
