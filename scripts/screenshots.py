@@ -24,7 +24,7 @@ from ozgdesk.model.demo import STICHTAG  # noqa: E402
 from ozgdesk.model.einrichtung import demo_einrichten  # noqa: E402
 from ozgdesk.model.store import Store  # noqa: E402
 from ozgdesk.ui import thema  # noqa: E402
-from ozgdesk.ui.app import anwendung  # noqa: E402
+from ozgdesk.ui.app import anwendung, dienste_anmelden  # noqa: E402
 from ozgdesk.ui.hauptfenster import Hauptfenster  # noqa: E402
 from ozgdesk.ui.runner import SofortRunner  # noqa: E402
 
@@ -61,6 +61,7 @@ def main() -> int:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     einstellungen = QSettings(str(tmp / "einstellungen.ini"), QSettings.Format.IniFormat)
     thema.anwenden(app, False)
+    dienste_anmelden(lambda: STICHTAG)
     f = Hauptfenster(store, SofortRunner(), stichtag=lambda: STICHTAG, einstellungen=einstellungen)
     f.meldung = lambda titel, text: print("Meldung:", titel, text)
     f.resize(1400, 860)
@@ -93,7 +94,9 @@ def main() -> int:
     projekte.listen.setCurrentIndex(0)
     f.zeigen("finanzen")
     speichern(f, ziel, "finanzen")
-    f.zeigen("berichte")
+    berichte = f.zeigen("berichte")
+    berichte.pruefen()
+    berichte.vorschau()
     speichern(f, ziel, "berichte")
     f.zeigen("abgleich")
     speichern(f, ziel, "abgleich")

@@ -117,6 +117,8 @@ class Berichtsseite(QWidget):
         teiler = QSplitter()
         teiler.addWidget(links)
         teiler.addWidget(bild_scroll)
+        teiler.setSizes([550, 450])  # proportions: the preview gets a readable share of the width
+        self._bild_scroll = bild_scroll
         QVBoxLayout(self).addWidget(teiler)
 
         self._bote = _Fortschritt(self)
@@ -173,6 +175,9 @@ class Berichtsseite(QWidget):
     def _vorschau_da(self, png: bytes) -> None:
         pm = QPixmap()
         pm.loadFromData(png, "PNG")
+        breite = self._bild_scroll.viewport().width() - 8
+        if 0 < breite < pm.width():  # whole page width visible; scroll vertically only
+            pm = pm.scaledToWidth(breite, Qt.TransformationMode.SmoothTransformation)
         self.bild.setPixmap(pm)
         self.status.setText("Vorschau der ersten Seite.")
 
