@@ -136,3 +136,26 @@ def test_modell_laedt_kein_qt():
            "print(any(m.startswith('PySide6') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_schemakopf_aus_dateien_gleich_alembic():
+    from ozgdesk.model.store import schema_kopf
+
+    assert schema_kopf() == bekannte_revisionen()[1]
+
+
+def test_oeffnen_ohne_vollpruefung_laedt_kein_alembic(tmp_path):
+    pfad = tmp_path / "db.sqlite"
+    Store.oeffnen(pfad).schliessen()
+    code = ("import sys; from ozgdesk.model import Store; "
+            f"s = Store.oeffnen({str(pfad)!r}, vollpruefung=False); print(s.integritaet_pruefen()); "
+            "print(any(m == 'alembic' or m.startswith('alembic.') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["None", "False"]
+
+
+def test_abgeschnittene_datenbank_auch_ohne_vollpruefung_erkannt(tmp_path, _demo_vorlage):
+    pfad = tmp_path / "ozgdesk.sqlite"
+    pfad.write_bytes(_demo_vorlage.read_bytes()[: 40 * 4096])
+    with pytest.raises(Speicherfehler, match="beschädigt"):
+        Store.oeffnen(pfad, vollpruefung=False)

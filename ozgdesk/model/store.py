@@ -10,18 +10,16 @@ Opening is careful because the file is the user's only copy of weeks of offline 
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
-import shutil
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,21 +31,50 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def alembic_config() -> Config:
+def alembic_config():  # noqa: ANN201 - alembic is imported only when a migration is needed
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
+_REVISION_RE = re.compile(r"^(down_revision|revision)\b[^=]*=\s*['\"]?([\w]+)['\"]?", re.M)
+
+
+@functools.cache
+def schema_kopf() -> str:
+    """The newest schema revision, read from the migration files without importing Alembic.
+
+    Alembic costs about a tenth of a second to import; a store already at this revision (every
+    start but the first after an update) never needs it. A test checks this equals Alembic's head.
+    """
+    revisionen, vorgaenger = set(), set()
+    for datei in (MIGRATIONS / "versions").glob("*.py"):
+        for art, wert in _REVISION_RE.findall(datei.read_text(encoding="utf-8")):
+            (revisionen if art == "revision" else vorgaenger).add(wert)
+    koepfe = revisionen - vorgaenger
+    assert len(koepfe) == 1, f"migrations must have exactly one head, found {koepfe}"
+    return koepfe.pop()
+
+
 def bekannte_revisionen() -> tuple[set[str], str]:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     heads = script.get_heads()
     assert len(heads) == 1, "migrations must have exactly one head"
     return {r.revision for r in script.walk_revisions()}, heads[0]
 
 
-def _lies_revision(pfad: Path) -> str | None:
-    """Read the schema revision read-only; raise a German error for anything that is not our DB."""
+def _lies_revision(pfad: Path, vollpruefung: bool = True) -> str | None:
+    """Read the schema revision read-only; raise a German error for anything that is not our DB.
+
+    ``vollpruefung`` runs ``PRAGMA quick_check`` over every page (half a second on a large store);
+    without it only the header, the page count against the file size and the schema are read,
+    and the caller is expected to run :meth:`Store.integritaet_pruefen` soon after (the GUI does
+    so in the background right after start-up).
+    """
     try:
         with open(pfad, "rb") as f:
             kopf = f.read(16)
@@ -66,7 +93,11 @@ def _lies_revision(pfad: Path) -> str | None:
     try:
         con = sqlite3.connect(f"{pfad.as_uri()}?{modus}", uri=True)
         try:
-            ergebnis = con.execute("PRAGMA quick_check").fetchone()[0]
+            if vollpruefung:
+                ergebnis = con.execute("PRAGMA quick_check").fetchone()[0]
+            else:
+                seiten = con.execute("PRAGMA page_count").fetchone()[0] * con.execute("PRAGMA page_size").fetchone()[0]
+                ergebnis = "ok" if seiten <= pfad.stat().st_size else "Datei ist kürzer als ihr Inhaltsverzeichnis"
             if ergebnis != "ok":
                 raise Speicherfehler(
                     f"Die Datenbank {pfad} ist beschädigt ({ergebnis}). Sie wurde nicht verändert; "
@@ -136,13 +167,14 @@ class Store:
         self.geraet_id = self._geraet_id()
 
     @classmethod
-    def oeffnen(cls, pfad: str | os.PathLike[str]) -> "Store":
+    def oeffnen(cls, pfad: str | os.PathLike[str], *, vollpruefung: bool = True) -> "Store":
         pfad = Path(pfad).resolve()
-        bekannt, head = bekannte_revisionen()
+        head = schema_kopf()
         sicherung = None
         revision = None
         if pfad.exists():
-            revision = _lies_revision(pfad)
+            revision = _lies_revision(pfad, vollpruefung)
+            bekannt = bekannte_revisionen()[0] if revision not in (None, head) else {head}
             if revision is not None and revision not in bekannt:
                 raise Speicherfehler(
                     f"Die Datenbank {pfad} wurde mit einer neueren ozgdesk-Version angelegt "
@@ -158,6 +190,8 @@ class Store:
         engine = create_engine(f"sqlite:///{pfad}")
         event.listen(engine, "connect", _pragmas)
         if revision != head:
+            from alembic import command
+
             try:
                 with engine.begin() as con:
                     cfg = alembic_config()
@@ -213,6 +247,15 @@ class Store:
             yield s
         finally:
             s.close()  # close, not rollback: rollback would expire the rows handed out
+
+    def integritaet_pruefen(self) -> str | None:
+        """Full page check of the open database; None if sound, else a German message."""
+        with self.engine.connect() as con:
+            ergebnis = con.exec_driver_sql("PRAGMA quick_check").scalar()
+        if ergebnis == "ok":
+            return None
+        return (f"Die Datenbank {self.pfad} ist beschädigt ({ergebnis}). Bitte keine weiteren Änderungen "
+                "vornehmen und eine Sicherung aus dem Ordner „backups“ wiederherstellen.")
 
     def revision(self) -> str:
         with self.engine.connect() as con:
