@@ -251,7 +251,10 @@ class OrdnerBackend(Backend):
 
     def loeschen(self, pfad: str) -> None:
         p = self._p(pfad)
-        self._wiederholt(lambda: p.unlink(missing_ok=True), f"Datei {p} löschen")
+        if pfad.endswith("/"):
+            self._wiederholt(lambda: p.rmdir() if p.is_dir() else None, f"Ordner {p} löschen")
+        else:
+            self._wiederholt(lambda: p.unlink(missing_ok=True), f"Datei {p} löschen")
 
 
 def _fsync_ordner(ordner: Path) -> None:

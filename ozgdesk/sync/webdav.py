@@ -32,9 +32,11 @@ class WebdavBackend(Backend):
         super().__init__()
         if not url.endswith("/"):
             url += "/"
-        self.url = url
-        self.beschreibung = url
-        self._basis_pfad = urlsplit(url).path
+        teile = urlsplit(url)
+        # Umlauts in the path are sent percent-encoded (UTF-8); an already encoded URL stays as it is.
+        self._basis_pfad = unquote(teile.path)
+        self.url = teile._replace(path=quote(self._basis_pfad, safe="/")).geturl()
+        self.beschreibung = teile._replace(path=self._basis_pfad).geturl()
         # httpx encodes str credentials as latin-1 by default; umlauts/ß must go as UTF-8 bytes.
         self.client = httpx.Client(
             auth=httpx.BasicAuth(benutzer.encode("utf-8"), passwort.encode("utf-8")),
@@ -110,7 +112,7 @@ class WebdavBackend(Backend):
             wurzel = ElementTree.fromstring(xml)
         except Exception:
             raise Ablagefehler(f"{self.url}: unlesbare Verzeichnisliste für {ordner or '/'}.") from None
-        eigen = (self._basis_pfad + "/".join(quote(t, safe="") for t in ordner.split("/") if t)).rstrip("/")
+        eigen = (self._basis_pfad + "/".join(t for t in ordner.split("/") if t)).rstrip("/")
         eintraege: list[Eintrag] = []
         selbst_gefunden = False
         for resp in wurzel.findall(f"{DAV}response"):
@@ -140,7 +142,7 @@ class WebdavBackend(Backend):
             resp_status = resp.findtext(f"{DAV}status") or ""
             if " 404 " in resp_status + " " or not status_ok:
                 continue  # nginx & co.: a 207 "listing" made of 404s means missing
-            if pfad == unquote(eigen):
+            if pfad == eigen:
                 selbst_gefunden = True
                 continue
             eintraege.append(Eintrag(pfad.rsplit("/", 1)[-1], ist_ordner, groesse, geaendert))
