@@ -19,7 +19,7 @@ from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.protokoll import AENDERN, LOESCHEN, Aenderung, _dump, _naechste_seq
 from ozgdesk.model.store import Store
 from ozgdesk.sync.kausal import Kausalitaet, verlauf
-from ozgdesk.sync.zusammenfuehren import python_wert, tabellen
+from ozgdesk.sync.zusammenfuehren import konflikt_werte, loeschkonflikt, python_wert, tabellen
 from ozgdesk.sync.zustand import SyncKonflikt
 
 ARTEN = {
@@ -60,12 +60,20 @@ def konflikte_aktualisieren(store: Store) -> int:
             if k.art == "feld" and k.feld:
                 front = kausal.front(e for e in verl if e.schreibt(k.feld))
                 erledigt = len({json.dumps(e.wert(k.feld), sort_keys=True) for e in front}) <= 1
+                if not erledigt:  # keep the shown candidates in step with the log (same on every device)
+                    k.werte = json.dumps(konflikt_werte(front, k.feld), ensure_ascii=False)
+                    gew = max(front, key=lambda e: e.schluessel)
+                    k.gewinner = json.dumps({"geraet": gew.geraet, "seq": gew.seq})
             elif k.art == "loeschen":
                 lebt = cls is not None and s.get(cls, k.datensatz_id) is not None
                 loeschungen = [e for e in verl if e.aktion == LOESCHEN]
                 erledigt = not lebt or any(
                     e.aktion != LOESCHEN and all(kausal.vor(l, e) for l in loeschungen) for e in verl
                 )
+                if not erledigt:
+                    beteiligt, gew = loeschkonflikt(kausal, verl)
+                    k.werte = json.dumps(konflikt_werte(beteiligt, None), ensure_ascii=False)
+                    k.gewinner = json.dumps({"geraet": gew.geraet, "seq": gew.seq} if gew else {})
             if erledigt:
                 k.offen, k.geloest_am = False, jetzt_utc()
             else:
@@ -141,6 +149,7 @@ def konflikt_loesen(store: Store, konflikt: str, wahl: str, benutzer: str | None
         elif k.art == "loeschen":
             if wahl == "fremd":
                 if obj is not None:
+                    _abhaengige_pruefen(s, cls, k.datensatz_id)
                     s.delete(obj)
             elif wahl == "mein":
                 if obj is not None:
@@ -163,3 +172,15 @@ def _bestaetigen(s: Session, store: Store, tabelle: str, datensatz_id: str, feld
         benutzer=info.get("benutzer") or "unbekannt", quelle=info.get("quelle", "lokal"), tabelle=tabelle,
         datensatz_id=datensatz_id, aktion=AENDERN, feld=feld, alt=_dump(wert), neu=_dump(wert),
     ))
+
+
+def _abhaengige_pruefen(s: Session, cls, datensatz_id: str) -> None:  # noqa: ANN001
+    """A record others still point to cannot go; say which ones instead of a database error."""
+    for name, andere in tabellen().items():
+        for spalte in andere.__table__.columns:
+            if any(fk.column.table is cls.__table__ for fk in spalte.foreign_keys):
+                if s.execute(select(spalte).where(spalte == datensatz_id).limit(1)).first():
+                    raise Eingabefehler(
+                        f"{cls.__label__} {datensatz_id} wird noch von {andere.__label__} ({name}) gebraucht. "
+                        "Bitte zuerst dessen Konflikt lösen oder ihn löschen; es wurde nichts geändert."
+                    )

@@ -220,7 +220,6 @@ def _anwenden(store: Store, geraet: str, name: fmt.Dateiname, doc: dict[str, Any
     """One file, its log entries and the cursor: one SQLite transaction."""
     with store.session(quelle="abgleich") as s:
         s.info["ohne_protokoll"] = True
-        s.execute(text("PRAGMA defer_foreign_keys = ON"))
         kausal = Kausalitaet(s)
         z = Zusammenfuehrung(s, kausal)
         ids = sorted({e["id"] for t in doc["transaktionen"] for e in t["eintraege"]})
@@ -237,8 +236,11 @@ def _anwenden(store: Store, geraet: str, name: fmt.Dateiname, doc: dict[str, Any
                     benutzer=t["benutzer"], quelle="abgleich", tabelle=e["tabelle"], datensatz_id=e["id"],
                     aktion=e["aktion"], feld=e.get("feld"), alt=e.get("alt"), neu=e.get("neu"),
                 ))
-        if zeilen:
-            s.execute(insert(Aenderung.__table__), zeilen)
+        s.execute(insert(Aenderung.__table__), zeilen)
+        # Only now is the SQLite transaction open (pysqlite begins it lazily at the first write), and
+        # the pragma holds until its end: parents and children of one file may arrive in any order;
+        # ``verweise_reparieren`` settles the references before commit.
+        s.execute(text("PRAGMA defer_foreign_keys = ON"))
         for t in doc["transaktionen"]:
             erste = t["eintraege"][0]["seq"]
             kausal.setzen(geraet, erste, {k: int(v) for k, v in t["gesehen"].items()})

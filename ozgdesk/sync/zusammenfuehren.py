@@ -69,6 +69,23 @@ def python_wert(cls: type[Base], feld: str, wert: Any) -> Any:
     return _pruefer(cls, feld)(wert)
 
 
+def konflikt_werte(eintraege: list[Eintrag], feld: str | None) -> list[dict[str, Any]]:
+    """The candidates of a conflict as shown to people, in a device-independent order."""
+    return [
+        {"geraet": e.geraet, "seq": e.seq, "benutzer": e.benutzer, "zeitpunkt": e.zeitpunkt,
+         "aktion": e.aktion, "wert": e.wert(feld) if feld else None}
+        for e in sorted(set(eintraege), key=lambda e: e.schluessel)
+    ]
+
+
+def loeschkonflikt(kausal: Kausalitaet, verl: list[Eintrag]) -> tuple[list[Eintrag], Eintrag | None]:
+    """Delete-vs-edit, from the record's whole history: every delete and every write that some
+    delete did not know. Same entries → same result on every device."""
+    loeschungen = [e for e in verl if e.aktion == LOESCHEN]
+    ueberlebend = [w for w in verl if w.aktion != LOESCHEN and any(not kausal.vor(w, l) for l in loeschungen)]
+    return loeschungen + ueberlebend, max(ueberlebend, key=lambda w: w.schluessel) if ueberlebend else None
+
+
 class Zusammenfuehrung:
     """Applies one batch of remote entries inside an open session; counts what happened."""
 
@@ -100,11 +117,7 @@ class Zusammenfuehrung:
         kid = konflikt_id(art, tabelle, datensatz_id, feld)
         self._offen.add(kid)
         k = self.s.get(SyncKonflikt, kid)
-        liste = [
-            {"geraet": e.geraet, "seq": e.seq, "benutzer": e.benutzer, "zeitpunkt": e.zeitpunkt,
-             "aktion": e.aktion, "wert": e.wert(feld) if feld else None}
-            for e in sorted(werte, key=lambda e: e.schluessel)
-        ]
+        liste = konflikt_werte(werte, feld)
         gew = json.dumps({"geraet": gewinner.geraet, "seq": gewinner.seq} if gewinner else {})
         if k is None:
             self.s.add(SyncKonflikt(id=kid, art=art, tabelle=tabelle, datensatz_id=datensatz_id, feld=feld,
@@ -217,7 +230,7 @@ class Zusammenfuehrung:
             spaeter = [w for w in verl if w.aktion != LOESCHEN and not self.kausal.vor(w, e)]
             if spaeter:
                 self.zusammengefuehrt += 1
-                self._konflikt("loeschen", tabelle, datensatz_id, None, [e, *spaeter], max(spaeter, key=lambda w: w.schluessel),
+                self._konflikt("loeschen", tabelle, datensatz_id, None, *loeschkonflikt(self.kausal, verl),
                                f"{cls.__label__} wurde auf Gerät {e.geraet[:8]} gelöscht, aber gleichzeitig anderswo "
                                "geändert: Die Änderung gewinnt, der Datensatz bleibt.")
                 return
@@ -228,7 +241,7 @@ class Zusammenfuehrung:
             geloescht = [w for w in verl if w.aktion == LOESCHEN]
             if self.wiederherstellen(cls, datensatz_id, verl) and geloescht:
                 self.zusammengefuehrt += 1
-                self._konflikt("loeschen", tabelle, datensatz_id, None, [*geloescht, e], e,
+                self._konflikt("loeschen", tabelle, datensatz_id, None, *loeschkonflikt(self.kausal, verl),
                                f"{cls.__label__} war gelöscht, wurde aber auf Gerät {e.geraet[:8]} gleichzeitig geändert: "
                                "Die Änderung gewinnt, der Datensatz ist wiederhergestellt.")
             return
@@ -264,7 +277,8 @@ class Zusammenfuehrung:
                     continue
                 if self.wiederherstellen(cls, wert):
                     repariert = True
-                    self._konflikt("loeschen", eltern, wert, None, [], None,
+                    self._konflikt("loeschen", eltern, wert, None,
+                                   *loeschkonflikt(self.kausal, verlauf(self.s, eltern, wert)),
                                    f"{cls.__label__} war gelöscht, wird aber von einem geänderten Datensatz "
                                    f"({tabelle}) noch gebraucht und ist deshalb wiederhergestellt.")
             if not repariert:
