@@ -15,7 +15,7 @@ from ozgdesk.cli.argparse_de import Parser
 from ozgdesk.model.errors import OzgFehler
 
 #: Command modules, each with ``registrieren(befehle)``.
-BEFEHLSMODULE = ("ozgdesk.cli.grund",)
+BEFEHLSMODULE = ("ozgdesk.cli.grund", "ozgdesk.cli.abgleich")
 
 
 def parser() -> Parser:
