@@ -27,6 +27,7 @@ from ozgdesk.sync.replikation import (
     ausstehend,
     exportieren,
     importieren,
+    stand_pruefen,
 )
 from ozgdesk.sync.zustand import SyncAusgang, SyncGeraet, SyncKonflikt, SyncQuarantaene
 
@@ -200,6 +201,8 @@ def jetzt_abgleichen(store: Store, backend: Backend | None = None, *, fortschrit
             backend.temp_aufraeumen(f"{fmt.AENDERUNG_ORDNER}/{eigen}", eigene)
         anteil = 1.0 if loeschen_erlauben else float(store.meta(LOESCHANTEIL) or STANDARD_LOESCHANTEIL)
         importieren(store, backend, geraete, zahlen, max_loeschanteil=anteil, fortschritt=fortschritt, abbrechen=abbrechen)
+        for problem in stand_pruefen(store):
+            zahlen.warnungen.append(f"Prüfung nach dem Abgleich: {problem}")
         _zukunft_pruefen(store, backend, zahlen.warnungen)
         exportieren(store, backend, eigene, zahlen, fortschritt=fortschritt, abbrechen=abbrechen)
         ergebnis.veroeffentlicht = ausgang_veroeffentlichen(store, backend, abbrechen=abbrechen)

@@ -113,6 +113,13 @@ def _eigene_fortsetzen(store: Store, backend: Backend, eigene: list[Listeneintra
                 raise Sicherheitsstopp(
                     f"Im eigenen Ordner der Ablage liegt eine unerwartete Datei: {e} Es wurde nichts gesendet."
                 ) from None
+            hoechste = s.execute(select(func.max(Aenderung.seq)).where(Aenderung.geraet == geraet)).scalar() or 0
+            if doc["bis_seq"] > hoechste:
+                raise Sicherheitsstopp(
+                    f"Auf der Ablage liegen Änderungen dieses Geräts bis Nummer {doc['bis_seq']}, die Datenbank kennt nur "
+                    f"bis {hoechste}: Sie ist älter als ihr Stand auf der Ablage (Sicherung zurückgespielt?). "
+                    "Es wurde nichts gesendet."
+                )
             st.bis_seq, st.letzter_hash, st.dateien = doc["bis_seq"], name.hash, st.dateien + 1
 
 
@@ -335,3 +342,16 @@ def importieren(store: Store, backend: Backend, geraete: list[str], zahlen: Zahl
 
 def eintraege_json(daten: bytes) -> Any:
     return json.loads(daten)
+
+
+def stand_pruefen(store: Store) -> list[str]:
+    """Sanity check after a sync: of every device exactly the entries 1..cursor are in the log."""
+    probleme = []
+    with _plain(store) as s:
+        zaehlung = {g: (n, m) for g, n, m in s.execute(
+            select(Aenderung.geraet, func.count(), func.max(Aenderung.seq)).group_by(Aenderung.geraet))}
+        for st in s.execute(select(SyncGeraet).where(SyncGeraet.eigen.is_(False))).scalars():
+            n, m = zaehlung.get(st.id, (0, 0))
+            if n != st.bis_seq or (m or 0) != st.bis_seq:
+                probleme.append(f"Gerät {st.id[:8]}: {n} Einträge im Protokoll, erwartet {st.bis_seq}.")
+    return probleme
