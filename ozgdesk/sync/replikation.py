@@ -139,15 +139,21 @@ def exportieren(store: Store, backend: Backend, eigene: list[Listeneintrag] | No
                            .order_by(Aenderung.seq)).scalars().all()
     transaktionen: list[dict[str, Any]] = []
     for a in zeilen:
-        if not transaktionen or transaktionen[-1]["transaktion"] != a.transaktion:
-            transaktionen.append({"transaktion": a.transaktion, "zeitpunkt": a.zeitpunkt.isoformat(),
+        zeit = a.zeitpunkt.isoformat()
+        # A transaction flushed several times can carry several timestamps: a new group per change,
+        # so every device logs exactly the origin's values.
+        if not transaktionen or transaktionen[-1]["transaktion"] != a.transaktion \
+                or transaktionen[-1]["zeitpunkt"] != zeit or transaktionen[-1]["benutzer"] != a.benutzer \
+                or transaktionen[-1]["quelle"] != a.quelle:
+            transaktionen.append({"transaktion": a.transaktion, "zeitpunkt": zeit,
                                   "benutzer": a.benutzer, "quelle": a.quelle,
                                   "gesehen": kausal.kontext(geraet, a.seq), "eintraege": []})
         transaktionen[-1]["eintraege"].append({"seq": a.seq, "tabelle": a.tabelle, "id": a.datensatz_id,
                                                "aktion": a.aktion, "feld": a.feld, "alt": a.alt, "neu": a.neu})
     pakete: list[list[dict[str, Any]]] = [[]]
     for t in transaktionen:
-        if pakete[-1] and sum(len(x["eintraege"]) for x in pakete[-1]) + len(t["eintraege"]) > EINTRAEGE_JE_DATEI:
+        if pakete[-1] and pakete[-1][-1]["transaktion"] != t["transaktion"] \
+                and sum(len(x["eintraege"]) for x in pakete[-1]) + len(t["eintraege"]) > EINTRAEGE_JE_DATEI:
             pakete.append([])
         pakete[-1].append(t)
     for i, paket in enumerate(pakete):
