@@ -53,6 +53,7 @@ class Backend:
 
     def __init__(self) -> None:
         self.anfragen = 0
+        #: bytes of file contents uploaded (requests' XML bodies not counted)
         self.gesendet = 0
         self.empfangen = 0
         self.temp_id = uuid.uuid4().hex[:12]

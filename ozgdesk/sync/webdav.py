@@ -56,9 +56,6 @@ class WebdavBackend(Backend):
 
     def _anfrage(self, methode: str, pfad: str, **kw) -> httpx.Response:  # noqa: ANN003
         self.anfragen += 1
-        inhalt = kw.get("content")
-        if isinstance(inhalt, bytes):
-            self.gesendet += len(inhalt)
         try:
             antwort = self.client.request(methode, self._url(pfad) if not pfad.startswith("http") else pfad, **kw)
             antwort.read()
@@ -180,6 +177,7 @@ class WebdavBackend(Backend):
                           headers={"Content-Length": str(len(daten)), "Content-Type": "application/octet-stream"})
         if r.status_code not in (200, 201, 204):
             raise Ablagefehler(f"{self.url}: Hochladen nach {temp} ergab HTTP {r.status_code}.")
+        self.gesendet += len(daten)
 
     def _verschieben_ohne_ueberschreiben(self, temp: str, ziel: str) -> bool:
         r = self._anfrage("MOVE", temp, headers={"Destination": self._url(ziel), "Overwrite": "F"})
