@@ -41,6 +41,8 @@ class Stoerung:
     nginx: bool = False  # 207 multistatus full of 404s for a missing collection
     datum_versatz_s: int = 0
     anfragen: list[tuple[str, str]] = field(default_factory=list)
+    #: "langsam" requests hang until the test releases them (no sleeping in the test itself)
+    freigabe: threading.Event = field(default_factory=threading.Event)
 
     def einplanen(self, methode: str, pfad: str, art: str, anzahl: int = 1) -> None:
         self.regeln.append(Regel(methode, pfad, art, anzahl))
@@ -66,6 +68,8 @@ class Stoerung:
             environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
             start_response(status, [("Content-Type", "text/plain"), ("Content-Length", "6")])
             return [b"Fehler"]
+        if regel and regel.art == "langsam":
+            self.freigabe.wait(30)
         if regel and regel.art == "abgeschnitten":
             # An aborted upload: the server keeps half the bytes and even says 201.
             laenge = int(environ.get("CONTENT_LENGTH") or 0)
@@ -78,7 +82,7 @@ class Stoerung:
             # The connection drops in the middle of the answer: promised bytes never come.
             environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
             start_response("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", "100000")])
-            return [b"abgebrochen"]
+            return _abbrechen(b"abgebrochen")
         erfasst: dict[str, Any] = {}
 
         def sr(status: str, headers: list, exc_info: Any = None) -> Any:
@@ -90,7 +94,7 @@ class Stoerung:
         if regel and regel.art == "abbruch_danach":
             # The server did the work, but the answer is lost with the connection.
             start_response("200 OK", [("Content-Length", "100000")])
-            return [b"x"]
+            return _abbrechen(b"x")
         if self.iis and methode == "GET" and status.startswith("404"):
             status, koerper = "200 OK", b"<html><body>Die Seite wurde nicht gefunden.</body></html>"
             headers = [("Content-Type", "text/html")]
@@ -109,6 +113,15 @@ class Stoerung:
         headers = [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(koerper)))]
         start_response(status, headers)
         return [koerper]
+
+
+class Verbindungsabbruch(Exception):
+    """Raised inside the response body: cheroot then drops the connection mid-answer."""
+
+
+def _abbrechen(anfang: bytes):  # noqa: ANN202
+    yield anfang
+    raise Verbindungsabbruch("Verbindung abgebrochen (Test)")
 
 
 @dataclass

@@ -138,3 +138,16 @@ def test_uhr_des_servers_weicht_ab_warnt_nur(ablage, demo_store) -> None:
     ergebnis = jetzt_abgleichen(demo_store, _backend(ablage))
     assert ergebnis.gesendet > 0
     assert any("Minuten" in w and "Uhr" in w for w in ergebnis.warnungen)
+
+
+def test_langsamer_server_zeitueberschreitung_dann_fortsetzen(ablage, demo_store, neues_geraet) -> None:
+    b = neues_geraet("b")
+    jetzt_abgleichen(demo_store, _backend(ablage))
+    _titel_setzen(demo_store, "nach der Pause")
+    ablage.stoerung.einplanen("GET", "changes/", "langsam")
+    with pytest.raises(Ablagefehler, match="Zeitüberschreitung"):
+        jetzt_abgleichen(b, WebdavBackend(ablage.url + "Ablage%20Grüße/", BENUTZER, PASSWORT, timeout=0.5))
+    ablage.stoerung.freigabe.set()
+    jetzt_abgleichen(demo_store, _backend(ablage))
+    jetzt_abgleichen(b, _backend(ablage))
+    assert daten(b) == daten(demo_store) and _titel(b) == "nach der Pause"
