@@ -8,7 +8,6 @@ safe to interrupt; the next run resumes where this one stopped.
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -273,8 +272,19 @@ def einrichten(store: Store, ziel: str, benutzer: str | None = None, passwort: s
     return backend
 
 
-def einstellungen_json(store: Store) -> str:
-    return json.dumps({"ziel": store.meta(ZIEL), "benutzer": store.meta(BENUTZER)}, ensure_ascii=False)
+def ablage_erreichbar(store: Store) -> tuple[bool, str]:
+    """Cheap reachability probe (one listing) for the UI's automatic sync; never raises."""
+    if not store.meta(ZIEL):
+        return False, "Kein Abgleichziel eingerichtet."
+    try:
+        backend = backend_oeffnen(store)
+        try:
+            ok = backend.liste("") is not None
+        finally:
+            getattr(backend, "schliessen", lambda: None)()
+    except OzgFehler as e:
+        return False, str(e)
+    return ok, "Ablage erreichbar." if ok else "Ablage nicht gefunden."
 
 
-__all__ = ["AbgleichErgebnis", "AbgleichStatus", "OzgFehler", "einrichten", "jetzt_abgleichen", "status"]
+__all__ = ["AbgleichErgebnis", "AbgleichStatus", "ablage_erreichbar", "einrichten", "jetzt_abgleichen", "status"]
