@@ -222,3 +222,27 @@ def test_regelverstoss_nach_zusammenfuehrung_wird_markiert_nicht_blockiert(zwei,
         sync(st, ablage)
     assert daten(a) == daten(b)
     assert any(k.art == "regel" and "Ende liegt vor dem Beginn" in k.hinweis for k in konflikte(a))
+
+
+def test_gleiche_projektkennung_auf_zwei_geraeten_meldet_sich_und_laesst_sich_beheben(zwei, ablage) -> None:
+    from ozgdesk.model.errors import OzgFehler
+    from ozgdesk.model.values import Finanzierung
+
+    a, b = zwei
+    for st, titel in ((a, "Projekt von A"), (b, "Projekt von B")):
+        with st.session() as s:
+            s.add(Projekt(kennung="BMAS-NEU-1", titel=titel, finanzierung=Finanzierung.VOLL))
+    sync(a, ablage)
+    vorher = daten(b)
+    with pytest.raises(OzgFehler, match="projekt.kennung.*Bitte hier den Wert ändern") as fehler:
+        sync(b, ablage)
+    assert "Traceback" not in str(fehler.value)
+    assert daten(b) == vorher
+    with b.session() as s:
+        s.execute(select(Projekt).where(Projekt.kennung == "BMAS-NEU-1")).scalar_one().kennung = "BMAS-NEU-2"
+    for st in (b, a):
+        sync(st, ablage)
+    assert daten(a) == daten(b)
+    with a.lesen() as s:
+        assert {p.titel for p in s.execute(select(Projekt).where(Projekt.kennung.like("BMAS-NEU-%"))).scalars()} == {
+            "Projekt von A", "Projekt von B"}

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.base import jetzt_utc, neue_id
@@ -230,7 +231,23 @@ def _loeschungen_pruefen(store: Store, docs: list[dict[str, Any]], max_anteil: f
 
 
 def _anwenden(store: Store, geraet: str, name: fmt.Dateiname, doc: dict[str, Any]) -> Zusammenfuehrung:
-    """One file, its log entries and the cursor: one SQLite transaction."""
+    """One file, its log entries and the cursor: one SQLite transaction (all or nothing)."""
+    try:
+        return _anwenden_in_transaktion(store, geraet, name, doc)
+    except IntegrityError as e:
+        grund = str(e.orig)
+        hilfe = ""
+        if "UNIQUE" in grund:
+            tabelle_feld = grund.split(":", 1)[-1].strip()
+            hilfe = (f" Ein Wert, der eindeutig sein muss ({tabelle_feld}), wurde hier und auf Gerät {geraet[:8]} "
+                     "unabhängig vergeben. Bitte hier den Wert ändern; danach gelingt der Abgleich.")
+        raise OzgFehler(
+            f"Die Änderungen in {name.pfad} lassen sich hier nicht übernehmen ({grund}).{hilfe} "
+            "Es wurde nichts davon übernommen."
+        ) from None
+
+
+def _anwenden_in_transaktion(store: Store, geraet: str, name: fmt.Dateiname, doc: dict[str, Any]) -> Zusammenfuehrung:
     with store.session(quelle="abgleich") as s:
         s.info["ohne_protokoll"] = True
         kausal = Kausalitaet(s)
@@ -254,17 +271,27 @@ def _anwenden(store: Store, geraet: str, name: fmt.Dateiname, doc: dict[str, Any
         # the pragma holds until its end: parents and children of one file may arrive in any order;
         # ``verweise_reparieren`` settles the references before commit.
         s.execute(text("PRAGMA defer_foreign_keys = ON"))
+        zurueckgestellt: list[tuple[Eintrag, str, str]] = []
         for t in doc["transaktionen"]:
             erste = t["eintraege"][0]["seq"]
             kausal.setzen(geraet, erste, {k: int(v) for k, v in t["gesehen"].items()})
             for e in t["eintraege"]:
-                if e["aktion"] == ANLEGEN and e["id"] not in bekannt and z.neu_anlegen(e["tabelle"], e["id"], e.get("neu")):
-                    bekannt.add(e["id"])
-                    continue
-                bekannt.add(e["id"])
                 eintrag = Eintrag(geraet, e["seq"], e["aktion"], e.get("feld"), e.get("alt"), e.get("neu"),
                                   t["benutzer"], t["zeitpunkt"])
-                z.anwenden(eintrag, e["tabelle"], e["id"])
+                try:
+                    with s.begin_nested():
+                        if e["aktion"] != ANLEGEN or e["id"] in bekannt \
+                                or not z.neu_anlegen(e["tabelle"], e["id"], e.get("neu")):
+                            z.anwenden(eintrag, e["tabelle"], e["id"])
+                except IntegrityError:
+                    # e.g. a unique value the author changed again later in this file: retry at the end
+                    zurueckgestellt.append((eintrag, e["tabelle"], e["id"]))
+                bekannt.add(e["id"])
+        for eintrag, tabelle, did in zurueckgestellt:
+            cls = tabellen().get(tabelle)
+            if cls is not None and s.execute(select(cls.__table__.c.id).where(cls.__table__.c.id == did)).first():
+                continue  # a later entry of the file brought the record in with its final values
+            z.anwenden(eintrag, tabelle, did)  # raises the IntegrityError with the reason
         z.verweise_reparieren()
         z.regeln_pruefen()
         st = _stand(s, geraet)
