@@ -204,3 +204,37 @@ def neues_geraet(tmp_path: Path, _leere_vorlage_sync: Path):  # noqa: ANN201
     yield machen
     for store in offen:
         store.schliessen()
+
+
+@pytest.fixture(scope="session")
+def _paar_vorlage(tmp_path_factory: pytest.TempPathFactory, _demo_vorlage: Path, _leere_vorlage_sync: Path) -> Path:
+    """Demo device A and empty device B, synced once through a folder share (built once, copied per test)."""
+    from ozgdesk.sync.abgleich import jetzt_abgleichen
+    from ozgdesk.sync.backend import OrdnerBackend
+
+    ordner = tmp_path_factory.mktemp("paar")
+    (ordner / "ablage").mkdir()
+    shutil.copyfile(_demo_vorlage, ordner / "a.sqlite")  # keeps the device id its demo entries carry
+    a = Store.oeffnen(ordner / "a.sqlite")
+    b = geraet(ordner / "b.sqlite", _leere_vorlage_sync)
+    for g in (a, b):
+        jetzt_abgleichen(g, OrdnerBackend(ordner / "ablage"))
+    a.schliessen()
+    b.schliessen()
+    return ordner
+
+
+@pytest.fixture
+def synchrones_paar(tmp_path: Path, _paar_vorlage: Path):  # noqa: ANN201
+    """(a, b): two devices that have synced the demo Ressort through ``tmp_path / "ablage"``."""
+    ablage = tmp_path / "ablage"
+    shutil.copytree(_paar_vorlage / "ablage", ablage, dirs_exist_ok=True)
+    stores = []
+    for name in ("a", "b"):
+        ziel = tmp_path / "geraete" / name / "ozgdesk.sqlite"
+        ziel.parent.mkdir(parents=True)
+        shutil.copyfile(_paar_vorlage / f"{name}.sqlite", ziel)
+        stores.append(Store.oeffnen(ziel))
+    yield tuple(stores)
+    for s in stores:
+        s.schliessen()

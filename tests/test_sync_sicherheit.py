@@ -23,13 +23,13 @@ from ozgdesk.sync.format import SHARE_DATEI, TEMP_PRAEFIX, NeueresFormat
 from ozgdesk.sync.konflikte import konflikte
 from ozgdesk.sync.replikation import Abgebrochen, Sicherheitsstopp
 from ozgdesk.sync.zustand import SyncQuarantaene
-from sync_server import _leere_vorlage_sync, daten, neues_geraet  # noqa: F401
+from sync_server import _leere_vorlage_sync, _paar_vorlage, daten, neues_geraet, synchrones_paar  # noqa: F401
 
 
 @pytest.fixture
 def ablage(tmp_path: Path) -> Path:
     p = tmp_path / "ablage"
-    p.mkdir()
+    p.mkdir(exist_ok=True)
     return p
 
 
@@ -50,11 +50,8 @@ def titel(store, index: int = 0) -> str:  # noqa: ANN001
 
 
 @pytest.fixture
-def zwei(demo_store, neues_geraet, ablage):  # noqa: ANN001, ANN201
-    b = neues_geraet("b")
-    sync(demo_store, ablage)
-    sync(b, ablage)
-    return demo_store, b
+def zwei(ablage, synchrones_paar):  # noqa: ANN001, ANN201
+    return synchrones_paar
 
 
 def _aenderungsdateien(ablage: Path, store) -> list[Path]:  # noqa: ANN001

@@ -14,13 +14,13 @@ from ozgdesk.sync import zusammenfuehren
 from ozgdesk.sync.abgleich import jetzt_abgleichen
 from ozgdesk.sync.backend import OrdnerBackend
 from ozgdesk.sync.konflikte import konflikt_loesen, konflikte
-from sync_server import _leere_vorlage_sync, daten, neues_geraet  # noqa: F401
+from sync_server import _leere_vorlage_sync, _paar_vorlage, daten, neues_geraet, synchrones_paar  # noqa: F401
 
 
 @pytest.fixture
 def ablage(tmp_path: Path) -> Path:
     p = tmp_path / "ablage"
-    p.mkdir()
+    p.mkdir(exist_ok=True)
     return p
 
 
@@ -45,11 +45,8 @@ def lesen(store, feld: str, index: int = 0):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def zwei(demo_store, neues_geraet, ablage):  # noqa: ANN001, ANN201
-    b = neues_geraet("b")
-    sync(demo_store, ablage)
-    sync(b, ablage)
-    return demo_store, b
+def zwei(ablage, synchrones_paar):  # noqa: ANN001, ANN201
+    return synchrones_paar
 
 
 def test_verschiedene_felder_eines_datensatzes_werden_zusammengefuehrt(zwei, ablage) -> None:
