@@ -151,3 +151,17 @@ def test_langsamer_server_zeitueberschreitung_dann_fortsetzen(ablage, demo_store
     jetzt_abgleichen(demo_store, _backend(ablage))
     jetzt_abgleichen(b, _backend(ablage))
     assert daten(b) == daten(demo_store) and _titel(b) == "nach der Pause"
+
+
+def test_einreichung_ueber_webdav_mit_umlauten_im_dateinamen(ablage, demo_store, tmp_path) -> None:
+    from ozgdesk.sync.ausgang import ausgang_einreihen
+
+    paket = tmp_path / "Paket Grüße"
+    paket.mkdir()
+    (paket / "Bericht über Maßnahmen.pdf").write_bytes(b"%PDF-1.7 Inhalt")
+    ausgang_einreihen(demo_store, paket, "BMAS", "2026-H2")
+    ergebnis = jetzt_abgleichen(demo_store, _backend(ablage))
+    ziel = ablage.wurzel / "Ablage Grüße" / "outbox" / "BMAS" / "2026-H2" / "v1"
+    assert ergebnis.veroeffentlicht == ["outbox/BMAS/2026-H2/v1"]
+    assert (ziel / "Bericht über Maßnahmen.pdf").read_bytes() == b"%PDF-1.7 Inhalt"
+    assert (ziel / "manifest.json").exists() and not _temp_dateien(ablage)

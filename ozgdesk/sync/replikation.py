@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from datetime import datetime
 from collections.abc import Callable
@@ -371,10 +370,6 @@ def importieren(store: Store, backend: Backend, geraete: list[str], zahlen: Zahl
             zahlen.warnungen.append(
                 f"Änderungen von Gerät {geraet[:8]} warten auf Dateien anderer Geräte, die noch nicht auf der Ablage sind."
             )
-
-
-def eintraege_json(daten: bytes) -> Any:
-    return json.loads(daten)
 
 
 def stand_pruefen(store: Store) -> list[str]:
