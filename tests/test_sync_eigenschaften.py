@@ -29,6 +29,8 @@ from sync_server import _leere_vorlage_sync, daten, geraet  # noqa: F401
 
 PROJEKTE = [abgeleitete_id("test-projekt", i) for i in range(2)]
 MEILENSTEINE = [abgeleitete_id("test-meilenstein", i) for i in range(4)]
+#: milestones created during a run (deletable like the others)
+MEILENSTEINE_NEU: list[str] = []
 FELDER = {Projekt: ["titel", "risiken", "ziele"], Meilenstein: ["titel", "bemerkung"]}
 
 
@@ -64,9 +66,10 @@ class Unterbrochen(OrdnerBackend):
 
 geraete = st.integers(0, 2)
 ops = st.one_of(
-    st.tuples(st.just("aendern"), geraete, st.integers(0, 5), st.integers(0, 2)),
-    st.tuples(st.just("loeschen"), geraete, st.integers(0, 3)),
+    st.tuples(st.just("aendern"), geraete, st.integers(0, 9), st.integers(0, 2)),
+    st.tuples(st.just("loeschen"), geraete, st.integers(0, 7)),
     st.tuples(st.just("projekt_loeschen"), geraete, st.integers(0, 1)),
+    st.tuples(st.just("anlegen"), geraete, st.integers(0, 1)),
     st.tuples(st.just("sync"), geraete),
     st.tuples(st.just("unterbrochen"), geraete, st.integers(1, 12)),
     st.tuples(st.just("loesen"), geraete, st.sampled_from(["mein", "fremd", "Einigung"])),
@@ -102,12 +105,13 @@ def test_drei_geraete_konvergieren_und_keine_aenderung_geht_verloren(tmp_path_fa
         for g in geraete_:
             jetzt_abgleichen(g, OrdnerBackend(ablage))
         edits: list[tuple[str, str, str]] = []  # (record, field, value)
+        MEILENSTEINE_NEU.clear()
         ueberholt: dict[tuple[str, str | None], set[str]] = {}
         zaehler = 0
         for op in ablauf:
             g = geraete_[op[1]]
             if op[0] == "aendern":
-                ids = PROJEKTE + MEILENSTEINE
+                ids = PROJEKTE + MEILENSTEINE + MEILENSTEINE_NEU
                 did = ids[op[2] % len(ids)]
                 cls = Projekt if did in PROJEKTE else Meilenstein
                 feld = FELDER[cls][op[3] % len(FELDER[cls])]
@@ -120,10 +124,22 @@ def test_drei_geraete_konvergieren_und_keine_aenderung_geht_verloren(tmp_path_fa
                     ueberholt.setdefault((did, feld), set()).update(_bekannt(g, did, feld))
                     setattr(obj, feld, wert)
                 edits.append((did, feld, wert))
+            elif op[0] == "anlegen":
+                # a new milestone, possibly under a project another device is deleting right now
+                with g.session() as s:
+                    if s.get(Projekt, PROJEKTE[op[2]]) is None:
+                        continue
+                    zaehler += 1
+                    mid = abgeleitete_id("test-neu", zaehler)
+                    wert = f"Neu {zaehler} auf {'ABC'[op[1]]}"
+                    s.add(Meilenstein(id=mid, projekt_id=PROJEKTE[op[2]], titel=wert))
+                MEILENSTEINE_NEU.append(mid)
+                edits.append((mid, "titel", wert))
             elif op[0] in ("loeschen", "projekt_loeschen"):
                 with g.session() as s:
                     if op[0] == "loeschen":
-                        ziele = [s.get(Meilenstein, MEILENSTEINE[op[2]])]
+                        alle = MEILENSTEINE + MEILENSTEINE_NEU
+                        ziele = [s.get(Meilenstein, alle[op[2] % len(alle)])]
                     else:
                         pid = PROJEKTE[op[2]]
                         ziele = list(s.execute(select(Meilenstein).where(Meilenstein.projekt_id == pid)).scalars())
