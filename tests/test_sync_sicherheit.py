@@ -313,3 +313,21 @@ def test_bearbeitung_waehrend_eines_langen_downloads(zwei, ablage, monkeypatch) 
     assert len(ks) == 1 and {w["wert"] for w in ks[0].werte} == {"A 3", "B während des Abgleichs"}
     with b.lesen() as s:
         assert s.execute(select(func.count()).select_from(Aenderung).where(Aenderung.geraet == b.geraet_id)).scalar_one() == 2
+
+
+def test_umgezogene_ablage_geht_weiter_neue_leere_wird_abgelehnt(zwei, ablage, tmp_path) -> None:
+    from ozgdesk.sync.abgleich import einrichten
+
+    a, b = zwei
+    neu = tmp_path / "neuer Server"
+    shutil.copytree(ablage, neu)
+    einrichten(a, str(neu))
+    titel_setzen(a, "nach dem Umzug")
+    jetzt_abgleichen(a)
+    einrichten(b, str(tmp_path / "leer"))
+    (tmp_path / "leer").mkdir()
+    with pytest.raises(Sicherheitsstopp, match="um Schutz der Daten"):
+        jetzt_abgleichen(b)
+    einrichten(b, str(neu))
+    jetzt_abgleichen(b)
+    assert titel(b) == "nach dem Umzug"

@@ -250,7 +250,6 @@ def einrichten(store: Store, ziel: str, benutzer: str | None = None, passwort: s
     ziel = ziel.strip()
     if not ziel:
         raise Eingabefehler("Bitte ein Ziel angeben: eine WebDAV-Adresse (https://…) oder einen Ordner.")
-    alt = store.meta(ZIEL)
     if ist_url(ziel):
         from ozgdesk.sync.webdav import WebdavBackend
         from ozgdesk.sync.zugang import passwort_holen, passwort_speichern
@@ -264,9 +263,8 @@ def einrichten(store: Store, ziel: str, benutzer: str | None = None, passwort: s
         backend: Backend = WebdavBackend(ziel, benutzer, passwort)
     else:
         backend = OrdnerBackend(ziel)
-    if alt and alt != ziel:
-        # A new target is a new share: the old share id must not make it look "replaced".
-        store.meta_setzen(SHARE_ID, "")
+    # The remembered share id stays: a share moved to a new address keeps its id file and syncs on;
+    # an empty or different share behind the new address is refused like a replaced one.
     store.meta_setzen(ZIEL, ziel)
     store.meta_setzen(BENUTZER, benutzer or "")
     return backend

@@ -9,6 +9,7 @@ upload goes to a temp name, is read back and compared by SHA-256 and only then M
 
 from __future__ import annotations
 
+import ssl
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, unquote, urlsplit
@@ -43,6 +44,8 @@ class WebdavBackend(Backend):
             timeout=timeout,
             transport=transport,
             follow_redirects=False,
+            # The OS trust store, not certifi: ministries run their own certificate authorities.
+            verify=ssl.create_default_context(),
         )
         self._serverzeit: datetime | None = None
         self._zeit_lokal: datetime | None = None
@@ -57,7 +60,7 @@ class WebdavBackend(Backend):
     def _anfrage(self, methode: str, pfad: str, **kw) -> httpx.Response:  # noqa: ANN003
         self.anfragen += 1
         try:
-            antwort = self.client.request(methode, self._url(pfad) if not pfad.startswith("http") else pfad, **kw)
+            antwort = self.client.request(methode, self._url(pfad), **kw)
             antwort.read()
         except httpx.TimeoutException:
             raise Ablagefehler(f"Zeitüberschreitung bei {methode} {pfad or '/'} auf {self.url}. "
@@ -78,6 +81,9 @@ class WebdavBackend(Backend):
                 f"Der Server {self.url} hat Benutzername oder Passwort abgelehnt (HTTP 401). "
                 "Bitte mit „abgleich einrichten“ neu eingeben."
             )
+        if antwort.status_code in (301, 302, 307, 308):
+            raise Ablagefehler(f"Der Server leitet {self.url} nach {antwort.headers.get('location', '?')} um. "
+                               "Bitte diese Adresse als Ziel einrichten.")
         if antwort.status_code == 507:
             raise Platzfehler(f"Der Server {self.url} ist voll (HTTP 507). Der Abgleich wird fortgesetzt, sobald Platz ist.")
         if antwort.status_code >= 500:
