@@ -176,6 +176,10 @@ def test_drei_geraete_konvergieren_und_keine_aenderung_geht_verloren(tmp_path_fa
             for g in geraete_:
                 jetzt_abgleichen(g, OrdnerBackend(ablage))
         stand = [daten(g) for g in geraete_]
+        if os.environ.get("OZGDESK_SYNC_DEBUG"):
+            import difflib
+            for i in (1, 2):
+                print(i, "".join(difflib.unified_diff(stand[0].splitlines(True), stand[i].splitlines(True), n=8)))
         assert stand[0] == stand[1] == stand[2]
         offene = [{(k.id, k.feld, json.dumps([{x: y for x, y in w.items() if x != "mein"} for w in k.werte], sort_keys=True), k.art)
                    for k in konflikte(g)} for g in geraete_]

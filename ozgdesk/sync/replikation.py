@@ -292,6 +292,7 @@ def _anwenden_in_transaktion(store: Store, geraet: str, name: fmt.Dateiname, doc
                 continue  # a later entry of the file brought the record in with its final values
             z.anwenden(eintrag, tabelle, did)  # raises the IntegrityError with the reason
         z.verweise_reparieren()
+        z.verwaiste_entfernen()
         z.regeln_pruefen()
         st = _stand(s, geraet)
         st.bis_seq, st.letzter_hash, st.dateien = doc["bis_seq"], name.hash, st.dateien + 1

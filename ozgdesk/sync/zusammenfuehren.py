@@ -99,6 +99,7 @@ class Zusammenfuehrung:
         self.geloescht = 0
         self.warnungen: list[str] = []
         self.beruehrt: set[tuple[str, str]] = set()
+        self.kandidaten: set[tuple[str, str]] = set()
         self._offen = set(s.execute(select(SyncKonflikt.id).where(SyncKonflikt.offen.is_(True))).scalars())
 
     # ----------------------------------------------------------------------------- helpers
@@ -224,16 +225,18 @@ class Zusammenfuehrung:
                            f"{e.geraet[:8]} wurde nicht übernommen (bitte als neue Version erfassen).")
             return
         verl = verlauf(self.s, tabelle, datensatz_id, bis=(e.geraet, e.seq))
+        self._kandidaten_merken(cls, e)
         if e.aktion == LOESCHEN:
             if not lebt:
                 return
-            spaeter = [w for w in verl if w.aktion != LOESCHEN and not self.kausal.vor(w, e)]
-            if spaeter:
+            if not self.tot_nach_regel(verl):
                 self.zusammengefuehrt += 1
                 self._konflikt("loeschen", tabelle, datensatz_id, None, *loeschkonflikt(self.kausal, verl),
                                f"{cls.__label__} wurde auf Gerät {e.geraet[:8]} gelöscht, aber gleichzeitig anderswo "
                                "geändert: Die Änderung gewinnt, der Datensatz bleibt.")
                 return
+            if self._referenziert(cls, datensatz_id):
+                return  # still needed by a surviving record; settled in ``verwaiste_entfernen``
             self.s.execute(delete(cls.__table__).where(cls.__table__.c.id == datensatz_id))
             self.geloescht += 1
             return
@@ -257,6 +260,53 @@ class Zusammenfuehrung:
             self.beruehrt.add((tabelle, datensatz_id))
         if len(neu) < len(felder):
             self.zusammengefuehrt += 1
+
+    # ----------------------------------------------------------------------------- deletes
+    def tot_nach_regel(self, verl: list[Eintrag]) -> bool:
+        """Deleted iff some delete knew every write of the record (else the edit beats the delete)."""
+        schreiben = [w for w in verl if w.aktion != LOESCHEN]
+        return any(all(self.kausal.vor(w, l) for w in schreiben) for l in verl if l.aktion == LOESCHEN)
+
+    def _fremdschluessel(self, cls: type[Base]) -> list[tuple[str, str]]:
+        """(column key, target table) of every foreign key of ``cls``."""
+        return [(spalte.key, fk.column.table.name) for spalte in cls.__table__.columns for fk in spalte.foreign_keys]
+
+    def _referenziert(self, cls: type[Base], datensatz_id: str) -> bool:
+        for andere in self.tabellen.values():
+            for spalte in andere.__table__.columns:
+                if any(fk.column.table is cls.__table__ for fk in spalte.foreign_keys):
+                    if self.s.execute(select(spalte).where(spalte == datensatz_id).limit(1)).first():
+                        return True
+        return False
+
+    def _kandidaten_merken(self, cls: type[Base], e: Eintrag) -> None:
+        """Records whose survival may change with this entry: the deleted one and whatever it (or a
+        changed reference) pointed to."""
+        if e.aktion == LOESCHEN:
+            alt = json.loads(e.alt or "{}")
+            for feld, ziel in self._fremdschluessel(cls):
+                if alt.get(feld):
+                    self.kandidaten.add((ziel, alt[feld]))
+        elif e.aktion != ANLEGEN and e.feld and e.alt:
+            for feld, ziel in self._fremdschluessel(cls):
+                if feld == e.feld and json.loads(e.alt):
+                    self.kandidaten.add((ziel, json.loads(e.alt)))
+
+    def verwaiste_entfernen(self) -> None:
+        """A record kept only because a surviving record pointed to it goes once nothing does."""
+        offen = sorted(self.kandidaten)
+        self.kandidaten = set()
+        while offen:
+            tabelle, did = offen.pop()
+            cls = self.tabellen.get(tabelle)
+            if cls is None or not self._lebt(cls, did):
+                continue
+            if not self.tot_nach_regel(verlauf(self.s, tabelle, did)) or self._referenziert(cls, did):
+                continue
+            zeile = self._aktuell(cls, did) or {}
+            offen += [(ziel, zeile[feld]) for feld, ziel in self._fremdschluessel(cls) if zeile.get(feld)]
+            self.s.execute(delete(cls.__table__).where(cls.__table__.c.id == did))
+            self.geloescht += 1
 
     # ----------------------------------------------------------------------------- integrity
     def verweise_reparieren(self) -> None:
