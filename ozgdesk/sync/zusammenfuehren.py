@@ -236,7 +236,11 @@ class Zusammenfuehrung:
                                "geändert: Die Änderung gewinnt, der Datensatz bleibt.")
                 return
             if self._referenziert(cls, datensatz_id):
-                return  # still needed by a surviving record; settled in ``verwaiste_entfernen``
+                # still needed by a surviving record (settled later in ``verwaiste_entfernen``)
+                self._konflikt("loeschen", tabelle, datensatz_id, None, *loeschkonflikt(self.kausal, verl),
+                               f"{cls.__label__} wurde gelöscht, wird aber von einem geänderten Datensatz noch "
+                               "gebraucht und bleibt deshalb.")
+                return
             self.s.execute(delete(cls.__table__).where(cls.__table__.c.id == datensatz_id))
             self.geloescht += 1
             return
