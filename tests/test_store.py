@@ -125,6 +125,7 @@ def test_migrationen_haben_genau_einen_kopf_und_passen_zum_modell(tmp_path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    import ozgdesk.sync.zustand  # noqa: F401  (device-local sync tables live in their own package)
     from ozgdesk.model.base import Base
 
     with Store.oeffnen(tmp_path / "x.sqlite") as store, store.engine.connect() as con:

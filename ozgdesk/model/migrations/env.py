@@ -3,6 +3,7 @@
 from alembic import context
 
 import ozgdesk.model  # noqa: F401  (registers every table on Base.metadata)
+import ozgdesk.sync.zustand  # noqa: F401  (device-local sync tables)
 from ozgdesk.model.base import Base
 
 config = context.config

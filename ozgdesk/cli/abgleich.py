@@ -1,0 +1,158 @@
+"""Commands for the sync: abgleich einrichten|pruefen|jetzt|status, konflikte list|loesen."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from ozgdesk.cli.gemeinsam import json_ausgeben, json_option, store_oeffnen, tabelle_ausgeben
+from ozgdesk.model.errors import Eingabefehler
+
+
+def registrieren(befehle: argparse._SubParsersAction) -> None:
+    p = befehle.add_parser("abgleich", help="Abgleich mit der zentralen Ablage (WebDAV oder Ordner)")
+    unter = p.add_subparsers(title="Befehle", dest="unterbefehl", metavar="BEFEHL", required=True)
+    q = unter.add_parser("einrichten", help="Abgleichziel festlegen und prüfen",
+                         description="Legt das Abgleichziel fest (WebDAV-Adresse oder Ordner) und prüft es. "
+                         "Das Passwort kommt nur in den Schlüsselbund des Betriebssystems.")
+    q.add_argument("--ziel", required=True, metavar="URL|PFAD", help="https://server/ordner/ oder ein (Netz-)Ordner")
+    q.add_argument("--benutzer", metavar="NAME", help="Benutzername für den WebDAV-Server")
+    q.add_argument("--password-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen (für Skripte)")
+    json_option(q)
+    q.set_defaults(func=cmd_einrichten)
+    q = unter.add_parser("pruefen", help="das eingerichtete Ziel prüfen (WebDAV, fehlende Datei, Schreiben, Verschieben)")
+    json_option(q)
+    q.set_defaults(func=cmd_pruefen)
+    q = unter.add_parser("jetzt", help="jetzt abgleichen: senden, empfangen, zusammenführen")
+    q.add_argument("--loeschen-erlauben", action="store_true",
+                   help="auch dann übernehmen, wenn mehr als der erlaubte Anteil der Datensätze gelöscht würde")
+    json_option(q)
+    q.set_defaults(func=cmd_jetzt)
+    q = unter.add_parser("status", help="Ziel, letzter Abgleich, Ausstehendes und Konflikte")
+    json_option(q)
+    q.set_defaults(func=cmd_status)
+
+    p = befehle.add_parser("konflikte", help="Konflikte aus dem Abgleich anzeigen und lösen")
+    unter = p.add_subparsers(title="Befehle", dest="unterbefehl", metavar="BEFEHL", required=True)
+    q = unter.add_parser("list", help="offene Konflikte mit allen Werten, wer und wann")
+    q.add_argument("--alle", action="store_true", help="auch gelöste Konflikte")
+    json_option(q)
+    q.set_defaults(func=cmd_konflikte_list)
+    q = unter.add_parser("loesen", help="einen Konflikt lösen (wird als normale Änderung protokolliert und abgeglichen)")
+    q.add_argument("id", metavar="ID", help="Kennung des Konflikts (oder ihre ersten 8 Zeichen)")
+    q.add_argument("--wert", required=True, metavar="mein|fremd|TEXT",
+                   help="mein = Wert dieses Geräts, fremd = Wert des anderen Geräts, sonst der neue Wert")
+    json_option(q)
+    q.set_defaults(func=cmd_konflikte_loesen)
+
+
+def _verdikte(punkte, als_json: bool) -> int:  # noqa: ANN001
+    if als_json:
+        json_ausgeben([{"name": p.name, "stufe": p.stufe, "meldung": p.meldung} for p in punkte])
+    else:
+        zeichen = {"ok": "✓", "warnung": "!", "fehler": "✗"}
+        for p in punkte:
+            print(f"{zeichen[p.stufe]} {p.name}: {p.meldung}")
+    return 0 if all(p.ok for p in punkte) else 1
+
+
+def cmd_einrichten(args: argparse.Namespace) -> int:
+    from ozgdesk.sync.abgleich import einrichten, ist_url
+    from ozgdesk.sync.pruefung import einrichtung_pruefen
+
+    passwort = None
+    if args.password_stdin:
+        passwort = sys.stdin.readline().rstrip("\r\n")
+        if not passwort:
+            raise Eingabefehler("--password-stdin: Auf der Standardeingabe kam kein Passwort an.")
+    elif ist_url(args.ziel) and sys.stdin.isatty():
+        passwort = getpass.getpass(f"Passwort für {args.benutzer} auf {args.ziel}: ")
+    with store_oeffnen(args) as store:
+        backend = einrichten(store, args.ziel, args.benutzer, passwort)
+        try:
+            return _verdikte(einrichtung_pruefen(backend), args.json)
+        finally:
+            getattr(backend, "schliessen", lambda: None)()
+
+
+def cmd_pruefen(args: argparse.Namespace) -> int:
+    from ozgdesk.sync.abgleich import backend_oeffnen
+    from ozgdesk.sync.pruefung import einrichtung_pruefen
+
+    with store_oeffnen(args) as store:
+        backend = backend_oeffnen(store)
+        try:
+            return _verdikte(einrichtung_pruefen(backend), args.json)
+        finally:
+            getattr(backend, "schliessen", lambda: None)()
+
+
+def cmd_jetzt(args: argparse.Namespace) -> int:
+    from ozgdesk.sync.abgleich import jetzt_abgleichen
+
+    with store_oeffnen(args) as store:
+        e = jetzt_abgleichen(store, loeschen_erlauben=args.loeschen_erlauben)
+    if args.json:
+        json_ausgeben(e)
+        return 0
+    print(f"Gesendet: {e.gesendet} Änderungen in {e.gesendet_dateien} Dateien")
+    print(f"Empfangen: {e.empfangen} Änderungen aus {e.empfangen_dateien} Dateien")
+    print(f"Zusammengeführt: {e.zusammengefuehrt}, neue Konflikte: {e.konflikte}, offene Konflikte: {e.offene_konflikte}")
+    if e.geloescht:
+        print(f"Gelöscht: {e.geloescht}")
+    for ziel in e.veroeffentlicht:
+        print(f"Einreichung veröffentlicht: {ziel}")
+    if e.posteingang_neu:
+        print(f"Neue Katalog-Aktualisierungen im Posteingang: {e.posteingang_neu}")
+    if e.quarantaene:
+        print(f"Dateien in Quarantäne: {e.quarantaene}")
+    for w in e.warnungen:
+        print(f"Hinweis: {w}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from ozgdesk.sync.abgleich import status
+
+    with store_oeffnen(args) as store:
+        st = status(store)
+    if args.json:
+        json_ausgeben(st)
+        return 0
+    print(f"Ziel: {st.ziel or '– (nicht eingerichtet)'}")
+    print(f"Letzter Abgleich: {st.letzter_abgleich.astimezone().strftime('%d.%m.%Y %H:%M') if st.letzter_abgleich else 'noch nie'}")
+    print(f"Ausstehende Änderungen: {st.ausstehende_aenderungen}")
+    print(f"Ausstehende Einreichungen: {st.ausstehende_einreichungen}")
+    print(f"Offene Konflikte: {st.offene_konflikte}")
+    return 0
+
+
+def cmd_konflikte_list(args: argparse.Namespace) -> int:
+    from ozgdesk.sync.konflikte import konflikte
+
+    with store_oeffnen(args) as store:
+        liste = konflikte(store, alle=args.alle)
+    if args.json:
+        json_ausgeben(liste)
+        return 0
+    zeilen = []
+    for k in liste:
+        werte = " | ".join(f"{w['wert']!s} ({w['benutzer']}, {'dieses Gerät' if w['mein'] else 'Gerät ' + w['geraet'][:8]}, "
+                           f"{w['zeitpunkt'][:16].replace('T', ' ')})" for w in k.werte if k.feld) or k.hinweis
+        zeilen.append((k.id[:8], k.art_text, k.tabelle, k.datensatz_id[:8], k.feld, werte))
+    tabelle_ausgeben(["ID", "Art", "Tabelle", "Datensatz", "Feld", "Werte (wer, Gerät, wann UTC)"], zeilen, max_breite=90)
+    return 0
+
+
+def cmd_konflikte_loesen(args: argparse.Namespace) -> int:
+    from ozgdesk.sync.konflikte import konflikt_loesen
+
+    with store_oeffnen(args) as store:
+        k = konflikt_loesen(store, args.id, args.wert)
+    if args.json:
+        json_ausgeben(k)
+    else:
+        print(f"Konflikt {k.id[:8]} gelöst ({k.tabelle}, Feld {k.feld or '–'}): Wert jetzt {k.aktueller_wert!s}. "
+              "Die Lösung wird beim nächsten Abgleich an alle Geräte verteilt.")
+    return 0

@@ -1,0 +1,358 @@
+"""Applying remote change-log entries: three-way merge per field, decided by causality.
+
+For each field the *front* is the set of writes no other write knew about (see ``kausal``). The
+base of the three-way merge is implicit: a remote write whose author had seen the local value
+(its ``alt``) supersedes it, a write made without knowing a concurrent one meets it in the front.
+
+* one candidate (or several with the same value): the field takes it – different fields of one
+  record edited on two devices simply merge;
+* several different values: a **conflict** record lists them all with author, device and time;
+  until a person decides, the field keeps the candidate with the largest (device id, seq) – the
+  same on every device, never chosen by clock;
+* a delete applies only if its author knew every write of the record; otherwise the **edit beats
+  the delete**, the record stays (or comes back, rebuilt from the log) and a conflict flags it;
+* a parent record still referenced by a surviving record comes back too;
+* records of frozen tables (submitted reports) are never modified: the change is flagged instead.
+
+Everything is a function of the set of entries, so every device converges to the same data
+whatever order files arrive in. Writes go through Core statements inside the caller's
+``quelle="abgleich"`` session, so they are not logged again as local changes: the log keeps the
+remote entry under its original device and seq.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import delete, insert, inspect, select, text, update
+from sqlalchemy.orm import Session
+
+from ozgdesk.model.base import Base, jetzt_utc
+from ozgdesk.model.errors import OzgFehler
+from ozgdesk.model.protokoll import ANLEGEN, LOESCHEN, NICHT_PROTOKOLLIERT
+from ozgdesk.sync.kausal import Eintrag, Kausalitaet, verlauf
+from ozgdesk.sync.zustand import SyncKonflikt, konflikt_id
+
+#: Frozen tables: table name → test "is this record frozen?" (None: every record of the table).
+#: The submissions module registers its tables here (see :func:`unveraenderlich_registrieren`).
+UNVERAENDERLICH: dict[str, Callable[[Session, str], bool] | None] = {}
+
+
+def unveraenderlich_registrieren(tabelle: str, ist_eingefroren: Callable[[Session, str], bool] | None = None) -> None:
+    """Declare records of ``tabelle`` immutable for the sync (all of them, or those the test selects)."""
+    UNVERAENDERLICH[tabelle] = ist_eingefroren
+
+
+def tabellen() -> dict[str, type[Base]]:
+    """Every replicated table by name (all mapped entity tables except device-local ones)."""
+    return {
+        m.class_.__tablename__: m.class_
+        for m in Base.registry.mappers
+        if getattr(m.class_, "__tablename__", None) and m.class_.__tablename__ not in NICHT_PROTOKOLLIERT
+    }
+
+
+@functools.lru_cache(maxsize=None)
+def _pruefer(cls: type[Base], feld: str) -> Callable[[Any], Any]:
+    from ozgdesk.model.austausch import _spaltenpruefer
+
+    spalte = inspect(cls).columns[feld]
+    _, pruefer = _spaltenpruefer(spalte)
+    return lambda v: None if v is None else pruefer(v)
+
+
+def python_wert(cls: type[Base], feld: str, wert: Any) -> Any:
+    """The JSON encoding of the log back into the column's Python value."""
+    return _pruefer(cls, feld)(wert)
+
+
+def konflikt_werte(eintraege: list[Eintrag], feld: str | None) -> list[dict[str, Any]]:
+    """The candidates of a conflict as shown to people, in a device-independent order."""
+    return [
+        {"geraet": e.geraet, "seq": e.seq, "benutzer": e.benutzer, "zeitpunkt": e.zeitpunkt,
+         "aktion": e.aktion, "wert": e.wert(feld) if feld else None}
+        for e in sorted(set(eintraege), key=lambda e: e.schluessel)
+    ]
+
+
+def loeschkonflikt(kausal: Kausalitaet, verl: list[Eintrag]) -> tuple[list[Eintrag], Eintrag | None]:
+    """Delete-vs-edit, from the record's whole history: every delete and every write that some
+    delete did not know. Same entries → same result on every device."""
+    loeschungen = [e for e in verl if e.aktion == LOESCHEN]
+    ueberlebend = [w for w in verl if w.aktion != LOESCHEN and any(not kausal.vor(w, l) for l in loeschungen)]
+    return loeschungen + ueberlebend, max(ueberlebend, key=lambda w: w.schluessel) if ueberlebend else None
+
+
+class Zusammenfuehrung:
+    """Applies one batch of remote entries inside an open session; counts what happened."""
+
+    def __init__(self, s: Session, kausal: Kausalitaet) -> None:
+        self.s = s
+        self.kausal = kausal
+        self.tabellen = tabellen()
+        self.angewendet = 0
+        self.zusammengefuehrt = 0
+        self.neue_konflikte = 0
+        self.geloescht = 0
+        self.warnungen: list[str] = []
+        self.beruehrt: set[tuple[str, str]] = set()
+        self.kandidaten: set[tuple[str, str]] = set()
+        self._offen = set(s.execute(select(SyncKonflikt.id).where(SyncKonflikt.offen.is_(True))).scalars())
+
+    # ----------------------------------------------------------------------------- helpers
+    def _lebt(self, cls: type[Base], datensatz_id: str) -> bool:
+        t = cls.__table__
+        return self.s.execute(select(t.c.id).where(t.c.id == datensatz_id)).first() is not None
+
+    def _eingefroren(self, tabelle: str, datensatz_id: str) -> bool:
+        if tabelle not in UNVERAENDERLICH:
+            return False
+        test = UNVERAENDERLICH[tabelle]
+        return True if test is None else bool(test(self.s, datensatz_id))
+
+    def _konflikt(self, art: str, tabelle: str, datensatz_id: str, feld: str | None, werte: list[Eintrag],
+                  gewinner: Eintrag | None, hinweis: str) -> None:
+        kid = konflikt_id(art, tabelle, datensatz_id, feld)
+        self._offen.add(kid)
+        k = self.s.get(SyncKonflikt, kid)
+        liste = konflikt_werte(werte, feld)
+        gew = json.dumps({"geraet": gewinner.geraet, "seq": gewinner.seq} if gewinner else {})
+        if k is None:
+            self.s.add(SyncKonflikt(id=kid, art=art, tabelle=tabelle, datensatz_id=datensatz_id, feld=feld,
+                                    offen=True, werte=json.dumps(liste, ensure_ascii=False), gewinner=gew,
+                                    hinweis=hinweis, erkannt_am=jetzt_utc()))
+            self.neue_konflikte += 1
+        else:
+            if not k.offen:
+                self.neue_konflikte += 1
+                k.erkannt_am = jetzt_utc()
+            k.offen, k.geloest_am = True, None
+            k.werte, k.gewinner, k.hinweis = json.dumps(liste, ensure_ascii=False), gew, hinweis
+        self.s.flush()
+
+    def _konflikt_schliessen(self, art: str, tabelle: str, datensatz_id: str, feld: str | None) -> None:
+        kid = konflikt_id(art, tabelle, datensatz_id, feld)
+        if kid not in self._offen:
+            return
+        self._offen.discard(kid)
+        k = self.s.get(SyncKonflikt, kid)
+        if k is not None and k.offen:
+            k.offen, k.geloest_am = False, jetzt_utc()
+            self.s.flush()
+
+    def feldstand(self, cls: type[Base], verl: list[Eintrag], feld: str) -> tuple[Eintrag | None, list[Eintrag]]:
+        """(winner, front) of one field: the front's entry with the largest (device, seq)."""
+        front = self.kausal.front(e for e in verl if e.schreibt(feld))
+        if not front:
+            return None, []
+        return max(front, key=lambda e: e.schluessel), front
+
+    def _feld_setzen(self, cls: type[Base], tabelle: str, datensatz_id: str, verl: list[Eintrag],
+                     feld: str, aktuell: dict[str, Any] | None) -> dict[str, Any]:
+        """Decide one field; return {feld: python value} to write (empty if unchanged)."""
+        if feld not in inspect(cls).columns or feld == "id":
+            if feld != "id":
+                self.warnungen.append(f"Feld {tabelle}.{feld} ist dieser Version unbekannt und wurde übersprungen.")
+            return {}
+        gewinner, front = self.feldstand(cls, verl, feld)
+        if gewinner is None:
+            return {}
+        werte = {json.dumps(e.wert(feld), sort_keys=True) for e in front}
+        if len(werte) > 1:
+            self._konflikt("feld", tabelle, datensatz_id, feld, front, gewinner,
+                           f"{cls.__label__}: Feld „{feld}“ wurde auf mehreren Geräten unterschiedlich geändert.")
+        else:
+            self._konflikt_schliessen("feld", tabelle, datensatz_id, feld)
+        try:
+            wert = python_wert(cls, feld, gewinner.wert(feld))
+        except (ValueError, OzgFehler) as e:
+            self.warnungen.append(f"{cls.__label__} {datensatz_id}, Feld {feld}: Wert nicht übernehmbar ({e}).")
+            return {}
+        if aktuell is not None and feld in aktuell and aktuell[feld] == wert:
+            return {}
+        return {feld: wert}
+
+    def _aktuell(self, cls: type[Base], datensatz_id: str) -> dict[str, Any] | None:
+        t = cls.__table__
+        zeile = self.s.execute(select(t).where(t.c.id == datensatz_id)).mappings().first()
+        return None if zeile is None else {inspect(cls).get_property_by_column(t.c[k]).key: v for k, v in zeile.items()}
+
+    def wiederherstellen(self, cls: type[Base], datensatz_id: str, verl: list[Eintrag] | None = None) -> bool:
+        """Rebuild a deleted record from the log (every field from its front). False if impossible."""
+        tabelle = cls.__tablename__
+        verl = verl if verl is not None else verlauf(self.s, tabelle, datensatz_id)
+        if not any(e.aktion == ANLEGEN for e in verl):
+            return False
+        werte: dict[str, Any] = {"id": datensatz_id}
+        for spalte in inspect(cls).columns:
+            if spalte.key != "id":
+                werte.update(self._feld_setzen(cls, tabelle, datensatz_id, verl, spalte.key, None))
+        self.s.execute(insert(cls.__table__).values(**{cls.__table__.c[inspect(cls).columns[k].name].name: v for k, v in werte.items()}))
+        self.beruehrt.add((tabelle, datensatz_id))
+        return True
+
+    def neu_anlegen(self, tabelle: str, datensatz_id: str, neu: str | None) -> bool:
+        """Fast path: a record no entry here has mentioned yet is inserted as created. False if unknown table."""
+        cls = self.tabellen.get(tabelle)
+        if cls is None:
+            return False
+        spalten = inspect(cls).columns
+        werte = {}
+        for feld, wert in json.loads(neu or "{}").items():
+            if feld in spalten:
+                werte[spalten[feld].name] = python_wert(cls, feld, wert)
+        werte["id"] = datensatz_id
+        self.s.execute(insert(cls.__table__).values(**werte))
+        self.angewendet += 1
+        return True
+
+    # ----------------------------------------------------------------------------- one entry
+    def anwenden(self, e: Eintrag, tabelle: str, datensatz_id: str) -> None:
+        """Apply one remote entry that is already in the local log."""
+        cls = self.tabellen.get(tabelle)
+        if cls is None:
+            self.warnungen.append(f"Tabelle {tabelle} ist dieser Version unbekannt; Änderung {e.geraet[:8]}/{e.seq} "
+                                  "bleibt im Protokoll und wird nach einem Update wirksam.")
+            return
+        self.angewendet += 1
+        lebt = self._lebt(cls, datensatz_id)
+        if lebt and e.aktion != ANLEGEN and self._eingefroren(tabelle, datensatz_id):
+            self._konflikt("eingefroren", tabelle, datensatz_id, e.feld if e.aktion != LOESCHEN else None, [e], None,
+                           f"{cls.__label__} ist eingereicht und unveränderlich; die Änderung von Gerät "
+                           f"{e.geraet[:8]} wurde nicht übernommen (bitte als neue Version erfassen).")
+            return
+        verl = verlauf(self.s, tabelle, datensatz_id, bis=(e.geraet, e.seq))
+        self._kandidaten_merken(cls, e)
+        if e.aktion == LOESCHEN:
+            if not lebt:
+                return
+            if not self.tot_nach_regel(verl):
+                self.zusammengefuehrt += 1
+                self._konflikt("loeschen", tabelle, datensatz_id, None, *loeschkonflikt(self.kausal, verl),
+                               f"{cls.__label__} wurde auf Gerät {e.geraet[:8]} gelöscht, aber gleichzeitig anderswo "
+                               "geändert: Die Änderung gewinnt, der Datensatz bleibt.")
+                return
+            if self._referenziert(cls, datensatz_id):
+                # still needed by a surviving record (settled later in ``verwaiste_entfernen``)
+                self._konflikt("loeschen", tabelle, datensatz_id, None, *loeschkonflikt(self.kausal, verl),
+                               f"{cls.__label__} wurde gelöscht, wird aber von einem geänderten Datensatz noch "
+                               "gebraucht und bleibt deshalb.")
+                return
+            self.s.execute(delete(cls.__table__).where(cls.__table__.c.id == datensatz_id))
+            self.geloescht += 1
+            return
+        if not lebt:
+            geloescht = [w for w in verl if w.aktion == LOESCHEN]
+            if self.wiederherstellen(cls, datensatz_id, verl) and geloescht:
+                self.zusammengefuehrt += 1
+                self._konflikt("loeschen", tabelle, datensatz_id, None, *loeschkonflikt(self.kausal, verl),
+                               f"{cls.__label__} war gelöscht, wurde aber auf Gerät {e.geraet[:8]} gleichzeitig geändert: "
+                               "Die Änderung gewinnt, der Datensatz ist wiederhergestellt.")
+            return
+        aktuell = self._aktuell(cls, datensatz_id)
+        felder = [e.feld] if e.aktion != ANLEGEN else [k for k in json.loads(e.neu or "{}") if k != "id"]
+        neu: dict[str, Any] = {}
+        for feld in felder:
+            if feld:
+                neu.update(self._feld_setzen(cls, tabelle, datensatz_id, verl, feld, aktuell))
+        if neu:
+            self.s.execute(update(cls.__table__).where(cls.__table__.c.id == datensatz_id)
+                           .values(**{inspect(cls).columns[k].name: v for k, v in neu.items()}))
+            self.beruehrt.add((tabelle, datensatz_id))
+        if len(neu) < len(felder):
+            self.zusammengefuehrt += 1
+
+    # ----------------------------------------------------------------------------- deletes
+    def tot_nach_regel(self, verl: list[Eintrag]) -> bool:
+        """Deleted iff some delete knew every write of the record (else the edit beats the delete)."""
+        schreiben = [w for w in verl if w.aktion != LOESCHEN]
+        return any(all(self.kausal.vor(w, l) for w in schreiben) for l in verl if l.aktion == LOESCHEN)
+
+    def _fremdschluessel(self, cls: type[Base]) -> list[tuple[str, str]]:
+        """(column key, target table) of every foreign key of ``cls``."""
+        return [(spalte.key, fk.column.table.name) for spalte in cls.__table__.columns for fk in spalte.foreign_keys]
+
+    def _referenziert(self, cls: type[Base], datensatz_id: str) -> bool:
+        for andere in self.tabellen.values():
+            for spalte in andere.__table__.columns:
+                if any(fk.column.table is cls.__table__ for fk in spalte.foreign_keys):
+                    if self.s.execute(select(spalte).where(spalte == datensatz_id).limit(1)).first():
+                        return True
+        return False
+
+    def _kandidaten_merken(self, cls: type[Base], e: Eintrag) -> None:
+        """Records whose survival may change with this entry: the deleted one and whatever it (or a
+        changed reference) pointed to."""
+        if e.aktion == LOESCHEN:
+            alt = json.loads(e.alt or "{}")
+            for feld, ziel in self._fremdschluessel(cls):
+                if alt.get(feld):
+                    self.kandidaten.add((ziel, alt[feld]))
+        elif e.aktion != ANLEGEN and e.feld and e.alt:
+            for feld, ziel in self._fremdschluessel(cls):
+                if feld == e.feld and json.loads(e.alt):
+                    self.kandidaten.add((ziel, json.loads(e.alt)))
+
+    def verwaiste_entfernen(self) -> None:
+        """A record kept only because a surviving record pointed to it goes once nothing does."""
+        offen = sorted(self.kandidaten)
+        self.kandidaten = set()
+        while offen:
+            tabelle, did = offen.pop()
+            cls = self.tabellen.get(tabelle)
+            if cls is None or not self._lebt(cls, did):
+                continue
+            if not self.tot_nach_regel(verlauf(self.s, tabelle, did)) or self._referenziert(cls, did):
+                continue
+            zeile = self._aktuell(cls, did) or {}
+            offen += [(ziel, zeile[feld]) for feld, ziel in self._fremdschluessel(cls) if zeile.get(feld)]
+            self.s.execute(delete(cls.__table__).where(cls.__table__.c.id == did))
+            self.geloescht += 1
+
+    # ----------------------------------------------------------------------------- integrity
+    def verweise_reparieren(self) -> None:
+        """A surviving record keeps the records it points to: bring back deleted parents."""
+        for _ in range(20):
+            fehlend = self.s.execute(text("PRAGMA foreign_key_check")).all()
+            if not fehlend:
+                return
+            repariert = False
+            for tabelle, rowid, eltern, fkid in fehlend:
+                fk = [r for r in self.s.execute(text(f'PRAGMA foreign_key_list("{tabelle}")')).all() if r[0] == fkid]
+                if not fk:
+                    continue
+                spalte = fk[0][3]
+                wert = self.s.execute(text(f'SELECT "{spalte}" FROM "{tabelle}" WHERE rowid = :r'), {"r": rowid}).scalar()
+                cls = self.tabellen.get(eltern)
+                if cls is None or wert is None or self._lebt(cls, wert):
+                    continue
+                if self.wiederherstellen(cls, wert):
+                    repariert = True
+                    self._konflikt("loeschen", eltern, wert, None,
+                                   *loeschkonflikt(self.kausal, verlauf(self.s, eltern, wert)),
+                                   f"{cls.__label__} war gelöscht, wird aber von einem geänderten Datensatz "
+                                   f"({tabelle}) noch gebraucht und ist deshalb wiederhergestellt.")
+            if not repariert:
+                raise OzgFehler(
+                    "Die Änderungen anderer Geräte verweisen auf Datensätze, die es hier nicht gibt "
+                    f"({fehlend[0][0]} → {fehlend[0][2]}). Es wurde nichts übernommen; bitte den Abgleich später wiederholen."
+                )
+
+    def regeln_pruefen(self) -> None:
+        """Merged records can break a rule spanning fields (Ende vor Beginn): flag, never block."""
+        for tabelle, datensatz_id in sorted(self.beruehrt):
+            cls = self.tabellen[tabelle]
+            obj = self.s.get(cls, datensatz_id)
+            if obj is None:
+                continue
+            try:
+                getattr(obj, "pruefen", lambda: None)()
+            except OzgFehler as fehler:
+                self._konflikt("regel", tabelle, datensatz_id, None, [], None,
+                               f"Nach dem Zusammenführen verletzt der Datensatz eine Regel: {fehler}")
+            else:
+                self._konflikt_schliessen("regel", tabelle, datensatz_id, None)
+            self.s.expunge(obj)

@@ -1,0 +1,134 @@
+"""Device-local sync state: cursors, causal contexts, conflicts, quarantine, outbox and inbox.
+
+These tables are bookkeeping of *this* device. They are never written to the change log and never
+replicated (conflicts are recomputed from the replicated log on every device, so their ids and
+contents agree everywhere without being sent).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ozgdesk.model.base import OZGDESK_NS, Base, UtcZeit
+from ozgdesk.model.protokoll import NICHT_PROTOKOLLIERT
+
+
+class SyncGeraet(Base):
+    """Per device: up to which ``seq`` its changes are applied here (for the own device: exported)."""
+
+    __tablename__ = "sync_geraet"
+    __label__ = "Abgleich-Stand"
+
+    # ``id`` is the device id.
+    bis_seq: Mapped[int] = mapped_column(Integer, default=0)
+    #: SHA-256 of the last change file applied (own device: written) – the chain link.
+    letzter_hash: Mapped[str] = mapped_column(String(64), default="")
+    dateien: Mapped[int] = mapped_column(Integer, default=0)
+    eigen: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SyncKontext(Base):
+    """What a device had applied of the others when it wrote its entries from ``ab_seq`` on.
+
+    ``gesehen`` is a JSON version vector {device: seq}. Together with the device's own order it
+    gives the causal order of all entries; conflicts are decided by it, never by clocks.
+    """
+
+    __tablename__ = "sync_kontext"
+    __label__ = "Abgleich-Kontext"
+    __table_args__ = (UniqueConstraint("geraet", "ab_seq"),)
+
+    geraet: Mapped[str] = mapped_column(String(36), index=True)
+    ab_seq: Mapped[int] = mapped_column(Integer)
+    gesehen: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class SyncKonflikt(Base):
+    """A conflict shown to people: both (all) values with author, device and time."""
+
+    __tablename__ = "sync_konflikt"
+    __label__ = "Konflikt"
+
+    #: ``feld`` (same field edited on two devices), ``loeschen`` (edit beat a delete),
+    #: ``eingefroren`` (change to a frozen submission refused), ``regel`` (merged record breaks a rule).
+    art: Mapped[str] = mapped_column(String(20))
+    tabelle: Mapped[str] = mapped_column(String(40), index=True)
+    datensatz_id: Mapped[str] = mapped_column(String(36), index=True)
+    feld: Mapped[str | None] = mapped_column(String(60), default=None)
+    offen: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: JSON list of {geraet, seq, benutzer, zeitpunkt, wert, aktion}
+    werte: Mapped[str] = mapped_column(Text, default="[]")
+    #: JSON {geraet, seq} of the value the field keeps until a person decides.
+    gewinner: Mapped[str] = mapped_column(Text, default="{}")
+    hinweis: Mapped[str] = mapped_column(Text, default="")
+    erkannt_am: Mapped[datetime] = mapped_column(UtcZeit)
+    geloest_am: Mapped[datetime | None] = mapped_column(UtcZeit, default=None)
+
+    @property
+    def werte_liste(self) -> list[dict[str, Any]]:
+        return json.loads(self.werte)
+
+
+class SyncQuarantaene(Base):
+    """A change file that failed verification: kept out, never applied, shown to people."""
+
+    __tablename__ = "sync_quarantaene"
+    __label__ = "Quarantäne"
+
+    pfad: Mapped[str] = mapped_column(Text)
+    geraet: Mapped[str] = mapped_column(String(36), default="")
+    grund: Mapped[str] = mapped_column(Text)
+    erkannt_am: Mapped[datetime] = mapped_column(UtcZeit)
+    kopie: Mapped[str] = mapped_column(Text, default="")
+
+
+class SyncAusgang(Base):
+    """A finished submission package waiting for (or done with) publishing to the share's outbox."""
+
+    __tablename__ = "sync_ausgang"
+    __label__ = "Postausgang"
+
+    ordner: Mapped[str] = mapped_column(Text)
+    ressort: Mapped[str] = mapped_column(String(20))
+    periode: Mapped[str] = mapped_column(String(20))
+    hash: Mapped[str] = mapped_column(String(64))
+    eingereiht_am: Mapped[datetime] = mapped_column(UtcZeit)
+    version: Mapped[int | None] = mapped_column(Integer, default=None)
+    ziel: Mapped[str] = mapped_column(Text, default="")
+    veroeffentlicht_am: Mapped[datetime | None] = mapped_column(UtcZeit, default=None)
+
+
+class SyncEingang(Base):
+    """A file fetched from the share's inbox (catalogue update) or feedback folder."""
+
+    __tablename__ = "sync_eingang"
+    __label__ = "Posteingang"
+    __table_args__ = (UniqueConstraint("pfad", "hash"),)
+
+    pfad: Mapped[str] = mapped_column(Text)
+    art: Mapped[str] = mapped_column(String(20))
+    hash: Mapped[str] = mapped_column(String(64))
+    lokal: Mapped[str] = mapped_column(Text)
+    abgeholt_am: Mapped[datetime] = mapped_column(UtcZeit)
+
+
+SYNC_TABELLEN = {
+    SyncGeraet.__tablename__,
+    SyncKontext.__tablename__,
+    SyncKonflikt.__tablename__,
+    SyncQuarantaene.__tablename__,
+    SyncAusgang.__tablename__,
+    SyncEingang.__tablename__,
+}
+NICHT_PROTOKOLLIERT.update(SYNC_TABELLEN)
+
+
+def konflikt_id(art: str, tabelle: str, datensatz_id: str, feld: str | None) -> str:
+    """The same conflict gets the same id on every device (it is derived, not sent)."""
+    return str(uuid.uuid5(OZGDESK_NS, f"konflikt:{art}:{tabelle}:{datensatz_id}:{feld or ''}"))

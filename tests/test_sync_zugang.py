@@ -1,0 +1,168 @@
+"""Credentials only through keyring; locked keychain ≠ wrong password; nothing secret anywhere; CLI."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+from pathlib import Path
+
+import keyring
+import keyring.errors
+import pytest
+from keyring.backend import KeyringBackend
+
+from ozgdesk.cli import main
+from ozgdesk.sync.abgleich import backend_oeffnen, einrichten
+from ozgdesk.sync.backend import Anmeldefehler
+from ozgdesk.sync.zugang import SchluesselbundFehler, passwort_holen
+from tests.sync_server import BENUTZER, PASSWORT, dav  # noqa: F401
+
+
+class Speicher(KeyringBackend):
+    """In-memory keychain for tests (the OS keychain is not available in CI)."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.daten: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.daten.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.daten[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.daten.pop((service, username), None)
+
+
+class Gesperrt(Speicher):
+    def get_password(self, service: str, username: str) -> str | None:
+        raise keyring.errors.KeyringLocked("locked")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise keyring.errors.KeyringLocked("locked")
+
+
+class PlaintextKeyring(Speicher):
+    """Named like keyrings.alt's plain-text file backend: must be refused."""
+
+
+@pytest.fixture
+def schluesselbund():  # noqa: ANN201
+    vorher = keyring.get_keyring()
+    kr = Speicher()
+    keyring.set_keyring(kr)
+    yield kr
+    keyring.set_keyring(vorher)
+
+
+def _cli(home: Path, *argv: str, stdin: str | None = None, monkeypatch=None, capsys=None) -> tuple[int, str, str]:  # noqa: ANN001
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    rc = main(["--home", str(home), *argv])
+    aus = capsys.readouterr()
+    return rc, aus.out, aus.err
+
+
+def test_gesperrter_schluesselbund_ist_etwas_anderes_als_ein_falsches_passwort(dav, demo_store, schluesselbund) -> None:
+    url = dav.url + "ablage/"
+    (dav.wurzel / "ablage").mkdir()
+    einrichten(demo_store, url, BENUTZER, "falsches Passwort")
+    with pytest.raises(Anmeldefehler, match="HTTP 401") as falsch:
+        backend_oeffnen(demo_store).liste("")
+    keyring.set_keyring(Gesperrt())
+    with pytest.raises(SchluesselbundFehler, match="gesperrt") as gesperrt:
+        backend_oeffnen(demo_store)
+    assert "401" not in str(gesperrt.value) and "nicht falsch" in str(gesperrt.value)
+    assert "Schlüsselbund" not in str(falsch.value)
+
+
+def test_unsicherer_dateischluesselbund_wird_abgelehnt() -> None:
+    vorher = keyring.get_keyring()
+    keyring.set_keyring(PlaintextKeyring())
+    try:
+        with pytest.raises(SchluesselbundFehler, match="nicht in einer Datei"):
+            passwort_holen("https://x/", "u")
+    finally:
+        keyring.set_keyring(vorher)
+
+
+def test_cli_mit_password_stdin_und_nirgends_ein_geheimnis(dav, demo_home, tmp_path, schluesselbund, monkeypatch,
+                                                         capsys, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    (dav.wurzel / "Ablage Grüße").mkdir()
+    url = dav.url + "Ablage Grüße/"
+    rc, out, err = _cli(demo_home, "abgleich", "einrichten", "--ziel", url, "--benutzer", BENUTZER, "--password-stdin",
+                        stdin=PASSWORT + "\n", monkeypatch=monkeypatch, capsys=capsys)
+    assert rc == 0, err
+    assert "✓ WebDAV" in out and "✗" not in out
+    assert list(schluesselbund.daten.values()) == [PASSWORT]
+    rc, out, err = _cli(demo_home, "abgleich", "jetzt", "--json", capsys=capsys)
+    assert rc == 0, err
+    ergebnis = json.loads(out)
+    assert ergebnis["gesendet"] > 1000 and ergebnis["empfangen"] == 0 and ergebnis["konflikte"] == 0
+    rc, out, _ = _cli(demo_home, "abgleich", "status", "--json", capsys=capsys)
+    assert json.loads(out)["ausstehende_aenderungen"] == 0 and json.loads(out)["ziel"] == url
+    export = tmp_path / "export.json"
+    rc, out2, _ = _cli(demo_home, "export", "--out", str(export), capsys=capsys)
+    assert rc == 0
+    geheim = [PASSWORT.encode("utf-8"), PASSWORT.encode("latin-1", "replace"),
+              base64.b64encode(f"{BENUTZER}:{PASSWORT}".encode()), PASSWORT.encode("utf-16-le")]
+    dateien = [p for p in demo_home.rglob("*") if p.is_file()] + [export]
+    assert any(p.suffix == ".sqlite" for p in dateien)
+    for p in dateien:
+        inhalt = p.read_bytes()
+        assert not any(g in inhalt for g in geheim), f"Passwort steht in {p}"
+    texte = out + out2 + caplog.text
+    assert PASSWORT not in texte and "Grüße-ß" not in texte
+
+
+def test_cli_falsches_passwort_meldet_401_auf_deutsch(dav, demo_home, schluesselbund, monkeypatch, capsys) -> None:
+    (dav.wurzel / "a").mkdir()
+    rc, out, err = _cli(demo_home, "abgleich", "einrichten", "--ziel", dav.url + "a/", "--benutzer", BENUTZER,
+                        "--password-stdin", stdin="falsch\n", monkeypatch=monkeypatch, capsys=capsys)
+    assert rc == 1 and "Benutzername oder Passwort falsch" in out
+    rc, out, err = _cli(demo_home, "abgleich", "jetzt", capsys=capsys)
+    assert rc == 2 and err.startswith("Fehler: ") and "HTTP 401" in err
+
+
+def test_cli_ordner_abgleich_und_konflikte(demo_home, tmp_path, monkeypatch, capsys) -> None:
+    import shutil
+
+    ablage = tmp_path / "Ablage Grüße"
+    ablage.mkdir()
+    b_home = tmp_path / "b"
+    b_home.mkdir()
+    assert _cli(demo_home, "abgleich", "einrichten", "--ziel", str(ablage), capsys=capsys)[0] == 0
+    assert _cli(demo_home, "abgleich", "jetzt", capsys=capsys)[0] == 0
+    assert _cli(b_home, "abgleich", "einrichten", "--ziel", str(ablage), capsys=capsys)[0] == 0
+    rc, out, _ = _cli(b_home, "abgleich", "jetzt", capsys=capsys)
+    assert rc == 0 and "Empfangen: 1833 Änderungen" in out
+    rc, out, _ = _cli(demo_home, "projekte", "list", "--json", capsys=capsys)
+    kennung = json.loads(out)[0]["kennung"]
+    _cli(demo_home, "projekte", "setzen", kennung, "titel=Titel von A", capsys=capsys)
+    _cli(b_home, "projekte", "setzen", kennung, "titel=Titel von B", capsys=capsys)
+    for home in (demo_home, b_home, demo_home):
+        assert _cli(home, "abgleich", "jetzt", "--json", capsys=capsys)[0] == 0
+    rc, out, _ = _cli(b_home, "konflikte", "list", "--json", capsys=capsys)
+    liste = json.loads(out)
+    assert len(liste) == 1 and {w["wert"] for w in liste[0]["werte"]} == {"Titel von A", "Titel von B"}
+    rc, out, _ = _cli(b_home, "konflikte", "list", capsys=capsys)
+    assert "Titel von A" in out and "dieses Gerät" in out
+    rc, out, _ = _cli(b_home, "konflikte", "loesen", liste[0]["id"][:8], "--wert", "Gemeinsamer Titel", capsys=capsys)
+    assert rc == 0 and "gelöst" in out
+    rc, out, err = _cli(b_home, "konflikte", "loesen", liste[0]["id"][:8], "--wert", "mein", capsys=capsys)
+    assert rc == 2 and "bereits gelöst" in err
+    _cli(b_home, "abgleich", "jetzt", capsys=capsys)
+    _cli(demo_home, "abgleich", "jetzt", capsys=capsys)
+    rc, out, _ = _cli(demo_home, "konflikte", "list", "--json", capsys=capsys)
+    assert json.loads(out) == []
+    rc, out, _ = _cli(demo_home, "projekte", "list", "--json", capsys=capsys)
+    assert json.loads(out)[0]["titel"] == "Gemeinsamer Titel"
+    shutil.rmtree(ablage / "changes")
+    rc, out, err = _cli(demo_home, "abgleich", "jetzt", capsys=capsys)
+    assert rc == 2 and "zum Schutz der Daten wurde nichts abgeglichen" in err
