@@ -243,3 +243,10 @@ def test_gleiche_projektkennung_auf_zwei_geraeten_meldet_sich_und_laesst_sich_be
     with a.lesen() as s:
         assert {p.titel for p in s.execute(select(Projekt).where(Projekt.kennung.like("BMAS-NEU-%"))).scalars()} == {
             "Projekt von A", "Projekt von B"}
+
+
+def test_einreichungen_sind_fuer_den_abgleich_eingefroren() -> None:
+    from ozgdesk.sync.zusammenfuehren import UNVERAENDERLICH, tabellen
+
+    assert "einreichung" in tabellen()  # replicated to every device …
+    assert UNVERAENDERLICH.get("einreichung", False) is None  # … and never changed there, whatever arrives

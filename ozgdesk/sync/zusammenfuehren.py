@@ -46,6 +46,11 @@ def unveraenderlich_registrieren(tabelle: str, ist_eingefroren: Callable[[Sessio
     UNVERAENDERLICH[tabelle] = ist_eingefroren
 
 
+# A submission to the BMI is evidence: once written it is never changed on any device (the
+# database refuses it too, by trigger); a correction is a new version with a new id.
+unveraenderlich_registrieren("einreichung")
+
+
 def tabellen() -> dict[str, type[Base]]:
     """Every replicated table by name (all mapped entity tables except device-local ones)."""
     return {
