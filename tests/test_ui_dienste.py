@@ -117,7 +117,7 @@ def test_ohne_dienste_sagen_die_ansichten_dass_sie_fehlen(qtbot, demo_store, tmp
     meldungen = []
     f.meldung = lambda titel, text: meldungen.append(text)
     assert "noch nicht verfügbar" in f.zeigen("berichte").text.text()
-    assert "nicht eingerichtet" in f.zeigen("abgleich").text.text()
+    assert "Noch kein Abgleichziel eingerichtet" in f.zeigen("abgleich").zustand.text()
     f.katalog_importieren()
     assert "noch nicht verfügbar" in meldungen[0]
 

@@ -84,6 +84,7 @@ class Hauptfenster(QMainWindow):
 
         self._menues(dunkel_umschalten, dunkel)
         self._statusleiste()
+        self.runner.starten(self._abgleich_status_laden, self.abgleich_status_zeigen, lambda _e: None)
         self.resize(1280, 800)
         geo = self.einstellungen.value("fenster/geometrie")
         if isinstance(geo, QByteArray):
@@ -153,6 +154,21 @@ class Hauptfenster(QMainWindow):
             sb.addPermanentWidget(w)
         self.status_db.setMaximumWidth(self.fontMetrics().averageCharWidth() * 60)
 
+    def _abgleich_status_laden(self) -> object:
+        from ozgdesk.sync.abgleich import status
+
+        return status(self.store)
+
+    def abgleich_status_zeigen(self, st: object) -> None:
+        """Status bar: online/offline and the submissions waiting for the next sync."""
+        if getattr(st, "eingerichtet", False):
+            zuletzt = st.letzter_abgleich  # type: ignore[attr-defined]
+            wann = zuletzt.astimezone().strftime("%d.%m.%Y %H:%M") if zuletzt else "noch nie"
+            self.status_netz.setText(f"Abgleich: {st.ziel} (zuletzt {wann})")  # type: ignore[attr-defined]
+        else:
+            self.status_netz.setText("offline – kein Abgleich eingerichtet")
+        self.status_einreichung.setText(f"Ausstehende Einreichungen: {st.ausstehende_einreichungen}")  # type: ignore[attr-defined]
+
     # ------------------------------------------------------------------------------ pages
     def seite(self, schluessel: str) -> QWidget:
         """The page, built on first use."""
@@ -182,7 +198,10 @@ class Hauptfenster(QMainWindow):
                     w = Berichtsseite(self.store, self.runner, dienst, self.stichtag)
                     w.oeffnen.connect(self.datensatz_oeffnen)
             elif schluessel == "abgleich":
-                w = platzhalter.abgleichsseite()
+                from ozgdesk.ui.abgleichsseite import Abgleichsseite
+
+                w = Abgleichsseite(self.store, self.runner)
+                w.status_geaendert.connect(self.abgleich_status_zeigen)
             else:
                 w = AenderungenSeite(self.store, self.runner)
             index = self.seiten.indexOf(self._platz[schluessel])

@@ -1,4 +1,4 @@
-"""Pages whose services are not part of this build yet: Berichte and Abgleich.
+"""A page for a service that is not registered (e.g. reports in a stripped-down build).
 
 They say plainly what is missing instead of showing controls that do nothing.
 """
@@ -36,11 +36,3 @@ def berichtsseite() -> QWidget:
             dienste.NICHT_VERFUEGBAR.format(was="Berichtsbaustein (Quartalsbericht, Projektantrag, Zahlungsplan, "
                                             "Meilenstein-Monitoring, Projektsteckbrief)")
             + "\n\nBis dahin zeigt die Übersicht eine vorläufige Prüfung, was für den nächsten Quartalsbericht noch fehlt.")
-
-
-def abgleichsseite() -> QWidget:
-    return Hinweisseite(
-        "abgleich", "Abgleich",
-        "Der Abgleich mit der zentralen Dateiablage des Ressorts (WebDAV oder Netzlaufwerk) ist noch nicht "
-        "eingerichtet. ozgdesk arbeitet vollständig offline; alle Änderungen stehen im Änderungsprotokoll und "
-        "werden beim späteren Abgleich übertragen.")

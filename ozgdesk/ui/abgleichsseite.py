@@ -1,0 +1,308 @@
+"""Abgleich view: target, state, sync now with progress, conflicts side by side, automatic sync.
+
+Everything that touches the network or the store runs on the background runner through the
+Qt-free API of ``ozgdesk.sync``; this page only shows results. The password typed here goes
+straight to the keychain (``sync.einrichten``) and the field is cleared afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ozgdesk.model.store import Store
+from ozgdesk.model.values import format_datum
+from ozgdesk.sync import abgleich as sync
+from ozgdesk.sync.konflikte import KonfliktAnzeige, konflikt_loesen, konflikte
+from ozgdesk.sync.pruefung import einrichtung_pruefen
+
+#: Automatic sync: how often the page looks whether the share is reachable.
+AUTO_INTERVALL_MS = 5 * 60 * 1000
+_ROLLE = Qt.ItemDataRole.UserRole
+STUFE = {"ok": "✓", "warnung": "⚠", "fehler": "✗"}
+
+
+class _Bote(QObject):
+    fortschritt = Signal(str, int, int)
+
+
+def _wert_text(wert: Any) -> str:
+    if wert is None:
+        return "– (leer)"
+    if isinstance(wert, bool):
+        return "ja" if wert else "nein"
+    if isinstance(wert, str):
+        return wert or "– (leer)"
+    return json.dumps(wert, ensure_ascii=False)
+
+
+class Abgleichsseite(QWidget):
+    """The page; ``status_geaendert`` tells the main window to refresh its status bar."""
+
+    status_geaendert = Signal(object)
+
+    def __init__(self, store: Store, runner: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("seite_abgleich")
+        self.store, self.runner = store, runner
+        self._abbruch = threading.Event()
+        self._laeuft = False
+        self._bote = _Bote(self)
+        self._bote.fortschritt.connect(self._fortschritt)
+
+        # --- target
+        self.ziel = QLineEdit()
+        self.ziel.setPlaceholderText("https://dav.ressort.example/ozg oder Ordner wie /mnt/ablage/ozg")
+        self.ziel.setAccessibleName("Abgleichziel")
+        self.benutzer = QLineEdit()
+        self.benutzer.setAccessibleName("Benutzername")
+        self.passwort = QLineEdit()
+        self.passwort.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passwort.setAccessibleName("Passwort")
+        self.passwort.setPlaceholderText("wird im Schlüsselbund des Systems gespeichert")
+        self.einrichten_knopf = QPushButton("Einrichten und &prüfen")
+        self.einrichten_knopf.clicked.connect(self.einrichten)
+        ziel_form = QFormLayout()
+        ziel_form.addRow(QLabel("&Ziel:", buddy=self.ziel), self.ziel)
+        ziel_form.addRow(QLabel("&Benutzer:", buddy=self.benutzer), self.benutzer)
+        ziel_form.addRow(QLabel("Pass&wort:", buddy=self.passwort), self.passwort)
+        ziel_form.addRow("", self.einrichten_knopf)
+        self.pruefergebnis = QLabel()
+        self.pruefergebnis.setWordWrap(True)
+        self.pruefergebnis.setObjectName("pruefergebnis")
+        ziel_form.addRow(self.pruefergebnis)
+        ziel_box = QGroupBox("Zentrale Dateiablage")
+        ziel_box.setLayout(ziel_form)
+
+        # --- state and sync now
+        self.zustand = QLabel()
+        self.zustand.setObjectName("abgleichzustand")
+        self.zustand.setWordWrap(True)
+        self.jetzt_knopf = QPushButton("&Jetzt abgleichen")
+        self.jetzt_knopf.clicked.connect(self.jetzt)
+        self.abbrechen_knopf = QPushButton("Ab&brechen")
+        self.abbrechen_knopf.setEnabled(False)
+        self.abbrechen_knopf.clicked.connect(self._abbruch.set)
+        self.fortschritt = QProgressBar()
+        self.fortschritt.setAccessibleName("Fortschritt des Abgleichs")
+        self.meldung = QLabel()
+        self.meldung.setObjectName("abgleichmeldung")
+        self.meldung.setWordWrap(True)
+        knoepfe = QHBoxLayout()
+        knoepfe.addWidget(self.jetzt_knopf)
+        knoepfe.addWidget(self.abbrechen_knopf)
+        knoepfe.addStretch()
+        zustand_box = QGroupBox("Stand")
+        zl = QVBoxLayout(zustand_box)
+        zl.addWidget(self.zustand)
+        zl.addLayout(knoepfe)
+        zl.addWidget(self.fortschritt)
+        zl.addWidget(self.meldung)
+
+        # --- conflicts
+        self.konfliktliste = QListWidget()
+        self.konfliktliste.setAccessibleName("Offene Konflikte")
+        self.konfliktliste.currentItemChanged.connect(lambda *_a: self._konflikt_zeigen())
+        self.vergleich = QWidget()
+        self.vergleich.setObjectName("konfliktvergleich")
+        self._vergleich_layout = QGridLayout(self.vergleich)
+        self.eigener_wert = QLineEdit()
+        self.eigener_wert.setAccessibleName("Eigener Wert")
+        self.eigener_knopf = QPushButton("Eigenen Wert &übernehmen")
+        self.eigener_knopf.clicked.connect(lambda: self.loesen(self.eigener_wert.text()))
+        eigen = QHBoxLayout()
+        eigen.addWidget(QLabel("Anderer &Wert:", buddy=self.eigener_wert))
+        eigen.addWidget(self.eigener_wert, 1)
+        eigen.addWidget(self.eigener_knopf)
+        rechts = QWidget()
+        rl = QVBoxLayout(rechts)
+        rl.addWidget(self.vergleich)
+        rl.addLayout(eigen)
+        rl.addStretch()
+        teiler = QSplitter()
+        teiler.addWidget(self.konfliktliste)
+        teiler.addWidget(rechts)
+        teiler.setSizes([400, 600])
+        konflikt_box = QGroupBox("Konflikte (gleiches Feld auf zwei Geräten geändert)")
+        QVBoxLayout(konflikt_box).addWidget(teiler)
+
+        oben = QHBoxLayout()
+        oben.addWidget(ziel_box, 3)
+        oben.addWidget(zustand_box, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(oben)
+        layout.addWidget(konflikt_box, 1)
+
+        self._konflikte: list[KonfliktAnzeige] = []
+        self.auto = QTimer(self)
+        self.auto.setInterval(AUTO_INTERVALL_MS)
+        self.auto.timeout.connect(self.automatisch)
+        self.auto.start()
+        self.aktualisieren()
+
+    # ----------------------------------------------------------------------------- state
+    def aktualisieren(self) -> None:
+        store = self.store
+        self.runner.starten(lambda: (sync.status(store), konflikte(store)), self._aktualisiert, self._fehler)
+
+    def _aktualisiert(self, daten: tuple[sync.AbgleichStatus, list[KonfliktAnzeige]]) -> None:
+        st, liste = daten
+        if st.eingerichtet and not self.ziel.text():
+            self.ziel.setText(st.ziel or "")
+            self.benutzer.setText(st.benutzer or "")
+        zuletzt = st.letzter_abgleich
+        zeilen = [
+            f"Ziel: {st.ziel}" if st.eingerichtet else "Noch kein Abgleichziel eingerichtet – ozgdesk arbeitet offline.",
+            "Letzter Abgleich: " + (f"{format_datum(zuletzt.date())} {zuletzt.astimezone().strftime('%H:%M')} Uhr"
+                                    if zuletzt else "noch nie"),
+            f"Noch nicht übertragene Änderungen: {st.ausstehende_aenderungen}",
+            f"Ausstehende Einreichungen: {st.ausstehende_einreichungen}",
+            f"Offene Konflikte: {st.offene_konflikte}",
+        ]
+        if st.quarantaene:
+            zeilen.append(f"In Quarantäne (fehlerhafte Dateien anderer Geräte): {st.quarantaene}")
+        self.zustand.setText("\n".join(zeilen))
+        self.jetzt_knopf.setEnabled(st.eingerichtet and not self._laeuft)
+        self._konflikte = liste
+        self.konfliktliste.clear()
+        for k in liste:
+            item = QListWidgetItem(f"{k.art_text}: {k.tabelle} {k.datensatz_id[:8]}" + (f", Feld „{k.feld}“" if k.feld else ""))
+            item.setData(_ROLLE, k.id)
+            self.konfliktliste.addItem(item)
+        if liste:
+            self.konfliktliste.setCurrentRow(0)
+        else:
+            self._konflikt_zeigen()
+        self.status_geaendert.emit(st)
+
+    def _fehler(self, e: BaseException) -> None:
+        self._laeuft = False
+        self.abbrechen_knopf.setEnabled(False)
+        self.jetzt_knopf.setEnabled(True)
+        self.meldung.setText(f"Fehler: {e}")
+
+    # ------------------------------------------------------------------------------ setup
+    def einrichten(self) -> None:
+        store = self.store
+        ziel, benutzer, passwort = self.ziel.text().strip(), self.benutzer.text().strip(), self.passwort.text()
+        self.passwort.clear()  # the secret lives in the keychain from here on, not in a widget
+        self.pruefergebnis.setText("Prüfe die Ablage …")
+
+        def arbeit() -> list[Any]:
+            backend = sync.einrichten(store, ziel, benutzer or None, passwort or None)
+            try:
+                return einrichtung_pruefen(backend)
+            finally:
+                getattr(backend, "schliessen", lambda: None)()
+
+        def fertig(punkte: list[Any]) -> None:
+            self.pruefergebnis.setText("\n".join(f"{STUFE.get(p.stufe, '•')} {p.name}: {p.meldung}" for p in punkte))
+            self.aktualisieren()
+
+        self.runner.starten(arbeit, fertig, lambda e: self.pruefergebnis.setText(f"Fehler: {e}"))
+
+    # ------------------------------------------------------------------------------- sync
+    def jetzt(self) -> None:
+        if self._laeuft:
+            return
+        self._laeuft = True
+        self._abbruch.clear()
+        self.jetzt_knopf.setEnabled(False)
+        self.abbrechen_knopf.setEnabled(True)
+        self.meldung.setText("Abgleich läuft …")
+        store, bote, abbruch = self.store, self._bote, self._abbruch
+        self.runner.starten(
+            lambda: sync.jetzt_abgleichen(store, fortschritt=lambda s, i, n: bote.fortschritt.emit(s, i, n),
+                                          abbrechen=abbruch),
+            self._fertig, self._fehler)
+
+    def _fortschritt(self, schritt: str, erledigt: int, gesamt: int) -> None:
+        self.fortschritt.setMaximum(max(gesamt, 1))
+        self.fortschritt.setValue(erledigt)
+        self.meldung.setText(f"{schritt} …")
+
+    def _fertig(self, e: sync.AbgleichErgebnis) -> None:
+        self._laeuft = False
+        self.abbrechen_knopf.setEnabled(False)
+        self.fortschritt.setValue(self.fortschritt.maximum())
+        teile = [f"Abgleich beendet: {e.gesendet} Änderungen gesendet, {e.empfangen} empfangen, "
+                 f"{e.zusammengefuehrt} zusammengeführt, {e.offene_konflikte} offene Konflikte."]
+        if e.veroeffentlicht:
+            teile.append("Veröffentlicht: " + ", ".join(e.veroeffentlicht))
+        teile += e.warnungen
+        self.meldung.setText("\n".join(teile))
+        self.aktualisieren()
+
+    def automatisch(self) -> None:
+        """Sync when the share is reachable; silently skipped offline (offline is normal)."""
+        if self._laeuft:
+            return
+        store = self.store
+        self.runner.starten(lambda: sync.ablage_erreichbar(store),
+                            lambda r: self.jetzt() if r[0] else None, lambda _e: None)
+
+    # -------------------------------------------------------------------------- conflicts
+    def aktueller_konflikt(self) -> KonfliktAnzeige | None:
+        item = self.konfliktliste.currentItem()
+        if item is None:
+            return None
+        return next((k for k in self._konflikte if k.id == item.data(_ROLLE)), None)
+
+    def _konflikt_zeigen(self) -> None:
+        while self._vergleich_layout.count():
+            w = self._vergleich_layout.takeAt(0).widget()
+            if w is not None:
+                w.deleteLater()
+        k = self.aktueller_konflikt()
+        self.eigener_knopf.setEnabled(k is not None and k.art == "feld")
+        if k is None:
+            self._vergleich_layout.addWidget(QLabel("Keine offenen Konflikte."), 0, 0)
+            return
+        hinweis = QLabel(k.hinweis)
+        hinweis.setWordWrap(True)
+        self._vergleich_layout.addWidget(hinweis, 0, 0, 1, 5)
+        for spalte, kopf in enumerate(("Wert", "Benutzer", "Gerät", "Zeitpunkt", "")):
+            label = QLabel(f"<b>{kopf}</b>")
+            self._vergleich_layout.addWidget(label, 1, spalte)
+        for zeile, w in enumerate(k.werte, start=2):
+            wert = _wert_text(w.get("wert")) if w.get("aktion") != "loeschen" else "gelöscht"
+            texte = (wert, str(w.get("benutzer", "")), str(w.get("geraet", ""))[:8], str(w.get("zeitpunkt", ""))[:16])
+            for spalte, text in enumerate(texte):
+                label = QLabel(text)
+                label.setWordWrap(spalte == 0)
+                label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self._vergleich_layout.addWidget(label, zeile, spalte)
+            wahl = "mein" if w.get("mein") else "fremd"
+            knopf = QPushButton("Diesen behalten" if wahl == "mein" else "Diesen übernehmen")
+            knopf.setAccessibleName(f"{'Eigenen' if wahl == 'mein' else 'Fremden'} Wert übernehmen")
+            knopf.clicked.connect(lambda _c=False, wahl=wahl: self.loesen(wahl))
+            self._vergleich_layout.addWidget(knopf, zeile, 4)
+
+    def loesen(self, wahl: str) -> None:
+        k = self.aktueller_konflikt()
+        if k is None:
+            return
+        store = self.store
+        self.runner.starten(lambda: konflikt_loesen(store, k.id, wahl),
+                            lambda _r: (self.meldung.setText("Konflikt gelöst; die Lösung wird beim nächsten "
+                                                             "Abgleich an alle Geräte übertragen."),
+                                        self.aktualisieren()),
+                            self._fehler)

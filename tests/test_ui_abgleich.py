@@ -1,0 +1,76 @@
+"""The Abgleich view as a coordinator uses it: set up a share, sync, see a conflict side by side, resolve it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QPushButton
+
+from ozgdesk.model.demo import STICHTAG
+from ozgdesk.model.felder import projekt_finden, projekt_setzen
+from ozgdesk.ui.app import anwendung
+from ozgdesk.ui.hauptfenster import Hauptfenster
+from ozgdesk.ui.runner import SofortRunner
+from tests.sync_server import _leere_vorlage_sync, _paar_vorlage, synchrones_paar  # noqa: F401
+
+
+def _seite(qtbot, store, tmp_path, name):  # noqa: ANN001, ANN202
+    anwendung()
+    f = Hauptfenster(store, SofortRunner(), stichtag=lambda: STICHTAG,
+                     einstellungen=QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat))
+    f.meldung = lambda *_a: None
+    qtbot.addWidget(f)
+    return f, f.zeigen("abgleich")
+
+
+def _titel(store) -> str:  # noqa: ANN001
+    with store.lesen() as s:
+        return projekt_finden(s, "BMAS-2024-02").titel
+
+
+def test_einrichten_abgleichen_konflikt_nebeneinander_loesen(qtbot, synchrones_paar, tmp_path):
+    a, b = synchrones_paar
+    ablage = tmp_path / "ablage"
+    fa, seite_a = _seite(qtbot, a, tmp_path, "a")
+    fb, seite_b = _seite(qtbot, b, tmp_path, "b")
+    assert "Noch kein Abgleichziel eingerichtet" in seite_a.zustand.text()
+    assert "offline" in fa.status_netz.text()
+    for seite in (seite_a, seite_b):
+        seite.ziel.setText(str(ablage))
+        seite.einrichten()
+        assert "✓" in seite.pruefergebnis.text() and "✗" not in seite.pruefergebnis.text()
+    assert str(ablage) in fa.status_netz.text()
+
+    # the same field edited offline on both devices
+    with a.session(benutzer="k.brenner") as s:
+        projekt_setzen(s, "BMAS-2024-02", [("titel", "Insolvenzgeld digital (Fassung A)")])
+    with b.session(benutzer="m.yilmaz") as s:
+        projekt_setzen(s, "BMAS-2024-02", [("titel", "Insolvenzgeld online (Fassung B)")])
+    seite_a.aktualisieren()
+    assert "Noch nicht übertragene Änderungen: 1" in seite_a.zustand.text()
+    seite_a.jetzt()
+    assert "Abgleich beendet" in seite_a.meldung.text()
+    seite_b.jetzt()
+    assert "1 offene Konflikte" in seite_b.meldung.text()
+
+    # both values side by side, with who changed them
+    assert seite_b.konfliktliste.count() == 1
+    texte = [w.text() for w in seite_b.vergleich.findChildren(type(seite_b.meldung))]
+    assert "Insolvenzgeld digital (Fassung A)" in texte and "Insolvenzgeld online (Fassung B)" in texte
+    assert "k.brenner" in texte and "m.yilmaz" in texte
+    fremd = next(k for k in seite_b.vergleich.findChildren(QPushButton) if k.text() == "Diesen übernehmen")
+    fremd.click()
+    assert seite_b.konfliktliste.count() == 0 and _titel(b) == "Insolvenzgeld digital (Fassung A)"
+
+    # the resolution is an ordinary change that reaches the other device
+    seite_b.jetzt()
+    seite_a.jetzt()
+    assert _titel(a) == _titel(b) == "Insolvenzgeld digital (Fassung A)"
+    assert seite_a.konfliktliste.count() == 0 and "Offene Konflikte: 0" in seite_a.zustand.text()
+
+
+def test_passwort_wird_nach_dem_einrichten_aus_dem_feld_geloescht(qtbot, demo_store, tmp_path):
+    _f, seite = _seite(qtbot, demo_store, tmp_path, "p")
+    seite.ziel.setText(str(tmp_path / "leer"))
+    seite.passwort.setText("Gehe1m-ß")
+    seite.einrichten()
+    assert seite.passwort.text() == ""
