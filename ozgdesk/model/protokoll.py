@@ -47,7 +47,8 @@ class Aenderung(Base):
     __label__ = "Änderung"
     __table_args__ = (UniqueConstraint("geraet", "seq"),)
 
-    geraet: Mapped[str] = mapped_column(String(36), index=True)
+    # no index of its own: the unique (geraet, seq) index serves every lookup by device
+    geraet: Mapped[str] = mapped_column(String(36))
     seq: Mapped[int] = mapped_column(Integer)
     transaktion: Mapped[str] = mapped_column(String(36), index=True)
     zeitpunkt: Mapped[datetime] = mapped_column(UtcZeit)
