@@ -114,6 +114,14 @@ def main() -> None:
     print(f"Verhältnis PDF+XLSX+Laden / reine Tabelle: {gesamt / basis:5.1f}×")
     print(f"Reportlab pur, eine Tabelle mit so vielen Zeilen wie alle Tabellen des Berichts ({zeilen}): {basis_gleich:6.3f} s")
     print(f"Verhältnis PDF / reine Tabelle gleicher Zeilenzahl: {pdf / basis_gleich:5.1f}×")
+    from ergebnis import melden
+
+    melden(f"Berichte: Quartalsbericht Ressort, {args.projekte} Projekte (PDF+XLSX)", gesamt, "s",
+           ziel="≤ 3 s", erreicht=gesamt <= 3)
+    melden("Berichte: PDF gegen reine reportlab-Tabelle gleicher Projektzahl", pdf, "s", verhaeltnis=pdf / basis,
+           basis=f"Tabelle mit {args.projekte} Zeilen", ziel="≤ 2×", erreicht=pdf / basis <= 2)
+    melden("Berichte: PDF gegen reine Tabelle gleicher Zeilenzahl", pdf, "s", verhaeltnis=pdf / basis_gleich,
+           basis=f"Tabelle mit {zeilen} Zeilen", ziel="≤ 2×", erreicht=pdf / basis_gleich <= 2)
 
 
 if __name__ == "__main__":

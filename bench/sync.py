@@ -73,8 +73,12 @@ def main() -> None:
         print("1. Erster Abgleich des Demo-Ressorts")
         t = time.perf_counter()
         e = jetzt_abgleichen(a, backend())
+        erster = time.perf_counter() - t
         zeile("Gerät A sendet: Änderungen / Dateien", f"{e.gesendet} / {e.gesendet_dateien}")
-        zeile("  Zeit", f"{time.perf_counter() - t:.2f} s")
+        zeile("  Zeit", f"{erster:.2f} s")
+        from ergebnis import melden
+
+        melden("Abgleich: erster Abgleich des Demo-Ressorts (senden)", erster, "s", basis=f"{e.gesendet} Änderungen")
         zeile("  HTTP-Anfragen / Bytes gesendet", f"{e.anfragen} / {tausender(e.bytes_gesendet)}")
         for i, g in enumerate(geraete[1:], 1):
             t = time.perf_counter()
@@ -99,6 +103,12 @@ def main() -> None:
                   f"{e.anfragen} in {time.perf_counter() - t:.2f} s")
             zeile("  Bytes gesendet / Änderungen empfangen", f"{e.bytes_gesendet} / {e.empfangen}")
             assert e.anfragen <= len(geraete) + 4 and e.bytes_gesendet == 0
+            if i == 0:
+                from ergebnis import melden
+
+                melden("Abgleich ohne Änderungen: HTTP-Anfragen je Gerät", e.anfragen, "Anfragen",
+                       basis=f"{len(geraete)} Geräte", ziel=f"≤ Geräte + 4 = {len(geraete) + 4}, nichts geschrieben",
+                       erreicht=e.anfragen <= len(geraete) + 4 and e.bytes_gesendet == 0)
         zeile("Ablage unverändert (Namen, Größen, mtimes)", "ja" if stand_der_ablage(wurzel) == vorher else "NEIN")
         print("3. Ein geändertes Feld")
         ein_feld(a, "Bench: ein Feld geändert")
@@ -113,6 +123,11 @@ def main() -> None:
         e_gross = jetzt_abgleichen(a, backend())
         zeile("großer Store: Bytes gesendet für ein Feld", tausender(e_gross.bytes_gesendet))
         zeile("Verhältnis groß / klein", f"{e_gross.bytes_gesendet / e_klein.bytes_gesendet:.3f}")
+        from ergebnis import melden
+
+        melden("Abgleich: ein Feld, großer Store (Bytes gesendet)", e_gross.bytes_gesendet, "Bytes",
+               verhaeltnis=e_gross.bytes_gesendet / e_klein.bytes_gesendet, basis="dasselbe im Demo-Store",
+               ziel="unabhängig von der Größe", erreicht=e_gross.bytes_gesendet <= 1.5 * e_klein.bytes_gesendet)
         t = time.perf_counter()
         e = jetzt_abgleichen(geraete[1], backend())
         zeile(f"Gerät 2 empfängt den großen Nachtrag ({e.empfangen} Änderungen)", f"{time.perf_counter() - t:.2f} s")
