@@ -17,6 +17,7 @@ already claimed; a second device publishing the same period gets the next versio
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -28,8 +29,9 @@ from sqlalchemy.orm import Session
 from ozgdesk.model.base import jetzt_utc, neue_id
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.store import Store
-from ozgdesk.sync.backend import Backend, Schreibkonflikt
+from ozgdesk.sync.backend import Ablagefehler, Backend, Schreibkonflikt
 from ozgdesk.sync.format import TEMP_PRAEFIX, sha256
+from ozgdesk.sync.pfade import lokal_unter
 from ozgdesk.sync.zustand import SyncAusgang, SyncEingang
 
 OUTBOX = "outbox"
@@ -38,6 +40,8 @@ FEEDBACK = "feedback"
 MANIFEST = "manifest.json"
 PAKET = "paket.json"
 _TEIL_RE = re.compile(r"^[A-Za-z0-9ÄÖÜäöüß][A-Za-z0-9ÄÖÜäöüß._\- ]{0,59}$")
+
+_log = logging.getLogger("ozgdesk.sync")
 
 
 def _teil(wert: str, was: str) -> str:
@@ -178,8 +182,11 @@ def _abholen(store: Store, backend: Backend, pfade: list[str], art: str, ziel: P
         with Session(store.engine) as s, s.begin():
             if s.execute(select(SyncEingang.id).where(SyncEingang.pfad == pfad, SyncEingang.hash == h)).first():
                 continue
-            relativ = pfad[len(basis) + 1:]
-            datei = ziel.joinpath(*relativ.split("/"))
+            try:
+                datei = lokal_unter(ziel, pfad[len(basis) + 1:])  # the name comes from the share: untrusted
+            except Ablagefehler as e:
+                _log.warning("Datei der Ablage übersprungen: %s", e)
+                continue
             datei.parent.mkdir(parents=True, exist_ok=True)
             temp = datei.with_name(datei.name + ".tmp")
             temp.write_bytes(daten)

@@ -147,10 +147,11 @@ class OrdnerBackend(Backend):
         self.beschreibung = str(self.wurzel)
 
     def _p(self, pfad: str) -> Path:
-        teile = [t for t in pfad.split("/") if t]
-        if any(t in ("..", ".") for t in teile):
-            raise Ablagefehler(f"Ungültiger Pfad auf der Ablage: {pfad}")
-        return self.wurzel.joinpath(*teile)
+        from ozgdesk.sync.pfade import relative_teile
+
+        if not pfad.strip("/"):
+            return self.wurzel
+        return self.wurzel.joinpath(*relative_teile(pfad.lstrip("/")))
 
     def _wiederholt(self, aktion, beschreibung: str):  # noqa: ANN001, ANN202
         """Retry sharing violations (Windows, SMB) with bounded backoff; other errors at once."""
