@@ -162,3 +162,16 @@ def test_sonderzeichen_im_benutzertext_erscheinen_woertlich(demo_store):
         text = " ".join(" ".join(pdf_text(daten)).split())
         assert "A & B <b>kein Fett</b>" in text
         assert "Risiko <i>x</i> & \"Anführung\"" in text
+
+
+def test_berichtsdateien_nur_fuer_den_besitzer(demo_home, tmp_path):
+    """Reports carry internal figures: created owner-only, like the database (docs/sicherheit.md)."""
+    import os
+    import stat
+
+    from ozgdesk.cli import main
+
+    assert main(["--home", str(demo_home), "bericht", "statusermittlung", "--entwurf", "--out", str(tmp_path / "b")]) == 0
+    dateien = list((tmp_path / "b").iterdir())
+    assert dateien and all(stat.S_IMODE(os.stat(d).st_mode) == 0o600 for d in dateien)
+    assert not [d for d in dateien if d.name.startswith(".")]  # no temp files left

@@ -9,13 +9,13 @@ to a temporary name first and renamed, so an interrupted run never leaves half a
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from ozgdesk.cli.gemeinsam import json_ausgeben, json_option, store_oeffnen, tabelle_ausgeben
+from ozgdesk.dateien import atomar_schreiben
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.values import Halbjahr, Quartal, parse_datum
 from ozgdesk.reports import antrag, einreichung, meilensteine, online_monitoring, quartalsbericht, statusermittlung, steckbrief
@@ -109,12 +109,7 @@ def _formate(args: argparse.Namespace, erlaubt: tuple[str, ...]) -> list[str]:
 
 
 def _schreiben(ordner: Path, name: str, inhalt: bytes) -> Path:
-    ordner.mkdir(parents=True, exist_ok=True)
-    ziel = ordner / name
-    tmp = ordner / f".{name}.tmp"
-    tmp.write_bytes(inhalt)
-    os.replace(tmp, ziel)
-    return ziel
+    return atomar_schreiben(ordner / name, inhalt)
 
 
 def _ausgeben_befunde(befunde: list[Befund], datei=sys.stdout) -> None:  # noqa: ANN001

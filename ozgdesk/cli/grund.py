@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from ozgdesk.cli.gemeinsam import json_ausgeben, json_option, store_oeffnen, tabelle_ausgeben
+from ozgdesk.dateien import atomar_schreiben
 from ozgdesk.model import abfragen, austausch, felder
 from ozgdesk.model.einrichtung import demo_einrichten, ressort_einrichten
 from ozgdesk.model.errors import Eingabefehler
@@ -229,28 +228,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     ziel = Path(args.out)
     with store_oeffnen(args) as store, store.lesen() as s:
         text = austausch.als_text(austausch.exportieren(s))
-    _atomar_schreiben(ziel, text.encode("utf-8"))
+    atomar_schreiben(ziel, text.encode("utf-8"))
     if args.json:
         json_ausgeben({"datei": str(ziel), "bytes": len(text.encode("utf-8"))})
     else:
         print(f"Export geschrieben: {ziel}")
     return 0
-
-
-def _atomar_schreiben(ziel: Path, daten: bytes) -> None:
-    """Temp file in the target folder, fsync, rename: a crash never leaves a half-written export."""
-    ziel.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{ziel.name}.", suffix=".tmp", dir=ziel.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(daten)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, ziel)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -12,14 +12,13 @@ package never imports the UI. Choices the GUI leaves open are made here:
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ozgdesk.dateien import atomar_schreiben
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import Halbjahr, Quartal
@@ -200,20 +199,6 @@ class Berichtsdienst:
             ziel = ziel.with_suffix(".pdf")
             inhalt = self._pdf(b, dokument, zeitraum, projekt_ids, entwurf)
         schritt(3)
-        _atomar(ziel, inhalt)
+        atomar_schreiben(ziel, inhalt)
         fortschritt(schritte, schritte)
         return ziel
-
-
-def _atomar(ziel: Path, inhalt: bytes) -> None:
-    ziel.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{ziel.name}.", dir=ziel.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(inhalt)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, ziel)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
