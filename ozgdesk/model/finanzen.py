@@ -82,7 +82,8 @@ class Mittelabfluss(Base):
 
     projekt_id: Mapped[str] = mapped_column(ForeignKey("projekt.id"), index=True)
     datum: Mapped[date] = mapped_column(Date, index=True)
-    betrag_cent: Mapped[int] = mapped_column(BigInteger)
+    # indexed: the payments table (a million lines in large Ressorts) sorts by amount
+    betrag_cent: Mapped[int] = mapped_column(BigInteger, index=True)
     haushaltsstelle: Mapped[Haushaltsstelle] = mapped_column(HaushaltsstelleTyp)
     kostenart: Mapped[Kostenart] = mapped_column(CodeTyp(Kostenart), default=Kostenart.DIENSTLEISTUNG)
     referenz: Mapped[str] = mapped_column(String(100), default="")
