@@ -113,6 +113,10 @@ def main() -> int:
     dialog_aufnehmen(lambda: f.zeigen("leistungen").reifegrad(seite.tabelle.modell.zeilen_id(0)), ziel, "dialog-reifegrad")
     dialog_aufnehmen(lambda: f.stammdaten("behoerde"), ziel, "dialog-behoerden")
     dialog_aufnehmen(lambda: f.stammdaten("person"), ziel, "dialog-personen")
+    f.ueber()  # window-modal and non-blocking: grab it directly
+    f.diagnosedialog.adjustSize()
+    speichern(f.diagnosedialog, ziel, "dialog-diagnose")
+    f.diagnosedialog.reject()
 
     # inline validation: a bad amount typed into the payment dialog
     def ungueltig() -> None:

@@ -77,6 +77,10 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
     json_option(q)
     q.set_defaults(func=cmd_aenderungen_list)
 
+    p = befehle.add_parser("diagnose", help="Versionen und Pfade für Anfragen an die IT anzeigen")
+    json_option(p)
+    p.set_defaults(func=cmd_diagnose)
+
     p = befehle.add_parser("export", help="das ganze Ressort als JSON-Dokument sichern")
     p.add_argument("--out", required=True, metavar="DATEI.json", help="Zieldatei")
     json_option(p)
@@ -222,6 +226,18 @@ def _kurz(wert: object) -> str | None:
     if isinstance(wert, dict):
         return "{" + f"{len(wert)} Felder" + "}"
     return json.dumps(wert, ensure_ascii=False)
+
+
+def cmd_diagnose(args: argparse.Namespace) -> int:
+    from ozgdesk.diagnose import als_text, diagnose
+
+    with store_oeffnen(args) as store:
+        zeilen = diagnose(store)
+    if args.json:
+        json_ausgeben(dict(zeilen))
+    else:
+        print(als_text(zeilen), end="")
+    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:

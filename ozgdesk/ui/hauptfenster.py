@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ozgdesk import __version__
 from ozgdesk.model import details
 from ozgdesk.model.store import Store
 from ozgdesk.ui import dienste, platzhalter
@@ -136,7 +135,7 @@ class Hauptfenster(QMainWindow):
         stamm.addAction(QAction("&Katalog importieren …", self, triggered=self.katalog_importieren))
 
         hilfe = mb.addMenu("&Hilfe")
-        hilfe.addAction(QAction("Über &ozgdesk …", self, triggered=self.ueber))
+        hilfe.addAction(QAction("Über ozgdesk / &Diagnose …", self, triggered=self.ueber))
 
     def _zeigen_fuer(self, schluessel: str) -> Callable[..., None]:
         return lambda *_a: self.zeigen(schluessel)
@@ -288,8 +287,10 @@ class Hauptfenster(QMainWindow):
         self.katalogdialog.open()
 
     def ueber(self) -> None:
-        QMessageBox.about(self, "Über ozgdesk",
-                          f"ozgdesk {__version__}\nWerkzeug der Ressorts für das Digitalisierungsprogramm Bund (OZG).")
+        from ozgdesk.ui.diagnose import Diagnosedialog
+
+        self.diagnosedialog = Diagnosedialog(self.store, self)
+        self.diagnosedialog.open()
 
     def closeEvent(self, e: QCloseEvent) -> None:
         projekte = self._seiten.get("projekte")

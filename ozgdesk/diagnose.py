@@ -1,0 +1,69 @@
+"""Versions and paths for IT support ("Über / Diagnose"), as plain text to copy into a ticket.
+
+Qt-free so the CLI can print the same; never includes secrets or personal data (the keyring is
+named by its backend only, the sync target without credentials).
+"""
+
+from __future__ import annotations
+
+import platform
+import sqlite3
+import sys
+from importlib import metadata
+
+from ozgdesk import __version__, logbuch
+from ozgdesk.model.store import Store
+
+PAKETE = ("PySide6-Essentials", "SQLAlchemy", "alembic", "openpyxl", "reportlab", "keyring", "httpx", "platformdirs")
+
+
+def _version(paket: str) -> str:
+    try:
+        return metadata.version(paket)
+    except metadata.PackageNotFoundError:
+        return "nicht installiert"
+
+
+def _keyring() -> str:
+    try:
+        import keyring
+
+        return type(keyring.get_keyring()).__name__
+    except Exception as e:  # noqa: BLE001 - diagnosis must show, not fail
+        return f"nicht verfügbar ({type(e).__name__})"
+
+
+def diagnose(store: Store) -> list[tuple[str, str]]:
+    home = store.pfad.parent
+    # the WAL holds recent commits until the next checkpoint: both files are the database
+    groesse = sum(p.stat().st_size for p in (store.pfad, store.pfad.with_name(store.pfad.name + "-wal")) if p.exists())
+    zeilen = [
+        ("ozgdesk", __version__),
+        ("Python", f"{platform.python_version()} ({sys.executable})"),
+        ("Betriebssystem", platform.platform()),
+        ("SQLite", sqlite3.sqlite_version),
+    ]
+    zeilen += [(p, _version(p)) for p in PAKETE]
+    from ozgdesk.sync.abgleich import status
+
+    st = status(store)
+    zeilen += [
+        ("Datenbank", str(store.pfad)),
+        ("Datenbankgröße", f"{groesse / 2**20:.1f} MiB".replace(".", ",")),
+        ("Schema", store.revision()),
+        ("Gerätekennung", store.geraet_id),
+        ("Datenordner", str(home)),
+        ("Sicherungen", str(home / "backups")),
+        ("Protokolldatei", str(logbuch.logdatei(home))),
+        ("Schlüsselbund", _keyring()),
+        ("Abgleichziel", st.ziel or "nicht eingerichtet"),
+    ]
+    return zeilen
+
+
+def als_text(zeilen: list[tuple[str, str]]) -> str:
+    breite = max(len(k) for k, _ in zeilen)
+    return "\n".join(f"{k + ':':<{breite + 1}} {v}" for k, v in zeilen) + "\n"
+
+
+__all__ = ["als_text", "diagnose"]

@@ -1,0 +1,27 @@
+"""„Über / Diagnose“: versions and paths for IT support, copyable, nothing secret."""
+
+import json
+
+from ozgdesk.cli import main
+
+
+def test_diagnose_nennt_versionen_und_pfade(demo_home, capsys):
+    assert main(["--home", str(demo_home), "diagnose", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["Datenbank"] == str((demo_home / "ozgdesk.sqlite").resolve())
+    assert d["Protokolldatei"].endswith("logs/ozgdesk.log") and d["Schema"] and d["SQLite"]
+    assert d["SQLAlchemy"][0].isdigit() and d["Abgleichziel"] == "nicht eingerichtet"
+
+
+def test_diagnosedialog_kopiert_in_die_zwischenablage(qtbot, demo_store):
+    from PySide6.QtGui import QGuiApplication
+
+    from ozgdesk.ui.app import anwendung
+    from ozgdesk.ui.diagnose import Diagnosedialog
+
+    anwendung()
+    d = Diagnosedialog(demo_store)
+    qtbot.addWidget(d)
+    d.kopieren.click()
+    text = QGuiApplication.clipboard().text()
+    assert str(demo_store.pfad) in text and "ozgdesk:" in text and "Schema:" in text
