@@ -3,7 +3,7 @@
 The seed document is one demo project with every record it references. Hypothesis mutates it
 (values of other types, deleted keys, extra keys, broken structure, random JSON) and the import
 must either validate or raise Importfehler; on rejection no file is created. The CI run uses a
-few hundred examples; ``HYPOTHESIS_PROFILE=lang`` (scripts/fuzz.sh) runs 10,000.
+few hundred examples; ``OZGDESK_FUZZ_BEISPIELE=10000`` (scripts/fuzz.sh) runs 10,000.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from sqlalchemy import inspect
 from ozgdesk.cli import main
 from ozgdesk.model import ENTITAETEN, austausch
 
-settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("lang", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "ci"))
+BEISPIELE = int(__import__("os").environ.get("OZGDESK_FUZZ_BEISPIELE", "200"))
+EINSTELLUNGEN = settings(max_examples=BEISPIELE, deadline=None,
+                         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
 def _kleines_dokument(voll: dict) -> dict:
@@ -103,6 +103,7 @@ def _importieren(home: Path, text: str) -> int:
     return main(["--home", str(home), "import", str(datei)])
 
 
+@EINSTELLUNGEN
 @given(data=st.data())
 def test_mutierte_dokumente(saat, tmp_path_factory, data):
     dok = data.draw(mutationen(saat))
@@ -113,6 +114,7 @@ def test_mutierte_dokumente(saat, tmp_path_factory, data):
         assert not (home / "ozgdesk.sqlite").exists()
 
 
+@EINSTELLUNGEN
 @given(text=st.text(max_size=200) | json_werte.map(lambda v: json.dumps(v)))
 def test_beliebiger_text(tmp_path_factory, text):
     home = tmp_path_factory.mktemp("fuzz") / "home"

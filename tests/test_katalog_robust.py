@@ -3,6 +3,8 @@ text survives the trip through a spreadsheet unchanged (apart from blanks at the
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from ozgdesk.model.errors import OzgFehler
 from ozgdesk.model.katalogimport.zeilen import lesen
 
 _ERSTE_ZEILE = export_zeilen()[0]
-_EINSTELLUNGEN = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+_EINSTELLUNGEN = settings(max_examples=int(os.environ.get("OZGDESK_FUZZ_BEISPIELE", "150")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture(scope="module")

@@ -271,10 +271,10 @@ def cmd_anforderung_pdf(args: argparse.Namespace) -> int:
 
 
 def _schreiben(ziel: Path, daten: bytes) -> None:
-    from ozgdesk.cli.grund import _atomar_schreiben
+    from ozgdesk.dateien import atomar_schreiben
 
     try:
-        _atomar_schreiben(ziel, daten)
+        atomar_schreiben(ziel, daten)
     except OSError as e:
         raise Eingabefehler(f"Datei „{ziel}“ kann nicht geschrieben werden: {e.strerror}.") from None
 

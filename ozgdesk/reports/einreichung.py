@@ -256,6 +256,10 @@ def paket_pruefen(ordner: Path, store: Store | None = None) -> list[str]:
         hashes: dict[str, str] = manifest["dateien"]
     except (OSError, ValueError, KeyError, TypeError) as e:
         return [f"{ordner / 'manifest.json'}: Manifest fehlt oder ist unlesbar ({e.__class__.__name__})."]
+    if not isinstance(hashes, dict) or not all(
+            isinstance(n, str) and isinstance(h, str) and n and "/" not in n and "\\" not in n and n not in (".", "..")
+            and "\x00" not in n for n, h in hashes.items()):
+        return [f"{ordner / 'manifest.json'}: Manifest hat keine gültige Dateiliste (Name → SHA-256)."]
     for name, soll in sorted(hashes.items()):
         pfad = ordner / name
         if not pfad.is_file():

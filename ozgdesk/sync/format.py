@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import uuid
+from datetime import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,6 +137,39 @@ def aenderungsdatei_bauen(geraet: str, vorgaenger: str, transaktionen: list[dict
     return Dateiname(geraet, doc["von_seq"], sha256(daten)), daten
 
 
+def _kontext_gueltig(gesehen: Any) -> bool:
+    return isinstance(gesehen, dict) and all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0 for k, v in gesehen.items())
+
+
+def _zeit_gueltig(text: str) -> bool:
+    try:
+        return datetime.fromisoformat(text).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def _json_text_oder_leer(wert: Any) -> bool:
+    """``alt``/``neu`` travel as JSON text (the change log's own encoding) or null."""
+    if wert is None:
+        return True
+    if not isinstance(wert, str):
+        return False
+    try:
+        json.loads(wert)
+    except ValueError:
+        return False
+    return True
+
+
+def _form_passt(e: dict[str, Any]) -> bool:
+    """anlegen carries the whole record in ``neu``, loeschen in ``alt``; aendern names its field."""
+    if e["aktion"] == "aendern":
+        return bool(e.get("feld"))
+    inhalt = e.get("neu" if e["aktion"] == "anlegen" else "alt")
+    return inhalt is not None and isinstance(json.loads(inhalt), dict)
+
+
 def aenderungsdatei_pruefen(name: Dateiname, daten: bytes, vorgaenger: str, naechste_seq: int) -> dict[str, Any]:
     """Verify hash, format, device, chain and sequence; raise :class:`Formatfehler` naming the reason."""
     wo = name.pfad
@@ -163,14 +197,19 @@ def aenderungsdatei_pruefen(name: Dateiname, daten: bytes, vorgaenger: str, naec
         raise Formatfehler(f"{wo}: enthält keine Transaktionen.")
     erwartet = naechste_seq
     for t in transaktionen:
-        if not isinstance(t, dict) or not isinstance(t.get("eintraege"), list) or not isinstance(t.get("gesehen"), dict):
+        if not isinstance(t, dict) or not isinstance(t.get("eintraege"), list) or not _kontext_gueltig(t.get("gesehen")) \
+                or not all(isinstance(t.get(k), str) for k in ("transaktion", "zeitpunkt", "benutzer", "quelle")) \
+                or not _zeit_gueltig(t["zeitpunkt"]):
             raise Formatfehler(f"{wo}: Transaktion ohne gültige Einträge.")
         for e in t["eintraege"]:
-            if not isinstance(e, dict) or e.get("seq") != erwartet:
+            if not isinstance(e, dict) or e.get("seq") != erwartet or isinstance(e.get("seq"), bool):
                 raise Formatfehler(f"{wo}: Eintrag mit Folgenummer {e.get('seq') if isinstance(e, dict) else '?'} (erwartet {erwartet}).")
             if e.get("aktion") not in ("anlegen", "aendern", "loeschen") or not isinstance(e.get("tabelle"), str) \
-                    or not isinstance(e.get("id"), str):
-                raise Formatfehler(f"{wo}: Eintrag {erwartet} ist unvollständig.")
+                    or not isinstance(e.get("id"), str) or not isinstance(e.get("feld"), (str, type(None))) \
+                    or not all(_json_text_oder_leer(e.get(k)) for k in ("alt", "neu")):
+                raise Formatfehler(f"{wo}: Eintrag {erwartet} ist unvollständig oder hat Werte falschen Typs.")
+            if not _form_passt(e):
+                raise Formatfehler(f"{wo}: Eintrag {erwartet} passt nicht zu seiner Aktion „{e['aktion']}“.")
             erwartet += 1
     if doc.get("bis_seq") != erwartet - 1:
         raise Formatfehler(f"{wo}: bis_seq passt nicht zu den Einträgen.")

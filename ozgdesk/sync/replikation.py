@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.base import jetzt_utc, neue_id
-from ozgdesk.model.errors import OzgFehler
+from ozgdesk.model.errors import Eingabefehler, OzgFehler
 from ozgdesk.model.protokoll import ANLEGEN, LOESCHEN, Aenderung
 from ozgdesk.model.store import Store
 from ozgdesk.sync import format as fmt
@@ -229,10 +229,20 @@ def _loeschungen_pruefen(store: Store, docs: list[dict[str, Any]], max_anteil: f
         )
 
 
+class _Unanwendbar(Exception):
+    """A well-formed file whose content cannot be applied (hostile or from a broken device)."""
+
+
 def _anwenden(store: Store, geraet: str, name: fmt.Dateiname, doc: dict[str, Any]) -> Zusammenfuehrung:
     """One file, its log entries and the cursor: one SQLite transaction (all or nothing)."""
     try:
         return _anwenden_in_transaktion(store, geraet, name, doc)
+    except (ValueError, TypeError, KeyError, AttributeError, OzgFehler) as e:
+        if isinstance(e, OzgFehler) and not isinstance(e, Eingabefehler):
+            raise
+        # Values that fail our own checks (unknown table or field, wrong type, a rule broken by the
+        # content itself): the file is quarantined like a damaged one, nothing of it applied.
+        raise _Unanwendbar(f"{name.pfad}: Inhalt lässt sich nicht übernehmen ({e})") from e
     except IntegrityError as e:
         grund = str(e.orig)
         hilfe = ""
@@ -351,7 +361,12 @@ def importieren(store: Store, backend: Backend, geraete: list[str], zahlen: Zahl
                 if not bereit:
                     break
                 _pruefe_abbruch(abbrechen)
-                z = _anwenden(store, geraet, name, doc)
+                try:
+                    z = _anwenden(store, geraet, name, doc)
+                except _Unanwendbar as e:
+                    _quarantaene(store, name, str(e), zahlen)
+                    liste.clear()  # this device waits until its file is replaced; others go on
+                    break
                 liste.pop(0)
                 stand[geraet] = doc["bis_seq"]
                 fortschritt_gemacht = True
