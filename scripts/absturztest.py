@@ -24,13 +24,15 @@ def main() -> int:
     p.add_argument("--anzahl", type=int, default=500, help="Anzahl der Abbrüche")
     p.add_argument("--wege", default="bearbeiten", help="Schreibpfade, kommagetrennt")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--max-warten", type=float, default=0.03,
+                   help="Abbruch bis zu so vielen Sekunden in den nächsten Vorgang (Katalogimport: 1.5)")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         pfad = Path(tmp) / "ozgdesk.sqlite"
         with Store.oeffnen(pfad) as store:
             demo_einrichten(store)
         start = time.perf_counter()
-        e = laufen(pfad, args.anzahl, args.wege, args.seed)
+        e = laufen(pfad, args.anzahl, args.wege, args.seed, args.max_warten)
         dauer = time.perf_counter() - start
     print(f"Abbrüche: {e.kills}, bestätigte Änderungen: {e.committed}, Fehler: {len(e.fehler)}, Dauer: {dauer:.0f} s")
     for f in e.fehler[:50]:

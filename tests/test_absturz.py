@@ -16,3 +16,12 @@ def test_kill_waehrend_bearbeitung_verliert_nichts(_demo_vorlage, tmp_path):
     ergebnis = laufen(pfad, anzahl=20, wege="bearbeiten", seed=7)
     assert ergebnis.fehler == []
     assert ergebnis.kills == 20 and ergebnis.committed > 0
+
+
+def test_kill_waehrend_katalogimport_verliert_nichts(_demo_vorlage, tmp_path):
+    """The catalogue import is one large transaction: after a kill it is there completely or not at all."""
+    pfad = tmp_path / "ozgdesk.sqlite"
+    shutil.copyfile(_demo_vorlage, pfad)
+    ergebnis = laufen(pfad, anzahl=8, wege="katalog,bearbeiten", seed=11, max_warten=1.5)
+    assert ergebnis.fehler == []
+    assert ergebnis.kills == 8 and ergebnis.committed > 0

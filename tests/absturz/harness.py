@@ -42,10 +42,25 @@ def _pruefen(pfad: Path, bestaetigt: set[str]) -> list[str]:
         projekte = {r[0]: r[1] for r in con.execute("SELECT risiken, naechste_schritte FROM projekt WHERE risiken LIKE 'M%'")}
         log = {r[0] for r in con.execute("SELECT json_extract(neu, '$.referenz') FROM aenderung "
                                          "WHERE tabelle='mittelabfluss' AND aktion='anlegen'")}
+        tabellen = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        elterngeld = con.execute("SELECT bezeichnung FROM leistung WHERE ozg_id='10000'").fetchone()[0]
+        importe = {r[0] for r in con.execute("SELECT datei FROM katalogimport")} if "katalogimport" in tabellen else set()
+        umbenennungen = {r[0] for r in con.execute(
+            "SELECT json_extract(neu, '$') FROM aenderung WHERE tabelle='leistung' AND feld='bezeichnung'")}
     finally:
         con.close()
-    for m in bestaetigt - zahlungen:
-        fehler.append(f"bestätigte Änderung {m} fehlt")
+    for m in sorted(bestaetigt):
+        if m not in zahlungen and f"katalog-{m}.csv" not in importe:
+            fehler.append(f"bestätigte Änderung {m} fehlt")
+    if elterngeld.startswith("Elterngeld M"):
+        marker = elterngeld.split(" ", 1)[1]
+        if f"katalog-{marker}.csv" not in importe:
+            fehler.append(f"Umbenennung {marker} ohne Importeintrag (halb angewendet)")
+        if elterngeld not in umbenennungen:
+            fehler.append(f"Umbenennung {marker} ohne Protokolleintrag (halb angewendet)")
+    for datei in importe:
+        if datei.startswith("katalog-M") and f"Elterngeld {datei[8:-4]}" not in umbenennungen:
+            fehler.append(f"Importeintrag {datei} ohne seine Umbenennung (halb angewendet)")
     for m in zahlungen - log:
         fehler.append(f"Zahlung {m} ohne Protokolleintrag (halb angewendet)")
     for risiken, schritte in projekte.items():
@@ -56,7 +71,9 @@ def _pruefen(pfad: Path, bestaetigt: set[str]) -> list[str]:
     return fehler
 
 
-def laufen(pfad: Path, anzahl: int, wege: str = "bearbeiten", seed: int = 1) -> Ergebnis:
+def laufen(pfad: Path, anzahl: int, wege: str = "bearbeiten", seed: int = 1, max_warten: float = 0.03) -> Ergebnis:
+    """``max_warten``: the kill lands up to this long into the next operation (a catalogue import
+    takes about a second, so its write phase needs a wider window than a small edit)."""
     rng = random.Random(seed)
     ergebnis = Ergebnis()
     bestaetigt: set[str] = set()
@@ -73,7 +90,7 @@ def laufen(pfad: Path, anzahl: int, wege: str = "bearbeiten", seed: int = 1) -> 
             zeile = kind.stdout.readline().split()
             if zeile and zeile[0] == "COMMIT":
                 bestaetigt.add(zeile[1])
-        ziel = time.perf_counter() + rng.uniform(0, 0.03)
+        ziel = time.perf_counter() + rng.uniform(0, max_warten)
         while time.perf_counter() < ziel:  # busy-wait: a random kill instant, not a wait for a condition
             pass
         kind.send_signal(signal.SIGKILL)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import random
 import sys
+import tempfile
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -29,7 +31,33 @@ def bearbeiten(store: Store, marker: str, rng: random.Random) -> None:
                             haushaltsstelle=Haushaltsstelle.parse("0602 532 01"), referenz=marker))
 
 
-WEGE = {"bearbeiten": bearbeiten}
+_EXPORT: list[dict] = []
+
+
+def katalogimport(store: Store, marker: str, rng: random.Random) -> None:
+    """A catalogue update (5,272 rows, CSV) renaming one Leistung to the marker: one big transaction.
+
+    The file is named after the marker, so the harness can check that the rename and the import
+    record (and their change-log entries) exist together or not at all.
+    """
+    from tests.katalog_export import als_csv, export_zeilen
+
+    from ozgdesk.model.katalogimport.anwenden import anwenden
+    from ozgdesk.model.katalogimport.zeilen import lesen
+
+    if not _EXPORT:
+        _EXPORT.extend(export_zeilen())
+    for z in _EXPORT:
+        if str(z["OZG-ID"]) == "10000":
+            z["OZG-Leistungen"] = f"Elterngeld {marker}"
+    pfad = als_csv(_EXPORT, Path(tempfile.gettempdir()) / f"katalog-{marker}.csv")
+    stand = lesen(pfad)
+    pfad.unlink()
+    with store.session(benutzer="absturztest", quelle="katalogimport") as s:
+        anwenden(s, stand)
+
+
+WEGE = {"bearbeiten": bearbeiten, "katalog": katalogimport}
 
 
 def main() -> None:
