@@ -74,3 +74,40 @@ def test_passwort_wird_nach_dem_einrichten_aus_dem_feld_geloescht(qtbot, demo_st
     seite.passwort.setText("Gehe1m-ß")
     seite.einrichten()
     assert seite.passwort.text() == ""
+
+
+def test_posteingang_bietet_katalogimport_mit_diff_und_zeigt_rueckmeldungen(qtbot, demo_store, tmp_path):
+    """What the BMI drops on the share: a catalogue update (offered as an import with its diff) and
+    feedback per submission."""
+    from ozgdesk.model.katalogimport.dienst import Katalogdienst
+    from ozgdesk.ui import dienste
+    from tests.katalog_export import als_csv, export_zeilen
+
+    ablage = tmp_path / "ablage"
+    zeilen = export_zeilen()
+    for z in zeilen:
+        if str(z["OZG-ID"]) == "10001":
+            z["OZG-Leistungen"] = "Vaterschaftsanerkennung online"
+    (ablage / "inbox" / "katalog").mkdir(parents=True)
+    als_csv(zeilen, ablage / "inbox" / "katalog" / "OZG-Katalog-2026-11.csv")
+    rueck = ablage / "feedback" / "BMAS" / "2026-Q3" / "v1"
+    rueck.mkdir(parents=True)
+    (rueck / "Rückmeldung BMI.txt").write_text("Bitte Abweichung BMAS-2025-08 begründen.", encoding="utf-8")
+
+    dienste.katalog_registrieren(Katalogdienst())
+    try:
+        f, seite = _seite(qtbot, demo_store, tmp_path, "e")
+        seite.ziel.setText(str(ablage))
+        seite.einrichten()
+        seite.jetzt()
+        assert [seite.posteingang.item(i).text() for i in range(seite.posteingang.count())] == ["OZG-Katalog-2026-11.csv"]
+        assert [seite.rueckmeldungen.item(i).text() for i in range(seite.rueckmeldungen.count())] \
+            == ["2026-Q3 v1: Rückmeldung BMI.txt"]
+        seite.posteingang.itemActivated.emit(seite.posteingang.item(0))
+        texte = [f.katalogdialog.liste.item(i).text() for i in range(f.katalogdialog.liste.count())]
+        assert any("10001 umbenannt" in t and "Vaterschaftsanerkennung online" in t for t in texte)
+        f.katalogdialog.reject()
+        seite.jetzt()  # fetched once: not offered again
+        assert seite.posteingang.count() == 1
+    finally:
+        dienste.katalog_registrieren(None)

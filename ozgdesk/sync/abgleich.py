@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -270,6 +271,29 @@ def einrichten(store: Store, ziel: str, benutzer: str | None = None, passwort: s
     return backend
 
 
+@dataclass
+class Eingang:
+    """What the BMI left on the share, downloaded into the home folder (``eingang/``)."""
+
+    kataloge: list[Path] = field(default_factory=list)  # new catalogue updates, to offer as an import
+    rueckmeldungen: dict[str, list[Path]] = field(default_factory=dict)  # per submission "<Periode>/v<n>"
+
+
+def eingang_abholen(store: Store, backend: Backend | None = None) -> Eingang:
+    """Download new catalogue updates and all feedback files (already fetched ones are not reloaded)."""
+    from ozgdesk.sync.ausgang import posteingang_abholen, rueckmeldungen_abholen
+
+    eigenes = backend is None
+    backend = backend or backend_oeffnen(store)
+    ziel = store.pfad.parent / "eingang"
+    try:
+        return Eingang(posteingang_abholen(store, backend, ziel / "katalog"),
+                       rueckmeldungen_abholen(store, backend, _ressort(store), ziel / "rueckmeldungen"))
+    finally:
+        if eigenes:
+            getattr(backend, "schliessen", lambda: None)()
+
+
 def ablage_erreichbar(store: Store) -> tuple[bool, str]:
     """Cheap reachability probe (one listing) for the UI's automatic sync; never raises."""
     if not store.meta(ZIEL):
@@ -285,4 +309,5 @@ def ablage_erreichbar(store: Store) -> tuple[bool, str]:
     return ok, "Ablage erreichbar." if ok else "Ablage nicht gefunden."
 
 
-__all__ = ["AbgleichErgebnis", "AbgleichStatus", "ablage_erreichbar", "einrichten", "jetzt_abgleichen", "status"]
+__all__ = ["AbgleichErgebnis", "AbgleichStatus", "Eingang", "ablage_erreichbar", "eingang_abholen", "einrichten",
+           "jetzt_abgleichen", "status"]

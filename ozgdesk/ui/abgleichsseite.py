@@ -58,6 +58,8 @@ class Abgleichsseite(QWidget):
     """The page; ``status_geaendert`` tells the main window to refresh its status bar."""
 
     status_geaendert = Signal(object)
+    #: a catalogue update from the BMI's inbox, to be offered as an import with its diff
+    katalog_oeffnen = Signal(str)
 
     def __init__(self, store: Store, runner: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,12 +146,28 @@ class Abgleichsseite(QWidget):
         konflikt_box = QGroupBox("Konflikte (gleiches Feld auf zwei Geräten geändert)")
         QVBoxLayout(konflikt_box).addWidget(teiler)
 
+        self.posteingang = QListWidget()
+        self.posteingang.setAccessibleName("Katalog-Aktualisierungen im Posteingang")
+        self.posteingang.itemActivated.connect(self._katalog_aktiviert)
+        self.posteingang.itemDoubleClicked.connect(self._katalog_aktiviert)
+        self.rueckmeldungen = QListWidget()
+        self.rueckmeldungen.setAccessibleName("Rückmeldungen des BMI je Einreichung")
+        self.rueckmeldungen.itemActivated.connect(self._datei_oeffnen)
+        self.rueckmeldungen.itemDoubleClicked.connect(self._datei_oeffnen)
+        eingang_box = QGroupBox("Vom BMI (Posteingang der Ablage)")
+        el = QGridLayout(eingang_box)
+        el.addWidget(QLabel("&Katalog-Aktualisierungen (Enter: als Import öffnen):", buddy=self.posteingang), 0, 0)
+        el.addWidget(QLabel("&Rückmeldungen je Einreichung (Enter: öffnen):", buddy=self.rueckmeldungen), 0, 1)
+        el.addWidget(self.posteingang, 1, 0)
+        el.addWidget(self.rueckmeldungen, 1, 1)
+
         oben = QHBoxLayout()
         oben.addWidget(ziel_box, 3)
         oben.addWidget(zustand_box, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(oben)
-        layout.addWidget(konflikt_box, 1)
+        layout.addWidget(konflikt_box, 3)
+        layout.addWidget(eingang_box, 1)
 
         self._konflikte: list[KonfliktAnzeige] = []
         self.auto = QTimer(self)
@@ -229,17 +247,21 @@ class Abgleichsseite(QWidget):
         self.abbrechen_knopf.setEnabled(True)
         self.meldung.setText("Abgleich läuft …")
         store, bote, abbruch = self.store, self._bote, self._abbruch
-        self.runner.starten(
-            lambda: sync.jetzt_abgleichen(store, fortschritt=lambda s, i, n: bote.fortschritt.emit(s, i, n),
-                                          abbrechen=abbruch),
-            self._fertig, self._fehler)
+        def arbeit() -> tuple[sync.AbgleichErgebnis, sync.Eingang]:
+            ergebnis = sync.jetzt_abgleichen(store, fortschritt=lambda s, i, n: bote.fortschritt.emit(s, i, n),
+                                             abbrechen=abbruch)
+            return ergebnis, sync.eingang_abholen(store)
+
+        self.runner.starten(arbeit, self._fertig, self._fehler)
 
     def _fortschritt(self, schritt: str, erledigt: int, gesamt: int) -> None:
         self.fortschritt.setMaximum(max(gesamt, 1))
         self.fortschritt.setValue(erledigt)
         self.meldung.setText(f"{schritt} …")
 
-    def _fertig(self, e: sync.AbgleichErgebnis) -> None:
+    def _fertig(self, ergebnis: tuple[sync.AbgleichErgebnis, sync.Eingang]) -> None:
+        e, eingang = ergebnis
+        self._eingang_zeigen(eingang)
         self._laeuft = False
         self.abbrechen_knopf.setEnabled(False)
         self.fortschritt.setValue(self.fortschritt.maximum())
@@ -250,6 +272,28 @@ class Abgleichsseite(QWidget):
         teile += e.warnungen
         self.meldung.setText("\n".join(teile))
         self.aktualisieren()
+
+    def _eingang_zeigen(self, eingang: sync.Eingang) -> None:
+        for pfad in eingang.kataloge:
+            item = QListWidgetItem(pfad.name)
+            item.setData(_ROLLE, str(pfad))
+            item.setToolTip(str(pfad))
+            self.posteingang.addItem(item)
+        self.rueckmeldungen.clear()
+        for einreichung, dateien in sorted(eingang.rueckmeldungen.items()):
+            for pfad in dateien:
+                item = QListWidgetItem(f"{einreichung.replace('/', ' ')}: {pfad.name}")
+                item.setData(_ROLLE, str(pfad))
+                self.rueckmeldungen.addItem(item)
+
+    def _katalog_aktiviert(self, item: QListWidgetItem) -> None:
+        self.katalog_oeffnen.emit(item.data(_ROLLE))
+
+    def _datei_oeffnen(self, item: QListWidgetItem) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(item.data(_ROLLE)))
 
     def automatisch(self) -> None:
         """Sync when the share is reachable; silently skipped offline (offline is normal)."""

@@ -132,7 +132,7 @@ class Hauptfenster(QMainWindow):
         stamm = mb.addMenu("S&tammdaten")
         stamm.addAction(QAction("&Behörden …", self, triggered=lambda: self.stammdaten("behoerde")))
         stamm.addAction(QAction("&Personen …", self, triggered=lambda: self.stammdaten("person")))
-        stamm.addAction(QAction("&Katalog importieren …", self, triggered=self.katalog_importieren))
+        stamm.addAction(QAction("&Katalog importieren …", self, triggered=lambda: self.katalog_importieren()))
 
         hilfe = mb.addMenu("&Hilfe")
         hilfe.addAction(QAction("Über ozgdesk / &Diagnose …", self, triggered=self.ueber))
@@ -201,6 +201,7 @@ class Hauptfenster(QMainWindow):
 
                 w = Abgleichsseite(self.store, self.runner)
                 w.status_geaendert.connect(self.abgleich_status_zeigen)
+                w.katalog_oeffnen.connect(self.katalog_importieren)
             else:
                 w = AenderungenSeite(self.store, self.runner)
             index = self.seiten.indexOf(self._platz[schluessel])
@@ -275,7 +276,8 @@ class Hauptfenster(QMainWindow):
     def stammdaten(self, art: str) -> None:
         StammdatenDialog(art, self.store, self.bearbeitung, self).exec()
 
-    def katalog_importieren(self) -> None:
+    def katalog_importieren(self, datei: str | None = None) -> None:
+        """Open the import dialog; with ``datei`` (e.g. from the BMI's inbox) it compares at once."""
         dienst = dienste.katalogdienst()
         if dienst is None:
             self.meldung("Katalog importieren", dienste.NICHT_VERFUEGBAR.format(was="Katalogimport"))
@@ -285,6 +287,9 @@ class Hauptfenster(QMainWindow):
         self.katalogdialog = Katalogdialog(self.store, self.runner, dienst, self)
         self.katalogdialog.finished.connect(lambda *_a: self.daten_geaendert({"leistung"}))
         self.katalogdialog.open()
+        if datei:
+            self.katalogdialog.datei.setText(datei)
+            self.katalogdialog.vergleichen()
 
     def ueber(self) -> None:
         from ozgdesk.ui.diagnose import Diagnosedialog
