@@ -35,7 +35,7 @@ def test_eingereihtes_paket_geht_beim_naechsten_abgleich_einmalig_hinaus(demo_st
     ergebnis = jetzt_abgleichen(demo_store, OrdnerBackend(ablage))
     assert ergebnis.veroeffentlicht == ["outbox/BMAS/2026-H2/v1"]
     ziel = ablage / "outbox" / "BMAS" / "2026-H2" / "v1"
-    manifest = json.loads((ziel / "manifest.json").read_text())
+    manifest = json.loads((ziel / "ozgdesk-uebertragung.json").read_text())
     assert {d["datei"] for d in manifest["dateien"]} == {"Bericht Grüße.pdf", "anlagen/Anlage A.xlsx"}
     for d in manifest["dateien"]:
         assert sha256((ziel / d["datei"]).read_bytes()) == d["sha256"]
@@ -67,10 +67,10 @@ def test_unterbrochene_einreichung_wird_in_derselben_fassung_fortgesetzt(demo_st
     with pytest.raises(Ablagefehler):
         jetzt_abgleichen(demo_store, Wackelig(ablage, 2))
     ziel = ablage / "outbox" / "BMAS" / "2026-H2" / "v1"
-    assert not (ziel / "manifest.json").exists()  # incomplete: no manifest, so nobody takes it
+    assert not (ziel / "ozgdesk-uebertragung.json").exists()  # incomplete: no manifest, so nobody takes it
     ergebnis = jetzt_abgleichen(demo_store, OrdnerBackend(ablage))
     assert ergebnis.veroeffentlicht == ["outbox/BMAS/2026-H2/v1"]
-    assert (ziel / "manifest.json").exists()
+    assert (ziel / "ozgdesk-uebertragung.json").exists()
     assert not (ablage / "outbox" / "BMAS" / "2026-H2" / "v2").exists()
     assert not [p for p in ablage.rglob(".ozgdesk-tmp-*")]
 
@@ -78,11 +78,11 @@ def test_unterbrochene_einreichung_wird_in_derselben_fassung_fortgesetzt(demo_st
 def test_fassung_eines_anderen_geraets_wird_nie_ueberschrieben(demo_store, ablage, tmp_path) -> None:
     fremd = ablage / "outbox" / "BMAS" / "2026-H2" / "v1"
     fremd.mkdir(parents=True)
-    (fremd / "paket.json").write_text('{"paket": "von einem anderen Gerät"}')
+    (fremd / "ozgdesk-paket.json").write_text('{"paket": "von einem anderen Gerät"}')
     ausgang_einreihen(demo_store, paket(tmp_path, "eins"), "BMAS", "2026-H2")
     ergebnis = jetzt_abgleichen(demo_store, OrdnerBackend(ablage))
     assert ergebnis.veroeffentlicht == ["outbox/BMAS/2026-H2/v2"]
-    assert (fremd / "paket.json").read_text() == '{"paket": "von einem anderen Gerät"}'
+    assert (fremd / "ozgdesk-paket.json").read_text() == '{"paket": "von einem anderen Gerät"}'
 
 
 def test_nach_dem_einreihen_veraendertes_paket_wird_nicht_veroeffentlicht(demo_store, ablage, tmp_path) -> None:

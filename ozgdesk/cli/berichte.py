@@ -237,6 +237,9 @@ def cmd_einreichen(args: argparse.Namespace) -> int:
     q = Quartal.parse(args.quartal)
     with store_oeffnen(args) as store:
         paket = einreichung.einreichen(store, q, Path(args.out), stand=_stand(args), kennzeichnung=_kennzeichnung(args))
+        from ozgdesk.sync.ausgang import einreichung_vormerken
+
+        einreichung_vormerken(store, paket.ordner, str(q))  # offline is normal: it waits for the next sync
     if args.json:
         json_ausgeben({"ordner": str(paket.ordner), "version": paket.version, "dateien": paket.dateien,
                        "aenderungen": paket.aenderungen, "befunde": paket.befunde})
@@ -246,6 +249,7 @@ def cmd_einreichen(args: argparse.Namespace) -> int:
             print(f"  {name}  SHA-256 {sha}")
         if paket.version > 1:
             print(f"{len(paket.aenderungen)} Änderungen gegenüber Version {paket.version - 1}.")
+        print("Für die Übertragung an das BMI vorgemerkt; sie erfolgt beim nächsten Abgleich.")
     return 0
 
 

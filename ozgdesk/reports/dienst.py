@@ -184,6 +184,9 @@ class Berichtsdienst:
             schritt(1)
             paket = einreichung.einreichen(store, Quartal.parse(zeitraum), ziel.with_suffix(""),
                                            stand=self.stichtag(), kennzeichnung=KENNZEICHNUNG)
+            from ozgdesk.sync.ausgang import einreichung_vormerken
+
+            einreichung_vormerken(store, paket.ordner, str(Quartal.parse(zeitraum)))  # sent on the next sync
             fortschritt(schritte, schritte)
             return paket.ordner
         b = bestand_laden(store, self.stichtag())

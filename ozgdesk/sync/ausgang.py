@@ -3,8 +3,8 @@
 Layout on the share (see ``docs/sync-format.md``)::
 
     outbox/<Ressort>/<Periode>/v<n>/…            one submitted package, never changed again
-    outbox/<Ressort>/<Periode>/v<n>/paket.json   claims the version (written first, write-once)
-    outbox/<Ressort>/<Periode>/v<n>/manifest.json  written last: file list with SHA-256 – its
+    outbox/<Ressort>/<Periode>/v<n>/ozgdesk-paket.json   claims the version (written first, write-once)
+    outbox/<Ressort>/<Periode>/v<n>/ozgdesk-uebertragung.json  written last: file list with SHA-256 – its
                                                    presence means "complete"
     inbox/katalog/…                               catalogue updates left by the BMI
     feedback/<Ressort>/<Periode>/v<n>/…           the BMI's feedback on a submission
@@ -37,8 +37,8 @@ from ozgdesk.sync.zustand import SyncAusgang, SyncEingang
 OUTBOX = "outbox"
 INBOX_KATALOG = "inbox/katalog"
 FEEDBACK = "feedback"
-MANIFEST = "manifest.json"
-PAKET = "paket.json"
+MANIFEST = "ozgdesk-uebertragung.json"  # not "manifest.json": the package brings its own
+PAKET = "ozgdesk-paket.json"
 _TEIL_RE = re.compile(r"^[A-Za-z0-9ÄÖÜäöüß][A-Za-z0-9ÄÖÜäöüß._\- ]{0,59}$")
 
 _log = logging.getLogger("ozgdesk.sync")
@@ -59,6 +59,13 @@ def paket_hash(ordner: Path) -> str:
     """Hash over names and contents: a package changed after queueing is noticed."""
     teile = [f"{name}\0{sha256(p.read_bytes())}" for name, p in _dateien(ordner)]
     return sha256("\n".join(teile).encode("utf-8"))
+
+
+def einreichung_vormerken(store: Store, ordner: str | Path, periode: str) -> str:
+    """Queue a submission package of this store's Ressort: it goes to the BMI on the next sync."""
+    from ozgdesk.sync.abgleich import _ressort
+
+    return ausgang_einreihen(store, ordner, _ressort(store), periode)
 
 
 def ausgang_einreihen(store: Store, ordner: str | Path, ressort: str, periode: str) -> str:
