@@ -164,4 +164,4 @@ def test_einreichung_ueber_webdav_mit_umlauten_im_dateinamen(ablage, demo_store,
     ziel = ablage.wurzel / "Ablage Grüße" / "outbox" / "BMAS" / "2026-H2" / "v1"
     assert ergebnis.veroeffentlicht == ["outbox/BMAS/2026-H2/v1"]
     assert (ziel / "Bericht über Maßnahmen.pdf").read_bytes() == b"%PDF-1.7 Inhalt"
-    assert (ziel / "manifest.json").exists() and not _temp_dateien(ablage)
+    assert (ziel / "ozgdesk-uebertragung.json").exists() and not _temp_dateien(ablage)
