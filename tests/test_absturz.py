@@ -25,3 +25,12 @@ def test_kill_waehrend_katalogimport_verliert_nichts(_demo_vorlage, tmp_path):
     ergebnis = laufen(pfad, anzahl=8, wege="katalog,bearbeiten", seed=11, max_warten=1.5)
     assert ergebnis.fehler == []
     assert ergebnis.kills == 8 and ergebnis.committed > 0
+
+
+def test_kill_waehrend_abgleich_verliert_nichts(_demo_vorlage, tmp_path):
+    """Applying another device's changes: data, log entries and cursor survive a kill together."""
+    pfad = tmp_path / "ozgdesk.sqlite"
+    shutil.copyfile(_demo_vorlage, pfad)
+    ergebnis = laufen(pfad, anzahl=10, wege="abgleich", seed=5, max_warten=0.4)
+    assert ergebnis.fehler == []
+    assert ergebnis.kills == 10 and ergebnis.committed > 0

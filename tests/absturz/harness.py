@@ -49,8 +49,14 @@ def _pruefen(pfad: Path, bestaetigt: set[str]) -> list[str]:
             "SELECT json_extract(neu, '$') FROM aenderung WHERE tabelle='leistung' AND feld='bezeichnung'")}
     finally:
         con.close()
+    con2 = sqlite3.connect(pfad)
+    try:
+        abgeglichen, abgleichfehler = _abgleich_pruefen(con2, bestaetigt)
+    finally:
+        con2.close()
+    fehler += abgleichfehler
     for m in sorted(bestaetigt):
-        if m not in zahlungen and f"katalog-{m}.csv" not in importe:
+        if m not in zahlungen and f"katalog-{m}.csv" not in importe and m not in abgeglichen:
             fehler.append(f"bestätigte Änderung {m} fehlt")
     if elterngeld.startswith("Elterngeld M"):
         marker = elterngeld.split(" ", 1)[1]
@@ -71,6 +77,44 @@ def _pruefen(pfad: Path, bestaetigt: set[str]) -> list[str]:
     return fehler
 
 
+def abgleich_vorbereiten(pfad: Path) -> None:
+    """For the "abgleich" path: a share next to the store and a second device A that has received
+    everything (a new device joins with an empty database)."""
+    from ozgdesk.sync.abgleich import jetzt_abgleichen
+    from ozgdesk.sync.backend import OrdnerBackend
+
+    (pfad.parent / "ablage").mkdir(exist_ok=True)
+    with Store.oeffnen(pfad) as b, Store.oeffnen(pfad.parent / "geraet-a.sqlite") as a:
+        for g in (b, a):
+            jetzt_abgleichen(g, OrdnerBackend(pfad.parent / "ablage"))
+
+
+def _abgleich_pruefen(con: sqlite3.Connection, bestaetigt: set[str]) -> tuple[set[str], list[str]]:
+    """Markers present via sync, and half-applied states: data without log entry, cursor ahead of
+    or behind the applied log."""
+    fehler = []
+    tabellen = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "sync_geraet" not in tabellen:
+        return set(), fehler
+    fremd = {r[0]: r[1] for r in con.execute(
+        "SELECT id, bis_seq FROM sync_geraet WHERE id <> (SELECT wert FROM meta WHERE id='geraet_id')")}
+    for geraet, bis in fremd.items():
+        hoechste = con.execute("SELECT coalesce(max(seq), 0) FROM aenderung WHERE geraet=?", (geraet,)).fetchone()[0]
+        anzahl = con.execute("SELECT count(*) FROM aenderung WHERE geraet=?", (geraet,)).fetchone()[0]
+        if hoechste != bis or anzahl != bis:
+            fehler.append(f"Gerät {geraet[:8]}: Cursor {bis}, angewendete Einträge {anzahl} (höchste {hoechste})")
+    im_protokoll = {r[0] for r in con.execute(
+        "SELECT json_extract(neu, '$') FROM aenderung WHERE tabelle='projekt' AND feld='naechste_schritte' "
+        "AND quelle <> 'lokal'")}
+    for schritte, grund in con.execute("SELECT naechste_schritte, ampel_umfang_grund FROM projekt"):
+        if schritte.startswith("M") and "-" in schritte:
+            if schritte != grund:
+                fehler.append(f"Abgleich halb angewendet: {schritte} / {grund}")
+            if schritte not in im_protokoll:
+                fehler.append(f"Abgleich {schritte} ohne Protokolleintrag")
+    return im_protokoll, fehler
+
+
 def laufen(pfad: Path, anzahl: int, wege: str = "bearbeiten", seed: int = 1, max_warten: float = 0.03) -> Ergebnis:
     """``max_warten``: the kill lands up to this long into the next operation (a catalogue import
     takes about a second, so its write phase needs a wider window than a small edit)."""
@@ -78,6 +122,8 @@ def laufen(pfad: Path, anzahl: int, wege: str = "bearbeiten", seed: int = 1, max
     ergebnis = Ergebnis()
     bestaetigt: set[str] = set()
     umgebung = dict(os.environ, PYTHONPATH=str(ROOT))
+    if "abgleich" in wege.split(","):
+        abgleich_vorbereiten(pfad)
     for runde in range(anzahl):
         kind = subprocess.Popen([*KIND, str(pfad), wege, str(seed * 100_000 + runde)], cwd=ROOT, env=umgebung,
                                 stdout=subprocess.PIPE, text=True)

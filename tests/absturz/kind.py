@@ -57,7 +57,24 @@ def katalogimport(store: Store, marker: str, rng: random.Random) -> None:
         anwenden(s, stand)
 
 
-WEGE = {"bearbeiten": bearbeiten, "katalog": katalogimport}
+def abgleich(store: Store, marker: str, rng: random.Random) -> None:
+    """Sync apply: device A (next to the store, not under test) edits and publishes; the store
+    under test applies A's change file (data, log entries and cursor in one transaction)."""
+    from ozgdesk.model.felder import projekt_setzen
+    from ozgdesk.sync.abgleich import jetzt_abgleichen
+    from ozgdesk.sync.backend import OrdnerBackend
+
+    ordner = store.pfad.parent
+    backend = OrdnerBackend(ordner / "ablage")
+    with Store.oeffnen(ordner / "geraet-a.sqlite") as a:
+        with a.session(benutzer="geraet-a") as s:
+            kennung = rng.choice(["BMAS-2024-01", "BMAS-2024-05", "BMAS-2025-03"])
+            projekt_setzen(s, kennung, [("naechste_schritte", marker), ("ampel_umfang_grund", marker)])
+        jetzt_abgleichen(a, backend)
+    jetzt_abgleichen(store, backend)
+
+
+WEGE = {"bearbeiten": bearbeiten, "katalog": katalogimport, "abgleich": abgleich}
 
 
 def main() -> None:
