@@ -104,9 +104,9 @@ def _abgleich_pruefen(con: sqlite3.Connection, bestaetigt: set[str]) -> tuple[se
         if hoechste != bis or anzahl != bis:
             fehler.append(f"Gerät {geraet[:8]}: Cursor {bis}, angewendete Einträge {anzahl} (höchste {hoechste})")
     im_protokoll = {r[0] for r in con.execute(
-        "SELECT json_extract(neu, '$') FROM aenderung WHERE tabelle='projekt' AND feld='naechste_schritte' "
+        "SELECT json_extract(neu, '$') FROM aenderung WHERE tabelle='projekt' AND feld='abweichungsbegruendung' "
         "AND quelle <> 'lokal'")}
-    for schritte, grund in con.execute("SELECT naechste_schritte, ampel_umfang_grund FROM projekt"):
+    for schritte, grund in con.execute("SELECT abweichungsbegruendung, ampel_umfang_grund FROM projekt"):
         if schritte.startswith("M") and "-" in schritte:
             if schritte != grund:
                 fehler.append(f"Abgleich halb angewendet: {schritte} / {grund}")

@@ -69,7 +69,7 @@ def abgleich(store: Store, marker: str, rng: random.Random) -> None:
     with Store.oeffnen(ordner / "geraet-a.sqlite") as a:
         with a.session(benutzer="geraet-a") as s:
             kennung = rng.choice(["BMAS-2024-01", "BMAS-2024-05", "BMAS-2025-03"])
-            projekt_setzen(s, kennung, [("naechste_schritte", marker), ("ampel_umfang_grund", marker)])
+            projekt_setzen(s, kennung, [("abweichungsbegruendung", marker), ("ampel_umfang_grund", marker)])
         jetzt_abgleichen(a, backend)
     jetzt_abgleichen(store, backend)
 
