@@ -34,3 +34,12 @@ def test_kill_waehrend_abgleich_verliert_nichts(_demo_vorlage, tmp_path):
     ergebnis = laufen(pfad, anzahl=10, wege="abgleich", seed=5, max_warten=0.4)
     assert ergebnis.fehler == []
     assert ergebnis.kills == 10 and ergebnis.committed > 0
+
+
+def test_kill_waehrend_einreichung_verliert_nichts(_demo_vorlage, tmp_path):
+    """A submission killed after its commit is completed from its temp folder; none is lost or half there."""
+    pfad = tmp_path / "ozgdesk.sqlite"
+    shutil.copyfile(_demo_vorlage, pfad)
+    ergebnis = laufen(pfad, anzahl=8, wege="einreichung", seed=13, max_warten=1.2)
+    assert ergebnis.fehler == []
+    assert ergebnis.kills == 8 and ergebnis.committed > 0

@@ -138,3 +138,25 @@ def test_fehler_beim_erzeugen_hinterlaesst_nichts(bereit, tmp_path, monkeypatch)
     with bereit.lesen() as s:
         assert s.execute(select(func.count(Einreichung.id))).scalar_one() == 0
     assert list(ziel.iterdir()) == []  # not even the temporary folder
+
+
+def test_abbruch_zwischen_speichern_und_umbenennen_wird_beim_naechsten_mal_abgeschlossen(bereit, tmp_path, monkeypatch):
+    """Killed after the commit, before the package folder got its name: the next run finishes it."""
+    import os
+
+    from ozgdesk.reports import einreichung as modul
+
+    echt = os.replace
+
+    def abbruch(*_a, **_k):  # noqa: ANN002, ANN003
+        raise KeyboardInterrupt  # stands for the process dying right here
+
+    monkeypatch.setattr(modul.os, "replace", abbruch)
+    ziel = tmp_path / "pakete"
+    with pytest.raises(KeyboardInterrupt):
+        einreichen(bereit, Q3, ziel, stand=STICHTAG, benutzer="Test")
+    monkeypatch.setattr(modul.os, "replace", echt)
+    assert not list(ziel.glob("BMAS_*")) and len(list(ziel.glob(".einreichung-*"))) == 1
+    assert [p.name for p in modul.unterbrochene_abschliessen(bereit, ziel)] == ["BMAS_2026-Q3_v1"]
+    assert modul.paket_pruefen(ziel / "BMAS_2026-Q3_v1", bereit) == []
+    assert einreichen(bereit, Q3, ziel, stand=STICHTAG, benutzer="Test").version == 2

@@ -178,6 +178,7 @@ def einreichen(store: Store, q: Quartal, ziel: Path, *, stand: date, benutzer: s
     daten = quartalsbericht_daten(bestand, q, befunde)
     ziel = Path(ziel)
     ziel.mkdir(parents=True, exist_ok=True)
+    unterbrochene_abschliessen(store, ziel)
     tmp = Path(tempfile.mkdtemp(prefix=".einreichung-", dir=ziel))
     gespeichert = False
     try:
@@ -211,12 +212,51 @@ def einreichen(store: Store, q: Quartal, ziel: Path, *, stand: date, benutzer: s
         if ordner.exists():
             raise Eingabefehler(f"Der Ordner {ordner} existiert bereits; die Einreichung ist in der Datenbank "
                                 f"gespeichert, die Dateien liegen unter {tmp}.")
-        os.replace(tmp, ordner)
+        try:
+            os.replace(tmp, ordner)
+        except FileNotFoundError:
+            if not ordner.is_dir():  # a concurrent recovery moved it already; anything else is an error
+                raise
     except BaseException:
         if not gespeichert:  # nothing recorded: leave no half-written files behind
             shutil.rmtree(tmp, ignore_errors=True)
         raise
     return Paket(ordner, version, hashes, aenderungen, befunde)
+
+
+def unterbrochene_abschliessen(store: Store, ziel: Path, *, alter_s: float = 3600) -> list[Path]:
+    """Finish packages whose process died between commit and the final rename.
+
+    The frozen record is committed before the package folder gets its final name, so a crash in
+    between leaves a complete ``.einreichung-*`` folder whose manifest matches a frozen record:
+    it is moved into place now. Temp folders without a record never committed; they are removed
+    once older than ``alter_s`` (a younger one may belong to a submission still being written).
+    """
+    import time
+
+    fertig = []
+    for tmp in sorted(Path(ziel).glob(".einreichung-*")):
+        if not tmp.is_dir():
+            continue
+        try:
+            manifest = json.loads((tmp / "manifest.json").read_bytes())
+            schluessel = (manifest["art"], str(manifest["zeitraum"]), int(manifest["version"]), manifest["dateien"])
+        except (OSError, ValueError, KeyError, TypeError):
+            schluessel = None
+        satz = None
+        if schluessel is not None:
+            with store.lesen() as s:
+                satz = s.execute(select(Einreichung).where(Einreichung.art == schluessel[0],
+                                                           Einreichung.zeitraum == schluessel[1],
+                                                           Einreichung.version == schluessel[2])).scalar_one_or_none()
+        if satz is not None and json.loads(satz.dateien) == schluessel[3] and not paket_pruefen(tmp):
+            ordner = Path(ziel) / f"{manifest['ressort']}_{schluessel[1]}_v{schluessel[2]}"
+            if not ordner.exists():
+                os.replace(tmp, ordner)
+                fertig.append(ordner)
+        elif satz is None and time.time() - tmp.stat().st_mtime > alter_s:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return fertig
 
 
 def _dateien_erzeugen(b: Bestand, q: Quartal, daten: dict[str, Any], aenderungen: list[Aenderung],

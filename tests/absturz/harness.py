@@ -55,7 +55,10 @@ def _pruefen(pfad: Path, bestaetigt: set[str]) -> list[str]:
     finally:
         con2.close()
     fehler += abgleichfehler
+    fehler += _einreichungen_pruefen(pfad, bestaetigt)
     for m in sorted(bestaetigt):
+        if m.startswith("E-"):
+            continue  # checked with the packages above
         if m not in zahlungen and f"katalog-{m}.csv" not in importe and m not in abgeglichen:
             fehler.append(f"bestätigte Änderung {m} fehlt")
     if elterngeld.startswith("Elterngeld M"):
@@ -87,6 +90,40 @@ def abgleich_vorbereiten(pfad: Path) -> None:
     with Store.oeffnen(pfad) as b, Store.oeffnen(pfad.parent / "geraet-a.sqlite") as a:
         for g in (b, a):
             jetzt_abgleichen(g, OrdnerBackend(pfad.parent / "ablage"))
+
+
+def einreichung_vorbereiten(pfad: Path) -> None:
+    """For the "einreichung" path: the demo's deliberate validation errors fixed, so it can submit."""
+    from tests.test_berichte_hilfen import demo_fehler_beheben
+
+    with Store.oeffnen(pfad) as store:
+        demo_fehler_beheben(store)
+
+
+def _einreichungen_pruefen(pfad: Path, bestaetigt: set[str]) -> list[str]:
+    """After recovery every frozen submission has its intact package; every confirmed one exists."""
+    from ozgdesk.model.einreichung import Einreichung
+    from ozgdesk.reports.einreichung import paket_pruefen, unterbrochene_abschliessen
+    from sqlalchemy import select
+
+    ziel = pfad.parent / "pakete"
+    if not ziel.exists():
+        return []
+    fehler = []
+    with Store.oeffnen(pfad) as store:
+        unterbrochene_abschliessen(store, ziel)
+        with store.lesen() as s:
+            versionen = {e.version for e in s.execute(select(Einreichung)).scalars()}
+        for v in sorted(versionen):
+            ordner = next(iter(ziel.glob(f"*_2026-Q3_v{v}")), None)
+            if ordner is None:
+                fehler.append(f"Einreichung v{v} ohne Paketordner")
+            elif probleme := paket_pruefen(ordner, store):
+                fehler.append(f"Einreichung v{v}: {probleme[0]}")
+    for m in bestaetigt:
+        if m.startswith("E-") and int(m[2:]) not in versionen:
+            fehler.append(f"bestätigte Einreichung {m} fehlt")
+    return fehler
 
 
 def _abgleich_pruefen(con: sqlite3.Connection, bestaetigt: set[str]) -> tuple[set[str], list[str]]:
@@ -124,6 +161,8 @@ def laufen(pfad: Path, anzahl: int, wege: str = "bearbeiten", seed: int = 1, max
     umgebung = dict(os.environ, PYTHONPATH=str(ROOT))
     if "abgleich" in wege.split(","):
         abgleich_vorbereiten(pfad)
+    if "einreichung" in wege.split(","):
+        einreichung_vorbereiten(pfad)
     for runde in range(anzahl):
         kind = subprocess.Popen([*KIND, str(pfad), wege, str(seed * 100_000 + runde)], cwd=ROOT, env=umgebung,
                                 stdout=subprocess.PIPE, text=True)

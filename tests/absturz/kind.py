@@ -74,7 +74,16 @@ def abgleich(store: Store, marker: str, rng: random.Random) -> None:
     jetzt_abgleichen(store, backend)
 
 
-WEGE = {"bearbeiten": bearbeiten, "katalog": katalogimport, "abgleich": abgleich}
+def einreichung(store: Store, marker: str, rng: random.Random) -> str:
+    """A submission: frozen record (with the whole snapshot) plus package folder. Reports E-<version>."""
+    from ozgdesk.model.values import Quartal
+    from ozgdesk.reports.einreichung import einreichen
+
+    paket = einreichen(store, Quartal(2026, 3), store.pfad.parent / "pakete", stand=date(2026, 11, 15))
+    return f"E-{paket.version}"
+
+
+WEGE = {"bearbeiten": bearbeiten, "katalog": katalogimport, "abgleich": abgleich, "einreichung": einreichung}
 
 
 def main() -> None:
@@ -86,8 +95,8 @@ def main() -> None:
     while True:
         n += 1
         marker = f"M{seed}-{n}"
-        WEGE[rng.choice(wege)](store, marker, rng)
-        print(f"COMMIT {marker}", flush=True)
+        gemeldet = WEGE[rng.choice(wege)](store, marker, rng)
+        print(f"COMMIT {gemeldet or marker}", flush=True)
 
 
 if __name__ == "__main__":
