@@ -146,3 +146,25 @@ def test_manifest_eines_pakets(tmp_path_factory, manifest):
     (ordner / "manifest.json").write_bytes(manifest)
     probleme = paket_pruefen(ordner)
     assert isinstance(probleme, list) and all(isinstance(p, str) for p in probleme)
+
+
+# Regression tests for the crashes the fuzzing found (kept explicit: the hypothesis database is not kept in CI).
+def test_regression_manifest_mit_dateien_null(tmp_path):
+    (tmp_path / "manifest.json").write_bytes(b'{"dateien": null}')
+    assert paket_pruefen(tmp_path) == [f"{tmp_path / 'manifest.json'}: Manifest hat keine gültige Dateiliste (Name → SHA-256)."]
+
+
+def test_regression_manifest_mit_pfad_im_dateinamen(tmp_path):
+    (tmp_path / "manifest.json").write_bytes(b'{"dateien": {"../../etc/passwd": "00"}}')
+    assert "keine gültige Dateiliste" in paket_pruefen(tmp_path)[0]
+
+
+def test_regression_aenderungsdatei_mit_liste_als_altwert(aenderungsdatei):
+    ordner, geraet, name = aenderungsdatei
+    doc = json.loads((ordner / "ablage" / AENDERUNG_ORDNER / geraet / name).read_bytes())
+    doc["transaktionen"][0]["eintraege"][0]["alt"] = []
+    roh = _kanonisch(doc)
+    kopf = dateiname_lesen(geraet, name)
+    with pytest.raises(OzgFehler, match="falschen Typs"):
+        aenderungsdatei_pruefen(dateiname_lesen(geraet, f"{kopf.von_seq:012d}-{sha256(roh)}.json"), roh,
+                                doc["vorgaenger"], kopf.von_seq)
