@@ -34,7 +34,8 @@ def main() -> int:
         start = time.perf_counter()
         e = laufen(pfad, args.anzahl, args.wege, args.seed, args.max_warten)
         dauer = time.perf_counter() - start
-    print(f"Abbrüche: {e.kills}, bestätigte Änderungen: {e.committed}, Fehler: {len(e.fehler)}, Dauer: {dauer:.0f} s")
+    print(f"Abbrüche: {e.kills}, bestätigte Änderungen: {e.committed} (davon Einreichungen: {e.einreichungen}), "
+          f"Fehler: {len(e.fehler)}, Dauer: {dauer:.0f} s")
     for f in e.fehler[:50]:
         print("  " + f)
     return 1 if e.fehler else 0

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class Ergebnis:
     kills: int = 0
     committed: int = 0
+    einreichungen: int = 0  # of those, submissions (reported as E-<version>)
     fehler: list[str] = field(default_factory=list)
 
 
@@ -187,4 +188,5 @@ def laufen(pfad: Path, anzahl: int, wege: str = "bearbeiten", seed: int = 1, max
         ergebnis.kills += 1
         ergebnis.fehler += [f"Runde {runde}: {f}" for f in _pruefen(pfad, bestaetigt)]
     ergebnis.committed = len(bestaetigt)
+    ergebnis.einreichungen = sum(1 for m in bestaetigt if m.startswith("E-"))
     return ergebnis
