@@ -48,13 +48,9 @@ def _pruefen(pfad: Path, bestaetigt: set[str]) -> list[str]:
         importe = {r[0] for r in con.execute("SELECT datei FROM katalogimport")} if "katalogimport" in tabellen else set()
         umbenennungen = {r[0] for r in con.execute(
             "SELECT json_extract(neu, '$') FROM aenderung WHERE tabelle='leistung' AND feld='bezeichnung'")}
+        abgeglichen, abgleichfehler = _abgleich_pruefen(con, bestaetigt)
     finally:
         con.close()
-    con2 = sqlite3.connect(pfad)
-    try:
-        abgeglichen, abgleichfehler = _abgleich_pruefen(con2, bestaetigt)
-    finally:
-        con2.close()
     fehler += abgleichfehler
     fehler += _einreichungen_pruefen(pfad, bestaetigt)
     for m in sorted(bestaetigt):
