@@ -83,7 +83,6 @@ class Hauptfenster(QMainWindow):
 
         self._menues(dunkel_umschalten, dunkel)
         self._statusleiste()
-        self.runner.starten(self._abgleich_status_laden, self.abgleich_status_zeigen, lambda _e: None)
         self.resize(1280, 800)
         geo = self.einstellungen.value("fenster/geometrie")
         if isinstance(geo, QByteArray):
@@ -95,6 +94,9 @@ class Hauptfenster(QMainWindow):
         index = next((i for i, (k, _t) in enumerate(SEITEN) if k == letzte), 0)
         self.navigation.setCurrentRow(index)
         self._seite_gewaehlt(index)
+        # after the first page: the single worker serves requests in order, and the sync state
+        # for the status bar must not delay the data the user is waiting for
+        self.runner.starten(self._abgleich_status_laden, self.abgleich_status_zeigen, lambda _e: None)
 
     # ------------------------------------------------------------------------------ chrome
     def _menues(self, dunkel_umschalten: Callable[[bool], None] | None, dunkel: bool) -> None:
