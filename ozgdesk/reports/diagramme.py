@@ -43,6 +43,7 @@ def mittelabfluss(quartale: Sequence[str], plan_kum_cent: Sequence[int], ist_kum
     _ueberschrift(d, ueberschrift)
     ch = HorizontalLineChart()
     ch.x, ch.y, ch.width, ch.height = 55, 45, SATZBREITE - 70, 125
+    # chart geometry needs floats; the figures printed in tables and totals stay exact cents
     plan = [c / 100 for c in plan_kum_cent]
     ist = [None if c is None else c / 100 for c in ist_kum_cent]
     ch.data = [plan, ist]

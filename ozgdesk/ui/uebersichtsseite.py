@@ -33,8 +33,8 @@ from ozgdesk.ui.tabellenmodell import punkt
 _ROLLE = Qt.ItemDataRole.UserRole + 1
 
 
-def mio(cent: float) -> str:
-    """Short amounts for chart labels: „2,9 Mio. €“."""
+def mio(cent: int) -> str:
+    """Short amounts for chart labels: „2,9 Mio. €“ (rounded for display only; sums stay in cents)."""
     euro = cent / 100
     if abs(euro) >= 1_000_000:
         return fmt.LOCALE.toString(euro / 1_000_000, "f", 1) + " Mio. €"
