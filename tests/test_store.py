@@ -124,12 +124,21 @@ def test_fremde_sqlite_datenbank_wird_abgelehnt(tmp_path):
 def test_migrationen_haben_genau_einen_kopf_und_passen_zum_modell(tmp_path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
+    from sqlalchemy import exc as sa_exc
 
     import ozgdesk.sync.zustand  # noqa: F401  (device-local sync tables live in their own package)
     from ozgdesk.model.base import Base
 
     with Store.oeffnen(tmp_path / "x.sqlite") as store, store.engine.connect() as con:
-        assert compare_metadata(MigrationContext.configure(con), Base.metadata) == []
+        # SQLAlchemy cannot reflect an index on an expression and says so; such an index is
+        # skipped by the comparison and checked by name and definition below instead
+        with pytest.warns(sa_exc.SAWarning, match="expression-based index ix_meilenstein_termin"), \
+                pytest.warns(UserWarning, match="skipping metadata-specified expression-based index 'ix_meilenstein_termin'"):
+            unterschiede = compare_metadata(MigrationContext.configure(con), Base.metadata)
+        assert unterschiede == []
+        definition = con.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'ix_meilenstein_termin'").scalar()
+        assert definition is not None and "coalesce(prognose_datum, plan_datum), status" in definition
 
 
 def test_modell_laedt_kein_qt():
