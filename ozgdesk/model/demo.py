@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from ozgdesk.model.base import abgeleitete_id
 from ozgdesk.model.finanzen import Aufwand, Bewilligung, Mittelabfluss, Zahlungsplan, ZahlungsplanPosition
 from ozgdesk.model.grunddaten import katalog_laden, leistung_id
+from ozgdesk.model.stichtag import DEMO_STICHTAG
 from ozgdesk.model.katalog import Leistung, LeistungVerantwortung, ReifegradBewertung
 from ozgdesk.model.organisation import Behoerde, Person, Ressort
 from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
@@ -36,7 +37,7 @@ from ozgdesk.model.values import (
     Verwaltungsart,
 )
 
-STICHTAG = date(2026, 11, 15)
+STICHTAG = DEMO_STICHTAG
 SEED = 20261115
 
 HHST_DIENSTLEISTUNG = Haushaltsstelle.parse("0602 532 01")

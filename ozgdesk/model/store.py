@@ -10,10 +10,8 @@ Opening is careful because the file is the user's only copy of weeks of offline 
 
 from __future__ import annotations
 
-import functools
 import getpass
 import os
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,13 +21,11 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
+import ozgdesk.model.entitaeten  # noqa: F401 - every table in the metadata before the first flush
 from ozgdesk.model.base import neue_id
+from ozgdesk.model.datei import MIGRATIONS, revision_lesen, roh_lesen, schema_kopf
 from ozgdesk.model.errors import Speicherfehler
 from ozgdesk.model.protokoll import Meta, protokoll_aktivieren
-
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-SQLITE_HEADER = b"SQLite format 3\x00"
-
 
 def alembic_config():  # noqa: ANN201 - alembic is imported only when a migration is needed
     from alembic.config import Config
@@ -39,25 +35,6 @@ def alembic_config():  # noqa: ANN201 - alembic is imported only when a migratio
     return cfg
 
 
-_REVISION_RE = re.compile(r"^(down_revision|revision)\b[^=]*=\s*['\"]?([\w]+)['\"]?", re.M)
-
-
-@functools.cache
-def schema_kopf() -> str:
-    """The newest schema revision, read from the migration files without importing Alembic.
-
-    Alembic costs about a tenth of a second to import; a store already at this revision (every
-    start but the first after an update) never needs it. A test checks this equals Alembic's head.
-    """
-    revisionen, vorgaenger = set(), set()
-    for datei in (MIGRATIONS / "versions").glob("*.py"):
-        for art, wert in _REVISION_RE.findall(datei.read_text(encoding="utf-8")):
-            (revisionen if art == "revision" else vorgaenger).add(wert)
-    koepfe = revisionen - vorgaenger
-    assert len(koepfe) == 1, f"migrations must have exactly one head, found {koepfe}"
-    return koepfe.pop()
-
-
 def bekannte_revisionen() -> tuple[set[str], str]:
     from alembic.script import ScriptDirectory
 
@@ -65,60 +42,6 @@ def bekannte_revisionen() -> tuple[set[str], str]:
     heads = script.get_heads()
     assert len(heads) == 1, "migrations must have exactly one head"
     return {r.revision for r in script.walk_revisions()}, heads[0]
-
-
-def _lies_revision(pfad: Path, vollpruefung: bool = True) -> str | None:
-    """Read the schema revision read-only; raise a German error for anything that is not our DB.
-
-    ``vollpruefung`` runs ``PRAGMA quick_check`` over every page (half a second on a large store);
-    without it only the header, the page count against the file size and the schema are read,
-    and the caller is expected to run :meth:`Store.integritaet_pruefen` soon after (the GUI does
-    so in the background right after start-up).
-    """
-    try:
-        with open(pfad, "rb") as f:
-            kopf = f.read(16)
-    except OSError as e:
-        raise Speicherfehler(f"Die Datenbank {pfad} kann nicht gelesen werden: {e.strerror}.") from None
-    if not kopf:
-        return None
-    if kopf != SQLITE_HEADER:
-        raise Speicherfehler(
-            f"Die Datei {pfad} ist keine ozgdesk-Datenbank (kein SQLite-Format). Sie wurde nicht verändert."
-        )
-    # Without a WAL file left by a crash, "immutable" reads without creating -wal/-shm files, so a
-    # refused file stays byte-for-byte as it was. With one, the WAL holds committed data we must see.
-    wal = pfad.with_name(pfad.name + "-wal")
-    modus = "mode=ro" if wal.exists() and wal.stat().st_size > 0 else "mode=ro&immutable=1"
-    try:
-        con = sqlite3.connect(f"{pfad.as_uri()}?{modus}", uri=True)
-        try:
-            if vollpruefung:
-                ergebnis = con.execute("PRAGMA quick_check").fetchone()[0]
-            else:
-                seiten = con.execute("PRAGMA page_count").fetchone()[0] * con.execute("PRAGMA page_size").fetchone()[0]
-                ergebnis = "ok" if seiten <= pfad.stat().st_size else "Datei ist kürzer als ihr Inhaltsverzeichnis"
-            if ergebnis != "ok":
-                raise Speicherfehler(
-                    f"Die Datenbank {pfad} ist beschädigt ({ergebnis}). Sie wurde nicht verändert; "
-                    "bitte eine Sicherung aus dem Ordner „backups“ wiederherstellen."
-                )
-            tabellen = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if "alembic_version" not in tabellen:
-                if tabellen:
-                    raise Speicherfehler(
-                        f"Die Datei {pfad} ist eine fremde SQLite-Datenbank, keine ozgdesk-Datenbank. "
-                        "Sie wurde nicht verändert."
-                    )
-                return None
-            zeile = con.execute("SELECT version_num FROM alembic_version").fetchone()
-            return zeile[0] if zeile else None
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as e:
-        raise Speicherfehler(
-            f"Die Datenbank {pfad} ist beschädigt oder unlesbar ({e}). Sie wurde nicht verändert."
-        ) from None
 
 
 def _sicherung(pfad: Path, revision: str) -> Path:
@@ -173,7 +96,7 @@ class Store:
         sicherung = None
         revision = None
         if pfad.exists():
-            revision = _lies_revision(pfad, vollpruefung)
+            revision = revision_lesen(pfad, vollpruefung)
             bekannt = bekannte_revisionen()[0] if revision not in (None, head) else {head}
             if revision is not None and revision not in bekannt:
                 raise Speicherfehler(
@@ -247,6 +170,12 @@ class Store:
             yield s
         finally:
             s.close()  # close, not rollback: rollback would expire the rows handed out
+
+    @contextmanager
+    def roh_lesen(self) -> Iterator[sqlite3.Connection]:
+        """Plain ``sqlite3`` reads for aggregate queries that need no ORM objects (the dashboard)."""
+        with roh_lesen(self.pfad) as con:
+            yield con
 
     def integritaet_pruefen(self) -> str | None:
         """Full page check of the open database; None if sound, else a German message."""

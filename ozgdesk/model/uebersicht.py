@@ -4,22 +4,21 @@ The coordinator opens ozgdesk to see what is late and what the next report still
 figures are computed for a reference date (``stichtag``) so the demo Ressort and tests are
 deterministic; the GUI passes today's date for a real store.
 
-The "noch fehlt" list is a *preliminary* check computed here from the store. When the reports
-module's validation is available the GUI shows that one instead (see ``ozgdesk.ui.dienste``).
+The "noch fehlt" list is a *preliminary* check computed here from the store; the full validation
+of the reports module runs on the Berichte page.
+
+Written in plain SQL over a DB-API ``sqlite3`` connection, not the ORM: this is the first page the
+desktop client shows, and it can show it before SQLAlchemy (a third of a second to import) is
+loaded. Every figure is one aggregate query, so a store with 10,000 projects and a million payment
+lines costs a few milliseconds per figure rather than a scan in Python.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from ozgdesk.model.finanzen import Aufwand, Mittelabfluss, Zahlungsplan, ZahlungsplanPosition
-from ozgdesk.model.katalog import Leistung, ReifegradBewertung
-from ozgdesk.model.projekte import Meilenstein, Projekt
 from ozgdesk.model.values import Ampel, Finanzierung, MeilensteinStatus, Quartal, Reifegradmodell
 
 #: Days after a quarter's end by which the Ressort's quarterly report is due at the BMI. The
@@ -55,6 +54,15 @@ class Quartalswert:
 
 
 @dataclass(frozen=True)
+class RessortKopf:
+    """Who the database belongs to: window title and status bar."""
+
+    kurzname: str
+    name: str
+    referat: str
+
+
+@dataclass(frozen=True)
 class Uebersicht:
     stichtag: date
     bericht_quartal: Quartal
@@ -79,87 +87,84 @@ def berichtsquartal(stichtag: date) -> tuple[Quartal, date]:
     return aktuell, aktuell.ende + timedelta(days=BERICHTSFRIST_TAGE)
 
 
-def _meilensteine(s: Session, stichtag: date, bis: date | None, limit: int) -> list[MeilensteinHinweis]:
-    termin = func.coalesce(Meilenstein.prognose_datum, Meilenstein.plan_datum)
-    q = (
-        select(Meilenstein.id, Meilenstein.projekt_id, Projekt.kennung, Meilenstein.titel, termin, Meilenstein.status)
-        .join(Projekt, Meilenstein.projekt_id == Projekt.id)
-        .where(Meilenstein.status.in_([MeilensteinStatus.OFFEN, MeilensteinStatus.GEFAEHRDET]))
+_OFFEN = (MeilensteinStatus.OFFEN.value, MeilensteinStatus.GEFAEHRDET.value)
+
+
+def _meilensteine(con: sqlite3.Connection, stichtag: date, bis: date | None, limit: int) -> list[MeilensteinHinweis]:
+    """Open or endangered milestones: overdue (``bis`` None) or due between the reference date and ``bis``."""
+    zeitraum = "termin < :tag" if bis is None else "termin >= :tag AND termin <= :bis"
+    zeilen = con.execute(
+        f"""SELECT * FROM (
+                SELECT m.id, m.projekt_id, p.kennung, m.titel, coalesce(m.prognose_datum, m.plan_datum) AS termin,
+                       m.status
+                FROM meilenstein m JOIN projekt p ON p.id = m.projekt_id
+                WHERE m.status IN (:offen, :gefaehrdet))
+            WHERE {zeitraum} ORDER BY termin, kennung LIMIT :limit""",
+        {"tag": stichtag.isoformat(), "bis": bis.isoformat() if bis else None, "limit": limit,
+         "offen": _OFFEN[0], "gefaehrdet": _OFFEN[1]},
     )
-    q = q.where(termin < stichtag) if bis is None else q.where(termin >= stichtag, termin <= bis)
-    q = q.order_by(termin, Projekt.kennung).limit(limit)
-    return [MeilensteinHinweis(i, pid, k, t, d, st) for i, pid, k, t, d, st in s.execute(q)]
+    return [MeilensteinHinweis(i, pid, k, t, date.fromisoformat(d), MeilensteinStatus(st))
+            for i, pid, k, t, d, st in zeilen]
 
 
-def _mittelabfluss(s: Session, jahr: int) -> tuple[Quartalswert, ...]:
+def _mittelabfluss(con: sqlite3.Connection, jahr: int) -> tuple[Quartalswert, ...]:
     """Plan (latest plan version of each project) against payments, per quarter of ``jahr``."""
-    neueste = (
-        select(Zahlungsplan.projekt_id, func.max(Zahlungsplan.version).label("v"))
-        .group_by(Zahlungsplan.projekt_id).subquery()
-    )
-    plan_q = (
-        select(ZahlungsplanPosition.quartal, func.sum(ZahlungsplanPosition.betrag_cent))
-        .join(Zahlungsplan, ZahlungsplanPosition.zahlungsplan_id == Zahlungsplan.id)
-        .join(neueste, (neueste.c.projekt_id == Zahlungsplan.projekt_id) & (neueste.c.v == Zahlungsplan.version))
-        .where(ZahlungsplanPosition.quartal.in_([Quartal(jahr, n) for n in range(1, 5)]))
-        .group_by(ZahlungsplanPosition.quartal)
-    )
-    plan = {q: int(b or 0) for q, b in s.execute(plan_q)}
-    ist: dict[Quartal, int] = {}
-    for nummer in range(1, 5):
-        q = Quartal(jahr, nummer)
-        summe = s.execute(
-            select(func.sum(Mittelabfluss.betrag_cent)).where(
-                Mittelabfluss.datum >= q.beginn, Mittelabfluss.datum <= q.ende
-            )
-        ).scalar_one()
-        ist[q] = int(summe or 0)
-    return tuple(Quartalswert(q, plan.get(q, 0), ist[q]) for q in (Quartal(jahr, n) for n in range(1, 5)))
+    quartale = [Quartal(jahr, n) for n in range(1, 5)]
+    plan = dict(con.execute(
+        """SELECT zp.quartal, sum(zp.betrag_cent)
+           FROM zahlungsplan_position zp
+           JOIN zahlungsplan z ON z.id = zp.zahlungsplan_id
+           JOIN (SELECT projekt_id, max(version) AS v FROM zahlungsplan GROUP BY projekt_id) neu
+             ON neu.projekt_id = z.projekt_id AND neu.v = z.version
+           WHERE zp.quartal IN (?, ?, ?, ?)
+           GROUP BY zp.quartal""",
+        [str(q) for q in quartale],
+    ).fetchall())
+    ist = {str(q): con.execute(
+        "SELECT coalesce(sum(betrag_cent), 0) FROM mittelabfluss WHERE datum >= ? AND datum <= ?",
+        (q.beginn.isoformat(), q.ende.isoformat()),
+    ).fetchone()[0] for q in quartale}
+    return tuple(Quartalswert(q, int(plan.get(str(q)) or 0), int(ist[str(q)])) for q in quartale)
 
 
-def _reifegrade(s: Session) -> dict[int | None, int]:
-    """Current level (model 1.1) of the Ressort's Leistungen; None = not yet assessed."""
-    neueste: dict[str, int] = {}
-    q = (
-        select(ReifegradBewertung.leistung_id, ReifegradBewertung.stufe)
-        .join(Leistung, ReifegradBewertung.leistung_id == Leistung.id)
-        .where(Leistung.im_ressort.is_(True), ReifegradBewertung.modell == Reifegradmodell.V1_1)
-        .order_by(ReifegradBewertung.datum)
-    )
-    for lid, stufe in s.execute(q):
-        neueste[lid] = stufe
-    alle = s.execute(select(Leistung.id).where(Leistung.im_ressort.is_(True))).scalars().all()
-    zaehler = Counter(neueste.get(lid) for lid in alle)
+def _reifegrade(con: sqlite3.Connection) -> dict[int | None, int]:
+    """Current level (model 1.1, the latest assessment) of the Ressort's Leistungen; None = not yet assessed."""
+    zaehler = dict(con.execute(
+        """SELECT stufe, count(*) FROM (
+               SELECT (SELECT r.stufe FROM reifegrad_bewertung r
+                       WHERE r.leistung_id = l.id AND r.modell = ?
+                       ORDER BY r.datum DESC, r.rowid DESC LIMIT 1) AS stufe
+               FROM leistung l WHERE l.im_ressort = 1)
+           GROUP BY stufe""",
+        (Reifegradmodell.V1_1.value,),
+    ).fetchall())
     return {stufe: zaehler.get(stufe, 0) for stufe in (None, 0, 1, 2, 3, 4)}
 
 
-def _fehlend(s: Session, quartal: Quartal, stichtag: date, limit: int = 50) -> list[Hinweis]:
+def _fehlend(con: sqlite3.Connection, quartal: Quartal, stichtag: date, limit: int = 50) -> list[Hinweis]:
     """Preliminary check for the quarterly report: what the project leads still have to enter."""
     hinweise: list[Hinweis] = []
-    projekte = s.execute(
-        select(Projekt.id, Projekt.kennung, Projekt.finanzierung, Projekt.ampel_gesamt, Projekt.ampel_gesamt_grund,
-               Projekt.beginn, Projekt.ende)
-        .order_by(Projekt.kennung)
-    ).all()
-    mit_zahlung = set(s.execute(
-        select(Mittelabfluss.projekt_id).where(Mittelabfluss.datum >= quartal.beginn, Mittelabfluss.datum <= quartal.ende)
-        .distinct()
-    ).scalars())
-    mit_aufwand = set(s.execute(select(Aufwand.projekt_id).where(Aufwand.quartal == quartal).distinct()).scalars())
-    for pid, kennung, fin, ampel, grund, beginn, ende in projekte:
-        laeuft = (beginn is None or beginn <= quartal.ende) and (ende is None or ende >= quartal.beginn)
-        if not laeuft:
-            continue
+    projekte = con.execute(
+        """SELECT p.id, p.kennung, p.finanzierung, p.ampel_gesamt, p.ampel_gesamt_grund,
+                  EXISTS (SELECT 1 FROM mittelabfluss m
+                          WHERE m.projekt_id = p.id AND m.datum >= :beginn AND m.datum <= :ende),
+                  EXISTS (SELECT 1 FROM aufwand a WHERE a.projekt_id = p.id AND a.quartal = :quartal)
+           FROM projekt p
+           WHERE (p.beginn IS NULL OR p.beginn <= :ende) AND (p.ende IS NULL OR p.ende >= :beginn)
+           ORDER BY p.kennung""",
+        {"beginn": quartal.beginn.isoformat(), "ende": quartal.ende.isoformat(), "quartal": str(quartal)},
+    )
+    for pid, kennung, fin, ampel_code, grund, mit_zahlung, mit_aufwand in projekte:
+        ampel, fin = Ampel(ampel_code), Finanzierung(fin)
         if ampel is not Ampel.GRUEN and not (grund or "").strip():
             hinweise.append(Hinweis(f"{kennung}: Begründung für die Ampel „{ampel.label}“ fehlt.", "projekt", pid, pid))
-        if fin is Finanzierung.UNTERSTUETZUNG and pid not in mit_aufwand:
+        if fin is Finanzierung.UNTERSTUETZUNG and not mit_aufwand:
             hinweise.append(Hinweis(f"{kennung}: Aufwand (PT) für {quartal.kurz} fehlt.", "projekt", pid, pid))
-        if fin is not Finanzierung.UNTERSTUETZUNG and pid not in mit_zahlung:
+        if fin is not Finanzierung.UNTERSTUETZUNG and not mit_zahlung:
             hinweise.append(Hinweis(f"{kennung}: Kein Mittelabfluss in {quartal.kurz} erfasst.", "projekt", pid, pid))
         if len(hinweise) >= limit:
             break
-    ohne_prognose = _meilensteine(s, stichtag, None, limit)
-    for m in ohne_prognose:
+    for m in _meilensteine(con, stichtag, None, limit):
         if len(hinweise) >= limit:
             break
         hinweise.append(Hinweis(
@@ -169,19 +174,25 @@ def _fehlend(s: Session, quartal: Quartal, stichtag: date, limit: int = 50) -> l
     return hinweise
 
 
-def uebersicht(s: Session, stichtag: date, *, limit: int = 12) -> Uebersicht:
+def ressort_kopf(con: sqlite3.Connection) -> RessortKopf | None:
+    zeile = con.execute("SELECT kurzname, name, koordinierungsreferat FROM ressort LIMIT 1").fetchone()
+    return RessortKopf(*zeile) if zeile else None
+
+
+def uebersicht(con: sqlite3.Connection, stichtag: date, *, limit: int = 12) -> Uebersicht:
+    """Everything the dashboard shows, from a plain ``sqlite3`` connection (see ``Store.roh_lesen``)."""
     quartal, frist = berichtsquartal(stichtag)
-    ampeln = Counter(a for (a,) in s.execute(select(Projekt.ampel_gesamt)))
+    ampeln = {Ampel(a): n for a, n in con.execute("SELECT ampel_gesamt, count(*) FROM projekt GROUP BY ampel_gesamt")}
     return Uebersicht(
         stichtag=stichtag,
         bericht_quartal=quartal,
         bericht_frist=frist,
-        fehlend=tuple(_fehlend(s, quartal, stichtag)),
-        ueberfaellig=tuple(_meilensteine(s, stichtag, None, limit)),
-        demnaechst=tuple(_meilensteine(s, stichtag, stichtag + timedelta(days=90), limit)),
+        fehlend=tuple(_fehlend(con, quartal, stichtag)),
+        ueberfaellig=tuple(_meilensteine(con, stichtag, None, limit)),
+        demnaechst=tuple(_meilensteine(con, stichtag, stichtag + timedelta(days=90), limit)),
         ampeln={a: ampeln.get(a, 0) for a in Ampel},
-        mittelabfluss=_mittelabfluss(s, stichtag.year),
-        reifegrade=_reifegrade(s),
+        mittelabfluss=_mittelabfluss(con, stichtag.year),
+        reifegrade=_reifegrade(con),
         projekte=sum(ampeln.values()),
-        leistungen_im_ressort=s.execute(select(func.count(Leistung.id)).where(Leistung.im_ressort.is_(True))).scalar_one(),
+        leistungen_im_ressort=con.execute("SELECT count(*) FROM leistung WHERE im_ressort = 1").fetchone()[0],
     )

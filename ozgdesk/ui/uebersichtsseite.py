@@ -1,13 +1,15 @@
 """Übersicht: what needs attention now, every item a link to its record.
 
 Data comes from ``ozgdesk.model.uebersicht`` on the background runner; the page only lays it out.
+It reads through ``store.roh_lesen()`` (plain ``sqlite3``), so it is the page the client can show
+before SQLAlchemy is loaded (see ``ozgdesk.model.schnellstart``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,11 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from ozgdesk.model import uebersicht as ue
-from ozgdesk.model.store import Store
 from ozgdesk.model.values import Ampel
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.diagramm import Balkendiagramm
-from ozgdesk.ui.tabellenmodell import punkt
+from ozgdesk.ui.format import punkt
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ozgdesk.model.store import Store
 
 _ROLLE = Qt.ItemDataRole.UserRole + 1
 
@@ -119,8 +123,8 @@ class Uebersichtsseite(QScrollArea):
         store, tag = self.store, self.stichtag()
 
         def arbeit() -> ue.Uebersicht:
-            with store.lesen() as s:
-                return ue.uebersicht(s, tag)
+            with store.roh_lesen() as con:
+                return ue.uebersicht(con, tag)
 
         self.runner.starten(arbeit, self._anzeigen)
 

@@ -1,0 +1,110 @@
+"""The store file inspected with plain ``sqlite3``: is it ours, which schema, can it be read.
+
+Kept free of SQLAlchemy on purpose: the desktop client checks the file and reads its first page
+through these functions before SQLAlchemy is imported (see :mod:`ozgdesk.model.schnellstart`).
+Everything here opens the file read-only, so a refused file stays byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ozgdesk.model.errors import Speicherfehler
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+_REVISION_RE = re.compile(r"^(down_revision|revision)\b[^=]*=\s*['\"]?([\w]+)['\"]?", re.M)
+
+
+@functools.cache
+def schema_kopf() -> str:
+    """The newest schema revision, read from the migration files without importing Alembic.
+
+    Alembic costs about a tenth of a second to import; a store already at this revision (every
+    start but the first after an update) never needs it. A test checks this equals Alembic's head.
+    """
+    revisionen, vorgaenger = set(), set()
+    for datei in (MIGRATIONS / "versions").glob("*.py"):
+        for art, wert in _REVISION_RE.findall(datei.read_text(encoding="utf-8")):
+            (revisionen if art == "revision" else vorgaenger).add(wert)
+    koepfe = revisionen - vorgaenger
+    assert len(koepfe) == 1, f"migrations must have exactly one head, found {koepfe}"
+    return koepfe.pop()
+
+
+def revision_lesen(pfad: Path, vollpruefung: bool = True) -> str | None:
+    """Read the schema revision read-only; raise a German error for anything that is not our DB.
+
+    ``vollpruefung`` runs ``PRAGMA quick_check`` over every page (half a second on a large store);
+    without it only the header, the page count against the file size and the schema are read,
+    and the caller is expected to run :meth:`Store.integritaet_pruefen` soon after (the GUI does
+    so in the background right after start-up).
+    """
+    try:
+        with open(pfad, "rb") as f:
+            kopf = f.read(16)
+    except OSError as e:
+        raise Speicherfehler(f"Die Datenbank {pfad} kann nicht gelesen werden: {e.strerror}.") from None
+    if not kopf:
+        return None
+    if kopf != SQLITE_HEADER:
+        raise Speicherfehler(
+            f"Die Datei {pfad} ist keine ozgdesk-Datenbank (kein SQLite-Format). Sie wurde nicht verändert."
+        )
+    # Without a WAL file left by a crash, "immutable" reads without creating -wal/-shm files, so a
+    # refused file stays byte-for-byte as it was. With one, the WAL holds committed data we must see.
+    wal = pfad.with_name(pfad.name + "-wal")
+    modus = "mode=ro" if wal.exists() and wal.stat().st_size > 0 else "mode=ro&immutable=1"
+    try:
+        con = sqlite3.connect(f"{pfad.as_uri()}?{modus}", uri=True)
+        try:
+            if vollpruefung:
+                ergebnis = con.execute("PRAGMA quick_check").fetchone()[0]
+            else:
+                seiten = con.execute("PRAGMA page_count").fetchone()[0] * con.execute("PRAGMA page_size").fetchone()[0]
+                ergebnis = "ok" if seiten <= pfad.stat().st_size else "Datei ist kürzer als ihr Inhaltsverzeichnis"
+            if ergebnis != "ok":
+                raise Speicherfehler(
+                    f"Die Datenbank {pfad} ist beschädigt ({ergebnis}). Sie wurde nicht verändert; "
+                    "bitte eine Sicherung aus dem Ordner „backups“ wiederherstellen."
+                )
+            tabellen = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "alembic_version" not in tabellen:
+                if tabellen:
+                    raise Speicherfehler(
+                        f"Die Datei {pfad} ist eine fremde SQLite-Datenbank, keine ozgdesk-Datenbank. "
+                        "Sie wurde nicht verändert."
+                    )
+                return None
+            zeile = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            return zeile[0] if zeile else None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as e:
+        raise Speicherfehler(
+            f"Die Datenbank {pfad} ist beschädigt oder unlesbar ({e}). Sie wurde nicht verändert."
+        ) from None
+
+
+@contextmanager
+def roh_lesen(pfad: Path) -> Iterator[sqlite3.Connection]:
+    """A plain ``sqlite3`` connection that cannot write (``query_only``), closed after the block.
+
+    It joins the WAL of the running application, so it sees every committed transaction; it
+    is opened read-write at the file level only because a WAL database cannot be read without
+    its shared-memory index, which a ``mode=ro`` connection may not create.
+    """
+    con = sqlite3.connect(f"{Path(pfad).as_uri()}?mode=rw", uri=True)  # rw: never creates a missing file
+    try:
+        con.execute("PRAGMA query_only=ON")
+        con.execute("PRAGMA busy_timeout=5000")
+        yield con
+    finally:
+        con.close()
