@@ -7,6 +7,11 @@ page with data shown) for: a bare QMainWindow with a QTableView over a 3-row mod
 the demo Ressort; ozgdesk with a store of 10,000 projects and 1,000,000 payment lines (built by
 ``bench/grosser_store.py`` if missing). Prints the median of each and the ratio to the bare start
 (goal ≤ 3×). Also times the big tables' first page, count and a sort (the lazy table path).
+
+"Ready" is the issue's definition (``--exit-when-ready``): the main window is shown with the first
+page's data. The post-start work that follows in the background (SQLAlchemy and the full store,
+sync state, page check of the file) is timed too (``--exit-when-idle``) and printed beside it, so
+no cost is hidden by the two-step start.
 """
 
 from __future__ import annotations
@@ -42,20 +47,23 @@ import sys, time
 t0 = time.perf_counter()
 import PySide6.QtWidgets
 t1 = time.perf_counter()
-from ozgdesk.model.store import Store
+from ozgdesk.model.schnellstart import schnell_oeffnen
 from ozgdesk.ui import hauptfenster
 t2 = time.perf_counter()
-store = Store.oeffnen(sys.argv[1])
+store = schnell_oeffnen(sys.argv[1])
 t3 = time.perf_counter()
 from datetime import date
 from ozgdesk.model import uebersicht
-with store.lesen() as s:
-    uebersicht.uebersicht(s, date.today())
+with store.roh_lesen() as con:
+    uebersicht.uebersicht(con, date.today())
 t4 = time.perf_counter()
-print(f"  Qt importieren                      : {1000 * (t1 - t0):7.0f} ms")
-print(f"  ozgdesk importieren (SQLAlchemy, Alembic, Oberfläche): {1000 * (t2 - t1):7.0f} ms")
-print(f"  Store öffnen (Prüfung quick_check, Revision): {1000 * (t3 - t2):7.0f} ms")
-print(f"  Übersicht berechnen                 : {1000 * (t4 - t3):7.0f} ms")
+store.geoeffnet()
+t5 = time.perf_counter()
+print(f"  Qt importieren                                   : {1000 * (t1 - t0):7.0f} ms")
+print(f"  Oberfläche importieren (ohne SQLAlchemy)         : {1000 * (t2 - t1):7.0f} ms")
+print(f"  Datei prüfen (Kopf, Größe, Schema, Ressort)      : {1000 * (t3 - t2):7.0f} ms")
+print(f"  Übersicht berechnen (SQL über sqlite3)           : {1000 * (t4 - t3):7.0f} ms")
+print(f"  danach im Hintergrund: SQLAlchemy + Store öffnen : {1000 * (t5 - t4):7.0f} ms")
 """
 
 
@@ -87,14 +95,21 @@ def main() -> int:
     env["XDG_CONFIG_HOME"] = str(settings)  # fresh QSettings: start on the Übersicht
     subprocess.run([py, "-m", "ozgdesk", "--home", str(demo_home), "--demo", "--exit-when-ready"], check=True, env=env,
                    stderr=subprocess.DEVNULL)  # creates the demo DB once, not measured
+    subprocess.run([py, "-m", "ozgdesk", "--home", str(gross), "--exit-when-ready"], check=True, env=env,
+                   stderr=subprocess.DEVNULL)  # migrates an older big store once, not measured
 
     nackt = messen([py, "-c", NACKT], args.runden, env)
     demo = messen([py, "-m", "ozgdesk", "--home", str(demo_home), "--demo", "--exit-when-ready"], args.runden, env)
     gross_zeit = messen([py, "-m", "ozgdesk", "--home", str(gross), "--exit-when-ready"], args.runden, env)
+    demo_ruhe = messen([py, "-m", "ozgdesk", "--home", str(demo_home), "--demo", "--exit-when-idle"], args.runden, env)
+    gross_ruhe = messen([py, "-m", "ozgdesk", "--home", str(gross), "--exit-when-idle"], args.runden, env)
     print(f"Start (Median aus {args.runden}, Prozess bis Fenster mit Daten):")
     print(f"  nacktes PySide6-Fenster mit Tabelle : {nackt * 1000:7.0f} ms")
-    print(f"  ozgdesk, Demo-Ressort               : {demo * 1000:7.0f} ms  = {demo / nackt:.2f}×")
+    print(f"  ozgdesk, Demo-Ressort               : {demo * 1000:7.0f} ms  = {demo / nackt:.2f}×  (Ziel ≤ 3×)")
     print(f"  ozgdesk, 10.000 Projekte / 1 Mio. Z.: {gross_zeit * 1000:7.0f} ms  = {gross_zeit / nackt:.2f}×  (Ziel ≤ 3×)")
+    print("Bis auch die Arbeit nach dem Start erledigt ist (Store mit SQLAlchemy, Abgleichstand, Seitenprüfung):")
+    print(f"  ozgdesk, Demo-Ressort               : {demo_ruhe * 1000:7.0f} ms  = {demo_ruhe / nackt:.2f}×")
+    print(f"  ozgdesk, 10.000 Projekte / 1 Mio. Z.: {gross_ruhe * 1000:7.0f} ms  = {gross_ruhe / nackt:.2f}×")
     from ergebnis import melden
 
     melden("Start: Demo-Ressort bis Fenster mit Daten", demo, "s", verhaeltnis=demo / nackt,
@@ -102,13 +117,19 @@ def main() -> int:
     melden("Start: 10.000 Projekte / 1 Mio. Zahlungen", gross_zeit, "s", verhaeltnis=gross_zeit / nackt,
            basis="nacktes PySide6-Fenster mit Tabelle", ziel="≤ 3×", erreicht=gross_zeit / nackt <= 3)
 
+    melden("Start bis Nachlauf fertig: Demo-Ressort", demo_ruhe, "s", verhaeltnis=demo_ruhe / nackt,
+           basis="nacktes PySide6-Fenster mit Tabelle")
+    melden("Start bis Nachlauf fertig: 10.000 Projekte", gross_ruhe, "s", verhaeltnis=gross_ruhe / nackt,
+           basis="nacktes PySide6-Fenster mit Tabelle")
+
     phasen = subprocess.run([py, "-c", PHASEN, str(gross / "ozgdesk.sqlite")], check=True, env=env,
                             capture_output=True, text=True).stdout
-    rss = subprocess.run(["/usr/bin/time", "-f", "%M", py, "-m", "ozgdesk", "--home", str(gross), "--exit-when-ready"],
+    # after the post-start work: the steady state, with SQLAlchemy and the full store loaded
+    rss = subprocess.run(["/usr/bin/time", "-f", "%M", py, "-m", "ozgdesk", "--home", str(gross), "--exit-when-idle"],
                          env=env, capture_output=True, text=True) if Path("/usr/bin/time").exists() else None
     if rss is not None and rss.returncode == 0:
         mib = int(rss.stderr.strip().splitlines()[-1]) / 1024
-        print(f"Speicher: Spitzen-RSS der Oberfläche mit dem großen Store: {mib:.0f} MiB")
+        print(f"Speicher: Spitzen-RSS der Oberfläche mit dem großen Store (bis Nachlauf fertig): {mib:.0f} MiB")
         melden("Speicher: Spitzen-RSS der Oberfläche, großer Store", mib, "MiB")
     print("Wohin die Zeit beim großen Store geht (im Prozess gemessen):")
     print(phasen.rstrip())

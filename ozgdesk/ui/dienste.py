@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ozgdesk.model.store import Store
+if TYPE_CHECKING:  # pragma: no cover
+    from ozgdesk.model.store import Store
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from ozgdesk.model.tabellen import AKTIONEN, tabellen_label
 from ozgdesk.model.values import REIFEGRAD_1_1, Ampel, DeutschesEnum, MeilensteinStatus, Quartal
 
 LOCALE = QLocale(QLocale.Language.German, QLocale.Country.Germany)
@@ -101,10 +100,14 @@ def anzeige(wert: Any, art: str) -> str:
     if art == "ja_nein":
         return "ja" if wert else "nein"
     if art == "tabelle":
+        from ozgdesk.model.tabellen import tabellen_label  # table cells only; keeps start-up free of SQLAlchemy
+
         return tabellen_label(wert)
     if art == "feld":
         return feldname(wert)
     if art == "aktion":
+        from ozgdesk.model.tabellen import AKTIONEN
+
         return AKTIONEN.get(wert, wert)
     if art == "json":
         try:
@@ -123,3 +126,25 @@ def anzeige(wert: Any, art: str) -> str:
     if isinstance(wert, bool):
         return "ja" if wert else "nein"
     return str(wert)
+
+
+_icons: dict[str, QIcon] = {}
+
+
+def punkt(farbe: str, rund: bool = True) -> QIcon:
+    """A small coloured dot (traffic light) or square (Reifegrad); colour is never the only cue."""
+    schluessel = f"{farbe}{rund}"
+    if schluessel not in _icons:
+        pm = QPixmap(14, 14)
+        pm.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pm)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setBrush(QColor(farbe))
+        p.setPen(QColor("#444444"))
+        if rund:
+            p.drawEllipse(1, 1, 12, 12)
+        else:
+            p.drawRect(1, 1, 11, 11)
+        p.end()
+        _icons[schluessel] = QIcon(pm)
+    return _icons[schluessel]

@@ -3,15 +3,19 @@
 Pages are built lazily so start-up shows the Übersicht with data as fast as possible; the big
 tables load only when the user opens them. Edits report the tables they changed and only pages
 showing those tables reload.
+
+Start-up in two steps: the window and its first page need only Qt and plain ``sqlite3``; the page
+modules, SQLAlchemy and the full store are loaded by the *Nachlauf* (post-start work) that begins
+when the first page shows its data (:attr:`bereit`). See ``ozgdesk.model.schnellstart``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
@@ -24,12 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ozgdesk.model import details
-from ozgdesk.model.store import Store
+from ozgdesk.model.uebersicht import ressort_kopf
 from ozgdesk.ui import dienste, platzhalter
-from ozgdesk.ui.seiten import AenderungenSeite, FinanzenSeite, LeistungenSeite, ProjekteSeite, StammdatenDialog
 from ozgdesk.ui.uebersichtsseite import Uebersichtsseite
 from ozgdesk.ui.undo import Bearbeitung
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ozgdesk.model.store import Store
 
 SEITEN = (
     ("uebersicht", "&Übersicht"),
@@ -43,17 +48,20 @@ SEITEN = (
 
 
 class Hauptfenster(QMainWindow):
+    #: the first page shows its data (the start-up benchmark ends here)
     bereit = Signal()
+    #: the post-start work is done: full store open, sync state in the status bar, file checked
+    nachlauf_fertig = Signal()
 
     def __init__(self, store: Store, runner: Any, *, stichtag: Callable[[], date] = date.today,
                  einstellungen: QSettings | None = None, dunkel_umschalten: Callable[[bool], None] | None = None,
-                 dunkel: bool = False) -> None:
+                 dunkel: bool = False, nachlauf: bool = True) -> None:
         super().__init__()
         self.store, self.runner, self.stichtag = store, runner, stichtag
         self.einstellungen = einstellungen or QSettings()
         self.setObjectName("hauptfenster")
-        with store.lesen() as s:
-            self.ressort = details.ressort(s)
+        with store.roh_lesen() as con:
+            self.ressort = ressort_kopf(con)
         kurz = self.ressort.kurzname if self.ressort else "kein Ressort"
         self.setWindowTitle(f"ozgdesk – {kurz}")
         self.stack = QUndoStack(self)
@@ -94,9 +102,39 @@ class Hauptfenster(QMainWindow):
         index = next((i for i, (k, _t) in enumerate(SEITEN) if k == letzte), 0)
         self.navigation.setCurrentRow(index)
         self._seite_gewaehlt(index)
-        # after the first page: the single worker serves requests in order, and the sync state
-        # for the status bar must not delay the data the user is waiting for
+        self._bereit_melden(self.seite(SEITEN[index][0]))
+        if nachlauf:
+            self.bereit.connect(self.nachlauf_starten)
+
+    def _bereit_melden(self, seite: QWidget) -> None:
+        """Emit :attr:`bereit` once the first page shows its data (it loads on the background runner)."""
+        tabelle = getattr(seite, "tabelle", None) or getattr(seite, "projekte", None)
+        modell = getattr(tabelle, "modell", None)
+        if modell is not None and modell.rowCount() == 0:
+            modell.geladen.connect(self._einmal_bereit)
+        elif isinstance(seite, Uebersichtsseite) and seite.daten is None:
+            seite.geladen.connect(self._einmal_bereit)
+        else:  # loaded already (tests run the worker synchronously) or a page without data
+            QTimer.singleShot(0, self._einmal_bereit)
+
+    def _einmal_bereit(self, *_a: object) -> None:
+        if not getattr(self, "_ist_bereit", False):
+            self._ist_bereit = True
+            self.bereit.emit()
+
+    def nachlauf_starten(self) -> None:
+        """Post-start work, in this order on the single worker: open the full store (SQLAlchemy),
+        the sync state for the status bar, then the full page check of the database file."""
+        geoeffnet = getattr(self.store, "geoeffnet", None)
+        if geoeffnet is not None:
+            self.runner.starten(geoeffnet, lambda _s: None, lambda e: self.meldung("Datenbank", str(e)))
         self.runner.starten(self._abgleich_status_laden, self.abgleich_status_zeigen, lambda _e: None)
+        self.runner.starten(self.store.integritaet_pruefen, self._geprueft, lambda e: self._geprueft(str(e)))
+
+    def _geprueft(self, meldung: str | None) -> None:
+        if meldung:
+            self.meldung("Datenbank beschädigt", meldung)
+        self.nachlauf_fertig.emit()
 
     # ------------------------------------------------------------------------------ chrome
     def _menues(self, dunkel_umschalten: Callable[[bool], None] | None, dunkel: bool) -> None:
@@ -181,13 +219,19 @@ class Hauptfenster(QMainWindow):
                 w.filtern.connect(self.gefiltert_zeigen)
                 w.neu_laden()
             elif schluessel == "leistungen":
+                from ozgdesk.ui.seiten import LeistungenSeite
+
                 w = LeistungenSeite(self.store, self.runner, self.bearbeitung, self.stichtag)
             elif schluessel == "projekte":
+                from ozgdesk.ui.seiten import ProjekteSeite
+
                 w = ProjekteSeite(self.store, self.runner, self.bearbeitung, self.stichtag)
                 teilung = self.einstellungen.value("projekte/teilung")
                 if isinstance(teilung, QByteArray):
                     w.splitter.restoreState(teilung)
             elif schluessel == "finanzen":
+                from ozgdesk.ui.seiten import FinanzenSeite
+
                 w = FinanzenSeite(self.store, self.runner)
             elif schluessel == "berichte":
                 dienst = dienste.berichtsdienst()
@@ -205,6 +249,8 @@ class Hauptfenster(QMainWindow):
                 w.status_geaendert.connect(self.abgleich_status_zeigen)
                 w.katalog_oeffnen.connect(self.katalog_importieren)
             else:
+                from ozgdesk.ui.seiten import AenderungenSeite
+
                 w = AenderungenSeite(self.store, self.runner)
             index = self.seiten.indexOf(self._platz[schluessel])
             self.seiten.removeWidget(self._platz[schluessel])
@@ -270,12 +316,14 @@ class Hauptfenster(QMainWindow):
     def suchen(self) -> None:
         w = self.seite(self.aktuelle_seite())
         ziel = getattr(w, "tabelle", None)
-        if ziel is None and isinstance(w, ProjekteSeite):
+        if ziel is None and hasattr(w, "listen"):  # the Projekte page: search the visible list
             ziel = w.listen.currentWidget()
         if ziel is not None and hasattr(ziel, "suche_fokussieren"):
             ziel.suche_fokussieren()
 
     def stammdaten(self, art: str) -> None:
+        from ozgdesk.ui.seiten import StammdatenDialog
+
         StammdatenDialog(art, self.store, self.bearbeitung, self).exec()
 
     def katalog_importieren(self, datei: str | None = None) -> None:

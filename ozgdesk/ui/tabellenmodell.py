@@ -13,37 +13,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor
 
 from ozgdesk.model.store import Store
 from ozgdesk.model.tabellen import Anfrage, Tabellenabfrage, Zeile
 from ozgdesk.model.values import Ampel
 from ozgdesk.ui import format as fmt
+from ozgdesk.ui.format import punkt
 
 IdRolle = Qt.ItemDataRole.UserRole + 1
 _RECHTS = {"euro", "zahl", "datum", "zeit"}
-_icons: dict[str, QIcon] = {}
-
-
-def punkt(farbe: str, rund: bool = True) -> QIcon:
-    """A small coloured dot (traffic light) or square (Reifegrad); colour is never the only cue."""
-    schluessel = f"{farbe}{rund}"
-    if schluessel not in _icons:
-        pm = QPixmap(14, 14)
-        pm.fill(Qt.GlobalColor.transparent)
-        p = QPainter(pm)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setBrush(QColor(farbe))
-        p.setPen(QColor("#444444"))
-        if rund:
-            p.drawEllipse(1, 1, 12, 12)
-        else:
-            p.drawRect(1, 1, 11, 11)
-        p.end()
-        _icons[schluessel] = QIcon(pm)
-    return _icons[schluessel]
-
-
 class TabellenModell(QAbstractTableModel):
     geladen = Signal(int)  # total row count after a (re)load
     fehler = Signal(str)

@@ -8,16 +8,21 @@ told which tables changed, so only the affected views reload (Anki's OpChanges i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ozgdesk.model import bearbeiten
 from ozgdesk.model.errors import OzgFehler
-from ozgdesk.model.store import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ozgdesk.model.store import Store
+
+# ozgdesk.model.bearbeiten (SQLAlchemy) is imported on the first edit, not at start-up.
 
 
 def betroffene_tabellen(befehl: Any) -> set[str]:
+    from ozgdesk.model import bearbeiten
+
     if isinstance(befehl, bearbeiten.Folge):
         return set().union(*(betroffene_tabellen(b) for b in befehl.befehle)) if befehl.befehle else set()
     if isinstance(befehl, bearbeiten.FelderSetzen):
@@ -42,9 +47,13 @@ class BefehlKommando(QUndoCommand):
         if self._erstes_mal:
             self._erstes_mal = False
             return
+        from ozgdesk.model import bearbeiten
+
         self._ausfuehren(bearbeiten.ausfuehren)
 
     def undo(self) -> None:
+        from ozgdesk.model import bearbeiten
+
         self._ausfuehren(bearbeiten.zuruecknehmen)
 
     def _ausfuehren(self, fn: Callable[[Store, Any], None]) -> None:
@@ -66,6 +75,8 @@ class Bearbeitung:
     def ausfuehren(self, befehl: Any) -> bool:
         """Apply ``befehl``. Small single-record transactions run on the GUI thread on purpose: they
         take milliseconds, and undo order stays trivially correct. Returns False on a German error."""
+        from ozgdesk.model import bearbeiten
+
         try:
             bearbeiten.ausfuehren(self.store, befehl)
         except OzgFehler as e:
