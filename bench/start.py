@@ -103,6 +103,13 @@ def main() -> int:
     gross_zeit = messen([py, "-m", "ozgdesk", "--home", str(gross), "--exit-when-ready"], args.runden, env)
     demo_ruhe = messen([py, "-m", "ozgdesk", "--home", str(demo_home), "--demo", "--exit-when-idle"], args.runden, env)
     gross_ruhe = messen([py, "-m", "ozgdesk", "--home", str(gross), "--exit-when-idle"], args.runden, env)
+    # a user who last looked at the Projekte table starts there (the last view persists): that
+    # page needs SQLAlchemy before it can show data, so this start is slower and printed apart
+    tabelle_einstellungen = Path(tempfile.mkdtemp())
+    (tabelle_einstellungen / "ozgdesk").mkdir()
+    (tabelle_einstellungen / "ozgdesk" / "ozgdesk.conf").write_text("[fenster]\nseite=projekte\n", encoding="utf-8")
+    env_tabelle = dict(env, XDG_CONFIG_HOME=str(tabelle_einstellungen))
+    gross_tabelle = messen([py, "-m", "ozgdesk", "--home", str(gross), "--exit-when-ready"], args.runden, env_tabelle)
     print(f"Start (Median aus {args.runden}, Prozess bis Fenster mit Daten):")
     print(f"  nacktes PySide6-Fenster mit Tabelle : {nackt * 1000:7.0f} ms")
     print(f"  ozgdesk, Demo-Ressort               : {demo * 1000:7.0f} ms  = {demo / nackt:.2f}×  (Ziel ≤ 3×)")
@@ -110,6 +117,8 @@ def main() -> int:
     print("Bis auch die Arbeit nach dem Start erledigt ist (Store mit SQLAlchemy, Abgleichstand, Seitenprüfung):")
     print(f"  ozgdesk, Demo-Ressort               : {demo_ruhe * 1000:7.0f} ms  = {demo_ruhe / nackt:.2f}×")
     print(f"  ozgdesk, 10.000 Projekte / 1 Mio. Z.: {gross_ruhe * 1000:7.0f} ms  = {gross_ruhe / nackt:.2f}×")
+    print("Start auf der zuletzt geöffneten Tabelle Projekte (braucht SQLAlchemy vor den Daten):")
+    print(f"  ozgdesk, 10.000 Projekte / 1 Mio. Z.: {gross_tabelle * 1000:7.0f} ms  = {gross_tabelle / nackt:.2f}×")
     from ergebnis import melden
 
     melden("Start: Demo-Ressort bis Fenster mit Daten", demo, "s", verhaeltnis=demo / nackt,
@@ -117,6 +126,8 @@ def main() -> int:
     melden("Start: 10.000 Projekte / 1 Mio. Zahlungen", gross_zeit, "s", verhaeltnis=gross_zeit / nackt,
            basis="nacktes PySide6-Fenster mit Tabelle", ziel="≤ 3×", erreicht=gross_zeit / nackt <= 3)
 
+    melden("Start auf der Tabelle Projekte: 10.000 Projekte", gross_tabelle, "s", verhaeltnis=gross_tabelle / nackt,
+           basis="nacktes PySide6-Fenster mit Tabelle")
     melden("Start bis Nachlauf fertig: Demo-Ressort", demo_ruhe, "s", verhaeltnis=demo_ruhe / nackt,
            basis="nacktes PySide6-Fenster mit Tabelle")
     melden("Start bis Nachlauf fertig: 10.000 Projekte", gross_ruhe, "s", verhaeltnis=gross_ruhe / nackt,
