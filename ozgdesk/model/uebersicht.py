@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from ozgdesk.model.values import Ampel, Finanzierung, MeilensteinStatus, Quartal, Reifegradmodell
 
@@ -177,6 +178,12 @@ def _fehlend(con: sqlite3.Connection, quartal: Quartal, stichtag: date, limit: i
 def ressort_kopf(con: sqlite3.Connection) -> RessortKopf | None:
     zeile = con.execute("SELECT kurzname, name, koordinierungsreferat FROM ressort LIMIT 1").fetchone()
     return RessortKopf(*zeile) if zeile else None
+
+
+def fuer_store(store: Any, stichtag: date) -> Uebersicht:
+    """The dashboard of ``store`` (a Store or a not yet opened stand-in: both read with sqlite3)."""
+    with store.roh_lesen() as con:
+        return uebersicht(con, stichtag)
 
 
 def uebersicht(con: sqlite3.Connection, stichtag: date, *, limit: int = 12) -> Uebersicht:

@@ -138,7 +138,6 @@ def main(argv: list[str] | None = None) -> int:
     logbuch.einrichten(paths.home(args.home))
     app = anwendung()
     from ozgdesk.ui import thema
-    from ozgdesk.ui.hauptfenster import Hauptfenster
     from ozgdesk.ui.runner import Runner
 
     einstellungen = QSettings()
@@ -159,16 +158,26 @@ def main(argv: list[str] | None = None) -> int:
     else:
         stichtag = date.today
     dienste_anmelden(stichtag)
+    runner = Runner()
+    vorab = None
+    if str(einstellungen.value("fenster/seite", "uebersicht")) == "uebersicht":
+        # the start page's figures are computed while the window is built: sqlite3 releases the
+        # interpreter lock while it reads, so the query and building the widgets overlap
+        from ozgdesk.model.uebersicht import fuer_store
+
+        tag = stichtag()
+        vorab = runner.im_voraus(lambda: fuer_store(store, tag))
+    from ozgdesk.ui.hauptfenster import Hauptfenster
 
     def umschalten(an: bool) -> None:
         einstellungen.setValue("ansicht/dunkel", an)
         thema.anwenden(app, an)
 
-    runner = Runner()
     # ready = window shown and the first page's data arrived from the background runner; the
     # post-start work (full store, sync state, page check) follows it unless we quit right there
     fenster = Hauptfenster(store, runner, stichtag=stichtag, einstellungen=einstellungen,
-                           dunkel_umschalten=umschalten, dunkel=dunkel, nachlauf=not args.exit_when_ready)
+                           dunkel_umschalten=umschalten, dunkel=dunkel, nachlauf=not args.exit_when_ready,
+                           vorab_uebersicht=vorab)
     if args.exit_when_ready:
         fenster.bereit.connect(lambda: QTimer.singleShot(0, app.quit))
     elif args.exit_when_idle:

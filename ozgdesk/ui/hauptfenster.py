@@ -12,6 +12,7 @@ when the first page shows its data (:attr:`bereit`). See ``ozgdesk.model.schnell
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -55,9 +56,10 @@ class Hauptfenster(QMainWindow):
 
     def __init__(self, store: Store, runner: Any, *, stichtag: Callable[[], date] = date.today,
                  einstellungen: QSettings | None = None, dunkel_umschalten: Callable[[bool], None] | None = None,
-                 dunkel: bool = False, nachlauf: bool = True) -> None:
+                 dunkel: bool = False, nachlauf: bool = True, vorab_uebersicht: Future[Any] | None = None) -> None:
         super().__init__()
         self.store, self.runner, self.stichtag = store, runner, stichtag
+        self._vorab_uebersicht = vorab_uebersicht
         self.einstellungen = einstellungen or QSettings()
         self.setObjectName("hauptfenster")
         with store.roh_lesen() as con:
@@ -214,7 +216,8 @@ class Hauptfenster(QMainWindow):
         if schluessel not in self._seiten:
             w: QWidget
             if schluessel == "uebersicht":
-                w = Uebersichtsseite(self.store, self.runner, self.stichtag)
+                w = Uebersichtsseite(self.store, self.runner, self.stichtag, vorab=self._vorab_uebersicht)
+                self._vorab_uebersicht = None
                 w.oeffnen.connect(self.datensatz_oeffnen)
                 w.filtern.connect(self.gefiltert_zeigen)
                 w.neu_laden()

@@ -58,6 +58,12 @@ class Runner(QObject):
         self._futures.add(future)
         future.add_done_callback(self._futures.discard)
 
+    def im_voraus(self, fn: Callable[[], Any]) -> concurrent.futures.Future[Any]:
+        """Start ``fn`` now and hand back its future, for data wanted before its consumer exists
+        (the start page's figures while the window is still being built). A later task that
+        waits for the future queues behind it on the same worker, so it never blocks a thread."""
+        return self._executor.submit(fn)
+
     @Slot(object)
     def _zurueck(self, paket: tuple[Callable[[Any], None], Any]) -> None:
         rueckruf, wert = paket
@@ -81,6 +87,14 @@ class SofortRunner:
             err(e)
             return
         ok(ergebnis)
+
+    def im_voraus(self, fn: Callable[[], Any]) -> concurrent.futures.Future[Any]:
+        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        try:
+            future.set_result(fn())
+        except Exception as e:  # noqa: BLE001 - delivered through the future, as by the real runner
+            future.set_exception(e)
+        return future
 
     def warten(self) -> None:
         pass

@@ -8,6 +8,7 @@ before SQLAlchemy is loaded (see ``ozgdesk.model.schnellstart``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -52,8 +53,11 @@ class Uebersichtsseite(QScrollArea):
     filtern = Signal(str, str, str)
     geladen = Signal()
 
-    def __init__(self, store: Store, runner: Any, stichtag: Callable[[], date], parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, runner: Any, stichtag: Callable[[], date], parent: QWidget | None = None,
+                 *, vorab: Future[ue.Uebersicht] | None = None) -> None:
         super().__init__(parent)
+        # figures computed while the window was being built (see ozgdesk.ui.app); used once
+        self._vorab = vorab
         self.setObjectName("seite_uebersicht")
         self.store, self.runner, self.stichtag = store, runner, stichtag
         self.setWidgetResizable(True)
@@ -121,12 +125,11 @@ class Uebersichtsseite(QScrollArea):
 
     def neu_laden(self) -> None:
         store, tag = self.store, self.stichtag()
-
-        def arbeit() -> ue.Uebersicht:
-            with store.roh_lesen() as con:
-                return ue.uebersicht(con, tag)
-
-        self.runner.starten(arbeit, self._anzeigen)
+        vorab, self._vorab = self._vorab, None
+        if vorab is not None:
+            self.runner.starten(vorab.result, self._anzeigen)
+        else:
+            self.runner.starten(lambda: ue.fuer_store(store, tag), self._anzeigen)
 
     def _anzeigen(self, d: ue.Uebersicht) -> None:
         self.daten = d
