@@ -22,17 +22,22 @@ def _dateien(ordner: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(ordner.iterdir()) if p.is_file()}
 
 
+def _mit_revision(vorlage: Path, ziel: Path, revision: str) -> Path:
+    """A copy of ``vorlage`` claiming another schema revision (older: to migrate; newer: refused)."""
+    ziel.write_bytes(vorlage.read_bytes())
+    con = sqlite3.connect(ziel)
+    con.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+    con.commit()
+    con.close()
+    return ziel
+
+
 def test_fehlende_leere_und_alte_dateien_nehmen_den_normalen_weg(tmp_path, _leer_vorlage):
     assert schnell_oeffnen(tmp_path / "gibt-es-nicht.sqlite") is None
     assert not (tmp_path / "gibt-es-nicht.sqlite").exists()  # checking never creates the file
     (tmp_path / "leer.sqlite").write_bytes(b"")
     assert schnell_oeffnen(tmp_path / "leer.sqlite") is None
-    alt = tmp_path / "alt.sqlite"
-    alt.write_bytes(_leer_vorlage.read_bytes())
-    con = sqlite3.connect(alt)
-    con.execute("UPDATE alembic_version SET version_num = '0007'")
-    con.commit()
-    con.close()
+    alt = _mit_revision(_leer_vorlage, tmp_path / "alt.sqlite", "0007")
     assert schnell_oeffnen(alt) is None  # to migrate: Store.oeffnen backs it up and upgrades it
 
 
@@ -55,12 +60,7 @@ def test_fremde_und_beschaedigte_dateien_werden_unveraendert_abgelehnt(tmp_path,
 
 
 def test_neueres_schema_wird_vom_store_abgelehnt(tmp_path, _leer_vorlage):
-    pfad = tmp_path / "neu.sqlite"
-    pfad.write_bytes(_leer_vorlage.read_bytes())
-    con = sqlite3.connect(pfad)
-    con.execute("UPDATE alembic_version SET version_num = '9999'")
-    con.commit()
-    con.close()
+    pfad = _mit_revision(_leer_vorlage, tmp_path / "neu.sqlite", "9999")
     assert schnell_oeffnen(pfad) is None  # not at head: the normal path decides …
     with pytest.raises(Speicherfehler, match="neueren ozgdesk-Version"):
         Store.oeffnen(pfad)  # … and refuses it
