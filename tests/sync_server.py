@@ -131,7 +131,8 @@ class DavServer:
     stoerung: Stoerung
 
 
-def dav_server_starten(wurzel: Path) -> tuple[wsgi.Server, DavServer]:
+def dav_server_starten(wurzel: Path, *, tls: tuple[str, str] | None = None) -> tuple[wsgi.Server, DavServer]:
+    """A real WebDAV server on 127.0.0.1; with ``tls`` = (certificate file, key file) over HTTPS."""
     cfg = {
         "host": "127.0.0.1",
         "port": 0,
@@ -146,9 +147,14 @@ def dav_server_starten(wurzel: Path) -> tuple[wsgi.Server, DavServer]:
     }
     stoerung = Stoerung(WsgiDAVApp(cfg))
     server = wsgi.Server(("127.0.0.1", 0), stoerung, numthreads=4)
+    if tls is not None:
+        from cheroot.ssl.builtin import BuiltinSSLAdapter
+
+        server.ssl_adapter = BuiltinSSLAdapter(*tls)
     server.prepare()
     threading.Thread(target=server.serve, daemon=True).start()
-    return server, DavServer(f"http://127.0.0.1:{server.bind_addr[1]}{MOUNT}/", wurzel, stoerung)
+    schema = "https" if tls else "http"
+    return server, DavServer(f"{schema}://127.0.0.1:{server.bind_addr[1]}{MOUNT}/", wurzel, stoerung)
 
 
 @pytest.fixture

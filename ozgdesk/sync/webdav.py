@@ -27,6 +27,15 @@ _PROPFIND = (
 )
 
 
+def _zertifikatsfehler(fehler: BaseException) -> str | None:
+    """The TLS verification failure behind a connect error (httpx wraps ssl's), if it is one."""
+    while fehler is not None:
+        if isinstance(fehler, ssl.SSLCertVerificationError):
+            return fehler.verify_message or "Prüfung fehlgeschlagen"
+        fehler = fehler.__cause__ or fehler.__context__  # type: ignore[assignment]
+    return None
+
+
 class WebdavBackend(Backend):
     def __init__(self, url: str, benutzer: str, passwort: str, *, timeout: float = 30.0,
                  transport: httpx.BaseTransport | None = None) -> None:
@@ -65,6 +74,16 @@ class WebdavBackend(Backend):
         except httpx.TimeoutException:
             raise Ablagefehler(f"Zeitüberschreitung bei {methode} {pfad or '/'} auf {self.url}. "
                                "Der Abgleich wird beim nächsten Mal fortgesetzt.") from None
+        except httpx.ConnectError as e:
+            grund = _zertifikatsfehler(e)
+            if grund is None:
+                raise Ablagefehler(f"Verbindung zu {self.url} unterbrochen bei {methode} {pfad or '/'} (ConnectError). "
+                                   "Der Abgleich wird beim nächsten Mal fortgesetzt.") from None
+            raise Ablagefehler(
+                f"Das Zertifikat des Servers {self.url} wird nicht anerkannt ({grund}). Die Verbindung wurde nicht "
+                "aufgebaut, es wurde nichts übertragen. Vertraut die Behörde einer eigenen Zertifizierungsstelle, "
+                "muss die IT sie im Zertifikatsspeicher des Betriebssystems eintragen."
+            ) from None
         except httpx.HTTPError as e:
             raise Ablagefehler(f"Verbindung zu {self.url} unterbrochen bei {methode} {pfad or '/'} ({type(e).__name__}). "
                                "Der Abgleich wird beim nächsten Mal fortgesetzt.") from None
