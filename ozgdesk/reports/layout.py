@@ -38,6 +38,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.tables import CellStyle
 
 from ozgdesk.model.values import Ampel, format_datum
 from ozgdesk.paths import resources
@@ -215,6 +216,10 @@ def umbrechen(text: str, schrift: str, groesse: float, breite: float) -> list[st
 
     zeilen: list[str] = []
     for absatz_ in text.split("\n"):
+        ganz = " ".join(absatz_.split())
+        if w(ganz) <= breite:  # most cells: one measurement instead of one per word (widths add up)
+            zeilen.append(ganz)
+            continue
         zeile = ""
         for wort in absatz_.split():
             stuecke = _TRENNSTELLEN.findall(wort) if w(wort) > breite else [wort]
@@ -231,6 +236,26 @@ def umbrechen(text: str, schrift: str, groesse: float, breite: float) -> list[st
     return zeilen
 
 
+#: Cell padding of :func:`tabelle` (points): left, right, top, bottom.
+ZELL_RAND = (3, 3, 2, 2.5)
+
+
+def _zellstil(fett: bool, rechts: bool) -> CellStyle:
+    """One cell style shared by all cells of a kind (header/total bold, amounts right-aligned).
+
+    Shared objects instead of reportlab's one style per cell set by TableStyle commands: that
+    applied a dozen commands to each of thousands of cells and re-set the font for every cell
+    drawn. Nothing may change these styles per cell later (no FONT/ALIGN/TEXTCOLOR commands on
+    the table); lines and backgrounds are kept apart by reportlab and remain fine.
+    """
+    stil = CellStyle("ozgdesk-fett" if fett else "ozgdesk")
+    stil.fontname = SCHRIFT_FETT if fett else SCHRIFT  # Table's default would be unembedded Helvetica
+    stil.fontsize, stil.leading = KLEIN.fontSize, KLEIN.leading
+    stil.alignment, stil.valign = ("RIGHT" if rechts else "LEFT"), "TOP"
+    stil.leftPadding, stil.rightPadding, stil.topPadding, stil.bottomPadding = ZELL_RAND
+    return stil
+
+
 def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe: Sequence[object] | None = None,
             breite: float = SATZBREITE) -> Table:
     """A table whose header repeats on every page; long texts wrap inside their cell.
@@ -240,46 +265,54 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
     """
     gesamt = sum(s.anteil for s in spalten)
     breiten = [breite * s.anteil / gesamt for s in spalten]
+    rand_lr, rand_ob = ZELL_RAND[0] + ZELL_RAND[1], ZELL_RAND[3] + ZELL_RAND[2]
 
-    def zelle(wert: object, s: Sp, platz: float, fett: bool = False) -> object:
+    def zelle(wert: object, s: Sp, platz: float, fett: bool = False) -> tuple[object, float | None]:
+        """The cell's content and its text height (None: only reportlab can measure it)."""
+        if isinstance(wert, AmpelZelle):
+            return wert, KLEIN.leading
         if isinstance(wert, Flowable):
-            return wert
+            return wert, None
         text = "" if wert is None else str(wert)
         # Plain (multi-line) strings instead of Paragraphs: a Paragraph costs ~50× more to lay out
         # and long tables are re-measured at every page break (see bench/berichte.py). Only a
         # piece wider than the column even after breaking at hyphens falls back to a Paragraph.
         schrift = SCHRIFT_FETT if fett else SCHRIFT
-        zeilen_ = umbrechen(text, schrift, KLEIN.fontSize, platz - 6.5)
+        zeilen_ = umbrechen(text, schrift, KLEIN.fontSize, platz - rand_lr - 0.5)
         if zeilen_ is not None:
-            return "\n".join(zeilen_)
+            return "\n".join(zeilen_), KLEIN.leading * len(zeilen_)
         stil = (KLEIN_FETT_RECHTS if s.rechts else KLEIN_FETT) if fett else (KLEIN_RECHTS if s.rechts else KLEIN)
-        return Paragraph(t(text), stil)
+        return Paragraph(t(text), stil), None
 
-    kopf = [zelle(s.titel, s, b, fett=True) for s, b in zip(spalten, breiten)]
-    daten = [kopf] + [[zelle(w, s, b) for w, s, b in zip(z, spalten, breiten)] for z in zeilen]
+    normal = [_zellstil(False, s.rechts) for s in spalten]
+    fett_ = [_zellstil(True, s.rechts) for s in spalten]
+    daten: list[list[object]] = []
+    hoehen: list[float | None] = []
+    stile: list[list[CellStyle]] = []
+
+    def zeile_(werte: Sequence[object], fett: bool) -> None:
+        zellen = [zelle(w, s, b, fett) for w, s, b in zip(werte, spalten, breiten)]
+        daten.append([z for z, _ in zellen])
+        h = [h for _, h in zellen]
+        # Row heights known here need no measuring by reportlab (which it repeats at page breaks).
+        hoehen.append(None if None in h else max(h) + rand_ob)
+        stile.append(fett_ if fett else normal)
+
+    zeile_([s.titel for s in spalten], True)
+    for z in zeilen:
+        zeile_(z, False)
     if summe is not None:
-        daten.append([zelle(w, s, b, fett=True) for w, s, b in zip(summe, spalten, breiten)])
+        zeile_(summe, True)
     # Not LongTable: it reports only the first page's height, which defeats keepWithNext of the
     # heading above (the heading then moves alone to a new page).
-    tab = Table(daten, colWidths=breiten, repeatRows=1, hAlign="LEFT")
+    tab = Table(daten, colWidths=breiten, rowHeights=hoehen, repeatRows=1, hAlign="LEFT", cellStyles=stile)
     stil = [
-        ("FONTNAME", (0, 0), (-1, -1), SCHRIFT),  # Table's default would pull in unembedded Helvetica
-        ("FONTNAME", (0, 0), (-1, 0), SCHRIFT_FETT),
-        ("FONTSIZE", (0, 0), (-1, -1), KLEIN.fontSize),
-        ("LEADING", (0, 0), (-1, -1), KLEIN.leading),
         ("BACKGROUND", (0, 0), (-1, 0), GRAU_KOPF),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, GRAU_LINIE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
-    stil += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i, s in enumerate(spalten) if s.rechts]
     if summe is not None:
         stil.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black))
-        stil.append(("FONTNAME", (0, -1), (-1, -1), SCHRIFT_FETT))
     tab.setStyle(TableStyle(stil))
     return tab
 
