@@ -210,28 +210,41 @@ _TRENNSTELLEN = re.compile(r"[^-/]+[-/]?|[-/]")
 
 def umbrechen(text: str, schrift: str, groesse: float, breite: float) -> list[str] | None:
     """Greedy line breaking at blanks, and inside long compounds after "-" or "/" (German titles
-    like "Sozialversicherungsnummer-Service"); None if a piece is still wider than the column."""
-    def w(x: str) -> float:
-        return stringWidth(x, schrift, groesse)
+    like "Sozialversicherungsnummer-Service"); None if a piece is still wider than the column.
 
+    Each word is measured once and line widths are summed (reportlab's string widths add up, no
+    kerning): measuring every candidate line made long texts quadratic in their words.
+    """
+    messen = pdfmetrics.getFont(schrift).stringWidth
+
+    def w(x: str) -> float:
+        return messen(x, groesse)
+
+    # No glyph of a text font is narrower than a quarter em, so a longer text cannot fit on one line.
+    hoechstens = breite / (0.25 * groesse)
+    leer = w(" ")
     zeilen: list[str] = []
     for absatz_ in text.split("\n"):
-        ganz = " ".join(absatz_.split())
-        if w(ganz) <= breite:  # most cells: one measurement instead of one per word (widths add up)
+        woerter = absatz_.split()
+        ganz = " ".join(woerter)
+        if len(ganz) <= hoechstens and w(ganz) <= breite:  # most cells: one line, one measurement
             zeilen.append(ganz)
             continue
-        zeile = ""
-        for wort in absatz_.split():
-            stuecke = _TRENNSTELLEN.findall(wort) if w(wort) > breite else [wort]
-            for i, stueck in enumerate(stuecke):
-                if w(stueck) > breite:
+        zeile, zeile_breite = "", 0.0
+        for wort in woerter:
+            wort_breite = w(wort)
+            stuecke = [(x, w(x)) for x in _TRENNSTELLEN.findall(wort)] if wort_breite > breite else [(wort, wort_breite)]
+            for i, (stueck, stueck_breite) in enumerate(stuecke):
+                if stueck_breite > breite:
                     return None
-                kandidat = zeile + (" " if i == 0 and zeile else "") + stueck
-                if not zeile or w(kandidat) <= breite:
-                    zeile = kandidat
+                trennen = i == 0 and bool(zeile)
+                kandidat = zeile_breite + (leer if trennen else 0.0) + stueck_breite
+                if not zeile or kandidat <= breite:
+                    zeile += (" " if trennen else "") + stueck
+                    zeile_breite = kandidat
                 else:
                     zeilen.append(zeile)
-                    zeile = stueck
+                    zeile, zeile_breite = stueck, stueck_breite
         zeilen.append(zeile)
     return zeilen
 
