@@ -168,7 +168,8 @@ def h2(text: str) -> Paragraph:
 class AmpelZelle(Flowable):
     """A filled dot in the traffic-light colour plus the word, so the status survives
     black-and-white printing. Drawn directly: hundreds of these per report, a Paragraph each
-    would dominate the rendering time."""
+    would dominate the rendering time. Each of the three lights is drawn once per document as a
+    PDF form (XObject) and then only placed, which also keeps the file small."""
 
     def __init__(self, ampel: Ampel) -> None:
         super().__init__()
@@ -180,6 +181,16 @@ class AmpelZelle(Flowable):
 
     def draw(self) -> None:
         c = self.canv
+        name = f"ozgdeskAmpel{self.ampel.name}"
+        if not c.hasForm(name):
+            # bounding box with room for the outline and the descenders of the word
+            c.beginForm(name, lowerx=-1, lowery=-3, upperx=12 + stringWidth(self.text, SCHRIFT, KLEIN.fontSize),
+                        uppery=KLEIN.leading + 1)
+            self._zeichnen(c)
+            c.endForm()
+        c.doForm(name)
+
+    def _zeichnen(self, c: rl_canvas.Canvas) -> None:
         c.saveState()
         c.setFillColor(AMPEL_FARBE[self.ampel])
         c.setStrokeColor(colors.black)
