@@ -365,7 +365,8 @@ def abstand(hoehe_mm: float = 4) -> Spacer:
 
 
 # ---------------------------------------------------------------------------------------- page frame
-def _kopf_zeichnen(c: rl_canvas.Canvas, kopf: Kopf, seite: int, seiten: int) -> None:
+def _kopf_zeichnen(c: rl_canvas.Canvas, kopf: Kopf) -> None:
+    """Header and footer as they are on every page, except the page number."""
     breite, hoehe = A4
     links, rechts = RAND_LINKS, breite - RAND_RECHTS
     c.saveState()
@@ -389,12 +390,20 @@ def _kopf_zeichnen(c: rl_canvas.Canvas, kopf: Kopf, seite: int, seiten: int) -> 
     # footer
     c.line(links, RAND_UNTEN - 6 * mm, rechts, RAND_UNTEN - 6 * mm)
     c.setFont(SCHRIFT, 7.5)
-    fuss_y = RAND_UNTEN - 10 * mm
-    c.drawString(links, fuss_y, f"{kopf.titel} · {kopf.zeitraum}" if kopf.zeitraum else kopf.titel)
-    c.drawRightString(rechts, fuss_y, f"Seite {seite} von {seiten}")
+    c.drawString(links, _FUSS_Y, f"{kopf.titel} · {kopf.zeitraum}" if kopf.zeitraum else kopf.titel)
     if kopf.kennzeichnung:
         c.setFont(SCHRIFT_FETT, 8.5)
         c.drawCentredString(breite / 2, 8 * mm, kopf.kennzeichnung)
+    c.restoreState()
+
+
+_FUSS_Y = RAND_UNTEN - 10 * mm
+
+
+def _seitenzahl_zeichnen(c: rl_canvas.Canvas, seite: int, seiten: int) -> None:
+    c.saveState()
+    c.setFont(SCHRIFT, 7.5)
+    c.drawRightString(A4[0] - RAND_RECHTS, _FUSS_Y, f"Seite {seite} von {seiten}")
     c.restoreState()
 
 
@@ -425,10 +434,16 @@ def _canvas_klasse(kopf: Kopf) -> type[rl_canvas.Canvas]:
             self._startPage()
 
         def save(self) -> None:
+            # Header and footer are the same on every page but the number: drawn once as a PDF
+            # form (XObject) and placed on each page (a long report has dozens of pages).
+            self.beginForm("ozgdeskKopfFuss")
+            _kopf_zeichnen(self, kopf)
+            self.endForm()
             anzahl = len(self._seiten)
             for nr, zustand in enumerate(self._seiten, start=1):
                 self.__dict__.update(zustand)
-                _kopf_zeichnen(self, kopf, nr, anzahl)
+                self.doForm("ozgdeskKopfFuss")
+                _seitenzahl_zeichnen(self, nr, anzahl)
                 super().showPage()
             super().save()
 
