@@ -9,6 +9,7 @@ anything starting with ``=``, ``+``, ``-`` or ``@`` is stored as a string with a
 from __future__ import annotations
 
 import io
+from copy import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+from openpyxl.styles import Alignment, NamedStyle, PatternFill
+from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
 
 from ozgdesk.model.values import cent_zu_euro
@@ -71,19 +73,22 @@ def _stile() -> dict[str, NamedStyle]:
     sit on the first line of a wrapped text next to them.
     """
     oben = Alignment(vertical="top")
+    # A named style carries its own font; without one LibreOffice falls back to a serif font.
+    normal, fett = copy(DEFAULT_FONT), copy(DEFAULT_FONT)
+    fett.b = True
     return {
-        "kopf": _stil("Kopfzeile", font=Font(bold=True), fill=PatternFill("solid", fgColor="E3E3E3"),
+        "kopf": _stil("Kopfzeile", font=fett, fill=PatternFill("solid", fgColor="E3E3E3"),
                       alignment=Alignment(wrap_text=True, vertical="top")),
-        "text": _stil("Text", alignment=oben),
-        "umbruch": _stil("Text umbrochen", alignment=Alignment(wrap_text=True, vertical="top")),
-        "euro": _stil("Betrag", number_format=EURO_FORMAT, alignment=oben),
-        "pt": _stil("Personentage", number_format=PT_FORMAT, alignment=oben),
-        "datum": _stil("Datum", number_format=DATUM_FORMAT, alignment=oben),
-        "zahl": _stil("Zahl", number_format=ZAHL_FORMAT, alignment=oben),
-        "summe": _stil("Summe", font=Font(bold=True)),
-        "summe euro": _stil("Summe Betrag", font=Font(bold=True), number_format=EURO_FORMAT),
-        "summe pt": _stil("Summe Personentage", font=Font(bold=True), number_format=PT_FORMAT),
-        "summe zahl": _stil("Summe Zahl", font=Font(bold=True), number_format=ZAHL_FORMAT),
+        "text": _stil("Text", font=normal, alignment=oben),
+        "umbruch": _stil("Text umbrochen", font=normal, alignment=Alignment(wrap_text=True, vertical="top")),
+        "euro": _stil("Betrag", font=normal, number_format=EURO_FORMAT, alignment=oben),
+        "pt": _stil("Personentage", font=normal, number_format=PT_FORMAT, alignment=oben),
+        "datum": _stil("Datum", font=normal, number_format=DATUM_FORMAT, alignment=oben),
+        "zahl": _stil("Zahl", font=normal, number_format=ZAHL_FORMAT, alignment=oben),
+        "summe": _stil("Summe", font=fett),
+        "summe euro": _stil("Summe Betrag", font=fett, number_format=EURO_FORMAT),
+        "summe pt": _stil("Summe Personentage", font=fett, number_format=PT_FORMAT),
+        "summe zahl": _stil("Summe Zahl", font=fett, number_format=ZAHL_FORMAT),
     }
 
 
