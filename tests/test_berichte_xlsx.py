@@ -40,6 +40,9 @@ def test_jedes_blatt_hat_fixierten_kopf_filter_und_breiten(demo_store):
             assert ws.freeze_panes == "A2", f"{name}/{ws.title}"
             assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), f"{name}/{ws.title}"
             assert all(ws.cell(1, c).font.b for c in range(1, ws.max_column + 1)), f"{name}/{ws.title}"
+            # a font without a name is shown by LibreOffice in a serif fallback, unlike the data cells
+            assert all(ws.cell(1, c).font.name == ws.cell(2, 1).font.name == "Calibri"
+                       for c in range(1, ws.max_column + 1)), f"{name}/{ws.title}"
             assert ws.column_dimensions["A"].width >= 7
 
 

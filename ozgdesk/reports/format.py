@@ -9,13 +9,19 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import parse_pattern
 
 from ozgdesk.model.values import Ampel, format_datum, format_euro
 
 __all__ = ["AMPEL_TEXT", "datum", "euro", "ja_nein", "prozent", "pt", "tage"]
 
 LOCALE = "de_DE"
+# Locale and patterns parsed once: format_decimal() parses both on every call, which showed up
+# with thousands of figures in a Ressort report. NumberPattern.apply is what it calls.
+_DE = Locale.parse(LOCALE)
+_PT = parse_pattern("#,##0.#")
+_PROZENT = parse_pattern("#,##0.0")
 
 AMPEL_TEXT = {Ampel.GRUEN: "grün", Ampel.GELB: "gelb", Ampel.ROT: "rot"}
 
@@ -28,7 +34,7 @@ def pt(wert: Decimal | None) -> str:
     """Person-days with up to one decimal, German separators (``1.234,5 PT``)."""
     if wert is None:
         return "–"
-    return f"{format_decimal(wert, format='#,##0.#', locale=LOCALE)} PT"
+    return f"{_PT.apply(wert, _DE)} PT"
 
 
 def prozent(teil: int | Decimal, ganzes: int | Decimal) -> str:
@@ -36,7 +42,7 @@ def prozent(teil: int | Decimal, ganzes: int | Decimal) -> str:
     if not ganzes:
         return "–"
     wert = (Decimal(teil) * 100 / Decimal(ganzes)).quantize(Decimal("0.1"))
-    return f"{format_decimal(wert, format='#,##0.0', locale=LOCALE)} %"
+    return f"{_PROZENT.apply(wert, _DE)} %"
 
 
 def datum(tag: date | None) -> str:

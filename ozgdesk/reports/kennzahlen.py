@@ -6,6 +6,7 @@ disagree. All money stays integer cents.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -55,22 +56,30 @@ def wesentlich(plan: int, ist: int) -> bool:
 
 
 def _zeile(hhst: str, plan: list[tuple[Quartal, int]], ist: list[tuple[date, int]], q: Quartal) -> Finanzzeile:
-    jahresbeginn = Quartal(q.jahr, 1)
+    # Period bounds once per row, compared as plain (year, number) tuples and dates: Quartal's
+    # properties build new validated objects on every access, which dominated the Ressort report.
+    qt = (q.jahr, q.nummer)
+    jahresbeginn_t, jahresbeginn, q_beginn, q_ende = (q.jahr, 1), date(q.jahr, 1, 1), q.beginn, q.ende
+    plan_t = [((pq.jahr, pq.nummer), b) for pq, b in plan]
     return Finanzzeile(
         haushaltsstelle=hhst,
-        plan_quartal=sum(b for pq, b in plan if pq == q),
-        ist_quartal=sum(b for d, b in ist if q.enthaelt(d)),
-        plan_jahr=sum(b for pq, b in plan if jahresbeginn <= pq <= q),
-        ist_jahr=sum(b for d, b in ist if jahresbeginn.beginn <= d <= q.ende),
-        plan_gesamt=sum(b for pq, b in plan if pq <= q),
-        ist_gesamt=sum(b for d, b in ist if d <= q.ende),
+        plan_quartal=sum(b for pq, b in plan_t if pq == qt),
+        ist_quartal=sum(b for d, b in ist if q_beginn <= d <= q_ende),
+        plan_jahr=sum(b for pq, b in plan_t if jahresbeginn_t <= pq <= qt),
+        ist_jahr=sum(b for d, b in ist if jahresbeginn <= d <= q_ende),
+        plan_gesamt=sum(b for pq, b in plan_t if pq <= qt),
+        ist_gesamt=sum(b for d, b in ist if d <= q_ende),
     )
 
 
 def finanzen(p: ProjektDaten, q: Quartal) -> tuple[Finanzzeile, list[Finanzzeile]]:
     """Project total and one row per Haushaltsstelle (sorted) for quarter ``q``."""
-    gesamt = _zeile("", [(x.quartal, x.betrag_cent) for x in p.plan], [(z.datum, z.betrag_cent) for z in p.zahlungen], q)
+    plan = [(x.quartal, x.betrag_cent) for x in p.plan]
+    ist = [(z.datum, z.betrag_cent) for z in p.zahlungen]
+    gesamt = _zeile("", plan, ist, q)
     stellen = sorted({x.haushaltsstelle for x in p.plan} | {z.haushaltsstelle for z in p.zahlungen})
+    if len(stellen) == 1:  # the common case: the project total is the only Haushaltsstelle's row
+        return gesamt, [dataclasses.replace(gesamt, haushaltsstelle=stellen[0])]
     zeilen = [
         _zeile(h, [(x.quartal, x.betrag_cent) for x in p.plan if x.haushaltsstelle == h],
                [(z.datum, z.betrag_cent) for z in p.zahlungen if z.haushaltsstelle == h], q)
@@ -94,20 +103,25 @@ def ist_im_jahr(p: ProjektDaten, jahr: int) -> int:
 
 def kumulierte_reihe(projekte: list[ProjektDaten], q: Quartal) -> tuple[list[Quartal], list[int], list[int | None]]:
     """Quarters from the first plan to the last, cumulative plan, cumulative actual up to ``q``."""
-    alle = [x.quartal for p in projekte for x in p.plan] + [Quartal.von_datum(z.datum) for p in projekte for z in p.zahlungen]
-    if not alle:
-        return [], [], []
-    quartale, k = [], min(alle)
-    while k <= max(alle):
-        quartale.append(k)
-        k = k.folgendes()
-    plan_je = Counter()
-    ist_je = Counter()
+    plan_je: Counter[Quartal] = Counter()
+    ist_je: Counter[Quartal] = Counter()
+    quartal_von: dict[tuple[int, int], Quartal] = {}  # one validated Quartal per quarter, not per payment
     for p in projekte:
         for x in p.plan:
             plan_je[x.quartal] += x.betrag_cent
         for z in p.zahlungen:
-            ist_je[Quartal.von_datum(z.datum)] += z.betrag_cent
+            schluessel = (z.datum.year, (z.datum.month - 1) // 3 + 1)
+            k = quartal_von.get(schluessel)
+            if k is None:
+                k = quartal_von[schluessel] = Quartal(*schluessel)
+            ist_je[k] += z.betrag_cent
+    alle = set(plan_je) | set(ist_je)
+    if not alle:
+        return [], [], []
+    quartale, k, letztes = [], min(alle), max(alle)
+    while k <= letztes:
+        quartale.append(k)
+        k = k.folgendes()
     plan_kum, ist_kum, a, b = [], [], 0, 0
     for k in quartale:
         a += plan_je[k]

@@ -38,6 +38,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.tables import CellStyle
 
 from ozgdesk.model.values import Ampel, format_datum
 from ozgdesk.paths import resources
@@ -167,7 +168,8 @@ def h2(text: str) -> Paragraph:
 class AmpelZelle(Flowable):
     """A filled dot in the traffic-light colour plus the word, so the status survives
     black-and-white printing. Drawn directly: hundreds of these per report, a Paragraph each
-    would dominate the rendering time."""
+    would dominate the rendering time. Each of the three lights is drawn once per document as a
+    PDF form (XObject) and then only placed, which also keeps the file small."""
 
     def __init__(self, ampel: Ampel) -> None:
         super().__init__()
@@ -179,6 +181,16 @@ class AmpelZelle(Flowable):
 
     def draw(self) -> None:
         c = self.canv
+        name = f"ozgdeskAmpel{self.ampel.name}"
+        if not c.hasForm(name):
+            # bounding box with room for the outline and the descenders of the word
+            c.beginForm(name, lowerx=-1, lowery=-3, upperx=12 + stringWidth(self.text, SCHRIFT, KLEIN.fontSize),
+                        uppery=KLEIN.leading + 1)
+            self._zeichnen(c)
+            c.endForm()
+        c.doForm(name)
+
+    def _zeichnen(self, c: rl_canvas.Canvas) -> None:
         c.saveState()
         c.setFillColor(AMPEL_FARBE[self.ampel])
         c.setStrokeColor(colors.black)
@@ -209,26 +221,63 @@ _TRENNSTELLEN = re.compile(r"[^-/]+[-/]?|[-/]")
 
 def umbrechen(text: str, schrift: str, groesse: float, breite: float) -> list[str] | None:
     """Greedy line breaking at blanks, and inside long compounds after "-" or "/" (German titles
-    like "Sozialversicherungsnummer-Service"); None if a piece is still wider than the column."""
-    def w(x: str) -> float:
-        return stringWidth(x, schrift, groesse)
+    like "Sozialversicherungsnummer-Service"); None if a piece is still wider than the column.
 
+    Each word is measured once and line widths are summed (reportlab's string widths add up, no
+    kerning): measuring every candidate line made long texts quadratic in their words.
+    """
+    messen = pdfmetrics.getFont(schrift).stringWidth
+
+    def w(x: str) -> float:
+        return messen(x, groesse)
+
+    # No glyph of a text font is narrower than a quarter em, so a longer text cannot fit on one line.
+    hoechstens = breite / (0.25 * groesse)
+    leer = w(" ")
     zeilen: list[str] = []
     for absatz_ in text.split("\n"):
-        zeile = ""
-        for wort in absatz_.split():
-            stuecke = _TRENNSTELLEN.findall(wort) if w(wort) > breite else [wort]
-            for i, stueck in enumerate(stuecke):
-                if w(stueck) > breite:
+        woerter = absatz_.split()
+        ganz = " ".join(woerter)
+        if len(ganz) <= hoechstens and w(ganz) <= breite:  # most cells: one line, one measurement
+            zeilen.append(ganz)
+            continue
+        zeile, zeile_breite = "", 0.0
+        for wort in woerter:
+            wort_breite = w(wort)
+            stuecke = [(x, w(x)) for x in _TRENNSTELLEN.findall(wort)] if wort_breite > breite else [(wort, wort_breite)]
+            for i, (stueck, stueck_breite) in enumerate(stuecke):
+                if stueck_breite > breite:
                     return None
-                kandidat = zeile + (" " if i == 0 and zeile else "") + stueck
-                if not zeile or w(kandidat) <= breite:
-                    zeile = kandidat
+                trennen = i == 0 and bool(zeile)
+                kandidat = zeile_breite + (leer if trennen else 0.0) + stueck_breite
+                if not zeile or kandidat <= breite:
+                    zeile += (" " if trennen else "") + stueck
+                    zeile_breite = kandidat
                 else:
                     zeilen.append(zeile)
-                    zeile = stueck
+                    zeile, zeile_breite = stueck, stueck_breite
         zeilen.append(zeile)
     return zeilen
+
+
+#: Cell padding of :func:`tabelle` (points): left, right, top, bottom.
+ZELL_RAND = (3, 3, 2, 2.5)
+
+
+def _zellstil(fett: bool, rechts: bool) -> CellStyle:
+    """One cell style shared by all cells of a kind (header/total bold, amounts right-aligned).
+
+    Shared objects instead of reportlab's one style per cell set by TableStyle commands: that
+    applied a dozen commands to each of thousands of cells and re-set the font for every cell
+    drawn. Nothing may change these styles per cell later (no FONT/ALIGN/TEXTCOLOR commands on
+    the table); lines and backgrounds are kept apart by reportlab and remain fine.
+    """
+    stil = CellStyle("ozgdesk-fett" if fett else "ozgdesk")
+    stil.fontname = SCHRIFT_FETT if fett else SCHRIFT  # Table's default would be unembedded Helvetica
+    stil.fontsize, stil.leading = KLEIN.fontSize, KLEIN.leading
+    stil.alignment, stil.valign = ("RIGHT" if rechts else "LEFT"), "TOP"
+    stil.leftPadding, stil.rightPadding, stil.topPadding, stil.bottomPadding = ZELL_RAND
+    return stil
 
 
 def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe: Sequence[object] | None = None,
@@ -240,46 +289,54 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
     """
     gesamt = sum(s.anteil for s in spalten)
     breiten = [breite * s.anteil / gesamt for s in spalten]
+    rand_lr, rand_ob = ZELL_RAND[0] + ZELL_RAND[1], ZELL_RAND[3] + ZELL_RAND[2]
 
-    def zelle(wert: object, s: Sp, platz: float, fett: bool = False) -> object:
+    def zelle(wert: object, s: Sp, platz: float, fett: bool = False) -> tuple[object, float | None]:
+        """The cell's content and its text height (None: only reportlab can measure it)."""
+        if isinstance(wert, AmpelZelle):
+            return wert, KLEIN.leading
         if isinstance(wert, Flowable):
-            return wert
+            return wert, None
         text = "" if wert is None else str(wert)
         # Plain (multi-line) strings instead of Paragraphs: a Paragraph costs ~50× more to lay out
         # and long tables are re-measured at every page break (see bench/berichte.py). Only a
         # piece wider than the column even after breaking at hyphens falls back to a Paragraph.
         schrift = SCHRIFT_FETT if fett else SCHRIFT
-        zeilen_ = umbrechen(text, schrift, KLEIN.fontSize, platz - 6.5)
+        zeilen_ = umbrechen(text, schrift, KLEIN.fontSize, platz - rand_lr - 0.5)
         if zeilen_ is not None:
-            return "\n".join(zeilen_)
+            return "\n".join(zeilen_), KLEIN.leading * len(zeilen_)
         stil = (KLEIN_FETT_RECHTS if s.rechts else KLEIN_FETT) if fett else (KLEIN_RECHTS if s.rechts else KLEIN)
-        return Paragraph(t(text), stil)
+        return Paragraph(t(text), stil), None
 
-    kopf = [zelle(s.titel, s, b, fett=True) for s, b in zip(spalten, breiten)]
-    daten = [kopf] + [[zelle(w, s, b) for w, s, b in zip(z, spalten, breiten)] for z in zeilen]
+    normal = [_zellstil(False, s.rechts) for s in spalten]
+    fett_ = [_zellstil(True, s.rechts) for s in spalten]
+    daten: list[list[object]] = []
+    hoehen: list[float | None] = []
+    stile: list[list[CellStyle]] = []
+
+    def zeile_(werte: Sequence[object], fett: bool) -> None:
+        zellen = [zelle(w, s, b, fett) for w, s, b in zip(werte, spalten, breiten)]
+        daten.append([z for z, _ in zellen])
+        h = [h for _, h in zellen]
+        # Row heights known here need no measuring by reportlab (which it repeats at page breaks).
+        hoehen.append(None if None in h else max(h) + rand_ob)
+        stile.append(fett_ if fett else normal)
+
+    zeile_([s.titel for s in spalten], True)
+    for z in zeilen:
+        zeile_(z, False)
     if summe is not None:
-        daten.append([zelle(w, s, b, fett=True) for w, s, b in zip(summe, spalten, breiten)])
+        zeile_(summe, True)
     # Not LongTable: it reports only the first page's height, which defeats keepWithNext of the
     # heading above (the heading then moves alone to a new page).
-    tab = Table(daten, colWidths=breiten, repeatRows=1, hAlign="LEFT")
+    tab = Table(daten, colWidths=breiten, rowHeights=hoehen, repeatRows=1, hAlign="LEFT", cellStyles=stile)
     stil = [
-        ("FONTNAME", (0, 0), (-1, -1), SCHRIFT),  # Table's default would pull in unembedded Helvetica
-        ("FONTNAME", (0, 0), (-1, 0), SCHRIFT_FETT),
-        ("FONTSIZE", (0, 0), (-1, -1), KLEIN.fontSize),
-        ("LEADING", (0, 0), (-1, -1), KLEIN.leading),
         ("BACKGROUND", (0, 0), (-1, 0), GRAU_KOPF),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, GRAU_LINIE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
-    stil += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i, s in enumerate(spalten) if s.rechts]
     if summe is not None:
         stil.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black))
-        stil.append(("FONTNAME", (0, -1), (-1, -1), SCHRIFT_FETT))
     tab.setStyle(TableStyle(stil))
     return tab
 
@@ -308,7 +365,8 @@ def abstand(hoehe_mm: float = 4) -> Spacer:
 
 
 # ---------------------------------------------------------------------------------------- page frame
-def _kopf_zeichnen(c: rl_canvas.Canvas, kopf: Kopf, seite: int, seiten: int) -> None:
+def _kopf_zeichnen(c: rl_canvas.Canvas, kopf: Kopf) -> None:
+    """Header and footer as they are on every page, except the page number."""
     breite, hoehe = A4
     links, rechts = RAND_LINKS, breite - RAND_RECHTS
     c.saveState()
@@ -332,12 +390,20 @@ def _kopf_zeichnen(c: rl_canvas.Canvas, kopf: Kopf, seite: int, seiten: int) -> 
     # footer
     c.line(links, RAND_UNTEN - 6 * mm, rechts, RAND_UNTEN - 6 * mm)
     c.setFont(SCHRIFT, 7.5)
-    fuss_y = RAND_UNTEN - 10 * mm
-    c.drawString(links, fuss_y, f"{kopf.titel} · {kopf.zeitraum}" if kopf.zeitraum else kopf.titel)
-    c.drawRightString(rechts, fuss_y, f"Seite {seite} von {seiten}")
+    c.drawString(links, _FUSS_Y, f"{kopf.titel} · {kopf.zeitraum}" if kopf.zeitraum else kopf.titel)
     if kopf.kennzeichnung:
         c.setFont(SCHRIFT_FETT, 8.5)
         c.drawCentredString(breite / 2, 8 * mm, kopf.kennzeichnung)
+    c.restoreState()
+
+
+_FUSS_Y = RAND_UNTEN - 10 * mm
+
+
+def _seitenzahl_zeichnen(c: rl_canvas.Canvas, seite: int, seiten: int) -> None:
+    c.saveState()
+    c.setFont(SCHRIFT, 7.5)
+    c.drawRightString(A4[0] - RAND_RECHTS, _FUSS_Y, f"Seite {seite} von {seiten}")
     c.restoreState()
 
 
@@ -368,10 +434,16 @@ def _canvas_klasse(kopf: Kopf) -> type[rl_canvas.Canvas]:
             self._startPage()
 
         def save(self) -> None:
+            # Header and footer are the same on every page but the number: drawn once as a PDF
+            # form (XObject) and placed on each page (a long report has dozens of pages).
+            self.beginForm("ozgdeskKopfFuss")
+            _kopf_zeichnen(self, kopf)
+            self.endForm()
             anzahl = len(self._seiten)
             for nr, zustand in enumerate(self._seiten, start=1):
                 self.__dict__.update(zustand)
-                _kopf_zeichnen(self, kopf, nr, anzahl)
+                self.doForm("ozgdeskKopfFuss")
+                _seitenzahl_zeichnen(self, nr, anzahl)
                 super().showPage()
             super().save()
 

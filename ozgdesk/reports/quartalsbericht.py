@@ -86,12 +86,20 @@ def _finanztabellen(erste: str, zeilen: list[tuple[str, kz.Finanzzeile]], summe:
             tabelle(kopf_k, [_kumzeile(k, z) for k, z in zeilen], summe=_kumzeile("Summe", summe))]
 
 
-def _abschnitt_finanzen(b: Bestand, q: Quartal) -> list[Flowable]:
-    voll = [p for p in b.projekte if kz.hat_finanzbericht(p)]
+#: Kennung -> (project total, rows per Haushaltsstelle) of the fully funded projects.
+_Finanzen = dict[str, tuple[kz.Finanzzeile, list[kz.Finanzzeile]]]
+
+
+def _finanzen(b: Bestand, q: Quartal) -> _Finanzen:
+    """Figures of every fully funded project, computed once for the overview and section 2."""
+    return {p.kennung: kz.finanzen(p, q) for p in b.projekte if kz.hat_finanzbericht(p)}
+
+
+def _abschnitt_finanzen(b: Bestand, q: Quartal, gesamt: _Finanzen) -> list[Flowable]:
+    voll = [p for p in b.projekte if p.kennung in gesamt]
     teile: list[Flowable] = [h1("2 Mittelabfluss der vollfinanzierten Projekte")]
     if not voll:
         return teile + [absatz("Im Ressort gibt es keine vollfinanzierten Projekte.")]
-    gesamt = {p.kennung: kz.finanzen(p, q) for p in voll}
     summe = kz.summe([g for g, _ in gesamt.values()])
     teile.append(absatz(f"Zahlungsplan: jeweils die neueste Fassung. Kumuliert „Jahr“ = 1. Quartal {q.jahr} bis "
                         f"{q.kurz}; „gesamt“ = Projektbeginn bis {q.kurz}."))
@@ -181,9 +189,9 @@ def _abschnitt_risiken(b: Bestand) -> list[Flowable]:
             tabelle(sp, [[p.kennung, p.risiken or "–", p.naechste_schritte or "–"] for p in b.projekte])]
 
 
-def _ueberblick(b: Bestand, q: Quartal) -> list[Flowable]:
+def _ueberblick(b: Bestand, gesamt: _Finanzen) -> list[Flowable]:
     ampeln = {a: sum(1 for p in b.projekte if p.ampel is a) for a in Ampel}
-    voll = [kz.finanzen(p, q)[0] for p in b.projekte if kz.hat_finanzbericht(p)]
+    voll = [g for g, _ in gesamt.values()]
     s = kz.summe(voll) if voll else None
     text = (f"Das Ressort berichtet über {len(b.projekte)} Projekte: {ampeln[Ampel.GRUEN]} grün, "
             f"{ampeln[Ampel.GELB]} gelb, {ampeln[Ampel.ROT]} rot.")
@@ -197,9 +205,10 @@ def pdf_ressort(b: Bestand, q: Quartal, *, kennzeichnung: str = "", entwurf: boo
                 anhang: Sequence[Flowable] = ()) -> bytes:
     inhalt: list[Flowable] = titel(TITEL, f"Ressortübersicht {b.ressort.kurzname} – {q.lang} "
                                           f"({datum(q.beginn)} bis {datum(q.ende)})")
-    inhalt += _ueberblick(b, q)
+    finanzen = _finanzen(b, q)
+    inhalt += _ueberblick(b, finanzen)
     inhalt += _abschnitt_status(b)
-    inhalt += _abschnitt_finanzen(b, q)
+    inhalt += _abschnitt_finanzen(b, q, finanzen)
     inhalt += _abschnitt_aufwand(b, q)
     inhalt += _abschnitt_meilensteine(b, q)
     inhalt += _abschnitt_reifegrad(b)

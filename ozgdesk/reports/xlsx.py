@@ -9,6 +9,7 @@ anything starting with ``=``, ``+``, ``-`` or ``@`` is stored as a string with a
 from __future__ import annotations
 
 import io
+from copy import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +17,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, NamedStyle, PatternFill
+from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
 
 from ozgdesk.model.values import cent_zu_euro
@@ -25,10 +28,6 @@ EURO_FORMAT = '#,##0.00 "€";-#,##0.00 "€"'
 PT_FORMAT = "#,##0.0"
 DATUM_FORMAT = "DD.MM.YYYY"
 ZAHL_FORMAT = "0"
-_KOPF_FUELLUNG = PatternFill("solid", fgColor="E3E3E3")
-_FETT = Font(bold=True)
-_OBEN = Alignment(vertical="top")
-_UMBRUCH = Alignment(wrap_text=True, vertical="top")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMELZEICHEN = ("=", "+", "-", "@")
 
@@ -61,6 +60,38 @@ def _zeilen(text: str, breite: int) -> int:
     return sum(max(1, -(-len(absatz) // max(1, breite - 2))) for absatz in text.split("\n"))
 
 
+def _stil(name: str, **art: object) -> NamedStyle:
+    return NamedStyle(name=f"ozgdesk {name}", **art)  # type: ignore[arg-type]
+
+
+def _stile() -> dict[str, NamedStyle]:
+    """The few cell formats of every workbook, as named styles (Excel: Start → Zellenformatvorlagen).
+
+    A named style is registered once per workbook and each cell only receives a copy of its style
+    array; setting font, fill and format per cell made openpyxl hash and look up style objects
+    for each of the ~20 000 cells of a Ressort report. Data cells align to the top so that figures
+    sit on the first line of a wrapped text next to them.
+    """
+    oben = Alignment(vertical="top")
+    # A named style carries its own font; without one LibreOffice falls back to a serif font.
+    normal, fett = copy(DEFAULT_FONT), copy(DEFAULT_FONT)
+    fett.b = True
+    return {
+        "kopf": _stil("Kopfzeile", font=fett, fill=PatternFill("solid", fgColor="E3E3E3"),
+                      alignment=Alignment(wrap_text=True, vertical="top")),
+        "text": _stil("Text", font=normal, alignment=oben),
+        "umbruch": _stil("Text umbrochen", font=normal, alignment=Alignment(wrap_text=True, vertical="top")),
+        "euro": _stil("Betrag", font=normal, number_format=EURO_FORMAT, alignment=oben),
+        "pt": _stil("Personentage", font=normal, number_format=PT_FORMAT, alignment=oben),
+        "datum": _stil("Datum", font=normal, number_format=DATUM_FORMAT, alignment=oben),
+        "zahl": _stil("Zahl", font=normal, number_format=ZAHL_FORMAT, alignment=oben),
+        "summe": _stil("Summe", font=fett),
+        "summe euro": _stil("Summe Betrag", font=fett, number_format=EURO_FORMAT),
+        "summe pt": _stil("Summe Personentage", font=fett, number_format=PT_FORMAT),
+        "summe zahl": _stil("Summe Zahl", font=fett, number_format=ZAHL_FORMAT),
+    }
+
+
 class Arbeitsmappe:
     """Thin builder over openpyxl; :meth:`bytes` returns the finished file."""
 
@@ -74,31 +105,34 @@ class Arbeitsmappe:
         p.created = p.modified = datetime.combine(stand, time(12, 0))
         #: sheet name -> (first data row, last data row, total row or None), for tests and readers.
         self.bereiche: dict[str, tuple[int, int, int | None]] = {}
+        self._stile = {}
+        for schluessel, stil in _stile().items():
+            self.wb.add_named_style(stil)
+            self._stile[schluessel] = stil.as_tuple()
+
+    def _neu(self, ws, stil: str, wert: object = None) -> Cell:  # noqa: ANN001
+        zelle = Cell(ws, style_array=self._stile[stil])
+        if wert is not None:
+            zelle.value = wert
+        return zelle
 
     def blatt(self, name: str, spalten: Sequence[Spalte], zeilen: Sequence[Sequence[object]],
               *, summenzeile: bool = True) -> None:
         ws = self.wb.create_sheet(name[:31])
+        ws.append([self._neu(ws, "kopf", s.titel) for s in spalten])
         for i, s in enumerate(spalten, start=1):
-            z = ws.cell(row=1, column=i, value=s.titel)
-            z.font = _FETT
-            z.fill = _KOPF_FUELLUNG
-            z.alignment = Alignment(wrap_text=True, vertical="top")
             # never narrower than the heading: a wrapped heading like "terminger-echt" reads badly
             ws.column_dimensions[get_column_letter(i)].width = max(s.breite, min(len(s.titel) + 3, 40))
         for r, zeile in enumerate(zeilen, start=2):
             zeilen_hoehe = 1
-            zellen = []
-            for c, (wert, s) in enumerate(zip(zeile, spalten), start=1):
-                zelle = ws.cell(row=r, column=c)
-                zellen.append(zelle)
-                self._zelle(zelle, wert, s)
+            zellen: list[Cell | None] = []
+            for wert, s in zip(zeile, spalten):
+                zellen.append(self._zelle(ws, wert, s))
                 if s.art == "text" and wert:
                     zeilen_hoehe = max(zeilen_hoehe, _zeilen(str(wert), s.breite))
+            ws.append(zellen)
             if zeilen_hoehe > 1:  # LibreOffice does not grow wrapped rows by itself on opening
                 ws.row_dimensions[r].height = 15 * min(zeilen_hoehe, 12)
-                for zelle in zellen:  # figures next to a wrapped text belong to its first line (ws[r] is O(n))
-                    if not zelle.alignment.wrap_text:
-                        zelle.alignment = _OBEN
         letzte = len(zeilen) + 1
         ws.freeze_panes = "A2"
         ws.print_title_rows = "1:1"  # printed: header on every page, landscape, all columns on one page width
@@ -112,36 +146,27 @@ class Arbeitsmappe:
         summe_zeile = None
         if summenzeile and any(s.summe for s in spalten):
             summe_zeile = letzte + 1
-            ws.cell(row=summe_zeile, column=1, value="Summe").font = _FETT
-            for c, s in enumerate(spalten, start=1):
-                if s.summe:
-                    b = get_column_letter(c)
-                    z = ws.cell(row=summe_zeile, column=c,
-                                value=f"=SUM({b}2:{b}{letzte})" if letzte >= 2 else 0)
-                    z.font = _FETT
-                    z.number_format = EURO_FORMAT if s.art == "euro" else PT_FORMAT if s.art == "pt" else ZAHL_FORMAT
+            summen: list[Cell | None] = [self._neu(ws, "summe", "Summe")]
+            for c, s in enumerate(spalten[1:], start=2):
+                b = get_column_letter(c)
+                summen.append(self._neu(ws, f"summe {s.art if s.art in ('euro', 'pt') else 'zahl'}",
+                                        f"=SUM({b}2:{b}{letzte})" if letzte >= 2 else 0) if s.summe else None)
+            ws.append(summen)
         self.bereiche[ws.title] = (2, letzte, summe_zeile)
 
-    @staticmethod
-    def _zelle(zelle, wert: object, s: Spalte) -> None:  # noqa: ANN001
+    def _zelle(self, ws, wert: object, s: Spalte) -> Cell | None:  # noqa: ANN001
         if wert is None or wert == "":
-            return
+            return None
         if s.art == "euro":
-            zelle.value = cent_zu_euro(int(wert))  # exact Decimal, no float on the way
-            zelle.number_format = EURO_FORMAT
-        elif s.art == "pt":
-            zelle.value = Decimal(wert)
-            zelle.number_format = PT_FORMAT
-        elif s.art == "datum":
-            zelle.value = wert
-            zelle.number_format = DATUM_FORMAT
-        elif s.art == "zahl":
-            zelle.value = wert
-            zelle.number_format = ZAHL_FORMAT
-        else:
-            text_zelle(zelle, str(wert))
-            if len(str(wert)) > s.breite or "\n" in str(wert):
-                zelle.alignment = _UMBRUCH
+            return self._neu(ws, "euro", cent_zu_euro(int(wert)))  # exact Decimal, no float on the way
+        if s.art == "pt":
+            return self._neu(ws, "pt", Decimal(wert))
+        if s.art in ("datum", "zahl"):
+            return self._neu(ws, s.art, wert)
+        text = str(wert)
+        zelle = self._neu(ws, "umbruch" if len(text) > s.breite or "\n" in text else "text")
+        text_zelle(zelle, text)
+        return zelle
 
     def bytes(self) -> bytes:
         puffer = io.BytesIO()

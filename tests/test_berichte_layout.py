@@ -1,0 +1,39 @@
+"""Line breaking in table cells: nothing lost, nothing wider than the column (Qt-free)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from ozgdesk.reports.layout import KLEIN, SCHRIFT, SCHRIFT_FETT, umbrechen
+
+WOERTER = st.lists(st.sampled_from(["OZG", "Antrag", "auf", "Leistungen", "Sozialversicherungsnummer-Service",
+                                    "Bund/Länder", "–", "1.234.567,89", "äöüß", "Ämter", "i", "WWW"]), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(woerter=WOERTER, breite=st.floats(min_value=20, max_value=300), fett=st.booleans())
+def test_umbruch_verliert_nichts_und_bleibt_in_der_spalte(woerter, breite, fett):
+    schrift = SCHRIFT_FETT if fett else SCHRIFT
+    text = " ".join(woerter)
+    zeilen = umbrechen(text, schrift, KLEIN.fontSize, breite)
+    if zeilen is None:  # only when a piece cannot be broken any further
+        assert any(stringWidth(s, schrift, KLEIN.fontSize) > breite
+                   for w in woerter for s in (w.replace("-", "- ").replace("/", "/ ").split()))
+        return
+    assert "".join(zeilen).replace(" ", "") == text.replace(" ", "")  # every character, in order
+    for i, z in enumerate(zeilen):
+        assert stringWidth(z, schrift, KLEIN.fontSize) <= breite + 1e-6, z
+        if i + 1 < len(zeilen) and zeilen[i + 1]:  # greedy: the next line's first piece did not fit here
+            naechstes = zeilen[i + 1].split(" ")[0]
+            passt = stringWidth(f"{z} {naechstes}", schrift, KLEIN.fontSize) <= breite
+            teil = stringWidth(z + naechstes, schrift, KLEIN.fontSize) <= breite and z.endswith(("-", "/"))
+            assert not (passt or teil), (z, naechstes)
+
+
+def test_kurze_und_mehrzeilige_texte():
+    assert umbrechen("", SCHRIFT, 7.5, 50) == [""]
+    assert umbrechen("  BMAS-2024-01  ", SCHRIFT, 7.5, 100) == ["BMAS-2024-01"]
+    assert umbrechen("Zeit: verschoben\nKosten: gestiegen", SCHRIFT, 7.5, 500) == ["Zeit: verschoben", "Kosten: gestiegen"]
+    assert umbrechen("Sozialversicherungsnummer-Service", SCHRIFT, 7.5, 120) == ["Sozialversicherungsnummer-", "Service"]
+    assert umbrechen("Donaudampfschifffahrtsgesellschaftskapitänsmütze", SCHRIFT, 7.5, 60) is None
