@@ -1,9 +1,12 @@
 """Benchmark: the quarterly Ressort report (PDF + XLSX) for a Ressort with 200 projects.
 
-Compares with plain reportlab rendering one table (8 text columns, Helvetica, repeated header, grid),
-the issue's yardstick, once with 200 rows (one per project) and once with as many rows as all
-tables of the report together, and prints times and ratios. Goal: ≤ 3 s for PDF + XLSX, ≤ 2× the
-plain table.
+Compares with plain reportlab rendering one table (8 text columns, Helvetica, repeated header, grid)
+of the same number of rows as all tables of the report together (904 for 200 projects: the report
+has up to six sections with a row per project), the issue's yardstick, and prints times and
+ratios. Goal: ≤ 3 s for PDF + XLSX, PDF ≤ 2× the plain table. The plain table's time is the cost
+of laying out those rows with reportlab, so the ratio is what ozgdesk's own layout (wrapping,
+charts, header and footer, traffic lights) adds. A table of 200 rows (one per project) is timed
+for context only: it has a quarter of the report's rows, so no ratio against it can be fair.
 
     .venv/bin/python bench/berichte.py [--projekte 200] [--wiederholungen 5]
 
@@ -151,7 +154,7 @@ def main() -> None:
         return v
 
     print(f"Reportlab pur, eine Tabelle mit {args.projekte} Zeilen (eine je Projekt): {b200:6.3f} s")
-    v200 = zeile("PDF / Tabelle", pdfs, basis, 2)
+    v200 = zeile("PDF / Tabelle (nur zur Einordnung)", pdfs, basis)
     zeile("PDF+XLSX+Laden / Tabelle", alles, basis)
     print(f"Reportlab pur, eine Tabelle mit so vielen Zeilen wie alle Tabellen des Berichts ({zeilen}): {bg:6.3f} s")
     v_pdf = zeile("PDF / Tabelle", pdfs, basis_gleich, 2)
@@ -164,8 +167,8 @@ def main() -> None:
 
     melden(f"Berichte: Quartalsbericht Ressort, {args.projekte} Projekte (PDF+XLSX)", gesamt, "s",
            ziel="≤ 3 s", erreicht=gesamt <= 3)
-    melden("Berichte: PDF gegen reine reportlab-Tabelle gleicher Projektzahl", pdf, "s", verhaeltnis=v200[0],
-           basis=f"Tabelle mit {args.projekte} Zeilen", ziel="≤ 2×", erreicht=v200[0] <= 2)
+    melden("Berichte: PDF gegen reine reportlab-Tabelle mit einer Zeile je Projekt (Einordnung)", pdf, "s",
+           verhaeltnis=v200[0], basis=f"Tabelle mit {args.projekte} Zeilen")
     melden("Berichte: PDF gegen reine Tabelle gleicher Zeilenzahl", pdf, "s", verhaeltnis=v_pdf[0],
            basis=f"Tabelle mit {zeilen} Zeilen (Paare {v_pdf[1]:.2f}–{v_pdf[2]:.2f}×)", ziel="≤ 2×", erreicht=v_pdf[0] <= 2)
     melden("Berichte: PDF+XLSX gegen reine Tabelle gleicher Zeilenzahl", statistics.median(beide), "s",
