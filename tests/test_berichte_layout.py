@@ -1,14 +1,19 @@
-"""Line breaking in table cells: nothing lost, nothing wider than the column (Qt-free)."""
+"""Line breaking in table cells: nothing lost, nothing wider than the column, German hyphenation (Qt-free)."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from ozgdesk.reports.layout import KLEIN, SCHRIFT, SCHRIFT_FETT, umbrechen
+from ozgdesk.reports.layout import KLEIN, SCHRIFT, SCHRIFT_FETT, _silben, umbrechen
 
 WOERTER = st.lists(st.sampled_from(["OZG", "Antrag", "auf", "Leistungen", "Sozialversicherungsnummer-Service",
-                                    "Bund/Länder", "–", "1.234.567,89", "äöüß", "Ämter", "i", "WWW"]), max_size=30)
+                                    "Bund/Länder", "–", "1.234.567,89", "äöüß", "Ämter", "i", "WWW",
+                                    "Knappschaftsausgleichsleistung", "Arbeitnehmerüberlassungserlaubnis"]), max_size=30)
+
+
+def _ohne_trennstriche(text: str) -> str:
+    return text.replace(" ", "").replace("-", "")
 
 
 @settings(max_examples=300, deadline=None)
@@ -17,11 +22,13 @@ def test_umbruch_verliert_nichts_und_bleibt_in_der_spalte(woerter, breite, fett)
     schrift = SCHRIFT_FETT if fett else SCHRIFT
     text = " ".join(woerter)
     zeilen = umbrechen(text, schrift, KLEIN.fontSize, breite)
-    if zeilen is None:  # only when a piece cannot be broken any further
-        assert any(stringWidth(s, schrift, KLEIN.fontSize) > breite
-                   for w in woerter for s in (w.replace("-", "- ").replace("/", "/ ").split()))
+    if zeilen is None:  # only when a syllable (with its hyphen) is wider than the column
+        assert any(stringWidth(silbe + "-", schrift, KLEIN.fontSize) > breite
+                   for w in woerter for s in (w.replace("-", "- ").replace("/", "/ ").split()) for silbe in _silben(s))
         return
-    assert "".join(zeilen).replace(" ", "") == text.replace(" ", "")  # every character, in order
+    assert _ohne_trennstriche("".join(zeilen)) == _ohne_trennstriche(text)  # every letter, in order
+    # hyphens are only ever added at a line end
+    assert "".join(zeilen).count("-") - text.count("-") <= sum(z.endswith("-") for z in zeilen[:-1])
     for i, z in enumerate(zeilen):
         assert stringWidth(z, schrift, KLEIN.fontSize) <= breite + 1e-6, z
         if i + 1 < len(zeilen) and zeilen[i + 1]:  # greedy: the next line's first piece did not fit here
@@ -36,4 +43,10 @@ def test_kurze_und_mehrzeilige_texte():
     assert umbrechen("  BMAS-2024-01  ", SCHRIFT, 7.5, 100) == ["BMAS-2024-01"]
     assert umbrechen("Zeit: verschoben\nKosten: gestiegen", SCHRIFT, 7.5, 500) == ["Zeit: verschoben", "Kosten: gestiegen"]
     assert umbrechen("Sozialversicherungsnummer-Service", SCHRIFT, 7.5, 120) == ["Sozialversicherungsnummer-", "Service"]
-    assert umbrechen("Donaudampfschifffahrtsgesellschaftskapitänsmütze", SCHRIFT, 7.5, 60) is None
+    lang = umbrechen("Donaudampfschifffahrtsgesellschaftskapitänsmütze", SCHRIFT, 7.5, 60)
+    assert lang is not None and len(lang) > 1 and all(z.endswith("-") for z in lang[:-1])
+    assert "".join(z[:-1] for z in lang[:-1]) + lang[-1] == "Donaudampfschifffahrtsgesellschaftskapitänsmütze"
+    assert all(stringWidth(z, SCHRIFT, 7.5) <= 60 for z in lang)
+    # the case seen in the Ressort report: broken where a German reader expects it, with a hyphen
+    assert umbrechen("Knappschaftsausgleichsleistung online", SCHRIFT, 7.5, 90) == ["Knappschaftsaus-", "gleichsleistung online"]
+    assert umbrechen("Mmmmmmmmmmmmmmmmmmmm", SCHRIFT, 7.5, 20) is None  # no hyphenation point: the caller falls back

@@ -11,6 +11,7 @@ Documents build a list of flowables with the helpers here and call :func:`pdf_er
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
 
+import pyphen
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -219,9 +221,23 @@ class Sp:
 _TRENNSTELLEN = re.compile(r"[^-/]+[-/]?|[-/]")
 
 
+@functools.cache
+def _silbentrenner() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="de_DE")
+
+
+def _silben(stueck: str) -> list[str]:
+    """A compound too long for its column cut at its German hyphenation points
+    ("Knapp", "schafts", "aus", "gleichs", "leis", "tung"); the hyphen is added at a line end."""
+    grenzen = [0, *_silbentrenner().positions(stueck), len(stueck)]
+    return [stueck[a:b] for a, b in zip(grenzen, grenzen[1:])]
+
+
 def umbrechen(text: str, schrift: str, groesse: float, breite: float) -> list[str] | None:
-    """Greedy line breaking at blanks, and inside long compounds after "-" or "/" (German titles
-    like "Sozialversicherungsnummer-Service"); None if a piece is still wider than the column.
+    """Greedy line breaking at blanks, inside long compounds after "-" or "/" (German titles like
+    "Sozialversicherungsnummer-Service"), and where a word is still wider than the column at its
+    German hyphenation points (pyphen, de_DE), with a hyphen at the line end; None if a syllable is
+    still wider than the column.
 
     Each word is measured once and line widths are summed (reportlab's string widths add up, no
     kerning): measuring every candidate line made long texts quadratic in their words.
@@ -233,7 +249,7 @@ def umbrechen(text: str, schrift: str, groesse: float, breite: float) -> list[st
 
     # No glyph of a text font is narrower than a quarter em, so a longer text cannot fit on one line.
     hoechstens = breite / (0.25 * groesse)
-    leer = w(" ")
+    leer, bindestrich = w(" "), w("-")
     zeilen: list[str] = []
     for absatz_ in text.split("\n"):
         woerter = absatz_.split()
@@ -242,20 +258,28 @@ def umbrechen(text: str, schrift: str, groesse: float, breite: float) -> list[st
             zeilen.append(ganz)
             continue
         zeile, zeile_breite = "", 0.0
+        offen = False  # the line ends inside a word split at a hyphenation point: print a hyphen if it breaks here
         for wort in woerter:
             wort_breite = w(wort)
             stuecke = [(x, w(x)) for x in _TRENNSTELLEN.findall(wort)] if wort_breite > breite else [(wort, wort_breite)]
             for i, (stueck, stueck_breite) in enumerate(stuecke):
+                silben = [(stueck, stueck_breite, False)]
                 if stueck_breite > breite:
-                    return None
-                trennen = i == 0 and bool(zeile)
-                kandidat = zeile_breite + (leer if trennen else 0.0) + stueck_breite
-                if not zeile or kandidat <= breite:
-                    zeile += (" " if trennen else "") + stueck
-                    zeile_breite = kandidat
-                else:
-                    zeilen.append(zeile)
-                    zeile, zeile_breite = stueck, stueck_breite
+                    teile = _silben(stueck)
+                    silben = [(x, w(x), j + 1 < len(teile)) for j, x in enumerate(teile)]
+                    if any(b + (bindestrich if weiter else 0.0) > breite for _x, b, weiter in silben):
+                        return None
+                for j, (silbe, silben_breite, weiter) in enumerate(silben):
+                    trennen = i == 0 and j == 0 and bool(zeile)
+                    kandidat = zeile_breite + (leer if trennen else 0.0) + silben_breite
+                    # a syllable that is not the word's last needs room for the hyphen a break after it prints
+                    if not zeile or kandidat + (bindestrich if weiter else 0.0) <= breite:
+                        zeile += (" " if trennen else "") + silbe
+                        zeile_breite = kandidat
+                    else:
+                        zeilen.append(zeile + ("-" if offen else ""))
+                        zeile, zeile_breite = silbe, silben_breite
+                    offen = weiter
         zeilen.append(zeile)
     return zeilen
 
