@@ -13,7 +13,7 @@ from ozgdesk.model import Aenderung, Meilenstein, MeilensteinVerschiebung, Mitte
 from ozgdesk.model import bearbeiten, details, tabellen, uebersicht
 from ozgdesk.model.demo import STICHTAG
 from ozgdesk.model.errors import Eingabefehler
-from ozgdesk.model.values import Haushaltsstelle, Kostenart, Quartal
+from ozgdesk.model.values import Quartal
 
 
 def _alle_seiten(abfrage, s, anfrage, groesse=7):  # noqa: ANN001

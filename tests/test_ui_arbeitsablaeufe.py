@@ -13,7 +13,7 @@ from PySide6.QtCore import QSettings, Qt, QThread
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QLineEdit, QMessageBox, QPlainTextEdit
 from sqlalchemy import func, select
 
-from ozgdesk.model import Aenderung, Meilenstein, MeilensteinVerschiebung, Mittelabfluss, Projekt, Zahlungsplan
+from ozgdesk.model import Aenderung, Meilenstein, Mittelabfluss, Projekt, Zahlungsplan
 from ozgdesk.model import ZahlungsplanPosition
 from ozgdesk.model.demo import STICHTAG
 from ozgdesk.ui.app import anwendung

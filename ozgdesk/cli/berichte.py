@@ -141,11 +141,6 @@ def _erzeugen(args: argparse.Namespace, befunde: list[Befund], erlaubt: tuple[st
     return 0
 
 
-def _letztes_quartal(b: Bestand) -> Quartal:
-    """Documents without a quarter are checked against the last finished one."""
-    return Quartal.von_datum(b.stand).vorheriges()
-
-
 def _nur(befunde: list[Befund], *praefixe: str) -> list[Befund]:
     return [b for b in befunde if b.datensatz.startswith(praefixe)]
 
@@ -168,7 +163,7 @@ def cmd_quartal(args: argparse.Namespace) -> int:
 
 
 def _meilenstein_befunde(b: Bestand) -> list[Befund]:
-    return [x for x in pruefen(b, _letztes_quartal(b)) if "Meilenstein" in x.datensatz + x.text]
+    return [x for x in pruefen(b, b.letztes_quartal) if "Meilenstein" in x.datensatz + x.text]
 
 
 def cmd_meilensteine(args: argparse.Namespace) -> int:
@@ -186,7 +181,7 @@ def cmd_meilensteine(args: argparse.Namespace) -> int:
 
 def cmd_statusermittlung(args: argparse.Namespace) -> int:
     b = _bestand(args)
-    befunde = _nur(pruefen(b, _letztes_quartal(b)), "OZG-Leistung")
+    befunde = _nur(pruefen(b, b.letztes_quartal), "OZG-Leistung")
     return _erzeugen(args, befunde, ("pdf", "xlsx"), f"Statusermittlung_{b.ressort.kurzname}_{b.stand.isoformat()}", {
         "pdf": lambda e: statusermittlung.pdf(b, kennzeichnung=_kennzeichnung(args), entwurf=e),
         "xlsx": lambda e: statusermittlung.xlsx(b)})
@@ -204,7 +199,7 @@ def cmd_online(args: argparse.Namespace) -> int:
 def _projekt_dokument(args: argparse.Namespace, name: str, modul) -> int:  # noqa: ANN001
     b = _bestand(args)
     p = b.projekt(args.projekt)
-    befunde = _nur(pruefen(b, _letztes_quartal(b)), f"Projekt {p.kennung}")
+    befunde = _nur(pruefen(b, b.letztes_quartal), f"Projekt {p.kennung}")
     return _erzeugen(args, befunde, ("pdf", "xlsx"), f"{name}_{p.kennung}", {
         "pdf": lambda e: modul.pdf(b, p, kennzeichnung=_kennzeichnung(args), entwurf=e),
         "xlsx": lambda e: modul.xlsx(b, p)})

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ozgdesk.model.bearbeiten import spaltenwerte
 from ozgdesk.model.finanzen import Aufwand, Zahlungsplan, ZahlungsplanPosition
 from ozgdesk.model.katalog import Leistung, ReifegradBewertung
-from ozgdesk.model.organisation import Behoerde, Person, Ressort
+from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
 from ozgdesk.model.values import Haushaltsstelle, Kostenart, MeilensteinStatus, Quartal
 
@@ -182,15 +182,3 @@ def leistung(s: Session, leistung_id: str) -> LeistungDaten | None:
         select(ReifegradBewertung).where(ReifegradBewertung.leistung_id == l.id).order_by(ReifegradBewertung.datum.desc())
     ).scalars())
     return LeistungDaten(l.id, spaltenwerte(l), bew)
-
-
-@dataclass(frozen=True)
-class RessortDaten:
-    kurzname: str
-    name: str
-    referat: str
-
-
-def ressort(s: Session) -> RessortDaten | None:
-    r = s.execute(select(Ressort).limit(1)).scalar_one_or_none()
-    return RessortDaten(r.kurzname, r.name, r.koordinierungsreferat) if r else None

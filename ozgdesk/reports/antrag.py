@@ -18,7 +18,6 @@ from ozgdesk.reports import kennzahlen as kz
 from ozgdesk.reports.format import datum, ja_nein, pt
 from ozgdesk.reports.layout import (
     EINLEITUNG,
-    HINWEIS,
     KLEIN,
     SATZBREITE,
     SCHRIFT,

@@ -93,8 +93,7 @@ class Berichtsdienst:
         return auswahl[0]
 
     def _befunde(self, b: Bestand, dokument: str, zeitraum: str, projekt_ids: Sequence[str]) -> list[Befund]:
-        q = Quartal.parse(zeitraum) if dokument in ("quartal", "einreichung") else \
-            Quartal.von_datum(b.stand).vorheriges()
+        q = Quartal.parse(zeitraum) if dokument in ("quartal", "einreichung") else b.letztes_quartal
         befunde = pruefen(b, q)
         auswahl = self._auswahl(b, projekt_ids)
         if dokument in ("antrag", "steckbrief"):

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ozgdesk.model.abfragen import aktuelle_reifegrade
 from ozgdesk.model.einrichtung import ressort_von
 from ozgdesk.model.finanzen import Aufwand, Bewilligung, Mittelabfluss, Zahlungsplan, ZahlungsplanPosition
-from ozgdesk.model.katalog import Leistung, LeistungVerantwortung, ReifegradBewertung, Themenfeld
+from ozgdesk.model.katalog import Leistung, LeistungVerantwortung, Themenfeld
 from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
 from ozgdesk.model.store import Store
@@ -197,6 +197,12 @@ class Bestand:
     projekte: tuple[ProjektDaten, ...]
     leistungen: tuple[LeistungDaten, ...]
     behoerden: tuple[BehoerdeDaten, ...] = field(default=())
+
+    @property
+    def letztes_quartal(self) -> Quartal:
+        """The last quarter finished at ``stand``: documents without a quarter of their own (Anlage A,
+        Steckbrief, Statusermittlung, monitoring) are checked against it."""
+        return Quartal.von_datum(self.stand).vorheriges()
 
     def projekt(self, kennung: str) -> ProjektDaten:
         from ozgdesk.model.errors import Eingabefehler
