@@ -50,3 +50,17 @@ def test_kurze_und_mehrzeilige_texte():
     # the case seen in the Ressort report: broken where a German reader expects it, with a hyphen
     assert umbrechen("Knappschaftsausgleichsleistung online", SCHRIFT, 7.5, 90) == ["Knappschaftsaus-", "gleichsleistung online"]
     assert umbrechen("Mmmmmmmmmmmmmmmmmmmm", SCHRIFT, 7.5, 20) is None  # no hyphenation point: the caller falls back
+
+
+def test_silbentrennung_ohne_einzelbuchstaben():
+    """pyphen's German patterns also cut off single letters ("So-zi-a-l-ver…", "Go-ver-n-ment");
+    a reader expects them to stay with their syllable, and an acronym is never cut."""
+    from ozgdesk.reports.layout import _silben
+
+    assert "-".join(_silben("Sozialversicherungsnummer")) == "So-zial-ver-si-che-rungs-num-mer"
+    assert "-".join(_silben("Government")) == "Go-vern-ment"
+    assert "-".join(_silben("Datenschutzfolgenabschätzung")) == "Da-ten-schutz-fol-gen-ab-schät-zung"
+    assert _silben("OZG") == ["OZG"]
+    for wort in ("Sozialversicherungsnummer", "Mehrwertsteuererstattung", "„Arbeitnehmerüberlassung", "Abend"):
+        assert all(len(teil) > 1 for teil in _silben(wort)), wort
+    assert umbrechen("E-Government-Gesetz", SCHRIFT, 7.5, 32.7) == ["E-Go-", "vern-", "ment-", "Gesetz"]

@@ -228,9 +228,23 @@ def _silbentrenner() -> pyphen.Pyphen:
 
 def _silben(stueck: str) -> list[str]:
     """A compound too long for its column cut at its German hyphenation points
-    ("Knapp", "schafts", "aus", "gleichs", "leis", "tung"); the hyphen is added at a line end."""
+    ("Knapp", "schafts", "aus", "gleichs", "leis", "tung"); the hyphen is added at a line end.
+
+    The LibreOffice patterns pyphen ships also allow one-letter pieces inside compounds
+    ("So-zi-a-l-ver…", "Go-ver-n-ment", "fol-ge-n-ab…"), which pyphen does not suppress; such a
+    piece is joined to the one before it (the first to the one after), giving "So-zial-ver…",
+    "Go-vern-ment", "fol-gen-ab…", and no break inside "OZG".
+    """
     grenzen = [0, *_silbentrenner().positions(stueck), len(stueck)]
-    return [stueck[a:b] for a, b in zip(grenzen, grenzen[1:])]
+    teile: list[str] = []
+    for teil in (stueck[a:b] for a, b in zip(grenzen, grenzen[1:])):
+        if teile and (len(teil) == 1 or len(teile[-1]) == 1):
+            teile[-1] += teil
+        else:
+            teile.append(teil)
+    if len(teile) > 1 and len(teile[-1]) == 1:
+        teile[-2:] = [teile[-2] + teile[-1]]
+    return teile
 
 
 def umbrechen(text: str, schrift: str, groesse: float, breite: float) -> list[str] | None:
