@@ -27,11 +27,30 @@ _PROPFIND = (
 )
 
 
+#: OpenSSL's verification results (X509_V_ERR_*) a user can act on, in German, with what to do.
+_ZERTIFIKAT_UNBEKANNT = (
+    "es ist von einer Zertifizierungsstelle ausgestellt, der dieser Rechner nicht vertraut. Vertraut die "
+    "Behörde einer eigenen Zertifizierungsstelle, muss die IT sie im Zertifikatsspeicher des Betriebssystems "
+    "eintragen"
+)
+_ZERTIFIKATSFEHLER = {
+    2: _ZERTIFIKAT_UNBEKANNT, 18: _ZERTIFIKAT_UNBEKANNT, 19: _ZERTIFIKAT_UNBEKANNT, 20: _ZERTIFIKAT_UNBEKANNT,
+    21: _ZERTIFIKAT_UNBEKANNT,
+    9: "es ist noch nicht gültig. Bitte Datum und Uhrzeit dieses Rechners prüfen",
+    10: "es ist abgelaufen. Bitte die IT bitten, das Zertifikat des Servers zu erneuern",
+    62: "es ist für eine andere Adresse ausgestellt. Bitte die eingerichtete Adresse prüfen (genau so, wie sie im "
+        "Zertifikat steht)",
+    64: "es ist für eine andere Adresse ausgestellt. Bitte die eingerichtete Adresse prüfen (genau so, wie sie im "
+        "Zertifikat steht)",
+}
+
+
 def _zertifikatsfehler(fehler: BaseException) -> str | None:
-    """The TLS verification failure behind a connect error (httpx wraps ssl's), if it is one."""
+    """The German reason for a TLS verification failure behind a connect error (httpx wraps ssl's),
+    or None if the connection failed for another reason."""
     while fehler is not None:
         if isinstance(fehler, ssl.SSLCertVerificationError):
-            return fehler.verify_message or "Prüfung fehlgeschlagen"
+            return _ZERTIFIKATSFEHLER.get(fehler.verify_code, f"die Prüfung ist fehlgeschlagen (OpenSSL-Code {fehler.verify_code})")
         fehler = fehler.__cause__ or fehler.__context__  # type: ignore[assignment]
     return None
 
@@ -80,9 +99,8 @@ class WebdavBackend(Backend):
                 raise Ablagefehler(f"Verbindung zu {self.url} unterbrochen bei {methode} {pfad or '/'} (ConnectError). "
                                    "Der Abgleich wird beim nächsten Mal fortgesetzt.") from None
             raise Ablagefehler(
-                f"Das Zertifikat des Servers {self.url} wird nicht anerkannt ({grund}). Die Verbindung wurde nicht "
-                "aufgebaut, es wurde nichts übertragen. Vertraut die Behörde einer eigenen Zertifizierungsstelle, "
-                "muss die IT sie im Zertifikatsspeicher des Betriebssystems eintragen."
+                f"Das Zertifikat des Servers {self.url} wird nicht anerkannt: {grund}. Die Verbindung wurde "
+                "nicht aufgebaut, es wurde nichts übertragen."
             ) from None
         except httpx.HTTPError as e:
             raise Ablagefehler(f"Verbindung zu {self.url} unterbrochen bei {methode} {pfad or '/'} ({type(e).__name__}). "
