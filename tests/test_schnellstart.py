@@ -118,3 +118,20 @@ def test_startseite_braucht_kein_sqlalchemy(demo_home):
     umgebung = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=umgebung).stdout
     assert out.split() == ["BMAS", "18", "False"]
+
+
+def test_verschwundene_datei_wird_nicht_neu_angelegt(demo_home, tmp_path):
+    store = schnell_oeffnen(demo_home / "ozgdesk.sqlite")
+    assert store is not None
+    (demo_home / "ozgdesk.sqlite").rename(tmp_path / "woanders.sqlite")  # moved away after the check
+    for _ in range(2):  # the failure is kept, not retried (and never creates an empty database)
+        with pytest.raises(Speicherfehler, match="nicht mehr vorhanden"):
+            store.geoeffnet()
+    assert not (demo_home / "ozgdesk.sqlite").exists()
+
+
+def test_lesefehler_kommen_als_deutsche_meldung(demo_home):
+    store = schnell_oeffnen(demo_home / "ozgdesk.sqlite")
+    assert store is not None
+    with pytest.raises(Speicherfehler, match="konnte nicht gelesen werden"), store.roh_lesen() as con:
+        con.execute("SELECT * FROM gibt_es_nicht")

@@ -51,3 +51,63 @@ def test_fenster_mit_daten_ohne_sqlalchemy(demo_home, tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=umgebung,
                          timeout=60).stdout
     assert out.split()[-2:] == ["0", "False"]
+
+
+def _seite_zerstoeren(pfad, tabelle: str) -> None:  # noqa: ANN001
+    """Overwrite the root page of ``tabelle``: the header and the schema stay readable, so the
+    quick check at start passes and the damage shows only when the table is read."""
+    import sqlite3
+
+    con = sqlite3.connect(pfad)
+    seite = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (tabelle,)).fetchone()[0]
+    groesse = con.execute("PRAGMA page_size").fetchone()[0]
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    with open(pfad, "r+b") as f:
+        f.seek((seite - 1) * groesse)
+        f.write(b"\xa5" * groesse)
+
+
+def test_beschaedigte_datei_meldet_sich_statt_zu_schweigen(qtbot, demo_home, tmp_path):
+    anwendung()
+    _seite_zerstoeren(demo_home / "ozgdesk.sqlite", "meilenstein")
+    store = schnell_oeffnen(demo_home / "ozgdesk.sqlite")
+    assert store is not None  # the cheap check at start cannot see it
+    runner = Runner()
+    f = Hauptfenster(store, runner, stichtag=lambda: DEMO_STICHTAG,
+                     einstellungen=QSettings(str(tmp_path / "e.ini"), QSettings.Format.IniFormat))
+    meldungen: list[tuple[str, str]] = []
+    f.meldung = lambda titel, text: meldungen.append((titel, text))
+    qtbot.addWidget(f)
+    with qtbot.waitSignal(f.nachlauf_fertig, timeout=20000):  # bereit came, and the post-start work ran
+        f.show()
+    assert "Die Übersicht konnte nicht gelesen werden" in f.seite("uebersicht").bericht.text()
+    assert any(titel == "Datenbank beschädigt" and "beschädigt" in text for titel, text in meldungen), meldungen
+    runner.warten()
+    store.schliessen()
+
+
+def test_nachlauf_oeffnet_den_store_nicht_im_oberflaechen_thread(qtbot, demo_home, tmp_path, monkeypatch):
+    import threading
+
+    from ozgdesk.model.store import Store
+
+    threads: list[str] = []
+    original = Store.oeffnen.__func__
+
+    def oeffnen(cls, *a, **k):  # noqa: ANN001, ANN002, ANN003, ANN202
+        threads.append(threading.current_thread().name)
+        return original(cls, *a, **k)
+
+    monkeypatch.setattr(Store, "oeffnen", classmethod(oeffnen))
+    anwendung()
+    store = schnell_oeffnen(demo_home / "ozgdesk.sqlite")
+    runner = Runner()
+    f = Hauptfenster(store, runner, stichtag=lambda: DEMO_STICHTAG,
+                     einstellungen=QSettings(str(tmp_path / "e.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(f)
+    with qtbot.waitSignal(f.nachlauf_fertig, timeout=20000):
+        f.show()
+    assert threads and all(name != threading.main_thread().name for name in threads), threads
+    runner.warten()
+    store.schliessen()

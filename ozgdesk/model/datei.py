@@ -95,16 +95,27 @@ def revision_lesen(pfad: Path, vollpruefung: bool = True) -> str | None:
 
 @contextmanager
 def roh_lesen(pfad: Path) -> Iterator[sqlite3.Connection]:
-    """A plain ``sqlite3`` connection that cannot write (``query_only``), closed after the block.
+    """A plain ``sqlite3`` connection for reads, closed after the block; SQLite errors raised while
+    reading become a German :class:`Speicherfehler`.
 
-    It joins the WAL of the running application, so it sees every committed transaction; it
-    is opened read-write at the file level only because a WAL database cannot be read without
-    its shared-memory index, which a ``mode=ro`` connection may not create.
+    ``query_only`` refuses every statement that would change data. The connection joins the WAL
+    of the running application, so it sees every committed transaction; it is opened read-write
+    at the file level because a WAL database cannot be read without its shared-memory index,
+    which a ``mode=ro`` connection may not create. Like every SQLite connection, the last one to
+    close moves committed WAL content into the main file (a checkpoint) – a change of layout,
+    never of data.
     """
-    con = sqlite3.connect(f"{Path(pfad).as_uri()}?mode=rw", uri=True)  # rw: never creates a missing file
+    try:
+        con = sqlite3.connect(f"{Path(pfad).as_uri()}?mode=rw", uri=True)  # rw: never creates a missing file
+    except sqlite3.Error as e:
+        raise Speicherfehler(f"Die Datenbank {pfad} kann nicht geöffnet werden ({e}).") from None
     try:
         con.execute("PRAGMA query_only=ON")
         con.execute("PRAGMA busy_timeout=5000")
         yield con
+    except sqlite3.DatabaseError as e:
+        raise Speicherfehler(
+            f"Die Datenbank {pfad} konnte nicht gelesen werden ({e}). Sie wurde nicht verändert."
+        ) from None
     finally:
         con.close()

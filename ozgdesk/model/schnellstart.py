@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ozgdesk.model import datei
+from ozgdesk.model.errors import Speicherfehler
 
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
@@ -40,6 +41,7 @@ class VerzoegerterStore:
     def __init__(self, pfad: Path) -> None:
         self.pfad = pfad
         self._store: Store | None = None
+        self._fehler: Speicherfehler | None = None
         self._sperre = threading.Lock()
 
     @contextmanager
@@ -48,12 +50,29 @@ class VerzoegerterStore:
             yield con
 
     def geoeffnet(self) -> Store:
-        """The full Store, opened now if no one has opened it yet."""
+        """The full Store, opened now if no one has opened it yet.
+
+        A failure is kept and raised again on every later use (not retried from whichever thread
+        asks next). The file must still be there: Store.oeffnen would create an empty database in
+        its place, and the window already shows this Ressort.
+        """
         with self._sperre:
+            if self._fehler is not None:
+                raise self._fehler
             if self._store is None:
                 from ozgdesk.model.store import Store
 
-                self._store = Store.oeffnen(self.pfad, vollpruefung=False)
+                try:
+                    if not self.pfad.exists():
+                        raise Speicherfehler(
+                            f"Die Datenbank {self.pfad} ist nicht mehr vorhanden (verschoben, umbenannt oder "
+                            "gelöscht, seit ozgdesk sie geöffnet hat). Es wurde keine neue angelegt; bitte die "
+                            "Datei zurücklegen und ozgdesk neu starten."
+                        )
+                    self._store = Store.oeffnen(self.pfad, vollpruefung=False)
+                except Speicherfehler as e:
+                    self._fehler = e
+                    raise
             return self._store
 
     @property

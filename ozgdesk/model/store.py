@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 import ozgdesk.model.entitaeten  # noqa: F401 - every table in the metadata before the first flush
@@ -179,8 +180,11 @@ class Store:
 
     def integritaet_pruefen(self) -> str | None:
         """Full page check of the open database; None if sound, else a German message."""
-        with self.engine.connect() as con:
-            ergebnis = con.exec_driver_sql("PRAGMA quick_check").scalar()
+        try:
+            with self.engine.connect() as con:
+                ergebnis = con.exec_driver_sql("PRAGMA quick_check").scalar()
+        except DBAPIError as e:  # damage bad enough that the check itself cannot run
+            ergebnis = str(e.orig)
         if ergebnis == "ok":
             return None
         return (f"Die Datenbank {self.pfad} ist beschädigt ({ergebnis}). Bitte keine weiteren Änderungen "

@@ -200,6 +200,7 @@ class Abgleichsseite(QWidget):
         self.zustand.setText("\n".join(zeilen))
         self.jetzt_knopf.setEnabled(st.eingerichtet and not self._laeuft)
         self._konflikte = liste
+        self.letzter_status = st
         self.konfliktliste.clear()
         for k in liste:
             item = QListWidgetItem(f"{k.art_text}: {k.tabelle} {k.datensatz_id[:8]}" + (f", Feld „{k.feld}“" if k.feld else ""))

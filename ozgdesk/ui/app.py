@@ -175,9 +175,15 @@ def main(argv: list[str] | None = None) -> int:
 
     # ready = window shown and the first page's data arrived from the background runner; the
     # post-start work (full store, sync state, page check) follows it unless we quit right there
-    fenster = Hauptfenster(store, runner, stichtag=stichtag, einstellungen=einstellungen,
-                           dunkel_umschalten=umschalten, dunkel=dunkel, nachlauf=not args.exit_when_ready,
-                           vorab_uebersicht=vorab)
+    try:
+        fenster = Hauptfenster(store, runner, stichtag=stichtag, einstellungen=einstellungen,
+                               dunkel_umschalten=umschalten, dunkel=dunkel, nachlauf=not args.exit_when_ready,
+                               vorab_uebersicht=vorab)
+    except OzgFehler as e:  # e.g. the file became unreadable between the check and the first read
+        QMessageBox.critical(None, "ozgdesk kann nicht starten", str(e))
+        runner.warten()
+        store.schliessen()
+        return 2
     if args.exit_when_ready:
         fenster.bereit.connect(lambda: QTimer.singleShot(0, app.quit))
     elif args.exit_when_idle:

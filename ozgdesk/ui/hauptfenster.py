@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ozgdesk.model.schnellstart import VerzoegerterStore
 from ozgdesk.model.uebersicht import ressort_kopf
 from ozgdesk.ui import dienste, platzhalter
 from ozgdesk.ui.uebersichtsseite import Uebersichtsseite
@@ -109,13 +110,17 @@ class Hauptfenster(QMainWindow):
             self.bereit.connect(self.nachlauf_starten)
 
     def _bereit_melden(self, seite: QWidget) -> None:
-        """Emit :attr:`bereit` once the first page shows its data (it loads on the background runner)."""
+        """Emit :attr:`bereit` once the first page shows its data (it loads on the background runner)
+        or its German error message: the post-start work, whose page check explains a damaged
+        file, must follow either way."""
         tabelle = getattr(seite, "tabelle", None) or getattr(seite, "projekte", None)
         modell = getattr(tabelle, "modell", None)
         if modell is not None and modell.rowCount() == 0:
             modell.geladen.connect(self._einmal_bereit)
+            modell.fehler.connect(self._einmal_bereit)
         elif isinstance(seite, Uebersichtsseite) and seite.daten is None:
             seite.geladen.connect(self._einmal_bereit)
+            seite.fehlgeschlagen.connect(self._einmal_bereit)
         else:  # loaded already (tests run the worker synchronously) or a page without data
             QTimer.singleShot(0, self._einmal_bereit)
 
@@ -126,12 +131,26 @@ class Hauptfenster(QMainWindow):
 
     def nachlauf_starten(self) -> None:
         """Post-start work, in this order on the single worker: open the full store (SQLAlchemy),
-        the sync state for the status bar, then the full page check of the database file."""
-        geoeffnet = getattr(self.store, "geoeffnet", None)
-        if geoeffnet is not None:
-            self.runner.starten(geoeffnet, lambda _s: None, lambda e: self.meldung("Datenbank", str(e)))
+        the sync state for the status bar, then the full page check of the database file.
+
+        Every Store attribute is read inside the worker's function, never here: on a store not
+        yet opened, reading one opens it, which must not happen on the GUI thread.
+        """
+        store = self.store
+        if isinstance(store, VerzoegerterStore):
+            self.runner.starten(store.geoeffnet, lambda _s: None, self._nachlauf_fehler)
         self.runner.starten(self._abgleich_status_laden, self.abgleich_status_zeigen, lambda _e: None)
-        self.runner.starten(self.store.integritaet_pruefen, self._geprueft, lambda e: self._geprueft(str(e)))
+        self.runner.starten(lambda: store.integritaet_pruefen(), self._geprueft, self._pruefung_fehlgeschlagen)
+
+    def _nachlauf_fehler(self, e: BaseException) -> None:
+        """The store could not be opened: say so (once; later steps fail with the same message)."""
+        if str(e) != getattr(self, "_gemeldet", None):
+            self._gemeldet = str(e)
+            self.meldung("Datenbank nicht verfügbar", str(e))
+
+    def _pruefung_fehlgeschlagen(self, e: BaseException) -> None:
+        self._nachlauf_fehler(e)
+        self.nachlauf_fertig.emit()
 
     def _geprueft(self, meldung: str | None) -> None:
         if meldung:
@@ -188,8 +207,9 @@ class Hauptfenster(QMainWindow):
         self.status_ressort = QLabel(f"Ressort: {r.kurzname} – {r.referat or r.name}" if r else "Ressort: –")
         self.status_db = QLabel(f"Datenbank: {self.store.pfad}")
         self.status_db.setToolTip(str(self.store.pfad))
-        self.status_netz = QLabel("offline – kein Abgleich eingerichtet")
-        self.status_einreichung = QLabel("Ausstehende Einreichungen: 0")
+        # facts only once the post-start work has read them (abgleich_status_zeigen)
+        self.status_netz = QLabel("Abgleich: wird ermittelt …")
+        self.status_einreichung = QLabel("Ausstehende Einreichungen: –")
         for w in (self.status_ressort, self.status_db, self.status_netz, self.status_einreichung):
             w.setAccessibleName(w.text().split(":")[0])
             sb.addPermanentWidget(w)
@@ -250,6 +270,8 @@ class Hauptfenster(QMainWindow):
 
                 w = Abgleichsseite(self.store, self.runner)
                 w.status_geaendert.connect(self.abgleich_status_zeigen)
+                if getattr(w, "letzter_status", None) is not None:  # loaded before the connection was made
+                    self.abgleich_status_zeigen(w.letzter_status)
                 w.katalog_oeffnen.connect(self.katalog_importieren)
             else:
                 from ozgdesk.ui.seiten import AenderungenSeite

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future
+from html import escape
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +53,8 @@ class Uebersichtsseite(QScrollArea):
     #: ask the window to show a table with a preset filter: (page, filter key, code)
     filtern = Signal(str, str, str)
     geladen = Signal()
+    #: the figures could not be read; the page shows why (a damaged file: the page check follows)
+    fehlgeschlagen = Signal()
 
     def __init__(self, store: Store, runner: Any, stichtag: Callable[[], date], parent: QWidget | None = None,
                  *, vorab: Future[ue.Uebersicht] | None = None) -> None:
@@ -127,9 +130,13 @@ class Uebersichtsseite(QScrollArea):
         store, tag = self.store, self.stichtag()
         vorab, self._vorab = self._vorab, None
         if vorab is not None:
-            self.runner.starten(vorab.result, self._anzeigen)
+            self.runner.starten(vorab.result, self._anzeigen, self._fehler)
         else:
-            self.runner.starten(lambda: ue.fuer_store(store, tag), self._anzeigen)
+            self.runner.starten(lambda: ue.fuer_store(store, tag), self._anzeigen, self._fehler)
+
+    def _fehler(self, e: BaseException) -> None:
+        self.bericht.setText(f"<b>Die Übersicht konnte nicht gelesen werden.</b><br>{escape(str(e))}")
+        self.fehlgeschlagen.emit()
 
     def _anzeigen(self, d: ue.Uebersicht) -> None:
         self.daten = d
