@@ -64,3 +64,9 @@ def test_silbentrennung_ohne_einzelbuchstaben():
     for wort in ("Sozialversicherungsnummer", "Mehrwertsteuererstattung", "„Arbeitnehmerüberlassung", "Abend"):
         assert all(len(teil) > 1 for teil in _silben(wort)), wort
     assert umbrechen("E-Government-Gesetz", SCHRIFT, 7.5, 32.7) == ["E-Go-", "vern-", "ment-", "Gesetz"]
+
+
+def test_geschuetztes_leerzeichen_trennt_nicht():
+    """Amounts come as "1.234,56 €" with a no-break space: the euro sign never starts a line alone."""
+    zeilen = umbrechen("Summe 1.234,56\u00a0€", SCHRIFT, 7.5, 50)
+    assert zeilen == ["Summe", "1.234,56\u00a0€"]

@@ -219,6 +219,7 @@ class Sp:
 
 
 _TRENNSTELLEN = re.compile(r"[^-/]+[-/]?|[-/]")
+_LEERRAUM = re.compile(r"[ \t\r\f\v]+")
 
 
 @functools.cache
@@ -266,7 +267,8 @@ def umbrechen(text: str, schrift: str, groesse: float, breite: float) -> list[st
     leer, bindestrich = w(" "), w("-")
     zeilen: list[str] = []
     for absatz_ in text.split("\n"):
-        woerter = absatz_.split()
+        # blanks and tabs separate words, no-break spaces do not ("1.234,56\u00a0€" stays whole)
+        woerter = [w for w in _LEERRAUM.split(absatz_) if w]
         ganz = " ".join(woerter)
         if len(ganz) <= hoechstens and w(ganz) <= breite:  # most cells: one line, one measurement
             zeilen.append(ganz)
