@@ -51,10 +51,12 @@ class Sicherheitsstopp(OzgFehler):
 
 @dataclass
 class Zahlen:
+    """What export and import did; :class:`~ozgdesk.sync.abgleich.AbgleichErgebnis` extends it."""
+
+    gesendet: int = 0
     gesendet_dateien: int = 0
-    gesendet_eintraege: int = 0
+    empfangen: int = 0
     empfangen_dateien: int = 0
-    empfangen_eintraege: int = 0
     zusammengefuehrt: int = 0
     konflikte: int = 0
     geloescht: int = 0
@@ -166,7 +168,7 @@ def exportieren(store: Store, backend: Backend, eigene: list[Listeneintrag] | No
             st.bis_seq, st.letzter_hash, st.dateien = paket[-1]["eintraege"][-1]["seq"], name.hash, st.dateien + 1
         vorgaenger = name.hash
         zahlen.gesendet_dateien += 1
-        zahlen.gesendet_eintraege += anzahl
+        zahlen.gesendet += anzahl
         if fortschritt:
             fortschritt("Senden", i + 1, len(pakete))
 
@@ -372,7 +374,7 @@ def importieren(store: Store, backend: Backend, geraete: list[str], zahlen: Zahl
                 fortschritt_gemacht = True
                 erledigt += 1
                 zahlen.empfangen_dateien += 1
-                zahlen.empfangen_eintraege += z.angewendet
+                zahlen.empfangen += z.angewendet
                 zahlen.zusammengefuehrt += z.zusammengefuehrt
                 zahlen.konflikte += z.neue_konflikte
                 zahlen.geloescht += z.geloescht
