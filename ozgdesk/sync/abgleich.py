@@ -204,7 +204,7 @@ def jetzt_abgleichen(store: Store, backend: Backend | None = None, *, fortschrit
     finally:
         ergebnis.anfragen = backend.anfragen - a0
         ergebnis.bytes_gesendet = backend.gesendet - b0
-        if eigenes and hasattr(backend, "schliessen"):
+        if eigenes:
             backend.schliessen()
     ergebnis.offene_konflikte = konflikte_aktualisieren(store)
     if fortschritt:
@@ -278,7 +278,7 @@ def eingang_abholen(store: Store, backend: Backend | None = None) -> Eingang:
                        rueckmeldungen_abholen(store, backend, _ressort(store), ziel / "rueckmeldungen"))
     finally:
         if eigenes:
-            getattr(backend, "schliessen", lambda: None)()
+            backend.schliessen()
 
 
 def ablage_erreichbar(store: Store) -> tuple[bool, str]:
@@ -290,7 +290,7 @@ def ablage_erreichbar(store: Store) -> tuple[bool, str]:
         try:
             ok = backend.liste("") is not None
         finally:
-            getattr(backend, "schliessen", lambda: None)()
+            backend.schliessen()
     except OzgFehler as e:
         return False, str(e)
     return ok, "Ablage erreichbar." if ok else "Ablage nicht gefunden."

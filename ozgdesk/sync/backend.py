@@ -82,6 +82,9 @@ class Backend:
     def serverzeit(self) -> datetime | None:
         return None
 
+    def schliessen(self) -> None:
+        """Release connections; a folder holds none."""
+
     # --- shared logic
     def temp_name(self, ordner: str) -> str:
         return f"{ordner}/{TEMP_PRAEFIX}{self.temp_id}-{uuid.uuid4().hex[:8]}" if ordner else f"{TEMP_PRAEFIX}{self.temp_id}-{uuid.uuid4().hex[:8]}"
