@@ -317,17 +317,13 @@ def _anwenden_in_transaktion(store: Store, geraet: str, name: fmt.Dateiname, doc
 
 def importieren(store: Store, backend: Backend, geraete: list[str], zahlen: Zahlen, *,
                 max_loeschanteil: float = 0.5, fortschritt: Fortschritt | None = None,
-                abbrechen: threading.Event | None = None,
-                listen: dict[str, list[Listeneintrag] | None] | None = None) -> None:
+                abbrechen: threading.Event | None = None) -> None:
     eigen = store.geraet_id
     warteschlange: dict[str, list[tuple[fmt.Dateiname, dict[str, Any]]]] = {}
     for geraet in geraete:
         if geraet == eigen:
             continue
-        eintraege = (listen or {}).get(geraet)
-        if eintraege is None:
-            eintraege = backend.liste(f"{fmt.AENDERUNG_ORDNER}/{geraet}")
-        namen = _dateien(eintraege, geraet)
+        namen = _dateien(backend.liste(f"{fmt.AENDERUNG_ORDNER}/{geraet}"), geraet)
         with _plain(store) as s:
             st = s.get(SyncGeraet, geraet)
             bis = st.bis_seq if st else 0
@@ -337,7 +333,6 @@ def importieren(store: Store, backend: Backend, geraete: list[str], zahlen: Zahl
     alle = [d for liste in warteschlange.values() for _, d in liste]
     if not alle:
         return
-    eigene_hoechste = 0
     with _plain(store) as s:
         eigene_hoechste = s.execute(select(func.max(Aenderung.seq)).where(Aenderung.geraet == eigen)).scalar() or 0
     for d in alle:

@@ -148,7 +148,7 @@ class Zusammenfuehrung:
             k.offen, k.geloest_am = False, jetzt_utc()
             self.s.flush()
 
-    def feldstand(self, cls: type[Base], verl: list[Eintrag], feld: str) -> tuple[Eintrag | None, list[Eintrag]]:
+    def feldstand(self, verl: list[Eintrag], feld: str) -> tuple[Eintrag | None, list[Eintrag]]:
         """(winner, front) of one field: the front's entry with the largest (device, seq)."""
         front = self.kausal.front(e for e in verl if e.schreibt(feld))
         if not front:
@@ -162,7 +162,7 @@ class Zusammenfuehrung:
             if feld != "id":
                 self.warnungen.append(f"Feld {tabelle}.{feld} ist dieser Version unbekannt und wurde übersprungen.")
             return {}
-        gewinner, front = self.feldstand(cls, verl, feld)
+        gewinner, front = self.feldstand(verl, feld)
         if gewinner is None:
             return {}
         werte = {json.dumps(e.wert(feld), sort_keys=True) for e in front}
