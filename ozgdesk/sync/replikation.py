@@ -133,12 +133,11 @@ def exportieren(store: Store, backend: Backend, eigene: list[Listeneintrag] | No
         st = _stand(s, geraet, eigen=True)
         bis, vorgaenger = st.bis_seq, st.letzter_hash
         s.commit()
-        hoechste = s.execute(select(func.max(Aenderung.seq)).where(Aenderung.geraet == geraet)).scalar() or 0
-        if hoechste <= bis:
-            return
-        kausal = Kausalitaet(s)
         zeilen = s.execute(select(Aenderung).where(Aenderung.geraet == geraet, Aenderung.seq > bis)
                            .order_by(Aenderung.seq)).scalars().all()
+        if not zeilen:
+            return
+        kausal = Kausalitaet(s)
     transaktionen: list[dict[str, Any]] = []
     for a in zeilen:
         zeit = a.zeitpunkt.isoformat()
