@@ -238,9 +238,7 @@ def _anwenden(store: Store, geraet: str, name: fmt.Dateiname, doc: dict[str, Any
     """One file, its log entries and the cursor: one SQLite transaction (all or nothing)."""
     try:
         return _anwenden_in_transaktion(store, geraet, name, doc)
-    except (ValueError, TypeError, KeyError, AttributeError, OzgFehler) as e:
-        if isinstance(e, OzgFehler) and not isinstance(e, Eingabefehler):
-            raise
+    except (ValueError, TypeError, KeyError, AttributeError, Eingabefehler) as e:
         # Values that fail our own checks (unknown table or field, wrong type, a rule broken by the
         # content itself): the file is quarantined like a damaged one, nothing of it applied.
         raise _Unanwendbar(f"{name.pfad}: Inhalt lässt sich nicht übernehmen ({e})") from e
