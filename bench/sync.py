@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from ergebnis import melden  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from ozgdesk.model.base import neue_id  # noqa: E402
@@ -76,8 +77,6 @@ def main() -> None:
         erster = time.perf_counter() - t
         zeile("Gerät A sendet: Änderungen / Dateien", f"{e.gesendet} / {e.gesendet_dateien}")
         zeile("  Zeit", f"{erster:.2f} s")
-        from ergebnis import melden
-
         melden("Abgleich: erster Abgleich des Demo-Ressorts (senden)", erster, "s", basis=f"{e.gesendet} Änderungen")
         zeile("  HTTP-Anfragen / Bytes gesendet", f"{e.anfragen} / {tausender(e.bytes_gesendet)}")
         for i, g in enumerate(geraete[1:], 1):
@@ -104,8 +103,6 @@ def main() -> None:
             zeile("  Bytes gesendet / Änderungen empfangen", f"{e.bytes_gesendet} / {e.empfangen}")
             assert e.anfragen <= len(geraete) + 4 and e.bytes_gesendet == 0
             if i == 0:
-                from ergebnis import melden
-
                 melden("Abgleich ohne Änderungen: HTTP-Anfragen je Gerät", e.anfragen, "Anfragen",
                        basis=f"{len(geraete)} Geräte", ziel=f"≤ Geräte + 4 = {len(geraete) + 4}, nichts geschrieben",
                        erreicht=e.anfragen <= len(geraete) + 4 and e.bytes_gesendet == 0)
@@ -123,8 +120,6 @@ def main() -> None:
         e_gross = jetzt_abgleichen(a, backend())
         zeile("großer Store: Bytes gesendet für ein Feld", tausender(e_gross.bytes_gesendet))
         zeile("Verhältnis groß / klein", f"{e_gross.bytes_gesendet / e_klein.bytes_gesendet:.3f}")
-        from ergebnis import melden
-
         melden("Abgleich: ein Feld, großer Store (Bytes gesendet)", e_gross.bytes_gesendet, "Bytes",
                verhaeltnis=e_gross.bytes_gesendet / e_klein.bytes_gesendet, basis="dasselbe im Demo-Store",
                ziel="unabhängig von der Größe", erreicht=e_gross.bytes_gesendet <= 1.5 * e_klein.bytes_gesendet)

@@ -18,7 +18,15 @@ from hypothesis import strategies as st
 
 from ozgdesk.model.errors import OzgFehler
 from ozgdesk.reports.einreichung import paket_pruefen
-from ozgdesk.sync.format import AENDERUNG_ORDNER, _kanonisch, aenderungsdatei_pruefen, dateiname_lesen, sha256, share_datei_lesen
+from ozgdesk.sync.format import (
+    AENDERUNG_ORDNER,
+    SHARE_FORMAT,
+    _kanonisch,
+    aenderungsdatei_pruefen,
+    dateiname_lesen,
+    sha256,
+    share_datei_lesen,
+)
 from tests.sync_server import _leere_vorlage_sync, _paar_vorlage, daten  # noqa: F401
 
 BEISPIELE = int(os.environ.get("OZGDESK_FUZZ_BEISPIELE", "200"))
@@ -34,7 +42,7 @@ json_werte = st.recursive(
 
 @SCHNELL
 @given(roh=st.binary(max_size=300) | json_werte.map(lambda v: json.dumps(v).encode())
-       | st.fixed_dictionaries({"format": st.just("ozgdesk-ablage"), "formatversion": json_werte,
+       | st.fixed_dictionaries({"format": st.just(SHARE_FORMAT), "formatversion": json_werte,
                                 "share_id": json_werte, "min_app_version": json_werte}).map(lambda d: json.dumps(d).encode()))
 def test_kennungsdatei_der_ablage(roh):
     try:

@@ -262,6 +262,7 @@ def test_abbrechen_und_fortsetzen(zwei, ablage, monkeypatch) -> None:
     with pytest.raises(Abgebrochen, match="nächste Abgleich setzt fort"):
         sync(b, ablage, fortschritt=fortschritt, abbrechen=halt)
     assert [titel(b, i) for i in range(2)] == ["Stand 0", "Stand 1"] and titel(b, 2) != "Stand 2"
+    assert [g for g in gesehen if g[0] == "Empfangen"] == [("Empfangen", 1, 5), ("Empfangen", 2, 5)]
     ergebnis = sync(b, ablage)
     assert ergebnis.empfangen == 3 and [titel(b, i) for i in range(5)] == [f"Stand {i}" for i in range(5)]
     assert not any("Prüfung nach dem Abgleich" in w for w in ergebnis.warnungen)

@@ -58,19 +58,12 @@ class AbgleichStatus:
 
 
 @dataclass
-class AbgleichErgebnis:
-    gesendet: int = 0
-    gesendet_dateien: int = 0
-    empfangen: int = 0
-    empfangen_dateien: int = 0
-    zusammengefuehrt: int = 0
-    konflikte: int = 0
+class AbgleichErgebnis(Zahlen):
+    """The counts of export and import plus what the rest of the run did."""
+
     offene_konflikte: int = 0
-    geloescht: int = 0
-    quarantaene: int = 0
     veroeffentlicht: list[str] = field(default_factory=list)
     posteingang_neu: int = 0
-    warnungen: list[str] = field(default_factory=list)
     anfragen: int = 0
     bytes_gesendet: int = 0
 
@@ -177,13 +170,12 @@ def jetzt_abgleichen(store: Store, backend: Backend | None = None, *, fortschrit
     eigenes = backend is None
     backend = backend or backend_oeffnen(store)
     ergebnis = AbgleichErgebnis()
-    zahlen = Zahlen()
     a0, b0 = backend.anfragen, backend.gesendet
     try:
         if fortschritt:
             fortschritt("Ablage prüfen", 0, 1)
         info = share_pruefen(store, backend)
-        _uhr_pruefen(backend, zahlen.warnungen)
+        _uhr_pruefen(backend, ergebnis.warnungen)
         ordner = backend.liste(fmt.AENDERUNG_ORDNER) or []
         geraete = sorted(e.name for e in ordner if e.ordner and fmt.ist_geraet(e.name))
         eigen = store.geraet_id
@@ -200,11 +192,11 @@ def jetzt_abgleichen(store: Store, backend: Backend | None = None, *, fortschrit
         if eigene:
             backend.temp_aufraeumen(f"{fmt.AENDERUNG_ORDNER}/{eigen}", eigene)
         anteil = 1.0 if loeschen_erlauben else float(store.meta(LOESCHANTEIL) or STANDARD_LOESCHANTEIL)
-        importieren(store, backend, geraete, zahlen, max_loeschanteil=anteil, fortschritt=fortschritt, abbrechen=abbrechen)
+        importieren(store, backend, geraete, ergebnis, max_loeschanteil=anteil, fortschritt=fortschritt, abbrechen=abbrechen)
         for problem in stand_pruefen(store):
-            zahlen.warnungen.append(f"Prüfung nach dem Abgleich: {problem}")
-        _zukunft_pruefen(store, backend, zahlen.warnungen)
-        exportieren(store, backend, eigene, zahlen, fortschritt=fortschritt, abbrechen=abbrechen)
+            ergebnis.warnungen.append(f"Prüfung nach dem Abgleich: {problem}")
+        _zukunft_pruefen(store, backend, ergebnis.warnungen)
+        exportieren(store, backend, eigene, ergebnis, fortschritt=fortschritt, abbrechen=abbrechen)
         ergebnis.veroeffentlicht = ausgang_veroeffentlichen(store, backend, abbrechen=abbrechen)
         ergebnis.posteingang_neu = len(posteingang_neu(store, backend))
         store.meta_setzen(SHARE_ID, info.share_id)
@@ -212,14 +204,9 @@ def jetzt_abgleichen(store: Store, backend: Backend | None = None, *, fortschrit
     finally:
         ergebnis.anfragen = backend.anfragen - a0
         ergebnis.bytes_gesendet = backend.gesendet - b0
-        if eigenes and hasattr(backend, "schliessen"):
+        if eigenes:
             backend.schliessen()
     ergebnis.offene_konflikte = konflikte_aktualisieren(store)
-    ergebnis.gesendet, ergebnis.gesendet_dateien = zahlen.gesendet_eintraege, zahlen.gesendet_dateien
-    ergebnis.empfangen, ergebnis.empfangen_dateien = zahlen.empfangen_eintraege, zahlen.empfangen_dateien
-    ergebnis.zusammengefuehrt, ergebnis.konflikte = zahlen.zusammengefuehrt, zahlen.konflikte
-    ergebnis.geloescht, ergebnis.quarantaene = zahlen.geloescht, zahlen.quarantaene
-    ergebnis.warnungen = zahlen.warnungen
     if fortschritt:
         fortschritt("Fertig", 1, 1)
     return ergebnis
@@ -291,7 +278,7 @@ def eingang_abholen(store: Store, backend: Backend | None = None) -> Eingang:
                        rueckmeldungen_abholen(store, backend, _ressort(store), ziel / "rueckmeldungen"))
     finally:
         if eigenes:
-            getattr(backend, "schliessen", lambda: None)()
+            backend.schliessen()
 
 
 def ablage_erreichbar(store: Store) -> tuple[bool, str]:
@@ -303,7 +290,7 @@ def ablage_erreichbar(store: Store) -> tuple[bool, str]:
         try:
             ok = backend.liste("") is not None
         finally:
-            getattr(backend, "schliessen", lambda: None)()
+            backend.schliessen()
     except OzgFehler as e:
         return False, str(e)
     return ok, "Ablage erreichbar." if ok else "Ablage nicht gefunden."

@@ -55,7 +55,6 @@ class Backend:
         self.anfragen = 0
         #: bytes of file contents uploaded (requests' XML bodies not counted)
         self.gesendet = 0
-        self.empfangen = 0
         self.temp_id = uuid.uuid4().hex[:12]
 
     # --- to implement
@@ -81,6 +80,9 @@ class Backend:
 
     def serverzeit(self) -> datetime | None:
         return None
+
+    def schliessen(self) -> None:
+        """Release connections; a folder holds none."""
 
     # --- shared logic
     def temp_name(self, ordner: str) -> str:
@@ -202,10 +204,7 @@ class OrdnerBackend(Backend):
             except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
                 return None
 
-        daten = self._wiederholt(lesen, f"Datei {p} lesen")
-        if daten is not None:
-            self.empfangen += len(daten)
-        return daten
+        return self._wiederholt(lesen, f"Datei {p} lesen")
 
     def ordner_anlegen(self, ordner: str) -> None:
         self.pruefen_erreichbar()

@@ -19,7 +19,7 @@ from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.protokoll import AENDERN, LOESCHEN, Aenderung, _dump, _naechste_seq
 from ozgdesk.model.store import Store
 from ozgdesk.sync.kausal import Kausalitaet, verlauf
-from ozgdesk.sync.zusammenfuehren import konflikt_werte, loeschkonflikt, python_wert, tabellen
+from ozgdesk.sync.zusammenfuehren import konflikt_werte, loeschkonflikt, python_wert, tabellen, verweisender
 from ozgdesk.sync.zustand import SyncKonflikt
 
 ARTEN = {
@@ -176,11 +176,9 @@ def _bestaetigen(s: Session, store: Store, tabelle: str, datensatz_id: str, feld
 
 def _abhaengige_pruefen(s: Session, cls, datensatz_id: str) -> None:  # noqa: ANN001
     """A record others still point to cannot go; say which ones instead of a database error."""
-    for name, andere in tabellen().items():
-        for spalte in andere.__table__.columns:
-            if any(fk.column.table is cls.__table__ for fk in spalte.foreign_keys):
-                if s.execute(select(spalte).where(spalte == datensatz_id).limit(1)).first():
-                    raise Eingabefehler(
-                        f"{cls.__label__} {datensatz_id} wird noch von {andere.__label__} ({name}) gebraucht. "
-                        "Bitte zuerst dessen Konflikt lösen oder ihn löschen; es wurde nichts geändert."
-                    )
+    andere = verweisender(s, tabellen(), cls, datensatz_id)
+    if andere is not None:
+        raise Eingabefehler(
+            f"{cls.__label__} {datensatz_id} wird noch von {andere.__label__} ({andere.__tablename__}) gebraucht. "
+            "Bitte zuerst dessen Konflikt lösen oder ihn löschen; es wurde nichts geändert."
+        )

@@ -51,10 +51,12 @@ class Sicherheitsstopp(OzgFehler):
 
 @dataclass
 class Zahlen:
+    """What export and import did; :class:`~ozgdesk.sync.abgleich.AbgleichErgebnis` extends it."""
+
+    gesendet: int = 0
     gesendet_dateien: int = 0
-    gesendet_eintraege: int = 0
+    empfangen: int = 0
     empfangen_dateien: int = 0
-    empfangen_eintraege: int = 0
     zusammengefuehrt: int = 0
     konflikte: int = 0
     geloescht: int = 0
@@ -131,12 +133,11 @@ def exportieren(store: Store, backend: Backend, eigene: list[Listeneintrag] | No
         st = _stand(s, geraet, eigen=True)
         bis, vorgaenger = st.bis_seq, st.letzter_hash
         s.commit()
-        hoechste = s.execute(select(func.max(Aenderung.seq)).where(Aenderung.geraet == geraet)).scalar() or 0
-        if hoechste <= bis:
-            return
-        kausal = Kausalitaet(s)
         zeilen = s.execute(select(Aenderung).where(Aenderung.geraet == geraet, Aenderung.seq > bis)
                            .order_by(Aenderung.seq)).scalars().all()
+        if not zeilen:
+            return
+        kausal = Kausalitaet(s)
     transaktionen: list[dict[str, Any]] = []
     for a in zeilen:
         zeit = a.zeitpunkt.isoformat()
@@ -166,7 +167,7 @@ def exportieren(store: Store, backend: Backend, eigene: list[Listeneintrag] | No
             st.bis_seq, st.letzter_hash, st.dateien = paket[-1]["eintraege"][-1]["seq"], name.hash, st.dateien + 1
         vorgaenger = name.hash
         zahlen.gesendet_dateien += 1
-        zahlen.gesendet_eintraege += anzahl
+        zahlen.gesendet += anzahl
         if fortschritt:
             fortschritt("Senden", i + 1, len(pakete))
 
@@ -237,9 +238,7 @@ def _anwenden(store: Store, geraet: str, name: fmt.Dateiname, doc: dict[str, Any
     """One file, its log entries and the cursor: one SQLite transaction (all or nothing)."""
     try:
         return _anwenden_in_transaktion(store, geraet, name, doc)
-    except (ValueError, TypeError, KeyError, AttributeError, OzgFehler) as e:
-        if isinstance(e, OzgFehler) and not isinstance(e, Eingabefehler):
-            raise
+    except (ValueError, TypeError, KeyError, AttributeError, Eingabefehler) as e:
         # Values that fail our own checks (unknown table or field, wrong type, a rule broken by the
         # content itself): the file is quarantined like a damaged one, nothing of it applied.
         raise _Unanwendbar(f"{name.pfad}: Inhalt lässt sich nicht übernehmen ({e})") from e
@@ -315,17 +314,13 @@ def _anwenden_in_transaktion(store: Store, geraet: str, name: fmt.Dateiname, doc
 
 def importieren(store: Store, backend: Backend, geraete: list[str], zahlen: Zahlen, *,
                 max_loeschanteil: float = 0.5, fortschritt: Fortschritt | None = None,
-                abbrechen: threading.Event | None = None,
-                listen: dict[str, list[Listeneintrag] | None] | None = None) -> None:
+                abbrechen: threading.Event | None = None) -> None:
     eigen = store.geraet_id
     warteschlange: dict[str, list[tuple[fmt.Dateiname, dict[str, Any]]]] = {}
     for geraet in geraete:
         if geraet == eigen:
             continue
-        eintraege = (listen or {}).get(geraet)
-        if eintraege is None:
-            eintraege = backend.liste(f"{fmt.AENDERUNG_ORDNER}/{geraet}")
-        namen = _dateien(eintraege, geraet)
+        namen = _dateien(backend.liste(f"{fmt.AENDERUNG_ORDNER}/{geraet}"), geraet)
         with _plain(store) as s:
             st = s.get(SyncGeraet, geraet)
             bis = st.bis_seq if st else 0
@@ -335,7 +330,6 @@ def importieren(store: Store, backend: Backend, geraete: list[str], zahlen: Zahl
     alle = [d for liste in warteschlange.values() for _, d in liste]
     if not alle:
         return
-    eigene_hoechste = 0
     with _plain(store) as s:
         eigene_hoechste = s.execute(select(func.max(Aenderung.seq)).where(Aenderung.geraet == eigen)).scalar() or 0
     for d in alle:
@@ -372,7 +366,7 @@ def importieren(store: Store, backend: Backend, geraete: list[str], zahlen: Zahl
                 fortschritt_gemacht = True
                 erledigt += 1
                 zahlen.empfangen_dateien += 1
-                zahlen.empfangen_eintraege += z.angewendet
+                zahlen.empfangen += z.angewendet
                 zahlen.zusammengefuehrt += z.zusammengefuehrt
                 zahlen.konflikte += z.neue_konflikte
                 zahlen.geloescht += z.geloescht

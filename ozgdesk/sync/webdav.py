@@ -105,7 +105,6 @@ class WebdavBackend(Backend):
         except httpx.HTTPError as e:
             raise Ablagefehler(f"Verbindung zu {self.url} unterbrochen bei {methode} {pfad or '/'} ({type(e).__name__}). "
                                "Der Abgleich wird beim nächsten Mal fortgesetzt.") from None
-        self.empfangen += len(antwort.content)
         datum = antwort.headers.get("date")
         if datum:
             try:

@@ -71,9 +71,3 @@ def passwort_holen(ziel: str, benutzer: str) -> str:
         )
     return pw
 
-
-def passwort_loeschen(ziel: str, benutzer: str) -> None:
-    try:
-        keyring.delete_password(DIENST, _schluessel(ziel, benutzer))
-    except keyring.errors.KeyringError:
-        pass

@@ -69,6 +69,16 @@ def _pruefer(cls: type[Base], feld: str) -> Callable[[Any], Any]:
     return lambda v: None if v is None else pruefer(v)
 
 
+def verweisender(s: Session, tab: dict[str, type[Base]], cls: type[Base], datensatz_id: str) -> type[Base] | None:
+    """The first table in ``tab`` with a row that points to the record by foreign key, or None."""
+    for andere in tab.values():
+        for spalte in andere.__table__.columns:
+            if any(fk.column.table is cls.__table__ for fk in spalte.foreign_keys) \
+                    and s.execute(select(spalte).where(spalte == datensatz_id).limit(1)).first():
+                return andere
+    return None
+
+
 def python_wert(cls: type[Base], feld: str, wert: Any) -> Any:
     """The JSON encoding of the log back into the column's Python value."""
     return _pruefer(cls, feld)(wert)
@@ -148,7 +158,7 @@ class Zusammenfuehrung:
             k.offen, k.geloest_am = False, jetzt_utc()
             self.s.flush()
 
-    def feldstand(self, cls: type[Base], verl: list[Eintrag], feld: str) -> tuple[Eintrag | None, list[Eintrag]]:
+    def feldstand(self, verl: list[Eintrag], feld: str) -> tuple[Eintrag | None, list[Eintrag]]:
         """(winner, front) of one field: the front's entry with the largest (device, seq)."""
         front = self.kausal.front(e for e in verl if e.schreibt(feld))
         if not front:
@@ -162,7 +172,7 @@ class Zusammenfuehrung:
             if feld != "id":
                 self.warnungen.append(f"Feld {tabelle}.{feld} ist dieser Version unbekannt und wurde übersprungen.")
             return {}
-        gewinner, front = self.feldstand(cls, verl, feld)
+        gewinner, front = self.feldstand(verl, feld)
         if gewinner is None:
             return {}
         werte = {json.dumps(e.wert(feld), sort_keys=True) for e in front}
@@ -281,12 +291,7 @@ class Zusammenfuehrung:
         return [(spalte.key, fk.column.table.name) for spalte in cls.__table__.columns for fk in spalte.foreign_keys]
 
     def _referenziert(self, cls: type[Base], datensatz_id: str) -> bool:
-        for andere in self.tabellen.values():
-            for spalte in andere.__table__.columns:
-                if any(fk.column.table is cls.__table__ for fk in spalte.foreign_keys):
-                    if self.s.execute(select(spalte).where(spalte == datensatz_id).limit(1)).first():
-                        return True
-        return False
+        return verweisender(self.s, self.tabellen, cls, datensatz_id) is not None
 
     def _kandidaten_merken(self, cls: type[Base], e: Eintrag) -> None:
         """Records whose survival may change with this entry: the deleted one and whatever it (or a
