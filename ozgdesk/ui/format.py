@@ -1,7 +1,8 @@
 """German display of values in the GUI: QLocale(German, Germany) for numbers and dates.
 
 One place decides how a date, an amount, a traffic light or a Reifegrad looks in every table and
-form, so the whole GUI reads "1.234,56 €" and "31.12.2026".
+form, so the whole GUI reads "1.234,56 €" and "31.12.2026". Money and dates come from the model's
+``format_euro``/``format_datum``, so the GUI, CLI and documents write them identically.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from ozgdesk.model.values import REIFEGRAD_1_1, Ampel, DeutschesEnum, MeilensteinStatus, Quartal
+from ozgdesk.model.values import REIFEGRAD_1_1, Ampel, DeutschesEnum, MeilensteinStatus, Quartal, format_datum, format_euro
 
 LOCALE = QLocale(QLocale.Language.German, QLocale.Country.Germany)
 
@@ -25,9 +26,7 @@ REIFEGRADFARBEN = ["#9e9e9e", "#ef6c00", "#9ccc65", "#43a047", "#1b5e20", "#1b5e
 
 
 def datum(tag: date | None) -> str:
-    if tag is None:
-        return ""
-    return LOCALE.toString(QDate(tag.year, tag.month, tag.day), "dd.MM.yyyy")
+    return format_datum(tag)
 
 
 def zeit(t: datetime | None) -> str:
@@ -38,12 +37,7 @@ def zeit(t: datetime | None) -> str:
 
 
 def euro(cent: int | None) -> str:
-    if cent is None:
-        return ""
-    # QLocale.toString(float) would go through a binary float; integer arithmetic keeps every cent.
-    negativ = cent < 0
-    e, c = divmod(abs(cent), 100)
-    return f"{'-' if negativ else ''}{LOCALE.toString(int(e))},{c:02d} €"
+    return "" if cent is None else format_euro(cent)
 
 
 def zahl(wert: Any) -> str:
