@@ -96,6 +96,20 @@ def test_quartalsbericht_pruefen_hinweis_oeffnen_vorschau_und_speichern(qtbot, d
     assert dienst.aufrufe == [("quartalsbericht", "Q3/2026", 18)]
 
 
+def test_ohne_zeitraum_sagt_jede_aktion_was_fehlt_und_ruft_den_dienst_nicht(qtbot, demo_store, tmp_path, dienst):
+    f = _fenster(qtbot, demo_store, tmp_path, SofortRunner())
+    seite = f.zeigen("berichte")
+    seite.zeitraum.setText("  ")
+    gefragt = []
+    seite.ziel_waehlen = lambda: gefragt.append(1) or tmp_path / "nie.pdf"
+    for aktion in (seite.pruefen, seite.vorschau, seite.erzeugen):
+        seite.status.setText("")
+        aktion()
+        assert seite.status.text() == "Bitte einen Zeitraum angeben (z. B. Q3/2026)."
+    assert seite.hinweise.count() == 0 and seite.bild.pixmap().isNull()
+    assert gefragt == [] and dienst.aufrufe == [] and not (tmp_path / "nie.pdf").exists()
+
+
 def test_erzeugung_laeuft_im_hintergrund_und_laesst_sich_abbrechen(qtbot, demo_store, tmp_path, dienst):
     runner = Runner()
     f = _fenster(qtbot, demo_store, tmp_path, runner)
