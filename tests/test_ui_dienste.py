@@ -110,6 +110,31 @@ def test_ohne_zeitraum_sagt_jede_aktion_was_fehlt_und_ruft_den_dienst_nicht(qtbo
     assert gefragt == [] and dienst.aufrufe == [] and not (tmp_path / "nie.pdf").exists()
 
 
+def test_fehler_im_dienst_erscheint_deutsch(qtbot, demo_store, tmp_path, dienst, caplog):
+    """A German OzgFehler is shown as it is; an operating-system error (English text) is logged and
+    the user reads a German sentence instead."""
+    from ozgdesk.model.errors import Eingabefehler
+
+    f = _fenster(qtbot, demo_store, tmp_path, SofortRunner())
+    seite = f.zeigen("berichte")
+
+    def eingabefehler(*_a):  # noqa: ANN002, ANN202
+        raise Eingabefehler("Zeitraum Q9/2026 gibt es nicht.")
+
+    dienst.pruefen = eingabefehler
+    seite.pruefen()
+    assert seite.status.text() == "Fehler: Zeitraum Q9/2026 gibt es nicht."
+
+    def platte_voll(*_a):  # noqa: ANN002, ANN202
+        raise OSError(28, "No space left on device")
+
+    dienst.vorschau_png = platte_voll
+    seite.vorschau()
+    assert "No space" not in seite.status.text()
+    assert seite.status.text().startswith("Fehler: Die Aktion ist mit einem unerwarteten Fehler abgebrochen.")
+    assert any("No space left on device" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+
+
 def test_erzeugung_laeuft_im_hintergrund_und_laesst_sich_abbrechen(qtbot, demo_store, tmp_path, dienst):
     runner = Runner()
     f = _fenster(qtbot, demo_store, tmp_path, runner)

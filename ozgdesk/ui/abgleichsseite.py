@@ -224,7 +224,7 @@ class Abgleichsseite(QWidget):
         self._laeuft = False
         self.abbrechen_knopf.setEnabled(False)
         self.jetzt_knopf.setEnabled(True)
-        self.meldung.setText(f"Fehler: {e}")
+        self.meldung.setText(f"Fehler: {fmt.fehlertext(e)}")
 
     # ------------------------------------------------------------------------------ setup
     def einrichten(self) -> None:
@@ -244,7 +244,7 @@ class Abgleichsseite(QWidget):
             self.pruefergebnis.setText("\n".join(f"{STUFE.get(p.stufe, '•')} {p.name}: {p.meldung}" for p in punkte))
             self.aktualisieren()
 
-        self.runner.starten(arbeit, fertig, lambda e: self.pruefergebnis.setText(f"Fehler: {e}"))
+        self.runner.starten(arbeit, fertig, lambda e: self.pruefergebnis.setText(f"Fehler: {fmt.fehlertext(e)}"))
 
     # ------------------------------------------------------------------------------- sync
     def jetzt(self) -> None:

@@ -38,6 +38,7 @@ from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.projekte import Projekt
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import Quartal
+from ozgdesk.ui import format as fmt
 from ozgdesk.ui.dienste import Berichtsdienst
 from ozgdesk.reports.dienst import Abgebrochen  # raised by the service on its worker thread
 
@@ -143,7 +144,7 @@ class Berichtsseite(QWidget):
 
     def _fehler(self, e: BaseException) -> None:
         self._fertig()
-        self.status.setText("Abgebrochen." if isinstance(e, Abgebrochen) else f"Fehler: {e}")
+        self.status.setText("Abgebrochen." if isinstance(e, Abgebrochen) else f"Fehler: {fmt.fehlertext(e)}")
 
     def pruefen(self) -> None:
         auftrag = self._auftrag_oder_meldung()

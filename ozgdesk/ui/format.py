@@ -8,6 +8,7 @@ form, so the whole GUI reads "1.234,56 €" and "31.12.2026". Money and dates co
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
+from ozgdesk.model.errors import OzgFehler
 from ozgdesk.model.values import REIFEGRAD_1_1, Ampel, DeutschesEnum, MeilensteinStatus, Quartal, format_datum, format_euro
 
 LOCALE = QLocale(QLocale.Language.German, QLocale.Country.Germany)
@@ -120,6 +122,17 @@ def anzeige(wert: Any, art: str) -> str:
     if isinstance(wert, bool):
         return "ja" if wert else "nein"
     return str(wert)
+
+
+def fehlertext(e: BaseException) -> str:
+    """What the user reads about a failed background task. An ``OzgFehler`` already is a German
+    sentence; anything else (a defect, an operating-system error) has a technical English text, so
+    that goes to the log with its traceback and the user reads German."""
+    if isinstance(e, OzgFehler):
+        return str(e)
+    logging.getLogger("ozgdesk.ui").error("Unerwarteter Fehler in einer Hintergrundaufgabe", exc_info=e)
+    return ("Die Aktion ist mit einem unerwarteten Fehler abgebrochen. Einzelheiten stehen in der "
+            "Protokolldatei (Hilfe › Über ozgdesk / Diagnose).")
 
 
 _icons: dict[str, QIcon] = {}
