@@ -224,8 +224,10 @@ class ProjektEditor(QWidget):
         self.plan_tabelle.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.plan_version = QComboBox()
         self.plan_version.setAccessibleName("Version des Zahlungsplans")
+        self.plan_version.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # „Version 2 (aktuell)“ ganz
         self.plan_version.currentIndexChanged.connect(self._plan_version_gewaehlt)
         self.plan_stand = QLabel()
+        self.plan_stand.setWordWrap(True)  # a long remark wraps instead of squeezing the version box
         self.plan_meldung = QLabel()
         self.plan_meldung.setObjectName("plan_meldung")
         self.plan_meldung.setStyleSheet("color: #d32f2f;")
