@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QPushButton
 
@@ -57,6 +60,8 @@ def test_einrichten_abgleichen_konflikt_nebeneinander_loesen(qtbot, synchrones_p
     texte = [w.text() for w in seite_b.vergleich.findChildren(type(seite_b.meldung))]
     assert "Insolvenzgeld digital (Fassung A)" in texte and "Insolvenzgeld online (Fassung B)" in texte
     assert "k.brenner" in texte and "m.yilmaz" in texte
+    # when each side changed it, in German date format (not an ISO stamp)
+    assert sum(bool(re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", t)) for t in texte) == 2
     fremd = next(k for k in seite_b.vergleich.findChildren(QPushButton) if k.text() == "Diesen übernehmen")
     fremd.click()
     assert seite_b.konfliktliste.count() == 0 and _titel(b) == "Insolvenzgeld digital (Fassung A)"
@@ -66,6 +71,21 @@ def test_einrichten_abgleichen_konflikt_nebeneinander_loesen(qtbot, synchrones_p
     seite_a.jetzt()
     assert _titel(a) == _titel(b) == "Insolvenzgeld digital (Fassung A)"
     assert seite_a.konfliktliste.count() == 0 and "Offene Konflikte: 0" in seite_a.zustand.text()
+
+
+def test_letzter_abgleich_mit_ortsdatum_und_ortszeit(qtbot, demo_store, tmp_path, monkeypatch):
+    """Stored in UTC; shown in local time, and the date is the local date too (past midnight in Berlin)."""
+    from ozgdesk.sync.abgleich import LETZTER
+
+    monkeypatch.setenv("TZ", "CET-1")
+    time.tzset()
+    try:
+        demo_store.meta_setzen(LETZTER, "2026-11-15T23:30:00+00:00")
+        _f, seite = _seite(qtbot, demo_store, tmp_path, "z")
+        assert "Letzter Abgleich: 16.11.2026 00:30 Uhr" in seite.zustand.text()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_passwort_wird_nach_dem_einrichten_aus_dem_feld_geloescht(qtbot, demo_store, tmp_path):

@@ -96,6 +96,45 @@ def test_quartalsbericht_pruefen_hinweis_oeffnen_vorschau_und_speichern(qtbot, d
     assert dienst.aufrufe == [("quartalsbericht", "Q3/2026", 18)]
 
 
+def test_ohne_zeitraum_sagt_jede_aktion_was_fehlt_und_ruft_den_dienst_nicht(qtbot, demo_store, tmp_path, dienst):
+    f = _fenster(qtbot, demo_store, tmp_path, SofortRunner())
+    seite = f.zeigen("berichte")
+    seite.zeitraum.setText("  ")
+    gefragt = []
+    seite.ziel_waehlen = lambda: gefragt.append(1) or tmp_path / "nie.pdf"
+    for aktion in (seite.pruefen, seite.vorschau, seite.erzeugen):
+        seite.status.setText("")
+        aktion()
+        assert seite.status.text() == "Bitte einen Zeitraum angeben (z. B. Q3/2026)."
+    assert seite.hinweise.count() == 0 and seite.bild.pixmap().isNull()
+    assert gefragt == [] and dienst.aufrufe == [] and not (tmp_path / "nie.pdf").exists()
+
+
+def test_fehler_im_dienst_erscheint_deutsch(qtbot, demo_store, tmp_path, dienst, caplog):
+    """A German OzgFehler is shown as it is; an operating-system error (English text) is logged and
+    the user reads a German sentence instead."""
+    from ozgdesk.model.errors import Eingabefehler
+
+    f = _fenster(qtbot, demo_store, tmp_path, SofortRunner())
+    seite = f.zeigen("berichte")
+
+    def eingabefehler(*_a):  # noqa: ANN002, ANN202
+        raise Eingabefehler("Zeitraum Q9/2026 gibt es nicht.")
+
+    dienst.pruefen = eingabefehler
+    seite.pruefen()
+    assert seite.status.text() == "Fehler: Zeitraum Q9/2026 gibt es nicht."
+
+    def platte_voll(*_a):  # noqa: ANN002, ANN202
+        raise OSError(28, "No space left on device")
+
+    dienst.vorschau_png = platte_voll
+    seite.vorschau()
+    assert "No space" not in seite.status.text()
+    assert seite.status.text().startswith("Fehler: Die Aktion ist mit einem unerwarteten Fehler abgebrochen.")
+    assert any("No space left on device" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+
+
 def test_erzeugung_laeuft_im_hintergrund_und_laesst_sich_abbrechen(qtbot, demo_store, tmp_path, dienst):
     runner = Runner()
     f = _fenster(qtbot, demo_store, tmp_path, runner)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -29,10 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from ozgdesk.model.store import Store
-from ozgdesk.model.values import format_datum
 from ozgdesk.sync import abgleich as sync
 from ozgdesk.sync.konflikte import KonfliktAnzeige, konflikt_loesen, konflikte
 from ozgdesk.sync.pruefung import einrichtung_pruefen
+from ozgdesk.ui import format as fmt
 
 #: Automatic sync: how often the page looks whether the share is reachable.
 AUTO_INTERVALL_MS = 5 * 60 * 1000
@@ -52,6 +53,14 @@ def _wert_text(wert: Any) -> str:
     if isinstance(wert, str):
         return wert or "– (leer)"
     return json.dumps(wert, ensure_ascii=False)
+
+
+def _zeit_text(zeitpunkt: Any) -> str:
+    """A change's ISO time stamp (UTC) as local German date and time."""
+    try:
+        return fmt.zeit(datetime.fromisoformat(str(zeitpunkt)))
+    except ValueError:
+        return str(zeitpunkt or "")
 
 
 class Abgleichsseite(QWidget):
@@ -189,8 +198,7 @@ class Abgleichsseite(QWidget):
         zuletzt = st.letzter_abgleich
         zeilen = [
             f"Ziel: {st.ziel}" if st.eingerichtet else "Noch kein Abgleichziel eingerichtet – ozgdesk arbeitet offline.",
-            "Letzter Abgleich: " + (f"{format_datum(zuletzt.date())} {zuletzt.astimezone().strftime('%H:%M')} Uhr"
-                                    if zuletzt else "noch nie"),
+            "Letzter Abgleich: " + (f"{fmt.zeit(zuletzt)} Uhr" if zuletzt else "noch nie"),
             f"Noch nicht übertragene Änderungen: {st.ausstehende_aenderungen}",
             f"Ausstehende Einreichungen: {st.ausstehende_einreichungen}",
             f"Offene Konflikte: {st.offene_konflikte}",
@@ -216,7 +224,7 @@ class Abgleichsseite(QWidget):
         self._laeuft = False
         self.abbrechen_knopf.setEnabled(False)
         self.jetzt_knopf.setEnabled(True)
-        self.meldung.setText(f"Fehler: {e}")
+        self.meldung.setText(f"Fehler: {fmt.fehlertext(e)}")
 
     # ------------------------------------------------------------------------------ setup
     def einrichten(self) -> None:
@@ -236,7 +244,7 @@ class Abgleichsseite(QWidget):
             self.pruefergebnis.setText("\n".join(f"{STUFE.get(p.stufe, '•')} {p.name}: {p.meldung}" for p in punkte))
             self.aktualisieren()
 
-        self.runner.starten(arbeit, fertig, lambda e: self.pruefergebnis.setText(f"Fehler: {e}"))
+        self.runner.starten(arbeit, fertig, lambda e: self.pruefergebnis.setText(f"Fehler: {fmt.fehlertext(e)}"))
 
     # ------------------------------------------------------------------------------- sync
     def jetzt(self) -> None:
@@ -329,7 +337,7 @@ class Abgleichsseite(QWidget):
             self._vergleich_layout.addWidget(label, 1, spalte)
         for zeile, w in enumerate(k.werte, start=2):
             wert = _wert_text(w.get("wert")) if w.get("aktion") != "loeschen" else "gelöscht"
-            texte = (wert, str(w.get("benutzer", "")), str(w.get("geraet", ""))[:8], str(w.get("zeitpunkt", ""))[:16])
+            texte = (wert, str(w.get("benutzer", "")), str(w.get("geraet", ""))[:8], _zeit_text(w.get("zeitpunkt")))
             for spalte, text in enumerate(texte):
                 label = QLabel(text)
                 label.setWordWrap(spalte == 0)

@@ -1,7 +1,7 @@
 """Berichte: pick document, period and projects → validation list → preview → save.
 
-Talks only to the :class:`~ozgdesk.ui.dienste.Berichtsdienst` protocol (the reports module is built
-on another branch and wired in after merging). Generation runs on the background runner with
+Talks to the reports through the :class:`~ozgdesk.ui.dienste.Berichtsdienst` protocol (registered
+in ``ozgdesk.ui.app``; only the cancel exception comes from ``ozgdesk.reports.dienst``). Generation runs on the background runner with
 progress and a cancel button; progress comes back through a signal, never by touching widgets from
 the worker thread.
 """
@@ -38,6 +38,7 @@ from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.projekte import Projekt
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import Quartal
+from ozgdesk.ui import format as fmt
 from ozgdesk.ui.dienste import Berichtsdienst
 from ozgdesk.reports.dienst import Abgebrochen  # raised by the service on its worker thread
 
@@ -133,16 +134,23 @@ class Berichtsseite(QWidget):
                if self.projekte.item(i).checkState() == Qt.CheckState.Checked]
         return self.dokument.currentData(), text, ids
 
-    def _fehler(self, e: BaseException) -> None:
-        self._fertig()
-        self.status.setText("Abgebrochen." if isinstance(e, Abgebrochen) else f"Fehler: {e}")
-
-    def pruefen(self) -> None:
+    def _auftrag_oder_meldung(self) -> tuple[str, str, list[str]] | None:
+        """The order, or None after showing the German reason in the status line."""
         try:
-            dok, zr, ids = self.auftrag()
+            return self.auftrag()
         except Eingabefehler as e:
             self.status.setText(str(e))
+            return None
+
+    def _fehler(self, e: BaseException) -> None:
+        self._fertig()
+        self.status.setText("Abgebrochen." if isinstance(e, Abgebrochen) else f"Fehler: {fmt.fehlertext(e)}")
+
+    def pruefen(self) -> None:
+        auftrag = self._auftrag_oder_meldung()
+        if auftrag is None:
             return
+        dok, zr, ids = auftrag
         self.status.setText("Prüfung läuft …")
         store, dienst = self.store, self.dienst
         self.runner.starten(lambda: list(dienst.pruefen(store, dok, zr, ids)), self._geprueft, self._fehler)
@@ -163,11 +171,10 @@ class Berichtsseite(QWidget):
             self.oeffnen.emit(*ziel)
 
     def vorschau(self) -> None:
-        try:
-            dok, zr, ids = self.auftrag()
-        except Eingabefehler as e:
-            self.status.setText(str(e))
+        auftrag = self._auftrag_oder_meldung()
+        if auftrag is None:
             return
+        dok, zr, ids = auftrag
         store, dienst = self.store, self.dienst
         self.status.setText("Vorschau wird erstellt …")
         self.runner.starten(lambda: dienst.vorschau_png(store, dok, zr, ids), self._vorschau_da, self._fehler)
@@ -187,11 +194,10 @@ class Berichtsseite(QWidget):
         return Path(pfad) if pfad else None
 
     def erzeugen(self) -> None:
-        try:
-            dok, zr, ids = self.auftrag()
-        except Eingabefehler as e:
-            self.status.setText(str(e))
+        auftrag = self._auftrag_oder_meldung()
+        if auftrag is None:
             return
+        dok, zr, ids = auftrag
         ziel = self.ziel_waehlen()
         if ziel is None:
             return

@@ -1,20 +1,23 @@
 """German display of values in the GUI: QLocale(German, Germany) for numbers and dates.
 
 One place decides how a date, an amount, a traffic light or a Reifegrad looks in every table and
-form, so the whole GUI reads "1.234,56 €" and "31.12.2026".
+form, so the whole GUI reads "1.234,56 €" and "31.12.2026". Money and dates come from the model's
+``format_euro``/``format_datum``, so the GUI, CLI and documents write them identically.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from ozgdesk.model.values import REIFEGRAD_1_1, Ampel, DeutschesEnum, MeilensteinStatus, Quartal
+from ozgdesk.model.errors import OzgFehler
+from ozgdesk.model.values import REIFEGRAD_1_1, Ampel, DeutschesEnum, MeilensteinStatus, Quartal, format_datum, format_euro
 
 LOCALE = QLocale(QLocale.Language.German, QLocale.Country.Germany)
 
@@ -25,9 +28,7 @@ REIFEGRADFARBEN = ["#9e9e9e", "#ef6c00", "#9ccc65", "#43a047", "#1b5e20", "#1b5e
 
 
 def datum(tag: date | None) -> str:
-    if tag is None:
-        return ""
-    return LOCALE.toString(QDate(tag.year, tag.month, tag.day), "dd.MM.yyyy")
+    return format_datum(tag)
 
 
 def zeit(t: datetime | None) -> str:
@@ -38,12 +39,7 @@ def zeit(t: datetime | None) -> str:
 
 
 def euro(cent: int | None) -> str:
-    if cent is None:
-        return ""
-    # QLocale.toString(float) would go through a binary float; integer arithmetic keeps every cent.
-    negativ = cent < 0
-    e, c = divmod(abs(cent), 100)
-    return f"{'-' if negativ else ''}{LOCALE.toString(int(e))},{c:02d} €"
+    return "" if cent is None else format_euro(cent)
 
 
 def zahl(wert: Any) -> str:
@@ -126,6 +122,17 @@ def anzeige(wert: Any, art: str) -> str:
     if isinstance(wert, bool):
         return "ja" if wert else "nein"
     return str(wert)
+
+
+def fehlertext(e: BaseException) -> str:
+    """What the user reads about a failed background task. An ``OzgFehler`` already is a German
+    sentence; anything else (a defect, an operating-system error) has a technical English text, so
+    that goes to the log with its traceback and the user reads German."""
+    if isinstance(e, OzgFehler):
+        return str(e)
+    logging.getLogger("ozgdesk.ui").error("Unerwarteter Fehler in einer Hintergrundaufgabe", exc_info=e)
+    return ("Die Aktion ist mit einem unerwarteten Fehler abgebrochen. Einzelheiten stehen in der "
+            "Protokolldatei (Hilfe › Über ozgdesk / Diagnose).")
 
 
 _icons: dict[str, QIcon] = {}

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ozgdesk.model.store import Store
+from ozgdesk.ui import format as fmt
 from ozgdesk.ui.dienste import Katalogdienst
 
 ARTEN = {"neu": "Neu", "geaendert": "Geändert", "entfallen": "Entfallen"}
@@ -75,7 +76,7 @@ class Katalogdialog(QDialog):
         self.status.setText("Vergleiche …")
         store, dienst = self.store, self.dienst
         self.runner.starten(lambda: list(dienst.vergleichen(store, pfad)), self._verglichen,
-                            lambda e: self.status.setText(f"Fehler: {e}"))
+                            lambda e: self.status.setText(f"Fehler: {fmt.fehlertext(e)}"))
 
     def _verglichen(self, aenderungen: list[Any]) -> None:
         self.liste.clear()
@@ -96,4 +97,4 @@ class Katalogdialog(QDialog):
             self.knoepfe.button(QDialogButtonBox.StandardButton.Apply).setEnabled(False)
 
         self.runner.starten(lambda: dienst.anwenden(store, pfad), fertig,
-                            lambda e: self.status.setText(f"Fehler: {e}"))
+                            lambda e: self.status.setText(f"Fehler: {fmt.fehlertext(e)}"))

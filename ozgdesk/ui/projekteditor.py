@@ -100,6 +100,17 @@ def _tabelle(modell: Any, name: str) -> QTableView:
     return t
 
 
+def _knopfzeile(*knoepfe: tuple[str, Callable[[], Any]]) -> QHBoxLayout:
+    """A row of push buttons (text with mnemonic, slot), left-aligned."""
+    zeile = QHBoxLayout()
+    for text, fn in knoepfe:
+        k = QPushButton(text)
+        k.clicked.connect(fn)
+        zeile.addWidget(k)
+    zeile.addStretch()
+    return zeile
+
+
 class ProjektEditor(QWidget):
     titel_geaendert = Signal(str)
 
@@ -184,14 +195,9 @@ class ProjektEditor(QWidget):
         ms_seite = QWidget()
         ml = QVBoxLayout(ms_seite)
         ml.addWidget(self.ms_tabelle, 3)
-        mk = QHBoxLayout()
-        for text, fn in (("&Neuer Meilenstein …", self.meilenstein_neu), ("&Bearbeiten …", self.meilenstein_bearbeiten),
-                         ("&Verschieben …", self.meilenstein_verschieben)):
-            k = QPushButton(text)
-            k.clicked.connect(fn)
-            mk.addWidget(k)
-        mk.addStretch()
-        ml.addLayout(mk)
+        ml.addLayout(_knopfzeile(("&Neuer Meilenstein …", self.meilenstein_neu),
+                                 ("&Bearbeiten …", self.meilenstein_bearbeiten),
+                                 ("&Verschieben …", self.meilenstein_verschieben)))
         vl = QLabel("Verlauf der &Verschiebungen des gewählten Meilensteins:")
         vl.setBuddy(self.verlauf)
         ml.addWidget(vl)
@@ -205,15 +211,8 @@ class ProjektEditor(QWidget):
         ap_seite = QWidget()
         al = QVBoxLayout(ap_seite)
         al.addWidget(self.ap_tabelle)
-        ak = QHBoxLayout()
-        k = QPushButton("Neues &Arbeitspaket …")
-        k.clicked.connect(self.arbeitspaket_neu)
-        ak.addWidget(k)
-        k = QPushButton("&Bearbeiten …")
-        k.clicked.connect(self.arbeitspaket_bearbeiten)
-        ak.addWidget(k)
-        ak.addStretch()
-        al.addLayout(ak)
+        al.addLayout(_knopfzeile(("Neues &Arbeitspaket …", self.arbeitspaket_neu),
+                                 ("&Bearbeiten …", self.arbeitspaket_bearbeiten)))
         self.reiter.addTab(ap_seite, "&Arbeitspakete")
 
         # ---- Zahlungsplan
@@ -225,8 +224,10 @@ class ProjektEditor(QWidget):
         self.plan_tabelle.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.plan_version = QComboBox()
         self.plan_version.setAccessibleName("Version des Zahlungsplans")
+        self.plan_version.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # „Version 2 (aktuell)“ ganz
         self.plan_version.currentIndexChanged.connect(self._plan_version_gewaehlt)
         self.plan_stand = QLabel()
+        self.plan_stand.setWordWrap(True)  # a long remark wraps instead of squeezing the version box
         self.plan_meldung = QLabel()
         self.plan_meldung.setObjectName("plan_meldung")
         self.plan_meldung.setStyleSheet("color: #d32f2f;")
@@ -241,13 +242,8 @@ class ProjektEditor(QWidget):
         zl.addLayout(zk)
         zl.addWidget(self.plan_tabelle)
         zl.addWidget(self.plan_meldung)
-        zk2 = QHBoxLayout()
-        for text, fn in (("&Quartal hinzufügen …", self.plan_quartal), ("&Haushaltsstelle hinzufügen …", self.plan_spalte)):
-            k = QPushButton(text)
-            k.clicked.connect(fn)
-            zk2.addWidget(k)
-        zk2.addStretch()
-        zl.addLayout(zk2)
+        zl.addLayout(_knopfzeile(("&Quartal hinzufügen …", self.plan_quartal),
+                                 ("&Haushaltsstelle hinzufügen …", self.plan_spalte)))
         zk3 = QHBoxLayout()  # own row: the editor must fit beside the list on a 1366-pixel screen
         zk3.addStretch()
         self.plan_speichern = QPushButton("Als neue Version &speichern")
@@ -260,15 +256,8 @@ class ProjektEditor(QWidget):
         self.zahlungen_seite = QWidget()
         self.zahlungen_layout = QVBoxLayout(self.zahlungen_seite)
         self.zahlungen: TabellenSeite | None = None
-        zbk = QHBoxLayout()
-        k = QPushButton("&Zahlung erfassen …")
-        k.clicked.connect(self.zahlung_erfassen)
-        zbk.addWidget(k)
-        k = QPushButton("Zahlung &löschen")
-        k.clicked.connect(self.zahlung_loeschen)
-        zbk.addWidget(k)
-        zbk.addStretch()
-        self.zahlungen_layout.addLayout(zbk)
+        self.zahlungen_layout.addLayout(_knopfzeile(("&Zahlung erfassen …", self.zahlung_erfassen),
+                                                    ("Zahlung &löschen", self.zahlung_loeschen)))
         self.reiter.addTab(self.zahlungen_seite, "Mittel&abflüsse")
 
         # ---- Aufwand
@@ -278,12 +267,7 @@ class ProjektEditor(QWidget):
         auf_seite = QWidget()
         afl = QVBoxLayout(auf_seite)
         afl.addWidget(self.aufwand_tabelle)
-        afk = QHBoxLayout()
-        k = QPushButton("Aufwand &erfassen …")
-        k.clicked.connect(self.aufwand_erfassen)
-        afk.addWidget(k)
-        afk.addStretch()
-        afl.addLayout(afk)
+        afl.addLayout(_knopfzeile(("Aufwand &erfassen …", self.aufwand_erfassen)))
         self.reiter.addTab(auf_seite, "Au&fwand")
 
         layout = QVBoxLayout(self)

@@ -11,8 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -29,19 +27,9 @@ from ozgdesk.model.store import Store
 from ozgdesk.model.values import Ampel, Finanzierung, Reifegradmodell, Verwaltungsart, LEISTUNGSTYPEN
 from ozgdesk.ui.formular import Feld, FormularDialog
 from ozgdesk.ui.listenmodell import ListenModell
-from ozgdesk.ui.projekteditor import ProjektEditor, _enum, _tabelle, projekt_pruefen, stammdaten_felder
+from ozgdesk.ui.projekteditor import ProjektEditor, _enum, _knopfzeile, _tabelle, projekt_pruefen, stammdaten_felder
 from ozgdesk.ui.tabellenseite import TabellenSeite
 from ozgdesk.ui.undo import Bearbeitung
-
-
-def _knopfzeile(*knoepfe: tuple[str, Callable[[], None]]) -> QHBoxLayout:
-    zeile = QHBoxLayout()
-    for text, fn in knoepfe:
-        k = QPushButton(text)
-        k.clicked.connect(fn)
-        zeile.addWidget(k)
-    zeile.addStretch()
-    return zeile
 
 
 class _Seite(QWidget):
