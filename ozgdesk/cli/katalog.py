@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ozgdesk.cli.gemeinsam import json_ausgeben, json_option, store_oeffnen, tabelle_ausgeben
+from ozgdesk.dateien import atomar_schreiben
 from ozgdesk.model.einrichtung import ressort_von
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.katalogimport import anforderung, bereich
@@ -246,7 +247,7 @@ def cmd_anforderung_text(args: argparse.Namespace) -> int:
     d = _daten(args)
     text = anforderung.als_text(d)
     if args.out:
-        _schreiben(Path(args.out), text.encode("utf-8"))
+        atomar_schreiben(Path(args.out), text.encode("utf-8"))
     if args.json:
         json_ausgeben({"kennung": d.kennung, "an": d.empfaenger, "betreff": anforderung.betreffzeile(d), "text": text,
                        "datei": args.out})
@@ -262,21 +263,12 @@ def cmd_anforderung_pdf(args: argparse.Namespace) -> int:
 
     d = _daten(args)
     daten = pdf_erzeugen(d, kennzeichnung=args.kennzeichnung)
-    _schreiben(Path(args.out), daten)
+    atomar_schreiben(Path(args.out), daten)
     if args.json:
         json_ausgeben({"kennung": d.kennung, "datei": args.out, "bytes": len(daten)})
     else:
         print(f"PDF geschrieben: {args.out}")
     return 0
-
-
-def _schreiben(ziel: Path, daten: bytes) -> None:
-    from ozgdesk.dateien import atomar_schreiben
-
-    try:
-        atomar_schreiben(ziel, daten)
-    except OSError as e:
-        raise Eingabefehler(f"Datei „{ziel}“ kann nicht geschrieben werden: {e.strerror}.") from None
 
 
 def cmd_anforderung_status(args: argparse.Namespace) -> int:
