@@ -12,6 +12,7 @@ from ozgdesk.model.values import (
     Quartal,
     euro_zu_cent,
     format_euro,
+    ist_email,
     parse_datum,
 )
 
@@ -90,3 +91,13 @@ def test_datum_deutsch_und_iso():
     assert parse_datum("31.12.2026") == parse_datum("2026-12-31") == date(2026, 12, 31)
     with pytest.raises(Eingabefehler, match="Datum"):
         parse_datum("31.02.2026")
+
+
+@pytest.mark.parametrize("text", ["a@b.de", "ref-z4@bmas.bund.de", "vorname.name+ozg@bmi.example"])
+def test_email_gueltig(text):
+    assert ist_email(text)
+
+
+@pytest.mark.parametrize("text", ["", None, "a@b", "a b@c.de", "a@@b.de", "@b.de", "kein-at.example"])
+def test_email_ungueltig(text):
+    assert not ist_email(text)

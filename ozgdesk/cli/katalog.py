@@ -21,8 +21,7 @@ from ozgdesk.model.katalogimport.datensaetze import Anforderungsart, Anforderung
 from ozgdesk.model.katalogimport.uebersicht import katalogstatus
 from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
 from ozgdesk.model.katalogimport.zeilen import lesen
-from ozgdesk.model.protokoll import Meta
-from ozgdesk.model.values import format_datum, parse_datum
+from ozgdesk.model.values import format_datum, ist_email, parse_datum
 
 _ZEIGEN = 20  # list items shown per group in the terminal; --json has all
 
@@ -286,15 +285,12 @@ def cmd_anforderung_status(args: argparse.Namespace) -> int:
 
 
 def cmd_anforderung_postfach(args: argparse.Namespace) -> int:
-    from ozgdesk.model.katalogimport.datensaetze import _EMAIL_RE
-
     adresse = args.adresse.strip()
-    if not _EMAIL_RE.match(adresse):
+    if not ist_email(adresse):
         raise Eingabefehler(f"„{adresse}“ ist keine gültige E-Mail-Adresse.")
     with store_oeffnen(args) as store:
         store.meta_setzen(anforderung.META_POSTFACH, adresse)
-        with store.lesen() as s:
-            gespeichert = s.get(Meta, anforderung.META_POSTFACH).wert
+        gespeichert = store.meta(anforderung.META_POSTFACH)
     if args.json:
         json_ausgeben({"postfach": gespeichert})
     else:

@@ -245,6 +245,14 @@ def parse_dezimal(text: object, *, feld: str = "Wert") -> Decimal:
     return d
 
 
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def ist_email(text: str | None) -> bool:
+    """A plausible e-mail address: one part before and after „@“, a dot in the domain, no spaces."""
+    return bool(_EMAIL_RE.match(text or ""))
+
+
 # ----------------------------------------------------------------------------------------- code lists
 class DeutschesEnum(str, enum.Enum):
     """A code list whose members carry a German label for display.
