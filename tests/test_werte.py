@@ -101,3 +101,10 @@ def test_email_gueltig(text):
 @pytest.mark.parametrize("text", ["", None, "a@b", "a b@c.de", "a@@b.de", "@b.de", "kein-at.example"])
 def test_email_ungueltig(text):
     assert not ist_email(text)
+
+
+@pytest.mark.parametrize("n, text", [(0, "0"), (999, "999"), (1000, "1.000"), (1234567, "1.234.567"), (-5300, "-5.300")])
+def test_format_zahl_mit_tausenderpunkten(n, text):
+    from ozgdesk.model.values import format_zahl
+
+    assert format_zahl(n) == text

@@ -201,12 +201,16 @@ def cent_zu_euro(cent: int) -> Decimal:
     return (Decimal(cent) / 100).quantize(_CENT)
 
 
+def format_zahl(n: int) -> str:
+    """A whole number with German thousands separators: ``12.345``."""
+    return f"{n:,}".replace(",", ".")
+
+
 def format_euro(cent: int) -> str:
     """German money format ``1.234.567,89 €`` (no float on the way)."""
     negativ = cent < 0
     euro, rest = divmod(abs(cent), 100)
-    gruppen = f"{euro:,}".replace(",", ".")
-    return f"{'-' if negativ else ''}{gruppen},{rest:02d} €"
+    return f"{'-' if negativ else ''}{format_zahl(euro)},{rest:02d} €"
 
 
 def format_datum(tag: date | None) -> str:
