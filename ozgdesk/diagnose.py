@@ -44,9 +44,8 @@ def diagnose(store: Store) -> list[tuple[str, str]]:
         ("SQLite", sqlite3.sqlite_version),
     ]
     zeilen += [(p, _version(p)) for p in PAKETE]
-    from ozgdesk.sync.abgleich import status
+    from ozgdesk.sync.abgleich import ZIEL  # only the setting: the full sync status counts the change log
 
-    st = status(store)
     zeilen += [
         ("Datenbank", str(store.pfad)),
         ("Datenbankgröße", f"{groesse / 2**20:.1f} MiB".replace(".", ",")),
@@ -56,7 +55,7 @@ def diagnose(store: Store) -> list[tuple[str, str]]:
         ("Sicherungen", str(home / "backups")),
         ("Protokolldatei", str(logbuch.logdatei(home))),
         ("Schlüsselbund", _keyring()),
-        ("Abgleichziel", st.ziel or "nicht eingerichtet"),
+        ("Abgleichziel", store.meta(ZIEL) or "nicht eingerichtet"),
     ]
     return zeilen
 

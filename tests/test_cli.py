@@ -125,3 +125,14 @@ def test_kaputte_datenbank_deutsche_meldung_und_unveraendert(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("Fehler: Die Datenbank") and "nicht verändert" in err
     assert db.read_bytes() == vorher and sorted(p.name for p in home.iterdir() if p.is_file()) == ["ozgdesk.sqlite"]
+
+
+@pytest.mark.parametrize("befehl", [["export", "--out"], ["bericht", "statusermittlung", "--entwurf", "--out"]])
+def test_unbeschreibbares_ziel_deutsche_meldung_statt_absturz(demo_home, capsys, befehl):
+    hindernis = demo_home / "keinordner"
+    hindernis.write_text("eine Datei, wo ein Ordner sein müsste")
+    ziel = hindernis / ("x.json" if befehl[0] == "export" else "berichte")
+    assert main(["--home", str(demo_home), *befehl, str(ziel)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Fehler: Datei „") and "kann nicht geschrieben werden" in err and "Traceback" not in err
+    assert hindernis.read_text() == "eine Datei, wo ein Ordner sein müsste"

@@ -25,3 +25,11 @@ def test_diagnosedialog_kopiert_in_die_zwischenablage(qtbot, demo_store):
     d.kopieren.click()
     text = QGuiApplication.clipboard().text()
     assert str(demo_store.pfad) in text and "ozgdesk:" in text and "Schema:" in text
+
+
+def test_diagnose_nennt_eingerichtetes_abgleichziel(demo_store, tmp_path):
+    from ozgdesk.diagnose import diagnose
+    from ozgdesk.sync.abgleich import einrichten
+
+    einrichten(demo_store, str(tmp_path))
+    assert dict(diagnose(demo_store))["Abgleichziel"] == str(tmp_path)

@@ -156,6 +156,20 @@ def test_anforderung_fuer_fehlende_leistung_braucht_vorschlag_und_begruendung(de
     assert text.startswith("An: katalog@bmi.example\nBetreff: ") and "neue Leistung" in text
 
 
+def test_postfach_nur_gueltige_adresse_und_gilt_fuer_neue_anforderungen(demo_home, capsys):
+    code, _, err = _cli(demo_home, "katalog", "anforderung", "postfach", "postfach bmi.example", capsys=capsys)
+    assert code == 2 and "„postfach bmi.example“ ist keine gültige E-Mail-Adresse" in err
+    code, _, err = _cli(demo_home, "katalog", "anforderung", "neu", "--art", "veraltet", "--ozg-id", "10073",
+                        "--betreff", "entfällt", "--begruendung", "Gesetz aufgehoben", "--an", "kein-at.example",
+                        capsys=capsys)
+    assert code == 2 and "„kein-at.example“ ist keine gültige E-Mail-Adresse" in err
+    assert _json(demo_home, "katalog", "anforderung", "postfach", " ozg@bmi.example ",
+                 capsys=capsys) == {"postfach": "ozg@bmi.example"}
+    a = _json(demo_home, "katalog", "anforderung", "neu", "--art", "veraltet", "--ozg-id", "10073", "--betreff",
+              "entfällt", "--begruendung", "Gesetz aufgehoben", capsys=capsys)
+    assert a["empfaenger"] == "ozg@bmi.example"
+
+
 def test_import_in_nicht_eingerichtete_datenbank_wird_abgelehnt(tmp_path, export_csv, capsys):
     code, _, err = _cli(tmp_path / "neu", "katalog", "import", str(export_csv), capsys=capsys)
     assert code == 2 and "In dieser Datenbank ist noch kein Ressort eingerichtet" in err

@@ -41,6 +41,17 @@ def test_keyset_seiten_liefern_jede_zeile_genau_einmal_in_sortierreihenfolge(dem
                 assert len(gesamt) == abfrage.anzahl(s, anfrage)
 
 
+@pytest.mark.parametrize("fabrik", [tabellen.projekte, tabellen.mittelabfluesse, tabellen.meilensteine,
+                                    tabellen.leistungen, tabellen.aenderungen])
+def test_jede_spalte_hat_eine_bekannte_anzeigeart(fabrik):
+    assert {sp.art for sp in fabrik().spalten} <= set(tabellen.ARTEN)
+
+
+def test_tabellen_label_deutsch_und_unbekannte_unveraendert():
+    assert tabellen.tabellen_label("mittelabfluss") == "Mittelabfluss"
+    assert tabellen.tabellen_label("gibt_es_nicht") == "gibt_es_nicht"
+
+
 def test_suche_und_filter_laufen_in_sql(demo_store):
     abfrage = tabellen.projekte()
     with demo_store.lesen() as s:

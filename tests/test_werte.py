@@ -12,6 +12,7 @@ from ozgdesk.model.values import (
     Quartal,
     euro_zu_cent,
     format_euro,
+    ist_email,
     parse_datum,
 )
 
@@ -90,3 +91,20 @@ def test_datum_deutsch_und_iso():
     assert parse_datum("31.12.2026") == parse_datum("2026-12-31") == date(2026, 12, 31)
     with pytest.raises(Eingabefehler, match="Datum"):
         parse_datum("31.02.2026")
+
+
+@pytest.mark.parametrize("text", ["a@b.de", "ref-z4@bmas.bund.de", "vorname.name+ozg@bmi.example"])
+def test_email_gueltig(text):
+    assert ist_email(text)
+
+
+@pytest.mark.parametrize("text", ["", None, "a@b", "a b@c.de", "a@@b.de", "@b.de", "kein-at.example"])
+def test_email_ungueltig(text):
+    assert not ist_email(text)
+
+
+@pytest.mark.parametrize("n, text", [(0, "0"), (999, "999"), (1000, "1.000"), (1234567, "1.234.567"), (-5300, "-5.300")])
+def test_format_zahl_mit_tausenderpunkten(n, text):
+    from ozgdesk.model.values import format_zahl
+
+    assert format_zahl(n) == text

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ozgdesk.cli.gemeinsam import json_ausgeben, json_option, store_oeffnen, tabelle_ausgeben
+from ozgdesk.dateien import atomar_schreiben
 from ozgdesk.model.einrichtung import ressort_von
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.katalogimport import anforderung, bereich
@@ -20,8 +21,7 @@ from ozgdesk.model.katalogimport.datensaetze import Anforderungsart, Anforderung
 from ozgdesk.model.katalogimport.uebersicht import katalogstatus
 from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
 from ozgdesk.model.katalogimport.zeilen import lesen
-from ozgdesk.model.protokoll import Meta
-from ozgdesk.model.values import format_datum, parse_datum
+from ozgdesk.model.values import format_datum, format_zahl, ist_email, parse_datum
 
 _ZEIGEN = 20  # list items shown per group in the terminal; --json has all
 
@@ -140,10 +140,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _zahl(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def _liste(werte: list[str]) -> str:
     if not werte:
         return ""
@@ -154,8 +150,8 @@ def _liste(werte: list[str]) -> str:
 def _diff_ausgeben(d: Katalogdiff) -> None:
     st = d.stand
     blatt = f", Blatt „{st.blatt}“" if st.blatt else ""
-    print(f"Katalogexport „{st.datei}“ ({st.format.upper()}{blatt}): {_zahl(st.zeilen)} Zeilen, "
-          f"{_zahl(len(st.leistungen))} OZG-Leistungen, {_zahl(len(st.leika))} LeiKa-Leistungen")
+    print(f"Katalogexport „{st.datei}“ ({st.format.upper()}{blatt}): {format_zahl(st.zeilen)} Zeilen, "
+          f"{format_zahl(len(st.leistungen))} OZG-Leistungen, {format_zahl(len(st.leika))} LeiKa-Leistungen")
     print("Änderungen gegenüber dem Katalog in der Datenbank:")
     print(f"  OZG-Leistungen neu:       {len(d.neu)}{_liste(d.neu)}")
     markiert = f"; davon als „nicht mehr im Katalog“ markiert: {len(d.markiert)}" if d.markiert else ""
@@ -169,8 +165,8 @@ def _diff_ausgeben(d: Katalogdiff) -> None:
         print(f"    {v.ozg_id} {v.feld}: {v.alt or '–'} → {v.neu or '–'}")
     if len(d.geaendert) > _ZEIGEN:
         print(f"    … und {len(d.geaendert) - _ZEIGEN} weitere")
-    print(f"  LeiKa-Leistungen: neu {_zahl(len(d.leika_neu))}, entfernt {_zahl(len(d.leika_entfernt))}, "
-          f"geändert {_zahl(len(d.leika_geaendert))}")
+    print(f"  LeiKa-Leistungen: neu {format_zahl(len(d.leika_neu))}, entfernt {format_zahl(len(d.leika_entfernt))}, "
+          f"geändert {format_zahl(len(d.leika_geaendert))}")
     if d.themenfelder_neu or d.lagen_neu or d.themenfelder_entfernt or d.lagen_entfernt:
         print(f"  Themenfelder: neu {len(d.themenfelder_neu)}, entfernt {len(d.themenfelder_entfernt)}; "
               f"Lagen: neu {len(d.lagen_neu)}, entfernt {len(d.lagen_entfernt)}")
@@ -192,12 +188,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"Lagen:                   {k.lagen}")
     print(f"OZG-Leistungen:          {k.ozg_leistungen} (im Ressort: {k.im_ressort}; nicht mehr im Katalog: "
           f"{k.nicht_mehr_im_katalog})")
-    print(f"LeiKa-Leistungen:        {_zahl(k.leika_leistungen)}")
+    print(f"LeiKa-Leistungen:        {format_zahl(k.leika_leistungen)}")
     print(f"Offene Anforderungen:    {k.offene_anforderungen}")
     if k.letzter_import:
         li = k.letzter_import
         print(f"Letzter Import:          {li.zeitpunkt.astimezone().strftime('%d.%m.%Y %H:%M')} von {li.benutzer}: "
-              f"„{li.datei}“ ({li.format.upper()}, {_zahl(li.zeilen)} Zeilen)")
+              f"„{li.datei}“ ({li.format.upper()}, {format_zahl(li.zeilen)} Zeilen)")
         print(f"                         SHA-256 {li.sha256}")
         print(f"                         neu {li.neu}, entfernt {li.entfernt} (markiert {li.markiert}), umbenannt "
               f"{li.umbenannt}, geändert {li.geaendert}; LeiKa neu {li.leika_neu}, entfernt {li.leika_entfernt}, "
@@ -246,7 +242,7 @@ def cmd_anforderung_text(args: argparse.Namespace) -> int:
     d = _daten(args)
     text = anforderung.als_text(d)
     if args.out:
-        _schreiben(Path(args.out), text.encode("utf-8"))
+        atomar_schreiben(Path(args.out), text.encode("utf-8"))
     if args.json:
         json_ausgeben({"kennung": d.kennung, "an": d.empfaenger, "betreff": anforderung.betreffzeile(d), "text": text,
                        "datei": args.out})
@@ -262,21 +258,12 @@ def cmd_anforderung_pdf(args: argparse.Namespace) -> int:
 
     d = _daten(args)
     daten = pdf_erzeugen(d, kennzeichnung=args.kennzeichnung)
-    _schreiben(Path(args.out), daten)
+    atomar_schreiben(Path(args.out), daten)
     if args.json:
         json_ausgeben({"kennung": d.kennung, "datei": args.out, "bytes": len(daten)})
     else:
         print(f"PDF geschrieben: {args.out}")
     return 0
-
-
-def _schreiben(ziel: Path, daten: bytes) -> None:
-    from ozgdesk.dateien import atomar_schreiben
-
-    try:
-        atomar_schreiben(ziel, daten)
-    except OSError as e:
-        raise Eingabefehler(f"Datei „{ziel}“ kann nicht geschrieben werden: {e.strerror}.") from None
 
 
 def cmd_anforderung_status(args: argparse.Namespace) -> int:
@@ -294,15 +281,12 @@ def cmd_anforderung_status(args: argparse.Namespace) -> int:
 
 
 def cmd_anforderung_postfach(args: argparse.Namespace) -> int:
-    from ozgdesk.model.katalogimport.datensaetze import _EMAIL_RE
-
     adresse = args.adresse.strip()
-    if not _EMAIL_RE.match(adresse):
+    if not ist_email(adresse):
         raise Eingabefehler(f"„{adresse}“ ist keine gültige E-Mail-Adresse.")
     with store_oeffnen(args) as store:
         store.meta_setzen(anforderung.META_POSTFACH, adresse)
-        with store.lesen() as s:
-            gespeichert = s.get(Meta, anforderung.META_POSTFACH).wert
+        gespeichert = store.meta(anforderung.META_POSTFACH)
     if args.json:
         json_ausgeben({"postfach": gespeichert})
     else:

@@ -9,9 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ozgdesk.model.base import Base, CodeTyp
 from ozgdesk.model.errors import Eingabefehler
-from ozgdesk.model.values import Verwaltungsart
+from ozgdesk.model.values import Verwaltungsart, ist_email
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TELEFON_RE = re.compile(r"^[+0-9][0-9 /()\-]{4,30}$")
 
 
@@ -77,7 +76,7 @@ class Person(Base):
     def pruefen(self) -> None:
         if not (self.name or "").strip():
             raise Eingabefehler("Person: Name fehlt.")
-        if self.email and not _EMAIL_RE.match(self.email):
+        if self.email and not ist_email(self.email):
             raise Eingabefehler(f"Person „{self.name}“: „{self.email}“ ist keine gültige E-Mail-Adresse.")
         if self.telefon and not _TELEFON_RE.match(self.telefon):
             raise Eingabefehler(f"Person „{self.name}“: „{self.telefon}“ ist keine gültige Telefonnummer.")

@@ -9,6 +9,7 @@ happen in SQLite (with ``id`` as tie-breaker, so pages never overlap or skip row
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,11 +21,12 @@ from ozgdesk.model.finanzen import Mittelabfluss
 from ozgdesk.model.katalog import Leistung, ReifegradBewertung, Themenfeld
 from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
-from ozgdesk.model.protokoll import Aenderung
+from ozgdesk.model.protokoll import AENDERN, ANLEGEN, LOESCHEN, Aenderung
 from ozgdesk.model.values import Ampel, Finanzierung, Kostenart, MeilensteinStatus, Reifegradmodell
 
-#: Display kinds the GUI knows how to format (German dates, euro, traffic lights, …).
-ARTEN = ("text", "datum", "zeit", "euro", "ampel", "reifegrad", "zahl", "status", "enum", "ja_nein")
+#: Display kinds the GUI knows how to format (German dates, euro, traffic lights, change-log cells, …).
+ARTEN = ("text", "datum", "zeit", "euro", "ampel", "reifegrad", "zahl", "status", "enum", "ja_nein", "tabelle", "aktion",
+         "feld", "json")
 
 
 @dataclass(frozen=True)
@@ -325,13 +327,15 @@ def mittelabfluesse(projekt_id: str | None = None) -> Tabellenabfrage:
 
 
 # -------------------------------------------------------------------------------------- Änderungen
+@functools.cache
 def _tabellen_labels() -> dict[str, str]:
+    """Table name → German label; built once (:func:`tabellen_label` runs for every visible log cell)."""
     from ozgdesk.model import ENTITAETEN
 
     return {k.__tablename__: k.__label__ for k in ENTITAETEN}
 
 
-AKTIONEN = {"anlegen": "angelegt", "aendern": "geändert", "loeschen": "gelöscht"}
+AKTIONEN = {ANLEGEN: "angelegt", AENDERN: "geändert", LOESCHEN: "gelöscht"}
 
 
 def aenderungen(datensatz_ids: Sequence[str] | None = None) -> Tabellenabfrage:

@@ -201,12 +201,16 @@ def cent_zu_euro(cent: int) -> Decimal:
     return (Decimal(cent) / 100).quantize(_CENT)
 
 
+def format_zahl(n: int) -> str:
+    """A whole number with German thousands separators: ``12.345``."""
+    return f"{n:,}".replace(",", ".")
+
+
 def format_euro(cent: int) -> str:
     """German money format ``1.234.567,89 €`` (no float on the way)."""
     negativ = cent < 0
     euro, rest = divmod(abs(cent), 100)
-    gruppen = f"{euro:,}".replace(",", ".")
-    return f"{'-' if negativ else ''}{gruppen},{rest:02d} €"
+    return f"{'-' if negativ else ''}{format_zahl(euro)},{rest:02d} €"
 
 
 def format_datum(tag: date | None) -> str:
@@ -243,6 +247,14 @@ def parse_dezimal(text: object, *, feld: str = "Wert") -> Decimal:
     if not d.is_finite():
         raise Eingabefehler(f"{feld}: „{text}“ ist keine Zahl.")
     return d
+
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def ist_email(text: str | None) -> bool:
+    """A plausible e-mail address: one part before and after „@“, a dot in the domain, no spaces."""
+    return bool(_EMAIL_RE.match(text or ""))
 
 
 # ----------------------------------------------------------------------------------------- code lists

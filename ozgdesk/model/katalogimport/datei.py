@@ -63,8 +63,6 @@ class Rohtabelle:
     blatt: str | None
     sha256: str
     zeilen: Iterator[tuple[int, list[Any]]]
-    kodierung: str | None = None
-    trenner: str | None = None
     _schliessen: list[Any] = field(default_factory=list)
     _formelsuche: Callable[[], bool] | None = None
     _hat_formeln: bool | None = None
@@ -311,8 +309,7 @@ def _csv(name: str, daten: bytes, sha: str) -> Rohtabelle:
                 "noch Windows-1252. Die Datei hat eine unerwartete Zeichenkodierung; bitte in Excel als "
                 "„CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."
             ]) from None
-    tabelle = Rohtabelle(datei=name, format="csv", blatt=None, sha256=sha, zeilen=iter(()), kodierung=kodierung,
-                         trenner=trenner)
+    tabelle = Rohtabelle(datei=name, format="csv", blatt=None, sha256=sha, zeilen=iter(()))
     tabelle.zeilen = _csv_zeilen(text, trenner, tabelle)
     return tabelle
 

@@ -15,9 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ozgdesk.model.base import Base, CodeTyp, UtcZeit
 from ozgdesk.model.errors import Eingabefehler
-from ozgdesk.model.values import DeutschesEnum
+from ozgdesk.model.values import DeutschesEnum, ist_email
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -106,7 +105,7 @@ class Aenderungsanforderung(Base):
             raise Eingabefehler(f"{bez}: Für „{art.label}“ muss die betroffene OZG-Leistung angegeben werden.")
         if art is Anforderungsart.FEHLT and not self.leistung_id and not (self.vorschlag or "").strip():
             raise Eingabefehler(f"{bez}: Für eine fehlende Leistung bitte Bezeichnung und Einordnung vorschlagen.")
-        if self.empfaenger and not _EMAIL_RE.match(self.empfaenger):
+        if self.empfaenger and not ist_email(self.empfaenger):
             raise Eingabefehler(f"{bez}: „{self.empfaenger}“ ist keine gültige E-Mail-Adresse.")
         if Anforderungsstatus.parse(self.status) is not Anforderungsstatus.ENTWURF and self.versendet_am is None:
             raise Eingabefehler(f"{bez}: Für den Status „{Anforderungsstatus.parse(self.status).label}“ fehlt das "

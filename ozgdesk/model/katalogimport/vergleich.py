@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.base import OZGDESK_NS, Base
@@ -161,8 +161,6 @@ def vergleichen(s: Session, stand: Katalogstand) -> Katalogdiff:
 
 
 def _anzahl(s: Session, cls: type[Base], *bed: Any) -> int:
-    from sqlalchemy import func
-
     return s.execute(select(func.count(cls.id)).where(*bed)).scalar_one()
 
 
@@ -288,8 +286,7 @@ def _leistungen(s: Session, stand: Katalogstand, d: Katalogdiff, tf_ids: dict[st
 
 
 def _leika_werte(e: LeikaEintrag) -> dict[str, Any]:
-    return {"bezeichnung": e.bezeichnung, "typ": e.typ, "rechtsgrundlage": e.rechtsgrundlage, "gesetze": e.gesetze,
-            "gesetzeskuerzel": e.gesetzeskuerzel, "sdg1": e.sdg1, "sdg2": e.sdg2}
+    return {f: getattr(e, f) for f in LEIKA_FELDER}
 
 
 def _leika(s: Session, stand: Katalogstand, d: Katalogdiff, leistung_ids: dict[str, str]) -> None:

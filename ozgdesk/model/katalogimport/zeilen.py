@@ -28,7 +28,7 @@ from ozgdesk.model.katalogimport.datei import (
     oeffnen,
     ohne_zyklensammler,
 )
-from ozgdesk.model.values import LEISTUNGSTYPEN
+from ozgdesk.model.values import LEISTUNGSTYPEN, format_zahl
 
 NICHT_IM_LEIKA = "nicht im LeiKa"
 
@@ -180,8 +180,8 @@ def _lesen(t: Rohtabelle) -> Katalogstand:
             for i, w in enumerate(werte):
                 name = next((SPALTEN[k][0] for k, s in spalten.items() if s == i), None)
                 if isinstance(w, str) and len(w) > MAX_ZELLE:
-                    zeile_fehler.append(f"{t.ort(nr, i, name)}: Die Zelle ist {_zahl(len(w))} Zeichen lang; Excel "
-                                        f"erlaubt höchstens {_zahl(MAX_ZELLE)} Zeichen je Zelle.")
+                    zeile_fehler.append(f"{t.ort(nr, i, name)}: Die Zelle ist {format_zahl(len(w))} Zeichen lang; "
+                                        f"Excel erlaubt höchstens {format_zahl(MAX_ZELLE)} Zeichen je Zelle.")
                 elif t.ist_formel(w):
                     zeile_fehler.append(
                         f"{t.ort(nr, i, name)}: Die Zelle enthält eine Formel ({w[:60]}). Bitte die Datei mit "
@@ -345,10 +345,6 @@ def _spalten_zuordnen(t: Rohtabelle, nr: int, werte: list[Any]) -> dict[str, int
 
 
 # ------------------------------------------------------------------------------------------------- values
-def _zahl(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def _text(w: Any) -> str:
     if w is None:
         return ""
