@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.finanzen import Mittelabfluss
@@ -82,7 +82,8 @@ def aktuelle_reifegrade(s: Session) -> dict[str, ReifegradBewertung]:
     target would mislead); a Leistung assessed only under 2.0 shows its latest 2.0 level.
     """
     neueste: dict[str, ReifegradBewertung] = {}
-    for b in s.execute(select(ReifegradBewertung).order_by(ReifegradBewertung.datum)).scalars():
+    # two assessments on one day: the one recorded later wins (rowid), as on the start page and in the table
+    for b in s.execute(select(ReifegradBewertung).order_by(ReifegradBewertung.datum, literal_column("rowid"))).scalars():
         bisher = neueste.get(b.leistung_id)
         if bisher is None or b.modell is Reifegradmodell.V1_1 or bisher.modell is not Reifegradmodell.V1_1:
             neueste[b.leistung_id] = b

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ozgdesk.model.finanzen import Mittelabfluss
@@ -168,7 +168,8 @@ def _reifegrad_aktuell() -> Any:
     rb = aliased(ReifegradBewertung)
     return (
         select(rb.stufe).where(rb.leistung_id == Leistung.id, rb.modell == Reifegradmodell.V1_1)
-        .order_by(rb.datum.desc()).limit(1).scalar_subquery()
+        # same day: the later record wins, as in abfragen.aktuelle_reifegrade and on the start page
+        .order_by(rb.datum.desc(), literal_column(f"{rb.__table__.name}.rowid").desc()).limit(1).scalar_subquery()
     )
 
 
