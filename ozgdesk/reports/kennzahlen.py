@@ -97,10 +97,6 @@ def bewilligt(p: ProjektDaten, jahr: int | None = None) -> int:
     return sum(b.betrag_cent for b in p.bewilligungen if jahr is None or b.jahr == jahr)
 
 
-def ist_im_jahr(p: ProjektDaten, jahr: int) -> int:
-    return sum(z.betrag_cent for z in p.zahlungen if z.datum.year == jahr)
-
-
 def kumulierte_reihe(projekte: list[ProjektDaten], q: Quartal) -> tuple[list[Quartal], list[int], list[int | None]]:
     """Quarters from the first plan to the last, cumulative plan, cumulative actual up to ``q``."""
     plan_je: Counter[Quartal] = Counter()

@@ -9,7 +9,6 @@ services) is the project report; the submission package carries both.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
 
 from reportlab.platypus import Flowable, PageBreak
@@ -330,7 +329,3 @@ def arbeitsmappe(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None
 
 def xlsx(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None = None) -> bytes:
     return arbeitsmappe(b, q, projekte).bytes()
-
-
-def stand_default() -> date:
-    return date.today()
