@@ -14,7 +14,7 @@ from babel.numbers import parse_pattern
 
 from ozgdesk.model.values import format_datum, format_euro
 
-__all__ = ["datum", "euro", "ja_nein", "prozent", "pt", "tage"]
+__all__ = ["betrag", "datum", "euro", "ja_nein", "prozent", "pt", "tage"]
 
 LOCALE = "de_DE"
 # Locale and patterns parsed once: format_decimal() parses both on every call, which showed up
@@ -25,6 +25,11 @@ _PROZENT = parse_pattern("#,##0.0")
 
 def euro(cent: int | None) -> str:
     return "–" if cent is None else format_euro(cent)
+
+
+def betrag(cent: int) -> str:
+    """Amount without the currency sign, for table cells whose heading says "(€)"."""
+    return format_euro(cent).removesuffix(" €")
 
 
 def pt(wert: Decimal | None) -> str:

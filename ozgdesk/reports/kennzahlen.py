@@ -207,10 +207,3 @@ def bilanz_summe(bilanzen: list[MeilensteinBilanz]) -> MeilensteinBilanz:
 def status_verteilung(projekte: list[ProjektDaten], stand: date) -> list[tuple[str, int]]:
     zaehler = Counter(status_text(m, stand) for p in projekte for m in p.meilensteine)
     return [(s, zaehler.get(s, 0)) for s in STATUS_REIHENFOLGE]
-
-
-def betrag(cent: int) -> str:
-    """Amount without the currency sign, for table cells whose heading says "(€)"."""
-    from ozgdesk.model.values import format_euro
-
-    return format_euro(cent)[:-2]

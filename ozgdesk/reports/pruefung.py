@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ozgdesk.model.values import Ampel, Finanzierung, Quartal
 from ozgdesk.reports import kennzahlen as kz
-from ozgdesk.reports.format import pt
+from ozgdesk.reports.format import euro, pt
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten
 
 FEHLER = "Fehler"
@@ -75,19 +75,19 @@ def _projekt(p: ProjektDaten, q: Quartal, p_stand: date) -> list[Befund]:
         # Annual approvals bind the report year; earlier years are closed and count only in the total.
         ist, bew = kz.finanzen(p, q)[0].ist_jahr, kz.bewilligt(p, q.jahr)
         if ist > bew:
-            fehler(f"Die Zahlungen {q.jahr} bis {q.kurz} ({kz.betrag(ist)} €) übersteigen die Bewilligung {q.jahr} "
-                   f"({kz.betrag(bew)} €) um {kz.betrag(ist - bew)} €.", f"{wo}, Haushaltsjahr {q.jahr}")
+            fehler(f"Die Zahlungen {q.jahr} bis {q.kurz} ({euro(ist)}) übersteigen die Bewilligung {q.jahr} "
+                   f"({euro(bew)}) um {euro(ist - bew)}.", f"{wo}, Haushaltsjahr {q.jahr}")
         ist_ges = kz.finanzen(p, q)[0].ist_gesamt
         bew_ges = sum(x.betrag_cent for x in p.bewilligungen if x.jahr <= q.jahr)
         if ist_ges > bew_ges:
-            fehler(f"Die Zahlungen seit Projektbeginn ({kz.betrag(ist_ges)} €) übersteigen die Summe der "
-                   f"Bewilligungen bis {q.jahr} ({kz.betrag(bew_ges)} €) um {kz.betrag(ist_ges - bew_ges)} €.")
+            fehler(f"Die Zahlungen seit Projektbeginn ({euro(ist_ges)}) übersteigen die Summe der "
+                   f"Bewilligungen bis {q.jahr} ({euro(bew_ges)}) um {euro(ist_ges - bew_ges)}.")
         g, _ = kz.finanzen(p, q)
         kosten = next(a for a in p.ampeln if a.dimension == "Kosten")
         # A quarter still running cannot deviate yet; only a finished quarter is measured.
         if q.ende < p_stand and kz.wesentlich(g.plan_quartal, g.ist_quartal) and not kosten.grund.strip():
-            fehler(f"Der Mittelabfluss weicht im Quartal um {kz.betrag(g.abweichung_quartal)} € vom Zahlungsplan ab "
-                   f"(Plan {kz.betrag(g.plan_quartal)} €, Ist {kz.betrag(g.ist_quartal)} €); die Begründung fehlt "
+            fehler(f"Der Mittelabfluss weicht im Quartal um {euro(g.abweichung_quartal)} vom Zahlungsplan ab "
+                   f"(Plan {euro(g.plan_quartal)}, Ist {euro(g.ist_quartal)}); die Begründung fehlt "
                    "(Feld „Begründung Kosten“).", f"{wo}, Quartal {q.kurz}")
     if kz.hat_aufwandsbericht(p):
         a = kz.aufwand(p, q)

@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, PageBreak
 
 from ozgdesk.model.values import Ampel, Quartal
 from ozgdesk.reports import diagramme, kennzahlen as kz
-from ozgdesk.reports.format import datum, prozent, pt
+from ozgdesk.reports.format import betrag, datum, euro, prozent, pt
 from ozgdesk.reports.layout import (
     EINLEITUNG,
     HINWEIS,
@@ -36,7 +36,6 @@ from ozgdesk.reports.snapshot import Bestand, ProjektDaten
 from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte
 
 TITEL = "Vierteljährlicher Statusbericht"
-betrag = kz.betrag
 
 
 def kopf(b: Bestand, q: Quartal, *, kennzeichnung: str, entwurf: bool, aktenzeichen: str = "",
@@ -195,7 +194,7 @@ def _ueberblick(b: Bestand, gesamt: _Finanzen) -> list[Flowable]:
     text = (f"Das Ressort berichtet über {len(b.projekte)} Projekte: {ampeln[Ampel.GRUEN]} grün, "
             f"{ampeln[Ampel.GELB]} gelb, {ampeln[Ampel.ROT]} rot.")
     if s:
-        text += (f" Mittelabfluss im Quartal: {kz.betrag(s.ist_quartal)} € bei {kz.betrag(s.plan_quartal)} € Plan "
+        text += (f" Mittelabfluss im Quartal: {euro(s.ist_quartal)} bei {euro(s.plan_quartal)} Plan "
                  f"({prozent(s.ist_quartal, s.plan_quartal)}).")
     return [absatz(text)]
 
@@ -239,11 +238,11 @@ def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal) -> list[Flowable]:
         g, zeilen = kz.finanzen(p, q)
         inhalt.append(h2(f"Mittelabfluss gegen Zahlungsplan (Fassung {p.zahlungsplan_version or '–'})"))
         inhalt += _finanztabellen("Haushaltsstelle", [(z.haushaltsstelle, z) for z in zeilen], g)
-        inhalt.append(absatz(f"Bewilligt {q.jahr}: {kz.betrag(kz.bewilligt(p, q.jahr))} €; bewilligt insgesamt: "
-                             f"{kz.betrag(kz.bewilligt(p))} €.", HINWEIS))
+        inhalt.append(absatz(f"Bewilligt {q.jahr}: {euro(kz.bewilligt(p, q.jahr))}; bewilligt insgesamt: "
+                             f"{euro(kz.bewilligt(p))}.", HINWEIS))
         if kz.wesentlich(g.plan_quartal, g.ist_quartal):
             grund = next(a.grund for a in p.ampeln if a.dimension == "Kosten") or "(Begründung fehlt)"
-            inhalt.append(absatz(f"Abweichung im Quartal {kz.betrag(g.abweichung_quartal)} € "
+            inhalt.append(absatz(f"Abweichung im Quartal {euro(g.abweichung_quartal)} "
                                  f"({prozent(g.abweichung_quartal, g.plan_quartal)}): {grund}"))
         quartale, plan_kum, ist_kum = kz.kumulierte_reihe([p], q)
         if quartale:

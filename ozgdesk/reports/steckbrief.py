@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, KeepInFrame
 
 from ozgdesk.model.values import MeilensteinStatus
 from ozgdesk.reports import kennzahlen as kz
-from ozgdesk.reports.format import datum, prozent, pt
+from ozgdesk.reports.format import datum, euro, prozent, pt
 from ozgdesk.reports.layout import (
     RAND_OBEN,
     RAND_UNTEN,
@@ -36,9 +36,9 @@ def _kennzahlen(p: ProjektDaten) -> list[tuple[str, object]]:
     if kz.hat_finanzbericht(p) or p.zahlungen:
         ist = sum(z.betrag_cent for z in p.zahlungen)
         plan = sum(x.betrag_cent for x in p.plan)
-        return [("Zahlungsplan gesamt", f"{kz.betrag(plan)} € (Fassung {p.zahlungsplan_version or '–'})"),
-                ("Bewilligt", f"{kz.betrag(kz.bewilligt(p))} €"),
-                ("Mittelabfluss bisher", f"{kz.betrag(ist)} € ({prozent(ist, plan)} des Plans)")]
+        return [("Zahlungsplan gesamt", f"{euro(plan)} (Fassung {p.zahlungsplan_version or '–'})"),
+                ("Bewilligt", euro(kz.bewilligt(p))),
+                ("Mittelabfluss bisher", f"{euro(ist)} ({prozent(ist, plan)} des Plans)")]
     if kz.hat_aufwandsbericht(p):
         genutzt = sum((a.personentage for a in p.aufwand), 0)
         bewilligt = sum((b.personentage or 0 for b in p.bewilligungen), 0)
