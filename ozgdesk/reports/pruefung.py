@@ -72,17 +72,17 @@ def _projekt(p: ProjektDaten, q: Quartal, p_stand: date) -> list[Befund]:
             fehler("Es gibt keinen Zahlungsplan.")
         elif im_projekt and not any(x.quartal == q for x in p.plan):
             fehler(f"Für das Quartal {q.kurz} enthält der Zahlungsplan keinen Betrag.", f"{wo}, Quartal {q.kurz}")
+        g, _ = kz.finanzen(p, q)
         # Annual approvals bind the report year; earlier years are closed and count only in the total.
-        ist, bew = kz.finanzen(p, q)[0].ist_jahr, kz.bewilligt(p, q.jahr)
+        ist, bew = g.ist_jahr, kz.bewilligt(p, q.jahr)
         if ist > bew:
             fehler(f"Die Zahlungen {q.jahr} bis {q.kurz} ({euro(ist)}) übersteigen die Bewilligung {q.jahr} "
                    f"({euro(bew)}) um {euro(ist - bew)}.", f"{wo}, Haushaltsjahr {q.jahr}")
-        ist_ges = kz.finanzen(p, q)[0].ist_gesamt
+        ist_ges = g.ist_gesamt
         bew_ges = sum(x.betrag_cent for x in p.bewilligungen if x.jahr <= q.jahr)
         if ist_ges > bew_ges:
             fehler(f"Die Zahlungen seit Projektbeginn ({euro(ist_ges)}) übersteigen die Summe der "
                    f"Bewilligungen bis {q.jahr} ({euro(bew_ges)}) um {euro(ist_ges - bew_ges)}.")
-        g, _ = kz.finanzen(p, q)
         kosten = next(a for a in p.ampeln if a.dimension == "Kosten")
         # A quarter still running cannot deviate yet; only a finished quarter is measured.
         if q.ende < p_stand and kz.wesentlich(g.plan_quartal, g.ist_quartal) and not kosten.grund.strip():
