@@ -143,19 +143,20 @@ MEILENSTEIN_SPALTEN = [Sp("Kennung", 1.5), Sp("fällig", 0.8, True), Sp("pünktl
                        Sp("Verschiebungen (Tage)", 1.5, True), Sp("gefährdet", 0.9, True)]
 
 
+def meilenstein_zeile(k: str, x: kz.MeilensteinBilanz) -> list[str]:
+    """A row under :data:`MEILENSTEIN_SPALTEN` (also used by the Meilenstein-Monitoring)."""
+    return [k, str(x.faellig), str(x.termingerecht), str(x.verspaetet), str(x.ueberfaellig), str(x.verschoben),
+            f"{x.verschiebungen} ({x.verschiebung_tage})", str(x.gefaehrdet)]
+
+
 def _abschnitt_meilensteine(b: Bestand, q: Quartal) -> list[Flowable]:
-    sp = MEILENSTEIN_SPALTEN
     bil = {p.kennung: kz.bilanz(p, q.beginn, q.ende, b.stand) for p in b.projekte}
-
-    def zeile(k: str, x: kz.MeilensteinBilanz) -> list[str]:
-        return [k, str(x.faellig), str(x.termingerecht), str(x.verspaetet), str(x.ueberfaellig), str(x.verschoben),
-                f"{x.verschiebungen} ({x.verschiebung_tage})", str(x.gefaehrdet)]
-
     vert = kz.status_verteilung(list(b.projekte), b.stand)
     return [h1("4 Meilensteine"),
             absatz(f"Meilensteine mit Plan- oder Prognosetermin im {q.lang} („fällig“: Plantermin im Quartal); "
                    f"Status zum Stand {datum(b.stand)}.", EINLEITUNG),
-            tabelle(sp, [zeile(k, x) for k, x in bil.items()], summe=zeile("Summe", kz.bilanz_summe(list(bil.values())))),
+            tabelle(MEILENSTEIN_SPALTEN, [meilenstein_zeile(k, x) for k, x in bil.items()],
+                    summe=meilenstein_zeile("Summe", kz.bilanz_summe(list(bil.values())))),
             zusammen(diagramme.balken("Status aller Meilensteine des Ressorts", [s for s, _ in vert], [n for _, n in vert]))]
 
 
