@@ -31,10 +31,9 @@ from ozgdesk.reports import (
     statusermittlung,
     steckbrief,
 )
+from ozgdesk.reports.layout import VS_NFD
 from ozgdesk.reports.pruefung import FEHLER, Befund, fehler, pruefen
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten, bestand_laden
-
-KENNZEICHNUNG = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
 
 DOKUMENTE = (
     ("quartal", "Vierteljährlicher Statusbericht"),
@@ -122,16 +121,16 @@ class Berichtsdienst:
         if dokument in ("quartal", "einreichung"):
             q = Quartal.parse(zeitraum)
             if auswahl is None:
-                return quartalsbericht.pdf_ressort(b, q, kennzeichnung=KENNZEICHNUNG, entwurf=entwurf)
-            return quartalsbericht.pdf_projekte(b, auswahl, q, kennzeichnung=KENNZEICHNUNG, entwurf=entwurf)
+                return quartalsbericht.pdf_ressort(b, q, kennzeichnung=VS_NFD, entwurf=entwurf)
+            return quartalsbericht.pdf_projekte(b, auswahl, q, kennzeichnung=VS_NFD, entwurf=entwurf)
         if dokument == "meilensteine":
-            return meilensteine.pdf(b, _halbjahr(zeitraum), auswahl, kennzeichnung=KENNZEICHNUNG, entwurf=entwurf)
+            return meilensteine.pdf(b, _halbjahr(zeitraum), auswahl, kennzeichnung=VS_NFD, entwurf=entwurf)
         if dokument == "statusermittlung":
-            return statusermittlung.pdf(b, kennzeichnung=KENNZEICHNUNG, entwurf=entwurf)
+            return statusermittlung.pdf(b, kennzeichnung=VS_NFD, entwurf=entwurf)
         if dokument == "online":
             return online_monitoring.pdf(b, _halbjahr(zeitraum), entwurf=entwurf)
         modul = {"antrag": antrag, "steckbrief": steckbrief}[dokument]
-        return modul.pdf(b, self._ein_projekt(b, projekt_ids), kennzeichnung=KENNZEICHNUNG, entwurf=entwurf)
+        return modul.pdf(b, self._ein_projekt(b, projekt_ids), kennzeichnung=VS_NFD, entwurf=entwurf)
 
     def _xlsx(self, b: Bestand, dokument: str, zeitraum: str, projekt_ids: Sequence[str]) -> bytes:
         auswahl = self._auswahl(b, projekt_ids)
@@ -182,7 +181,7 @@ class Berichtsdienst:
         if dokument == "einreichung":
             schritt(1)
             paket = einreichung.einreichen(store, Quartal.parse(zeitraum), ziel.with_suffix(""),
-                                           stand=self.stichtag(), kennzeichnung=KENNZEICHNUNG)
+                                           stand=self.stichtag(), kennzeichnung=VS_NFD)
             from ozgdesk.sync.ausgang import einreichung_vormerken
 
             einreichung_vormerken(store, paket.ordner, str(Quartal.parse(zeitraum)))  # sent on the next sync

@@ -37,7 +37,7 @@ from ozgdesk.model.values import Ampel, Quartal
 from ozgdesk.reports import kennzahlen as kz
 from ozgdesk.reports import quartalsbericht as qb
 from ozgdesk.model.einreichung import Einreichung
-from ozgdesk.reports.layout import Sp, h1, absatz, tabelle
+from ozgdesk.reports.layout import VS_NFD, Sp, h1, absatz, tabelle
 from ozgdesk.reports.pruefung import Befund, fehler, pruefen
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten, bestand_laden
 from ozgdesk.reports.xlsx import Spalte
@@ -167,7 +167,7 @@ def _sha256(daten: bytes) -> str:
 
 
 def einreichen(store: Store, q: Quartal, ziel: Path, *, stand: date, benutzer: str | None = None,
-               kennzeichnung: str = "VS – NUR FÜR DEN DIENSTGEBRAUCH") -> Paket:
+               kennzeichnung: str = VS_NFD) -> Paket:
     """Validate, freeze and write the package; raises :class:`Eingabefehler` on validation errors."""
     bestand = bestand_laden(store, stand)
     befunde = pruefen(bestand, q)
