@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, PageBreak
 
 from ozgdesk.model.values import Ampel, Quartal
 from ozgdesk.reports import diagramme, kennzahlen as kz
-from ozgdesk.reports.format import betrag, datum, euro, prozent, pt
+from ozgdesk.reports.format import betrag, datum, euro, prozent, pt, tage
 from ozgdesk.reports.layout import (
     EINLEITUNG,
     HINWEIS,
@@ -234,7 +234,7 @@ def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal) -> list[Flowable]:
         [Sp("Meilenstein", 3.0), Sp("Plan", 1, True), Sp("Prognose", 1, True), Sp("Ist", 1, True), Sp("Status", 1.3),
          Sp("Verschiebungen", 1.6)],
         [[m.titel, datum(m.plan_datum), datum(m.prognose_datum), datum(m.ist_datum), kz.status_text(m, b.stand),
-          f"{len(m.verschiebungen)}× um {m.verzug_tage} Tage" if m.verschiebungen else "–"] for m in p.meilensteine]))
+          f"{len(m.verschiebungen)}× um {tage(m.verzug_tage)}" if m.verschiebungen else "–"] for m in p.meilensteine]))
     if kz.hat_finanzbericht(p):
         g, zeilen = kz.finanzen(p, q)
         inhalt.append(h2(f"Mittelabfluss gegen Zahlungsplan (Fassung {p.zahlungsplan_version or '–'})"))
