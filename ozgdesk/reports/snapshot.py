@@ -231,7 +231,6 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
             if v.person_id in personen:
                 verantwortlich[v.leistung_id].append(personen[v.person_id].name)
         reifegrad = aktuelle_reifegrade(s)
-        # Reifegrad 1.1 separately: the distribution chart and the Ziel-Reifegrad use model 1.1.
         pl_paare = [(pl.projekt_id, pl.leistung_id) for pl in s.execute(select(ProjektLeistung)).scalars()]
         projekte_orm = list(s.execute(select(Projekt).order_by(Projekt.kennung)).scalars())
         kennung_von = {p.id: p.kennung for p in projekte_orm}
