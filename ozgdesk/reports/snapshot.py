@@ -22,14 +22,8 @@ from ozgdesk.model.katalog import Leistung, LeistungVerantwortung, Themenfeld
 from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
 from ozgdesk.model.store import Store
+from ozgdesk.model.uebersicht import RessortKopf
 from ozgdesk.model.values import Ampel, Finanzierung, MeilensteinStatus, Quartal, Reifegradmodell, Verwaltungsart
-
-
-@dataclass(frozen=True)
-class RessortDaten:
-    kurzname: str
-    name: str
-    referat: str
 
 
 @dataclass(frozen=True)
@@ -192,7 +186,7 @@ class ProjektDaten:
 class Bestand:
     """Everything the documents need, as plain frozen values."""
 
-    ressort: RessortDaten
+    ressort: RessortKopf
     stand: date
     projekte: tuple[ProjektDaten, ...]
     leistungen: tuple[LeistungDaten, ...]
@@ -217,7 +211,7 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
     """Read the whole Ressort once; ``stand`` is the date the documents report as "Stand"."""
     with store.lesen() as s:
         r = ressort_von(s)
-        ressort = RessortDaten(r.kurzname, r.name, r.koordinierungsreferat or "")
+        ressort = RessortKopf(r.kurzname, r.name, r.koordinierungsreferat or "")
         behoerden = {
             b.id: BehoerdeDaten(b.id, b.name, b.kurzname or b.name, b.art is Verwaltungsart.MITTELBAR,
                                 bool(b.erstattungsanspruch))
