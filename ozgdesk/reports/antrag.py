@@ -69,7 +69,7 @@ def pdf(b: Bestand, p: ProjektDaten, *, kennzeichnung: str = "", entwurf: bool =
     ]))
     inhalt.append(h1("3 OZG-Leistungen"))
     inhalt.append(tabelle([Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 4), Sp("Reifegrad aktuell", 1.3, True), Sp("Ziel", 0.8, True)],
-                          [[l.ozg_id, l.bezeichnung, "–" if l.reifegrad is None else f"{l.reifegrad} (Modell {l.reifegrad_modell})",
+                          [[l.ozg_id, l.bezeichnung, l.reifegrad_text,
                             "–" if l.ziel_reifegrad is None else str(l.ziel_reifegrad)] for l in p.leistungen]))
     inhalt.append(h1("4 Beantragte Unterstützung"))
     inhalt.append(schluessel_werte([

@@ -165,7 +165,7 @@ def _abschnitt_reifegrad(b: Bestand) -> list[Flowable]:
     sp = [Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 3.2), Sp("Projekt", 1.4), Sp("Reifegrad aktuell", 1.2, True),
           Sp("Ziel", 0.6, True), Sp("online", 0.7)]
     zeilen = [[l.ozg_id, l.bezeichnung, ", ".join(l.projekte),
-               "–" if l.reifegrad is None else f"{l.reifegrad} (Modell {l.reifegrad_modell})",
+               l.reifegrad_text,
                "–" if l.ziel_reifegrad is None else str(l.ziel_reifegrad), "ja" if l.online else "nein"] for l in leistungen]
     return [h1("5 Reifegrad der OZG-Leistungen"), tabelle(sp, zeilen), zusammen(reifegrad_diagramm(b))]
 
@@ -256,7 +256,7 @@ def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal) -> list[Flowable]:
                                         ("Erbrachte Leistungen", a.leistungen or "–")]))
     inhalt.append(h2("Reifegrad der OZG-Leistungen"))
     inhalt.append(tabelle([Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 4), Sp("aktuell", 1.2, True), Sp("Ziel", 0.7, True)],
-                          [[l.ozg_id, l.bezeichnung, "–" if l.reifegrad is None else f"{l.reifegrad} (Modell {l.reifegrad_modell})",
+                          [[l.ozg_id, l.bezeichnung, l.reifegrad_text,
                             "–" if l.ziel_reifegrad is None else str(l.ziel_reifegrad)] for l in p.leistungen]))
     inhalt.append(h2("Risiken"))
     inhalt.append(absatz(p.risiken or "–"))

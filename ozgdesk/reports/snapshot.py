@@ -66,6 +66,11 @@ class LeistungDaten:
     verantwortliche: tuple[str, ...]
     projekte: tuple[str, ...] = ()
 
+    @property
+    def reifegrad_text(self) -> str:
+        """The current level as the documents print it: "3 (Modell 1.1)", "–" if not assessed."""
+        return "–" if self.reifegrad is None else f"{self.reifegrad} (Modell {self.reifegrad_modell})"
+
 
 @dataclass(frozen=True)
 class VerschiebungDaten:

@@ -60,7 +60,7 @@ def inhalt(b: Bestand, p: ProjektDaten) -> list[Flowable]:
     teile.append(h2("OZG-Leistungen"))
     teile.append(tabelle([Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 4), Sp("aktuell", 1.2, True), Sp("Ziel", 0.6, True),
                           Sp("online", 0.7)],
-                         [[l.ozg_id, l.bezeichnung, "–" if l.reifegrad is None else f"{l.reifegrad} (Modell {l.reifegrad_modell})",
+                         [[l.ozg_id, l.bezeichnung, l.reifegrad_text,
                            "–" if l.ziel_reifegrad is None else str(l.ziel_reifegrad), "ja" if l.online else "nein"]
                           for l in p.leistungen]))
     teile.append(h2("Meilensteine"))
