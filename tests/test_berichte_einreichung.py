@@ -88,6 +88,19 @@ def test_manipulierte_datei_wird_erkannt(bereit, tmp_path):
     assert any("Datei fehlt" in p for p in paket_pruefen(paket.ordner))
 
 
+@pytest.mark.parametrize(("manifest", "meldung"), [
+    (None, "Manifest fehlt oder ist nicht lesbar."),
+    (b"{kein json", "Manifest ist kein gültiges JSON in UTF-8."),
+    (b'{"art": "quartalsbericht"}', "Manifest hat keine gültige Dateiliste (Name → SHA-256)."),
+    (b'["dateien"]', "Manifest hat keine gültige Dateiliste (Name → SHA-256)."),
+])
+def test_kaputtes_manifest_wird_auf_deutsch_benannt(tmp_path, manifest, meldung):
+    (tmp_path / "bericht.pdf").write_bytes(b"%PDF-1.4")
+    if manifest is not None:
+        (tmp_path / "manifest.json").write_bytes(manifest)
+    assert paket_pruefen(tmp_path) == [f"{tmp_path / 'manifest.json'}: {meldung}"]
+
+
 def test_eingefrorene_einreichung_ist_unveraenderlich(bereit, tmp_path):
     einreichen(bereit, Q3, tmp_path, stand=STICHTAG, benutzer="Test")
     with pytest.raises(Eingabefehler, match="eingefroren"):

@@ -293,9 +293,11 @@ def paket_pruefen(ordner: Path, store: Store | None = None) -> list[str]:
     probleme: list[str] = []
     try:
         manifest = json.loads((ordner / "manifest.json").read_text(encoding="utf-8"))
-        hashes: dict[str, str] = manifest["dateien"]
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        return [f"{ordner / 'manifest.json'}: Manifest fehlt oder ist unlesbar ({e.__class__.__name__})."]
+    except OSError:
+        return [f"{ordner / 'manifest.json'}: Manifest fehlt oder ist nicht lesbar."]
+    except ValueError:
+        return [f"{ordner / 'manifest.json'}: Manifest ist kein gültiges JSON in UTF-8."]
+    hashes = manifest.get("dateien") if isinstance(manifest, dict) else None
     if not isinstance(hashes, dict) or not all(
             isinstance(n, str) and isinstance(h, str) and n and "/" not in n and "\\" not in n and n not in (".", "..")
             and "\x00" not in n for n, h in hashes.items()):
