@@ -37,6 +37,7 @@ from ozgdesk.model.values import Ampel, Quartal
 from ozgdesk.reports import kennzahlen as kz
 from ozgdesk.reports import quartalsbericht as qb
 from ozgdesk.model.einreichung import Einreichung
+from ozgdesk.reports.format import ja_nein
 from ozgdesk.reports.layout import VS_NFD, Sp, h1, absatz, tabelle
 from ozgdesk.reports.pruefung import Befund, fehler, pruefen
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten, bestand_laden
@@ -149,7 +150,8 @@ def vergleichen(alt: dict[str, Any], neu: dict[str, Any]) -> list[Aenderung]:
 
 
 def _wert(v: Any) -> str:
-    return "–" if v is None else str(v)
+    """A snapshot value in the change table: ``ja``/``nein`` for flags, not Python's True/False."""
+    return ja_nein(v) if v is None or isinstance(v, bool) else str(v)
 
 
 # ============================================================================================ package
