@@ -12,7 +12,6 @@ package never imports the UI. Choices the GUI leaves open are made here:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -59,10 +58,6 @@ class Pruefhinweis:
     projekt_id: str | None = None
 
 
-_PROJEKT_RE = re.compile(r"^Projekt (\S+)")
-_LEISTUNG_RE = re.compile(r"^OZG-Leistung (\d{5})")
-
-
 def _halbjahr(text: str) -> Halbjahr:
     try:
         return Halbjahr.parse(text)
@@ -99,18 +94,18 @@ class Berichtsdienst:
             auswahl = [self._ein_projekt(b, projekt_ids)]
         if auswahl is not None:
             kennungen = {p.kennung for p in auswahl}
-            befunde = [x for x in befunde if not (m := _PROJEKT_RE.match(x.datensatz)) or m.group(1).rstrip(",:") in kennungen]
+            befunde = [x for x in befunde if x.projekt is None or x.projekt in kennungen]
         return befunde
 
     def _hinweis(self, b: Bestand, x: Befund) -> Pruefhinweis:
         """A finding with the record the GUI opens when the user activates it."""
         art, datensatz_id, projekt_id = "", "", None
-        if m := _PROJEKT_RE.match(x.datensatz):
-            p = next((p for p in b.projekte if p.kennung == m.group(1).rstrip(",:")), None)
+        if x.projekt is not None:
+            p = next((p for p in b.projekte if p.kennung == x.projekt), None)
             if p is not None:
                 art, datensatz_id, projekt_id = "projekt", p.id, p.id
-        elif m := _LEISTUNG_RE.match(x.datensatz):
-            l = next((l for l in b.leistungen if l.ozg_id == m.group(1)), None)
+        elif x.ozg_id is not None:
+            l = next((l for l in b.leistungen if l.ozg_id == x.ozg_id), None)
             if l is not None:
                 art, datensatz_id = "leistung", l.id
         schwere = "fehler" if x.schwere == FEHLER else "warnung"

@@ -25,6 +25,10 @@ class Befund:
     schwere: str
     datensatz: str
     text: str
+    #: The project (Kennung) or OZG-Leistung (OZG-ID) the finding belongs to, so callers filter and
+    #: navigate by value instead of parsing the German ``datensatz`` text.
+    projekt: str | None = None
+    ozg_id: str | None = None
 
     def __str__(self) -> str:
         return f"{self.schwere}: {self.datensatz}: {self.text}"
@@ -35,10 +39,10 @@ def _projekt(p: ProjektDaten, q: Quartal, p_stand: date) -> list[Befund]:
     b: list[Befund] = []
 
     def fehler(text: str, datensatz: str = wo) -> None:
-        b.append(Befund(FEHLER, datensatz, text))
+        b.append(Befund(FEHLER, datensatz, text, projekt=p.kennung))
 
     def hinweis(text: str, datensatz: str = wo) -> None:
-        b.append(Befund(HINWEIS, datensatz, text))
+        b.append(Befund(HINWEIS, datensatz, text, projekt=p.kennung))
 
     if p.projektleiter is None:
         fehler("Keine Projektleitung benannt.")
@@ -108,13 +112,13 @@ def pruefen(bestand: Bestand, q: Quartal) -> list[Befund]:
     for l in bestand.leistungen:
         wo = f"OZG-Leistung {l.ozg_id} ({l.bezeichnung})"
         if l.behoerde is None:
-            befunde.append(Befund(FEHLER, wo, "Keine zuständige Behörde angegeben."))
+            befunde.append(Befund(FEHLER, wo, "Keine zuständige Behörde angegeben.", ozg_id=l.ozg_id))
         if not l.verantwortliche:
-            befunde.append(Befund(FEHLER, wo, "Keine Projektleitung (Verantwortliche Person) benannt."))
+            befunde.append(Befund(FEHLER, wo, "Keine Projektleitung (Verantwortliche Person) benannt.", ozg_id=l.ozg_id))
         if l.reifegrad is None:
-            befunde.append(Befund(HINWEIS, wo, "Noch keine Reifegrad-Bewertung erfasst."))
+            befunde.append(Befund(HINWEIS, wo, "Noch keine Reifegrad-Bewertung erfasst.", ozg_id=l.ozg_id))
         if l.geplant_online is None and not l.online:
-            befunde.append(Befund(HINWEIS, wo, "Kein geplanter Online-Termin angegeben."))
+            befunde.append(Befund(HINWEIS, wo, "Kein geplanter Online-Termin angegeben.", ozg_id=l.ozg_id))
     return sorted(befunde, key=lambda x: (x.schwere != FEHLER, x.datensatz))
 
 
