@@ -67,6 +67,33 @@ def test_paket_mit_versionen_und_aenderungen(bereit, tmp_path):
         assert s.execute(select(func.count(Einreichung.id))).scalar_one() == 2
 
 
+def test_aenderungsliste_zeigt_ja_nein_statt_true_false(bereit, tmp_path):
+    """A Leistung that went online between two versions reads „nein → ja“ in the PDF and the workbook."""
+    from datetime import date
+
+    from ozgdesk.model import Leistung, ProjektLeistung, ReifegradBewertung
+    from ozgdesk.model.values import Reifegradmodell
+    from tests.test_berichte_hilfen import mappe
+
+    einreichen(bereit, Q3, tmp_path, stand=STICHTAG, benutzer="Test")
+    with bereit.session(benutzer="Test") as s:
+        ozg_id, lid = next((o, i) for o, i in s.execute(
+            select(Leistung.ozg_id, Leistung.id).join(ProjektLeistung, ProjektLeistung.leistung_id == Leistung.id)
+            .order_by(Leistung.ozg_id)).all() if not any(
+                b.modell is Reifegradmodell.V1_1 and b.stufe >= 2
+                for b in s.execute(select(ReifegradBewertung).where(ReifegradBewertung.leistung_id == i)).scalars()))
+        s.add(ReifegradBewertung(leistung_id=lid, datum=date(2026, 11, 1), modell=Reifegradmodell.V1_1, stufe=3))
+    v2 = einreichen(bereit, Q3, tmp_path, stand=STICHTAG, benutzer="Test")
+    online = [a for a in v2.aenderungen if a.pfad.endswith(f"leistungen[{ozg_id}].online")]
+    assert online and all((a.alt, a.neu) == (False, True) for a in online)
+    text = " ".join(" ".join(pdf_text((v2.ordner / "Quartalsbericht_BMAS_2026-Q3_v2.pdf").read_bytes())).split())
+    assert f"leistungen[{ozg_id}].online nein ja" in text
+    assert "True" not in text and "False" not in text
+    ws = mappe((v2.ordner / "Quartalsbericht_BMAS_2026-Q3_v2.xlsx").read_bytes())["Änderungen"]
+    zeilen = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert [z[1:] for z in zeilen if z[0].endswith(f"leistungen[{ozg_id}].online")] == [["nein", "ja"]] * len(online)
+
+
 def test_manipulierte_datei_wird_erkannt(bereit, tmp_path):
     paket = einreichen(bereit, Q3, tmp_path, stand=STICHTAG, benutzer="Test")
     xlsx = paket.ordner / "Quartalsbericht_BMAS_2026-Q3_v1.xlsx"
@@ -86,6 +113,19 @@ def test_manipulierte_datei_wird_erkannt(bereit, tmp_path):
     assert len(probleme) == 1 and "eingefrorenen" in probleme[0]
     (paket.ordner / "Quartalsbericht_BMAS_2026-Q3_v1.json").unlink()
     assert any("Datei fehlt" in p for p in paket_pruefen(paket.ordner))
+
+
+@pytest.mark.parametrize(("manifest", "meldung"), [
+    (None, "Manifest fehlt oder ist nicht lesbar."),
+    (b"{kein json", "Manifest ist kein gültiges JSON in UTF-8."),
+    (b'{"art": "quartalsbericht"}', "Manifest hat keine gültige Dateiliste (Name → SHA-256)."),
+    (b'["dateien"]', "Manifest hat keine gültige Dateiliste (Name → SHA-256)."),
+])
+def test_kaputtes_manifest_wird_auf_deutsch_benannt(tmp_path, manifest, meldung):
+    (tmp_path / "bericht.pdf").write_bytes(b"%PDF-1.4")
+    if manifest is not None:
+        (tmp_path / "manifest.json").write_bytes(manifest)
+    assert paket_pruefen(tmp_path) == [f"{tmp_path / 'manifest.json'}: {meldung}"]
 
 
 def test_eingefrorene_einreichung_ist_unveraenderlich(bereit, tmp_path):

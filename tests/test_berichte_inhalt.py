@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,8 +13,8 @@ from sqlalchemy import select
 
 from ozgdesk.model import Leistung, Meilenstein, MeilensteinVerschiebung, Projekt, Zahlungsplan, ZahlungsplanPosition
 from ozgdesk.model.demo import STICHTAG
-from ozgdesk.model.values import Halbjahr, format_euro
-from ozgdesk.reports import antrag, meilensteine, statusermittlung
+from ozgdesk.model.values import Halbjahr, Quartal, format_euro
+from ozgdesk.reports import antrag, meilensteine, quartalsbericht, statusermittlung
 from ozgdesk.reports.xlsx import text_zelle
 from tests.test_berichte_hilfen import bestand, mappe, pdf_text
 
@@ -46,6 +47,17 @@ def test_meilenstein_monitoring_zaehlt_wie_der_store(demo_store):
     assert 0 < wert("verschoben") <= len(verschoben)
     text = _flach(meilensteine.pdf(bestand(demo_store), H2))
     assert f"Im 2. Halbjahr 2026 waren {len(faellig)} Meilensteine planmäßig fällig; {len(puenktlich)} davon" in text
+
+
+def test_projektbericht_verschiebung_um_einen_tag_im_singular(demo_store):
+    b = bestand(demo_store)
+    p = next(p for p in b.projekte if any(m.verschiebungen and m.plan_datum for m in p.meilensteine))
+    m = next(m for m in p.meilensteine if m.verschiebungen and m.plan_datum)
+    m1 = dataclasses.replace(m, ist_datum=None, prognose_datum=m.plan_datum + timedelta(days=1))
+    p1 = dataclasses.replace(p, meilensteine=tuple(m1 if x is m else x for x in p.meilensteine))
+    text = _flach(quartalsbericht.pdf_projekte(b, [p1], Quartal(2026, 3)))
+    assert f"{len(m.verschiebungen)}× um 1 Tag " in text
+    assert "um 1 Tage" not in text
 
 
 def test_anlage_a_enthaelt_alle_abschnitte_und_summen(demo_store):

@@ -92,3 +92,29 @@ def test_cli_falsche_eingaben(demo_home, tmp_path, capsys):
         assert teil in capsys.readouterr().err, argv
     assert db_abbild(demo_home / "ozgdesk.sqlite") == vorher
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob("*.xlsx"))
+
+
+def test_dienst_filtert_befunde_nach_auswahl_und_fuehrt_zum_datensatz(demo_store):
+    """The GUI's check list for one project: its own findings and the Leistungen', each opening its record."""
+    from ozgdesk.model import Leistung
+    from ozgdesk.model.demo import STICHTAG
+    from ozgdesk.reports.dienst import Berichtsdienst
+
+    with demo_store.session(benutzer="Test") as s:
+        s.execute(select(Leistung).where(Leistung.ozg_id == "10073")).scalar_one().behoerde_id = None
+    b = bestand(demo_store)
+    p = b.projekt("BMAS-2025-08")
+    dienst = Berichtsdienst(stichtag=lambda: STICHTAG)
+    alle = dienst.pruefen(demo_store, "quartal", "2026-Q3", [])
+    auswahl = dienst.pruefen(demo_store, "quartal", "2026-Q3", [p.id])
+    assert {h.projekt_id for h in alle if h.art == "projekt"} > {p.id}  # the whole Ressort has more projects
+    projekt_hinweise = [h for h in auswahl if h.art == "projekt"]
+    assert projekt_hinweise and all(h.projekt_id == h.datensatz_id == p.id for h in projekt_hinweise)
+    assert any(h.text.startswith("Projekt BMAS-2025-08, Quartal Q3/2026: ") and h.schwere == "fehler"
+               for h in projekt_hinweise)
+    ids = {l.ozg_id: l.id for l in b.leistungen}
+    leistung_hinweise = [h for h in auswahl if h.art == "leistung"]
+    assert leistung_hinweise and leistung_hinweise == [h for h in alle if h.art == "leistung"]  # shown for any selection
+    assert all(h.datensatz_id == ids[h.text.split()[1]] for h in leistung_hinweise)
+    assert any(h.datensatz_id == ids["10073"] and "Keine zuständige Behörde" in h.text for h in leistung_hinweise)
+    assert all(h.art in ("projekt", "leistung") for h in auswahl)  # every finding leads to its record

@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 
 from ozgdesk.model.values import Finanzierung, Komponente
 from ozgdesk.reports import kennzahlen as kz
-from ozgdesk.reports.format import datum, ja_nein, pt
+from ozgdesk.reports.format import betrag, datum, ja_nein, pt
 from ozgdesk.reports.layout import (
     EINLEITUNG,
     KLEIN,
@@ -69,7 +69,7 @@ def pdf(b: Bestand, p: ProjektDaten, *, kennzeichnung: str = "", entwurf: bool =
     ]))
     inhalt.append(h1("3 OZG-Leistungen"))
     inhalt.append(tabelle([Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 4), Sp("Reifegrad aktuell", 1.3, True), Sp("Ziel", 0.8, True)],
-                          [[l.ozg_id, l.bezeichnung, "–" if l.reifegrad is None else f"{l.reifegrad} (Modell {l.reifegrad_modell})",
+                          [[l.ozg_id, l.bezeichnung, l.reifegrad_text,
                             "–" if l.ziel_reifegrad is None else str(l.ziel_reifegrad)] for l in p.leistungen]))
     inhalt.append(h1("4 Beantragte Unterstützung"))
     inhalt.append(schluessel_werte([
@@ -93,15 +93,15 @@ def pdf(b: Bestand, p: ProjektDaten, *, kennzeichnung: str = "", entwurf: bool =
         inhalt.append(absatz(f"Zahlungsplan Fassung {p.zahlungsplan_version} vom {datum(p.zahlungsplan_stand)}; "
                              "Beträge in €.", EINLEITUNG))
         inhalt.append(tabelle([Sp("Quartal", 1), Sp("Kostenart", 2.4), Sp("Haushaltsstelle", 1.4), Sp("Betrag (€)", 1.5, True)],
-                              [[x.quartal.kurz, x.kostenart, x.haushaltsstelle, kz.betrag(x.betrag_cent)] for x in p.plan],
-                              summe=["Summe", "", "", kz.betrag(sum(x.betrag_cent for x in p.plan))]))
+                              [[x.quartal.kurz, x.kostenart, x.haushaltsstelle, betrag(x.betrag_cent)] for x in p.plan],
+                              summe=["Summe", "", "", betrag(sum(x.betrag_cent for x in p.plan))]))
         jahre: dict[int, int] = defaultdict(int)
         for x in p.plan:
             jahre[x.quartal.jahr] += x.betrag_cent
         inhalt.append(absatz("Nach Haushaltsjahren", EINLEITUNG))
         inhalt.append(tabelle([Sp("Jahr", 1), Sp("Plan (€)", 1.5, True), Sp("bewilligt (€)", 1.5, True)],
-                              [[str(j), kz.betrag(v), kz.betrag(kz.bewilligt(p, j))] for j, v in sorted(jahre.items())],
-                              summe=["Summe", kz.betrag(sum(jahre.values())), kz.betrag(kz.bewilligt(p))]))
+                              [[str(j), betrag(v), betrag(kz.bewilligt(p, j))] for j, v in sorted(jahre.items())],
+                              summe=["Summe", betrag(sum(jahre.values())), betrag(kz.bewilligt(p))]))
     elif p.finanzierung is Finanzierung.UNTERSTUETZUNG:
         inhalt.append(absatz("Es werden nur zentrale Unterstützungsleistungen beantragt (kein Zahlungsplan). Beantragte "
                              f"Personentage: {pt(sum((x.personentage or 0 for x in p.bewilligungen), 0))}."))

@@ -12,7 +12,6 @@ package never imports the UI. Choices the GUI leaves open are made here:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,10 +30,9 @@ from ozgdesk.reports import (
     statusermittlung,
     steckbrief,
 )
+from ozgdesk.reports.layout import VS_NFD
 from ozgdesk.reports.pruefung import FEHLER, Befund, fehler, pruefen
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten, bestand_laden
-
-KENNZEICHNUNG = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
 
 DOKUMENTE = (
     ("quartal", "Vierteljährlicher Statusbericht"),
@@ -58,10 +56,6 @@ class Pruefhinweis:
     art: str
     datensatz_id: str
     projekt_id: str | None = None
-
-
-_PROJEKT_RE = re.compile(r"^Projekt (\S+)")
-_LEISTUNG_RE = re.compile(r"^OZG-Leistung (\d{5})")
 
 
 def _halbjahr(text: str) -> Halbjahr:
@@ -100,18 +94,18 @@ class Berichtsdienst:
             auswahl = [self._ein_projekt(b, projekt_ids)]
         if auswahl is not None:
             kennungen = {p.kennung for p in auswahl}
-            befunde = [x for x in befunde if not (m := _PROJEKT_RE.match(x.datensatz)) or m.group(1).rstrip(",:") in kennungen]
+            befunde = [x for x in befunde if x.projekt is None or x.projekt in kennungen]
         return befunde
 
     def _hinweis(self, b: Bestand, x: Befund) -> Pruefhinweis:
         """A finding with the record the GUI opens when the user activates it."""
         art, datensatz_id, projekt_id = "", "", None
-        if m := _PROJEKT_RE.match(x.datensatz):
-            p = next((p for p in b.projekte if p.kennung == m.group(1).rstrip(",:")), None)
+        if x.projekt is not None:
+            p = next((p for p in b.projekte if p.kennung == x.projekt), None)
             if p is not None:
                 art, datensatz_id, projekt_id = "projekt", p.id, p.id
-        elif m := _LEISTUNG_RE.match(x.datensatz):
-            l = next((l for l in b.leistungen if l.ozg_id == m.group(1)), None)
+        elif x.ozg_id is not None:
+            l = next((l for l in b.leistungen if l.ozg_id == x.ozg_id), None)
             if l is not None:
                 art, datensatz_id = "leistung", l.id
         schwere = "fehler" if x.schwere == FEHLER else "warnung"
@@ -122,16 +116,16 @@ class Berichtsdienst:
         if dokument in ("quartal", "einreichung"):
             q = Quartal.parse(zeitraum)
             if auswahl is None:
-                return quartalsbericht.pdf_ressort(b, q, kennzeichnung=KENNZEICHNUNG, entwurf=entwurf)
-            return quartalsbericht.pdf_projekte(b, auswahl, q, kennzeichnung=KENNZEICHNUNG, entwurf=entwurf)
+                return quartalsbericht.pdf_ressort(b, q, kennzeichnung=VS_NFD, entwurf=entwurf)
+            return quartalsbericht.pdf_projekte(b, auswahl, q, kennzeichnung=VS_NFD, entwurf=entwurf)
         if dokument == "meilensteine":
-            return meilensteine.pdf(b, _halbjahr(zeitraum), auswahl, kennzeichnung=KENNZEICHNUNG, entwurf=entwurf)
+            return meilensteine.pdf(b, _halbjahr(zeitraum), auswahl, kennzeichnung=VS_NFD, entwurf=entwurf)
         if dokument == "statusermittlung":
-            return statusermittlung.pdf(b, kennzeichnung=KENNZEICHNUNG, entwurf=entwurf)
+            return statusermittlung.pdf(b, kennzeichnung=VS_NFD, entwurf=entwurf)
         if dokument == "online":
             return online_monitoring.pdf(b, _halbjahr(zeitraum), entwurf=entwurf)
         modul = {"antrag": antrag, "steckbrief": steckbrief}[dokument]
-        return modul.pdf(b, self._ein_projekt(b, projekt_ids), kennzeichnung=KENNZEICHNUNG, entwurf=entwurf)
+        return modul.pdf(b, self._ein_projekt(b, projekt_ids), kennzeichnung=VS_NFD, entwurf=entwurf)
 
     def _xlsx(self, b: Bestand, dokument: str, zeitraum: str, projekt_ids: Sequence[str]) -> bytes:
         auswahl = self._auswahl(b, projekt_ids)
@@ -182,7 +176,7 @@ class Berichtsdienst:
         if dokument == "einreichung":
             schritt(1)
             paket = einreichung.einreichen(store, Quartal.parse(zeitraum), ziel.with_suffix(""),
-                                           stand=self.stichtag(), kennzeichnung=KENNZEICHNUNG)
+                                           stand=self.stichtag(), kennzeichnung=VS_NFD)
             from ozgdesk.sync.ausgang import einreichung_vormerken
 
             einreichung_vormerken(store, paket.ordner, str(Quartal.parse(zeitraum)))  # sent on the next sync

@@ -37,7 +37,8 @@ from ozgdesk.model.values import Ampel, Quartal
 from ozgdesk.reports import kennzahlen as kz
 from ozgdesk.reports import quartalsbericht as qb
 from ozgdesk.model.einreichung import Einreichung
-from ozgdesk.reports.layout import Sp, h1, absatz, tabelle
+from ozgdesk.reports.format import ja_nein
+from ozgdesk.reports.layout import VS_NFD, Sp, h1, absatz, tabelle
 from ozgdesk.reports.pruefung import Befund, fehler, pruefen
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten, bestand_laden
 from ozgdesk.reports.xlsx import Spalte
@@ -149,7 +150,8 @@ def vergleichen(alt: dict[str, Any], neu: dict[str, Any]) -> list[Aenderung]:
 
 
 def _wert(v: Any) -> str:
-    return "–" if v is None else str(v)
+    """A snapshot value in the change table: ``ja``/``nein`` for flags, not Python's True/False."""
+    return ja_nein(v) if v is None or isinstance(v, bool) else str(v)
 
 
 # ============================================================================================ package
@@ -167,7 +169,7 @@ def _sha256(daten: bytes) -> str:
 
 
 def einreichen(store: Store, q: Quartal, ziel: Path, *, stand: date, benutzer: str | None = None,
-               kennzeichnung: str = "VS – NUR FÜR DEN DIENSTGEBRAUCH") -> Paket:
+               kennzeichnung: str = VS_NFD) -> Paket:
     """Validate, freeze and write the package; raises :class:`Eingabefehler` on validation errors."""
     bestand = bestand_laden(store, stand)
     befunde = pruefen(bestand, q)
@@ -293,9 +295,11 @@ def paket_pruefen(ordner: Path, store: Store | None = None) -> list[str]:
     probleme: list[str] = []
     try:
         manifest = json.loads((ordner / "manifest.json").read_text(encoding="utf-8"))
-        hashes: dict[str, str] = manifest["dateien"]
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        return [f"{ordner / 'manifest.json'}: Manifest fehlt oder ist unlesbar ({e.__class__.__name__})."]
+    except OSError:
+        return [f"{ordner / 'manifest.json'}: Manifest fehlt oder ist nicht lesbar."]
+    except ValueError:
+        return [f"{ordner / 'manifest.json'}: Manifest ist kein gültiges JSON in UTF-8."]
+    hashes = manifest.get("dateien") if isinstance(manifest, dict) else None
     if not isinstance(hashes, dict) or not all(
             isinstance(n, str) and isinstance(h, str) and n and "/" not in n and "\\" not in n and n not in (".", "..")
             and "\x00" not in n for n, h in hashes.items()):

@@ -12,9 +12,9 @@ from decimal import Decimal
 from babel import Locale
 from babel.numbers import parse_pattern
 
-from ozgdesk.model.values import Ampel, format_datum, format_euro
+from ozgdesk.model.values import format_datum, format_euro
 
-__all__ = ["AMPEL_TEXT", "datum", "euro", "ja_nein", "prozent", "pt", "tage"]
+__all__ = ["betrag", "datum", "euro", "ja_nein", "prozent", "pt", "tage"]
 
 LOCALE = "de_DE"
 # Locale and patterns parsed once: format_decimal() parses both on every call, which showed up
@@ -23,11 +23,13 @@ _DE = Locale.parse(LOCALE)
 _PT = parse_pattern("#,##0.#")
 _PROZENT = parse_pattern("#,##0.0")
 
-AMPEL_TEXT = {Ampel.GRUEN: "grün", Ampel.GELB: "gelb", Ampel.ROT: "rot"}
-
-
 def euro(cent: int | None) -> str:
     return "–" if cent is None else format_euro(cent)
+
+
+def betrag(cent: int) -> str:
+    """Amount without the currency sign, for table cells whose heading says "(€)"."""
+    return format_euro(cent).removesuffix(" €")
 
 
 def pt(wert: Decimal | None) -> str:

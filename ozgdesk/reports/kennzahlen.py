@@ -97,10 +97,6 @@ def bewilligt(p: ProjektDaten, jahr: int | None = None) -> int:
     return sum(b.betrag_cent for b in p.bewilligungen if jahr is None or b.jahr == jahr)
 
 
-def ist_im_jahr(p: ProjektDaten, jahr: int) -> int:
-    return sum(z.betrag_cent for z in p.zahlungen if z.datum.year == jahr)
-
-
 def kumulierte_reihe(projekte: list[ProjektDaten], q: Quartal) -> tuple[list[Quartal], list[int], list[int | None]]:
     """Quarters from the first plan to the last, cumulative plan, cumulative actual up to ``q``."""
     plan_je: Counter[Quartal] = Counter()
@@ -211,10 +207,3 @@ def bilanz_summe(bilanzen: list[MeilensteinBilanz]) -> MeilensteinBilanz:
 def status_verteilung(projekte: list[ProjektDaten], stand: date) -> list[tuple[str, int]]:
     zaehler = Counter(status_text(m, stand) for p in projekte for m in p.meilensteine)
     return [(s, zaehler.get(s, 0)) for s in STATUS_REIHENFOLGE]
-
-
-def betrag(cent: int) -> str:
-    """Amount without the currency sign, for table cells whose heading says "(€)"."""
-    from ozgdesk.model.values import format_euro
-
-    return format_euro(cent)[:-2]

@@ -55,8 +55,8 @@ RAND_OBEN = 38 * mm
 RAND_UNTEN = 22 * mm
 SATZBREITE = A4[0] - RAND_LINKS - RAND_RECHTS
 
-#: Markings a user can choose per document ("" = none, e.g. for the public online monitoring).
-KENNZEICHNUNGEN = ("", "VS – NUR FÜR DEN DIENSTGEBRAUCH")
+#: The protective marking of internal documents (the public online monitoring carries none).
+VS_NFD = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
 
 AMPEL_FARBE = {Ampel.GRUEN: colors.HexColor("#2e7d32"), Ampel.GELB: colors.HexColor("#f9a825"),
                Ampel.ROT: colors.HexColor("#c62828")}

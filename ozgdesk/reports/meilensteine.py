@@ -14,7 +14,7 @@ from ozgdesk.model.values import Halbjahr
 from ozgdesk.reports import diagramme, kennzahlen as kz
 from ozgdesk.reports.format import datum
 from ozgdesk.reports.layout import EINLEITUNG, Kopf, Sp, absatz, h1, h2, pdf_erzeugen, tabelle, titel, zusammen
-from ozgdesk.reports.quartalsbericht import MEILENSTEIN_SPALTEN
+from ozgdesk.reports.quartalsbericht import MEILENSTEIN_SPALTEN, meilenstein_zeile
 from ozgdesk.reports.snapshot import Bestand, MeilensteinDaten, ProjektDaten
 from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte
 
@@ -23,11 +23,6 @@ TITEL = "Meilenstein-Monitoring"
 
 def im_halbjahr(m: MeilensteinDaten, h: Halbjahr) -> bool:
     return any(d and h.enthaelt(d) for d in (m.plan_datum, m.prognose_datum, m.ist_datum))
-
-
-def _zeile(k: str, x: kz.MeilensteinBilanz) -> list[str]:
-    return [k, str(x.faellig), str(x.termingerecht), str(x.verspaetet), str(x.ueberfaellig), str(x.verschoben),
-            f"{x.verschiebungen} ({x.verschiebung_tage})", str(x.gefaehrdet)]
 
 
 def pdf(b: Bestand, h: Halbjahr, projekte: list[ProjektDaten] | None = None, *, kennzeichnung: str = "",
@@ -44,7 +39,7 @@ def pdf(b: Bestand, h: Halbjahr, projekte: list[ProjektDaten] | None = None, *, 
     inhalt.append(h1("1 Übersicht je Projekt"))
     inhalt.append(absatz("„fällig“: Plantermin im Halbjahr; „verschoben“: Anzahl Meilensteine mit Verschiebung, "
                          "dahinter Anzahl der Verschiebungen und Verzug in Tagen gegenüber dem Plan.", EINLEITUNG))
-    inhalt.append(tabelle(MEILENSTEIN_SPALTEN, [_zeile(k, x) for k, x in bil.items()], summe=_zeile("Summe", summe)))
+    inhalt.append(tabelle(MEILENSTEIN_SPALTEN, [meilenstein_zeile(k, x) for k, x in bil.items()], summe=meilenstein_zeile("Summe", summe)))
     vert = kz.status_verteilung(projekte, b.stand)
     inhalt.append(zusammen(diagramme.balken("Status aller Meilensteine", [s for s, _ in vert], [n for _, n in vert])))
     inhalt.append(h1(f"2 Meilensteine im {h.lang} je Projekt"))

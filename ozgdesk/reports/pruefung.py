@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ozgdesk.model.values import Ampel, Finanzierung, Quartal
 from ozgdesk.reports import kennzahlen as kz
-from ozgdesk.reports.format import pt
+from ozgdesk.reports.format import euro, pt
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten
 
 FEHLER = "Fehler"
@@ -25,6 +25,10 @@ class Befund:
     schwere: str
     datensatz: str
     text: str
+    #: The project (Kennung) or OZG-Leistung (OZG-ID) the finding belongs to, so callers filter and
+    #: navigate by value instead of parsing the German ``datensatz`` text.
+    projekt: str | None = None
+    ozg_id: str | None = None
 
     def __str__(self) -> str:
         return f"{self.schwere}: {self.datensatz}: {self.text}"
@@ -35,10 +39,10 @@ def _projekt(p: ProjektDaten, q: Quartal, p_stand: date) -> list[Befund]:
     b: list[Befund] = []
 
     def fehler(text: str, datensatz: str = wo) -> None:
-        b.append(Befund(FEHLER, datensatz, text))
+        b.append(Befund(FEHLER, datensatz, text, projekt=p.kennung))
 
     def hinweis(text: str, datensatz: str = wo) -> None:
-        b.append(Befund(HINWEIS, datensatz, text))
+        b.append(Befund(HINWEIS, datensatz, text, projekt=p.kennung))
 
     if p.projektleiter is None:
         fehler("Keine Projektleitung benannt.")
@@ -72,22 +76,22 @@ def _projekt(p: ProjektDaten, q: Quartal, p_stand: date) -> list[Befund]:
             fehler("Es gibt keinen Zahlungsplan.")
         elif im_projekt and not any(x.quartal == q for x in p.plan):
             fehler(f"Für das Quartal {q.kurz} enthält der Zahlungsplan keinen Betrag.", f"{wo}, Quartal {q.kurz}")
+        g, _ = kz.finanzen(p, q)
         # Annual approvals bind the report year; earlier years are closed and count only in the total.
-        ist, bew = kz.finanzen(p, q)[0].ist_jahr, kz.bewilligt(p, q.jahr)
+        ist, bew = g.ist_jahr, kz.bewilligt(p, q.jahr)
         if ist > bew:
-            fehler(f"Die Zahlungen {q.jahr} bis {q.kurz} ({kz.betrag(ist)} €) übersteigen die Bewilligung {q.jahr} "
-                   f"({kz.betrag(bew)} €) um {kz.betrag(ist - bew)} €.", f"{wo}, Haushaltsjahr {q.jahr}")
-        ist_ges = kz.finanzen(p, q)[0].ist_gesamt
+            fehler(f"Die Zahlungen {q.jahr} bis {q.kurz} ({euro(ist)}) übersteigen die Bewilligung {q.jahr} "
+                   f"({euro(bew)}) um {euro(ist - bew)}.", f"{wo}, Haushaltsjahr {q.jahr}")
+        ist_ges = g.ist_gesamt
         bew_ges = sum(x.betrag_cent for x in p.bewilligungen if x.jahr <= q.jahr)
         if ist_ges > bew_ges:
-            fehler(f"Die Zahlungen seit Projektbeginn ({kz.betrag(ist_ges)} €) übersteigen die Summe der "
-                   f"Bewilligungen bis {q.jahr} ({kz.betrag(bew_ges)} €) um {kz.betrag(ist_ges - bew_ges)} €.")
-        g, _ = kz.finanzen(p, q)
+            fehler(f"Die Zahlungen seit Projektbeginn ({euro(ist_ges)}) übersteigen die Summe der "
+                   f"Bewilligungen bis {q.jahr} ({euro(bew_ges)}) um {euro(ist_ges - bew_ges)}.")
         kosten = next(a for a in p.ampeln if a.dimension == "Kosten")
         # A quarter still running cannot deviate yet; only a finished quarter is measured.
         if q.ende < p_stand and kz.wesentlich(g.plan_quartal, g.ist_quartal) and not kosten.grund.strip():
-            fehler(f"Der Mittelabfluss weicht im Quartal um {kz.betrag(g.abweichung_quartal)} € vom Zahlungsplan ab "
-                   f"(Plan {kz.betrag(g.plan_quartal)} €, Ist {kz.betrag(g.ist_quartal)} €); die Begründung fehlt "
+            fehler(f"Der Mittelabfluss weicht im Quartal um {euro(g.abweichung_quartal)} vom Zahlungsplan ab "
+                   f"(Plan {euro(g.plan_quartal)}, Ist {euro(g.ist_quartal)}); die Begründung fehlt "
                    "(Feld „Begründung Kosten“).", f"{wo}, Quartal {q.kurz}")
     if kz.hat_aufwandsbericht(p):
         a = kz.aufwand(p, q)
@@ -108,13 +112,13 @@ def pruefen(bestand: Bestand, q: Quartal) -> list[Befund]:
     for l in bestand.leistungen:
         wo = f"OZG-Leistung {l.ozg_id} ({l.bezeichnung})"
         if l.behoerde is None:
-            befunde.append(Befund(FEHLER, wo, "Keine zuständige Behörde angegeben."))
+            befunde.append(Befund(FEHLER, wo, "Keine zuständige Behörde angegeben.", ozg_id=l.ozg_id))
         if not l.verantwortliche:
-            befunde.append(Befund(FEHLER, wo, "Keine Projektleitung (Verantwortliche Person) benannt."))
+            befunde.append(Befund(FEHLER, wo, "Keine Projektleitung (Verantwortliche Person) benannt.", ozg_id=l.ozg_id))
         if l.reifegrad is None:
-            befunde.append(Befund(HINWEIS, wo, "Noch keine Reifegrad-Bewertung erfasst."))
+            befunde.append(Befund(HINWEIS, wo, "Noch keine Reifegrad-Bewertung erfasst.", ozg_id=l.ozg_id))
         if l.geplant_online is None and not l.online:
-            befunde.append(Befund(HINWEIS, wo, "Kein geplanter Online-Termin angegeben."))
+            befunde.append(Befund(HINWEIS, wo, "Kein geplanter Online-Termin angegeben.", ozg_id=l.ozg_id))
     return sorted(befunde, key=lambda x: (x.schwere != FEHLER, x.datensatz))
 
 

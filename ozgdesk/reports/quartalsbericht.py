@@ -9,14 +9,13 @@ services) is the project report; the submission package carries both.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
 
 from reportlab.platypus import Flowable, PageBreak
 
 from ozgdesk.model.values import Ampel, Quartal
 from ozgdesk.reports import diagramme, kennzahlen as kz
-from ozgdesk.reports.format import datum, prozent, pt
+from ozgdesk.reports.format import betrag, datum, euro, prozent, pt, tage
 from ozgdesk.reports.layout import (
     EINLEITUNG,
     HINWEIS,
@@ -37,7 +36,6 @@ from ozgdesk.reports.snapshot import Bestand, ProjektDaten
 from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte
 
 TITEL = "Vierteljährlicher Statusbericht"
-betrag = kz.betrag
 
 
 def kopf(b: Bestand, q: Quartal, *, kennzeichnung: str, entwurf: bool, aktenzeichen: str = "",
@@ -145,19 +143,20 @@ MEILENSTEIN_SPALTEN = [Sp("Kennung", 1.5), Sp("fällig", 0.8, True), Sp("pünktl
                        Sp("Verschiebungen (Tage)", 1.5, True), Sp("gefährdet", 0.9, True)]
 
 
+def meilenstein_zeile(k: str, x: kz.MeilensteinBilanz) -> list[str]:
+    """A row under :data:`MEILENSTEIN_SPALTEN` (also used by the Meilenstein-Monitoring)."""
+    return [k, str(x.faellig), str(x.termingerecht), str(x.verspaetet), str(x.ueberfaellig), str(x.verschoben),
+            f"{x.verschiebungen} ({x.verschiebung_tage})", str(x.gefaehrdet)]
+
+
 def _abschnitt_meilensteine(b: Bestand, q: Quartal) -> list[Flowable]:
-    sp = MEILENSTEIN_SPALTEN
     bil = {p.kennung: kz.bilanz(p, q.beginn, q.ende, b.stand) for p in b.projekte}
-
-    def zeile(k: str, x: kz.MeilensteinBilanz) -> list[str]:
-        return [k, str(x.faellig), str(x.termingerecht), str(x.verspaetet), str(x.ueberfaellig), str(x.verschoben),
-                f"{x.verschiebungen} ({x.verschiebung_tage})", str(x.gefaehrdet)]
-
     vert = kz.status_verteilung(list(b.projekte), b.stand)
     return [h1("4 Meilensteine"),
             absatz(f"Meilensteine mit Plan- oder Prognosetermin im {q.lang} („fällig“: Plantermin im Quartal); "
                    f"Status zum Stand {datum(b.stand)}.", EINLEITUNG),
-            tabelle(sp, [zeile(k, x) for k, x in bil.items()], summe=zeile("Summe", kz.bilanz_summe(list(bil.values())))),
+            tabelle(MEILENSTEIN_SPALTEN, [meilenstein_zeile(k, x) for k, x in bil.items()],
+                    summe=meilenstein_zeile("Summe", kz.bilanz_summe(list(bil.values())))),
             zusammen(diagramme.balken("Status aller Meilensteine des Ressorts", [s for s, _ in vert], [n for _, n in vert]))]
 
 
@@ -166,7 +165,7 @@ def _abschnitt_reifegrad(b: Bestand) -> list[Flowable]:
     sp = [Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 3.2), Sp("Projekt", 1.4), Sp("Reifegrad aktuell", 1.2, True),
           Sp("Ziel", 0.6, True), Sp("online", 0.7)]
     zeilen = [[l.ozg_id, l.bezeichnung, ", ".join(l.projekte),
-               "–" if l.reifegrad is None else f"{l.reifegrad} (Modell {l.reifegrad_modell})",
+               l.reifegrad_text,
                "–" if l.ziel_reifegrad is None else str(l.ziel_reifegrad), "ja" if l.online else "nein"] for l in leistungen]
     return [h1("5 Reifegrad der OZG-Leistungen"), tabelle(sp, zeilen), zusammen(reifegrad_diagramm(b))]
 
@@ -196,7 +195,7 @@ def _ueberblick(b: Bestand, gesamt: _Finanzen) -> list[Flowable]:
     text = (f"Das Ressort berichtet über {len(b.projekte)} Projekte: {ampeln[Ampel.GRUEN]} grün, "
             f"{ampeln[Ampel.GELB]} gelb, {ampeln[Ampel.ROT]} rot.")
     if s:
-        text += (f" Mittelabfluss im Quartal: {kz.betrag(s.ist_quartal)} € bei {kz.betrag(s.plan_quartal)} € Plan "
+        text += (f" Mittelabfluss im Quartal: {euro(s.ist_quartal)} bei {euro(s.plan_quartal)} Plan "
                  f"({prozent(s.ist_quartal, s.plan_quartal)}).")
     return [absatz(text)]
 
@@ -235,16 +234,16 @@ def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal) -> list[Flowable]:
         [Sp("Meilenstein", 3.0), Sp("Plan", 1, True), Sp("Prognose", 1, True), Sp("Ist", 1, True), Sp("Status", 1.3),
          Sp("Verschiebungen", 1.6)],
         [[m.titel, datum(m.plan_datum), datum(m.prognose_datum), datum(m.ist_datum), kz.status_text(m, b.stand),
-          f"{len(m.verschiebungen)}× um {m.verzug_tage} Tage" if m.verschiebungen else "–"] for m in p.meilensteine]))
+          f"{len(m.verschiebungen)}× um {tage(m.verzug_tage)}" if m.verschiebungen else "–"] for m in p.meilensteine]))
     if kz.hat_finanzbericht(p):
         g, zeilen = kz.finanzen(p, q)
         inhalt.append(h2(f"Mittelabfluss gegen Zahlungsplan (Fassung {p.zahlungsplan_version or '–'})"))
         inhalt += _finanztabellen("Haushaltsstelle", [(z.haushaltsstelle, z) for z in zeilen], g)
-        inhalt.append(absatz(f"Bewilligt {q.jahr}: {kz.betrag(kz.bewilligt(p, q.jahr))} €; bewilligt insgesamt: "
-                             f"{kz.betrag(kz.bewilligt(p))} €.", HINWEIS))
+        inhalt.append(absatz(f"Bewilligt {q.jahr}: {euro(kz.bewilligt(p, q.jahr))}; bewilligt insgesamt: "
+                             f"{euro(kz.bewilligt(p))}.", HINWEIS))
         if kz.wesentlich(g.plan_quartal, g.ist_quartal):
             grund = next(a.grund for a in p.ampeln if a.dimension == "Kosten") or "(Begründung fehlt)"
-            inhalt.append(absatz(f"Abweichung im Quartal {kz.betrag(g.abweichung_quartal)} € "
+            inhalt.append(absatz(f"Abweichung im Quartal {euro(g.abweichung_quartal)} "
                                  f"({prozent(g.abweichung_quartal, g.plan_quartal)}): {grund}"))
         quartale, plan_kum, ist_kum = kz.kumulierte_reihe([p], q)
         if quartale:
@@ -257,7 +256,7 @@ def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal) -> list[Flowable]:
                                         ("Erbrachte Leistungen", a.leistungen or "–")]))
     inhalt.append(h2("Reifegrad der OZG-Leistungen"))
     inhalt.append(tabelle([Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 4), Sp("aktuell", 1.2, True), Sp("Ziel", 0.7, True)],
-                          [[l.ozg_id, l.bezeichnung, "–" if l.reifegrad is None else f"{l.reifegrad} (Modell {l.reifegrad_modell})",
+                          [[l.ozg_id, l.bezeichnung, l.reifegrad_text,
                             "–" if l.ziel_reifegrad is None else str(l.ziel_reifegrad)] for l in p.leistungen]))
     inhalt.append(h2("Risiken"))
     inhalt.append(absatz(p.risiken or "–"))
@@ -330,7 +329,3 @@ def arbeitsmappe(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None
 
 def xlsx(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None = None) -> bytes:
     return arbeitsmappe(b, q, projekte).bytes()
-
-
-def stand_default() -> date:
-    return date.today()

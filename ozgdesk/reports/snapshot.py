@@ -22,14 +22,8 @@ from ozgdesk.model.katalog import Leistung, LeistungVerantwortung, Themenfeld
 from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
 from ozgdesk.model.store import Store
+from ozgdesk.model.uebersicht import RessortKopf
 from ozgdesk.model.values import Ampel, Finanzierung, MeilensteinStatus, Quartal, Reifegradmodell, Verwaltungsart
-
-
-@dataclass(frozen=True)
-class RessortDaten:
-    kurzname: str
-    name: str
-    referat: str
 
 
 @dataclass(frozen=True)
@@ -71,6 +65,11 @@ class LeistungDaten:
     ziel_reifegrad: int | None
     verantwortliche: tuple[str, ...]
     projekte: tuple[str, ...] = ()
+
+    @property
+    def reifegrad_text(self) -> str:
+        """The current level as the documents print it: "3 (Modell 1.1)", "–" if not assessed."""
+        return "–" if self.reifegrad is None else f"{self.reifegrad} (Modell {self.reifegrad_modell})"
 
 
 @dataclass(frozen=True)
@@ -192,7 +191,7 @@ class ProjektDaten:
 class Bestand:
     """Everything the documents need, as plain frozen values."""
 
-    ressort: RessortDaten
+    ressort: RessortKopf
     stand: date
     projekte: tuple[ProjektDaten, ...]
     leistungen: tuple[LeistungDaten, ...]
@@ -217,7 +216,7 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
     """Read the whole Ressort once; ``stand`` is the date the documents report as "Stand"."""
     with store.lesen() as s:
         r = ressort_von(s)
-        ressort = RessortDaten(r.kurzname, r.name, r.koordinierungsreferat or "")
+        ressort = RessortKopf(r.kurzname, r.name, r.koordinierungsreferat or "")
         behoerden = {
             b.id: BehoerdeDaten(b.id, b.name, b.kurzname or b.name, b.art is Verwaltungsart.MITTELBAR,
                                 bool(b.erstattungsanspruch))
@@ -231,7 +230,6 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
             if v.person_id in personen:
                 verantwortlich[v.leistung_id].append(personen[v.person_id].name)
         reifegrad = aktuelle_reifegrade(s)
-        # Reifegrad 1.1 separately: the distribution chart and the Ziel-Reifegrad use model 1.1.
         pl_paare = [(pl.projekt_id, pl.leistung_id) for pl in s.execute(select(ProjektLeistung)).scalars()]
         projekte_orm = list(s.execute(select(Projekt).order_by(Projekt.kennung)).scalars())
         kennung_von = {p.id: p.kennung for p in projekte_orm}

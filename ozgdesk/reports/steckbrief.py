@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, KeepInFrame
 
 from ozgdesk.model.values import MeilensteinStatus
 from ozgdesk.reports import kennzahlen as kz
-from ozgdesk.reports.format import datum, prozent, pt
+from ozgdesk.reports.format import datum, euro, prozent, pt
 from ozgdesk.reports.layout import (
     RAND_OBEN,
     RAND_UNTEN,
@@ -36,9 +36,9 @@ def _kennzahlen(p: ProjektDaten) -> list[tuple[str, object]]:
     if kz.hat_finanzbericht(p) or p.zahlungen:
         ist = sum(z.betrag_cent for z in p.zahlungen)
         plan = sum(x.betrag_cent for x in p.plan)
-        return [("Zahlungsplan gesamt", f"{kz.betrag(plan)} € (Fassung {p.zahlungsplan_version or '–'})"),
-                ("Bewilligt", f"{kz.betrag(kz.bewilligt(p))} €"),
-                ("Mittelabfluss bisher", f"{kz.betrag(ist)} € ({prozent(ist, plan)} des Plans)")]
+        return [("Zahlungsplan gesamt", f"{euro(plan)} (Fassung {p.zahlungsplan_version or '–'})"),
+                ("Bewilligt", euro(kz.bewilligt(p))),
+                ("Mittelabfluss bisher", f"{euro(ist)} ({prozent(ist, plan)} des Plans)")]
     if kz.hat_aufwandsbericht(p):
         genutzt = sum((a.personentage for a in p.aufwand), 0)
         bewilligt = sum((b.personentage or 0 for b in p.bewilligungen), 0)
@@ -60,7 +60,7 @@ def inhalt(b: Bestand, p: ProjektDaten) -> list[Flowable]:
     teile.append(h2("OZG-Leistungen"))
     teile.append(tabelle([Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 4), Sp("aktuell", 1.2, True), Sp("Ziel", 0.6, True),
                           Sp("online", 0.7)],
-                         [[l.ozg_id, l.bezeichnung, "–" if l.reifegrad is None else f"{l.reifegrad} (Modell {l.reifegrad_modell})",
+                         [[l.ozg_id, l.bezeichnung, l.reifegrad_text,
                            "–" if l.ziel_reifegrad is None else str(l.ziel_reifegrad), "ja" if l.online else "nein"]
                           for l in p.leistungen]))
     teile.append(h2("Meilensteine"))

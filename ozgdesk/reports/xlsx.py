@@ -42,10 +42,6 @@ class Spalte:
     summe: bool = False
 
 
-class Euro(int):
-    """Marks integer cents for a currency cell (written as an exact decimal euro value)."""
-
-
 def text_zelle(zelle, wert: str) -> None:  # noqa: ANN001
     """Write user text so that Excel and LibreOffice never evaluate it."""
     wert = _ILLEGAL.sub("", wert)
