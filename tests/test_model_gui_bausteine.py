@@ -183,3 +183,30 @@ def test_neue_module_laden_kein_qt():
     code = ("import sys, ozgdesk.model.tabellen, ozgdesk.model.uebersicht, ozgdesk.model.bearbeiten, "
             "ozgdesk.model.details; sys.exit(1 if any(m.startswith('PySide6') for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_zwei_bewertungen_am_selben_tag_ueberall_dieselbe_stufe(demo_store):
+    """Start page, Leistungen table and documents agree: the assessment recorded later wins."""
+    from ozgdesk.model import Leistung, ReifegradBewertung, abfragen
+    from ozgdesk.model.values import Reifegradmodell
+
+    with demo_store.session(benutzer="Test") as s:
+        lid = s.execute(select(Leistung.id).where(Leistung.im_ressort.is_(True)).order_by(Leistung.ozg_id)).scalars().first()
+        for stufe in (1, 4):  # same day, 4 recorded last
+            s.add(ReifegradBewertung(leistung_id=lid, datum=date(2026, 11, 20), modell=Reifegradmodell.V1_1,
+                                     stufe=stufe, quelle="Test"))
+            s.flush()
+    abfrage = tabellen.leistungen()
+    spalte = [sp.schluessel for sp in abfrage.spalten].index("reifegrad")
+    with demo_store.lesen() as s:
+        assert abfragen.aktuelle_reifegrade(s)[lid].stufe == 4
+        zeile = next(z for z in abfrage.seite(s, tabellen.Anfrage(), 100_000) if z.id == lid)
+        assert zeile.werte[spalte] == 4
+    with demo_store.roh_lesen() as con:
+        vorher = uebersicht.uebersicht(con, STICHTAG).reifegrade
+    with demo_store.session(benutzer="Test") as s:
+        s.add(ReifegradBewertung(leistung_id=lid, datum=date(2026, 11, 20), modell=Reifegradmodell.V1_1,
+                                 stufe=0, quelle="Test"))  # recorded last: now 0 counts
+    with demo_store.roh_lesen() as con:
+        nachher = uebersicht.uebersicht(con, STICHTAG).reifegrade
+    assert nachher[0] == vorher[0] + 1 and nachher[4] == vorher[4] - 1

@@ -165,11 +165,11 @@ def _reifegrad_aktuell() -> Any:
 
     Levels of model 1.1 (0–4) and 2.0 (0–7) mean different things, so one column shows one model;
     1.1 is the one the programme counts with (and the dashboard chart uses)."""
-    rb = aliased(ReifegradBewertung)
+    rb = aliased(ReifegradBewertung, name="rb_aktuell")
     return (
         select(rb.stufe).where(rb.leistung_id == Leistung.id, rb.modell == Reifegradmodell.V1_1)
         # same day: the later record wins, as in abfragen.aktuelle_reifegrade and on the start page
-        .order_by(rb.datum.desc(), literal_column(f"{rb.__table__.name}.rowid").desc()).limit(1).scalar_subquery()
+        .order_by(rb.datum.desc(), literal_column("rb_aktuell.rowid").desc()).limit(1).scalar_subquery()
     )
 
 
