@@ -118,3 +118,16 @@ def test_dienst_filtert_befunde_nach_auswahl_und_fuehrt_zum_datensatz(demo_store
     assert all(h.datensatz_id == ids[h.text.split()[1]] for h in leistung_hinweise)
     assert any(h.datensatz_id == ids["10073"] and "Keine zuständige Behörde" in h.text for h in leistung_hinweise)
     assert all(h.art in ("projekt", "leistung") for h in auswahl)  # every finding leads to its record
+
+
+def test_cli_pruefen_fuer_ein_projekt_nimmt_nur_dessen_befunde(demo_home, capsys):
+    """Filtering is by Kennung: a project BMAS-2024-0 does not get the findings of BMAS-2024-01 … 08."""
+    from ozgdesk.model.store import Store
+
+    with Store.oeffnen(demo_home / "ozgdesk.sqlite") as store, store.session(benutzer="Test") as s:
+        s.execute(select(Projekt).where(Projekt.kennung == "BMAS-2025-04")).scalar_one().kennung = "BMAS-2024-0"
+    rc = main(["--home", str(demo_home), "pruefen", "--quartal", "2026-Q3", "--stand", "15.11.2026", "--projekt",
+               "BMAS-2024-0", "--json"])
+    daten = json.loads(capsys.readouterr().out)
+    assert rc == 1 and daten["befunde"]  # BMAS-2025-04 pays out above its approval: an error
+    assert {b["projekt"] for b in daten["befunde"]} == {"BMAS-2024-0"}

@@ -19,10 +19,10 @@ from ozgdesk.dateien import atomar_schreiben
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.values import Halbjahr, Quartal, parse_datum
 from ozgdesk.reports import antrag, einreichung, meilensteine, online_monitoring, quartalsbericht, statusermittlung, steckbrief
+from ozgdesk.reports.layout import VS_NFD
 from ozgdesk.reports.pruefung import Befund, fehler, pruefen
 from ozgdesk.reports.snapshot import Bestand, bestand_laden
 
-VS_NFD = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
 
 
 def _gemeinsam(p: argparse.ArgumentParser, *, formate: str = "pdf,xlsx", kennzeichnung: bool = True,
@@ -141,8 +141,9 @@ def _erzeugen(args: argparse.Namespace, befunde: list[Befund], erlaubt: tuple[st
     return 0
 
 
-def _nur(befunde: list[Befund], *praefixe: str) -> list[Befund]:
-    return [b for b in befunde if b.datensatz.startswith(praefixe)]
+def _fuer_projekt(befunde: list[Befund], kennung: str) -> list[Befund]:
+    """The findings of one project, by its Kennung (not by text prefix: BMAS-2024-1 ≠ BMAS-2024-10)."""
+    return [b for b in befunde if b.projekt == kennung]
 
 
 # ------------------------------------------------------------------------------------------ commands
@@ -153,7 +154,7 @@ def cmd_quartal(args: argparse.Namespace) -> int:
     befunde = pruefen(b, q)
     if args.projekt:
         p = b.projekt(args.projekt)
-        befunde = _nur(befunde, f"Projekt {p.kennung}")
+        befunde = _fuer_projekt(befunde, p.kennung)
         return _erzeugen(args, befunde, ("pdf", "xlsx"), f"Quartalsbericht_{p.kennung}_{q}", {
             "pdf": lambda e: quartalsbericht.pdf_projekte(b, [p], q, kennzeichnung=kz, entwurf=e),
             "xlsx": lambda e: quartalsbericht.xlsx(b, q, [p])})
@@ -172,7 +173,7 @@ def cmd_meilensteine(args: argparse.Namespace) -> int:
     projekte = [b.projekt(args.projekt)] if args.projekt else None
     befunde = _meilenstein_befunde(b)
     if args.projekt:
-        befunde = _nur(befunde, f"Projekt {projekte[0].kennung}")
+        befunde = _fuer_projekt(befunde, projekte[0].kennung)
     name = f"Meilenstein-Monitoring_{projekte[0].kennung if projekte else b.ressort.kurzname}_{h}"
     return _erzeugen(args, befunde, ("pdf", "xlsx"), name, {
         "pdf": lambda e: meilensteine.pdf(b, h, projekte, kennzeichnung=_kennzeichnung(args), entwurf=e),
@@ -181,7 +182,7 @@ def cmd_meilensteine(args: argparse.Namespace) -> int:
 
 def cmd_statusermittlung(args: argparse.Namespace) -> int:
     b = _bestand(args)
-    befunde = _nur(pruefen(b, b.letztes_quartal), "OZG-Leistung")
+    befunde = [x for x in pruefen(b, b.letztes_quartal) if x.ozg_id is not None]
     return _erzeugen(args, befunde, ("pdf", "xlsx"), f"Statusermittlung_{b.ressort.kurzname}_{b.stand.isoformat()}", {
         "pdf": lambda e: statusermittlung.pdf(b, kennzeichnung=_kennzeichnung(args), entwurf=e),
         "xlsx": lambda e: statusermittlung.xlsx(b)})
@@ -199,7 +200,7 @@ def cmd_online(args: argparse.Namespace) -> int:
 def _projekt_dokument(args: argparse.Namespace, name: str, modul) -> int:  # noqa: ANN001
     b = _bestand(args)
     p = b.projekt(args.projekt)
-    befunde = _nur(pruefen(b, b.letztes_quartal), f"Projekt {p.kennung}")
+    befunde = _fuer_projekt(pruefen(b, b.letztes_quartal), p.kennung)
     return _erzeugen(args, befunde, ("pdf", "xlsx"), f"{name}_{p.kennung}", {
         "pdf": lambda e: modul.pdf(b, p, kennzeichnung=_kennzeichnung(args), entwurf=e),
         "xlsx": lambda e: modul.xlsx(b, p)})
@@ -218,7 +219,7 @@ def cmd_pruefen(args: argparse.Namespace) -> int:
     b = _bestand(args)
     befunde = pruefen(b, q)
     if args.projekt:
-        befunde = _nur(befunde, f"Projekt {b.projekt(args.projekt).kennung}")
+        befunde = _fuer_projekt(befunde, b.projekt(args.projekt).kennung)
     if args.json:
         json_ausgeben({"quartal": str(q), "fehler": len(fehler(befunde)), "befunde": befunde})
     elif befunde:
