@@ -73,7 +73,7 @@ def cmd_einrichten(args: argparse.Namespace) -> int:
         try:
             return _verdikte(einrichtung_pruefen(backend), args.json)
         finally:
-            getattr(backend, "schliessen", lambda: None)()
+            backend.schliessen()
 
 
 def cmd_pruefen(args: argparse.Namespace) -> int:
@@ -85,7 +85,7 @@ def cmd_pruefen(args: argparse.Namespace) -> int:
         try:
             return _verdikte(einrichtung_pruefen(backend), args.json)
         finally:
-            getattr(backend, "schliessen", lambda: None)()
+            backend.schliessen()
 
 
 def cmd_jetzt(args: argparse.Namespace) -> int:

@@ -238,7 +238,7 @@ class Abgleichsseite(QWidget):
             try:
                 return einrichtung_pruefen(backend)
             finally:
-                getattr(backend, "schliessen", lambda: None)()
+                backend.schliessen()
 
         def fertig(punkte: list[Any]) -> None:
             self.pruefergebnis.setText("\n".join(f"{STUFE.get(p.stufe, '•')} {p.name}: {p.meldung}" for p in punkte))
