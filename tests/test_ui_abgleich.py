@@ -53,7 +53,7 @@ def test_einrichten_abgleichen_konflikt_nebeneinander_loesen(qtbot, synchrones_p
     seite_a.jetzt()
     assert "Abgleich beendet" in seite_a.meldung.text()
     seite_b.jetzt()
-    assert "1 offene Konflikte" in seite_b.meldung.text()
+    assert "1 offener Konflikt." in seite_b.meldung.text()
 
     # both values side by side, with who changed them
     assert seite_b.konfliktliste.count() == 1

@@ -108,3 +108,12 @@ def test_format_zahl_mit_tausenderpunkten(n, text):
     from ozgdesk.model.values import format_zahl
 
     assert format_zahl(n) == text
+
+
+def test_anzahl_mit_passendem_wort():
+    from ozgdesk.model.values import anzahl
+
+    assert anzahl(1, "offener Konflikt", "offene Konflikte") == "1 offener Konflikt"
+    assert anzahl(0, "Hinweis", "Hinweise") == "0 Hinweise"
+    assert anzahl(12345, "Änderung", "Änderungen") == "12.345 Änderungen"
+    assert anzahl(-1, "Tag", "Tage") == "-1 Tag"

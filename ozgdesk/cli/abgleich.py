@@ -8,6 +8,7 @@ import sys
 
 from ozgdesk.cli.gemeinsam import json_ausgeben, json_option, store_oeffnen, tabelle_ausgeben
 from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.values import anzahl
 
 
 def registrieren(befehle: argparse._SubParsersAction) -> None:
@@ -96,8 +97,8 @@ def cmd_jetzt(args: argparse.Namespace) -> int:
     if args.json:
         json_ausgeben(e)
         return 0
-    print(f"Gesendet: {e.gesendet} Änderungen in {e.gesendet_dateien} Dateien")
-    print(f"Empfangen: {e.empfangen} Änderungen aus {e.empfangen_dateien} Dateien")
+    print(f"Gesendet: {anzahl(e.gesendet, 'Änderung', 'Änderungen')} in {anzahl(e.gesendet_dateien, 'Datei', 'Dateien')}")
+    print(f"Empfangen: {anzahl(e.empfangen, 'Änderung', 'Änderungen')} aus {anzahl(e.empfangen_dateien, 'Datei', 'Dateien')}")
     print(f"Zusammengeführt: {e.zusammengefuehrt}, neue Konflikte: {e.konflikte}, offene Konflikte: {e.offene_konflikte}")
     if e.geloescht:
         print(f"Gelöscht: {e.geloescht}")

@@ -17,7 +17,7 @@ from pathlib import Path
 from ozgdesk.cli.gemeinsam import json_ausgeben, json_option, store_oeffnen, tabelle_ausgeben
 from ozgdesk.dateien import atomar_schreiben
 from ozgdesk.model.errors import Eingabefehler
-from ozgdesk.model.values import Halbjahr, Quartal, parse_datum
+from ozgdesk.model.values import Halbjahr, Quartal, anzahl, parse_datum
 from ozgdesk.reports import antrag, einreichung, meilensteine, online_monitoring, quartalsbericht, statusermittlung, steckbrief
 from ozgdesk.reports.layout import VS_NFD
 from ozgdesk.reports.pruefung import Befund, fehler, pruefen
@@ -137,7 +137,8 @@ def _erzeugen(args: argparse.Namespace, befunde: list[Befund], erlaubt: tuple[st
         for d in dateien:
             print(f"Erzeugt: {d}")
         if befunde:
-            print(f"{len(fehlerliste)} Fehler, {len(befunde) - len(fehlerliste)} Hinweise (ozgdesk-cli pruefen).")
+            print(f"{len(fehlerliste)} Fehler, {anzahl(len(befunde) - len(fehlerliste), 'Hinweis', 'Hinweise')} "
+                  "(ozgdesk-cli pruefen).")
     return 0
 
 

@@ -206,6 +206,11 @@ def format_zahl(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
+    """A count with its noun in the right number: ``1 offener Konflikt``, ``3 offene Konflikte``."""
+    return f"{format_zahl(n)} {einzahl if abs(n) == 1 else mehrzahl}"
+
+
 def format_euro(cent: int) -> str:
     """German money format ``1.234.567,89 €`` (no float on the way)."""
     negativ = cent < 0

@@ -12,7 +12,7 @@ from decimal import Decimal
 from babel import Locale
 from babel.numbers import parse_pattern
 
-from ozgdesk.model.values import format_datum, format_euro
+from ozgdesk.model.values import anzahl, format_datum, format_euro
 
 __all__ = ["betrag", "datum", "euro", "ja_nein", "prozent", "pt", "tage"]
 
@@ -55,5 +55,5 @@ def ja_nein(wert: bool | None) -> str:
     return "–" if wert is None else ("ja" if wert else "nein")
 
 
-def tage(anzahl: int) -> str:
-    return f"{anzahl} Tag" if abs(anzahl) == 1 else f"{anzahl} Tage"
+def tage(n: int) -> str:
+    return anzahl(n, "Tag", "Tage")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ozgdesk.model.store import Store
+from ozgdesk.model.values import anzahl
 from ozgdesk.sync import abgleich as sync
 from ozgdesk.sync.konflikte import KonfliktAnzeige, konflikt_loesen, konflikte
 from ozgdesk.sync.pruefung import einrichtung_pruefen
@@ -274,8 +275,9 @@ class Abgleichsseite(QWidget):
         self._laeuft = False
         self.abbrechen_knopf.setEnabled(False)
         self.fortschritt.setValue(self.fortschritt.maximum())
-        teile = [f"Abgleich beendet: {e.gesendet} Änderungen gesendet, {e.empfangen} empfangen, "
-                 f"{e.zusammengefuehrt} zusammengeführt, {e.offene_konflikte} offene Konflikte."]
+        teile = [f"Abgleich beendet: {anzahl(e.gesendet, 'Änderung', 'Änderungen')} gesendet, {e.empfangen} empfangen, "
+                 f"{e.zusammengefuehrt} zusammengeführt, "
+                 f"{anzahl(e.offene_konflikte, 'offener Konflikt', 'offene Konflikte')}."]
         if e.veroeffentlicht:
             teile.append("Veröffentlicht: " + ", ".join(e.veroeffentlicht))
         teile += e.warnungen

@@ -37,7 +37,7 @@ from sqlalchemy import select
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.projekte import Projekt
 from ozgdesk.model.store import Store
-from ozgdesk.model.values import Quartal
+from ozgdesk.model.values import Quartal, anzahl
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.dienste import Berichtsdienst
 from ozgdesk.reports.dienst import Abgebrochen  # raised by the service on its worker thread
@@ -162,7 +162,7 @@ class Berichtsseite(QWidget):
             item.setData(_ROLLE, (h.art, h.datensatz_id, h.projekt_id or ""))
             self.hinweise.addItem(item)
         fehler = sum(1 for h in hinweise if h.schwere == "fehler")
-        self.status.setText(f"Prüfung: {fehler} Fehler, {len(hinweise) - fehler} Hinweise." if hinweise
+        self.status.setText(f"Prüfung: {fehler} Fehler, {anzahl(len(hinweise) - fehler, 'Hinweis', 'Hinweise')}." if hinweise
                             else "Prüfung ohne Befund.")
 
     def _hinweis_oeffnen(self, item: QListWidgetItem) -> None:

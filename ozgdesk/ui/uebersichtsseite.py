@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ozgdesk.model import uebersicht as ue
-from ozgdesk.model.values import Ampel
+from ozgdesk.model.values import Ampel, anzahl
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.diagramm import Balkendiagramm
 from ozgdesk.ui.format import punkt
@@ -144,7 +144,7 @@ class Uebersichtsseite(QScrollArea):
         self.bericht.setText(
             f"<b>{d.bericht_quartal.lang}</b> – fällig am <b>{fmt.datum(d.bericht_frist)}</b> "
             f"(Stand {fmt.datum(d.stichtag)}).<br>"
-            + (f"Noch {offen} {'Punkt' if offen == 1 else 'Punkte'} offen (vorläufige Prüfung):"
+            + (f"Noch {anzahl(offen, 'Punkt', 'Punkte')} offen (vorläufige Prüfung):"
                if offen else "Alles Nötige ist erfasst.")
         )
         self._fuellen(self.fehlend, [(h.text, h.art, h.datensatz_id, h.projekt_id or "") for h in d.fehlend])
