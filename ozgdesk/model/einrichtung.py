@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.grunddaten import katalog_laden
+from ozgdesk.model.katalog import Leistung
 from ozgdesk.model.organisation import Ressort
 from ozgdesk.model.store import Store, ist_leer
 
@@ -39,8 +43,11 @@ def _leer_pruefen(store: Store) -> None:
         )
 
 
-def ressort_einrichten(store: Store, ressort: str, name: str | None = None, referat: str = "") -> dict[str, int]:
-    """An empty Ressort with the shipped catalogue. ``ressort`` is a short name (BMAS) or a full name."""
+def ressort_einrichten(store: Store, ressort: str, name: str | None = None, referat: str = "",
+                       leistungen: Collection[str] = ()) -> dict[str, int]:
+    """An empty Ressort with the shipped catalogue. ``ressort`` is a short name (BMAS) or a full name;
+    ``leistungen`` are the OZG-IDs it is responsible for (the wizard's choice), set in the same
+    transaction, so a crash never leaves a Ressort without the Leistungen the user picked."""
     _leer_pruefen(store)
     ressort = ressort.strip()
     if not ressort:
@@ -54,6 +61,10 @@ def ressort_einrichten(store: Store, ressort: str, name: str | None = None, refe
     with store.session(quelle="einrichtung") as s:
         zahlen = katalog_laden(s)
         s.add(Ressort(kurzname=kurzname, name=name, koordinierungsreferat=referat))
+        if leistungen:
+            s.flush()
+            for leistung in s.execute(select(Leistung).where(Leistung.ozg_id.in_(list(leistungen)))).scalars():
+                leistung.im_ressort = True
     return zahlen
 
 

@@ -89,16 +89,8 @@ def store_fuer(home: str | None, demo: bool) -> tuple[Union["Store", Verzoegerte
     if assistent.demo:
         store.schliessen()
         return store_fuer(home, True)
-    ressort_einrichten(store, assistent.ressort.currentData(), referat=assistent.referat.text().strip())
-    gewaehlt = assistent.gewaehlte_leistungen()
-    if gewaehlt:
-        from sqlalchemy import select
-
-        from ozgdesk.model.katalog import Leistung
-
-        with store.session(quelle="einrichtung") as s:
-            for l in s.execute(select(Leistung).where(Leistung.ozg_id.in_(gewaehlt))).scalars():
-                l.im_ressort = True
+    ressort_einrichten(store, assistent.ressort.currentData(), referat=assistent.referat.text().strip(),
+                       leistungen=assistent.gewaehlte_leistungen())
     return store, False
 
 
