@@ -142,7 +142,12 @@ def _reifegrade(con: sqlite3.Connection) -> dict[int | None, int]:
     return {stufe: zaehler.get(stufe, 0) for stufe in (None, 0, 1, 2, 3, 4)}
 
 
-def _fehlend(con: sqlite3.Connection, quartal: Quartal, stichtag: date, limit: int = 50) -> list[Hinweis]:
+#: Items the "noch fehlt" list shows at most.
+FEHLEND_HOECHSTENS = 50
+
+
+def _fehlend(con: sqlite3.Connection, quartal: Quartal, ueberfaellig: list[MeilensteinHinweis],
+             limit: int = FEHLEND_HOECHSTENS) -> list[Hinweis]:
     """Preliminary check for the quarterly report: what the project leads still have to enter."""
     hinweise: list[Hinweis] = []
     projekte = con.execute(
@@ -165,7 +170,7 @@ def _fehlend(con: sqlite3.Connection, quartal: Quartal, stichtag: date, limit: i
             hinweise.append(Hinweis(f"{kennung}: Kein Mittelabfluss in {quartal.kurz} erfasst.", "projekt", pid, pid))
         if len(hinweise) >= limit:
             break
-    for m in _meilensteine(con, stichtag, None, limit):
+    for m in ueberfaellig:
         if len(hinweise) >= limit:
             break
         hinweise.append(Hinweis(
@@ -189,13 +194,15 @@ def fuer_store(store: Any, stichtag: date) -> Uebersicht:
 def uebersicht(con: sqlite3.Connection, stichtag: date, *, limit: int = 12) -> Uebersicht:
     """Everything the dashboard shows, from a plain ``sqlite3`` connection (see ``Store.roh_lesen``)."""
     quartal, frist = berichtsquartal(stichtag)
+    # one query for both lists: the overdue milestones (first ``limit``) and the "noch fehlt" items
+    ueberfaellig = _meilensteine(con, stichtag, None, max(limit, FEHLEND_HOECHSTENS))
     ampeln = {Ampel(a): n for a, n in con.execute("SELECT ampel_gesamt, count(*) FROM projekt GROUP BY ampel_gesamt")}
     return Uebersicht(
         stichtag=stichtag,
         bericht_quartal=quartal,
         bericht_frist=frist,
-        fehlend=tuple(_fehlend(con, quartal, stichtag)),
-        ueberfaellig=tuple(_meilensteine(con, stichtag, None, limit)),
+        fehlend=tuple(_fehlend(con, quartal, ueberfaellig)),
+        ueberfaellig=tuple(ueberfaellig[:limit]),
         demnaechst=tuple(_meilensteine(con, stichtag, stichtag + timedelta(days=90), limit)),
         ampeln={a: ampeln.get(a, 0) for a in Ampel},
         mittelabfluss=_mittelabfluss(con, stichtag.year),
