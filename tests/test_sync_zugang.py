@@ -141,7 +141,7 @@ def test_cli_ordner_abgleich_und_konflikte(demo_home, tmp_path, monkeypatch, cap
     assert _cli(demo_home, "abgleich", "jetzt", capsys=capsys)[0] == 0
     assert _cli(b_home, "abgleich", "einrichten", "--ziel", str(ablage), capsys=capsys)[0] == 0
     rc, out, _ = _cli(b_home, "abgleich", "jetzt", capsys=capsys)
-    assert rc == 0 and "Empfangen: 1833 Änderungen" in out
+    assert rc == 0 and "Empfangen: 1.833 Änderungen" in out
     rc, out, _ = _cli(demo_home, "projekte", "list", "--json", capsys=capsys)
     kennung = json.loads(out)[0]["kennung"]
     _cli(demo_home, "projekte", "setzen", kennung, "titel=Titel von A", capsys=capsys)
