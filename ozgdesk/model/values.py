@@ -10,15 +10,15 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from ozgdesk.model.errors import Eingabefehler
 
 
 # --------------------------------------------------------------------------------------------- periods
-_QUARTAL_RE = re.compile(r"^\s*(\d{4})\s*-?\s*Q([1-4])\s*$", re.IGNORECASE)
-_QUARTAL_DE_RE = re.compile(r"^\s*Q([1-4])\s*/\s*(\d{4})\s*$", re.IGNORECASE)
+_QUARTAL_RE = re.compile(r"^\s*(\d{4})\s*-?\s*Q([1-4])\s*$", re.IGNORECASE | re.ASCII)
+_QUARTAL_DE_RE = re.compile(r"^\s*Q([1-4])\s*/\s*(\d{4})\s*$", re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True, order=True)
@@ -82,7 +82,7 @@ class Quartal:
         return f"{self.jahr}-Q{self.nummer}"
 
 
-_HALBJAHR_RE = re.compile(r"^\s*(\d{4})\s*-?\s*H([12])\s*$", re.IGNORECASE)
+_HALBJAHR_RE = re.compile(r"^\s*(\d{4})\s*-?\s*H([12])\s*$", re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True, order=True)
@@ -134,7 +134,7 @@ class Halbjahr:
 
 
 # ---------------------------------------------------------------------------------------- budget line
-_HHST_RE = re.compile(r"^\s*(\d{4})\s*(\d{3})\s*(\d{2})\s*$")
+_HHST_RE = re.compile(r"^\s*(\d{4})\s*(\d{3})\s*(\d{2})\s*$", re.ASCII)
 
 
 @dataclass(frozen=True, order=True)
@@ -170,30 +170,95 @@ class Haushaltsstelle:
 # ---------------------------------------------------------------------------------------------- money
 _CENT = Decimal("0.01")
 
+#: The largest amount any field holds: 10 Billionen € (10**15 cents). Far above any budget, far below
+#: what a 64-bit column or a float in a spreadsheet would distort; a 5000-digit input stops here.
+HOECHSTBETRAG_CENT = 10**15
+
+# German number grammar. A dot is only ever a thousands separator, so it must stand between groups of
+# exactly three digits after a first group of one to three; the comma is the one decimal separator.
+_GRUPPIERT = r"[1-9]\d{0,2}(?:\.\d{3})+"
+_ZAHL_RE = re.compile(rf"^(?P<ganz>{_GRUPPIERT}|\d+)?(?:,(?P<bruch>\d+))?$", re.ASCII)  # ASCII: no ١٢
+# Leerzeichen as thousands separator (DIN 5008 allows 1 234 567,89; Excel in de_CH/fr writes it too).
+_LEERGRUPPIERT_RE = re.compile(r"^[1-9]\d{0,2}(?: \d{3})+(?:,\d+)?$", re.ASCII)
+_ZEICHEN_MINUS = "-\u2212\u2013"  # hyphen-minus, the minus sign and the en dash Word turns "-" into
+
+
+def _deutsche_zahl(wert: object, *, was: str, beispiel: str, stellen: int) -> Decimal:
+    """Read a number the way a German reader reads it, or refuse it with a message that shows the form.
+
+    Accepted: ``12.500`` and ``1.234.567`` (thousands), ``12.500,5``, ``-250,00``, ``250,00-`` (a
+    trailing minus as SAP/HKR exports write it), ``1 234,56``, an optional ``€``/``EUR``/``PT``/``%``.
+    Refused as ambiguous: a dot that is not a thousands separator (``12.50``, ``1.5``) and any mix
+    in English order (``1,234.56``) – silently reading either would shift the value 100× or 1000×.
+    """
+    roh = str(wert)
+    if len(roh) > 60:
+        raise Eingabefehler(f"{was}: die Eingabe ist mit {len(roh)} Zeichen zu lang für eine Zahl.")
+    s = roh.strip()
+    for einheit in ("€", "EUR", "Euro", "PT", "%"):
+        if s.endswith(einheit):
+            s = s[: -len(einheit)].strip()
+        elif s.startswith(einheit):
+            s = s[len(einheit):].strip()
+    s = s.replace("\u00a0", " ").replace("\u202f", " ").strip()
+    negativ = False
+    if s[:1] in _ZEICHEN_MINUS:
+        negativ, s = True, s[1:].strip()
+    elif s[-1:] in _ZEICHEN_MINUS:
+        negativ, s = True, s[:-1].strip()
+    elif s[:1] == "+":
+        s = s[1:].strip()
+    if " " in s:
+        if not _LEERGRUPPIERT_RE.match(s):
+            raise Eingabefehler(f"{was}: „{roh.strip()}“ ist keine Zahl (erwartet z. B. {beispiel}).")
+        s = s.replace(" ", "")
+    m = _ZAHL_RE.match(s)
+    if not m or (m.group("ganz") is None and m.group("bruch") is None):
+        if re.fullmatch(r"[0-9.,]+", s) and ("." in s):
+            raise Eingabefehler(
+                f"{was}: „{roh.strip()}“ ist mehrdeutig. Im Deutschen trennt der Punkt die Tausender und das "
+                f"Komma die Nachkommastellen{_englisch_gemeint(s, negativ)}; bitte z. B. {beispiel} schreiben."
+            )
+        raise Eingabefehler(f"{was}: „{roh.strip()}“ ist keine Zahl (erwartet z. B. {beispiel}).")
+    ganz = (m.group("ganz") or "0").replace(".", "")
+    bruch = m.group("bruch") or ""
+    if len(bruch) > stellen:
+        art = "zwei Nachkommastellen" if stellen == 2 else f"{stellen} Nachkommastellen"
+        raise Eingabefehler(f"{was}: „{roh.strip()}“ hat mehr als {art} (erwartet z. B. {beispiel}).")
+    d = Decimal(f"{ganz}.{bruch or '0'}")
+    return -d if negativ else d
+
+
+def _englisch_gemeint(s: str, negativ: bool) -> str:
+    """The German spelling of what ``s`` means in English notation, as a hint in the refusal."""
+    if not re.fullmatch(r"\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+\.\d+", s, re.ASCII):
+        return ""
+    ganz, _, bruch = s.replace(",", "").partition(".")
+    text = f"{'-' if negativ else ''}{format_zahl(int(ganz))},{bruch}"
+    return f" (gemeint ist vielleicht „{text}“)"
+
 
 def euro_zu_cent(wert: object) -> int:
-    """Parse an amount in euro (``1234,56``, ``1.234,56``, ``1234.56`` or a Decimal) to integer cents.
+    """Parse an amount in euro typed the German way (``12.500``, ``1.234,56``, ``-250,00``) to cents.
 
-    Floats are refused on purpose: a binary float has already lost the cent the user typed.
+    Text follows :func:`_deutsche_zahl`: ``12.500`` is twelve thousand five hundred euro, and
+    ``12.50`` is refused rather than guessed. ``int`` (whole euro) and ``Decimal`` come from code and
+    are taken as they are. Floats are refused on purpose: a binary float has already lost the cent.
     """
     if isinstance(wert, bool) or isinstance(wert, float):
         raise Eingabefehler("Beträge müssen exakt angegeben werden (keine Gleitkommazahl).")
     if isinstance(wert, int):
-        return wert * 100
-    if isinstance(wert, Decimal):
+        d = Decimal(wert)
+    elif isinstance(wert, Decimal):
+        if not wert.is_finite():
+            raise Eingabefehler(f"„{wert}“ ist kein gültiger Betrag.")
         d = wert
     else:
-        s = str(wert).strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
-        if "," in s:
-            s = s.replace(".", "").replace(",", ".")
-        try:
-            d = Decimal(s)
-        except InvalidOperation:
-            raise Eingabefehler(f"„{wert}“ ist kein gültiger Betrag (erwartet z. B. 1.234,56).") from None
-    if not d.is_finite():
-        raise Eingabefehler(f"„{wert}“ ist kein gültiger Betrag.")
+        d = _deutsche_zahl(wert, was="Betrag", beispiel="1.234,56", stellen=2)
+    if abs(d) * 100 >= HOECHSTBETRAG_CENT:
+        raise Eingabefehler(f"Betrag: „{wert}“ ist unplausibel hoch (höchstens 9.999.999.999.999,99 €).")
     if d != d.quantize(_CENT):
-        raise Eingabefehler(f"„{wert}“ hat mehr als zwei Nachkommastellen.")
+        raise Eingabefehler(f"Betrag: „{wert}“ hat mehr als zwei Nachkommastellen.")
     return int((d * 100).to_integral_value(rounding=ROUND_HALF_UP))
 
 
@@ -222,36 +287,64 @@ def format_datum(tag: date | None) -> str:
     return tag.strftime("%d.%m.%Y") if tag else ""
 
 
+_DATUM_DE_RE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})", re.ASCII)
+
+
 def parse_datum(text: object) -> date:
-    """Accept ISO ``2026-12-31`` and German ``31.12.2026``."""
+    """Accept German ``31.12.2026``, ``1.10.2026`` and ``1.10.26`` and ISO ``2026-12-31``.
+
+    A two-digit year is 20xx: ozgdesk's dates (projects, payments, milestones) all lie in this century,
+    and a German reader writing „1.10.26“ means 2026.
+    """
+    if isinstance(text, datetime):
+        return text.date()
     if isinstance(text, date):
         return text
     s = str(text).strip()
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
-            return date.fromisoformat(s)
-        m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", s)
-        if m:
-            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    except ValueError:
-        pass
-    raise Eingabefehler(f"„{s}“ ist kein gültiges Datum (erwartet TT.MM.JJJJ oder JJJJ-MM-TT).")
+    if len(s) <= 20:
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s, re.ASCII):
+                return date.fromisoformat(s)
+            m = _DATUM_DE_RE.fullmatch(s)
+            if m:
+                jahr = int(m.group(3))
+                return date(jahr + 2000 if len(m.group(3)) == 2 else jahr, int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            pass
+    raise Eingabefehler(f"„{s[:40]}“ ist kein gültiges Datum (erwartet TT.MM.JJJJ, z. B. 01.10.2026).")
 
 
-def parse_dezimal(text: object, *, feld: str = "Wert") -> Decimal:
-    """Exact decimal for person-days and similar quantities; German comma accepted."""
-    if isinstance(text, Decimal):
-        return text
+#: Person-days, percentages and similar quantities: at most this many digits before the comma.
+HOECHSTSTELLEN_DEZIMAL = 12
+
+
+def parse_dezimal(text: object, *, feld: str = "Wert", stellen: int = 2) -> Decimal:
+    """Exact decimal for person-days and similar quantities, read the German way (``1.234,5``).
+
+    Same grammar as amounts (:func:`_deutsche_zahl`): ``12.500`` is twelve thousand five hundred,
+    ``12.5`` is refused as ambiguous, exponents (``1e999999``) are no number a user types. At most
+    ``stellen`` decimal places and :data:`HOECHSTSTELLEN_DEZIMAL` digits before the comma.
+    """
     if isinstance(text, float) or isinstance(text, bool):
         raise Eingabefehler(f"{feld}: Gleitkommazahlen sind nicht erlaubt.")
-    s = str(text).strip().replace(".", "").replace(",", ".") if "," in str(text) else str(text).strip()
-    try:
-        d = Decimal(s)
-    except InvalidOperation:
-        raise Eingabefehler(f"{feld}: „{text}“ ist keine Zahl.") from None
-    if not d.is_finite():
-        raise Eingabefehler(f"{feld}: „{text}“ ist keine Zahl.")
+    if isinstance(text, int):
+        d = Decimal(text)
+    elif isinstance(text, Decimal):
+        if not text.is_finite():
+            raise Eingabefehler(f"{feld}: „{text}“ ist keine Zahl.")
+        d = text
+    else:
+        d = _deutsche_zahl(text, was=feld, beispiel="12,5", stellen=stellen)
+    if d.adjusted() >= HOECHSTSTELLEN_DEZIMAL:
+        raise Eingabefehler(f"{feld}: „{text}“ ist unplausibel groß.")
+    if d.as_tuple().exponent < -stellen and d != d.quantize(Decimal(1).scaleb(-stellen)):
+        raise Eingabefehler(f"{feld}: „{text}“ hat mehr als {stellen} Nachkommastellen.")
     return d
+
+
+def parse_prozent(text: object, *, feld: str = "Anteil") -> Decimal:
+    """A percentage as written in German documents (``87,5 %``), as the number of percent."""
+    return parse_dezimal(text, feld=feld, stellen=2)
 
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
