@@ -1,0 +1,776 @@
+"""Payments (Mittelabflüsse) from the budget system's export: read, check, preview, apply.
+
+Ministries book their payments in the HKR system and export them as CSV or XLSX. Typing them again
+into ozgdesk is where amounts get distorted, so this module reads such an export directly:
+
+* :func:`lesen` opens the file (size and type checked before reading, CSV or XLSX by content,
+  UTF-8 with or without BOM or Windows-1252, ``;``/``,``/tab found from the header row) and finds
+  the columns by their header, tolerant of case, blanks, umlauts and the usual synonyms.
+* :func:`vorschau` resolves each row against the database (project by Kennung or Aktenzeichen,
+  German amounts and dates, Haushaltsstelle, Kostenart) and sorts it into *neu*, *schon vorhanden*
+  or *Fehler*; nothing is written.
+* :func:`uebernehmen` does the same inside one write transaction and adds the new payments there,
+  so the change log records them (``quelle="zahlungsimport"``) and a second import of the same file
+  adds nothing.
+
+The whole file is refused when any row is bad: a budget export is one booking list, and importing
+it half would leave the project's figures silently short. Every bad row is listed with file, row,
+column and value, so the user can fix them all in one go.
+
+A payment counts as *already there* when the same project already has a payment with the same
+Belegnummer (compared without surrounding blanks and case); the Belegnummer is the one key the HKR
+system itself keeps unique per booking. That is why the Belegnummer is required.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import stat
+import unicodedata
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ozgdesk.model.errors import Eingabefehler, OzgFehler
+from ozgdesk.model.finanzen import Bewilligung, Mittelabfluss, Zahlungsplan, ZahlungsplanPosition
+from ozgdesk.model.projekte import Projekt
+from ozgdesk.model.values import Haushaltsstelle, Kostenart, euro_zu_cent, format_datum, format_euro, parse_datum
+
+#: Larger files are not a payment export: a year of a large Ressort's bookings is a few MB as CSV.
+MAX_DATEI = 50 * 1024 * 1024
+#: Sum of the uncompressed parts of an XLSX we are willing to parse (zip bomb guard).
+MAX_ENTPACKT = 400 * 1024 * 1024
+#: Bad rows named one by one in a message; the rest are counted.
+MAX_FEHLER = 50
+#: Rows searched for the header (exports often put a title and the period above it).
+KOPF_SUCHE = 20
+#: The change log's ``quelle`` for payments written by this import.
+QUELLE = "zahlungsimport"
+
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_REFERENZ_MAX = 100  # Mittelabfluss.referenz is String(100)
+_STEUERZEICHEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+csv.field_size_limit(MAX_DATEI)
+
+
+class Zahlungsimportfehler(OzgFehler):
+    """The export was refused as a whole; nothing was written. ``fehler`` lists every problem."""
+
+    def __init__(self, datei: str, fehler: Sequence[str]) -> None:
+        self.datei = datei
+        self.fehler = list(fehler)
+        if len(self.fehler) == 1:
+            text = f"Zahlungsimport von „{datei}“ abgelehnt, nichts wurde gespeichert. {self.fehler[0]}"
+        else:
+            mehr = (f"\n  … und {len(self.fehler) - MAX_FEHLER} weitere" if len(self.fehler) > MAX_FEHLER else "")
+            liste = "\n".join(f"  {f}" for f in self.fehler[:MAX_FEHLER])
+            text = (f"Zahlungsimport von „{datei}“ abgelehnt, nichts wurde gespeichert. "
+                    f"{len(self.fehler)} Fehler:\n{liste}{mehr}")
+        super().__init__(text)
+
+
+# --------------------------------------------------------------------------------------------- columns
+def _norm(text: object) -> str:
+    """A header as a key: lower case, umlauts spelt out, € as „eur“, only letters and digits."""
+    s = unicodedata.normalize("NFC", str(text or "")).casefold().replace("€", "eur")
+    for alt, neu in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        s = s.replace(alt, neu)
+    return re.sub(r"[^a-z0-9]", "", s)
+
+
+#: field → (German label, accepted headers in order of preference). The first header found wins.
+SPALTEN: dict[str, tuple[str, tuple[str, ...]]] = {
+    "datum": ("Datum", ("Zahlungsdatum", "Buchungsdatum", "Datum", "Zahltag")),
+    "betrag": ("Betrag", ("Betrag", "Betrag in EUR", "Betrag EUR", "Betrag (EUR)", "Betrag in €", "Ist",
+                          "Ist-Betrag", "Zahlbetrag")),
+    "haushaltsstelle": ("Haushaltsstelle", ("Haushaltsstelle", "Haushaltstelle", "HHSt", "HH-Stelle")),
+    "kapitel": ("Kapitel", ("Kapitel", "Kap")),
+    "titel": ("Titel", ("Titel", "Tit")),
+    "projekt": ("Projekt", ("Projekt-Kennung", "Projektkennung", "Projekt", "Kennung")),
+    "aktenzeichen": ("Aktenzeichen", ("Aktenzeichen", "Az")),
+    "referenz": ("Belegnummer", ("Belegnummer", "Beleg-Nr.", "Belegnr", "Beleg", "Referenz")),
+    "text": ("Text", ("Buchungstext", "Verwendungszweck", "Text")),
+    "kostenart": ("Kostenart", ("Kostenart",)),
+}
+_KENNT = {_norm(k): feld for feld, (_l, kopf) in SPALTEN.items() for k in kopf}
+
+
+@dataclass
+class Rohdatei:
+    """The rows of an export with the position of every column, before any value is interpreted."""
+
+    datei: str
+    format: str  # "csv" or "xlsx"
+    blatt: str | None
+    kodierung: str | None
+    trenner: str | None
+    kopfzeile: int
+    spalten: dict[str, int]  # field → column index
+    kopf: list[str]  # the header texts as in the file
+    zeilen: list[tuple[int, list[Any]]]  # (row number as the user sees it, values)
+    hinweise: list[str] = field(default_factory=list)
+
+    def spaltenname(self, index: int) -> str:
+        """„C (Betrag)“ in XLSX, „3 (Betrag)“ in CSV: what the user finds in their program."""
+        if self.format == "xlsx":
+            from openpyxl.utils import get_column_letter
+
+            nr = get_column_letter(index + 1)
+        else:
+            nr = str(index + 1)
+        name = self.kopf[index] if index < len(self.kopf) else ""
+        return f"{nr} ({name})" if name else nr
+
+    def ort(self, zeile: int, feld: str | None = None, index: int | None = None) -> str:
+        teile = [f"Datei „{self.datei}“"]
+        if self.blatt:
+            teile.append(f"Blatt „{self.blatt}“")
+        teile.append(f"Zeile {zeile}")
+        if index is None and feld is not None:
+            index = self.spalten.get(feld)
+        if index is not None:
+            teile.append(f"Spalte {self.spaltenname(index)}")
+        return ", ".join(teile)
+
+
+# ------------------------------------------------------------------------------------------ the file
+def datei_lesen(pfad: Path, *, hoechstens: int = MAX_DATEI) -> bytes:
+    """The bytes of an input file, refused before reading unless it is a regular file of sane size.
+
+    ``os.stat`` first: a FIFO, a device like ``/dev/zero`` or a folder is refused without opening
+    it (opening a FIFO would block, reading ``/dev/zero`` would never end), and so is a file above
+    ``hoechstens`` bytes (50 MB: far above any year's export). The read itself stops one byte past
+    the limit, so a file that grows meanwhile cannot exhaust memory. Kept in this one function so it
+    can be swapped for the shared helper in :mod:`ozgdesk.dateien` once that exists.
+    """
+    name = pfad.name or str(pfad)
+    try:
+        st = os.stat(pfad)
+    except FileNotFoundError:
+        raise Zahlungsimportfehler(name, [f"Die Datei „{pfad}“ gibt es nicht."]) from None
+    except OSError as e:
+        raise Zahlungsimportfehler(name, [f"Die Datei „{pfad}“ kann nicht gelesen werden: {e.strerror or e}."]) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise Zahlungsimportfehler(name, [f"„{pfad}“ ist ein Ordner, keine Datei."])
+    if not stat.S_ISREG(st.st_mode):
+        raise Zahlungsimportfehler(name, [f"„{pfad}“ ist keine gewöhnliche Datei (sondern ein Gerät oder eine "
+                                          "Pipe) und wird nicht gelesen."])
+    if st.st_size > hoechstens:
+        raise Zahlungsimportfehler(name, [f"Die Datei ist mit {st.st_size // (1024 * 1024)} MB zu groß für einen "
+                                          f"Zahlungsexport (höchstens {hoechstens // (1024 * 1024)} MB)."])
+    try:
+        with open(pfad, "rb") as f:
+            daten = f.read(hoechstens + 1)
+    except OSError as e:
+        raise Zahlungsimportfehler(name, [f"Die Datei „{pfad}“ kann nicht gelesen werden: {e.strerror or e}."]) from None
+    if len(daten) > hoechstens:
+        raise Zahlungsimportfehler(name, [f"Die Datei ist größer als {hoechstens // (1024 * 1024)} MB und kein "
+                                          "Zahlungsexport."])
+    return daten
+
+
+def lesen(pfad: str | Path) -> Rohdatei:
+    """Open an HKR export by its content (not its name) and find the header. Structural problems
+    (not a table, wrong encoding, no header, required columns missing) raise
+    :class:`Zahlungsimportfehler`; values are not interpreted yet."""
+    pfad = Path(pfad)
+    name = pfad.name
+    daten = datei_lesen(pfad)
+    if not daten.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise Zahlungsimportfehler(name, ["Die Datei ist leer."])
+    if daten.startswith(_OLE):
+        raise Zahlungsimportfehler(name, ["Die Datei ist im alten Excel-Format (.xls) oder verschlüsselt. Bitte in "
+                                          "Excel als „Excel-Arbeitsmappe (.xlsx)“ oder als CSV speichern."])
+    if daten.startswith(_ZIP):
+        return _xlsx(name, daten)
+    return _csv(name, daten)
+
+
+def _kopf_finden(zeilen: Sequence[tuple[int, Sequence[Any]]]) -> tuple[int, int] | None:
+    """(position in ``zeilen``, number of known headers) of the row that names the most columns."""
+    bestes: tuple[int, int] | None = None
+    for pos, (_nr, werte) in enumerate(zeilen[:KOPF_SUCHE]):
+        treffer = len({_KENNT[n] for w in werte if (n := _norm(w)) in _KENNT})
+        if treffer >= 2 and (bestes is None or treffer > bestes[1]):
+            bestes = (pos, treffer)
+    return bestes
+
+
+def _spalten_zuordnen(name: str, kopf: list[str]) -> tuple[dict[str, int], list[str]]:
+    """field → column index, by the order of preference in :data:`SPALTEN`; refuses missing columns."""
+    normiert = [_norm(k) for k in kopf]
+    spalten: dict[str, int] = {}
+    hinweise: list[str] = []
+    for feld, (label, synonyme) in SPALTEN.items():
+        gefunden = [i for s in synonyme for i, n in enumerate(normiert) if n == _norm(s)]
+        if gefunden:
+            spalten[feld] = gefunden[0]
+            for i in gefunden[1:]:
+                if i != gefunden[0]:
+                    hinweise.append(f"Spalte „{kopf[i]}“ wird nicht verwendet ({label} steht schon in "
+                                    f"„{kopf[gefunden[0]]}“).")
+    fehlend = []
+    if "datum" not in spalten:
+        fehlend.append("Datum (oder Buchungsdatum, Zahlungsdatum)")
+    if "betrag" not in spalten:
+        fehlend.append("Betrag (oder Betrag in EUR, Ist)")
+    if "haushaltsstelle" not in spalten and not ("kapitel" in spalten and "titel" in spalten):
+        fehlend.append("Haushaltsstelle (oder HHSt, oder Kapitel und Titel)")
+    if "projekt" not in spalten and "aktenzeichen" not in spalten:
+        fehlend.append("Projekt-Kennung (oder Projekt, Kennung) oder Aktenzeichen")
+    if "referenz" not in spalten:
+        fehlend.append("Belegnummer (oder Referenz, Beleg)")
+    if fehlend:
+        vorhanden = ", ".join(f"„{k}“" for k in kopf if str(k).strip()) or "keine"
+        raise Zahlungsimportfehler(name, [f"Es fehlen Spalten: {'; '.join(fehlend)}. Gefundene Spalten: {vorhanden}."])
+    return spalten, hinweise
+
+
+def _ohne_kopf(name: str) -> Zahlungsimportfehler:
+    return Zahlungsimportfehler(name, [
+        f"In den ersten {KOPF_SUCHE} Zeilen steht keine Kopfzeile mit den erwarteten Spalten (Datum, Betrag, "
+        "Haushaltsstelle, Projekt-Kennung oder Aktenzeichen, Belegnummer). Siehe docs/zahlungsimport.md."])
+
+
+def _roh(name: str, fmt: str, blatt: str | None, kodierung: str | None, trenner: str | None,
+         zeilen: list[tuple[int, list[Any]]]) -> Rohdatei:
+    kopf_pos = _kopf_finden(zeilen)
+    if kopf_pos is None:
+        raise _ohne_kopf(name)
+    nr, kopf_werte = zeilen[kopf_pos[0]]
+    kopf = ["" if w is None else str(w).strip() for w in kopf_werte]
+    spalten, hinweise = _spalten_zuordnen(name, kopf)
+    return Rohdatei(datei=name, format=fmt, blatt=blatt, kodierung=kodierung, trenner=trenner, kopfzeile=nr,
+                    spalten=spalten, kopf=kopf, zeilen=zeilen[kopf_pos[0] + 1:], hinweise=hinweise)
+
+
+def _csv(name: str, daten: bytes) -> Rohdatei:
+    if daten.startswith((b"\xff\xfe", b"\xfe\xff")) or daten[:4096].count(b"\x00") > 0:
+        raise Zahlungsimportfehler(name, ["Die Datei ist keine CSV-Tabelle in UTF-8 oder Windows-1252 (sie enthält "
+                                          "Nullbytes, z. B. UTF-16 „Unicode-Text“ oder Binärdaten). Bitte als "
+                                          "„CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."])
+    if daten.startswith(b"%PDF"):
+        raise Zahlungsimportfehler(name, ["Die Datei ist ein PDF-Dokument, keine Tabelle (CSV oder XLSX)."])
+    if daten.startswith(b"\xef\xbb\xbf"):  # a BOM promises UTF-8: no fallback
+        kodierung = "UTF-8 mit BOM"
+        try:
+            text = daten[3:].decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise _kodierungsfehler(name, daten, e.start + 3, "UTF-8") from None
+    else:
+        try:
+            kodierung, text = "UTF-8", daten.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                kodierung, text = "Windows-1252", daten.decode("cp1252")
+            except UnicodeDecodeError as e:
+                raise _kodierungsfehler(name, daten, e.start, "weder UTF-8 noch Windows-1252") from None
+    # the delimiter is the one under which the header row names the most known columns
+    beste: tuple[int, str, list[tuple[int, list[Any]]]] | None = None
+    for trenner in (";", ",", "\t"):
+        try:
+            kopfzeilen = list(_csv_zeilen(name, text, trenner, bis=KOPF_SUCHE))
+        except Zahlungsimportfehler:
+            continue
+        k = _kopf_finden(kopfzeilen)
+        if k and (beste is None or k[1] > beste[0]):
+            beste = (k[1], trenner, kopfzeilen)
+    if beste is None:
+        raise _ohne_kopf(name)
+    trenner = beste[1]
+    return _roh(name, "csv", None, kodierung, trenner, list(_csv_zeilen(name, text, trenner)))
+
+
+def _kodierungsfehler(name: str, daten: bytes, start: int, erwartet: str) -> Zahlungsimportfehler:
+    zeile = daten.count(b"\n", 0, start) + 1
+    return Zahlungsimportfehler(name, [
+        f"Zeile {zeile}: Das Byte 0x{daten[start]:02X} ist {'kein ' + erwartet if erwartet == 'UTF-8' else erwartet}. "
+        "Bitte die Datei als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."])
+
+
+def _csv_zeilen(name: str, text: str, trenner: str, bis: int | None = None) -> Iterator[tuple[int, list[Any]]]:
+    leser = csv.reader(io.StringIO(text, newline=""), delimiter=trenner, strict=True)
+    beginn = 1
+    try:
+        for werte in leser:
+            yield beginn, werte
+            if bis is not None and leser.line_num >= bis:
+                return
+            beginn = leser.line_num + 1
+    except csv.Error as e:
+        raise Zahlungsimportfehler(name, [f"Zeile {beginn}: Die CSV-Zeile ist fehlerhaft ({e})."]) from None
+
+
+def _xlsx(name: str, daten: bytes) -> Rohdatei:
+    import openpyxl
+    from openpyxl import load_workbook
+
+    if not openpyxl.DEFUSEDXML:  # openpyxl falls back to the unsafe parser without defusedxml
+        raise OzgFehler("Der Schutz vor XML-Angriffen (defusedxml) ist nicht aktiv; XLSX-Dateien werden deshalb "
+                        "nicht geöffnet. Bitte ozgdesk neu installieren.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(daten)) as zf:
+            entpackt = sum(i.file_size for i in zf.infolist())
+            arbeitsmappe = "xl/workbook.xml" in zf.namelist()
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        raise Zahlungsimportfehler(name, ["Die Datei ist beschädigt oder unvollständig (kein lesbares XLSX)."]) from None
+    if not arbeitsmappe:
+        raise Zahlungsimportfehler(name, ["Die Datei ist ein ZIP-Archiv, aber keine Excel-Arbeitsmappe (XLSX)."])
+    if entpackt > MAX_ENTPACKT:
+        raise Zahlungsimportfehler(name, [f"Die Datei würde entpackt {entpackt // (1024 * 1024)} MB belegen; das ist "
+                                          "kein Zahlungsexport."])
+    try:
+        wb = load_workbook(io.BytesIO(daten), read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many types for damaged parts (and wraps defusedxml's)
+        raise Zahlungsimportfehler(name, [f"Die Datei ist keine lesbare Excel-Arbeitsmappe ({_kurz(e)})."]) from None
+    try:
+        gewaehlt: tuple[Any, list[tuple[int, list[Any]]]] | None = None
+        for ws in wb.worksheets:
+            zeilen = [(nr, list(w)) for nr, w in enumerate(ws.iter_rows(values_only=True), start=1)]
+            if _kopf_finden(zeilen) is not None:
+                gewaehlt = (ws, zeilen)
+                break
+    except Exception as e:
+        raise Zahlungsimportfehler(name, [f"Die Arbeitsmappe ist beschädigt und kann nicht gelesen werden "
+                                          f"({_kurz(e)})."]) from None
+    finally:
+        wb.close()
+    if gewaehlt is None:
+        raise _ohne_kopf(name)
+    ws, zeilen = gewaehlt
+    return _roh(name, "xlsx", ws.title, None, None, zeilen)
+
+
+def _kurz(e: Exception) -> str:
+    text = str(e).strip() or type(e).__name__
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+# ------------------------------------------------------------------------------------------ the rows
+@dataclass(frozen=True)
+class Zahlung:
+    """One row of the export, read and resolved: what would become a :class:`Mittelabfluss`."""
+
+    zeile: int
+    projekt_id: str
+    projekt: str  # Kennung
+    datum: date
+    betrag_cent: int
+    haushaltsstelle: Haushaltsstelle
+    kostenart: Kostenart
+    referenz: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Zeilenfehler:
+    """A bad value: where it is (row, column) and why, as one German sentence in :attr:`meldung`."""
+
+    zeile: int
+    spalte: str
+    wert: str
+    meldung: str
+
+
+@dataclass
+class Vorschau:
+    """What an import would do (or did): the rows to add, those already there, the bad rows."""
+
+    datei: str
+    format: str
+    blatt: str | None
+    kodierung: str | None
+    trenner: str | None
+    spalten: dict[str, str]  # field → header text in the file
+    zeilen: int = 0
+    neu: list[Zahlung] = field(default_factory=list)
+    vorhanden: list[Zahlung] = field(default_factory=list)
+    fehler: list[Zeilenfehler] = field(default_factory=list)
+    hinweise: list[str] = field(default_factory=list)
+    uebernommen: bool = False
+
+    @property
+    def summe_neu_cent(self) -> int:
+        return sum(z.betrag_cent for z in self.neu)
+
+    def als_json(self) -> dict[str, Any]:
+        def zahlung(z: Zahlung) -> dict[str, Any]:
+            return {"zeile": z.zeile, "projekt": z.projekt, "datum": z.datum.isoformat(), "betrag_cent": z.betrag_cent,
+                    "haushaltsstelle": str(z.haushaltsstelle), "kostenart": z.kostenart.value,
+                    "referenz": z.referenz, "text": z.text}
+
+        return {
+            "datei": self.datei, "format": self.format, "blatt": self.blatt, "kodierung": self.kodierung,
+            "trenner": self.trenner, "spalten": self.spalten, "zeilen": self.zeilen,
+            "added": [zahlung(z) for z in self.neu], "existing": [zahlung(z) for z in self.vorhanden],
+            "errors": [{"zeile": f.zeile, "spalte": f.spalte, "wert": f.wert, "meldung": f.meldung}
+                       for f in self.fehler],
+            "warnings": list(self.hinweise), "summe_neu_cent": self.summe_neu_cent, "applied": self.uebernommen,
+        }
+
+
+def _leer(w: Any) -> bool:
+    return w is None or (isinstance(w, str) and not w.strip())
+
+
+def _text(w: Any) -> str:
+    """A cell as text; a whole-number float from Excel (4711.0) as „4711“."""
+    if w is None:
+        return ""
+    if isinstance(w, float) and w.is_integer():
+        return str(int(w))
+    if isinstance(w, datetime):
+        return format_datum(w.date())
+    return str(w).strip()
+
+
+def betrag_lesen(w: Any) -> int:
+    """An amount cell as cents. Text is read the German way (:func:`euro_zu_cent`). A number from
+    XLSX is exact if it has at most two decimal places in its shortest form (``repr``); anything
+    finer (``0.1 + 0.2``) was computed, not booked, and is refused rather than rounded."""
+    if isinstance(w, bool):
+        raise Eingabefehler("Betrag: „Wahr/Falsch“ ist kein Betrag.")
+    if isinstance(w, int):
+        return euro_zu_cent(Decimal(w))
+    if isinstance(w, float):
+        d = Decimal(repr(w))  # the shortest text that reads back as this float: what Excel shows
+        if not d.is_finite():
+            raise Eingabefehler(f"Betrag: „{w}“ ist keine Zahl.")
+        return euro_zu_cent(d)  # refuses more than two decimal places (0.1 + 0.2) instead of rounding
+    if isinstance(w, (date, datetime)):
+        raise Eingabefehler("Betrag: Die Zelle enthält ein Datum, keinen Betrag.")
+    return euro_zu_cent(str(w))
+
+
+def haushaltsstelle_lesen(w: Any, *, ziffern: int = 9) -> Haushaltsstelle:
+    """``0602 532 01`` in any common spelling (``0602/532 01``, ``060253201``). A number cell from
+    XLSX has lost its leading zero (602 53201 → 60253201), so it is padded to nine digits."""
+    if isinstance(w, float) and w.is_integer():
+        w = int(w)
+    if isinstance(w, int) and not isinstance(w, bool):
+        return Haushaltsstelle.parse(str(w).zfill(ziffern))
+    s = str(w).strip()
+    kompakt = re.sub(r"[\s./\-]", "", s)
+    if re.fullmatch(r"\d{9}", kompakt, re.ASCII):
+        return Haushaltsstelle.parse(kompakt)
+    return Haushaltsstelle.parse(s)
+
+
+def _kapitel_titel(kapitel: Any, titel: Any) -> Haushaltsstelle:
+    if isinstance(kapitel, float) and kapitel.is_integer():
+        kapitel = int(kapitel)
+    if isinstance(titel, float) and titel.is_integer():
+        titel = int(titel)
+    k = str(kapitel).zfill(4) if isinstance(kapitel, int) else re.sub(r"\s", "", str(kapitel))
+    t = str(titel).zfill(5) if isinstance(titel, int) else re.sub(r"[\s./\-]", "", str(titel))
+    if not re.fullmatch(r"\d{4}", k, re.ASCII):
+        raise Eingabefehler(f"„{_text(kapitel)}“ ist kein Kapitel (erwartet vier Ziffern, z. B. 0602).")
+    if not re.fullmatch(r"\d{5}", t, re.ASCII):
+        raise Eingabefehler(f"„{_text(titel)}“ ist kein Titel (erwartet Gruppe und Nummer, z. B. 532 01).")
+    return Haushaltsstelle.parse(k + t)
+
+
+def kostenart_lesen(w: Any) -> Kostenart:
+    """Code (``software``), full label or its first word („Software“, „Hardware“, „Betrieb“)."""
+    s = _text(w)
+    for k in Kostenart:
+        namen = {k.value, k.label, k.label.split()[0]}  # type: ignore[attr-defined]
+        if s.casefold() in {n.casefold() for n in namen}:
+            return k
+    erlaubt = ", ".join(k.label for k in Kostenart)  # type: ignore[attr-defined]
+    raise Eingabefehler(f"„{s}“ ist keine Kostenart (erlaubt: {erlaubt}).")
+
+
+def _aktenzeichen_norm(s: str) -> str:
+    """Aktenzeichen compare without case, blank runs and dash variants (HKR exports write „-“ for „–“)."""
+    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s.casefold())
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _referenz_norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip().casefold()
+
+
+@dataclass
+class _Projekte:
+    """What the rows are checked against, loaded once per import."""
+
+    nach_kennung: dict[str, Projekt]
+    nach_aktenzeichen: dict[str, set[str]]  # normalised Aktenzeichen → project ids
+    nach_id: dict[str, Projekt]
+
+    @classmethod
+    def laden(cls, s: Session) -> "_Projekte":
+        projekte = list(s.scalars(select(Projekt)))
+        az: dict[str, set[str]] = {}
+        for p in projekte:
+            if p.aktenzeichen.strip():
+                az.setdefault(_aktenzeichen_norm(p.aktenzeichen), set()).add(p.id)
+        for pid, zeichen in s.execute(select(Bewilligung.projekt_id, Bewilligung.aktenzeichen)):
+            if zeichen and zeichen.strip():
+                az.setdefault(_aktenzeichen_norm(zeichen), set()).add(pid)
+        return cls({p.kennung.upper(): p for p in projekte}, az, {p.id: p for p in projekte})
+
+
+def vorschau(s: Session, roh: Rohdatei, *, heute: date | None = None) -> Vorschau:
+    """Sort every row of ``roh`` into new / already there / bad, against the database in ``s``.
+
+    Nothing is written. ``heute`` (for tests) decides which dates lie in the future.
+    """
+    heute = heute or date.today()
+    v = Vorschau(datei=roh.datei, format=roh.format, blatt=roh.blatt, kodierung=roh.kodierung, trenner=roh.trenner,
+                 spalten={f: roh.kopf[i] for f, i in roh.spalten.items()}, hinweise=list(roh.hinweise))
+    projekte = _Projekte.laden(s)
+    gelesen: list[Zahlung] = []
+    breite = len(roh.kopf)
+    for nr, werte in roh.zeilen:
+        if all(_leer(w) for w in werte):
+            continue
+        erstes = next((_text(w) for w in werte if not _leer(w)), "")
+        if _leer(_zelle(roh, werte, "datum")) and _norm(erstes).startswith(("summe", "gesamt")):
+            v.hinweise.append(f"{roh.ort(nr)}: Summenzeile „{erstes}“ übersprungen.")
+            continue
+        v.zeilen += 1
+        ueberzaehlig = [w for w in werte[breite:] if not _leer(w)]
+        if ueberzaehlig:
+            hinweis = (" Steht ein Betrag mit Komma in einer durch Kommas getrennten Datei, muss er in "
+                       "Anführungszeichen stehen." if roh.trenner == "," else "")
+            v.fehler.append(Zeilenfehler(nr, "", _text(ueberzaehlig[0]),
+                                         f"{roh.ort(nr)}: Die Zeile hat {len([w for w in werte if not _leer(w)])} "
+                                         f"Werte, aber nur {breite} Spalten.{hinweis}"))
+            continue
+        z = _zeile(roh, nr, werte, projekte, v.fehler)
+        if z is not None:
+            gelesen.append(z)
+    _doppelte_in_datei(roh, gelesen, v)
+    _abgleichen(s, roh, gelesen, projekte, v, heute)
+    return v
+
+
+def _zelle(roh: Rohdatei, werte: list[Any], feld: str) -> Any:
+    i = roh.spalten.get(feld)
+    return werte[i] if i is not None and i < len(werte) else None
+
+
+def _zeile(roh: Rohdatei, nr: int, werte: list[Any], projekte: _Projekte,
+           fehler: list[Zeilenfehler]) -> Zahlung | None:
+    """One row read and resolved, or None with every bad cell of the row added to ``fehler``."""
+    anzahl = len(fehler)
+
+    def zelle(feld: str) -> Any:
+        return _zelle(roh, werte, feld)
+
+    def melden(feld: str, wert: Any, text: str) -> None:
+        i = roh.spalten.get(feld)
+        gezeigt = _text(wert)
+        gezeigt = gezeigt if len(gezeigt) <= 60 else gezeigt[:59] + "…"
+        wo = f" („{gezeigt}“)" if gezeigt and f"„{gezeigt}“" not in text else ""
+        fehler.append(Zeilenfehler(nr, roh.spaltenname(i) if i is not None else "", gezeigt,
+                                   f"{roh.ort(nr, feld)}{wo}: {text}"))
+
+    def lesen_mit(feld: str, pflicht: str | None, parser: Any) -> Any:
+        w = zelle(feld)
+        if _leer(w):
+            if pflicht:
+                melden(feld, w, pflicht)
+            return None
+        if isinstance(w, str) and _STEUERZEICHEN.search(w):
+            melden(feld, w, "Der Wert enthält Steuerzeichen.")
+            return None
+        try:
+            return parser(w)
+        except Eingabefehler as e:
+            melden(feld, w, str(e))
+            return None
+
+    datum = lesen_mit("datum", "Datum fehlt.", parse_datum)
+    betrag = lesen_mit("betrag", "Betrag fehlt.", betrag_lesen)
+    if betrag == 0:
+        melden("betrag", zelle("betrag"), "Ein Mittelabfluss von 0,00 € ist keine Zahlung.")
+        betrag = None
+    if "haushaltsstelle" in roh.spalten and not _leer(zelle("haushaltsstelle")):
+        hhst = lesen_mit("haushaltsstelle", None, haushaltsstelle_lesen)
+    elif "kapitel" in roh.spalten and "titel" in roh.spalten:
+        k, t = zelle("kapitel"), zelle("titel")
+        if _leer(k) or _leer(t):
+            melden("kapitel" if _leer(k) else "titel", None, "Haushaltsstelle fehlt (Kapitel und Titel angeben).")
+            hhst = None
+        else:
+            try:
+                hhst = _kapitel_titel(k, t)
+            except Eingabefehler as e:
+                melden("kapitel", f"{_text(k)} {_text(t)}", str(e))
+                hhst = None
+    else:
+        hhst = None
+        melden("haushaltsstelle", None, "Haushaltsstelle fehlt.")
+    kostenart = lesen_mit("kostenart", None, kostenart_lesen) if "kostenart" in roh.spalten else None
+    referenz = lesen_mit("referenz", "Belegnummer fehlt (sie erkennt eine schon übernommene Zahlung wieder).", _text)
+    if referenz and len(referenz) > _REFERENZ_MAX:
+        melden("referenz", referenz, f"Die Belegnummer ist länger als {_REFERENZ_MAX} Zeichen.")
+        referenz = None
+    text = lesen_mit("text", None, _text) or ""
+    projekt = _projekt(roh, nr, zelle, projekte, melden)
+    if len(fehler) > anzahl:
+        return None
+    return Zahlung(zeile=nr, projekt_id=projekt.id, projekt=projekt.kennung, datum=datum, betrag_cent=betrag,
+                   haushaltsstelle=hhst, kostenart=kostenart or Kostenart.DIENSTLEISTUNG, referenz=referenz,
+                   text=text)
+
+
+def _projekt(roh: Rohdatei, nr: int, zelle: Any, projekte: _Projekte, melden: Any) -> Projekt | None:
+    """The project by Kennung, else by the project's or an approval's Aktenzeichen; both must agree."""
+    kennung, zeichen = _text(zelle("projekt")), _text(zelle("aktenzeichen"))
+    p_kennung = p_zeichen = None
+    if kennung:
+        p_kennung = projekte.nach_kennung.get(kennung.upper())
+        if p_kennung is None:
+            melden("projekt", kennung, f"Ein Projekt mit der Kennung „{kennung}“ gibt es nicht.")
+            return None
+    if zeichen:
+        ids = projekte.nach_aktenzeichen.get(_aktenzeichen_norm(zeichen), set())
+        if len(ids) > 1:
+            namen = ", ".join(sorted(projekte.nach_id[i].kennung for i in ids))
+            if p_kennung is None:
+                melden("aktenzeichen", zeichen, f"Das Aktenzeichen gehört zu mehreren Projekten ({namen}); bitte die "
+                                                "Projekt-Kennung angeben.")
+                return None
+        elif ids:
+            p_zeichen = projekte.nach_id[next(iter(ids))]
+        elif p_kennung is None:
+            melden("aktenzeichen", zeichen, "Kein Projekt und keine Bewilligung hat dieses Aktenzeichen.")
+            return None
+        if p_kennung is not None and p_zeichen is not None and p_zeichen.id != p_kennung.id:
+            melden("aktenzeichen", zeichen, f"Das Aktenzeichen gehört zu Projekt {p_zeichen.kennung}, die Zeile nennt "
+                                            f"aber Projekt {p_kennung.kennung}.")
+            return None
+    if p_kennung is None and p_zeichen is None:
+        feld = "projekt" if "projekt" in roh.spalten else "aktenzeichen"
+        melden(feld, None, "Projekt fehlt (Projekt-Kennung oder Aktenzeichen angeben).")
+        return None
+    return p_kennung or p_zeichen
+
+
+def _doppelte_in_datei(roh: Rohdatei, gelesen: list[Zahlung], v: Vorschau) -> None:
+    """The same Belegnummer twice for one project in the file is an error: which one is right?"""
+    erste: dict[tuple[str, str], int] = {}
+    for z in list(gelesen):
+        schluessel = (z.projekt_id, _referenz_norm(z.referenz))
+        if schluessel in erste:
+            i = roh.spalten["referenz"]
+            v.fehler.append(Zeilenfehler(z.zeile, roh.spaltenname(i), z.referenz,
+                                         f"{roh.ort(z.zeile, 'referenz')}: Belegnummer „{z.referenz}“ steht für "
+                                         f"Projekt {z.projekt} schon in Zeile {erste[schluessel]}. Jede Buchung "
+                                         "braucht eine eigene Belegnummer (z. B. „4711/1“, „4711/2“)."))
+            gelesen.remove(z)
+        else:
+            erste[schluessel] = z.zeile
+    v.fehler.sort(key=lambda f: f.zeile)
+
+
+def _abgleichen(s: Session, roh: Rohdatei, gelesen: list[Zahlung], projekte: _Projekte, v: Vorschau,
+                heute: date) -> None:
+    """Split the good rows into new and already there, and add the warnings a reader should see."""
+    ids = sorted({z.projekt_id for z in gelesen})
+    bekannt: dict[tuple[str, str], Mittelabfluss] = {}
+    plan: dict[str, set[Haushaltsstelle]] = {}
+    for teil in range(0, len(ids), 500):
+        stueck = ids[teil:teil + 500]
+        for m in s.scalars(select(Mittelabfluss).where(Mittelabfluss.projekt_id.in_(stueck))):
+            bekannt.setdefault((m.projekt_id, _referenz_norm(m.referenz)), m)
+        aktuell = {}
+        for zp in s.scalars(select(Zahlungsplan).where(Zahlungsplan.projekt_id.in_(stueck))):
+            if zp.projekt_id not in aktuell or zp.version > aktuell[zp.projekt_id].version:
+                aktuell[zp.projekt_id] = zp
+        if aktuell:
+            plan_zu_projekt = {zp.id: pid for pid, zp in aktuell.items()}
+            for zid, hhst in s.execute(select(ZahlungsplanPosition.zahlungsplan_id, ZahlungsplanPosition.haushaltsstelle)
+                                       .where(ZahlungsplanPosition.zahlungsplan_id.in_(list(plan_zu_projekt)))):
+                plan.setdefault(plan_zu_projekt[zid], set()).add(hhst)
+    for z in gelesen:
+        alt = bekannt.get((z.projekt_id, _referenz_norm(z.referenz)))
+        wo = roh.ort(z.zeile)
+        if alt is not None:
+            v.vorhanden.append(z)
+            if (alt.betrag_cent, alt.datum, alt.haushaltsstelle) != (z.betrag_cent, z.datum, z.haushaltsstelle):
+                v.hinweise.append(f"{wo}: Beleg „{z.referenz}“ ist für {z.projekt} schon erfasst, aber mit "
+                                  f"{format_euro(alt.betrag_cent)} am {format_datum(alt.datum)} auf {alt.haushaltsstelle} "
+                                  f"(Datei: {format_euro(z.betrag_cent)} am {format_datum(z.datum)} auf "
+                                  f"{z.haushaltsstelle}); nicht geändert.")
+            continue
+        v.neu.append(z)
+        p = projekte.nach_id[z.projekt_id]
+        if z.datum > heute:
+            v.hinweise.append(f"{wo}: Das Zahlungsdatum {format_datum(z.datum)} liegt in der Zukunft.")
+        if (p.beginn and z.datum < p.beginn) or (p.ende and z.datum > p.ende):
+            v.hinweise.append(f"{wo}: Das Zahlungsdatum {format_datum(z.datum)} liegt außerhalb der Laufzeit von "
+                              f"{p.kennung} ({format_datum(p.beginn) or '–'} bis {format_datum(p.ende) or '–'}).")
+        if z.projekt_id in plan and z.haushaltsstelle not in plan[z.projekt_id]:
+            v.hinweise.append(f"{wo}: Die Haushaltsstelle {z.haushaltsstelle} steht nicht im aktuellen Zahlungsplan "
+                              f"von {p.kennung}.")
+
+
+# ------------------------------------------------------------------------------------------ entry points
+def pruefen(store: Any, pfad: str | Path, *, heute: date | None = None) -> Vorschau:
+    """Read ``pfad`` and compare it with the database; nothing is written. Structural problems raise
+    :class:`Zahlungsimportfehler`; bad rows are listed in :attr:`Vorschau.fehler`."""
+    roh = lesen(pfad)  # before the database is touched
+    with store.lesen() as s:
+        return vorschau(s, roh, heute=heute)
+
+
+def uebernehmen(store: Any, pfad: str | Path, *, heute: date | None = None, benutzer: str | None = None) -> Vorschau:
+    """Read, check and add the new payments in one transaction (recorded in the change log).
+
+    Any bad row refuses the whole file with :class:`Zahlungsimportfehler` and nothing is written.
+    The check runs again inside the write transaction, so rows another device added meanwhile are
+    recognised as already there.
+    """
+    roh = lesen(pfad)
+    with store.session(quelle=QUELLE, benutzer=benutzer) as s:
+        v = vorschau(s, roh, heute=heute)
+        if v.fehler:
+            raise Zahlungsimportfehler(roh.datei, [f.meldung for f in v.fehler])
+        s.add_all(Mittelabfluss(projekt_id=z.projekt_id, datum=z.datum, betrag_cent=z.betrag_cent,
+                                haushaltsstelle=z.haushaltsstelle, kostenart=z.kostenart, referenz=z.referenz,
+                                bemerkung=z.text) for z in v.neu)
+        v.uebernommen = True
+    return v
+
+
+@dataclass(frozen=True)
+class Zahlungszeile:
+    """A stored payment for listings (CLI, scripts): exact cents, never a float."""
+
+    id: str
+    projekt: str
+    datum: date
+    betrag_cent: int
+    haushaltsstelle: str
+    kostenart: str
+    referenz: str
+    text: str
+
+
+def zahlungen(s: Session, projekt: str | None = None) -> list[Zahlungszeile]:
+    """All payments (of one project, by Kennung) ordered by project, date and Belegnummer."""
+    q = (select(Mittelabfluss, Projekt.kennung).join(Projekt, Projekt.id == Mittelabfluss.projekt_id)
+         .order_by(Projekt.kennung, Mittelabfluss.datum, Mittelabfluss.referenz, Mittelabfluss.id))
+    if projekt is not None:
+        from ozgdesk.model.felder import projekt_finden
+
+        q = q.where(Mittelabfluss.projekt_id == projekt_finden(s, projekt).id)
+    return [Zahlungszeile(m.id, kennung, m.datum, m.betrag_cent, str(m.haushaltsstelle), m.kostenart.value,
+                          m.referenz, m.bemerkung) for m, kennung in s.execute(q)]
