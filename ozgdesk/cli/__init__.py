@@ -16,7 +16,8 @@ from ozgdesk.cli.argparse_de import Parser
 from ozgdesk.model.errors import OzgFehler
 
 #: Command modules, each with ``registrieren(befehle)``.
-BEFEHLSMODULE = ("ozgdesk.cli.grund", "ozgdesk.cli.katalog", "ozgdesk.cli.berichte", "ozgdesk.cli.abgleich")
+BEFEHLSMODULE = ("ozgdesk.cli.grund", "ozgdesk.cli.katalog", "ozgdesk.cli.berichte", "ozgdesk.cli.abgleich",
+                 "ozgdesk.cli.zahlungen")
 
 
 def parser() -> Parser:
