@@ -163,6 +163,7 @@ class Hauptfenster(QMainWindow):
         datei = mb.addMenu("&Datei")
         a = QAction("&Speichern", self, shortcut=QKeySequence.StandardKey.Save, triggered=self.speichern)
         datei.addAction(a)
+        datei.addAction(QAction("&Zahlungen aus dem HKR importieren …", self, triggered=lambda: self.zahlungen_importieren()))
         datei.addSeparator()
         datei.addAction(QAction("&Beenden", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close))
 
@@ -365,6 +366,13 @@ class Hauptfenster(QMainWindow):
         if datei:
             self.katalogdialog.datei.setText(datei)
             self.katalogdialog.vergleichen()
+
+    def zahlungen_importieren(self) -> None:
+        from ozgdesk.ui.zahlungsimport import Zahlungsimportdialog
+
+        self.zahlungsdialog = Zahlungsimportdialog(self.store, self.runner, self)
+        self.zahlungsdialog.finished.connect(lambda *_a: self.daten_geaendert({"mittelabfluss"}))
+        self.zahlungsdialog.open()
 
     def ueber(self) -> None:
         from ozgdesk.ui.diagnose import Diagnosedialog
