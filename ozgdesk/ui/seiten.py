@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from ozgdesk.model import bearbeiten, details, tabellen
+from ozgdesk.model import bearbeiten, details, hinweise, tabellen
 from ozgdesk.model.katalog import Leistung, ReifegradBewertung
 from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Projekt
@@ -257,9 +257,16 @@ class StammdatenDialog(QDialog):
     def dialog_ausfuehren(self, d: QDialog) -> bool:
         return d.exec() == QDialog.DialogCode.Accepted
 
+    def warnungen(self, w: dict[str, Any], ausser_id: str | None = None) -> list[hinweise.Hinweis]:
+        """Same name as an existing Behörde/Person: often the same one entered twice."""
+        with self.store.lesen() as s:
+            if self.art == "behoerde":
+                return hinweise.behoerde(s, w.get("name") or "", w.get("kurzname") or "", ausser_id=ausser_id)
+            return hinweise.person(s, w.get("name") or "", ausser_id=ausser_id)
+
     def neu(self) -> None:
         dlg = FormularDialog("Neu: " + self.klasse.__label__, self.felder(), None,
-                             gesamtpruefung=lambda w: self.klasse(**w).pruefen(), parent=self)
+                             gesamtpruefung=lambda w: self.klasse(**w).pruefen(), hinweise=self.warnungen, parent=self)
         if self.dialog_ausfuehren(dlg):
             self.bearbeitung.ausfuehren(bearbeiten.Anlegen([(self.klasse, dlg.ergebnis)], f"{self.klasse.__label__} anlegen"))
             self.laden()
@@ -274,7 +281,8 @@ class StammdatenDialog(QDialog):
         felder = self.felder()
         alt_felder = {f.schluessel: alt[f.schluessel] for f in felder}
         dlg = FormularDialog(f"{self.klasse.__label__} bearbeiten", felder, alt_felder,
-                             gesamtpruefung=lambda w: self.klasse(**{**alt, **w}).pruefen(), parent=self)
+                             gesamtpruefung=lambda w: self.klasse(**{**alt, **w}).pruefen(),
+                             hinweise=lambda w: self.warnungen(w, ausser_id=id_), parent=self)
         if self.dialog_ausfuehren(dlg):
             neu = {k: v for k, v in dlg.ergebnis.items() if alt_felder.get(k) != v}
             if neu:
