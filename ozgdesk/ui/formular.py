@@ -94,7 +94,8 @@ class DatumEingabe(QLineEdit):
 
     def kalender_oeffnen(self) -> QCalendarWidget:
         if self.kalender is None:
-            k = QCalendarWidget(self, Qt.WindowType.Popup)
+            k = QCalendarWidget(self)
+            k.setWindowFlags(Qt.WindowType.Popup)  # closes on a click outside, like a combo box list
             k.setObjectName("kalender")
             k.setAccessibleName("Kalender")
             k.setGridVisible(True)
