@@ -142,3 +142,57 @@ def test_datumsfeld_nimmt_zweistelliges_jahr(qtbot):
     qtbot.addWidget(dlg)
     qtbot.keyClicks(dlg.formular.widget("von"), "1.10.26")
     assert dlg.formular.werte()["von"] == date(2026, 10, 1)
+
+
+def test_leistungen_suche_typ_themenfeld_und_alle_angezeigten_ins_ressort(fenster):  # noqa: F811
+    from ozgdesk.model import Leistung, Themenfeld
+
+    seite = fenster.zeigen("leistungen")
+    t = seite.tabelle
+    assert set(t.filter) >= {"themenfeld", "typ"}
+    with fenster.store.lesen() as s:
+        tf = s.execute(select(Themenfeld).where(Themenfeld.name == "Gesundheit")).scalar_one()
+        erwartet = s.execute(select(func.count(Leistung.id)).where(Leistung.themenfeld_id == tf.id,
+                                                                   Leistung.im_ressort.is_(False))).scalar_one()
+    t.filter["umfang"].setCurrentIndex(t.filter["umfang"].findData("alle"))
+    t.filter["themenfeld"].setCurrentIndex(t.filter["themenfeld"].findData(tf.id))
+    t.filter["typ"].setCurrentIndex(t.filter["typ"].findData("keiner"))
+    assert t.filter["typ"].currentText() == "Typ unbekannt"
+    seite.alle_auswaehlen()
+    assert len(t.ausgewaehlte_ids()) == t.modell.rowCount() > 0
+    assert seite.auswahl_anzeige.text() == f"{t.modell.rowCount()} ausgewählt"
+    seite.zustaendigkeit_setzen(True)
+    with fenster.store.lesen() as s:
+        assert s.execute(select(func.count(Leistung.id)).where(Leistung.themenfeld_id == tf.id,
+                                                               Leistung.im_ressort.is_(False))).scalar_one() == 0
+    fenster.undo_aktion.trigger()  # one undo step for the whole batch
+    with fenster.store.lesen() as s:
+        assert s.execute(select(func.count(Leistung.id)).where(Leistung.themenfeld_id == tf.id,
+                                                               Leistung.im_ressort.is_(False))).scalar_one() == erwartet
+    t.suche_sofort("Elterngeld")
+    assert all("Elterngeld" in t.modell.data(t.modell.index(r, 1)) for r in range(t.modell.rowCount()))
+
+
+def test_ersteinrichtung_ist_deutsch(qtbot):
+    from PySide6.QtWidgets import QLabel, QWizard
+
+    from ozgdesk.ui.app import anwendung
+    from ozgdesk.ui.einrichtung import Einrichtungsassistent
+
+    anwendung()
+    w = Einrichtungsassistent()
+    qtbot.addWidget(w)
+    w.show()
+    assert [w.buttonText(b) for b in (QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton,
+                                      QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton)] == [
+        "< &Zurück", "&Weiter >", "&Fertigstellen", "Abbrechen"]
+    w.next()
+    quelle = w.currentPage().findChild(QLabel, "katalogquelle").text()
+    assert "557 OZG-Leistungen" in quelle and "MIT-Lizenz" in quelle and "Quelle:" in quelle
+    assert "catalogue" not in quelle and "public" not in quelle and "#" not in quelle
+    w.next()
+    w.suche.setText("elterngeld")
+    sichtbar = [w.leistungen.item(i) for i in range(w.leistungen.count()) if not w.leistungen.item(i).isHidden()]
+    assert sichtbar and all("elterngeld" in i.text().casefold() for i in sichtbar)
+    w._angezeigte_setzen(Qt.CheckState.Checked)
+    assert len(w.gewaehlte_leistungen()) == len(sichtbar)
