@@ -88,7 +88,7 @@ class Einrichtungsassistent(QWizard):
         self.suche.textChanged.connect(self._filtern)
         alle = QPushButton("&Alle angezeigten auswählen")
         alle.clicked.connect(lambda: self._angezeigte_setzen(Qt.CheckState.Checked))
-        keine = QPushButton("Auswahl &aufheben")
+        keine = QPushButton("Auswahl auf&heben")
         keine.clicked.connect(lambda: self._angezeigte_setzen(Qt.CheckState.Unchecked))
         zeile = QHBoxLayout()
         zeile.addWidget(QLabel("&Suche:", buddy=self.suche))
