@@ -107,8 +107,7 @@ def test_arbeitspaket_ausserhalb_der_laufzeit_zeigt_hinweis(fenster):  # noqa: F
 def test_behoerde_gleichen_namens_zeigt_hinweis(fenster, qtbot):  # noqa: F811
     from ozgdesk.ui.seiten import StammdatenDialog
 
-    d = StammdatenDialog("behoerde", fenster.store, fenster.bearbeitung, fenster)
-    qtbot.addWidget(d)
+    d = StammdatenDialog("behoerde", fenster.store, fenster.bearbeitung, fenster)  # owned by the window
     protokoll: list = []
     d.dialog_ausfuehren = ausfuellen({"name": "Bundesagentur für Arbeit"}, protokoll)
     d.neu()
