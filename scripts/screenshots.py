@@ -76,6 +76,14 @@ def main() -> int:
     speichern(f, ziel, "uebersicht")
     seite = f.zeigen("leistungen")
     speichern(f, ziel, "leistungen")
+    seite.tabelle.filter["umfang"].setCurrentIndex(seite.tabelle.filter["umfang"].findData("alle"))
+    seite.tabelle.filter["typ"].setCurrentIndex(seite.tabelle.filter["typ"].findData("keiner"))
+    seite.tabelle.suche_sofort("geld")
+    seite.alle_auswaehlen()
+    speichern(f, ziel, "leistungen-filter-auswahl")
+    seite.tabelle.suche_sofort("")
+    seite.tabelle.filter["typ"].setCurrentIndex(0)
+    seite.tabelle.filter["umfang"].setCurrentIndex(seite.tabelle.filter["umfang"].findData("ressort"))
     projekte = f.zeigen("projekte")
     pid = projekte.projekte.modell.zeilen_id(2)  # BMAS-2024-03: red, with postponed milestones
     projekte.projekt_oeffnen(pid)
@@ -87,6 +95,9 @@ def main() -> int:
     speichern(f, ziel, "projekte-meilensteine")
     ed.reiter.setCurrentIndex(3)
     speichern(f, ziel, "projekte-zahlungsplan")
+    ed.plan_version.setCurrentIndex(0)  # an older version: read-only, the buttons greyed out
+    speichern(f, ziel, "projekte-zahlungsplan-alte-version")
+    ed.plan_version.setCurrentIndex(ed.plan_version.count() - 1)
     ed.reiter.setCurrentIndex(4)
     speichern(f, ziel, "projekte-mittelabfluesse")
     projekte.listen.setCurrentIndex(1)
@@ -130,12 +141,36 @@ def main() -> int:
     QTimer.singleShot(100, ungueltig)
     ed.zahlung_erfassen()
 
+    # warnings before saving: a refund after the project end, not marked as correction
+    def mit_hinweisen() -> None:
+        d = QApplication.activeModalWidget()
+        d.formular.widget("datum").setText("10.01.2027")
+        d.formular.widget("betrag_cent").setText("-1.250,00")
+        d.formular.widget("haushaltsstelle").setText("0602 811 01")
+        d.accept()
+        d.adjustSize()
+        speichern(d, ziel, "dialog-zahlung-hinweise")
+        kalender = d.formular.widget("datum").kalender_oeffnen()
+        speichern(kalender, ziel, "dialog-kalender")
+        kalender.hide()
+        d.reject()
+    QTimer.singleShot(100, mit_hinweisen)
+    ed.zahlung_erfassen()
+    zeile = next(i for i, (_id, w) in enumerate(ed.ms_modell.zeilen) if w[3] is None)
+    ed.ms_tabelle.selectRow(zeile)
+    dialog_aufnehmen(ed.meilenstein_bearbeiten, ziel, "dialog-meilenstein-bearbeiten")
+
     from ozgdesk.ui.einrichtung import Einrichtungsassistent
 
     w = Einrichtungsassistent()
     w.resize(760, 520)
     w.show()
     speichern(w, ziel, "einrichtung")
+    w.next()
+    speichern(w, ziel, "einrichtung-katalog")
+    w.next()
+    w.suche.setText("Rente")
+    speichern(w, ziel, "einrichtung-leistungen")
     w.close()
 
     thema.anwenden(app, True)

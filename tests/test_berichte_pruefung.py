@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ozgdesk.cli import main
 from ozgdesk.model import Meilenstein, Projekt, ZahlungsplanPosition, Zahlungsplan
 from ozgdesk.model.values import Quartal
+from ozgdesk.model import basisplan
 from ozgdesk.reports.pruefung import FEHLER, pruefen
 from tests.test_berichte_hilfen import bestand, db_abbild, demo_fehler_beheben
 
@@ -36,6 +37,7 @@ def test_nach_behebung_keine_fehler(demo_store):
 def test_jede_art_von_luecke_wird_mit_datensatz_gemeldet(demo_store):
     demo_fehler_beheben(demo_store)
     with demo_store.session(benutzer="Test") as s:
+        s.info[basisplan.KORREKTUR] = True  # builds the gaps on purpose: clears a Plandatum, empties a plan quarter
         p1 = s.execute(select(Projekt).where(Projekt.kennung == "BMAS-2024-03")).scalar_one()
         p1.projektleiter_id = None
         p1.ampel_zeit_grund = ""

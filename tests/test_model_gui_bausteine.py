@@ -169,7 +169,7 @@ def test_zahlungsplan_aenderung_ist_neue_version(demo_store):
         betraege = dict(plan.betraege)
         schluessel = next(iter(betraege))
         betraege[schluessel] += 100_00
-        befehl = bearbeiten.zahlungsplan_fortschreiben(s, pid, betraege, stand=STICHTAG)
+        befehl = bearbeiten.zahlungsplan_fortschreiben(s, pid, betraege, stand=STICHTAG, basis_version=plan.version)
     bearbeiten.ausfuehren(demo_store, befehl)
     with demo_store.lesen() as s:
         neu = details.zahlungsplan(s, pid)

@@ -43,8 +43,9 @@ def fenster(qtbot, demo_store, tmp_path):  # noqa: ANN001
     f.runner.warten()
 
 
-def ausfuellen(werte: dict[str, str], protokoll: list | None = None):  # noqa: ANN201
-    """A stand-in for ``dialog.exec()``: type the values into the fields and press OK."""
+def ausfuellen(werte: dict[str, str], protokoll: list | None = None, *, trotzdem: bool = False):  # noqa: ANN201
+    """A stand-in for ``dialog.exec()``: type the values into the fields and press OK (and, with
+    ``trotzdem``, press it once more when warnings are shown: „Trotzdem speichern“)."""
     def ausfuehren(dialog) -> bool:  # noqa: ANN001
         for schluessel, wert in werte.items():
             w = dialog.formular.widget(schluessel)
@@ -57,9 +58,13 @@ def ausfuellen(werte: dict[str, str], protokoll: list | None = None):  # noqa: A
             elif isinstance(w, QCheckBox):
                 w.setChecked(bool(wert))
         dialog.accept()
+        hinweise = dialog.hinweistext()
+        if trotzdem and hinweise:
+            dialog.accept()
         if protokoll is not None:
             protokoll.append({k: dialog.formular.fehlertext(k) for k in dialog.formular.eingaben}
-                             | {"_meldung": dialog.meldung.text() if not dialog.meldung.isHidden() else ""})
+                             | {"_meldung": dialog.meldung.text() if not dialog.meldung.isHidden() else "",
+                                "_hinweise": hinweise, "_ok": dialog.knoepfe.button(QDialogButtonBox.StandardButton.Ok).text()})
         return dialog.result() == dialog.DialogCode.Accepted
     return ausfuehren
 
@@ -115,7 +120,7 @@ def test_projekt_mit_meilensteinen_und_zahlungsplan_anlegen(fenster):
 
 
 def test_zahlung_erfassen_und_falsche_eingabe_bleibt_im_dialog(fenster):
-    editor = _oeffnen(fenster, "BMAS-2024-01")
+    editor = _oeffnen(fenster, "BMAS-2024-03")  # runs to 31.12.2026: a payment on 10.11.2026 needs no warning
     with fenster.store.lesen() as s:
         vorher = s.execute(select(func.count(Mittelabfluss.id))).scalar_one()
     protokoll: list = []

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
+from ozgdesk.model import basisplan
 from ozgdesk.model.base import Base, neue_id
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.finanzen import Zahlungsplan, ZahlungsplanPosition
@@ -76,6 +77,9 @@ class FelderSetzen:
 
     def zuruecknehmen(self, s: Session) -> None:
         obj = _holen(s, self.klasse, self.id)
+        if self.klasse is Meilenstein and "plan_datum" in (self.alt or {}) and self.alt["plan_datum"] is None:
+            # taking back the first planning of a milestone (the only Plandatum edit basisplan allows)
+            s.info[basisplan.KORREKTUR] = True
         for k, v in (self.alt or {}).items():
             setattr(obj, k, v)
         s.flush()
@@ -102,6 +106,9 @@ class Anlegen:
             s.flush()  # no ORM relationships: flush so children find their parent
 
     def zuruecknehmen(self, s: Session) -> None:
+        # a plan version created by this command goes as a whole: basisplan lets its positions go
+        s.info.setdefault(basisplan.GANZ_ENTFERNT, set()).update(
+            w["id"] for k, w in self.datensaetze if k is Zahlungsplan)
         for klasse, werte in reversed(self.datensaetze):
             obj = s.get(klasse, werte["id"])
             if obj is not None:
@@ -205,12 +212,25 @@ Planschluessel = tuple[Quartal, Haushaltsstelle, Kostenart]
 
 
 def zahlungsplan_fortschreiben(
-    s: Session, projekt_id: str, betraege: dict[Planschluessel, int], *, stand: date, bemerkung: str = ""
+    s: Session, projekt_id: str, betraege: dict[Planschluessel, int], *, stand: date, bemerkung: str = "",
+    basis_version: int | None = None,
 ) -> Anlegen:
-    """A new plan version with the given amounts (zero cells are left out). Never edits old versions."""
+    """A new plan version with the given amounts (zero cells are left out). Never edits old versions.
+
+    ``basis_version`` is the version the amounts were edited from (None: there was no plan yet). A new
+    version is only ever written on top of the current one: amounts edited from an older version (or
+    from a version another device has meanwhile continued) would silently undo the newer plan, so
+    they are refused."""
     if any(b < 0 for b in betraege.values()):
         raise Eingabefehler("Zahlungsplan: Planbeträge dürfen nicht negativ sein.")
     letzte = s.execute(select(func.max(Zahlungsplan.version)).where(Zahlungsplan.projekt_id == projekt_id)).scalar_one()
+    if basis_version != letzte:
+        if basis_version is None:
+            raise Eingabefehler(f"Zahlungsplan: Inzwischen gibt es Version {letzte}. Bitte neu laden und die "
+                                "Beträge dort eintragen.")
+        raise Eingabefehler(
+            f"Zahlungsplan: Version {basis_version} ist nicht die aktuelle (aktuell: Version {letzte}). Ältere "
+            "Versionen sind nur lesbar; bitte die aktuelle Version wählen und dort fortschreiben.")
     version = (letzte or 0) + 1
     plan_id = neue_id()
     datensaetze: list[tuple[type[Base], dict[str, Any]]] = [

@@ -35,6 +35,34 @@ RESSORTS = {
 }
 
 
+def katalog_quelle() -> str:
+    """Where the shipped catalogue comes from and under which licence, in German for the set-up wizard.
+
+    ``resources/katalog/QUELLE.md`` is the developers' note (English, with file formats); a
+    coordinator deciding whether to trust the data needs the facts in plain German. The counts are
+    read from the shipped files, so the text cannot drift from what is loaded."""
+    import csv
+
+    from ozgdesk.model.grunddaten import katalog_ordner
+
+    def zeilen(name: str) -> int:
+        with open(katalog_ordner() / name, encoding="utf-8", newline="") as f:
+            return sum(1 for _ in csv.DictReader(f))
+
+    return (
+        f"ozgdesk bringt einen Auszug aus dem OZG-Umsetzungskatalog mit: {zeilen('themenfelder.csv')} Themenfelder, "
+        f"{zeilen('lebens_geschaeftslagen.csv')} Lebens- und Geschäftslagen und {zeilen('ozg_leistungen.csv')} "
+        "OZG-Leistungen (OZG-ID und Bezeichnung), Stand des Imports vom Herbst 2019.\n\n"
+        "Quelle: das öffentliche Repository „kdn-nrw/OZG-Datenbank-NRW“ (Datei doc-dev/databases/symfony.data.sql, "
+        "Commit d6dafea5e014b60455a5bd04d7ac26191379b998), veröffentlicht unter der MIT-Lizenz. Übernommen wurden nur "
+        "die Katalogzeilen; einige offensichtliche Testzeilen wurden entfernt. Die Einordnung der Lagen als "
+        "Lebens-, Geschäfts- oder Querschnittslage hat das ozgdesk-Team ergänzt; sie lässt sich jederzeit ändern.\n\n"
+        "Nicht enthalten sind Reifegrad, zuständiges Ressort und Typ (Bund/Land) der Leistungen: Diese Angaben "
+        "pflegen Sie in ozgdesk selbst. Den aktuellen Katalog übernehmen Sie später über „Datei → Katalog "
+        "importieren“ aus dem offiziellen Export (XLSX oder CSV); Ihre Ressortdaten bleiben dabei erhalten."
+    )
+
+
 def _leer_pruefen(store: Store) -> None:
     if not ist_leer(store):
         raise Eingabefehler(

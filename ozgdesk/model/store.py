@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 import ozgdesk.model.entitaeten  # noqa: F401 - every table in the metadata before the first flush
+from ozgdesk.model import basisplan
 from ozgdesk.model.base import neue_id
 from ozgdesk.model.datei import MIGRATIONS, revision_lesen, roh_lesen, schema_kopf
 from ozgdesk.model.errors import Speicherfehler
@@ -78,6 +79,7 @@ class _ProtokollSession(Session):
 
 
 protokoll_aktivieren(_ProtokollSession)
+basisplan.aktivieren(_ProtokollSession)  # after the log hook: plans and baselines are never rewritten
 
 
 class Store:

@@ -22,7 +22,7 @@ from ozgdesk.model.katalog import Leistung, ReifegradBewertung, Themenfeld
 from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
 from ozgdesk.model.protokoll import AENDERN, ANLEGEN, LOESCHEN, Aenderung
-from ozgdesk.model.values import Ampel, Finanzierung, Kostenart, MeilensteinStatus, Reifegradmodell
+from ozgdesk.model.values import LEISTUNGSTYPEN, Ampel, Finanzierung, Kostenart, MeilensteinStatus, Reifegradmodell
 
 #: Display kinds the GUI knows how to format (German dates, euro, traffic lights, change-log cells, …).
 ARTEN = ("text", "datum", "zeit", "euro", "ampel", "reifegrad", "zahl", "status", "enum", "ja_nein", "tabelle", "aktion",
@@ -150,6 +150,11 @@ class Tabellenabfrage:
     def spalte(self, schluessel: str) -> int:
         return next(i for i, sp in enumerate(self.spalten) if sp.schluessel == schluessel)
 
+    def ids(self, s: Session, anfrage: Anfrage) -> list[str]:
+        """Ids of every row the request matches, not only the pages loaded: „alle angezeigten
+        auswählen“ must act on what the filter shows, even rows the lazy table has not fetched yet."""
+        return list(s.execute(self._gefiltert(select(self.id_spalte), anfrage)).scalars())
+
 
 def _enum_optionen(cls: type) -> Callable[[Session], list[tuple[str, str]]]:
     return lambda _s: [(m.value, m.label) for m in cls]
@@ -194,13 +199,15 @@ def leistungen(nur_ressort: bool = True) -> Tabellenabfrage:
         von=lambda q: q.join(Themenfeld, Leistung.themenfeld_id == Themenfeld.id).outerjoin(
             Behoerde, Leistung.behoerde_id == Behoerde.id
         ),
-        suchfelder=(Leistung.ozg_id, Leistung.bezeichnung),
+        suchfelder=(Leistung.ozg_id, Leistung.bezeichnung, Leistung.bemerkung),
         filter=(
             Filter("umfang", "Umfang", lambda _s: [("ressort", "Ressort"), ("alle", "ganzer Katalog")],
                    lambda c: Leistung.im_ressort.is_(True) if c == "ressort" else literal(True)),
             Filter("themenfeld", "Themenfeld",
                    lambda s: [(i, n) for i, n in s.execute(select(Themenfeld.id, Themenfeld.name).order_by(Themenfeld.nummer))],
                    lambda c: Leistung.themenfeld_id == c),
+            Filter("typ", "Typ", lambda _s: [(t, f"Typ {t}") for t in LEISTUNGSTYPEN] + [("keiner", "Typ unbekannt")],
+                   lambda c: Leistung.typ.is_(None) if c == "keiner" else Leistung.typ == c),
             Filter("behoerde", "Behörde", _behoerden, lambda c: Leistung.behoerde_id == c),
             Filter("reifegrad", "Reifegrad", lambda _s: [(str(i), f"Stufe {i}") for i in range(0, 5)] + [("keiner", "nicht bewertet")],
                    lambda c: _reifegrad_aktuell().is_(None) if c == "keiner" else _reifegrad_aktuell() == int(c)),

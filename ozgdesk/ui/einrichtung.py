@@ -1,9 +1,16 @@
-"""First start without a database: a short wizard (Ressort, catalogue, Leistungen) or „Demo öffnen“."""
+"""First start without a database: a short wizard (Ressort, catalogue, Leistungen) or „Demo öffnen“.
+
+German from start to end: the navigation buttons carry their German text themselves (the wizard
+runs before anything else and must not depend on Qt's translation files being found), and the
+catalogue page shows a German note on source and licence, not the developers' QUELLE.md.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
+    QHBoxLayout,
+    QPushButton,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -15,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from PySide6.QtCore import Qt
 
-from ozgdesk.model.einrichtung import RESSORTS
+from ozgdesk.model.einrichtung import RESSORTS, katalog_quelle
 from ozgdesk.model.grunddaten import katalog_ordner
 
 
@@ -26,6 +33,10 @@ class Einrichtungsassistent(QWizard):
         super().__init__(parent)
         self.setWindowTitle("ozgdesk einrichten")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        for knopf, text in ((QWizard.WizardButton.BackButton, "< &Zurück"), (QWizard.WizardButton.NextButton, "&Weiter >"),
+                            (QWizard.WizardButton.FinishButton, "&Fertigstellen"),
+                            (QWizard.WizardButton.CancelButton, "Abbrechen"), (QWizard.WizardButton.HelpButton, "&Hilfe")):
+            self.setButtonText(knopf, text)
         self.demo = False
         self.setButtonText(QWizard.WizardButton.CustomButton1, "&Demo öffnen")
         self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
@@ -49,10 +60,10 @@ class Einrichtungsassistent(QWizard):
         s2.setTitle("Katalog bestätigen")
         s2.setSubTitle("ozgdesk bringt den OZG-Umsetzungskatalog mit; spätere Aktualisierungen kommen über den Katalogimport.")
         v = QVBoxLayout(s2)
-        quelle = katalog_ordner() / "QUELLE.md"
-        text = quelle.read_text(encoding="utf-8")[:600] if quelle.exists() else "Mitgelieferter OZG-Katalog."
-        lab = QLabel(text)
+        lab = QLabel(katalog_quelle())
+        lab.setObjectName("katalogquelle")
         lab.setWordWrap(True)
+        lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         v.addWidget(lab)
         self.addPage(s2)
 
@@ -70,8 +81,35 @@ class Einrichtungsassistent(QWizard):
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)
                 self.leistungen.addItem(item)
-        QVBoxLayout(s3).addWidget(self.leistungen)
+        self.suche = QLineEdit()
+        self.suche.setPlaceholderText("OZG-ID oder Bezeichnung")
+        self.suche.setClearButtonEnabled(True)
+        self.suche.setAccessibleName("Leistungen suchen")
+        self.suche.textChanged.connect(self._filtern)
+        alle = QPushButton("&Alle angezeigten auswählen")
+        alle.clicked.connect(lambda: self._angezeigte_setzen(Qt.CheckState.Checked))
+        keine = QPushButton("Auswahl auf&heben")
+        keine.clicked.connect(lambda: self._angezeigte_setzen(Qt.CheckState.Unchecked))
+        zeile = QHBoxLayout()
+        zeile.addWidget(QLabel("&Suche:", buddy=self.suche))
+        zeile.addWidget(self.suche, 1)
+        zeile.addWidget(alle)
+        zeile.addWidget(keine)
+        v3 = QVBoxLayout(s3)
+        v3.addLayout(zeile)
+        v3.addWidget(self.leistungen)
         self.addPage(s3)
+
+    def _filtern(self, text: str) -> None:
+        muster = text.strip().casefold()
+        for i in range(self.leistungen.count()):
+            item = self.leistungen.item(i)
+            item.setHidden(bool(muster) and muster not in item.text().casefold())
+
+    def _angezeigte_setzen(self, zustand: Qt.CheckState) -> None:
+        for i in range(self.leistungen.count()):
+            if not self.leistungen.item(i).isHidden():
+                self.leistungen.item(i).setCheckState(zustand)
 
     def _demo(self, _which: int) -> None:
         self.demo = True

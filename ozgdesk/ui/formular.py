@@ -3,7 +3,13 @@
 A form is declared as a list of :class:`Feld` (key, label with mnemonic, kind, choices). Parsing
 uses the model's own parsers (``parse_datum``, ``euro_zu_cent``, …), so the GUI accepts exactly
 what the CLI and the imports accept. Whole-record checks (the entity's ``pruefen``) run through
-``gesamtpruefung`` and show their message above the buttons.
+``gesamtpruefung`` and show their message above the buttons. Warnings (``hinweise``, computed by
+:mod:`ozgdesk.model.hinweise`) do not block: they are shown once, and the OK button becomes
+„Trotzdem speichern“.
+
+Date fields are a :class:`DatumEingabe`: a line edit (typing „1.10.26“ is faster than any picker,
+and an optional date must be able to stay empty — a ``QDateEdit`` can do neither) with a calendar
+button inside it.
 """
 
 from __future__ import annotations
@@ -12,8 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QDate, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -40,6 +48,84 @@ class Feld:
     optionen: Sequence[tuple[Any, str]] = field(default_factory=tuple)
     hilfe: str = ""
     pruefer: Callable[[Any], None] | None = None
+    #: shown but not editable (e.g. a milestone's Plandatum: it changes only through „Verschieben“)
+    nur_lesen: bool = False
+
+
+def _kalendersymbol(farbe: QColor, groesse: int = 16) -> QIcon:
+    """A small calendar drawn in the palette's text colour (no icon theme on Windows/offscreen)."""
+    bild = QPixmap(groesse, groesse)
+    bild.fill(Qt.GlobalColor.transparent)
+    p = QPainter(bild)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QPen(farbe, 1.2))
+    rand = QRectF(1.5, 2.5, groesse - 3, groesse - 4)
+    p.drawRoundedRect(rand, 1.5, 1.5)
+    p.fillRect(QRectF(1.5, 2.5, groesse - 3, 3.5), farbe)
+    for zeile in range(2):
+        for spalte in range(3):
+            p.fillRect(QRectF(4 + spalte * 3.5, 8 + zeile * 3, 2, 2), farbe)
+    p.end()
+    return QIcon(bild)
+
+
+class DatumEingabe(QLineEdit):
+    """A date typed as text („1.10.26“, „01.10.2026“, parsed by ``parse_datum``) or picked from a calendar.
+
+    The calendar opens on the date typed so far (or ``standard``), and picking a day writes it in
+    German form as if typed, so the form's change tracking and validation see it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("TT.MM.JJJJ")
+        self.kalender: QCalendarWidget | None = None
+        self.standard: Callable[[], Any] | None = None
+        farbe = self.palette().color(QPalette.ColorRole.Text)
+        self.kalender_aktion = QAction(_kalendersymbol(farbe), "Kalender öffnen", self)
+        self.kalender_aktion.setToolTip("Kalender öffnen (Alt+Pfeil runter)")
+        self.kalender_aktion.triggered.connect(self.kalender_oeffnen)
+        self.addAction(self.kalender_aktion, QLineEdit.ActionPosition.TrailingPosition)
+
+    def keyPressEvent(self, e) -> None:  # noqa: ANN001 - the usual combo-box key opens the calendar
+        if e.key() == Qt.Key.Key_Down and e.modifiers() & Qt.KeyboardModifier.AltModifier:
+            self.kalender_oeffnen()
+            return
+        super().keyPressEvent(e)
+
+    def kalender_oeffnen(self) -> QCalendarWidget:
+        if self.kalender is None:
+            k = QCalendarWidget(self)
+            k.setWindowFlags(Qt.WindowType.Popup)  # closes on a click outside, like a combo box list
+            k.setObjectName("kalender")
+            k.setAccessibleName("Kalender")
+            k.setGridVisible(True)
+            k.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+            k.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+            k.clicked.connect(self._gewaehlt)
+            k.activated.connect(self._gewaehlt)
+            self.kalender = k
+        tag = None
+        try:
+            tag = parse_datum(self.text()) if self.text().strip() else None
+        except Eingabefehler:
+            pass
+        if tag is None and self.standard is not None:
+            tag = self.standard()
+        if tag is not None:
+            self.kalender.setSelectedDate(QDate(tag.year, tag.month, tag.day))
+        self.kalender.adjustSize()
+        self.kalender.move(self.mapToGlobal(QPoint(0, self.height())))
+        self.kalender.show()
+        self.kalender.setFocus()
+        return self.kalender
+
+    def _gewaehlt(self, d: QDate) -> None:
+        self.setText(fmt.datum(d.toPython()))
+        self.textEdited.emit(self.text())
+        self.editingFinished.emit()
+        if self.kalender is not None:
+            self.kalender.hide()
+        self.setFocus()
 
 
 def _klartext(label: str) -> str:
@@ -65,9 +151,12 @@ class _Eingabe:
                 self.widget.addItem(text, wert)
         elif feld.art == "ja_nein":
             self.widget = QCheckBox()
+        elif feld.art == "datum":
+            self.widget = DatumEingabe()
+            self.widget.setClearButtonEnabled(not feld.pflicht)  # an optional date may be emptied again
         else:
             self.widget = QLineEdit()
-            platzhalter = {"datum": "TT.MM.JJJJ", "betrag": "z. B. 12.500,00", "quartal": "z. B. Q3/2026",
+            platzhalter = {"betrag": "z. B. 12.500,00", "quartal": "z. B. Q3/2026",
                            "dezimal": "z. B. 12,5"}.get(feld.art)
             if platzhalter:
                 self.widget.setPlaceholderText(platzhalter)
@@ -76,6 +165,13 @@ class _Eingabe:
             self.widget.setToolTip(feld.hilfe)
             self.widget.setAccessibleDescription(feld.hilfe)
         self.widget.setObjectName(f"feld_{feld.schluessel}")
+        if feld.nur_lesen:
+            if isinstance(self.widget, QLineEdit):
+                self.widget.setReadOnly(True)
+                for a in self.widget.actions():
+                    a.setVisible(False)
+            else:
+                self.widget.setEnabled(False)
         self.fehler = QLabel()
         self.fehler.setObjectName(f"fehler_{feld.schluessel}")
         self.fehler.setStyleSheet("color: #d32f2f;")
@@ -210,7 +306,8 @@ class Formular(QWidget):
         return erster is None
 
     def werte(self) -> dict[str, Any]:
-        return {k: e.wert() for k, e in self.eingaben.items()}
+        """Parsed values of the editable fields (a read-only field is shown, never written)."""
+        return {k: e.wert() for k, e in self.eingaben.items() if not e.feld.nur_lesen}
 
     def widget(self, schluessel: str) -> QWidget:
         return self.eingaben[schluessel].widget
@@ -225,6 +322,7 @@ class FormularDialog(QDialog):
 
     def __init__(self, titel: str, felder: Sequence[Feld], werte: dict[str, Any] | None = None, *,
                  gesamtpruefung: Callable[[dict[str, Any]], None] | None = None, hinweis: str = "",
+                 hinweise: Callable[[dict[str, Any]], Sequence[Any]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(titel)
@@ -238,6 +336,16 @@ class FormularDialog(QDialog):
         self.meldung.setWordWrap(True)
         self.meldung.setStyleSheet("color: #d32f2f;")
         self.meldung.setVisible(False)
+        self.hinweise = hinweise
+        self._bestaetigt: tuple[str, ...] = ()
+        self.warnung = QLabel()
+        self.warnung.setObjectName("hinweise")
+        self.warnung.setWordWrap(True)
+        self.warnung.setTextFormat(Qt.TextFormat.PlainText)
+        # amber box, readable in light and dark theme and in black-and-white
+        self.warnung.setStyleSheet("QLabel#hinweise { background: #fff4d6; color: #4d3800; border: 1px solid #c99a2e;"
+                                   " border-radius: 3px; padding: 6px; }")
+        self.warnung.setVisible(False)
         knoepfe = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         knoepfe.accepted.connect(self.accept)
         knoepfe.rejected.connect(self.reject)
@@ -249,6 +357,7 @@ class FormularDialog(QDialog):
             layout.addWidget(h)
         layout.addWidget(self.formular)
         layout.addWidget(self.meldung)
+        layout.addWidget(self.warnung)
         layout.addWidget(knoepfe)
         self.ergebnis: dict[str, Any] | None = None
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
@@ -264,6 +373,21 @@ class FormularDialog(QDialog):
                 self.meldung.setText(str(e))
                 self.meldung.setVisible(True)
                 return
+        self.meldung.setVisible(False)
+        texte = tuple(str(h) for h in (self.hinweise(werte) if self.hinweise is not None else ()))
+        if texte and texte != self._bestaetigt:
+            # shown once; saving again with the same warnings is the user's „trotzdem“
+            self._bestaetigt = texte
+            self.warnung.setText("Bitte prüfen:\n" + "\n".join(f"• {x}" for x in texte)
+                                 + "\n\nMit „Trotzdem speichern“ wird so gespeichert.")
+            self.warnung.setVisible(True)
+            self.knoepfe.button(QDialogButtonBox.StandardButton.Ok).setText("&Trotzdem speichern")
+            self.adjustSize()
+            return
         self.ergebnis = werte
         super().accept()
+
+    def hinweistext(self) -> str:
+        """The warnings shown (empty if none): for tests and screen readers alike."""
+        return "" if self.warnung.isHidden() else self.warnung.text()
 

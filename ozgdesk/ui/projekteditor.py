@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ozgdesk.model import bearbeiten, details, tabellen
+from ozgdesk.model import bearbeiten, details, hinweise, tabellen
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.finanzen import Aufwand, Mittelabfluss
 from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, Projekt
@@ -41,7 +41,7 @@ from ozgdesk.ui.formular import Feld, Formular, FormularDialog
 from ozgdesk.ui.listenmodell import ListenModell
 from ozgdesk.ui.tabellenseite import TabellenSeite
 from ozgdesk.ui.undo import Bearbeitung
-from ozgdesk.ui.zahlungsplan import ZahlungsplanModell
+from ozgdesk.ui.zahlungsplan import NUR_LESBAR, ZahlungsplanModell
 
 
 def _enum(cls: type) -> list[tuple[Any, str]]:
@@ -242,8 +242,11 @@ class ProjektEditor(QWidget):
         zl.addLayout(zk)
         zl.addWidget(self.plan_tabelle)
         zl.addWidget(self.plan_meldung)
-        zl.addLayout(_knopfzeile(("&Quartal hinzufügen …", self.plan_quartal),
-                                 ("&Haushaltsstelle hinzufügen …", self.plan_spalte)))
+        plan_knoepfe = _knopfzeile(("&Quartal hinzufügen …", self.plan_quartal),
+                                   ("&Haushaltsstelle hinzufügen …", self.plan_spalte))
+        self.plan_quartal_knopf = plan_knoepfe.itemAt(0).widget()
+        self.plan_spalte_knopf = plan_knoepfe.itemAt(1).widget()
+        zl.addLayout(plan_knoepfe)
         zk3 = QHBoxLayout()  # own row: the editor must fit beside the list on a 1366-pixel screen
         zk3.addStretch()
         self.plan_speichern = QPushButton("Als neue Version &speichern")
@@ -391,9 +394,17 @@ class ProjektEditor(QWidget):
         ]
 
     def dialog(self, titel: str, felder: list[Feld], werte: dict[str, Any] | None = None,
-               pruefung: Callable[[dict[str, Any]], None] | None = None, hinweis: str = "") -> dict[str, Any] | None:
-        """Show a form dialog; returns the parsed values or None. Tests replace ``dialog_ausfuehren``."""
-        d = FormularDialog(titel, felder, werte, gesamtpruefung=pruefung, hinweis=hinweis, parent=self)
+               pruefung: Callable[[dict[str, Any]], None] | None = None, hinweis: str = "",
+               warnungen: Callable[[Any, dict[str, Any]], list[hinweise.Hinweis]] | None = None) -> dict[str, Any] | None:
+        """Show a form dialog; returns the parsed values or None. Tests replace ``dialog_ausfuehren``.
+
+        ``warnungen(session, werte)`` computes the entry-time warnings (:mod:`ozgdesk.model.hinweise`)
+        in a read session of its own; they are shown once before saving, never block it."""
+        def pruefen_lesend(w: dict[str, Any]) -> list[hinweise.Hinweis]:
+            with self.store.lesen() as s:
+                return warnungen(s, w)
+        d = FormularDialog(titel, felder, werte, gesamtpruefung=pruefung, hinweis=hinweis,
+                           hinweise=pruefen_lesend if warnungen else None, parent=self)
         return d.ergebnis if self.dialog_ausfuehren(d) else None
 
     def dialog_ausfuehren(self, d: FormularDialog) -> bool:
@@ -422,15 +433,23 @@ class ProjektEditor(QWidget):
         m = next(m for m in self.daten.meilensteine if m.id == mid)
         alt = {"titel": m.titel, "arbeitspaket_id": m.arbeitspaket_id, "plan_datum": m.plan, "ist_datum": m.ist,
                "status": m.status, "oeffentlich": m.oeffentlich, "bemerkung": m.bemerkung}
-        felder = [f for f in self._ms_felder()]
+        felder = self._ms_felder()
+        if m.plan is not None:  # the baseline: shown, never edited here (the model refuses it as well)
+            felder = [Feld(f.schluessel, "Plandatum", f.art, nur_lesen=True,
+                           hilfe="Der Basisplan bleibt unverändert; ein neuer Termin wird über „Verschieben …“ erfasst.")
+                      if f.schluessel == "plan_datum" else f for f in felder]
+            hinweis = (f"Das Plandatum ({fmt.datum(m.plan)}) ist der Basisplan und bleibt unverändert. Einen neuen Termin "
+                       "bitte über „Verschieben …“ erfassen – dann steht er mit Grund im Verlauf.")
+        else:
+            hinweis = "Dieser Meilenstein hat noch kein Plandatum; einmal eingetragen, bleibt es als Basisplan erhalten."
         def pruefung(w: dict[str, Any]) -> None:
-            Meilenstein(**w).pruefen()
-        w = self.dialog("Meilenstein bearbeiten", felder, alt, pruefung,
-                        hinweis="Das Plandatum bleibt als Referenz erhalten; eine Terminänderung bitte über „Verschieben“ "
-                                "erfassen, damit der Verlauf nachvollziehbar bleibt.")
+            Meilenstein(**{"plan_datum": m.plan, **w}).pruefen()
+        w = self.dialog("Meilenstein bearbeiten", felder, alt, pruefung, hinweis=hinweis)
         if w is None:
             return
         neu = {k: v for k, v in w.items() if alt.get(k) != v}
+        if "plan_datum" in neu and m.prognose is None:
+            neu["prognose_datum"] = neu["plan_datum"]  # first planning: forecast = plan, as for a new milestone
         if neu:
             self.bearbeitung.ausfuehren(bearbeiten.FelderSetzen(Meilenstein, mid, neu, f"Meilenstein „{m.titel}“ ändern"))
 
@@ -466,11 +485,14 @@ class ProjektEditor(QWidget):
                 Feld("beginn", "&Beginn", "datum"), Feld("ende", "&Ende", "datum"),
                 Feld("beschreibung", "Be&schreibung", "mehrzeilig")]
 
+    def _ap_warnungen(self, s: Any, w: dict[str, Any]) -> list[hinweise.Hinweis]:
+        return hinweise.arbeitspaket(s, self.projekt_id, w.get("beginn"), w.get("ende"))
+
     def arbeitspaket_neu(self) -> None:
         if not self.projekt_id:
             return
         w = self.dialog("Neues Arbeitspaket", self._ap_felder(), {"nummer": f"AP {len(self.daten.arbeitspakete) + 1}"},
-                        lambda w: Arbeitspaket(**w).pruefen())
+                        lambda w: Arbeitspaket(**w).pruefen(), warnungen=self._ap_warnungen)
         if w is not None:
             self.bearbeitung.ausfuehren(bearbeiten.Anlegen([(Arbeitspaket, {"projekt_id": self.projekt_id, **w})],
                                                            f"Arbeitspaket „{w['titel']}“ anlegen"))
@@ -483,7 +505,8 @@ class ProjektEditor(QWidget):
         a = next(a for a in self.daten.arbeitspakete if a.id == aid)
         alt = {"nummer": a.nummer, "titel": a.titel, "beginn": a.beginn, "ende": a.ende}
         felder = self._ap_felder()[:4]
-        w = self.dialog("Arbeitspaket bearbeiten", felder, alt, lambda w: Arbeitspaket(**w).pruefen())
+        w = self.dialog("Arbeitspaket bearbeiten", felder, alt, lambda w: Arbeitspaket(**w).pruefen(),
+                        warnungen=self._ap_warnungen)
         if w is not None:
             neu = {k: v for k, v in w.items() if alt.get(k) != v}
             if neu:
@@ -507,12 +530,26 @@ class ProjektEditor(QWidget):
         self.plan_stand.setText(
             (f"Stand {fmt.datum(plan.stand)} – {plan.bemerkung}" if plan.version else "Beträge eintragen und als Version 1 speichern.")
             + ("" if bearbeitbar else "  (ältere Version, nur lesbar)"))
-        self.plan_speichern.setEnabled(bearbeitbar)
+        for knopf in (self.plan_speichern, self.plan_quartal_knopf, self.plan_spalte_knopf):
+            knopf.setEnabled(bearbeitbar)
+        self.plan_tabelle.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers if bearbeitbar
+                                          else QAbstractItemView.EditTrigger.NoEditTriggers)
         self.plan_meldung.setText("")
 
     def _plan_version_gewaehlt(self, _i: int) -> None:
-        if self.projekt_id:
-            self._plan_laden(self.plan_version.currentData())
+        """Show another version; unsaved edits of the current one are saved, discarded or kept first."""
+        if not self.projekt_id:
+            return
+        gewaehlt = self.plan_version.currentData()
+        if self.plan_modell.veraendert:
+            antwort = self.frage_ungespeichert()
+            if antwort == QMessageBox.StandardButton.Cancel or (
+                    antwort == QMessageBox.StandardButton.Save and not self.plan_als_version_speichern()):
+                self.plan_version.blockSignals(True)  # stay on the edited version, edits intact
+                self.plan_version.setCurrentIndex(max(0, self.plan_version.findData(self.plan_modell.version)))
+                self.plan_version.blockSignals(False)
+                return
+        self._plan_laden(gewaehlt)
 
     def _plan_fehler(self, text: str) -> None:
         self.plan_meldung.setText(text)
@@ -535,10 +572,14 @@ class ProjektEditor(QWidget):
     def plan_als_version_speichern(self) -> bool:
         if not self.projekt_id:
             return True
+        if not self.plan_modell.bearbeitbar:  # an old version is never the basis of a new one
+            self.plan_meldung.setText(NUR_LESBAR.format(version=self.plan_modell.version))
+            return False
         with self.store.lesen() as s:
             try:
                 befehl = bearbeiten.zahlungsplan_fortschreiben(s, self.projekt_id, self.plan_modell.betraege,
-                                                               stand=self.stichtag())
+                                                               stand=self.stichtag(),
+                                                               basis_version=self.plan_modell.version)
             except Eingabefehler as e:
                 self.plan_meldung.setText(str(e))
                 return False
@@ -555,18 +596,32 @@ class ProjektEditor(QWidget):
         spalten = self.plan_modell.spalten
         def pruefer(text: Any) -> None:
             Haushaltsstelle.parse(text)
+        def datensatz(w: dict[str, Any]) -> dict[str, Any]:
+            """The Mittelabfluss values: the checkbox „Korrekturbuchung“ becomes the word in the Bemerkung."""
+            d = {k: v for k, v in w.items() if k != "korrektur"}
+            d["haushaltsstelle"] = Haushaltsstelle.parse(w["haushaltsstelle"])
+            if w.get("korrektur") and not hinweise.ist_korrektur(d.get("referenz"), d.get("bemerkung")):
+                d["bemerkung"] = "Korrektur" + (f": {d['bemerkung']}" if d.get("bemerkung") else "")
+            return d
+
+        def warnungen(s: Any, w: dict[str, Any]) -> list[hinweise.Hinweis]:
+            d = datensatz(w)
+            return hinweise.zahlung(s, self.projekt_id, d["datum"], d["betrag_cent"], d["haushaltsstelle"],
+                                    heute=self.stichtag(), referenz=d.get("referenz", ""), bemerkung=d.get("bemerkung", ""))
         w = self.dialog("Zahlung erfassen", [
             Feld("datum", "&Datum", "datum", pflicht=True),
             Feld("betrag_cent", "&Betrag (€)", "betrag", pflicht=True, hilfe="Rückzahlungen negativ eingeben."),
+            Feld("korrektur", "Korrektur&buchung (Rückzahlung, Storno)", "ja_nein",
+                 hilfe="Kennzeichnet einen negativen Betrag als Korrektur; steht dann als „Korrektur“ in der Bemerkung."),
             Feld("haushaltsstelle", "&Haushaltsstelle", pflicht=True, pruefer=pruefer),
             Feld("kostenart", "&Kostenart", "auswahl", optionen=_enum(Kostenart)),
             Feld("referenz", "&Referenz (Rechnungsnummer)"),
             Feld("bemerkung", "B&emerkung", "mehrzeilig"),
         ], {"haushaltsstelle": str(spalten[0][0]) if spalten else "", "datum": self.stichtag()},
-            lambda w: Mittelabfluss(**{**w, "haushaltsstelle": Haushaltsstelle.parse(w["haushaltsstelle"])}).pruefen())
+            lambda w: Mittelabfluss(**datensatz(w)).pruefen(), warnungen=warnungen)
         if w is None:
             return
-        w["haushaltsstelle"] = Haushaltsstelle.parse(w["haushaltsstelle"])
+        w = datensatz(w)
         self.bearbeitung.ausfuehren(bearbeiten.Anlegen([(Mittelabfluss, {"projekt_id": self.projekt_id, **w})],
                                                        f"Zahlung über {fmt.euro(w['betrag_cent'])} erfassen"))
 

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
+    QLabel,
     QDialogButtonBox,
     QScrollArea,
     QSplitter,
@@ -19,12 +20,13 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from ozgdesk.model import bearbeiten, details, tabellen
+from ozgdesk.model import bearbeiten, details, hinweise, tabellen
 from ozgdesk.model.katalog import Leistung, ReifegradBewertung
 from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Projekt
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import Ampel, Finanzierung, Reifegradmodell, Verwaltungsart, LEISTUNGSTYPEN
+from ozgdesk.ui import format as fmt
 from ozgdesk.ui.formular import Feld, FormularDialog
 from ozgdesk.ui.listenmodell import ListenModell
 from ozgdesk.ui.projekteditor import ProjektEditor, _enum, _knopfzeile, _tabelle, projekt_pruefen, stammdaten_felder
@@ -48,12 +50,43 @@ class LeistungenSeite(_Seite):
         super().__init__()
         self.setObjectName("seite_leistungen")
         self.store, self.bearbeitung, self.stichtag = store, bearbeitung, stichtag
-        self.tabelle = TabellenSeite(store, tabellen.leistungen(), runner, voreinstellung={"umfang": "ressort"})
+        self.tabelle = TabellenSeite(store, tabellen.leistungen(), runner, voreinstellung={"umfang": "ressort"},
+                                     mehrfachauswahl=True)
         self.tabelle.geoeffnet.connect(self.bearbeiten)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabelle)
         layout.addLayout(_knopfzeile(("&Bearbeiten …", lambda: self.bearbeiten(self.tabelle.aktuelle_id())),
                                      ("&Reifegrad bewerten …", lambda: self.reifegrad(self.tabelle.aktuelle_id()))))
+        # bulk: the Zuständigkeit is what a coordinator sets for many Leistungen at once (as „katalog scope“ does)
+        sammel = _knopfzeile(("&Alle angezeigten auswählen", self.alle_auswaehlen),
+                             ("Ins Ressort auf&nehmen", lambda: self.zustaendigkeit_setzen(True)),
+                             ("Aus dem Ressort ne&hmen", lambda: self.zustaendigkeit_setzen(False)))
+        self.auswahl_anzeige = QLabel("")
+        self.auswahl_anzeige.setAccessibleName("Anzahl der ausgewählten Leistungen")
+        sammel.insertWidget(3, self.auswahl_anzeige)
+        layout.addLayout(sammel)
+        self.tabelle.tabelle.selectionModel().selectionChanged.connect(lambda *_a: self._auswahl_zeigen())
+
+    def _auswahl_zeigen(self) -> None:
+        n = len(self.tabelle.ausgewaehlte_ids())
+        self.auswahl_anzeige.setText(f"{fmt.zahl(n)} ausgewählt" if n else "")
+
+    def alle_auswaehlen(self) -> None:
+        self.tabelle.alle_angezeigten_auswaehlen()
+        self._auswahl_zeigen()
+
+    def zustaendigkeit_setzen(self, im_ressort: bool) -> None:
+        """Take the selected Leistungen into the Ressort (or out of it): one undo step, one transaction."""
+        ids = self.tabelle.ausgewaehlte_ids()
+        with self.store.lesen() as s:
+            zu_aendern = list(s.execute(select(Leistung.id).where(Leistung.id.in_(ids),
+                                                                  Leistung.im_ressort.is_not(im_ressort))).scalars())
+        if not zu_aendern:
+            self.auswahl_anzeige.setText("Keine Änderung nötig." if ids else "Bitte zuerst Leistungen auswählen.")
+            return
+        text = (f"{fmt.zahl(len(zu_aendern))} OZG-Leistungen " + ("ins Ressort aufnehmen" if im_ressort else "aus dem Ressort nehmen"))
+        self.bearbeitung.ausfuehren(bearbeiten.Folge(
+            [bearbeiten.FelderSetzen(Leistung, lid, {"im_ressort": im_ressort}) for lid in zu_aendern], text))
 
     def neu_laden(self) -> None:
         self.tabelle.neu_laden()
@@ -257,9 +290,16 @@ class StammdatenDialog(QDialog):
     def dialog_ausfuehren(self, d: QDialog) -> bool:
         return d.exec() == QDialog.DialogCode.Accepted
 
+    def warnungen(self, w: dict[str, Any], ausser_id: str | None = None) -> list[hinweise.Hinweis]:
+        """Same name as an existing Behörde/Person: often the same one entered twice."""
+        with self.store.lesen() as s:
+            if self.art == "behoerde":
+                return hinweise.behoerde(s, w.get("name") or "", w.get("kurzname") or "", ausser_id=ausser_id)
+            return hinweise.person(s, w.get("name") or "", ausser_id=ausser_id)
+
     def neu(self) -> None:
         dlg = FormularDialog("Neu: " + self.klasse.__label__, self.felder(), None,
-                             gesamtpruefung=lambda w: self.klasse(**w).pruefen(), parent=self)
+                             gesamtpruefung=lambda w: self.klasse(**w).pruefen(), hinweise=self.warnungen, parent=self)
         if self.dialog_ausfuehren(dlg):
             self.bearbeitung.ausfuehren(bearbeiten.Anlegen([(self.klasse, dlg.ergebnis)], f"{self.klasse.__label__} anlegen"))
             self.laden()
@@ -274,7 +314,8 @@ class StammdatenDialog(QDialog):
         felder = self.felder()
         alt_felder = {f.schluessel: alt[f.schluessel] for f in felder}
         dlg = FormularDialog(f"{self.klasse.__label__} bearbeiten", felder, alt_felder,
-                             gesamtpruefung=lambda w: self.klasse(**{**alt, **w}).pruefen(), parent=self)
+                             gesamtpruefung=lambda w: self.klasse(**{**alt, **w}).pruefen(),
+                             hinweise=lambda w: self.warnungen(w, ausser_id=id_), parent=self)
         if self.dialog_ausfuehren(dlg):
             neu = {k: v for k, v in dlg.ergebnis.items() if alt_felder.get(k) != v}
             if neu:

@@ -44,8 +44,12 @@ class TabellenSeite(QWidget):
     geoeffnet = Signal(str)
 
     def __init__(self, store: Store, abfrage: Tabellenabfrage, runner: Any, *, voreinstellung: dict[str, str] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 mehrfachauswahl: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.store = store
+        #: ids of everything the filter shows, after „alle angezeigten auswählen“ (the lazy table
+        #: holds only the pages fetched so far); None once the user selects by hand again
+        self._alle_ids: list[str] | None = None
         self.setObjectName(f"seite_{abfrage.name}")
         self.modell = TabellenModell(store, abfrage, runner, parent=self)
         self.abfrage = abfrage
@@ -86,7 +90,8 @@ class TabellenSeite(QWidget):
         self.tabelle.setSortingEnabled(True)
         self.tabelle.setAlternatingRowColors(True)
         self.tabelle.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tabelle.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tabelle.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if mehrfachauswahl
+                                      else QAbstractItemView.SelectionMode.SingleSelection)
         self.tabelle.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tabelle.setWordWrap(False)
         self.tabelle.verticalHeader().setVisible(False)
@@ -125,6 +130,7 @@ class TabellenSeite(QWidget):
 
     def _anfrage_geaendert(self, *_a: object) -> None:
         self._timer.stop()
+        self._alle_ids = None
         self.anzahl.setText("wird geladen …")
         self.modell.neu_laden(self.anfrage())
 
@@ -161,6 +167,25 @@ class TabellenSeite(QWidget):
         id_ = index.data(IdRolle)
         if id_:
             self.geoeffnet.emit(id_)
+
+    def alle_angezeigten_auswaehlen(self) -> int:
+        """Select every row the search and filters show (also rows not fetched yet); returns how many."""
+        with self.store.lesen() as s:
+            ids = self.abfrage.ids(s, self.anfrage())
+        self.tabelle.selectAll()
+        self._alle_ids = ids
+        self.tabelle.selectionModel().selectionChanged.connect(self._hand_auswahl, Qt.ConnectionType.SingleShotConnection)
+        return len(ids)
+
+    def _hand_auswahl(self, *_a: object) -> None:
+        self._alle_ids = None
+
+    def ausgewaehlte_ids(self) -> list[str]:
+        """The rows a bulk action applies to: all shown after „alle angezeigten auswählen“, else the selection."""
+        if self._alle_ids is not None:
+            return list(self._alle_ids)
+        zeilen = sorted({i.row() for i in self.tabelle.selectionModel().selectedRows()})
+        return [i for i in (self.modell.zeilen_id(z) for z in zeilen) if i]
 
     def aktuelle_id(self) -> str | None:
         idx = self.tabelle.currentIndex()

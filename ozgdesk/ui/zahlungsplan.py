@@ -1,7 +1,10 @@
 """The Zahlungsplan as a grid: quarters × (Haushaltsstelle, Kostenart), with sums.
 
 Editing never changes a stored version: saving makes a new version (the reports must be able to say
-which plan they measured against). Older versions are shown read-only.
+which plan they measured against). Older versions are shown read-only — and read-only means the
+model itself refuses every change (cells, new quarters, new columns), not only that a button is
+greyed out: otherwise an added quarter marks an old version as changed, and saving it writes the
+old amounts as a new current version.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from ozgdesk.model.details import PlanDaten
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.values import Haushaltsstelle, Kostenart, Quartal, euro_zu_cent
 from ozgdesk.ui import format as fmt
+
+NUR_LESBAR = ("Version {version} ist eine ältere Version und nur lesbar. Zum Fortschreiben bitte die aktuelle "
+              "Version wählen.")
 
 _RECHTS = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -30,9 +36,12 @@ class ZahlungsplanModell(QAbstractTableModel):
         self.betraege: dict[tuple[Quartal, Haushaltsstelle, Kostenart], int] = {}
         self.bearbeitbar = True
         self.veraendert = False
+        #: the stored version shown (None: no plan yet); a new version is written on top of it
+        self.version: int | None = None
 
     def laden(self, plan: PlanDaten, bearbeitbar: bool) -> None:
         self.beginResetModel()
+        self.version = plan.version
         self.quartale = list(plan.quartale)
         self.spalten = list(plan.spalten)
         self.betraege = dict(plan.betraege)
@@ -118,8 +127,13 @@ class ZahlungsplanModell(QAbstractTableModel):
         self.geaendert.emit()
         return True
 
+    def _nur_lesbar(self) -> bool:
+        if not self.bearbeitbar:
+            self.fehler.emit(NUR_LESBAR.format(version=self.version))
+        return not self.bearbeitbar
+
     def quartal_hinzufuegen(self, q: Quartal) -> None:
-        if q in self.quartale:
+        if self._nur_lesbar() or q in self.quartale:
             return
         self.beginResetModel()
         self.quartale = sorted(self.quartale + [q])
@@ -128,7 +142,7 @@ class ZahlungsplanModell(QAbstractTableModel):
         self.geaendert.emit()
 
     def spalte_hinzufuegen(self, h: Haushaltsstelle, k: Kostenart) -> None:
-        if (h, k) in self.spalten:
+        if self._nur_lesbar() or (h, k) in self.spalten:
             return
         self.beginResetModel()
         self.spalten.append((h, k))
