@@ -15,7 +15,8 @@ from tests.test_ui_arbeitsablaeufe import _oeffnen, ausfuellen, fenster  # noqa:
 def test_zahlung_12_500_sind_zwoelftausendfuenfhundert_euro(fenster):  # noqa: F811
     editor = _oeffnen(fenster, "BMAS-2024-01")
     editor.dialog_ausfuehren = ausfuellen({"datum": "1.10.26", "betrag_cent": "12.500",
-                                           "haushaltsstelle": "0602 532 01", "referenz": "RE-TAUSEND"})
+                                           "haushaltsstelle": "0602 532 01", "referenz": "RE-TAUSEND"},
+                                          trotzdem=True)  # dated after the project's end: a Hinweis, saved anyway
     editor.zahlung_erfassen()
     with fenster.store.lesen() as s:
         neu = s.execute(select(Mittelabfluss).where(Mittelabfluss.referenz == "RE-TAUSEND")).scalar_one()
