@@ -183,9 +183,18 @@ def test_hinweise_zeitraum_zukunft_und_zahlungsplan(demo_store, tmp_path):
     v = zi.pruefen(demo_store, _csv(tmp_path / "hkr.csv", zeilen), heute=date(2026, 12, 1))
     assert not v.fehler and len(v.neu) == 2
     text = "\n".join(v.hinweise)
-    assert "Zeile 2: Das Zahlungsdatum 01.10.2023 liegt außerhalb der Laufzeit von BMAS-2024-01" in text
-    assert "Zeile 3: Das Zahlungsdatum 01.10.2027 liegt in der Zukunft" in text
+    assert "Zeile 2: Das Datum 01.10.2023 liegt vor dem Projektbeginn (01.01.2024)" in text
+    assert "Zeile 3: Das Datum 01.10.2027 liegt in der Zukunft" in text
     assert "Haushaltsstelle 0999 532 01 steht nicht im aktuellen Zahlungsplan" in text
+
+
+def test_rueckzahlung_ohne_kennzeichnung_wird_gemeldet_mit_kennzeichnung_nicht(demo_store, tmp_path):
+    """The same rule as the payment dialog (model/hinweise.py): a negative amount needs a correction word."""
+    zeilen = [["01.10.2025", "-250,00", "0602 532 01", "BMAS-2024-01", "H-1", "Abschlag"],
+              ["02.10.2025", "-250,00", "0602 532 01", "BMAS-2024-01", "H-2", "Rückzahlung Abschlag"]]
+    v = zi.pruefen(demo_store, _csv(tmp_path / "hkr.csv", zeilen), heute=date(2026, 12, 1))
+    negativ = [h for h in v.hinweise if "Negativer Betrag" in h]
+    assert len(negativ) == 1 and "Zeile 2:" in negativ[0]
 
 
 def test_schon_erfasster_beleg_mit_anderem_betrag_wird_gemeldet_nicht_geaendert(demo_store, tmp_path):

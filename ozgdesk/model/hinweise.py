@@ -90,6 +90,25 @@ def zahlung(s: Session, projekt_id: str, datum: date | None, betrag_cent: int | 
     """A payment in the future, outside the project period, on a Haushaltsstelle the current plan does
     not know, or negative without being marked as a correction."""
     kennung, p_beginn, p_ende = _laufzeit(s, projekt_id)
+    return zahlung_gegen(Laufzeit(kennung, p_beginn, p_ende), haushaltsstellen_im_plan(s, projekt_id), datum,
+                         betrag_cent, haushaltsstelle, heute=heute, referenz=referenz, bemerkung=bemerkung)
+
+
+@dataclass(frozen=True)
+class Laufzeit:
+    """What the payment rules need to know of a project."""
+
+    kennung: str
+    beginn: date | None
+    ende: date | None
+
+
+def zahlung_gegen(projekt: Laufzeit, plan: tuple[int, set[Haushaltsstelle]] | None, datum: date | None,
+                  betrag_cent: int | None, haushaltsstelle: Haushaltsstelle | None, *, heute: date,
+                  referenz: str = "", bemerkung: str = "") -> list[Hinweis]:
+    """The payment rules against facts already loaded: the one rule set for the payment dialog and the
+    HKR import, which loads the periods and plans of thousands of rows in a few queries."""
+    kennung, p_beginn, p_ende = projekt.kennung, projekt.beginn, projekt.ende
     hinweise = []
     if datum is not None:
         if datum > heute:
@@ -102,7 +121,6 @@ def zahlung(s: Session, projekt_id: str, datum: date | None, betrag_cent: int | 
             hinweise.append(Hinweis("datum", f"Das Datum {format_datum(datum)} liegt nach dem Projektende "
                                              f"({format_datum(p_ende)})."))
     if haushaltsstelle is not None:
-        plan = haushaltsstellen_im_plan(s, projekt_id)
         if plan is None:
             hinweise.append(Hinweis("haushaltsstelle", f"Projekt {kennung} hat noch keinen Zahlungsplan; die "
                                                        f"Haushaltsstelle {haushaltsstelle} steht daher in keinem Plan."))

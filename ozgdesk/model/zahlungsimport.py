@@ -42,6 +42,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
+from ozgdesk.model import hinweise as eingabehinweise
 from ozgdesk.model.finanzen import Bewilligung, Mittelabfluss, Zahlungsplan, ZahlungsplanPosition
 from ozgdesk.model.projekte import Projekt
 from ozgdesk.model.values import Haushaltsstelle, Kostenart, euro_zu_cent, format_datum, format_euro, parse_datum
@@ -687,7 +688,7 @@ def _abgleichen(s: Session, roh: Rohdatei, gelesen: list[Zahlung], projekte: _Pr
     """Split the good rows into new and already there, and add the warnings a reader should see."""
     ids = sorted({z.projekt_id for z in gelesen})
     bekannt: dict[tuple[str, str], Mittelabfluss] = {}
-    plan: dict[str, set[Haushaltsstelle]] = {}
+    plan: dict[str, tuple[int, set[Haushaltsstelle]]] = {}
     for teil in range(0, len(ids), 500):
         stueck = ids[teil:teil + 500]
         for m in s.scalars(select(Mittelabfluss).where(Mittelabfluss.projekt_id.in_(stueck))):
@@ -698,9 +699,10 @@ def _abgleichen(s: Session, roh: Rohdatei, gelesen: list[Zahlung], projekte: _Pr
                 aktuell[zp.projekt_id] = zp
         if aktuell:
             plan_zu_projekt = {zp.id: pid for pid, zp in aktuell.items()}
+            plan.update({pid: (zp.version, set()) for pid, zp in aktuell.items()})
             for zid, hhst in s.execute(select(ZahlungsplanPosition.zahlungsplan_id, ZahlungsplanPosition.haushaltsstelle)
                                        .where(ZahlungsplanPosition.zahlungsplan_id.in_(list(plan_zu_projekt)))):
-                plan.setdefault(plan_zu_projekt[zid], set()).add(hhst)
+                plan[plan_zu_projekt[zid]][1].add(hhst)
     for z in gelesen:
         alt = bekannt.get((z.projekt_id, _referenz_norm(z.referenz)))
         wo = roh.ort(z.zeile)
@@ -714,14 +716,10 @@ def _abgleichen(s: Session, roh: Rohdatei, gelesen: list[Zahlung], projekte: _Pr
             continue
         v.neu.append(z)
         p = projekte.nach_id[z.projekt_id]
-        if z.datum > heute:
-            v.hinweise.append(f"{wo}: Das Zahlungsdatum {format_datum(z.datum)} liegt in der Zukunft.")
-        if (p.beginn and z.datum < p.beginn) or (p.ende and z.datum > p.ende):
-            v.hinweise.append(f"{wo}: Das Zahlungsdatum {format_datum(z.datum)} liegt außerhalb der Laufzeit von "
-                              f"{p.kennung} ({format_datum(p.beginn) or '–'} bis {format_datum(p.ende) or '–'}).")
-        if z.projekt_id in plan and z.haushaltsstelle not in plan[z.projekt_id]:
-            v.hinweise.append(f"{wo}: Die Haushaltsstelle {z.haushaltsstelle} steht nicht im aktuellen Zahlungsplan "
-                              f"von {p.kennung}.")
+        for h in eingabehinweise.zahlung_gegen(eingabehinweise.Laufzeit(p.kennung, p.beginn, p.ende), plan.get(z.projekt_id),
+                                                z.datum, z.betrag_cent, z.haushaltsstelle, heute=heute,
+                                                referenz=z.referenz, bemerkung=z.text):
+            v.hinweise.append(f"{wo}: {h.text}")
 
 
 # ------------------------------------------------------------------------------------------ entry points
