@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ozgdesk.model.einrichtung import ressort_von
-from ozgdesk.model.katalogimport.anwenden import anwenden, massenentfernung
+from ozgdesk.model.katalogimport.anwenden import anwenden, bedenken
 from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
 from ozgdesk.model.katalogimport.zeilen import lesen
 from ozgdesk.model.store import Store
@@ -39,7 +39,7 @@ def _zeilen(d: Katalogdiff) -> list[Katalogaenderung]:
     if any(leika):
         z.append(Katalogaenderung("leika", "geaendert",
                                   f"LeiKa-Leistungen: {leika[0]} neu, {leika[1]} entfallen, {leika[2]} geändert"))
-    if warnung := massenentfernung(d):
+    if warnung := bedenken(d):
         z.insert(0, Katalogaenderung("warnung", "entfallen", warnung))
     return z
 

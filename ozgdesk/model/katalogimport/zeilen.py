@@ -403,7 +403,7 @@ def _lesen(t: Rohtabelle) -> Katalogstand:
             stand.leistungen[ozg_id].typen[code] += 1
     if not stand.leistungen:
         fehler = [h.text for h in stand.warnungen if h.art == "zeile"][:MAX_FEHLER]
-        raise Katalogfehler(t.datei, [f"{t.ort()}: Die Tabelle enthält keine einzige Zeile mit gültiger OZG-ID."]
+        raise Katalogfehler(t.datei, [f"{t.ort()}: Die Tabelle enthält keine einzige Zeile mit OZG-ID (gültig sind 5 Ziffern, z. B. 10000)."]
                             + fehler)
     _lagen_zuordnen(stand, t)
     if als_datum:
