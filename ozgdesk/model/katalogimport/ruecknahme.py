@@ -103,7 +103,13 @@ class _Plan:
 
 
 def letzter_import(s: Session) -> Katalogimport | None:
-    return s.execute(select(Katalogimport).order_by(Katalogimport.zeitpunkt.desc()).limit(1)).scalar_one_or_none()
+    """The latest applied import. Times have whole seconds, so two imports in one second are told
+    apart by the sequence number of their log entry."""
+    return s.execute(
+        select(Katalogimport)
+        .outerjoin(Aenderung, and_(Aenderung.datensatz_id == Katalogimport.id, Aenderung.aktion == ANLEGEN,
+                                   Aenderung.tabelle == "katalogimport"))
+        .order_by(Katalogimport.zeitpunkt.desc(), Aenderung.seq.desc()).limit(1)).scalars().first()
 
 
 def planen(s: Session, import_id: str | None = None) -> Ruecknahme:
@@ -117,9 +123,8 @@ def zuruecknehmen(s: Session, import_id: str | None = None, *,
     melden = fortschritt or (lambda *_a: None)
     melden(0, 4, "Prüfe, was der Import geändert hat …")
     plan = _planen(s, import_id)
-    ergebnis = _ergebnis(s, plan, angewendet=True)
     markieren = _markieren(s, plan)
-    ergebnis.markiert = sorted(markieren.values())
+    ergebnis = _ergebnis(s, plan, angewendet=True, markieren=markieren)
     melden(1, 4, "Entfernte Einträge wiederherstellen …")
     for name, cls in _TABELLEN.items():
         zeilen = [_python_werte(cls, z) for z in plan.geloescht.get(name, [])]
@@ -228,10 +233,17 @@ def _spaetere_aenderungen_pruefen(s: Session, plan: _Plan, kopf: Aenderung, bis_
     geloescht = {z["id"] for zeilen in plan.geloescht.values() for z in zeilen}
     alle = sorted(geaendert.keys() | angelegt | geloescht)
     spaeter = or_(Aenderung.zeitpunkt > kopf.zeitpunkt, and_(Aenderung.geraet == kopf.geraet, Aenderung.seq > bis_seq))
+    # a later import that was itself taken back cancels out: its transaction and its undo's
+    ignoriert = {kopf.transaktion}
+    for rueck, imp in s.execute(select(Aenderung.transaktion, Aenderung.datensatz_id).where(
+            Aenderung.tabelle == "katalogimport", Aenderung.aktion == LOESCHEN, spaeter)):
+        ignoriert.add(rueck)
+        ignoriert.update(t for (t,) in s.execute(select(Aenderung.transaktion).where(
+            Aenderung.tabelle == "katalogimport", Aenderung.datensatz_id == imp, Aenderung.aktion == ANLEGEN)))
     konflikte: list[str] = []
     for i in range(0, len(alle), _BLOCK):
         for e in s.execute(select(Aenderung).where(Aenderung.datensatz_id.in_(alle[i:i + _BLOCK]),
-                                                   Aenderung.transaktion != kopf.transaktion, spaeter)).scalars():
+                                                   Aenderung.transaktion.not_in(ignoriert), spaeter)).scalars():
             if e.datensatz_id in geloescht:
                 konflikte.append(f"{_bezeichnung(e)} wurde nach dem Import wieder angelegt oder geändert")
             elif e.datensatz_id in angelegt:
@@ -252,7 +264,7 @@ def _bezeichnung(e: Aenderung) -> str:
     return f"{cls.__label__ if cls else e.tabelle} {e.datensatz_id[:8]}"
 
 
-def _ergebnis(s: Session, plan: _Plan, *, angewendet: bool) -> Ruecknahme:
+def _ergebnis(s: Session, plan: _Plan, *, angewendet: bool, markieren: dict[str, str] | None = None) -> Ruecknahme:
     e = plan.eintrag
     r = Ruecknahme(e.id, e.datei, e.zeitpunkt, e.benutzer, angewendet=angewendet)
     for name in _TABELLEN:
@@ -262,8 +274,7 @@ def _ergebnis(s: Session, plan: _Plan, *, angewendet: bool) -> Ruecknahme:
             r.zurueckgesetzt[name] = len(plan.geaendert[name])
         if plan.angelegt.get(name):
             r.entfernt[name] = len(plan.angelegt[name])
-    if not angewendet:
-        r.markiert = sorted(_markieren(s, plan).values())
+    r.markiert = sorted((_markieren(s, plan) if markieren is None else markieren).values())
     if r.markiert:
         r.hinweise.append(f"{len(r.markiert)} OZG-Leistung(en), die der Import neu aufgenommen hat, haben inzwischen "
                           f"Daten des Ressorts ({', '.join(r.markiert[:_ZEIGEN])}); sie bleiben erhalten und werden "
