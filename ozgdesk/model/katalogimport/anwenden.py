@@ -31,6 +31,7 @@ from ozgdesk.model.katalogimport.datensaetze import Katalogimport
 from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
 from ozgdesk.model.katalogimport.zeilen import Katalogstand
 from ozgdesk.model.protokoll import AENDERN, ANLEGEN, _naechste_seq
+from ozgdesk.model.values import format_zahl
 
 _BLOCK = 500  # ids per IN (...) query; SQLite's default limit on bound parameters is far higher
 
@@ -126,9 +127,9 @@ def _anwenden(s: Session, stand: Katalogstand, erzwingen: bool,
         for feld, wert in d.plan_leika_aendern[leika.id].items():
             setattr(leika, feld, wert)
     s.flush()
-    fortschritt(4, schritte, f"{len(d.plan_leika_neu)} neue LeiKa-Leistungen …")
+    fortschritt(4, schritte, f"{format_zahl(len(d.plan_leika_neu))} neue LeiKa-Leistungen …")
     protokolliert_einfuegen(s, LeikaLeistung, d.plan_leika_neu)
-    fortschritt(5, schritte, f"{len(d.plan_zuordnungen_neu)} neue LeiKa-Zuordnungen …")
+    fortschritt(5, schritte, f"{format_zahl(len(d.plan_zuordnungen_neu))} neue LeiKa-Zuordnungen …")
     protokolliert_einfuegen(s, LeikaZuordnung, d.plan_zuordnungen_neu)
     fortschritt(6, schritte, "Entfallene Einträge aufräumen …")
     for leistung in _laden(s, Leistung, d.plan_leistungen_loeschen):

@@ -113,7 +113,9 @@ class Hinweis:
     spalte: str | None = None  # official header, e.g. "LeiKa-Schlüssel"
     position: str | None = None  # "F" in XLSX, "6" in CSV
     wert: str | None = None
-    art: str = "hinweis"  # "zeile" (row skipped), "leika" (LeiKa part skipped), "feld" (field dropped), "hinweis"
+    #: "zeile" (bad OZG-ID: row skipped), "leika" (LeiKa part skipped), "feld" (field dropped),
+    #: "ohne_ozg_id" (a row the export leaves without OZG-ID, skipped), "hinweis" (anything else)
+    art: str = "hinweis"
 
     @property
     def ort(self) -> str:
@@ -300,7 +302,7 @@ def _lesen(t: Rohtabelle) -> Katalogstand:
             name = _text(werte[spalten["leika_bezeichnung"]]) or _text(werte[spalten["leika_schluessel"]])
             was = f"LeiKa-Leistung „{name[:80]}“" if name else "Die Zeile"
             stand.warnungen.append(Hinweis(f"keine OZG-ID – {was} wurde nicht übernommen.", t.datei, t.blatt, nr,
-                                           "OZG-ID", position["ozg_id"], "", "zeile"))
+                                           "OZG-ID", position["ozg_id"], "", "ohne_ozg_id"))
             continue
 
         # --- the OZG-Leistung's fields (repeated on each of its rows): a bad one is dropped
