@@ -158,6 +158,53 @@ def als_xlsx(zeilen: list[dict[str, Any]], pfad: Path, spalten: list[str] | None
     return pfad
 
 
+def mit_testzeile(zeilen: list[dict[str, Any]], stelle: int = 2000) -> tuple[list[dict[str, Any]], int]:
+    """The rows with the junk row real exports carry („Test 124“, 8-digit LeiKa key „25323525“) in the
+    middle, under an existing OZG-ID; returns the rows and the junk row's number in the file."""
+    vorbild = zeilen[stelle]
+    test = {**vorbild, "LeiKa-Bezeichnung": "Test 124", "LeiKa-Schlüssel": "25323525", "LeiKa-Typ": "1",
+            "Rechtsgrundlage(n)": "", "Gesetz(e)": "", "Gesetzeskürzel": "", "SDG1-Relevanz": 0, "SDG2-Relevanz": 0}
+    return [*zeilen[:stelle], test, *zeilen[stelle:]], stelle + 2  # + header row, rows count from 1
+
+
+def wie_libreoffice(zeilen: list[dict[str, Any]], pfad: Path) -> Path:
+    """The workbook as LibreOffice Calc saves an export it opened: every text in the shared-strings
+    table, everything that looks like a number stored as a number (OZG-ID, the 14-digit LeiKa key,
+    the type „1“, the 0/1 flags), empty cells left out, and LibreOffice named as the application.
+
+    LibreOffice itself is not installed on the build machines, so this rebuilds those traits with
+    openpyxl; ``bench/katalog.py --libreoffice`` measures a file really saved by LibreOffice.
+    """
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "OZG-Umsetzungskatalog"
+    ws.append(list(SPALTEN))
+    for z in zeilen:
+        reihe = []
+        for s in SPALTEN:
+            w = z[s]
+            if isinstance(w, str) and w.strip().isdigit():
+                w = int(w.strip())
+            reihe.append(None if w == "" else w)
+        ws.append(reihe)
+    roh = pfad.with_suffix(".roh.xlsx")
+    wb.save(roh)
+    with zipfile.ZipFile(roh) as zin, zipfile.ZipFile(pfad, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            daten = zin.read(info.filename)
+            if info.filename == "docProps/app.xml":
+                daten = re.sub(rb"<Application>[^<]*</Application>",
+                               b"<Application>LibreOffice/7.6.4.1$Linux_X86_64 LibreOffice_project/</Application>", daten)
+            zout.writestr(info, daten)
+    roh.unlink()
+    return pfad
+
+
 def als_csv_bytes(zeilen: list[dict[str, Any]], spalten: list[str] | None = None, *, trenner: str = ";",
                   kodierung: str = "utf-8-sig") -> bytes:
     spalten = list(spalten or SPALTEN)

@@ -172,7 +172,7 @@ def test_neues_themenfeld_neue_lage_und_verschiebung(leerer_store, voll):
     felder = {(v.ozg_id, v.feld, v.alt, v.neu) for v in d.geaendert}
     assert ("10001", "Lage", "Geburt", "Adoption & Pflegekinder") in felder
     assert ("10002", "Themenfeld", "Familie & Kind", "Digitale Verwaltung") in felder
-    assert any("Neue Lage „Digitale Identität“" in w for w in d.warnungen)
+    assert any("Neue Lage „Digitale Identität“" in w.text for w in d.warnungen)
     with leerer_store.lesen() as s:
         k = katalogstatus(s)
     assert (k.themenfelder, k.lagen) == (15, 56)

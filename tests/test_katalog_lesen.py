@@ -50,7 +50,7 @@ def test_voller_export_hat_die_richtigen_zahlen(voll):
     assert len(st.leika) < len(st.zuordnungen)  # … because some keys sit under several OZG-IDs
     assert st.zeilen == erwartet["zeilen"]
     assert st.ohne_ozg_id == 5
-    ohne = [w for w in st.warnungen if "keine OZG-ID" in w]
+    ohne = [w.text for w in st.warnungen if "keine OZG-ID" in w.text]
     assert len(ohne) == 5
     assert all("Spalte D (OZG-ID)" in w and "wurde nicht übernommen" in w for w in ohne)
 
@@ -110,16 +110,16 @@ def test_werte_wie_in_echten_exporten(tmp_path):
     # Typ of the OZG-Leistung: the most frequent code of its LeiKa rows
     assert st.leistungen["10000"].typ == "1"
     assert st.leistungen["10002"].typ == "2/3"
-    assert any("Zeile 9, Spalte D (OZG-ID): keine OZG-ID – LeiKa-Leistung „Noch ohne OZG-ID“" in w for w in st.warnungen)
-    assert any("als Datum gespeichert" in w for w in st.warnungen)
-    assert any("Zeile 7: LeiKa-Leistung „Sonderfall“ steht schon in Zeile 6" in w for w in st.warnungen)  # other Typ
+    assert any("Zeile 9, Spalte D (OZG-ID): keine OZG-ID – LeiKa-Leistung „Noch ohne OZG-ID“" in w.text for w in st.warnungen)
+    assert any("als Datum gespeichert" in w.text for w in st.warnungen)
+    assert any("Zeile 7: LeiKa-Leistung „Sonderfall“ steht schon in Zeile 6" in w.text for w in st.warnungen)  # other Typ
 
 
 def test_widerspruechliche_wiederholung_wird_gemeldet(tmp_path):
     zeilen = [_zeile("10000"), _zeile("10000", name="Elterngeld neu", leika="Zweite", schluessel="99001001000001")]
     st = lesen(_xlsx(tmp_path / "w.xlsx", list(SPALTEN), zeilen))
     assert st.leistungen["10000"].bezeichnung == "Elterngeld"
-    assert any("OZG-ID 10000 steht schon in Zeile 2" in w for w in st.warnungen)
+    assert any("OZG-ID 10000 steht schon in Zeile 2" in w.text for w in st.warnungen)
 
 
 def test_doppelte_spalte_ist_ein_fehler(tmp_path):

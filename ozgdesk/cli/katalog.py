@@ -2,7 +2,8 @@
 
 ``katalog import`` always shows the difference first; without ``--dry-run`` it then applies it in
 one transaction. The file is read and checked completely before the database is opened for
-writing, so a refused file never leaves a trace.
+writing, so a refused file never leaves a trace; rows with bad values are listed as Hinweise
+(``"warnings"`` with --json). ``katalog zuruecknehmen`` takes the last applied import back.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from ozgdesk.cli.gemeinsam import json_ausgeben, json_option, store_oeffnen, tab
 from ozgdesk.dateien import atomar_schreiben
 from ozgdesk.model.einrichtung import ressort_von
 from ozgdesk.model.errors import Eingabefehler
-from ozgdesk.model.katalogimport import anforderung, bereich
-from ozgdesk.model.katalogimport.anwenden import anwenden, massenentfernung
+from ozgdesk.model.katalogimport import anforderung, bereich, ruecknahme
+from ozgdesk.model.katalogimport.anwenden import anwenden, bedenken
 from ozgdesk.model.katalogimport.datensaetze import Anforderungsart, Anforderungsstatus
 from ozgdesk.model.katalogimport.uebersicht import katalogstatus
 from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
 from ozgdesk.model.katalogimport.zeilen import lesen
-from ozgdesk.model.values import format_datum, format_zahl, ist_email, parse_datum
+from ozgdesk.model.values import anzahl, format_datum, format_zahl, ist_email, parse_datum
 
 _ZEIGEN = 20  # list items shown per group in the terminal; --json has all
 
@@ -41,6 +42,16 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
                    help="auch übernehmen, wenn mehr als ein Viertel der OZG-Leistungen entfernt würde")
     json_option(q)
     q.set_defaults(func=cmd_import)
+
+    q = unter.add_parser("zuruecknehmen", help="letzten Katalogimport zurücknehmen (Ressortdaten bleiben)",
+                         description="Nimmt den zuletzt übernommenen Katalogimport in einem Schritt zurück: was er "
+                         "angelegt hat, wird entfernt, was er geändert oder entfernt hat, wiederhergestellt – aus "
+                         "dem Änderungsprotokoll. Daten des Ressorts bleiben erhalten; eine neu aufgenommene "
+                         "OZG-Leistung mit Ressortdaten wird nur als „nicht mehr im Katalog“ markiert.")
+    q.add_argument("--import-id", metavar="ID", help="Kennung des Imports (Standard: der letzte; nur dieser geht)")
+    q.add_argument("--dry-run", action="store_true", help="nur anzeigen, was zurückgenommen würde")
+    json_option(q)
+    q.set_defaults(func=cmd_zuruecknehmen)
 
     q = unter.add_parser("status", help="Umfang des Katalogs und letzter Import")
     json_option(q)
@@ -129,8 +140,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         json_ausgeben({**d.als_json(), "applied": eintrag_id is not None, "import_id": eintrag_id})
         return 0
     _diff_ausgeben(d)
-    if args.dry_run and massenentfernung(d):
-        print(f"Achtung: {massenentfernung(d)} Übernehmen nur mit --erzwingen.")
+    if args.dry_run and bedenken(d):
+        print(f"Achtung: {bedenken(d)} Übernehmen nur mit --erzwingen.")
     if d.leer:
         print("Keine Änderungen gegenüber dem Katalog in der Datenbank; nichts gespeichert.")
     elif args.dry_run:
@@ -147,15 +158,25 @@ def _liste(werte: list[str]) -> str:
     return " (" + ", ".join(werte[:_ZEIGEN]) + mehr + ")"
 
 
+def _namensliste(werte: list[str], namen: dict[str, str]) -> None:
+    """OZG-IDs with their names, one per line: an id alone tells a coordinator nothing."""
+    for o in werte[:_ZEIGEN]:
+        print(f"    {o} {namen[o]}" if namen.get(o) else f"    {o}")
+    if len(werte) > _ZEIGEN:
+        print(f"    … und {len(werte) - _ZEIGEN} weitere (alle mit --json)")
+
+
 def _diff_ausgeben(d: Katalogdiff) -> None:
     st = d.stand
     blatt = f", Blatt „{st.blatt}“" if st.blatt else ""
     print(f"Katalogexport „{st.datei}“ ({st.format.upper()}{blatt}): {format_zahl(st.zeilen)} Zeilen, "
           f"{format_zahl(len(st.leistungen))} OZG-Leistungen, {format_zahl(len(st.leika))} LeiKa-Leistungen")
     print("Änderungen gegenüber dem Katalog in der Datenbank:")
-    print(f"  OZG-Leistungen neu:       {len(d.neu)}{_liste(d.neu)}")
+    print(f"  OZG-Leistungen neu:       {len(d.neu)}")
+    _namensliste(d.neu, d.namen)
     markiert = f"; davon als „nicht mehr im Katalog“ markiert: {len(d.markiert)}" if d.markiert else ""
-    print(f"  OZG-Leistungen entfernt:  {len(d.entfernt)}{_liste(d.entfernt)}{markiert}")
+    print(f"  OZG-Leistungen entfernt:  {len(d.entfernt)}{markiert}")
+    _namensliste(d.entfernt, d.namen)
     print(f"  umbenannt:                {len(d.umbenannt)}")
     for u in d.umbenannt[:_ZEIGEN]:
         print(f"    {u.ozg_id}: „{u.alt}“ → „{u.neu}“")
@@ -171,11 +192,37 @@ def _diff_ausgeben(d: Katalogdiff) -> None:
         print(f"  Themenfelder: neu {len(d.themenfelder_neu)}, entfernt {len(d.themenfelder_entfernt)}; "
               f"Lagen: neu {len(d.lagen_neu)}, entfernt {len(d.lagen_entfernt)}")
     if d.warnungen:
-        print(f"Hinweise ({len(d.warnungen)}):")
-        for w in d.warnungen[:_ZEIGEN]:
-            print(f"  {w}")
-        if len(d.warnungen) > _ZEIGEN:
-            print(f"  … und {len(d.warnungen) - _ZEIGEN} weitere (alle mit --json)")
+        # rows with bad values first: they are what the coordinator must report to the BMI
+        hinweise = sorted(d.warnungen, key=lambda h: (h.art not in ("zeile", "leika", "feld"), h.zeile or 0))
+        fehlerhaft = f"; {anzahl(st.fehlerhafte_zeilen, 'Zeile', 'Zeilen')} mit ungültigen Werten, " \
+                     "nur das Fehlerhafte übersprungen" if st.fehlerhafte_zeilen else ""
+        print(f"Hinweise ({format_zahl(len(hinweise))}{fehlerhaft}):")
+        for w in hinweise[:_ZEIGEN]:
+            print(f"  {w.text}")
+        if len(hinweise) > _ZEIGEN:
+            print(f"  … und {len(hinweise) - _ZEIGEN} weitere (alle mit --json)")
+
+
+def cmd_zuruecknehmen(args: argparse.Namespace) -> int:
+    with store_oeffnen(args) as store:
+        if args.dry_run:
+            with store.lesen() as s:
+                r = ruecknahme.planen(s, args.import_id)
+        else:
+            with store.session(quelle="katalogruecknahme") as s:
+                ressort_von(s)
+                r = ruecknahme.zuruecknehmen(s, args.import_id)
+    if args.json:
+        json_ausgeben(r.als_json())
+        return 0
+    print(("Würde zurücknehmen: " if args.dry_run else "Zurückgenommen: ") + r.zusammenfassung)
+    for h in r.hinweise:
+        print(f"  Hinweis: {h}")
+    if args.dry_run:
+        print("Probelauf (--dry-run): nichts gespeichert.")
+    else:
+        print("Die Rücknahme ist im Änderungsprotokoll verzeichnet; die Daten des Ressorts sind unverändert.")
+    return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -1,7 +1,10 @@
-"""Catalogue import as a dialog: choose the file, see the differences, pick which to apply.
+"""Catalogue import as a dialog: choose the file, see the changes and the Hinweise, apply, take back.
 
-Talks only to :class:`~ozgdesk.ui.dienste.Katalogdienst` (the import is built on another branch).
-Comparing runs on the background runner; nothing is written before „Übernehmen“.
+Holds no rules: reading, comparing, applying and taking back are the model's
+(:mod:`ozgdesk.model.katalogimport.dienst`), called on the background runner, so the GUI thread
+never waits for the file or the database. Progress of the apply comes from the worker through a
+queued signal; nothing is written before „Übernehmen“, and „Import zurücknehmen“ takes the last
+applied import back in one step with the Ressort's data intact.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,8 +22,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QProgressBar,
     QPushButton,
+    QSplitter,
     QVBoxLayout,
+    QWidget,
 )
 
 from ozgdesk.model.store import Store
@@ -28,6 +34,21 @@ from ozgdesk.ui import format as fmt
 from ozgdesk.ui.dienste import Katalogdienst
 
 ARTEN = {"neu": "Neu", "geaendert": "Geändert", "entfallen": "Entfallen"}
+
+
+class _Fortschrittsbote(QObject):
+    """Lives in the GUI thread; the worker emits, Qt queues the call into the GUI thread."""
+
+    schritt = Signal(int, int, str)
+
+
+def _spalte(titel: str, liste: QListWidget) -> QWidget:
+    w = QWidget()
+    lay = QVBoxLayout(w)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.addWidget(QLabel(titel, buddy=liste))
+    lay.addWidget(liste)
+    return w
 
 
 class Katalogdialog(QDialog):
@@ -48,26 +69,85 @@ class Katalogdialog(QDialog):
         zeile.addWidget(self.vergleichen_knopf)
         self.liste = QListWidget()
         self.liste.setAccessibleName("Änderungen im Katalog")
+        self.liste.setWordWrap(True)
+        self.hinweise = QListWidget()
+        self.hinweise.setAccessibleName("Hinweise zur Datei")
+        self.hinweise.setWordWrap(True)
+        self.hinweise.setAlternatingRowColors(True)  # wrapped entries stay apart
+        teiler = QSplitter(Qt.Orientation.Horizontal)
+        teiler.addWidget(_spalte("Ä&nderungen:", self.liste))
+        hinweisspalte = _spalte("&Hinweise (übersprungene Zeilen und Felder):", self.hinweise)
+        teiler.addWidget(hinweisspalte)
+        teiler.setStretchFactor(0, 3)
+        teiler.setStretchFactor(1, 2)
+        self.fortschritt = QProgressBar()
+        self.fortschritt.setAccessibleName("Fortschritt")
+        self.fortschritt.setVisible(False)
+        self._bote = _Fortschrittsbote(self)
+        self._bote.schritt.connect(self._schritt)
         self.status = QLabel("Bitte die neue Katalogdatei wählen und vergleichen.")
         self.status.setWordWrap(True)
         self.knoepfe = QDialogButtonBox(QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close)
-        self.knoepfe.button(QDialogButtonBox.StandardButton.Apply).setText("Alle Änderungen &übernehmen")
-        self.knoepfe.button(QDialogButtonBox.StandardButton.Apply).setEnabled(False)
-        self.knoepfe.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.anwenden)
+        self.uebernehmen_knopf = self.knoepfe.button(QDialogButtonBox.StandardButton.Apply)
+        self.uebernehmen_knopf.setText("Alle Änderungen &übernehmen")
+        self.uebernehmen_knopf.setEnabled(False)
+        self.uebernehmen_knopf.clicked.connect(self.anwenden)
+        self.knoepfe.button(QDialogButtonBox.StandardButton.Close).setText("&Schließen")
+        self.zuruecknehmen_knopf = self.knoepfe.addButton("Import &zurücknehmen",
+                                                          QDialogButtonBox.ButtonRole.ResetRole)
+        self.zuruecknehmen_knopf.setEnabled(False)
+        self.zuruecknehmen_knopf.clicked.connect(self.zuruecknehmen)
         self.knoepfe.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(zeile)
-        layout.addWidget(self.liste)
+        layout.addWidget(teiler, 1)
+        layout.addWidget(self.fortschritt)
         layout.addWidget(self.status)
         layout.addWidget(self.knoepfe)
-        self.resize(self.fontMetrics().averageCharWidth() * 110, self.fontMetrics().height() * 28)
+        self.resize(self.fontMetrics().averageCharWidth() * 150, self.fontMetrics().height() * 32)
         self.uebernommen = 0
+        self._beschaeftigt = False
+        self._letzter_import: str | None = None
+        if hasattr(dienst, "letzter_import"):
+            store_, dienst_ = store, dienst
+            self.runner.starten(lambda: dienst_.letzter_import(store_), self._letzter, lambda _e: None)
+
+    # ------------------------------------------------------------------------------------ helpers
+    def _letzter(self, beschreibung: str | None) -> None:
+        self._letzter_import = beschreibung
+        self.zuruecknehmen_knopf.setEnabled(bool(beschreibung) and not self._beschaeftigt)
+        self.zuruecknehmen_knopf.setToolTip(f"Nimmt den Import {beschreibung} zurück; die Daten des Ressorts "
+                                            "bleiben erhalten." if beschreibung else "Kein Import zum Zurücknehmen.")
+
+    def _beschaeftigt_setzen(self, ja: bool) -> None:
+        self._beschaeftigt = ja
+        self.vergleichen_knopf.setEnabled(not ja)
+        self.zuruecknehmen_knopf.setEnabled(not ja and bool(self._letzter_import))
+        if ja:
+            self.uebernehmen_knopf.setEnabled(False)
+        self.fortschritt.setVisible(ja)
+
+    def _schritt(self, schritt: int, von: int, text: str) -> None:
+        self.fortschritt.setRange(0, von)
+        self.fortschritt.setValue(schritt)
+        self.fortschritt.setFormat(f"{text} (%p %)")
+        self.status.setText(text)
+
+    def _melde_fortschritt(self, schritt: int, von: int, text: str) -> None:
+        """Called on the worker thread: only emits (queued into the GUI thread)."""
+        self._bote.schritt.emit(schritt, von, text)
+
+    def _fehler(self, e: BaseException) -> None:
+        self._beschaeftigt_setzen(False)
+        self.status.setText(f"Fehler: {fmt.fehlertext(e)}")
 
     def _waehlen(self) -> None:
-        pfad, _f = QFileDialog.getOpenFileName(self, "Katalogdatei wählen", "", "Katalog (*.xlsx *.csv *.json);;Alle Dateien (*)")
+        pfad, _f = QFileDialog.getOpenFileName(self, "Katalogdatei wählen", "",
+                                               "Katalogexport (*.xlsx *.csv);;Alle Dateien (*)")
         if pfad:
             self.datei.setText(pfad)
 
+    # ------------------------------------------------------------------------------------ actions
     def vergleichen(self) -> None:
         pfad = Path(self.datei.text().strip())
         if not self.datei.text().strip():
@@ -75,26 +155,63 @@ class Katalogdialog(QDialog):
             return
         self.status.setText("Vergleiche …")
         store, dienst = self.store, self.dienst
-        self.runner.starten(lambda: list(dienst.vergleichen(store, pfad)), self._verglichen,
-                            lambda e: self.status.setText(f"Fehler: {fmt.fehlertext(e)}"))
+        if hasattr(dienst, "vorschau"):
+            arbeit = lambda: dienst.vorschau(store, pfad)  # noqa: E731
+        else:  # a service with only the basic protocol: changes, no Hinweise
+            arbeit = lambda: list(dienst.vergleichen(store, pfad))  # noqa: E731
+        self.runner.starten(arbeit, self._verglichen, self._fehler)
 
-    def _verglichen(self, aenderungen: list[Any]) -> None:
+    def _verglichen(self, ergebnis: Any) -> None:
+        aenderungen = getattr(ergebnis, "aenderungen", ergebnis)
+        hinweise = getattr(ergebnis, "hinweise", [])
         self.liste.clear()
         for a in aenderungen:
             item = QListWidgetItem(f"{ARTEN.get(a.art, a.art)}: {a.text}")
             item.setData(Qt.ItemDataRole.UserRole, a.schluessel)
             self.liste.addItem(item)
-        self.status.setText(f"{len(aenderungen)} Änderungen gefunden." if aenderungen else "Der Katalog ist bereits aktuell.")
-        self.knoepfe.button(QDialogButtonBox.StandardButton.Apply).setEnabled(bool(aenderungen))
+        self.hinweise.clear()
+        for h in hinweise:
+            self.hinweise.addItem(h)
+        if not hinweise:
+            self.hinweise.addItem("Keine Hinweise: jede Zeile der Datei wurde gelesen.")
+        uebersprungen = getattr(ergebnis, "uebersprungen", 0)
+        teile = [f"{len(aenderungen)} Änderungen gefunden." if aenderungen else "Der Katalog ist bereits aktuell."]
+        if uebersprungen:
+            teile.append(f"{uebersprungen} {'Zeile enthält' if uebersprungen == 1 else 'Zeilen enthalten'} "
+                         "ungültige Werte; nur diese Werte werden übersprungen (siehe Hinweise).")
+        self.status.setText(" ".join(teile))
+        self.uebernehmen_knopf.setEnabled(bool(aenderungen))
 
     def anwenden(self) -> None:
         pfad = Path(self.datei.text().strip())
-        store, dienst = self.store, self.dienst
+        store, dienst, melden = self.store, self.dienst, self._melde_fortschritt
 
         def fertig(n: int) -> None:
+            self._beschaeftigt_setzen(False)
             self.uebernommen = n
-            self.status.setText(f"{n} Änderungen übernommen.")
-            self.knoepfe.button(QDialogButtonBox.StandardButton.Apply).setEnabled(False)
+            self.status.setText(f"{n} Änderungen übernommen. „Import zurücknehmen“ stellt den vorigen Stand wieder "
+                                "her.")
+            self.uebernehmen_knopf.setEnabled(False)
+            self._letzter(pfad.name)
 
-        self.runner.starten(lambda: dienst.anwenden(store, pfad), fertig,
-                            lambda e: self.status.setText(f"Fehler: {fmt.fehlertext(e)}"))
+        self._beschaeftigt_setzen(True)
+        self._schritt(0, 1, "Übernehme …")
+        if hasattr(dienst, "letzter_import"):
+            arbeit = lambda: dienst.anwenden(store, pfad, fortschritt=melden)  # noqa: E731
+        else:
+            arbeit = lambda: dienst.anwenden(store, pfad)  # noqa: E731
+        self.runner.starten(arbeit, fertig, self._fehler)
+
+    def zuruecknehmen(self) -> None:
+        store, dienst, melden = self.store, self.dienst, self._melde_fortschritt
+
+        def fertig(text: str) -> None:
+            self._beschaeftigt_setzen(False)
+            self.status.setText(f"Zurückgenommen: {text} Zum erneuten Übernehmen bitte neu vergleichen.")
+            self.uebernommen = 0
+            self.uebernehmen_knopf.setEnabled(False)
+            self.runner.starten(lambda: dienst.letzter_import(store), self._letzter, lambda _e: None)
+
+        self._beschaeftigt_setzen(True)
+        self._schritt(0, 1, "Nehme den Import zurück …")
+        self.runner.starten(lambda: dienst.zuruecknehmen(store, fortschritt=melden), fertig, self._fehler)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import operator
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import SimpleNamespace
 from typing import Any
 
@@ -31,6 +31,7 @@ from ozgdesk.model.katalogimport.datensaetze import Katalogimport
 from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
 from ozgdesk.model.katalogimport.zeilen import Katalogstand
 from ozgdesk.model.protokoll import AENDERN, ANLEGEN, _naechste_seq
+from ozgdesk.model.values import format_zahl
 
 _BLOCK = 500  # ids per IN (...) query; SQLite's default limit on bound parameters is far higher
 
@@ -39,17 +40,43 @@ _BLOCK = 500  # ids per IN (...) query; SQLite's default limit on bound paramete
 #: update removes a handful; a file that removes a quarter is almost surely a partial export
 #: (one Themenfeld, a filtered sheet) – the mass-deletion accident the sync guards against too.
 MAX_ANTEIL_ENTFERNT = 0.25
+#: Share of the rows that may carry a bad value before the file looks damaged rather than carrying
+#: a few junk rows (a column shifted, keys in exponent notation, a sheet from another source). Bad
+#: rows are skipped one by one; when this many are bad, skipping would quietly gut the catalogue.
+MAX_ANTEIL_FEHLERHAFT = 0.25
+MIN_FEHLERHAFT = 10  # below this many bad rows the share is not looked at (small test exports)
+
+#: ``fortschritt(schritt, von, text)`` – called on the thread that applies, between the steps
+Fortschritt = Callable[[int, int, str], None]
 
 
-def anwenden(s: Session, stand: Katalogstand, *, erzwingen: bool = False) -> tuple[Katalogdiff, Katalogimport | None]:
+def anwenden(s: Session, stand: Katalogstand, *, erzwingen: bool = False,
+             fortschritt: Fortschritt | None = None) -> tuple[Katalogdiff, Katalogimport | None]:
     """Compute the diff inside this write session and apply it. Returns the diff and the import record,
     or ``None`` when the export changes nothing (then nothing at all was written).
 
     Refuses (:class:`Eingabefehler`, nothing written) an export that would remove more than
-    :data:`MAX_ANTEIL_ENTFERNT` of the catalogue, unless ``erzwingen``.
+    :data:`MAX_ANTEIL_ENTFERNT` of the catalogue or has bad values in more than
+    :data:`MAX_ANTEIL_FEHLERHAFT` of its rows, unless ``erzwingen``.
     """
     with ohne_zyklensammler():
-        return _anwenden(s, stand, erzwingen)
+        return _anwenden(s, stand, erzwingen, fortschritt or (lambda *_a: None))
+
+
+def zu_viele_fehler(d: Katalogdiff) -> str | None:
+    """The warning for an export whose rows are bad in bulk (damaged, not junk), else None."""
+    st = d.stand
+    if st.fehlerhafte_zeilen >= MIN_FEHLERHAFT and st.fehlerhafte_zeilen > MAX_ANTEIL_FEHLERHAFT * st.zeilen:
+        return (f"{st.fehlerhafte_zeilen} von {st.zeilen} Zeilen ({round(100 * st.fehlerhafte_zeilen / st.zeilen)} %) "
+                "enthalten ungültige Werte. Das sieht nach einer beschädigten oder falsch gespeicherten Datei aus, "
+                "nicht nach einzelnen fehlerhaften Zeilen (siehe Hinweise).")
+    return None
+
+
+def bedenken(d: Katalogdiff) -> str | None:
+    """Why this export should only be applied on explicit request (mass removal, mass errors), or None."""
+    gruende = [w for w in (massenentfernung(d), zu_viele_fehler(d)) if w]
+    return " ".join(gruende) or None
 
 
 def massenentfernung(d: Katalogdiff) -> str | None:
@@ -62,14 +89,18 @@ def massenentfernung(d: Katalogdiff) -> str | None:
     return None
 
 
-def _anwenden(s: Session, stand: Katalogstand, erzwingen: bool) -> tuple[Katalogdiff, Katalogimport | None]:
+def _anwenden(s: Session, stand: Katalogstand, erzwingen: bool,
+              fortschritt: Fortschritt) -> tuple[Katalogdiff, Katalogimport | None]:
+    schritte = 7
+    fortschritt(0, schritte, "Vergleiche mit dem Katalog in der Datenbank …")
     d = vergleichen(s, stand)
     if d.leer:
         return d, None
-    warnung = massenentfernung(d)
+    warnung = bedenken(d)
     if warnung and not erzwingen:
         raise Eingabefehler(f"{warnung} Nichts wurde geändert. Wenn der Export vollständig ist: mit --erzwingen "
                             "übernehmen.")
+    fortschritt(1, schritte, "Themenfelder und Lagen …")
     for w in d.plan_themenfelder:
         s.add(Themenfeld(**w))
     s.flush()  # no ORM relationships: the unit of work orders inserts only per flush
@@ -78,6 +109,7 @@ def _anwenden(s: Session, stand: Katalogstand, erzwingen: bool) -> tuple[Katalog
     for lage in _laden(s, Lage, d.plan_lagen_themenfeld):
         lage.themenfeld_id = d.plan_lagen_themenfeld[lage.id]
     s.flush()
+    fortschritt(2, schritte, "OZG-Leistungen …")
     for w in d.plan_leistungen_neu:
         s.add(Leistung(**w))
     s.flush()
@@ -85,6 +117,7 @@ def _anwenden(s: Session, stand: Katalogstand, erzwingen: bool) -> tuple[Katalog
     for lid in d.plan_leistungen_markieren:
         aenderungen.setdefault(lid, {})["im_katalog"] = False
     protokolliert_aendern(s, Leistung, aenderungen)
+    fortschritt(3, schritte, "Entfallene LeiKa-Zuordnungen …")
     for z in _laden(s, LeikaZuordnung, d.plan_zuordnungen_loeschen):
         s.delete(z)
     s.flush()
@@ -94,8 +127,11 @@ def _anwenden(s: Session, stand: Katalogstand, erzwingen: bool) -> tuple[Katalog
         for feld, wert in d.plan_leika_aendern[leika.id].items():
             setattr(leika, feld, wert)
     s.flush()
+    fortschritt(4, schritte, f"{format_zahl(len(d.plan_leika_neu))} neue LeiKa-Leistungen …")
     protokolliert_einfuegen(s, LeikaLeistung, d.plan_leika_neu)
+    fortschritt(5, schritte, f"{format_zahl(len(d.plan_zuordnungen_neu))} neue LeiKa-Zuordnungen …")
     protokolliert_einfuegen(s, LeikaZuordnung, d.plan_zuordnungen_neu)
+    fortschritt(6, schritte, "Entfallene Einträge aufräumen …")
     for leistung in _laden(s, Leistung, d.plan_leistungen_loeschen):
         s.delete(leistung)
     s.flush()
@@ -118,6 +154,7 @@ def _anwenden(s: Session, stand: Katalogstand, erzwingen: bool) -> tuple[Katalog
     )
     s.add(eintrag)
     s.flush()
+    fortschritt(schritte, schritte, "Speichern …")
     return d, eintrag
 
 

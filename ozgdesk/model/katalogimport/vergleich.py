@@ -8,6 +8,10 @@ can slip in between.
 Only catalogue fields are compared (names, Themenfeld, Lage, Typ, LeiKa). The Ressort's own facts
 (scope, Behörde, priority, dates, notes, responsibilities, Reifegrad history, projects) are not
 part of the catalogue and never appear here.
+
+A value the reader could not take from the file (a bad cell, see :mod:`.zeilen`) is None in the
+Katalogstand; here that means "keep what the store has", never "erase". An OZG-Leistung that is new
+and has no usable name or Themenfeld in any row cannot be created and is listed in ``nicht_angelegt``.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from sqlalchemy.orm import Session
 from ozgdesk.model.base import OZGDESK_NS, Base
 from ozgdesk.model.grunddaten import lage_id, leistung_id, themenfeld_id
 from ozgdesk.model.katalog import Lage, LeikaLeistung, LeikaZuordnung, Leistung, Themenfeld
-from ozgdesk.model.katalogimport.zeilen import Katalogstand, LeikaEintrag, leika_key
+from ozgdesk.model.katalogimport.zeilen import Hinweis, Katalogstand, LeikaEintrag, leika_key
 from ozgdesk.model.values import Lagenart
 
 _NS = OZGDESK_NS.bytes
@@ -86,7 +90,11 @@ class Katalogdiff:
     lagen_neu: list[str] = field(default_factory=list)
     lagen_entfernt: list[str] = field(default_factory=list)
     lagen_verschoben: list[str] = field(default_factory=list)
-    warnungen: list[str] = field(default_factory=list)
+    warnungen: list[Hinweis] = field(default_factory=list)
+    #: new OZG-IDs that could not be created: no row gave a usable name or Themenfeld
+    nicht_angelegt: list[str] = field(default_factory=list)
+    #: names of the OZG-Leistungen involved (new, renamed, removed), for people reading the diff
+    namen: dict[str, str] = field(default_factory=dict)
     # ------------------------------------------------------------- the plan (ids and values)
     plan_themenfelder: list[dict[str, Any]] = field(default_factory=list)
     plan_lagen_neu: list[dict[str, Any]] = field(default_factory=list)
@@ -124,10 +132,12 @@ class Katalogdiff:
             "changed": sorted({v.ozg_id for v in self.geaendert}),
             "leika": {"added": len(self.leika_neu), "removed": len(self.leika_entfernt),
                       "changed": len(self.leika_geaendert)},
-            "warnings": self.warnungen,
+            "warnings": [h.als_json() for h in self.warnungen],
             "unchanged": self.leer,
             "flagged": self.markiert,
             "readded": self.wieder_aufgenommen,
+            "not_created": self.nicht_angelegt,
+            "names": {o: self.namen[o] for o in sorted(self.namen)},
             "details": {
                 "renamed": [{"ozg_id": u.ozg_id, "alt": u.alt, "neu": u.neu} for u in self.umbenannt],
                 "changed": [{"ozg_id": v.ozg_id, "feld": v.feld, "alt": v.alt, "neu": v.neu} for v in self.geaendert],
@@ -136,7 +146,8 @@ class Katalogdiff:
                           "moved": self.lagen_verschoben},
             },
             "file": {"name": self.stand.datei, "format": self.stand.format, "sheet": self.stand.blatt,
-                     "sha256": self.stand.sha256, "rows": self.stand.zeilen, "rows_without_ozg_id": self.stand.ohne_ozg_id},
+                     "sha256": self.stand.sha256, "rows": self.stand.zeilen, "rows_without_ozg_id": self.stand.ohne_ozg_id,
+                     "rows_with_bad_values": self.stand.fehlerhafte_zeilen},
             "catalogue_after": self.zahlen_nachher,
         }
 
@@ -152,7 +163,7 @@ def vergleichen(s: Session, stand: Katalogstand) -> Katalogdiff:
     d.zahlen_nachher = {
         "themenfelder": _anzahl(s, Themenfeld) + len(d.plan_themenfelder) - len(d.plan_themenfelder_loeschen),
         "lagen": _anzahl(s, Lage) + len(d.plan_lagen_neu) - len(d.plan_lagen_loeschen),
-        "ozg_leistungen": len(stand.leistungen),
+        "ozg_leistungen": len(stand.leistungen) - len(d.nicht_angelegt),
         "nicht_mehr_im_katalog": _anzahl(s, Leistung, Leistung.im_katalog.is_(False))
                                  + len(d.plan_leistungen_markieren) - len(d.wieder_aufgenommen),
         "leika_leistungen": len(stand.leika),
@@ -197,8 +208,8 @@ def _lagen(s: Session, stand: Katalogstand, d: Katalogdiff, tf_ids: dict[str, st
         lid = lage_id(name)
         d.plan_lagen_neu.append({"id": lid, "nummer": naechste, "name": name, "art": art, "themenfeld_id": tf})
         d.lagen_neu.append(name)
-        d.warnungen.append(f"Neue Lage „{name}“: als {art.label} eingeordnet; bitte prüfen (der Export "
-                           "unterscheidet Lebens- und Geschäftslagen nicht).")
+        d.warnungen.append(Hinweis(f"Neue Lage „{name}“: als {art.label} eingeordnet; bitte prüfen (der Export "
+                                   "unterscheidet Lebens- und Geschäftslagen nicht).", stand.datei, stand.blatt))
         ids[key] = lid
         naechste += 1
     return ids
@@ -231,10 +242,22 @@ def _leistungen(s: Session, stand: Katalogstand, d: Katalogdiff, tf_ids: dict[st
     vorhanden = {z.ozg_id: z for z in s.execute(select(*spalten))}
     ids: dict[str, str] = {}
     for ozg_id, e in sorted(stand.leistungen.items()):
-        tf = tf_ids[e.themenfeld.casefold()]
-        lage = lagen_ids[e.lage.casefold()] if e.lage else None
         alt = vorhanden.get(ozg_id)
+        if alt is None and (e.bezeichnung is None or e.themenfeld is None):
+            fehlt = "eine gültige Bezeichnung" if e.bezeichnung is None else "ein gültiges Themenfeld"
+            d.nicht_angelegt.append(ozg_id)
+            d.warnungen.append(Hinweis(f"Die OZG-Leistung {ozg_id} ist neu, aber keine ihrer Zeilen nennt {fehlt}; "
+                                       "sie wurde nicht angelegt.", stand.datei, stand.blatt, e.zeile, "OZG-ID",
+                                       None, ozg_id, "zeile"))
+            continue
+        # None: the file had no usable value – the stored one stays
+        tf = tf_ids[e.themenfeld.casefold()] if e.themenfeld is not None else alt.themenfeld_id
+        if e.lage_bekannt:
+            lage = lagen_ids[e.lage.casefold()] if e.lage else None
+        else:
+            lage = alt.lage_id if alt is not None else None
         if alt is None:
+            d.namen[ozg_id] = e.bezeichnung
             lid = leistung_id(ozg_id)
             d.plan_leistungen_neu.append({"id": lid, "ozg_id": ozg_id, "bezeichnung": e.bezeichnung, "typ": e.typ,
                                           "themenfeld_id": tf, "lage_id": lage})
@@ -247,7 +270,9 @@ def _leistungen(s: Session, stand: Katalogstand, d: Katalogdiff, tf_ids: dict[st
             aenderung["im_katalog"] = True
             d.neu.append(ozg_id)
             d.wieder_aufgenommen.append(ozg_id)
-        if alt.bezeichnung != e.bezeichnung:
+            d.namen[ozg_id] = e.bezeichnung or alt.bezeichnung
+        if e.bezeichnung is not None and alt.bezeichnung != e.bezeichnung:
+            d.namen[ozg_id] = e.bezeichnung
             aenderung["bezeichnung"] = e.bezeichnung
             d.umbenannt.append(Umbenennung(ozg_id, alt.bezeichnung, e.bezeichnung))
         if alt.themenfeld_id != tf:
@@ -263,7 +288,7 @@ def _leistungen(s: Session, stand: Katalogstand, d: Katalogdiff, tf_ids: dict[st
         if aenderung:
             d.plan_leistungen_aendern[alt.id] = aenderung
     referenzen = _referenzen_auf_leistung(s)
-    bleibende = {ids[o] for o in stand.leistungen}
+    bleibende = set(ids.values())
     for ozg_id, alt in sorted(vorhanden.items()):
         if ozg_id in stand.leistungen:
             continue
@@ -271,22 +296,29 @@ def _leistungen(s: Session, stand: Katalogstand, d: Katalogdiff, tf_ids: dict[st
             bleibende.add(alt.id)  # flagged earlier; stays flagged
             continue
         d.entfernt.append(ozg_id)
+        d.namen[ozg_id] = alt.bezeichnung
         eigene_daten = any(getattr(alt, f) not in (None, False, "") for f in RESSORT_FELDER)
         if alt.id in referenzen or eigene_daten:
             d.markiert.append(ozg_id)
             d.plan_leistungen_markieren.append(alt.id)
             bleibende.add(alt.id)
             wo = ", ".join(sorted(referenzen.get(alt.id, ()))) or "eigene Angaben des Ressorts"
-            d.warnungen.append(f"OZG-Leistung {ozg_id} „{alt.bezeichnung}“ ist nicht mehr im Katalog; sie bleibt "
-                               f"wegen vorhandener Daten ({wo}) erhalten und wird als „nicht mehr im Katalog“ "
-                               "markiert.")
+            d.warnungen.append(Hinweis(f"OZG-Leistung {ozg_id} „{alt.bezeichnung}“ ist nicht mehr im Katalog; sie "
+                                       f"bleibt wegen vorhandener Daten ({wo}) erhalten und wird als „nicht mehr im "
+                                       "Katalog“ markiert.", stand.datei, stand.blatt))
         else:
             d.plan_leistungen_loeschen.append(alt.id)
     return ids, bleibende
 
 
+#: what a new LeiKa record gets for a field the file had no usable value for
+_LEIKA_STANDARD = {"bezeichnung": "", "typ": "", "rechtsgrundlage": "", "gesetze": "", "gesetzeskuerzel": "",
+                   "sdg1": False, "sdg2": False}
+
+
 def _leika_werte(e: LeikaEintrag) -> dict[str, Any]:
-    return {f: getattr(e, f) for f in LEIKA_FELDER}
+    """The fields the file gives (None: unreadable there, left out so the stored value stays)."""
+    return {f: getattr(e, f) for f in LEIKA_FELDER if getattr(e, f) is not None}
 
 
 def _leika(s: Session, stand: Katalogstand, d: Katalogdiff, leistung_ids: dict[str, str]) -> None:
@@ -295,6 +327,7 @@ def _leika(s: Session, stand: Katalogstand, d: Katalogdiff, leistung_ids: dict[s
     vorhanden = {}
     for z in s.execute(select(*spalten)):
         vorhanden[leika_key(z.schluessel, z.bezeichnung)] = z
+    ozg_von = {lid: o for o, lid in leistung_ids.items()}
     bisher: dict[str, set[str]] = {}
     zuordnung_ids: dict[tuple[str, str], str] = {}
     for zid, lk, lst in s.execute(select(LeikaZuordnung.id, LeikaZuordnung.leika_id, LeikaZuordnung.leistung_id)):
@@ -302,12 +335,17 @@ def _leika(s: Session, stand: Katalogstand, d: Katalogdiff, leistung_ids: dict[s
         zuordnung_ids[(lk, lst)] = zid
     soll: dict[str, set[str]] = {}
     ids: dict[str, str] = {}
+    ohne_leistung = {k for k, o in stand.zuordnungen if o not in leistung_ids}
+    mit_leistung = {k for k, o in stand.zuordnungen if o in leistung_ids} if ohne_leistung else set()
     for key, e in stand.leika.items():
         alt = vorhanden.get(key)
         werte = _leika_werte(e)
         if alt is None:
+            if key in ohne_leistung and key not in mit_leistung:
+                continue  # only under OZG-Leistungen that could not be created
             lid = leika_id(key)
-            d.plan_leika_neu.append({"id": lid, "schluessel": e.schluessel, **werte, "im_katalog": True})
+            d.plan_leika_neu.append({"id": lid, "schluessel": e.schluessel, **_LEIKA_STANDARD, **werte,
+                                     "im_katalog": True})
             d.leika_neu.append(key)
         else:
             lid = alt.id
@@ -318,7 +356,21 @@ def _leika(s: Session, stand: Katalogstand, d: Katalogdiff, leistung_ids: dict[s
                 d.plan_leika_aendern[lid] = aenderung
         ids[key] = lid
     for key, ozg_id in stand.zuordnungen:
-        soll.setdefault(ids[key], set()).add(leistung_ids[ozg_id])
+        if key in ids and ozg_id in leistung_ids:
+            soll.setdefault(ids[key], set()).add(leistung_ids[ozg_id])
+    # a LeiKa part skipped for a bad key: the stored LeiKa-Leistung of that name under that
+    # OZG-Leistung may be the one the bad key meant – it stays as it is, with its assignments
+    behalten: set[str] = set()
+    if stand.geschuetzt:
+        for key, alt in vorhanden.items():
+            if key in stand.leika:
+                continue
+            name = leika_key(None, alt.bezeichnung)
+            for lst in bisher.get(alt.id, ()):
+                if (name, ozg_von.get(lst)) in stand.geschuetzt:
+                    behalten.add(key)
+                    soll[alt.id] = set(bisher[alt.id])
+                    break
     for key, lid in ids.items():
         if key not in vorhanden:
             continue
@@ -331,7 +383,7 @@ def _leika(s: Session, stand: Katalogstand, d: Katalogdiff, leistung_ids: dict[s
         if lst not in soll.get(lk, set()):
             d.plan_zuordnungen_loeschen.append(zid)
     for key, alt in vorhanden.items():
-        if key not in stand.leika:
+        if key not in stand.leika and key not in behalten:
             d.plan_leika_loeschen.append(alt.id)
             d.leika_entfernt.append(key)
 
