@@ -49,7 +49,7 @@ def _export(store) -> str:  # noqa: ANN001
         return austausch.als_text(austausch.exportieren(s))
 
 
-def test_vergleichen_uebernehmen_zuruecknehmen(qtbot, demo_store, export):
+def test_vergleichen_uebernehmen_zuruecknehmen(qtbot, demo_store, export, tmp_path):
     datei, junk_zeile = export
     with demo_store.session() as s:  # Ressort data that must survive everything below
         s.get(Leistung, leistung_id("10000")).bemerkung = "Ressortvermerk"
@@ -76,7 +76,7 @@ def test_vergleichen_uebernehmen_zuruecknehmen(qtbot, demo_store, export):
                                       "(LeiKa-Schlüssel): „25323525“ ist kein gültiger LeiKa-Schlüssel")
         assert "1 Zeile enthält ungültige Werte" in dialog.status.text()
         assert dialog.uebernehmen_knopf.isEnabled()
-        dialog.grab().save("/tmp/katalogdialog-vergleich.png")
+        dialog.grab().save(str(tmp_path / "katalogdialog-vergleich.png"))
 
         qtbot.mouseClick(dialog.uebernehmen_knopf, Qt.MouseButton.LeftButton)
         assert dialog.fortschritt.isVisible() and not dialog.uebernehmen_knopf.isEnabled()
@@ -90,9 +90,16 @@ def test_vergleichen_uebernehmen_zuruecknehmen(qtbot, demo_store, export):
             assert s.get(Leistung, leistung_id("10999")).bezeichnung == "Digitale Familienkasse"
         assert dialog.zuruecknehmen_knopf.isEnabled()
 
+        fragen: list[bool] = []
+        dialog.frage_zuruecknehmen = lambda: fragen.append(False) or False  # the user answers „Nein“
+        qtbot.mouseClick(dialog.zuruecknehmen_knopf, Qt.MouseButton.LeftButton)
+        assert fragen == [False] and dialog.zuruecknehmen_knopf.isEnabled()
+        with demo_store.lesen() as s:
+            assert s.get(Leistung, leistung_id("10999")).bezeichnung == "Digitale Familienkasse"
+
+        dialog.frage_zuruecknehmen = lambda: True  # „Ja“
         qtbot.mouseClick(dialog.zuruecknehmen_knopf, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.status.text().startswith("Zurückgenommen"), timeout=60_000)
-        dialog.grab().save("/tmp/katalogdialog-zurueckgenommen.png")
         assert _export(demo_store) == vorher  # catalogue as before, Ressortvermerk still there
         qtbot.waitUntil(lambda: not dialog.zuruecknehmen_knopf.isEnabled())  # nothing left to take back
     finally:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -202,7 +203,18 @@ class Katalogdialog(QDialog):
             arbeit = lambda: dienst.anwenden(store, pfad)  # noqa: E731
         self.runner.starten(arbeit, fertig, self._fehler)
 
+    def frage_zuruecknehmen(self) -> bool:
+        """Ask before taking an import back: one click must not undo a month's catalogue by accident."""
+        antwort = QMessageBox.question(
+            self, "Import zurücknehmen",
+            f"Den Import {self._letzter_import or ''} zurücknehmen? Der Katalog erhält den Stand davor; "
+            "die Daten des Ressorts (Zuständigkeiten, Reifegrade, Projekte) bleiben erhalten.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return antwort == QMessageBox.StandardButton.Yes
+
     def zuruecknehmen(self) -> None:
+        if not self.frage_zuruecknehmen():
+            return
         store, dienst, melden = self.store, self.dienst, self._melde_fortschritt
 
         def fertig(text: str) -> None:
