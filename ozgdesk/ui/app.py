@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Union
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
+import shiboken6
 
 from ozgdesk import logbuch, paths
 from ozgdesk.model.errors import OzgFehler
@@ -83,15 +84,20 @@ def store_fuer(home: str | None, demo: bool) -> tuple[Union["Store", Verzoegerte
     from ozgdesk.ui.einrichtung import Einrichtungsassistent
 
     assistent = Einrichtungsassistent()
-    if not assistent.exec():
-        store.schliessen()
-        return None
-    if assistent.demo:
-        store.schliessen()
-        return store_fuer(home, True)
-    ressort_einrichten(store, assistent.ressort.currentData(), referat=assistent.referat.text().strip(),
-                       leistungen=assistent.gewaehlte_leistungen())
-    return store, False
+    try:
+        if not assistent.exec():
+            store.schliessen()
+            return None
+        if assistent.demo:
+            store.schliessen()
+            return store_fuer(home, True)
+        ressort_einrichten(store, assistent.ressort.currentData(), referat=assistent.referat.text().strip(),
+                           leistungen=assistent.gewaehlte_leistungen())
+        return store, False
+    finally:
+        # a parentless wizard left to the interpreter's shutdown is torn down in arbitrary order
+        # (Qt warned "shared QObject was deleted directly" and the process aborted): delete it now
+        shiboken6.delete(assistent)
 
 
 class _BeiBedarf:
