@@ -14,8 +14,9 @@ e.g. ``$.tabellen.projekt[3].beginn``.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +25,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ozgdesk.model import ENTITAETEN
-from ozgdesk.model.base import Base, CodeTyp, DezimalText, HaushaltsstelleTyp, QuartalTyp, UtcZeit
+from ozgdesk.model.base import Base, CodeTyp, DezimalText, Feldfehler, HaushaltsstelleTyp, QuartalTyp, UtcZeit
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
-from ozgdesk.model.protokoll import datensatz_als_dict
+from ozgdesk.model.protokoll import datensatz_als_dict, datensatz_pruefen
 from ozgdesk.model.values import Haushaltsstelle, Quartal
 
 FORMAT = "ozgdesk-ressort"
 VERSION = 1
 MAX_FEHLER = 50
+#: The export's text form of an exact decimal (also the JSON Schema pattern): no exponent, no sign "+".
+_DEZIMAL_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 class Importfehler(OzgFehler):
@@ -61,15 +64,19 @@ def als_text(dokument: dict[str, Any]) -> str:
 
 # ------------------------------------------------------------------------------------------- import
 def _spaltenpruefer(spalte: Any) -> tuple[str, Any]:
-    """(description for messages and the schema, checker raising ValueError) of one column."""
+    """(description for messages and the schema, decoder raising ValueError) of one column.
+
+    Only the *encoding* is checked here – JSON type and the documented text form of dates,
+    decimals and codes. Whether the value itself is allowed (length, characters, ranges, decimal
+    places, the entity's rules) is decided by the one check every write passes,
+    :func:`ozgdesk.model.protokoll.datensatz_pruefen`, which :func:`pruefen` calls per record and the
+    sync calls per value; so the CLI, the GUI, this import and the sync accept the same values.
+    """
     typ = spalte.type
 
     def text(v: Any) -> Any:
         if not isinstance(v, str):
             raise ValueError("erwartet Text")
-        laenge = getattr(typ, "length", None) or getattr(getattr(typ, "impl", None), "length", None)
-        if laenge and not isinstance(typ, (CodeTyp, QuartalTyp, HaushaltsstelleTyp, DezimalText, UtcZeit)) and len(v) > laenge:
-            raise ValueError(f"Text ist länger als {laenge} Zeichen")
         return v
 
     if isinstance(typ, CodeTyp):
@@ -88,13 +95,9 @@ def _spaltenpruefer(spalte: Any) -> tuple[str, Any]:
     if isinstance(typ, DezimalText):
 
         def dezimal(v: Any) -> Any:
-            try:
-                d = Decimal(text(v))
-            except InvalidOperation:
-                raise ValueError("erwartet eine Dezimalzahl als Text, z. B. \"12.5\"") from None
-            if not d.is_finite():
-                raise ValueError("erwartet eine endliche Dezimalzahl")
-            return d
+            if not _DEZIMAL_RE.fullmatch(text(v)):
+                raise ValueError("erwartet eine Dezimalzahl als Text, z. B. \"12.5\"")
+            return Decimal(v)
 
         return "dezimal", dezimal
     if isinstance(typ, UtcZeit):
@@ -120,8 +123,6 @@ def _spaltenpruefer(spalte: Any) -> tuple[str, Any]:
         def ganzzahl(v: Any) -> Any:
             if isinstance(v, bool) or not isinstance(v, int):
                 raise ValueError("erwartet eine ganze Zahl")
-            if abs(v) > 2**62:
-                raise ValueError("Zahl ist zu groß")
             return v
 
         return "ganzzahl", ganzzahl
@@ -212,7 +213,10 @@ def pruefen(dokument: Any, quelle: str = "Dokument") -> dict[str, list[Base]]:
             ids[name].add(werte["id"])
             obj = cls(**werte)
             try:
-                getattr(obj, "pruefen", lambda: None)()
+                datensatz_pruefen(obj)  # exactly what the flush hook will check again on writing
+            except Feldfehler as e:
+                fehler.append(f"{pfad}.{e.feld}: {e}")
+                continue
             except Eingabefehler as e:
                 fehler.append(f"{pfad}: {e}")
                 continue
