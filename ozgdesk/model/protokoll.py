@@ -129,8 +129,9 @@ def _normalisieren(obj: Base) -> None:
     """Turn codes and period strings assigned by callers into their value types before validating.
 
     ``m.status = "erreicht"`` must validate exactly like ``m.status = MeilensteinStatus.ERREICHT``.
-    A Decimal written with an exponent (``1E+2``) becomes its plain form (``100``) so the stored
-    text matches the documented export encoding; the value is the same.
+    A Decimal written with an exponent (``1E+2``) or with zeros beyond the allowed places
+    (``0.0000000``, whose text is ``0E-7``) becomes its plain form (``100``, ``0.00``), so the stored
+    text always matches the documented export encoding; the value is the same.
     """
     for spalte in inspect(type(obj)).columns:
         wert = getattr(obj, spalte.key, None)
@@ -148,8 +149,12 @@ def _normalisieren(obj: Base) -> None:
         except Eingabefehler as e:
             raise Feldfehler(f"{name()}: {e}", spalte.key) from None
         if isinstance(typ, DezimalText) and isinstance(wert, Decimal) and wert.is_finite() \
-                and wert.as_tuple().exponent > 0 and spalte_pruefen(spalte, wert) is None:
-            setattr(obj, spalte.key, wert.quantize(Decimal(1)))
+                and spalte_pruefen(spalte, wert) is None:
+            exponent = wert.as_tuple().exponent
+            if exponent > 0:
+                setattr(obj, spalte.key, wert.quantize(Decimal(1)))
+            elif exponent < -typ.nachkomma:  # only trailing zeros beyond the places, else refused
+                setattr(obj, spalte.key, wert.quantize(Decimal(1).scaleb(-typ.nachkomma)))
 
 
 def _werte(obj: Base) -> dict[str, Any]:
