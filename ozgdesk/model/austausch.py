@@ -14,9 +14,8 @@ e.g. ``$.tabellen.projekt[3].beginn``.
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +32,6 @@ from ozgdesk.model.values import Haushaltsstelle, Quartal
 FORMAT = "ozgdesk-ressort"
 VERSION = 1
 MAX_FEHLER = 50
-#: The export's text form of an exact decimal (also the JSON Schema pattern): no exponent, no sign "+".
-_DEZIMAL_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 class Importfehler(OzgFehler):
@@ -95,9 +92,12 @@ def _spaltenpruefer(spalte: Any) -> tuple[str, Any]:
     if isinstance(typ, DezimalText):
 
         def dezimal(v: Any) -> Any:
-            if not _DEZIMAL_RE.fullmatch(text(v)):
-                raise ValueError("erwartet eine Dezimalzahl als Text, z. B. \"12.5\"")
-            return Decimal(v)
+            # Any exact decimal text is decoded (we write "12.5"; "1E+2" is read as 100): whether
+            # it is allowed – finite, digits, places – is the write check's verdict, word for word.
+            try:
+                return Decimal(text(v))
+            except InvalidOperation:
+                raise ValueError("erwartet eine Dezimalzahl als Text, z. B. \"12.5\"") from None
 
         return "dezimal", dezimal
     if isinstance(typ, UtcZeit):
