@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -88,6 +88,10 @@ def _werte(home: Path) -> dict[tuple[str, str], object]:
 
 @RUNDREISE
 @given(zuweisungen=st.lists(_ZUWEISUNG, min_size=1, max_size=6))
+@example(zuweisungen=[(("projekte", "risiken"), "Zeile 1\n\tZeile 2 – „zitiert“"),
+                      (("projekte", "titel"), "Antrag\u00adsteller\u00a0online 😀"),
+                      (("projekte", "aktenzeichen"), "Z" * 60), (("projekte", "eigenpersonal_pt"), "0,25"),
+                      (("leistungen", "prioritaet"), "2"), (("projekte", "risiken"), "mit\r\nWindows")])
 def test_was_die_cli_speichert_uebersteht_export_import_und_abgleich(tmp_path_factory, _paar_vorlage, capsys,  # noqa: F811
                                                                       zuweisungen):
     a, b, ablage = _geraete(tmp_path_factory.mktemp("rundreise"), _paar_vorlage)
