@@ -24,9 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ozgdesk.model import ENTITAETEN
-from ozgdesk.model.base import Base, CodeTyp, DezimalText, HaushaltsstelleTyp, QuartalTyp, UtcZeit
+from ozgdesk.model.base import Base, CodeTyp, DezimalText, Feldfehler, HaushaltsstelleTyp, QuartalTyp, UtcZeit
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
-from ozgdesk.model.protokoll import datensatz_als_dict
+from ozgdesk.model.protokoll import datensatz_als_dict, datensatz_pruefen
 from ozgdesk.model.values import Haushaltsstelle, Quartal
 
 FORMAT = "ozgdesk-ressort"
@@ -61,15 +61,19 @@ def als_text(dokument: dict[str, Any]) -> str:
 
 # ------------------------------------------------------------------------------------------- import
 def _spaltenpruefer(spalte: Any) -> tuple[str, Any]:
-    """(description for messages and the schema, checker raising ValueError) of one column."""
+    """(description for messages and the schema, decoder raising ValueError) of one column.
+
+    Only the *encoding* is checked here – JSON type and the documented text form of dates,
+    decimals and codes. Whether the value itself is allowed (length, characters, ranges, decimal
+    places, the entity's rules) is decided by the one check every write passes,
+    :func:`ozgdesk.model.protokoll.datensatz_pruefen`, which :func:`pruefen` calls per record and the
+    sync calls per value; so the CLI, the GUI, this import and the sync accept the same values.
+    """
     typ = spalte.type
 
     def text(v: Any) -> Any:
         if not isinstance(v, str):
             raise ValueError("erwartet Text")
-        laenge = getattr(typ, "length", None) or getattr(getattr(typ, "impl", None), "length", None)
-        if laenge and not isinstance(typ, (CodeTyp, QuartalTyp, HaushaltsstelleTyp, DezimalText, UtcZeit)) and len(v) > laenge:
-            raise ValueError(f"Text ist länger als {laenge} Zeichen")
         return v
 
     if isinstance(typ, CodeTyp):
@@ -88,13 +92,12 @@ def _spaltenpruefer(spalte: Any) -> tuple[str, Any]:
     if isinstance(typ, DezimalText):
 
         def dezimal(v: Any) -> Any:
+            # Any exact decimal text is decoded (we write "12.5"; "1E+2" is read as 100): whether
+            # it is allowed – finite, digits, places – is the write check's verdict, word for word.
             try:
-                d = Decimal(text(v))
+                return Decimal(text(v))
             except InvalidOperation:
                 raise ValueError("erwartet eine Dezimalzahl als Text, z. B. \"12.5\"") from None
-            if not d.is_finite():
-                raise ValueError("erwartet eine endliche Dezimalzahl")
-            return d
 
         return "dezimal", dezimal
     if isinstance(typ, UtcZeit):
@@ -120,8 +123,6 @@ def _spaltenpruefer(spalte: Any) -> tuple[str, Any]:
         def ganzzahl(v: Any) -> Any:
             if isinstance(v, bool) or not isinstance(v, int):
                 raise ValueError("erwartet eine ganze Zahl")
-            if abs(v) > 2**62:
-                raise ValueError("Zahl ist zu groß")
             return v
 
         return "ganzzahl", ganzzahl
@@ -212,7 +213,10 @@ def pruefen(dokument: Any, quelle: str = "Dokument") -> dict[str, list[Base]]:
             ids[name].add(werte["id"])
             obj = cls(**werte)
             try:
-                getattr(obj, "pruefen", lambda: None)()
+                datensatz_pruefen(obj)  # exactly what the flush hook will check again on writing
+            except Feldfehler as e:
+                fehler.append(f"{pfad}.{e.feld}: {e}")
+                continue
             except Eingabefehler as e:
                 fehler.append(f"{pfad}: {e}")
                 continue
