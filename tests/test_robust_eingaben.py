@@ -25,7 +25,9 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="FIFO, /dev/zero
 
 
 def _dump(db: Path) -> list[str]:
-    con = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    wal = db.with_name(db.name + "-wal")
+    modus = "mode=ro" if wal.exists() and wal.stat().st_size else "mode=ro&immutable=1"  # creates no -wal/-shm
+    con = sqlite3.connect(f"{db.as_uri()}?{modus}", uri=True)
     try:
         return list(con.iterdump())
     finally:
