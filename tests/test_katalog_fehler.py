@@ -31,7 +31,7 @@ def _abgelehnt(home: Path, datei: Path, capsys: pytest.CaptureFixture[str]) -> s
     vorher = _zustand(home)
     code = main(["--home", str(home), "katalog", "import", str(datei)])
     fehler = capsys.readouterr().err
-    assert code == 2, fehler
+    assert code == 1, fehler
     assert fehler.startswith("Fehler: Katalogimport")
     assert "nichts wurde geändert" in fehler
     assert _zustand(home) == vorher
