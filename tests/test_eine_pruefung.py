@@ -100,7 +100,7 @@ def test_was_die_cli_speichert_uebersteht_export_import_und_abgleich(tmp_path_fa
         rc = _setzen(a, befehl, feld, text)
         err = capsys.readouterr().err
         if rc != 0:  # refused: a German message naming the field, nothing written
-            assert rc == 2 and err.startswith("Fehler: ") and "Traceback" not in err
+            assert rc == 1 and err.startswith("Fehler: ") and "Traceback" not in err
             assert FELDER[(befehl, feld)][0].__feldnamen__[FELDER[(befehl, feld)][1]] in err
             assert _werte(a) == vorher
     gespeichert = _werte(a)
@@ -201,7 +201,7 @@ def test_gesehene_faelle_ueberall_abgelehnt(tmp_path, _paar_vorlage, capsys, fel
     a, b, ablage = _geraete(tmp_path, _paar_vorlage)
     vorher = _werte(a)
     # the CLI refuses with the field's German label, writes nothing
-    assert _setzen(a, "projekte", feld, text) == 2
+    assert _setzen(a, "projekte", feld, text) == 1
     err = capsys.readouterr().err
     assert meldung in err and Projekt.__feldnamen__[feld] in err and "Traceback" not in err
     assert _werte(a) == vorher
@@ -213,7 +213,7 @@ def test_gesehene_faelle_ueberall_abgelehnt(tmp_path, _paar_vorlage, capsys, fel
     dok["tabellen"]["projekt"][i][feld] = "1E+999999" if feld == "eigenpersonal_pt" else text.strip()
     (tmp_path / "boese.json").write_bytes(json.dumps(dok, ensure_ascii=False).encode("utf-8", "surrogatepass"))
     capsys.readouterr()
-    assert main(["--home", str(tmp_path / "neu"), "import", str(tmp_path / "boese.json")]) == 2
+    assert main(["--home", str(tmp_path / "neu"), "import", str(tmp_path / "boese.json")]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and "nichts wurde geändert" in err
     if feld != "titel" or "\ud800" not in text:  # a lone surrogate is already no valid UTF-8 in the file

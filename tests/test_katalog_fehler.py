@@ -27,7 +27,7 @@ def _zustand(home: Path) -> tuple[str, int]:
 
 
 def _abgelehnt(home: Path, datei: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    """Run the import, assert exit code 2 and an unchanged DB; return the message."""
+    """Run the import, assert exit code 1 and an unchanged DB; return the message."""
     vorher = _zustand(home)
     code = main(["--home", str(home), "katalog", "import", str(datei)])
     fehler = capsys.readouterr().err
