@@ -70,7 +70,7 @@ def _argumente_pruefen(argv: list[str]) -> None:
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError as e:
-            sicher = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            sicher = arg.encode("utf-8", "backslashreplace").decode("ascii", "replace")  # any lone surrogate
             raise Eingabefehler(f"Angabe Nr. {nr} („{sicher}“) ist kein gültiger UTF-8-Text (Zeichen {e.start + 1}). "
                                 "Bitte die Zeichenkodierung des Terminals auf UTF-8 stellen. Es wurde nichts geändert.") from None
 
