@@ -1,6 +1,10 @@
 """The technical log: a rotating file in the user's data dir, never with secrets or personal data.
 
-Users read German messages in the UI; the log is for IT support and stays technical. Because any
+Users read German messages in the UI; the log is for IT support and stays technical: the CLI's and
+the GUI's last-resort handlers (:func:`unerwartet`) write the full traceback here and show the user
+one German sentence. The log must never become the failure itself: a data folder the user cannot
+write falls back to the platform's user log folder, and a line that cannot be written (disk full)
+is dropped silently instead of printing ``--- Logging error ---`` with a traceback to the terminal. Because any
 library may log a URL with credentials or a header, a filter on the handler redacts credentials in
 URLs, Authorization headers, ``password=…``-style pairs and e-mail addresses before a line is
 written, whoever wrote it.
@@ -49,15 +53,69 @@ class _PrivaterHandler(logging.handlers.RotatingFileHandler):
             os.close(os.open(self.baseFilename, os.O_CREAT | os.O_WRONLY, 0o600))
         return super()._open()
 
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        """A full disk or a vanished folder must not print a traceback onto the user's terminal."""
+        global _schreibfehler
+        _schreibfehler += 1
+
+
+_schreibfehler = 0  # lines that could not be written (for tests and the diagnosis)
+
 
 def logdatei(home: Path) -> Path:
     return home / "logs" / LOGDATEI
 
 
-def einrichten(home: Path, stufe: int = logging.INFO) -> Path:
-    """Attach the rotating, redacting file handler to the root logger (idempotent)."""
-    pfad = logdatei(home)
-    pfad.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+def einrichten(home: Path | None, stufe: int = logging.INFO) -> Path | None:
+    """Attach the rotating, redacting file handler to the root logger (idempotent).
+
+    Returns the log file, which is under ``home`` unless that cannot be written (read-only data
+    folder, ``home`` None because the data folder itself is unusable): then the platform's user log
+    folder; None if neither can be written (ozgdesk runs on without a file log).
+    """
+    for ordner in ([logdatei(home).parent] if home is not None else []) + [_ersatzordner()]:
+        try:
+            ordner.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if os.access(ordner, os.W_OK | os.X_OK) and (not (ordner / LOGDATEI).exists()
+                                                        or os.access(ordner / LOGDATEI, os.W_OK)):
+                return _anhaengen(ordner / LOGDATEI, stufe)
+        except OSError:
+            continue
+    return None
+
+
+def _ersatzordner() -> Path:
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir("ozgdesk", appauthor=False))
+
+
+def aktuelle_logdatei() -> Path | None:
+    """The file the log is written to right now, if any."""
+    for h in logging.getLogger().handlers:
+        if isinstance(h, _PrivaterHandler):
+            return Path(h.baseFilename)
+    return None
+
+
+def unerwartet(art: type[BaseException], fehler: BaseException, tb: object, wo: str) -> str:
+    """Log an unexpected exception with its traceback; return the German sentence for the user.
+
+    The sentence never contains the exception's own (English) text, only where the details are.
+    """
+    logging.getLogger("ozgdesk.absturz").error("Unerwarteter Fehler (%s)", wo, exc_info=(art, fehler, tb))
+    for h in logging.getLogger().handlers:
+        try:
+            h.flush()
+        except Exception:  # noqa: BLE001 - the message below matters more than the flush
+            pass
+    datei = aktuelle_logdatei()
+    ort = f" in {datei}" if datei else ""
+    return ("Unerwarteter interner Fehler; der Vorgang wurde abgebrochen, nicht Gespeichertes "
+            f"ist verworfen. Einzelheiten stehen im technischen Protokoll{ort} – bitte der IT melden.")
+
+
+def _anhaengen(pfad: Path, stufe: int) -> Path:
     wurzel = logging.getLogger()
     for h in list(wurzel.handlers):
         if isinstance(h, _PrivaterHandler):

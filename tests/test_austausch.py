@@ -49,7 +49,7 @@ def test_import_protokolliert_jeden_datensatz(demo_home, tmp_path, capsys):
 def test_import_in_belegte_datenbank_wird_abgelehnt(demo_home, tmp_path, capsys):
     _export(demo_home, tmp_path / "a.json")
     vorher = _dateien(demo_home)
-    assert main(["--home", str(demo_home), "import", str(tmp_path / "a.json")]) == 2
+    assert main(["--home", str(demo_home), "import", str(tmp_path / "a.json")]) == 1
     assert "bereits ein Ressort" in capsys.readouterr().err
     assert _dateien(demo_home) == vorher
 
@@ -94,7 +94,7 @@ def test_fehlerhaftes_dokument_nennt_den_pfad_und_aendert_nichts(demo_home, tmp_
     datei.write_text(json.dumps(_kaputt(gut, pfad_teile, wert), ensure_ascii=False), encoding="utf-8")
     ziel = tmp_path / "ziel"
     capsys.readouterr()
-    assert main(["--home", str(ziel), "import", str(datei)]) == 2
+    assert main(["--home", str(ziel), "import", str(datei)]) == 1
     err = capsys.readouterr().err
     assert meldung in err
     assert "nichts wurde geändert" in err
@@ -107,7 +107,7 @@ def test_doppelte_projektkennung_wird_erkannt(demo_home, tmp_path, capsys):
     gut["tabellen"]["projekt"][1]["kennung"] = kennung
     datei = tmp_path / "doppelt.json"
     datei.write_text(json.dumps(gut), encoding="utf-8")
-    assert main(["--home", str(tmp_path / "z"), "import", str(datei)]) == 2
+    assert main(["--home", str(tmp_path / "z"), "import", str(datei)]) == 1
     err = capsys.readouterr().err
     assert f"$.tabellen.projekt[1]: kennung = {kennung} kommt schon in Eintrag [0] vor" in err
     assert err.count("kommt schon") == 1
@@ -125,7 +125,7 @@ def test_doppelte_projektkennung_wird_erkannt(demo_home, tmp_path, capsys):
 def test_kein_json(tmp_path, capsys, inhalt, meldung):
     datei = tmp_path / "x.json"
     datei.write_bytes(inhalt)
-    assert main(["--home", str(tmp_path / "z"), "import", str(datei)]) == 2
+    assert main(["--home", str(tmp_path / "z"), "import", str(datei)]) == 1
     err = capsys.readouterr().err
     assert meldung in err and str(datei) in err
     assert not (tmp_path / "z" / "ozgdesk.sqlite").exists()

@@ -90,7 +90,7 @@ def test_cli_falsche_eingaben(demo_home, tmp_path, capsys):
         (["bericht", "meilensteine", "--halbjahr", "2026-H3", "--out", str(tmp_path)], "kein Halbjahr"),
         (["pruefen", "--quartal", "2026-Q3", "--stand", "31.02.2026"], "kein gültiges Datum"),
     ):
-        assert main(["--home", str(demo_home), *argv]) == 2, argv
+        assert main(["--home", str(demo_home), *argv]) == 1, argv
         assert teil in capsys.readouterr().err, argv
     assert db_abbild(demo_home / "ozgdesk.sqlite") == vorher
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob("*.xlsx"))

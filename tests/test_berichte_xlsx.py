@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ozgdesk.model import Meilenstein, Projekt
 from ozgdesk.model.values import Halbjahr, Quartal
@@ -91,7 +91,10 @@ def test_benutzertext_wird_nie_formel(demo_store):
 
 
 def test_steuerzeichen_im_text_zerstoeren_die_mappe_nicht(demo_store):
+    # The write check refuses control characters today; a database from an older version may still
+    # hold them, so they are put in past the hook (Core UPDATE) and the report must survive them.
     with demo_store.session(benutzer="Test") as s:
-        s.execute(select(Projekt).where(Projekt.kennung == "BMAS-2024-01")).scalar_one().risiken = "Zeile\x07mit\x0bSteuerzeichen"
+        s.execute(update(Projekt.__table__).where(Projekt.__table__.c.kennung == "BMAS-2024-01")
+                  .values(risiken="Zeile\x07mit\x0bSteuerzeichen"))
     ws = mappe(quartalsbericht.xlsx(bestand(demo_store), Q3))["Risiken"]
     assert ws.cell(2, 2).value == "ZeilemitSteuerzeichen"

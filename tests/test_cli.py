@@ -33,7 +33,7 @@ def test_init_ressort_leer_mit_katalog(tmp_path, capsys):
 
 
 def test_init_ueberschreibt_nie(demo_home, capsys):
-    assert main(["--home", str(demo_home), "init", "--ressort", "BMI"]) == 2
+    assert main(["--home", str(demo_home), "init", "--ressort", "BMI"]) == 1
     assert "enthält bereits ein Ressort" in capsys.readouterr().err
 
 
@@ -99,7 +99,7 @@ def test_reifegrad_aus_skript(demo_home, capsys):
 )
 def test_ungueltige_werte_werden_abgelehnt_und_nichts_geaendert(demo_home, capsys, args, meldung):
     vorher = _json(capsys, "--home", str(demo_home), "export", "--out", str(demo_home / "vorher.json"), "--json")
-    assert main(["--home", str(demo_home), *args]) == 2
+    assert main(["--home", str(demo_home), *args]) == 1
     assert meldung in capsys.readouterr().err
     _json(capsys, "--home", str(demo_home), "export", "--out", str(demo_home / "nachher.json"), "--json")
     assert (demo_home / "vorher.json").read_bytes() == (demo_home / "nachher.json").read_bytes()
@@ -121,7 +121,7 @@ def test_kaputte_datenbank_deutsche_meldung_und_unveraendert(tmp_path, capsys):
     db = home / "ozgdesk.sqlite"
     db.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 20)
     vorher = db.read_bytes()
-    assert main(["--home", str(home), "info", "--json"]) == 2
+    assert main(["--home", str(home), "info", "--json"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Fehler: Die Datenbank") and "nicht verändert" in err
     assert db.read_bytes() == vorher and sorted(p.name for p in home.iterdir() if p.is_file()) == ["ozgdesk.sqlite"]
@@ -132,7 +132,7 @@ def test_unbeschreibbares_ziel_deutsche_meldung_statt_absturz(demo_home, capsys,
     hindernis = demo_home / "keinordner"
     hindernis.write_text("eine Datei, wo ein Ordner sein müsste")
     ziel = hindernis / ("x.json" if befehl[0] == "export" else "berichte")
-    assert main(["--home", str(demo_home), *befehl, str(ziel)]) == 2
+    assert main(["--home", str(demo_home), *befehl, str(ziel)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Fehler: Datei „") and "kann nicht geschrieben werden" in err and "Traceback" not in err
     assert hindernis.read_text() == "eine Datei, wo ein Ordner sein müsste"

@@ -95,9 +95,9 @@ def test_scope_mit_unbekannter_ozg_id_aendert_nichts(demo_home, capsys):
     vorher = _zustand(demo_home)
     code, _, err = _cli(demo_home, "leistungen", "scope", "--ozg-id", "10073", "19999", "--behoerde", "BA",
                         capsys=capsys)
-    assert code == 2 and "Fehler: OZG-ID 19999 gibt es im Katalog nicht." in err
+    assert code == 1 and "Fehler: OZG-ID 19999 gibt es im Katalog nicht." in err
     code, _, err = _cli(demo_home, "leistungen", "scope", "--behoerde", "BA", capsys=capsys)
-    assert code == 2 and "Bitte mindestens eine Auswahl angeben" in err
+    assert code == 1 and "Bitte mindestens eine Auswahl angeben" in err
     assert _zustand(demo_home) == vorher
 
 
@@ -143,10 +143,10 @@ def test_anforderung_fuer_fehlende_leistung_braucht_vorschlag_und_begruendung(de
     vorher = _zustand(demo_home)
     code, _, err = _cli(demo_home, "katalog", "anforderung", "neu", "--art", "fehlt", "--betreff", "Qualifizierungsgeld",
                         "--begruendung", "§ 82a SGB III", capsys=capsys)
-    assert code == 2 and "Für eine fehlende Leistung bitte Bezeichnung und Einordnung vorschlagen" in err
+    assert code == 1 and "Für eine fehlende Leistung bitte Bezeichnung und Einordnung vorschlagen" in err
     code, _, err = _cli(demo_home, "katalog", "anforderung", "neu", "--art", "veraltet", "--ozg-id", "10073",
                         "--betreff", "entfällt", "--begruendung", "  ", capsys=capsys)
-    assert code == 2 and "Die Begründung fehlt" in err
+    assert code == 1 and "Die Begründung fehlt" in err
     assert _zustand(demo_home) == vorher
     a = _json(demo_home, "katalog", "anforderung", "neu", "--art", "fehlt", "--betreff", "Qualifizierungsgeld aufnehmen",
               "--vorschlag", "Qualifizierungsgeld; Arbeit & Ruhestand", "--begruendung", "§ 82a SGB III",
@@ -158,11 +158,11 @@ def test_anforderung_fuer_fehlende_leistung_braucht_vorschlag_und_begruendung(de
 
 def test_postfach_nur_gueltige_adresse_und_gilt_fuer_neue_anforderungen(demo_home, capsys):
     code, _, err = _cli(demo_home, "katalog", "anforderung", "postfach", "postfach bmi.example", capsys=capsys)
-    assert code == 2 and "„postfach bmi.example“ ist keine gültige E-Mail-Adresse" in err
+    assert code == 1 and "„postfach bmi.example“ ist keine gültige E-Mail-Adresse" in err
     code, _, err = _cli(demo_home, "katalog", "anforderung", "neu", "--art", "veraltet", "--ozg-id", "10073",
                         "--betreff", "entfällt", "--begruendung", "Gesetz aufgehoben", "--an", "kein-at.example",
                         capsys=capsys)
-    assert code == 2 and "„kein-at.example“ ist keine gültige E-Mail-Adresse" in err
+    assert code == 1 and "„kein-at.example“ ist keine gültige E-Mail-Adresse" in err
     assert _json(demo_home, "katalog", "anforderung", "postfach", " ozg@bmi.example ",
                  capsys=capsys) == {"postfach": "ozg@bmi.example"}
     a = _json(demo_home, "katalog", "anforderung", "neu", "--art", "veraltet", "--ozg-id", "10073", "--betreff",
@@ -172,7 +172,7 @@ def test_postfach_nur_gueltige_adresse_und_gilt_fuer_neue_anforderungen(demo_hom
 
 def test_import_in_nicht_eingerichtete_datenbank_wird_abgelehnt(tmp_path, export_csv, capsys):
     code, _, err = _cli(tmp_path / "neu", "katalog", "import", str(export_csv), capsys=capsys)
-    assert code == 2 and "In dieser Datenbank ist noch kein Ressort eingerichtet" in err
+    assert code == 1 and "In dieser Datenbank ist noch kein Ressort eingerichtet" in err
     with Store.oeffnen(tmp_path / "neu" / "ozgdesk.sqlite") as store, store.lesen() as s:
         assert s.execute(select(func.count(Leistung.id))).scalar_one() == 0
 
@@ -186,7 +186,7 @@ def test_unvollstaendiger_export_wird_nur_erzwungen_uebernommen(demo_home, expor
     code, out, _ = _cli(demo_home, "katalog", "import", str(datei), "--dry-run", capsys=capsys)
     assert code == 0 and "Achtung: Der Export würde" in out and "Übernehmen nur mit --erzwingen" in out
     code, _, err = _cli(demo_home, "katalog", "import", str(datei), capsys=capsys)
-    assert code == 2 and "aus dem Katalog entfernen" in err and "Nichts wurde geändert" in err
+    assert code == 1 and "aus dem Katalog entfernen" in err and "Nichts wurde geändert" in err
     assert _zustand(demo_home) == vorher
     j = _json(demo_home, "katalog", "import", str(datei), "--erzwingen", capsys=capsys)
     assert j["applied"] and len(j["removed"]) > 400

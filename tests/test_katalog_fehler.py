@@ -27,11 +27,11 @@ def _zustand(home: Path) -> tuple[str, int]:
 
 
 def _abgelehnt(home: Path, datei: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    """Run the import, assert exit code 2 and an unchanged DB; return the message."""
+    """Run the import, assert exit code 1 and an unchanged DB; return the message."""
     vorher = _zustand(home)
     code = main(["--home", str(home), "katalog", "import", str(datei)])
     fehler = capsys.readouterr().err
-    assert code == 2, fehler
+    assert code == 1, fehler
     assert fehler.startswith("Fehler: Katalogimport")
     assert "nichts wurde geändert" in fehler
     assert _zustand(home) == vorher

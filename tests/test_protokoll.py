@@ -1,9 +1,12 @@
 """The change log: every write leaves who/where/when/what, in the same transaction."""
 
 import json
+import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ozgdesk.model import Aenderung, Meilenstein, Mittelabfluss, Projekt
 from ozgdesk.model.errors import Eingabefehler
@@ -121,3 +124,54 @@ def test_summen_der_demo_sind_ganze_cent(demo_store):
         sql = s.execute(select(func.sum(Mittelabfluss.betrag_cent))).scalar_one()
         einzeln = [m.betrag_cent for m in s.execute(select(Mittelabfluss)).scalars()]
     assert isinstance(sql, int) and sql == sum(einzeln) and all(isinstance(b, int) for b in einzeln)
+
+
+# ------------------------------------------------------------- limits derived from the column types
+@pytest.mark.parametrize("feld, wert, meldung", [
+    ("aktenzeichen", "Z c 4\n2110", "ist einzeilig; Zeilenumbruch an Stelle 6"),
+    ("risiken", "mit\r\nWindows-Zeilenende", "Steuerzeichen U+000D (Wagenrücklauf (CR))"),
+    ("risiken", "Absatz\u2029zwei", "Steuerzeichen U+2029 (Absatztrenner)"),
+    ("risiken", "x" * 50_001, "höchstens 50.000 Zeichen erlaubt, eingegeben sind 50.001"),
+    ("beginn", date(1, 1, 1), "liegt außerhalb von 01.01.2000 bis 31.12.2100"),
+    ("eigenpersonal_pt", Decimal("12.345"), "höchstens 2 Nachkommastellen"),
+])
+def test_grenzen_aus_dem_spaltentyp_mit_deutschem_feldnamen(demo_store, feld, wert, meldung):
+    with pytest.raises(Eingabefehler, match=re.escape(meldung)) as fehler:
+        with demo_store.session() as s:
+            setattr(projekt_finden(s, "BMAS-2024-01"), feld, wert)
+    assert str(fehler.value).startswith(f"Projekt „BMAS-2024-01“, Feld „{Projekt.__feldnamen__[feld]}“: ")
+
+
+def test_mehrzeiliger_text_darf_zeilenumbruch_und_tabulator_enthalten(demo_store):
+    with demo_store.session() as s:
+        projekt_finden(s, "BMAS-2024-01").risiken = "1.\tVergabe\n2.\tPersonal – „knapp“ 😀"
+    with demo_store.lesen() as s:
+        assert projekt_finden(s, "BMAS-2024-01").risiken == "1.\tVergabe\n2.\tPersonal – „knapp“ 😀"
+
+
+@pytest.mark.parametrize("wert, gespeichert", [(Decimal("1E+2"), "100"), (Decimal("0.0000000"), "0.00"),
+                                               (Decimal("12.50"), "12.50")])
+def test_dezimalzahl_wird_ohne_exponent_gespeichert(demo_store, wert, gespeichert):
+    """The stored text is the export's encoding: what is exported imports again."""
+    with demo_store.session() as s:
+        projekt_finden(s, "BMAS-2024-01").eigenpersonal_pt = wert
+    with demo_store.lesen() as s:
+        roh = s.execute(text("select eigenpersonal_pt from projekt where kennung = 'BMAS-2024-01'")).scalar_one()
+    assert roh == gespeichert
+
+
+def test_cent_betrag_ueber_100_mrd_euro_wird_abgelehnt(demo_store):
+    with pytest.raises(Eingabefehler, match="Feld „Betrag“: Betrag von 10.000.000.000.001 Cent ist unplausibel"):
+        with demo_store.session() as s:
+            p = projekt_finden(s, "BMAS-2024-01")
+            s.add(Mittelabfluss(projekt_id=p.id, datum=p.beginn, betrag_cent=10**13 + 1,
+                                haushaltsstelle=Haushaltsstelle.parse("0602 532 01")))
+
+
+def test_riesige_ganze_zahl_wird_beschrieben_nicht_ausgegeben(demo_store):
+    """A 5000-digit number cannot even be printed by Python (int max str digits): no crash."""
+    with pytest.raises(Eingabefehler, match="eine Zahl mit rund 5000 Stellen"):
+        with demo_store.session() as s:
+            p = projekt_finden(s, "BMAS-2024-01")
+            s.add(Mittelabfluss(projekt_id=p.id, datum=p.beginn, betrag_cent=10**5000,
+                                haushaltsstelle=Haushaltsstelle.parse("0602 532 01")))

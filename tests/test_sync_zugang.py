@@ -127,7 +127,7 @@ def test_cli_falsches_passwort_meldet_401_auf_deutsch(dav, demo_home, schluessel
                         "--password-stdin", stdin="falsch\n", monkeypatch=monkeypatch, capsys=capsys)
     assert rc == 1 and "Benutzername oder Passwort falsch" in out
     rc, out, err = _cli(demo_home, "abgleich", "jetzt", capsys=capsys)
-    assert rc == 2 and err.startswith("Fehler: ") and "HTTP 401" in err
+    assert rc == 1 and err.startswith("Fehler: ") and "HTTP 401" in err
 
 
 def test_cli_ordner_abgleich_und_konflikte(demo_home, tmp_path, monkeypatch, capsys) -> None:
@@ -156,7 +156,7 @@ def test_cli_ordner_abgleich_und_konflikte(demo_home, tmp_path, monkeypatch, cap
     rc, out, _ = _cli(b_home, "konflikte", "loesen", liste[0]["id"][:8], "--wert", "Gemeinsamer Titel", capsys=capsys)
     assert rc == 0 and "gelöst" in out
     rc, out, err = _cli(b_home, "konflikte", "loesen", liste[0]["id"][:8], "--wert", "mein", capsys=capsys)
-    assert rc == 2 and "bereits gelöst" in err
+    assert rc == 1 and "bereits gelöst" in err
     _cli(b_home, "abgleich", "jetzt", capsys=capsys)
     _cli(demo_home, "abgleich", "jetzt", capsys=capsys)
     rc, out, _ = _cli(demo_home, "konflikte", "list", "--json", capsys=capsys)
@@ -165,4 +165,4 @@ def test_cli_ordner_abgleich_und_konflikte(demo_home, tmp_path, monkeypatch, cap
     assert json.loads(out)[0]["titel"] == "Gemeinsamer Titel"
     shutil.rmtree(ablage / "changes")
     rc, out, err = _cli(demo_home, "abgleich", "jetzt", capsys=capsys)
-    assert rc == 2 and "zum Schutz der Daten wurde nichts abgeglichen" in err
+    assert rc == 1 and "zum Schutz der Daten wurde nichts abgeglichen" in err

@@ -250,7 +250,7 @@ def test_list_json_exakte_cent_und_tabelle_deutsch(demo_home, tmp_path, capsys):
     code, out, _ = _cli(demo_home, capsys, "zahlungen", "list", "--projekt", "BMAS-2024-01")
     assert code == 0 and "1.234.567,89 €" in out and "12.500,00 €" in out and "-250,00 €" in out
     code, _out, err = _cli(demo_home, capsys, "zahlungen", "list", "--projekt", "GIBT-ES-NICHT")
-    assert code == 2 and "nicht gefunden" in err
+    assert code == 1 and "nicht gefunden" in err
 
 
 def test_header_toleranz():

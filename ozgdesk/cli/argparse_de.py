@@ -36,8 +36,48 @@ def aktivieren() -> None:
     argparse._ = _uebersetzen  # type: ignore[attr-defined]
 
 
+def ganzzahl(name: str, kleinste: int | None = None, groesste: int | None = None) -> object:
+    """An argparse ``type`` for integers within a range.
+
+    Not an integer at all → argparse's usage error (exit 2). An integer out of range (``--anzahl``
+    with 31 digits once ended in an ``OverflowError`` traceback from SQLite) → a German
+    :class:`Eingabefehler` naming the option, which the CLI reports with exit 1 like any other
+    refused value.
+    """
+    from ozgdesk.model.errors import Eingabefehler
+
+    def lesen(text: str) -> int:
+        roh = text.strip()
+        ziffern = roh.lstrip("+-")
+        if not ziffern.isascii() or not ziffern.isdigit():
+            raise argparse.ArgumentTypeError(f"ganze Zahl erwartet, nicht „{text}“")
+        bereich = (f"höchstens {groesste:,}".replace(",", ".") if kleinste is None or kleinste < -10**9
+                   else f"{kleinste:,} bis {groesste:,}".replace(",", ".") if groesste is not None
+                   else f"mindestens {kleinste:,}".replace(",", "."))
+        if len(ziffern) > 30:
+            raise Eingabefehler(f"{name}: die Zahl mit {len(ziffern)} Ziffern liegt außerhalb des erlaubten "
+                                f"Bereichs ({bereich}).")
+        wert = int(roh)
+        if (kleinste is not None and wert < kleinste) or (groesste is not None and wert > groesste):
+            raise Eingabefehler(f"{name}: {wert} liegt außerhalb des erlaubten Bereichs ({bereich}).")
+        return wert
+
+    lesen.__name__ = "ganze Zahl"
+    return lesen
+
+
+#: range for a bare ``type=int`` option: what SQLite can store, so no value can overflow it
+INT_GRENZE = 2**63 - 1
+
+
 class Parser(argparse.ArgumentParser):
-    """ArgumentParser with German section titles."""
+    """ArgumentParser with German section titles; a bare ``type=int`` gets a checked range."""
+
+    def add_argument(self, *args: object, **kwargs: object) -> argparse.Action:  # type: ignore[override]
+        if kwargs.get("type") is int:
+            name = next((str(a) for a in args if str(a).startswith("--")), str(args[0]) if args else "Zahl")
+            kwargs["type"] = ganzzahl(name, -INT_GRENZE, INT_GRENZE)
+        return super().add_argument(*args, **kwargs)  # type: ignore[arg-type]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         aktivieren()

@@ -24,9 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ozgdesk.model import ENTITAETEN
-from ozgdesk.model.base import Base, CodeTyp, DezimalText, HaushaltsstelleTyp, QuartalTyp, UtcZeit
+from ozgdesk.model.base import Base, CodeTyp, DezimalText, Feldfehler, HaushaltsstelleTyp, QuartalTyp, UtcZeit
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
-from ozgdesk.model.protokoll import datensatz_als_dict
+from ozgdesk.model.protokoll import datensatz_als_dict, datensatz_pruefen
 from ozgdesk.model.values import Haushaltsstelle, Quartal
 
 FORMAT = "ozgdesk-ressort"
@@ -61,15 +61,19 @@ def als_text(dokument: dict[str, Any]) -> str:
 
 # ------------------------------------------------------------------------------------------- import
 def _spaltenpruefer(spalte: Any) -> tuple[str, Any]:
-    """(description for messages and the schema, checker raising ValueError) of one column."""
+    """(description for messages and the schema, decoder raising ValueError) of one column.
+
+    Only the *encoding* is checked here – JSON type and the documented text form of dates,
+    decimals and codes. Whether the value itself is allowed (length, characters, ranges, decimal
+    places, the entity's rules) is decided by the one check every write passes,
+    :func:`ozgdesk.model.protokoll.datensatz_pruefen`, which :func:`pruefen` calls per record and the
+    sync calls per value; so the CLI, the GUI, this import and the sync accept the same values.
+    """
     typ = spalte.type
 
     def text(v: Any) -> Any:
         if not isinstance(v, str):
             raise ValueError("erwartet Text")
-        laenge = getattr(typ, "length", None) or getattr(getattr(typ, "impl", None), "length", None)
-        if laenge and not isinstance(typ, (CodeTyp, QuartalTyp, HaushaltsstelleTyp, DezimalText, UtcZeit)) and len(v) > laenge:
-            raise ValueError(f"Text ist länger als {laenge} Zeichen")
         return v
 
     if isinstance(typ, CodeTyp):
@@ -88,13 +92,12 @@ def _spaltenpruefer(spalte: Any) -> tuple[str, Any]:
     if isinstance(typ, DezimalText):
 
         def dezimal(v: Any) -> Any:
+            # Any exact decimal text is decoded (we write "12.5"; "1E+2" is read as 100): whether
+            # it is allowed – finite, digits, places – is the write check's verdict, word for word.
             try:
-                d = Decimal(text(v))
+                return Decimal(text(v))
             except InvalidOperation:
                 raise ValueError("erwartet eine Dezimalzahl als Text, z. B. \"12.5\"") from None
-            if not d.is_finite():
-                raise ValueError("erwartet eine endliche Dezimalzahl")
-            return d
 
         return "dezimal", dezimal
     if isinstance(typ, UtcZeit):
@@ -120,8 +123,6 @@ def _spaltenpruefer(spalte: Any) -> tuple[str, Any]:
         def ganzzahl(v: Any) -> Any:
             if isinstance(v, bool) or not isinstance(v, int):
                 raise ValueError("erwartet eine ganze Zahl")
-            if abs(v) > 2**62:
-                raise ValueError("Zahl ist zu groß")
             return v
 
         return "ganzzahl", ganzzahl
@@ -212,7 +213,10 @@ def pruefen(dokument: Any, quelle: str = "Dokument") -> dict[str, list[Base]]:
             ids[name].add(werte["id"])
             obj = cls(**werte)
             try:
-                getattr(obj, "pruefen", lambda: None)()
+                datensatz_pruefen(obj)  # exactly what the flush hook will check again on writing
+            except Feldfehler as e:
+                fehler.append(f"{pfad}.{e.feld}: {e}")
+                continue
             except Eingabefehler as e:
                 fehler.append(f"{pfad}: {e}")
                 continue
@@ -249,22 +253,76 @@ def _eindeutigkeit(objekte: dict[str, list[Base]]) -> list[str]:
     return fehler
 
 
+#: largest import document accepted (checked before reading; a real Ressort's export is a few MB)
+MAX_DATEI = 50 * 1024 * 1024
+#: longest number accepted in a document (Python refuses ints over 4300 digits with a ValueError)
+MAX_ZIFFERN = 40
+
+
+class _ZahlZuLang(Exception):
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _zahl(text: str, art: type) -> Any:
+    if len(text) > MAX_ZIFFERN:
+        raise _ZahlZuLang(text)
+    return art(text)
+
+
+def _keine_konstante(text: str) -> Any:
+    raise _ZahlZuLang(text)  # NaN, Infinity: no amount or count can be one
+
+
+def _ersatzzeichen_finden(wert: Any, pfad: str = "$") -> str | None:
+    """JSON path of the first text holding a lone surrogate (``"\\ud800"``), which no database can store."""
+    if isinstance(wert, str):
+        try:
+            wert.encode("utf-8")
+        except UnicodeEncodeError:
+            return pfad
+        return None
+    if isinstance(wert, dict):
+        for k, v in wert.items():
+            gefunden = _ersatzzeichen_finden(k, f"{pfad} (Feldname)") or _ersatzzeichen_finden(v, f"{pfad}.{k}")
+            if gefunden:
+                return gefunden
+    if isinstance(wert, list):
+        for i, v in enumerate(wert):
+            gefunden = _ersatzzeichen_finden(v, f"{pfad}[{i}]")
+            if gefunden:
+                return gefunden
+    return None
+
+
 def lesen(pfad: Path) -> dict[str, list[Base]]:
-    """Read and validate a JSON file; German errors name the file, line or JSON path."""
-    try:
-        roh = pfad.read_bytes()
-    except OSError as e:
-        raise Eingabefehler(f"Die Datei {pfad} kann nicht gelesen werden: {e.strerror}.") from None
+    """Read and validate a JSON file; German errors name the file, line or JSON path.
+
+    Type and size are checked before a byte is read (:func:`ozgdesk.dateien.eingabedatei_lesen`),
+    numbers longer than :data:`MAX_ZIFFERN` digits and lone surrogates are refused while parsing.
+    """
+    from ozgdesk.dateien import eingabedatei_lesen
+
+    roh = eingabedatei_lesen(pfad, hoechstens=MAX_DATEI, art="ein Ressort-Export (JSON)")
     try:
         text = roh.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise Importfehler(str(pfad), [f"Byte {e.start}: keine gültige UTF-8-Kodierung"]) from None
     try:
-        dokument = json.loads(text, parse_float=Decimal)
+        dokument = json.loads(text, parse_float=lambda t: _zahl(t, Decimal), parse_int=lambda t: _zahl(t, int),
+                              parse_constant=_keine_konstante)
     except json.JSONDecodeError as e:
         raise Importfehler(str(pfad), [f"Zeile {e.lineno}, Spalte {e.colno}: kein gültiges JSON ({_json_meldung(e.msg)})"]) from None
+    except _ZahlZuLang as e:
+        was = f"die Zahl mit {len(e.text)} Zeichen" if len(e.text) > MAX_ZIFFERN else f"„{e.text}“"
+        raise Importfehler(str(pfad), [f"$: {was} ist keine zulässige Zahl (höchstens {MAX_ZIFFERN} Stellen, "
+                                       "kein NaN oder Infinity)"]) from None
     except RecursionError:
         raise Importfehler(str(pfad), ["$: zu tief verschachtelt"]) from None
+    ort = _ersatzzeichen_finden(dokument)
+    if ort is not None:
+        raise Importfehler(str(pfad), [f"{ort}: Text enthält ein einzelnes Ersatzzeichen (\\ud800–\\udfff), "
+                                       "das kein gültiges Unicode-Zeichen ist"])
     return pruefen(dokument, str(pfad))
 
 

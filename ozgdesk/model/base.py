@@ -7,15 +7,18 @@ UUID derived from their natural key (e.g. the OZG-ID) so every device creates th
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, Text, TypeDecorator
+from sqlalchemy import BigInteger, Boolean, Date, Integer, String, Text, TypeDecorator, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from ozgdesk.model.values import DeutschesEnum, Halbjahr, Haushaltsstelle, Quartal
+from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.values import DeutschesEnum, Halbjahr, Haushaltsstelle, Quartal, format_zahl
 
 #: Namespace for ids derived from natural keys (catalogue entries).
 OZGDESK_NS = uuid.UUID("6f1c2a52-6a0e-4a8e-9d1f-0b0c5e7a0d11")
@@ -74,10 +77,22 @@ class CodeTyp(TypeDecorator[DeutschesEnum]):
 
 
 class DezimalText(TypeDecorator[Decimal]):
-    """Exact decimal stored as text; SQLite's NUMERIC would silently go through a float."""
+    """Exact decimal stored as text; SQLite's NUMERIC would silently go through a float.
+
+    ``vorkomma``/``nachkomma`` bound the digits the write check (:func:`spalten_pruefen`) lets
+    through. The default fits person-days: up to 9.999.999,99 PT (a whole Ressort for centuries),
+    at most two decimal places – quarter and half days are the finest unit PT are booked in, and
+    a third place would be a fraction of an hour no report shows. ``1e999999`` is refused here,
+    not turned into a 1-million-digit string in the database, the export and every change file.
+    """
 
     impl = String(32)
     cache_ok = True
+
+    def __init__(self, vorkomma: int = 7, nachkomma: int = 2) -> None:
+        super().__init__()
+        self.vorkomma = vorkomma
+        self.nachkomma = nachkomma
 
     def process_bind_param(self, value: Any, dialect: Any) -> str | None:
         if value is None:
@@ -133,17 +148,174 @@ def json_wert(value: Any) -> Any:
     raise TypeError(f"no JSON encoding for {type(value).__name__}")
 
 
+# ------------------------------------------------------------------------------ the write check
+#: Longest text a ``Text`` column takes (characters): about 15 pages, far beyond any Begründung or
+#: Risiken field, small enough that an export, a change file and a PDF cell stay manageable. A
+#: column may set its own limit with ``info={"max_zeichen": n}`` (the frozen report snapshot).
+TEXT_MAX_ZEICHEN = 50_000
+
+#: Integer columns hold at most this (SQLite and every SQL database take 32 bits for INTEGER).
+INTEGER_BEREICH = (-(2**31) + 1, 2**31 - 1)
+#: BigInteger columns are amounts in cents: at most 100 Mrd. € per record (the federal budget is
+#: about 500 Mrd. €), so even a sum over 900.000 such amounts stays within SQLite's 64 bits,
+#: where SUM() would otherwise fail with "integer overflow".
+BIGINTEGER_BEREICH = (-(10**13), 10**13)
+#: Dates of an OZG programme: the OZG is from 2017; a year 0001 or 9999 is a typing error (and
+#: breaks spreadsheet programs that read the XLSX reports).
+DATUM_BEREICH = (date(2000, 1, 1), date(2100, 12, 31))
+
+# C0 and C1 control characters, DEL, lone surrogates, Unicode line/paragraph separators (U+2028/9:
+# invisible line breaks that split CSV rows and JSON-in-JS), bidirectional embeddings/overrides/
+# isolates (they make a name display differently from what it is, "Trojan Source"), the BOM inside
+# a text, and the noncharacters. A multi-line ``Text`` column additionally allows \n and \t;
+# \r is refused everywhere (the GUI and every file reader deliver \n).
+_VERBOTEN = "\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
+_VERBOTEN_EINZEILIG = re.compile(f"[{_VERBOTEN}]")
+_VERBOTEN_MEHRZEILIG = re.compile("[" + _VERBOTEN.replace("\x00-\x1f", "\x00-\x08\x0b-\x1f") + "]")
+_ZEICHENNAMEN = {"\x00": "NUL", "\t": "Tabulator", "\n": "Zeilenumbruch", "\r": "Wagenrücklauf (CR)",
+                 "\x1b": "ESC", "\x7f": "DEL", "\u2028": "Zeilentrenner", "\u2029": "Absatztrenner",
+                 "\ufeff": "Byte-Order-Mark"}
+
+
+class Feldfehler(Eingabefehler):
+    """A field value breaks the write check; ``feld`` is the column key (for JSON paths)."""
+
+    def __init__(self, meldung: str, feld: str) -> None:
+        super().__init__(meldung)
+        self.feld = feld
+
+
+def feldname(cls: type, key: str) -> str:
+    """German label of a field for messages: the entity's ``__feldnamen__`` entry, else the key."""
+    return getattr(cls, "__feldnamen__", {}).get(key, key)
+
+
+def _kurz(text: str, n: int = 40) -> str:
+    """A value quoted in a message: shortened, control characters shown as U+XXXX."""
+    zeigen = "".join(f"U+{ord(c):04X}" if _VERBOTEN_EINZEILIG.match(c) else c for c in text[:n])
+    return zeigen + ("…" if len(text) > n else "")
+
+
+def _zahl(n: int) -> str:
+    """A whole number in a message; a huge one (5000 digits) is described, not printed."""
+    if n.bit_length() > 100:
+        return f"eine Zahl mit rund {int(n.bit_length() * 0.30103)} Stellen"
+    return format_zahl(n)
+
+
+def datensatz_name(cls: type, werte: Mapping[str, Any]) -> str:
+    """How a message names a record: „Projekt BMAS-2024-01“, else the label and a short id."""
+    for key in getattr(cls, "__kennfelder__", ()):
+        wert = werte.get(key)
+        if isinstance(wert, str) and wert.strip():
+            return f"{cls.__label__} „{_kurz(wert.strip())}“"
+        if isinstance(wert, int) and not isinstance(wert, bool):
+            return f"{cls.__label__} {_zahl(wert)}"
+        if wert is not None and not isinstance(wert, str):
+            try:
+                return f"{cls.__label__} {_kurz(str(json_wert(wert)))}"
+            except TypeError:
+                continue
+    rid = werte.get("id")
+    return f"{cls.__label__} {rid[:8]}" if isinstance(rid, str) and rid else cls.__label__
+
+
+def _zeichen(text: str, mehrzeilig: bool) -> str | None:
+    m = (_VERBOTEN_MEHRZEILIG if mehrzeilig else _VERBOTEN_EINZEILIG).search(text)
+    if m is None:
+        return None
+    c = m.group()
+    name = f"U+{ord(c):04X}" + (f" ({_ZEICHENNAMEN[c]})" if c in _ZEICHENNAMEN else "")
+    if "\ud800" <= c <= "\udfff":
+        return f"enthält an Stelle {m.start() + 1} ein ungültiges Zeichen ({name}, einzelnes Surrogat)."
+    if c in "\n\t":
+        return f"ist einzeilig; {_ZEICHENNAMEN[c]} an Stelle {m.start() + 1} ist nicht erlaubt."
+    return f"enthält an Stelle {m.start() + 1} das nicht erlaubte Steuerzeichen {name}."
+
+
+def spalte_pruefen(spalte: Any, wert: Any) -> str | None:
+    """The generic check of one column value, derived from its type; the German problem or None.
+
+    String(n) → at most n characters and one line; Text → at most :data:`TEXT_MAX_ZEICHEN`
+    characters, \\n and \\t allowed; no control characters anywhere; Integer/BigInteger → an int
+    (never a bool or float) within :data:`INTEGER_BEREICH`/:data:`BIGINTEGER_BEREICH` or the
+    column's ``info["bereich"]``; DezimalText → a finite Decimal within its digit limits; Date →
+    within :data:`DATUM_BEREICH`. Value types (codes, quarters, Haushaltsstellen) are checked by
+    parsing them. Every write path (flush hook, JSON import, catalogue import, sync) calls this.
+    """
+    if wert is None:
+        return None
+    typ = spalte.type
+    info = spalte.info
+    if isinstance(typ, (CodeTyp, QuartalTyp, HaushaltsstelleTyp, UtcZeit)):
+        return None  # parsed into their value type by the hook before; the type is the check
+    if isinstance(typ, Boolean):
+        return None if isinstance(wert, bool) else "erwartet ja oder nein."
+    if isinstance(typ, (Integer, BigInteger)):
+        if isinstance(wert, bool) or not isinstance(wert, int):
+            return f"ganze Zahl erwartet, nicht {_kurz(repr(wert))}."
+        von, bis = info.get("bereich") or (BIGINTEGER_BEREICH if isinstance(typ, BigInteger) else INTEGER_BEREICH)
+        if not von <= wert <= bis:
+            if isinstance(typ, BigInteger) and "bereich" not in info:
+                return f"Betrag von {_zahl(wert)} Cent ist unplausibel (höchstens 100 Mrd. € je Buchung)."
+            return f"{_zahl(wert)} liegt außerhalb des erlaubten Bereichs {format_zahl(von)} bis {format_zahl(bis)}."
+        return None
+    if isinstance(typ, DezimalText):
+        if isinstance(wert, float) or isinstance(wert, bool):
+            return "Gleitkommazahlen sind nicht erlaubt."
+        if not isinstance(wert, Decimal):
+            return f"Dezimalzahl erwartet, nicht {_kurz(repr(wert))}."
+        if not wert.is_finite():
+            return f"„{wert}“ ist keine endliche Zahl."
+        _, ziffern, exponent = wert.as_tuple()
+        nachkomma = max(0, -exponent)
+        vorkomma = max(0, len(ziffern) + exponent)
+        if vorkomma > typ.vorkomma:
+            return f"Zahl zu groß ({_kurz(str(wert))}): höchstens {typ.vorkomma} Stellen vor dem Komma erlaubt."
+        if nachkomma > typ.nachkomma and wert != wert.quantize(Decimal(1).scaleb(-typ.nachkomma)):
+            return f"höchstens {typ.nachkomma} Nachkommastellen erlaubt ({_kurz(str(wert))})."
+        return None
+    if isinstance(typ, Date):
+        if isinstance(wert, datetime) or not isinstance(wert, date):
+            return f"Datum erwartet, nicht {_kurz(repr(wert))}."
+        von, bis = info.get("bereich") or DATUM_BEREICH
+        if not von <= wert <= bis:
+            return f"Das Datum {wert.strftime('%d.%m.%Y')} liegt außerhalb von {von.strftime('%d.%m.%Y')} bis {bis.strftime('%d.%m.%Y')}."
+        return None
+    if isinstance(typ, (String, Text)):
+        if not isinstance(wert, str):
+            return f"Text erwartet, nicht {_kurz(repr(wert))}."
+        mehrzeilig = isinstance(typ, Text)
+        laenge = info.get("max_zeichen") or (TEXT_MAX_ZEICHEN if mehrzeilig else typ.length)
+        if laenge and len(wert) > laenge:
+            return f"höchstens {format_zahl(laenge)} Zeichen erlaubt, eingegeben sind {format_zahl(len(wert))}."
+        return _zeichen(wert, mehrzeilig)
+    return None
+
+
+def spalten_pruefen(cls: type, werte: Mapping[str, Any]) -> None:
+    """Check every column value of a record of ``cls``; raise :class:`Feldfehler` for the first
+    bad one, naming the record and the field's German label."""
+    for spalte in inspect(cls).columns:
+        problem = spalte_pruefen(spalte, werte.get(spalte.key))
+        if problem is not None:
+            raise Feldfehler(f"{datensatz_name(cls, werte)}, Feld „{feldname(cls, spalte.key)}“: {problem}", spalte.key)
+
+
 # Re-exported for the entity modules.
 __all__ = [
     "Base",
     "CodeTyp",
     "DezimalText",
+    "Feldfehler",
     "HaushaltsstelleTyp",
     "QuartalTyp",
     "Text",
     "UtcZeit",
     "abgeleitete_id",
     "json_wert",
+    "spalte_pruefen",
+    "spalten_pruefen",
     "jetzt_utc",
     "neue_id",
 ]

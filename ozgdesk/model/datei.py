@@ -8,6 +8,7 @@ Everything here opens the file read-only, so a refused file stays byte-for-byte 
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -93,6 +94,42 @@ def revision_lesen(pfad: Path, vollpruefung: bool = True) -> str | None:
         ) from None
 
 
+def nur_lesbar(pfad: Path) -> bool:
+    """True if ozgdesk may read but not write the store: the file or its folder is write-protected
+    (the folder holds the ``-wal``/``-shm`` files and the backups, so it must be writable too)."""
+    return not (os.access(pfad, os.W_OK) and os.access(pfad.parent, os.W_OK | os.X_OK))
+
+
+def sqlite_meldung(fehler: sqlite3.Error, pfad: Path, warten: float) -> str | None:
+    """A German sentence for an SQLite error the user can act on; None for anything else (a bug).
+
+    Chosen by SQLite's result code (``sqlite_errorname``, Python ≥ 3.11), with the English text as a
+    fallback for errors raised without one.
+    """
+    name = getattr(fehler, "sqlite_errorname", None) or ""
+    text = str(fehler).lower()
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        sekunden = f"{warten:g}".replace(".", ",")
+        return (f"Die Datenbank {pfad} wird gerade von einem anderen Vorgang geändert (etwa einem zweiten "
+                f"ozgdesk-Fenster, einem Skript oder dem Abgleich) und war auch nach {sekunden} Sekunden nicht frei. "
+                "Es wurde nichts gespeichert; bitte gleich noch einmal versuchen.")
+    if name == "SQLITE_FULL" or "database or disk is full" in text:
+        return (f"Auf dem Datenträger der Datenbank {pfad} ist kein Platz mehr. Es wurde nichts gespeichert; "
+                "bitte Platz schaffen und noch einmal versuchen.")
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return (f"Die Datenbank {pfad} ist schreibgeschützt (Datei oder Datenordner ohne Schreibrecht); "
+                "ozgdesk kann sie nur lesen. Es wurde nichts gespeichert.")
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return (f"Die Datenbank {pfad} konnte nicht gelesen oder geschrieben werden (Ein-/Ausgabefehler, etwa ein "
+                "voller oder entfernter Datenträger). Es wurde nichts gespeichert.")
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open database file" in text:
+        return (f"Die Datenbank {pfad} kann nicht geöffnet werden (Ordner nicht erreichbar oder ohne Schreibrecht).")
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return (f"Die Datenbank {pfad} ist beschädigt. Bitte keine weiteren Änderungen vornehmen und eine "
+                "Sicherung aus dem Ordner „backups“ wiederherstellen.")
+    return None
+
+
 @contextmanager
 def roh_lesen(pfad: Path) -> Iterator[sqlite3.Connection]:
     """A plain ``sqlite3`` connection for reads, closed after the block; SQLite errors raised while
@@ -105,8 +142,14 @@ def roh_lesen(pfad: Path) -> Iterator[sqlite3.Connection]:
     close moves committed WAL content into the main file (a checkpoint) – a change of layout,
     never of data.
     """
+    pfad = Path(pfad)
+    modus = "mode=rw"  # rw: never creates a missing file
+    if pfad.exists() and nur_lesbar(pfad):
+        # a write-protected folder cannot hold the shared-memory index: read the file as it is
+        wal = pfad.with_name(pfad.name + "-wal")
+        modus = "mode=ro" if wal.exists() and wal.stat().st_size > 0 else "mode=ro&immutable=1"
     try:
-        con = sqlite3.connect(f"{Path(pfad).as_uri()}?mode=rw", uri=True)  # rw: never creates a missing file
+        con = sqlite3.connect(f"{pfad.as_uri()}?{modus}", uri=True)
     except sqlite3.Error as e:
         raise Speicherfehler(f"Die Datenbank {pfad} kann nicht geöffnet werden ({e}).") from None
     try:

@@ -19,13 +19,18 @@ from ozgdesk.model.errors import Eingabefehler
 class Einreichung(Base):
     __tablename__ = "einreichung"
     __label__ = "Einreichung"
+    __kennfelder__ = ("zeitraum",)
+    __feldnamen__ = {"art": "Art", "zeitraum": "Zeitraum", "version": "Version", "schema": "Schema",
+                     "snapshot": "Datenstand", "snapshot_sha256": "Prüfsumme", "dateien": "Dateien",
+                     "erstellt_am": "erstellt am", "erstellt_von": "erstellt von"}
     __table_args__ = (UniqueConstraint("art", "zeitraum", "version"),)
 
     art: Mapped[str] = mapped_column(String(30))
     zeitraum: Mapped[str] = mapped_column(String(10), index=True)
     version: Mapped[int] = mapped_column(Integer)
     schema: Mapped[str] = mapped_column(String(80))
-    snapshot: Mapped[str] = mapped_column(Text)
+    #: the frozen data of a whole Ressort's report as JSON: far beyond a typed text's limit
+    snapshot: Mapped[str] = mapped_column(Text, info={"max_zeichen": 50_000_000})
     snapshot_sha256: Mapped[str] = mapped_column(String(64))
     dateien: Mapped[str] = mapped_column(Text)
     erstellt_am: Mapped[datetime] = mapped_column(UtcZeit)

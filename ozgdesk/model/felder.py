@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ozgdesk.model.base import Base
+from ozgdesk.model.base import Base, feldname
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.katalog import Leistung, LeistungVerantwortung, ReifegradBewertung
 from ozgdesk.model.organisation import Behoerde, Person
@@ -116,48 +116,51 @@ class Feld:
     parser: Parser
 
 
-def _felder(*eintraege: tuple[str, str, str, Parser]) -> dict[str, Feld]:
-    return {n: Feld(n, a, l, p) for n, a, l, p in eintraege}
+def _felder(cls: type[Base], *eintraege: tuple[str, str, Parser]) -> dict[str, Feld]:
+    """Fields by CLI name; the label is the entity's (``__feldnamen__``), as in every message of the hook."""
+    return {n: Feld(n, a, feldname(cls, a), p) for n, a, p in eintraege}
 
 
 PROJEKT_FELDER = _felder(
-    ("titel", "titel", "Titel", _pflichttext),
-    ("zweck", "zweck", "Zweck", _text),
-    ("ziele", "ziele", "Ziele", _text),
-    ("ergebnisse", "ergebnisse", "Ergebnisse", _text),
-    ("behoerde", "behoerde_id", "Behörde", _behoerde_id),
-    ("projektleiter", "projektleiter_id", "Projektleiter", _person_id),
-    ("finanzierung", "finanzierung", "Finanzierungsart", _enum(Finanzierung)),
-    ("beratung_fachlich", "beratung_fachlich", "Fachliche Beratung", _ja_nein),
-    ("beratung_architektur", "beratung_architektur", "Architekturberatung", _ja_nein),
-    ("umsetzung", "umsetzung", "Projektumsetzung", _ja_nein),
-    ("komponenten", "komponenten", "Nachgenutzte Komponenten", _komponenten),
-    ("abweichungsbegruendung", "abweichungsbegruendung", "Begründung der Abweichung", _text),
-    ("beginn", "beginn", "Beginn", _datum_oder_leer),
-    ("ende", "ende", "Ende", _datum_oder_leer),
-    ("eigenpersonal_pt", "eigenpersonal_pt", "Eigenpersonal (PT)", _pt_oder_leer),
-    ("aktenzeichen", "aktenzeichen", "Aktenzeichen", _text),
-    ("ampel", "ampel_gesamt", "Ampel gesamt", _enum(Ampel)),
-    ("ampel_grund", "ampel_gesamt_grund", "Begründung Ampel gesamt", _text),
-    ("ampel_zeit", "ampel_zeit", "Ampel Zeit", _enum(Ampel)),
-    ("ampel_zeit_grund", "ampel_zeit_grund", "Begründung Ampel Zeit", _text),
-    ("ampel_kosten", "ampel_kosten", "Ampel Kosten", _enum(Ampel)),
-    ("ampel_kosten_grund", "ampel_kosten_grund", "Begründung Ampel Kosten", _text),
-    ("ampel_umfang", "ampel_umfang", "Ampel Umfang", _enum(Ampel)),
-    ("ampel_umfang_grund", "ampel_umfang_grund", "Begründung Ampel Umfang", _text),
-    ("risiken", "risiken", "Risiken", _text),
-    ("naechste_schritte", "naechste_schritte", "Nächste Schritte", _text),
-    ("interne_bemerkung", "interne_bemerkung", "Interne Bemerkung", _text),
+    Projekt,
+    ("titel", "titel", _pflichttext),
+    ("zweck", "zweck", _text),
+    ("ziele", "ziele", _text),
+    ("ergebnisse", "ergebnisse", _text),
+    ("behoerde", "behoerde_id", _behoerde_id),
+    ("projektleiter", "projektleiter_id", _person_id),
+    ("finanzierung", "finanzierung", _enum(Finanzierung)),
+    ("beratung_fachlich", "beratung_fachlich", _ja_nein),
+    ("beratung_architektur", "beratung_architektur", _ja_nein),
+    ("umsetzung", "umsetzung", _ja_nein),
+    ("komponenten", "komponenten", _komponenten),
+    ("abweichungsbegruendung", "abweichungsbegruendung", _text),
+    ("beginn", "beginn", _datum_oder_leer),
+    ("ende", "ende", _datum_oder_leer),
+    ("eigenpersonal_pt", "eigenpersonal_pt", _pt_oder_leer),
+    ("aktenzeichen", "aktenzeichen", _text),
+    ("ampel", "ampel_gesamt", _enum(Ampel)),
+    ("ampel_grund", "ampel_gesamt_grund", _text),
+    ("ampel_zeit", "ampel_zeit", _enum(Ampel)),
+    ("ampel_zeit_grund", "ampel_zeit_grund", _text),
+    ("ampel_kosten", "ampel_kosten", _enum(Ampel)),
+    ("ampel_kosten_grund", "ampel_kosten_grund", _text),
+    ("ampel_umfang", "ampel_umfang", _enum(Ampel)),
+    ("ampel_umfang_grund", "ampel_umfang_grund", _text),
+    ("risiken", "risiken", _text),
+    ("naechste_schritte", "naechste_schritte", _text),
+    ("interne_bemerkung", "interne_bemerkung", _text),
 )
 
 LEISTUNG_FELDER = _felder(
-    ("typ", "typ", "Typ", lambda s, w: parse_typ(w) if w.strip() else None),
-    ("im_ressort", "im_ressort", "Im Ressort", _ja_nein),
-    ("behoerde", "behoerde_id", "Zuständige Behörde", _behoerde_id),
-    ("prioritaet", "prioritaet", "Priorität", _ganzzahl_oder_leer),
-    ("geplant_online", "geplant_online", "Geplant online ab", _datum_oder_leer),
-    ("ziel_reifegrad", "ziel_reifegrad", "Ziel-Reifegrad", _ganzzahl_oder_leer),
-    ("bemerkung", "bemerkung", "Bemerkung", _text),
+    Leistung,
+    ("typ", "typ", lambda s, w: parse_typ(w) if w.strip() else None),
+    ("im_ressort", "im_ressort", _ja_nein),
+    ("behoerde", "behoerde_id", _behoerde_id),
+    ("prioritaet", "prioritaet", _ganzzahl_oder_leer),
+    ("geplant_online", "geplant_online", _datum_oder_leer),
+    ("ziel_reifegrad", "ziel_reifegrad", _ganzzahl_oder_leer),
+    ("bemerkung", "bemerkung", _text),
 )
 
 #: Pseudo-fields of a Leistung that add records instead of setting a column.

@@ -24,6 +24,8 @@ _LEIKA_RE = re.compile(r"^\d{14}$")
 class Themenfeld(Base):
     __tablename__ = "themenfeld"
     __label__ = "Themenfeld"
+    __kennfelder__ = ("nummer",)
+    __feldnamen__ = {"nummer": "Nummer", "name": "Name"}
 
     nummer: Mapped[int] = mapped_column(Integer, unique=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -34,6 +36,8 @@ class Lage(Base):
 
     __tablename__ = "lage"
     __label__ = "Lage"
+    __kennfelder__ = ("nummer",)
+    __feldnamen__ = {"nummer": "Nummer", "name": "Name", "art": "Art", "themenfeld_id": "Themenfeld"}
 
     nummer: Mapped[int] = mapped_column(Integer, unique=True)
     name: Mapped[str] = mapped_column(String(150))
@@ -46,6 +50,14 @@ class Leistung(Base):
 
     __tablename__ = "leistung"
     __label__ = "OZG-Leistung"
+    __kennfelder__ = ("ozg_id",)
+    #: German field labels for messages, the CLI and the forms (``felder.LEISTUNG_FELDER`` reads them).
+    __feldnamen__ = {
+        "ozg_id": "OZG-ID", "bezeichnung": "Bezeichnung", "typ": "Typ", "themenfeld_id": "Themenfeld",
+        "lage_id": "Lage", "im_katalog": "im Katalog", "im_ressort": "Im Ressort", "behoerde_id": "Zuständige Behörde",
+        "prioritaet": "Priorität", "geplant_online": "Geplant online ab", "ziel_reifegrad": "Ziel-Reifegrad",
+        "bemerkung": "Bemerkung",
+    }
 
     ozg_id: Mapped[str] = mapped_column(String(5), unique=True)
     bezeichnung: Mapped[str] = mapped_column(String(300))
@@ -81,6 +93,7 @@ class LeistungVerantwortung(Base):
 
     __tablename__ = "leistung_verantwortung"
     __label__ = "Verantwortung"
+    __feldnamen__ = {"leistung_id": "OZG-Leistung", "person_id": "Person"}
     __table_args__ = (UniqueConstraint("leistung_id", "person_id"),)
 
     leistung_id: Mapped[str] = mapped_column(ForeignKey("leistung.id"))
@@ -96,6 +109,10 @@ class LeikaLeistung(Base):
 
     __tablename__ = "leika_leistung"
     __label__ = "LeiKa-Leistung"
+    __kennfelder__ = ("schluessel", "bezeichnung")
+    __feldnamen__ = {"schluessel": "LeiKa-Schlüssel", "bezeichnung": "Bezeichnung", "typ": "Typ",
+                     "rechtsgrundlage": "Rechtsgrundlage", "gesetze": "Gesetze", "gesetzeskuerzel": "Gesetzeskürzel",
+                     "sdg1": "SDG Anhang I", "sdg2": "SDG Anhang II", "im_katalog": "im Katalog"}
 
     schluessel: Mapped[str | None] = mapped_column(String(14), default=None, index=True)
     bezeichnung: Mapped[str] = mapped_column(Text)
@@ -117,6 +134,7 @@ class LeikaZuordnung(Base):
 
     __tablename__ = "leika_zuordnung"
     __label__ = "LeiKa-Zuordnung"
+    __feldnamen__ = {"leika_id": "LeiKa-Leistung", "leistung_id": "OZG-Leistung"}
     __table_args__ = (UniqueConstraint("leika_id", "leistung_id"),)
 
     leika_id: Mapped[str] = mapped_column(ForeignKey("leika_leistung.id"))
@@ -128,6 +146,9 @@ class ReifegradBewertung(Base):
 
     __tablename__ = "reifegrad_bewertung"
     __label__ = "Reifegrad-Bewertung"
+    __kennfelder__ = ("datum",)
+    __feldnamen__ = {"leistung_id": "OZG-Leistung", "datum": "Datum", "modell": "Modell", "stufe": "Stufe",
+                     "quelle": "Quelle", "bemerkung": "Bemerkung"}
 
     leistung_id: Mapped[str] = mapped_column(ForeignKey("leistung.id"), index=True)
     datum: Mapped[date] = mapped_column(Date)

@@ -19,6 +19,9 @@ class Ressort(Base):
 
     __tablename__ = "ressort"
     __label__ = "Ressort"
+    __kennfelder__ = ("kurzname", "name")
+    __feldnamen__ = {"kurzname": "Kurzname", "name": "Name", "koordinierungsreferat": "Koordinierungsreferat",
+                     "ansprechpartner_id": "Ansprechpartner", "anschrift": "Anschrift", "postfach": "Funktionspostfach"}
 
     kurzname: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
@@ -43,6 +46,9 @@ class Behoerde(Base):
 
     __tablename__ = "behoerde"
     __label__ = "Behörde"
+    __kennfelder__ = ("kurzname", "name")
+    __feldnamen__ = {"name": "Name", "kurzname": "Kurzname", "art": "Verwaltungsart",
+                     "erstattungsanspruch": "Erstattungsanspruch", "anschrift": "Anschrift"}
 
     name: Mapped[str] = mapped_column(String(200))
     kurzname: Mapped[str] = mapped_column(String(30), default="")
@@ -65,6 +71,9 @@ class Person(Base):
 
     __tablename__ = "person"
     __label__ = "Person"
+    __kennfelder__ = ("name",)
+    __feldnamen__ = {"name": "Name", "funktion": "Funktion", "referat": "Referat", "behoerde_id": "Behörde",
+                     "email": "E-Mail", "telefon": "Telefon"}
 
     name: Mapped[str] = mapped_column(String(120))
     funktion: Mapped[str] = mapped_column(String(120), default="")

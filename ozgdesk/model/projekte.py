@@ -25,6 +25,21 @@ class Projekt(Base):
 
     __tablename__ = "projekt"
     __label__ = "Projekt"
+    __kennfelder__ = ("kennung",)
+    #: German field labels for messages, the CLI and the forms (``felder.PROJEKT_FELDER`` reads them).
+    __feldnamen__ = {
+        "kennung": "Projektkennung", "titel": "Titel", "zweck": "Zweck", "ziele": "Ziele", "ergebnisse": "Ergebnisse",
+        "behoerde_id": "Behörde", "projektleiter_id": "Projektleiter", "finanzierung": "Finanzierungsart",
+        "beratung_fachlich": "Fachliche Beratung", "beratung_architektur": "Architekturberatung",
+        "umsetzung": "Projektumsetzung", "komponenten": "Nachgenutzte Komponenten",
+        "abweichungsbegruendung": "Begründung der Abweichung", "beginn": "Beginn", "ende": "Ende",
+        "eigenpersonal_pt": "Eigenpersonal (PT)", "aktenzeichen": "Aktenzeichen", "ampel_gesamt": "Ampel gesamt",
+        "ampel_gesamt_grund": "Begründung Ampel gesamt", "ampel_zeit": "Ampel Zeit",
+        "ampel_zeit_grund": "Begründung Ampel Zeit", "ampel_kosten": "Ampel Kosten",
+        "ampel_kosten_grund": "Begründung Ampel Kosten", "ampel_umfang": "Ampel Umfang",
+        "ampel_umfang_grund": "Begründung Ampel Umfang", "risiken": "Risiken",
+        "naechste_schritte": "Nächste Schritte", "interne_bemerkung": "Interne Bemerkung",
+    }
 
     kennung: Mapped[str] = mapped_column(String(30), unique=True)
     titel: Mapped[str] = mapped_column(String(300))
@@ -81,6 +96,7 @@ class ProjektLeistung(Base):
 
     __tablename__ = "projekt_leistung"
     __label__ = "Projekt-Leistung"
+    __feldnamen__ = {"projekt_id": "Projekt", "leistung_id": "OZG-Leistung"}
     __table_args__ = (UniqueConstraint("projekt_id", "leistung_id"),)
 
     projekt_id: Mapped[str] = mapped_column(ForeignKey("projekt.id"), index=True)
@@ -90,6 +106,9 @@ class ProjektLeistung(Base):
 class Arbeitspaket(Base):
     __tablename__ = "arbeitspaket"
     __label__ = "Arbeitspaket"
+    __kennfelder__ = ("nummer", "titel")
+    __feldnamen__ = {"projekt_id": "Projekt", "nummer": "Nummer", "titel": "Titel", "beschreibung": "Beschreibung",
+                     "beginn": "Beginn", "ende": "Ende"}
 
     projekt_id: Mapped[str] = mapped_column(ForeignKey("projekt.id"), index=True)
     nummer: Mapped[str] = mapped_column(String(10))
@@ -108,6 +127,10 @@ class Arbeitspaket(Base):
 class Meilenstein(Base):
     __tablename__ = "meilenstein"
     __label__ = "Meilenstein"
+    __kennfelder__ = ("titel",)
+    __feldnamen__ = {"projekt_id": "Projekt", "arbeitspaket_id": "Arbeitspaket", "titel": "Titel",
+                     "plan_datum": "Plandatum", "prognose_datum": "Prognosedatum", "ist_datum": "Ist-Datum",
+                     "status": "Status", "oeffentlich": "öffentlich", "bemerkung": "Bemerkung"}
     # The date that counts (forecast, else plan) as an index: "overdue" and "due in the next 90 days"
     # on the start page read a dozen index entries instead of sorting every open milestone.
     __table_args__ = (Index("ix_meilenstein_termin", text("coalesce(prognose_datum, plan_datum)"), "status"),)
@@ -143,13 +166,15 @@ class MeilensteinVerschiebung(Base):
 
     __tablename__ = "meilenstein_verschiebung"
     __label__ = "Meilenstein-Verschiebung"
+    __feldnamen__ = {"meilenstein_id": "Meilenstein", "erfasst_am": "erfasst am", "von_datum": "von",
+                     "auf_datum": "auf", "grund": "Grund", "nummer": "Nummer"}
 
     meilenstein_id: Mapped[str] = mapped_column(ForeignKey("meilenstein.id"), index=True)
     erfasst_am: Mapped[date] = mapped_column(Date)
     von_datum: Mapped[date] = mapped_column(Date)
     auf_datum: Mapped[date] = mapped_column(Date)
     grund: Mapped[str] = mapped_column(Text, default="")
-    nummer: Mapped[int] = mapped_column(Integer, default=1)
+    nummer: Mapped[int] = mapped_column(Integer, default=1, info={"bereich": (1, 10_000)})
 
     def pruefen(self) -> None:
         if not (self.grund or "").strip():

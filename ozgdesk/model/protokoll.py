@@ -18,12 +18,29 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Integer, String, Text, UniqueConstraint, event, func, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ozgdesk.model.base import Base, CodeTyp, DezimalText, HaushaltsstelleTyp, QuartalTyp, UtcZeit, json_wert, jetzt_utc, neue_id
+from ozgdesk.model.base import (
+    Base,
+    CodeTyp,
+    DezimalText,
+    Feldfehler,
+    HaushaltsstelleTyp,
+    QuartalTyp,
+    UtcZeit,
+    datensatz_name,
+    feldname,
+    json_wert,
+    jetzt_utc,
+    neue_id,
+    spalte_pruefen,
+    spalten_pruefen,
+)
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.values import Haushaltsstelle, Quartal
 
@@ -112,29 +129,68 @@ def _normalisieren(obj: Base) -> None:
     """Turn codes and period strings assigned by callers into their value types before validating.
 
     ``m.status = "erreicht"`` must validate exactly like ``m.status = MeilensteinStatus.ERREICHT``.
+    A Decimal written with an exponent (``1E+2``) or with zeros beyond the allowed places
+    (``0.0000000``, whose text is ``0E-7``) becomes its plain form (``100``, ``0.00``), so the stored
+    text always matches the documented export encoding; the value is the same.
     """
     for spalte in inspect(type(obj)).columns:
         wert = getattr(obj, spalte.key, None)
         typ = spalte.type
-        if isinstance(typ, Integer) and wert is not None and (isinstance(wert, bool) or not isinstance(wert, int)):
-            raise Eingabefehler(f"{obj.__label__}, Feld „{spalte.key}“: ganze Zahl erwartet, nicht {wert!r}.")
-        if isinstance(typ, DezimalText) and isinstance(wert, float):
-            raise Eingabefehler(f"{obj.__label__}, Feld „{spalte.key}“: Gleitkommazahlen sind nicht erlaubt.")
         if wert is None or isinstance(wert, (bool, int)):
             continue
-        if isinstance(typ, CodeTyp) and not isinstance(wert, typ.enum_cls):
-            setattr(obj, spalte.key, typ.enum_cls.parse(wert))
-        elif isinstance(typ, QuartalTyp) and not isinstance(wert, Quartal):
-            setattr(obj, spalte.key, Quartal.parse(wert))
-        elif isinstance(typ, HaushaltsstelleTyp) and not isinstance(wert, Haushaltsstelle):
-            setattr(obj, spalte.key, Haushaltsstelle.parse(wert))
+        name = lambda: f"{datensatz_name(type(obj), _werte(obj))}, Feld „{feldname(type(obj), spalte.key)}“"  # noqa: E731
+        try:
+            if isinstance(typ, CodeTyp) and not isinstance(wert, typ.enum_cls):
+                setattr(obj, spalte.key, typ.enum_cls.parse(wert))
+            elif isinstance(typ, QuartalTyp) and not isinstance(wert, Quartal):
+                setattr(obj, spalte.key, Quartal.parse(wert))
+            elif isinstance(typ, HaushaltsstelleTyp) and not isinstance(wert, Haushaltsstelle):
+                setattr(obj, spalte.key, Haushaltsstelle.parse(wert))
+        except Eingabefehler as e:
+            raise Feldfehler(f"{name()}: {e}", spalte.key) from None
+        if isinstance(typ, DezimalText) and isinstance(wert, Decimal) and wert.is_finite() \
+                and spalte_pruefen(spalte, wert) is None:
+            exponent = wert.as_tuple().exponent
+            if exponent > 0:
+                setattr(obj, spalte.key, wert.quantize(Decimal(1)))
+            elif exponent < -typ.nachkomma:  # only trailing zeros beyond the places, else refused
+                setattr(obj, spalte.key, wert.quantize(Decimal(1).scaleb(-typ.nachkomma)))
 
 
-def _pruefen(obj: Base) -> None:
-    _normalisieren(obj)
+def _werte(obj: Base) -> dict[str, Any]:
+    return {k: getattr(obj, k, None) for k in spalten(obj)}
+
+
+def werte_pruefen(cls: type[Base], werte: dict[str, Any]) -> None:
+    """The one check of a record given as column values: generic limits, then the entity's rules.
+
+    Bulk writers that bypass the unit of work (the catalogue import's ``executemany``) call this
+    so they accept exactly what the flush hook accepts.
+    """
+    if cls.__tablename__ not in NICHT_PROTOKOLLIERT:
+        spalten_pruefen(cls, werte)
+    pruefen = getattr(cls, "pruefen", None)
+    if pruefen is not None:
+        pruefen(SimpleNamespace(**werte))
+
+
+def datensatz_pruefen(obj: Base) -> None:
+    """The one check every write passes (the flush hook), also called by the JSON import up front.
+
+    Order: value types parsed (codes, quarters, Haushaltsstellen), then the limits derived from
+    the column types (length, characters, ranges, decimal digits – see
+    :func:`ozgdesk.model.base.spalte_pruefen`), then the entity's own ``pruefen()`` rules.
+    Device-local tables (the log, settings, sync bookkeeping) get only their own rules.
+    """
+    if type(obj).__tablename__ not in NICHT_PROTOKOLLIERT:
+        _normalisieren(obj)
+        spalten_pruefen(type(obj), _werte(obj))
     pruefen = getattr(obj, "pruefen", None)
     if pruefen is not None:
         pruefen()
+
+
+_pruefen = datensatz_pruefen
 
 
 def _protokollieren(session: Session, flush_context: Any, instances: Any) -> None:

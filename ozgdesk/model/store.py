@@ -6,26 +6,45 @@ Opening is careful because the file is the user's only copy of weeks of offline 
    files), so a corrupt file or one written by a newer ozgdesk is refused without touching a byte.
 2. An older schema is copied to ``backups/`` before Alembic upgrades it.
 3. Only then is it opened read-write with WAL, ``synchronous=FULL`` and foreign keys on.
+
+Every write session (:meth:`Store.session`, on :attr:`Store.schreib_engine`) starts with
+``BEGIN IMMEDIATE``: it takes SQLite's write lock before its first read. The change log numbers its entries per device with ``max(seq) + 1``
+(:func:`ozgdesk.model.protokoll._naechste_seq`); read under a deferred ``BEGIN``, two processes saw
+the same maximum and one of them failed with an ``IntegrityError`` on ``(geraet, seq)`` – or, worse,
+had its edit rejected after the user had typed it. Under the lock the second writer simply waits
+(``busy_timeout``) and then reads the first one's entries. Reads that should never wait for a writer
+(:meth:`Store.lesen`, :meth:`Store.meta`) and raw connections (``PRAGMA wal_checkpoint``, ``VACUUM``)
+use :attr:`Store.engine`, which keeps pysqlite's deferred transactions. pysqlite would otherwise issue its own ``BEGIN`` (deferred, and only
+before the first write), so its transaction handling is switched off (``isolation_level=None``) and
+SQLAlchemy's ``begin`` event issues ours – the recipe in SQLAlchemy's SQLite dialect documentation
+("Serializable isolation / Savepoints / Transactional DDL").
+
+A database locked past the timeout, a full disk or a write-protected file becomes a
+:class:`Speicherfehler` with a German sentence (:func:`ozgdesk.model.datei.sqlite_meldung`); the
+SQLite error itself goes to the technical log. A file the user cannot write (a read-only data
+folder, a write-protected file) opens read-only: reading works, every write session is refused at
+its start with that message.
 """
 
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 import ozgdesk.model.entitaeten  # noqa: F401 - every table in the metadata before the first flush
 from ozgdesk.model import basisplan
 from ozgdesk.model.base import neue_id
-from ozgdesk.model.datei import MIGRATIONS, revision_lesen, roh_lesen, schema_kopf
+from ozgdesk.model.datei import MIGRATIONS, nur_lesbar, revision_lesen, roh_lesen, schema_kopf, sqlite_meldung
 from ozgdesk.model.errors import Speicherfehler
 from ozgdesk.model.protokoll import Meta, protokoll_aktivieren
 
@@ -65,13 +84,45 @@ def _sicherung(pfad: Path, revision: str) -> Path:
     return ziel
 
 
-def _pragmas(dbapi_con: sqlite3.Connection, _record: object) -> None:
-    cur = dbapi_con.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=FULL")
-    cur.execute("PRAGMA busy_timeout=5000")
-    cur.close()
+#: How long a write waits for another writer's lock before the user is told (seconds).
+SPERRE_WARTEN = 5.0
+
+
+def _engine(pfad: Path, warten: float, nur_lesen: bool, *, schreiben: bool) -> Engine:
+    """An engine on the store file.
+
+    ``schreiben``: pysqlite's own transaction handling is off (``isolation_level=None``) and every
+    transaction begins with ``BEGIN IMMEDIATE``, issued by SQLAlchemy's ``begin`` event (the recipe
+    in SQLAlchemy's SQLite dialect documentation, "Serializable isolation / Savepoints /
+    Transactional DDL"). Otherwise pysqlite's default: a deferred ``BEGIN`` right before the first
+    write, so reads never wait for a writer and ``PRAGMA wal_checkpoint`` or ``VACUUM`` can run on a
+    plain connection.
+    """
+    if nur_lesen:
+        # immutable: no -wal/-shm files are needed (the folder may be write-protected); with a
+        # WAL file left over, its committed content must be read, which needs the plain ro mode
+        wal = pfad.with_name(pfad.name + "-wal")
+        modus = "mode=ro" if wal.exists() and wal.stat().st_size > 0 else "mode=ro&immutable=1"
+        uri = f"{pfad.as_uri()}?{modus}"
+        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
+    else:
+        engine = create_engine(f"sqlite:///{pfad}")
+
+    def einrichten(dbapi_con: sqlite3.Connection, _record: object) -> None:
+        if schreiben:
+            dbapi_con.isolation_level = None  # the "begin" event below starts every transaction
+        cur = dbapi_con.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        if not nur_lesen:
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+        cur.execute(f"PRAGMA busy_timeout={int(warten * 1000)}")
+        cur.close()
+
+    event.listen(engine, "connect", einrichten)
+    if schreiben:
+        event.listen(engine, "begin", lambda con: con.exec_driver_sql("BEGIN" if nur_lesen else "BEGIN IMMEDIATE"))
+    return engine
 
 
 class _ProtokollSession(Session):
@@ -81,23 +132,62 @@ class _ProtokollSession(Session):
 protokoll_aktivieren(_ProtokollSession)
 basisplan.aktivieren(_ProtokollSession)  # after the log hook: plans and baselines are never rewritten
 
+log = logging.getLogger(__name__)
+
+
+def speicherfehler(e: DBAPIError, pfad: Path, warten: float = SPERRE_WARTEN) -> Speicherfehler | None:
+    """The German :class:`Speicherfehler` for an SQLite error a user can act on, else None (a bug).
+
+    The SQLite error with its statement goes to the technical log, never to the user.
+    """
+    orig = getattr(e, "orig", None)
+    if not isinstance(orig, sqlite3.Error):
+        return None
+    meldung = sqlite_meldung(orig, pfad, warten)
+    if meldung is None:
+        return None
+    log.warning("SQLite-Fehler %s an %s: %s", getattr(orig, "sqlite_errorname", "?"), pfad, e)
+    return Speicherfehler(meldung)
+
 
 class Store:
     """An open ozgdesk database. Create with :meth:`oeffnen`; close with :meth:`schliessen`."""
 
-    def __init__(self, pfad: Path, engine: Engine, sicherung: Path | None) -> None:
+    def __init__(self, pfad: Path, engine: Engine, sicherung: Path | None, *, nur_lesen: bool = False,
+                 warten: float = SPERRE_WARTEN, schreib_engine: Engine | None = None) -> None:
         self.pfad = pfad
+        #: pysqlite's default transactions: reads never wait; raw PRAGMAs, checkpoints, VACUUM
         self.engine = engine
+        #: every transaction takes the write lock first (``BEGIN IMMEDIATE``); :meth:`session` uses it
+        self.schreib_engine = schreib_engine or _engine(pfad, warten, nur_lesen, schreiben=True)
         self.sicherung = sicherung
-        self._sessions = sessionmaker(engine, class_=_ProtokollSession, expire_on_commit=False)
-        self.geraet_id = self._geraet_id()
+        #: True if the file or its folder is write-protected: reads work, write sessions are refused
+        self.nur_lesen = nur_lesen
+        self.warten = warten
+        self._sessions = sessionmaker(self.schreib_engine, class_=_ProtokollSession, expire_on_commit=False)
+        self._lese_sessions = sessionmaker(engine, class_=_ProtokollSession, expire_on_commit=False)
+        try:
+            self.geraet_id = self._geraet_id()
+        except BaseException:
+            self.schliessen()
+            raise
 
     @classmethod
-    def oeffnen(cls, pfad: str | os.PathLike[str], *, vollpruefung: bool = True) -> "Store":
+    def oeffnen(cls, pfad: str | os.PathLike[str], *, vollpruefung: bool = True,
+                warten: float = SPERRE_WARTEN) -> "Store":
+        """Open (or create) the store at ``pfad``; every failure a user can meet is a German
+        :class:`Speicherfehler` and leaves the file as it was.
+
+        ``warten`` is how long a write waits for another process's write lock before it is refused.
+        """
         pfad = Path(pfad).resolve()
         head = schema_kopf()
         sicherung = None
         revision = None
+        if pfad.is_dir():
+            raise Speicherfehler(f"Am Ort der Datenbank {pfad} liegt ein Ordner, keine Datei. Bitte einen anderen "
+                                 "Datenordner wählen (--home).")
+        nur_lesen = pfad.exists() and nur_lesbar(pfad)
         if pfad.exists():
             revision = revision_lesen(pfad, vollpruefung)
             bekannt = bekannte_revisionen()[0] if revision not in (None, head) else {head}
@@ -107,62 +197,128 @@ class Store:
                     f"(Schema {revision}). Diese Version kennt höchstens Schema {head}. Bitte ozgdesk "
                     "aktualisieren; die Datei wurde nicht verändert."
                 )
+            if nur_lesen and revision != head:
+                raise Speicherfehler(
+                    f"Die Datenbank {pfad} muss für diese ozgdesk-Version aktualisiert werden, ist aber "
+                    "schreibgeschützt (Datei oder Datenordner ohne Schreibrecht). Sie wurde nicht verändert; "
+                    "bitte Schreibrecht geben oder die IT fragen."
+                )
             if revision is not None and revision != head:
-                sicherung = _sicherung(pfad, revision)
+                try:
+                    sicherung = _sicherung(pfad, revision)
+                except (OSError, sqlite3.Error) as e:
+                    log.warning("Sicherung vor der Schemaänderung gescheitert: %r", e)
+                    raise Speicherfehler(
+                        f"Vor der Aktualisierung der Datenbank {pfad} konnte keine Sicherung im Ordner „backups“ "
+                        f"angelegt werden ({_grund(e)}). Die Datenbank wurde nicht verändert."
+                    ) from None
         else:
-            pfad.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(pfad, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-            os.close(fd)
-        engine = create_engine(f"sqlite:///{pfad}")
-        event.listen(engine, "connect", _pragmas)
+            try:
+                pfad.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                fd = os.open(pfad, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+                os.close(fd)
+            except OSError as e:
+                log.warning("Datenbank %s nicht anlegbar: %r", pfad, e)
+                raise Speicherfehler(f"Die Datenbank {pfad} kann nicht angelegt werden ({_grund(e)}).") from None
+        if nur_lesen:
+            log.info("Datenbank %s ist schreibgeschützt und wird nur gelesen", pfad)
+        engine = _engine(pfad, warten, nur_lesen, schreiben=False)
+        schreib_engine = _engine(pfad, warten, nur_lesen, schreiben=True)
         if revision != head:
             from alembic import command
 
             try:
-                with engine.begin() as con:
+                with schreib_engine.begin() as con:
                     cfg = alembic_config()
                     cfg.attributes["connection"] = con
                     command.upgrade(cfg, "head")
+            except DBAPIError as e:
+                engine.dispose()
+                schreib_engine.dispose()
+                fehler = speicherfehler(e, pfad, warten)
+                if fehler is None:
+                    raise
+                raise fehler from None
             except Exception as e:  # pragma: no cover - depends on a broken migration
                 engine.dispose()
+                schreib_engine.dispose()
                 raise Speicherfehler(
                     f"Die Datenbank {pfad} konnte nicht aktualisiert werden ({e}). "
                     f"Die Sicherung liegt unter {sicherung}."
                 ) from e
-        return cls(pfad, engine, sicherung)
+        try:
+            return cls(pfad, engine, sicherung, nur_lesen=nur_lesen, warten=warten, schreib_engine=schreib_engine)
+        except DBAPIError as e:
+            fehler = speicherfehler(e, pfad, warten)
+            if fehler is None:
+                raise
+            raise fehler from None
 
     def _geraet_id(self) -> str:
-        with Session(self.engine) as s, s.begin():
+        """This device's id, created on first open. Read first without the write lock, so opening a
+        store another process is writing to (or a write-protected one) does not wait for the lock."""
+        with Session(self.engine) as s:
             meta = s.get(Meta, "geraet_id")
+            if meta is not None:
+                return meta.wert
+        if self.nur_lesen:
+            raise Speicherfehler(f"Die Datenbank {self.pfad} ist schreibgeschützt und noch nicht eingerichtet.")
+        with Session(self.schreib_engine) as s, s.begin():
+            meta = s.get(Meta, "geraet_id")  # under the lock: another process may have just set it
             if meta is None:
                 meta = Meta(id="geraet_id", wert=neue_id())
                 s.add(meta)
             return meta.wert
 
     def meta(self, schluessel: str, standard: str | None = None) -> str | None:
-        with Session(self.engine) as s:
+        with self._uebersetzt(), Session(self.engine) as s:
             m = s.get(Meta, schluessel)
             return m.wert if m else standard
 
     def meta_setzen(self, schluessel: str, wert: str) -> None:
-        with Session(self.engine) as s, s.begin():
+        self._schreiben_pruefen()
+        with self._uebersetzt(), Session(self.schreib_engine) as s, s.begin():
             s.merge(Meta(id=schluessel, wert=wert))
+
+    def _schreiben_pruefen(self) -> None:
+        if self.nur_lesen:
+            raise Speicherfehler(
+                f"Die Datenbank {self.pfad} ist schreibgeschützt (Datei oder Datenordner ohne Schreibrecht); "
+                "ozgdesk kann sie nur lesen. Es wurde nichts gespeichert."
+            )
+
+    @contextmanager
+    def _uebersetzt(self) -> Iterator[None]:
+        """SQLite errors a user can act on (locked, disk full, read-only, I/O) as German Speicherfehler."""
+        try:
+            yield
+        except DBAPIError as e:
+            fehler = speicherfehler(e, self.pfad, self.warten)
+            if fehler is None:
+                raise
+            raise fehler from None
 
     @contextmanager
     def session(self, *, benutzer: str | None = None, quelle: str = "lokal") -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any exception."""
+        """One transaction: committed when the block ends, rolled back on any exception.
+
+        It holds the write lock from its first statement on. If another process holds it longer
+        than :attr:`warten`, or the disk is full, the caller gets a German :class:`Speicherfehler`
+        and nothing of the block is stored.
+        """
+        self._schreiben_pruefen()
         s = self._sessions()
         s.info.update(geraet=self.geraet_id, benutzer=benutzer or _benutzername(), quelle=quelle)
         try:
-            with s.begin():
+            with self._uebersetzt(), s.begin():
                 yield s
         finally:
             s.close()
 
     @contextmanager
     def lesen(self) -> Iterator[Session]:
-        """A read-only session; any attempt to flush changes raises."""
-        s = self._sessions()
+        """A read-only session (deferred, never waits for a writer); any attempt to flush changes raises."""
+        s = self._lese_sessions()
         s.info.update(geraet=self.geraet_id, benutzer=_benutzername())
 
         def _verbieten(*_a: object) -> None:
@@ -170,7 +326,8 @@ class Store:
 
         event.listen(s, "before_flush", _verbieten)
         try:
-            yield s
+            with self._uebersetzt():
+                yield s
         finally:
             s.close()  # close, not rollback: rollback would expire the rows handed out
 
@@ -193,17 +350,26 @@ class Store:
                 "vornehmen und eine Sicherung aus dem Ordner „backups“ wiederherstellen.")
 
     def revision(self) -> str:
-        with self.engine.connect() as con:
+        with self._uebersetzt(), self.engine.connect() as con:
             return con.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
 
     def schliessen(self) -> None:
         self.engine.dispose()
+        self.schreib_engine.dispose()
 
     def __enter__(self) -> "Store":
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.schliessen()
+
+
+def _grund(e: BaseException) -> str:
+    if isinstance(e, OSError):
+        return {13: "keine Berechtigung", 28: "kein Speicherplatz mehr", 30: "schreibgeschütztes Dateisystem",
+                20: "ein Teil des Pfades ist eine Datei, kein Ordner", 2: "Ordner nicht vorhanden"}.get(
+            e.errno or 0, f"Systemfehler {e.errno}")
+    return "SQLite-Fehler"
 
 
 def _benutzername() -> str:

@@ -30,9 +30,9 @@ from typing import Any
 from sqlalchemy import delete, insert, inspect, select, text, update
 from sqlalchemy.orm import Session
 
-from ozgdesk.model.base import Base, jetzt_utc
+from ozgdesk.model.base import Base, Feldfehler, feldname, jetzt_utc, spalte_pruefen
 from ozgdesk.model.errors import OzgFehler
-from ozgdesk.model.protokoll import ANLEGEN, LOESCHEN, NICHT_PROTOKOLLIERT
+from ozgdesk.model.protokoll import ANLEGEN, LOESCHEN, NICHT_PROTOKOLLIERT, werte_pruefen
 from ozgdesk.sync.kausal import Eintrag, Kausalitaet, verlauf
 from ozgdesk.sync.zustand import SyncKonflikt, konflikt_id
 
@@ -62,11 +62,30 @@ def tabellen() -> dict[str, type[Base]]:
 
 @functools.lru_cache(maxsize=None)
 def _pruefer(cls: type[Base], feld: str) -> Callable[[Any], Any]:
+    """Decode a logged value (the export's encoding) and apply the write check of its column.
+
+    Remote values are written by Core statements, past the flush hook, so the hook's per-value
+    check (:func:`ozgdesk.model.base.spalte_pruefen`: length, characters, range, decimal places)
+    runs here, value by value. A device that runs the same check never sends a value it refuses;
+    such a value comes from a broken or hostile device, and the file is quarantined. Rules that
+    span fields (Ende vor Beginn) are the entities' ``pruefen()``, flagged after merging
+    (:meth:`Zusammenfuehrung.regeln_pruefen`), because two valid edits can combine into a breach.
+    """
     from ozgdesk.model.austausch import _spaltenpruefer
 
     spalte = inspect(cls).columns[feld]
-    _, pruefer = _spaltenpruefer(spalte)
-    return lambda v: None if v is None else pruefer(v)
+    _, dekodieren = _spaltenpruefer(spalte)
+
+    def pruefen(v: Any) -> Any:
+        if v is None:
+            return None
+        wert = dekodieren(v)
+        problem = spalte_pruefen(spalte, wert)
+        if problem is not None:
+            raise Feldfehler(f"{cls.__label__}, Feld „{feldname(cls, feld)}“: {problem}", feld)
+        return wert
+
+    return pruefen
 
 
 def verweisender(s: Session, tab: dict[str, type[Base]], cls: type[Base], datensatz_id: str) -> type[Base] | None:
@@ -178,14 +197,12 @@ class Zusammenfuehrung:
         werte = {json.dumps(e.wert(feld), sort_keys=True) for e in front}
         if len(werte) > 1:
             self._konflikt("feld", tabelle, datensatz_id, feld, front, gewinner,
-                           f"{cls.__label__}: Feld „{feld}“ wurde auf mehreren Geräten unterschiedlich geändert.")
+                           f"{cls.__label__}: Feld „{feldname(cls, feld)}“ wurde auf mehreren Geräten unterschiedlich geändert.")
         else:
             self._konflikt_schliessen("feld", tabelle, datensatz_id, feld)
-        try:
-            wert = python_wert(cls, feld, gewinner.wert(feld))
-        except (ValueError, OzgFehler) as e:
-            self.warnungen.append(f"{cls.__label__} {datensatz_id}, Feld {feld}: Wert nicht übernehmbar ({e}).")
-            return {}
+        # A value this version refuses is not skipped (the devices would silently diverge): it
+        # raises, and the whole file is quarantined with the reason (see ``replikation._anwenden``).
+        wert = python_wert(cls, feld, gewinner.wert(feld))
         if aktuell is not None and feld in aktuell and aktuell[feld] == wert:
             return {}
         return {feld: wert}
@@ -220,6 +237,11 @@ class Zusammenfuehrung:
             if feld in spalten:
                 werte[spalten[feld].name] = python_wert(cls, feld, wert)
         werte["id"] = datensatz_id
+        # The record as its author created it, checked like the flush hook checked it there (a
+        # column this version added and the file lacks gets its default, as the INSERT will).
+        vollstaendig = {c.key: werte.get(c.name, c.default.arg if c.default is not None and c.default.is_scalar else None)
+                        for c in spalten}
+        werte_pruefen(cls, vollstaendig)
         self.s.execute(insert(cls.__table__).values(**werte))
         self.angewendet += 1
         return True

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Union
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 import shiboken6
 
@@ -50,6 +51,57 @@ def anwendung(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("ozgdesk")
     deutsch(app)
     return app
+
+
+def fehler_zeigen(text: str) -> None:
+    """The dialog for an error nobody handled (tests replace this function to capture it)."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "ozgdesk – Fehler", text, QMessageBox.StandardButton.Ok,
+                      QApplication.activeWindow())
+    box.exec()
+
+
+class _Melder(QObject):
+    """Carries a message from any thread into the GUI thread (queued signal)."""
+
+    melden = Signal(str)
+
+
+_melder: _Melder | None = None
+
+
+def fehlerdialog_einrichten() -> None:
+    """Install ``sys.excepthook`` and ``threading.excepthook``: an exception that escapes a slot,
+    a timer or a thread is logged with its traceback (technical log) and the user sees a German
+    dialog – a Speicherfehler/Eingabefehler with its own German sentence, anything else with a
+    German sentence that never repeats the (English) exception text. The application keeps running;
+    the edit that failed was rolled back by its session.
+    """
+    global _melder
+    _melder = _Melder()
+    _melder.melden.connect(lambda text: fehler_zeigen(text))
+    log = __import__("logging").getLogger("ozgdesk.ui")
+
+    def text_fuer(art: type[BaseException], fehler: BaseException, tb: object) -> str:
+        if isinstance(fehler, OzgFehler):
+            log.warning("Nicht abgefangene Meldung: %s", fehler, exc_info=(art, fehler, tb))
+            return str(fehler)
+        return logbuch.unerwartet(art, fehler, tb, "ozgdesk")
+
+    def haken(art: type[BaseException], fehler: BaseException, tb: object) -> None:
+        if issubclass(art, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        melder = _melder
+        if melder is not None:
+            melder.melden.emit(text_fuer(art, fehler, tb))
+
+    def faden_haken(a: threading.ExceptHookArgs) -> None:
+        if a.exc_type is SystemExit or a.exc_value is None:
+            return
+        haken(a.exc_type, a.exc_value, a.exc_traceback)
+
+    sys.excepthook = haken
+    threading.excepthook = faden_haken
 
 
 def args_lesen(argv: list[str] | None) -> argparse.Namespace:
@@ -133,8 +185,14 @@ def dienste_anmelden(stichtag: Callable[[], date]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = args_lesen(sys.argv[1:] if argv is None else argv)
-    logbuch.einrichten(paths.home(args.home))
     app = anwendung()
+    fehlerdialog_einrichten()
+    try:
+        logbuch.einrichten(paths.home(args.home))
+    except OzgFehler as e:  # e.g. --home names a file
+        logbuch.einrichten(None)
+        fehler_zeigen(str(e))
+        return 1
     from ozgdesk.ui import thema
     from ozgdesk.ui.runner import Runner
 
@@ -145,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         ergebnis = store_fuer(args.home, args.demo)
     except OzgFehler as e:
         QMessageBox.critical(None, "ozgdesk kann nicht starten", str(e))
-        return 2
+        return 1
     if ergebnis is None:
         return 0
     store, ist_demo = ergebnis
@@ -181,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, "ozgdesk kann nicht starten", str(e))
         runner.warten()
         store.schliessen()
-        return 2
+        return 1
     if args.exit_when_ready:
         fenster.bereit.connect(lambda: QTimer.singleShot(0, app.quit))
     elif args.exit_when_idle:

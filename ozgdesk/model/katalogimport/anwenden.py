@@ -17,7 +17,6 @@ import json
 import operator
 import os
 from collections.abc import Callable, Iterable
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Boolean, Integer, String, Text, TypeDecorator, inspect, select
@@ -30,7 +29,7 @@ from ozgdesk.model.katalogimport.datei import ohne_zyklensammler
 from ozgdesk.model.katalogimport.datensaetze import Katalogimport
 from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
 from ozgdesk.model.katalogimport.zeilen import Katalogstand
-from ozgdesk.model.protokoll import AENDERN, ANLEGEN, _naechste_seq
+from ozgdesk.model.protokoll import AENDERN, ANLEGEN, _naechste_seq, werte_pruefen
 from ozgdesk.model.values import format_zahl
 
 _BLOCK = 500  # ids per IN (...) query; SQLite's default limit on bound parameters is far higher
@@ -255,9 +254,7 @@ def _json_oder_null(wert: Any) -> str | None:
 
 
 def _pruefen(cls: type[Base], werte: dict[str, Any]) -> None:
-    pruefen = getattr(cls, "pruefen", None)
-    if pruefen is not None:
-        pruefen(SimpleNamespace(**werte))
+    werte_pruefen(cls, werte)  # the flush hook's check: column limits and the entity's rules
 
 
 def _protokoll_schreiben(s: Session, cursor: Any, tabelle: str,
