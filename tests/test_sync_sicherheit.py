@@ -3,6 +3,8 @@ clocks, leftovers of crashed syncs, restored backups, cancel and resume."""
 
 from __future__ import annotations
 
+import sys
+
 import json
 import os
 import shutil
@@ -272,19 +274,20 @@ def test_abgebrochenes_senden_wird_ohne_doppelte_datei_fortgesetzt(zwei, ablage,
     """Published, but the crash came before the cursor was stored: the file is adopted, not re-sent."""
     a, b = zwei
     titel_setzen(a, "einmal")
-    original = replikation._plain
+    original = replikation._schreibend
     aufrufe = {"n": 0}
 
     def absturz(store):  # noqa: ANN001, ANN202
-        aufrufe["n"] += 1
-        if aufrufe["n"] == 4:  # the session that would record the exported file
-            raise Ablagefehler("Absturz (Test).")
+        if sys._getframe(1).f_code.co_name == "exportieren":
+            aufrufe["n"] += 1
+            if aufrufe["n"] == 2:  # after the device's own row: the session that would record the sent file
+                raise Ablagefehler("Absturz (Test).")
         return original(store)
 
-    monkeypatch.setattr(replikation, "_plain", absturz)
+    monkeypatch.setattr(replikation, "_schreibend", absturz)
     with pytest.raises(Ablagefehler):
         sync(a, ablage)
-    monkeypatch.setattr(replikation, "_plain", original)
+    monkeypatch.setattr(replikation, "_schreibend", original)
     assert len(_aenderungsdateien(ablage, a)) == 2
     titel_setzen(a, "zweimal", index=1)
     ergebnis = sync(a, ablage)

@@ -20,7 +20,7 @@ LOCALE = "de_DE"
 # Locale and patterns parsed once: format_decimal() parses both on every call, which showed up
 # with thousands of figures in a Ressort report. NumberPattern.apply is what it calls.
 _DE = Locale.parse(LOCALE)
-_PT = parse_pattern("#,##0.#")
+_PT = parse_pattern("#,##0.##")  # two places: quarter days (0,25 PT) are stored and must not print as 0,2
 _PROZENT = parse_pattern("#,##0.0")
 
 def euro(cent: int | None) -> str:
@@ -33,7 +33,7 @@ def betrag(cent: int) -> str:
 
 
 def pt(wert: Decimal | None) -> str:
-    """Person-days with up to one decimal, German separators (``1.234,5 PT``)."""
+    """Person-days with up to two decimals, as stored, German separators (``1.234,5 PT``, ``0,25 PT``)."""
     if wert is None:
         return "–"
     return f"{_PT.apply(wert, _DE)} PT"

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from ozgdesk.model.values import cent_zu_euro
 
 EURO_FORMAT = '#,##0.00 "€";-#,##0.00 "€"'
-PT_FORMAT = "#,##0.0"
+PT_FORMAT = "#,##0.0#"  # person-days are stored with up to two places (0,25 PT)
 DATUM_FORMAT = "DD.MM.YYYY"
 ZAHL_FORMAT = "0"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

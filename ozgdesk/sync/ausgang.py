@@ -81,7 +81,7 @@ def ausgang_einreihen(store: Store, ordner: str | Path, ressort: str, periode: s
                             "diese Namen legt der Abgleich selbst an.")
     _teil(ressort, "Ressort")
     _teil(periode, "Periode")
-    with Session(store.engine) as s, s.begin():
+    with Session(store.schreib_engine) as s, s.begin():
         eintrag = SyncAusgang(id=neue_id(), ordner=str(ordner.resolve()), ressort=ressort, periode=periode,
                               hash=paket_hash(ordner), eingereiht_am=jetzt_utc())
         s.add(eintrag)
@@ -186,7 +186,7 @@ def _abholen(store: Store, backend: Backend, pfade: list[str], art: str, ziel: P
         if daten is None:
             continue
         h = sha256(daten)
-        with Session(store.engine) as s, s.begin():
+        with Session(store.schreib_engine) as s, s.begin():
             if s.execute(select(SyncEingang.id).where(SyncEingang.pfad == pfad, SyncEingang.hash == h)).first():
                 continue
             try:

@@ -83,7 +83,14 @@ def cursors(s: Session, ohne: str | None = None) -> dict[str, int]:
 
 
 def _plain(store: Store) -> Session:
+    """A session for reads: deferred, never waits for another writer."""
     return Session(store.engine)
+
+
+def _schreibend(store: Store) -> Session:
+    """A session that writes: takes the write lock first (BEGIN IMMEDIATE), like every Store.session,
+    so a second process writing at the same time waits instead of failing at the first write."""
+    return Session(store.schreib_engine)
 
 
 def _dateien(eintraege: list[Listeneintrag] | None, geraet: str) -> list[fmt.Dateiname]:
@@ -103,7 +110,7 @@ def ausstehend(store: Store) -> int:
 def _eigene_fortsetzen(store: Store, backend: Backend, eigene: list[Listeneintrag] | None) -> None:
     """Adopt own files published by a sync that was interrupted before it recorded them."""
     geraet = store.geraet_id
-    with _plain(store) as s, s.begin():
+    with _schreibend(store) as s, s.begin():
         st = _stand(s, geraet, eigen=True)
         for name in _dateien(eigene, geraet):
             if name.von_seq <= st.bis_seq:
@@ -129,10 +136,10 @@ def exportieren(store: Store, backend: Backend, eigene: list[Listeneintrag] | No
                 fortschritt: Fortschritt | None = None, abbrechen: threading.Event | None = None) -> None:
     geraet = store.geraet_id
     _eigene_fortsetzen(store, backend, eigene)
-    with _plain(store) as s:
+    with _schreibend(store) as s, s.begin():  # _stand may create the device's row
         st = _stand(s, geraet, eigen=True)
         bis, vorgaenger = st.bis_seq, st.letzter_hash
-        s.commit()
+    with _plain(store) as s:
         zeilen = s.execute(select(Aenderung).where(Aenderung.geraet == geraet, Aenderung.seq > bis)
                            .order_by(Aenderung.seq)).scalars().all()
         if not zeilen:
@@ -162,7 +169,7 @@ def exportieren(store: Store, backend: Backend, eigene: list[Listeneintrag] | No
         name, daten = fmt.aenderungsdatei_bauen(geraet, vorgaenger, paket)
         backend.veroeffentlichen(name.pfad, daten)
         anzahl = sum(len(t["eintraege"]) for t in paket)
-        with _plain(store) as s, s.begin():
+        with _schreibend(store) as s, s.begin():
             st = _stand(s, geraet, eigen=True)
             st.bis_seq, st.letzter_hash, st.dateien = paket[-1]["eintraege"][-1]["seq"], name.hash, st.dateien + 1
         vorgaenger = name.hash
@@ -174,7 +181,7 @@ def exportieren(store: Store, backend: Backend, eigene: list[Listeneintrag] | No
 
 # ------------------------------------------------------------------------------------------ import
 def _quarantaene(store: Store, name: fmt.Dateiname, grund: str, zahlen: Zahlen) -> None:
-    with _plain(store) as s, s.begin():
+    with _schreibend(store) as s, s.begin():
         vorhanden = s.execute(select(SyncQuarantaene).where(SyncQuarantaene.pfad == name.pfad)).scalar_one_or_none()
         if vorhanden is None:
             s.add(SyncQuarantaene(id=neue_id(), pfad=name.pfad, geraet=name.geraet, grund=grund, erkannt_am=jetzt_utc()))

@@ -163,6 +163,9 @@ class Hauptfenster(QMainWindow):
         datei = mb.addMenu("&Datei")
         a = QAction("&Speichern", self, shortcut=QKeySequence.StandardKey.Save, triggered=self.speichern)
         datei.addAction(a)
+        datei.addSeparator()
+        # both imports where users look for them (and where the docs and the first-start wizard say they are)
+        datei.addAction(QAction("&Katalog importieren …", self, triggered=lambda: self.katalog_importieren()))
         datei.addAction(QAction("&Zahlungen aus dem HKR importieren …", self, triggered=lambda: self.zahlungen_importieren()))
         datei.addSeparator()
         datei.addAction(QAction("&Beenden", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close))
@@ -194,7 +197,6 @@ class Hauptfenster(QMainWindow):
         stamm = mb.addMenu("S&tammdaten")
         stamm.addAction(QAction("&Behörden …", self, triggered=lambda: self.stammdaten("behoerde")))
         stamm.addAction(QAction("&Personen …", self, triggered=lambda: self.stammdaten("person")))
-        stamm.addAction(QAction("&Katalog importieren …", self, triggered=lambda: self.katalog_importieren()))
 
         hilfe = mb.addMenu("&Hilfe")
         hilfe.addAction(QAction("Über ozgdesk / &Diagnose …", self, triggered=self.ueber))
