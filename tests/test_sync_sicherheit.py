@@ -3,11 +3,10 @@ clocks, leftovers of crashed syncs, restored backups, cancel and resume."""
 
 from __future__ import annotations
 
-import sys
-
 import json
 import os
 import shutil
+import sys
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
