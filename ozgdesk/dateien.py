@@ -94,6 +94,8 @@ def eingabedatei_lesen(pfad: str | os.PathLike[str], *, hoechstens: int, art: st
     pfad = Path(pfad)
     try:
         fd = os.open(pfad, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise Eingabefehler(f"Die Datei „{pfad}“ gibt es nicht.") from None
     except OSError as e:
         log.warning("Eingabedatei %s nicht lesbar: %r", pfad, e)
         raise Eingabefehler(f"Die Datei „{pfad}“ kann nicht gelesen werden: {os_grund(e)}.") from None

@@ -8,6 +8,7 @@ and compares the complete Ressort export and the change log before and after.
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -61,6 +62,15 @@ def test_binaerdatei_ist_keine_tabelle(demo_home, tmp_path, capsys):
     datei = tmp_path / "bild.xlsx"
     datei.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
     assert "„bild.xlsx“ ist keine Tabelle (weder XLSX noch CSV" in _abgelehnt(demo_home, datei, capsys)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(), reason="kein POSIX-System")
+def test_geraet_und_pipe_werden_nicht_gelesen(demo_home, tmp_path, capsys):
+    """/dev/zero has size 0 in stat() and never ends, a FIFO blocks on open: both were read before."""
+    fifo = tmp_path / "katalog.csv"
+    os.mkfifo(fifo)
+    for datei, was in ((Path("/dev/zero"), "ein Gerät"), (fifo, "eine Pipe (FIFO)")):
+        assert f"ist {was}, keine gewöhnliche Datei" in _abgelehnt(demo_home, datei, capsys)
 
 
 def test_leere_datei(demo_home, tmp_path, capsys):

@@ -231,7 +231,7 @@ def test_geraete_pipes_ordner_und_grosse_dateien_werden_vor_dem_lesen_abgelehnt(
             zi.datei_lesen(pfad)
     gross = tmp_path / "gross.csv"
     gross.write_bytes(b"x" * 2048)
-    with pytest.raises(zi.Zahlungsimportfehler, match="zu groß"):
+    with pytest.raises(zi.Zahlungsimportfehler, match="darf höchstens 1 KB groß sein"):
         zi.datei_lesen(gross, hoechstens=1024)
 
 

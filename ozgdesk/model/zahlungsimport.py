@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import stat
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -41,6 +39,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ozgdesk.dateien import eingabedatei_lesen
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
 from ozgdesk.model import hinweise as eingabehinweise
 from ozgdesk.model.finanzen import Bewilligung, Mittelabfluss, Zahlungsplan, ZahlungsplanPosition
@@ -150,36 +149,14 @@ class Rohdatei:
 def datei_lesen(pfad: Path, *, hoechstens: int = MAX_DATEI) -> bytes:
     """The bytes of an input file, refused before reading unless it is a regular file of sane size.
 
-    ``os.stat`` first: a FIFO, a device like ``/dev/zero`` or a folder is refused without opening
-    it (opening a FIFO would block, reading ``/dev/zero`` would never end), and so is a file above
-    ``hoechstens`` bytes (50 MB: far above any year's export). The read itself stops one byte past
-    the limit, so a file that grows meanwhile cannot exhaust memory. Kept in this one function so it
-    can be swapped for the shared helper in :mod:`ozgdesk.dateien` once that exists.
+    The shared check of :func:`ozgdesk.dateien.eingabedatei_lesen`: a FIFO, a device like ``/dev/zero``
+    or a folder is refused without reading (a FIFO would block, ``/dev/zero`` never ends), and so is
+    a file above ``hoechstens`` bytes (50 MB: far above any year's export) or one growing meanwhile.
     """
-    name = pfad.name or str(pfad)
     try:
-        st = os.stat(pfad)
-    except FileNotFoundError:
-        raise Zahlungsimportfehler(name, [f"Die Datei „{pfad}“ gibt es nicht."]) from None
-    except OSError as e:
-        raise Zahlungsimportfehler(name, [f"Die Datei „{pfad}“ kann nicht gelesen werden: {e.strerror or e}."]) from None
-    if stat.S_ISDIR(st.st_mode):
-        raise Zahlungsimportfehler(name, [f"„{pfad}“ ist ein Ordner, keine Datei."])
-    if not stat.S_ISREG(st.st_mode):
-        raise Zahlungsimportfehler(name, [f"„{pfad}“ ist keine gewöhnliche Datei (sondern ein Gerät oder eine "
-                                          "Pipe) und wird nicht gelesen."])
-    if st.st_size > hoechstens:
-        raise Zahlungsimportfehler(name, [f"Die Datei ist mit {st.st_size // (1024 * 1024)} MB zu groß für einen "
-                                          f"Zahlungsexport (höchstens {hoechstens // (1024 * 1024)} MB)."])
-    try:
-        with open(pfad, "rb") as f:
-            daten = f.read(hoechstens + 1)
-    except OSError as e:
-        raise Zahlungsimportfehler(name, [f"Die Datei „{pfad}“ kann nicht gelesen werden: {e.strerror or e}."]) from None
-    if len(daten) > hoechstens:
-        raise Zahlungsimportfehler(name, [f"Die Datei ist größer als {hoechstens // (1024 * 1024)} MB und kein "
-                                          "Zahlungsexport."])
-    return daten
+        return eingabedatei_lesen(pfad, hoechstens=hoechstens, art="ein Zahlungsexport (CSV oder XLSX)")
+    except Eingabefehler as e:
+        raise Zahlungsimportfehler(pfad.name or str(pfad), [str(e)]) from None
 
 
 def lesen(pfad: str | Path) -> Rohdatei:

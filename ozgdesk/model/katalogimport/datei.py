@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ozgdesk.model.errors import OzgFehler
+from ozgdesk.dateien import eingabedatei_lesen
+from ozgdesk.model.errors import Eingabefehler, OzgFehler
 
 #: Excel's own limit for the text of one cell; a longer cell was not written by a spreadsheet.
 MAX_ZELLE = 32_767
@@ -125,18 +126,10 @@ def oeffnen(pfad: str | Path) -> Rohtabelle:
     """Open ``pfad`` as XLSX or CSV by its content. Raises :class:`Katalogfehler`."""
     pfad = Path(pfad)
     name = pfad.name
-    try:
-        groesse = pfad.stat().st_size
-        if groesse > MAX_DATEI:
-            raise Katalogfehler(name, [f"Datei „{name}“ ist mit {groesse // (1024 * 1024)} MB zu groß für einen "
-                                       "Katalogexport (höchstens 50 MB)."])
-        daten = pfad.read_bytes()
-    except IsADirectoryError:
-        raise Katalogfehler(name, [f"„{pfad}“ ist ein Ordner, keine Datei."]) from None
-    except FileNotFoundError:
-        raise Katalogfehler(name, [f"Datei „{pfad}“ gibt es nicht."]) from None
-    except OSError as e:
-        raise Katalogfehler(name, [f"Datei „{pfad}“ kann nicht gelesen werden: {e.strerror}."]) from None
+    try:  # regular files only, size checked before reading: /dev/zero or a FIFO would never end
+        daten = eingabedatei_lesen(pfad, hoechstens=MAX_DATEI, art="ein Katalogexport (XLSX oder CSV)")
+    except Eingabefehler as e:
+        raise Katalogfehler(name, [str(e)]) from None
     sha = hashlib.sha256(daten).hexdigest()
     if not daten.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raise Katalogfehler(name, [f"Datei „{name}“ ist leer."])
