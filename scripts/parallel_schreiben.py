@@ -86,12 +86,15 @@ def laufen(home: Path, anzahl: int, einzeln: bool) -> dict[str, object]:
 
 def _einzeln(home: Path, anzahl: int) -> int:
     cli = [sys.executable, "-m", "ozgdesk.cli", "--home", str(home), "projekte", "setzen", PROJEKT]
-    laufend: list[subprocess.Popen[bytes]] = []
     fehler = 0
     for i in range(anzahl):
         laufend = [subprocess.Popen([*cli, f"{f}={f} {i}"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL) for f in FELDER]
-        fehler += sum(p.wait() != 0 for p in laufend)
+                                    stderr=subprocess.PIPE, text=True) for f in FELDER]
+        for p in laufend:
+            _out, err = p.communicate()
+            if p.returncode != 0:
+                fehler += 1
+                print(f"Befehl {i} endete mit {p.returncode}: {err.strip()}", file=sys.stderr)
     return fehler
 
 
