@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover
     from ozgdesk.model.store import Store
@@ -47,11 +47,23 @@ class Katalogaenderung:
     text: str
 
 
+Fortschritt = Callable[[int, int, str], None]
+
+
 class Katalogdienst(Protocol):
     def vergleichen(self, store: Store, datei: Path) -> Sequence[Katalogaenderung]: ...
 
-    def anwenden(self, store: Store, datei: Path) -> int:
+    def vorschau(self, store: Store, datei: Path) -> Any:
+        """The changes (``aenderungen``) and the skipped rows and fields (``hinweise``) of an export."""
+
+    def anwenden(self, store: Store, datei: Path, fortschritt: Fortschritt | None = None) -> int:
         """Apply the whole export (one consistent catalogue state, recorded as one import)."""
+
+    def letzter_import(self, store: Store) -> str | None:
+        """The import „Import zurücknehmen“ would take back, described for the user; None if none."""
+
+    def zuruecknehmen(self, store: Store, fortschritt: Fortschritt | None = None) -> str:
+        """Take the last import back; returns the German summary."""
 
 
 _berichte: Berichtsdienst | None = None

@@ -109,9 +109,7 @@ class Katalogdialog(QDialog):
         self.uebernommen = 0
         self._beschaeftigt = False
         self._letzter_import: str | None = None
-        if hasattr(dienst, "letzter_import"):
-            store_, dienst_ = store, dienst
-            self.runner.starten(lambda: dienst_.letzter_import(store_), self._letzter, lambda _e: None)
+        self.runner.starten(lambda: dienst.letzter_import(store), self._letzter, lambda _e: None)
 
     # ------------------------------------------------------------------------------------ helpers
     def _letzter(self, beschreibung: str | None) -> None:
@@ -156,15 +154,10 @@ class Katalogdialog(QDialog):
             return
         self.status.setText("Vergleiche …")
         store, dienst = self.store, self.dienst
-        if hasattr(dienst, "vorschau"):
-            arbeit = lambda: dienst.vorschau(store, pfad)  # noqa: E731
-        else:  # a service with only the basic protocol: changes, no Hinweise
-            arbeit = lambda: list(dienst.vergleichen(store, pfad))  # noqa: E731
-        self.runner.starten(arbeit, self._verglichen, self._fehler)
+        self.runner.starten(lambda: dienst.vorschau(store, pfad), self._verglichen, self._fehler)
 
     def _verglichen(self, ergebnis: Any) -> None:
-        aenderungen = getattr(ergebnis, "aenderungen", ergebnis)
-        hinweise = getattr(ergebnis, "hinweise", [])
+        aenderungen, hinweise = ergebnis.aenderungen, ergebnis.hinweise
         self.liste.clear()
         for a in aenderungen:
             item = QListWidgetItem(f"{ARTEN.get(a.art, a.art)}: {a.text}")
@@ -175,7 +168,7 @@ class Katalogdialog(QDialog):
             self.hinweise.addItem(h)
         if not hinweise:
             self.hinweise.addItem("Keine Hinweise: jede Zeile der Datei wurde gelesen.")
-        uebersprungen = getattr(ergebnis, "uebersprungen", 0)
+        uebersprungen = ergebnis.uebersprungen
         teile = [f"{len(aenderungen)} Änderungen gefunden." if aenderungen else "Der Katalog ist bereits aktuell."]
         if uebersprungen:
             teile.append(f"{uebersprungen} {'Zeile enthält' if uebersprungen == 1 else 'Zeilen enthalten'} "
@@ -197,11 +190,7 @@ class Katalogdialog(QDialog):
 
         self._beschaeftigt_setzen(True)
         self._schritt(0, 1, "Übernehme …")
-        if hasattr(dienst, "letzter_import"):
-            arbeit = lambda: dienst.anwenden(store, pfad, fortschritt=melden)  # noqa: E731
-        else:
-            arbeit = lambda: dienst.anwenden(store, pfad)  # noqa: E731
-        self.runner.starten(arbeit, fertig, self._fehler)
+        self.runner.starten(lambda: dienst.anwenden(store, pfad, fortschritt=melden), fertig, self._fehler)
 
     def frage_zuruecknehmen(self) -> bool:
         """Ask before taking an import back: one click must not undo a month's catalogue by accident."""
