@@ -130,3 +130,63 @@ def _anhaengen(pfad: Path, stufe: int) -> Path:
     if wurzel.level > stufe or wurzel.level == logging.NOTSET:
         wurzel.setLevel(stufe)
     return pfad
+
+
+# ---------------------------------------------------------------------------------------- events
+#: Logger of the structured lines (one per sync run, quarantine, conflict, import, submission).
+EREIGNIS_LOGGER = "ozgdesk.ereignis"
+
+
+def _logfmt_wert(wert: object) -> str:
+    """``key=value`` in logfmt style: quoted when the value has blanks, quotes or ``=``."""
+    if isinstance(wert, float):
+        text = f"{wert:.3f}".rstrip("0").rstrip(".")
+    elif isinstance(wert, bool):
+        text = "ja" if wert else "nein"
+    else:
+        text = str(wert)
+    if not text or any(c in text for c in ' "=\n\t'):
+        text = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+    return text
+
+
+def ereignis_zeile(was: str, ergebnis: str, dauer_s: float | None = None, **felder: object) -> str:
+    """The structured line for one event: ``ereignis=abgleich ergebnis=ok dauer_ms=812 importiert=3``.
+
+    Fixed keys first (what, outcome, duration), then the counts in the given order; None values are
+    left out. One grep-able line per event is what IT support asks for; the format is logfmt so that
+    tools parse it without a schema.
+    """
+    teile = [f"ereignis={_logfmt_wert(was)}", f"ergebnis={_logfmt_wert(ergebnis)}"]
+    if dauer_s is not None:
+        teile.append(f"dauer_ms={round(dauer_s * 1000)}")
+    teile += [f"{k}={_logfmt_wert(v)}" for k, v in felder.items() if v is not None]
+    return " ".join(teile)
+
+
+def ereignis(was: str, ergebnis: str = "ok", dauer_s: float | None = None, **felder: object) -> str:
+    """Write one structured event line to the technical log (INFO; WARNING if not ``ok``)."""
+    zeile = ereignis_zeile(was, ergebnis, dauer_s, **felder)
+    logging.getLogger(EREIGNIS_LOGGER).log(logging.INFO if ergebnis == "ok" else logging.WARNING, "%s", zeile)
+    return zeile
+
+
+def letzte_zeilen(anzahl: int = 200, datei: Path | None = None) -> list[str]:
+    """The last ``anzahl`` lines of the technical log (for the Diagnose dialog); [] if there is none.
+
+    Reads at most the last 256 KiB, so a huge log never stalls the dialog."""
+    datei = datei or aktuelle_logdatei()
+    if datei is None:
+        return []
+    try:
+        with open(datei, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            groesse = f.tell()
+            f.seek(max(0, groesse - 256 * 1024))
+            daten = f.read()
+    except OSError:
+        return []
+    zeilen = daten.decode("utf-8", errors="replace").splitlines()
+    if groesse > 256 * 1024 and zeilen:
+        zeilen = zeilen[1:]  # the first line is cut
+    return zeilen[-anzahl:]

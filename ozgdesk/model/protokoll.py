@@ -199,6 +199,9 @@ def _protokollieren(session: Session, flush_context: Any, instances: Any) -> Non
         for obj in list(session.new) + list(session.dirty):
             if isinstance(obj, Base):
                 _pruefen(obj)
+        # device-local bookkeeping and replicated writes: no entry of ours, the unit of work itself
+        geschrieben_merken(session, ((o.__tablename__, o.id) for o in (*session.new, *session.dirty, *session.deleted)
+                                     if isinstance(o, Base) and o.__tablename__ not in NICHT_PROTOKOLLIERT))
         return
     geraet = session.info.get("geraet")
     if not geraet:
@@ -263,6 +266,36 @@ def _protokollieren(session: Session, flush_context: Any, instances: Any) -> Non
     for e in eintraege:
         e.seq = _naechste_seq(session, geraet)
         session.add(e)
+    geschrieben_merken(session, ((e.tabelle, e.datensatz_id) for e in eintraege))
+
+
+#: ``session.info`` key: the ``(tabelle, datensatz_id)`` written in this transaction so far
+GESCHRIEBEN = "_geschrieben"
+
+
+def geschrieben_merken(session: Session, paare: Any) -> None:
+    """Note records written in this transaction; reported to :mod:`ozgdesk.model.aenderungen` on
+    commit. Every writer calls this – the flush hook for its entries, the bulk paths for theirs."""
+    session.info.setdefault(GESCHRIEBEN, set()).update(paare)
+
+
+def _nach_flush(session: Session, _kontext: Any) -> None:
+    """Replicated change-log entries (a sync adds the other devices' entries as they are) count too."""
+    neu = [(o.tabelle, o.datensatz_id) for o in session.new if isinstance(o, Aenderung)]
+    if neu:
+        geschrieben_merken(session, neu)
+
+
+def _nach_commit(session: Session) -> None:
+    from ozgdesk.model import aenderungen
+
+    paare = session.info.pop(GESCHRIEBEN, None)
+    if paare:
+        aenderungen.melden(paare)
+
+
+def _nach_rollback(session: Session) -> None:
+    session.info.pop(GESCHRIEBEN, None)
 
 
 def _fill_defaults(obj: Base) -> None:
@@ -275,4 +308,7 @@ def _fill_defaults(obj: Base) -> None:
 
 def protokoll_aktivieren(session_cls: Any) -> None:
     event.listen(session_cls, "before_flush", _protokollieren)
+    event.listen(session_cls, "after_flush", _nach_flush)
+    event.listen(session_cls, "after_commit", _nach_commit)
+    event.listen(session_cls, "after_rollback", _nach_rollback)
 

@@ -29,7 +29,7 @@ from ozgdesk.model.katalogimport.datei import ohne_zyklensammler
 from ozgdesk.model.katalogimport.datensaetze import Katalogimport
 from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
 from ozgdesk.model.katalogimport.zeilen import Katalogstand
-from ozgdesk.model.protokoll import AENDERN, ANLEGEN, _naechste_seq, werte_pruefen
+from ozgdesk.model.protokoll import geschrieben_merken, AENDERN, ANLEGEN, _naechste_seq, werte_pruefen
 from ozgdesk.model.values import format_zahl
 
 _BLOCK = 500  # ids per IN (...) query; SQLite's default limit on bound parameters is far higher
@@ -278,6 +278,7 @@ def _protokoll_schreiben(s: Session, cursor: Any, tabelle: str,
          rid, aktion, feld, alt, neu)
         for i, (rid, aktion, feld, alt, neu) in enumerate(eintraege)
     ]
+    geschrieben_merken(s, ((tabelle, z[8]) for z in zeilen))
     cursor.executemany(
         "INSERT INTO aenderung (id, geraet, seq, transaktion, zeitpunkt, benutzer, quelle, tabelle, datensatz_id, "
         "aktion, feld, alt, neu) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", zeilen)
