@@ -404,7 +404,7 @@ class Hauptfenster(QMainWindow):
     def ueber(self) -> None:
         from ozgdesk.ui.diagnose import Diagnosedialog
 
-        self.diagnosedialog = Diagnosedialog(self.store, self)
+        self.diagnosedialog = Diagnosedialog(self.store, self.runner, self)
         self.diagnosedialog.open()
 
     def closeEvent(self, e: QCloseEvent) -> None:
