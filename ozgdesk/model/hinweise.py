@@ -18,7 +18,6 @@ checkbox „Korrekturbuchung“ writes „Korrektur“ into the Bemerkung when n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -144,20 +143,9 @@ def _schluessel(text: str | None) -> str:
 def behoerde(s: Session, name: str, kurzname: str = "", *, ausser_id: str | None = None) -> list[Hinweis]:
     """Another Behörde with the same name or Kurzname (ignoring case and blanks). Behörden are a few
     dozen per Ressort, so they are compared in Python."""
-    return behoerde_gegen(behoerden_bestand(s), name, kurzname, ausser_id=ausser_id)
-
-
-def behoerden_bestand(s: Session) -> list[tuple[str, str, str]]:
-    """(id, name, kurzname) of every Behörde: what :func:`behoerde_gegen` compares with."""
-    return [tuple(r) for r in s.execute(select(Behoerde.id, Behoerde.name, Behoerde.kurzname).order_by(Behoerde.name))]
-
-
-def behoerde_gegen(bestand: Iterable[tuple[str, str, str]], name: str, kurzname: str = "", *,
-                   ausser_id: str | None = None) -> list[Hinweis]:
-    """The Behörde rule against rows already loaded (a form checks without a session of its own)."""
     n, k = _schluessel(name), _schluessel(kurzname)
     hinweise = []
-    for id_, b_name, b_kurz in bestand:
+    for id_, b_name, b_kurz in s.execute(select(Behoerde.id, Behoerde.name, Behoerde.kurzname).order_by(Behoerde.name)):
         if id_ != ausser_id and ((n and _schluessel(b_name) == n) or (k and _schluessel(b_kurz) == k)):
             hinweise.append(Hinweis("name", f"Eine Behörde „{b_name}“{f' ({b_kurz})' if b_kurz else ''} gibt es schon; "
                                             "bitte prüfen, ob dieselbe gemeint ist."))
@@ -166,21 +154,12 @@ def behoerde_gegen(bestand: Iterable[tuple[str, str, str]], name: str, kurzname:
 
 def person(s: Session, name: str, *, ausser_id: str | None = None) -> list[Hinweis]:
     """Another Person with the same name (ignoring case and blanks)."""
-    return person_gegen(personen_bestand(s), name, ausser_id=ausser_id)
-
-
-def personen_bestand(s: Session) -> list[tuple[str, str, str, str]]:
-    """(id, name, funktion, referat) of every Person: what :func:`person_gegen` compares with."""
-    return [tuple(r) for r in s.execute(select(Person.id, Person.name, Person.funktion, Person.referat).order_by(Person.name))]
-
-
-def person_gegen(bestand: Iterable[tuple[str, str, str, str]], name: str, *, ausser_id: str | None = None) -> list[Hinweis]:
-    """The Person rule against rows already loaded."""
     n = _schluessel(name)
     if not n:
         return []
     hinweise = []
-    for id_, p_name, funktion, referat in bestand:
+    for id_, p_name, funktion, referat in s.execute(
+            select(Person.id, Person.name, Person.funktion, Person.referat).order_by(Person.name)):
         if id_ != ausser_id and _schluessel(p_name) == n:
             wo = ", ".join(x for x in (funktion, f"Referat {referat}" if referat else "") if x)
             hinweise.append(Hinweis("name", f"Eine Person „{p_name}“{f' ({wo})' if wo else ''} gibt es schon; "

@@ -38,7 +38,15 @@ from ozgdesk.model.values import Finanzierung, Reifegradmodell, Verwaltungsart, 
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.formular import Feld, FormularDialog
 from ozgdesk.ui.listenmodell import ListenModell
-from ozgdesk.ui.projekteditor import ProjektEditor, _enum, _knopfzeile, _tabelle, stammdaten_felder
+from ozgdesk.ui.projekteditor import (
+    AUSWAHL_TABELLEN,
+    EDITOR_TABELLEN,
+    ProjektEditor,
+    _enum,
+    _knopfzeile,
+    _tabelle,
+    stammdaten_felder,
+)
 from ozgdesk.ui.tabellenseite import TabellenSeite
 from ozgdesk.ui.undo import Bearbeitung
 
@@ -58,8 +66,7 @@ class _Seite(QWidget):
         """The window's broadcast after every operation: reload each list that shows a written table
         (also after the page's own edit – the list shows what is stored, not what was typed)."""
         for t in self.tabellenseiten():
-            if aenderungen.betrifft(t.zeigt):
-                t.neu_laden()
+            t.aenderungen_erhalten(aenderungen, initiator)  # a hidden tab reloads when shown
 
     def neu_laden(self) -> None:
         for t in self.tabellenseiten():
@@ -202,6 +209,14 @@ class ProjekteSeite(_Seite):
 
     def tabellenseiten(self) -> list[TabellenSeite]:
         return [self.projekte, self.meilensteine]
+
+    @property
+    def zeigt(self) -> frozenset[str]:
+        """The lists' tables and the editor's (its data, its drop-downs, its payments)."""
+        editor = EDITOR_TABELLEN | AUSWAHL_TABELLEN
+        if self.editor.zahlungen is not None:
+            editor |= self.editor.zahlungen.zeigt
+        return super().zeigt | editor
 
     def neu_laden(self) -> None:
         super().neu_laden()
@@ -352,14 +367,19 @@ class StammdatenDialog(QDialog):
 
     def _formular(self, daten: stammdaten.Formulardaten) -> None:
         """The form for a new record (``daten.werte`` None) or an existing one; the duplicate
-        warning compares with the names read together with the form."""
+        warning is read on the worker when the user presses „OK“."""
         felder = self.felder(daten.auswahl)
         alt = daten.werte
         alt_felder = {f.schluessel: alt[f.schluessel] for f in felder} if alt is not None else None
+        store, art = self.store, self.art
+
+        def doppelte(w: dict[str, Any]) -> list[Any]:  # on the DB worker (the dialog's runner)
+            return operation.lesen(store, stammdaten.doppelte, art, w, daten.id)
+
         dlg = FormularDialog(f"{self.bezeichnung} bearbeiten" if alt is not None else f"Neu: {self.bezeichnung}",
                              felder, alt_felder,
-                             gesamtpruefung=lambda w: operation.entwurf_pruefen(self.art, w, basis=alt),
-                             hinweise=lambda w: stammdaten.doppelte(daten, w), parent=self)
+                             gesamtpruefung=lambda w: operation.entwurf_pruefen(art, w, basis=alt),
+                             hinweise=doppelte, runner=self.ops.runner, parent=self)
         if not self.dialog_ausfuehren(dlg):
             return
         if daten.id is None:

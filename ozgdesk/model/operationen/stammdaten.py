@@ -5,10 +5,8 @@ The GUI runs each function here as ``fn(session, …)`` on its DB worker
 a form's current values as a dict, the choices of its drop-downs. Writes go through the builders of
 :mod:`.projekt` and the commands of :mod:`.bearbeiten`.
 
-A form's entry-time warnings (the same Behörde or Person entered twice) are computed while the
-user presses „OK“, in the GUI thread, where no session may be opened. So the data they compare with
-– a few dozen names – is read together with the form's values (:func:`formular`), and
-:func:`doppelte` applies the one rule of :mod:`ozgdesk.model.hinweise` to it.
+A form's entry-time warnings (the same Behörde or Person entered twice, :func:`doppelte`) are
+read on the worker too, when the user presses „OK“ (the form dialog hands them to its runner).
 """
 
 from __future__ import annotations
@@ -55,29 +53,26 @@ def liste(s: Session, art: str) -> list[tuple[str, tuple[Any, ...]]]:
 
 @dataclass(frozen=True)
 class Formulardaten:
-    """What a Stammdaten form starts from: the record's values (None: a new one), the drop-down
-    choices, and the existing names the duplicate warning compares with."""
+    """What a Stammdaten form starts from: the record's values (None: a new one) and the drop-down
+    choices."""
 
     art: str
     id: str | None
     werte: dict[str, Any] | None
     auswahl: details.Auswahl
-    bestand: tuple[tuple[Any, ...], ...]
 
 
 def formular(s: Session, art: str, id_: str | None = None) -> Formulardaten:
     """Read a Behörde/Person form's data in one session (German Eingabefehler if it was deleted)."""
     werte = projekt.werte(s, _art(art), id_) if id_ else None
-    bestand = hinweise.behoerden_bestand(s) if art == "behoerde" else hinweise.personen_bestand(s)
-    return Formulardaten(art, id_, werte, details.auswahl(s), tuple(bestand))
+    return Formulardaten(art, id_, werte, details.auswahl(s))
 
 
-def doppelte(daten: Formulardaten, werte: dict[str, Any]) -> list[hinweise.Hinweis]:
+def doppelte(s: Session, art: str, werte: dict[str, Any], ausser_id: str | None = None) -> list[hinweise.Hinweis]:
     """Same name as another Behörde/Person (often the same one entered twice): a warning, no refusal."""
-    if daten.art == "behoerde":
-        return hinweise.behoerde_gegen(daten.bestand, werte.get("name") or "", werte.get("kurzname") or "",
-                                       ausser_id=daten.id)
-    return hinweise.person_gegen(daten.bestand, werte.get("name") or "", ausser_id=daten.id)
+    if _art(art) == "behoerde":
+        return hinweise.behoerde(s, werte.get("name") or "", werte.get("kurzname") or "", ausser_id=ausser_id)
+    return hinweise.person(s, werte.get("name") or "", ausser_id=ausser_id)
 
 
 # ------------------------------------------------------------------------------------ Leistungen
