@@ -32,6 +32,7 @@ import getpass
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -319,9 +320,15 @@ class Store:
         self._gezaehlt()
         s = self._sessions()
         s.info.update(geraet=self.geraet_id, benutzer=benutzer or _benutzername(), quelle=quelle)
+        beginn = time.monotonic()
         try:
             with self._uebersetzt(), s.begin():
                 yield s
+        except BaseException as e:
+            _ereignis_schreiben(s, beginn, e)
+            raise
+        else:
+            _ereignis_schreiben(s, beginn, None)
         finally:
             s.close()
 
@@ -375,6 +382,34 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.schliessen()
+
+
+#: ``session.info`` key of the event an operation announced (:func:`ereignis_vormerken`)
+EREIGNIS = "_ereignis"
+
+
+def ereignis_vormerken(s: Session, was: str, **zahlen: object) -> None:
+    """Announce that this transaction is one event for the technical log (an import, a submission):
+    one structured line is written when it ends – ``ergebnis=ok`` once committed, ``fehler`` or
+    ``abgebrochen`` when rolled back – with its duration and these counts (update them any time)."""
+    s.info.setdefault(EREIGNIS, [was, {}])[1].update(zahlen)
+
+
+def _ereignis_schreiben(s: Session, beginn: float, fehler: BaseException | None) -> None:
+    vorgemerkt = s.info.pop(EREIGNIS, None)
+    if vorgemerkt is None:
+        return
+    from ozgdesk import logbuch
+
+    was, zahlen = vorgemerkt
+    if fehler is None:
+        ergebnis = "ok"
+    elif type(fehler).__name__ == "Abgebrochen":
+        ergebnis = "abgebrochen"
+    else:
+        ergebnis = "fehler"
+        zahlen = {**zahlen, "grund": type(fehler).__name__}
+    logbuch.ereignis(was, ergebnis, time.monotonic() - beginn, **zahlen)
 
 
 def _grund(e: BaseException) -> str:

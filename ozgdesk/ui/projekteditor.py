@@ -480,16 +480,22 @@ class ProjektEditor(QWidget):
         plan = (dict(self.plan_modell.betraege), self.plan_modell.version) if self.plan_modell.veraendert else None
         self._aenderungen = False
 
+        ausgang = {"ok": True}
+
         def gescheitert(e: BaseException) -> None:
+            """Refused (locked, disk full, changed meanwhile): the typed values stay in the form."""
+            ausgang["ok"] = False
             self._aenderungen = True
             self._meldung(fmt.fehlertext(e))
+            self.ops.fehler_melden("Eingabe nicht übernommen", e)
 
         def gespeichert(_a: Any) -> None:
             if plan is not None:
                 self._plan_speichern(*plan)
         self.bearbeiten(ops_p.stammdaten_speichern(self.projekt_id, neu, self._gewaehlte_leistungen()),
                         fehler=gescheitert, erfolg=gespeichert)
-        return True
+        # False once the refusal is known (at once with a synchronous runner); otherwise "saving"
+        return ausgang["ok"]
 
     def verwerfen(self) -> None:
         self._aenderungen = False
