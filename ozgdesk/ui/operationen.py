@@ -18,19 +18,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from ozgdesk import logbuch
 from ozgdesk.model.aenderungen import Aenderungen, erfassen
-from ozgdesk.model.errors import OzgFehler
+from ozgdesk.ui.format import fehlertext
 
 log = logging.getLogger(__name__)
-
-
-def fehlertext(e: BaseException) -> str:
-    """The German sentence for an operation's failure: the model's own message, else where the
-    details are (the traceback goes to the technical log, never to the user)."""
-    if isinstance(e, OzgFehler):
-        return str(e)
-    return logbuch.unerwartet(type(e), e, e.__traceback__, "Vorgang im Hintergrund")
 
 
 class _Ausgang:
