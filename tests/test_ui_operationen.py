@@ -68,7 +68,7 @@ def test_empfangene_aenderung_erscheint_in_tabelle_editor_und_uebersicht(qtbot, 
     assert fb.seiten.currentWidget() is seite
 
     with a.session(benutzer="k.brenner") as s:
-        projekt_setzen(s, KENNUNG, [("titel", "Insolvenzgeld vollständig digital"), ("ampel_gesamt", "rot")])
+        projekt_setzen(s, KENNUNG, [("titel", "Insolvenzgeld vollständig digital"), ("ampel", "rot")])
     sync.jetzt_abgleichen(a)
 
     abgleich.automatisch()  # the 5-minute sync fires while the user looks at the project
