@@ -51,7 +51,7 @@ def _bytes(n: int) -> str:
 
 def _ausfuehren(schritt: str, befehl: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
     try:
-        r = subprocess.run(befehl, capture_output=True, text=True, **kw)  # type: ignore[call-overload]
+        r = subprocess.run(befehl, capture_output=True, text=True, check=False, **kw)  # type: ignore[call-overload]
     except OSError as e:
         raise Fehlschlag(f"{schritt}: {befehl[0]} lässt sich nicht starten ({e.strerror or e})") from None
     if r.returncode != 0:
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Rad (wheel) bauen, frisch installieren und benutzen.")
     p.add_argument("--behalten", action="store_true", help="temporären Ordner nicht löschen")
     args = p.parse_args(argv)
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - the system python3 may be older than ozgdesk needs
         print("Rad-Prüfung fehlgeschlagen: ozgdesk braucht Python 3.11 oder neuer.", file=sys.stderr)
         return 1
     tmp = Path(tempfile.mkdtemp(prefix="ozgdesk-rad-"))

@@ -13,6 +13,7 @@ Qt-free: the model and the reports read these files.
 from __future__ import annotations
 
 import contextlib
+import io
 from collections.abc import Iterator
 from importlib.resources import as_file, files
 from importlib.resources.abc import Traversable
@@ -33,7 +34,8 @@ def ordner(name: str) -> Traversable:
 
 def text_oeffnen(unterordner: str, name: str) -> TextIO:
     """Open a shipped text file as UTF-8, with ``newline=""`` as the :mod:`csv` module wants it."""
-    return (ordner(unterordner) / name).open("r", encoding="utf-8", newline="")  # type: ignore[return-value]
+    # Traversable.open promises no ``newline``; wrapping the binary stream works for every reader
+    return io.TextIOWrapper((ordner(unterordner) / name).open("rb"), encoding="utf-8", newline="")
 
 
 @contextlib.contextmanager
