@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from ozgdesk.model.schnellstart import VerzoegerterStore
 from ozgdesk.model.uebersicht import ressort_kopf
 from ozgdesk.ui import dienste, platzhalter
+from ozgdesk.ui.einstellungen import GEOMETRIE, SEITE, TEILUNG, ZUSTAND
 from ozgdesk.ui.uebersichtsseite import Uebersichtsseite
 from ozgdesk.ui.undo import Bearbeitung
 
@@ -95,13 +96,13 @@ class Hauptfenster(QMainWindow):
         self._menues(dunkel_umschalten, dunkel)
         self._statusleiste()
         self.resize(1280, 800)
-        geo = self.einstellungen.value("fenster/geometrie")
+        geo = GEOMETRIE.lesen(self.einstellungen)
         if isinstance(geo, QByteArray):
             self.restoreGeometry(geo)
-        zustand = self.einstellungen.value("fenster/zustand")
+        zustand = ZUSTAND.lesen(self.einstellungen)
         if isinstance(zustand, QByteArray):
             self.restoreState(zustand)
-        letzte = str(self.einstellungen.value("fenster/seite", "uebersicht"))
+        letzte = SEITE.lesen(self.einstellungen)
         index = next((i for i, (k, _t) in enumerate(SEITEN) if k == letzte), 0)
         self.navigation.setCurrentRow(index)
         self._seite_gewaehlt(index)
@@ -252,7 +253,7 @@ class Hauptfenster(QMainWindow):
                 from ozgdesk.ui.seiten import ProjekteSeite
 
                 w = ProjekteSeite(self.store, self.runner, self.bearbeitung, self.stichtag)
-                teilung = self.einstellungen.value("projekte/teilung")
+                teilung = TEILUNG.lesen(self.einstellungen)
                 if isinstance(teilung, QByteArray):
                     w.splitter.restoreState(teilung)
             elif schluessel == "finanzen":
@@ -292,7 +293,7 @@ class Hauptfenster(QMainWindow):
         schluessel = SEITEN[index][0]
         w = self.seite(schluessel)
         self.seiten.setCurrentWidget(w)
-        self.einstellungen.setValue("fenster/seite", schluessel)
+        SEITE.schreiben(self.einstellungen, schluessel)
 
     def zeigen(self, schluessel: str) -> QWidget:
         index = next(i for i, (k, _t) in enumerate(SEITEN) if k == schluessel)
@@ -387,10 +388,10 @@ class Hauptfenster(QMainWindow):
         if projekte is not None and not projekte.editor.darf_verlassen():
             e.ignore()
             return
-        self.einstellungen.setValue("fenster/geometrie", self.saveGeometry())
-        self.einstellungen.setValue("fenster/zustand", self.saveState())
+        GEOMETRIE.schreiben(self.einstellungen, self.saveGeometry())
+        ZUSTAND.schreiben(self.einstellungen, self.saveState())
         if projekte is not None:
-            self.einstellungen.setValue("projekte/teilung", projekte.splitter.saveState())
+            TEILUNG.schreiben(self.einstellungen, projekte.splitter.saveState())
         self.einstellungen.sync()
         self.runner.warten()
         e.accept()
