@@ -3,6 +3,8 @@
 One home folder holds the database, backups, logs and exports. It defaults to the platform's user
 data dir (platformdirs) and is overridden by ``OZGDESK_HOME`` or the ``--home`` option, so tests
 and several Ressorts on one machine never share a database by accident.
+
+The files ozgdesk ships (catalogue, fonts) are package data, read through :mod:`ozgdesk.daten`.
 """
 
 from __future__ import annotations
@@ -47,17 +49,3 @@ def home(override: str | os.PathLike[str] | None = None) -> Path:
 
 def datenbank(override: str | os.PathLike[str] | None = None, *, demo: bool = False) -> Path:
     return home(override) / (DEMO_DB_NAME if demo else DB_NAME)
-
-
-def resources() -> Path:
-    """The shipped resources (catalogue, fonts, translations).
-
-    Next to the package in a source checkout or editable install; inside the bundle in a frozen
-    (PyInstaller) build.
-    """
-    import sys
-
-    basis = getattr(sys, "_MEIPASS", None)
-    if basis:
-        return Path(basis) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"

@@ -2,7 +2,7 @@
 
 The official export (one row per LeiKa-Leistung, ≈ 5,300 rows, 557 OZG-Leistungen) is not public
 in full, so the LeiKa rows are synthetic; Themenfelder, Lagen and OZG-Leistungen come from the
-catalogue ozgdesk ships in ``resources/katalog``. The rows carry the oddities of the real export:
+catalogue ozgdesk ships in ``ozgdesk/daten/katalog``. The rows carry the oddities of the real export:
 ``nicht im LeiKa`` on several rows, the same LeiKa-Schlüssel under several OZG-IDs, type lists such
 as ``1, 2/3`` or empty types, legal texts with links, blanks around values and a few rows without
 OZG-ID. Everything is derived from a fixed seed, so two runs give byte-identical data.
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ozgdesk.model.demo import LEISTUNGEN as DEMO_LEISTUNGEN
-from ozgdesk.model.grunddaten import katalog_ordner
+from ozgdesk.model.grunddaten import katalog_oeffnen
 
 SPALTEN = (
     "Themenfeld", "Lage", "OZG-Leistungen", "OZG-ID", "LeiKa-Bezeichnung", "LeiKa-Schlüssel", "LeiKa-Typ",
@@ -44,7 +44,7 @@ _TYP_GEWICHTE = (15, 10, 35, 15, 14, 3, 5, 3)
 
 
 def _katalog() -> list[dict[str, str]]:
-    with open(katalog_ordner() / "ozg_leistungen.csv", encoding="utf-8", newline="") as f:
+    with katalog_oeffnen("ozg_leistungen.csv") as f:
         return list(csv.DictReader(f))
 
 

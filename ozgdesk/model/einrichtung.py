@@ -38,15 +38,15 @@ RESSORTS = {
 def katalog_quelle() -> str:
     """Where the shipped catalogue comes from and under which licence, in German for the set-up wizard.
 
-    ``resources/katalog/QUELLE.md`` is the developers' note (English, with file formats); a
+    ``ozgdesk/daten/katalog/QUELLE.md`` is the developers' note (English, with file formats); a
     coordinator deciding whether to trust the data needs the facts in plain German. The counts are
     read from the shipped files, so the text cannot drift from what is loaded."""
     import csv
 
-    from ozgdesk.model.grunddaten import katalog_ordner
+    from ozgdesk.model.grunddaten import katalog_oeffnen
 
     def zeilen(name: str) -> int:
-        with open(katalog_ordner() / name, encoding="utf-8", newline="") as f:
+        with katalog_oeffnen(name) as f:
             return sum(1 for _ in csv.DictReader(f))
 
     return (

@@ -8,22 +8,30 @@ has nothing to reconcile. Monthly updates come through the catalogue import, not
 from __future__ import annotations
 
 import csv
-from pathlib import Path
+from importlib.resources.abc import Traversable
+from typing import TextIO
 
 from sqlalchemy.orm import Session
 
+from ozgdesk import daten
 from ozgdesk.model.base import abgeleitete_id
 from ozgdesk.model.katalog import Lage, Leistung, Themenfeld
 from ozgdesk.model.values import Lagenart
-from ozgdesk.paths import resources
 
 
-def katalog_ordner() -> Path:
-    return resources() / "katalog"
+def katalog_ordner() -> Traversable:
+    """The shipped catalogue inside the package (``ozgdesk/daten/katalog``); open its files with
+    ``.open()`` or :func:`katalog_oeffnen`, not with :func:`open` (see :mod:`ozgdesk.daten`)."""
+    return daten.ordner(daten.KATALOG)
+
+
+def katalog_oeffnen(name: str) -> TextIO:
+    """One CSV file of the shipped catalogue, opened for :mod:`csv`."""
+    return daten.text_oeffnen(daten.KATALOG, name)
 
 
 def _lies(name: str) -> list[dict[str, str]]:
-    with open(katalog_ordner() / name, encoding="utf-8", newline="") as f:
+    with katalog_oeffnen(name) as f:
         return list(csv.DictReader(f))
 
 

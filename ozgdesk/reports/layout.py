@@ -42,8 +42,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tables import CellStyle
 
+from ozgdesk import daten
 from ozgdesk.model.values import Ampel, format_datum
-from ozgdesk.paths import resources
 
 SCHRIFT = "DejaVuSans"
 SCHRIFT_FETT = "DejaVuSans-Bold"
@@ -67,14 +67,17 @@ _schriften_geladen = False
 
 
 def schriften_laden() -> None:
-    """Register DejaVu Sans once (reportlab embeds a subset of every TTF it uses)."""
+    """Register DejaVu Sans once (reportlab embeds a subset of every TTF it uses).
+
+    The fonts are package data (``ozgdesk/daten/schriften``); reportlab wants a file name and reads
+    the whole file when the font is created, so a temporary copy (zip import) may vanish after."""
     global _schriften_geladen
     if _schriften_geladen:
         return
-    ordner = resources() / "fonts"
     for name, datei in ((SCHRIFT, "DejaVuSans.ttf"), (SCHRIFT_FETT, "DejaVuSans-Bold.ttf"),
                         (SCHRIFT_KURSIV, "DejaVuSans-Oblique.ttf")):
-        pdfmetrics.registerFont(TTFont(name, str(ordner / datei)))
+        with daten.datei_pfad(daten.SCHRIFTEN, datei) as pfad:
+            pdfmetrics.registerFont(TTFont(name, str(pfad)))
     pdfmetrics.registerFontFamily(SCHRIFT, normal=SCHRIFT, bold=SCHRIFT_FETT, italic=SCHRIFT_KURSIV,
                                   boldItalic=SCHRIFT_FETT)
     _schriften_geladen = True

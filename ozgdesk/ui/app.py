@@ -23,13 +23,15 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Union
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator, Signal
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 import shiboken6
 
 from ozgdesk import logbuch, paths
 from ozgdesk.model.errors import OzgFehler
 from ozgdesk.model.schnellstart import VerzoegerterStore, schnell_oeffnen
+from ozgdesk.ui.einstellungen import DUNKEL, SEITE
+from ozgdesk.ui.einstellungen import oeffnen as einstellungen_oeffnen
 
 if TYPE_CHECKING:  # pragma: no cover
     from ozgdesk.model.store import Store
@@ -199,8 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     from ozgdesk.ui import thema
     from ozgdesk.ui.runner import Runner
 
-    einstellungen = QSettings()
-    dunkel = args.dunkel or einstellungen.value("ansicht/dunkel", False, type=bool)
+    einstellungen = einstellungen_oeffnen()  # typed keys, upgrade steps run once (ui/einstellungen.py)
+    dunkel = args.dunkel or DUNKEL.lesen(einstellungen)
     thema.anwenden(app, dunkel)
     try:
         ergebnis = store_fuer(args.home, args.demo)
@@ -219,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     dienste_anmelden(stichtag)
     runner = Runner()
     vorab = None
-    if str(einstellungen.value("fenster/seite", "uebersicht")) == "uebersicht":
+    if SEITE.lesen(einstellungen) == "uebersicht":
         # the start page's figures are computed while the window is built: sqlite3 releases the
         # interpreter lock while it reads, so the query and building the widgets overlap
         from ozgdesk.model.uebersicht import fuer_store
@@ -229,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     from ozgdesk.ui.hauptfenster import Hauptfenster
 
     def umschalten(an: bool) -> None:
-        einstellungen.setValue("ansicht/dunkel", an)
+        DUNKEL.schreiben(einstellungen, an)
         thema.anwenden(app, an)
 
     # ready = window shown and the first page's data arrived from the background runner; the

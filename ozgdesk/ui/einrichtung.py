@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from PySide6.QtCore import Qt
 
 from ozgdesk.model.einrichtung import RESSORTS, katalog_quelle
-from ozgdesk.model.grunddaten import katalog_ordner
+from ozgdesk.model.grunddaten import katalog_oeffnen
 
 
 class Einrichtungsassistent(QWizard):
@@ -74,7 +74,7 @@ class Einrichtungsassistent(QWizard):
         self.leistungen.setAccessibleName("OZG-Leistungen")
         import csv
 
-        with open(katalog_ordner() / "ozg_leistungen.csv", encoding="utf-8", newline="") as fh:
+        with katalog_oeffnen("ozg_leistungen.csv") as fh:
             for z in csv.DictReader(fh):
                 item = QListWidgetItem(f"{z['ozg_id']} {z['ozg_leistung']}")
                 item.setData(Qt.ItemDataRole.UserRole, z["ozg_id"])

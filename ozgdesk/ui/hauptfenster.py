@@ -33,6 +33,7 @@ from ozgdesk.model.aenderungen import Aenderungen
 from ozgdesk.model.schnellstart import VerzoegerterStore
 from ozgdesk.model.uebersicht import ressort_kopf
 from ozgdesk.ui import dienste, platzhalter
+from ozgdesk.ui.einstellungen import GEOMETRIE, SEITE, TEILUNG, ZUSTAND
 from ozgdesk.ui.operationen import Operationen
 from ozgdesk.ui.uebersichtsseite import Uebersichtsseite
 from ozgdesk.ui.undo import Bearbeitung
@@ -107,13 +108,13 @@ class Hauptfenster(QMainWindow):
         self._statusleiste()
         self.runner.starten(lambda: _kopf_lesen(store), self._ressort_zeigen, lambda _e: None)
         self.resize(1280, 800)
-        geo = self.einstellungen.value("fenster/geometrie")
+        geo = GEOMETRIE.lesen(self.einstellungen)
         if isinstance(geo, QByteArray):
             self.restoreGeometry(geo)
-        zustand = self.einstellungen.value("fenster/zustand")
+        zustand = ZUSTAND.lesen(self.einstellungen)
         if isinstance(zustand, QByteArray):
             self.restoreState(zustand)
-        letzte = str(self.einstellungen.value("fenster/seite", "uebersicht"))
+        letzte = SEITE.lesen(self.einstellungen)
         index = next((i for i, (k, _t) in enumerate(SEITEN) if k == letzte), 0)
         self.navigation.setCurrentRow(index)
         self._seite_gewaehlt(index)
@@ -270,7 +271,7 @@ class Hauptfenster(QMainWindow):
                 from ozgdesk.ui.seiten import ProjekteSeite
 
                 w = ProjekteSeite(self.store, self.runner, self.bearbeitung, self.stichtag)
-                teilung = self.einstellungen.value("projekte/teilung")
+                teilung = TEILUNG.lesen(self.einstellungen)
                 if isinstance(teilung, QByteArray):
                     w.splitter.restoreState(teilung)
             elif schluessel == "finanzen":
@@ -313,7 +314,7 @@ class Hauptfenster(QMainWindow):
         if schluessel in self._veraltet:
             self._veraltet.discard(schluessel)
             w.neu_laden()
-        self.einstellungen.setValue("fenster/seite", schluessel)
+        SEITE.schreiben(self.einstellungen, schluessel)
 
     def zeigen(self, schluessel: str) -> QWidget:
         index = next(i for i, (k, _t) in enumerate(SEITEN) if k == schluessel)
@@ -412,10 +413,10 @@ class Hauptfenster(QMainWindow):
         if projekte is not None and not projekte.editor.darf_verlassen():
             e.ignore()
             return
-        self.einstellungen.setValue("fenster/geometrie", self.saveGeometry())
-        self.einstellungen.setValue("fenster/zustand", self.saveState())
+        GEOMETRIE.schreiben(self.einstellungen, self.saveGeometry())
+        ZUSTAND.schreiben(self.einstellungen, self.saveState())
         if projekte is not None:
-            self.einstellungen.setValue("projekte/teilung", projekte.splitter.saveState())
+            TEILUNG.schreiben(self.einstellungen, projekte.splitter.saveState())
         self.einstellungen.sync()
         self.runner.warten()
         e.accept()
