@@ -47,7 +47,7 @@ def anzeige(wert: Any) -> str:
     if isinstance(wert, bool):
         return "ja" if wert else "nein"
     if isinstance(wert, DeutschesEnum):
-        return wert.label  # type: ignore[attr-defined]
+        return wert.label
     if hasattr(wert, "strftime") and not hasattr(wert, "hour"):
         return format_datum(wert)
     if isinstance(wert, (list, tuple)):

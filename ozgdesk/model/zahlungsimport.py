@@ -464,10 +464,10 @@ def kostenart_lesen(w: Any) -> Kostenart:
     """Code (``software``), full label or its first word („Software“, „Hardware“, „Betrieb“)."""
     s = _text(w)
     for k in Kostenart:
-        namen = {k.value, k.label, k.label.split()[0]}  # type: ignore[attr-defined]
+        namen = {k.value, k.label, k.label.split()[0]}
         if s.casefold() in {n.casefold() for n in namen}:
             return k
-    erlaubt = ", ".join(k.label for k in Kostenart)  # type: ignore[attr-defined]
+    erlaubt = ", ".join(k.label for k in Kostenart)
     raise Eingabefehler(f"„{s}“ ist keine Kostenart (erlaubt: {erlaubt}).")
 
 

@@ -51,7 +51,7 @@ def inhalt(b: Bestand, p: ProjektDaten) -> list[Flowable]:
     teile.append(schluessel_werte([
         ("Projektleitung", p.projektleiter.name if p.projektleiter else "–"),
         ("Laufzeit", f"{datum(p.beginn)} bis {datum(p.ende)}"),
-        ("Finanzierung", p.finanzierung.label),  # type: ignore[attr-defined]
+        ("Finanzierung", p.finanzierung.label),
         ("Status", ampel_zelle(p.ampel)),
         ("Zweck", p.zweck or "–"),
         ("Nachgenutzte Komponenten", ", ".join(p.komponenten) or "keine"),
@@ -87,8 +87,8 @@ def xlsx(b: Bestand, p: ProjektDaten) -> bytes:
     am.blatt("Steckbrief", [Spalte("Angabe", breite=28), Spalte("Wert", breite=80)],
              [["Kennung", p.kennung], ["Titel", p.titel], ["Behörde", p.behoerde.name if p.behoerde else ""],
               ["Projektleitung", p.projektleiter.name if p.projektleiter else ""],
-              ["Laufzeit", f"{datum(p.beginn)} bis {datum(p.ende)}"], ["Finanzierung", p.finanzierung.label],  # type: ignore[attr-defined]
-              ["Status", p.ampel.label], ["Zweck", p.zweck],  # type: ignore[attr-defined]
+              ["Laufzeit", f"{datum(p.beginn)} bis {datum(p.ende)}"], ["Finanzierung", p.finanzierung.label],
+              ["Status", p.ampel.label], ["Zweck", p.zweck],
               ["Nachgenutzte Komponenten", ", ".join(p.komponenten)],
               *[[k, str(v)] for k, v in _kennzahlen(p)], ["Risiken", p.risiken], ["Nächste Schritte", p.naechste_schritte]],
              summenzeile=False)
