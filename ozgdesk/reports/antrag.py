@@ -9,6 +9,7 @@ payment plan by year, quarter, cost type and Haushaltsstelle, own staff in PT, r
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from reportlab.lib.units import mm
@@ -104,7 +105,7 @@ def pdf(b: Bestand, p: ProjektDaten, *, kennzeichnung: str = "", entwurf: bool =
                               summe=["Summe", betrag(sum(jahre.values())), betrag(kz.bewilligt(p))]))
     elif p.finanzierung is Finanzierung.UNTERSTUETZUNG:
         inhalt.append(absatz("Es werden nur zentrale Unterstützungsleistungen beantragt (kein Zahlungsplan). Beantragte "
-                             f"Personentage: {pt(sum((x.personentage or 0 for x in p.bewilligungen), 0))}."))
+                             f"Personentage: {pt(sum((x.personentage or Decimal(0) for x in p.bewilligungen), Decimal(0)))}."))
     else:
         inhalt.append(absatz("Es liegt noch kein Zahlungsplan vor."))
     inhalt.append(h1("9 Eigenpersonal"))

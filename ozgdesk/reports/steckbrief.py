@@ -6,6 +6,8 @@ Steckbrief is always exactly one page — that is its whole point.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Flowable, KeepInFrame
 
@@ -40,8 +42,8 @@ def _kennzahlen(p: ProjektDaten) -> list[tuple[str, object]]:
                 ("Bewilligt", euro(kz.bewilligt(p))),
                 ("Mittelabfluss bisher", f"{euro(ist)} ({prozent(ist, plan)} des Plans)")]
     if kz.hat_aufwandsbericht(p):
-        genutzt = sum((a.personentage for a in p.aufwand), 0)
-        bewilligt = sum((b.personentage or 0 for b in p.bewilligungen), 0)
+        genutzt = sum((a.personentage for a in p.aufwand), Decimal(0))
+        bewilligt = sum((b.personentage or Decimal(0) for b in p.bewilligungen), Decimal(0))
         return [("Personentage bewilligt", pt(bewilligt)), ("Personentage genutzt", f"{pt(genutzt)} ({prozent(genutzt, bewilligt)})")]
     return []
 
