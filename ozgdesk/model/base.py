@@ -12,9 +12,9 @@ import uuid
 from collections.abc import Mapping
 from datetime import date, datetime, UTC
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import BigInteger, Boolean, Date, Integer, String, Text, TypeDecorator, inspect
+from sqlalchemy import BigInteger, Boolean, Date, Integer, String, Table, Text, TypeDecorator, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ozgdesk.model.errors import Eingabefehler
@@ -126,6 +126,11 @@ class Base(DeclarativeBase):
     """Common base. ``__label__`` is the German name of the entity for messages and the change log."""
 
     __label__ = "Datensatz"
+
+    if TYPE_CHECKING:
+        # every ozgdesk entity is mapped to one Table (never to a join or a select), so its
+        # name, constraints and columns are there; SQLAlchemy can only promise a FromClause
+        __table__: ClassVar[Table]
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=neue_id)
 
