@@ -490,7 +490,7 @@ class _Projekte:
     nach_id: dict[str, Projekt]
 
     @classmethod
-    def laden(cls, s: Session) -> "_Projekte":
+    def laden(cls, s: Session) -> _Projekte:
         projekte = list(s.scalars(select(Projekt)))
         az: dict[str, set[str]] = {}
         for p in projekte:
