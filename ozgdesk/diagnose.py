@@ -55,7 +55,8 @@ def diagnose(store: Store) -> list[tuple[str, str]]:
         ("Sicherungen", str(home / "backups")),
         ("Protokolldatei", str(logbuch.logdatei(home))),
         ("Schlüsselbund", _keyring()),
-        ("Abgleichziel", store.meta(ZIEL) or "nicht eingerichtet"),
+        # a URL typed with user:password@ must not reach a ticket: the log's redaction applies here too
+        ("Abgleichziel", logbuch.schwaerzen(store.meta(ZIEL) or "") or "nicht eingerichtet"),
     ]
     return zeilen
 

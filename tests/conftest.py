@@ -62,3 +62,22 @@ def leerer_store(tmp_path: Path, _leer_vorlage: Path) -> Iterator[Store]:
     """An open store with an empty Ressort (BMI) and the shipped catalogue."""
     with Store.oeffnen(_kopie(_leer_vorlage, tmp_path / "leer")) as store:
         yield store
+
+
+@pytest.fixture(autouse=True)
+def _sitzungswache() -> Iterator[None]:
+    """The GUI-thread session check is on for every test: GUI code that opens a DB session on the
+    GUI thread fails the test (ozgdesk.ui.wache). Qt-free code is not affected."""
+    from ozgdesk.model import wache as wache_modell
+
+    vorher = wache_modell.setzen(None)
+    try:
+        from ozgdesk.ui import wache
+    except ImportError:  # pragma: no cover - PySide6 missing: nothing of the GUI can run anyway
+        yield
+        return
+    wache.einschalten()
+    try:
+        yield
+    finally:
+        wache_modell.setzen(vorher)

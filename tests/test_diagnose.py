@@ -18,9 +18,10 @@ def test_diagnosedialog_kopiert_in_die_zwischenablage(qtbot, demo_store):
 
     from ozgdesk.ui.app import anwendung
     from ozgdesk.ui.diagnose import Diagnosedialog
+    from ozgdesk.ui.runner import SofortRunner
 
     anwendung()
-    d = Diagnosedialog(demo_store)
+    d = Diagnosedialog(demo_store, SofortRunner())
     qtbot.addWidget(d)
     d.kopieren.click()
     text = QGuiApplication.clipboard().text()
@@ -33,3 +34,12 @@ def test_diagnose_nennt_eingerichtetes_abgleichziel(demo_store, tmp_path):
 
     einrichten(demo_store, str(tmp_path))
     assert dict(diagnose(demo_store))["Abgleichziel"] == str(tmp_path)
+
+
+def test_diagnose_schwaerzt_zugangsdaten_im_abgleichziel(demo_store):
+    from ozgdesk.diagnose import diagnose
+    from ozgdesk.sync.abgleich import ZIEL
+
+    demo_store.meta_setzen(ZIEL, "https://anna:Geheim-123@dav.example.org/ablage/")
+    ziel = dict(diagnose(demo_store))["Abgleichziel"]
+    assert "Geheim-123" not in ziel and "anna" not in ziel and "dav.example.org/ablage/" in ziel

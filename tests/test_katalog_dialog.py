@@ -59,7 +59,7 @@ def test_vergleichen_uebernehmen_zuruecknehmen(qtbot, demo_store, export, tmp_pa
     dialog = Katalogdialog(demo_store, runner, dienst)
     qtbot.addWidget(dialog)
     schritte: list[tuple[int, int, str]] = []
-    dialog._bote.schritt.connect(lambda a, b, t: schritte.append((a, b, t)))
+    dialog._bote.gemeldet.connect(lambda a, b, t: schritte.append((a, b, t)))
     try:
         dialog.show()
         qtbot.waitUntil(lambda: dialog._letzter_import is None and dialog.zuruecknehmen_knopf.toolTip() != "")

@@ -277,9 +277,9 @@ def test_abgebrochenes_senden_wird_ohne_doppelte_datei_fortgesetzt(zwei, ablage,
     aufrufe = {"n": 0}
 
     def absturz(store):  # noqa: ANN001, ANN202
-        if sys._getframe(1).f_code.co_name == "exportieren":
+        if sys._getframe(1).f_code.co_name == "_gesendet_merken":
             aufrufe["n"] += 1
-            if aufrufe["n"] == 2:  # after the device's own row: the session that would record the sent file
+            if aufrufe["n"] == 1:  # the DB step that would record the file just sent
                 raise Ablagefehler("Absturz (Test).")
         return original(store)
 

@@ -339,6 +339,7 @@ def _json_meldung(msg: str) -> str:
 
 def einspielen(s: Session, objekte: dict[str, list[Base]]) -> dict[str, int]:
     """Write validated records in dependency order; the caller's transaction makes it all-or-nothing."""
+    from ozgdesk.model.store import ereignis_vormerken
     from ozgdesk.model.katalog import Themenfeld
     from ozgdesk.model.organisation import Ressort
 
@@ -347,7 +348,8 @@ def einspielen(s: Session, objekte: dict[str, list[Base]]) -> dict[str, int]:
             "Die Datenbank enthält bereits ein Ressort; ein Import ist nur in eine leere Datenbank möglich "
             "(bitte mit --home einen neuen Ordner wählen). Es wurde nichts geändert."
         )
-    zahlen = {}
+    zahlen: dict[str, int] = {}
+    ereignis_vormerken(s, "json_import")
     try:
         for cls in ENTITAETEN:
             liste = objekte.get(cls.__tablename__, [])
@@ -356,6 +358,7 @@ def einspielen(s: Session, objekte: dict[str, list[Base]]) -> dict[str, int]:
             zahlen[cls.__tablename__] = len(liste)
     except IntegrityError as e:
         raise Eingabefehler(f"Import verletzt eine Regel der Datenbank ({e.orig}). Es wurde nichts geändert.") from None
+    ereignis_vormerken(s, "json_import", datensaetze=sum(zahlen.values()))
     return zahlen
 
 

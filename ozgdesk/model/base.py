@@ -138,6 +138,16 @@ class Base(DeclarativeBase):
         return f"<{type(self).__name__} {self.id}>"
 
 
+def klasse_fuer(tabelle: str | type[Base]) -> type[Base]:
+    """The entity class of a table name (operations take table names, so callers need no ORM class)."""
+    if isinstance(tabelle, type):
+        return tabelle
+    for mapper in Base.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == tabelle:
+            return mapper.class_  # type: ignore[no-any-return]
+    raise KeyError(f"unknown table {tabelle!r}")
+
+
 def json_wert(value: Any) -> Any:
     """One JSON encoding of a column value, shared by the change log, the export and the sync."""
     if value is None or isinstance(value, (bool, int, str)) and not isinstance(value, DeutschesEnum):

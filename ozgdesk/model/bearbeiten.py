@@ -19,7 +19,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from ozgdesk.model import basisplan
-from ozgdesk.model.base import Base, neue_id
+from ozgdesk.model.base import Base, klasse_fuer, neue_id
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.finanzen import Zahlungsplan, ZahlungsplanPosition
 from ozgdesk.model.projekte import Meilenstein, MeilensteinVerschiebung, ProjektLeistung
@@ -61,11 +61,14 @@ def _holen(s: Session, klasse: type[Base], id_: str) -> Base:
 class FelderSetzen:
     """Set some fields of one record. The old values are taken when first applied."""
 
-    klasse: type[Base]
+    klasse: type[Base]  # or the table name, e.g. "projekt"
     id: str
     neu: dict[str, Any]
     text: str = "Änderung"
     alt: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        self.klasse = klasse_fuer(self.klasse)
 
     def anwenden(self, s: Session) -> None:
         obj = _holen(s, self.klasse, self.id)
@@ -93,6 +96,7 @@ class Anlegen:
     text: str = "Anlegen"
 
     def __post_init__(self) -> None:
+        self.datensaetze = [(klasse_fuer(k), w) for k, w in self.datensaetze]
         for _k, werte in self.datensaetze:
             werte.setdefault("id", neue_id())
 
@@ -120,9 +124,12 @@ class Anlegen:
 class Loeschen:
     """Delete records (children first). Undo recreates them with their old values and ids."""
 
-    ziele: list[tuple[type[Base], str]]
+    ziele: list[tuple[type[Base], str]]  # (class or table name, id)
     text: str = "Löschen"
     _werte: list[tuple[type[Base], dict[str, Any]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.ziele = [(klasse_fuer(k), i) for k, i in self.ziele]
 
     def anwenden(self, s: Session) -> None:
         self._werte = []

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ozgdesk.model import datei
+from ozgdesk.model import datei, wache
 from ozgdesk.model.errors import Speicherfehler
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,6 +46,7 @@ class VerzoegerterStore:
 
     @contextmanager
     def roh_lesen(self) -> Iterator[sqlite3.Connection]:
+        wache.bewachen()
         with datei.roh_lesen(self.pfad) as con:
             yield con
 

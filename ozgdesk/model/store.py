@@ -32,6 +32,7 @@ import getpass
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -42,7 +43,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 import ozgdesk.model.entitaeten  # noqa: F401 - every table in the metadata before the first flush
-from ozgdesk.model import basisplan
+from ozgdesk.model import basisplan, wache
 from ozgdesk.model.base import neue_id
 from ozgdesk.model.datei import MIGRATIONS, nur_lesbar, revision_lesen, roh_lesen, schema_kopf, sqlite_meldung
 from ozgdesk.model.errors import Speicherfehler
@@ -135,6 +136,7 @@ basisplan.aktivieren(_ProtokollSession)  # after the log hook: plans and baselin
 log = logging.getLogger(__name__)
 
 
+
 def speicherfehler(e: DBAPIError, pfad: Path, warten: float = SPERRE_WARTEN) -> Speicherfehler | None:
     """The German :class:`Speicherfehler` for an SQLite error a user can act on, else None (a bug).
 
@@ -166,6 +168,8 @@ class Store:
         self.warten = warten
         self._sessions = sessionmaker(self.schreib_engine, class_=_ProtokollSession, expire_on_commit=False)
         self._lese_sessions = sessionmaker(engine, class_=_ProtokollSession, expire_on_commit=False)
+        #: sessions and raw connections handed out so far (tests count what one user action costs)
+        self.sitzungen = 0
         try:
             self.geraet_id = self._geraet_id()
         except BaseException:
@@ -270,13 +274,19 @@ class Store:
                 s.add(meta)
             return meta.wert
 
+    def _gezaehlt(self) -> None:
+        wache.bewachen()  # the GUI's debug check: no session on the GUI thread
+        self.sitzungen += 1
+
     def meta(self, schluessel: str, standard: str | None = None) -> str | None:
+        self._gezaehlt()
         with self._uebersetzt(), Session(self.engine) as s:
             m = s.get(Meta, schluessel)
             return m.wert if m else standard
 
     def meta_setzen(self, schluessel: str, wert: str) -> None:
         self._schreiben_pruefen()
+        self._gezaehlt()
         with self._uebersetzt(), Session(self.schreib_engine) as s, s.begin():
             s.merge(Meta(id=schluessel, wert=wert))
 
@@ -307,17 +317,25 @@ class Store:
         and nothing of the block is stored.
         """
         self._schreiben_pruefen()
+        self._gezaehlt()
         s = self._sessions()
         s.info.update(geraet=self.geraet_id, benutzer=benutzer or _benutzername(), quelle=quelle)
+        beginn = time.monotonic()
         try:
             with self._uebersetzt(), s.begin():
                 yield s
+        except BaseException as e:
+            _ereignis_schreiben(s, beginn, e)
+            raise
+        else:
+            _ereignis_schreiben(s, beginn, None)
         finally:
             s.close()
 
     @contextmanager
     def lesen(self) -> Iterator[Session]:
         """A read-only session (deferred, never waits for a writer); any attempt to flush changes raises."""
+        self._gezaehlt()
         s = self._lese_sessions()
         s.info.update(geraet=self.geraet_id, benutzer=_benutzername())
 
@@ -334,11 +352,13 @@ class Store:
     @contextmanager
     def roh_lesen(self) -> Iterator[sqlite3.Connection]:
         """Plain ``sqlite3`` reads for aggregate queries that need no ORM objects (the dashboard)."""
+        self._gezaehlt()
         with roh_lesen(self.pfad) as con:
             yield con
 
     def integritaet_pruefen(self) -> str | None:
         """Full page check of the open database; None if sound, else a German message."""
+        self._gezaehlt()
         try:
             with self.engine.connect() as con:
                 ergebnis = con.exec_driver_sql("PRAGMA quick_check").scalar()
@@ -362,6 +382,34 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.schliessen()
+
+
+#: ``session.info`` key of the event an operation announced (:func:`ereignis_vormerken`)
+EREIGNIS = "_ereignis"
+
+
+def ereignis_vormerken(s: Session, was: str, **zahlen: object) -> None:
+    """Announce that this transaction is one event for the technical log (an import, a submission):
+    one structured line is written when it ends – ``ergebnis=ok`` once committed, ``fehler`` or
+    ``abgebrochen`` when rolled back – with its duration and these counts (update them any time)."""
+    s.info.setdefault(EREIGNIS, [was, {}])[1].update(zahlen)
+
+
+def _ereignis_schreiben(s: Session, beginn: float, fehler: BaseException | None) -> None:
+    vorgemerkt = s.info.pop(EREIGNIS, None)
+    if vorgemerkt is None:
+        return
+    from ozgdesk import logbuch
+
+    was, zahlen = vorgemerkt
+    if fehler is None:
+        ergebnis = "ok"
+    elif type(fehler).__name__ == "Abgebrochen":
+        ergebnis = "abgebrochen"
+    else:
+        ergebnis = "fehler"
+        zahlen = {**zahlen, "grund": type(fehler).__name__}
+    logbuch.ereignis(was, ergebnis, time.monotonic() - beginn, **zahlen)
 
 
 def _grund(e: BaseException) -> str:

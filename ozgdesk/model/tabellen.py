@@ -158,6 +158,23 @@ class Tabellenabfrage:
     def spalte(self, schluessel: str) -> int:
         return next(i for i, sp in enumerate(self.spalten) if sp.schluessel == schluessel)
 
+    @functools.cached_property
+    def tabellen(self) -> frozenset[str]:
+        """Every table the query reads – its FROM and joins, the correlated subqueries of its
+        columns, its fixed condition – found by walking the SQL expression, not listed by hand.
+        A view showing this query reloads when an operation wrote one of them. A query over the
+        change log itself (``aenderung``) shows every write, so it stands for all tables (``*``)."""
+        from sqlalchemy import Table
+        from sqlalchemy.sql import visitors
+
+        q = self._gefiltert(select(self.id_spalte, *(sp.ausdruck for sp in self.spalten)), Anfrage())
+        namen = {e.name for e in visitors.iterate(q) if isinstance(e, Table)}
+        return frozenset({"*"} if "aenderung" in namen else namen)
+
+    def filteroptionen(self, s: Session) -> list[list[tuple[str, str]]]:
+        """The choices of every drop-down filter, in the order of :attr:`filter`."""
+        return [f.optionen(s) for f in self.filter]
+
     def ids(self, s: Session, anfrage: Anfrage) -> list[str]:
         """Ids of every row the request matches, not only the pages loaded: „alle angezeigten
         auswählen“ must act on what the filter shows, even rows the lazy table has not fetched yet."""

@@ -45,6 +45,7 @@ from ozgdesk.model import hinweise as eingabehinweise
 from ozgdesk.model.finanzen import Bewilligung, Mittelabfluss, Zahlungsplan, ZahlungsplanPosition
 from ozgdesk.model.projekte import Projekt
 from ozgdesk.model.values import Haushaltsstelle, Kostenart, euro_zu_cent, format_datum, format_euro, parse_datum
+from ozgdesk.model.store import ereignis_vormerken
 
 #: Larger files are not a payment export: a year of a large Ressort's bookings is a few MB as CSV.
 MAX_DATEI = 50 * 1024 * 1024
@@ -717,7 +718,9 @@ def uebernehmen(store: Any, pfad: str | Path, *, heute: date | None = None, benu
     """
     roh = lesen(pfad)
     with store.session(quelle=QUELLE, benutzer=benutzer) as s:
+        ereignis_vormerken(s, "zahlungsimport", datei=Path(str(pfad)).name)
         v = vorschau(s, roh, heute=heute)
+        ereignis_vormerken(s, "zahlungsimport", neu=len(v.neu), fehlerhaft=len(v.fehler))
         if v.fehler:
             raise Zahlungsimportfehler(roh.datei, [f.meldung for f in v.fehler])
         s.add_all(Mittelabfluss(projekt_id=z.projekt_id, datum=z.datum, betrag_cent=z.betrag_cent,

@@ -43,6 +43,7 @@ from ozgdesk.reports.layout import VS_NFD, Sp, h1, absatz, tabelle
 from ozgdesk.reports.pruefung import Befund, fehler, pruefen
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten, bestand_laden
 from ozgdesk.reports.xlsx import Spalte
+from ozgdesk.model.store import ereignis_vormerken
 
 SCHEMA = "ozgdesk/einreichung-quartalsbericht"
 SCHEMA_VERSION = 1
@@ -186,6 +187,7 @@ def einreichen(store: Store, q: Quartal, ziel: Path, *, stand: date, benutzer: s
     gespeichert = False
     try:
         with store.session(benutzer=benutzer, quelle="einreichung") as s:
+            ereignis_vormerken(s, "einreichung", zeitraum=str(q), fehler=0, warnungen=len(befunde))
             vorher = s.execute(select(Einreichung).where(Einreichung.art == ART, Einreichung.zeitraum == str(q))
                                .order_by(Einreichung.version.desc()).limit(1)).scalar_one_or_none()
             version = vorher.version + 1 if vorher else 1
@@ -200,6 +202,8 @@ def einreichen(store: Store, q: Quartal, ziel: Path, *, stand: date, benutzer: s
             dateien = _dateien_erzeugen(bestand, q, daten, aenderungen, vorher.version if vorher else None,
                                         kennzeichnung, basis)
             hashes = {name: _sha256(inhalt) for name, inhalt in dateien.items()}
+            ereignis_vormerken(s, "einreichung", version=version, dateien=len(dateien),
+                               bytes=sum(len(x) for x in dateien.values()))
             manifest = {"schema": "ozgdesk/einreichung-manifest", "schema_version": 1, "ressort": bestand.ressort.kurzname,
                         "art": ART, "zeitraum": str(q), "version": version, "erstellt_am": zeitpunkt.isoformat(),
                         "algorithmus": "SHA-256", "dateien": hashes}

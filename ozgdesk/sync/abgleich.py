@@ -9,6 +9,7 @@ safe to interrupt; the next run resumes where this one stopped.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,19 +17,24 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ozgdesk import logbuch
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
 from ozgdesk.model.store import Store
 from ozgdesk.sync import format as fmt
 from ozgdesk.sync.backend import Ablagefehler, Backend, OrdnerBackend, Schreibkonflikt
 from ozgdesk.sync.replikation import (
+    Abgebrochen,
     Fortschritt,
+    Geraetestand,
     Sicherheitsstopp,
     Zahlen,
     ausstehend,
     exportieren,
+    geraetestaende,
     importieren,
     stand_pruefen,
 )
+from ozgdesk.sync.schritt import DbSchritt, schritte
 from ozgdesk.sync.zustand import SyncAusgang, SyncGeraet, SyncKonflikt, SyncQuarantaene
 
 ZIEL = "abgleich.ziel"
@@ -72,18 +78,36 @@ def ist_url(ziel: str) -> bool:
     return ziel.lower().startswith(("http://", "https://"))
 
 
-def backend_oeffnen(store: Store) -> Backend:
-    """The configured backend; the WebDAV password comes from the keychain only."""
-    ziel = store.meta(ZIEL)
+def zielart(ziel: str | None) -> str | None:
+    """``webdav`` or ``ordner`` – what the technical log says about the target, never the address."""
+    if not ziel:
+        return None
+    return "webdav" if ist_url(ziel) else "ordner"
+
+
+def backend_bauen(ziel: str | None, benutzer: str | None) -> Backend:
+    """The backend for a configured target (no database access; the keychain lookup happens here)."""
     if not ziel:
         raise Eingabefehler("Es ist noch kein Abgleichziel eingerichtet. Bitte „ozgdesk-cli abgleich einrichten --ziel …“ ausführen.")
     if ist_url(ziel):
         from ozgdesk.sync.webdav import WebdavBackend
         from ozgdesk.sync.zugang import passwort_holen
 
-        benutzer = store.meta(BENUTZER) or ""
+        benutzer = benutzer or ""
         return WebdavBackend(ziel, benutzer, passwort_holen(ziel, benutzer))
     return OrdnerBackend(ziel)
+
+
+def _ziel_lesen(store: Store) -> tuple[str | None, str | None]:
+    return store.meta(ZIEL), store.meta(BENUTZER)
+
+
+def backend_oeffnen(store: Store, *, db: DbSchritt | None = None) -> Backend:
+    """The configured backend; the WebDAV password comes from the keychain only.
+
+    The settings are read in a DB step; the keychain lookup and the backend are outside it."""
+    ziel, benutzer = schritte(db)(lambda: _ziel_lesen(store))
+    return backend_bauen(ziel, benutzer)
 
 
 def _ressort(store: Store) -> str:
@@ -94,12 +118,11 @@ def _ressort(store: Store) -> str:
     return r or ""
 
 
-def share_pruefen(store: Store, backend: Backend) -> fmt.ShareInfo:
-    """Check the share's id file; create it on a share never used. Refuse a replaced or empty share."""
+def _share_pruefen(backend: Backend, bekannt: str | None, ressort: str) -> fmt.ShareInfo:
+    """Network part of :func:`share_pruefen`: ``bekannt`` is the remembered share id."""
     wurzel = backend.liste("")
     if wurzel is None:
         raise Ablagefehler(f"Das Abgleichziel {backend.beschreibung} gibt es nicht (oder es ist nicht erreichbar).")
-    bekannt = store.meta(SHARE_ID)
     namen = {e.name for e in wurzel}
     if fmt.SHARE_DATEI in namen:
         daten = backend.lesen(fmt.SHARE_DATEI)
@@ -124,12 +147,18 @@ def share_pruefen(store: Store, backend: Backend) -> fmt.ShareInfo:
             f"Auf {backend.beschreibung} liegen Änderungsdateien, aber keine Kennungsdatei {fmt.SHARE_DATEI}. "
             "Die Ablage wird nicht verwendet."
         )
-    daten = fmt.share_datei_bauen(_ressort(store))
+    daten = fmt.share_datei_bauen(ressort)
     try:
         backend.veroeffentlichen(fmt.SHARE_DATEI, daten)
     except Schreibkonflikt:  # another device created it at the same moment: use theirs
         daten = backend.lesen(fmt.SHARE_DATEI) or b""
     return fmt.share_datei_lesen(daten, backend.beschreibung)
+
+
+def share_pruefen(store: Store, backend: Backend, *, db: DbSchritt | None = None) -> fmt.ShareInfo:
+    """Check the share's id file; create it on a share never used. Refuse a replaced or empty share."""
+    bekannt, ressort = schritte(db)(lambda: (store.meta(SHARE_ID), _ressort(store)))
+    return _share_pruefen(backend, bekannt, ressort)
 
 
 def _uhr_pruefen(backend: Backend, warnungen: list[str]) -> None:
@@ -145,42 +174,107 @@ def _uhr_pruefen(backend: Backend, warnungen: list[str]) -> None:
         )
 
 
-def _zukunft_pruefen(store: Store, backend: Backend, warnungen: list[str]) -> None:
-    """Entries stamped far in the future (a wrong device clock) are kept but flagged; they never decide."""
+def _zukunft_pruefen(store: Store, grenze: float) -> list[str]:
+    """DB step: entries stamped after ``grenze`` (a wrong device clock) are kept but flagged; they never decide."""
     from ozgdesk.model.protokoll import Aenderung
 
-    grenze = (backend.serverzeit() or datetime.now(timezone.utc)).timestamp() + 24 * 3600
     with store.lesen() as s:
         zeilen = s.execute(select(Aenderung.geraet, func.max(Aenderung.zeitpunkt))
                            .where(Aenderung.quelle == "abgleich").group_by(Aenderung.geraet)).all()
-    for geraet, zeit in zeilen:
-        if zeit is not None and zeit.timestamp() > grenze:
-            warnungen.append(
-                f"Gerät {geraet[:8]} stempelt Änderungen mit einer Zeit in der Zukunft ({zeit:%d.%m.%Y %H:%M} UTC): "
-                "seine Uhr ist falsch. Die Zeitpunkte werden nur angezeigt, nie zur Entscheidung genutzt."
-            )
+    return [
+        f"Gerät {geraet[:8]} stempelt Änderungen mit einer Zeit in der Zukunft ({zeit:%d.%m.%Y %H:%M} UTC): "
+        "seine Uhr ist falsch. Die Zeitpunkte werden nur angezeigt, nie zur Entscheidung genutzt."
+        for geraet, zeit in zeilen if zeit is not None and zeit.timestamp() > grenze
+    ]
+
+
+def _nach_dem_import(store: Store, grenze: float) -> list[str]:
+    """DB step: the sanity check of the log and the clock warnings, as one list of hints."""
+    return [f"Prüfung nach dem Abgleich: {p}" for p in stand_pruefen(store)] + _zukunft_pruefen(store, grenze)
+
+
+@dataclass(frozen=True)
+class _Vorbereitung:
+    """What a sync run reads before it touches the share (one DB step)."""
+
+    ziel: str | None
+    benutzer: str | None
+    share_id: str | None
+    ressort: str
+    loeschanteil: str | None
+    staende: dict[str, Geraetestand]
+
+
+def _vorbereiten(store: Store) -> _Vorbereitung:
+    return _Vorbereitung(store.meta(ZIEL), store.meta(BENUTZER), store.meta(SHARE_ID), _ressort(store),
+                         store.meta(LOESCHANTEIL), geraetestaende(store))
+
+
+def _abschliessen(store: Store, share_id: str) -> int:
+    """DB step: remember the share and the time; refresh the conflicts. Returns the open conflicts."""
+    from ozgdesk.sync.konflikte import konflikte_aktualisieren
+
+    store.meta_setzen(SHARE_ID, share_id)
+    store.meta_setzen(LETZTER, datetime.now(timezone.utc).replace(microsecond=0).isoformat())
+    return konflikte_aktualisieren(store)
 
 
 def jetzt_abgleichen(store: Store, backend: Backend | None = None, *, fortschritt: Fortschritt | None = None,
-                     abbrechen: threading.Event | None = None, loeschen_erlauben: bool = False) -> AbgleichErgebnis:
-    """Run one sync. Raises a German :class:`OzgFehler` on anything that stops it; a retry resumes."""
-    from ozgdesk.sync.ausgang import ausgang_veroeffentlichen, posteingang_neu
-    from ozgdesk.sync.konflikte import konflikte_aktualisieren
+                     abbrechen: threading.Event | None = None, loeschen_erlauben: bool = False,
+                     db: DbSchritt | None = None) -> AbgleichErgebnis:
+    """Run one sync. Raises a German :class:`OzgFehler` on anything that stops it; a retry resumes.
 
-    eigenes = backend is None
-    backend = backend or backend_oeffnen(store)
+    ``db`` runs each database step (see :mod:`ozgdesk.sync.schritt`); everything else – the
+    requests, the keychain, hashing – runs in the calling thread. Writes one ``ereignis=abgleich``
+    line to the technical log, whatever the outcome."""
     ergebnis = AbgleichErgebnis()
+    lauf = {"ziel": getattr(backend, "art", None) if backend is not None else None}
+    beginn = time.monotonic()
+    ausgang, fehler = "fehler", None
+    try:
+        _abgleichen(store, backend, ergebnis, lauf, fortschritt, abbrechen, loeschen_erlauben, schritte(db))
+        ausgang = "ok"
+    except Abgebrochen:
+        ausgang = "abgebrochen"
+        raise
+    except Sicherheitsstopp:
+        ausgang = "sicherheitsstopp"
+        raise
+    except BaseException as e:
+        fehler = type(e).__name__
+        raise
+    finally:
+        logbuch.ereignis(
+            "abgleich", ausgang, time.monotonic() - beginn, ziel=lauf["ziel"], importiert=ergebnis.empfangen,
+            exportiert=ergebnis.gesendet, dateien_empfangen=ergebnis.empfangen_dateien,
+            dateien_gesendet=ergebnis.gesendet_dateien, konflikte=ergebnis.konflikte,
+            offene_konflikte=ergebnis.offene_konflikte if ausgang == "ok" else None,
+            quarantaene=ergebnis.quarantaene, veroeffentlicht=len(ergebnis.veroeffentlicht),
+            anfragen=ergebnis.anfragen, bytes=ergebnis.bytes_gesendet, fehler=fehler,
+        )
+    return ergebnis
+
+
+def _abgleichen(store: Store, backend: Backend | None, ergebnis: AbgleichErgebnis, lauf: dict[str, str | None],
+                fortschritt: Fortschritt | None, abbrechen: threading.Event | None, loeschen_erlauben: bool,
+                db: DbSchritt) -> None:
+    from ozgdesk.sync.ausgang import ausgang_veroeffentlichen, posteingang_neu
+
+    vorab = db(lambda: _vorbereiten(store))
+    eigenes = backend is None
+    if backend is None:
+        lauf["ziel"] = zielart(vorab.ziel)
+        backend = backend_bauen(vorab.ziel, vorab.benutzer)
     a0, b0 = backend.anfragen, backend.gesendet
     try:
         if fortschritt:
             fortschritt("Ablage prüfen", 0, 1)
-        info = share_pruefen(store, backend)
+        info = _share_pruefen(backend, vorab.share_id, vorab.ressort)
         _uhr_pruefen(backend, ergebnis.warnungen)
         ordner = backend.liste(fmt.AENDERUNG_ORDNER) or []
         geraete = sorted(e.name for e in ordner if e.ordner and fmt.ist_geraet(e.name))
         eigen = store.geraet_id
-        with Session(store.engine) as s:
-            bekannt = {g.id: g.bis_seq for g in s.execute(select(SyncGeraet)).scalars() if g.bis_seq > 0}
+        bekannt = {g for g, st in vorab.staende.items() if st.bis_seq > 0}
         fehlend = [g for g in bekannt if g not in geraete]
         if fehlend:
             raise Sicherheitsstopp(
@@ -191,25 +285,22 @@ def jetzt_abgleichen(store: Store, backend: Backend | None = None, *, fortschrit
         eigene = backend.liste(f"{fmt.AENDERUNG_ORDNER}/{eigen}") if eigen in geraete else None
         if eigene:
             backend.temp_aufraeumen(f"{fmt.AENDERUNG_ORDNER}/{eigen}", eigene)
-        anteil = 1.0 if loeschen_erlauben else float(store.meta(LOESCHANTEIL) or STANDARD_LOESCHANTEIL)
-        importieren(store, backend, geraete, ergebnis, max_loeschanteil=anteil, fortschritt=fortschritt, abbrechen=abbrechen)
-        for problem in stand_pruefen(store):
-            ergebnis.warnungen.append(f"Prüfung nach dem Abgleich: {problem}")
-        _zukunft_pruefen(store, backend, ergebnis.warnungen)
-        exportieren(store, backend, eigene, ergebnis, fortschritt=fortschritt, abbrechen=abbrechen)
-        ergebnis.veroeffentlicht = ausgang_veroeffentlichen(store, backend, abbrechen=abbrechen)
-        ergebnis.posteingang_neu = len(posteingang_neu(store, backend))
-        store.meta_setzen(SHARE_ID, info.share_id)
-        store.meta_setzen(LETZTER, datetime.now(timezone.utc).replace(microsecond=0).isoformat())
+        anteil = 1.0 if loeschen_erlauben else float(vorab.loeschanteil or STANDARD_LOESCHANTEIL)
+        importieren(store, backend, geraete, ergebnis, max_loeschanteil=anteil, fortschritt=fortschritt,
+                    abbrechen=abbrechen, db=db, staende=vorab.staende)
+        grenze = (backend.serverzeit() or datetime.now(timezone.utc)).timestamp() + 24 * 3600
+        ergebnis.warnungen.extend(db(lambda: _nach_dem_import(store, grenze)))
+        exportieren(store, backend, eigene, ergebnis, fortschritt=fortschritt, abbrechen=abbrechen, db=db)
+        ergebnis.veroeffentlicht = ausgang_veroeffentlichen(store, backend, abbrechen=abbrechen, db=db)
+        ergebnis.posteingang_neu = len(posteingang_neu(store, backend, db=db))
     finally:
         ergebnis.anfragen = backend.anfragen - a0
         ergebnis.bytes_gesendet = backend.gesendet - b0
         if eigenes:
             backend.schliessen()
-    ergebnis.offene_konflikte = konflikte_aktualisieren(store)
+    ergebnis.offene_konflikte = db(lambda: _abschliessen(store, info.share_id))
     if fortschritt:
         fortschritt("Fertig", 1, 1)
-    return ergebnis
 
 
 def status(store: Store) -> AbgleichStatus:
@@ -233,8 +324,11 @@ def status(store: Store) -> AbgleichStatus:
     )
 
 
-def einrichten(store: Store, ziel: str, benutzer: str | None = None, passwort: str | None = None) -> Backend:
-    """Save target and user (settings) and the password (keychain only); return the backend to check."""
+def einrichten(store: Store, ziel: str, benutzer: str | None = None, passwort: str | None = None, *,
+               db: DbSchritt | None = None) -> Backend:
+    """Save target and user (settings) and the password (keychain only); return the backend to check.
+
+    Keychain and backend outside, the two settings in one DB step."""
     ziel = ziel.strip()
     if not ziel:
         raise Eingabefehler("Bitte ein Ziel angeben: eine WebDAV-Adresse (https://…) oder einen Ordner.")
@@ -251,10 +345,14 @@ def einrichten(store: Store, ziel: str, benutzer: str | None = None, passwort: s
         backend: Backend = WebdavBackend(ziel, benutzer, passwort)
     else:
         backend = OrdnerBackend(ziel)
-    # The remembered share id stays: a share moved to a new address keeps its id file and syncs on;
-    # an empty or different share behind the new address is refused like a replaced one.
-    store.meta_setzen(ZIEL, ziel)
-    store.meta_setzen(BENUTZER, benutzer or "")
+
+    def speichern() -> None:
+        # The remembered share id stays: a share moved to a new address keeps its id file and syncs on;
+        # an empty or different share behind the new address is refused like a replaced one.
+        store.meta_setzen(ZIEL, ziel)
+        store.meta_setzen(BENUTZER, benutzer or "")
+
+    schritte(db)(speichern)
     return backend
 
 
@@ -266,27 +364,33 @@ class Eingang:
     rueckmeldungen: dict[str, list[Path]] = field(default_factory=dict)  # per submission "<Periode>/v<n>"
 
 
-def eingang_abholen(store: Store, backend: Backend | None = None) -> Eingang:
+def eingang_abholen(store: Store, backend: Backend | None = None, *, db: DbSchritt | None = None) -> Eingang:
     """Download new catalogue updates and all feedback files (already fetched ones are not reloaded)."""
     from ozgdesk.sync.ausgang import posteingang_abholen, rueckmeldungen_abholen
 
+    db = schritte(db)
+    ziel, benutzer, ressort = db(lambda: (*_ziel_lesen(store), _ressort(store)))
     eigenes = backend is None
-    backend = backend or backend_oeffnen(store)
-    ziel = store.pfad.parent / "eingang"
+    backend = backend or backend_bauen(ziel, benutzer)
+    ordner = store.pfad.parent / "eingang"
     try:
-        return Eingang(posteingang_abholen(store, backend, ziel / "katalog"),
-                       rueckmeldungen_abholen(store, backend, _ressort(store), ziel / "rueckmeldungen"))
+        return Eingang(posteingang_abholen(store, backend, ordner / "katalog", db=db),
+                       rueckmeldungen_abholen(store, backend, ressort, ordner / "rueckmeldungen", db=db))
     finally:
         if eigenes:
             backend.schliessen()
 
 
-def ablage_erreichbar(store: Store) -> tuple[bool, str]:
+def ablage_erreichbar(store: Store, *, db: DbSchritt | None = None) -> tuple[bool, str]:
     """Cheap reachability probe (one listing) for the UI's automatic sync; never raises."""
-    if not store.meta(ZIEL):
+    try:
+        ziel, benutzer = schritte(db)(lambda: _ziel_lesen(store))
+    except OzgFehler as e:
+        return False, str(e)
+    if not ziel:
         return False, "Kein Abgleichziel eingerichtet."
     try:
-        backend = backend_oeffnen(store)
+        backend = backend_bauen(ziel, benutzer)
         try:
             ok = backend.liste("") is not None
         finally:

@@ -20,6 +20,7 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,9 +30,11 @@ from sqlalchemy.orm import Session
 from ozgdesk.model.base import jetzt_utc, neue_id
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.store import Store
+from ozgdesk.sync import ereignisse
 from ozgdesk.sync.backend import Ablagefehler, Backend, Schreibkonflikt
 from ozgdesk.sync.format import TEMP_PRAEFIX, sha256
 from ozgdesk.sync.pfade import lokal_unter
+from ozgdesk.sync.schritt import DbSchritt, schritte
 from ozgdesk.sync.zustand import SyncAusgang, SyncEingang
 
 OUTBOX = "outbox"
@@ -111,7 +114,37 @@ def _naechste_version(backend: Backend, basis: str) -> int:
     return max(nummern, default=0) + 1
 
 
-def _veroeffentlichen(backend: Backend, a: SyncAusgang, s: Session, abbrechen: threading.Event | None) -> str:
+@dataclass(frozen=True)
+class _Offen:
+    """A queued package as plain data: the DB step reads it, the network thread publishes it."""
+
+    id: str
+    ordner: str
+    ressort: str
+    periode: str
+    hash: str
+    version: int | None
+
+
+def _offene(store: Store) -> list[_Offen]:
+    with Session(store.engine) as s:
+        return [_Offen(a.id, a.ordner, a.ressort, a.periode, a.hash, a.version)
+                for a in s.execute(select(SyncAusgang).where(SyncAusgang.veroeffentlicht_am.is_(None))
+                                   .order_by(SyncAusgang.eingereiht_am)).scalars()]
+
+
+def _merken(store: Store, paket: str, **werte: object) -> None:
+    """DB step: note the claimed version, or that the package is out (write lock first)."""
+    with Session(store.schreib_engine) as s, s.begin():
+        a = s.get(SyncAusgang, paket)
+        if a is not None:
+            for k, v in werte.items():
+                setattr(a, k, v)
+
+
+def _veroeffentlichen(backend: Backend, a: _Offen, abbrechen: threading.Event | None,
+                      version_merken: Callable[[int], None]) -> tuple[str, int, int, int]:
+    """Publish one package (network and local files only); returns (share path, version, bytes, files)."""
     ordner = Path(a.ordner)
     if not ordner.is_dir() or paket_hash(ordner) != a.hash:
         raise Eingabefehler(f"Das Paket {ordner} wurde nach dem Einreihen verändert oder entfernt; "
@@ -125,8 +158,8 @@ def _veroeffentlichen(backend: Backend, a: SyncAusgang, s: Session, abbrechen: t
             break
         except Schreibkonflikt:
             version += 1  # another device claimed this version first
-    a.version = version
-    s.commit()  # remember the claim: a resumed publish goes on in the same version
+    if version != a.version:
+        version_merken(version)  # remember the claim: a resumed publish goes on in the same version
     ziel = f"{basis}/v{version}"
     manifest = []
     for name, p in _dateien(ordner):
@@ -140,19 +173,23 @@ def _veroeffentlichen(backend: Backend, a: SyncAusgang, s: Session, abbrechen: t
     doc = {"format": "ozgdesk-einreichung", "version": 1, "paket": a.id, "ressort": a.ressort, "periode": a.periode,
            "fassung": version, "dateien": manifest}
     backend.veroeffentlichen(f"{ziel}/{MANIFEST}", json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
-    return ziel
+    return ziel, version, sum(m["bytes"] for m in manifest), len(manifest)
 
 
-def ausgang_veroeffentlichen(store: Store, backend: Backend, abbrechen: threading.Event | None = None) -> list[str]:
-    """Publish every queued package; returns the share paths written. No request if nothing is queued."""
+def ausgang_veroeffentlichen(store: Store, backend: Backend, abbrechen: threading.Event | None = None, *,
+                             db: DbSchritt | None = None) -> list[str]:
+    """Publish every queued package; returns the share paths written. No request if nothing is queued.
+
+    The queue is read in one DB step; the upload runs outside, with a step to note the claimed
+    version and one to mark the package published."""
+    db = schritte(db)
     fertig = []
-    with Session(store.engine) as s:
-        for a in s.execute(select(SyncAusgang).where(SyncAusgang.veroeffentlicht_am.is_(None))
-                           .order_by(SyncAusgang.eingereiht_am)).scalars().all():
-            ziel = _veroeffentlichen(backend, a, s, abbrechen)
-            a.ziel, a.veroeffentlicht_am = ziel, jetzt_utc()
-            s.commit()
-            fertig.append(ziel)
+    for a in db(lambda: _offene(store)):
+        ziel, version, groesse, dateien = _veroeffentlichen(
+            backend, a, abbrechen, lambda v: db(lambda: _merken(store, a.id, version=v)))  # noqa: B023
+        db(lambda: _merken(store, a.id, ziel=ziel, veroeffentlicht_am=jetzt_utc()))  # noqa: B023
+        ereignisse.einreichung_veroeffentlicht(a.ressort, a.periode, version, groesse, dateien)
+        fertig.append(ziel)
     return fertig
 
 
@@ -171,14 +208,30 @@ def _dateiliste(backend: Backend, ordner: str, tiefe: int = 4) -> list[str]:
     return aus
 
 
-def posteingang_neu(store: Store, backend: Backend) -> list[str]:
-    """Catalogue files in the share's inbox not fetched yet (by name; one listing request)."""
+def _bekannt(store: Store, art: str) -> set[tuple[str, str]]:
+    """DB step: (share path, hash) of every file of this kind already fetched."""
     with Session(store.engine) as s:
-        bekannt = set(s.execute(select(SyncEingang.pfad).where(SyncEingang.art == "katalog")).scalars())
+        return {(p, h) for p, h in s.execute(select(SyncEingang.pfad, SyncEingang.hash).where(SyncEingang.art == art))}
+
+
+def posteingang_neu(store: Store, backend: Backend, *, db: DbSchritt | None = None) -> list[str]:
+    """Catalogue files in the share's inbox not fetched yet (by name; one listing request)."""
+    bekannt = {p for p, _h in schritte(db)(lambda: _bekannt(store, "katalog"))}
     return [p for p in _dateiliste(backend, INBOX_KATALOG, 0) if p not in bekannt]
 
 
-def _abholen(store: Store, backend: Backend, pfade: list[str], art: str, ziel: Path, basis: str) -> list[Path]:
+def _abgeholt_merken(store: Store, pfad: str, art: str, h: str, datei: Path) -> bool:
+    """DB step: note a fetched file; False if another sync of this database noted it meanwhile."""
+    with Session(store.schreib_engine) as s, s.begin():
+        if s.execute(select(SyncEingang.id).where(SyncEingang.pfad == pfad, SyncEingang.hash == h)).first():
+            return False
+        s.add(SyncEingang(id=neue_id(), pfad=pfad, art=art, hash=h, lokal=str(datei), abgeholt_am=jetzt_utc()))
+    return True
+
+
+def _abholen(store: Store, backend: Backend, pfade: list[str], art: str, ziel: Path, basis: str,
+             db: DbSchritt) -> list[Path]:
+    """Download ``pfade`` (not fetched before, by name), write them locally, note each in a DB step."""
     ziel.mkdir(parents=True, exist_ok=True)
     lokal = []
     for pfad in pfade:
@@ -186,42 +239,47 @@ def _abholen(store: Store, backend: Backend, pfade: list[str], art: str, ziel: P
         if daten is None:
             continue
         h = sha256(daten)
-        with Session(store.schreib_engine) as s, s.begin():
-            if s.execute(select(SyncEingang.id).where(SyncEingang.pfad == pfad, SyncEingang.hash == h)).first():
-                continue
-            try:
-                datei = lokal_unter(ziel, pfad[len(basis) + 1:])  # the name comes from the share: untrusted
-            except Ablagefehler as e:
-                _log.warning("Datei der Ablage übersprungen: %s", e)
-                continue
-            datei.parent.mkdir(parents=True, exist_ok=True)
-            temp = datei.with_name(datei.name + ".tmp")
-            temp.write_bytes(daten)
-            temp.replace(datei)
-            s.add(SyncEingang(id=neue_id(), pfad=pfad, art=art, hash=h, lokal=str(datei), abgeholt_am=jetzt_utc()))
+        try:
+            datei = lokal_unter(ziel, pfad[len(basis) + 1:])  # the name comes from the share: untrusted
+        except Ablagefehler as e:
+            _log.warning("Datei der Ablage übersprungen: %s", e)
+            continue
+        datei.parent.mkdir(parents=True, exist_ok=True)
+        temp = datei.with_name(datei.name + ".tmp")
+        temp.write_bytes(daten)
+        temp.replace(datei)
+        if db(lambda: _abgeholt_merken(store, pfad, art, h, datei)):  # noqa: B023 - runs right here
             lokal.append(datei)
     return lokal
 
 
-def posteingang_abholen(store: Store, backend: Backend, zielordner: str | Path) -> list[Path]:
+def posteingang_abholen(store: Store, backend: Backend, zielordner: str | Path, *,
+                        db: DbSchritt | None = None) -> list[Path]:
     """Download new catalogue updates to a local folder and hand the paths to the catalogue importer."""
-    return _abholen(store, backend, posteingang_neu(store, backend), "katalog", Path(zielordner), INBOX_KATALOG)
+    db = schritte(db)
+    return _abholen(store, backend, posteingang_neu(store, backend, db=db), "katalog", Path(zielordner),
+                    INBOX_KATALOG, db)
 
 
-def rueckmeldungen_abholen(store: Store, backend: Backend, ressort: str, zielordner: str | Path) -> dict[str, list[Path]]:
+def _abgeholte(store: Store, art: str) -> list[tuple[str, str]]:
+    with Session(store.engine) as s:
+        return [(p, lokal) for p, lokal in s.execute(select(SyncEingang.pfad, SyncEingang.lokal)
+                                                     .where(SyncEingang.art == art))]
+
+
+def rueckmeldungen_abholen(store: Store, backend: Backend, ressort: str, zielordner: str | Path, *,
+                           db: DbSchritt | None = None) -> dict[str, list[Path]]:
     """Fetch the BMI's feedback files; returned per submission (``<Periode>/v<n>``)."""
+    db = schritte(db)
     basis = f"{FEEDBACK}/{_teil(ressort, 'Ressort')}"
-    with Session(store.engine) as s:
-        bekannt = set(s.execute(select(SyncEingang.pfad).where(SyncEingang.art == "rueckmeldung")).scalars())
+    bekannt = {p for p, _h in db(lambda: _bekannt(store, "rueckmeldung"))}
     neu = [p for p in _dateiliste(backend, basis, 2) if p not in bekannt]
-    _abholen(store, backend, neu, "rueckmeldung", Path(zielordner), basis)
-    with Session(store.engine) as s:
-        alle = s.execute(select(SyncEingang).where(SyncEingang.art == "rueckmeldung")).scalars().all()
+    _abholen(store, backend, neu, "rueckmeldung", Path(zielordner), basis, db)
     je_einreichung: dict[str, list[Path]] = {}
-    for e in alle:
-        if not e.pfad.startswith(basis + "/"):
+    for pfad, lokal in db(lambda: _abgeholte(store, "rueckmeldung")):
+        if not pfad.startswith(basis + "/"):
             continue
-        teile = e.pfad[len(basis) + 1:].split("/")
+        teile = pfad[len(basis) + 1:].split("/")
         schluessel = "/".join(teile[:2]) if len(teile) > 2 else teile[0]
-        je_einreichung.setdefault(schluessel, []).append(Path(e.lokal))
+        je_einreichung.setdefault(schluessel, []).append(Path(lokal))
     return je_einreichung

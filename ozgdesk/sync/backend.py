@@ -50,6 +50,8 @@ class Backend:
     """Common interface and request/byte counters (the benchmark reads them)."""
 
     beschreibung = ""
+    #: kind of target for the technical log (``ordner``/``webdav``): never the address itself
+    art = ""
 
     def __init__(self) -> None:
         self.anfragen = 0
@@ -142,6 +144,7 @@ class OrdnerBackend(Backend):
     """A local or mounted folder. Write-once by ``os.link`` (fails if the target exists)."""
 
     VERSUCHE = 5
+    art = "ordner"
 
     def __init__(self, wurzel: str | os.PathLike[str]) -> None:
         super().__init__()

@@ -36,7 +36,14 @@ _GERAET_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 
 
 class Formatfehler(OzgFehler):
-    """A file on the share is not what it claims to be (quarantine it, never apply it)."""
+    """A file on the share is not what it claims to be (quarantine it, never apply it).
+
+    ``code`` is a short, stable reason for the technical log (``grund=kette``); the German text is
+    what people read in the quarantine list."""
+
+    def __init__(self, meldung: str, code: str = "format") -> None:
+        super().__init__(meldung)
+        self.code = code
 
 
 class NeueresFormat(OzgFehler):
@@ -174,43 +181,43 @@ def aenderungsdatei_pruefen(name: Dateiname, daten: bytes, vorgaenger: str, naec
     """Verify hash, format, device, chain and sequence; raise :class:`Formatfehler` naming the reason."""
     wo = name.pfad
     if sha256(daten) != name.hash:
-        raise Formatfehler(f"{wo}: Prüfsumme stimmt nicht (Datei abgeschnitten oder verändert).")
+        raise Formatfehler(f"{wo}: Prüfsumme stimmt nicht (Datei abgeschnitten oder verändert).", "pruefsumme")
     try:
         doc = json.loads(daten.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise Formatfehler(f"{wo}: kein gültiges JSON.") from None
+        raise Formatfehler(f"{wo}: kein gültiges JSON.", "json") from None
     if not isinstance(doc, dict) or doc.get("format") != AENDERUNG_FORMAT:
-        raise Formatfehler(f"{wo}: keine ozgdesk-Änderungsdatei.")
+        raise Formatfehler(f"{wo}: keine ozgdesk-Änderungsdatei.", "kein_format")
     if not isinstance(doc.get("version"), int) or doc["version"] > AENDERUNG_VERSION:
         raise NeueresFormat(
             f"{wo}: Änderungsdatei im Format {doc.get('version')}, diese ozgdesk-Version kennt nur "
             f"Format {AENDERUNG_VERSION}. Bitte ozgdesk aktualisieren."
         )
     if doc.get("geraet") != name.geraet:
-        raise Formatfehler(f"{wo}: Die Datei gehört zu Gerät {doc.get('geraet')}, liegt aber im Ordner {name.geraet}.")
+        raise Formatfehler(f"{wo}: Die Datei gehört zu Gerät {doc.get('geraet')}, liegt aber im Ordner {name.geraet}.", "falsches_geraet")
     if doc.get("vorgaenger") != vorgaenger:
-        raise Formatfehler(f"{wo}: Die Kette ist unterbrochen (Vorgänger {str(doc.get('vorgaenger'))[:12]}…, erwartet {vorgaenger[:12] or '–'}…).")
+        raise Formatfehler(f"{wo}: Die Kette ist unterbrochen (Vorgänger {str(doc.get('vorgaenger'))[:12]}…, erwartet {vorgaenger[:12] or '–'}…).", "kette")
     if doc.get("von_seq") != name.von_seq or name.von_seq != naechste_seq:
-        raise Formatfehler(f"{wo}: Die Folgenummer {doc.get('von_seq')} passt nicht (erwartet {naechste_seq}).")
+        raise Formatfehler(f"{wo}: Die Folgenummer {doc.get('von_seq')} passt nicht (erwartet {naechste_seq}).", "folgenummer")
     transaktionen = doc.get("transaktionen")
     if not isinstance(transaktionen, list) or not transaktionen:
-        raise Formatfehler(f"{wo}: enthält keine Transaktionen.")
+        raise Formatfehler(f"{wo}: enthält keine Transaktionen.", "leer")
     erwartet = naechste_seq
     for t in transaktionen:
         if not isinstance(t, dict) or not isinstance(t.get("eintraege"), list) or not _kontext_gueltig(t.get("gesehen")) \
                 or not all(isinstance(t.get(k), str) for k in ("transaktion", "zeitpunkt", "benutzer", "quelle")) \
                 or not _zeit_gueltig(t["zeitpunkt"]):
-            raise Formatfehler(f"{wo}: Transaktion ohne gültige Einträge.")
+            raise Formatfehler(f"{wo}: Transaktion ohne gültige Einträge.", "transaktion")
         for e in t["eintraege"]:
             if not isinstance(e, dict) or e.get("seq") != erwartet or isinstance(e.get("seq"), bool):
-                raise Formatfehler(f"{wo}: Eintrag mit Folgenummer {e.get('seq') if isinstance(e, dict) else '?'} (erwartet {erwartet}).")
+                raise Formatfehler(f"{wo}: Eintrag mit Folgenummer {e.get('seq') if isinstance(e, dict) else '?'} (erwartet {erwartet}).", "eintrag_folge")
             if e.get("aktion") not in ("anlegen", "aendern", "loeschen") or not isinstance(e.get("tabelle"), str) \
                     or not isinstance(e.get("id"), str) or not isinstance(e.get("feld"), (str, type(None))) \
                     or not all(_json_text_oder_leer(e.get(k)) for k in ("alt", "neu")):
-                raise Formatfehler(f"{wo}: Eintrag {erwartet} ist unvollständig oder hat Werte falschen Typs.")
+                raise Formatfehler(f"{wo}: Eintrag {erwartet} ist unvollständig oder hat Werte falschen Typs.", "eintrag_typ")
             if not _form_passt(e):
-                raise Formatfehler(f"{wo}: Eintrag {erwartet} passt nicht zu seiner Aktion „{e['aktion']}“.")
+                raise Formatfehler(f"{wo}: Eintrag {erwartet} passt nicht zu seiner Aktion „{e['aktion']}“.", "eintrag_aktion")
             erwartet += 1
     if doc.get("bis_seq") != erwartet - 1:
-        raise Formatfehler(f"{wo}: bis_seq passt nicht zu den Einträgen.")
+        raise Formatfehler(f"{wo}: bis_seq passt nicht zu den Einträgen.", "bis_seq")
     return doc

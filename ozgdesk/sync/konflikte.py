@@ -18,6 +18,7 @@ from ozgdesk.model.base import jetzt_utc, neue_id
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.protokoll import AENDERN, LOESCHEN, Aenderung, _dump, _naechste_seq
 from ozgdesk.model.store import Store
+from ozgdesk.sync import ereignisse
 from ozgdesk.sync.kausal import Kausalitaet, verlauf
 from ozgdesk.sync.zusammenfuehren import konflikt_werte, loeschkonflikt, python_wert, tabellen, verweisender
 from ozgdesk.sync.zustand import SyncKonflikt
@@ -48,6 +49,7 @@ class KonfliktAnzeige:
 
 def konflikte_aktualisieren(store: Store) -> int:
     """Close conflicts that a later change settled (also a local edit of the field). Returns open count."""
+    geschlossen: list[tuple[str, str, str, str | None]] = []
     with store.session(quelle="abgleich") as s:
         s.info["ohne_protokoll"] = True
         kausal = Kausalitaet(s)
@@ -76,9 +78,11 @@ def konflikte_aktualisieren(store: Store) -> int:
                     k.gewinner = json.dumps({"geraet": gew.geraet, "seq": gew.seq} if gew else {})
             if erledigt:
                 k.offen, k.geloest_am = False, jetzt_utc()
+                geschlossen.append((k.art, k.tabelle, k.datensatz_id, k.feld))
             else:
                 offen += 1
-        return offen
+    ereignisse.konflikte([], geschlossen)  # after the commit: a rollback closed nothing
+    return offen
 
 
 def _anzeige(s: Session, k: SyncKonflikt, eigen: str) -> KonfliktAnzeige:
@@ -159,6 +163,7 @@ def konflikt_loesen(store: Store, konflikt: str, wahl: str, benutzer: str | None
         s.flush()
         zeile = s.get(SyncKonflikt, k.id)
         zeile.offen, zeile.geloest_am = False, jetzt_utc()
+    ereignisse.konflikt_geloest(k.art, k.tabelle, k.datensatz_id, k.feld, wahl if wahl in ("mein", "fremd") else "wert")
     konflikte_aktualisieren(store)
     return next(x for x in konflikte(store, alle=True) if x.id == k.id)
 

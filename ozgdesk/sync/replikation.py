@@ -8,6 +8,11 @@
   a bad file is quarantined and that device waits. Files are applied in causal order (a file
   waits until what its author had seen is applied here), each file and its cursor in one SQLite
   transaction. An interrupted import resumes at the next file; re-reading a file is harmless.
+
+Network and database work are apart (:mod:`ozgdesk.sync.schritt`): downloads, verification and
+uploads run in the caller's thread; every read or write of the store is one ``db(...)`` step –
+the cursors, one step per downloaded file (check that it still follows the cursor, apply it,
+move the cursor), the entries to send, one step per sent file.
 """
 
 from __future__ import annotations
@@ -24,11 +29,13 @@ from sqlalchemy.orm import Session
 
 from ozgdesk.model.base import jetzt_utc, neue_id
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
-from ozgdesk.model.protokoll import ANLEGEN, LOESCHEN, Aenderung
+from ozgdesk.model.protokoll import ANLEGEN, LOESCHEN, Aenderung, geschrieben_merken
 from ozgdesk.model.store import Store
+from ozgdesk.sync import ereignisse
 from ozgdesk.sync import format as fmt
 from ozgdesk.sync.backend import Backend, Eintrag as Listeneintrag
 from ozgdesk.sync.kausal import Eintrag, Kausalitaet
+from ozgdesk.sync.schritt import DbSchritt, schritte
 from ozgdesk.sync.zusammenfuehren import Zusammenfuehrung, tabellen
 from ozgdesk.sync.zustand import SyncGeraet, SyncQuarantaene
 
@@ -107,57 +114,107 @@ def ausstehend(store: Store) -> int:
                          .where(Aenderung.geraet == store.geraet_id, Aenderung.seq > bis)).scalar_one()
 
 
-def _eigene_fortsetzen(store: Store, backend: Backend, eigene: list[Listeneintrag] | None) -> None:
-    """Adopt own files published by a sync that was interrupted before it recorded them."""
-    geraet = store.geraet_id
-    with _schreibend(store) as s, s.begin():
-        st = _stand(s, geraet, eigen=True)
-        for name in _dateien(eigene, geraet):
-            if name.von_seq <= st.bis_seq:
-                continue
-            daten = backend.lesen(name.pfad)
-            try:
-                doc = fmt.aenderungsdatei_pruefen(name, daten or b"", st.letzter_hash, st.bis_seq + 1)
-            except fmt.Formatfehler as e:
-                raise Sicherheitsstopp(
-                    f"Im eigenen Ordner der Ablage liegt eine unerwartete Datei: {e} Es wurde nichts gesendet."
-                ) from None
-            hoechste = s.execute(select(func.max(Aenderung.seq)).where(Aenderung.geraet == geraet)).scalar() or 0
-            if doc["bis_seq"] > hoechste:
-                raise Sicherheitsstopp(
-                    f"Auf der Ablage liegen Änderungen dieses Geräts bis Nummer {doc['bis_seq']}, die Datenbank kennt nur "
-                    f"bis {hoechste}: Sie ist älter als ihr Stand auf der Ablage (Sicherung zurückgespielt?). "
-                    "Es wurde nichts gesendet."
-                )
-            st.bis_seq, st.letzter_hash, st.dateien = doc["bis_seq"], name.hash, st.dateien + 1
+@dataclass(frozen=True)
+class Geraetestand:
+    """A device's cursor as plain data (a DB step hands it to the network thread)."""
+
+    bis_seq: int
+    letzter_hash: str
+    eigen: bool
 
 
-def exportieren(store: Store, backend: Backend, eigene: list[Listeneintrag] | None, zahlen: Zahlen,
-                fortschritt: Fortschritt | None = None, abbrechen: threading.Event | None = None) -> None:
+def geraetestaende(store: Store) -> dict[str, Geraetestand]:
+    """Every known device's cursor (DB step)."""
+    with _plain(store) as s:
+        return {g.id: Geraetestand(g.bis_seq or 0, g.letzter_hash or "", bool(g.eigen))
+                for g in s.execute(select(SyncGeraet)).scalars()}
+
+
+def _eigener_stand(store: Store) -> tuple[int, str, int]:
+    """DB step: this device's export cursor (its row created if missing) and its highest log seq."""
     geraet = store.geraet_id
-    _eigene_fortsetzen(store, backend, eigene)
     with _schreibend(store) as s, s.begin():  # _stand may create the device's row
         st = _stand(s, geraet, eigen=True)
-        bis, vorgaenger = st.bis_seq, st.letzter_hash
-    with _plain(store) as s:
+        hoechste = s.execute(select(func.max(Aenderung.seq)).where(Aenderung.geraet == geraet)).scalar() or 0
+        return st.bis_seq, st.letzter_hash, hoechste
+
+
+def _gesendet_merken(store: Store, bis_seq: int, letzter_hash: str, dateien: int = 1) -> None:
+    """DB step: own files up to ``bis_seq`` are on the share (sent now, or adopted from an interrupted run)."""
+    with _schreibend(store) as s, s.begin():
+        st = _stand(s, store.geraet_id, eigen=True)
+        st.bis_seq, st.letzter_hash, st.dateien = bis_seq, letzter_hash, st.dateien + dateien
+
+
+def _eigene_fortsetzen(store: Store, backend: Backend, eigene: list[Listeneintrag] | None,
+                       db: DbSchritt | None = None) -> None:
+    """Adopt own files published by a sync that was interrupted before it recorded them.
+
+    All of them are verified first (network); the cursor moves in one step at the end, so a
+    refused file leaves the cursor where it was, as the single transaction did before."""
+    db = schritte(db)
+    geraet = store.geraet_id
+    bis, vorgaenger, hoechste = db(lambda: _eigener_stand(store))
+    uebernommen = 0
+    for name in _dateien(eigene, geraet):
+        if name.von_seq <= bis:
+            continue
+        daten = backend.lesen(name.pfad)
+        try:
+            doc = fmt.aenderungsdatei_pruefen(name, daten or b"", vorgaenger, bis + 1)
+        except fmt.Formatfehler as e:
+            raise Sicherheitsstopp(
+                f"Im eigenen Ordner der Ablage liegt eine unerwartete Datei: {e} Es wurde nichts gesendet."
+            ) from None
+        if doc["bis_seq"] > hoechste:
+            raise Sicherheitsstopp(
+                f"Auf der Ablage liegen Änderungen dieses Geräts bis Nummer {doc['bis_seq']}, die Datenbank kennt nur "
+                f"bis {hoechste}: Sie ist älter als ihr Stand auf der Ablage (Sicherung zurückgespielt?). "
+                "Es wurde nichts gesendet."
+            )
+        bis, vorgaenger = doc["bis_seq"], name.hash
+        uebernommen += 1
+    if uebernommen:
+        db(lambda: _gesendet_merken(store, bis, vorgaenger, uebernommen))
+
+
+def _zu_senden(store: Store) -> tuple[str, list[dict[str, Any]]]:
+    """DB step: this device's log entries after its export cursor, grouped into transactions with
+    their causal context – plain data the network thread packs into files."""
+    geraet = store.geraet_id
+    transaktionen: list[dict[str, Any]] = []
+    with _plain(store) as s:  # the device's row exists: _eigene_fortsetzen created it
+        st = s.get(SyncGeraet, geraet)
+        bis, vorgaenger = (st.bis_seq, st.letzter_hash) if st else (0, "")
         zeilen = s.execute(select(Aenderung).where(Aenderung.geraet == geraet, Aenderung.seq > bis)
                            .order_by(Aenderung.seq)).scalars().all()
         if not zeilen:
-            return
+            return vorgaenger, transaktionen
         kausal = Kausalitaet(s)
-    transaktionen: list[dict[str, Any]] = []
-    for a in zeilen:
-        zeit = a.zeitpunkt.isoformat()
-        # A transaction flushed several times can carry several timestamps: a new group per change,
-        # so every device logs exactly the origin's values.
-        if not transaktionen or transaktionen[-1]["transaktion"] != a.transaktion \
-                or transaktionen[-1]["zeitpunkt"] != zeit or transaktionen[-1]["benutzer"] != a.benutzer \
-                or transaktionen[-1]["quelle"] != a.quelle:
-            transaktionen.append({"transaktion": a.transaktion, "zeitpunkt": zeit,
-                                  "benutzer": a.benutzer, "quelle": a.quelle,
-                                  "gesehen": kausal.kontext(geraet, a.seq), "eintraege": []})
-        transaktionen[-1]["eintraege"].append({"seq": a.seq, "tabelle": a.tabelle, "id": a.datensatz_id,
-                                               "aktion": a.aktion, "feld": a.feld, "alt": a.alt, "neu": a.neu})
+        for a in zeilen:
+            zeit = a.zeitpunkt.isoformat()
+            # A transaction flushed several times can carry several timestamps: a new group per change,
+            # so every device logs exactly the origin's values.
+            if not transaktionen or transaktionen[-1]["transaktion"] != a.transaktion \
+                    or transaktionen[-1]["zeitpunkt"] != zeit or transaktionen[-1]["benutzer"] != a.benutzer \
+                    or transaktionen[-1]["quelle"] != a.quelle:
+                transaktionen.append({"transaktion": a.transaktion, "zeitpunkt": zeit,
+                                      "benutzer": a.benutzer, "quelle": a.quelle,
+                                      "gesehen": kausal.kontext(geraet, a.seq), "eintraege": []})
+            transaktionen[-1]["eintraege"].append({"seq": a.seq, "tabelle": a.tabelle, "id": a.datensatz_id,
+                                                   "aktion": a.aktion, "feld": a.feld, "alt": a.alt, "neu": a.neu})
+    return vorgaenger, transaktionen
+
+
+def exportieren(store: Store, backend: Backend, eigene: list[Listeneintrag] | None, zahlen: Zahlen,
+                fortschritt: Fortschritt | None = None, abbrechen: threading.Event | None = None, *,
+                db: DbSchritt | None = None) -> None:
+    db = schritte(db)
+    geraet = store.geraet_id
+    _eigene_fortsetzen(store, backend, eigene, db)
+    vorgaenger, transaktionen = db(lambda: _zu_senden(store))
+    if not transaktionen:
+        return
     pakete: list[list[dict[str, Any]]] = [[]]
     for t in transaktionen:
         if pakete[-1] and pakete[-1][-1]["transaktion"] != t["transaktion"] \
@@ -169,32 +226,37 @@ def exportieren(store: Store, backend: Backend, eigene: list[Listeneintrag] | No
         name, daten = fmt.aenderungsdatei_bauen(geraet, vorgaenger, paket)
         backend.veroeffentlichen(name.pfad, daten)
         anzahl = sum(len(t["eintraege"]) for t in paket)
-        with _schreibend(store) as s, s.begin():
-            st = _stand(s, geraet, eigen=True)
-            st.bis_seq, st.letzter_hash, st.dateien = paket[-1]["eintraege"][-1]["seq"], name.hash, st.dateien + 1
+        bis = paket[-1]["eintraege"][-1]["seq"]
+        db(lambda: _gesendet_merken(store, bis, name.hash))
         vorgaenger = name.hash
         zahlen.gesendet_dateien += 1
         zahlen.gesendet += anzahl
         if fortschritt:
             fortschritt("Senden", i + 1, len(pakete))
 
-
 # ------------------------------------------------------------------------------------------ import
-def _quarantaene(store: Store, name: fmt.Dateiname, grund: str, zahlen: Zahlen) -> None:
+def _quarantaene_eintragen(store: Store, name: fmt.Dateiname, grund: str) -> bool:
+    """DB step: keep a bad file out; True if it was not in the quarantine yet."""
     with _schreibend(store) as s, s.begin():
         vorhanden = s.execute(select(SyncQuarantaene).where(SyncQuarantaene.pfad == name.pfad)).scalar_one_or_none()
-        if vorhanden is None:
-            s.add(SyncQuarantaene(id=neue_id(), pfad=name.pfad, geraet=name.geraet, grund=grund, erkannt_am=jetzt_utc()))
-            zahlen.quarantaene += 1
+        if vorhanden is not None:
+            return False
+        s.add(SyncQuarantaene(id=neue_id(), pfad=name.pfad, geraet=name.geraet, grund=grund, erkannt_am=jetzt_utc()))
+    return True
+
+
+def _quarantaene(store: Store, name: fmt.Dateiname, grund: str, code: str, zahlen: Zahlen, db: DbSchritt) -> None:
+    if db(lambda: _quarantaene_eintragen(store, name, grund)):
+        zahlen.quarantaene += 1
+        ereignisse.quarantaene(name.geraet, name.pfad, code)
     zahlen.warnungen.append(f"Datei in Quarantäne, Gerät {name.geraet[:8]} wartet: {grund}")
 
 
 def _laden(store: Store, backend: Backend, geraet: str, namen: list[fmt.Dateiname], zahlen: Zahlen,
-           abbrechen: threading.Event | None) -> list[tuple[fmt.Dateiname, dict[str, Any]]]:
+           abbrechen: threading.Event | None, *, db: DbSchritt,
+           stand: Geraetestand | None) -> list[tuple[fmt.Dateiname, dict[str, Any]]]:
     """Download and verify one device's new files in order; stop at the first bad one."""
-    with _plain(store) as s:
-        st = s.get(SyncGeraet, geraet)
-        bis, vorgaenger = (st.bis_seq, st.letzter_hash) if st else (0, "")
+    bis, vorgaenger = (stand.bis_seq, stand.letzter_hash) if stand else (0, "")
     docs = []
     for name in namen:
         if name.von_seq <= bis:
@@ -206,7 +268,7 @@ def _laden(store: Store, backend: Backend, geraet: str, namen: list[fmt.Dateinam
         try:
             doc = fmt.aenderungsdatei_pruefen(name, daten, vorgaenger, bis + 1)
         except fmt.Formatfehler as e:
-            _quarantaene(store, name, str(e), zahlen)
+            _quarantaene(store, name, str(e), e.code, zahlen, db)
             break
         docs.append((name, doc))
         bis, vorgaenger = doc["bis_seq"], name.hash
@@ -241,8 +303,13 @@ class _Unanwendbar(Exception):
     """A well-formed file whose content cannot be applied (hostile or from a broken device)."""
 
 
+class _Veraltet(Exception):
+    """The device's cursor moved since the file was downloaded (another sync of this database
+    applied it meanwhile): nothing applied, the next sync goes on from the new cursor."""
+
+
 def _anwenden(store: Store, geraet: str, name: fmt.Dateiname, doc: dict[str, Any]) -> Zusammenfuehrung:
-    """One file, its log entries and the cursor: one SQLite transaction (all or nothing)."""
+    """DB step: one file, its log entries and the cursor in one SQLite transaction (all or nothing)."""
     try:
         return _anwenden_in_transaktion(store, geraet, name, doc)
     except (ValueError, TypeError, KeyError, AttributeError, Eingabefehler) as e:
@@ -265,6 +332,10 @@ def _anwenden(store: Store, geraet: str, name: fmt.Dateiname, doc: dict[str, Any
 def _anwenden_in_transaktion(store: Store, geraet: str, name: fmt.Dateiname, doc: dict[str, Any]) -> Zusammenfuehrung:
     with store.session(quelle="abgleich") as s:
         s.info["ohne_protokoll"] = True
+        # Checked under the write lock: the file still follows the cursor (downloaded in another thread).
+        st = s.get(SyncGeraet, geraet)
+        if (st.bis_seq if st else 0) != doc["von_seq"] - 1 or (st.letzter_hash if st else "") != doc["vorgaenger"]:
+            raise _Veraltet()
         kausal = Kausalitaet(s)
         z = Zusammenfuehrung(s, kausal)
         ids = sorted({e["id"] for t in doc["transaktionen"] for e in t["eintraege"]})
@@ -316,29 +387,48 @@ def _anwenden_in_transaktion(store: Store, geraet: str, name: fmt.Dateiname, doc
         eigen = store.geraet_id
         naechste = (s.execute(select(func.max(Aenderung.seq)).where(Aenderung.geraet == eigen)).scalar() or 0) + 1
         kausal.setzen(eigen, naechste, cursors(s, ohne=eigen))
+        # The entries go in by bulk insert and the merge writes with Core statements, which the
+        # flush hooks do not see: name the records here, so ``aenderungen.erfassen`` reports them.
+        geschrieben_merken(s, {(e["tabelle"], e["id"]) for t in doc["transaktionen"] for e in t["eintraege"]}
+                           | z.beruehrt | z.entfernt)
     return z
+
+
+def _hoechste_seq(store: Store, geraet: str) -> int:
+    with _plain(store) as s:
+        return s.execute(select(func.max(Aenderung.seq)).where(Aenderung.geraet == geraet)).scalar() or 0
+
+
+def _cursors(store: Store, ohne: str) -> dict[str, int]:
+    with _plain(store) as s:
+        return cursors(s, ohne=ohne)
 
 
 def importieren(store: Store, backend: Backend, geraete: list[str], zahlen: Zahlen, *,
                 max_loeschanteil: float = 0.5, fortschritt: Fortschritt | None = None,
-                abbrechen: threading.Event | None = None) -> None:
+                abbrechen: threading.Event | None = None, db: DbSchritt | None = None,
+                staende: dict[str, Geraetestand] | None = None) -> None:
+    """Download the other devices' new files (network) and apply each in its own DB step.
+
+    ``staende``: the cursors, if the caller has just read them in a DB step of its own."""
+    db = schritte(db)
     eigen = store.geraet_id
+    if staende is None:
+        staende = db(lambda: geraetestaende(store))
     warteschlange: dict[str, list[tuple[fmt.Dateiname, dict[str, Any]]]] = {}
     for geraet in geraete:
         if geraet == eigen:
             continue
         namen = _dateien(backend.liste(f"{fmt.AENDERUNG_ORDNER}/{geraet}"), geraet)
-        with _plain(store) as s:
-            st = s.get(SyncGeraet, geraet)
-            bis = st.bis_seq if st else 0
+        stand = staende.get(geraet)
+        bis = stand.bis_seq if stand else 0
         neu = [n for n in namen if n.von_seq > bis]
         if neu:
-            warteschlange[geraet] = _laden(store, backend, geraet, neu, zahlen, abbrechen)
+            warteschlange[geraet] = _laden(store, backend, geraet, neu, zahlen, abbrechen, db=db, stand=stand)
     alle = [d for liste in warteschlange.values() for _, d in liste]
     if not alle:
         return
-    with _plain(store) as s:
-        eigene_hoechste = s.execute(select(func.max(Aenderung.seq)).where(Aenderung.geraet == eigen)).scalar() or 0
+    eigene_hoechste = db(lambda: _hoechste_seq(store, eigen))
     for d in alle:
         for t in d["transaktionen"]:
             if int(t["gesehen"].get(eigen, 0)) > eigene_hoechste:
@@ -346,13 +436,12 @@ def importieren(store: Store, backend: Backend, geraete: list[str], zahlen: Zahl
                     f"Gerät {d['geraet'][:8]} kennt Änderungen dieses Geräts, die hier fehlen: Diese Datenbank ist "
                     "älter als ihr Stand auf der Ablage (Sicherung zurückgespielt?). Es wurde nichts übernommen."
                 )
-    _loeschungen_pruefen(store, alle, max_loeschanteil)
+    db(lambda: _loeschungen_pruefen(store, alle, max_loeschanteil))
     gesamt = len(alle)
     erledigt = 0
     while True:
         fortschritt_gemacht = False
-        with _plain(store) as s:
-            stand = cursors(s, ohne=eigen)
+        stand = db(lambda: _cursors(store, eigen))
         for geraet in sorted(warteschlange):
             liste = warteschlange[geraet]
             while liste:
@@ -363,11 +452,17 @@ def importieren(store: Store, backend: Backend, geraete: list[str], zahlen: Zahl
                     break
                 _pruefe_abbruch(abbrechen)
                 try:
-                    z = _anwenden(store, geraet, name, doc)
+                    z = db(lambda: _anwenden(store, geraet, name, doc))  # noqa: B023 - runs right here
                 except _Unanwendbar as e:
-                    _quarantaene(store, name, str(e), zahlen)
+                    _quarantaene(store, name, str(e), "unanwendbar", zahlen, db)
                     liste.clear()  # this device waits until its file is replaced; others go on
                     break
+                except _Veraltet:
+                    liste.clear()
+                    zahlen.warnungen.append(f"Änderungen von Gerät {geraet[:8]} hat inzwischen ein anderer Abgleich "
+                                            "dieser Datenbank übernommen; der nächste Abgleich setzt dort fort.")
+                    break
+                ereignisse.konflikte(z.konflikte_erkannt, z.konflikte_geschlossen)
                 liste.pop(0)
                 stand[geraet] = doc["bis_seq"]
                 fortschritt_gemacht = True

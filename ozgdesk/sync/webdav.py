@@ -56,6 +56,8 @@ def _zertifikatsfehler(fehler: BaseException) -> str | None:
 
 
 class WebdavBackend(Backend):
+    art = "webdav"
+
     def __init__(self, url: str, benutzer: str, passwort: str, *, timeout: float = 30.0,
                  transport: httpx.BaseTransport | None = None) -> None:
         super().__init__()

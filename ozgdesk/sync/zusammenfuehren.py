@@ -134,6 +134,12 @@ class Zusammenfuehrung:
         self.warnungen: list[str] = []
         self.beruehrt: set[tuple[str, str]] = set()
         self.kandidaten: set[tuple[str, str]] = set()
+        #: orphans removed by :meth:`verwaiste_entfernen` (tabelle, id): written, though no entry names them
+        self.entfernt: set[tuple[str, str]] = set()
+        #: conflicts opened (or reopened) and closed by this batch: (art, tabelle, datensatz_id, feld),
+        #: for the technical log once the transaction has committed
+        self.konflikte_erkannt: list[tuple[str, str, str, str | None]] = []
+        self.konflikte_geschlossen: list[tuple[str, str, str, str | None]] = []
         self._offen = set(s.execute(select(SyncKonflikt.id).where(SyncKonflikt.offen.is_(True))).scalars())
 
     # ----------------------------------------------------------------------------- helpers
@@ -159,9 +165,11 @@ class Zusammenfuehrung:
                                     offen=True, werte=json.dumps(liste, ensure_ascii=False), gewinner=gew,
                                     hinweis=hinweis, erkannt_am=jetzt_utc()))
             self.neue_konflikte += 1
+            self.konflikte_erkannt.append((art, tabelle, datensatz_id, feld))
         else:
             if not k.offen:
                 self.neue_konflikte += 1
+                self.konflikte_erkannt.append((art, tabelle, datensatz_id, feld))
                 k.erkannt_am = jetzt_utc()
             k.offen, k.geloest_am = True, None
             k.werte, k.gewinner, k.hinweis = json.dumps(liste, ensure_ascii=False), gew, hinweis
@@ -175,6 +183,7 @@ class Zusammenfuehrung:
         k = self.s.get(SyncKonflikt, kid)
         if k is not None and k.offen:
             k.offen, k.geloest_am = False, jetzt_utc()
+            self.konflikte_geschlossen.append((art, tabelle, datensatz_id, feld))
             self.s.flush()
 
     def feldstand(self, verl: list[Eintrag], feld: str) -> tuple[Eintrag | None, list[Eintrag]]:
@@ -342,6 +351,7 @@ class Zusammenfuehrung:
             zeile = self._aktuell(cls, did) or {}
             offen += [(ziel, zeile[feld]) for feld, ziel in self._fremdschluessel(cls) if zeile.get(feld)]
             self.s.execute(delete(cls.__table__).where(cls.__table__.c.id == did))
+            self.entfernt.add((tabelle, did))
             self.geloescht += 1
 
     # ----------------------------------------------------------------------------- integrity

@@ -71,10 +71,18 @@ class Abgleichsseite(QWidget):
     #: a catalogue update from the BMI's inbox, to be offered as an import with its diff
     katalog_oeffnen = Signal(str)
 
-    def __init__(self, store: Store, runner: Any, parent: QWidget | None = None) -> None:
+    #: the count of changes not yet sent grows with every write anywhere
+    zeigt = frozenset({"*"})
+
+    def __init__(self, store: Store, runner: Any, parent: QWidget | None = None, *, ops: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("seite_abgleich")
         self.store, self.runner = store, runner
+        if ops is None:  # a page on its own (tests): its own operation runner, errors on the page
+            from ozgdesk.ui.operationen import Operationen
+
+            ops = Operationen(store, runner, lambda _t, text: self.meldung.setText(f"Fehler: {text}"), self)
+        self.ops = ops
         self._abbruch = threading.Event()
         self._laeuft = False
         self._bote = _Bote(self)
@@ -187,6 +195,13 @@ class Abgleichsseite(QWidget):
         self.aktualisieren()
 
     # ----------------------------------------------------------------------------- state
+    def aenderungen_erhalten(self, _aenderungen: Any, initiator: object) -> None:
+        if initiator is not self:  # its own sync and conflict resolution refresh the page themselves
+            self.aktualisieren()
+
+    def neu_laden(self) -> None:
+        self.aktualisieren()
+
     def aktualisieren(self) -> None:
         store = self.store
         self.runner.starten(lambda: (sync.status(store), konflikte(store)), self._aktualisiert, self._fehler)
@@ -257,12 +272,15 @@ class Abgleichsseite(QWidget):
         self.abbrechen_knopf.setEnabled(True)
         self.meldung.setText("Abgleich läuft …")
         store, bote, abbruch = self.store, self._bote, self._abbruch
-        def arbeit() -> tuple[sync.AbgleichErgebnis, sync.Eingang]:
-            ergebnis = sync.jetzt_abgleichen(store, fortschritt=lambda s, i, n: bote.fortschritt.emit(s, i, n),
-                                             abbrechen=abbruch)
-            return ergebnis, sync.eingang_abholen(store)
 
-        self.runner.starten(arbeit, self._fertig, self._fehler)
+        def arbeit(db: Any) -> tuple[sync.AbgleichErgebnis, sync.Eingang]:
+            """On the network thread: transfers wait here; ``db`` hands each database step to the
+            DB worker, so the open tables stay responsive during a slow sync."""
+            ergebnis = sync.jetzt_abgleichen(store, fortschritt=lambda s, i, n: bote.fortschritt.emit(s, i, n),
+                                             abbrechen=abbruch, db=db)
+            return ergebnis, sync.eingang_abholen(store, db=db)
+
+        self.ops.im_netz(arbeit, initiator=self, erfolg=self._fertig, fehler=self._fehler)
 
     def _fortschritt(self, schritt: str, erledigt: int, gesamt: int) -> None:
         self.fortschritt.setMaximum(max(gesamt, 1))
@@ -311,8 +329,8 @@ class Abgleichsseite(QWidget):
         if self._laeuft:
             return
         store = self.store
-        self.runner.starten(lambda: sync.ablage_erreichbar(store),
-                            lambda r: self.jetzt() if r[0] else None, lambda _e: None)
+        self.ops.im_netz(lambda db: sync.ablage_erreichbar(store, db=db),
+                         erfolg=lambda r: self.jetzt() if r[0] else None, fehler=lambda _e: None)
 
     # -------------------------------------------------------------------------- conflicts
     def aktueller_konflikt(self) -> KonfliktAnzeige | None:
@@ -356,8 +374,8 @@ class Abgleichsseite(QWidget):
         if k is None:
             return
         store = self.store
-        self.runner.starten(lambda: konflikt_loesen(store, k.id, wahl),
-                            lambda _r: (self.meldung.setText("Konflikt gelöst; die Lösung wird beim nächsten "
-                                                             "Abgleich an alle Geräte übertragen."),
-                                        self.aktualisieren()),
-                            self._fehler)
+        self.ops.ausfuehren(lambda: konflikt_loesen(store, k.id, wahl), initiator=self,
+                            erfolg=lambda _r: (self.meldung.setText("Konflikt gelöst; die Lösung wird beim nächsten "
+                                                                    "Abgleich an alle Geräte übertragen."),
+                                               self.aktualisieren()),
+                            fehler=self._fehler)

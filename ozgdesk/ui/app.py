@@ -187,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     args = args_lesen(sys.argv[1:] if argv is None else argv)
     app = anwendung()
     fehlerdialog_einrichten()
+    from ozgdesk.ui import wache
+
+    wache.aus_umgebung()  # OZGDESK_SITZUNGSWACHE=1: fail any DB session GUI code opens on the GUI thread
     try:
         logbuch.einrichten(paths.home(args.home))
     except OzgFehler as e:  # e.g. --home names a file

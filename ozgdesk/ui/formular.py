@@ -323,8 +323,10 @@ class FormularDialog(QDialog):
     def __init__(self, titel: str, felder: Sequence[Feld], werte: dict[str, Any] | None = None, *,
                  gesamtpruefung: Callable[[dict[str, Any]], None] | None = None, hinweis: str = "",
                  hinweise: Callable[[dict[str, Any]], Sequence[Any]] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 runner: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        #: with a runner, ``hinweise`` (which read the database) run on the DB worker
+        self.runner = runner
         self.setWindowTitle(titel)
         self.setObjectName("formulardialog")
         self.formular = Formular(felder, self)
@@ -374,7 +376,27 @@ class FormularDialog(QDialog):
                 self.meldung.setVisible(True)
                 return
         self.meldung.setVisible(False)
-        texte = tuple(str(h) for h in (self.hinweise(werte) if self.hinweise is not None else ()))
+        if self.hinweise is None:
+            self._mit_hinweisen(werte, ())
+        elif self.runner is not None:
+            hinweise = self.hinweise
+            ok = self.knoepfe.button(QDialogButtonBox.StandardButton.Ok)
+            ok.setEnabled(False)  # one check at a time; back on when the worker answered
+
+            def fertig(liste: Sequence[Any]) -> None:
+                ok.setEnabled(True)
+                self._mit_hinweisen(werte, tuple(str(h) for h in liste))
+
+            def gescheitert(e: BaseException) -> None:
+                ok.setEnabled(True)
+                self.meldung.setText(fmt.fehlertext(e))
+                self.meldung.setVisible(True)
+
+            self.runner.starten(lambda: hinweise(werte), fertig, gescheitert)
+        else:
+            self._mit_hinweisen(werte, tuple(str(h) for h in self.hinweise(werte)))
+
+    def _mit_hinweisen(self, werte: dict[str, Any], texte: tuple[str, ...]) -> None:
         if texte and texte != self._bestaetigt:
             # shown once; saving again with the same warnings is the user's „trotzdem“
             self._bestaetigt = texte

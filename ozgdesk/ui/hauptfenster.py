@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ozgdesk.model.aenderungen import Aenderungen
 from ozgdesk.model.schnellstart import VerzoegerterStore
 from ozgdesk.model.uebersicht import ressort_kopf
 from ozgdesk.ui import dienste, platzhalter
+from ozgdesk.ui.operationen import Operationen
 from ozgdesk.ui.uebersichtsseite import Uebersichtsseite
 from ozgdesk.ui.undo import Bearbeitung
 
@@ -49,6 +51,12 @@ SEITEN = (
 )
 
 
+def _kopf_lesen(store: Any) -> Any:
+    """The Ressort's name for the title (plain sqlite3: the full store may not be open yet)."""
+    with store.roh_lesen() as con:
+        return ressort_kopf(con)
+
+
 class Hauptfenster(QMainWindow):
     #: the first page shows its data (the start-up benchmark ends here)
     bereit = Signal()
@@ -63,12 +71,15 @@ class Hauptfenster(QMainWindow):
         self._vorab_uebersicht = vorab_uebersicht
         self.einstellungen = einstellungen or QSettings()
         self.setObjectName("hauptfenster")
-        with store.roh_lesen() as con:
-            self.ressort = ressort_kopf(con)
-        kurz = self.ressort.kurzname if self.ressort else "kein Ressort"
-        self.setWindowTitle(f"ozgdesk – {kurz}")
+        self.ressort: Any = None
+        self.setWindowTitle("ozgdesk")
         self.stack = QUndoStack(self)
-        self.bearbeitung = Bearbeitung(store, self.stack, self.daten_geaendert, self.fehler_zeigen)
+        #: every operation runs through here; its one signal refreshes the views
+        self.ops = Operationen(store, runner, lambda titel, text: self.meldung(titel, text), self)
+        self.ops.daten_geaendert.connect(self.daten_geaendert)
+        self.bearbeitung = Bearbeitung(self.ops, self.stack)
+        #: pages that missed a change while hidden: reloaded when shown again
+        self._veraltet: set[str] = set()
 
         self.navigation = QListWidget()
         self.navigation.setAccessibleName("Navigation")
@@ -94,6 +105,7 @@ class Hauptfenster(QMainWindow):
 
         self._menues(dunkel_umschalten, dunkel)
         self._statusleiste()
+        self.runner.starten(lambda: _kopf_lesen(store), self._ressort_zeigen, lambda _e: None)
         self.resize(1280, 800)
         geo = self.einstellungen.value("fenster/geometrie")
         if isinstance(geo, QByteArray):
@@ -108,6 +120,13 @@ class Hauptfenster(QMainWindow):
         self._bereit_melden(self.seite(SEITEN[index][0]))
         if nachlauf:
             self.bereit.connect(self.nachlauf_starten)
+
+    def _ressort_zeigen(self, ressort: Any) -> None:
+        """Window title and status bar name the Ressort once the worker has read it."""
+        self.ressort = ressort
+        self.setWindowTitle(f"ozgdesk – {ressort.kurzname if ressort else 'kein Ressort'}")
+        self.status_ressort.setText(f"Ressort: {ressort.kurzname} – {ressort.referat or ressort.name}" if ressort
+                                    else "Ressort: –")
 
     def _bereit_melden(self, seite: QWidget) -> None:
         """Emit :attr:`bereit` once the first page shows its data (it loads on the background runner)
@@ -206,15 +225,14 @@ class Hauptfenster(QMainWindow):
 
     def _statusleiste(self) -> None:
         sb = self.statusBar()
-        r = self.ressort
-        self.status_ressort = QLabel(f"Ressort: {r.kurzname} – {r.referat or r.name}" if r else "Ressort: –")
+        self.status_ressort = QLabel("Ressort: wird gelesen …")
         self.status_db = QLabel(f"Datenbank: {self.store.pfad}")
         self.status_db.setToolTip(str(self.store.pfad))
         # facts only once the post-start work has read them (abgleich_status_zeigen)
         self.status_netz = QLabel("Abgleich: wird ermittelt …")
         self.status_einreichung = QLabel("Ausstehende Einreichungen: –")
         for w in (self.status_ressort, self.status_db, self.status_netz, self.status_einreichung):
-            w.setAccessibleName(w.text().split(":")[0])
+            w.setAccessibleName(w.text().split(":")[0])  # "Ressort", "Datenbank", "Abgleich", …
             sb.addPermanentWidget(w)
         self.status_db.setMaximumWidth(self.fontMetrics().averageCharWidth() * 60)
 
@@ -271,7 +289,7 @@ class Hauptfenster(QMainWindow):
             elif schluessel == "abgleich":
                 from ozgdesk.ui.abgleichsseite import Abgleichsseite
 
-                w = Abgleichsseite(self.store, self.runner)
+                w = Abgleichsseite(self.store, self.runner, ops=self.ops)
                 w.status_geaendert.connect(self.abgleich_status_zeigen)
                 if getattr(w, "letzter_status", None) is not None:  # loaded before the connection was made
                     self.abgleich_status_zeigen(w.letzter_status)
@@ -292,6 +310,9 @@ class Hauptfenster(QMainWindow):
         schluessel = SEITEN[index][0]
         w = self.seite(schluessel)
         self.seiten.setCurrentWidget(w)
+        if schluessel in self._veraltet:
+            self._veraltet.discard(schluessel)
+            w.neu_laden()
         self.einstellungen.setValue("fenster/seite", schluessel)
 
     def zeigen(self, schluessel: str) -> QWidget:
@@ -319,14 +340,20 @@ class Hauptfenster(QMainWindow):
         else:
             seite.projekt_oeffnen(projekt_id or id_)
 
-    def daten_geaendert(self, tabellen: set[str]) -> None:
-        """Reload only the pages that show one of the changed tables."""
+    def daten_geaendert(self, aenderungen: Aenderungen, initiator: object = None) -> None:
+        """One operation committed ``aenderungen`` (an edit, undo, sync, import …): the visible page
+        updates what it shows of them now; a hidden page that shows a written table reloads when it
+        is shown again (one reload, however many changes it missed)."""
         for schluessel, w in self._seiten.items():
-            zeigt = getattr(w, "zeigt", set())
-            if "*" in zeigt or zeigt & tabellen:
+            zeigt = getattr(w, "zeigt", {"*"})  # a page not naming its tables reloads on every change
+            if not aenderungen.betrifft(zeigt):
+                continue
+            if w is not self.seiten.currentWidget():
+                self._veraltet.add(schluessel)
+            elif hasattr(w, "aenderungen_erhalten"):
+                w.aenderungen_erhalten(aenderungen, initiator)
+            else:
                 w.neu_laden()
-        if "uebersicht" in self._seiten:
-            self._seiten["uebersicht"].neu_laden()
 
     # ------------------------------------------------------------------------------ actions
     def fehler_zeigen(self, text: str) -> None:
@@ -362,8 +389,7 @@ class Hauptfenster(QMainWindow):
             return
         from ozgdesk.ui.katalogdialog import Katalogdialog
 
-        self.katalogdialog = Katalogdialog(self.store, self.runner, dienst, self)
-        self.katalogdialog.finished.connect(lambda *_a: self.daten_geaendert({"leistung"}))
+        self.katalogdialog = Katalogdialog(self.store, self.runner, dienst, self, ops=self.ops)
         self.katalogdialog.open()
         if datei:
             self.katalogdialog.datei.setText(datei)
@@ -372,14 +398,13 @@ class Hauptfenster(QMainWindow):
     def zahlungen_importieren(self) -> None:
         from ozgdesk.ui.zahlungsimport import Zahlungsimportdialog
 
-        self.zahlungsdialog = Zahlungsimportdialog(self.store, self.runner, self)
-        self.zahlungsdialog.finished.connect(lambda *_a: self.daten_geaendert({"mittelabfluss"}))
+        self.zahlungsdialog = Zahlungsimportdialog(self.store, self.runner, self, ops=self.ops)
         self.zahlungsdialog.open()
 
     def ueber(self) -> None:
         from ozgdesk.ui.diagnose import Diagnosedialog
 
-        self.diagnosedialog = Diagnosedialog(self.store, self)
+        self.diagnosedialog = Diagnosedialog(self.store, self.runner, self)
         self.diagnosedialog.open()
 
     def closeEvent(self, e: QCloseEvent) -> None:

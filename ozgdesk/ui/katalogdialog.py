@@ -1,18 +1,22 @@
 """Catalogue import as a dialog: choose the file, see the changes and the Hinweise, apply, take back.
 
 Holds no rules: reading, comparing, applying and taking back are the model's
-(:mod:`ozgdesk.model.katalogimport.dienst`), called on the background runner, so the GUI thread
-never waits for the file or the database. Progress of the apply comes from the worker through a
-queued signal; nothing is written before „Übernehmen“, and „Import zurücknehmen“ takes the last
-applied import back in one step with the Ressort's data intact.
+(:mod:`ozgdesk.model.katalogimport.dienst`), called on the DB worker, so the GUI thread never waits
+for the file or the database. Applying and taking back run as operations
+(:meth:`ozgdesk.ui.operationen.Operationen.ausfuehren`) when the window hands over its ``ops``: then
+its one broadcast tells every open view what the import wrote, while the dialog is still open.
+Progress comes from the worker through a :class:`~ozgdesk.ui.operationen.Fortschrittsbote`;
+nothing is written before „Übernehmen“, and „Import zurücknehmen“ takes the last applied import
+back in one step with the Ressort's data intact.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,14 +37,9 @@ from PySide6.QtWidgets import (
 from ozgdesk.model.store import Store
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.dienste import Katalogdienst
+from ozgdesk.ui.operationen import Fortschrittsbote, Operationen
 
 ARTEN = {"neu": "Neu", "geaendert": "Geändert", "entfallen": "Entfallen"}
-
-
-class _Fortschrittsbote(QObject):
-    """Lives in the GUI thread; the worker emits, Qt queues the call into the GUI thread."""
-
-    schritt = Signal(int, int, str)
 
 
 def _spalte(titel: str, liste: QListWidget) -> QWidget:
@@ -53,10 +52,11 @@ def _spalte(titel: str, liste: QListWidget) -> QWidget:
 
 
 class Katalogdialog(QDialog):
-    def __init__(self, store: Store, runner: Any, dienst: Katalogdienst, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, store: Store, runner: Any, dienst: Katalogdienst, parent=None,  # noqa: ANN001
+                 ops: Operationen | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Katalog importieren")
-        self.store, self.runner, self.dienst = store, runner, dienst
+        self.store, self.runner, self.dienst, self.ops = store, runner, dienst, ops
         self.datei = QLineEdit()
         self.datei.setAccessibleName("Katalogdatei")
         waehlen = QPushButton("&Durchsuchen …")
@@ -84,8 +84,8 @@ class Katalogdialog(QDialog):
         self.fortschritt = QProgressBar()
         self.fortschritt.setAccessibleName("Fortschritt")
         self.fortschritt.setVisible(False)
-        self._bote = _Fortschrittsbote(self)
-        self._bote.schritt.connect(self._schritt)
+        self._bote = Fortschrittsbote(self)  # called on the worker; its signal is queued into the GUI thread
+        self._bote.gemeldet.connect(self._schritt)
         self.status = QLabel("Bitte die neue Katalogdatei wählen und vergleichen.")
         self.status.setWordWrap(True)
         self.knoepfe = QDialogButtonBox(QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Close)
@@ -109,9 +109,23 @@ class Katalogdialog(QDialog):
         self.uebernommen = 0
         self._beschaeftigt = False
         self._letzter_import: str | None = None
-        self.runner.starten(lambda: dienst.letzter_import(store), self._letzter, lambda _e: None)
+        self._lesen(lambda: dienst.letzter_import(store), self._letzter, lambda _e: None)
 
     # ------------------------------------------------------------------------------------ helpers
+    def _lesen(self, fn: Callable[[], Any], ok: Callable[[Any], None], fehler: Callable[[BaseException], None]) -> None:
+        """Reading (the preview, the last import): on the worker, no broadcast."""
+        if self.ops is not None:
+            self.ops.im_hintergrund(fn, ok=ok, fehler=fehler)
+        else:
+            self.runner.starten(fn, ok, fehler)
+
+    def _schreiben(self, fn: Callable[[], Any], ok: Callable[[Any], None], fehler: Callable[[BaseException], None]) -> None:
+        """Applying or taking back: an operation, so every open view learns what it wrote."""
+        if self.ops is not None:
+            self.ops.ausfuehren(fn, initiator=self, erfolg=ok, fehler=fehler, titel="Katalogimport")
+        else:
+            self.runner.starten(fn, ok, fehler)
+
     def _letzter(self, beschreibung: str | None) -> None:
         self._letzter_import = beschreibung
         self.zuruecknehmen_knopf.setEnabled(bool(beschreibung) and not self._beschaeftigt)
@@ -132,10 +146,6 @@ class Katalogdialog(QDialog):
         self.fortschritt.setFormat(f"{text} (%p %)")
         self.status.setText(text)
 
-    def _melde_fortschritt(self, schritt: int, von: int, text: str) -> None:
-        """Called on the worker thread: only emits (queued into the GUI thread)."""
-        self._bote.schritt.emit(schritt, von, text)
-
     def _fehler(self, e: BaseException) -> None:
         self._beschaeftigt_setzen(False)
         self.status.setText(f"Fehler: {fmt.fehlertext(e)}")
@@ -154,7 +164,7 @@ class Katalogdialog(QDialog):
             return
         self.status.setText("Vergleiche …")
         store, dienst = self.store, self.dienst
-        self.runner.starten(lambda: dienst.vorschau(store, pfad), self._verglichen, self._fehler)
+        self._lesen(lambda: dienst.vorschau(store, pfad), self._verglichen, self._fehler)
 
     def _verglichen(self, ergebnis: Any) -> None:
         aenderungen, hinweise = ergebnis.aenderungen, ergebnis.hinweise
@@ -178,7 +188,7 @@ class Katalogdialog(QDialog):
 
     def anwenden(self) -> None:
         pfad = Path(self.datei.text().strip())
-        store, dienst, melden = self.store, self.dienst, self._melde_fortschritt
+        store, dienst, melden = self.store, self.dienst, self._bote
 
         def fertig(n: int) -> None:
             self._beschaeftigt_setzen(False)
@@ -190,7 +200,7 @@ class Katalogdialog(QDialog):
 
         self._beschaeftigt_setzen(True)
         self._schritt(0, 1, "Übernehme …")
-        self.runner.starten(lambda: dienst.anwenden(store, pfad, fortschritt=melden), fertig, self._fehler)
+        self._schreiben(lambda: dienst.anwenden(store, pfad, fortschritt=melden), fertig, self._fehler)
 
     def frage_zuruecknehmen(self) -> bool:
         """Ask before taking an import back: one click must not undo a month's catalogue by accident."""
@@ -204,15 +214,15 @@ class Katalogdialog(QDialog):
     def zuruecknehmen(self) -> None:
         if not self.frage_zuruecknehmen():
             return
-        store, dienst, melden = self.store, self.dienst, self._melde_fortschritt
+        store, dienst, melden = self.store, self.dienst, self._bote
 
         def fertig(text: str) -> None:
             self._beschaeftigt_setzen(False)
             self.status.setText(f"Zurückgenommen: {text} Zum erneuten Übernehmen bitte neu vergleichen.")
             self.uebernommen = 0
             self.uebernehmen_knopf.setEnabled(False)
-            self.runner.starten(lambda: dienst.letzter_import(store), self._letzter, lambda _e: None)
+            self._lesen(lambda: dienst.letzter_import(store), self._letzter, lambda _e: None)
 
         self._beschaeftigt_setzen(True)
         self._schritt(0, 1, "Nehme den Import zurück …")
-        self.runner.starten(lambda: dienst.zuruecknehmen(store, fortschritt=melden), fertig, self._fehler)
+        self._schreiben(lambda: dienst.zuruecknehmen(store, fortschritt=melden), fertig, self._fehler)

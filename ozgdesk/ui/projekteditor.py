@@ -30,11 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ozgdesk.model import bearbeiten, details, hinweise, tabellen
+from ozgdesk.model import details, hinweise, tabellen
 from ozgdesk.model.errors import Eingabefehler
-from ozgdesk.model.finanzen import Aufwand, Mittelabfluss
-from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, Projekt
-from ozgdesk.model.store import Store
+from ozgdesk.model.operationen import bearbeiten as ops_b
+from ozgdesk.model import bearbeiten as befehle
+from ozgdesk.model.operationen import projekt as ops_p
 from ozgdesk.model.values import Ampel, Finanzierung, Haushaltsstelle, Kostenart, MeilensteinStatus, Quartal
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.formular import Feld, Formular, FormularDialog
@@ -81,10 +81,34 @@ def weitere_felder() -> list[Feld]:
 
 
 def projekt_pruefen(werte: dict[str, Any]) -> None:
-    """Whole-record rules of the entity itself (the same ``pruefen`` the store runs on save)."""
-    daten = {k: v for k, v in werte.items() if k in Projekt.__table__.columns}
-    daten["kennung"] = (daten.get("kennung") or "PRUEFUNG").strip().upper()  # stored upper-case, as the CLI does
-    Projekt(**daten).pruefen()
+    """Whole-record rules of a project form: the model's check (:func:`entwurf_pruefen`)."""
+    ops_b.entwurf_pruefen("projekt", ops_p.projekt_entwurf(werte))
+
+
+#: the tables the editor shows (its read :func:`editor_daten`); payments have their own table view
+EDITOR_TABELLEN = frozenset({"projekt", "projekt_leistung", "meilenstein", "meilenstein_verschiebung", "arbeitspaket",
+                             "zahlungsplan", "zahlungsplan_position", "aufwand"})
+#: tables of the drop-downs (Behörden, Personen, Leistungen of the Ressort)
+AUSWAHL_TABELLEN = frozenset({"behoerde", "person", "leistung"})
+
+
+class EditorDaten:
+    """Everything the editor shows of one project, read in one session (plain values)."""
+
+    __slots__ = ("plan", "projekt", "verschiebungen")
+
+    def __init__(self, projekt: details.ProjektDaten | None, plan: details.PlanDaten | None,
+                 verschiebungen: dict[str, Any]) -> None:
+        self.projekt, self.plan, self.verschiebungen = projekt, plan, verschiebungen
+
+
+def editor_daten(s: Any, projekt_id: str, plan_version: int | None = None) -> EditorDaten:
+    """The editor's one read: the project, its current (or chosen) plan version, every postponement."""
+    p = details.projekt(s, projekt_id)
+    if p is None:
+        return EditorDaten(None, None, {})
+    return EditorDaten(p, details.zahlungsplan(s, projekt_id, plan_version),
+                       {m.id: details.verschiebungen(s, m.id) for m in p.meilensteine if m.verschiebungen})
 
 
 def _tabelle(modell: Any, name: str) -> QTableView:
@@ -114,7 +138,7 @@ def _knopfzeile(*knoepfe: tuple[str, Callable[[], Any]]) -> QHBoxLayout:
 class ProjektEditor(QWidget):
     titel_geaendert = Signal(str)
 
-    def __init__(self, store: Store, runner: Any, bearbeitung: Bearbeitung, stichtag: Callable[[], date],
+    def __init__(self, store: Any, runner: Any, bearbeitung: Bearbeitung, stichtag: Callable[[], date],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("projekteditor")
@@ -122,8 +146,10 @@ class ProjektEditor(QWidget):
         self.projekt_id: str | None = None
         self.daten: details.ProjektDaten | None = None
         self._aenderungen = False
-        with store.lesen() as s:
-            self.auswahl = details.auswahl(s)
+        self.ops = bearbeitung.ops
+        #: how often the editor filled its widgets from the database (a test counts reloads)
+        self.ladevorgaenge = 0
+        self.auswahl = details.Auswahl((), (), ())  # the drop-downs' choices arrive from the worker
 
         self.kopf = QLabel("Kein Projekt ausgewählt. Bitte links ein Projekt öffnen (Enter oder Doppelklick).")
         self.kopf.setObjectName("projektkopf")
@@ -162,6 +188,7 @@ class ProjektEditor(QWidget):
         self.verwerfen_knopf.clicked.connect(self.verwerfen)
         stamm = QWidget()
         sl = QVBoxLayout(stamm)
+        self._stamm_layout = sl
         sl.addWidget(self.formular)
         lab = QLabel("OZG-&Leistungen des Projekts:")
         lab.setBuddy(self.leistungen)
@@ -277,6 +304,34 @@ class ProjektEditor(QWidget):
         layout.addWidget(self.kopf)
         layout.addWidget(self.reiter)
         self.reiter.setEnabled(False)
+        self.ops.lesen(details.auswahl, ok=self._auswahl_setzen)
+
+    def _auswahl_setzen(self, auswahl: details.Auswahl) -> None:
+        """Drop-downs and the Leistungen list from the worker's read; open edits stay."""
+        werte = self.formular.werte() if self.projekt_id else None
+        self.auswahl = auswahl
+        alt = self.formular
+        self.formular = Formular(stammdaten_felder(auswahl) + weitere_felder())
+        self.formular.geaendert.connect(self._markieren)
+        self._stamm_layout.replaceWidget(alt, self.formular)
+        alt.setParent(None)
+        alt.deleteLater()
+        gewaehlt = self._gewaehlte_leistungen() if self.projekt_id else []
+        self._laedt = True
+        self.leistungen.clear()
+        for lid, text in auswahl.leistungen:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, lid)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if lid in gewaehlt else Qt.CheckState.Unchecked)
+            self.leistungen.addItem(item)
+        if werte is not None:
+            self.formular.setzen(werte)
+        self._laedt = False
+
+    def _gewaehlte_leistungen(self) -> list[str]:
+        return [self.leistungen.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.leistungen.count())
+                if self.leistungen.item(i).checkState() == Qt.CheckState.Checked]
 
     # ------------------------------------------------------------------------------------ state
     def _markieren(self) -> None:
@@ -289,24 +344,36 @@ class ProjektEditor(QWidget):
     def hat_aenderungen(self) -> bool:
         return self._aenderungen or self.plan_modell.veraendert
 
-    def oeffnen(self, projekt_id: str) -> None:
-        with self.store.lesen() as s:
-            self.daten = details.projekt(s, projekt_id)
-        if self.daten is None:
+    def oeffnen(self, projekt_id: str, danach: Callable[[], None] | None = None) -> None:
+        """Show a project: its data comes in one read from the worker (``danach`` runs once shown)."""
+        def da(daten: EditorDaten) -> None:
+            self._zeigen(projekt_id, daten)
+            if danach is not None and daten.projekt is not None:
+                danach()
+        self.ops.lesen(editor_daten, projekt_id, ok=da)
+
+    def _zeigen(self, projekt_id: str, daten: EditorDaten) -> None:
+        """Fill the widgets from ``daten``; unsaved Stammdaten or plan edits of the same project stay."""
+        if daten.projekt is None:
             return
+        self.ladevorgaenge += 1
+        neues_projekt = projekt_id != self.projekt_id
+        self.daten = daten.projekt
+        self._verschiebungen = daten.verschiebungen
         self.projekt_id = projekt_id
-        self._laedt = True
         w = self.daten.werte
-        self.formular.setzen(w)
-        self.leistungen.blockSignals(True)
-        for i in range(self.leistungen.count()):
-            item = self.leistungen.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in self.daten.leistung_ids
-                               else Qt.CheckState.Unchecked)
-        self.leistungen.blockSignals(False)
-        self._laedt = False
-        self._aenderungen = False
-        self.meldung.setVisible(False)
+        if neues_projekt or not self._aenderungen:
+            self._laedt = True
+            self.formular.setzen(w)
+            self.leistungen.blockSignals(True)
+            for i in range(self.leistungen.count()):
+                item = self.leistungen.item(i)
+                item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in self.daten.leistung_ids
+                                   else Qt.CheckState.Unchecked)
+            self.leistungen.blockSignals(False)
+            self._laedt = False
+            self._aenderungen = False
+            self.meldung.setVisible(False)
         self.kopf.setText(f"{w['kennung']} – {w['titel']}")
         self.titel_geaendert.emit(w["kennung"])
         self.ms_modell.setzen([(m.id, (m.titel, m.plan, m.prognose, m.ist, m.status, m.verschiebungen))
@@ -318,23 +385,81 @@ class ProjektEditor(QWidget):
                                     for a in self.daten.aufwand])
         self.aufwand_tabelle.resizeColumnsToContents()
         self._verlauf_laden()
-        self._plan_laden(None)
-        if self.zahlungen is not None:
-            self.zahlungen.setParent(None)
-            self.zahlungen.deleteLater()
-        self.zahlungen = TabellenSeite(self.store, tabellen.mittelabfluesse(projekt_id), self.runner)
-        self.zahlungen_layout.insertWidget(0, self.zahlungen)
+        if daten.plan is not None and (neues_projekt or not self.plan_modell.veraendert):
+            if neues_projekt:
+                self.plan_modell.veraendert = False
+            self._plan_zeigen(daten.plan)
+        if neues_projekt or self.zahlungen is None:  # the payments table is its own view: built once per project
+            if self.zahlungen is not None:
+                self.zahlungen.setParent(None)
+                self.zahlungen.deleteLater()
+            self.zahlungen = TabellenSeite(self.store, tabellen.mittelabfluesse(projekt_id), self.runner)
+            self.zahlungen_layout.insertWidget(0, self.zahlungen)
         self.reiter.setEnabled(True)
 
     def neu_laden(self) -> None:
-        """Reload after a change elsewhere (undo, another view) unless the user is mid-edit."""
+        """Reload after a change elsewhere (undo, sync, another view) unless the user is mid-edit."""
         if self.projekt_id and not self.hat_aenderungen():
             aktuell = self.reiter.currentIndex()
             ms = self.ms_tabelle.currentIndex().row()
-            self.oeffnen(self.projekt_id)
+            version = self.plan_modell.version if not self.plan_modell.bearbeitbar else None
+            pid = self.projekt_id
+
+            def da(daten: EditorDaten) -> None:
+                if pid != self.projekt_id or self.hat_aenderungen():
+                    return  # the user moved on or started editing meanwhile
+                if daten.projekt is None:
+                    self._geloescht()
+                    return
+                self._zeigen(pid, daten)
+                self.reiter.setCurrentIndex(aktuell)
+                if ms >= 0:
+                    self.ms_tabelle.selectRow(ms)
+            self.ops.lesen(editor_daten, pid, version, ok=da)
+
+    def aenderungen_erhalten(self, aenderungen: Any, initiator: object) -> None:
+        """A broadcast change: reload what the editor shows if it was written – except after its
+        own edits, whose result the editor already shows (read in the same transaction)."""
+        if aenderungen.betrifft(AUSWAHL_TABELLEN):
+            self.ops.lesen(details.auswahl, ok=self._auswahl_setzen)
+        if self.zahlungen is not None:
+            self.zahlungen.aenderungen_erhalten(aenderungen, initiator)
+        if initiator is self or not self.projekt_id or not aenderungen.betrifft(EDITOR_TABELLEN | AUSWAHL_TABELLEN):
+            return
+        if self.hat_aenderungen():
+            self._meldung("Dieses Projekt wurde inzwischen an anderer Stelle geändert (z. B. durch den Abgleich). "
+                          "Beim Speichern gelten Ihre Eingaben für die Felder, die Sie geändert haben.")
+            return
+        self.neu_laden()
+
+    def _geloescht(self) -> None:
+        self.projekt_id, self.daten = None, None
+        self.kopf.setText("Das Projekt wurde inzwischen gelöscht (z. B. auf einem anderen Gerät).")
+        self.reiter.setEnabled(False)
+
+    def _nach_bearbeitung(self, angewandt: Any) -> None:
+        """After the editor's own edit: show the data read in the same transaction (no second read)."""
+        daten = angewandt.nachher
+        if daten is not None and self.projekt_id:
+            aktuell = self.reiter.currentIndex()
+            ms = self.ms_tabelle.currentIndex().row()
+            self._zeigen(self.projekt_id, daten)
             self.reiter.setCurrentIndex(aktuell)
             if ms >= 0:
-                self.ms_tabelle.selectRow(ms)
+                self.ms_tabelle.selectRow(min(ms, self.ms_modell.rowCount() - 1))
+
+    def bearbeiten(self, befehl: Any, *, fehler: Callable[[BaseException], None] | None = None,
+                   erfolg: Callable[[Any], None] | None = None) -> None:
+        """Apply an edit of this project on the DB worker; the editor's fresh data comes back from
+        the same transaction."""
+        pid = self.projekt_id
+
+        def fertig(angewandt: Any) -> None:
+            self._nach_bearbeitung(angewandt)
+            if erfolg is not None:
+                erfolg(angewandt)
+        self.bearbeitung.ausfuehren(befehl, initiator=self, nachher=lambda s: editor_daten(s, pid),
+                                    erfolg=fertig, fehler=fehler)
 
     # ------------------------------------------------------------------------------ Stammdaten
     def speichern(self) -> bool:
@@ -350,31 +475,33 @@ class ProjektEditor(QWidget):
         except Eingabefehler as e:
             self._meldung(str(e))
             return False
+        # only the fields the user changed: a field another device changed meanwhile keeps its value
         neu = {k: v for k, v in werte.items() if self.daten.werte.get(k) != v}
-        befehle: list[Any] = []
-        if neu:
-            befehle.append(bearbeiten.FelderSetzen(Projekt, self.projekt_id, neu, f"Projekt {self.daten.werte['kennung']} ändern"))
-        gewaehlt = [self.leistungen.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.leistungen.count())
-                    if self.leistungen.item(i).checkState() == Qt.CheckState.Checked]
-        with self.store.lesen() as s:
-            lb = bearbeiten.projekt_leistungen_setzen(s, self.projekt_id, gewaehlt)
-        if lb:
-            befehle.append(lb)
+        plan = (dict(self.plan_modell.betraege), self.plan_modell.version) if self.plan_modell.veraendert else None
         self._aenderungen = False
-        if befehle:
-            if not self.bearbeitung.ausfuehren(bearbeiten.Folge(befehle, f"Projekt {self.daten.werte['kennung']} ändern")):
-                self._aenderungen = True
-                return False
-        if self.plan_modell.veraendert:
-            return self.plan_als_version_speichern()
-        self.oeffnen(self.projekt_id)
-        return True
+
+        ausgang = {"ok": True}
+
+        def gescheitert(e: BaseException) -> None:
+            """Refused (locked, disk full, changed meanwhile): the typed values stay in the form."""
+            ausgang["ok"] = False
+            self._aenderungen = True
+            self._meldung(fmt.fehlertext(e))
+            self.ops.fehler_melden("Eingabe nicht übernommen", e)
+
+        def gespeichert(_a: Any) -> None:
+            if plan is not None:
+                self._plan_speichern(*plan)
+        self.bearbeiten(ops_p.stammdaten_speichern(self.projekt_id, neu, self._gewaehlte_leistungen()),
+                        fehler=gescheitert, erfolg=gespeichert)
+        # False once the refusal is known (at once with a synchronous runner); otherwise "saving"
+        return ausgang["ok"]
 
     def verwerfen(self) -> None:
         self._aenderungen = False
         self.plan_modell.veraendert = False
         if self.projekt_id:
-            self.oeffnen(self.projekt_id)
+            self.neu_laden()
 
     def _meldung(self, text: str) -> None:
         self.meldung.setText(text)
@@ -400,11 +527,12 @@ class ProjektEditor(QWidget):
 
         ``warnungen(session, werte)`` computes the entry-time warnings (:mod:`ozgdesk.model.hinweise`)
         in a read session of its own; they are shown once before saving, never block it."""
-        def pruefen_lesend(w: dict[str, Any]) -> list[hinweise.Hinweis]:
-            with self.store.lesen() as s:
-                return warnungen(s, w)
+        store = self.store
+
+        def pruefen_lesend(w: dict[str, Any]) -> list[hinweise.Hinweis]:  # runs on the DB worker
+            return ops_b.lesen(store, warnungen, w)
         d = FormularDialog(titel, felder, werte, gesamtpruefung=pruefung, hinweis=hinweis,
-                           hinweise=pruefen_lesend if warnungen else None, parent=self)
+                           hinweise=pruefen_lesend if warnungen else None, runner=self.runner, parent=self)
         return d.ergebnis if self.dialog_ausfuehren(d) else None
 
     def dialog_ausfuehren(self, d: FormularDialog) -> bool:
@@ -413,14 +541,14 @@ class ProjektEditor(QWidget):
     def meilenstein_neu(self) -> None:
         if not self.projekt_id:
             return
+        pid = self.projekt_id
+
         def pruefung(w: dict[str, Any]) -> None:
-            Meilenstein(**w).pruefen()
+            ops_b.entwurf_pruefen("meilenstein", {"projekt_id": pid, "prognose_datum": w.get("plan_datum"), **w})
         w = self.dialog("Neuer Meilenstein", self._ms_felder(), {"oeffentlich": True, "status": MeilensteinStatus.OFFEN}, pruefung)
         if w is None:
             return
-        w["prognose_datum"] = w["plan_datum"]
-        self.bearbeitung.ausfuehren(bearbeiten.Anlegen([(Meilenstein, {"projekt_id": self.projekt_id, **w})],
-                                                       f"Meilenstein „{w['titel']}“ anlegen"))
+        self.bearbeiten(ops_p.meilenstein_anlegen(pid, w))
 
     def _aktueller_ms(self) -> str | None:
         idx = self.ms_tabelle.currentIndex()
@@ -442,16 +570,16 @@ class ProjektEditor(QWidget):
                        "bitte über „Verschieben …“ erfassen – dann steht er mit Grund im Verlauf.")
         else:
             hinweis = "Dieser Meilenstein hat noch kein Plandatum; einmal eingetragen, bleibt es als Basisplan erhalten."
+        basis = {"projekt_id": self.projekt_id, "plan_datum": m.plan, "prognose_datum": m.prognose}
+
         def pruefung(w: dict[str, Any]) -> None:
-            Meilenstein(**{"plan_datum": m.plan, **w}).pruefen()
+            ops_b.entwurf_pruefen("meilenstein", w, basis)
         w = self.dialog("Meilenstein bearbeiten", felder, alt, pruefung, hinweis=hinweis)
         if w is None:
             return
         neu = {k: v for k, v in w.items() if alt.get(k) != v}
-        if "plan_datum" in neu and m.prognose is None:
-            neu["prognose_datum"] = neu["plan_datum"]  # first planning: forecast = plan, as for a new milestone
         if neu:
-            self.bearbeitung.ausfuehren(bearbeiten.FelderSetzen(Meilenstein, mid, neu, f"Meilenstein „{m.titel}“ ändern"))
+            self.bearbeiten(ops_p.aendern("meilenstein", mid, neu, f"Meilenstein „{m.titel}“ ändern"))
 
     def meilenstein_verschieben(self) -> None:
         mid = self._aktueller_ms()
@@ -466,16 +594,15 @@ class ProjektEditor(QWidget):
                    "die Verschiebung wird im Verlauf festgehalten.")
         if w is None:
             return
-        self.bearbeitung.ausfuehren(bearbeiten.MeilensteinVerschieben(mid, w["auf_datum"], w["grund"], self.stichtag(),
-                                                                      f"Meilenstein „{m.titel}“ verschieben"))
+        self.bearbeiten(befehle.MeilensteinVerschieben(mid, w["auf_datum"], w["grund"], self.stichtag(),
+                                                       f"Meilenstein „{m.titel}“ verschieben"))
 
     def _verlauf_laden(self) -> None:
         mid = self._aktueller_ms()
         if not mid:
             self.verlauf_modell.setzen([])
             return
-        with self.store.lesen() as s:
-            vs = details.verschiebungen(s, mid)
+        vs = getattr(self, "_verschiebungen", {}).get(mid, ())  # read with the editor's data
         self.verlauf_modell.setzen([(str(v.nummer), (v.nummer, v.erfasst_am, v.von, v.auf, v.grund)) for v in vs])
         self.verlauf.resizeColumnsToContents()
 
@@ -491,11 +618,13 @@ class ProjektEditor(QWidget):
     def arbeitspaket_neu(self) -> None:
         if not self.projekt_id:
             return
+        pid = self.projekt_id
         w = self.dialog("Neues Arbeitspaket", self._ap_felder(), {"nummer": f"AP {len(self.daten.arbeitspakete) + 1}"},
-                        lambda w: Arbeitspaket(**w).pruefen(), warnungen=self._ap_warnungen)
+                        lambda w: ops_b.entwurf_pruefen("arbeitspaket", {"projekt_id": pid, **w}),
+                        warnungen=self._ap_warnungen)
         if w is not None:
-            self.bearbeitung.ausfuehren(bearbeiten.Anlegen([(Arbeitspaket, {"projekt_id": self.projekt_id, **w})],
-                                                           f"Arbeitspaket „{w['titel']}“ anlegen"))
+            self.bearbeiten(ops_b.anlegen([("arbeitspaket", {"projekt_id": pid, **w})],
+                                          f"Arbeitspaket „{w['titel']}“ anlegen"))
 
     def arbeitspaket_bearbeiten(self) -> None:
         idx = self.ap_tabelle.currentIndex()
@@ -505,17 +634,21 @@ class ProjektEditor(QWidget):
         a = next(a for a in self.daten.arbeitspakete if a.id == aid)
         alt = {"nummer": a.nummer, "titel": a.titel, "beginn": a.beginn, "ende": a.ende}
         felder = self._ap_felder()[:4]
-        w = self.dialog("Arbeitspaket bearbeiten", felder, alt, lambda w: Arbeitspaket(**w).pruefen(),
+        basis = {"projekt_id": self.projekt_id}
+        w = self.dialog("Arbeitspaket bearbeiten", felder, alt, lambda w: ops_b.entwurf_pruefen("arbeitspaket", w, basis),
                         warnungen=self._ap_warnungen)
         if w is not None:
             neu = {k: v for k, v in w.items() if alt.get(k) != v}
             if neu:
-                self.bearbeitung.ausfuehren(bearbeiten.FelderSetzen(Arbeitspaket, aid, neu, f"Arbeitspaket „{a.titel}“ ändern"))
+                self.bearbeiten(ops_p.aendern("arbeitspaket", aid, neu, f"Arbeitspaket „{a.titel}“ ändern"))
 
     # ------------------------------------------------------------------------------ Zahlungsplan
     def _plan_laden(self, version: int | None) -> None:
-        with self.store.lesen() as s:
-            plan = details.zahlungsplan(s, self.projekt_id, version)
+        pid = self.projekt_id
+        self.ops.lesen(details.zahlungsplan, pid, version,
+                       ok=lambda plan: self._plan_zeigen(plan) if pid == self.projekt_id else None)
+
+    def _plan_zeigen(self, plan: details.PlanDaten) -> None:
         neueste = plan.versionen[-1] if plan.versionen else None
         self.plan_version.blockSignals(True)
         self.plan_version.clear()
@@ -575,19 +708,20 @@ class ProjektEditor(QWidget):
         if not self.plan_modell.bearbeitbar:  # an old version is never the basis of a new one
             self.plan_meldung.setText(NUR_LESBAR.format(version=self.plan_modell.version))
             return False
-        with self.store.lesen() as s:
-            try:
-                befehl = bearbeiten.zahlungsplan_fortschreiben(s, self.projekt_id, self.plan_modell.betraege,
-                                                               stand=self.stichtag(),
-                                                               basis_version=self.plan_modell.version)
-            except Eingabefehler as e:
-                self.plan_meldung.setText(str(e))
-                return False
-        if self.bearbeitung.ausfuehren(befehl):
-            self.plan_modell.veraendert = False
-            self._plan_laden(None)
-            return True
-        return False
+        return self._plan_speichern(dict(self.plan_modell.betraege), self.plan_modell.version)
+
+    def _plan_speichern(self, betraege: dict[Any, int], basis_version: int | None) -> bool:
+        if any(b < 0 for b in betraege.values()):
+            self.plan_meldung.setText("Zahlungsplan: Planbeträge dürfen nicht negativ sein.")
+            return False
+
+        def gescheitert(e: BaseException) -> None:
+            self.plan_modell.veraendert = True
+            self.plan_meldung.setText(fmt.fehlertext(e))
+        self.plan_modell.veraendert = False
+        self.bearbeiten(ops_p.zahlungsplan_speichern(self.projekt_id, betraege, stand=self.stichtag(),
+                                                     basis_version=basis_version), fehler=gescheitert)
+        return True
 
     # ------------------------------------------------------------------------------ Zahlungen, Aufwand
     def zahlung_erfassen(self) -> None:
@@ -596,13 +730,8 @@ class ProjektEditor(QWidget):
         spalten = self.plan_modell.spalten
         def pruefer(text: Any) -> None:
             Haushaltsstelle.parse(text)
-        def datensatz(w: dict[str, Any]) -> dict[str, Any]:
-            """The Mittelabfluss values: the checkbox „Korrekturbuchung“ becomes the word in the Bemerkung."""
-            d = {k: v for k, v in w.items() if k != "korrektur"}
-            d["haushaltsstelle"] = Haushaltsstelle.parse(w["haushaltsstelle"])
-            if w.get("korrektur") and not hinweise.ist_korrektur(d.get("referenz"), d.get("bemerkung")):
-                d["bemerkung"] = "Korrektur" + (f": {d['bemerkung']}" if d.get("bemerkung") else "")
-            return d
+        datensatz = ops_p.zahlung_werte  # the checkbox „Korrekturbuchung“ becomes the word in the Bemerkung
+        pid = self.projekt_id
 
         def warnungen(s: Any, w: dict[str, Any]) -> list[hinweise.Hinweis]:
             d = datensatz(w)
@@ -618,18 +747,18 @@ class ProjektEditor(QWidget):
             Feld("referenz", "&Referenz (Rechnungsnummer)"),
             Feld("bemerkung", "B&emerkung", "mehrzeilig"),
         ], {"haushaltsstelle": str(spalten[0][0]) if spalten else "", "datum": self.stichtag()},
-            lambda w: Mittelabfluss(**datensatz(w)).pruefen(), warnungen=warnungen)
+            lambda w: ops_b.entwurf_pruefen("mittelabfluss", {"projekt_id": pid, **datensatz(w)}), warnungen=warnungen)
         if w is None:
             return
         w = datensatz(w)
-        self.bearbeitung.ausfuehren(bearbeiten.Anlegen([(Mittelabfluss, {"projekt_id": self.projekt_id, **w})],
-                                                       f"Zahlung über {fmt.euro(w['betrag_cent'])} erfassen"))
+        self.bearbeiten(ops_b.anlegen([("mittelabfluss", {"projekt_id": pid, **w})],
+                                      f"Zahlung über {fmt.euro(w['betrag_cent'])} erfassen"))
 
     def zahlung_loeschen(self) -> None:
         """Delete the selected payment (undoable with Strg+Z; the change log keeps its values)."""
         zid = self.zahlungen.aktuelle_id() if self.zahlungen else None
         if zid:
-            self.bearbeitung.ausfuehren(bearbeiten.Loeschen([(Mittelabfluss, zid)], "Zahlung löschen"))
+            self.bearbeiten(ops_b.loeschen([("mittelabfluss", zid)], "Zahlung löschen"))
 
     def aufwand_erfassen(self) -> None:
         if not self.projekt_id:
@@ -640,10 +769,10 @@ class ProjektEditor(QWidget):
             Feld("personentage", "&Personentage", "dezimal", pflicht=True),
             Feld("leistungen", "&Erbrachte Leistungen", "mehrzeilig"),
         ], {"quartal": Quartal.von_datum(self.stichtag()), "leistungsart": "Umsetzungsunterstützung"},
-            lambda w: Aufwand(**w).pruefen())
+            lambda w: ops_b.entwurf_pruefen("aufwand", {"projekt_id": self.projekt_id, **w}))
         if w is not None:
-            self.bearbeitung.ausfuehren(bearbeiten.Anlegen([(Aufwand, {"projekt_id": self.projekt_id, **w})],
-                                                           f"Aufwand {w['quartal'].kurz} erfassen"))
+            self.bearbeiten(ops_b.anlegen([("aufwand", {"projekt_id": self.projekt_id, **w})],
+                                          f"Aufwand {w['quartal'].kurz} erfassen"))
 
     def frage_ungespeichert(self) -> QMessageBox.StandardButton:
         """Ask what to do with unsaved changes. Tests replace this method."""

@@ -8,13 +8,19 @@ arguments and returns plain dataclasses.
 Python's ``ThreadPoolExecutor`` is used rather than ``QThreadPool``/``QRunnable``: with PySide 6.12
 the QRunnable wrappers corrupted reference counts at interpreter exit in the test suite.
 
-Tests swap in :class:`SofortRunner`, which runs the task at once in the calling thread, so a
-test needs no waiting at all; one test uses the real runner with ``qtbot.waitUntil``.
+Tests swap in :class:`SofortRunner`, which runs the task at once – on a thread of its own, waiting
+for it, so a test needs no waiting at all and still never opens a database session on the GUI
+thread (:mod:`ozgdesk.ui.wache`); some tests use the real runner with ``qtbot.waitUntil``.
+
+Every task runs in a copy of the caller's ``contextvars`` context, so an
+:func:`ozgdesk.model.aenderungen.erfassen` block started by the caller sees what the task writes.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextvars
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -37,12 +43,24 @@ class Runner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ozgdesk-runner")
+        #: network transfers (the sync's HTTP and folder I/O) wait here, never on the DB worker
+        self._netz = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ozgdesk-netz")
         self._futures: set[concurrent.futures.Future[None]] = set()
         self._bote = _Bote(self)
         self._bote.fertig.connect(self._zurueck)
 
     def starten(self, fn: Callable[[], Any], ok: Callable[[Any], None],
                 err: Callable[[BaseException], None] | None = None) -> None:
+        self._einreihen(self._executor, fn, ok, err)
+
+    def im_netz(self, fn: Callable[[], Any], ok: Callable[[Any], None],
+                err: Callable[[BaseException], None] | None = None) -> None:
+        """Like :meth:`starten`, on the network thread: ``fn`` may wait for transfers; it hands
+        its database steps to the DB worker with :meth:`auf_dem_worker`."""
+        self._einreihen(self._netz, fn, ok, err)
+
+    def _einreihen(self, executor: concurrent.futures.ThreadPoolExecutor, fn: Callable[[], Any],
+                   ok: Callable[[Any], None], err: Callable[[BaseException], None] | None) -> None:
         fehler = err or _standard_fehler
         bote = self._bote
 
@@ -54,7 +72,7 @@ class Runner(QObject):
             else:
                 bote.fertig.emit((ok, ergebnis))
 
-        future = self._executor.submit(arbeit)
+        future = executor.submit(contextvars.copy_context().run, arbeit)
         self._futures.add(future)
         future.add_done_callback(self._futures.discard)
 
@@ -62,7 +80,12 @@ class Runner(QObject):
         """Start ``fn`` now and hand back its future, for data wanted before its consumer exists
         (the start page's figures while the window is still being built). A later task that
         waits for the future queues behind it on the same worker, so it never blocks a thread."""
-        return self._executor.submit(fn)
+        return self._executor.submit(contextvars.copy_context().run, fn)
+
+    def auf_dem_worker(self, fn: Callable[[], Any]) -> Any:
+        """Run ``fn`` on the worker and wait for its result – for a thread that is *not* the GUI
+        thread (the sync's network thread hands its database steps over this way)."""
+        return self._executor.submit(contextvars.copy_context().run, fn).result()
 
     @Slot(object)
     def _zurueck(self, paket: tuple[Callable[[Any], None], Any]) -> None:
@@ -71,16 +94,29 @@ class Runner(QObject):
 
     def warten(self) -> None:
         """Block until all tasks ended (on shutdown and in test teardown: no dangling threads)."""
-        concurrent.futures.wait(list(self._futures))
+        while self._futures:
+            concurrent.futures.wait(list(self._futures))
 
 
 class SofortRunner:
-    """Synchronous stand-in for tests: runs the task immediately in the calling thread."""
+    """Synchronous stand-in for tests: runs the task at once on its own worker thread and waits.
+
+    Off the calling thread on purpose: the GUI's code then never opens a database session on the
+    GUI thread, in tests as in the application, and the session check proves it."""
+
+    def __init__(self) -> None:
+        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ozgdesk-sofort")
+        self._netz = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ozgdesk-sofort-netz")
+
+    def _jetzt(self, fn: Callable[[], Any]) -> Any:
+        if threading.current_thread().name.startswith("ozgdesk-sofort"):
+            return fn()  # a task starting another one: run it in place (the worker would wait for itself)
+        return self._executor.submit(contextvars.copy_context().run, fn).result()
 
     def starten(self, fn: Callable[[], Any], ok: Callable[[Any], None],
                 err: Callable[[BaseException], None] | None = None) -> None:
         try:
-            ergebnis = fn()
+            ergebnis = self._jetzt(fn)
         except Exception as e:  # noqa: BLE001
             if err is None:
                 raise
@@ -91,10 +127,25 @@ class SofortRunner:
     def im_voraus(self, fn: Callable[[], Any]) -> concurrent.futures.Future[Any]:
         future: concurrent.futures.Future[Any] = concurrent.futures.Future()
         try:
-            future.set_result(fn())
+            future.set_result(self._jetzt(fn))
         except Exception as e:  # noqa: BLE001 - delivered through the future, as by the real runner
             future.set_exception(e)
         return future
+
+    def auf_dem_worker(self, fn: Callable[[], Any]) -> Any:
+        return self._jetzt(fn)
+
+    def im_netz(self, fn: Callable[[], Any], ok: Callable[[Any], None],
+                err: Callable[[BaseException], None] | None = None) -> None:
+        """The network step on a thread of its own, waited for; its DB steps go to the worker."""
+        try:
+            ergebnis = self._netz.submit(contextvars.copy_context().run, fn).result()
+        except Exception as e:  # noqa: BLE001
+            if err is None:
+                raise
+            err(e)
+            return
+        ok(ergebnis)
 
     def warten(self) -> None:
         pass

@@ -1,5 +1,14 @@
 """The main views built from table pages: Leistungen, Projekte (with the editor), Finanzen, Änderungen;
-and the small Stammdaten dialogs (Behörden, Personen)."""
+and the small Stammdaten dialogs (Behörden, Personen).
+
+Thin on purpose: every read runs on the DB worker (``ops.lesen`` with a function of
+:mod:`ozgdesk.model.operationen`), every write is a builder or command given to
+:meth:`~ozgdesk.ui.undo.Bearbeitung.ausfuehren`, and forms are checked by
+:func:`~ozgdesk.model.operationen.bearbeiten.entwurf_pruefen` – no entity class, no session here.
+A page learns of every change – its own, an undo, a sync, a catalogue import – from the window's
+one broadcast (:meth:`_Seite.aenderungen_erhalten`) and reloads a table only if an operation wrote
+one of the tables its query reads.
+"""
 
 from __future__ import annotations
 
@@ -18,38 +27,61 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from ozgdesk.model import bearbeiten, details, hinweise, tabellen
-from ozgdesk.model.katalog import Leistung, ReifegradBewertung
-from ozgdesk.model.organisation import Behoerde, Person
-from ozgdesk.model.projekte import Projekt
+from ozgdesk.model import details, tabellen
+from ozgdesk.model.aenderungen import Aenderungen
+from ozgdesk.model.operationen import bearbeiten as operation
+from ozgdesk.model.operationen import projekt as bauplan
+from ozgdesk.model.operationen import stammdaten
 from ozgdesk.model.store import Store
-from ozgdesk.model.values import Ampel, Finanzierung, Reifegradmodell, Verwaltungsart, LEISTUNGSTYPEN
+from ozgdesk.model.values import Finanzierung, Reifegradmodell, Verwaltungsart, LEISTUNGSTYPEN
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.formular import Feld, FormularDialog
 from ozgdesk.ui.listenmodell import ListenModell
-from ozgdesk.ui.projekteditor import ProjektEditor, _enum, _knopfzeile, _tabelle, projekt_pruefen, stammdaten_felder
+from ozgdesk.ui.projekteditor import (
+    AUSWAHL_TABELLEN,
+    EDITOR_TABELLEN,
+    ProjektEditor,
+    _enum,
+    _knopfzeile,
+    _tabelle,
+    stammdaten_felder,
+)
 from ozgdesk.ui.tabellenseite import TabellenSeite
 from ozgdesk.ui.undo import Bearbeitung
 
 
 class _Seite(QWidget):
-    """Common base: a page has ``tabellen`` it shows and reloads when they change."""
+    """Common base: a page shows table pages and reloads those an operation wrote to."""
 
-    zeigt: set[str] = set()
+    def tabellenseiten(self) -> list[TabellenSeite]:
+        return []
+
+    @property
+    def zeigt(self) -> frozenset[str]:
+        """The tables the page's lists read (derived from their queries; ``*``: every table)."""
+        return frozenset().union(*(t.zeigt for t in self.tabellenseiten()))
+
+    def aenderungen_erhalten(self, aenderungen: Aenderungen, initiator: object = None) -> None:
+        """The window's broadcast after every operation: reload each list that shows a written table
+        (also after the page's own edit – the list shows what is stored, not what was typed)."""
+        for t in self.tabellenseiten():
+            t.aenderungen_erhalten(aenderungen, initiator)  # a hidden tab reloads when shown
+
+    def neu_laden(self) -> None:
+        for t in self.tabellenseiten():
+            t.neu_laden()
 
     def dialog_ausfuehren(self, d: QDialog) -> bool:
         return d.exec() == QDialog.DialogCode.Accepted
 
 
 class LeistungenSeite(_Seite):
-    zeigt = {"leistung", "reifegrad_bewertung", "behoerde"}
-
     def __init__(self, store: Store, runner: Any, bearbeitung: Bearbeitung, stichtag: Callable[[], date]) -> None:
         super().__init__()
         self.setObjectName("seite_leistungen")
         self.store, self.bearbeitung, self.stichtag = store, bearbeitung, stichtag
+        self.ops = bearbeitung.ops
         self.tabelle = TabellenSeite(store, tabellen.leistungen(), runner, voreinstellung={"umfang": "ressort"},
                                      mehrfachauswahl=True)
         self.tabelle.geoeffnet.connect(self.bearbeiten)
@@ -67,61 +99,63 @@ class LeistungenSeite(_Seite):
         layout.addLayout(sammel)
         self.tabelle.tabelle.selectionModel().selectionChanged.connect(lambda *_a: self._auswahl_zeigen())
 
+    def tabellenseiten(self) -> list[TabellenSeite]:
+        return [self.tabelle]
+
     def _auswahl_zeigen(self) -> None:
         n = len(self.tabelle.ausgewaehlte_ids())
         self.auswahl_anzeige.setText(f"{fmt.zahl(n)} ausgewählt" if n else "")
 
     def alle_auswaehlen(self) -> None:
-        self.tabelle.alle_angezeigten_auswaehlen()
-        self._auswahl_zeigen()
+        """Select every Leistung the filter shows, also those not fetched yet (the ids come from the worker)."""
+        self.tabelle.alle_angezeigten_auswaehlen(lambda _n: self._auswahl_zeigen())
 
     def zustaendigkeit_setzen(self, im_ressort: bool) -> None:
         """Take the selected Leistungen into the Ressort (or out of it): one undo step, one transaction."""
         ids = self.tabelle.ausgewaehlte_ids()
-        with self.store.lesen() as s:
-            zu_aendern = list(s.execute(select(Leistung.id).where(Leistung.id.in_(ids),
-                                                                  Leistung.im_ressort.is_not(im_ressort))).scalars())
-        if not zu_aendern:
-            self.auswahl_anzeige.setText("Keine Änderung nötig." if ids else "Bitte zuerst Leistungen auswählen.")
+        if not ids:
+            self.auswahl_anzeige.setText("Bitte zuerst Leistungen auswählen.")
             return
-        text = (f"{fmt.zahl(len(zu_aendern))} OZG-Leistungen " + ("ins Ressort aufnehmen" if im_ressort else "aus dem Ressort nehmen"))
-        self.bearbeitung.ausfuehren(bearbeiten.Folge(
-            [bearbeiten.FelderSetzen(Leistung, lid, {"im_ressort": im_ressort}) for lid in zu_aendern], text))
 
-    def neu_laden(self) -> None:
-        self.tabelle.neu_laden()
+        def fertig(angewandt: Any) -> None:
+            if angewandt.befehl is None:  # all of them were so already
+                self.auswahl_anzeige.setText("Keine Änderung nötig.")
+
+        self.bearbeitung.ausfuehren(bauplan.zustaendigkeit_setzen(ids, im_ressort), initiator=self, erfolg=fertig)
 
     def bearbeiten(self, lid: str | None) -> None:
-        if not lid:
-            return
-        with self.store.lesen() as s:
-            d = details.leistung(s, lid)
-            auswahl = details.auswahl(s)
-        w = d.werte
+        if lid:
+            self.ops.lesen(stammdaten.leistung_formular, lid, ok=lambda f: self._bearbeiten(lid, f),
+                           titel="OZG-Leistung nicht lesbar")
+
+    def _bearbeiten(self, lid: str, f: stammdaten.LeistungFormular) -> None:
+        w = f.daten.werte
         felder = [
             Feld("im_ressort", "Im &Ressort (Zuständigkeit)", "ja_nein"),
-            Feld("behoerde_id", "Zuständige &Behörde", "auswahl", optionen=[(None, "– keine –")] + list(auswahl.behoerden)),
+            Feld("behoerde_id", "Zuständige &Behörde", "auswahl", optionen=[(None, "– keine –")] + list(f.auswahl.behoerden)),
             Feld("typ", "&Typ", "auswahl", optionen=[(None, "– unbekannt –")] + [(t, t) for t in LEISTUNGSTYPEN]),
             Feld("prioritaet", "&Priorität (1–3)", "ganzzahl"),
             Feld("geplant_online", "&Geplant online ab", "datum"),
             Feld("ziel_reifegrad", "&Ziel-Reifegrad (0–4)", "ganzzahl"),
             Feld("bemerkung", "B&emerkung", "mehrzeilig"),
         ]
-        verlauf = "; ".join(f"{b[0]:%d.%m.%Y}: Stufe {b[2]} (Modell {b[1]})" for b in d.bewertungen[:4]) or "noch keine"
-        alt = {k: w[k] for k in (f.schluessel for f in felder)}
+        verlauf = "; ".join(f"{fmt.datum(b[0])}: Stufe {b[2]} (Modell {b[1]})" for b in f.daten.bewertungen[:4]) or "noch keine"
+        alt = {k: w[k] for k in (feld.schluessel for feld in felder)}
         dlg = FormularDialog(f"OZG-Leistung {w['ozg_id']}: {w['bezeichnung']}", felder, alt,
-                             gesamtpruefung=lambda n: Leistung(**{**w, **n}).pruefen(),
+                             gesamtpruefung=lambda n: operation.entwurf_pruefen("leistung", n, basis=w),
                              hinweis=f"Reifegrad-Bewertungen: {verlauf}", parent=self)
         if self.dialog_ausfuehren(dlg):
-            neu = {k: v for k, v in dlg.ergebnis.items() if alt.get(k) != v}
+            neu = stammdaten.geaenderte(alt, dlg.ergebnis)
             if neu:
-                self.bearbeitung.ausfuehren(bearbeiten.FelderSetzen(Leistung, lid, neu, f"OZG-Leistung {w['ozg_id']} ändern"))
+                self.bearbeitung.ausfuehren(bauplan.aendern("leistung", lid, neu, f"OZG-Leistung {w['ozg_id']} ändern"),
+                                            initiator=self)
 
     def reifegrad(self, lid: str | None) -> None:
-        if not lid:
-            return
-        with self.store.lesen() as s:
-            ozg = s.get(Leistung, lid).ozg_id
+        if lid:
+            self.ops.lesen(stammdaten.ozg_id, lid, ok=lambda ozg: self._reifegrad(lid, ozg),
+                           titel="OZG-Leistung nicht lesbar")
+
+    def _reifegrad(self, lid: str, ozg: str) -> None:
         felder = [
             Feld("datum", "&Datum", "datum", pflicht=True),
             Feld("modell", "&Modell", "auswahl", optionen=_enum(Reifegradmodell)),
@@ -131,20 +165,20 @@ class LeistungenSeite(_Seite):
         ]
         dlg = FormularDialog(f"Reifegrad bewerten: OZG-Leistung {ozg}", felder,
                              {"datum": self.stichtag(), "modell": Reifegradmodell.V1_1},
-                             gesamtpruefung=lambda n: ReifegradBewertung(leistung_id=lid, **n).pruefen(), parent=self)
+                             gesamtpruefung=lambda n: operation.entwurf_pruefen("reifegrad_bewertung",
+                                                                                {"leistung_id": lid, **n}),
+                             parent=self)
         if self.dialog_ausfuehren(dlg):
-            self.bearbeitung.ausfuehren(bearbeiten.Anlegen([(ReifegradBewertung, {"leistung_id": lid, **dlg.ergebnis})],
-                                                           f"Reifegrad für {ozg} bewerten"))
+            self.bearbeitung.ausfuehren(operation.anlegen([("reifegrad_bewertung", {"leistung_id": lid, **dlg.ergebnis})],
+                                                          f"Reifegrad für {ozg} bewerten"), initiator=self)
 
 
 class ProjekteSeite(_Seite):
-    zeigt = {"projekt", "projekt_leistung", "meilenstein", "meilenstein_verschiebung", "arbeitspaket", "zahlungsplan",
-             "zahlungsplan_position", "mittelabfluss", "aufwand", "behoerde", "person"}
-
     def __init__(self, store: Store, runner: Any, bearbeitung: Bearbeitung, stichtag: Callable[[], date]) -> None:
         super().__init__()
         self.setObjectName("seite_projekte")
         self.store, self.bearbeitung = store, bearbeitung
+        self.ops = bearbeitung.ops
         self.projekte = TabellenSeite(store, tabellen.projekte(), runner)
         self.meilensteine = TabellenSeite(store, tabellen.meilensteine(stichtag=stichtag()), runner)
         self.listen = QTabWidget()
@@ -173,65 +207,84 @@ class ProjekteSeite(_Seite):
         self.projekte.geoeffnet.connect(self.projekt_oeffnen)
         self.meilensteine.geoeffnet.connect(self.meilenstein_oeffnen)
 
+    def tabellenseiten(self) -> list[TabellenSeite]:
+        return [self.projekte, self.meilensteine]
+
+    @property
+    def zeigt(self) -> frozenset[str]:
+        """The lists' tables and the editor's (its data, its drop-downs, its payments)."""
+        editor = EDITOR_TABELLEN | AUSWAHL_TABELLEN
+        if self.editor.zahlungen is not None:
+            editor |= self.editor.zahlungen.zeigt
+        return super().zeigt | editor
+
     def neu_laden(self) -> None:
-        self.projekte.neu_laden()
-        self.meilensteine.neu_laden()
+        super().neu_laden()
         self.editor.neu_laden()
 
-    def projekt_oeffnen(self, pid: str) -> bool:
+    def aenderungen_erhalten(self, aenderungen: Aenderungen, initiator: object = None) -> None:
+        """The lists reload if they show a written table; the editor decides for itself (it knows
+        whether the user is mid-edit and whether it started the change)."""
+        super().aenderungen_erhalten(aenderungen, initiator)
+        self.editor.aenderungen_erhalten(aenderungen, initiator)
+
+    def projekt_oeffnen(self, pid: str, danach: Callable[[], None] | None = None) -> bool:
+        """Open ``pid`` in the editor (asks first if the open one has unsaved changes); ``danach``
+        runs once its data is shown. False: the user chose to stay."""
         if pid == self.editor.projekt_id:
+            if danach is not None:
+                danach()
             return True
         if not self.editor.darf_verlassen():
             return False
-        self.editor.oeffnen(pid)
+        self.editor.oeffnen(pid, danach=danach)
         return True
 
     def meilenstein_oeffnen(self, mid: str) -> None:
-        from ozgdesk.model.projekte import Meilenstein
+        """Open the milestone's project on the Meilensteine tab with the milestone selected."""
+        def gefunden(pid: str | None) -> None:
+            if pid is None:
+                self.bearbeitung.fehler("Der Meilenstein ist nicht mehr vorhanden (inzwischen gelöscht).")
+                return
+            self.projekt_oeffnen(pid, danach=lambda: self._meilenstein_zeigen(mid))
 
-        with self.store.lesen() as s:
-            pid = s.get(Meilenstein, mid).projekt_id
-        if self.projekt_oeffnen(pid):
-            self.editor.reiter.setCurrentIndex(1)
-            zeile = next((i for i, (id_, _w) in enumerate(self.editor.ms_modell.zeilen) if id_ == mid), -1)
-            if zeile >= 0:
-                self.editor.ms_tabelle.selectRow(zeile)
-                self.editor.ms_tabelle.setFocus()
+        self.ops.lesen(bauplan.meilenstein_projekt, mid, ok=gefunden, titel="Meilenstein nicht lesbar")
+
+    def _meilenstein_zeigen(self, mid: str) -> None:
+        self.editor.reiter.setCurrentIndex(1)
+        zeile = next((i for i, (id_, _w) in enumerate(self.editor.ms_modell.zeilen) if id_ == mid), -1)
+        if zeile >= 0:
+            self.editor.ms_tabelle.selectRow(zeile)
+            self.editor.ms_tabelle.setFocus()
 
     def neues_projekt(self) -> None:
-        with self.store.lesen() as s:
-            auswahl = details.auswahl(s)
+        self.ops.lesen(details.auswahl, ok=self._neues_projekt, titel="Auswahllisten nicht lesbar")
+
+    def _neues_projekt(self, auswahl: details.Auswahl) -> None:
         dlg = FormularDialog("Neues Projekt", stammdaten_felder(auswahl, mit_kennung=True),
                              {"finanzierung": Finanzierung.VOLL},
-                             gesamtpruefung=projekt_pruefen, parent=self)
+                             gesamtpruefung=lambda w: operation.entwurf_pruefen("projekt", bauplan.projekt_entwurf(w)),
+                             parent=self)
         if not self.dialog_ausfuehren(dlg):
             return
-        w = dlg.ergebnis
-        w["kennung"] = w["kennung"].strip().upper()
-        with self.store.lesen() as s:
-            if s.execute(select(Projekt.id).where(Projekt.kennung == w["kennung"])).first():
-                self.bearbeitung.fehler(f"Ein Projekt mit der Kennung {w['kennung']} gibt es schon.")
-                return
-        befehl = bearbeiten.Anlegen([(Projekt, {**w, "ampel_gesamt": Ampel.GRUEN})], f"Projekt {w['kennung']} anlegen")
-        if self.bearbeitung.ausfuehren(befehl):
-            self.editor.oeffnen(befehl.ids[0])
+        # the builder normalises the Kennung and refuses one that exists (checked in the write transaction)
+        self.bearbeitung.ausfuehren(bauplan.projekt_anlegen(dlg.ergebnis), initiator=self,
+                                    erfolg=lambda angewandt: self.projekt_oeffnen(angewandt.befehl.ids[0]))
 
 
 class FinanzenSeite(_Seite):
-    zeigt = {"mittelabfluss"}
-
     def __init__(self, store: Store, runner: Any) -> None:
         super().__init__()
         self.setObjectName("seite_finanzen")
         self.tabelle = TabellenSeite(store, tabellen.mittelabfluesse(), runner)
         QVBoxLayout(self).addWidget(self.tabelle)
 
-    def neu_laden(self) -> None:
-        self.tabelle.neu_laden()
+    def tabellenseiten(self) -> list[TabellenSeite]:
+        return [self.tabelle]
 
 
 class AenderungenSeite(_Seite):
-    zeigt = {"*"}
+    """The change log: its query reads ``aenderung``, so it stands for every table (``*``)."""
 
     def __init__(self, store: Store, runner: Any) -> None:
         super().__init__()
@@ -239,17 +292,21 @@ class AenderungenSeite(_Seite):
         self.tabelle = TabellenSeite(store, tabellen.aenderungen(), runner)
         QVBoxLayout(self).addWidget(self.tabelle)
 
-    def neu_laden(self) -> None:
-        self.tabelle.neu_laden()
+    def tabellenseiten(self) -> list[TabellenSeite]:
+        return [self.tabelle]
 
 
 class StammdatenDialog(QDialog):
-    """Behörden or Personen: a list with „Neu …“ and „Bearbeiten …“."""
+    """Behörden or Personen: a list with „Neu …“ and „Bearbeiten …“.
+
+    The list is read on the DB worker and reloaded from the window's broadcast whenever an
+    operation wrote its table – the dialog's own edits, an undo, a sync running meanwhile."""
 
     def __init__(self, art: str, store: Store, bearbeitung: Bearbeitung, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.art, self.store, self.bearbeitung = art, store, bearbeitung
-        self.klasse = Behoerde if art == "behoerde" else Person
+        self.ops = bearbeitung.ops
+        self.bezeichnung = stammdaten.bezeichnung(art)
         self.setWindowTitle("Behörden" if art == "behoerde" else "Personen")
         spalten = ([("Kurzname", "text"), ("Name", "text"), ("Art", "enum"), ("Erstattungsanspruch", "ja_nein")]
                    if art == "behoerde" else [("Name", "text"), ("Funktion", "text"), ("Referat", "text"), ("E-Mail", "text")])
@@ -263,61 +320,73 @@ class StammdatenDialog(QDialog):
         layout.addLayout(_knopfzeile(("&Neu …", self.neu), ("&Bearbeiten …", self.bearbeiten)))
         layout.addWidget(knoepfe)
         self.setMinimumSize(self.fontMetrics().averageCharWidth() * 135, self.fontMetrics().height() * 22)
+        self.ops.daten_geaendert.connect(self.aenderungen_erhalten)
+        self.finished.connect(self._abmelden)
         self.laden()
 
+    def _abmelden(self, *_a: object) -> None:
+        """Closed: stop listening (the window keeps the dialog object as its child)."""
+        try:
+            self.ops.daten_geaendert.disconnect(self.aenderungen_erhalten)
+        except (RuntimeError, TypeError):  # already disconnected (closed twice)
+            pass
+
     def laden(self) -> None:
-        with self.store.lesen() as s:
-            self.auswahl = details.auswahl(s)
-            if self.art == "behoerde":
-                zeilen = [(b.id, (b.kurzname, b.name, b.art, b.erstattungsanspruch))
-                          for b in s.execute(select(Behoerde).order_by(Behoerde.kurzname)).scalars()]
-            else:
-                zeilen = [(p.id, (p.name, p.funktion, p.referat, p.email))
-                          for p in s.execute(select(Person).order_by(Person.name)).scalars()]
+        self.ops.lesen(stammdaten.liste, self.art, ok=self._geladen, titel=f"{self.windowTitle()} nicht lesbar")
+
+    def _geladen(self, zeilen: list[tuple[str, tuple[Any, ...]]]) -> None:
         self.modell.setzen(zeilen)
         self.tabelle.resizeColumnsToContents()
 
-    def felder(self) -> list[Feld]:
+    def aenderungen_erhalten(self, aenderungen: Aenderungen, _initiator: object = None) -> None:
+        if aenderungen.betrifft({self.art}):
+            self.laden()
+
+    def felder(self, auswahl: details.Auswahl) -> list[Feld]:
         if self.art == "behoerde":
             return [Feld("kurzname", "&Kurzname"), Feld("name", "&Name", pflicht=True),
                     Feld("art", "&Art", "auswahl", optionen=_enum(Verwaltungsart)),
                     Feld("erstattungsanspruch", "&Erstattungsanspruch", "ja_nein"),
                     Feld("anschrift", "An&schrift", "mehrzeilig")]
         return [Feld("name", "&Name", pflicht=True), Feld("funktion", "&Funktion"), Feld("referat", "&Referat"),
-                Feld("behoerde_id", "&Behörde", "auswahl", optionen=[(None, "– Ministerium –")] + list(self.auswahl.behoerden)),
+                Feld("behoerde_id", "&Behörde", "auswahl", optionen=[(None, "– Ministerium –")] + list(auswahl.behoerden)),
                 Feld("email", "&E-Mail"), Feld("telefon", "&Telefon")]
 
     def dialog_ausfuehren(self, d: QDialog) -> bool:
         return d.exec() == QDialog.DialogCode.Accepted
 
-    def warnungen(self, w: dict[str, Any], ausser_id: str | None = None) -> list[hinweise.Hinweis]:
-        """Same name as an existing Behörde/Person: often the same one entered twice."""
-        with self.store.lesen() as s:
-            if self.art == "behoerde":
-                return hinweise.behoerde(s, w.get("name") or "", w.get("kurzname") or "", ausser_id=ausser_id)
-            return hinweise.person(s, w.get("name") or "", ausser_id=ausser_id)
-
     def neu(self) -> None:
-        dlg = FormularDialog("Neu: " + self.klasse.__label__, self.felder(), None,
-                             gesamtpruefung=lambda w: self.klasse(**w).pruefen(), hinweise=self.warnungen, parent=self)
-        if self.dialog_ausfuehren(dlg):
-            self.bearbeitung.ausfuehren(bearbeiten.Anlegen([(self.klasse, dlg.ergebnis)], f"{self.klasse.__label__} anlegen"))
-            self.laden()
+        self.ops.lesen(stammdaten.formular, self.art, ok=self._formular, titel=f"{self.windowTitle()} nicht lesbar")
 
     def bearbeiten(self) -> None:
         idx = self.tabelle.currentIndex()
         id_ = self.modell.id_von(idx.row()) if idx.isValid() else None
-        if not id_:
+        if id_:
+            self.ops.lesen(stammdaten.formular, self.art, id_, ok=self._formular,
+                           titel=f"{self.bezeichnung} nicht lesbar")
+
+    def _formular(self, daten: stammdaten.Formulardaten) -> None:
+        """The form for a new record (``daten.werte`` None) or an existing one; the duplicate
+        warning is read on the worker when the user presses „OK“."""
+        felder = self.felder(daten.auswahl)
+        alt = daten.werte
+        alt_felder = {f.schluessel: alt[f.schluessel] for f in felder} if alt is not None else None
+        store, art = self.store, self.art
+
+        def doppelte(w: dict[str, Any]) -> list[Any]:  # on the DB worker (the dialog's runner)
+            return operation.lesen(store, stammdaten.doppelte, art, w, daten.id)
+
+        dlg = FormularDialog(f"{self.bezeichnung} bearbeiten" if alt is not None else f"Neu: {self.bezeichnung}",
+                             felder, alt_felder,
+                             gesamtpruefung=lambda w: operation.entwurf_pruefen(art, w, basis=alt),
+                             hinweise=doppelte, runner=self.ops.runner, parent=self)
+        if not self.dialog_ausfuehren(dlg):
             return
-        with self.store.lesen() as s:
-            alt = bearbeiten.spaltenwerte(s.get(self.klasse, id_))
-        felder = self.felder()
-        alt_felder = {f.schluessel: alt[f.schluessel] for f in felder}
-        dlg = FormularDialog(f"{self.klasse.__label__} bearbeiten", felder, alt_felder,
-                             gesamtpruefung=lambda w: self.klasse(**{**alt, **w}).pruefen(),
-                             hinweise=lambda w: self.warnungen(w, ausser_id=id_), parent=self)
-        if self.dialog_ausfuehren(dlg):
-            neu = {k: v for k, v in dlg.ergebnis.items() if alt_felder.get(k) != v}
-            if neu:
-                self.bearbeitung.ausfuehren(bearbeiten.FelderSetzen(self.klasse, id_, neu, f"{self.klasse.__label__} ändern"))
-                self.laden()
+        if daten.id is None:
+            self.bearbeitung.ausfuehren(operation.anlegen([(self.art, dlg.ergebnis)], f"{self.bezeichnung} anlegen"),
+                                        initiator=self)
+            return
+        neu = stammdaten.geaenderte(alt_felder or {}, dlg.ergebnis)
+        if neu:
+            self.bearbeitung.ausfuehren(bauplan.aendern(self.art, daten.id, neu, f"{self.bezeichnung} ändern"),
+                                        initiator=self)

@@ -7,6 +7,7 @@ what opening means.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -66,20 +67,17 @@ class TabellenSeite(QWidget):
         leiste.addWidget(suche_label)
         leiste.addWidget(self.suche, 2)
         filterleiste = QHBoxLayout()  # own row, so the page also fits narrow windows and 200 % scaling
-        with store.lesen() as s:
-            for f in abfrage.filter:
-                box = QComboBox()
-                box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-                box.setMinimumContentsLength(8)  # grows with the window (stretch); small screens must still fit
-                box.setAccessibleName(f"Filter {f.titel}")
-                box.addItem(f"{f.titel}: alle", "")
-                for code, label in f.optionen(s):
-                    box.addItem(label, code)
-                if voreinstellung and f.schluessel in voreinstellung:
-                    box.setCurrentIndex(max(0, box.findData(voreinstellung[f.schluessel])))
-                box.currentIndexChanged.connect(self._anfrage_geaendert)
-                self.filter[f.schluessel] = box
-                filterleiste.addWidget(box, 1)
+        #: a filter's preset applies before its choices have arrived from the worker
+        self._voreinstellung = dict(voreinstellung or {})
+        for f in abfrage.filter:
+            box = QComboBox()
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)  # grows with the window (stretch); small screens must still fit
+            box.setAccessibleName(f"Filter {f.titel}")
+            box.addItem(f"{f.titel}: alle", "")
+            box.currentIndexChanged.connect(self._anfrage_geaendert)
+            self.filter[f.schluessel] = box
+            filterleiste.addWidget(box, 1)
         self.anzahl = QLabel("wird geladen …")
         self.anzahl.setAccessibleName("Anzahl der Einträge")
         leiste.addWidget(self.anzahl)
@@ -121,12 +119,50 @@ class TabellenSeite(QWidget):
         self.suche.textChanged.connect(lambda _t: self._timer.start())
         self.modell.geladen.connect(self._geladen)
         self._erstes_mal = True
+        self.runner = runner
+        if abfrage.filter:
+            runner.starten(lambda: _lesen(store, abfrage.filteroptionen), self._filter_fuellen, lambda _e: None)
         self.modell.neu_laden(self.anfrage())
+
+    @property
+    def zeigt(self) -> frozenset[str]:
+        """The tables this table's query reads (from its SQL): it reloads when one of them is written."""
+        return self.abfrage.tabellen
+
+    def aenderungen_erhalten(self, aenderungen: Any, _initiator: object = None) -> None:
+        """Reload if a table of the query was written – now if the table can be seen, else when it
+        is shown next (a hidden tab costs no query per edit)."""
+        if not aenderungen.betrifft(self.zeigt):
+            return
+        if self.isVisibleTo(self.window()) or self.window() is self:
+            self.neu_laden()
+        else:
+            self._veraltet = True
+
+    _veraltet = False
+
+    def showEvent(self, e: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(e)
+        if self._veraltet:
+            self._veraltet = False
+            self.neu_laden()
+
+    def _filter_fuellen(self, optionen: list[list[tuple[str, str]]]) -> None:
+        """The drop-downs' choices, read on the worker; the preset stays selected."""
+        for f, liste in zip(self.abfrage.filter, optionen):
+            box = self.filter[f.schluessel]
+            box.blockSignals(True)
+            for code, label in liste:
+                box.addItem(label, code)
+            vor = self._voreinstellung.pop(f.schluessel, None)
+            if vor is not None:
+                box.setCurrentIndex(max(0, box.findData(vor)))
+            box.blockSignals(False)
 
     def anfrage(self) -> Anfrage:
         a = self.modell.anfrage
-        return Anfrage(self.suche.text(), {k: b.currentData() for k, b in self.filter.items() if b.currentData()},
-                       a.sortierung, a.absteigend)
+        gewaehlt = {k: b.currentData() for k, b in self.filter.items() if b.currentData()}
+        return Anfrage(self.suche.text(), {**self._voreinstellung, **gewaehlt}, a.sortierung, a.absteigend)
 
     def _anfrage_geaendert(self, *_a: object) -> None:
         self._timer.stop()
@@ -168,14 +204,20 @@ class TabellenSeite(QWidget):
         if id_:
             self.geoeffnet.emit(id_)
 
-    def alle_angezeigten_auswaehlen(self) -> int:
-        """Select every row the search and filters show (also rows not fetched yet); returns how many."""
-        with self.store.lesen() as s:
-            ids = self.abfrage.ids(s, self.anfrage())
-        self.tabelle.selectAll()
-        self._alle_ids = ids
-        self.tabelle.selectionModel().selectionChanged.connect(self._hand_auswahl, Qt.ConnectionType.SingleShotConnection)
-        return len(ids)
+    def alle_angezeigten_auswaehlen(self, fertig: Callable[[int], None] | None = None) -> None:
+        """Select every row the search and filters show (also rows not fetched yet); ``fertig(n)``
+        gets how many once their ids have come from the worker."""
+        store, abfrage, anfrage = self.store, self.abfrage, self.anfrage()
+
+        def ausgewaehlt(ids: list[str]) -> None:
+            self.tabelle.selectAll()
+            self._alle_ids = ids
+            self.tabelle.selectionModel().selectionChanged.connect(self._hand_auswahl,
+                                                                   Qt.ConnectionType.SingleShotConnection)
+            if fertig is not None:
+                fertig(len(ids))
+
+        self.runner.starten(lambda: _lesen(store, abfrage.ids, anfrage), ausgewaehlt, lambda _e: None)
 
     def _hand_auswahl(self, *_a: object) -> None:
         self._alle_ids = None
@@ -190,3 +232,10 @@ class TabellenSeite(QWidget):
     def aktuelle_id(self) -> str | None:
         idx = self.tabelle.currentIndex()
         return idx.data(IdRolle) if idx.isValid() else None
+
+
+def _lesen(store: Any, fn: Callable[..., Any], *args: Any) -> Any:
+    """On the worker: ``fn(session, *args)`` in one read session."""
+    from ozgdesk.model.operationen.bearbeiten import lesen
+
+    return lesen(store, fn, *args)

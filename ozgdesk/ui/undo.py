@@ -1,87 +1,90 @@
-"""Undo/redo: each model command (``ozgdesk.model.bearbeiten``) wrapped in a ``QUndoCommand``.
+"""Undo/redo: each applied model command (``ozgdesk.model.bearbeiten``) wrapped in a ``QUndoCommand``.
 
-The command is applied *before* it is pushed, so a validation error is shown and nothing lands on
-the stack; ``redo()`` skips its first call for that reason. After every apply/undo the window is
-told which tables changed, so only the affected views reload (Anki's OpChanges idea).
+An edit is first applied as an operation on the DB worker
+(:func:`ozgdesk.model.operationen.bearbeiten.anwenden`); only once it committed is it pushed onto
+the stack, so a refused edit shows its German message and leaves no step behind (``redo()`` skips
+its first call for that reason). Undo and redo are operations too: they run on the DB worker in
+the stack's order (the worker is a single thread) and are broadcast like any other change through
+:attr:`ozgdesk.ui.operationen.Operationen.daten_geaendert` – no view works out afterwards which
+tables a command "probably" touched.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ozgdesk.model.errors import OzgFehler
+from ozgdesk.ui.operationen import Operationen
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ozgdesk.model.store import Store
-
-# ozgdesk.model.bearbeiten (SQLAlchemy) is imported on the first edit, not at start-up.
-
-
-def betroffene_tabellen(befehl: Any) -> set[str]:
-    from ozgdesk.model import bearbeiten
-
-    if isinstance(befehl, bearbeiten.Folge):
-        return set().union(*(betroffene_tabellen(b) for b in befehl.befehle)) if befehl.befehle else set()
-    if isinstance(befehl, bearbeiten.FelderSetzen):
-        return {befehl.klasse.__tablename__}
-    if isinstance(befehl, bearbeiten.Anlegen):
-        return {k.__tablename__ for k, _w in befehl.datensaetze}
-    if isinstance(befehl, bearbeiten.Loeschen):
-        return {k.__tablename__ for k, _i in befehl.ziele}
-    if isinstance(befehl, bearbeiten.MeilensteinVerschieben):
-        return {"meilenstein", "meilenstein_verschiebung"}
-    return set()
+#: initiator of undo/redo broadcasts: every view reloads what the step touched
+UNDO = "undo"
 
 
 class BefehlKommando(QUndoCommand):
-    def __init__(self, store: Store, befehl: Any, geaendert: Callable[[set[str]], None],
-                 fehler: Callable[[str], None]) -> None:
+    def __init__(self, ops: Operationen, stack: QUndoStack, befehl: Any) -> None:
         super().__init__(befehl.text)
-        self.store, self.befehl, self.geaendert, self.fehler = store, befehl, geaendert, fehler
+        self.ops, self.stack, self.befehl = ops, stack, befehl
         self._erstes_mal = True
 
     def redo(self) -> None:
         if self._erstes_mal:
             self._erstes_mal = False
             return
-        from ozgdesk.model import bearbeiten
+        from ozgdesk.model.operationen import bearbeiten
 
-        self._ausfuehren(bearbeiten.ausfuehren)
+        store, befehl = self.ops.store, self.befehl
+        self.ops.ausfuehren(lambda: bearbeiten.wiederholen(store, befehl), initiator=UNDO, fehler=self._gescheitert)
 
     def undo(self) -> None:
-        from ozgdesk.model import bearbeiten
+        from ozgdesk.model.operationen import bearbeiten
 
-        self._ausfuehren(bearbeiten.zuruecknehmen)
+        store, befehl = self.ops.store, self.befehl
+        self.ops.ausfuehren(lambda: bearbeiten.zuruecknehmen(store, befehl), initiator=UNDO, fehler=self._gescheitert)
 
-    def _ausfuehren(self, fn: Callable[[Store, Any], None]) -> None:
-        try:
-            fn(self.store, self.befehl)
-        except OzgFehler as e:
-            self.setObsolete(True)
-            self.fehler(str(e))
-        self.geaendert(betroffene_tabellen(self.befehl))
+    def _gescheitert(self, e: BaseException) -> None:
+        """Undo/redo refused (the record was changed or deleted elsewhere, e.g. by a sync): the
+        stack no longer matches the data, so it is emptied rather than replaying wrong steps."""
+        self.ops.fehler_melden("Rückgängig nicht möglich", e)
+        self.stack.clear()
 
 
 class Bearbeitung:
-    """The window's one place to apply an edit: runs it, puts it on the undo stack, reports changes."""
+    """The window's one place to apply an edit: runs it on the DB worker, puts it on the undo stack."""
 
-    def __init__(self, store: Store, stack: QUndoStack, geaendert: Callable[[set[str]], None],
-                 fehler: Callable[[str], None]) -> None:
-        self.store, self.stack, self.geaendert, self.fehler = store, stack, geaendert, fehler
+    def __init__(self, ops: Operationen, stack: QUndoStack) -> None:
+        self.ops, self.stack = ops, stack
 
-    def ausfuehren(self, befehl: Any) -> bool:
-        """Apply ``befehl``. Small single-record transactions run on the GUI thread on purpose: they
-        take milliseconds, and undo order stays trivially correct. Returns False on a German error."""
-        from ozgdesk.model import bearbeiten
+    @property
+    def store(self) -> Any:
+        return self.ops.store
 
-        try:
-            bearbeiten.ausfuehren(self.store, befehl)
-        except OzgFehler as e:
-            self.fehler(str(e))
-            return False
-        self.stack.push(BefehlKommando(self.store, befehl, self.geaendert, self.fehler))
-        self.geaendert(betroffene_tabellen(befehl))
-        return True
+    def ausfuehren(self, befehl: Any, *, initiator: object = None, nachher: Callable[[Any], Any] | None = None,
+                   erfolg: Callable[[Any], None] | None = None, fehler: Callable[[BaseException], None] | None = None,
+                   titel: str = "Eingabe nicht übernommen") -> None:
+        """Apply ``befehl`` – a command or a builder ``session -> command | None`` from
+        :mod:`ozgdesk.model.operationen` – as one transaction on the DB worker.
+
+        On success the step goes onto the undo stack and ``erfolg(angewandt)`` gets the
+        :class:`~ozgdesk.model.operationen.bearbeiten.Angewandt` (its ``nachher`` holds what
+        ``nachher(session)`` read in the same transaction). On a refusal ``fehler(exc)`` runs, or a
+        German message box is shown."""
+        from ozgdesk.model.operationen import bearbeiten
+
+        store, ops, stack = self.ops.store, self.ops, self.stack
+
+        def op() -> Any:
+            return bearbeiten.anwenden(store, befehl, nachher=nachher)
+
+        def angewandt(ergebnis: Any) -> None:
+            if ergebnis.befehl is not None:
+                stack.push(BefehlKommando(ops, stack, ergebnis.befehl))
+            if erfolg is not None:
+                erfolg(ergebnis)
+
+        self.ops.ausfuehren(op, initiator=initiator, erfolg=angewandt, fehler=fehler, titel=titel)
+
+    def fehler(self, text: str) -> None:
+        """Show a German refusal (for checks a page makes before it starts an edit)."""
+        self.ops._fehler_zeigen("Eingabe nicht übernommen", text)

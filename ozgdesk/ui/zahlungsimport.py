@@ -2,11 +2,14 @@
 
 Thin on purpose: reading, checking and writing are :mod:`ozgdesk.model.zahlungsimport`; the dialog
 shows its :class:`~ozgdesk.model.zahlungsimport.Vorschau` and runs both the check and „Übernehmen“
-on the background runner, so a large export never freezes the window.
+on the DB worker, so a large export never freezes the window. „Übernehmen“ is an operation
+(:meth:`ozgdesk.ui.operationen.Operationen.ausfuehren`) when the window hands over its ``ops``: its
+one broadcast then tells every open view about the new payments at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,7 @@ from ozgdesk.model.store import Store
 from ozgdesk.model.values import anzahl, format_euro
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.listenmodell import ListenModell
+from ozgdesk.ui.operationen import Operationen
 
 SPALTEN = [("Status", "text"), ("Zeile", "zahl"), ("Spalte", "text"), ("Projekt", "text"), ("Datum", "datum"), ("Betrag", "euro"),
            ("Haushaltsstelle", "text"), ("Beleg", "text"), ("Text / Meldung", "text")]
@@ -48,10 +52,10 @@ def zeilen(v: zi.Vorschau) -> list[tuple[str, tuple[Any, ...]]]:
 
 
 class Zahlungsimportdialog(QDialog):
-    def __init__(self, store: Store, runner: Any, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, store: Store, runner: Any, parent=None, ops: Operationen | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.setWindowTitle("Zahlungen aus dem HKR importieren")
-        self.store, self.runner = store, runner
+        self.store, self.runner, self.ops = store, runner, ops
         self.vorschau: zi.Vorschau | None = None
         self.datei = QLineEdit()
         self.datei.setAccessibleName("Zahlungsexport")
@@ -116,7 +120,7 @@ class Zahlungsimportdialog(QDialog):
         self.uebernehmen_knopf.setEnabled(False)
         self.status.setText("Prüfe …")
         store = self.store
-        self.runner.starten(lambda: zi.pruefen(store, pfad), self._geprueft, self._fehler)
+        self._lesen(lambda: zi.pruefen(store, pfad), self._geprueft, self._fehler)
 
     def _geprueft(self, v: zi.Vorschau) -> None:
         self.vorschau = v
@@ -174,7 +178,21 @@ class Zahlungsimportdialog(QDialog):
             self.pruefen_knopf.setEnabled(True)
             self._fehler(e)
 
-        self.runner.starten(lambda: zi.uebernehmen(store, pfad), fertig, fehler)
+        self._schreiben(lambda: zi.uebernehmen(store, pfad), fertig, fehler)
+
+    def _lesen(self, fn: Callable[[], Any], ok: Callable[[Any], None], fehler: Callable[[BaseException], None]) -> None:
+        """The check reads only: on the worker, no broadcast."""
+        if self.ops is not None:
+            self.ops.im_hintergrund(fn, ok=ok, fehler=fehler)
+        else:
+            self.runner.starten(fn, ok, fehler)
+
+    def _schreiben(self, fn: Callable[[], Any], ok: Callable[[Any], None], fehler: Callable[[BaseException], None]) -> None:
+        """„Übernehmen“ as an operation: every open view learns of the new payments."""
+        if self.ops is not None:
+            self.ops.ausfuehren(fn, initiator=self, erfolg=ok, fehler=fehler, titel="Zahlungsimport")
+        else:
+            self.runner.starten(fn, ok, fehler)
 
     def _fehler(self, e: BaseException) -> None:
         self.status.setText(f"Fehler: {fmt.fehlertext(e)}")

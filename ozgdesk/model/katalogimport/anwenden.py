@@ -58,8 +58,15 @@ def anwenden(s: Session, stand: Katalogstand, *, erzwingen: bool = False,
     :data:`MAX_ANTEIL_ENTFERNT` of the catalogue or has bad values in more than
     :data:`MAX_ANTEIL_FEHLERHAFT` of its rows, unless ``erzwingen``.
     """
+    from ozgdesk.model.store import ereignis_vormerken
+
+    ereignis_vormerken(s, "katalogimport")
     with ohne_zyklensammler():
-        return _anwenden(s, stand, erzwingen, fortschritt or (lambda *_a: None))
+        d, eintrag = _anwenden(s, stand, erzwingen, fortschritt or (lambda *_a: None))
+    ereignis_vormerken(s, "katalogimport", neu=len(d.neu) + len(d.wieder_aufgenommen), entfernt=len(d.entfernt),
+                       umbenannt=len(d.umbenannt), geaendert=len(d.geaendert), warnungen=len(d.warnungen),
+                       unveraendert=eintrag is None)
+    return d, eintrag
 
 
 def zu_viele_fehler(d: Katalogdiff) -> str | None:

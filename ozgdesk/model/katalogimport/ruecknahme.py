@@ -123,6 +123,11 @@ def zuruecknehmen(s: Session, import_id: str | None = None, *,
     melden = fortschritt or (lambda *_a: None)
     melden(0, 4, "Prüfe, was der Import geändert hat …")
     plan = _planen(s, import_id)
+    from ozgdesk.model.store import ereignis_vormerken
+
+    ereignis_vormerken(s, "katalog_ruecknahme", wiederhergestellt=sum(len(v) for v in plan.geloescht.values()),
+                       zurueckgesetzt=sum(len(v) for v in plan.geaendert.values()),
+                       entfernt=sum(len(v) for v in plan.angelegt.values()))
     markieren = _markieren(s, plan)
     ergebnis = _ergebnis(s, plan, angewendet=True, markieren=markieren)
     melden(1, 4, "Entfernte Einträge wiederherstellen …")

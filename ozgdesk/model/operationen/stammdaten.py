@@ -1,0 +1,110 @@
+"""What the Leistungen page and the Stammdaten dialogs read, by table name and id (Qt-free).
+
+The GUI runs each function here as ``fn(session, …)`` on its DB worker
+(:meth:`ozgdesk.ui.operationen.Operationen.lesen`) and receives plain values: list rows as tuples,
+a form's current values as a dict, the choices of its drop-downs. Writes go through the builders of
+:mod:`.projekt` and the commands of :mod:`.bearbeiten`.
+
+A form's entry-time warnings (the same Behörde or Person entered twice, :func:`doppelte`) are
+read on the worker too, when the user presses „OK“ (the form dialog hands them to its runner).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ozgdesk.model import details, hinweise
+from ozgdesk.model.base import klasse_fuer
+from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.katalog import Leistung
+from ozgdesk.model.operationen import projekt
+from ozgdesk.model.organisation import Behoerde, Person
+
+#: the tables the Stammdaten dialog lists
+ARTEN = ("behoerde", "person")
+
+
+def _art(art: str) -> str:
+    if art not in ARTEN:
+        raise ValueError(f"Stammdaten gibt es für {', '.join(ARTEN)}, nicht für {art!r}")
+    return art
+
+
+def bezeichnung(tabelle: str) -> str:
+    """The German name of one record of ``tabelle`` („Behörde“, „OZG-Leistung“)."""
+    return str(klasse_fuer(tabelle).__label__)
+
+
+# ------------------------------------------------------------------------------------ Stammdaten
+def liste(s: Session, art: str) -> list[tuple[str, tuple[Any, ...]]]:
+    """The rows of the Behörden list (Kurzname, Name, Art, Erstattungsanspruch) or the Personen list
+    (Name, Funktion, Referat, E-Mail), each as ``(id, werte)``."""
+    if _art(art) == "behoerde":
+        return [(i, (k, n, a, e)) for i, k, n, a, e in s.execute(
+            select(Behoerde.id, Behoerde.kurzname, Behoerde.name, Behoerde.art, Behoerde.erstattungsanspruch)
+            .order_by(Behoerde.kurzname))]
+    return [(i, (n, f, r, m)) for i, n, f, r, m in s.execute(
+        select(Person.id, Person.name, Person.funktion, Person.referat, Person.email).order_by(Person.name))]
+
+
+@dataclass(frozen=True)
+class Formulardaten:
+    """What a Stammdaten form starts from: the record's values (None: a new one) and the drop-down
+    choices."""
+
+    art: str
+    id: str | None
+    werte: dict[str, Any] | None
+    auswahl: details.Auswahl
+
+
+def formular(s: Session, art: str, id_: str | None = None) -> Formulardaten:
+    """Read a Behörde/Person form's data in one session (German Eingabefehler if it was deleted)."""
+    werte = projekt.werte(s, _art(art), id_) if id_ else None
+    return Formulardaten(art, id_, werte, details.auswahl(s))
+
+
+def doppelte(s: Session, art: str, werte: dict[str, Any], ausser_id: str | None = None) -> list[hinweise.Hinweis]:
+    """Same name as another Behörde/Person (often the same one entered twice): a warning, no refusal."""
+    if _art(art) == "behoerde":
+        return hinweise.behoerde(s, werte.get("name") or "", werte.get("kurzname") or "", ausser_id=ausser_id)
+    return hinweise.person(s, werte.get("name") or "", ausser_id=ausser_id)
+
+
+# ------------------------------------------------------------------------------------ Leistungen
+def _leistung(s: Session, leistung_id: str) -> Leistung:
+    leistung = s.get(Leistung, leistung_id)
+    if leistung is None:
+        raise Eingabefehler("Die OZG-Leistung ist nicht mehr im Katalog (inzwischen entfallen oder gelöscht).")
+    return leistung
+
+
+@dataclass(frozen=True)
+class LeistungFormular:
+    """The Leistung form: its values and assessments, and the choices (Behörden) of its drop-downs."""
+
+    daten: details.LeistungDaten
+    auswahl: details.Auswahl
+
+
+def leistung_formular(s: Session, leistung_id: str) -> LeistungFormular:
+    _leistung(s, leistung_id)
+    d = details.leistung(s, leistung_id)
+    assert d is not None  # checked just above, in the same session
+    return LeistungFormular(d, details.auswahl(s))
+
+
+def ozg_id(s: Session, leistung_id: str) -> str:
+    """The OZG-ID a dialog about one Leistung names it by."""
+    return str(_leistung(s, leistung_id).ozg_id)
+
+
+def geaenderte(alt: dict[str, Any], neu: dict[str, Any]) -> dict[str, Any]:
+    """The fields a form changed against the values it showed: only these are written, so a field
+    someone else changed meanwhile and the user left alone is not overwritten with the old value."""
+    return {k: v for k, v in neu.items() if alt.get(k) != v}
+
