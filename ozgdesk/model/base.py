@@ -144,7 +144,7 @@ def klasse_fuer(tabelle: str | type[Base]) -> type[Base]:
         return tabelle
     for mapper in Base.registry.mappers:
         if getattr(mapper.class_, "__tablename__", None) == tabelle:
-            return mapper.class_  # type: ignore[no-any-return]
+            return mapper.class_
     raise KeyError(f"unknown table {tabelle!r}")
 
 
