@@ -3,6 +3,7 @@
 
     python3 dev.py start   – virtual environment anlegen, installieren, Anwendung mit Demo-Daten starten
     python3 dev.py test    – virtual environment anlegen, installieren, alle Tests ausführen
+    python3 dev.py pruefen – virtual environment anlegen, installieren, ruff und mypy prüfen lassen
 
 The environment lives in .venv and is re-installed only when pyproject.toml changed.
 """
@@ -38,13 +39,31 @@ def einrichten() -> None:
     stempel.write_text(soll)
 
 
+def pruefen() -> int:
+    """ruff and mypy over the code, configured in pyproject.toml; non-zero on any finding.
+
+    Both always run, so one failing check does not hide the other's findings.
+    """
+    ergebnisse = []
+    for name, befehl in (("ruff", ["-m", "ruff", "check", "ozgdesk", "tests"]), ("mypy", ["-m", "mypy"])):
+        print(f"== {name}", flush=True)
+        ergebnisse.append((name, subprocess.call([str(PY), *befehl], cwd=ROOT)))
+    gescheitert = [name for name, code in ergebnisse if code != 0]
+    if gescheitert:
+        print(f"Statische Prüfung gescheitert: {', '.join(gescheitert)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main() -> int:
     befehl = sys.argv[1] if len(sys.argv) > 1 else ""
-    if befehl not in ("start", "test"):
+    if befehl not in ("start", "test", "pruefen"):
         print(__doc__)
         return 2
     einrichten()
     rest = sys.argv[2:]
+    if befehl == "pruefen":
+        return pruefen()
     if befehl == "start":
         return subprocess.call([str(PY), "-m", "ozgdesk", "--demo", *rest])
     umgebung = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))

@@ -17,6 +17,7 @@ import logging.handlers
 import os
 import re
 from pathlib import Path
+from types import TracebackType
 
 LOGDATEI = "ozgdesk.log"
 
@@ -98,7 +99,7 @@ def aktuelle_logdatei() -> Path | None:
     return None
 
 
-def unerwartet(art: type[BaseException], fehler: BaseException, tb: object, wo: str) -> str:
+def unerwartet(art: type[BaseException], fehler: BaseException, tb: TracebackType | None, wo: str) -> str:
     """Log an unexpected exception with its traceback; return the German sentence for the user.
 
     The sentence never contains the exception's own (English) text, only where the details are.

@@ -22,6 +22,7 @@ import importlib
 import logging
 import sqlite3
 import sys
+from types import TracebackType
 
 from ozgdesk import __version__, logbuch, paths
 from ozgdesk.cli.argparse_de import Parser
@@ -75,7 +76,7 @@ def _argumente_pruefen(argv: list[str]) -> None:
                                 "Bitte die Zeichenkodierung des Terminals auf UTF-8 stellen. Es wurde nichts geändert.") from None
 
 
-def _letzter_ausweg(art: type[BaseException], fehler: BaseException, tb: object) -> None:
+def _letzter_ausweg(art: type[BaseException], fehler: BaseException, tb: TracebackType | None) -> None:
     """``sys.excepthook``: whatever escapes (a thread, an import) ends in one German line, the
     traceback in the technical log."""
     if issubclass(art, KeyboardInterrupt):
@@ -99,36 +100,36 @@ def main(argv: list[str] | None = None) -> int:
         return _ausfuehren(argv)
     except SystemExit:
         raise
-    except BaseException:
+    except BaseException as e:
         _protokoll_sicherstellen()
-        return _fehler_behandeln(argv)
+        return _fehler_behandeln(e, argv)
 
 
-def _fehler_behandeln(argv: list[str]) -> int:
-    try:
-        raise
-    except OzgFehler as e:
+def _fehler_behandeln(e: BaseException, argv: list[str]) -> int:
+    """Exit code and German line for what escaped a command; only a bug gets the traceback logged."""
+    if isinstance(e, OzgFehler):
         log.warning("Befehl abgelehnt: %s", e)
         _fehler_ausgeben(str(e))
         return 1
-    except BrokenPipeError:  # output piped into head & co.
+    if isinstance(e, BrokenPipeError):  # output piped into head & co.
         sys.stderr.close()
         return 0
-    except KeyboardInterrupt:
+    if isinstance(e, KeyboardInterrupt):
         _fehler_ausgeben("Abgebrochen.")
         return 130
-    except MemoryError:
+    if isinstance(e, MemoryError):
         log.error("Speicher erschöpft")
         _fehler_ausgeben("Der Arbeitsspeicher reicht für diesen Vorgang nicht aus; es wurde nichts geändert.")
         return 1
-    except Exception as e:  # noqa: BLE001 - the last resort: no traceback ever reaches a user
-        fehler = _bekannt(e)
-        if fehler is not None:
-            log.warning("Befehl abgelehnt: %s (%r)", fehler, e)
-            _fehler_ausgeben(fehler)
-            return 1
-        _fehler_ausgeben(logbuch.unerwartet(type(e), e, e.__traceback__, "ozgdesk-cli " + " ".join(argv[:3])))
+    # the last resort: no traceback ever reaches a user (a BaseException that is no Exception,
+    # such as GeneratorExit, is treated like any other unexpected error)
+    fehler = _bekannt(e) if isinstance(e, Exception) else None
+    if fehler is not None:
+        log.warning("Befehl abgelehnt: %s (%r)", fehler, e)
+        _fehler_ausgeben(fehler)
         return 1
+    _fehler_ausgeben(logbuch.unerwartet(type(e), e, e.__traceback__, "ozgdesk-cli " + " ".join(argv[:3])))
+    return 1
 
 
 def _bekannt(e: Exception) -> str | None:
@@ -138,11 +139,12 @@ def _bekannt(e: Exception) -> str | None:
     if isinstance(e, OSError) and not isinstance(e, BrokenPipeError):
         ort = f" ({e.filename})" if getattr(e, "filename", None) else ""
         return f"Datei- oder Systemfehler{ort}: {os_grund(e)}. Es wurde nichts geändert."
-    orig = getattr(e, "orig", None)
-    if isinstance(orig, sqlite3.Error) or isinstance(e, sqlite3.Error):
+    orig = getattr(e, "orig", None)  # SQLAlchemy wraps the driver's error
+    sqlite_fehler = orig if isinstance(orig, sqlite3.Error) else e
+    if isinstance(sqlite_fehler, sqlite3.Error):
         from ozgdesk.model.datei import sqlite_meldung
 
-        return sqlite_meldung(orig if isinstance(orig, sqlite3.Error) else e, "(ozgdesk.sqlite)", 5)
+        return sqlite_meldung(sqlite_fehler, "(ozgdesk.sqlite)", 5)
     return None
 
 

@@ -7,6 +7,7 @@ handful of texts a user sees are mapped here. Unknown texts fall through unchang
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 _TEXTE = {
     "usage: ": "Aufruf: ",
@@ -73,11 +74,11 @@ INT_GRENZE = 2**63 - 1
 class Parser(argparse.ArgumentParser):
     """ArgumentParser with German section titles; a bare ``type=int`` gets a checked range."""
 
-    def add_argument(self, *args: object, **kwargs: object) -> argparse.Action:  # type: ignore[override]
+    def add_argument(self, *args: str, **kwargs: Any) -> argparse.Action:
         if kwargs.get("type") is int:
-            name = next((str(a) for a in args if str(a).startswith("--")), str(args[0]) if args else "Zahl")
+            name = next((a for a in args if a.startswith("--")), args[0] if args else "Zahl")
             kwargs["type"] = ganzzahl(name, -INT_GRENZE, INT_GRENZE)
-        return super().add_argument(*args, **kwargs)  # type: ignore[arg-type]
+        return super().add_argument(*args, **kwargs)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         aktivieren()

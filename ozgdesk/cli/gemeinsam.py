@@ -47,7 +47,7 @@ def anzeige(wert: Any) -> str:
     if isinstance(wert, bool):
         return "ja" if wert else "nein"
     if isinstance(wert, DeutschesEnum):
-        return wert.label  # type: ignore[attr-defined]
+        return wert.label
     if hasattr(wert, "strftime") and not hasattr(wert, "hour"):
         return format_datum(wert)
     if isinstance(wert, (list, tuple)):
@@ -60,8 +60,8 @@ def tabelle_ausgeben(kopf: Sequence[str], zeilen: Iterable[Sequence[Any]], max_b
     texte = [[t if len(t) <= max_breite else t[: max_breite - 1] + "…" for t in z] for z in texte]
     breiten = [max([len(k)] + [len(z[i]) for z in texte]) for i, k in enumerate(kopf)]
     out = sys.stdout
-    out.write("  ".join(k.ljust(b) for k, b in zip(kopf, breiten)).rstrip() + "\n")
+    out.write("  ".join(k.ljust(b) for k, b in zip(kopf, breiten, strict=True)).rstrip() + "\n")
     out.write("  ".join("-" * b for b in breiten) + "\n")
     for z in texte:
-        out.write("  ".join(t.ljust(b) for t, b in zip(z, breiten)).rstrip() + "\n")
+        out.write("  ".join(t.ljust(b) for t, b in zip(z, breiten, strict=True)).rstrip() + "\n")
     out.write(f"({len(texte)} Einträge)\n")

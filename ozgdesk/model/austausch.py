@@ -383,7 +383,7 @@ def json_schema() -> dict[str, Any]:
         props, pflicht = {}, []
         for spalte in inspect(cls).columns:
             art, _ = _spaltenpruefer(spalte)
-            p = dict(_JSON_TYPEN[art])
+            p: dict[str, Any] = dict(_JSON_TYPEN[art])
             if isinstance(spalte.type, CodeTyp):
                 p["enum"] = [m.value for m in spalte.type.enum_cls]
             if spalte.nullable:

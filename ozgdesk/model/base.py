@@ -10,15 +10,15 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import BigInteger, Boolean, Date, Integer, String, Text, TypeDecorator, inspect
+from sqlalchemy import BigInteger, Boolean, Date, Integer, String, Table, Text, TypeDecorator, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ozgdesk.model.errors import Eingabefehler
-from ozgdesk.model.values import DeutschesEnum, Halbjahr, Haushaltsstelle, Quartal, format_zahl
+from ozgdesk.model.values import DeutschesEnum, Halbjahr, Haushaltsstelle, Quartal, dezimal_exponent, format_zahl
 
 #: Namespace for ids derived from natural keys (catalogue entries).
 OZGDESK_NS = uuid.UUID("6f1c2a52-6a0e-4a8e-9d1f-0b0c5e7a0d11")
@@ -34,7 +34,7 @@ def abgeleitete_id(art: str, schluessel: object) -> str:
 
 
 def jetzt_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 class QuartalTyp(TypeDecorator[Quartal]):
@@ -115,8 +115,8 @@ class UtcZeit(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat()
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat()
 
     def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
         return None if value is None else datetime.fromisoformat(value)
@@ -126,6 +126,11 @@ class Base(DeclarativeBase):
     """Common base. ``__label__`` is the German name of the entity for messages and the change log."""
 
     __label__ = "Datensatz"
+
+    if TYPE_CHECKING:
+        # every ozgdesk entity is mapped to one Table (never to a join or a select), so its
+        # name, constraints and columns are there; SQLAlchemy can only promise a FromClause
+        __table__: ClassVar[Table]
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=neue_id)
 
@@ -139,7 +144,7 @@ def klasse_fuer(tabelle: str | type[Base]) -> type[Base]:
         return tabelle
     for mapper in Base.registry.mappers:
         if getattr(mapper.class_, "__tablename__", None) == tabelle:
-            return mapper.class_  # type: ignore[no-any-return]
+            return mapper.class_
     raise KeyError(f"unknown table {tabelle!r}")
 
 
@@ -152,7 +157,7 @@ def json_wert(value: Any) -> Any:
     if isinstance(value, (Quartal, Halbjahr, Haushaltsstelle, Decimal)):
         return str(value)
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat()
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"no JSON encoding for {type(value).__name__}")
@@ -213,7 +218,7 @@ def _zahl(n: int) -> str:
     return format_zahl(n)
 
 
-def datensatz_name(cls: type, werte: Mapping[str, Any]) -> str:
+def datensatz_name(cls: type[Base], werte: Mapping[str, Any]) -> str:
     """How a message names a record: „Projekt BMAS-2024-01“, else the label and a short id."""
     for key in getattr(cls, "__kennfelder__", ()):
         wert = werte.get(key)
@@ -277,7 +282,7 @@ def spalte_pruefen(spalte: Any, wert: Any) -> str | None:
             return f"Dezimalzahl erwartet, nicht {_kurz(repr(wert))}."
         if not wert.is_finite():
             return f"„{wert}“ ist keine endliche Zahl."
-        _, ziffern, exponent = wert.as_tuple()
+        ziffern, exponent = wert.as_tuple().digits, dezimal_exponent(wert)
         nachkomma = max(0, -exponent)
         vorkomma = max(0, len(ziffern) + exponent)
         if vorkomma > typ.vorkomma:
@@ -303,7 +308,7 @@ def spalte_pruefen(spalte: Any, wert: Any) -> str | None:
     return None
 
 
-def spalten_pruefen(cls: type, werte: Mapping[str, Any]) -> None:
+def spalten_pruefen(cls: type[Base], werte: Mapping[str, Any]) -> None:
     """Check every column value of a record of ``cls``; raise :class:`Feldfehler` for the first
     bad one, naming the record and the field's German label."""
     for spalte in inspect(cls).columns:

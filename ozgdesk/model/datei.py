@@ -31,7 +31,8 @@ def schema_kopf() -> str:
     Alembic costs about a tenth of a second to import; a store already at this revision (every
     start but the first after an update) never needs it. A test checks this equals Alembic's head.
     """
-    revisionen, vorgaenger = set(), set()
+    revisionen: set[str] = set()
+    vorgaenger: set[str] = set()
     for datei in (MIGRATIONS / "versions").glob("*.py"):
         for art, wert in _REVISION_RE.findall(datei.read_text(encoding="utf-8")):
             (revisionen if art == "revision" else vorgaenger).add(wert)
@@ -100,7 +101,7 @@ def nur_lesbar(pfad: Path) -> bool:
     return not (os.access(pfad, os.W_OK) and os.access(pfad.parent, os.W_OK | os.X_OK))
 
 
-def sqlite_meldung(fehler: sqlite3.Error, pfad: Path, warten: float) -> str | None:
+def sqlite_meldung(fehler: sqlite3.Error, pfad: Path | str, warten: float) -> str | None:
     """A German sentence for an SQLite error the user can act on; None for anything else (a bug).
 
     Chosen by SQLite's result code (``sqlite_errorname``, Python ≥ 3.11), with the English text as a

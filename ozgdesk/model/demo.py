@@ -20,6 +20,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.base import abgeleitete_id
+from ozgdesk.model.errors import OzgFehler
 from ozgdesk.model.finanzen import Aufwand, Bewilligung, Mittelabfluss, Zahlungsplan, ZahlungsplanPosition
 from ozgdesk.model.grunddaten import katalog_laden, leistung_id
 from ozgdesk.model.stichtag import DEMO_STICHTAG
@@ -209,10 +210,10 @@ def demo_anlegen(session: Session) -> dict[str, int]:
     session.flush()
     personen = {}
     for name, funktion, referat, kurz, telefon in PERSONEN:
-        obj = Person(id=_id("person", name), name=name, funktion=funktion, referat=referat,
-                     behoerde_id=behoerden[kurz].id if kurz else None, email=_email(name), telefon=telefon)
-        personen[name] = obj
-        session.add(obj)
+        person = Person(id=_id("person", name), name=name, funktion=funktion, referat=referat,
+                        behoerde_id=behoerden[kurz].id if kurz else None, email=_email(name), telefon=telefon)
+        personen[name] = person
+        session.add(person)
     session.flush()
     session.add(Ressort(
         id=_id("ressort", "BMAS"), kurzname="BMAS", name="Bundesministerium für Arbeit und Soziales",
@@ -228,6 +229,9 @@ def demo_anlegen(session: Session) -> dict[str, int]:
 
     for ozg_id, kurz, prio, online in LEISTUNGEN:
         leistung = session.get(Leistung, leistung_id(ozg_id))
+        if leistung is None:  # the demo names Leistungen of the shipped catalogue
+            raise OzgFehler(f"Das Demo-Ressort kann nicht angelegt werden: Die OZG-Leistung {ozg_id} fehlt im "
+                            "mitgelieferten Umsetzungskatalog.")
         leistung.typ = "1"
         leistung.im_ressort = True
         leistung.behoerde_id = behoerden[kurz].id
@@ -238,10 +242,12 @@ def demo_anlegen(session: Session) -> dict[str, int]:
             session.add(LeistungVerantwortung(id=_id("verantwortung", f"{ozg_id}:{person.name}"),
                                               leistung_id=leistung.id, person_id=person.id))
         # Reifegrad history: rising over time; "online" for the ones planned before the Stichtag.
-        stufen = [rng.choice((0, 1)), None, None]
-        stufen[1] = min(4, stufen[0] + rng.choice((1, 1, 2)))
-        stufen[2] = min(4, stufen[1] + (1 if online <= STICHTAG else rng.choice((0, 1))))
-        for i, (datum, stufe) in enumerate(zip((date(2024, 3, 31), date(2025, 3, 31), date(2026, 3, 31)), stufen)):
+        erste = rng.choice((0, 1))
+        zweite = min(4, erste + rng.choice((1, 1, 2)))
+        dritte = min(4, zweite + (1 if online <= STICHTAG else rng.choice((0, 1))))
+        stufen = (erste, zweite, dritte)
+        stichtage = (date(2024, 3, 31), date(2025, 3, 31), date(2026, 3, 31))
+        for i, (datum, stufe) in enumerate(zip(stichtage, stufen, strict=True)):
             session.add(ReifegradBewertung(
                 id=_id("reifegrad", f"{ozg_id}:{i}"), leistung_id=leistung.id, datum=datum,
                 modell=Reifegradmodell.V1_1, stufe=stufe, quelle="Statusermittlung BMI",
@@ -249,7 +255,7 @@ def demo_anlegen(session: Session) -> dict[str, int]:
         if prio == 1:
             session.add(ReifegradBewertung(
                 id=_id("reifegrad", f"{ozg_id}:2.0"), leistung_id=leistung.id, datum=date(2026, 9, 30),
-                modell=Reifegradmodell.V2_0, stufe=min(7, stufen[2] + 1), quelle="Selbstbewertung Reifegradmodell 2.0",
+                modell=Reifegradmodell.V2_0, stufe=min(7, dritte + 1), quelle="Selbstbewertung Reifegradmodell 2.0",
                 bemerkung="Erste Bewertung nach dem Reifegradmodell 2.0 (Juli 2025).",
             ))
 
@@ -385,7 +391,7 @@ def _finanzen_anlegen(session, rng, nr, p: _P, pid, quartale, zaehler) -> Ampel:
         session.flush()
         gewichte = [1 + (v - 1) * 0.15 * i for i in range(len(quartale))]
         summe = sum(gewichte)
-        for q, g in zip(quartale, gewichte):
+        for q, g in zip(quartale, gewichte, strict=True):
             betrag = _runde(int(gesamt_cent * g / summe))
             it = _runde(int(betrag * anteil_it)) if p.finanzierung is not Finanzierung.EIGEN else 0
             session.add(ZahlungsplanPosition(id=_id("zpp", f"{p.kennung}:{v}:{q}:dl"), zahlungsplan_id=plan.id,

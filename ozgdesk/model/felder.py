@@ -22,6 +22,7 @@ from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Projekt
 from ozgdesk.model.values import (
     Ampel,
+    DeutschesEnum,
     Finanzierung,
     Komponente,
     Reifegradmodell,
@@ -69,7 +70,7 @@ def _pt_oder_leer(_s: Session, wert: str) -> Any:
     return parse_dezimal(wert, feld="Personentage") if wert.strip() else None
 
 
-def _enum(cls: type) -> Parser:
+def _enum(cls: type[DeutschesEnum]) -> Parser:
     return lambda _s, wert: cls.parse(wert)
 
 

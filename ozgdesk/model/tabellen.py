@@ -22,7 +22,15 @@ from ozgdesk.model.katalog import Leistung, ReifegradBewertung, Themenfeld
 from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
 from ozgdesk.model.protokoll import AENDERN, ANLEGEN, LOESCHEN, Aenderung
-from ozgdesk.model.values import LEISTUNGSTYPEN, Ampel, Finanzierung, Kostenart, MeilensteinStatus, Reifegradmodell
+from ozgdesk.model.values import (
+    LEISTUNGSTYPEN,
+    Ampel,
+    DeutschesEnum,
+    Finanzierung,
+    Kostenart,
+    MeilensteinStatus,
+    Reifegradmodell,
+)
 
 #: Display kinds the GUI knows how to format (German dates, euro, traffic lights, change-log cells, …).
 ARTEN = ("text", "datum", "zeit", "euro", "ampel", "reifegrad", "zahl", "status", "enum", "ja_nein", "tabelle", "aktion",
@@ -173,7 +181,7 @@ class Tabellenabfrage:
         return list(s.execute(self._gefiltert(select(self.id_spalte), anfrage)).scalars())
 
 
-def _enum_optionen(cls: type) -> Callable[[Session], list[tuple[str, str]]]:
+def _enum_optionen(cls: type[DeutschesEnum]) -> Callable[[Session], list[tuple[str, str]]]:
     return lambda _s: [(m.value, m.label) for m in cls]
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Self
 
 from ozgdesk.model.errors import Eingabefehler
 
@@ -35,7 +36,7 @@ class Quartal:
             raise Eingabefehler(f"Jahr {self.jahr} liegt außerhalb von 1990 bis 2100.")
 
     @classmethod
-    def parse(cls, text: str) -> "Quartal":
+    def parse(cls, text: str) -> Quartal:
         """Accept ``2026-Q3``, ``2026Q3`` and the German ``Q3/2026``."""
         if isinstance(text, Quartal):
             return text
@@ -49,7 +50,7 @@ class Quartal:
         raise Eingabefehler(f"„{s}“ ist kein Quartal (erwartet z. B. 2026-Q3).")
 
     @classmethod
-    def von_datum(cls, tag: date) -> "Quartal":
+    def von_datum(cls, tag: date) -> Quartal:
         return cls(tag.year, (tag.month - 1) // 3 + 1)
 
     @property
@@ -60,10 +61,10 @@ class Quartal:
     def ende(self) -> date:
         return self.folgendes().beginn - timedelta(days=1)
 
-    def folgendes(self) -> "Quartal":
+    def folgendes(self) -> Quartal:
         return Quartal(self.jahr + 1, 1) if self.nummer == 4 else Quartal(self.jahr, self.nummer + 1)
 
-    def vorheriges(self) -> "Quartal":
+    def vorheriges(self) -> Quartal:
         return Quartal(self.jahr - 1, 4) if self.nummer == 1 else Quartal(self.jahr, self.nummer - 1)
 
     def enthaelt(self, tag: date) -> bool:
@@ -97,7 +98,7 @@ class Halbjahr:
             raise Eingabefehler(f"Halbjahr {self.nummer} gibt es nicht (erlaubt: 1 oder 2).")
 
     @classmethod
-    def parse(cls, text: str) -> "Halbjahr":
+    def parse(cls, text: str) -> Halbjahr:
         if isinstance(text, Halbjahr):
             return text
         m = _HALBJAHR_RE.match(str(text))
@@ -106,7 +107,7 @@ class Halbjahr:
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod
-    def von_datum(cls, tag: date) -> "Halbjahr":
+    def von_datum(cls, tag: date) -> Halbjahr:
         return cls(tag.year, 1 if tag.month <= 6 else 2)
 
     @property
@@ -149,7 +150,7 @@ class Haushaltsstelle:
     nummer: str
 
     @classmethod
-    def parse(cls, text: str) -> "Haushaltsstelle":
+    def parse(cls, text: str) -> Haushaltsstelle:
         if isinstance(text, Haushaltsstelle):
             return text
         m = _HHST_RE.match(str(text))
@@ -314,6 +315,18 @@ def parse_datum(text: object) -> date:
     raise Eingabefehler(f"„{s[:40]}“ ist kein gültiges Datum (erwartet TT.MM.JJJJ, z. B. 01.10.2026).")
 
 
+def dezimal_exponent(d: Decimal) -> int:
+    """The exponent of a finite Decimal (``12,50`` → -2); its digits follow from ``as_tuple()``.
+
+    ``as_tuple()`` gives the codes "n", "N", "F" for NaN and infinity instead; callers check
+    ``is_finite()`` first, so reaching one here is a programming error.
+    """
+    exponent = d.as_tuple().exponent
+    if isinstance(exponent, str):
+        raise ValueError(f"{d} is not a finite number")
+    return exponent
+
+
 #: Person-days, percentages and similar quantities: at most this many digits before the comma.
 HOECHSTSTELLEN_DEZIMAL = 12
 
@@ -337,7 +350,7 @@ def parse_dezimal(text: object, *, feld: str = "Wert", stellen: int = 2) -> Deci
         d = _deutsche_zahl(text, was=feld, beispiel="12,5", stellen=stellen)
     if d.adjusted() >= HOECHSTSTELLEN_DEZIMAL:
         raise Eingabefehler(f"{feld}: „{text}“ ist unplausibel groß.")
-    if d.as_tuple().exponent < -stellen and d != d.quantize(Decimal(1).scaleb(-stellen)):
+    if dezimal_exponent(d) < -stellen and d != d.quantize(Decimal(1).scaleb(-stellen)):
         raise Eingabefehler(f"{feld}: „{text}“ hat mehr als {stellen} Nachkommastellen.")
     return d
 
@@ -362,19 +375,24 @@ class DeutschesEnum(str, enum.Enum):
     The value is the stable code written to the database, JSON and change files.
     """
 
-    def __new__(cls, code: str, label: str) -> "DeutschesEnum":
+    #: The German label (an annotation only, so no enum member; every member sets it in __new__).
+    label: str
+    _value_: str
+
+    def __new__(cls, code: str, label: str) -> Self:
         obj = str.__new__(cls, code)
         obj._value_ = code
-        obj.label = label  # type: ignore[attr-defined]
+        obj.label = label
         return obj
 
     @classmethod
-    def parse(cls, text: object) -> "DeutschesEnum":
+    def parse(cls, text: object) -> Self:
+        """The member of *this* code list whose code or label is ``text`` (``Ampel.parse`` → Ampel)."""
         if isinstance(text, cls):
             return text
         s = str(text).strip()
         for m in cls:
-            if s == m.value or s.casefold() == m.label.casefold():  # type: ignore[attr-defined]
+            if s == m.value or s.casefold() == m.label.casefold():
                 return m
         erlaubt = ", ".join(m.value for m in cls)
         raise Eingabefehler(f"„{s}“ ist nicht erlaubt (erlaubt: {erlaubt}).")

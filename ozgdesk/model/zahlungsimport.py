@@ -465,10 +465,10 @@ def kostenart_lesen(w: Any) -> Kostenart:
     """Code (``software``), full label or its first word („Software“, „Hardware“, „Betrieb“)."""
     s = _text(w)
     for k in Kostenart:
-        namen = {k.value, k.label, k.label.split()[0]}  # type: ignore[attr-defined]
+        namen = {k.value, k.label, k.label.split()[0]}
         if s.casefold() in {n.casefold() for n in namen}:
             return k
-    erlaubt = ", ".join(k.label for k in Kostenart)  # type: ignore[attr-defined]
+    erlaubt = ", ".join(k.label for k in Kostenart)
     raise Eingabefehler(f"„{s}“ ist keine Kostenart (erlaubt: {erlaubt}).")
 
 
@@ -491,7 +491,7 @@ class _Projekte:
     nach_id: dict[str, Projekt]
 
     @classmethod
-    def laden(cls, s: Session) -> "_Projekte":
+    def laden(cls, s: Session) -> _Projekte:
         projekte = list(s.scalars(select(Projekt)))
         az: dict[str, set[str]] = {}
         for p in projekte:
@@ -601,8 +601,8 @@ def _zeile(roh: Rohdatei, nr: int, werte: list[Any], projekte: _Projekte,
         melden("referenz", referenz, f"Die Belegnummer ist länger als {_REFERENZ_MAX} Zeichen.")
         referenz = None
     text = lesen_mit("text", None, _text) or ""
-    projekt = _projekt(roh, nr, zelle, projekte, melden)
-    if len(fehler) > anzahl:
+    projekt = _projekt(roh, nr, zelle, projekte, melden)  # None only with a reported error
+    if projekt is None or len(fehler) > anzahl:
         return None
     return Zahlung(zeile=nr, projekt_id=projekt.id, projekt=projekt.kennung, datum=datum, betrag_cent=betrag,
                    haushaltsstelle=hhst, kostenart=kostenart or Kostenart.DIENSTLEISTUNG, referenz=referenz,
@@ -671,7 +671,7 @@ def _abgleichen(s: Session, roh: Rohdatei, gelesen: list[Zahlung], projekte: _Pr
         stueck = ids[teil:teil + 500]
         for m in s.scalars(select(Mittelabfluss).where(Mittelabfluss.projekt_id.in_(stueck))):
             bekannt.setdefault((m.projekt_id, _referenz_norm(m.referenz)), m)
-        aktuell = {}
+        aktuell: dict[str, Zahlungsplan] = {}
         for zp in s.scalars(select(Zahlungsplan).where(Zahlungsplan.projekt_id.in_(stueck))):
             if zp.projekt_id not in aktuell or zp.version > aktuell[zp.projekt_id].version:
                 aktuell[zp.projekt_id] = zp

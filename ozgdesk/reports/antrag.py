@@ -9,6 +9,7 @@ payment plan by year, quarter, cost type and Haushaltsstelle, own staff in PT, r
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from reportlab.lib.units import mm
@@ -65,7 +66,7 @@ def pdf(b: Bestand, p: ProjektDaten, *, kennzeichnung: str = "", entwurf: bool =
     inhalt.append(schluessel_werte([
         ("Titel", p.titel), ("Kennung", p.kennung), ("Zweck", p.zweck or "–"), ("Ziele", p.ziele or "–"),
         ("Ergebnisse", p.ergebnisse or "–"), ("Laufzeit", f"{datum(p.beginn)} bis {datum(p.ende)}"),
-        ("Finanzierung", p.finanzierung.label),  # type: ignore[attr-defined]
+        ("Finanzierung", p.finanzierung.label),
     ]))
     inhalt.append(h1("3 OZG-Leistungen"))
     inhalt.append(tabelle([Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 4), Sp("Reifegrad aktuell", 1.3, True), Sp("Ziel", 0.8, True)],
@@ -78,7 +79,7 @@ def pdf(b: Bestand, p: ProjektDaten, *, kennzeichnung: str = "", entwurf: bool =
         ("Finanzierung der Projektumsetzung", ja_nein(p.umsetzung)),
     ], anteil_links=0.45))
     inhalt.append(h1("5 Nachnutzung der Dienstekonsolidierung"))
-    inhalt.append(schluessel_werte([(k.label, "wird nachgenutzt" if k.label in p.komponenten else "nicht vorgesehen")  # type: ignore[attr-defined]
+    inhalt.append(schluessel_werte([(k.label, "wird nachgenutzt" if k.label in p.komponenten else "nicht vorgesehen")
                                     for k in Komponente], anteil_links=0.45))
     if p.abweichungsbegruendung:
         inhalt.append(absatz("Zwingende Gründe für eine abweichende Umsetzungsstrategie:", EINLEITUNG))
@@ -104,7 +105,7 @@ def pdf(b: Bestand, p: ProjektDaten, *, kennzeichnung: str = "", entwurf: bool =
                               summe=["Summe", betrag(sum(jahre.values())), betrag(kz.bewilligt(p))]))
     elif p.finanzierung is Finanzierung.UNTERSTUETZUNG:
         inhalt.append(absatz("Es werden nur zentrale Unterstützungsleistungen beantragt (kein Zahlungsplan). Beantragte "
-                             f"Personentage: {pt(sum((x.personentage or 0 for x in p.bewilligungen), 0))}."))
+                             f"Personentage: {pt(sum((x.personentage or Decimal(0) for x in p.bewilligungen), Decimal(0)))}."))
     else:
         inhalt.append(absatz("Es liegt noch kein Zahlungsplan vor."))
     inhalt.append(h1("9 Eigenpersonal"))

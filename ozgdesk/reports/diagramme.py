@@ -23,6 +23,9 @@ from ozgdesk.reports.layout import SATZBREITE, SCHRIFT, SCHRIFT_FETT
 # Drawings start from these defaults; Helvetica would end up as an unembedded font in the PDF.
 shapes.STATE_DEFAULTS["fontName"] = SCHRIFT
 
+# reportlab's chart geometry (x, y, width, height) takes any number (AttrMap isNumber); the typeshed
+# stubs declare int, read off the defaults in __init__ – hence the ignores marked "stubs: int".
+
 DUNKEL = colors.HexColor("#263238")
 MITTEL = colors.HexColor("#78909c")
 HELL = colors.HexColor("#cfd8dc")
@@ -42,7 +45,7 @@ def mittelabfluss(quartale: Sequence[str], plan_kum_cent: Sequence[int], ist_kum
     d = Drawing(SATZBREITE, 200)
     _ueberschrift(d, ueberschrift)
     ch = HorizontalLineChart()
-    ch.x, ch.y, ch.width, ch.height = 55, 45, SATZBREITE - 70, 125
+    ch.x, ch.y, ch.width, ch.height = 55, 45, SATZBREITE - 70, 125  # type: ignore[assignment]  # stubs: int
     # chart geometry needs floats; the figures printed in tables and totals stay exact cents
     plan = [c / 100 for c in plan_kum_cent]
     ist = [None if c is None else c / 100 for c in ist_kum_cent]
@@ -67,7 +70,7 @@ def mittelabfluss(quartale: Sequence[str], plan_kum_cent: Sequence[int], ist_kum
     ch.lines[1].symbol = makeMarker("FilledCircle", size=4)
     d.add(ch)
     lg = Legend()
-    lg.x, lg.y = 60, d.height - 22
+    lg.x, lg.y = 60, d.height - 22  # type: ignore[assignment]  # stubs: int
     lg.fontName, lg.fontSize = SCHRIFT, 7.5
     lg.alignment = "right"
     lg.columnMaximum = 1
@@ -82,7 +85,7 @@ def balken(ueberschrift: str, beschriftungen: Sequence[str], werte: Sequence[int
     d = Drawing(SATZBREITE, hoehe)
     _ueberschrift(d, ueberschrift)
     ch = HorizontalBarChart()
-    ch.x, ch.y, ch.width, ch.height = 150, 10, SATZBREITE - 190, hoehe - 30
+    ch.x, ch.y, ch.width, ch.height = 150, 10, SATZBREITE - 190, hoehe - 30  # type: ignore[assignment]  # stubs: int
     ch.data = [list(reversed(werte))]
     ch.categoryAxis.categoryNames = list(reversed(beschriftungen))
     ch.categoryAxis.labels.fontName = SCHRIFT
@@ -106,7 +109,7 @@ def reifegrade(stufen: Sequence[str], ist: Sequence[int], ziel: Sequence[int],
     d = Drawing(SATZBREITE, 190)
     _ueberschrift(d, ueberschrift)
     ch = VerticalBarChart()
-    ch.x, ch.y, ch.width, ch.height = 40, 40, SATZBREITE - 60, 110
+    ch.x, ch.y, ch.width, ch.height = 40, 40, SATZBREITE - 60, 110  # type: ignore[assignment]  # stubs: int
     ch.data = [list(ist), list(ziel)]
     ch.categoryAxis.categoryNames = list(stufen)
     ch.categoryAxis.labels.fontName = SCHRIFT
@@ -124,7 +127,7 @@ def reifegrade(stufen: Sequence[str], ist: Sequence[int], ziel: Sequence[int],
     ch.barLabels.nudge = 6
     d.add(ch)
     lg = Legend()
-    lg.x, lg.y = 45, d.height - 22
+    lg.x, lg.y = 45, d.height - 22  # type: ignore[assignment]  # stubs: int
     lg.fontName, lg.fontSize = SCHRIFT, 7.5
     lg.columnMaximum = 1
     lg.colorNamePairs = [(DUNKEL, "aktueller Reifegrad"), (HELL, "Ziel-Reifegrad")]

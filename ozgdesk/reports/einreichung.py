@@ -28,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from reportlab.platypus import Flowable
 from sqlalchemy import select
 
 from ozgdesk.model.base import jetzt_utc
@@ -255,7 +256,8 @@ def unterbrochene_abschliessen(store: Store, ziel: Path, *, alter_s: float = 360
                 satz = s.execute(select(Einreichung).where(Einreichung.art == schluessel[0],
                                                            Einreichung.zeitraum == schluessel[1],
                                                            Einreichung.version == schluessel[2])).scalar_one_or_none()
-        if satz is not None and json.loads(satz.dateien) == schluessel[3] and not paket_pruefen(tmp):
+        if satz is not None and schluessel is not None and json.loads(satz.dateien) == schluessel[3] \
+                and not paket_pruefen(tmp):
             ordner = Path(ziel) / f"{manifest['ressort']}_{schluessel[1]}_v{schluessel[2]}"
             if not ordner.exists():
                 os.replace(tmp, ordner)
@@ -267,7 +269,7 @@ def unterbrochene_abschliessen(store: Store, ziel: Path, *, alter_s: float = 360
 
 def _dateien_erzeugen(b: Bestand, q: Quartal, daten: dict[str, Any], aenderungen: list[Aenderung],
                       vorgaenger: int | None, kennzeichnung: str, basis: str) -> dict[str, bytes]:
-    anhang = []
+    anhang: list[Flowable] = []
     if vorgaenger is not None:
         anhang = [h1(f"Änderungen gegenüber Version {vorgaenger}")]
         if aenderungen:

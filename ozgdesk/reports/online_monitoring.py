@@ -93,7 +93,7 @@ def xlsx(b: Bestand, h: Halbjahr) -> bytes:
                           Spalte("OZG-Leistungen", breite=45), Spalte("bereits online", breite=15),
                           Spalte("Beginn", "datum", 11), Spalte("Ende", "datum", 11), Spalte("Status", breite=8)],
              [[p.kennung, p.titel, p.behoerde, "; ".join(p.leistungen), ", ".join(p.online), p.beginn, p.ende,
-               p.status.label] for p in daten], summenzeile=False)  # type: ignore[attr-defined]
+               p.status.label] for p in daten], summenzeile=False)
     am.blatt("Meilensteine", [Spalte("Kennung", breite=15), Spalte("Meilenstein", breite=45), Spalte("geplant", "datum", 11),
                               Spalte("Termin", "datum", 11), Spalte("Status", breite=18)],
              [[p.kennung, m.titel, m.plan, m.termin, m.status] for p in daten for m in p.meilensteine], summenzeile=False)
@@ -112,7 +112,7 @@ def csv_bytes(b: Bestand, h: Halbjahr) -> bytes:
     w.writerow(["Kennung", "Projekt", "Behörde", "OZG-Leistungen", "Status", "Meilenstein", "geplant", "Termin",
                 "Meilensteinstatus"])
     for p in oeffentliche_daten(b):
-        basis = [p.kennung, p.titel, p.behoerde, "; ".join(p.leistungen), p.status.label]  # type: ignore[attr-defined]
+        basis = [p.kennung, p.titel, p.behoerde, "; ".join(p.leistungen), p.status.label]
         for m in p.meilensteine or [None]:
             w.writerow([_csv_text(x) for x in basis] + (
                 [_csv_text(m.titel), datum(m.plan), datum(m.termin), m.status] if m else ["", "", "", ""]))

@@ -221,7 +221,7 @@ def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal) -> list[Flowable]:
     inhalt.append(schluessel_werte([
         ("Behörde", p.behoerde.name if p.behoerde else "–"),
         ("Projektleitung", p.projektleiter.name if p.projektleiter else "– (nicht benannt)"),
-        ("Finanzierung", p.finanzierung.label),  # type: ignore[attr-defined]
+        ("Finanzierung", p.finanzierung.label),
         ("Laufzeit", f"{datum(p.beginn)} bis {datum(p.ende)}"),
         ("OZG-Leistungen", ", ".join(f"{l.ozg_id} {l.bezeichnung}" for l in p.leistungen) or "–"),
     ]))
@@ -287,9 +287,9 @@ def arbeitsmappe(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None
         Spalte("Ende", "datum", 11), Spalte("Ampel gesamt", breite=9), Spalte("Begründung gesamt", breite=40),
         Spalte("Ampel Zeit", breite=9), Spalte("Begründung Zeit", breite=40), Spalte("Ampel Kosten", breite=9),
         Spalte("Begründung Kosten", breite=40), Spalte("Ampel Umfang", breite=9), Spalte("Begründung Umfang", breite=40),
-    ], [[p.kennung, p.titel, p.behoerde.kurzname if p.behoerde else "", p.finanzierung.label,  # type: ignore[attr-defined]
+    ], [[p.kennung, p.titel, p.behoerde.kurzname if p.behoerde else "", p.finanzierung.label,
          p.projektleiter.name if p.projektleiter else "", p.beginn, p.ende,
-         *[x for a in p.ampeln for x in (a.ampel.label, a.grund)]] for p in projekte])  # type: ignore[attr-defined]
+         *[x for a in p.ampeln for x in (a.ampel.label, a.grund)]] for p in projekte])
     eur = [Spalte("Plan Quartal", "euro", 15, True), Spalte("Ist Quartal", "euro", 15, True),
            Spalte("Abweichung Quartal", "euro", 16, True), Spalte("Plan Jahr kum.", "euro", 16, True),
            Spalte("Ist Jahr kum.", "euro", 16, True), Spalte("Plan gesamt kum.", "euro", 16, True),

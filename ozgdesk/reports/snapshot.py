@@ -257,9 +257,10 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
 
         aps = {a.id: f"{a.nummer} {a.titel}" for a in s.execute(select(Arbeitspaket)).scalars()}
         verschiebungen: dict[str, list[VerschiebungDaten]] = defaultdict(list)
-        for v in s.execute(select(MeilensteinVerschiebung).order_by(MeilensteinVerschiebung.nummer,
-                                                                     MeilensteinVerschiebung.erfasst_am)).scalars():
-            verschiebungen[v.meilenstein_id].append(VerschiebungDaten(v.erfasst_am, v.von_datum, v.auf_datum, v.grund))
+        for vs in s.execute(select(MeilensteinVerschiebung).order_by(MeilensteinVerschiebung.nummer,
+                                                                      MeilensteinVerschiebung.erfasst_am)).scalars():
+            verschiebungen[vs.meilenstein_id].append(VerschiebungDaten(vs.erfasst_am, vs.von_datum, vs.auf_datum,
+                                                                       vs.grund))
         meilensteine: dict[str, list[MeilensteinDaten]] = defaultdict(list)
         for m in s.execute(select(Meilenstein).order_by(Meilenstein.plan_datum, Meilenstein.titel)).scalars():
             meilensteine[m.projekt_id].append(MeilensteinDaten(
@@ -289,7 +290,7 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
 
         projekte = []
         for p in projekte_orm:
-            zp = neuester.get(p.id)
+            aktueller_plan = neuester.get(p.id)
             projekte.append(ProjektDaten(
                 id=p.id, kennung=p.kennung, titel=p.titel, zweck=p.zweck or "", ziele=p.ziele or "",
                 ergebnisse=p.ergebnisse or "", behoerde=behoerden.get(p.behoerde_id or ""),
@@ -308,7 +309,8 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
                 interne_bemerkung=p.interne_bemerkung or "",
                 leistungen=tuple(sorted(leistungen_je_projekt.get(p.id, ()), key=lambda l: l.ozg_id)),
                 meilensteine=tuple(meilensteine.get(p.id, ())),
-                zahlungsplan_version=zp.version if zp else None, zahlungsplan_stand=zp.stand if zp else None,
+                zahlungsplan_version=aktueller_plan.version if aktueller_plan else None,
+                zahlungsplan_stand=aktueller_plan.stand if aktueller_plan else None,
                 plan=tuple(plan.get(p.id, ())), zahlungen=tuple(zahlungen.get(p.id, ())),
                 bewilligungen=tuple(bewilligungen.get(p.id, ())), aufwand=tuple(aufwand.get(p.id, ())),
             ))

@@ -6,6 +6,8 @@ Steckbrief is always exactly one page — that is its whole point.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Flowable, KeepInFrame
 
@@ -40,8 +42,8 @@ def _kennzahlen(p: ProjektDaten) -> list[tuple[str, object]]:
                 ("Bewilligt", euro(kz.bewilligt(p))),
                 ("Mittelabfluss bisher", f"{euro(ist)} ({prozent(ist, plan)} des Plans)")]
     if kz.hat_aufwandsbericht(p):
-        genutzt = sum((a.personentage for a in p.aufwand), 0)
-        bewilligt = sum((b.personentage or 0 for b in p.bewilligungen), 0)
+        genutzt = sum((a.personentage for a in p.aufwand), Decimal(0))
+        bewilligt = sum((b.personentage or Decimal(0) for b in p.bewilligungen), Decimal(0))
         return [("Personentage bewilligt", pt(bewilligt)), ("Personentage genutzt", f"{pt(genutzt)} ({prozent(genutzt, bewilligt)})")]
     return []
 
@@ -51,7 +53,7 @@ def inhalt(b: Bestand, p: ProjektDaten) -> list[Flowable]:
     teile.append(schluessel_werte([
         ("Projektleitung", p.projektleiter.name if p.projektleiter else "–"),
         ("Laufzeit", f"{datum(p.beginn)} bis {datum(p.ende)}"),
-        ("Finanzierung", p.finanzierung.label),  # type: ignore[attr-defined]
+        ("Finanzierung", p.finanzierung.label),
         ("Status", ampel_zelle(p.ampel)),
         ("Zweck", p.zweck or "–"),
         ("Nachgenutzte Komponenten", ", ".join(p.komponenten) or "keine"),
@@ -87,8 +89,8 @@ def xlsx(b: Bestand, p: ProjektDaten) -> bytes:
     am.blatt("Steckbrief", [Spalte("Angabe", breite=28), Spalte("Wert", breite=80)],
              [["Kennung", p.kennung], ["Titel", p.titel], ["Behörde", p.behoerde.name if p.behoerde else ""],
               ["Projektleitung", p.projektleiter.name if p.projektleiter else ""],
-              ["Laufzeit", f"{datum(p.beginn)} bis {datum(p.ende)}"], ["Finanzierung", p.finanzierung.label],  # type: ignore[attr-defined]
-              ["Status", p.ampel.label], ["Zweck", p.zweck],  # type: ignore[attr-defined]
+              ["Laufzeit", f"{datum(p.beginn)} bis {datum(p.ende)}"], ["Finanzierung", p.finanzierung.label],
+              ["Status", p.ampel.label], ["Zweck", p.zweck],
               ["Nachgenutzte Komponenten", ", ".join(p.komponenten)],
               *[[k, str(v)] for k, v in _kennzahlen(p)], ["Risiken", p.risiken], ["Nächste Schritte", p.naechste_schritte]],
              summenzeile=False)

@@ -21,6 +21,7 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, NamedStyle, PatternFill
 from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ozgdesk.model.values import cent_zu_euro
 
@@ -30,6 +31,9 @@ DATUM_FORMAT = "DD.MM.YYYY"
 ZAHL_FORMAT = "0"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMELZEICHEN = ("=", "+", "-", "@")
+
+#: What a cell of these workbooks holds: text (also ``=SUM`` formulas), exact numbers, dates.
+Zellwert = str | int | Decimal | date | None
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,8 @@ class Arbeitsmappe:
 
     def __init__(self, titel: str, autor: str, stand: date) -> None:
         self.wb = Workbook()
-        self.wb.remove(self.wb.active)
+        for leer in list(self.wb.worksheets):  # the default sheet; every sheet comes from blatt()
+            self.wb.remove(leer)
         p = self.wb.properties
         p.title = titel
         p.creator = autor
@@ -106,8 +111,10 @@ class Arbeitsmappe:
             self.wb.add_named_style(stil)
             self._stile[schluessel] = stil.as_tuple()
 
-    def _neu(self, ws, stil: str, wert: object = None) -> Cell:  # noqa: ANN001
-        zelle = Cell(ws, style_array=self._stile[stil])
+    def _neu(self, ws: Worksheet, stil: str, wert: Zellwert = None) -> Cell:
+        # row and column stay unset until ws.append() places the cell – openpyxl's Cell takes None
+        # for both, the stubs declare them required to discourage cells outside a sheet
+        zelle = Cell(ws, style_array=self._stile[stil])  # type: ignore[call-arg]
         if wert is not None:
             zelle.value = wert
         return zelle
@@ -122,7 +129,7 @@ class Arbeitsmappe:
         for r, zeile in enumerate(zeilen, start=2):
             zeilen_hoehe = 1
             zellen: list[Cell | None] = []
-            for wert, s in zip(zeile, spalten):
+            for wert, s in zip(zeile, spalten, strict=True):
                 zellen.append(self._zelle(ws, wert, s))
                 if s.art == "text" and wert:
                     zeilen_hoehe = max(zeilen_hoehe, _zeilen(str(wert), s.breite))
@@ -150,14 +157,20 @@ class Arbeitsmappe:
             ws.append(summen)
         self.bereiche[ws.title] = (2, letzte, summe_zeile)
 
-    def _zelle(self, ws, wert: object, s: Spalte) -> Cell | None:  # noqa: ANN001
+    def _zelle(self, ws: Worksheet, wert: object, s: Spalte) -> Cell | None:
         if wert is None or wert == "":
             return None
         if s.art == "euro":
-            return self._neu(ws, "euro", cent_zu_euro(int(wert)))  # exact Decimal, no float on the way
+            if not isinstance(wert, int):  # amounts travel as integer cents (model.values)
+                raise TypeError(f"Spalte {s.titel!r}: Cent-Betrag (int) erwartet, nicht {wert!r}")
+            return self._neu(ws, "euro", cent_zu_euro(wert))  # exact Decimal, no float on the way
         if s.art == "pt":
+            if not isinstance(wert, (Decimal, int)):  # person-days are exact decimals, never floats
+                raise TypeError(f"Spalte {s.titel!r}: Personentage (Decimal) erwartet, nicht {wert!r}")
             return self._neu(ws, "pt", Decimal(wert))
         if s.art in ("datum", "zahl"):
+            if not isinstance(wert, (date, int, Decimal)):
+                raise TypeError(f"Spalte {s.titel!r}: Datum oder Zahl erwartet, nicht {wert!r}")
             return self._neu(ws, s.art, wert)
         text = str(wert)
         zelle = self._neu(ws, "umbruch" if len(text) > s.breite or "\n" in text else "text")

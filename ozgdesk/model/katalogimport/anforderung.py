@@ -67,6 +67,7 @@ def anlegen(
     heute = heute or date.today()
     art_ = Anforderungsart.parse(art)
     leistung = leistung_finden(s, ozg_id) if ozg_id else None
+    person_id: str | None  # a Ressort may not have named its Ansprechpartner yet
     if ansprechpartner:
         person_id = person_finden(s, ansprechpartner).id
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.errors import Eingabefehler
@@ -49,7 +49,7 @@ def auswaehlen(
         q = q.where(Leistung.typ == typ.strip())
     if themenfeld:
         t = themenfeld.strip()
-        bed = [Themenfeld.name.ilike(f"%{t}%")]
+        bed: list[ColumnElement[bool]] = [Themenfeld.name.ilike(f"%{t}%")]
         if t.isdigit():
             bed.append(Themenfeld.nummer == int(t))
         treffer = s.execute(select(Themenfeld.name).where(or_(*bed))).scalars().all()
@@ -96,7 +96,10 @@ def scope_setzen(
         raise Eingabefehler("Die Auswahl trifft keine OZG-Leistung; nichts wurde geändert.")
     beh = behoerde_finden(s, behoerde) if behoerde else None
     person = person_finden(s, projektleiter) if projektleiter else None
-    aufgenommen, entfernt, beh_gesetzt, pl_ergaenzt = [], [], [], []
+    aufgenommen: list[str] = []
+    entfernt: list[str] = []
+    beh_gesetzt: list[str] = []
+    pl_ergaenzt: list[str] = []
     ids = {l.id for l in auswahl}
     for l in auswahl:
         soll = modus != "entfernen"

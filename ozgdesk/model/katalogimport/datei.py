@@ -18,7 +18,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +63,7 @@ class Rohtabelle:
     format: str  # "xlsx" or "csv"
     blatt: str | None
     sha256: str
-    zeilen: Iterator[tuple[int, list[Any]]]
+    zeilen: Iterator[tuple[int, Sequence[Any]]]
     _schliessen: list[Any] = field(default_factory=list)
     _formelsuche: Callable[[], bool] | None = None
     _hat_formeln: bool | None = None
@@ -278,9 +278,9 @@ def _csv(name: str, daten: bytes, sha: str) -> Rohtabelle:
     if daten.startswith(b"%PDF"):
         raise Katalogfehler(name, [f"Datei „{name}“ ist ein PDF-Dokument, keine Tabelle (XLSX oder CSV)."])
     # the separator that occurs most in the first lines (a title line above the header has none)
-    anfang = b"\n".join(daten.split(b"\n", 20)[:20])
-    trenner = max((";", ",", "\t"), key=lambda t: anfang.count(t.encode()))
-    if trenner.encode() not in anfang:
+    kopf = b"\n".join(daten.split(b"\n", 20)[:20])
+    trenner = max((";", ",", "\t"), key=lambda t: kopf.count(t.encode()))
+    if trenner.encode() not in kopf:
         raise Katalogfehler(name, [f"Datei „{name}“: keine Spaltentrenner (; oder ,) in den ersten Zeilen – die "
                                    "Datei ist keine CSV-Tabelle des Katalogexports."])
     if daten.startswith(b"\xef\xbb\xbf"):
@@ -295,8 +295,8 @@ def _csv(name: str, daten: bytes, sha: str) -> Rohtabelle:
             text = daten.decode(kodierung)
         except UnicodeDecodeError as e:
             zeile = daten.count(b"\n", 0, e.start) + 1
-            anfang = daten.rfind(b"\n", 0, e.start) + 1
-            spalte = daten[anfang:e.start].count(trenner.encode()) + 1
+            zeilenanfang = daten.rfind(b"\n", 0, e.start) + 1
+            spalte = daten[zeilenanfang:e.start].count(trenner.encode()) + 1
             raise Katalogfehler(name, [
                 f"Datei „{name}“, Zeile {zeile}, Spalte {spalte}: Das Byte 0x{daten[e.start]:02X} ist weder UTF-8 "
                 "noch Windows-1252. Die Datei hat eine unerwartete Zeichenkodierung; bitte in Excel als "

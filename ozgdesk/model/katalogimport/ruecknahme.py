@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from ozgdesk.model.austausch import _spaltenpruefer
 from ozgdesk.model.base import Base
-from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.errors import Eingabefehler, Speicherfehler
 from ozgdesk.model.katalog import Lage, LeikaLeistung, LeikaZuordnung, Leistung, Themenfeld
 from ozgdesk.model.base import json_wert
 from ozgdesk.model.katalogimport.anwenden import (
@@ -177,11 +177,15 @@ def protokolliert_loeschen(s: Session, cls: type[Base], ids: list[str]) -> None:
     tabelle = cls.__table__
     spalten = sorted(c.key for c in tabelle.columns)
     _einfache_spalten(tabelle, spalten)
-    eintraege = []
+    eintraege: list[tuple[str, str, str | None, str | None, str | None]] = []
     for i in range(0, len(ids), _BLOCK):
         for zeile in s.execute(select(*(tabelle.c[k] for k in spalten)).where(tabelle.c.id.in_(ids[i:i + _BLOCK]))).mappings():
             eintraege.append((zeile["id"], LOESCHEN, None, _json({k: json_wert(zeile[k]) for k in spalten}), None))
-    cursor = s.connection().connection.dbapi_connection.cursor()
+    roh = s.connection().connection.dbapi_connection
+    if roh is None:  # only once the pool has invalidated the connection
+        raise Speicherfehler("Die Verbindung zur Datenbank ist unterbrochen; es wurde nichts zurückgenommen. "
+                             "Bitte noch einmal versuchen.")
+    cursor = roh.cursor()
     try:
         cursor.executemany(f"DELETE FROM {tabelle.name} WHERE id = ?", [(e[0],) for e in eintraege])
         _protokoll_schreiben(s, cursor, tabelle.name, eintraege)

@@ -39,7 +39,7 @@ RESSORT_FELDER = ("im_ressort", "behoerde_id", "prioritaet", "geplant_online", "
 def schnelle_abgeleitete_id(art: str, schluessel: str) -> str:
     """Exactly :func:`~ozgdesk.model.base.abgeleitete_id` (UUID version 5), computed without building a
     UUID object: a first import derives some 10,000 ids, and this is several times faster (tested equal)."""
-    b = bytearray(hashlib.sha1(_NS + f"{art}:{schluessel}".encode("utf-8")).digest()[:16])
+    b = bytearray(hashlib.sha1(_NS + f"{art}:{schluessel}".encode()).digest()[:16])
     b[6] = (b[6] & 0x0F) | 0x50
     b[8] = (b[8] & 0x3F) | 0x80
     x = b.hex()
@@ -243,27 +243,30 @@ def _leistungen(s: Session, stand: Katalogstand, d: Katalogdiff, tf_ids: dict[st
     ids: dict[str, str] = {}
     for ozg_id, e in sorted(stand.leistungen.items()):
         alt = vorhanden.get(ozg_id)
-        if alt is None and (e.bezeichnung is None or e.themenfeld is None):
-            fehlt = "eine gültige Bezeichnung" if e.bezeichnung is None else "ein gültiges Themenfeld"
-            d.nicht_angelegt.append(ozg_id)
-            d.warnungen.append(Hinweis(f"Die OZG-Leistung {ozg_id} ist neu, aber keine ihrer Zeilen nennt {fehlt}; "
-                                       "sie wurde nicht angelegt.", stand.datei, stand.blatt, e.zeile, "OZG-ID",
-                                       None, ozg_id, "zeile"))
+        if alt is None:
+            if e.bezeichnung is None or e.themenfeld is None:
+                fehlt = "eine gültige Bezeichnung" if e.bezeichnung is None else "ein gültiges Themenfeld"
+                d.nicht_angelegt.append(ozg_id)
+                d.warnungen.append(Hinweis(f"Die OZG-Leistung {ozg_id} ist neu, aber keine ihrer Zeilen nennt "
+                                           f"{fehlt}; sie wurde nicht angelegt.", stand.datei, stand.blatt, e.zeile,
+                                           "OZG-ID", None, ozg_id, "zeile"))
+                continue
+            d.namen[ozg_id] = e.bezeichnung
+            lid = leistung_id(ozg_id)
+            d.plan_leistungen_neu.append({
+                "id": lid, "ozg_id": ozg_id, "bezeichnung": e.bezeichnung, "typ": e.typ,
+                "themenfeld_id": tf_ids[e.themenfeld.casefold()],
+                "lage_id": lagen_ids[e.lage.casefold()] if e.lage_bekannt and e.lage else None,
+            })
+            d.neu.append(ozg_id)
+            ids[ozg_id] = lid
             continue
-        # None: the file had no usable value – the stored one stays
+        # a stored Leistung; a field the file had no usable value for (None) keeps the stored value
         tf = tf_ids[e.themenfeld.casefold()] if e.themenfeld is not None else alt.themenfeld_id
         if e.lage_bekannt:
             lage = lagen_ids[e.lage.casefold()] if e.lage else None
         else:
-            lage = alt.lage_id if alt is not None else None
-        if alt is None:
-            d.namen[ozg_id] = e.bezeichnung
-            lid = leistung_id(ozg_id)
-            d.plan_leistungen_neu.append({"id": lid, "ozg_id": ozg_id, "bezeichnung": e.bezeichnung, "typ": e.typ,
-                                          "themenfeld_id": tf, "lage_id": lage})
-            d.neu.append(ozg_id)
-            ids[ozg_id] = lid
-            continue
+            lage = alt.lage_id
         ids[ozg_id] = alt.id
         aenderung: dict[str, Any] = {}
         if not alt.im_katalog:

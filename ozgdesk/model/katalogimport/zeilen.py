@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -259,6 +260,9 @@ def _lesen(t: Rohtabelle) -> Katalogstand:
     typen_gelesen: dict[Any, tuple[str, list[str], str | None]] = {}  # the same few type texts repeat
     als_datum = 0
     zuordnung_zeile: dict[tuple[str, str], int] = {}
+    f: str | None  # the error text of the value read last
+    typ: str | None
+    text: str | None
     for nr, werte in t.zeilen:
         if nr <= kopfzeile:
             continue
@@ -274,9 +278,11 @@ def _lesen(t: Rohtabelle) -> Katalogstand:
             werte = (*werte, *([None] * (breite - len(werte))))
         hinweise: list[Hinweis] = []
 
+        # called only while this row is read, so the row's hinweise, nr and werte are the ones meant
         def melden(key: str, meldung: str, art: str, folge: str, w: Any = None) -> None:
-            hinweise.append(Hinweis(f"{meldung} {folge}", t.datei, t.blatt, nr, SPALTEN[key][0], position[key],
-                                    _zellwert(w if w is not None else werte[spalten[key]]), art))
+            hinweise.append(Hinweis(f"{meldung} {folge}", t.datei, t.blatt, nr,  # noqa: B023
+                                    SPALTEN[key][0], position[key],
+                                    _zellwert(w if w is not None else werte[spalten[key]]), art))  # noqa: B023
 
         # cells no spreadsheet writes (over-long) or that hold a formula instead of a value
         kaputt: dict[str, str] = {}
@@ -434,7 +440,7 @@ def _ozg_uebernehmen(stand: Katalogstand, t: Rohtabelle, nr: int, ozg_id: str, t
             eintrag.themenfeld = tf
         elif eintrag.themenfeld.casefold() != tf.casefold():
             widerspruch = True
-    if lage_ok:
+    if lage is not None:
         if not eintrag.lage_bekannt:
             eintrag.lage, eintrag.lage_bekannt = lage or None, True
         elif (eintrag.lage or "").casefold() != lage.casefold():
@@ -481,11 +487,11 @@ def _kopf_finden(t: Rohtabelle) -> tuple[dict[str, int], int]:
     ])
 
 
-def _ascii_treffer(werte: list[Any]) -> int:
+def _ascii_treffer(werte: Sequence[Any]) -> int:
     return sum(1 for w in werte if isinstance(w, str) and _ascii(w) in _NACH_ASCII)
 
 
-def _spalten_zuordnen(t: Rohtabelle, nr: int, werte: list[Any]) -> dict[str, int]:
+def _spalten_zuordnen(t: Rohtabelle, nr: int, werte: Sequence[Any]) -> dict[str, int]:
     spalten: dict[str, int] = {}
     fehler = []
     for i, w in enumerate(werte):
