@@ -8,7 +8,6 @@ import logging
 import re
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -41,7 +40,7 @@ def felder(zeile: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def ereignisse(caplog: pytest.LogCaptureFixture):  # noqa: ANN201
+def ereignisse(caplog: pytest.LogCaptureFixture):
     caplog.set_level(logging.INFO, logger=EREIGNIS_LOGGER)
 
     def lesen(was: str | None = None) -> list[dict[str, str]]:

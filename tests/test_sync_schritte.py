@@ -27,7 +27,12 @@ from ozgdesk.model import aenderungen
 from ozgdesk.model.projekte import Projekt
 from ozgdesk.model.store import Store
 from ozgdesk.sync import abgleich, zugang
-from ozgdesk.sync.abgleich import ablage_erreichbar, eingang_abholen, einrichten, jetzt_abgleichen
+from ozgdesk.sync.abgleich import (
+    ablage_erreichbar,
+    eingang_abholen,
+    einrichten,
+    jetzt_abgleichen,
+)
 from ozgdesk.sync.ausgang import ausgang, ausgang_einreihen
 from ozgdesk.sync.backend import OrdnerBackend
 from ozgdesk.sync.konflikte import konflikte
@@ -36,8 +41,8 @@ from tests.sync_server import (  # noqa: F401
     PASSWORT,
     _leere_vorlage_sync,
     _paar_vorlage,
-    dav,
     daten,
+    dav,
     synchrones_paar,
 )
 

@@ -12,7 +12,7 @@ from ozgdesk import logbuch
 
 
 @pytest.fixture
-def logdatei(tmp_path: Path):  # noqa: ANN201
+def logdatei(tmp_path: Path):
     datei = logbuch.einrichten(tmp_path / "home")
     yield datei
     for h in list(logging.getLogger().handlers):
@@ -56,17 +56,17 @@ def test_dialog_zeigt_protokollzeile_und_kopiert_sie(qtbot, demo_store, logdatei
 
 def test_dialog_laedt_ueber_den_runner_nicht_im_gui_thread(qtbot, demo_store, logdatei) -> None:
     """With the real runner the diagnosis is read on the worker; the dialog opens at once."""
+    import ozgdesk.ui.diagnose as modul
     from ozgdesk.ui.app import anwendung
     from ozgdesk.ui.diagnose import Diagnosedialog
     from ozgdesk.ui.runner import Runner
-    import ozgdesk.ui.diagnose as modul
 
     anwendung()
     zeile = _schreiben()
     threads: list[threading.Thread] = []
     laden = modul.diagnosedaten_laden
 
-    def beobachtet(store):  # noqa: ANN001, ANN202
+    def beobachtet(store):
         threads.append(threading.current_thread())
         return laden(store)
 

@@ -208,15 +208,15 @@ def _dateiliste(backend: Backend, ordner: str, tiefe: int = 4) -> list[str]:
     return aus
 
 
-def _bekannt(store: Store, art: str) -> set[tuple[str, str]]:
-    """DB step: (share path, hash) of every file of this kind already fetched."""
+def _bekannt(store: Store, art: str) -> set[str]:
+    """DB step: share paths of the files of this kind already fetched."""
     with Session(store.engine) as s:
-        return {(p, h) for p, h in s.execute(select(SyncEingang.pfad, SyncEingang.hash).where(SyncEingang.art == art))}
+        return set(s.execute(select(SyncEingang.pfad).where(SyncEingang.art == art)).scalars())
 
 
 def posteingang_neu(store: Store, backend: Backend, *, db: DbSchritt | None = None) -> list[str]:
     """Catalogue files in the share's inbox not fetched yet (by name; one listing request)."""
-    bekannt = {p for p, _h in schritte(db)(lambda: _bekannt(store, "katalog"))}
+    bekannt = schritte(db)(lambda: _bekannt(store, "katalog"))
     return [p for p in _dateiliste(backend, INBOX_KATALOG, 0) if p not in bekannt]
 
 
@@ -272,7 +272,7 @@ def rueckmeldungen_abholen(store: Store, backend: Backend, ressort: str, zielord
     """Fetch the BMI's feedback files; returned per submission (``<Periode>/v<n>``)."""
     db = schritte(db)
     basis = f"{FEEDBACK}/{_teil(ressort, 'Ressort')}"
-    bekannt = {p for p, _h in db(lambda: _bekannt(store, "rueckmeldung"))}
+    bekannt = db(lambda: _bekannt(store, "rueckmeldung"))
     neu = [p for p in _dateiliste(backend, basis, 2) if p not in bekannt]
     _abholen(store, backend, neu, "rueckmeldung", Path(zielordner), basis, db)
     je_einreichung: dict[str, list[Path]] = {}

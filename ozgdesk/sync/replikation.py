@@ -227,7 +227,7 @@ def exportieren(store: Store, backend: Backend, eigene: list[Listeneintrag] | No
         backend.veroeffentlichen(name.pfad, daten)
         anzahl = sum(len(t["eintraege"]) for t in paket)
         bis = paket[-1]["eintraege"][-1]["seq"]
-        db(lambda: _gesendet_merken(store, bis, name.hash))
+        db(lambda: _gesendet_merken(store, bis, name.hash))  # noqa: B023 - runs right here
         vorgaenger = name.hash
         zahlen.gesendet_dateien += 1
         zahlen.gesendet += anzahl
