@@ -32,10 +32,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from ozgdesk.model.errors import Eingabefehler
-from ozgdesk.model.projekte import Projekt
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import Quartal, anzahl
 from ozgdesk.ui import format as fmt
@@ -66,13 +64,10 @@ class Berichtsseite(QWidget):
         self.zeitraum.setToolTip("Quartal wie Q3/2026 oder Halbjahr wie 2026-H2")
         self.projekte = QListWidget()
         self.projekte.setAccessibleName("Projekte im Bericht")
-        with store.lesen() as s:
-            for pid, kennung, titel in s.execute(select(Projekt.id, Projekt.kennung, Projekt.titel).order_by(Projekt.kennung)):
-                item = QListWidgetItem(f"{kennung} – {titel}")
-                item.setData(_ROLLE, pid)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Checked)
-                self.projekte.addItem(item)
+        from ozgdesk.model.operationen.bearbeiten import lesen
+        from ozgdesk.model.operationen.projekt import projekte_auswahl
+
+        runner.starten(lambda: lesen(store, projekte_auswahl), self._projekte_zeigen, lambda _e: None)
         form = QFormLayout()
         form.addRow(QLabel("&Dokument:", buddy=self.dokument), self.dokument)
         form.addRow(QLabel("&Zeitraum:", buddy=self.zeitraum), self.zeitraum)
@@ -126,6 +121,15 @@ class Berichtsseite(QWidget):
         self._bote.stand.connect(self._stand)
         self._abbruch = threading.Event()
 
+
+    def _projekte_zeigen(self, projekte: list[tuple[str, str, str]]) -> None:
+        """The projects to choose from, read on the DB worker; all are checked at first."""
+        for pid, kennung, titel in projekte:
+            item = QListWidgetItem(f"{kennung} – {titel}")
+            item.setData(_ROLLE, pid)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.projekte.addItem(item)
     def auftrag(self) -> tuple[str, str, list[str]]:
         text = self.zeitraum.text().strip()
         if not text:

@@ -131,3 +131,8 @@ def meilenstein_projekt(s: Session, meilenstein_id: str) -> str | None:
     """The project a milestone belongs to (None if it was deleted meanwhile)."""
     m = s.get(Meilenstein, meilenstein_id)
     return m.projekt_id if m is not None else None
+
+
+def projekte_auswahl(s: Session) -> list[tuple[str, str, str]]:
+    """(id, Kennung, Titel) of every project, by Kennung – the Berichte page's choice of projects."""
+    return [(i, k, t) for i, k, t in s.execute(select(Projekt.id, Projekt.kennung, Projekt.titel).order_by(Projekt.kennung))]
