@@ -78,11 +78,9 @@ class Abgleichsseite(QWidget):
         super().__init__(parent)
         self.setObjectName("seite_abgleich")
         self.store, self.runner = store, runner
-        if ops is None:  # a page on its own (tests): its own operation runner, errors on the page
-            from ozgdesk.ui.operationen import Operationen
+        from ozgdesk.ui.operationen import oder_eigene
 
-            ops = Operationen(store, runner, lambda _t, text: self.meldung.setText(f"Fehler: {text}"), self)
-        self.ops = ops
+        self.ops = oder_eigene(ops, store, runner, self, lambda _t, text: self.meldung.setText(f"Fehler: {text}"))
         self._abbruch = threading.Event()
         self._laeuft = False
         self._bote = _Bote(self)

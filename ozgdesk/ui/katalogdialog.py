@@ -12,7 +12,6 @@ back in one step with the Ressort's data intact.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,7 @@ from PySide6.QtWidgets import (
 from ozgdesk.model.store import Store
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.dienste import Katalogdienst
-from ozgdesk.ui.operationen import Fortschrittsbote, Operationen
+from ozgdesk.ui.operationen import Fortschrittsbote, Operationen, oder_eigene
 
 ARTEN = {"neu": "Neu", "geaendert": "Geändert", "entfallen": "Entfallen"}
 
@@ -56,7 +55,8 @@ class Katalogdialog(QDialog):
                  ops: Operationen | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Katalog importieren")
-        self.store, self.runner, self.dienst, self.ops = store, runner, dienst, ops
+        self.store, self.runner, self.dienst = store, runner, dienst
+        self.ops = oder_eigene(ops, store, runner, self, lambda _t, text: self.status.setText(f"Fehler: {text}"))
         self.datei = QLineEdit()
         self.datei.setAccessibleName("Katalogdatei")
         waehlen = QPushButton("&Durchsuchen …")
@@ -109,23 +109,9 @@ class Katalogdialog(QDialog):
         self.uebernommen = 0
         self._beschaeftigt = False
         self._letzter_import: str | None = None
-        self._lesen(lambda: dienst.letzter_import(store), self._letzter, lambda _e: None)
+        self.ops.im_hintergrund(lambda: dienst.letzter_import(store), ok=self._letzter, fehler=lambda _e: None)
 
     # ------------------------------------------------------------------------------------ helpers
-    def _lesen(self, fn: Callable[[], Any], ok: Callable[[Any], None], fehler: Callable[[BaseException], None]) -> None:
-        """Reading (the preview, the last import): on the worker, no broadcast."""
-        if self.ops is not None:
-            self.ops.im_hintergrund(fn, ok=ok, fehler=fehler)
-        else:
-            self.runner.starten(fn, ok, fehler)
-
-    def _schreiben(self, fn: Callable[[], Any], ok: Callable[[Any], None], fehler: Callable[[BaseException], None]) -> None:
-        """Applying or taking back: an operation, so every open view learns what it wrote."""
-        if self.ops is not None:
-            self.ops.ausfuehren(fn, initiator=self, erfolg=ok, fehler=fehler, titel="Katalogimport")
-        else:
-            self.runner.starten(fn, ok, fehler)
-
     def _letzter(self, beschreibung: str | None) -> None:
         self._letzter_import = beschreibung
         self.zuruecknehmen_knopf.setEnabled(bool(beschreibung) and not self._beschaeftigt)
@@ -164,7 +150,7 @@ class Katalogdialog(QDialog):
             return
         self.status.setText("Vergleiche …")
         store, dienst = self.store, self.dienst
-        self._lesen(lambda: dienst.vorschau(store, pfad), self._verglichen, self._fehler)
+        self.ops.im_hintergrund(lambda: dienst.vorschau(store, pfad), ok=self._verglichen, fehler=self._fehler)
 
     def _verglichen(self, ergebnis: Any) -> None:
         aenderungen, hinweise = ergebnis.aenderungen, ergebnis.hinweise
@@ -200,7 +186,8 @@ class Katalogdialog(QDialog):
 
         self._beschaeftigt_setzen(True)
         self._schritt(0, 1, "Übernehme …")
-        self._schreiben(lambda: dienst.anwenden(store, pfad, fortschritt=melden), fertig, self._fehler)
+        self.ops.ausfuehren(lambda: dienst.anwenden(store, pfad, fortschritt=melden),
+                            initiator=self, erfolg=fertig, fehler=self._fehler, titel="Katalogimport")
 
     def frage_zuruecknehmen(self) -> bool:
         """Ask before taking an import back: one click must not undo a month's catalogue by accident."""
@@ -221,8 +208,9 @@ class Katalogdialog(QDialog):
             self.status.setText(f"Zurückgenommen: {text} Zum erneuten Übernehmen bitte neu vergleichen.")
             self.uebernommen = 0
             self.uebernehmen_knopf.setEnabled(False)
-            self._lesen(lambda: dienst.letzter_import(store), self._letzter, lambda _e: None)
+            self.ops.im_hintergrund(lambda: dienst.letzter_import(store), ok=self._letzter, fehler=lambda _e: None)
 
         self._beschaeftigt_setzen(True)
         self._schritt(0, 1, "Nehme den Import zurück …")
-        self._schreiben(lambda: dienst.zuruecknehmen(store, fortschritt=melden), fertig, self._fehler)
+        self.ops.ausfuehren(lambda: dienst.zuruecknehmen(store, fortschritt=melden),
+                            initiator=self, erfolg=fertig, fehler=self._fehler, titel="Katalogimport")

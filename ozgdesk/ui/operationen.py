@@ -12,7 +12,6 @@ already shows.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +20,6 @@ from PySide6.QtCore import QObject, Signal
 from ozgdesk.model.aenderungen import Aenderungen, erfassen
 from ozgdesk.ui.format import fehlertext
 
-log = logging.getLogger(__name__)
 
 
 class _Ausgang:
@@ -63,6 +61,13 @@ class Operationen(QObject):
         error, ``fehler(exc)`` if given, else a German message box titled ``titel`` – and finally
         :attr:`daten_geaendert` with what was committed (also after a failure that committed a part,
         e.g. a sync stopped after some files)."""
+        self._erfasst(self.runner.starten, op, initiator, erfolg, fehler, titel)
+
+    def _erfasst(self, starten: Callable[..., None], op: Callable[[], Any], initiator: object,
+                 erfolg: Callable[[Any], None] | None, fehler: Callable[[BaseException], None] | None,
+                 titel: str) -> None:
+        """``starten(arbeit, zurueck, err)`` runs ``op`` inside an :func:`erfassen` block on its
+        thread; back in the GUI thread the outcome is handed on and what was committed broadcast."""
         def arbeit() -> _Ausgang:
             with erfassen() as erfasst:
                 try:
@@ -83,7 +88,7 @@ class Operationen(QObject):
             finally:
                 self.melden(ausgang.aenderungen, initiator)
 
-        self.runner.starten(arbeit, zurueck, lambda e: self.fehler_melden(titel, e))
+        starten(arbeit, zurueck, lambda e: self.fehler_melden(titel, e))
 
     def melden(self, aenderungen: Aenderungen, initiator: object = None) -> None:
         """Broadcast changes committed elsewhere (e.g. by the sync's database steps)."""
@@ -115,29 +120,16 @@ class Operationen(QObject):
         """Run ``fn(db)`` on the network thread; ``db(step)`` runs one database step on the DB worker
         (and waits for it), so the worker is free for the open tables between the steps while the
         transfers run. What all steps committed is broadcast once at the end, also after a failure."""
-        runner = self.runner
+        db = self.runner.auf_dem_worker  # runs in the caller's context: its erfassen() block sees the step
+        self._erfasst(self.runner.im_netz, lambda: fn(db), initiator, erfolg, fehler, titel)
 
-        def db(schritt: Callable[[], Any]) -> Any:
-            return runner.auf_dem_worker(schritt)  # the caller's context: its erfassen() block sees the step
+    def fehler_anzeigen(self, titel: str, text: str) -> None:
+        """Show a German refusal the caller worked out itself (a check before an operation)."""
+        self._fehler_zeigen(titel, text)
 
-        def arbeit() -> _Ausgang:
-            with erfassen() as erfasst:
-                try:
-                    wert = fn(db)
-                except Exception as e:  # noqa: BLE001 - handed to the GUI thread below
-                    return _Ausgang(None, e, erfasst.ergebnis())
-            return _Ausgang(wert, None, erfasst.ergebnis())
 
-        def zurueck(ausgang: _Ausgang) -> None:
-            try:
-                if ausgang.fehler is None:
-                    if erfolg is not None:
-                        erfolg(ausgang.wert)
-                elif fehler is not None:
-                    fehler(ausgang.fehler)
-                else:
-                    self.fehler_melden(titel, ausgang.fehler)
-            finally:
-                self.melden(ausgang.aenderungen, initiator)
-
-        runner.im_netz(arbeit, zurueck, lambda e: self.fehler_melden(titel, e))
+def oder_eigene(ops: Operationen | None, store: Any, runner: Any, parent: QObject,
+                fehler_zeigen: Callable[[str, str], None]) -> Operationen:
+    """The window's operations, or – for a page or dialog used on its own (tests, tools) – its own,
+    with errors shown by ``fehler_zeigen``. Either way the widget has exactly one code path."""
+    return ops if ops is not None else Operationen(store, runner, fehler_zeigen, parent)

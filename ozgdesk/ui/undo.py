@@ -87,4 +87,4 @@ class Bearbeitung:
 
     def fehler(self, text: str) -> None:
         """Show a German refusal (for checks a page makes before it starts an edit)."""
-        self.ops._fehler_zeigen("Eingabe nicht übernommen", text)
+        self.ops.fehler_anzeigen("Eingabe nicht übernommen", text)

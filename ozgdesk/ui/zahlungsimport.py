@@ -9,7 +9,6 @@ one broadcast then tells every open view about the new payments at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ from ozgdesk.model.store import Store
 from ozgdesk.model.values import anzahl, format_euro
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.listenmodell import ListenModell
-from ozgdesk.ui.operationen import Operationen
+from ozgdesk.ui.operationen import Operationen, oder_eigene
 
 SPALTEN = [("Status", "text"), ("Zeile", "zahl"), ("Spalte", "text"), ("Projekt", "text"), ("Datum", "datum"), ("Betrag", "euro"),
            ("Haushaltsstelle", "text"), ("Beleg", "text"), ("Text / Meldung", "text")]
@@ -55,7 +54,8 @@ class Zahlungsimportdialog(QDialog):
     def __init__(self, store: Store, runner: Any, parent=None, ops: Operationen | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.setWindowTitle("Zahlungen aus dem HKR importieren")
-        self.store, self.runner, self.ops = store, runner, ops
+        self.store, self.runner = store, runner
+        self.ops = oder_eigene(ops, store, runner, self, lambda _t, text: self.status.setText(f"Fehler: {text}"))
         self.vorschau: zi.Vorschau | None = None
         self.datei = QLineEdit()
         self.datei.setAccessibleName("Zahlungsexport")
@@ -120,7 +120,7 @@ class Zahlungsimportdialog(QDialog):
         self.uebernehmen_knopf.setEnabled(False)
         self.status.setText("Prüfe …")
         store = self.store
-        self._lesen(lambda: zi.pruefen(store, pfad), self._geprueft, self._fehler)
+        self.ops.im_hintergrund(lambda: zi.pruefen(store, pfad), ok=self._geprueft, fehler=self._fehler)
 
     def _geprueft(self, v: zi.Vorschau) -> None:
         self.vorschau = v
@@ -178,21 +178,8 @@ class Zahlungsimportdialog(QDialog):
             self.pruefen_knopf.setEnabled(True)
             self._fehler(e)
 
-        self._schreiben(lambda: zi.uebernehmen(store, pfad), fertig, fehler)
-
-    def _lesen(self, fn: Callable[[], Any], ok: Callable[[Any], None], fehler: Callable[[BaseException], None]) -> None:
-        """The check reads only: on the worker, no broadcast."""
-        if self.ops is not None:
-            self.ops.im_hintergrund(fn, ok=ok, fehler=fehler)
-        else:
-            self.runner.starten(fn, ok, fehler)
-
-    def _schreiben(self, fn: Callable[[], Any], ok: Callable[[Any], None], fehler: Callable[[BaseException], None]) -> None:
-        """„Übernehmen“ as an operation: every open view learns of the new payments."""
-        if self.ops is not None:
-            self.ops.ausfuehren(fn, initiator=self, erfolg=ok, fehler=fehler, titel="Zahlungsimport")
-        else:
-            self.runner.starten(fn, ok, fehler)
+        self.ops.ausfuehren(lambda: zi.uebernehmen(store, pfad),
+                            initiator=self, erfolg=fertig, fehler=fehler, titel="Zahlungsimport")
 
     def _fehler(self, e: BaseException) -> None:
         self.status.setText(f"Fehler: {fmt.fehlertext(e)}")
