@@ -218,3 +218,18 @@ def test_konflikt_im_editor_eingaben_bleiben_bei_fremder_aenderung(qtbot, geteil
     with b.lesen() as s:
         p = projekt_finden(s, KENNUNG)
         assert p.risiken == "Noch nicht gespeichert" and p.titel == "Vom anderen Gerät"
+
+
+def test_sofortrunner_trennt_netz_und_worker():
+    """The tests' synchronous runner keeps the real runner's threads apart: a DB step handed over
+    from the network thread runs on the worker, not in place on the network thread."""
+    runner = SofortRunner()
+    faeden: dict[str, str] = {}
+
+    def netz() -> None:
+        faeden["netz"] = threading.current_thread().name
+        runner.auf_dem_worker(lambda: faeden.__setitem__("db", threading.current_thread().name))
+
+    runner.im_netz(netz, lambda _r: None)
+    assert faeden["netz"].startswith("ozgdesk-sofort-netz")
+    assert faeden["db"].startswith("ozgdesk-sofort_"), faeden

@@ -107,22 +107,35 @@ class SofortRunner:
     def __init__(self) -> None:
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ozgdesk-sofort")
         self._netz = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ozgdesk-sofort-netz")
+        self._worker_faden: threading.Thread | None = None
+
+    def _auf(self, executor: concurrent.futures.ThreadPoolExecutor, fn: Callable[[], Any]) -> Any:
+        return executor.submit(contextvars.copy_context().run, fn).result()
 
     def _jetzt(self, fn: Callable[[], Any]) -> Any:
-        if threading.current_thread().name.startswith("ozgdesk-sofort"):
+        if threading.current_thread() is self._worker_faden:
             return fn()  # a task starting another one: run it in place (the worker would wait for itself)
-        return self._executor.submit(contextvars.copy_context().run, fn).result()
 
-    def starten(self, fn: Callable[[], Any], ok: Callable[[Any], None],
-                err: Callable[[BaseException], None] | None = None) -> None:
+        def auf_dem_worker() -> Any:
+            self._worker_faden = threading.current_thread()
+            return fn()
+        return self._auf(self._executor, auf_dem_worker)
+
+    @staticmethod
+    def _melden(ausfuehren: Callable[[], Any], ok: Callable[[Any], None],
+                err: Callable[[BaseException], None] | None) -> None:
         try:
-            ergebnis = self._jetzt(fn)
+            ergebnis = ausfuehren()
         except Exception as e:  # noqa: BLE001
             if err is None:
                 raise
             err(e)
             return
         ok(ergebnis)
+
+    def starten(self, fn: Callable[[], Any], ok: Callable[[Any], None],
+                err: Callable[[BaseException], None] | None = None) -> None:
+        self._melden(lambda: self._jetzt(fn), ok, err)
 
     def im_voraus(self, fn: Callable[[], Any]) -> concurrent.futures.Future[Any]:
         future: concurrent.futures.Future[Any] = concurrent.futures.Future()
@@ -138,14 +151,7 @@ class SofortRunner:
     def im_netz(self, fn: Callable[[], Any], ok: Callable[[Any], None],
                 err: Callable[[BaseException], None] | None = None) -> None:
         """The network step on a thread of its own, waited for; its DB steps go to the worker."""
-        try:
-            ergebnis = self._netz.submit(contextvars.copy_context().run, fn).result()
-        except Exception as e:  # noqa: BLE001
-            if err is None:
-                raise
-            err(e)
-            return
-        ok(ergebnis)
+        self._melden(lambda: self._auf(self._netz, fn), ok, err)
 
     def warten(self) -> None:
         pass
