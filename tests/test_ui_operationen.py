@@ -33,6 +33,15 @@ def _fenster(qtbot, store, tmp_path, name, runner=None):  # noqa: ANN001, ANN202
     return f
 
 
+def _projekt_offen(qtbot, store, tmp_path, name):  # noqa: ANN001, ANN202
+    """The window with the Projekte page shown and project KENNUNG open in the editor."""
+    pid = _pid(store)
+    f = _fenster(qtbot, store, tmp_path, name)
+    seite = f.zeigen("projekte")
+    assert seite.projekt_oeffnen(pid)
+    return f, seite, pid
+
+
 def _pid(store) -> str:  # noqa: ANN001
     with store.lesen() as s:
         return projekt_finden(s, KENNUNG).id
@@ -49,7 +58,7 @@ def _ampel_rot(f) -> int:  # noqa: ANN001
 
 
 @pytest.fixture
-def geteilt(synchrones_paar, tmp_path):  # noqa: ANN001, ANN201
+def geteilt(synchrones_paar, tmp_path):  # noqa: ANN001, ANN201, F811
     a, b = synchrones_paar
     for g in (a, b):
         sync.einrichten(g, str(tmp_path / "ablage"))
@@ -58,11 +67,8 @@ def geteilt(synchrones_paar, tmp_path):  # noqa: ANN001, ANN201
 
 def test_empfangene_aenderung_erscheint_in_tabelle_editor_und_uebersicht(qtbot, geteilt, tmp_path):
     a, b = geteilt
-    pid = _pid(b)
-    fb = _fenster(qtbot, b, tmp_path, "b")
+    fb, seite, pid = _projekt_offen(qtbot, b, tmp_path, "b")
     rot_vorher = _ampel_rot(fb)
-    seite = fb.zeigen("projekte")
-    assert seite.projekt_oeffnen(pid)
     editor = seite.editor
     abgleich = fb.seite("abgleich")  # exists (its timer syncs automatically), not shown
     assert fb.seiten.currentWidget() is seite
@@ -83,10 +89,7 @@ def test_empfangene_aenderung_erscheint_in_tabelle_editor_und_uebersicht(qtbot, 
 
 def test_nach_konfliktloesung_zeigen_tabelle_und_editor_den_gewaehlten_wert(qtbot, geteilt, tmp_path):
     a, b = geteilt
-    pid = _pid(b)
-    fb = _fenster(qtbot, b, tmp_path, "b")
-    seite = fb.zeigen("projekte")
-    seite.projekt_oeffnen(pid)
+    fb, seite, pid = _projekt_offen(qtbot, b, tmp_path, "b")
     with a.session(benutzer="k.brenner") as s:
         projekt_setzen(s, KENNUNG, [("titel", "Fassung A")])
     with b.session(benutzer="m.yilmaz") as s:
@@ -106,10 +109,7 @@ def test_nach_konfliktloesung_zeigen_tabelle_und_editor_den_gewaehlten_wert(qtbo
 
 
 def test_ein_feld_speichern_kostet_hoechstens_zwei_sitzungen_und_einen_editor_ladevorgang(qtbot, demo_store, tmp_path):
-    f = _fenster(qtbot, demo_store, tmp_path, "z")
-    seite = f.zeigen("projekte")
-    pid = _pid(demo_store)
-    seite.projekt_oeffnen(pid)
+    f, seite, pid = _projekt_offen(qtbot, demo_store, tmp_path, "z")
     editor = seite.editor
     editor.formular.widget("titel").setText("Insolvenzgeld – neuer Titel")
     editor.formular.geaendert.emit()
@@ -126,25 +126,27 @@ def test_ein_feld_speichern_kostet_hoechstens_zwei_sitzungen_und_einen_editor_la
     assert editor.formular.widget("titel").text() != "Insolvenzgeld – neuer Titel"
 
 
-def test_die_wache_meldet_eine_sitzung_im_gui_thread(qtbot, demo_store, tmp_path):
-    """The check the whole suite runs with fires for GUI code on the GUI thread – and only then."""
-    from ozgdesk.ui import wache  # noqa: F401 - switched on by conftest for every test
-
-    f = _fenster(qtbot, demo_store, tmp_path, "w")
-    seite = f.zeigen("projekte")
-    code = compile("with store.lesen() as s:\n    pass\n", seite.__class__.__module__.replace(".", "/"), "exec")
+def test_die_wache_meldet_eine_sitzung_im_gui_thread(demo_store):
+    """The check the whole suite runs with (conftest) fires for GUI code on the GUI thread – and only
+    there: code compiled as if it stood in ``ozgdesk/ui/seiten.py`` opens a read session."""
     import ozgdesk.ui.seiten as seiten_modul
 
+    gui_code = compile("with store.lesen() as s:\n    pass\n", seiten_modul.__file__, "exec")
     with pytest.raises(SitzungImGuiThread):
-        exec(code.replace(co_filename=seiten_modul.__file__), {"store": demo_store})
+        exec(gui_code, {"store": demo_store})
     with demo_store.lesen():  # test code (not GUI code) may look into the database
         pass
-    ergebnis: list[object] = []
-    t = threading.Thread(target=lambda: ergebnis.append(exec(code.replace(co_filename=seiten_modul.__file__),
-                                                              {"store": demo_store})))
+    fehler: list[BaseException] = []
+
+    def im_faden() -> None:
+        try:
+            exec(gui_code, {"store": demo_store})
+        except BaseException as e:  # noqa: BLE001 - reported to the test below
+            fehler.append(e)
+    t = threading.Thread(target=im_faden)
     t.start()
     t.join()
-    assert ergebnis == [None]  # the same GUI code on a worker thread is fine
+    assert fehler == []  # the same GUI code on a worker thread is fine
 
 
 def test_echter_worker_tabellen_bleiben_waehrend_des_abgleichs_bedienbar(qtbot, geteilt, tmp_path, monkeypatch):
@@ -200,10 +202,7 @@ def test_aenderungen_kommen_aus_dem_protokoll_nicht_aus_der_befehlsart(demo_stor
 def test_konflikt_im_editor_eingaben_bleiben_bei_fremder_aenderung(qtbot, geteilt, tmp_path):
     """A sync arriving while the user is typing does not overwrite the form; a note says so."""
     a, b = geteilt
-    pid = _pid(b)
-    fb = _fenster(qtbot, b, tmp_path, "e")
-    seite = fb.zeigen("projekte")
-    seite.projekt_oeffnen(pid)
+    fb, seite, pid = _projekt_offen(qtbot, b, tmp_path, "e")
     editor = seite.editor
     editor.frage_ungespeichert = lambda: QMessageBox.StandardButton.Discard
     editor.formular.widget("risiken").setPlainText("Noch nicht gespeichert")
