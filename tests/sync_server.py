@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from keyring.backend import KeyringBackend
 from cheroot import wsgi
 from wsgidav.wsgidav_app import WsgiDAVApp
 
@@ -244,3 +245,22 @@ def synchrones_paar(tmp_path: Path, _paar_vorlage: Path):  # noqa: ANN201
     yield tuple(stores)
     for s in stores:
         s.schliessen()
+
+
+class Speicher(KeyringBackend):
+    """In-memory keychain for tests (the OS keychain is not available in CI)."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.daten: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.daten.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.daten[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.daten.pop((service, username), None)

@@ -20,7 +20,6 @@ from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from sqlalchemy import event, select
 
 from ozgdesk.model import aenderungen
@@ -39,6 +38,7 @@ from ozgdesk.sync.konflikte import konflikte
 from tests.sync_server import (  # noqa: F401
     BENUTZER,
     PASSWORT,
+    Speicher,
     _leere_vorlage_sync,
     _paar_vorlage,
     daten,
@@ -106,27 +106,10 @@ class Netzwache:
         return geprueft
 
 
-class Schluesselbund(KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.daten: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.daten.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.daten[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.daten.pop((service, username), None)
-
-
 @pytest.fixture
-def schluesselbund() -> Iterator[Schluesselbund]:
+def schluesselbund() -> Iterator[Speicher]:
     vorher = keyring.get_keyring()
-    kr = Schluesselbund()
+    kr = Speicher()
     keyring.set_keyring(kr)
     yield kr
     keyring.set_keyring(vorher)

@@ -11,32 +11,12 @@ from pathlib import Path
 import keyring
 import keyring.errors
 import pytest
-from keyring.backend import KeyringBackend
 
 from ozgdesk.cli import main
 from ozgdesk.sync.abgleich import backend_oeffnen, einrichten
 from ozgdesk.sync.backend import Anmeldefehler
 from ozgdesk.sync.zugang import SchluesselbundFehler, passwort_holen
-from tests.sync_server import BENUTZER, PASSWORT, dav  # noqa: F401
-
-
-class Speicher(KeyringBackend):
-    """In-memory keychain for tests (the OS keychain is not available in CI)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.daten: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.daten.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.daten[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.daten.pop((service, username), None)
+from tests.sync_server import BENUTZER, PASSWORT, Speicher, dav  # noqa: F401
 
 
 class Gesperrt(Speicher):
