@@ -15,3 +15,8 @@ class Eingabefehler(OzgFehler):
 
 class Speicherfehler(OzgFehler):
     """The local database cannot be opened or upgraded (corrupt, newer schema, locked)."""
+
+
+class Abbruch(OzgFehler):
+    """The user cancelled a running operation; what it committed before stays valid. The
+    technical log records such an event as ``ergebnis=abgebrochen``, not as a failure."""

@@ -33,12 +33,12 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -46,7 +46,7 @@ import ozgdesk.model.entitaeten  # noqa: F401 - every table in the metadata befo
 from ozgdesk.model import basisplan, wache
 from ozgdesk.model.base import neue_id
 from ozgdesk.model.datei import MIGRATIONS, nur_lesbar, revision_lesen, roh_lesen, schema_kopf, sqlite_meldung
-from ozgdesk.model.errors import Speicherfehler
+from ozgdesk.model.errors import Abbruch, Speicherfehler
 from ozgdesk.model.protokoll import Meta, protokoll_aktivieren
 
 def alembic_config():  # noqa: ANN201 - alembic is imported only when a migration is needed
@@ -178,7 +178,7 @@ class Store:
 
     @classmethod
     def oeffnen(cls, pfad: str | os.PathLike[str], *, vollpruefung: bool = True,
-                warten: float = SPERRE_WARTEN) -> "Store":
+                warten: float = SPERRE_WARTEN) -> Store:
         """Open (or create) the store at ``pfad``; every failure a user can meet is a German
         :class:`Speicherfehler` and leaves the file as it was.
 
@@ -377,7 +377,7 @@ class Store:
         self.engine.dispose()
         self.schreib_engine.dispose()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -404,7 +404,7 @@ def _ereignis_schreiben(s: Session, beginn: float, fehler: BaseException | None)
     was, zahlen = vorgemerkt
     if fehler is None:
         ergebnis = "ok"
-    elif type(fehler).__name__ == "Abgebrochen":
+    elif isinstance(fehler, Abbruch):
         ergebnis = "abgebrochen"
     else:
         ergebnis = "fehler"

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.base import jetzt_utc, neue_id
-from ozgdesk.model.errors import Eingabefehler, OzgFehler
+from ozgdesk.model.errors import Abbruch, Eingabefehler, OzgFehler
 from ozgdesk.model.protokoll import ANLEGEN, LOESCHEN, Aenderung, geschrieben_merken
 from ozgdesk.model.store import Store
 from ozgdesk.sync import ereignisse
@@ -45,7 +45,7 @@ EINTRAEGE_JE_DATEI = 5000
 Fortschritt = Callable[[str, int, int], None]
 
 
-class Abgebrochen(OzgFehler):
+class Abgebrochen(Abbruch):
     """The user cancelled; everything transferred so far stays valid and the next sync resumes."""
 
     def __init__(self) -> None:

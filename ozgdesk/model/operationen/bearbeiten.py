@@ -82,8 +82,6 @@ def entwurf_pruefen(tabelle: str, werte: dict[str, Any], basis: dict[str, Any] |
     _fill_defaults(obj)
     try:
         datensatz_pruefen(obj)
-    except Eingabefehler:
-        raise
     except (TypeError, ValueError) as e:  # a value of the wrong kind from a form: a German message
         raise Eingabefehler(f"{klasse.__label__}: ungültige Eingabe ({e}).") from None
 
