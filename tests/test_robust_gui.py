@@ -88,6 +88,7 @@ def test_gesperrte_datenbank_meldung_und_die_eingabe_bleibt_im_formular(qtbot, d
             sperre.rollback()
             sperre.close()
         assert len(meldungen) == 1 and "nicht frei" in meldungen[0] and "nichts gespeichert" in meldungen[0]
+        assert f.statusBar().currentMessage() == meldungen[0]  # still readable once the box is closed
         assert editor.formular.widget("titel").text() == "Während der Sperre getippt"  # nothing lost
         with store.lesen() as s:
             assert s.get(Projekt, pid).titel != "Während der Sperre getippt"

@@ -50,19 +50,8 @@ class Aenderungen:
     def betrifft_datensatz(self, tabelle: str, id_: str) -> bool:
         return id_ in self.datensaetze.get(tabelle, ())
 
-    def __or__(self, other: Aenderungen) -> Aenderungen:
-        return Aenderungen.aus([*self.paare(), *other.paare()])
-
-    def paare(self) -> Iterator[tuple[str, str]]:
-        for tabelle, ids in self.datensaetze.items():
-            for id_ in ids:
-                yield tabelle, id_
-
     def __bool__(self) -> bool:
         return bool(self.datensaetze)
-
-    def anzahl(self) -> int:
-        return sum(len(ids) for ids in self.datensaetze.values())
 
     def __repr__(self) -> str:
         teile = ", ".join(f"{t}: {len(ids)}" for t, ids in sorted(self.datensaetze.items()))

@@ -76,7 +76,7 @@ class Hauptfenster(QMainWindow):
         self.setWindowTitle("ozgdesk")
         self.stack = QUndoStack(self)
         #: every operation runs through here; its one signal refreshes the views
-        self.ops = Operationen(store, runner, lambda titel, text: self.meldung(titel, text), self)
+        self.ops = Operationen(store, runner, lambda titel, text: self.fehler_zeigen(titel, text), self)
         self.ops.daten_geaendert.connect(self.daten_geaendert)
         self.bearbeitung = Bearbeitung(self.ops, self.stack)
         #: pages that missed a change while hidden: reloaded when shown again
@@ -357,9 +357,11 @@ class Hauptfenster(QMainWindow):
                 w.neu_laden()
 
     # ------------------------------------------------------------------------------ actions
-    def fehler_zeigen(self, text: str) -> None:
+    def fehler_zeigen(self, titel: str, text: str) -> None:
+        """An operation was refused: the German sentence in a message box and, for a while, in the
+        status bar (where it can still be read after the box is closed)."""
         self.statusBar().showMessage(text, 15000)
-        self.meldung("Eingabe nicht übernommen", text)
+        self.meldung(titel, text)
 
     def meldung(self, titel: str, text: str) -> None:
         """Show a message box (tests replace this to avoid modal loops)."""

@@ -10,11 +10,16 @@ Modules:
 
 * :mod:`.bearbeiten` – every edit, create and delete, as an undoable command (undo/redo are
   operations too), plus the model-side check of a form's values (:func:`entwurf_pruefen`).
-* :mod:`.projekt` – the project editor's actions (Stammdaten with Leistungen, Zahlungsplan version,
-  milestones, payments, effort), each returning the editor's fresh data from the same transaction.
-* :mod:`.vorgaenge` – the long actions (catalogue import and its undo, payment import, JSON import,
-  sync run, conflict resolution, submission), each writing one structured line to the technical log.
-* :mod:`.lesen` – the reads the GUI needs that are not a paged table, by id and plain values.
+* :mod:`.projekt` – builders for the project editor's and Projekte page's actions (Stammdaten with
+  Leistungen, Zahlungsplan version, milestones, payments, Zuständigkeit); the editor reads its fresh
+  data in the same transaction (``anwenden(…, nachher=…)``).
+* :mod:`.stammdaten` – the Leistungen and Stammdaten pages' reads and builders.
+
+The long actions (sync run, conflict resolution, catalogue and payment import, JSON import,
+submission) are operations of their own modules already (``sync.abgleich.jetzt_abgleichen``,
+``sync.konflikte.konflikt_loesen``, the import services, ``reports.einreichung.einreichen``): they
+take the store and write through its sessions, so :func:`erfassen` reports what they wrote, and each
+announces its one line for the technical log (:func:`ozgdesk.model.store.ereignis_vormerken`).
 """
 
 from __future__ import annotations
