@@ -232,3 +232,25 @@ def test_sofortrunner_trennt_netz_und_worker():
     runner.im_netz(netz, lambda _r: None)
     assert faeden["netz"].startswith("ozgdesk-sofort-netz")
     assert faeden["db"].startswith("ozgdesk-sofort_"), faeden
+
+
+def test_einrichten_prueft_die_ablage_auf_dem_netz_faden(qtbot, demo_store, tmp_path, monkeypatch):
+    """Setting up the share talks to the server; that waits on the network thread, not on the DB
+    worker the open tables need."""
+    import ozgdesk.ui.abgleichsseite as seite_modul
+
+    faeden: list[str] = []
+    original = seite_modul.einrichtung_pruefen
+
+    def pruefen(backend):  # noqa: ANN001, ANN202
+        faeden.append(threading.current_thread().name)
+        return original(backend)
+
+    monkeypatch.setattr(seite_modul, "einrichtung_pruefen", pruefen)
+    f = _fenster(qtbot, demo_store, tmp_path, "n")
+    seite = f.zeigen("abgleich")
+    seite.ziel.setText(str(tmp_path / "ablage"))
+    (tmp_path / "ablage").mkdir()
+    seite.einrichten()
+    assert faeden and faeden[0].startswith("ozgdesk-sofort-netz"), faeden
+    assert "✓" in seite.pruefergebnis.text() and "✗" not in seite.pruefergebnis.text()

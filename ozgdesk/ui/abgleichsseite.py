@@ -247,8 +247,10 @@ class Abgleichsseite(QWidget):
         self.passwort.clear()  # the secret lives in the keychain from here on, not in a widget
         self.pruefergebnis.setText("Prüfe die Ablage …")
 
-        def arbeit() -> list[Any]:
-            backend = sync.einrichten(store, ziel, benutzer or None, passwort or None)
+        def arbeit(db: Any) -> list[Any]:
+            """On the network thread: the share check talks to the server; only saving the target
+            (``db``) uses the DB worker."""
+            backend = sync.einrichten(store, ziel, benutzer or None, passwort or None, db=db)
             try:
                 return einrichtung_pruefen(backend)
             finally:
@@ -258,7 +260,8 @@ class Abgleichsseite(QWidget):
             self.pruefergebnis.setText("\n".join(f"{STUFE.get(p.stufe, '•')} {p.name}: {p.meldung}" for p in punkte))
             self.aktualisieren()
 
-        self.runner.starten(arbeit, fertig, lambda e: self.pruefergebnis.setText(f"Fehler: {fmt.fehlertext(e)}"))
+        self.ops.im_netz(arbeit, initiator=self, erfolg=fertig,
+                         fehler=lambda e: self.pruefergebnis.setText(f"Fehler: {fmt.fehlertext(e)}"))
 
     # ------------------------------------------------------------------------------- sync
     def jetzt(self) -> None:
