@@ -45,6 +45,11 @@ def aendern(tabelle: str, id_: str, werte: dict[str, Any], text: str):  # noqa: 
     return bauen
 
 
+def werte(s: Session, tabelle: str, id_: str) -> dict[str, Any]:
+    """All stored values of one record (for a form to start from)."""
+    return spaltenwerte(_holen(s, tabelle, id_))
+
+
 def kennung_normal(kennung: str | None) -> str:
     """A project's Kennung as stored: blanks trimmed, upper-case (as the CLI writes it)."""
     return (kennung or "").strip().upper()
