@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
@@ -50,7 +50,10 @@ def spaltenwerte(obj: Base) -> dict[str, Any]:
     return {c.key: getattr(obj, c.key) for c in inspect(type(obj)).column_attrs}
 
 
-def _holen(s: Session, klasse: type[Base], id_: str) -> Base:
+_B = TypeVar("_B", bound=Base)
+
+
+def _holen(s: Session, klasse: type[_B], id_: str) -> _B:
     obj = s.get(klasse, id_)
     if obj is None:
         raise Eingabefehler(f"{klasse.__label__} wurde inzwischen gelöscht (id {id_}); die Änderung ist nicht möglich.")
@@ -80,10 +83,11 @@ class FelderSetzen:
 
     def zuruecknehmen(self, s: Session) -> None:
         obj = _holen(s, self.klasse, self.id)
-        if self.klasse is Meilenstein and "plan_datum" in (self.alt or {}) and self.alt["plan_datum"] is None:
+        alt = self.alt or {}
+        if self.klasse is Meilenstein and "plan_datum" in alt and alt["plan_datum"] is None:
             # taking back the first planning of a milestone (the only Plandatum edit basisplan allows)
             s.info[basisplan.KORREKTUR] = True
-        for k, v in (self.alt or {}).items():
+        for k, v in alt.items():
             setattr(obj, k, v)
         s.flush()
 
@@ -205,8 +209,8 @@ def projekt_leistungen_setzen(s: Session, projekt_id: str, leistung_ids: Sequenc
     vorhanden = {lid: pid for pid, lid in s.execute(
         select(ProjektLeistung.id, ProjektLeistung.leistung_id).where(ProjektLeistung.projekt_id == projekt_id))}
     soll = set(leistung_ids)
-    neu = [(ProjektLeistung, {"projekt_id": projekt_id, "leistung_id": lid}) for lid in sorted(soll - set(vorhanden))]
-    weg = [(ProjektLeistung, vorhanden[lid]) for lid in sorted(set(vorhanden) - soll)]
+    neu: list[tuple[type[Base], dict[str, Any]]] = [(ProjektLeistung, {"projekt_id": projekt_id, "leistung_id": lid}) for lid in sorted(soll - set(vorhanden))]
+    weg: list[tuple[type[Base], str]] = [(ProjektLeistung, vorhanden[lid]) for lid in sorted(set(vorhanden) - soll)]
     befehle: list[Any] = []
     if neu:
         befehle.append(Anlegen(neu))

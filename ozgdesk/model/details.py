@@ -141,7 +141,8 @@ class PlanDaten:
 def _laufzeit_quartale(beginn: date | None, ende: date | None) -> list[Quartal]:
     if beginn is None or ende is None or ende < beginn:
         return []
-    q, letztes, ergebnis = Quartal.von_datum(beginn), Quartal.von_datum(ende), []
+    q, letztes = Quartal.von_datum(beginn), Quartal.von_datum(ende)
+    ergebnis: list[Quartal] = []
     while q <= letztes and len(ergebnis) < 80:
         ergebnis.append(q)
         q = q.folgendes()

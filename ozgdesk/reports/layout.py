@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pyphen
@@ -179,7 +180,7 @@ class AmpelZelle(Flowable):
     def __init__(self, ampel: Ampel) -> None:
         super().__init__()
         self.ampel = ampel
-        self.text = ampel.label  # type: ignore[attr-defined]
+        self.text = ampel.label
 
     def wrap(self, verfuegbar_breite: float, _hoehe: float) -> tuple[float, float]:
         return min(verfuegbar_breite, 10 + stringWidth(self.text, SCHRIFT, KLEIN.fontSize)), KLEIN.leading
@@ -360,9 +361,9 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
     def zeile_(werte: Sequence[object], fett: bool) -> None:
         zellen = [zelle(w, s, b, fett) for w, s, b in zip(werte, spalten, breiten)]
         daten.append([z for z, _ in zellen])
-        h = [h for _, h in zellen]
+        h = [h for _, h in zellen if h is not None]
         # Row heights known here need no measuring by reportlab (which it repeats at page breaks).
-        hoehen.append(None if None in h else max(h) + rand_ob)
+        hoehen.append(max(h) + rand_ob if len(h) == len(zellen) else None)
         stile.append(fett_ if fett else normal)
 
     zeile_([s.titel for s in spalten], True)
@@ -373,7 +374,7 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
     # Not LongTable: it reports only the first page's height, which defeats keepWithNext of the
     # heading above (the heading then moves alone to a new page).
     tab = Table(daten, colWidths=breiten, rowHeights=hoehen, repeatRows=1, hAlign="LEFT", cellStyles=stile)
-    stil = [
+    stil: list[Any] = [
         ("BACKGROUND", (0, 0), (-1, 0), GRAU_KOPF),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, GRAU_LINIE),
@@ -474,7 +475,7 @@ def _canvas_klasse(kopf: Kopf) -> type[rl_canvas.Canvas]:
 
         def showPage(self) -> None:  # noqa: N802 (reportlab API)
             self._seiten.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # reportlab's own reset after a page; not in its stubs
 
         def save(self) -> None:
             # Header and footer are the same on every page but the number: drawn once as a PDF

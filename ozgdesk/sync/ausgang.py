@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -161,7 +162,7 @@ def _veroeffentlichen(backend: Backend, a: _Offen, abbrechen: threading.Event | 
     if version != a.version:
         version_merken(version)  # remember the claim: a resumed publish goes on in the same version
     ziel = f"{basis}/v{version}"
-    manifest = []
+    manifest: list[dict[str, Any]] = []
     for name, p in _dateien(ordner):
         if abbrechen is not None and abbrechen.is_set():
             from ozgdesk.sync.replikation import Abgebrochen

@@ -73,9 +73,9 @@ def konflikte_aktualisieren(store: Store) -> int:
                     e.aktion != LOESCHEN and all(kausal.vor(l, e) for l in loeschungen) for e in verl
                 )
                 if not erledigt:
-                    beteiligt, gew = loeschkonflikt(kausal, verl)
+                    beteiligt, sieger = loeschkonflikt(kausal, verl)
                     k.werte = json.dumps(konflikt_werte(beteiligt, None), ensure_ascii=False)
-                    k.gewinner = json.dumps({"geraet": gew.geraet, "seq": gew.seq} if gew else {})
+                    k.gewinner = json.dumps({"geraet": sieger.geraet, "seq": sieger.seq} if sieger else {})
             if erledigt:
                 k.offen, k.geloest_am = False, jetzt_utc()
                 geschlossen.append((k.art, k.tabelle, k.datensatz_id, k.feld))
@@ -134,8 +134,8 @@ def konflikt_loesen(store: Store, konflikt: str, wahl: str, benutzer: str | None
     with store.session(benutzer=benutzer, quelle="konfliktloesung") as s:
         obj = s.get(cls, k.datensatz_id) if cls is not None else None
         if k.art == "feld":
-            if obj is None:
-                raise Eingabefehler(f"Konflikt {k.id}: Der Datensatz gibt es nicht mehr.")
+            if obj is None or cls is None or k.feld is None:
+                raise Eingabefehler(f"Konflikt {k.id}: Den Datensatz gibt es nicht mehr.")
             if wahl in ("mein", "fremd"):
                 neu = _wert_waehlen(k, wahl)
             else:
@@ -162,7 +162,8 @@ def konflikt_loesen(store: Store, konflikt: str, wahl: str, benutzer: str | None
                 raise Eingabefehler("Bei „Änderung schlägt Löschung“ bitte --wert mein (behalten) oder fremd (löschen) wählen.")
         s.flush()
         zeile = s.get(SyncKonflikt, k.id)
-        zeile.offen, zeile.geloest_am = False, jetzt_utc()
+        if zeile is not None:  # read from this store a moment ago; only a concurrent cleanup removes it
+            zeile.offen, zeile.geloest_am = False, jetzt_utc()
     ereignisse.konflikt_geloest(k.art, k.tabelle, k.datensatz_id, k.feld, wahl if wahl in ("mein", "fremd") else "wert")
     konflikte_aktualisieren(store)
     return next(x for x in konflikte(store, alle=True) if x.id == k.id)

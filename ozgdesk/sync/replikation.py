@@ -288,8 +288,8 @@ def _loeschungen_pruefen(store: Store, docs: list[dict[str, Any]], max_anteil: f
         for cls in tab.values():
             gesamt += s.execute(select(func.count()).select_from(cls.__table__)).scalar_one()
         for tabelle, did in ziele:
-            cls = tab.get(tabelle)
-            if cls is not None and s.execute(select(cls.__table__.c.id).where(cls.__table__.c.id == did)).first():
+            ziel = tab.get(tabelle)
+            if ziel is not None and s.execute(select(ziel.__table__.c.id).where(ziel.__table__.c.id == did)).first():
                 vorhanden += 1
     if vorhanden >= 10 and gesamt and vorhanden / gesamt > max_anteil:
         raise Sicherheitsstopp(
@@ -441,12 +441,12 @@ def importieren(store: Store, backend: Backend, geraete: list[str], zahlen: Zahl
     erledigt = 0
     while True:
         fortschritt_gemacht = False
-        stand = db(lambda: _cursors(store, eigen))
+        cursor = db(lambda: _cursors(store, eigen))
         for geraet in sorted(warteschlange):
             liste = warteschlange[geraet]
             while liste:
                 name, doc = liste[0]
-                bereit = all(int(v) <= stand.get(k, 0) for t in doc["transaktionen"]
+                bereit = all(int(v) <= cursor.get(k, 0) for t in doc["transaktionen"]
                              for k, v in t["gesehen"].items() if k != eigen and k != geraet)
                 if not bereit:
                     break
@@ -464,7 +464,7 @@ def importieren(store: Store, backend: Backend, geraete: list[str], zahlen: Zahl
                     break
                 ereignisse.konflikte(z.konflikte_erkannt, z.konflikte_geschlossen)
                 liste.pop(0)
-                stand[geraet] = doc["bis_seq"]
+                cursor[geraet] = doc["bis_seq"]
                 fortschritt_gemacht = True
                 erledigt += 1
                 zahlen.empfangen_dateien += 1
