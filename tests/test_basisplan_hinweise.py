@@ -13,7 +13,6 @@ from ozgdesk.model import (
     Aenderung,
     Behoerde,
     Meilenstein,
-    MeilensteinVerschiebung,
     Person,
     Projekt,
     Zahlungsplan,

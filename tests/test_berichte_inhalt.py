@@ -93,7 +93,7 @@ def test_statusermittlung_listet_jede_leistung_des_ressorts(demo_store):
     assert set(zeilen) == ids
     r = zeilen["10073"]
     kopf = [ws.cell(1, c).value for c in range(1, ws.max_column + 1)]
-    werte = dict(zip(kopf, (ws.cell(r, c).value for c in range(1, ws.max_column + 1))))
+    werte = dict(zip(kopf, (ws.cell(r, c).value for c in range(1, ws.max_column + 1)), strict=True))
     assert werte["Typ"] == "1" and werte["Themenfeld"] == "Arbeit & Ruhestand"
     assert werte["Behörde"] == "Bundesagentur für Arbeit" and werte["online"] == "ja"
     assert werte["geplant online"].date() == date(2025, 6, 30) and werte["Projekt"] == "BMAS-2024-01"

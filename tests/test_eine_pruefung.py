@@ -32,7 +32,7 @@ from ozgdesk.sync.abgleich import jetzt_abgleichen
 from ozgdesk.sync.backend import OrdnerBackend
 from ozgdesk.sync.format import AENDERUNG_ORDNER, _kanonisch, dateiname_lesen, sha256
 from ozgdesk.sync.zusammenfuehren import python_wert
-from tests.sync_server import _leere_vorlage_sync, _paar_vorlage, daten  # noqa: F401
+from tests.sync_server import daten
 
 BEISPIELE = int(os.environ.get("OZGDESK_FUZZ_BEISPIELE", "200"))
 RUNDREISE = settings(max_examples=max(5, BEISPIELE // 40), deadline=None, derandomize=True,

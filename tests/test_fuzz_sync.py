@@ -27,7 +27,7 @@ from ozgdesk.sync.format import (
     sha256,
     share_datei_lesen,
 )
-from tests.sync_server import _leere_vorlage_sync, _paar_vorlage, daten  # noqa: F401
+from tests.sync_server import daten
 
 BEISPIELE = int(os.environ.get("OZGDESK_FUZZ_BEISPIELE", "200"))
 SCHNELL = settings(max_examples=BEISPIELE, deadline=None,

@@ -25,7 +25,7 @@ from ozgdesk.sync import replikation
 from ozgdesk.sync.abgleich import jetzt_abgleichen
 from ozgdesk.sync.backend import Ablagefehler, OrdnerBackend
 from ozgdesk.sync.konflikte import konflikt_loesen, konflikte
-from tests.sync_server import _leere_vorlage_sync, daten, geraet  # noqa: F401
+from tests.sync_server import daten, geraet
 
 PROJEKTE = [abgeleitete_id("test-projekt", i) for i in range(2)]
 MEILENSTEINE = [abgeleitete_id("test-meilenstein", i) for i in range(4)]

@@ -22,14 +22,7 @@ from ozgdesk.sync.format import SHARE_DATEI
 from ozgdesk.sync.konflikte import konflikt_loesen, konflikte
 from ozgdesk.sync.replikation import Abgebrochen, Sicherheitsstopp
 from ozgdesk.sync.webdav import WebdavBackend
-from tests.sync_server import (  # noqa: F401
-    BENUTZER,
-    PASSWORT,
-    _leere_vorlage_sync,
-    _paar_vorlage,
-    dav,
-    synchrones_paar,
-)
+from tests.sync_server import BENUTZER, PASSWORT
 
 _PAAR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|\S*)')
 

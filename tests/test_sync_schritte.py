@@ -35,16 +35,7 @@ from ozgdesk.sync.abgleich import (
 from ozgdesk.sync.ausgang import ausgang, ausgang_einreihen
 from ozgdesk.sync.backend import OrdnerBackend
 from ozgdesk.sync.konflikte import konflikte
-from tests.sync_server import (  # noqa: F401
-    BENUTZER,
-    PASSWORT,
-    Speicher,
-    _leere_vorlage_sync,
-    _paar_vorlage,
-    daten,
-    dav,
-    synchrones_paar,
-)
+from tests.sync_server import BENUTZER, PASSWORT, Speicher, daten
 
 _lokal = threading.local()
 

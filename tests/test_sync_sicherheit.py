@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ from ozgdesk.sync.format import SHARE_DATEI, TEMP_PRAEFIX, NeueresFormat
 from ozgdesk.sync.konflikte import konflikte
 from ozgdesk.sync.replikation import Abgebrochen, Sicherheitsstopp
 from ozgdesk.sync.zustand import SyncQuarantaene
-from tests.sync_server import _leere_vorlage_sync, _paar_vorlage, daten, neues_geraet, synchrones_paar  # noqa: F401
+from tests.sync_server import daten
 
 
 @pytest.fixture
@@ -184,8 +184,8 @@ def test_alte_mtimes_und_gleich_grosse_dateien_in_derselben_sekunde(zwei, ablage
 # ----------------------------------------------------------------------------------- clocks
 def test_uhr_eines_geraets_in_der_zukunft_entscheidet_nie(zwei, ablage) -> None:
     a, b = zwei
-    zukunft = datetime.now(timezone.utc) + timedelta(days=400)
-    vergangenheit = datetime.now(timezone.utc) - timedelta(days=400)
+    zukunft = datetime.now(UTC) + timedelta(days=400)
+    vergangenheit = datetime.now(UTC) - timedelta(days=400)
     titel_setzen(a, "A mit falscher Uhr", zeitpunkt=zukunft if a.geraet_id < b.geraet_id else vergangenheit)
     titel_setzen(b, "B mit falscher Uhr", zeitpunkt=vergangenheit if a.geraet_id < b.geraet_id else zukunft)
     sync(a, ablage)

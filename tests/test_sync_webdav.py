@@ -12,7 +12,7 @@ from ozgdesk.sync.backend import Ablagefehler, Anmeldefehler, Platzfehler
 from ozgdesk.sync.format import TEMP_PRAEFIX
 from ozgdesk.sync.pruefung import einrichtung_pruefen
 from ozgdesk.sync.webdav import WebdavBackend
-from tests.sync_server import BENUTZER, PASSWORT, _leere_vorlage_sync, dav, daten, neues_geraet  # noqa: F401
+from tests.sync_server import BENUTZER, PASSWORT, daten
 
 
 def _backend(dav, passwort: str = PASSWORT) -> WebdavBackend:  # noqa: ANN001

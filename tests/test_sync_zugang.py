@@ -16,7 +16,7 @@ from ozgdesk.cli import main
 from ozgdesk.sync.abgleich import backend_oeffnen, einrichten
 from ozgdesk.sync.backend import Anmeldefehler
 from ozgdesk.sync.zugang import SchluesselbundFehler, passwort_holen
-from tests.sync_server import BENUTZER, PASSWORT, Speicher, dav  # noqa: F401
+from tests.sync_server import BENUTZER, PASSWORT, Speicher
 
 
 class Gesperrt(Speicher):

@@ -14,7 +14,7 @@ from ozgdesk.sync import zusammenfuehren
 from ozgdesk.sync.abgleich import jetzt_abgleichen
 from ozgdesk.sync.backend import OrdnerBackend
 from ozgdesk.sync.konflikte import konflikt_loesen, konflikte
-from tests.sync_server import _leere_vorlage_sync, _paar_vorlage, daten, neues_geraet, synchrones_paar  # noqa: F401
+from tests.sync_server import daten
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from ozgdesk.model.felder import projekt_finden, projekt_setzen
 from ozgdesk.ui.app import anwendung
 from ozgdesk.ui.hauptfenster import Hauptfenster
 from ozgdesk.ui.runner import SofortRunner
-from tests.sync_server import _leere_vorlage_sync, _paar_vorlage, synchrones_paar  # noqa: F401
 
 
 def _seite(qtbot, store, tmp_path, name):  # noqa: ANN001, ANN202

@@ -18,7 +18,6 @@ from ozgdesk.ui.app import anwendung
 from ozgdesk.ui.hauptfenster import Hauptfenster
 from ozgdesk.ui.runner import Runner, SofortRunner
 from ozgdesk.ui.wache import SitzungImGuiThread
-from tests.sync_server import _leere_vorlage_sync, _paar_vorlage, synchrones_paar  # noqa: F401
 
 KENNUNG = "BMAS-2024-02"
 

@@ -17,7 +17,6 @@ from openpyxl import Workbook
 
 from ozgdesk.cli import main
 from ozgdesk.model import zahlungsimport as zi
-from ozgdesk.model.store import Store
 
 KOPF = ["Buchungsdatum", "Betrag in EUR", "HHSt", "Projekt-Kennung", "Belegnummer", "Buchungstext"]
 BETRAEGE = [("12.500,00", 1_250_000), ("12.500", 1_250_000), ("1.234.567,89", 123_456_789), ("-250,00", -25_000)]

@@ -12,6 +12,7 @@ Documents build a list of flowables with the helpers here and call :func:`pdf_er
 from __future__ import annotations
 
 import functools
+import itertools
 import io
 import re
 from collections.abc import Sequence
@@ -242,7 +243,7 @@ def _silben(stueck: str) -> list[str]:
     """
     grenzen = [0, *_silbentrenner().positions(stueck), len(stueck)]
     teile: list[str] = []
-    for teil in (stueck[a:b] for a, b in zip(grenzen, grenzen[1:])):
+    for teil in (stueck[a:b] for a, b in itertools.pairwise(grenzen)):
         if teile and (len(teil) == 1 or len(teile[-1]) == 1):
             teile[-1] += teil
         else:
@@ -359,7 +360,7 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
     stile: list[list[CellStyle]] = []
 
     def zeile_(werte: Sequence[object], fett: bool) -> None:
-        zellen = [zelle(w, s, b, fett) for w, s, b in zip(werte, spalten, breiten)]
+        zellen = [zelle(w, s, b, fett) for w, s, b in zip(werte, spalten, breiten, strict=True)]
         daten.append([z for z, _ in zellen])
         h = [h for _, h in zellen if h is not None]
         # Row heights known here need no measuring by reportlab (which it repeats at page breaks).

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -165,7 +165,7 @@ def _uhr_pruefen(backend: Backend, warnungen: list[str]) -> None:
     server = backend.serverzeit()
     if server is None:
         return
-    abweichung = (datetime.now(timezone.utc) - server).total_seconds()
+    abweichung = (datetime.now(UTC) - server).total_seconds()
     if abs(abweichung) > MAX_UHRABWEICHUNG_S:
         richtung = "vor" if abweichung > 0 else "nach"
         warnungen.append(
@@ -215,7 +215,7 @@ def _abschliessen(store: Store, share_id: str) -> int:
     from ozgdesk.sync.konflikte import konflikte_aktualisieren
 
     store.meta_setzen(SHARE_ID, share_id)
-    store.meta_setzen(LETZTER, datetime.now(timezone.utc).replace(microsecond=0).isoformat())
+    store.meta_setzen(LETZTER, datetime.now(UTC).replace(microsecond=0).isoformat())
     return konflikte_aktualisieren(store)
 
 
@@ -288,7 +288,7 @@ def _abgleichen(store: Store, backend: Backend | None, ergebnis: AbgleichErgebni
         anteil = 1.0 if loeschen_erlauben else float(vorab.loeschanteil or STANDARD_LOESCHANTEIL)
         importieren(store, backend, geraete, ergebnis, max_loeschanteil=anteil, fortschritt=fortschritt,
                     abbrechen=abbrechen, db=db, staende=vorab.staende)
-        grenze = (backend.serverzeit() or datetime.now(timezone.utc)).timestamp() + 24 * 3600
+        grenze = (backend.serverzeit() or datetime.now(UTC)).timestamp() + 24 * 3600
         ergebnis.warnungen.extend(db(lambda: _nach_dem_import(store, grenze)))
         exportieren(store, backend, eigene, ergebnis, fortschritt=fortschritt, abbrechen=abbrechen, db=db)
         ergebnis.veroeffentlicht = ausgang_veroeffentlichen(store, backend, abbrechen=abbrechen, db=db)

@@ -12,7 +12,7 @@ import os
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from ozgdesk.model.errors import OzgFehler
@@ -127,7 +127,7 @@ class Backend:
     def temp_aufraeumen(self, ordner: str, eintraege: list[Eintrag] | None = None) -> int:
         """Remove own temp files (any age) and others' only when old. Returns how many went."""
         eintraege = eintraege if eintraege is not None else self.liste(ordner) or []
-        jetzt = datetime.now(timezone.utc)
+        jetzt = datetime.now(UTC)
         weg = 0
         for e in eintraege:
             if e.ordner or not e.name.startswith(TEMP_PRAEFIX):
@@ -192,7 +192,7 @@ class OrdnerBackend(Backend):
             for kind in p.iterdir():
                 st = kind.stat()
                 aus.append(Eintrag(kind.name, kind.is_dir(), st.st_size,
-                                   datetime.fromtimestamp(st.st_mtime, timezone.utc)))
+                                   datetime.fromtimestamp(st.st_mtime, UTC)))
             return sorted(aus, key=lambda e: e.name)
 
         return self._wiederholt(lesen, f"Ordner {p} lesen")

@@ -72,7 +72,7 @@ def einrichtung_pruefen(backend: Backend) -> list[Pruefpunkt]:
                                      "verlässt sich deshalb nur auf Verzeichnislisten und Prüfsummen."))
         else:
             punkte.append(Pruefpunkt("fehlende Datei", "ok", "Eine fehlende Datei fehlt wirklich (HTTP 404)."))
-        daten = f"ozgdesk Probe {uuid.uuid4()} – Grüße".encode("utf-8")
+        daten = f"ozgdesk Probe {uuid.uuid4()} – Grüße".encode()
         try:
             backend.veroeffentlichen(f"{probe}/probe.txt", daten)
         except Ablagefehler as e:

@@ -10,7 +10,7 @@ upload goes to a temp name, is read back and compared by SHA-256 and only then M
 from __future__ import annotations
 
 import ssl
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, unquote, urlsplit
 
@@ -111,7 +111,7 @@ class WebdavBackend(Backend):
         if datum:
             try:
                 self._serverzeit = parsedate_to_datetime(datum)
-                self._zeit_lokal = datetime.now(timezone.utc)
+                self._zeit_lokal = datetime.now(UTC)
             except (TypeError, ValueError):
                 pass
         if antwort.status_code == 401:
@@ -133,7 +133,7 @@ class WebdavBackend(Backend):
         """Server time now, derived from the last response's Date header."""
         if self._serverzeit is None or self._zeit_lokal is None:
             return None
-        return self._serverzeit + (datetime.now(timezone.utc) - self._zeit_lokal)
+        return self._serverzeit + (datetime.now(UTC) - self._zeit_lokal)
 
     # ------------------------------------------------------------------------------ operations
     def optionen(self) -> httpx.Response:

@@ -60,7 +60,7 @@ def tabellen() -> dict[str, type[Base]]:
     }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _pruefer(cls: type[Base], feld: str) -> Callable[[Any], Any]:
     """Decode a logged value (the export's encoding) and apply the write check of its column.
 
