@@ -20,7 +20,8 @@ from ozgdesk.model import (
 )
 from ozgdesk.model.base import abgeleitete_id
 from ozgdesk.model.grunddaten import leistung_id
-from ozgdesk.model.katalogimport.anwenden import anwenden, neue_ids, protokolliert_aendern, protokolliert_einfuegen
+from ozgdesk.model.katalogimport.anwenden import anwenden, protokolliert_aendern, protokolliert_einfuegen
+from ozgdesk.model.protokoll import neue_ids
 from ozgdesk.model.katalogimport.datensaetze import Katalogimport
 from ozgdesk.model.katalogimport.uebersicht import katalogstatus
 from ozgdesk.model.katalogimport.vergleich import schnelle_abgeleitete_id, vergleichen

@@ -80,7 +80,7 @@ def _fenster(qtbot, store, tmp_path, runner):  # noqa: ANN001
 def test_quartalsbericht_pruefen_hinweis_oeffnen_vorschau_und_speichern(qtbot, demo_store, tmp_path, dienst):
     f = _fenster(qtbot, demo_store, tmp_path, SofortRunner())
     seite = f.zeigen("berichte")
-    assert seite.zeitraum.text() == "Q3/2026"
+    assert seite.zeitraum.text() == "Q4/2026"  # the quarter due next, as on the Übersicht (berichtsquartal)
     seite.pruefen()
     assert seite.hinweise.count() == 1 and "Ampel" in seite.hinweise.item(0).text()
     seite.hinweise.itemActivated.emit(seite.hinweise.item(0))
@@ -93,7 +93,7 @@ def test_quartalsbericht_pruefen_hinweis_oeffnen_vorschau_und_speichern(qtbot, d
     seite.erzeugen()
     assert (tmp_path / "bericht.pdf").read_bytes().startswith(b"%PDF")
     assert "Gespeichert" in seite.status.text()
-    assert dienst.aufrufe == [("quartalsbericht", "Q3/2026", 18)]
+    assert dienst.aufrufe == [("quartalsbericht", "Q4/2026", 18)]
 
 
 def test_ohne_zeitraum_sagt_jede_aktion_was_fehlt_und_ruft_den_dienst_nicht(qtbot, demo_store, tmp_path, dienst):
@@ -220,7 +220,7 @@ def test_echter_quartalsbericht_aus_der_oberflaeche(qtbot, demo_store, tmp_path)
         seite.ziel_waehlen = lambda: tmp_path / "Quartalsbericht.pdf"
         seite.erzeugen()
         text = "".join(p.extract_text() for p in PdfReader(tmp_path / "Quartalsbericht.pdf").pages)
-        assert "Vierteljährlicher Statusbericht" in text and "3. Quartal 2026" in text
+        assert "Vierteljährlicher Statusbericht" in text and "4. Quartal 2026" in text
         assert "ENTWURF" in text  # validation errors → draft, as the CLI with --entwurf
         seite.ziel_waehlen = lambda: tmp_path / "Quartalsbericht.xlsx"
         seite.erzeugen()

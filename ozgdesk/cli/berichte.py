@@ -17,6 +17,7 @@ from pathlib import Path
 from ozgdesk.cli.gemeinsam import json_ausgeben, json_option, store_oeffnen, tabelle_ausgeben
 from ozgdesk.dateien import atomar_schreiben
 from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.uebersicht import berichtsquartal
 from ozgdesk.model.values import Halbjahr, Quartal, anzahl, parse_datum
 from ozgdesk.reports import antrag, einreichung, meilensteine, online_monitoring, quartalsbericht, statusermittlung, steckbrief
 from ozgdesk.reports.layout import VS_NFD
@@ -69,7 +70,8 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
         q.set_defaults(func=func)
 
     q = befehle.add_parser("pruefen", help="Vollständigkeit und Stimmigkeit für einen Quartalsbericht prüfen")
-    q.add_argument("--quartal", required=True, help="Quartal, z. B. 2026-Q3")
+    q.add_argument("--quartal", help="Quartal, z. B. 2026-Q3 (Standard: das Quartal, dessen Bericht als nächster "
+                   "fällig ist, wie auf der Übersicht)")
     q.add_argument("--projekt", metavar="ID", help="nur dieses Projekt")
     _gemeinsam(q, kennzeichnung=False, out=False)
     q.set_defaults(func=cmd_pruefen)
@@ -216,8 +218,8 @@ def cmd_steckbrief(args: argparse.Namespace) -> int:
 
 
 def cmd_pruefen(args: argparse.Namespace) -> int:
-    q = Quartal.parse(args.quartal)
     b = _bestand(args)
+    q = Quartal.parse(args.quartal) if args.quartal else berichtsquartal(b.stand)[0]
     befunde = pruefen(b, q)
     if args.projekt:
         befunde = _fuer_projekt(befunde, b.projekt(args.projekt).kennung)

@@ -9,15 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, literal_column, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.finanzen import Mittelabfluss
-from ozgdesk.model.katalog import Lage, Leistung, ReifegradBewertung, Themenfeld
+from ozgdesk.model import reifegrad
+from ozgdesk.model.katalog import Lage, Leistung, Themenfeld
 from ozgdesk.model.organisation import Behoerde, Person, Ressort
 from ozgdesk.model.projekte import Meilenstein, Projekt, ProjektLeistung
 from ozgdesk.model.protokoll import Aenderung
-from ozgdesk.model.values import Ampel, Finanzierung, Reifegradmodell
+from ozgdesk.model.reifegrad import AktuellerReifegrad
+from ozgdesk.model.values import Ampel, Finanzierung
 
 
 @dataclass(frozen=True)
@@ -74,20 +76,9 @@ class LeistungZeile:
     online: bool
 
 
-def aktuelle_reifegrade(s: Session) -> dict[str, ReifegradBewertung]:
-    """The assessment that counts now, per Leistung.
-
-    Ziel-Reifegrad and the programme's "online" count are defined in model 1.1, so the latest 1.1
-    assessment wins even if a later 2.0 self-assessment exists (comparing a 2.0 level with a 1.1
-    target would mislead); a Leistung assessed only under 2.0 shows its latest 2.0 level.
-    """
-    neueste: dict[str, ReifegradBewertung] = {}
-    # two assessments on one day: the one recorded later wins (rowid), as on the start page and in the table
-    for b in s.execute(select(ReifegradBewertung).order_by(ReifegradBewertung.datum, literal_column("rowid"))).scalars():
-        bisher = neueste.get(b.leistung_id)
-        if bisher is None or b.modell is Reifegradmodell.V1_1 or bisher.modell is not Reifegradmodell.V1_1:
-            neueste[b.leistung_id] = b
-    return neueste
+def aktuelle_reifegrade(s: Session) -> dict[str, AktuellerReifegrad]:
+    """The assessment that counts now, per Leistung: the one rule of :mod:`ozgdesk.model.reifegrad`."""
+    return reifegrad.aktuelle(reifegrad.roh(s))
 
 
 def leistungen(
@@ -126,7 +117,7 @@ def leistungen(
             geplant_online=l.geplant_online,
             reifegrad=rg.stufe if rg else None, reifegrad_modell=rg.modell.value if rg else None,
             reifegrad_datum=rg.datum if rg else None,
-            online=bool(rg and Reifegradmodell.parse(rg.modell).ist_online(rg.stufe)),
+            online=bool(rg and rg.online),
         ))
     return zeilen
 

@@ -14,9 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
+from ozgdesk.model import reifegrad
 from ozgdesk.model.finanzen import Mittelabfluss
 from ozgdesk.model.katalog import Leistung, ReifegradBewertung, Themenfeld
 from ozgdesk.model.organisation import Behoerde, Person
@@ -198,8 +199,8 @@ def _reifegrad_aktuell() -> Any:
     rb = aliased(ReifegradBewertung, name="rb_aktuell")
     return (
         select(rb.stufe).where(rb.leistung_id == Leistung.id, rb.modell == Reifegradmodell.V1_1)
-        # same day: the later record wins, as in abfragen.aktuelle_reifegrade and on the start page
-        .order_by(rb.datum.desc(), literal_column("rb_aktuell.rowid").desc()).limit(1).scalar_subquery()
+        # the order of the one rule (ozgdesk.model.reifegrad): same day, the later recorded wins
+        .order_by(text(reifegrad.reihenfolge_sql("rb_aktuell"))).limit(1).scalar_subquery()
     )
 
 

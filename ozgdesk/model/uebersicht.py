@@ -4,8 +4,10 @@ The coordinator opens ozgdesk to see what is late and what the next report still
 figures are computed for a reference date (``stichtag``) so the demo Ressort and tests are
 deterministic; the GUI passes today's date for a real store.
 
-The "noch fehlt" list is a *preliminary* check computed here from the store; the full validation
-of the reports module runs on the Berichte page.
+What the next report still lacks is not decided here: the page asks the one rule set of
+``ozgdesk.reports.pruefung`` (the same the Berichte page and ``ozgdesk-cli pruefen`` use) for the
+quarter :func:`berichtsquartal` names, once the full store is open. This module only names that
+quarter, for all three.
 
 Written in plain SQL over a DB-API ``sqlite3`` connection, not the ORM: this is the first page the
 desktop client shows, and it can show it before SQLAlchemy (a third of a second to import) is
@@ -20,21 +22,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ozgdesk.model.values import Ampel, Finanzierung, MeilensteinStatus, Quartal, Reifegradmodell
+from ozgdesk.model import reifegrad
+from ozgdesk.model.values import Ampel, MeilensteinStatus, Quartal, Reifegradmodell, anzahl
 
 #: Days after a quarter's end by which the Ressort's quarterly report is due at the BMI. The
 #: programme documents say "every three months" without a day; ozgdesk assumes two weeks.
 BERICHTSFRIST_TAGE = 15
-
-
-@dataclass(frozen=True)
-class Hinweis:
-    """One item that leads to a record: ``art`` is the entity (projekt, meilenstein, leistung)."""
-
-    text: str
-    art: str
-    datensatz_id: str
-    projekt_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +61,6 @@ class Uebersicht:
     stichtag: date
     bericht_quartal: Quartal
     bericht_frist: date
-    fehlend: tuple[Hinweis, ...]
     ueberfaellig: tuple[MeilensteinHinweis, ...]
     demnaechst: tuple[MeilensteinHinweis, ...]
     ampeln: dict[Ampel, int]
@@ -79,7 +71,9 @@ class Uebersicht:
 
 
 def berichtsquartal(stichtag: date) -> tuple[Quartal, date]:
-    """The quarter whose report is due next: the last finished one while its deadline runs."""
+    """The quarter whose report is due next and its deadline: the last finished one while its
+    deadline runs, else the current one. The default quarter of the Übersicht, the Berichte page
+    and ``ozgdesk-cli pruefen`` alike."""
     vorher = Quartal.von_datum(stichtag).vorheriges()
     frist = vorher.ende + timedelta(days=BERICHTSFRIST_TAGE)
     if stichtag <= frist:
@@ -87,6 +81,14 @@ def berichtsquartal(stichtag: date) -> tuple[Quartal, date]:
     aktuell = Quartal.von_datum(stichtag)
     return aktuell, aktuell.ende + timedelta(days=BERICHTSFRIST_TAGE)
 
+
+def befundzahl(fehler: int, hinweise: int) -> str:
+    """The count of a check's findings as every surface words it: „2 Fehler, 1 Hinweis“."""
+    return f"{anzahl(fehler, 'Fehler', 'Fehler')}, {anzahl(hinweise, 'Hinweis', 'Hinweise')}"
+
+
+#: Findings the Übersicht lists at most (the count above the list is always the full one).
+BEFUNDE_HOECHSTENS = 50
 
 _OFFEN = (MeilensteinStatus.OFFEN.value, MeilensteinStatus.GEFAEHRDET.value)
 
@@ -129,55 +131,15 @@ def _mittelabfluss(con: sqlite3.Connection, jahr: int) -> tuple[Quartalswert, ..
 
 
 def _reifegrade(con: sqlite3.Connection) -> dict[int | None, int]:
-    """Current level (model 1.1, the latest assessment) of the Ressort's Leistungen; None = not yet assessed."""
-    zaehler = dict(con.execute(
-        """SELECT stufe, count(*) FROM (
-               SELECT (SELECT r.stufe FROM reifegrad_bewertung r
-                       WHERE r.leistung_id = l.id AND r.modell = ?
-                       ORDER BY r.datum DESC, r.rowid DESC LIMIT 1) AS stufe
-               FROM leistung l WHERE l.im_ressort = 1)
-           GROUP BY stufe""",
-        (Reifegradmodell.V1_1.value,),
-    ).fetchall())
-    return {stufe: zaehler.get(stufe, 0) for stufe in (None, 0, 1, 2, 3, 4)}
-
-
-#: Items the "noch fehlt" list shows at most.
-FEHLEND_HOECHSTENS = 50
-
-
-def _fehlend(con: sqlite3.Connection, quartal: Quartal, ueberfaellig: list[MeilensteinHinweis],
-             limit: int = FEHLEND_HOECHSTENS) -> list[Hinweis]:
-    """Preliminary check for the quarterly report: what the project leads still have to enter."""
-    hinweise: list[Hinweis] = []
-    projekte = con.execute(
-        """SELECT p.id, p.kennung, p.finanzierung, p.ampel_gesamt, p.ampel_gesamt_grund,
-                  EXISTS (SELECT 1 FROM mittelabfluss m
-                          WHERE m.projekt_id = p.id AND m.datum >= :beginn AND m.datum <= :ende),
-                  EXISTS (SELECT 1 FROM aufwand a WHERE a.projekt_id = p.id AND a.quartal = :quartal)
-           FROM projekt p
-           WHERE (p.beginn IS NULL OR p.beginn <= :ende) AND (p.ende IS NULL OR p.ende >= :beginn)
-           ORDER BY p.kennung""",
-        {"beginn": quartal.beginn.isoformat(), "ende": quartal.ende.isoformat(), "quartal": str(quartal)},
-    )
-    for pid, kennung, fin, ampel_code, grund, mit_zahlung, mit_aufwand in projekte:
-        ampel, fin = Ampel(ampel_code), Finanzierung(fin)
-        if ampel is not Ampel.GRUEN and not (grund or "").strip():
-            hinweise.append(Hinweis(f"{kennung}: Begründung für die Ampel „{ampel.label}“ fehlt.", "projekt", pid, pid))
-        if fin is Finanzierung.UNTERSTUETZUNG and not mit_aufwand:
-            hinweise.append(Hinweis(f"{kennung}: Aufwand (PT) für {quartal.kurz} fehlt.", "projekt", pid, pid))
-        if fin is not Finanzierung.UNTERSTUETZUNG and not mit_zahlung:
-            hinweise.append(Hinweis(f"{kennung}: Kein Mittelabfluss in {quartal.kurz} erfasst.", "projekt", pid, pid))
-        if len(hinweise) >= limit:
-            break
-    for m in ueberfaellig:
-        if len(hinweise) >= limit:
-            break
-        hinweise.append(Hinweis(
-            f"{m.projekt}: Meilenstein „{m.titel}“ ist überfällig – neue Prognose oder Ist-Datum eintragen.",
-            "meilenstein", m.id, m.projekt_id,
-        ))
-    return hinweise
+    """Level in model 1.1 of the Ressort's Leistungen by the one rule of :mod:`ozgdesk.model.reifegrad`;
+    None = no 1.1 level (not assessed, or assessed only under 2.0), as the Leistungen table filters it."""
+    aktuell = reifegrad.aktuelle(con)
+    zaehler: dict[int | None, int] = dict.fromkeys((None, 0, 1, 2, 3, 4), 0)
+    for (lid,) in con.execute("SELECT id FROM leistung WHERE im_ressort = 1"):
+        rg = aktuell.get(lid)
+        stufe = rg.stufe if rg is not None and rg.modell is Reifegradmodell.V1_1 else None
+        zaehler[stufe] = zaehler.get(stufe, 0) + 1
+    return zaehler
 
 
 def ressort_kopf(con: sqlite3.Connection) -> RessortKopf | None:
@@ -194,15 +156,13 @@ def fuer_store(store: Any, stichtag: date) -> Uebersicht:
 def uebersicht(con: sqlite3.Connection, stichtag: date, *, limit: int = 12) -> Uebersicht:
     """Everything the dashboard shows, from a plain ``sqlite3`` connection (see ``Store.roh_lesen``)."""
     quartal, frist = berichtsquartal(stichtag)
-    # one query for both lists: the overdue milestones (first ``limit``) and the "noch fehlt" items
-    ueberfaellig = _meilensteine(con, stichtag, None, max(limit, FEHLEND_HOECHSTENS))
+    ueberfaellig = _meilensteine(con, stichtag, None, limit)
     ampeln = {Ampel(a): n for a, n in con.execute("SELECT ampel_gesamt, count(*) FROM projekt GROUP BY ampel_gesamt")}
     return Uebersicht(
         stichtag=stichtag,
         bericht_quartal=quartal,
         bericht_frist=frist,
-        fehlend=tuple(_fehlend(con, quartal, ueberfaellig)),
-        ueberfaellig=tuple(ueberfaellig[:limit]),
+        ueberfaellig=tuple(ueberfaellig),
         demnaechst=tuple(_meilensteine(con, stichtag, stichtag + timedelta(days=90), limit)),
         ampeln={a: ampeln.get(a, 0) for a in Ampel},
         mittelabfluss=_mittelabfluss(con, stichtag.year),

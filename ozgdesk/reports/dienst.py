@@ -97,19 +97,23 @@ class Berichtsdienst:
             befunde = [x for x in befunde if x.projekt is None or x.projekt in kennungen]
         return befunde
 
-    def _hinweis(self, b: Bestand, x: Befund) -> Pruefhinweis:
-        """A finding with the record the GUI opens when the user activates it."""
-        art, datensatz_id, projekt_id = "", "", None
-        if x.projekt is not None:
-            p = next((p for p in b.projekte if p.kennung == x.projekt), None)
-            if p is not None:
-                art, datensatz_id, projekt_id = "projekt", p.id, p.id
-        elif x.ozg_id is not None:
-            l = next((l for l in b.leistungen if l.ozg_id == x.ozg_id), None)
-            if l is not None:
-                art, datensatz_id = "leistung", l.id
-        schwere = "fehler" if x.schwere == FEHLER else "warnung"
-        return Pruefhinweis(f"{x.datensatz}: {x.text}", schwere, art, datensatz_id, projekt_id)
+    def _hinweise(self, b: Bestand, befunde: list[Befund]) -> list[Pruefhinweis]:
+        """The findings with the record the GUI opens when the user activates one (looked up by
+        key: a large Ressort has tens of thousands of findings over ten thousand projects)."""
+        projekt_id = {p.kennung: p.id for p in b.projekte}
+        leistung_id = {l.ozg_id: l.id for l in b.leistungen}
+        hinweise = []
+        for x in befunde:
+            art, datensatz_id, pid = "", "", None
+            if x.projekt is not None:
+                if x.projekt in projekt_id:
+                    art, datensatz_id = "projekt", projekt_id[x.projekt]
+                    pid = datensatz_id
+            elif x.ozg_id is not None and x.ozg_id in leistung_id:
+                art, datensatz_id = "leistung", leistung_id[x.ozg_id]
+            schwere = "fehler" if x.schwere == FEHLER else "warnung"
+            hinweise.append(Pruefhinweis(f"{x.datensatz}: {x.text}", schwere, art, datensatz_id, pid))
+        return hinweise
 
     def _pdf(self, b: Bestand, dokument: str, zeitraum: str, projekt_ids: Sequence[str], entwurf: bool) -> bytes:
         auswahl = self._auswahl(b, projekt_ids)
@@ -143,7 +147,7 @@ class Berichtsdienst:
     # ---------------------------------------------------------------------------------- protocol
     def pruefen(self, store: Store, dokument: str, zeitraum: str, projekt_ids: Sequence[str]) -> list[Pruefhinweis]:
         b = bestand_laden(store, self.stichtag())
-        return [self._hinweis(b, x) for x in self._befunde(b, dokument, zeitraum, projekt_ids)]
+        return self._hinweise(b, self._befunde(b, dokument, zeitraum, projekt_ids))
 
     def vorschau_png(self, store: Store, dokument: str, zeitraum: str, projekt_ids: Sequence[str]) -> bytes:
         """First page as PNG, rendered with PDFium (pypdfium2), so preview and print look the same."""

@@ -14,16 +14,18 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ozgdesk.model.abfragen import aktuelle_reifegrade
 from ozgdesk.model.einrichtung import ressort_von
-from ozgdesk.model.finanzen import Aufwand, Bewilligung, Mittelabfluss, Zahlungsplan, ZahlungsplanPosition
+from ozgdesk.model.finanzen import Aufwand, Bewilligung, Zahlungsplan, ZahlungsplanPosition
 from ozgdesk.model.katalog import Leistung, LeistungVerantwortung, Themenfeld
 from ozgdesk.model.organisation import Behoerde, Person
+from ozgdesk.model.reifegrad import roh
 from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
 from ozgdesk.model.store import Store
 from ozgdesk.model.uebersicht import RessortKopf
-from ozgdesk.model.values import Ampel, Finanzierung, MeilensteinStatus, Quartal, Reifegradmodell, Verwaltungsart
+from ozgdesk.model.values import Ampel, Finanzierung, Kostenart, MeilensteinStatus, Quartal, Verwaltungsart
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,33 @@ class Bestand:
         raise Eingabefehler(f"Ein Projekt mit der Kennung „{kennung}“ gibt es in diesem Ressort nicht.")
 
 
+def _zahlungen(s: Session) -> dict[str, list[Zahlung]]:
+    """All payments per project, oldest first, read as plain rows on the session's connection.
+
+    A Ressort books up to a million payment lines; as ORM objects (type processing, identity map)
+    they took most of a minute, as plain rows a second or two. The stored text is already the
+    canonical form (``HaushaltsstelleTyp`` writes ``str(Haushaltsstelle)``, ``CodeTyp`` the code).
+    """
+    label = {k.value: k.label for k in Kostenart}
+    zeilen: dict[str, list[tuple[str, int, str, str]]] = defaultdict(list)
+    # unsorted: a table scan is a second, the ORDER BY over a million rows three more; each
+    # project's few hundred lines are sorted below (ISO dates sort as text)
+    for pid, datum, betrag, hhst, art in roh(s).execute(
+            "SELECT projekt_id, datum, betrag_cent, haushaltsstelle, kostenart FROM mittelabfluss"):
+        zeilen[pid].append((datum, betrag, hhst, art))
+    vom_tag: dict[str, date] = {}
+    zahlungen: dict[str, list[Zahlung]] = {}
+    for pid, liste in zeilen.items():
+        liste.sort(key=_erstes)
+        zahlungen[pid] = [Zahlung(vom_tag.get(d) or vom_tag.setdefault(d, date.fromisoformat(d)), b, h, label[a])
+                          for d, b, h, a in liste]
+    return zahlungen
+
+
+def _erstes(zeile: tuple[str, int, str, str]) -> str:
+    return zeile[0]
+
+
 def bestand_laden(store: Store, stand: date) -> Bestand:
     """Read the whole Ressort once; ``stand`` is the date the documents report as "Stand"."""
     with store.lesen() as s:
@@ -246,7 +275,7 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
                 behoerde=behoerden.get(l.behoerde_id or ""), prioritaet=l.prioritaet, geplant_online=l.geplant_online,
                 reifegrad=rg.stufe if rg else None, reifegrad_modell=rg.modell.value if rg else None,
                 reifegrad_datum=rg.datum if rg else None,
-                online=bool(rg and Reifegradmodell.parse(rg.modell).ist_online(rg.stufe)),
+                online=bool(rg and rg.online),
                 ziel_reifegrad=l.ziel_reifegrad, verantwortliche=tuple(sorted(verantwortlich.get(l.id, ()))),
                 projekte=tuple(sorted(projekte_je_leistung.get(l.id, ()))),
             )
@@ -278,9 +307,7 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
                              .order_by(ZahlungsplanPosition.quartal, ZahlungsplanPosition.haushaltsstelle)).scalars():
             plan[plan_id[pos.zahlungsplan_id]].append(
                 PlanPosition(pos.quartal, str(pos.haushaltsstelle), pos.kostenart.label, pos.betrag_cent))
-        zahlungen: dict[str, list[Zahlung]] = defaultdict(list)
-        for z in s.execute(select(Mittelabfluss).order_by(Mittelabfluss.datum)).scalars():
-            zahlungen[z.projekt_id].append(Zahlung(z.datum, z.betrag_cent, str(z.haushaltsstelle), z.kostenart.label))
+        zahlungen = _zahlungen(s)
         bewilligungen: dict[str, list[BewilligungDaten]] = defaultdict(list)
         for b in s.execute(select(Bewilligung).order_by(Bewilligung.jahr)).scalars():
             bewilligungen[b.projekt_id].append(BewilligungDaten(b.jahr, b.betrag_cent or 0, b.personentage))

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.store import Store
-from ozgdesk.model.values import Quartal, anzahl
+from ozgdesk.model.uebersicht import befundzahl, berichtsquartal
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.dienste import Berichtsdienst
 from ozgdesk.reports.dienst import Abgebrochen  # raised by the service on its worker thread
@@ -59,7 +59,8 @@ class Berichtsseite(QWidget):
         self.dokument.setAccessibleName("Dokument")
         for code, name in dienst.dokumente():
             self.dokument.addItem(name, code)
-        self.zeitraum = QLineEdit(Quartal.von_datum(stichtag()).vorheriges().kurz)
+        # the quarter whose report is due next, as on the Übersicht and in ``ozgdesk-cli pruefen``
+        self.zeitraum = QLineEdit(berichtsquartal(stichtag())[0].kurz)
         self.zeitraum.setAccessibleName("Berichtszeitraum")
         self.zeitraum.setToolTip("Quartal wie Q3/2026 oder Halbjahr wie 2026-H2")
         self.projekte = QListWidget()
@@ -166,7 +167,7 @@ class Berichtsseite(QWidget):
             item.setData(_ROLLE, (h.art, h.datensatz_id, h.projekt_id or ""))
             self.hinweise.addItem(item)
         fehler = sum(1 for h in hinweise if h.schwere == "fehler")
-        self.status.setText(f"Prüfung: {fehler} Fehler, {anzahl(len(hinweise) - fehler, 'Hinweis', 'Hinweise')}." if hinweise
+        self.status.setText(f"Prüfung: {befundzahl(fehler, len(hinweise) - fehler)}." if hinweise
                             else "Prüfung ohne Befund.")
 
     def _hinweis_oeffnen(self, item: QListWidgetItem) -> None:

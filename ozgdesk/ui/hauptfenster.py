@@ -158,9 +158,15 @@ class Hauptfenster(QMainWindow):
         """
         store = self.store
         if isinstance(store, VerzoegerterStore):
-            self.runner.starten(store.geoeffnet, lambda _s: None, self._nachlauf_fehler)
+            self.runner.starten(store.geoeffnet, lambda _s: self._geoeffnet(), self._nachlauf_fehler)
         self.runner.starten(self._abgleich_status_laden, self.abgleich_status_zeigen, lambda _e: None)
         self.runner.starten(lambda: store.integritaet_pruefen(), self._geprueft, self._pruefung_fehlgeschlagen)
+
+    def _geoeffnet(self) -> None:
+        """The full store is open: the Übersicht's report check, which needs it, can run now."""
+        seite = self._seiten.get("uebersicht")
+        if isinstance(seite, Uebersichtsseite):
+            seite.befunde_laden()
 
     def _nachlauf_fehler(self, e: BaseException) -> None:
         """The store could not be opened: say so (once; later steps fail with the same message)."""

@@ -3,6 +3,11 @@
 Data comes from ``ozgdesk.model.uebersicht`` on the background runner; the page only lays it out.
 It reads through ``store.roh_lesen()`` (plain ``sqlite3``), so it is the page the client can show
 before SQLAlchemy is loaded (see ``ozgdesk.model.schnellstart``).
+
+What the next report still lacks comes from the report check itself (the registered
+``Berichtsdienst``, the same call as „Prüfen“ on the Berichte page, for the quarter the Übersicht
+names), so both pages show the same count. It needs the full store and follows once the store is
+open: :meth:`Uebersichtsseite.befunde_laden`, called by the window after opening it.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from ozgdesk.model import uebersicht as ue
 from ozgdesk.model.values import Ampel, anzahl
+from ozgdesk.ui import dienste
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.diagramm import Balkendiagramm
 from ozgdesk.ui.format import punkt
@@ -53,6 +59,8 @@ class Uebersichtsseite(QScrollArea):
     #: ask the window to show a table with a preset filter: (page, filter key, code)
     filtern = Signal(str, str, str)
     geladen = Signal()
+    #: the findings of the report check are shown (or why there are none)
+    geprueft = Signal()
     #: the figures could not be read; the page shows why (a damaged file: the page check follows)
     fehlgeschlagen = Signal()
 
@@ -106,6 +114,10 @@ class Uebersichtsseite(QScrollArea):
         raster.setColumnStretch(0, 1)
         raster.setColumnStretch(1, 1)
         self.daten: ue.Uebersicht | None = None
+        #: (Fehler, Hinweise) of the last check shown; None while it runs or if it is unavailable
+        self.befundzahlen: tuple[int, int] | None = None
+        self._kopf = ""
+        self._lauf = 0  # a check started before a newer one must not overwrite it
 
     def _ampel_filter(self, code: str) -> Callable[[], None]:
         return lambda *_a: self.filtern.emit("projekte", "ampel", code)
@@ -140,14 +152,12 @@ class Uebersichtsseite(QScrollArea):
 
     def _anzeigen(self, d: ue.Uebersicht) -> None:
         self.daten = d
-        offen = len(d.fehlend)
-        self.bericht.setText(
-            f"<b>{d.bericht_quartal.lang}</b> – fällig am <b>{fmt.datum(d.bericht_frist)}</b> "
-            f"(Stand {fmt.datum(d.stichtag)}).<br>"
-            + (f"Noch {anzahl(offen, 'Punkt', 'Punkte')} offen (vorläufige Prüfung):"
-               if offen else "Alles Nötige ist erfasst.")
-        )
-        self._fuellen(self.fehlend, [(h.text, h.art, h.datensatz_id, h.projekt_id or "") for h in d.fehlend])
+        self._kopf = (f"<b>{d.bericht_quartal.lang}</b> – fällig am <b>{fmt.datum(d.bericht_frist)}</b> "
+                      f"(Stand {fmt.datum(d.stichtag)}).")
+        if getattr(self.store, "ist_geoeffnet", True):  # a not yet opened store: the window calls us after opening
+            self.befunde_laden()
+        else:
+            self._zustand("Die Prüfung für den Bericht folgt, sobald die Datenbank ganz geöffnet ist …")
         self._fuellen(self.ueberfaellig, [
             (f"{fmt.datum(m.termin)}  {m.projekt}: {m.titel} ({m.status.label})", "meilenstein", m.id, m.projekt_id)
             for m in d.ueberfaellig])
@@ -166,6 +176,51 @@ class Uebersichtsseite(QScrollArea):
         self._reifegrad_codes = [k if k != "offen" else "keiner" for k in kategorien]
         self.geladen.emit()
 
+    def _zustand(self, text: str) -> None:
+        self.bericht.setText(f"{self._kopf}<br>{escape(text)}")
+
+    def befunde_laden(self) -> None:
+        """Run the report check for the quarter shown (on the DB worker; needs the full store)."""
+        d = self.daten
+        if d is None:  # the figures come first; _anzeigen calls this again
+            return
+        self.befundzahlen = None
+        dienst = dienste.berichtsdienst()
+        if dienst is None:
+            self._zustand("Die Prüfung für den Bericht ist nicht verfügbar.")
+            self._fuellen(self.fehlend, [])
+            self.geprueft.emit()
+            return
+        self._lauf += 1
+        lauf, store, quartal = self._lauf, self.store, d.bericht_quartal.kurz
+        self._zustand("Prüfung läuft …")
+        self.runner.starten(lambda: list(dienst.pruefen(store, "quartal", quartal, [])),
+                            lambda h: self._befunde_zeigen(lauf, h), lambda e: self._befunde_fehler(lauf, e))
+
+    def _befunde_zeigen(self, lauf: int, hinweise: list[Any]) -> None:
+        if lauf != self._lauf:
+            return
+        fehler = sum(1 for h in hinweise if h.schwere == "fehler")
+        self.befundzahlen = (fehler, len(hinweise) - fehler)
+        if not hinweise:
+            self._zustand("Alles Nötige ist erfasst.")
+        else:
+            self._zustand(f"Noch offen: {ue.befundzahl(*self.befundzahlen)}.")
+        eintraege = [(("Fehler: " if h.schwere == "fehler" else "Hinweis: ") + h.text, h.art, h.datensatz_id,
+                      h.projekt_id or "") for h in hinweise[:ue.BEFUNDE_HOECHSTENS]]
+        if len(hinweise) > ue.BEFUNDE_HOECHSTENS:
+            eintraege.append((f"… und {anzahl(len(hinweise) - ue.BEFUNDE_HOECHSTENS, 'weiterer', 'weitere')} "
+                              "(vollständige Liste: Seite Berichte, „Prüfen“)", "", "", ""))
+        self._fuellen(self.fehlend, eintraege)
+        self.geprueft.emit()
+
+    def _befunde_fehler(self, lauf: int, e: BaseException) -> None:
+        if lauf != self._lauf:
+            return
+        self._zustand(f"Die Prüfung für den Bericht ist fehlgeschlagen: {fmt.fehlertext(e)}")
+        self._fuellen(self.fehlend, [])
+        self.geprueft.emit()
+
     def _fuellen(self, liste: QListWidget, eintraege: list[tuple[str, str, str, str]]) -> None:
         liste.clear()
         if not eintraege:
@@ -174,7 +229,8 @@ class Uebersichtsseite(QScrollArea):
             liste.addItem(item)
         for text, art, id_, pid in eintraege:
             item = QListWidgetItem(text)
-            item.setData(_ROLLE, (art, id_, pid))
+            if art:
+                item.setData(_ROLLE, (art, id_, pid))
             liste.addItem(item)
 
     def _aktiviert(self, item: QListWidgetItem) -> None:

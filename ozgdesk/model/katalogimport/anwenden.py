@@ -13,23 +13,21 @@ see :func:`protokolliert_einfuegen`.
 
 from __future__ import annotations
 
-import json
 import operator
-import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Boolean, Integer, String, Text, TypeDecorator, inspect, select
 from sqlalchemy.orm import Session
 
-from ozgdesk.model.base import Base, UtcZeit, json_wert, jetzt_utc, neue_id
+from ozgdesk.model.base import Base, json_wert, jetzt_utc
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.katalog import Lage, LeikaLeistung, LeikaZuordnung, Leistung, Themenfeld
 from ozgdesk.model.katalogimport.datei import ohne_zyklensammler
 from ozgdesk.model.katalogimport.datensaetze import Katalogimport
 from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
 from ozgdesk.model.katalogimport.zeilen import Katalogstand
-from ozgdesk.model.protokoll import geschrieben_merken, AENDERN, ANLEGEN, _naechste_seq, werte_pruefen
+from ozgdesk.model.protokoll import AENDERN, ANLEGEN, Eintrag, protokollieren_roh, werte_pruefen
 from ozgdesk.model.values import format_zahl
 
 _BLOCK = 500  # ids per IN (...) query; SQLite's default limit on bound parameters is far higher
@@ -201,10 +199,11 @@ def protokolliert_einfuegen(s: Session, cls: type[Base], zeilen: list[dict[str, 
     try:
         _roh_einfuegen(cursor, cls.__table__, spalten, zeilen)
         # the columns are plain text, numbers and booleans (checked above), for which json_wert is
-        # the identity; sorted column names give the same text as ``sort_keys=True``
+        # the identity: the row itself is the entry's value
         werte = operator.itemgetter(*spalten)
-        eintraege = [(z["id"], ANLEGEN, None, None, _json(dict(zip(spalten, werte(z))))) for z in zeilen]
-        _protokoll_schreiben(s, cursor, cls.__tablename__, eintraege)
+        tabelle = cls.__tablename__
+        protokollieren_roh(s, cursor, [(tabelle, z["id"], ANLEGEN, None, None, dict(zip(spalten, werte(z), strict=True)))
+                                       for z in zeilen])
     finally:
         cursor.close()
 
@@ -226,7 +225,7 @@ def protokolliert_aendern(s: Session, cls: type[Base], aenderungen: dict[str, di
     for i in range(0, len(ids), _BLOCK):
         for zeile in s.execute(select(*(tabelle.c[k] for k in spalten)).where(tabelle.c.id.in_(ids[i:i + _BLOCK]))).mappings():
             alt[zeile["id"]] = dict(zeile)
-    eintraege = []
+    eintraege: list[Eintrag] = []
     gruppen: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     for rid in ids:
         neu = {f: w for f, w in aenderungen[rid].items() if json_wert(alt[rid][f]) != json_wert(w)}
@@ -236,14 +235,14 @@ def protokolliert_aendern(s: Session, cls: type[Base], aenderungen: dict[str, di
         felder = tuple(sorted(neu))
         gruppen.setdefault(felder, []).append((*(neu[f] for f in felder), rid))
         for f in felder:
-            eintraege.append((rid, AENDERN, f, _json_oder_null(alt[rid][f]), _json_oder_null(neu[f])))
+            eintraege.append((cls.__tablename__, rid, AENDERN, f, json_wert(alt[rid][f]), json_wert(neu[f])))
     cursor = s.connection().connection.dbapi_connection.cursor()
     try:
         for felder, werte in gruppen.items():
             _einfache_spalten(tabelle, felder)
             cursor.executemany(f"UPDATE {tabelle.name} SET {', '.join(f'{f} = ?' for f in felder)} WHERE id = ?",
                                werte)
-        _protokoll_schreiben(s, cursor, cls.__tablename__, eintraege)
+        protokollieren_roh(s, cursor, eintraege)  # ids are sorted: entries in record order
     finally:
         cursor.close()
     for obj in list(s.identity_map.values()):
@@ -251,44 +250,8 @@ def protokolliert_aendern(s: Session, cls: type[Base], aenderungen: dict[str, di
             s.expire(obj)
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
-_json = _ENCODER.encode  # the same text as protokoll._dump, without building an encoder per call
-
-
-def _json_oder_null(wert: Any) -> str | None:
-    """A field value for ``alt``/``neu``: JSON text, but SQL NULL for None, as the hook stores it."""
-    return None if wert is None else _json(json_wert(wert))
-
-
 def _pruefen(cls: type[Base], werte: dict[str, Any]) -> None:
     werte_pruefen(cls, werte)  # the flush hook's check: column limits and the entity's rules
-
-
-def _protokoll_schreiben(s: Session, cursor: Any, tabelle: str,
-                         eintraege: list[tuple[str, str, str | None, str | None, str | None]]) -> None:
-    """Append log entries ``(datensatz_id, aktion, feld, alt, neu)`` as the hook would write them."""
-    if not eintraege or s.info.get("ohne_protokoll"):
-        return
-    geraet = s.info.get("geraet")
-    if not geraet:
-        raise RuntimeError("session without device id: open sessions through Store.session()")
-    transaktion = s.info.setdefault("transaktion", neue_id())
-    zeitpunkt = UtcZeit().process_bind_param(s.info.get("zeitpunkt") or jetzt_utc(), None)
-    benutzer = s.info.get("benutzer") or "unbekannt"
-    quelle = s.info.get("quelle", "lokal")
-    # Random ids, sorted, handed out in the order of the record ids: then both the primary key and
-    # the index on datensatz_id receive keys in ascending order, which SQLite inserts far cheaper.
-    eintraege = sorted(eintraege, key=lambda e: e[0])
-    ids = sorted(neue_ids(len(eintraege)))
-    zeilen = [
-        (ids[i], geraet, _naechste_seq(s, geraet), transaktion, zeitpunkt, benutzer, quelle, tabelle,
-         rid, aktion, feld, alt, neu)
-        for i, (rid, aktion, feld, alt, neu) in enumerate(eintraege)
-    ]
-    geschrieben_merken(s, ((tabelle, z[8]) for z in zeilen))
-    cursor.executemany(
-        "INSERT INTO aenderung (id, geraet, seq, transaktion, zeitpunkt, benutzer, quelle, tabelle, datensatz_id, "
-        "aktion, feld, alt, neu) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", zeilen)
 
 
 def _einfache_spalten(tabelle: Any, spalten: Iterable[str]) -> None:
@@ -308,16 +271,3 @@ def _roh_einfuegen(cursor: Any, tabelle: Any, spalten: list[str], zeilen: list[d
     _einfache_spalten(tabelle, spalten)
     sql = f"INSERT INTO {tabelle.name} ({', '.join(spalten)}) VALUES ({', '.join('?' for _ in spalten)})"
     cursor.executemany(sql, map(operator.itemgetter(*spalten), zeilen))
-
-
-def neue_ids(anzahl: int) -> list[str]:
-    """``anzahl`` random UUIDs (version 4) as text, like :func:`neue_id` but from one ``os.urandom``
-    call and without building UUID objects (10,000 log ids per first import)."""
-    roh = bytearray(os.urandom(16 * anzahl))
-    ids = []
-    for i in range(0, 16 * anzahl, 16):
-        roh[i + 6] = (roh[i + 6] & 0x0F) | 0x40
-        roh[i + 8] = (roh[i + 8] & 0x3F) | 0x80
-        x = roh[i:i + 16].hex()
-        ids.append(f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}")
-    return ids

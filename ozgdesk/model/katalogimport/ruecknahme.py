@@ -38,15 +38,13 @@ from ozgdesk.model.base import json_wert
 from ozgdesk.model.katalogimport.anwenden import (
     _BLOCK,
     _einfache_spalten,
-    _json,
     _laden,
-    _protokoll_schreiben,
     protokolliert_aendern,
     protokolliert_einfuegen,
 )
 from ozgdesk.model.katalogimport.datensaetze import Katalogimport
 from ozgdesk.model.katalogimport.vergleich import RESSORT_FELDER, _referenzen_auf_leistung
-from ozgdesk.model.protokoll import AENDERN, ANLEGEN, LOESCHEN, Aenderung
+from ozgdesk.model.protokoll import AENDERN, ANLEGEN, LOESCHEN, Aenderung, Eintrag, protokollieren_roh
 from ozgdesk.model.values import format_zahl
 
 #: the tables an import writes, parents first (inserts in this order, deletes in reverse)
@@ -177,18 +175,18 @@ def protokolliert_loeschen(s: Session, cls: type[Base], ids: list[str]) -> None:
     tabelle = cls.__table__
     spalten = sorted(c.key for c in tabelle.columns)
     _einfache_spalten(tabelle, spalten)
-    eintraege: list[tuple[str, str, str | None, str | None, str | None]] = []
+    eintraege: list[Eintrag] = []
     for i in range(0, len(ids), _BLOCK):
         for zeile in s.execute(select(*(tabelle.c[k] for k in spalten)).where(tabelle.c.id.in_(ids[i:i + _BLOCK]))).mappings():
-            eintraege.append((zeile["id"], LOESCHEN, None, _json({k: json_wert(zeile[k]) for k in spalten}), None))
+            eintraege.append((tabelle.name, zeile["id"], LOESCHEN, None, {k: json_wert(zeile[k]) for k in spalten}, None))
     roh = s.connection().connection.dbapi_connection
     if roh is None:  # only once the pool has invalidated the connection
         raise Speicherfehler("Die Verbindung zur Datenbank ist unterbrochen; es wurde nichts zurückgenommen. "
                              "Bitte noch einmal versuchen.")
     cursor = roh.cursor()
     try:
-        cursor.executemany(f"DELETE FROM {tabelle.name} WHERE id = ?", [(e[0],) for e in eintraege])
-        _protokoll_schreiben(s, cursor, tabelle.name, eintraege)
+        cursor.executemany(f"DELETE FROM {tabelle.name} WHERE id = ?", [(e[1],) for e in eintraege])
+        protokollieren_roh(s, cursor, sorted(eintraege, key=lambda e: e[1]))  # record order: cheaper inserts
     finally:
         cursor.close()
     weg = set(ids)
