@@ -45,6 +45,8 @@ class Runner(QObject):
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ozgdesk-runner")
         #: network transfers (the sync's HTTP and folder I/O) wait here, never on the DB worker
         self._netz = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ozgdesk-netz")
+        #: long reads that would hold up the DB worker for seconds (the dashboard's report check)
+        self._leser = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ozgdesk-leser")
         self._futures: set[concurrent.futures.Future[None]] = set()
         self._bote = _Bote(self)
         self._bote.fertig.connect(self._zurueck)
@@ -58,6 +60,14 @@ class Runner(QObject):
         """Like :meth:`starten`, on the network thread: ``fn`` may wait for transfers; it hands
         its database steps to the DB worker with :meth:`auf_dem_worker`."""
         self._einreihen(self._netz, fn, ok, err)
+
+    def lesend(self, fn: Callable[[], Any], ok: Callable[[Any], None],
+               err: Callable[[BaseException], None] | None = None) -> None:
+        """Like :meth:`starten`, on a reader thread of its own, for a long *read-only* task.
+
+        SQLite in WAL mode lets that thread read a consistent snapshot while the DB worker writes,
+        so an open table stays live during a check of 10,000 projects. ``fn`` must not write."""
+        self._einreihen(self._leser, fn, ok, err)
 
     def _einreihen(self, executor: concurrent.futures.ThreadPoolExecutor, fn: Callable[[], Any],
                    ok: Callable[[Any], None], err: Callable[[BaseException], None] | None) -> None:
@@ -107,6 +117,7 @@ class SofortRunner:
     def __init__(self) -> None:
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ozgdesk-sofort")
         self._netz = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ozgdesk-sofort-netz")
+        self._leser = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ozgdesk-sofort-leser")
         self._worker_faden: threading.Thread | None = None
 
     def _auf(self, executor: concurrent.futures.ThreadPoolExecutor, fn: Callable[[], Any]) -> Any:
@@ -152,6 +163,11 @@ class SofortRunner:
                 err: Callable[[BaseException], None] | None = None) -> None:
         """The network step on a thread of its own, waited for; its DB steps go to the worker."""
         self._melden(lambda: self._auf(self._netz, fn), ok, err)
+
+    def lesend(self, fn: Callable[[], Any], ok: Callable[[Any], None],
+               err: Callable[[BaseException], None] | None = None) -> None:
+        """The long read on a thread of its own, waited for."""
+        self._melden(lambda: self._auf(self._leser, fn), ok, err)
 
     def warten(self) -> None:
         pass

@@ -194,7 +194,8 @@ class Uebersichtsseite(QScrollArea):
         self._lauf += 1
         lauf, store, quartal = self._lauf, self.store, d.bericht_quartal.kurz
         self._zustand("Prüfung läuft …")
-        self.runner.starten(lambda: list(dienst.pruefen(store, "quartal", quartal, [])),
+        # a reader thread of its own: on a large store the check takes seconds, the worker stays free
+        self.runner.lesend(lambda: list(dienst.pruefen(store, "quartal", quartal, [])),
                             lambda h: self._befunde_zeigen(lauf, h), lambda e: self._befunde_fehler(lauf, e))
 
     def _befunde_zeigen(self, lauf: int, hinweise: list[Any]) -> None:
