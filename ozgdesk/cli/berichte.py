@@ -173,11 +173,12 @@ def _meilenstein_befunde(b: Bestand) -> list[Befund]:
 def cmd_meilensteine(args: argparse.Namespace) -> int:
     h = Halbjahr.parse(args.halbjahr)
     b = _bestand(args)
-    projekte = [b.projekt(args.projekt)] if args.projekt else None
+    projekt = b.projekt(args.projekt) if args.projekt else None
+    projekte = [projekt] if projekt is not None else None
     befunde = _meilenstein_befunde(b)
-    if args.projekt:
-        befunde = _fuer_projekt(befunde, projekte[0].kennung)
-    name = f"Meilenstein-Monitoring_{projekte[0].kennung if projekte else b.ressort.kurzname}_{h}"
+    if projekt is not None:
+        befunde = _fuer_projekt(befunde, projekt.kennung)
+    name = f"Meilenstein-Monitoring_{projekt.kennung if projekt is not None else b.ressort.kurzname}_{h}"
     return _erzeugen(args, befunde, ("pdf", "xlsx"), name, {
         "pdf": lambda e: meilensteine.pdf(b, h, projekte, kennzeichnung=_kennzeichnung(args), entwurf=e),
         "xlsx": lambda e: meilensteine.xlsx(b, h, projekte)})

@@ -219,6 +219,8 @@ def _normalisieren(obj: Base) -> None:
         if isinstance(typ, DezimalText) and isinstance(wert, Decimal) and wert.is_finite() \
                 and spalte_pruefen(spalte, wert) is None:
             exponent = wert.as_tuple().exponent
+            if not isinstance(exponent, int):  # only NaN/Infinity have a letter here; is_finite() excluded them
+                return
             if exponent > 0:
                 setattr(obj, spalte.key, wert.quantize(Decimal(1)))
             elif exponent < -typ.nachkomma:  # only trailing zeros beyond the places, else refused
@@ -341,12 +343,22 @@ def _nach_rollback(session: Session) -> None:
     session.info.pop(GESCHRIEBEN, None)
 
 
+def skalarer_vorgabewert(spalte: Any) -> Any:
+    """The column's plain default (``default=0``), which an INSERT without the column stores; else None.
+
+    Callable and SQL defaults are left to the INSERT itself; the checks only need the plain ones.
+    """
+    vorgabe = spalte.default
+    return getattr(vorgabe, "arg", None) if vorgabe is not None and vorgabe.is_scalar else None
+
+
 def _fill_defaults(obj: Base) -> None:
     """Apply scalar column defaults now, so the ``anlegen`` entry shows the values really stored."""
     for col in inspect(type(obj)).columns:
         key = col.key
-        if getattr(obj, key, None) is None and col.default is not None and col.default.is_scalar:
-            setattr(obj, key, col.default.arg)
+        vorgabe = skalarer_vorgabewert(col)
+        if getattr(obj, key, None) is None and vorgabe is not None:
+            setattr(obj, key, vorgabe)
 
 
 def protokoll_aktivieren(session_cls: Any) -> None:

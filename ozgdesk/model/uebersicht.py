@@ -106,7 +106,7 @@ def _meilensteine(con: sqlite3.Connection, stichtag: date, bis: date | None, lim
         {"tag": stichtag.isoformat(), "bis": bis.isoformat() if bis else None, "limit": limit,
          "offen": _OFFEN[0], "gefaehrdet": _OFFEN[1]},
     )
-    return [MeilensteinHinweis(i, pid, k, t, date.fromisoformat(d), MeilensteinStatus(st))
+    return [MeilensteinHinweis(i, pid, k, t, date.fromisoformat(d), MeilensteinStatus.aus_code(st))
             for i, pid, k, t, d, st in zeilen]
 
 
@@ -157,7 +157,7 @@ def uebersicht(con: sqlite3.Connection, stichtag: date, *, limit: int = 12) -> U
     """Everything the dashboard shows, from a plain ``sqlite3`` connection (see ``Store.roh_lesen``)."""
     quartal, frist = berichtsquartal(stichtag)
     ueberfaellig = _meilensteine(con, stichtag, None, limit)
-    ampeln = {Ampel(a): n for a, n in con.execute("SELECT ampel_gesamt, count(*) FROM projekt GROUP BY ampel_gesamt")}
+    ampeln = {Ampel.aus_code(a): n for a, n in con.execute("SELECT ampel_gesamt, count(*) FROM projekt GROUP BY ampel_gesamt")}
     return Uebersicht(
         stichtag=stichtag,
         bericht_quartal=quartal,

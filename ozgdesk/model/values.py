@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Self
+from typing import Self, cast
 
 from ozgdesk.model.errors import Eingabefehler
 
@@ -396,6 +396,11 @@ class DeutschesEnum(str, enum.Enum):
                 return m
         erlaubt = ", ".join(m.value for m in cls)
         raise Eingabefehler(f"„{s}“ ist nicht erlaubt (erlaubt: {erlaubt}).")
+
+    @classmethod
+    def aus_code(cls, code: str) -> Self:
+        """The member stored as ``code`` (a value read with plain sqlite3); KeyError if unknown."""
+        return cast(Self, cls._value2member_map_[code])
 
     def __str__(self) -> str:
         return self.value

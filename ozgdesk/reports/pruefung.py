@@ -54,7 +54,7 @@ def _projekt(p: ProjektDaten, q: Quartal, p_stand: date) -> list[Befund]:
         fehler("Keine OZG-Leistung zugeordnet.")
     for a in p.ampeln:
         if a.ampel is not Ampel.GRUEN and not a.grund.strip():
-            fehler(f"Ampel „{a.dimension}“ steht auf {a.ampel.label}, die Begründung fehlt.")  # type: ignore[attr-defined]
+            fehler(f"Ampel „{a.dimension}“ steht auf {a.ampel.label}, die Begründung fehlt.")
     if not p.risiken.strip():
         hinweis("Keine Risiken angegeben.")
     if not p.naechste_schritte.strip():
@@ -94,12 +94,12 @@ def _projekt(p: ProjektDaten, q: Quartal, p_stand: date) -> list[Befund]:
                    f"(Plan {euro(g.plan_quartal)}, Ist {euro(g.ist_quartal)}); die Begründung fehlt "
                    "(Feld „Begründung Kosten“).", f"{wo}, Quartal {q.kurz}")
     if kz.hat_aufwandsbericht(p):
-        a = kz.aufwand(p, q)
-        if a.pt_bewilligt == 0:
+        aufw = kz.aufwand(p, q)
+        if aufw.pt_bewilligt == 0:
             fehler("Es sind keine Personentage bewilligt.")
-        elif a.pt_kumuliert > a.pt_bewilligt:
-            fehler(f"Verbrauchte Personentage ({pt(a.pt_kumuliert)}) übersteigen die bewilligten ({pt(a.pt_bewilligt)}).")
-        if im_projekt and a.pt_quartal == Decimal(0):
+        elif aufw.pt_kumuliert > aufw.pt_bewilligt:
+            fehler(f"Verbrauchte Personentage ({pt(aufw.pt_kumuliert)}) übersteigen die bewilligten ({pt(aufw.pt_bewilligt)}).")
+        if im_projekt and aufw.pt_quartal == Decimal(0):
             hinweis(f"Für das Quartal {q.kurz} ist kein Aufwand erfasst.", f"{wo}, Quartal {q.kurz}")
     return b
 

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from ozgdesk.model.base import Base, Feldfehler, feldname, jetzt_utc, spalte_pruefen
 from ozgdesk.model.errors import OzgFehler
-from ozgdesk.model.protokoll import ANLEGEN, LOESCHEN, NICHT_PROTOKOLLIERT, werte_pruefen
+from ozgdesk.model.protokoll import ANLEGEN, LOESCHEN, NICHT_PROTOKOLLIERT, skalarer_vorgabewert, werte_pruefen
 from ozgdesk.sync.kausal import Eintrag, Kausalitaet, verlauf
 from ozgdesk.sync.zustand import SyncKonflikt, konflikt_id
 
@@ -248,7 +248,7 @@ class Zusammenfuehrung:
         werte["id"] = datensatz_id
         # The record as its author created it, checked like the flush hook checked it there (a
         # column this version added and the file lacks gets its default, as the INSERT will).
-        vollstaendig = {c.key: werte.get(c.name, _skalarer_vorgabewert(c)) for c in spalten}
+        vollstaendig = {c.key: werte.get(c.name, skalarer_vorgabewert(c)) for c in spalten}
         werte_pruefen(cls, vollstaendig)
         self.s.execute(insert(cls.__table__).values(**werte))
         self.angewendet += 1
@@ -398,11 +398,3 @@ class Zusammenfuehrung:
                 self._konflikt_schliessen("regel", tabelle, datensatz_id, None)
             self.s.expunge(obj)
 
-
-def _skalarer_vorgabewert(spalte: Any) -> Any:
-    """The column's plain default (``default=0``), which an INSERT without the column would store; else None.
-
-    Callable and SQL defaults are left to the INSERT itself; the check only needs the plain ones.
-    """
-    vorgabe = spalte.default
-    return getattr(vorgabe, "arg", None) if vorgabe is not None and vorgabe.is_scalar else None

@@ -195,7 +195,7 @@ def protokolliert_einfuegen(s: Session, cls: type[Base], zeilen: list[dict[str, 
     _einfache_spalten(cls.__table__, spalten)
     s.flush()
     zeilen = sorted(zeilen, key=lambda z: z["id"])  # B-tree inserts in key order are cheaper
-    cursor = s.connection().connection.dbapi_connection.cursor()
+    cursor = _roh_cursor(s)
     try:
         _roh_einfuegen(cursor, cls.__table__, spalten, zeilen)
         # the columns are plain text, numbers and booleans (checked above), for which json_wert is
@@ -236,7 +236,7 @@ def protokolliert_aendern(s: Session, cls: type[Base], aenderungen: dict[str, di
         gruppen.setdefault(felder, []).append((*(neu[f] for f in felder), rid))
         for f in felder:
             eintraege.append((cls.__tablename__, rid, AENDERN, f, json_wert(alt[rid][f]), json_wert(neu[f])))
-    cursor = s.connection().connection.dbapi_connection.cursor()
+    cursor = _roh_cursor(s)
     try:
         for felder, werte in gruppen.items():
             _einfache_spalten(tabelle, felder)
@@ -271,3 +271,11 @@ def _roh_einfuegen(cursor: Any, tabelle: Any, spalten: list[str], zeilen: list[d
     _einfache_spalten(tabelle, spalten)
     sql = f"INSERT INTO {tabelle.name} ({', '.join(spalten)}) VALUES ({', '.join('?' for _ in spalten)})"
     cursor.executemany(sql, map(operator.itemgetter(*spalten), zeilen))
+
+
+def _roh_cursor(s: Session) -> Any:
+    """A DB-API cursor on the session's own connection (inside its transaction), for executemany."""
+    roh = s.connection().connection.dbapi_connection
+    if roh is None:  # only after the pooled connection was invalidated; the session would have failed before
+        raise RuntimeError("Die Datenbankverbindung ist geschlossen.")
+    return roh.cursor()
