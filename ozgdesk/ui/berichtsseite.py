@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.store import Store
 from ozgdesk.model.uebersicht import befundzahl, berichtsquartal
+from ozgdesk.ui.aktionen import beschriftung
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.dienste import Berichtsdienst
 from ozgdesk.reports.dienst import Abgebrochen  # raised by the service on its worker thread
@@ -70,9 +71,9 @@ class Berichtsseite(QWidget):
 
         runner.starten(lambda: lesen(store, projekte_auswahl), self._projekte_zeigen, lambda _e: None)
         form = QFormLayout()
-        form.addRow(QLabel("&Dokument:", buddy=self.dokument), self.dokument)
-        form.addRow(QLabel("&Zeitraum:", buddy=self.zeitraum), self.zeitraum)
-        form.addRow(QLabel("&Projekte:", buddy=self.projekte), self.projekte)
+        form.addRow(beschriftung("&Dokument:", self.dokument), self.dokument)
+        form.addRow(beschriftung("&Zeitraum:", self.zeitraum), self.zeitraum)
+        form.addRow(beschriftung("&Projekte:", self.projekte), self.projekte)
 
         self.pruefen_knopf = QPushButton("&Prüfen")
         self.pruefen_knopf.clicked.connect(self.pruefen)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QPoint, QRectF, Qt, Signal
@@ -120,7 +121,7 @@ class DatumEingabe(QLineEdit):
         return self.kalender
 
     def _gewaehlt(self, d: QDate) -> None:
-        self.setText(fmt.datum(d.toPython()))
+        self.setText(fmt.datum(date(d.year(), d.month(), d.day())))
         self.textEdited.emit(self.text())
         self.editingFinished.emit()
         if self.kalender is not None:
@@ -208,7 +209,7 @@ class _Eingabe:
                 text = str(wert)
             if isinstance(w, QPlainTextEdit):
                 w.setPlainText(text)
-            else:
+            elif isinstance(w, QLineEdit):
                 w.setText(text)
 
     def wert(self) -> Any:
@@ -364,6 +365,11 @@ class FormularDialog(QDialog):
         self.ergebnis: dict[str, Any] | None = None
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
 
+
+    @property
+    def werte(self) -> dict[str, Any]:
+        """The accepted values (after the dialog was accepted; empty before)."""
+        return self.ergebnis if self.ergebnis is not None else {}
     def accept(self) -> None:
         if not self.formular.pruefen():
             return

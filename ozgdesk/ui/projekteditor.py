@@ -35,7 +35,7 @@ from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.operationen import bearbeiten as ops_b
 from ozgdesk.model import bearbeiten as befehle
 from ozgdesk.model.operationen import projekt as ops_p
-from ozgdesk.model.values import Ampel, Finanzierung, Haushaltsstelle, Kostenart, MeilensteinStatus, Quartal
+from ozgdesk.model.values import Ampel, DeutschesEnum, Finanzierung, Haushaltsstelle, Kostenart, MeilensteinStatus, Quartal
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.formular import Feld, Formular, FormularDialog
 from ozgdesk.ui.listenmodell import ListenModell
@@ -44,7 +44,7 @@ from ozgdesk.ui.undo import Bearbeitung
 from ozgdesk.ui.zahlungsplan import NUR_LESBAR, ZahlungsplanModell
 
 
-def _enum(cls: type) -> list[tuple[Any, str]]:
+def _enum(cls: type[DeutschesEnum]) -> list[tuple[Any, str]]:
     return [(m, m.label) for m in cls]
 
 
@@ -122,6 +122,16 @@ def _tabelle(modell: Any, name: str) -> QTableView:
     t.horizontalHeader().setStretchLastSection(True)
     t.setAlternatingRowColors(True)
     return t
+
+
+def _knoepfe(zeile: QHBoxLayout) -> list[QPushButton]:
+    """The push buttons of a row made by :func:`_knopfzeile`, in order."""
+    knoepfe = []
+    for i in range(zeile.count()):
+        item = zeile.itemAt(i)
+        if item is not None and isinstance(k := item.widget(), QPushButton):
+            knoepfe.append(k)
+    return knoepfe
 
 
 def _knopfzeile(*knoepfe: tuple[str, Callable[[], Any]]) -> QHBoxLayout:
@@ -271,8 +281,7 @@ class ProjektEditor(QWidget):
         zl.addWidget(self.plan_meldung)
         plan_knoepfe = _knopfzeile(("&Quartal hinzufügen …", self.plan_quartal),
                                    ("&Haushaltsstelle hinzufügen …", self.plan_spalte))
-        self.plan_quartal_knopf = plan_knoepfe.itemAt(0).widget()
-        self.plan_spalte_knopf = plan_knoepfe.itemAt(1).widget()
+        self.plan_quartal_knopf, self.plan_spalte_knopf = _knoepfe(plan_knoepfe)
         zl.addLayout(plan_knoepfe)
         zk3 = QHBoxLayout()  # own row: the editor must fit beside the list on a 1366-pixel screen
         zk3.addStretch()
@@ -453,6 +462,8 @@ class ProjektEditor(QWidget):
         """Apply an edit of this project on the DB worker; the editor's fresh data comes back from
         the same transaction."""
         pid = self.projekt_id
+        if pid is None:  # no project open (the editor was just cleared): nothing to edit
+            return
 
         def fertig(angewandt: Any) -> None:
             self._nach_bearbeitung(angewandt)
@@ -530,7 +541,7 @@ class ProjektEditor(QWidget):
         store = self.store
 
         def pruefen_lesend(w: dict[str, Any]) -> list[hinweise.Hinweis]:  # runs on the DB worker
-            return ops_b.lesen(store, warnungen, w)
+            return ops_b.lesen(store, warnungen, w) if warnungen is not None else []
         d = FormularDialog(titel, felder, werte, gesamtpruefung=pruefung, hinweis=hinweis,
                            hinweise=pruefen_lesend if warnungen else None, runner=self.runner, parent=self)
         return d.ergebnis if self.dialog_ausfuehren(d) else None
@@ -613,10 +624,10 @@ class ProjektEditor(QWidget):
                 Feld("beschreibung", "Be&schreibung", "mehrzeilig")]
 
     def _ap_warnungen(self, s: Any, w: dict[str, Any]) -> list[hinweise.Hinweis]:
-        return hinweise.arbeitspaket(s, self.projekt_id, w.get("beginn"), w.get("ende"))
+        return hinweise.arbeitspaket(s, self.projekt_id, w.get("beginn"), w.get("ende")) if self.projekt_id else []
 
     def arbeitspaket_neu(self) -> None:
-        if not self.projekt_id:
+        if not self.projekt_id or self.daten is None:
             return
         pid = self.projekt_id
         w = self.dialog("Neues Arbeitspaket", self._ap_felder(), {"nummer": f"AP {len(self.daten.arbeitspakete) + 1}"},
@@ -629,7 +640,7 @@ class ProjektEditor(QWidget):
     def arbeitspaket_bearbeiten(self) -> None:
         idx = self.ap_tabelle.currentIndex()
         aid = self.ap_modell.id_von(idx.row()) if idx.isValid() else None
-        if not aid:
+        if not aid or self.daten is None:
             return
         a = next(a for a in self.daten.arbeitspakete if a.id == aid)
         alt = {"nummer": a.nummer, "titel": a.titel, "beginn": a.beginn, "ende": a.ende}
@@ -718,6 +729,8 @@ class ProjektEditor(QWidget):
         def gescheitert(e: BaseException) -> None:
             self.plan_modell.veraendert = True
             self.plan_meldung.setText(fmt.fehlertext(e))
+        if self.projekt_id is None:
+            return False
         self.plan_modell.veraendert = False
         self.bearbeiten(ops_p.zahlungsplan_speichern(self.projekt_id, betraege, stand=self.stichtag(),
                                                      basis_version=basis_version), fehler=gescheitert)
@@ -735,7 +748,7 @@ class ProjektEditor(QWidget):
 
         def warnungen(s: Any, w: dict[str, Any]) -> list[hinweise.Hinweis]:
             d = datensatz(w)
-            return hinweise.zahlung(s, self.projekt_id, d["datum"], d["betrag_cent"], d["haushaltsstelle"],
+            return hinweise.zahlung(s, pid, d["datum"], d["betrag_cent"], d["haushaltsstelle"],
                                     heute=self.stichtag(), referenz=d.get("referenz", ""), bemerkung=d.get("bemerkung", ""))
         w = self.dialog("Zahlung erfassen", [
             Feld("datum", "&Datum", "datum", pflicht=True),

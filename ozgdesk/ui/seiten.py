@@ -145,7 +145,7 @@ class LeistungenSeite(_Seite):
                              gesamtpruefung=lambda n: operation.entwurf_pruefen("leistung", n, basis=w),
                              hinweis=f"Reifegrad-Bewertungen: {verlauf}", parent=self)
         if self.dialog_ausfuehren(dlg):
-            neu = stammdaten.geaenderte(alt, dlg.ergebnis)
+            neu = stammdaten.geaenderte(alt, dlg.werte)
             if neu:
                 self.bearbeitung.ausfuehren(bauplan.aendern("leistung", lid, neu, f"OZG-Leistung {w['ozg_id']} ändern"),
                                             initiator=self)
@@ -169,7 +169,7 @@ class LeistungenSeite(_Seite):
                                                                                 {"leistung_id": lid, **n}),
                              parent=self)
         if self.dialog_ausfuehren(dlg):
-            self.bearbeitung.ausfuehren(operation.anlegen([("reifegrad_bewertung", {"leistung_id": lid, **dlg.ergebnis})],
+            self.bearbeitung.ausfuehren(operation.anlegen([("reifegrad_bewertung", {"leistung_id": lid, **dlg.werte})],
                                                           f"Reifegrad für {ozg} bewerten"), initiator=self)
 
 
@@ -268,8 +268,9 @@ class ProjekteSeite(_Seite):
         if not self.dialog_ausfuehren(dlg):
             return
         # the builder normalises the Kennung and refuses one that exists (checked in the write transaction)
-        self.bearbeitung.ausfuehren(bauplan.projekt_anlegen(dlg.ergebnis), initiator=self,
-                                    erfolg=lambda angewandt: self.projekt_oeffnen(angewandt.befehl.ids[0]))
+        def oeffnen(angewandt: Any) -> None:
+            self.projekt_oeffnen(angewandt.befehl.ids[0])
+        self.bearbeitung.ausfuehren(bauplan.projekt_anlegen(dlg.werte), initiator=self, erfolg=oeffnen)
 
 
 class FinanzenSeite(_Seite):
@@ -383,10 +384,10 @@ class StammdatenDialog(QDialog):
         if not self.dialog_ausfuehren(dlg):
             return
         if daten.id is None:
-            self.bearbeitung.ausfuehren(operation.anlegen([(self.art, dlg.ergebnis)], f"{self.bezeichnung} anlegen"),
+            self.bearbeitung.ausfuehren(operation.anlegen([(self.art, dlg.werte)], f"{self.bezeichnung} anlegen"),
                                         initiator=self)
             return
-        neu = stammdaten.geaenderte(alt_felder or {}, dlg.ergebnis)
+        neu = stammdaten.geaenderte(alt_felder or {}, dlg.werte)
         if neu:
             self.bearbeitung.ausfuehren(bauplan.aendern(self.art, daten.id, neu, f"{self.bezeichnung} ändern"),
                                         initiator=self)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from ozgdesk.model import uebersicht as ue
 from ozgdesk.model.values import Ampel, anzahl
+from ozgdesk.ui.aktionen import beschriftung
 from ozgdesk.ui import dienste
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.diagramm import Balkendiagramm
@@ -45,7 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _ROLLE = Qt.ItemDataRole.UserRole + 1
 
 
-def mio(cent: int) -> str:
+def mio(cent: float) -> str:
     """Short amounts for chart labels: „2,9 Mio. €“ (rounded for display only; sums stay in cents)."""
     euro = cent / 100
     if abs(euro) >= 1_000_000:
@@ -85,8 +86,8 @@ class Uebersichtsseite(QScrollArea):
 
         self.ueberfaellig = self._liste("Überfällige Meilensteine")
         self.demnaechst = self._liste("Meilensteine der nächsten 90 Tage")
-        box_ms = self._box("Meilensteine", QLabel("&Überfällig:", buddy=self.ueberfaellig), self.ueberfaellig,
-                           QLabel("In den &nächsten 90 Tagen:", buddy=self.demnaechst), self.demnaechst)
+        box_ms = self._box("Meilensteine", beschriftung("&Überfällig:", self.ueberfaellig), self.ueberfaellig,
+                           beschriftung("In den &nächsten 90 Tagen:", self.demnaechst), self.demnaechst)
 
         self.ampel_knoepfe: dict[Ampel, QPushButton] = {}
         ampel_zeile = QHBoxLayout()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+from types import FrameType
 import threading
 from pathlib import Path
 
@@ -28,7 +29,7 @@ class SitzungImGuiThread(AssertionError):
 def _pruefen() -> None:
     if threading.current_thread() is not threading.main_thread():
         return
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None:
         datei = frame.f_code.co_filename
         if datei.startswith(_UI) and not datei.endswith(("wache.py", "app.py")):

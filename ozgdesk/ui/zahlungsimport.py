@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ozgdesk.model import zahlungsimport as zi
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import anzahl, format_euro
+from ozgdesk.ui.aktionen import beschriftung
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.listenmodell import ListenModell
 from ozgdesk.ui.operationen import Operationen, oder_eigene
@@ -65,7 +66,7 @@ class Zahlungsimportdialog(QDialog):
         self.pruefen_knopf = QPushButton("&Prüfen")
         self.pruefen_knopf.clicked.connect(self.pruefen)
         kopf = QHBoxLayout()
-        kopf.addWidget(QLabel("&Datei:", buddy=self.datei))
+        kopf.addWidget(beschriftung("&Datei:", self.datei))
         kopf.addWidget(self.datei, 1)
         kopf.addWidget(waehlen)
         kopf.addWidget(self.pruefen_knopf)
