@@ -24,6 +24,7 @@ from PySide6.QtCore import Qt
 
 from ozgdesk.model.einrichtung import RESSORTS, katalog_quelle
 from ozgdesk.model.grunddaten import katalog_oeffnen
+from ozgdesk.ui.aktionen import beschriftung
 
 
 class Einrichtungsassistent(QWizard):
@@ -52,8 +53,8 @@ class Einrichtungsassistent(QWizard):
         self.referat = QLineEdit()
         self.referat.setAccessibleName("Koordinierungsreferat")
         f = QFormLayout(s1)
-        f.addRow(QLabel("&Ressort:", buddy=self.ressort), self.ressort)
-        f.addRow(QLabel("&Koordinierungsreferat:", buddy=self.referat), self.referat)
+        f.addRow(beschriftung("&Ressort:", self.ressort), self.ressort)
+        f.addRow(beschriftung("&Koordinierungsreferat:", self.referat), self.referat)
         self.addPage(s1)
 
         s2 = QWizardPage()
@@ -91,7 +92,7 @@ class Einrichtungsassistent(QWizard):
         keine = QPushButton("Auswahl auf&heben")
         keine.clicked.connect(lambda: self._angezeigte_setzen(Qt.CheckState.Unchecked))
         zeile = QHBoxLayout()
-        zeile.addWidget(QLabel("&Suche:", buddy=self.suche))
+        zeile.addWidget(beschriftung("&Suche:", self.suche))
         zeile.addWidget(self.suche, 1)
         zeile.addWidget(alle)
         zeile.addWidget(keine)

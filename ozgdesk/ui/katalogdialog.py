@@ -37,6 +37,7 @@ from ozgdesk.model.store import Store
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.dienste import Katalogdienst
 from ozgdesk.ui.operationen import Fortschrittsbote, Operationen, oder_eigene
+from ozgdesk.ui.aktionen import beschriftung
 
 ARTEN = {"neu": "Neu", "geaendert": "Geändert", "entfallen": "Entfallen"}
 
@@ -45,7 +46,7 @@ def _spalte(titel: str, liste: QListWidget) -> QWidget:
     w = QWidget()
     lay = QVBoxLayout(w)
     lay.setContentsMargins(0, 0, 0, 0)
-    lay.addWidget(QLabel(titel, buddy=liste))
+    lay.addWidget(beschriftung(titel, liste))
     lay.addWidget(liste)
     return w
 
@@ -64,7 +65,7 @@ class Katalogdialog(QDialog):
         self.vergleichen_knopf = QPushButton("&Vergleichen")
         self.vergleichen_knopf.clicked.connect(self.vergleichen)
         zeile = QHBoxLayout()
-        zeile.addWidget(QLabel("&Datei:", buddy=self.datei))
+        zeile.addWidget(beschriftung("&Datei:", self.datei))
         zeile.addWidget(self.datei, 1)
         zeile.addWidget(waehlen)
         zeile.addWidget(self.vergleichen_knopf)

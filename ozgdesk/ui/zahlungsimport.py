@@ -32,6 +32,7 @@ from ozgdesk.model.values import anzahl, format_euro
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.listenmodell import ListenModell
 from ozgdesk.ui.operationen import Operationen, oder_eigene
+from ozgdesk.ui.aktionen import beschriftung
 
 SPALTEN = [("Status", "text"), ("Zeile", "zahl"), ("Spalte", "text"), ("Projekt", "text"), ("Datum", "datum"), ("Betrag", "euro"),
            ("Haushaltsstelle", "text"), ("Beleg", "text"), ("Text / Meldung", "text")]
@@ -65,7 +66,7 @@ class Zahlungsimportdialog(QDialog):
         self.pruefen_knopf = QPushButton("&Prüfen")
         self.pruefen_knopf.clicked.connect(self.pruefen)
         kopf = QHBoxLayout()
-        kopf.addWidget(QLabel("&Datei:", buddy=self.datei))
+        kopf.addWidget(beschriftung("&Datei:", self.datei))
         kopf.addWidget(self.datei, 1)
         kopf.addWidget(waehlen)
         kopf.addWidget(self.pruefen_knopf)
