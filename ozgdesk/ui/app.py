@@ -21,7 +21,8 @@ import sys
 import threading
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Union
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -47,7 +48,8 @@ def deutsch(app: QApplication) -> None:
 
 
 def anwendung(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    vorhanden = QApplication.instance()  # typed QCoreApplication; ozgdesk only ever creates a QApplication
+    app = vorhanden if isinstance(vorhanden, QApplication) else QApplication(argv or sys.argv[:1])
     app.setOrganizationName("ozgdesk")
     app.setApplicationName("ozgdesk")
     app.setApplicationDisplayName("ozgdesk")
@@ -83,13 +85,13 @@ def fehlerdialog_einrichten() -> None:
     _melder.melden.connect(lambda text: fehler_zeigen(text))
     log = __import__("logging").getLogger("ozgdesk.ui")
 
-    def text_fuer(art: type[BaseException], fehler: BaseException, tb: object) -> str:
+    def text_fuer(art: type[BaseException], fehler: BaseException, tb: TracebackType | None) -> str:
         if isinstance(fehler, OzgFehler):
             log.warning("Nicht abgefangene Meldung: %s", fehler, exc_info=(art, fehler, tb))
             return str(fehler)
         return logbuch.unerwartet(art, fehler, tb, "ozgdesk")
 
-    def haken(art: type[BaseException], fehler: BaseException, tb: object) -> None:
+    def haken(art: type[BaseException], fehler: BaseException, tb: TracebackType | None) -> None:
         if issubclass(art, KeyboardInterrupt):
             QApplication.quit()
             return
@@ -118,7 +120,7 @@ def args_lesen(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def store_fuer(home: str | None, demo: bool) -> tuple[Union["Store", VerzoegerterStore], bool] | None:
+def store_fuer(home: str | None, demo: bool) -> tuple[Store | VerzoegerterStore, bool] | None:
     """Open (or on first start set up) the store; None if the user cancelled the wizard."""
     schnell = schnell_oeffnen(paths.datenbank(home, demo=demo))
     if schnell is not None:

@@ -116,7 +116,7 @@ def anzeige(wert: Any, art: str) -> str:
             return "ja" if v else "nein"
         return "" if v is None else str(v)
     if isinstance(wert, DeutschesEnum):
-        return wert.label  # type: ignore[attr-defined]
+        return wert.label
     if isinstance(wert, Quartal):
         return wert.kurz
     if isinstance(wert, bool):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QPoint, QRectF, Qt, Signal
@@ -120,7 +121,7 @@ class DatumEingabe(QLineEdit):
         return self.kalender
 
     def _gewaehlt(self, d: QDate) -> None:
-        self.setText(fmt.datum(d.toPython()))
+        self.setText(fmt.datum(date(d.year(), d.month(), d.day())))  # toPython() is typed object
         self.textEdited.emit(self.text())
         self.editingFinished.emit()
         if self.kalender is not None:
@@ -208,7 +209,7 @@ class _Eingabe:
                 text = str(wert)
             if isinstance(w, QPlainTextEdit):
                 w.setPlainText(text)
-            else:
+            elif isinstance(w, QLineEdit):  # with DatumEingabe: every other kind of field
                 w.setText(text)
 
     def wert(self) -> Any:

@@ -35,7 +35,7 @@ from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.operationen import bearbeiten as ops_b
 from ozgdesk.model import bearbeiten as befehle
 from ozgdesk.model.operationen import projekt as ops_p
-from ozgdesk.model.values import Ampel, Finanzierung, Haushaltsstelle, Kostenart, MeilensteinStatus, Quartal
+from ozgdesk.model.values import Ampel, DeutschesEnum, Finanzierung, Haushaltsstelle, Kostenart, MeilensteinStatus, Quartal
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.formular import Feld, Formular, FormularDialog
 from ozgdesk.ui.listenmodell import ListenModell
@@ -44,7 +44,7 @@ from ozgdesk.ui.undo import Bearbeitung
 from ozgdesk.ui.zahlungsplan import NUR_LESBAR, ZahlungsplanModell
 
 
-def _enum(cls: type) -> list[tuple[Any, str]]:
+def _enum(cls: type[DeutschesEnum]) -> list[tuple[Any, str]]:
     return [(m, m.label) for m in cls]
 
 
@@ -133,6 +133,15 @@ def _knopfzeile(*knoepfe: tuple[str, Callable[[], Any]]) -> QHBoxLayout:
         zeile.addWidget(k)
     zeile.addStretch()
     return zeile
+
+
+def _knopf(zeile: QHBoxLayout, i: int) -> QWidget:
+    """The ``i``-th button of a :func:`_knopfzeile`."""
+    item = zeile.itemAt(i)
+    knopf = item.widget() if item is not None else None
+    if knopf is None:
+        raise IndexError(f"Knopfzeile hat keinen Knopf {i}")
+    return knopf
 
 
 class ProjektEditor(QWidget):
@@ -271,8 +280,8 @@ class ProjektEditor(QWidget):
         zl.addWidget(self.plan_meldung)
         plan_knoepfe = _knopfzeile(("&Quartal hinzufügen …", self.plan_quartal),
                                    ("&Haushaltsstelle hinzufügen …", self.plan_spalte))
-        self.plan_quartal_knopf = plan_knoepfe.itemAt(0).widget()
-        self.plan_spalte_knopf = plan_knoepfe.itemAt(1).widget()
+        self.plan_quartal_knopf = _knopf(plan_knoepfe, 0)
+        self.plan_spalte_knopf = _knopf(plan_knoepfe, 1)
         zl.addLayout(plan_knoepfe)
         zk3 = QHBoxLayout()  # own row: the editor must fit beside the list on a 1366-pixel screen
         zk3.addStretch()
@@ -453,6 +462,8 @@ class ProjektEditor(QWidget):
         """Apply an edit of this project on the DB worker; the editor's fresh data comes back from
         the same transaction."""
         pid = self.projekt_id
+        if pid is None:  # every caller checks for an open project first
+            return
 
         def fertig(angewandt: Any) -> None:
             self._nach_bearbeitung(angewandt)
@@ -529,10 +540,14 @@ class ProjektEditor(QWidget):
         in a read session of its own; they are shown once before saving, never block it."""
         store = self.store
 
-        def pruefen_lesend(w: dict[str, Any]) -> list[hinweise.Hinweis]:  # runs on the DB worker
-            return ops_b.lesen(store, warnungen, w)
+        pruefen_lesend: Callable[[dict[str, Any]], list[hinweise.Hinweis]] | None = None
+        if warnungen is not None:
+            berechnen = warnungen
+
+            def pruefen_lesend(w: dict[str, Any]) -> list[hinweise.Hinweis]:  # runs on the DB worker
+                return ops_b.lesen(store, berechnen, w)
         d = FormularDialog(titel, felder, werte, gesamtpruefung=pruefung, hinweis=hinweis,
-                           hinweise=pruefen_lesend if warnungen else None, runner=self.runner, parent=self)
+                           hinweise=pruefen_lesend, runner=self.runner, parent=self)
         return d.ergebnis if self.dialog_ausfuehren(d) else None
 
     def dialog_ausfuehren(self, d: FormularDialog) -> bool:
@@ -613,10 +628,11 @@ class ProjektEditor(QWidget):
                 Feld("beschreibung", "Be&schreibung", "mehrzeilig")]
 
     def _ap_warnungen(self, s: Any, w: dict[str, Any]) -> list[hinweise.Hinweis]:
-        return hinweise.arbeitspaket(s, self.projekt_id, w.get("beginn"), w.get("ende"))
+        pid = self.projekt_id
+        return [] if pid is None else hinweise.arbeitspaket(s, pid, w.get("beginn"), w.get("ende"))
 
     def arbeitspaket_neu(self) -> None:
-        if not self.projekt_id:
+        if not self.projekt_id or self.daten is None:
             return
         pid = self.projekt_id
         w = self.dialog("Neues Arbeitspaket", self._ap_felder(), {"nummer": f"AP {len(self.daten.arbeitspakete) + 1}"},
@@ -629,7 +645,7 @@ class ProjektEditor(QWidget):
     def arbeitspaket_bearbeiten(self) -> None:
         idx = self.ap_tabelle.currentIndex()
         aid = self.ap_modell.id_von(idx.row()) if idx.isValid() else None
-        if not aid:
+        if not aid or self.daten is None:
             return
         a = next(a for a in self.daten.arbeitspakete if a.id == aid)
         alt = {"nummer": a.nummer, "titel": a.titel, "beginn": a.beginn, "ende": a.ende}
@@ -715,11 +731,15 @@ class ProjektEditor(QWidget):
             self.plan_meldung.setText("Zahlungsplan: Planbeträge dürfen nicht negativ sein.")
             return False
 
+        pid = self.projekt_id
+        if pid is None:  # no project open: nothing to save
+            return True
+
         def gescheitert(e: BaseException) -> None:
             self.plan_modell.veraendert = True
             self.plan_meldung.setText(fmt.fehlertext(e))
         self.plan_modell.veraendert = False
-        self.bearbeiten(ops_p.zahlungsplan_speichern(self.projekt_id, betraege, stand=self.stichtag(),
+        self.bearbeiten(ops_p.zahlungsplan_speichern(pid, betraege, stand=self.stichtag(),
                                                      basis_version=basis_version), fehler=gescheitert)
         return True
 
@@ -735,7 +755,7 @@ class ProjektEditor(QWidget):
 
         def warnungen(s: Any, w: dict[str, Any]) -> list[hinweise.Hinweis]:
             d = datensatz(w)
-            return hinweise.zahlung(s, self.projekt_id, d["datum"], d["betrag_cent"], d["haushaltsstelle"],
+            return hinweise.zahlung(s, pid, d["datum"], d["betrag_cent"], d["haushaltsstelle"],
                                     heute=self.stichtag(), referenz=d.get("referenz", ""), bemerkung=d.get("bemerkung", ""))
         w = self.dialog("Zahlung erfassen", [
             Feld("datum", "&Datum", "datum", pflicht=True),

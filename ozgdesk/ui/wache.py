@@ -15,6 +15,7 @@ import os
 import sys
 import threading
 from pathlib import Path
+from types import FrameType
 
 from ozgdesk.model import wache
 
@@ -28,7 +29,7 @@ class SitzungImGuiThread(AssertionError):
 def _pruefen() -> None:
     if threading.current_thread() is not threading.main_thread():
         return
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None:
         datei = frame.f_code.co_filename
         if datei.startswith(_UI) and not datei.endswith(("wache.py", "app.py")):
