@@ -228,3 +228,21 @@ def test_echter_quartalsbericht_aus_der_oberflaeche(qtbot, demo_store, tmp_path)
         assert len(mappe.sheetnames) >= 3
     finally:
         dienste.berichte_registrieren(None)
+
+
+@pytest.mark.parametrize("mit_dienst", [True, False])
+def test_berichte_seite_uebersteht_aenderungen_anderswo(qtbot, demo_store, tmp_path, request, mit_dienst):
+    """Neither the Berichte page nor its notice (service missing) has data to reload: an edit made
+    while it is shown, or while it is hidden and then shown again, must leave it as it is (both
+    used to raise AttributeError for the missing ``neu_laden``)."""
+    from ozgdesk.model.aenderungen import Aenderungen
+
+    if mit_dienst:
+        request.getfixturevalue("dienst")
+    f = _fenster(qtbot, demo_store, tmp_path, SofortRunner())
+    seite = f.zeigen("berichte")
+    geaendert = Aenderungen.aus([("leistung", "x")])
+    f.daten_geaendert(geaendert)  # e.g. Strg+Z while the Berichte page is shown
+    f.zeigen("leistungen")
+    f.daten_geaendert(geaendert)
+    assert f.zeigen("berichte") is seite and f.aktuelle_seite() == "berichte"

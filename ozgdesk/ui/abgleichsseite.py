@@ -35,6 +35,7 @@ from ozgdesk.sync import abgleich as sync
 from ozgdesk.sync.konflikte import KonfliktAnzeige, konflikt_loesen, konflikte
 from ozgdesk.sync.pruefung import einrichtung_pruefen
 from ozgdesk.ui import format as fmt
+from ozgdesk.ui.aktionen import beschriftung
 
 #: Automatic sync: how often the page looks whether the share is reachable.
 AUTO_INTERVALL_MS = 5 * 60 * 1000
@@ -99,9 +100,9 @@ class Abgleichsseite(QWidget):
         self.einrichten_knopf = QPushButton("Einrichten und &prüfen")
         self.einrichten_knopf.clicked.connect(self.einrichten)
         ziel_form = QFormLayout()
-        ziel_form.addRow(QLabel("&Ziel:", buddy=self.ziel), self.ziel)
-        ziel_form.addRow(QLabel("&Benutzer:", buddy=self.benutzer), self.benutzer)
-        ziel_form.addRow(QLabel("Pass&wort:", buddy=self.passwort), self.passwort)
+        ziel_form.addRow(beschriftung("&Ziel:", self.ziel), self.ziel)
+        ziel_form.addRow(beschriftung("&Benutzer:", self.benutzer), self.benutzer)
+        ziel_form.addRow(beschriftung("Pass&wort:", self.passwort), self.passwort)
         ziel_form.addRow("", self.einrichten_knopf)
         self.pruefergebnis = QLabel()
         self.pruefergebnis.setWordWrap(True)
@@ -147,7 +148,7 @@ class Abgleichsseite(QWidget):
         self.eigener_knopf = QPushButton("Eigenen Wert &übernehmen")
         self.eigener_knopf.clicked.connect(lambda: self.loesen(self.eigener_wert.text()))
         eigen = QHBoxLayout()
-        eigen.addWidget(QLabel("Anderer &Wert:", buddy=self.eigener_wert))
+        eigen.addWidget(beschriftung("Anderer &Wert:", self.eigener_wert))
         eigen.addWidget(self.eigener_wert, 1)
         eigen.addWidget(self.eigener_knopf)
         rechts = QWidget()
@@ -172,8 +173,8 @@ class Abgleichsseite(QWidget):
         self.rueckmeldungen.itemDoubleClicked.connect(self._datei_oeffnen)
         eingang_box = QGroupBox("Vom BMI (Posteingang der Ablage)")
         el = QGridLayout(eingang_box)
-        el.addWidget(QLabel("&Katalog-Aktualisierungen (Enter: als Import öffnen):", buddy=self.posteingang), 0, 0)
-        el.addWidget(QLabel("&Rückmeldungen je Einreichung (Enter: öffnen):", buddy=self.rueckmeldungen), 0, 1)
+        el.addWidget(beschriftung("&Katalog-Aktualisierungen (Enter: als Import öffnen):", self.posteingang), 0, 0)
+        el.addWidget(beschriftung("&Rückmeldungen je Einreichung (Enter: öffnen):", self.rueckmeldungen), 0, 1)
         el.addWidget(self.posteingang, 1, 0)
         el.addWidget(self.rueckmeldungen, 1, 1)
 
@@ -342,9 +343,10 @@ class Abgleichsseite(QWidget):
 
     def _konflikt_zeigen(self) -> None:
         while self._vergleich_layout.count():
-            w = self._vergleich_layout.takeAt(0).widget()
-            if w is not None:
-                w.deleteLater()
+            item = self._vergleich_layout.takeAt(0)
+            alt = item.widget() if item is not None else None
+            if alt is not None:
+                alt.deleteLater()
         k = self.aktueller_konflikt()
         self.eigener_knopf.setEnabled(k is not None and k.art == "feld")
         if k is None:
@@ -376,7 +378,8 @@ class Abgleichsseite(QWidget):
             return
         store = self.store
         self.ops.ausfuehren(lambda: konflikt_loesen(store, k.id, wahl), initiator=self,
-                            erfolg=lambda _r: (self.meldung.setText("Konflikt gelöst; die Lösung wird beim nächsten "
-                                                                    "Abgleich an alle Geräte übertragen."),
-                                               self.aktualisieren()),
-                            fehler=self._fehler)
+                            erfolg=lambda _r: self._geloest(), fehler=self._fehler)
+
+    def _geloest(self) -> None:
+        self.meldung.setText("Konflikt gelöst; die Lösung wird beim nächsten Abgleich an alle Geräte übertragen.")
+        self.aktualisieren()

@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from types import TracebackType
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -48,7 +48,7 @@ def deutsch(app: QApplication) -> None:
 
 
 def anwendung(argv: list[str] | None = None) -> QApplication:
-    vorhanden = QApplication.instance()
+    vorhanden = QApplication.instance()  # typed QCoreApplication; ozgdesk only ever creates a QApplication
     app = vorhanden if isinstance(vorhanden, QApplication) else QApplication(argv or sys.argv[:1])
     app.setOrganizationName("ozgdesk")
     app.setApplicationName("ozgdesk")
@@ -120,7 +120,7 @@ def args_lesen(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def store_fuer(home: str | None, demo: bool) -> tuple[Union["Store", VerzoegerterStore], bool] | None:
+def store_fuer(home: str | None, demo: bool) -> tuple[Store | VerzoegerterStore, bool] | None:
     """Open (or on first start set up) the store; None if the user cancelled the wizard."""
     schnell = schnell_oeffnen(paths.datenbank(home, demo=demo))
     if schnell is not None:

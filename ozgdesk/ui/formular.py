@@ -121,7 +121,7 @@ class DatumEingabe(QLineEdit):
         return self.kalender
 
     def _gewaehlt(self, d: QDate) -> None:
-        self.setText(fmt.datum(date(d.year(), d.month(), d.day())))
+        self.setText(fmt.datum(date(d.year(), d.month(), d.day())))  # toPython() is typed object
         self.textEdited.emit(self.text())
         self.editingFinished.emit()
         if self.kalender is not None:
@@ -209,7 +209,7 @@ class _Eingabe:
                 text = str(wert)
             if isinstance(w, QPlainTextEdit):
                 w.setPlainText(text)
-            elif isinstance(w, QLineEdit):
+            elif isinstance(w, QLineEdit):  # with DatumEingabe: every other kind of field
                 w.setText(text)
 
     def wert(self) -> Any:

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -33,6 +33,7 @@ from ozgdesk.model.aenderungen import Aenderungen
 from ozgdesk.model.schnellstart import VerzoegerterStore
 from ozgdesk.model.uebersicht import ressort_kopf
 from ozgdesk.ui import dienste, platzhalter
+from ozgdesk.ui.aktionen import aktion
 from ozgdesk.ui.einstellungen import GEOMETRIE, SEITE, TEILUNG, ZUSTAND
 from ozgdesk.ui.operationen import Operationen
 from ozgdesk.ui.uebersichtsseite import Uebersichtsseite
@@ -40,6 +41,9 @@ from ozgdesk.ui.undo import Bearbeitung
 
 if TYPE_CHECKING:  # pragma: no cover
     from ozgdesk.model.store import Store
+    from ozgdesk.ui.seiten import ProjekteSeite
+
+W = TypeVar("W", bound=QWidget)
 
 SEITEN = (
     ("uebersicht", "&Übersicht"),
@@ -50,6 +54,14 @@ SEITEN = (
     ("abgleich", "&Abgleich"),
     ("aenderungen", "Ä&nderungsprotokoll"),
 )
+
+
+def _als(w: QWidget, art: type[W]) -> W:
+    """``w`` as the class :meth:`Hauptfenster.seite` builds for its key (page modules load lazily,
+    so the pages are kept as plain widgets)."""
+    if not isinstance(w, art):
+        raise TypeError(f"Seite {type(w).__name__} ist keine {art.__name__}")
+    return w
 
 
 def _kopf_lesen(store: Any) -> Any:
@@ -64,11 +76,13 @@ class Hauptfenster(QMainWindow):
     #: the post-start work is done: full store open, sync state in the status bar, file checked
     nachlauf_fertig = Signal()
 
-    def __init__(self, store: Store, runner: Any, *, stichtag: Callable[[], date] = date.today,
+    def __init__(self, store: Store | VerzoegerterStore, runner: Any, *, stichtag: Callable[[], date] = date.today,
                  einstellungen: QSettings | None = None, dunkel_umschalten: Callable[[bool], None] | None = None,
                  dunkel: bool = False, nachlauf: bool = True, vorab_uebersicht: Future[Any] | None = None) -> None:
         super().__init__()
-        self.store, self.runner, self.stichtag = store, runner, stichtag
+        # a VerzoegerterStore stands in for the Store it opens on first use (it forwards every
+        # attribute, which its class cannot declare to mypy), so the pages take either as a Store
+        self.store, self.runner, self.stichtag = cast("Store", store), runner, stichtag
         self._vorab_uebersicht = vorab_uebersicht
         self.einstellungen = einstellungen or QSettings()
         self.setObjectName("hauptfenster")
@@ -187,14 +201,13 @@ class Hauptfenster(QMainWindow):
     def _menues(self, dunkel_umschalten: Callable[[bool], None] | None, dunkel: bool) -> None:
         mb = self.menuBar()
         datei = mb.addMenu("&Datei")
-        a = QAction("&Speichern", self, shortcut=QKeySequence.StandardKey.Save, triggered=self.speichern)
-        datei.addAction(a)
+        datei.addAction(aktion("&Speichern", self, self.speichern, kuerzel=QKeySequence.StandardKey.Save))
         datei.addSeparator()
         # both imports where users look for them (and where the docs and the first-start wizard say they are)
-        datei.addAction(QAction("&Katalog importieren …", self, triggered=lambda: self.katalog_importieren()))
-        datei.addAction(QAction("&Zahlungen aus dem HKR importieren …", self, triggered=lambda: self.zahlungen_importieren()))
+        datei.addAction(aktion("&Katalog importieren …", self, self.katalog_importieren))
+        datei.addAction(aktion("&Zahlungen aus dem HKR importieren …", self, self.zahlungen_importieren))
         datei.addSeparator()
-        datei.addAction(QAction("&Beenden", self, shortcut=QKeySequence("Ctrl+Q"), triggered=self.close))
+        datei.addAction(aktion("&Beenden", self, self.close, kuerzel=QKeySequence("Ctrl+Q")))
 
         bearb = mb.addMenu("&Bearbeiten")
         undo = self.stack.createUndoAction(self, "Rückgängig:")
@@ -205,15 +218,13 @@ class Hauptfenster(QMainWindow):
         bearb.addAction(undo)
         bearb.addAction(redo)
         bearb.addSeparator()
-        bearb.addAction(QAction("&Suchen", self, shortcut=QKeySequence.StandardKey.Find, triggered=self.suchen))
+        bearb.addAction(aktion("&Suchen", self, self.suchen, kuerzel=QKeySequence.StandardKey.Find))
 
         ansicht = mb.addMenu("&Ansicht")
         for i, (schluessel, text) in enumerate(SEITEN):
-            aktion = QAction(text, self, shortcut=QKeySequence(f"Ctrl+{i + 1}"))
-            aktion.triggered.connect(self._zeigen_fuer(schluessel))
-            ansicht.addAction(aktion)
+            ansicht.addAction(aktion(text, self, self._zeigen_fuer(schluessel), kuerzel=QKeySequence(f"Ctrl+{i + 1}")))
         ansicht.addSeparator()
-        self.dunkel_aktion = QAction("&Dunkles Design", self)
+        self.dunkel_aktion = aktion("&Dunkles Design", self)
         self.dunkel_aktion.setCheckable(True)
         self.dunkel_aktion.setChecked(bool(dunkel))
         if dunkel_umschalten:
@@ -221,14 +232,14 @@ class Hauptfenster(QMainWindow):
         ansicht.addAction(self.dunkel_aktion)
 
         stamm = mb.addMenu("S&tammdaten")
-        stamm.addAction(QAction("&Behörden …", self, triggered=lambda: self.stammdaten("behoerde")))
-        stamm.addAction(QAction("&Personen …", self, triggered=lambda: self.stammdaten("person")))
+        stamm.addAction(aktion("&Behörden …", self, lambda: self.stammdaten("behoerde")))
+        stamm.addAction(aktion("&Personen …", self, lambda: self.stammdaten("person")))
 
         hilfe = mb.addMenu("&Hilfe")
-        hilfe.addAction(QAction("Über ozgdesk / &Diagnose …", self, triggered=self.ueber))
+        hilfe.addAction(aktion("Über ozgdesk / &Diagnose …", self, self.ueber))
 
-    def _zeigen_fuer(self, schluessel: str) -> Callable[..., None]:
-        return lambda *_a: self.zeigen(schluessel)
+    def _zeigen_fuer(self, schluessel: str) -> Callable[[], QWidget]:
+        return lambda: self.zeigen(schluessel)
 
     def _statusleiste(self) -> None:
         sb = self.statusBar()
@@ -319,7 +330,8 @@ class Hauptfenster(QMainWindow):
         self.seiten.setCurrentWidget(w)
         if schluessel in self._veraltet:
             self._veraltet.discard(schluessel)
-            w.neu_laden()
+            if hasattr(w, "neu_laden"):  # daten_geaendert marks only pages that can reload
+                w.neu_laden()
         SEITE.schreiben(self.einstellungen, schluessel)
 
     def zeigen(self, schluessel: str) -> QWidget:
@@ -338,10 +350,12 @@ class Hauptfenster(QMainWindow):
             box.setCurrentIndex(max(0, box.findData(code)))
 
     def datensatz_oeffnen(self, art: str, id_: str, projekt_id: str) -> None:
+        from ozgdesk.ui.seiten import LeistungenSeite, ProjekteSeite
+
         if art == "leistung":
-            self.zeigen("leistungen").bearbeiten(id_)
+            _als(self.zeigen("leistungen"), LeistungenSeite).bearbeiten(id_)
             return
-        seite = self.zeigen("projekte")
+        seite = _als(self.zeigen("projekte"), ProjekteSeite)
         if art == "meilenstein":
             seite.meilenstein_oeffnen(id_)
         else:
@@ -350,8 +364,11 @@ class Hauptfenster(QMainWindow):
     def daten_geaendert(self, aenderungen: Aenderungen, initiator: object = None) -> None:
         """One operation committed ``aenderungen`` (an edit, undo, sync, import …): the visible page
         updates what it shows of them now; a hidden page that shows a written table reloads when it
-        is shown again (one reload, however many changes it missed)."""
+        is shown again (one reload, however many changes it missed). A page without data of its
+        own to reload (the notice that a service is missing, the Berichte page) is left alone."""
         for schluessel, w in self._seiten.items():
+            if not hasattr(w, "neu_laden"):
+                continue
             zeigt = getattr(w, "zeigt", {"*"})  # a page not naming its tables reloads on every change
             if not aenderungen.betrifft(zeigt):
                 continue
@@ -373,9 +390,19 @@ class Hauptfenster(QMainWindow):
         """Show a message box (tests replace this to avoid modal loops)."""
         QMessageBox.warning(self, titel, text)
 
+    def _projekteseite(self) -> ProjekteSeite | None:
+        """The Projekte page if it was built (saving and closing need not build it)."""
+        w = self._seiten.get("projekte")
+        if w is None:
+            return None
+        from ozgdesk.ui.seiten import ProjekteSeite  # loaded already: the page was built from it
+
+        return _als(w, ProjekteSeite)
+
     def speichern(self) -> None:
-        if "projekte" in self._seiten:
-            self._seiten["projekte"].editor.speichern()
+        projekte = self._projekteseite()
+        if projekte is not None:
+            projekte.editor.speichern()
 
     def suchen(self) -> None:
         w = self.seite(self.aktuelle_seite())
@@ -417,7 +444,7 @@ class Hauptfenster(QMainWindow):
         self.diagnosedialog.open()
 
     def closeEvent(self, e: QCloseEvent) -> None:
-        projekte = self._seiten.get("projekte")
+        projekte = self._projekteseite()
         if projekte is not None and not projekte.editor.darf_verlassen():
             e.ignore()
             return

@@ -54,7 +54,7 @@ class Operationen(QObject):
 
     # ------------------------------------------------------------------------------ writing
     def ausfuehren(self, op: Callable[[], Any], *, initiator: object = None,
-                   erfolg: Callable[[Any], None] | None = None,
+                   erfolg: Callable[[Any], object] | None = None,
                    fehler: Callable[[BaseException], None] | None = None,
                    titel: str = "Nicht ausgeführt") -> None:
         """Run ``op()`` on the DB worker. Then, in the GUI thread: ``erfolg(result)`` – or, on an
@@ -64,7 +64,7 @@ class Operationen(QObject):
         self._erfasst(self.runner.starten, op, initiator, erfolg, fehler, titel)
 
     def _erfasst(self, starten: Callable[..., None], op: Callable[[], Any], initiator: object,
-                 erfolg: Callable[[Any], None] | None, fehler: Callable[[BaseException], None] | None,
+                 erfolg: Callable[[Any], object] | None, fehler: Callable[[BaseException], None] | None,
                  titel: str) -> None:
         """``starten(arbeit, zurueck, err)`` runs ``op`` inside an :func:`erfassen` block on its
         thread; back in the GUI thread the outcome is handed on and what was committed broadcast."""
@@ -115,7 +115,7 @@ class Operationen(QObject):
 
     # ------------------------------------------------------------------------------ network
     def im_netz(self, fn: Callable[[Callable[[Callable[[], Any]], Any]], Any], *, initiator: object = None,
-                erfolg: Callable[[Any], None] | None = None, fehler: Callable[[BaseException], None] | None = None,
+                erfolg: Callable[[Any], object] | None = None, fehler: Callable[[BaseException], None] | None = None,
                 titel: str = "Nicht ausgeführt") -> None:
         """Run ``fn(db)`` on the network thread; ``db(step)`` runs one database step on the DB worker
         (and waits for it), so the worker is free for the open tables between the steps while the

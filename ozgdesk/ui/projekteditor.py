@@ -145,6 +145,15 @@ def _knopfzeile(*knoepfe: tuple[str, Callable[[], Any]]) -> QHBoxLayout:
     return zeile
 
 
+def _knopf(zeile: QHBoxLayout, i: int) -> QWidget:
+    """The ``i``-th button of a :func:`_knopfzeile`."""
+    item = zeile.itemAt(i)
+    knopf = item.widget() if item is not None else None
+    if knopf is None:
+        raise IndexError(f"Knopfzeile hat keinen Knopf {i}")
+    return knopf
+
+
 class ProjektEditor(QWidget):
     titel_geaendert = Signal(str)
 
@@ -281,7 +290,8 @@ class ProjektEditor(QWidget):
         zl.addWidget(self.plan_meldung)
         plan_knoepfe = _knopfzeile(("&Quartal hinzufügen …", self.plan_quartal),
                                    ("&Haushaltsstelle hinzufügen …", self.plan_spalte))
-        self.plan_quartal_knopf, self.plan_spalte_knopf = _knoepfe(plan_knoepfe)
+        self.plan_quartal_knopf = _knopf(plan_knoepfe, 0)
+        self.plan_spalte_knopf = _knopf(plan_knoepfe, 1)
         zl.addLayout(plan_knoepfe)
         zk3 = QHBoxLayout()  # own row: the editor must fit beside the list on a 1366-pixel screen
         zk3.addStretch()
@@ -462,7 +472,7 @@ class ProjektEditor(QWidget):
         """Apply an edit of this project on the DB worker; the editor's fresh data comes back from
         the same transaction."""
         pid = self.projekt_id
-        if pid is None:  # no project open (the editor was just cleared): nothing to edit
+        if pid is None:  # every caller checks for an open project first
             return
 
         def fertig(angewandt: Any) -> None:
@@ -540,10 +550,14 @@ class ProjektEditor(QWidget):
         in a read session of its own; they are shown once before saving, never block it."""
         store = self.store
 
-        def pruefen_lesend(w: dict[str, Any]) -> list[hinweise.Hinweis]:  # runs on the DB worker
-            return ops_b.lesen(store, warnungen, w) if warnungen is not None else []
+        pruefen_lesend: Callable[[dict[str, Any]], list[hinweise.Hinweis]] | None = None
+        if warnungen is not None:
+            berechnen = warnungen
+
+            def pruefen_lesend(w: dict[str, Any]) -> list[hinweise.Hinweis]:  # runs on the DB worker
+                return ops_b.lesen(store, berechnen, w)
         d = FormularDialog(titel, felder, werte, gesamtpruefung=pruefung, hinweis=hinweis,
-                           hinweise=pruefen_lesend if warnungen else None, runner=self.runner, parent=self)
+                           hinweise=pruefen_lesend, runner=self.runner, parent=self)
         return d.ergebnis if self.dialog_ausfuehren(d) else None
 
     def dialog_ausfuehren(self, d: FormularDialog) -> bool:
@@ -624,7 +638,8 @@ class ProjektEditor(QWidget):
                 Feld("beschreibung", "Be&schreibung", "mehrzeilig")]
 
     def _ap_warnungen(self, s: Any, w: dict[str, Any]) -> list[hinweise.Hinweis]:
-        return hinweise.arbeitspaket(s, self.projekt_id, w.get("beginn"), w.get("ende")) if self.projekt_id else []
+        pid = self.projekt_id
+        return [] if pid is None else hinweise.arbeitspaket(s, pid, w.get("beginn"), w.get("ende"))
 
     def arbeitspaket_neu(self) -> None:
         if not self.projekt_id or self.daten is None:
@@ -726,13 +741,17 @@ class ProjektEditor(QWidget):
             self.plan_meldung.setText("Zahlungsplan: Planbeträge dürfen nicht negativ sein.")
             return False
 
+        pid = self.projekt_id
+        if pid is None:  # no project open: nothing to save
+            return True
+
         def gescheitert(e: BaseException) -> None:
             self.plan_modell.veraendert = True
             self.plan_meldung.setText(fmt.fehlertext(e))
         if self.projekt_id is None:
             return False
         self.plan_modell.veraendert = False
-        self.bearbeiten(ops_p.zahlungsplan_speichern(self.projekt_id, betraege, stand=self.stichtag(),
+        self.bearbeiten(ops_p.zahlungsplan_speichern(pid, betraege, stand=self.stichtag(),
                                                      basis_version=basis_version), fehler=gescheitert)
         return True
 

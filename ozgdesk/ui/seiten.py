@@ -51,6 +51,13 @@ from ozgdesk.ui.tabellenseite import TabellenSeite
 from ozgdesk.ui.undo import Bearbeitung
 
 
+def _bestaetigt(ausfuehren: Callable[[QDialog], bool], dlg: FormularDialog) -> dict[str, Any] | None:
+    """The values of a form the user confirmed (``FormularDialog.accept`` sets them), None if cancelled.
+
+    ``ausfuehren`` is the page's ``dialog_ausfuehren``, which tests replace to fill in the form."""
+    return dlg.ergebnis if ausfuehren(dlg) else None
+
+
 class _Seite(QWidget):
     """Common base: a page shows table pages and reloads those an operation wrote to."""
 
@@ -144,8 +151,9 @@ class LeistungenSeite(_Seite):
         dlg = FormularDialog(f"OZG-Leistung {w['ozg_id']}: {w['bezeichnung']}", felder, alt,
                              gesamtpruefung=lambda n: operation.entwurf_pruefen("leistung", n, basis=w),
                              hinweis=f"Reifegrad-Bewertungen: {verlauf}", parent=self)
-        if self.dialog_ausfuehren(dlg):
-            neu = stammdaten.geaenderte(alt, dlg.werte)
+        ergebnis = _bestaetigt(self.dialog_ausfuehren, dlg)
+        if ergebnis is not None:
+            neu = stammdaten.geaenderte(alt, ergebnis)
             if neu:
                 self.bearbeitung.ausfuehren(bauplan.aendern("leistung", lid, neu, f"OZG-Leistung {w['ozg_id']} ändern"),
                                             initiator=self)
@@ -168,8 +176,9 @@ class LeistungenSeite(_Seite):
                              gesamtpruefung=lambda n: operation.entwurf_pruefen("reifegrad_bewertung",
                                                                                 {"leistung_id": lid, **n}),
                              parent=self)
-        if self.dialog_ausfuehren(dlg):
-            self.bearbeitung.ausfuehren(operation.anlegen([("reifegrad_bewertung", {"leistung_id": lid, **dlg.werte})],
+        ergebnis = _bestaetigt(self.dialog_ausfuehren, dlg)
+        if ergebnis is not None:
+            self.bearbeitung.ausfuehren(operation.anlegen([("reifegrad_bewertung", {"leistung_id": lid, **ergebnis})],
                                                           f"Reifegrad für {ozg} bewerten"), initiator=self)
 
 
@@ -265,12 +274,12 @@ class ProjekteSeite(_Seite):
                              {"finanzierung": Finanzierung.VOLL},
                              gesamtpruefung=lambda w: operation.entwurf_pruefen("projekt", bauplan.projekt_entwurf(w)),
                              parent=self)
-        if not self.dialog_ausfuehren(dlg):
+        ergebnis = _bestaetigt(self.dialog_ausfuehren, dlg)
+        if ergebnis is None:
             return
         # the builder normalises the Kennung and refuses one that exists (checked in the write transaction)
-        def oeffnen(angewandt: Any) -> None:
-            self.projekt_oeffnen(angewandt.befehl.ids[0])
-        self.bearbeitung.ausfuehren(bauplan.projekt_anlegen(dlg.werte), initiator=self, erfolg=oeffnen)
+        self.bearbeitung.ausfuehren(bauplan.projekt_anlegen(ergebnis), initiator=self,
+                                    erfolg=lambda angewandt: self.projekt_oeffnen(angewandt.befehl.ids[0]))
 
 
 class FinanzenSeite(_Seite):
@@ -381,13 +390,14 @@ class StammdatenDialog(QDialog):
                              felder, alt_felder,
                              gesamtpruefung=lambda w: operation.entwurf_pruefen(art, w, basis=alt),
                              hinweise=doppelte, runner=self.ops.runner, parent=self)
-        if not self.dialog_ausfuehren(dlg):
+        ergebnis = _bestaetigt(self.dialog_ausfuehren, dlg)
+        if ergebnis is None:
             return
         if daten.id is None:
-            self.bearbeitung.ausfuehren(operation.anlegen([(self.art, dlg.werte)], f"{self.bezeichnung} anlegen"),
+            self.bearbeitung.ausfuehren(operation.anlegen([(self.art, ergebnis)], f"{self.bezeichnung} anlegen"),
                                         initiator=self)
             return
-        neu = stammdaten.geaenderte(alt_felder or {}, dlg.werte)
+        neu = stammdaten.geaenderte(alt_felder or {}, ergebnis)
         if neu:
             self.bearbeitung.ausfuehren(bauplan.aendern(self.art, daten.id, neu, f"{self.bezeichnung} ändern"),
                                         initiator=self)

@@ -149,7 +149,7 @@ class TabellenSeite(QWidget):
 
     def _filter_fuellen(self, optionen: list[list[tuple[str, str]]]) -> None:
         """The drop-downs' choices, read on the worker; the preset stays selected."""
-        for f, liste in zip(self.abfrage.filter, optionen):
+        for f, liste in zip(self.abfrage.filter, optionen, strict=True):
             box = self.filter[f.schluessel]
             box.blockSignals(True)
             for code, label in liste:

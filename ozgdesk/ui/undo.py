@@ -61,7 +61,7 @@ class Bearbeitung:
         return self.ops.store
 
     def ausfuehren(self, befehl: Any, *, initiator: object = None, nachher: Callable[[Any], Any] | None = None,
-                   erfolg: Callable[[Any], None] | None = None, fehler: Callable[[BaseException], None] | None = None,
+                   erfolg: Callable[[Any], object] | None = None, fehler: Callable[[BaseException], None] | None = None,
                    titel: str = "Eingabe nicht übernommen") -> None:
         """Apply ``befehl`` – a command or a builder ``session -> command | None`` from
         :mod:`ozgdesk.model.operationen` – as one transaction on the DB worker.
