@@ -38,7 +38,6 @@ from ozgdesk.ui.aktionen import beschriftung
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.dienste import Katalogdienst
 from ozgdesk.ui.operationen import Fortschrittsbote, Operationen, oder_eigene
-from ozgdesk.ui.aktionen import beschriftung
 
 ARTEN = {"neu": "Neu", "geaendert": "Geändert", "entfallen": "Entfallen"}
 

@@ -16,7 +16,6 @@ import sys
 from types import FrameType
 import threading
 from pathlib import Path
-from types import FrameType
 
 from ozgdesk.model import wache
 

@@ -33,7 +33,6 @@ from ozgdesk.ui.aktionen import beschriftung
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.listenmodell import ListenModell
 from ozgdesk.ui.operationen import Operationen, oder_eigene
-from ozgdesk.ui.aktionen import beschriftung
 
 SPALTEN = [("Status", "text"), ("Zeile", "zahl"), ("Spalte", "text"), ("Projekt", "text"), ("Datum", "datum"), ("Betrag", "euro"),
            ("Haushaltsstelle", "text"), ("Beleg", "text"), ("Text / Meldung", "text")]
