@@ -246,3 +246,30 @@ def test_berichte_seite_uebersteht_aenderungen_anderswo(qtbot, demo_store, tmp_p
     f.zeigen("leistungen")
     f.daten_geaendert(geaendert)
     assert f.zeigen("berichte") is seite and f.aktuelle_seite() == "berichte"
+
+
+def test_berichte_seite_zeigt_neues_projekt_und_behaelt_abwahl(qtbot, demo_store, tmp_path, dienst):
+    """A project created elsewhere (editor, sync, import) appears in the Berichte page's project
+    list without a restart, checked; a project the user had unchecked stays unchecked."""
+    from PySide6.QtCore import Qt
+
+    from ozgdesk.model.operationen import bearbeiten
+    from ozgdesk.model.operationen.projekt import projekt_anlegen
+    from ozgdesk.model.values import Finanzierung
+
+    f = _fenster(qtbot, demo_store, tmp_path, SofortRunner())
+    seite = f.zeigen("berichte")
+    liste = seite.projekte
+    vorher = liste.count()
+    assert vorher > 1
+    liste.item(0).setCheckState(Qt.CheckState.Unchecked)
+    abgewaehlt = liste.item(0).text()
+
+    angewandt = bearbeiten.anwenden(demo_store, projekt_anlegen(
+        {"kennung": "BMAS-2026-99", "titel": "Neues Vorhaben", "finanzierung": Finanzierung.VOLL}))
+    f.daten_geaendert(angewandt.aenderungen)  # what the operation layer broadcasts after the commit
+
+    texte = {liste.item(i).text(): liste.item(i).checkState() for i in range(liste.count())}
+    assert liste.count() == vorher + 1
+    assert texte["BMAS-2026-99 – Neues Vorhaben"] == Qt.CheckState.Checked
+    assert texte[abgewaehlt] == Qt.CheckState.Unchecked

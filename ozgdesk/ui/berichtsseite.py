@@ -66,10 +66,8 @@ class Berichtsseite(QWidget):
         self.zeitraum.setToolTip("Quartal wie Q3/2026 oder Halbjahr wie 2026-H2")
         self.projekte = QListWidget()
         self.projekte.setAccessibleName("Projekte im Bericht")
-        from ozgdesk.model.operationen.bearbeiten import lesen
-        from ozgdesk.model.operationen.projekt import projekte_auswahl
-
-        runner.starten(lambda: lesen(store, projekte_auswahl), self._projekte_zeigen, lambda _e: None)
+        self._store, self._runner = store, runner
+        self.neu_laden()
         form = QFormLayout()
         form.addRow(beschriftung("&Dokument:", self.dokument), self.dokument)
         form.addRow(beschriftung("&Zeitraum:", self.zeitraum), self.zeitraum)
@@ -124,13 +122,28 @@ class Berichtsseite(QWidget):
         self._abbruch = threading.Event()
 
 
+    #: the tables the page shows (its project list); the window reloads it when one is written
+    zeigt = frozenset({"projekt"})
+
+    def neu_laden(self) -> None:
+        """Read the projects to choose from on the DB worker (again after a project was added,
+        renamed or deleted anywhere: an edit, a sync, an import)."""
+        from ozgdesk.model.operationen.bearbeiten import lesen
+        from ozgdesk.model.operationen.projekt import projekte_auswahl
+
+        store = self._store
+        self._runner.starten(lambda: lesen(store, projekte_auswahl), self._projekte_zeigen, lambda _e: None)
+
     def _projekte_zeigen(self, projekte: list[tuple[str, str, str]]) -> None:
-        """The projects to choose from, read on the DB worker; all are checked at first."""
+        """The projects to choose from; new ones are checked, the user's unchecked ones stay unchecked."""
+        abgewaehlt = {self.projekte.item(i).data(_ROLLE) for i in range(self.projekte.count())
+                      if self.projekte.item(i).checkState() != Qt.CheckState.Checked}
+        self.projekte.clear()
         for pid, kennung, titel in projekte:
             item = QListWidgetItem(f"{kennung} – {titel}")
             item.setData(_ROLLE, pid)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            item.setCheckState(Qt.CheckState.Unchecked if pid in abgewaehlt else Qt.CheckState.Checked)
             self.projekte.addItem(item)
     def auftrag(self) -> tuple[str, str, list[str]]:
         text = self.zeitraum.text().strip()
