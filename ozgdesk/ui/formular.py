@@ -365,11 +365,6 @@ class FormularDialog(QDialog):
         self.ergebnis: dict[str, Any] | None = None
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
 
-
-    @property
-    def werte(self) -> dict[str, Any]:
-        """The accepted values (after the dialog was accepted; empty before)."""
-        return self.ergebnis if self.ergebnis is not None else {}
     def accept(self) -> None:
         if not self.formular.pruefen():
             return

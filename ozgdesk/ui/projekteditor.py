@@ -124,16 +124,6 @@ def _tabelle(modell: Any, name: str) -> QTableView:
     return t
 
 
-def _knoepfe(zeile: QHBoxLayout) -> list[QPushButton]:
-    """The push buttons of a row made by :func:`_knopfzeile`, in order."""
-    knoepfe = []
-    for i in range(zeile.count()):
-        item = zeile.itemAt(i)
-        if item is not None and isinstance(k := item.widget(), QPushButton):
-            knoepfe.append(k)
-    return knoepfe
-
-
 def _knopfzeile(*knoepfe: tuple[str, Callable[[], Any]]) -> QHBoxLayout:
     """A row of push buttons (text with mnemonic, slot), left-aligned."""
     zeile = QHBoxLayout()
