@@ -136,9 +136,13 @@ class Loeschen:
         self.ziele = [(klasse_fuer(k), i) for k, i in self.ziele]
 
     def anwenden(self, s: Session) -> None:
+        from ozgdesk.model.verweise import loeschen_pruefen
+
         self._werte = []
+        alle = {(klasse.__tablename__, id_) for klasse, id_ in self.ziele}
         for klasse, id_ in self.ziele:
             obj = _holen(s, klasse, id_)
+            loeschen_pruefen(s, obj, ausser=alle)  # a German reason instead of a foreign-key error
             self._werte.append((klasse, spaltenwerte(obj)))
             s.delete(obj)
             s.flush()
