@@ -23,6 +23,7 @@ from ozgdesk.reports import antrag, einreichung, meilensteine, online_monitoring
 from ozgdesk.reports.layout import VS_NFD
 from ozgdesk.reports.pruefung import Befund, fehler, pruefen
 from ozgdesk.reports.snapshot import Bestand, bestand_laden
+from ozgdesk.reports.stellungnahmen import befund_json, zaehlen
 
 
 
@@ -225,9 +226,13 @@ def cmd_pruefen(args: argparse.Namespace) -> int:
     if args.projekt:
         befunde = _fuer_projekt(befunde, b.projekt(args.projekt).kennung)
     if args.json:
-        json_ausgeben({"quartal": str(q), "fehler": len(fehler(befunde)), "befunde": befunde})
+        z = zaehlen(befunde)
+        json_ausgeben({"quartal": str(q), "fehler": z.fehler, "hinweise": z.hinweise,
+                       "mit_stellungnahme": z.mit_stellungnahme, "befunde": [befund_json(x) for x in befunde]})
     elif befunde:
-        tabelle_ausgeben(["Art", "Datensatz", "Befund"], [[x.schwere, x.datensatz, x.text] for x in befunde], max_breite=200)
+        tabelle_ausgeben(["ID", "Art", "Datensatz", "Befund"],
+                         [[x.id, x.schwere + ("" if x.offen else " (Stellungnahme liegt vor)"), x.datensatz, x.text]
+                          for x in befunde], max_breite=200)
     else:
         print(f"Keine Befunde: der Quartalsbericht {q.kurz} ist vollständig und stimmig.")
     return 1 if fehler(befunde) else 0

@@ -21,6 +21,7 @@ from ozgdesk.model.katalogimport.datensaetze import Aenderungsanforderung, Katal
 from ozgdesk.model.organisation import Behoerde, Person, Ressort
 from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
 from ozgdesk.model.protokoll import Aenderung, Meta
+from ozgdesk.model.stellungnahme import Stellungnahme
 
 #: Entity classes in an order in which foreign keys are always satisfied (export/import, sync).
 ENTITAETEN: tuple[type[Base], ...] = (
@@ -46,6 +47,7 @@ ENTITAETEN: tuple[type[Base], ...] = (
     Aufwand,
     Katalogimport,
     Aenderungsanforderung,
+    Stellungnahme,
 )
 
 __all__ = [
@@ -73,6 +75,7 @@ __all__ = [
     "ProjektLeistung",
     "ReifegradBewertung",
     "Ressort",
+    "Stellungnahme",
     "Themenfeld",
     "Zahlungsplan",
     "ZahlungsplanPosition",

@@ -82,9 +82,18 @@ def berichtsquartal(stichtag: date) -> tuple[Quartal, date]:
     return aktuell, aktuell.ende + timedelta(days=BERICHTSFRIST_TAGE)
 
 
-def befundzahl(fehler: int, hinweise: int) -> str:
-    """The count of a check's findings as every surface words it: „2 Fehler, 1 Hinweis“."""
-    return f"{anzahl(fehler, 'Fehler', 'Fehler')}, {anzahl(hinweise, 'Hinweis', 'Hinweise')}"
+def befundzahl(fehler: int, hinweise: int, mit_stellungnahme: int = 0) -> str:
+    """The count of a check's open findings as every surface words it: „2 Fehler, 1 Hinweis“, and
+    „; 3 mit Stellungnahme“ for findings acknowledged with a statement (no longer open)."""
+    text = f"{anzahl(fehler, 'Fehler', 'Fehler')}, {anzahl(hinweise, 'Hinweis', 'Hinweise')}"
+    return text + (f"; {anzahl(mit_stellungnahme, 'mit Stellungnahme', 'mit Stellungnahme')}" if mit_stellungnahme else "")
+
+
+def hinweise_zaehlen(hinweise: list[Any]) -> tuple[int, int, int]:
+    """(open errors, open hints, acknowledged) of the GUI's findings (``offen``/``schwere`` attributes)."""
+    offen = [h for h in hinweise if h.offen]
+    fehler = sum(1 for h in offen if h.schwere == "fehler")
+    return fehler, len(offen) - fehler, len(hinweise) - len(offen)
 
 
 #: Findings the Übersicht lists at most (the count above the list is always the full one).

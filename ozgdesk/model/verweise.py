@@ -75,7 +75,7 @@ def verweise(s: Session, tabelle: str | type[Base], id_: str, *, ausser: set[tup
 
 def loeschen_pruefen(s: Session, obj: Base, *, ausser: set[tuple[str, str]] | None = None) -> None:
     """Raise a German :class:`Eingabefehler` if other records still refer to ``obj``."""
-    liste = verweise(s, type(obj), obj.id, ausser=ausser)  # type: ignore[attr-defined]
+    liste = verweise(s, type(obj), obj.id, ausser=ausser)
     if liste:
         name = datensatz_name(type(obj), {k: getattr(obj, k, None) for k in (*getattr(obj, "__kennfelder__", ()), "id")})
         raise Eingabefehler(

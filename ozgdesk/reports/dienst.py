@@ -30,8 +30,9 @@ from ozgdesk.reports import (
     statusermittlung,
     steckbrief,
 )
+from ozgdesk.reports.format import datum
 from ozgdesk.reports.layout import VS_NFD
-from ozgdesk.reports.pruefung import FEHLER, Befund, fehler, pruefen
+from ozgdesk.reports.pruefung import FEHLER, Befund, fehler, offene, pruefen
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten, bestand_laden
 
 DOKUMENTE = (
@@ -51,11 +52,37 @@ class Abgebrochen(Exception):
 
 @dataclass(frozen=True)
 class Pruefhinweis:
+    """A finding as the GUI lists it: its text, the record it opens and the field to focus there."""
+
     text: str
     schwere: str
     art: str
     datensatz_id: str
     projekt_id: str | None = None
+    befund_id: str = ""
+    #: where the editor opens it (see ``reports/pruefung.Befund.ziel``)
+    ziel: str | None = None
+    stellungnahme_moeglich: bool = False
+    #: the statement given („Text – Name, 02.12.2026“), None while open
+    stellungnahme: str | None = None
+    #: what a new statement records (``stellungnahme`` table values without its text), for facts only
+    stellungnahme_vorlage: dict[str, str] | None = None
+    #: the statement records to remove when the user withdraws it
+    stellungnahme_ids: tuple[str, ...] = ()
+
+    @property
+    def offen(self) -> bool:
+        return self.stellungnahme is None
+
+
+@dataclass(frozen=True)
+class Erzeugt:
+    """What ``erzeugen`` wrote: the file or package folder, whether it is a draft, and how many
+    findings are still open (the page says „Entwurf mit 4 offenen Befunden gespeichert“)."""
+
+    pfad: Path
+    entwurf: bool = False
+    offene: int = 0
 
 
 def _halbjahr(text: str) -> Halbjahr:
@@ -112,7 +139,16 @@ class Berichtsdienst:
             elif x.ozg_id is not None and x.ozg_id in leistung_id:
                 art, datensatz_id = "leistung", leistung_id[x.ozg_id]
             schwere = "fehler" if x.schwere == FEHLER else "warnung"
-            hinweise.append(Pruefhinweis(f"{x.datensatz}: {x.text}", schwere, art, datensatz_id, pid))
+            st = x.stellungnahme
+            hinweise.append(Pruefhinweis(
+                f"{x.datensatz}: {x.text}", schwere, art, datensatz_id, pid, befund_id=x.id, ziel=x.ziel,
+                stellungnahme_moeglich=x.stellungnahme_moeglich,
+                stellungnahme=None if st is None else
+                f"{st.text} – {st.erstellt_von or 'unbekannt'}, {datum(st.erstellt_am.date())}",
+                stellungnahme_vorlage={"befund_id": x.id, "zeitraum": x.zeitraum, "regel": x.regel,
+                                       "datensatz": x.datensatz, "befund_text": x.text}
+                if x.stellungnahme_moeglich else None,
+                stellungnahme_ids=st.ids if st else ()))
         return hinweise
 
     def _pdf(self, b: Bestand, dokument: str, zeitraum: str, projekt_ids: Sequence[str], entwurf: bool) -> bytes:
@@ -167,7 +203,7 @@ class Berichtsdienst:
         return puffer.getvalue()
 
     def erzeugen(self, store: Store, dokument: str, zeitraum: str, projekt_ids: Sequence[str], ziel: Path,
-                 fortschritt: Callable[[int, int], None], abgebrochen: Callable[[], bool]) -> Path:
+                 fortschritt: Callable[[int, int], None], abgebrochen: Callable[[], bool]) -> Erzeugt:
         schritte = 4
 
         def schritt(i: int) -> None:
@@ -185,10 +221,11 @@ class Berichtsdienst:
 
             einreichung_vormerken(store, paket.ordner, str(Quartal.parse(zeitraum)))  # sent on the next sync
             fortschritt(schritte, schritte)
-            return paket.ordner
+            return Erzeugt(paket.ordner)
         b = bestand_laden(store, self.stichtag())
         schritt(1)
-        entwurf = bool(fehler(self._befunde(b, dokument, zeitraum, projekt_ids)))
+        befunde = self._befunde(b, dokument, zeitraum, projekt_ids)
+        entwurf = bool(fehler(befunde))
         schritt(2)
         endung = ziel.suffix.lower()
         if endung == ".xlsx":
@@ -201,4 +238,4 @@ class Berichtsdienst:
         schritt(3)
         atomar_schreiben(ziel, inhalt)
         fortschritt(schritte, schritte)
-        return ziel
+        return Erzeugt(ziel, entwurf, len(offene(befunde)))

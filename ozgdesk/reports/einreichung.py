@@ -42,6 +42,7 @@ from ozgdesk.reports.format import ja_nein
 from ozgdesk.reports.layout import VS_NFD, Sp, h1, absatz, tabelle
 from ozgdesk.reports.pruefung import Befund, fehler, pruefen
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten, bestand_laden
+from ozgdesk.reports.stellungnahmen import befund_json
 from ozgdesk.reports.xlsx import Spalte
 from ozgdesk.model.store import ereignis_vormerken
 
@@ -78,7 +79,13 @@ def _projekt(b: Bestand, p: ProjektDaten, q: Quartal) -> dict[str, Any]:
     }
     if kz.hat_finanzbericht(p):
         g, zeilen = kz.finanzen(p, q)
-        d["finanzen"] = {"zahlungsplan_fassung": p.zahlungsplan_version, **_fin(g),
+        kraft = kz.plan_in_kraft(p, q)
+        d["finanzen"] = {"zahlungsplan_fassung": kraft.fassung.version if kraft else None,
+                         "zahlungsplan_stand": _d(kraft.fassung.stand) if kraft else None,
+                         "zahlungsplan_nachtraeglich": bool(kraft and kraft.nachtraeglich),
+                         "zahlungsplan_spaetere_fassungen": [
+                             {"fassung": f.version, "stand": _d(f.stand)} for f in (kraft.spaetere if kraft else ())],
+                         **_fin(g),
                          "bewilligt_jahr_cent": kz.bewilligt(p, q.jahr), "bewilligt_gesamt_cent": kz.bewilligt(p),
                          "haushaltsstellen": [{"haushaltsstelle": z.haushaltsstelle, **_fin(z)} for z in zeilen]}
     if kz.hat_aufwandsbericht(p):
@@ -110,7 +117,7 @@ def quartalsbericht_daten(b: Bestand, q: Quartal, befunde: list[Befund]) -> dict
             **{f"projekte_{a.value}": sum(1 for p in b.projekte if p.ampel is a) for a in Ampel},
         },
         "projekte": [_projekt(b, p, q) for p in b.projekte],
-        "pruefung": [{"schwere": x.schwere, "datensatz": x.datensatz, "text": x.text} for x in befunde],
+        "pruefung": [befund_json(x) for x in befunde],
     }
 
 
@@ -178,7 +185,8 @@ def einreichen(store: Store, q: Quartal, ziel: Path, *, stand: date, benutzer: s
     if fehler(befunde):
         liste = "\n".join(f"  – {x.datensatz}: {x.text}" for x in fehler(befunde))
         raise Eingabefehler(f"Die Einreichung {q.kurz} ist nicht möglich: {len(fehler(befunde))} Fehler müssen "
-                            f"zuerst behoben werden (ozgdesk-cli pruefen --quartal {q}):\n{liste}")
+                            f"zuerst behoben oder – wo sie einen zutreffenden Sachverhalt melden – mit einer "
+                            f"Stellungnahme versehen werden (ozgdesk-cli befunde list --quartal {q}):\n{liste}")
     daten = quartalsbericht_daten(bestand, q, befunde)
     ziel = Path(ziel)
     ziel.mkdir(parents=True, exist_ok=True)
@@ -200,7 +208,7 @@ def einreichen(store: Store, q: Quartal, ziel: Path, *, stand: date, benutzer: s
             }
             basis = f"{bestand.ressort.kurzname}_{q}_v{version}"
             dateien = _dateien_erzeugen(bestand, q, daten, aenderungen, vorher.version if vorher else None,
-                                        kennzeichnung, basis)
+                                        kennzeichnung, basis, befunde)
             hashes = {name: _sha256(inhalt) for name, inhalt in dateien.items()}
             ereignis_vormerken(s, "einreichung", version=version, dateien=len(dateien),
                                bytes=sum(len(x) for x in dateien.values()))
@@ -268,7 +276,7 @@ def unterbrochene_abschliessen(store: Store, ziel: Path, *, alter_s: float = 360
 
 
 def _dateien_erzeugen(b: Bestand, q: Quartal, daten: dict[str, Any], aenderungen: list[Aenderung],
-                      vorgaenger: int | None, kennzeichnung: str, basis: str) -> dict[str, bytes]:
+                      vorgaenger: int | None, kennzeichnung: str, basis: str, befunde: list[Befund]) -> dict[str, bytes]:
     anhang: list[Flowable] = []
     if vorgaenger is not None:
         anhang = [h1(f"Änderungen gegenüber Version {vorgaenger}")]
@@ -277,9 +285,9 @@ def _dateien_erzeugen(b: Bestand, q: Quartal, daten: dict[str, Any], aenderungen
                                   [[x.pfad, _wert(x.alt), _wert(x.neu)] for x in aenderungen]))
         else:
             anhang.append(absatz("Keine inhaltlichen Änderungen."))
-    pdf = qb.pdf_ressort(b, q, kennzeichnung=kennzeichnung, anhang=anhang)
+    pdf = qb.pdf_ressort(b, q, kennzeichnung=kennzeichnung, anhang=anhang, befunde=befunde)
     projekte = qb.pdf_projekte(b, list(b.projekte), q, kennzeichnung=kennzeichnung) if b.projekte else None
-    am = qb.arbeitsmappe(b, q)
+    am = qb.arbeitsmappe(b, q, befunde=befunde)
     if vorgaenger is not None:
         am.blatt("Änderungen", [Spalte("Feld", breite=60), Spalte(f"Version {vorgaenger}", breite=30),
                                 Spalte(f"Version {vorgaenger + 1}", breite=30)],

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from ozgdesk.model.values import Finanzierung, Halbjahr, MeilensteinStatus, Quartal
-from ozgdesk.reports.snapshot import MeilensteinDaten, ProjektDaten
+from ozgdesk.reports.snapshot import MeilensteinDaten, PlanFassung, PlanPosition, ProjektDaten
 
 #: A deviation from the Zahlungsplan above this share of the plan needs a reason.
 WESENTLICHE_ABWEICHUNG = Decimal("0.10")
@@ -72,16 +72,68 @@ def _zeile(hhst: str, plan: list[tuple[Quartal, int]], ist: list[tuple[date, int
     )
 
 
+@dataclass(frozen=True)
+class PlanInKraft:
+    """The Zahlungsplan version a quarter is measured against, and what the report must say about it.
+
+    The version in force at the end of the quarter is the newest one dated on or before that day.
+    The report's Stand does not move it: a Q3 report written in January measures against the same
+    plan as one written in October, and a revision made after the quarter (a plan „corrected“ to the
+    actual spend) is named as such, never used. Only when no version existed yet at the quarter's
+    end (the plan was drawn up late) is the first version used, marked ``nachtraeglich``.
+    """
+
+    fassung: PlanFassung
+    nachtraeglich: bool
+    spaetere: tuple[PlanFassung, ...]
+
+    @property
+    def text(self) -> str:
+        """„Fassung 2 vom 28.09.2026“ plus what was not used, for every document that prints figures."""
+        from ozgdesk.reports.format import datum
+
+        t = f"Fassung {self.fassung.version} vom {datum(self.fassung.stand)}"
+        if self.nachtraeglich:
+            t += " (erst nach Quartalsende erstellt; zum Quartalsende galt noch keine Fassung)"
+        neuere = [f for f in self.spaetere if f.version > self.fassung.version]
+        if neuere:
+            t += "; nicht berücksichtigt (nach Quartalsende): " + ", ".join(
+                f"Fassung {f.version} vom {datum(f.stand)}" for f in neuere)
+        return t
+
+
+def plan_in_kraft(p: ProjektDaten, q: Quartal) -> PlanInKraft | None:
+    """The Zahlungsplan version in force at the end of ``q`` (see :class:`PlanInKraft`); None without a plan."""
+    if not p.fassungen:
+        return None
+    ende = q.ende
+    gueltig = [f for f in p.fassungen if f.stand <= ende]
+    spaetere = tuple(f for f in p.fassungen if f.stand > ende)
+    if gueltig:
+        return PlanInKraft(gueltig[-1], False, spaetere)
+    return PlanInKraft(p.fassungen[0], True, spaetere)
+
+
+def plan_positionen(p: ProjektDaten, q: Quartal) -> tuple[PlanPosition, ...]:
+    """The plan lines ``q`` is measured against (the version in force at its end)."""
+    if not p.fassungen:  # a snapshot built by hand (tests, older callers): its one plan
+        return p.plan
+    k = plan_in_kraft(p, q)
+    return k.fassung.positionen if k else ()
+
+
 def finanzen(p: ProjektDaten, q: Quartal) -> tuple[Finanzzeile, list[Finanzzeile]]:
-    """Project total and one row per Haushaltsstelle (sorted) for quarter ``q``."""
-    plan = [(x.quartal, x.betrag_cent) for x in p.plan]
+    """Project total and one row per Haushaltsstelle (sorted) for quarter ``q``, measured against
+    the Zahlungsplan version in force at the end of ``q``."""
+    positionen = plan_positionen(p, q)
+    plan = [(x.quartal, x.betrag_cent) for x in positionen]
     ist = [(z.datum, z.betrag_cent) for z in p.zahlungen]
     gesamt = _zeile("", plan, ist, q)
-    stellen = sorted({x.haushaltsstelle for x in p.plan} | {z.haushaltsstelle for z in p.zahlungen})
+    stellen = sorted({x.haushaltsstelle for x in positionen} | {z.haushaltsstelle for z in p.zahlungen})
     if len(stellen) == 1:  # the common case: the project total is the only Haushaltsstelle's row
         return gesamt, [dataclasses.replace(gesamt, haushaltsstelle=stellen[0])]
     zeilen = [
-        _zeile(h, [(x.quartal, x.betrag_cent) for x in p.plan if x.haushaltsstelle == h],
+        _zeile(h, [(x.quartal, x.betrag_cent) for x in positionen if x.haushaltsstelle == h],
                [(z.datum, z.betrag_cent) for z in p.zahlungen if z.haushaltsstelle == h], q)
         for h in stellen
     ]
@@ -103,7 +155,7 @@ def kumulierte_reihe(projekte: list[ProjektDaten], q: Quartal) -> tuple[list[Qua
     ist_je: Counter[Quartal] = Counter()
     quartal_von: dict[tuple[int, int], Quartal] = {}  # one validated Quartal per quarter, not per payment
     for p in projekte:
-        for x in p.plan:
+        for x in plan_positionen(p, q):
             plan_je[x.quartal] += x.betrag_cent
         for z in p.zahlungen:
             schluessel = (z.datum.year, (z.datum.month - 1) // 3 + 1)

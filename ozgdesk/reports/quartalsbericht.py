@@ -32,6 +32,7 @@ from ozgdesk.reports.layout import (
     titel,
     zusammen,
 )
+from ozgdesk.reports.pruefung import FEHLER, Befund, pruefen
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten
 from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte
 
@@ -99,16 +100,21 @@ def _abschnitt_finanzen(b: Bestand, q: Quartal, gesamt: _Finanzen) -> list[Flowa
     if not voll:
         return teile + [absatz("Im Ressort gibt es keine vollfinanzierten Projekte.")]
     summe = kz.summe([g for g, _ in gesamt.values()])
-    teile.append(absatz(f"Zahlungsplan: jeweils die neueste Fassung. Kumuliert „Jahr“ = 1. Quartal {q.jahr} bis "
-                        f"{q.kurz}; „gesamt“ = Projektbeginn bis {q.kurz}."))
+    teile.append(absatz(f"Gemessen wird jedes Quartal an der Fassung des Zahlungsplans, die zum Quartalsende "
+                        f"({datum(q.ende)}) galt; spätere Fortschreibungen sind genannt, aber nicht verwendet. "
+                        f"Kumuliert „Jahr“ = 1. Quartal {q.jahr} bis {q.kurz}; „gesamt“ = Projektbeginn bis {q.kurz}."))
     teile += _finanztabellen("Kennung", [(k, g) for k, (g, _) in gesamt.items()], summe)
-    abw = [(p, gesamt[p.kennung][0]) for p in voll if kz.wesentlich(gesamt[p.kennung][0].plan_quartal, gesamt[p.kennung][0].ist_quartal)]
+    teile.append(h2("Zugrunde gelegte Zahlungspläne"))
+    teile.append(tabelle([Sp("Kennung", 1.5), Sp("Zahlungsplan", 7)],
+                         [[p.kennung, plan_text(p, q)] for p in voll]))
+    abw = abweichungen(voll, q, gesamt)
     if abw:
-        teile.append(h2(f"Wesentliche Abweichungen im Quartal (mehr als {int(kz.WESENTLICHE_ABWEICHUNG * 100)} % vom Plan)"))
-        teile.append(tabelle([Sp("Kennung", 1.5), Sp("Abweichung (€)", 1.2, True), Sp("Anteil", 0.8, True), Sp("Begründung", 5)],
-                             [[p.kennung, betrag(g.abweichung_quartal), prozent(g.abweichung_quartal, g.plan_quartal),
-                               next((a.grund for a in p.ampeln if a.dimension == "Kosten"), "") or "(Begründung fehlt)"]
-                              for p, g in abw]))
+        teile.append(h2(f"Wesentliche Abweichungen im Quartal (mehr als {int(kz.WESENTLICHE_ABWEICHUNG * 100)} % vom "
+                        "Plan, je Projekt und je Haushaltsstelle)"))
+        teile.append(tabelle([Sp("Kennung", 1.5), Sp("Haushaltsstelle", 1.7), Sp("Abweichung (€)", 1.3, True),
+                              Sp("Anteil", 0.8, True), Sp("Begründung", 3.4)],
+                             [[p.kennung, hhst or "gesamt", betrag(z.abweichung_quartal),
+                               prozent(z.abweichung_quartal, z.plan_quartal), _kostengrund(p)] for p, hhst, z in abw]))
     stellen: dict[str, list[kz.Finanzzeile]] = {}
     for _g, zeilen in gesamt.values():
         for z in zeilen:
@@ -121,6 +127,29 @@ def _abschnitt_finanzen(b: Bestand, q: Quartal, gesamt: _Finanzen) -> list[Flowa
         teile.append(zusammen(diagramme.mittelabfluss([x.kurz for x in quartale], plan_kum, ist_kum,
                                                       "Mittelabfluss aller vollfinanzierten Projekte, kumuliert")))
     return teile
+
+
+def plan_text(p: ProjektDaten, q: Quartal) -> str:
+    """„Fassung 2 vom 28.09.2026“ (and later revisions not used) – the plan ``q`` is measured against."""
+    k = kz.plan_in_kraft(p, q)
+    return k.text if k else "– (kein Zahlungsplan)"
+
+
+def _kostengrund(p: ProjektDaten) -> str:
+    return next((a.grund for a in p.ampeln if a.dimension == "Kosten"), "") or "(Begründung fehlt)"
+
+
+def abweichungen(projekte: Sequence[ProjektDaten], q: Quartal,
+                 gesamt: _Finanzen) -> list[tuple[ProjektDaten, str, kz.Finanzzeile]]:
+    """Material deviations in ``q``: per project (Haushaltsstelle "") and per Haushaltsstelle of a
+    project with several, by the same threshold the check uses."""
+    liste = []
+    for p in projekte:
+        g, zeilen = gesamt[p.kennung]
+        for hhst, z in [("", g)] + ([(z.haushaltsstelle, z) for z in zeilen] if len(zeilen) > 1 else []):
+            if kz.wesentlich(z.plan_quartal, z.ist_quartal):
+                liste.append((p, hhst, z))
+    return liste
 
 
 def _abschnitt_aufwand(b: Bestand, q: Quartal) -> list[Flowable]:
@@ -188,6 +217,29 @@ def _abschnitt_risiken(b: Bestand) -> list[Flowable]:
             tabelle(sp, [[p.kennung, p.risiken or "–", p.naechste_schritte or "–"] for p in b.projekte])]
 
 
+def _befundzeile(x: Befund) -> list[str]:
+    st = x.stellungnahme
+    return [x.datensatz, x.text,
+            "–" if st is None else f"{st.text} ({st.erstellt_von or 'unbekannt'}, {datum(st.erstellt_am.date())})"]
+
+
+def abschnitt_befunde(befunde: Sequence[Befund], nummer: str = "7") -> list[Flowable]:
+    """Findings the BMDS must know: those with a Stellungnahme, and the hints still open."""
+    mit = [x for x in befunde if x.stellungnahme is not None]
+    offen = [x for x in befunde if x.offen]
+    teile: list[Flowable] = [h1(f"{nummer} Befunde der Prüfung und Stellungnahmen".strip())]
+    if not befunde:
+        return teile + [absatz("Die Prüfung ergab keine Befunde.")]
+    sp = [Sp("Datensatz", 2.2), Sp("Befund", 3.6), Sp("Stellungnahme des Ressorts", 3.6)]
+    if mit:
+        teile += [h2("Sachverhalte mit Stellungnahme"), tabelle(sp, [_befundzeile(x) for x in mit])]
+    if offen:
+        teile += [h2("Offene Befunde" if any(x.schwere == FEHLER for x in offen) else "Offene Hinweise"),
+                  tabelle([Sp("Art", 0.9), Sp("Datensatz", 2.4), Sp("Befund", 6)],
+                          [[x.schwere, x.datensatz, x.text] for x in offen])]
+    return teile
+
+
 def _ueberblick(b: Bestand, gesamt: _Finanzen) -> list[Flowable]:
     ampeln = {a: sum(1 for p in b.projekte if p.ampel is a) for a in Ampel}
     voll = [g for g, _ in gesamt.values()]
@@ -201,7 +253,7 @@ def _ueberblick(b: Bestand, gesamt: _Finanzen) -> list[Flowable]:
 
 
 def pdf_ressort(b: Bestand, q: Quartal, *, kennzeichnung: str = "", entwurf: bool = False, aktenzeichen: str = "",
-                anhang: Sequence[Flowable] = ()) -> bytes:
+                anhang: Sequence[Flowable] = (), befunde: Sequence[Befund] | None = None) -> bytes:
     inhalt: list[Flowable] = titel(TITEL, f"Ressortübersicht {b.ressort.kurzname} – {q.lang} "
                                           f"({datum(q.beginn)} bis {datum(q.ende)})")
     finanzen = _finanzen(b, q)
@@ -212,11 +264,12 @@ def pdf_ressort(b: Bestand, q: Quartal, *, kennzeichnung: str = "", entwurf: boo
     inhalt += _abschnitt_meilensteine(b, q)
     inhalt += _abschnitt_reifegrad(b)
     inhalt += _abschnitt_risiken(b)
+    inhalt += abschnitt_befunde(pruefen(b, q) if befunde is None else befunde)
     inhalt += list(anhang)
     return pdf_erzeugen(kopf(b, q, kennzeichnung=kennzeichnung, entwurf=entwurf, aktenzeichen=aktenzeichen), inhalt)
 
 
-def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal) -> list[Flowable]:
+def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal, befunde: Sequence[Befund] | None = None) -> list[Flowable]:
     inhalt: list[Flowable] = titel(f"{p.kennung}: {p.titel}", f"Statusbericht {q.lang}")
     inhalt.append(schluessel_werte([
         ("Behörde", p.behoerde.name if p.behoerde else "–"),
@@ -237,14 +290,15 @@ def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal) -> list[Flowable]:
           f"{len(m.verschiebungen)}× um {tage(m.verzug_tage)}" if m.verschiebungen else "–"] for m in p.meilensteine]))
     if kz.hat_finanzbericht(p):
         g, zeilen = kz.finanzen(p, q)
-        inhalt.append(h2(f"Mittelabfluss gegen Zahlungsplan (Fassung {p.zahlungsplan_version or '–'})"))
+        inhalt.append(h2("Mittelabfluss gegen Zahlungsplan"))
+        inhalt.append(absatz(f"Zahlungsplan: {plan_text(p, q)} (gültig zum Quartalsende {datum(q.ende)}).", HINWEIS))
         inhalt += _finanztabellen("Haushaltsstelle", [(z.haushaltsstelle, z) for z in zeilen], g)
         inhalt.append(absatz(f"Bewilligt {q.jahr}: {euro(kz.bewilligt(p, q.jahr))}; bewilligt insgesamt: "
                              f"{euro(kz.bewilligt(p))}.", HINWEIS))
-        if kz.wesentlich(g.plan_quartal, g.ist_quartal):
-            grund = next(a.grund for a in p.ampeln if a.dimension == "Kosten") or "(Begründung fehlt)"
-            inhalt.append(absatz(f"Abweichung im Quartal {euro(g.abweichung_quartal)} "
-                                 f"({prozent(g.abweichung_quartal, g.plan_quartal)}): {grund}"))
+        for _p, hhst, z in abweichungen([p], q, {p.kennung: (g, zeilen)}):
+            wo = f" der Haushaltsstelle {hhst}" if hhst else ""
+            inhalt.append(absatz(f"Abweichung{wo} im Quartal {euro(z.abweichung_quartal)} "
+                                 f"({prozent(z.abweichung_quartal, z.plan_quartal)}): {_kostengrund(p)}"))
         quartale, plan_kum, ist_kum = kz.kumulierte_reihe([p], q)
         if quartale:
             inhalt.append(zusammen(diagramme.mittelabfluss([x.kurz for x in quartale], plan_kum, ist_kum)))
@@ -262,23 +316,30 @@ def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal) -> list[Flowable]:
     inhalt.append(absatz(p.risiken or "–"))
     inhalt.append(h2("Nächste Schritte"))
     inhalt.append(absatz(p.naechste_schritte or "–"))
+    mit = [x for x in (befunde or ()) if x.projekt == p.kennung and x.stellungnahme is not None]
+    if mit:
+        inhalt.append(h2("Stellungnahmen zu Befunden"))
+        inhalt.append(tabelle([Sp("Datensatz", 2.2), Sp("Befund", 3.6), Sp("Stellungnahme des Ressorts", 3.6)],
+                              [_befundzeile(x) for x in mit]))
     return inhalt
 
 
 def pdf_projekte(b: Bestand, projekte: Sequence[ProjektDaten], q: Quartal, *, kennzeichnung: str = "",
                  entwurf: bool = False) -> bytes:
     inhalt: list[Flowable] = []
+    befunde = pruefen(b, q)
     for i, p in enumerate(projekte):
         if i:
             inhalt.append(PageBreak())
-        inhalt += projekt_inhalt(b, p, q)
+        inhalt += projekt_inhalt(b, p, q, befunde)
     az = projekte[0].aktenzeichen if len(projekte) == 1 else ""
     return pdf_erzeugen(kopf(b, q, kennzeichnung=kennzeichnung, entwurf=entwurf, aktenzeichen=az,
                              titel_text=f"{TITEL} – Projektbericht{'e' if len(projekte) > 1 else ''}"), inhalt)
 
 
 # ============================================================================================= XLSX
-def arbeitsmappe(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None = None) -> Arbeitsmappe:
+def arbeitsmappe(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None = None,
+                 befunde: Sequence[Befund] | None = None) -> Arbeitsmappe:
     projekte = list(b.projekte if projekte is None else projekte)
     am = Arbeitsmappe(f"{TITEL} {b.ressort.kurzname} {q.kurz}", b.ressort.referat or b.ressort.name, b.stand)
     am.blatt("Projektstatus", [
@@ -299,13 +360,27 @@ def arbeitsmappe(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None
         return [z.plan_quartal, z.ist_quartal, z.abweichung_quartal, z.plan_jahr, z.ist_jahr, z.plan_gesamt, z.ist_gesamt]
 
     voll = [(p, *kz.finanzen(p, q)) for p in projekte if kz.hat_finanzbericht(p)]
+    def fassung(p: ProjektDaten) -> list[object]:
+        k = kz.plan_in_kraft(p, q)
+        return [k.fassung.version, k.fassung.stand, k.text] if k else [None, None, "kein Zahlungsplan"]
+
     am.blatt("Mittelabfluss", [Spalte("Kennung", breite=15)] + eur +
              [Spalte("Bewilligt Jahr", "euro", 16, True), Spalte("Zahlungsplan Fassung", "zahl", 10),
+              Spalte("Fassung vom", "datum", 11), Spalte("Zahlungsplan (zum Quartalsende)", breite=50),
               Spalte("Begründung Abweichung", breite=45)],
-             [[p.kennung, *werte(g), kz.bewilligt(p, q.jahr), p.zahlungsplan_version,
+             [[p.kennung, *werte(g), kz.bewilligt(p, q.jahr), *fassung(p),
                next(a.grund for a in p.ampeln if a.dimension == "Kosten")] for p, g, _ in voll])
-    am.blatt("Haushaltsstellen", [Spalte("Kennung", breite=15), Spalte("Haushaltsstelle", breite=14)] + eur,
-             [[p.kennung, z.haushaltsstelle, *werte(z)] for p, _, zs in voll for z in zs])
+    am.blatt("Haushaltsstellen", [Spalte("Kennung", breite=15), Spalte("Haushaltsstelle", breite=14)] + eur +
+             [Spalte("wesentliche Abweichung", breite=12)],
+             [[p.kennung, z.haushaltsstelle, *werte(z), "ja" if kz.wesentlich(z.plan_quartal, z.ist_quartal) else "nein"]
+              for p, _, zs in voll for z in zs])
+    stellen: dict[str, list[kz.Finanzzeile]] = {}
+    for _p, _g, zs in voll:
+        for z in zs:
+            stellen.setdefault(z.haushaltsstelle, []).append(z)
+    # the PDF's table „Nach Haushaltsstellen“: the Ressort's total per budget line
+    am.blatt("Summen Haushaltsstellen", [Spalte("Haushaltsstelle", breite=16)] + eur,
+             [[h, *werte(kz.summe(zs, h))] for h, zs in sorted(stellen.items())])
     u = [(p, kz.aufwand(p, q)) for p in projekte if kz.hat_aufwandsbericht(p)]
     am.blatt("Personentage", [Spalte("Kennung", breite=15), Spalte("PT Quartal", "pt", 11, True),
                               Spalte("PT kumuliert", "pt", 11, True), Spalte("PT bewilligt", "pt", 11, True),
@@ -324,6 +399,14 @@ def arbeitsmappe(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None
                "ja" if l.online else "nein"] for p in projekte for l in p.leistungen], summenzeile=False)
     am.blatt("Risiken", [Spalte("Kennung", breite=15), Spalte("Risiken", breite=60), Spalte("Nächste Schritte", breite=60)],
              [[p.kennung, p.risiken, p.naechste_schritte] for p in projekte], summenzeile=False)
+    kennungen = {p.kennung for p in projekte}
+    befunde = [x for x in (pruefen(b, q) if befunde is None else befunde) if x.projekt is None or x.projekt in kennungen]
+    am.blatt("Befunde", [Spalte("Befund-ID", breite=14), Spalte("Art", breite=9), Spalte("Datensatz", breite=40),
+                         Spalte("Befund", breite=70), Spalte("Stellungnahme", breite=60), Spalte("von", breite=20),
+                         Spalte("am", "datum", 11)],
+             [[x.id, x.schwere, x.datensatz, x.text, *((x.stellungnahme.text, x.stellungnahme.erstellt_von,
+                                                         x.stellungnahme.erstellt_am.date()) if x.stellungnahme
+                                                        else ("", "", None))] for x in befunde], summenzeile=False)
     return am
 
 

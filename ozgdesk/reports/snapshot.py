@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from ozgdesk.model.katalog import Leistung, LeistungVerantwortung, Themenfeld
 from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.reifegrad import roh
 from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
+from ozgdesk.model.stellungnahme import Stellungnahme
 from ozgdesk.model.store import Store
 from ozgdesk.model.uebersicht import RessortKopf
 from ozgdesk.model.values import Ampel, Finanzierung, Kostenart, MeilensteinStatus, Quartal, Verwaltungsart
@@ -111,6 +112,31 @@ class PlanPosition:
 
 
 @dataclass(frozen=True)
+class PlanFassung:
+    """One version of a project's Zahlungsplan with its date: a quarter is measured against the
+    version in force at the quarter's end (:func:`ozgdesk.reports.kennzahlen.fassung`)."""
+
+    version: int
+    stand: date
+    bemerkung: str
+    positionen: tuple[PlanPosition, ...]
+
+
+@dataclass(frozen=True)
+class StellungnahmeDaten:
+    """The newest statement on one finding (ozgdesk/model/stellungnahme.py)."""
+
+    befund_id: str
+    zeitraum: str
+    text: str
+    erstellt_von: str
+    erstellt_am: datetime
+    befund_text: str
+    #: every statement record on this finding (a withdrawal removes them all)
+    ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Zahlung:
     datum: date
     betrag_cent: int
@@ -172,6 +198,8 @@ class ProjektDaten:
     zahlungen: tuple[Zahlung, ...]
     bewilligungen: tuple[BewilligungDaten, ...]
     aufwand: tuple[AufwandDaten, ...]
+    #: every Zahlungsplan version, oldest first (``plan``/``zahlungsplan_version`` are the newest)
+    fassungen: tuple[PlanFassung, ...] = ()
 
     @property
     def ampel(self) -> Ampel:
@@ -198,6 +226,8 @@ class Bestand:
     projekte: tuple[ProjektDaten, ...]
     leistungen: tuple[LeistungDaten, ...]
     behoerden: tuple[BehoerdeDaten, ...] = field(default=())
+    #: the newest statement per finding id, of every period
+    stellungnahmen: dict[str, StellungnahmeDaten] = field(default_factory=dict)
 
     @property
     def letztes_quartal(self) -> Quartal:
@@ -297,16 +327,26 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
                 prognose_datum=m.prognose_datum, ist_datum=m.ist_datum, status=m.status, oeffentlich=bool(m.oeffentlich),
                 bemerkung=m.bemerkung or "", verschiebungen=tuple(verschiebungen.get(m.id, ())),
             ))
-        # The latest Zahlungsplan version is the one every report measures against.
-        neuester: dict[str, Zahlungsplan] = {}
+        # Every version: a quarter is measured against the one in force at its end, documents
+        # without a quarter (Antrag, Steckbrief) show the newest.
+        fassung_von: dict[str, tuple[str, int, date, str]] = {}
         for zp in s.execute(select(Zahlungsplan).order_by(Zahlungsplan.version)).scalars():
-            neuester[zp.projekt_id] = zp
-        plan_id = {zp.id: pid for pid, zp in neuester.items()}
-        plan: dict[str, list[PlanPosition]] = defaultdict(list)
-        for pos in s.execute(select(ZahlungsplanPosition).where(ZahlungsplanPosition.zahlungsplan_id.in_(plan_id))
+            fassung_von[zp.id] = (zp.projekt_id, zp.version, zp.stand, zp.bemerkung or "")
+        positionen: dict[str, list[PlanPosition]] = defaultdict(list)
+        for pos in s.execute(select(ZahlungsplanPosition)
                              .order_by(ZahlungsplanPosition.quartal, ZahlungsplanPosition.haushaltsstelle)).scalars():
-            plan[plan_id[pos.zahlungsplan_id]].append(
-                PlanPosition(pos.quartal, str(pos.haushaltsstelle), pos.kostenart.label, pos.betrag_cent))
+            if pos.zahlungsplan_id in fassung_von:
+                positionen[pos.zahlungsplan_id].append(
+                    PlanPosition(pos.quartal, str(pos.haushaltsstelle), pos.kostenart.label, pos.betrag_cent))
+        fassungen: dict[str, list[PlanFassung]] = defaultdict(list)
+        for zid, (pid, version, zp_stand, bemerkung) in fassung_von.items():
+            fassungen[pid].append(PlanFassung(version, zp_stand, bemerkung, tuple(positionen.get(zid, ()))))
+        stellungnahmen: dict[str, StellungnahmeDaten] = {}
+        for st in s.execute(select(Stellungnahme).order_by(Stellungnahme.erstellt_am, Stellungnahme.id)).scalars():
+            frueher = stellungnahmen.get(st.befund_id)
+            stellungnahmen[st.befund_id] = StellungnahmeDaten(st.befund_id, st.zeitraum, st.text, st.erstellt_von,
+                                                              st.erstellt_am, st.befund_text,
+                                                              (frueher.ids if frueher else ()) + (st.id,))
         zahlungen = _zahlungen(s)
         bewilligungen: dict[str, list[BewilligungDaten]] = defaultdict(list)
         for b in s.execute(select(Bewilligung).order_by(Bewilligung.jahr)).scalars():
@@ -317,7 +357,8 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
 
         projekte = []
         for p in projekte_orm:
-            aktueller_plan = neuester.get(p.id)
+            alle = fassungen.get(p.id, [])
+            aktueller_plan = alle[-1] if alle else None
             projekte.append(ProjektDaten(
                 id=p.id, kennung=p.kennung, titel=p.titel, zweck=p.zweck or "", ziele=p.ziele or "",
                 ergebnisse=p.ergebnisse or "", behoerde=behoerden.get(p.behoerde_id or ""),
@@ -338,8 +379,10 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
                 meilensteine=tuple(meilensteine.get(p.id, ())),
                 zahlungsplan_version=aktueller_plan.version if aktueller_plan else None,
                 zahlungsplan_stand=aktueller_plan.stand if aktueller_plan else None,
-                plan=tuple(plan.get(p.id, ())), zahlungen=tuple(zahlungen.get(p.id, ())),
+                plan=aktueller_plan.positionen if aktueller_plan else (), zahlungen=tuple(zahlungen.get(p.id, ())),
                 bewilligungen=tuple(bewilligungen.get(p.id, ())), aufwand=tuple(aufwand.get(p.id, ())),
+                fassungen=tuple(alle),
             ))
         return Bestand(ressort=ressort, stand=stand, projekte=tuple(projekte),
-                       leistungen=tuple(l for l in leistungen.values()), behoerden=tuple(behoerden.values()))
+                       leistungen=tuple(l for l in leistungen.values()), behoerden=tuple(behoerden.values()),
+                       stellungnahmen=stellungnahmen)

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -35,7 +36,10 @@ from PySide6.QtWidgets import (
 
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.store import Store
-from ozgdesk.model.uebersicht import befundzahl, berichtsquartal
+from ozgdesk.model.operationen.bearbeiten import anlegen, entwurf_pruefen, loeschen
+from ozgdesk.model.uebersicht import befundzahl, berichtsquartal, hinweise_zaehlen
+from ozgdesk.model.values import anzahl
+from ozgdesk.ui.formular import Feld, FormularDialog
 from ozgdesk.ui.aktionen import beschriftung
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.dienste import Berichtsdienst
@@ -49,13 +53,17 @@ class _Fortschritt(QObject):
 
 
 class Berichtsseite(QWidget):
-    oeffnen = Signal(str, str, str)
+    #: (art, record id, project id, ziel): the window opens the record and focuses the field ``ziel``
+    oeffnen = Signal(str, str, str, str)
 
     def __init__(self, store: Store, runner: Any, dienst: Berichtsdienst, stichtag: Callable[[], date],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, bearbeitung: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("seite_berichte")
         self.store, self.runner, self.dienst = store, runner, dienst
+        #: writes statements as undoable edits (None: a page without editing, e.g. in a test double)
+        self.bearbeitung = bearbeitung
+        self._befunde: list[Any] = []
         self.dokument = QComboBox()
         self.dokument.setAccessibleName("Dokument")
         for code, name in dienst.dokumente():
@@ -96,6 +104,18 @@ class Berichtsseite(QWidget):
         self.hinweise.setWordWrap(True)
         self.hinweise.itemActivated.connect(self._hinweis_oeffnen)
         self.hinweise.itemDoubleClicked.connect(self._hinweis_oeffnen)
+        self.hinweise.currentRowChanged.connect(lambda _i: self._auswahl_zeigen())
+        self.stellungnahme_knopf = QPushButton("&Stellungnahme …")
+        self.stellungnahme_knopf.setToolTip("Zu einem Befund, der einen zutreffenden Sachverhalt meldet (z. B. Zahlungen "
+                                            "über der Bewilligung), eine Stellungnahme für diesen Zeitraum abgeben")
+        self.stellungnahme_knopf.clicked.connect(self.stellungnahme)
+        self.zuruecknehmen_knopf = QPushButton("Stellungnahme zur&ücknehmen")
+        self.zuruecknehmen_knopf.clicked.connect(self.stellungnahme_zuruecknehmen)
+        self.oeffnen_knopf = QPushButton("Datensatz ö&ffnen")
+        self.oeffnen_knopf.clicked.connect(lambda: self._hinweis_oeffnen(self.hinweise.currentItem()))
+        self.befund_erklaerung = QLabel()
+        self.befund_erklaerung.setObjectName("befund_erklaerung")
+        self.befund_erklaerung.setWordWrap(True)
         self.bild = QLabel("Noch keine Vorschau.")
         self.bild.setAlignment(Qt.AlignmentFlag.AlignCenter)
         bild_scroll = QScrollArea()
@@ -108,8 +128,14 @@ class Berichtsseite(QWidget):
         ll.addLayout(knoepfe)
         ll.addWidget(self.fortschritt)
         ll.addWidget(self.status)
-        ll.addWidget(QLabel("Prüfergebnis (Enter öffnet den Datensatz):"))
+        ll.addWidget(beschriftung("Prüf&ergebnis (Enter öffnet den Datensatz am betroffenen Feld):", self.hinweise))
         ll.addWidget(self.hinweise)
+        ll.addWidget(self.befund_erklaerung)
+        befund_knoepfe = QHBoxLayout()
+        for k in (self.oeffnen_knopf, self.stellungnahme_knopf, self.zuruecknehmen_knopf):
+            befund_knoepfe.addWidget(k)
+        befund_knoepfe.addStretch()
+        ll.addLayout(befund_knoepfe)
         teiler = QSplitter()
         teiler.addWidget(links)
         teiler.addWidget(bild_scroll)
@@ -175,19 +201,79 @@ class Berichtsseite(QWidget):
         self.runner.starten(lambda: list(dienst.pruefen(store, dok, zr, ids)), self._geprueft, self._fehler)
 
     def _geprueft(self, hinweise: list[Any]) -> None:
+        zeile = self.hinweise.currentRow()
+        self._befunde = list(hinweise)
         self.hinweise.clear()
-        for h in hinweise:
-            item = QListWidgetItem(("Fehler: " if h.schwere == "fehler" else "Hinweis: ") + h.text)
-            item.setData(_ROLLE, (h.art, h.datensatz_id, h.projekt_id or ""))
+        for i, h in enumerate(hinweise):
+            item = QListWidgetItem(fmt.befundtext(h))
+            item.setData(_ROLLE, i)
             self.hinweise.addItem(item)
-        fehler = sum(1 for h in hinweise if h.schwere == "fehler")
-        self.status.setText(f"Prüfung: {befundzahl(fehler, len(hinweise) - fehler)}." if hinweise
+        fehler, offen_hinweise, mit = hinweise_zaehlen(hinweise)
+        self.status.setText(f"Prüfung: {befundzahl(fehler, offen_hinweise, mit)}." if hinweise
                             else "Prüfung ohne Befund.")
+        if 0 <= zeile < self.hinweise.count():
+            self.hinweise.setCurrentRow(zeile)
+        self._auswahl_zeigen()
 
-    def _hinweis_oeffnen(self, item: QListWidgetItem) -> None:
-        ziel = item.data(_ROLLE)
-        if ziel:
-            self.oeffnen.emit(*ziel)
+    def _befund(self, item: QListWidgetItem | None = None) -> Any:
+        item = item if item is not None else self.hinweise.currentItem()
+        i = item.data(_ROLLE) if item is not None else None
+        return self._befunde[i] if isinstance(i, int) and 0 <= i < len(self._befunde) else None
+
+    def _auswahl_zeigen(self) -> None:
+        """Say what the selected finding needs: a fix at its field, or a statement."""
+        h = self._befund()
+        self.oeffnen_knopf.setEnabled(bool(h and h.art))
+        moeglich = bool(h and h.stellungnahme_vorlage and self.bearbeitung is not None)
+        self.stellungnahme_knopf.setEnabled(moeglich and h.offen)
+        self.zuruecknehmen_knopf.setEnabled(bool(h and h.stellungnahme_ids and self.bearbeitung is not None))
+        if h is None:
+            self.befund_erklaerung.setText("")
+        elif not h.offen:
+            self.befund_erklaerung.setText(f"Stellungnahme: {h.stellungnahme}")
+        elif h.stellungnahme_vorlage:
+            self.befund_erklaerung.setText("Ein zutreffender Sachverhalt: mit einer Stellungnahme erledigt "
+                                           "(„Stellungnahme …“) – oder die Daten korrigieren („Datensatz öffnen“).")
+        else:
+            self.befund_erklaerung.setText("Eine Lücke: bitte am betroffenen Feld beheben („Datensatz öffnen“ oder Enter).")
+
+    def _hinweis_oeffnen(self, item: QListWidgetItem | None) -> None:
+        h = self._befund(item)
+        if h is not None and h.art:
+            self.oeffnen.emit(h.art, h.datensatz_id, h.projekt_id or "", h.ziel or "")
+
+    def dialog_ausfuehren(self, d: QDialog) -> bool:
+        """Run a modal dialog (tests replace this to fill it in)."""
+        return d.exec() == QDialog.DialogCode.Accepted
+
+    def stellungnahme(self) -> None:
+        """Acknowledge the selected fact with a statement for the period (one undoable edit)."""
+        h = self._befund()
+        if h is None or not h.stellungnahme_vorlage or self.bearbeitung is None:
+            return
+        vorlage = dict(h.stellungnahme_vorlage)
+        dlg = FormularDialog(f"Stellungnahme zu {vorlage['datensatz']}",
+                             [Feld("text", "&Stellungnahme", "mehrzeilig", pflicht=True,
+                                   hilfe="Was das BMDS wissen muss: Ursache, Folgen, was veranlasst ist.")],
+                             gesamtpruefung=lambda w: entwurf_pruefen("stellungnahme", {**vorlage, **w}),
+                             hinweis=f"Befund für {vorlage['zeitraum']}: {vorlage['befund_text']}", parent=self)
+        if not self.dialog_ausfuehren(dlg) or dlg.ergebnis is None:
+            return
+        werte = {**vorlage, "text": str(dlg.ergebnis["text"]).strip()}
+        self.bearbeitung.ausfuehren(anlegen([("stellungnahme", werte)], f"Stellungnahme zu {vorlage['datensatz']}"),
+                                    initiator=self, erfolg=lambda _a: self._nach_stellungnahme("gespeichert"))
+
+    def stellungnahme_zuruecknehmen(self) -> None:
+        h = self._befund()
+        if h is None or not h.stellungnahme_ids or self.bearbeitung is None:
+            return
+        self.bearbeitung.ausfuehren(loeschen([("stellungnahme", i) for i in h.stellungnahme_ids],
+                                             "Stellungnahme zurücknehmen"),
+                                    initiator=self, erfolg=lambda _a: self._nach_stellungnahme("zurückgenommen"))
+
+    def _nach_stellungnahme(self, was: str) -> None:
+        self.pruefen()
+        self.status.setText(f"Stellungnahme {was}; Prüfung läuft …")
 
     def vorschau(self) -> None:
         auftrag = self._auftrag_oder_meldung()
@@ -246,7 +332,13 @@ class Berichtsseite(QWidget):
         for k in (self.pruefen_knopf, self.vorschau_knopf, self.erzeugen_knopf):
             k.setEnabled(True)
 
-    def _erzeugt(self, pfad: Path) -> None:
+    def _erzeugt(self, ergebnis: Any) -> None:
         self._fertig()
         self.fortschritt.setValue(self.fortschritt.maximum())
-        self.status.setText(f"Gespeichert: {pfad}")
+        pfad = getattr(ergebnis, "pfad", ergebnis)
+        offene = getattr(ergebnis, "offene", 0)
+        if getattr(ergebnis, "entwurf", False):
+            self.status.setText(f"Entwurf mit {anzahl(offene, 'offenem Befund', 'offenen Befunden')} gespeichert: "
+                                f"{pfad}. Endfassung erst ohne offene Fehler (Liste: „Prüfen“).")
+        else:
+            self.status.setText(f"Gespeichert: {pfad}")

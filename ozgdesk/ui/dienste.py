@@ -37,7 +37,8 @@ class Berichtsdienst(Protocol):
     def vorschau_png(self, store: Store, dokument: str, zeitraum: str, projekt_ids: Sequence[str]) -> bytes: ...
 
     def erzeugen(self, store: Store, dokument: str, zeitraum: str, projekt_ids: Sequence[str], ziel: Path,
-                 fortschritt: Callable[[int, int], None], abgebrochen: Callable[[], bool]) -> Path: ...
+                 fortschritt: Callable[[int, int], None], abgebrochen: Callable[[], bool]) -> Any: ...
+    # returns the written path, or an object with ``pfad``, ``entwurf`` and ``offene`` (open findings)
 
 
 @dataclass(frozen=True)

@@ -155,3 +155,10 @@ def punkt(farbe: str, rund: bool = True) -> QIcon:
         p.end()
         _icons[schluessel] = QIcon(pm)
     return _icons[schluessel]
+
+
+def befundtext(h: Any) -> str:
+    """A finding as the lists show it; an acknowledged one says so instead of „Fehler“."""
+    if not h.offen:
+        return f"Mit Stellungnahme: {h.text}"
+    return ("Fehler: " if h.schwere == "fehler" else "Hinweis: ") + h.text

@@ -302,8 +302,12 @@ class Hauptfenster(QMainWindow):
                 else:
                     from ozgdesk.ui.berichtsseite import Berichtsseite
 
-                    w = Berichtsseite(self.store, self.runner, dienst, self.stichtag)
+                    w = Berichtsseite(self.store, self.runner, dienst, self.stichtag, bearbeitung=self.bearbeitung)
                     w.oeffnen.connect(self.datensatz_oeffnen)
+                    uebersicht = self._seiten.get("uebersicht")
+                    daten = getattr(uebersicht, "daten", None)
+                    if daten is not None:  # the quarter the Übersicht names, even if the day changed since
+                        w.zeitraum.setText(daten.bericht_quartal.kurz)
             elif schluessel == "abgleich":
                 from ozgdesk.ui.abgleichsseite import Abgleichsseite
 
@@ -349,17 +353,18 @@ class Hauptfenster(QMainWindow):
         if box is not None:
             box.setCurrentIndex(max(0, box.findData(code)))
 
-    def datensatz_oeffnen(self, art: str, id_: str, projekt_id: str) -> None:
+    def datensatz_oeffnen(self, art: str, id_: str, projekt_id: str, ziel: str = "") -> None:
+        """Open a record a finding or a list names; ``ziel`` is the field (or tab row) to focus there."""
         from ozgdesk.ui.seiten import LeistungenSeite, ProjekteSeite
 
         if art == "leistung":
-            _als(self.zeigen("leistungen"), LeistungenSeite).bearbeiten(id_)
+            _als(self.zeigen("leistungen"), LeistungenSeite).bearbeiten(id_, feld=ziel or None)
             return
         seite = _als(self.zeigen("projekte"), ProjekteSeite)
         if art == "meilenstein":
             seite.meilenstein_oeffnen(id_)
         else:
-            seite.projekt_oeffnen(projekt_id or id_)
+            seite.projekt_oeffnen(projekt_id or id_, ziel=ziel or None)
 
     def daten_geaendert(self, aenderungen: Aenderungen, initiator: object = None) -> None:
         """One operation committed ``aenderungen`` (an edit, undo, sync, import …): the visible page

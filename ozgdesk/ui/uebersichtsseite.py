@@ -56,7 +56,8 @@ def mio(cent: float) -> str:
 
 class Uebersichtsseite(QScrollArea):
     #: (entity kind, record id, project id) – the window opens the record.
-    oeffnen = Signal(str, str, str)
+    #: (art, record id, project id, ziel): the window opens the record at the field ``ziel``
+    oeffnen = Signal(str, str, str, str)
     #: ask the window to show a table with a preset filter: (page, filter key, code)
     filtern = Signal(str, str, str)
     geladen = Signal()
@@ -160,10 +161,11 @@ class Uebersichtsseite(QScrollArea):
         else:
             self._zustand("Die Prüfung für den Bericht folgt, sobald die Datenbank ganz geöffnet ist …")
         self._fuellen(self.ueberfaellig, [
-            (f"{fmt.datum(m.termin)}  {m.projekt}: {m.titel} ({m.status.label})", "meilenstein", m.id, m.projekt_id)
+            (f"{fmt.datum(m.termin)}  {m.projekt}: {m.titel} ({m.status.label})", "meilenstein", m.id, m.projekt_id, "")
             for m in d.ueberfaellig])
         self._fuellen(self.demnaechst, [
-            (f"{fmt.datum(m.termin)}  {m.projekt}: {m.titel}", "meilenstein", m.id, m.projekt_id) for m in d.demnaechst])
+            (f"{fmt.datum(m.termin)}  {m.projekt}: {m.titel}", "meilenstein", m.id, m.projekt_id, "")
+            for m in d.demnaechst])
         for a, k in self.ampel_knoepfe.items():
             k.setText(f"{a.label}: {d.ampeln.get(a, 0)}")
         self.abfluss.setzen([q.quartal.kurz for q in d.mittelabfluss],
@@ -202,17 +204,20 @@ class Uebersichtsseite(QScrollArea):
     def _befunde_zeigen(self, lauf: int, hinweise: list[Any]) -> None:
         if lauf != self._lauf:
             return
-        fehler = sum(1 for h in hinweise if h.schwere == "fehler")
-        self.befundzahlen = (fehler, len(hinweise) - fehler)
-        if not hinweise:
-            self._zustand("Alles Nötige ist erfasst.")
+        fehler, offen_hinweise, mit = ue.hinweise_zaehlen(hinweise)
+        self.befundzahlen = (fehler, offen_hinweise)
+        self.mit_stellungnahme = mit
+        if not fehler and not offen_hinweise:
+            self._zustand("Alles Nötige ist erfasst." + (f" {anzahl(mit, 'Befund hat', 'Befunde haben')} eine "
+                                                          "Stellungnahme." if mit else ""))
         else:
-            self._zustand(f"Noch offen: {ue.befundzahl(*self.befundzahlen)}.")
-        eintraege = [(("Fehler: " if h.schwere == "fehler" else "Hinweis: ") + h.text, h.art, h.datensatz_id,
-                      h.projekt_id or "") for h in hinweise[:ue.BEFUNDE_HOECHSTENS]]
-        if len(hinweise) > ue.BEFUNDE_HOECHSTENS:
-            eintraege.append((f"… und {anzahl(len(hinweise) - ue.BEFUNDE_HOECHSTENS, 'weiterer', 'weitere')} "
-                              "(vollständige Liste: Seite Berichte, „Prüfen“)", "", "", ""))
+            self._zustand(f"Noch offen: {ue.befundzahl(fehler, offen_hinweise, mit)}.")
+        offen = [h for h in hinweise if h.offen]  # what is left; acknowledged facts are done
+        eintraege = [(fmt.befundtext(h), h.art, h.datensatz_id, h.projekt_id or "", h.ziel or "")
+                     for h in offen[:ue.BEFUNDE_HOECHSTENS]]
+        if len(offen) > ue.BEFUNDE_HOECHSTENS:
+            eintraege.append((f"… und {anzahl(len(offen) - ue.BEFUNDE_HOECHSTENS, 'weiterer', 'weitere')} "
+                              "(vollständige Liste: Seite Berichte, „Prüfen“)", "", "", "", ""))
         self._fuellen(self.fehlend, eintraege)
         self.geprueft.emit()
 
@@ -223,16 +228,16 @@ class Uebersichtsseite(QScrollArea):
         self._fuellen(self.fehlend, [])
         self.geprueft.emit()
 
-    def _fuellen(self, liste: QListWidget, eintraege: list[tuple[str, str, str, str]]) -> None:
+    def _fuellen(self, liste: QListWidget, eintraege: list[tuple[str, str, str, str, str]]) -> None:
         liste.clear()
         if not eintraege:
             item = QListWidgetItem("– nichts –")
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             liste.addItem(item)
-        for text, art, id_, pid in eintraege:
+        for text, art, id_, pid, ziel in eintraege:
             item = QListWidgetItem(text)
             if art:
-                item.setData(_ROLLE, (art, id_, pid))
+                item.setData(_ROLLE, (art, id_, pid, ziel))
             liste.addItem(item)
 
     def _aktiviert(self, item: QListWidgetItem) -> None:
