@@ -7,10 +7,16 @@ a form's current values as a dict, the choices of its drop-downs. Writes go thro
 
 A form's entry-time warnings (the same Behörde or Person entered twice, :func:`doppelte`) are
 read on the worker too, when the user presses „OK“ (the form dialog hands them to its runner).
+
+A Leistung's Projektleitung (its Verantwortliche, ``leistung_verantwortung``) is read for the
+checklist dialog by :func:`verantwortliche` and written by the builder :func:`verantwortliche_setzen`,
+which works out the difference inside the write transaction: one undo step however many Personen
+were ticked or unticked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +26,8 @@ from sqlalchemy.orm import Session
 from ozgdesk.model import details, hinweise
 from ozgdesk.model.base import klasse_fuer
 from ozgdesk.model.errors import Eingabefehler
-from ozgdesk.model.katalog import Leistung
+from ozgdesk.model.katalog import Leistung, LeistungVerantwortung
+from ozgdesk.model.operationen import bearbeiten as operation
 from ozgdesk.model.operationen import projekt
 from ozgdesk.model.organisation import Behoerde, Person
 
@@ -108,3 +115,78 @@ def geaenderte(alt: dict[str, Any], neu: dict[str, Any]) -> dict[str, Any]:
     someone else changed meanwhile and the user left alone is not overwritten with the old value."""
     return {k: v for k, v in neu.items() if alt.get(k) != v}
 
+
+
+# ------------------------------------------------------------------ Projektleitung einer Leistung
+@dataclass(frozen=True)
+class PersonWahl:
+    """One line of the Projektleitung checklist: a Person and whether she is a Verantwortliche now."""
+
+    id: str
+    name: str
+    funktion: str
+    behoerde: str  # Kurzname (else name) of her Behörde; „Ministerium“ without one
+    verantwortlich: bool
+
+    @property
+    def text(self) -> str:
+        return " – ".join(t for t in (self.name, self.funktion, self.behoerde) if t)
+
+
+@dataclass(frozen=True)
+class Verantwortliche:
+    """What the Projektleitung dialog of one Leistung shows: every Person, the current ones ticked."""
+
+    leistung_id: str
+    ozg_id: str
+    bezeichnung: str
+    personen: tuple[PersonWahl, ...]
+
+    @property
+    def gewaehlt(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.personen if p.verantwortlich)
+
+
+def verantwortliche(s: Session, leistung_id: str) -> Verantwortliche:
+    """All Personen (by name) with the Leistung's current Verantwortliche marked (German
+    Eingabefehler if the Leistung left the catalogue meanwhile)."""
+    leistung = _leistung(s, leistung_id)
+    aktuell = set(s.execute(select(LeistungVerantwortung.person_id)
+                            .where(LeistungVerantwortung.leistung_id == leistung_id)).scalars())
+    zeilen = s.execute(select(Person.id, Person.name, Person.funktion, Behoerde.kurzname, Behoerde.name)
+                       .outerjoin(Behoerde, Person.behoerde_id == Behoerde.id).order_by(Person.name, Person.id))
+    personen = tuple(PersonWahl(i, n, f or "", k or bn or "Ministerium", i in aktuell)
+                     for i, n, f, k, bn in zeilen)
+    return Verantwortliche(leistung.id, str(leistung.ozg_id), str(leistung.bezeichnung), personen)
+
+
+def verantwortliche_setzen(leistung_id: str, person_ids: Sequence[str]) -> Callable[[Session], Any]:
+    """A builder: make exactly ``person_ids`` the Leistung's Verantwortliche.
+
+    The difference to what is stored *at write time* (not what the dialog read) becomes one
+    :class:`~ozgdesk.model.bearbeiten.Folge` of a delete and a create, i.e. one undo step; None if
+    nothing changes. A Person deleted meanwhile is refused with a German message."""
+    gewuenscht = list(dict.fromkeys(person_ids))
+
+    def bauen(s: Session) -> Any:
+        leistung = _leistung(s, leistung_id)
+        vorhanden = dict(s.execute(select(LeistungVerantwortung.person_id, LeistungVerantwortung.id)
+                                   .where(LeistungVerantwortung.leistung_id == leistung_id)).tuples().all())
+        neu = [p for p in gewuenscht if p not in vorhanden]
+        weg = [vid for p, vid in vorhanden.items() if p not in gewuenscht]
+        if not neu and not weg:
+            return None
+        for p in neu:
+            if s.get(Person, p) is None:
+                raise Eingabefehler("Eine der gewählten Personen ist nicht mehr vorhanden (inzwischen gelöscht). "
+                                    "Bitte den Dialog neu öffnen.")
+        text = f"Projektleitung für OZG-Leistung {leistung.ozg_id} festlegen"
+        schritte: list[Any] = []
+        if weg:
+            schritte.append(operation.loeschen([("leistung_verantwortung", v) for v in weg], text))
+        if neu:
+            schritte.append(operation.anlegen([("leistung_verantwortung", {"leistung_id": leistung_id, "person_id": p})
+                                               for p in neu], text))
+        return operation.folge(schritte, text)
+
+    return bauen
