@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -49,6 +48,7 @@ from ozgdesk.ui.projekteditor import (
     EDITOR_TABELLEN,
     ProjektEditor,
     _enum,
+    _knopf,
     _knopfzeile,
     _tabelle,
     stammdaten_felder,
@@ -257,10 +257,12 @@ class LeistungenSeite(_Seite):
                              gesamtpruefung=lambda n: operation.entwurf_pruefen("leistung", n, basis=w),
                              hinweis=f"Reifegrad-Bewertungen: {verlauf}", parent=self)
         # the Verantwortliche are records of their own (not a column): their dialog, reachable from here
-        pl = QPushButton("Projekt&leitung …")
-        pl.setToolTip("Verantwortliche Personen dieser OZG-Leistung festlegen (eigener Schritt, sofort gespeichert)")
-        dlg.knoepfe.addButton(pl, QDialogButtonBox.ButtonRole.ActionRole)
-        pl.clicked.connect(lambda: self.projektleitung(lid, parent=dlg))
+        zeile = _knopfzeile(("Projekt&leitung …", lambda: self.projektleitung(lid, parent=dlg)))
+        _knopf(zeile, 0).setToolTip("Verantwortliche Personen dieser OZG-Leistung festlegen "
+                                    "(ein eigener Schritt, sofort gespeichert)")
+        unten = dlg.layout()
+        if isinstance(unten, QVBoxLayout):
+            unten.insertLayout(unten.indexOf(dlg.knoepfe), zeile)
         if ziel in dlg.formular.eingaben:
             _hervorheben(dlg.formular.widget(ziel))
         ergebnis = _bestaetigt(self.dialog_ausfuehren, dlg)
