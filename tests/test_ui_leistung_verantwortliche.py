@@ -7,6 +7,8 @@ function that ticks the list's check boxes and presses the dialog's buttons.
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton
@@ -49,6 +51,12 @@ def ankreuzen(namen: dict[str, bool], gesehen: list | None = None):  # noqa: ANN
         d.knoepfe.button(QDialogButtonBox.StandardButton.Ok).click()
         return d.result() == d.DialogCode.Accepted
     return ausfuehren
+
+
+def _anderswo(fn) -> None:  # noqa: ANN001 - not the GUI thread: another writer
+    t = threading.Thread(target=fn)
+    t.start()
+    t.join()
 
 
 def _verantwortliche(fenster, lid: str) -> int:  # noqa: ANN001, F811
@@ -204,3 +212,51 @@ def test_projekt_oeffnen_mit_ziel_ruft_feld_zeigen_nur_wenn_es_das_gibt(fenster)
     assert danach == [p2] and aufrufe == [("ende", p2)]  # after the project is shown
     assert seite.projekt_oeffnen(p2, ziel="titel")  # already open: at once
     assert aufrufe[-1] == ("titel", p2)
+
+
+def test_projektleitung_schreibt_den_unterschied_zum_stand_beim_speichern(fenster):  # noqa: F811
+    """Someone else ticks a Person while the dialog is open: OK keeps that one (the difference is
+    taken in the write transaction); a Person deleted meanwhile gives a German refusal."""
+    from ozgdesk.model import Person
+
+    lid = leistung_id("10067")
+    with fenster.store.lesen() as s:
+        jonas, katharina = (s.execute(select(Person.id).where(Person.name == n)).scalar_one()
+                            for n in ("Jonas Weidlich", "Dr. Katharina Brenner"))
+    vorher = _verantwortliche(fenster, lid)
+    seite = fenster.zeigen("leistungen")
+    ok = ankreuzen({"Jonas Weidlich": True})
+
+    def anderer_schreiber() -> None:  # a second program / a sync, while the dialog is open
+        with fenster.store.session() as s:
+            s.add(LeistungVerantwortung(leistung_id=lid, person_id=katharina))
+
+    def dazwischen(d) -> bool:  # noqa: ANN001
+        _anderswo(anderer_schreiber)
+        return ok(d)
+
+    seite.dialog_ausfuehren = dazwischen
+    seite.projektleitung(lid)
+    with fenster.store.lesen() as s:
+        personen = set(s.execute(select(LeistungVerantwortung.person_id)
+                                 .where(LeistungVerantwortung.leistung_id == lid)).scalars())
+    assert {jonas, katharina} <= personen and len(personen) == vorher + 2
+
+    lid2 = leistung_id("10073")
+
+    def loeschen() -> None:
+        with fenster.store.session() as s:
+            s.delete(s.get(Person, jonas))
+
+    def geloescht(d) -> bool:  # noqa: ANN001
+        _anderswo(loeschen)
+        return ankreuzen({"Jonas Weidlich": True})(d)
+
+    with fenster.store.session() as s:  # Jonas may go: first drop his other responsibility
+        for v in s.execute(select(LeistungVerantwortung).where(LeistungVerantwortung.person_id == jonas)).scalars():
+            s.delete(v)
+    n = fenster.stack.count()
+    seite.dialog_ausfuehren = geloescht
+    seite.projektleitung(lid2)
+    assert fenster.meldungen[-1].startswith("Eine der gewählten Personen ist nicht mehr vorhanden")
+    assert fenster.stack.count() == n

@@ -284,7 +284,8 @@ class LeistungenSeite(_Seite):
             return
         gewaehlt = dlg.gewaehlte()
         if set(gewaehlt) != set(daten.gewaehlt):
-            self.bearbeitung.ausfuehren(stammdaten.verantwortliche_setzen(daten.leistung_id, gewaehlt), initiator=self)
+            self.bearbeitung.ausfuehren(stammdaten.verantwortliche_setzen(daten.leistung_id, gewaehlt, daten.gewaehlt),
+                                        initiator=self)
 
     def reifegrad(self, lid: str | None) -> None:
         if lid:

@@ -10,8 +10,8 @@ read on the worker too, when the user presses „OK“ (the form dialog hands th
 
 A Leistung's Projektleitung (its Verantwortliche, ``leistung_verantwortung``) is read for the
 checklist dialog by :func:`verantwortliche` and written by the builder :func:`verantwortliche_setzen`,
-which works out the difference inside the write transaction: one undo step however many Personen
-were ticked or unticked.
+which writes only what the user ticked or unticked, worked out inside the write transaction: one
+undo step however many Personen changed.
 """
 
 from __future__ import annotations
@@ -160,20 +160,26 @@ def verantwortliche(s: Session, leistung_id: str) -> Verantwortliche:
     return Verantwortliche(leistung.id, str(leistung.ozg_id), str(leistung.bezeichnung), personen)
 
 
-def verantwortliche_setzen(leistung_id: str, person_ids: Sequence[str]) -> Callable[[Session], Any]:
-    """A builder: make exactly ``person_ids`` the Leistung's Verantwortliche.
+def verantwortliche_setzen(leistung_id: str, gewaehlt: Sequence[str],
+                           angezeigt: Sequence[str] | None = None) -> Callable[[Session], Any]:
+    """A builder: the Leistung's Verantwortliche become ``gewaehlt``.
 
-    The difference to what is stored *at write time* (not what the dialog read) becomes one
-    :class:`~ozgdesk.model.bearbeiten.Folge` of a delete and a create, i.e. one undo step; None if
-    nothing changes. A Person deleted meanwhile is refused with a German message."""
-    gewuenscht = list(dict.fromkeys(person_ids))
+    With ``angezeigt`` (what the dialog showed ticked) only the user's own changes are written –
+    ticked Personen added, unticked ones removed – so a Person someone else added meanwhile (a
+    sync, a second program) stays, as :func:`geaenderte` does for forms. Without it, exactly
+    ``gewaehlt`` remain. The difference to the stored state is taken *in the write transaction*
+    and becomes one :class:`~ozgdesk.model.bearbeiten.Folge` of a delete and a create (one undo
+    step); None if nothing changes. A Person deleted meanwhile is refused with a German message."""
+    gewuenscht = list(dict.fromkeys(gewaehlt))
+    vorher = None if angezeigt is None else set(angezeigt)
 
     def bauen(s: Session) -> Any:
         leistung = _leistung(s, leistung_id)
         vorhanden = dict(s.execute(select(LeistungVerantwortung.person_id, LeistungVerantwortung.id)
                                    .where(LeistungVerantwortung.leistung_id == leistung_id)).tuples().all())
-        neu = [p for p in gewuenscht if p not in vorhanden]
-        weg = [vid for p, vid in vorhanden.items() if p not in gewuenscht]
+        abgewaehlt = (set(vorhanden) if vorher is None else vorher) - set(gewuenscht)
+        neu = [p for p in gewuenscht if p not in vorhanden and (vorher is None or p not in vorher)]
+        weg = [vid for p, vid in vorhanden.items() if p in abgewaehlt]
         if not neu and not weg:
             return None
         for p in neu:
