@@ -21,6 +21,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QDialogButtonBox,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -30,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from ozgdesk.model import details, tabellen
 from ozgdesk.model.aenderungen import Aenderungen
+from ozgdesk.model.felder import LEISTUNG_FELDER
 from ozgdesk.model.operationen import bearbeiten as operation
 from ozgdesk.model.operationen import projekt as bauplan
 from ozgdesk.model.operationen import stammdaten
@@ -43,6 +48,7 @@ from ozgdesk.ui.projekteditor import (
     EDITOR_TABELLEN,
     ProjektEditor,
     _enum,
+    _knopf,
     _knopfzeile,
     _tabelle,
     stammdaten_felder,
@@ -56,6 +62,93 @@ def _bestaetigt(ausfuehren: Callable[[QDialog], bool], dlg: FormularDialog) -> d
 
     ``ausfuehren`` is the page's ``dialog_ausfuehren``, which tests replace to fill in the form."""
     return dlg.ergebnis if ausfuehren(dlg) else None
+
+
+#: how a field the user jumped to (from a finding of the quarterly check) is marked in its form
+SPRUNGZIEL_STIL = ('[sprungziel="true"] { border: 2px solid #c99a2e; background-color: #fff4b0;'
+                   ' color: #1a1a1a; border-radius: 2px; }')
+
+
+def _hervorheben(w: QWidget) -> None:
+    """Focus ``w`` and frame it in amber on light yellow (the property selector styles only ``w``
+    itself, not a combo box's popup list)."""
+    w.setProperty("sprungziel", True)
+    w.setStyleSheet(SPRUNGZIEL_STIL)
+    w.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class ProjektleitungDialog(QDialog):
+    """The Verantwortliche of one OZG-Leistung: every Person as a checkable line (name, Funktion,
+    Behörde), the current ones ticked, a filter for long lists. ``gewaehlte()`` is the result."""
+
+    def __init__(self, daten: stammdaten.Verantwortliche, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.daten = daten
+        self.setWindowTitle(f"Projektleitung: OZG-Leistung {daten.ozg_id}")
+        self.setObjectName("projektleitungdialog")
+        kopf = QLabel(f"<b>{_html(daten.ozg_id)} {_html(daten.bezeichnung)}</b><br>Verantwortliche Personen "
+                      "(Projektleitung) ankreuzen; mehrere sind möglich.")
+        kopf.setWordWrap(True)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Name, Funktion oder Behörde")
+        self.filter.setClearButtonEnabled(True)
+        filter_label = QLabel("&Filter:")
+        filter_label.setBuddy(self.filter)
+        self.liste = QListWidget()
+        self.liste.setAccessibleName("Personen")
+        for p in daten.personen:
+            item = QListWidgetItem(p.text)
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if p.verantwortlich else Qt.CheckState.Unchecked)
+            self.liste.addItem(item)
+        self.anzahl = QLabel()
+        self.anzahl.setObjectName("anzahl")
+        leer = QLabel("Es sind noch keine Personen erfasst (Stammdaten › Personen …).")
+        leer.setVisible(not daten.personen)
+        self.knoepfe = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.knoepfe.accepted.connect(self.accept)
+        self.knoepfe.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(kopf)
+        layout.addWidget(filter_label)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.liste, 1)
+        layout.addWidget(leer)
+        layout.addWidget(self.anzahl)
+        layout.addWidget(self.knoepfe)
+        self.filter.textChanged.connect(self._filtern)
+        self.liste.itemChanged.connect(lambda _i: self._anzahl_zeigen())
+        self._anzahl_zeigen()
+        fm = self.fontMetrics()
+        self.resize(max(fm.averageCharWidth() * 80, max((fm.horizontalAdvance(p.text) for p in daten.personen),
+                                                        default=0) + 80), fm.height() * 26)
+
+    def _items(self) -> list[QListWidgetItem]:
+        return [it for it in (self.liste.item(i) for i in range(self.liste.count())) if it is not None]
+
+    def _filtern(self, text: str) -> None:
+        t = text.strip().casefold()
+        for it in self._items():
+            it.setHidden(bool(t) and t not in it.text().casefold())
+
+    def _anzahl_zeigen(self) -> None:
+        n = len(self.gewaehlte())
+        self.anzahl.setText("Keine Person gewählt – die Prüfung meldet dann „Keine Projektleitung“." if n == 0
+                            else f"{fmt.zahl(n)} {'Person' if n == 1 else 'Personen'} gewählt")
+
+    def gewaehlte(self) -> list[str]:
+        """The ids of the ticked Personen (also those the filter hides), in list order."""
+        return [str(it.data(Qt.ItemDataRole.UserRole)) for it in self._items()
+                if it.checkState() == Qt.CheckState.Checked]
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+#: ``leistungen setzen``'s field names → the Leistung form's keys (the rest: own dialogs)
+LEISTUNG_SPRUNG = {name: f.attribut for name, f in LEISTUNG_FELDER.items()}
 
 
 class _Seite(QWidget):
@@ -95,7 +188,8 @@ class LeistungenSeite(_Seite):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabelle)
         layout.addLayout(_knopfzeile(("&Bearbeiten …", lambda: self.bearbeiten(self.tabelle.aktuelle_id())),
-                                     ("&Reifegrad bewerten …", lambda: self.reifegrad(self.tabelle.aktuelle_id()))))
+                                     ("&Reifegrad bewerten …", lambda: self.reifegrad(self.tabelle.aktuelle_id())),
+                                     ("&Projektleitung …", lambda: self.projektleitung(self.tabelle.aktuelle_id()))))
         # bulk: the Zuständigkeit is what a coordinator sets for many Leistungen at once (as „katalog scope“ does)
         sammel = _knopfzeile(("&Alle angezeigten auswählen", self.alle_auswaehlen),
                              ("Ins Ressort auf&nehmen", lambda: self.zustaendigkeit_setzen(True)),
@@ -130,12 +224,23 @@ class LeistungenSeite(_Seite):
 
         self.bearbeitung.ausfuehren(bauplan.zustaendigkeit_setzen(ids, im_ressort), initiator=self, erfolg=fertig)
 
-    def bearbeiten(self, lid: str | None) -> None:
-        if lid:
-            self.ops.lesen(stammdaten.leistung_formular, lid, ok=lambda f: self._bearbeiten(lid, f),
-                           titel="OZG-Leistung nicht lesbar")
+    def bearbeiten(self, lid: str | None, feld: str | None = None) -> None:
+        """Open the Leistung's form; ``feld`` (a field name of ``leistungen setzen``, e.g. from a
+        finding of the check) focuses and marks that field. „projektleiter“ and „reifegrad“ open
+        their own dialogs; an unknown name opens the plain form."""
+        if not lid:
+            return
+        if feld == "projektleiter":
+            self.projektleitung(lid)
+            return
+        if feld == "reifegrad":
+            self.reifegrad(lid)
+            return
+        ziel = LEISTUNG_SPRUNG.get(feld or "")
+        self.ops.lesen(stammdaten.leistung_formular, lid, ok=lambda f: self._bearbeiten(lid, f, ziel),
+                       titel="OZG-Leistung nicht lesbar")
 
-    def _bearbeiten(self, lid: str, f: stammdaten.LeistungFormular) -> None:
+    def _bearbeiten(self, lid: str, f: stammdaten.LeistungFormular, ziel: str | None = None) -> None:
         w = f.daten.werte
         felder = [
             Feld("im_ressort", "Im &Ressort (Zuständigkeit)", "ja_nein"),
@@ -151,12 +256,36 @@ class LeistungenSeite(_Seite):
         dlg = FormularDialog(f"OZG-Leistung {w['ozg_id']}: {w['bezeichnung']}", felder, alt,
                              gesamtpruefung=lambda n: operation.entwurf_pruefen("leistung", n, basis=w),
                              hinweis=f"Reifegrad-Bewertungen: {verlauf}", parent=self)
+        # the Verantwortliche are records of their own (not a column): their dialog, reachable from here
+        zeile = _knopfzeile(("Projekt&leitung …", lambda: self.projektleitung(lid, parent=dlg)))
+        _knopf(zeile, 0).setToolTip("Verantwortliche Personen dieser OZG-Leistung festlegen "
+                                    "(ein eigener Schritt, sofort gespeichert)")
+        unten = dlg.layout()
+        if isinstance(unten, QVBoxLayout):
+            unten.insertLayout(unten.indexOf(dlg.knoepfe), zeile)
+        if ziel in dlg.formular.eingaben:
+            _hervorheben(dlg.formular.widget(ziel))
         ergebnis = _bestaetigt(self.dialog_ausfuehren, dlg)
         if ergebnis is not None:
             neu = stammdaten.geaenderte(alt, ergebnis)
             if neu:
                 self.bearbeitung.ausfuehren(bauplan.aendern("leistung", lid, neu, f"OZG-Leistung {w['ozg_id']} ändern"),
                                             initiator=self)
+
+    def projektleitung(self, lid: str | None, parent: QWidget | None = None) -> None:
+        """Tick the Leistung's Verantwortliche; OK writes the difference as one undo step."""
+        if lid:
+            self.ops.lesen(stammdaten.verantwortliche, lid, ok=lambda d: self._projektleitung(d, parent),
+                           titel="OZG-Leistung nicht lesbar")
+
+    def _projektleitung(self, daten: stammdaten.Verantwortliche, parent: QWidget | None = None) -> None:
+        dlg = ProjektleitungDialog(daten, parent or self)
+        if not self.dialog_ausfuehren(dlg):
+            return
+        gewaehlt = dlg.gewaehlte()
+        if set(gewaehlt) != set(daten.gewaehlt):
+            self.bearbeitung.ausfuehren(stammdaten.verantwortliche_setzen(daten.leistung_id, gewaehlt, daten.gewaehlt),
+                                        initiator=self)
 
     def reifegrad(self, lid: str | None) -> None:
         if lid:
@@ -237,9 +366,12 @@ class ProjekteSeite(_Seite):
         super().aenderungen_erhalten(aenderungen, initiator)
         self.editor.aenderungen_erhalten(aenderungen, initiator)
 
-    def projekt_oeffnen(self, pid: str, danach: Callable[[], None] | None = None) -> bool:
+    def projekt_oeffnen(self, pid: str, danach: Callable[[], None] | None = None, ziel: str | None = None) -> bool:
         """Open ``pid`` in the editor (asks first if the open one has unsaved changes); ``danach``
-        runs once its data is shown. False: the user chose to stay."""
+        runs once its data is shown, then the editor shows the field ``ziel`` (a field name of
+        ``projekte setzen``, e.g. from a finding of the check) if it can. False: the user chose to stay."""
+        if ziel is not None:
+            danach = self._mit_ziel(danach, ziel)
         if pid == self.editor.projekt_id:
             if danach is not None:
                 danach()
@@ -248,6 +380,17 @@ class ProjekteSeite(_Seite):
             return False
         self.editor.oeffnen(pid, danach=danach)
         return True
+
+    def _mit_ziel(self, danach: Callable[[], None] | None, ziel: str) -> Callable[[], None]:
+        """``danach``, then the editor's ``feld_zeigen(ziel)`` – looked up when it runs, so the page
+        works with an editor that has no such method (it then just shows the project)."""
+        def beides() -> None:
+            if danach is not None:
+                danach()
+            zeigen = getattr(self.editor, "feld_zeigen", None)
+            if callable(zeigen):
+                zeigen(ziel)
+        return beides
 
     def meilenstein_oeffnen(self, mid: str) -> None:
         """Open the milestone's project on the Meilensteine tab with the milestone selected."""
@@ -307,7 +450,11 @@ class AenderungenSeite(_Seite):
 
 
 class StammdatenDialog(QDialog):
-    """Behörden or Personen: a list with „Neu …“ and „Bearbeiten …“.
+    """Behörden or Personen: a list with „Neu …“, „Bearbeiten …“ and „Löschen“.
+
+    A delete asks first (:meth:`loeschen_bestaetigen`); the model refuses it while other records
+    refer to the record (:mod:`ozgdesk.model.verweise`), and its German reason is shown in the
+    dialog's own message line (:attr:`meldung`) rather than in a box that hides the list.
 
     The list is read on the DB worker and reloaded from the window's broadcast whenever an
     operation wrote its table – the dialog's own edits, an undo, a sync running meanwhile."""
@@ -323,11 +470,22 @@ class StammdatenDialog(QDialog):
         self.modell = ListenModell(spalten)
         self.tabelle = _tabelle(self.modell, self.windowTitle())
         self.tabelle.doubleClicked.connect(lambda _i: self.bearbeiten())
+        # a refusal is about the row it was given for: another row chosen, the message goes
+        self.tabelle.selectionModel().currentRowChanged.connect(lambda *_a: self.meldung_zeigen(""))
         knoepfe = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         knoepfe.rejected.connect(self.reject)
+        self.meldung = QLabel()
+        self.meldung.setObjectName("meldung")
+        self.meldung.setWordWrap(True)
+        self.meldung.setTextFormat(Qt.TextFormat.PlainText)
+        self.meldung.setStyleSheet("QLabel#meldung { background: #fdecea; color: #8a1c12; border: 1px solid #d32f2f;"
+                                   " border-radius: 3px; padding: 6px; }")
+        self.meldung.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabelle)
-        layout.addLayout(_knopfzeile(("&Neu …", self.neu), ("&Bearbeiten …", self.bearbeiten)))
+        layout.addWidget(self.meldung)
+        layout.addLayout(_knopfzeile(("&Neu …", self.neu), ("&Bearbeiten …", self.bearbeiten),
+                                     ("&Löschen", self.loeschen)))
         layout.addWidget(knoepfe)
         self.setMinimumSize(self.fontMetrics().averageCharWidth() * 135, self.fontMetrics().height() * 22)
         self.ops.daten_geaendert.connect(self.aenderungen_erhalten)
@@ -368,9 +526,39 @@ class StammdatenDialog(QDialog):
     def neu(self) -> None:
         self.ops.lesen(stammdaten.formular, self.art, ok=self._formular, titel=f"{self.windowTitle()} nicht lesbar")
 
-    def bearbeiten(self) -> None:
+    def _aktuelle_id(self) -> str | None:
         idx = self.tabelle.currentIndex()
-        id_ = self.modell.id_von(idx.row()) if idx.isValid() else None
+        return self.modell.id_von(idx.row()) if idx.isValid() else None
+
+    def meldung_zeigen(self, text: str) -> None:
+        self.meldung.setText(text)
+        self.meldung.setVisible(bool(text))
+
+    def loeschen_bestaetigen(self, name: str) -> bool:
+        """Ask before deleting (tests replace this)."""
+        antwort = QMessageBox.question(
+            self, f"{self.bezeichnung} löschen", f"{self.bezeichnung} „{name}“ wirklich löschen?\n\n"
+            "Das lässt sich mit Bearbeiten › Rückgängig zurücknehmen.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return antwort == QMessageBox.StandardButton.Yes
+
+    def loeschen(self) -> None:
+        """Delete the selected record (undoable); a refusal (still referred to) shows its reason here."""
+        id_ = self._aktuelle_id()
+        if not id_:
+            self.meldung_zeigen(f"Bitte zuerst eine {self.bezeichnung} in der Liste auswählen.")
+            return
+        zeile = self.tabelle.currentIndex().row()
+        werte = self.modell.zeilen[zeile][1] if 0 <= zeile < len(self.modell.zeilen) else ()
+        name = str(next((w for w in werte[:2] if w), "")) if werte else ""  # Kurzname (else Name) / Name
+        if not self.loeschen_bestaetigen(name):
+            return
+        self.meldung_zeigen("")
+        self.bearbeitung.ausfuehren(operation.loeschen([(self.art, id_)], f"{self.bezeichnung} „{name}“ löschen"),
+                                    initiator=self, fehler=lambda e: self.meldung_zeigen(fmt.fehlertext(e)))
+
+    def bearbeiten(self) -> None:
+        id_ = self._aktuelle_id()
         if id_:
             self.ops.lesen(stammdaten.formular, self.art, id_, ok=self._formular,
                            titel=f"{self.bezeichnung} nicht lesbar")
