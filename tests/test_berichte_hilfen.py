@@ -47,8 +47,10 @@ def demo_fehler_beheben(store) -> None:  # noqa: ANN001
             p = s.execute(select(Projekt).where(Projekt.kennung == kennung)).scalar_one()
             for b in s.execute(select(Bewilligung).where(Bewilligung.projekt_id == p.id)).scalars():
                 b.betrag_cent = b.betrag_cent * 12 // 10
-        s.execute(select(Projekt).where(Projekt.kennung == "BMAS-2025-08")).scalar_one().ampel_kosten_grund = (
-            "Schlussrechnung des Dienstleisters ist erst im Oktober eingegangen.")
+        # every project off its plan in Q3/2026 (in total or on one Haushaltsstelle) gives its reason
+        for kennung in ("BMAS-2024-03", "BMAS-2024-05", "BMAS-2025-04", "BMAS-2025-08", "BMAS-2026-01"):
+            s.execute(select(Projekt).where(Projekt.kennung == kennung)).scalar_one().ampel_kosten_grund = (
+                "Schlussrechnung des Dienstleisters ist erst im Oktober eingegangen.")
 
 
 def db_abbild(pfad: Path) -> bytes:

@@ -63,8 +63,20 @@ def test_cli_pruefen_json_und_exitcode(demo_home, capsys):
     vorher = db_abbild(demo_home / "ozgdesk.sqlite")
     rc = main(["--home", str(demo_home), "pruefen", "--quartal", "2026-Q3", "--stand", "15.11.2026", "--json"])
     daten = json.loads(capsys.readouterr().out)
-    assert rc == 1 and daten["fehler"] == 4
-    assert {b["datensatz"] for b in daten["befunde"]} >= {"Projekt BMAS-2025-04", "Projekt BMAS-2025-08, Quartal Q3/2026"}
+    fehler = [b for b in daten["befunde"] if b["schwere"] == "Fehler"]
+    assert rc == 1 and daten["fehler"] == len(fehler) > 0
+    assert {b["ort"] for b in fehler} >= {"Projekt BMAS-2025-04", "Projekt BMAS-2025-08, Quartal Q3/2026",
+                                          "Projekt BMAS-2024-05, Quartal Q3/2026, Haushaltsstelle 0602 812 01"}
+    # every finding names its record by Kennung or OZG-ID, the field that fixes a gap, and whether a fact
+    for b in daten["befunde"]:
+        assert b["datensatz"] in (b["projekt"], b["ozg_id"]) and len(b["id"]) == 12
+        assert b["stellungnahme_moeglich"] or b["feld"] or b["regel"] in {"leistung_fehlt", "kein_meilenstein",
+                                                                         "meilenstein_ohne_plandatum", "kein_zahlungsplan",
+                                                                         "plan_quartal_fehlt", "keine_pt_bewilligt"}
+    ueber = next(b for b in fehler if b["regel"] == "ueber_bewilligung_gesamt" and b["projekt"] == "BMAS-2024-04")
+    assert ueber["stellungnahme_moeglich"] and ueber["feld"] is None
+    mittelbar = next(b for b in fehler if b["regel"] == "mittelbar_ohne_erstattung")
+    assert not mittelbar["stellungnahme_moeglich"] and mittelbar["feld"] == "finanzierung"
     assert db_abbild(demo_home / "ozgdesk.sqlite") == vorher  # checking never writes
 
 

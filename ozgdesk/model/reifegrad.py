@@ -65,6 +65,19 @@ def aktuelle(con: sqlite3.Connection) -> dict[str, AktuellerReifegrad]:
             for i, lid, m, st, d in zeilen}
 
 
+def neueste_je_modell(con: sqlite3.Connection, modell: Reifegradmodell) -> dict[str, AktuellerReifegrad]:
+    """The latest assessment of one model per Leistung (same-day ties as in :func:`aktuelle`), so a
+    document can show the 2.0 self-assessment next to the 1.1 level that counts: nothing newer is hidden."""
+    zeilen = con.execute(
+        f"""SELECT id, leistung_id, modell, stufe, datum FROM (
+                SELECT rb.id, rb.leistung_id, rb.modell, rb.stufe, rb.datum,
+                       row_number() OVER (PARTITION BY rb.leistung_id ORDER BY {reihenfolge_sql('rb')}) AS nr
+                FROM reifegrad_bewertung rb WHERE rb.modell = ?)
+            WHERE nr = 1""", (modell.value,))
+    return {lid: AktuellerReifegrad(i, lid, Reifegradmodell.parse(m), int(st), date.fromisoformat(d))
+            for i, lid, m, st, d in zeilen}
+
+
 def roh(session: Any) -> sqlite3.Connection:
     """The DB-API connection of an ORM session, inside its transaction (pending writes flushed first)."""
     session.flush()

@@ -191,14 +191,14 @@ def _behoerden(s: Session) -> list[tuple[str, str]]:
 
 
 # ------------------------------------------------------------------------------------------ Leistungen
-def _reifegrad_aktuell() -> Any:
-    """Latest level in model 1.1 per Leistung (correlated: evaluated only for the rows shown).
+def _reifegrad_aktuell(modell: Reifegradmodell = Reifegradmodell.V1_1) -> Any:
+    """Latest level in one model per Leistung (correlated: evaluated only for the rows shown).
 
     Levels of model 1.1 (0–4) and 2.0 (0–7) mean different things, so one column shows one model;
-    1.1 is the one the programme counts with (and the dashboard chart uses)."""
+    1.1 is the one the programme counts with (and the dashboard chart uses), 2.0 stands beside it."""
     rb = aliased(ReifegradBewertung, name="rb_aktuell")
     return (
-        select(rb.stufe).where(rb.leistung_id == Leistung.id, rb.modell == Reifegradmodell.V1_1)
+        select(rb.stufe).where(rb.leistung_id == Leistung.id, rb.modell == modell)
         # the order of the one rule (ozgdesk.model.reifegrad): same day, the later recorded wins
         .order_by(text(reifegrad.reihenfolge_sql("rb_aktuell"))).limit(1).scalar_subquery()
     )
@@ -219,6 +219,8 @@ def leistungen(nur_ressort: bool = True) -> Tabellenabfrage:
             Spalte("prioritaet", "Priorität", Leistung.prioritaet, "zahl"),
             Spalte("geplant_online", "Geplant online", Leistung.geplant_online, "datum"),
             Spalte("reifegrad", "Reifegrad (1.1)", reifegrad, "reifegrad"),
+            Spalte("reifegrad_2_0", "Reifegrad (2.0)", _reifegrad_aktuell(Reifegradmodell.V2_0).label("reifegrad_2_0"),
+                   "zahl"),
             Spalte("ziel_reifegrad", "Ziel", Leistung.ziel_reifegrad, "zahl"),
             Spalte("im_ressort", "Im Ressort", Leistung.im_ressort, "ja_nein"),
         ),

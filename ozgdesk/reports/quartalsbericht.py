@@ -191,12 +191,14 @@ def _abschnitt_meilensteine(b: Bestand, q: Quartal) -> list[Flowable]:
 
 def _abschnitt_reifegrad(b: Bestand) -> list[Flowable]:
     leistungen = [l for l in b.leistungen if l.projekte]
-    sp = [Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 3.2), Sp("Projekt", 1.4), Sp("Reifegrad aktuell", 1.2, True),
-          Sp("Ziel", 0.6, True), Sp("online", 0.7)]
-    zeilen = [[l.ozg_id, l.bezeichnung, ", ".join(l.projekte),
-               l.reifegrad_text,
+    sp = [Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 2.7), Sp("Projekt", 1.3), Sp("Reifegrad aktuell", 1.6, True),
+          Sp("Modell 2.0", 1.1, True), Sp("Ziel", 0.5, True), Sp("online", 0.6)]
+    zeilen = [[l.ozg_id, l.bezeichnung, ", ".join(l.projekte), l.reifegrad_text, l.reifegrad_2_0_text,
                "–" if l.ziel_reifegrad is None else str(l.ziel_reifegrad), "ja" if l.online else "nein"] for l in leistungen]
-    return [h1("5 Reifegrad der OZG-Leistungen"), tabelle(sp, zeilen), zusammen(reifegrad_diagramm(b))]
+    return [h1("5 Reifegrad der OZG-Leistungen"),
+            absatz("Gezählt wird nach Reifegradmodell 1.1 (Ziel und „online“ sind darin definiert); die jüngste "
+                   "Selbsteinschätzung nach Modell 2.0 steht mit Datum daneben.", EINLEITUNG),
+            tabelle(sp, zeilen), zusammen(reifegrad_diagramm(b))]
 
 
 def reifegrad_diagramm(b: Bestand) -> Flowable:
@@ -309,8 +311,9 @@ def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal, befunde: Sequence[Be
                                         ("PT bewilligt", f"{pt(a.pt_bewilligt)} (verbraucht {prozent(a.pt_kumuliert, a.pt_bewilligt)})"),
                                         ("Erbrachte Leistungen", a.leistungen or "–")]))
     inhalt.append(h2("Reifegrad der OZG-Leistungen"))
-    inhalt.append(tabelle([Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 4), Sp("aktuell", 1.2, True), Sp("Ziel", 0.7, True)],
-                          [[l.ozg_id, l.bezeichnung, l.reifegrad_text,
+    inhalt.append(tabelle([Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 3.4), Sp("aktuell", 1.7, True), Sp("Modell 2.0", 1.2, True),
+                           Sp("Ziel", 0.6, True)],
+                          [[l.ozg_id, l.bezeichnung, l.reifegrad_text, l.reifegrad_2_0_text,
                             "–" if l.ziel_reifegrad is None else str(l.ziel_reifegrad)] for l in p.leistungen]))
     inhalt.append(h2("Risiken"))
     inhalt.append(absatz(p.risiken or "–"))
@@ -393,10 +396,12 @@ def arbeitsmappe(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None
              [[p.kennung, m.titel, m.arbeitspaket, m.plan_datum, m.prognose_datum, m.ist_datum, kz.status_text(m, b.stand),
                len(m.verschiebungen), m.verzug_tage] for p in projekte for m in p.meilensteine], summenzeile=False)
     am.blatt("Reifegrad", [Spalte("Kennung", breite=15), Spalte("OZG-ID", breite=8), Spalte("OZG-Leistung", breite=45),
-                           Spalte("Reifegrad", "zahl", 9), Spalte("Modell", breite=7), Spalte("Ziel-Reifegrad", "zahl", 9),
-                           Spalte("online", breite=7)],
-             [[p.kennung, l.ozg_id, l.bezeichnung, l.reifegrad, l.reifegrad_modell, l.ziel_reifegrad,
-               "ja" if l.online else "nein"] for p in projekte for l in p.leistungen], summenzeile=False)
+                           Spalte("Reifegrad", "zahl", 9), Spalte("Modell", breite=7), Spalte("bewertet am", "datum", 11),
+                           Spalte("Reifegrad 2.0", "zahl", 9), Spalte("2.0 bewertet am", "datum", 11),
+                           Spalte("Ziel-Reifegrad", "zahl", 9), Spalte("online", breite=7)],
+             [[p.kennung, l.ozg_id, l.bezeichnung, l.reifegrad, l.reifegrad_modell, l.reifegrad_datum, l.reifegrad_2_0,
+               l.reifegrad_2_0_datum, l.ziel_reifegrad, "ja" if l.online else "nein"]
+              for p in projekte for l in p.leistungen], summenzeile=False)
     am.blatt("Risiken", [Spalte("Kennung", breite=15), Spalte("Risiken", breite=60), Spalte("Nächste Schritte", breite=60)],
              [[p.kennung, p.risiken, p.naechste_schritte] for p in projekte], summenzeile=False)
     kennungen = {p.kennung for p in projekte}

@@ -21,12 +21,20 @@ from ozgdesk.model.einrichtung import ressort_von
 from ozgdesk.model.finanzen import Aufwand, Bewilligung, Zahlungsplan, ZahlungsplanPosition
 from ozgdesk.model.katalog import Leistung, LeistungVerantwortung, Themenfeld
 from ozgdesk.model.organisation import Behoerde, Person
-from ozgdesk.model.reifegrad import roh
+from ozgdesk.model.reifegrad import neueste_je_modell, roh
 from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
 from ozgdesk.model.stellungnahme import Stellungnahme
 from ozgdesk.model.store import Store
 from ozgdesk.model.uebersicht import RessortKopf
-from ozgdesk.model.values import Ampel, Finanzierung, Kostenart, MeilensteinStatus, Quartal, Verwaltungsart
+from ozgdesk.model.values import (
+    Ampel,
+    Finanzierung,
+    Kostenart,
+    MeilensteinStatus,
+    Quartal,
+    Reifegradmodell,
+    Verwaltungsart,
+)
 
 
 @dataclass(frozen=True)
@@ -68,11 +76,25 @@ class LeistungDaten:
     ziel_reifegrad: int | None
     verantwortliche: tuple[str, ...]
     projekte: tuple[str, ...] = ()
+    #: the latest self-assessment in model 2.0 (levels 0–7), shown next to the 1.1 level that counts
+    reifegrad_2_0: int | None = None
+    reifegrad_2_0_datum: date | None = None
 
     @property
     def reifegrad_text(self) -> str:
-        """The current level as the documents print it: "3 (Modell 1.1)", "–" if not assessed."""
-        return "–" if self.reifegrad is None else f"{self.reifegrad} (Modell {self.reifegrad_modell})"
+        """The current level as the documents print it: "3 (Modell 1.1, 31.03.2026)", "–" if not assessed."""
+        if self.reifegrad is None:
+            return "–"
+        am = f", {self.reifegrad_datum:%d.%m.%Y}" if self.reifegrad_datum else ""
+        return f"{self.reifegrad} (Modell {self.reifegrad_modell}{am})"
+
+    @property
+    def reifegrad_2_0_text(self) -> str:
+        """The latest 2.0 assessment: "5 (30.09.2026)", "–" if there is none."""
+        if self.reifegrad_2_0 is None:
+            return "–"
+        return f"{self.reifegrad_2_0} ({self.reifegrad_2_0_datum:%d.%m.%Y})" if self.reifegrad_2_0_datum \
+            else str(self.reifegrad_2_0)
 
 
 @dataclass(frozen=True)
@@ -289,6 +311,7 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
             if v.person_id in personen:
                 verantwortlich[v.leistung_id].append(personen[v.person_id].name)
         reifegrad = aktuelle_reifegrade(s)
+        reifegrad_2_0 = neueste_je_modell(roh(s), Reifegradmodell.V2_0)
         pl_paare = [(pl.projekt_id, pl.leistung_id) for pl in s.execute(select(ProjektLeistung)).scalars()]
         projekte_orm = list(s.execute(select(Projekt).order_by(Projekt.kennung)).scalars())
         kennung_von = {p.id: p.kennung for p in projekte_orm}
@@ -308,6 +331,8 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
                 online=bool(rg and rg.online),
                 ziel_reifegrad=l.ziel_reifegrad, verantwortliche=tuple(sorted(verantwortlich.get(l.id, ()))),
                 projekte=tuple(sorted(projekte_je_leistung.get(l.id, ()))),
+                reifegrad_2_0=reifegrad_2_0[l.id].stufe if l.id in reifegrad_2_0 else None,
+                reifegrad_2_0_datum=reifegrad_2_0[l.id].datum if l.id in reifegrad_2_0 else None,
             )
         leistungen_je_projekt: dict[str, list[LeistungDaten]] = defaultdict(list)
         for pid, lid in pl_paare:

@@ -21,11 +21,23 @@ if TYPE_CHECKING:  # pragma: no cover
 
 @dataclass(frozen=True)
 class Pruefhinweis:
+    """What the page needs of a finding (the service's own class has the same fields)."""
+
     text: str
     schwere: str  # "fehler" blocks the report, "warnung" does not
     art: str  # entity kind (projekt, meilenstein, leistung)
     datensatz_id: str
     projekt_id: str | None = None
+    befund_id: str = ""
+    ziel: str | None = None  # the field the editor focuses
+    stellungnahme_moeglich: bool = False
+    stellungnahme: str | None = None  # the statement given; None while open
+    stellungnahme_vorlage: dict[str, str] | None = None  # values of a new statement (facts only)
+    stellungnahme_ids: tuple[str, ...] = ()
+
+    @property
+    def offen(self) -> bool:
+        return self.stellungnahme is None
 
 
 class Berichtsdienst(Protocol):
