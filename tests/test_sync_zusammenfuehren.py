@@ -250,3 +250,25 @@ def test_einreichungen_sind_fuer_den_abgleich_eingefroren() -> None:
 
     assert "einreichung" in tabellen()  # replicated to every device …
     assert UNVERAENDERLICH.get("einreichung", False) is None  # … and never changed there, whatever arrives
+
+
+def test_stellungnahme_kommt_auf_dem_anderen_geraet_an_und_erledigt_dort_den_befund(zwei, ablage) -> None:
+    """A statement is data like any other: written on device A, device B's check shows it acknowledged."""
+    from datetime import date
+
+    from ozgdesk.model.stellungnahme import Stellungnahme
+    from ozgdesk.model.values import Quartal
+    from ozgdesk.reports.pruefung import pruefen
+    from ozgdesk.reports.snapshot import bestand_laden
+    from ozgdesk.reports.stellungnahmen import stellungnahme_werte
+
+    a, b = zwei
+    q, stand = Quartal(2026, 3), date(2026, 11, 15)
+    befunde = pruefen(bestand_laden(a, stand), q)
+    fakt = next(x for x in befunde if x.stellungnahme_moeglich and x.regel == "ueber_bewilligung_gesamt")
+    with a.session(benutzer="Anna") as s:
+        s.add(Stellungnahme(**stellungnahme_werte(befunde, fakt.id, "Sachverhalt ist bekannt und mit dem BMDS abgestimmt.", q)))
+    for st in (a, b):
+        sync(st, ablage)
+    auf_b = next(x for x in pruefen(bestand_laden(b, stand), q) if x.id == fakt.id)
+    assert not auf_b.offen and auf_b.stellungnahme.erstellt_von == "Anna"

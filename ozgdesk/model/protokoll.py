@@ -283,6 +283,9 @@ def _protokollieren(session: Session, flush_context: Any, instances: Any) -> Non
             continue
         if obj.id is None:
             obj.id = neue_id()
+        beim_anlegen = getattr(obj, "beim_anlegen", None)
+        if beim_anlegen is not None:  # values an entity takes from the session (its author, the time)
+            beim_anlegen(session.info)
         _fill_defaults(obj)
         _pruefen(obj)
         eintrag(obj, ANLEGEN, None, None, datensatz_als_dict(obj))

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text, event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
 from ozgdesk.model.base import Base, UtcZeit, jetzt_utc
 from ozgdesk.model.errors import Eingabefehler
@@ -41,7 +41,16 @@ class Stellungnahme(Base):
     befund_text: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text)
     erstellt_von: Mapped[str] = mapped_column(String(120), default="")
-    erstellt_am: Mapped[datetime] = mapped_column(UtcZeit, default=jetzt_utc)
+    erstellt_am: Mapped[datetime] = mapped_column(UtcZeit)
+
+    def beim_anlegen(self, info: dict[str, object]) -> None:
+        """Who wrote it and when, from the session that records it (GUI, CLI): set before the change
+        log takes the values, so every device receives the same author and time. A statement that
+        names its author already keeps it."""
+        if not (self.erstellt_von or "").strip():
+            self.erstellt_von = str(info.get("benutzer") or "")
+        if self.erstellt_am is None:
+            self.erstellt_am = jetzt_utc()
 
     def pruefen(self) -> None:
         if len((self.text or "").strip()) < MINDESTLAENGE:
@@ -50,11 +59,3 @@ class Stellungnahme(Base):
         if not (self.befund_id or "").strip():
             raise Eingabefehler("Stellungnahme: Der Befund fehlt.")
 
-
-@event.listens_for(Session, "before_flush")
-def _verfasser(session: Session, _ctx: object, _inst: object) -> None:
-    """Who wrote it: the user of the session (GUI, CLI or an import), unless the record names one
-    already (a statement arriving by sync keeps its author)."""
-    for obj in session.new:
-        if isinstance(obj, Stellungnahme) and not (obj.erstellt_von or "").strip():
-            obj.erstellt_von = str(session.info.get("benutzer") or "")
