@@ -256,3 +256,24 @@ def test_cli_stellungnahme_zu_luecke_wird_verweigert_und_zuruecknehmen(demo_home
     assert _cli(demo_home, capsys, "befunde", "zuruecknehmen", fakt["id"], "--quartal", "2026-Q3")[0] == 0
     rc, out, _ = _cli(demo_home, capsys, "befunde", "list", "--quartal", "2026-Q3", "--json")
     assert next(x for x in json.loads(out)["befunde"] if x["id"] == fakt["id"])["offen"]
+
+
+def test_readme_zeigt_den_weg_der_wirklich_funktioniert(tmp_path):
+    """The README's block „Ein Quartal abschließen“ runs as printed, on a fresh demo, to a verified package."""
+    import os
+    import re
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    abschnitt = readme.split("### Ein Quartal abschließen", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", abschnitt, re.S).group(1)
+    skript = "set -e\n" + "\n".join(z for z in block.splitlines() if not z.startswith("export OZGDESK_HOME"))
+    bin_ordner = Path(sys.executable).parent
+    assert shutil.which("ozgdesk-cli", path=str(bin_ordner)), "ozgdesk-cli gehört zur Installation (pyproject)"
+    env = {**os.environ, "OZGDESK_HOME": str(tmp_path / "home"), "PATH": f"{bin_ordner}{os.pathsep}{os.environ['PATH']}"}
+    lauf = subprocess.run(["bash", "-c", skript], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert lauf.returncode == 0, lauf.stdout[-2000:] + lauf.stderr[-2000:]
+    assert "ist vollständig und unverändert" in lauf.stdout
