@@ -64,6 +64,7 @@ class Berichtsseite(QWidget):
         #: writes statements as undoable edits (None: a page without editing, e.g. in a test double)
         self.bearbeitung = bearbeitung
         self._befunde: list[Any] = []
+        self._vorweg = ""
         self.dokument = QComboBox()
         self.dokument.setAccessibleName("Dokument")
         for code, name in dienst.dokumente():
@@ -201,6 +202,8 @@ class Berichtsseite(QWidget):
         self.runner.starten(lambda: list(dienst.pruefen(store, dok, zr, ids)), self._geprueft, self._fehler)
 
     def _geprueft(self, hinweise: list[Any]) -> None:
+        vorher = self._befund()
+        gewaehlt = getattr(vorher, "befund_id", "") if vorher is not None else ""
         zeile = self.hinweise.currentRow()
         self._befunde = list(hinweise)
         self.hinweise.clear()
@@ -209,9 +212,14 @@ class Berichtsseite(QWidget):
             item.setData(_ROLLE, i)
             self.hinweise.addItem(item)
         fehler, offen_hinweise, mit = hinweise_zaehlen(hinweise)
-        self.status.setText(f"Prüfung: {befundzahl(fehler, offen_hinweise, mit)}." if hinweise
-                            else "Prüfung ohne Befund.")
-        if 0 <= zeile < self.hinweise.count():
+        vorweg, self._vorweg = self._vorweg, ""
+        self.status.setText(vorweg + (f"Prüfung: {befundzahl(fehler, offen_hinweise, mit)}." if hinweise
+                                      else "Prüfung ohne Befund."))
+        # the same finding stays selected (it moves down once acknowledged), else the same row
+        gleich = next((i for i, h in enumerate(hinweise) if gewaehlt and getattr(h, "befund_id", "") == gewaehlt), None)
+        if gleich is not None:
+            self.hinweise.setCurrentRow(gleich)
+        elif 0 <= zeile < self.hinweise.count():
             self.hinweise.setCurrentRow(zeile)
         self._auswahl_zeigen()
 
@@ -272,8 +280,8 @@ class Berichtsseite(QWidget):
                                     initiator=self, erfolg=lambda _a: self._nach_stellungnahme("zurückgenommen"))
 
     def _nach_stellungnahme(self, was: str) -> None:
+        self._vorweg = f"Stellungnahme {was}. "  # said once, before the new count
         self.pruefen()
-        self.status.setText(f"Stellungnahme {was}; Prüfung läuft …")
 
     def vorschau(self) -> None:
         auftrag = self._auftrag_oder_meldung()
