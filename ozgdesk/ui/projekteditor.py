@@ -125,8 +125,12 @@ def editor_daten(s: Any, projekt_id: str, plan_version: int | None = None) -> Ed
 
 
 #: how :meth:`ProjektEditor.feld_zeigen` marks its target: a frame and a light background that also
-#: read in black-and-white (a dynamic property, so the widget's own look stays otherwise untouched)
-HERVORHEBUNG = ('*[hervorgehoben="true"] { border: 2px solid #e65100; background-color: #fff8c4; color: #000000; }')
+#: read in black-and-white. Set on the highlighted widget only (a style sheet on the whole editor would
+#: override the fonts its children set), selecting on the dynamic property ``hervorgehoben``.
+HERVORHEBUNG = ('*[hervorgehoben="true"] { border: 2px solid #e65100; background-color: #fff8c4; color: #000000; }'
+                # a table keeps its rows' look: the frame and the selected row show where to look
+                ' QTableView[hervorgehoben="true"] { background-color: palette(base);'
+                ' alternate-background-color: palette(alternate-base); color: palette(text); }')
 
 #: ``feld_zeigen`` targets that are a tab (index into the editor's tabs), optionally with ``:<key>``
 _REITER = {"meilensteine": 1, "meilenstein": 1, "arbeitspakete": 2, "zahlungsplan": 3, "mittelabfluss": 4,
@@ -191,6 +195,12 @@ class ProjektEditor(QWidget):
         self.kopf.setFont(f)
         self.reiter = QTabWidget()
         self.reiter.setUsesScrollButtons(True)
+        # no frame around the pages and a slightly smaller tab font: all seven tabs fit beside the
+        # project list on a 1366-pixel screen (scroll arrows would hide the first tab)
+        self.reiter.setDocumentMode(True)
+        schrift = self.reiter.tabBar().font()
+        schrift.setPointSizeF(schrift.pointSizeF() * 0.92)
+        self.reiter.tabBar().setFont(schrift)
         self.reiter.tabBar().setExpanding(False)
         self.reiter.setAccessibleName("Bereiche des Projekts")
 
@@ -200,7 +210,6 @@ class ProjektEditor(QWidget):
         self.formular.feld_geaendert.connect(self._feld_geaendert)
         #: the widget :meth:`feld_zeigen` highlighted last (None: nothing highlighted)
         self.hervorgehoben: QWidget | None = None
-        self.setStyleSheet(HERVORHEBUNG)
         self.leistungen = QListWidget()
         self.leistungen.setAccessibleName("OZG-Leistungen des Projekts")
         for lid, text in self.auswahl.leistungen:
@@ -341,9 +350,10 @@ class ProjektEditor(QWidget):
         self.reiter.addTab(auf_seite, "Au&fwand")
 
         # ---- Bewilligungen (last tab: the tabs before keep their places)
-        self.bew_modell = ListenModell([("Jahr", "text"), ("Bewilligt (€)", "euro"), ("Personentage", "zahl"),
-                                        ("Zahlungen im Jahr (€)", "euro"), ("Bewilligt kumuliert (€)", "euro"),
-                                        ("Zahlungen kumuliert (€)", "euro"), ("Rest (€)", "euro")])
+        # two-line headers: seven money columns fit beside the project list on a 1366-pixel screen
+        self.bew_modell = ListenModell([("Jahr", "text"), ("Bewilligt (€)", "euro"), ("Personen-\ntage", "zahl"),
+                                        ("Zahlungen\nim Jahr (€)", "euro"), ("Bewilligt\nkumuliert (€)", "euro"),
+                                        ("Zahlungen\nkumuliert (€)", "euro"), ("Rest (€)", "euro")])
         self.bew_tabelle = _tabelle(self.bew_modell, "Bewilligungen je Jahr")
         self.bew_tabelle.doubleClicked.connect(lambda _i: self.bewilligung_bearbeiten())
         bew_seite = QWidget()
@@ -647,9 +657,7 @@ class ProjektEditor(QWidget):
     @staticmethod
     def _hervorhebung_setzen(widget: QWidget, an: bool) -> None:
         widget.setProperty("hervorgehoben", an)
-        widget.style().unpolish(widget)  # a dynamic property is read when the widget is polished
-        widget.style().polish(widget)
-        widget.update()
+        widget.setStyleSheet(HERVORHEBUNG if an else "")  # repolishes: the property's rule applies
 
     def _feld_geaendert(self, schluessel: str) -> None:
         """The user changed a field: its highlight has done its job."""
