@@ -283,6 +283,9 @@ def test_arbeitspaket_loeschen_abgelehnt_solange_ein_meilenstein_verweist(fenste
     with fenster.store.lesen() as s:
         assert s.get(Arbeitspaket, ap) is not None
     assert fenster.meldungen == []  # no message box on top
+    editor.reiter.setCurrentIndex(1)  # the refusal belonged to the Arbeitspakete tab
+    assert not editor.meldung.isVisible()
+    editor.reiter.setCurrentIndex(2)
 
     # unassign every milestone of it, then the delete goes through
     with fenster.store.session() as s:
@@ -360,6 +363,16 @@ def test_feld_zeigen_unbekanntes_ziel_tut_nichts(fenster):  # noqa: ANN001
     assert editor.reiter.currentIndex() == 2 and editor.hervorgehoben is None
 
 
+def test_anderes_projekt_nimmt_die_hervorhebung_weg(fenster):  # noqa: ANN001
+    editor = _editor(fenster)
+    assert editor.feld_zeigen("mittelabfluss")
+    tabelle = editor.hervorgehoben
+    assert tabelle is editor.zahlungen.tabelle
+    assert fenster.zeigen("projekte").projekt_oeffnen(_projekt(fenster.store, "BMAS-2024-02").id)
+    assert editor.hervorgehoben is None and "BMAS-2024-02" in editor.kopf.text()
+    assert editor.feld_zeigen("umsetzung") and editor.hervorgehoben is editor.formular.widget("umsetzung")
+
+
 def test_feld_zeigen_aufwand_quartal(fenster, qtbot):  # noqa: ANN001
     editor = _editor(fenster, _projekt_mit_aufwand(fenster.store))
     q: Quartal = editor.aufwand_modell.zeilen[-1][1][0]
@@ -376,9 +389,22 @@ def test_reiter_rendern(fenster, tmp_path):  # noqa: ANN001
     editor.grab().save(str(tmp_path / "stammdaten.png"))
     editor.feld_zeigen("komponenten")
     editor.grab().save(str(tmp_path / "stammdaten_komponenten.png"))
+    editor.feld_zeigen("umsetzung")
+    QApplication.processEvents()  # the layout follows the highlight's size as it would on screen
+    editor.grab().save(str(tmp_path / "stammdaten_umsetzung.png"))
     editor.feld_zeigen("bewilligungen")
     editor.grab().save(str(tmp_path / "bewilligungen.png"))
+    editor.reiter.setCurrentIndex(2)
+    editor.ap_tabelle.selectRow(0)
+    editor.arbeitspaket_loeschen()
+    editor.grab().save(str(tmp_path / "arbeitspakete.png"))
+    editor.feld_zeigen("aufwand")
+    editor.reiter.setCurrentIndex(4)
+    editor.grab().save(str(tmp_path / "mittelabfluesse.png"))
+    editor.reiter.setCurrentIndex(5)
+    editor.grab().save(str(tmp_path / "aufwand.png"))
     ziel = __import__("os").environ.get("OZG_PNG")
     if ziel:
-        for name in ("stammdaten", "stammdaten_komponenten", "bewilligungen"):
+        for name in ("stammdaten", "stammdaten_komponenten", "stammdaten_umsetzung", "bewilligungen", "arbeitspakete",
+                     "mittelabfluesse", "aufwand"):
             (tmp_path / f"{name}.png").replace(f"{ziel}/{name}.png")

@@ -130,11 +130,15 @@ def editor_daten(s: Any, projekt_id: str, plan_version: int | None = None) -> Ed
 HERVORHEBUNG = ('*[hervorgehoben="true"] { border: 2px solid #e65100; background-color: #fff8c4; color: #000000; }'
                 # a table keeps its rows' look: the frame and the selected row show where to look
                 ' QTableView[hervorgehoben="true"] { background-color: palette(base);'
-                ' alternate-background-color: palette(alternate-base); color: palette(text); }')
+                ' alternate-background-color: palette(alternate-base); color: palette(text); }'
+                ' QCheckBox[hervorgehoben="true"] { padding: 2px 4px; }')
 
-#: ``feld_zeigen`` targets that are a tab (index into the editor's tabs), optionally with ``:<key>``
-_REITER = {"meilensteine": 1, "meilenstein": 1, "arbeitspakete": 2, "zahlungsplan": 3, "mittelabfluss": 4,
-           "mittelabfluesse": 4, "aufwand": 5, "bewilligungen": 6, "bewilligung": 6}
+#: ``feld_zeigen`` targets that are a tab (the tab's key in ``ProjektEditor._seiten``); those with a
+#: row to select take ``:<key>``
+_REITER = {"meilensteine": "meilensteine", "meilenstein": "meilensteine", "arbeitspakete": "arbeitspakete",
+           "zahlungsplan": "zahlungsplan", "mittelabfluss": "mittelabfluss", "mittelabfluesse": "mittelabfluss",
+           "aufwand": "aufwand", "bewilligungen": "bewilligungen", "bewilligung": "bewilligungen"}
+_MIT_ZEILE = frozenset({"meilenstein", "bewilligung", "zahlungsplan", "aufwand"})
 
 
 def _tabelle(modell: Any, name: str) -> QTableView:
@@ -367,6 +371,10 @@ class ProjektEditor(QWidget):
                                  ("&Bearbeiten …", self.bewilligung_bearbeiten),
                                  ("&Löschen", self.bewilligung_loeschen)))
         self.reiter.addTab(bew_seite, "Be&willigungen")
+        self._seiten = {"stammdaten": stamm_seite, "meilensteine": ms_seite, "arbeitspakete": ap_seite,
+                        "zahlungsplan": zp_seite, "mittelabfluss": self.zahlungen_seite, "aufwand": auf_seite,
+                        "bewilligungen": bew_seite}
+        self.reiter.currentChanged.connect(self._reiter_gewechselt)
         for t in (self.ms_tabelle, self.ap_tabelle, self.plan_tabelle, self.aufwand_tabelle, self.bew_tabelle):
             t.selectionModel().currentRowChanged.connect(lambda *_a, t=t: self._zeile_gewechselt(t))
 
@@ -431,6 +439,8 @@ class ProjektEditor(QWidget):
             return
         self.ladevorgaenge += 1
         neues_projekt = projekt_id != self.projekt_id
+        if neues_projekt:
+            self._hervorhebung_entfernen()  # it pointed at the other project (and its payments table goes)
         self.daten = daten.projekt
         self._verschiebungen = daten.verschiebungen
         self.projekt_id = projekt_id
@@ -584,6 +594,7 @@ class ProjektEditor(QWidget):
             self.neu_laden()
 
     def _meldung(self, text: str) -> None:
+        self._meldung_des_reiters = None
         self.meldung.setText(text)
         self.meldung.setVisible(bool(text))
 
@@ -602,17 +613,17 @@ class ProjektEditor(QWidget):
         art, _, schluessel = ziel.partition(":")
         if not schluessel and (art in self.formular.eingaben or art == "leistungen"):
             widget = self.leistungen if art == "leistungen" else self.formular.widget(art)
-            self.reiter.setCurrentIndex(0)
+            self.reiter.setCurrentWidget(self._seiten["stammdaten"])
             self._stamm_scroll.ensureWidgetVisible(widget, 0, self.fontMetrics().height() * 3)
             self._hervorheben(widget)
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
             return True
-        if art not in _REITER or (schluessel and art not in ("meilenstein", "bewilligung", "zahlungsplan", "aufwand")):
+        if art not in _REITER or (schluessel and art not in _MIT_ZEILE):
             return False
         tabelle, zeile = self._ziel_zeile(art, schluessel)
         if tabelle is None:
             return False
-        self.reiter.setCurrentIndex(_REITER[art])
+        self.reiter.setCurrentWidget(self._seiten[_REITER[art]])
         if isinstance(tabelle, QTableView) and zeile is not None:
             tabelle.selectRow(zeile)
             tabelle.scrollTo(tabelle.model().index(zeile, 0))
@@ -1086,6 +1097,14 @@ class ProjektEditor(QWidget):
         """A refused edit of a tab (a record others refer to, a year approved twice): the German
         reason in the message line below the tabs; the data stays as it was."""
         self._meldung(fmt.fehlertext(e))
+        self._meldung_des_reiters = self.reiter.currentIndex()
+
+    def _reiter_gewechselt(self, index: int) -> None:
+        """A tab's refusal belongs to that tab: it goes when the user turns to another one."""
+        if self._meldung_des_reiters not in (None, index):
+            self._meldung("")
+
+    _meldung_des_reiters: int | None = None
 
     def _loeschen(self, tabelle: str, id_: str, frage: str, text: str) -> None:
         if self.projekt_id is None or not self.frage_loeschen(frage):
