@@ -239,6 +239,14 @@ def test_aufwand_bearbeiten_per_doppelklick_und_loeschen(fenster, qtbot):  # noq
     zeile = _zeile_von(editor.aufwand_modell, aid)
     assert _zelle(editor.aufwand_modell, zeile, 2) == "42,5"
 
+    # the same quarter and kind once more: refused with a German reason, nothing written
+    anzahl = len(_aufwand(fenster.store, pid))
+    editor.dialog_ausfuehren = ausfuellen({"quartal": a.quartal.kurz, "leistungsart": a.leistungsart,
+                                           "personentage": "1"})
+    editor.aufwand_erfassen()
+    assert f"Für {a.quartal.kurz} gibt es schon Aufwand" in editor.meldung.text()
+    assert len(_aufwand(fenster.store, pid)) == anzahl
+
     editor.aufwand_tabelle.selectRow(zeile)
     editor.aufwand_loeschen()
     assert editor.fragen and "42,5 PT" in editor.fragen[-1]

@@ -1007,8 +1007,7 @@ class ProjektEditor(QWidget):
         ], {"quartal": Quartal.von_datum(self.stichtag()), "leistungsart": "Umsetzungsunterstützung"},
             lambda w: ops_b.entwurf_pruefen("aufwand", {"projekt_id": self.projekt_id, **w}))
         if w is not None:
-            self.bearbeiten(ops_b.anlegen([("aufwand", {"projekt_id": self.projekt_id, **w})],
-                                          f"Aufwand {w['quartal'].kurz} erfassen"))
+            self.bearbeiten(ops_p.aufwand_anlegen(self.projekt_id, w), fehler=self._abgelehnt)
 
     def _aktueller_aufwand(self) -> details.AufwandDaten | None:
         idx = self.aufwand_tabelle.currentIndex()

@@ -155,14 +155,30 @@ def bewilligung_speichern(projekt_id: str, werte: dict[str, Any], bewilligung_id
     return bauen
 
 
+def _aufwand_eindeutig(s: Session, projekt_id: str, quartal: Any, art: str, aufwand_id: str | None) -> None:
+    """Quarter and kind of service are unique per project: a German message instead of the database's."""
+    frage = select(Aufwand.id).where(Aufwand.projekt_id == projekt_id, Aufwand.quartal == quartal,
+                                     Aufwand.leistungsart == art)
+    if aufwand_id is not None:
+        frage = frage.where(Aufwand.id != aufwand_id)
+    if s.execute(frage).first():
+        raise Eingabefehler(f"Für {quartal.kurz} gibt es schon Aufwand der Leistungsart „{art}“; "
+                            "bitte diesen Eintrag bearbeiten.")
+
+
+def aufwand_anlegen(projekt_id: str, werte: dict[str, Any]):  # noqa: ANN201 - a builder
+    """A new Aufwand entry (refused with a German message if its quarter and kind exist already)."""
+    def bauen(s: Session) -> befehle.Anlegen:
+        _aufwand_eindeutig(s, projekt_id, werte["quartal"], werte["leistungsart"], None)
+        return befehle.Anlegen([(Aufwand, {"projekt_id": projekt_id, **werte})], f"Aufwand {werte['quartal'].kurz} erfassen")
+    return bauen
+
+
 def aufwand_aendern(aufwand_id: str, projekt_id: str, werte: dict[str, Any]):  # noqa: ANN201 - a builder
     """Change an Aufwand entry; quarter and kind of service stay unique per project (German message)."""
     def bauen(s: Session) -> befehle.FelderSetzen | None:
         alt = spaltenwerte(_holen(s, "aufwand", aufwand_id))
         quartal, art = werte.get("quartal", alt["quartal"]), werte.get("leistungsart", alt["leistungsart"])
-        if s.execute(select(Aufwand.id).where(Aufwand.projekt_id == projekt_id, Aufwand.quartal == quartal,
-                                              Aufwand.leistungsart == art, Aufwand.id != aufwand_id)).first():
-            raise Eingabefehler(f"Für {quartal.kurz} gibt es schon Aufwand der Leistungsart „{art}“; "
-                                "bitte diesen Eintrag bearbeiten.")
+        _aufwand_eindeutig(s, projekt_id, quartal, art, aufwand_id)
         return aendern("aufwand", aufwand_id, werte, f"Aufwand {quartal.kurz} ändern")(s)
     return bauen
