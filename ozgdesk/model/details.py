@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.bearbeiten import spaltenwerte
-from ozgdesk.model.finanzen import Aufwand, Zahlungsplan, ZahlungsplanPosition
+from ozgdesk.model.finanzen import Aufwand, Bewilligung, Mittelabfluss, Zahlungsplan, ZahlungsplanPosition
 from ozgdesk.model.katalog import Leistung, ReifegradBewertung
 from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
@@ -85,6 +85,28 @@ class AufwandDaten:
 
 
 @dataclass(frozen=True)
+class BewilligungDaten:
+    """One year's approval with the payments of that year and the running totals up to it.
+
+    ``zahlungen_kumuliert`` counts every payment up to the end of ``jahr`` (also of years without
+    an approval), so ``rest`` is what is still available of everything approved so far."""
+
+    id: str
+    jahr: int
+    betrag_cent: int
+    personentage: Decimal | None
+    datum: date | None
+    aktenzeichen: str
+    zahlungen_jahr: int
+    bewilligt_kumuliert: int
+    zahlungen_kumuliert: int
+
+    @property
+    def rest(self) -> int:
+        return self.bewilligt_kumuliert - self.zahlungen_kumuliert
+
+
+@dataclass(frozen=True)
 class ProjektDaten:
     id: str
     werte: dict[str, Any]
@@ -92,6 +114,25 @@ class ProjektDaten:
     arbeitspakete: tuple[ArbeitspaketDaten, ...]
     meilensteine: tuple[MeilensteinDaten, ...]
     aufwand: tuple[AufwandDaten, ...]
+    bewilligungen: tuple[BewilligungDaten, ...] = ()
+
+
+def bewilligungen(s: Session, projekt_id: str) -> tuple[BewilligungDaten, ...]:
+    """A project's approvals by year, each with that year's payments (Mittelabfluss by ``datum``)
+    and the running totals of approvals and payments up to that year."""
+    je_jahr: dict[int, int] = {}
+    for datum, betrag in s.execute(select(Mittelabfluss.datum, Mittelabfluss.betrag_cent)
+                                   .where(Mittelabfluss.projekt_id == projekt_id)):
+        je_jahr[datum.year] = je_jahr.get(datum.year, 0) + betrag
+    zeilen = []
+    bewilligt = 0
+    for b in s.execute(select(Bewilligung).where(Bewilligung.projekt_id == projekt_id)
+                       .order_by(Bewilligung.jahr)).scalars():
+        bewilligt += b.betrag_cent
+        gezahlt = sum(v for j, v in je_jahr.items() if j <= b.jahr)
+        zeilen.append(BewilligungDaten(b.id, b.jahr, b.betrag_cent, b.personentage, b.datum, b.aktenzeichen,
+                                       je_jahr.get(b.jahr, 0), bewilligt, gezahlt))
+    return tuple(zeilen)
 
 
 def projekt(s: Session, projekt_id: str) -> ProjektDaten | None:
@@ -113,7 +154,7 @@ def projekt(s: Session, projekt_id: str) -> ProjektDaten | None:
     )
     aufwand = tuple(AufwandDaten(a.id, a.quartal, a.leistungsart, a.personentage, a.leistungen) for a in s.execute(
         select(Aufwand).where(Aufwand.projekt_id == p.id).order_by(Aufwand.quartal)).scalars())
-    return ProjektDaten(p.id, spaltenwerte(p), leistungen, aps, ms, aufwand)
+    return ProjektDaten(p.id, spaltenwerte(p), leistungen, aps, ms, aufwand, bewilligungen(s, p.id))
 
 
 def verschiebungen(s: Session, meilenstein_id: str) -> tuple[VerschiebungDaten, ...]:

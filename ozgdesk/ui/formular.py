@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -44,7 +46,9 @@ from ozgdesk.ui import format as fmt
 class Feld:
     schluessel: str
     label: str
-    art: str = "text"  # text, mehrzeilig, datum, betrag, dezimal, ganzzahl, auswahl, ja_nein, quartal
+    #: text, mehrzeilig, datum, betrag, dezimal, ganzzahl, auswahl, ja_nein, quartal, mehrfachauswahl
+    #: (checkable entries of ``optionen``; the value is their codes comma-separated, as the model stores them)
+    art: str = "text"
     pflicht: bool = False
     optionen: Sequence[tuple[Any, str]] = field(default_factory=tuple)
     hilfe: str = ""
@@ -133,6 +137,11 @@ def _klartext(label: str) -> str:
     return label.replace("&", "")
 
 
+def _codes(text: str) -> list[str]:
+    """The codes of a comma-separated list as stored (blanks dropped)."""
+    return [c.strip() for c in text.replace(";", ",").split(",") if c.strip()]
+
+
 class _Eingabe:
     """One field's widget, its error label, and how to read/write/parse it."""
 
@@ -152,6 +161,17 @@ class _Eingabe:
                 self.widget.addItem(text, wert)
         elif feld.art == "ja_nein":
             self.widget = QCheckBox()
+        elif feld.art == "mehrfachauswahl":
+            liste = QListWidget()
+            for wert, text in feld.optionen:
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, str(wert))
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                liste.addItem(item)
+            # every entry visible at once: a short list the user ticks, not one to scroll
+            liste.setFixedHeight(liste.sizeHintForRow(0) * max(1, len(feld.optionen)) + 2 * liste.frameWidth() + 4)
+            self.widget = liste
         elif feld.art == "datum":
             self.widget = DatumEingabe()
             self.widget.setClearButtonEnabled(not feld.pflicht)  # an optional date may be emptied again
@@ -173,6 +193,8 @@ class _Eingabe:
                     a.setVisible(False)
             else:
                 self.widget.setEnabled(False)
+        #: a mehrfachauswahl's stored text: kept when the same codes are ticked (no change in another order)
+        self._codes_gespeichert = ""
         self.fehler = QLabel()
         self.fehler.setObjectName(f"fehler_{feld.schluessel}")
         self.fehler.setStyleSheet("color: #d32f2f;")
@@ -194,6 +216,13 @@ class _Eingabe:
             w.setCurrentIndex(max(i, 0))
         elif isinstance(w, QCheckBox):
             w.setChecked(bool(wert))
+        elif isinstance(w, QListWidget):
+            self._codes_gespeichert = str(wert or "")
+            codes = _codes(self._codes_gespeichert)
+            for i in range(w.count()):
+                item = w.item(i)
+                item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in codes
+                                   else Qt.CheckState.Unchecked)
         else:
             if wert is None:
                 text = ""
@@ -220,6 +249,10 @@ class _Eingabe:
             wert = self.feld.optionen[w.currentIndex()][0] if w.currentIndex() >= 0 else None
         elif isinstance(w, QCheckBox):
             wert = w.isChecked()
+        elif isinstance(w, QListWidget):
+            gewaehlt = [w.item(i).data(Qt.ItemDataRole.UserRole) for i in range(w.count())
+                        if w.item(i).checkState() == Qt.CheckState.Checked]
+            wert = self._codes_gespeichert if set(gewaehlt) == set(_codes(self._codes_gespeichert)) else ",".join(gewaehlt)
         else:
             text = self.text().strip()
             if not text:
@@ -262,6 +295,8 @@ class Formular(QWidget):
     """The fields in a form layout; ``geaendert`` fires on every edit (for unsaved-change tracking)."""
 
     geaendert = Signal()
+    #: the key of the field the user just changed (after ``geaendert``)
+    feld_geaendert = Signal(str)
 
     def __init__(self, felder: Sequence[Feld], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -278,15 +313,24 @@ class Formular(QWidget):
             spalte.addWidget(e.fehler)
             layout.addRow(label, spalte)
             w = e.widget
+            melden = self._melder(e.feld.schluessel)
             if isinstance(w, QLineEdit):
-                w.textEdited.connect(lambda _t: self.geaendert.emit())
+                w.textEdited.connect(melden)
                 w.editingFinished.connect(e.pruefen)
             elif isinstance(w, QPlainTextEdit):
-                w.textChanged.connect(self.geaendert.emit)
+                w.textChanged.connect(melden)
             elif isinstance(w, QComboBox):
-                w.currentIndexChanged.connect(lambda _i: self.geaendert.emit())
+                w.currentIndexChanged.connect(melden)
             elif isinstance(w, QCheckBox):
-                w.toggled.connect(lambda *_a: self.geaendert.emit())
+                w.toggled.connect(melden)
+            elif isinstance(w, QListWidget):
+                w.itemChanged.connect(melden)
+
+    def _melder(self, schluessel: str) -> Callable[..., None]:
+        def melden(*_a: object) -> None:
+            self.geaendert.emit()
+            self.feld_geaendert.emit(schluessel)
+        return melden
 
     def setzen(self, werte: dict[str, Any]) -> None:
         for k, e in self.eingaben.items():

@@ -35,7 +35,7 @@ from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.operationen import bearbeiten as ops_b
 from ozgdesk.model import bearbeiten as befehle
 from ozgdesk.model.operationen import projekt as ops_p
-from ozgdesk.model.values import Ampel, DeutschesEnum, Finanzierung, Haushaltsstelle, Kostenart, MeilensteinStatus, Quartal
+from ozgdesk.model.values import Ampel, DeutschesEnum, Finanzierung, Haushaltsstelle, Komponente, Kostenart, MeilensteinStatus, Quartal
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.formular import Feld, Formular, FormularDialog
 from ozgdesk.ui.listenmodell import ListenModell
@@ -69,8 +69,20 @@ def weitere_felder() -> list[Feld]:
         Feld("ampel_gesamt", "&Ampel gesamt", "auswahl", optionen=_enum(Ampel)),
         Feld("ampel_gesamt_grund", "Begründung Ampel gesamt", "mehrzeilig"),
         Feld("ampel_zeit", "Ampel Zeit", "auswahl", optionen=_enum(Ampel)),
+        Feld("ampel_zeit_grund", "Begründung Zeit", "mehrzeilig", hilfe="Pflicht, wenn die Ampel Zeit nicht grün ist."),
         Feld("ampel_kosten", "Ampel Kosten", "auswahl", optionen=_enum(Ampel)),
+        # the quarterly check names this field „Begründung Kosten“ (also for a deviation from the Zahlungsplan)
+        Feld("ampel_kosten_grund", "Begründung &Kosten", "mehrzeilig",
+             hilfe="Pflicht, wenn die Ampel Kosten nicht grün ist oder der Mittelabfluss wesentlich vom Zahlungsplan abweicht."),
         Feld("ampel_umfang", "Ampel Umfang", "auswahl", optionen=_enum(Ampel)),
+        Feld("ampel_umfang_grund", "Begründung Umfang", "mehrzeilig", hilfe="Pflicht, wenn die Ampel Umfang nicht grün ist."),
+        Feld("beratung_fachlich", "Fa&chliche Beratung", "ja_nein"),
+        Feld("beratung_architektur", "Architekt&urberatung", "ja_nein"),
+        Feld("umsetzung", "Pro&jektumsetzung", "ja_nein"),
+        Feld("komponenten", "Nachgenutzte K&omponenten", "mehrfachauswahl", optionen=_enum(Komponente),
+             hilfe="Komponenten der Dienstekonsolidierung, die das Projekt nachnutzt."),
+        Feld("abweichungsbegruendung", "Begründung der Abwe&ichung", "mehrzeilig",
+             hilfe="Pflicht, wenn das Verwaltungsportal Bund nicht nachgenutzt wird (außer bei Eigenfinanzierung)."),
         Feld("zweck", "Zweck", "mehrzeilig"),
         Feld("ziele", "Ziele", "mehrzeilig"),
         Feld("ergebnisse", "Ergebnisse", "mehrzeilig"),
@@ -87,7 +99,8 @@ def projekt_pruefen(werte: dict[str, Any]) -> None:
 
 #: the tables the editor shows (its read :func:`editor_daten`); payments have their own table view
 EDITOR_TABELLEN = frozenset({"projekt", "projekt_leistung", "meilenstein", "meilenstein_verschiebung", "arbeitspaket",
-                             "zahlungsplan", "zahlungsplan_position", "aufwand"})
+                             "zahlungsplan", "zahlungsplan_position", "aufwand", "bewilligung",
+                             "mittelabfluss"})  # payments: the Bewilligungen tab sums them per year
 #: tables of the drop-downs (Behörden, Personen, Leistungen of the Ressort)
 AUSWAHL_TABELLEN = frozenset({"behoerde", "person", "leistung"})
 
@@ -109,6 +122,23 @@ def editor_daten(s: Any, projekt_id: str, plan_version: int | None = None) -> Ed
         return EditorDaten(None, None, {})
     return EditorDaten(p, details.zahlungsplan(s, projekt_id, plan_version),
                        {m.id: details.verschiebungen(s, m.id) for m in p.meilensteine if m.verschiebungen})
+
+
+#: how :meth:`ProjektEditor.feld_zeigen` marks its target: a frame and a light background that also
+#: read in black-and-white. Set on the highlighted widget only (a style sheet on the whole editor would
+#: override the fonts its children set), selecting on the dynamic property ``hervorgehoben``.
+HERVORHEBUNG = ('*[hervorgehoben="true"] { border: 2px solid #e65100; background-color: #fff8c4; color: #000000; }'
+                # a table keeps its rows' look: the frame and the selected row show where to look
+                ' QTableView[hervorgehoben="true"] { background-color: palette(base);'
+                ' alternate-background-color: palette(alternate-base); color: palette(text); }'
+                ' QCheckBox[hervorgehoben="true"] { padding: 2px 4px; }')
+
+#: ``feld_zeigen`` targets that are a tab (the tab's key in ``ProjektEditor._seiten``); those with a
+#: row to select take ``:<key>``
+_REITER = {"meilensteine": "meilensteine", "meilenstein": "meilensteine", "arbeitspakete": "arbeitspakete",
+           "zahlungsplan": "zahlungsplan", "mittelabfluss": "mittelabfluss", "mittelabfluesse": "mittelabfluss",
+           "aufwand": "aufwand", "bewilligungen": "bewilligungen", "bewilligung": "bewilligungen"}
+_MIT_ZEILE = frozenset({"meilenstein", "bewilligung", "zahlungsplan", "aufwand"})
 
 
 def _tabelle(modell: Any, name: str) -> QTableView:
@@ -169,12 +199,21 @@ class ProjektEditor(QWidget):
         self.kopf.setFont(f)
         self.reiter = QTabWidget()
         self.reiter.setUsesScrollButtons(True)
+        # no frame around the pages and a slightly smaller tab font: all seven tabs fit beside the
+        # project list on a 1366-pixel screen (scroll arrows would hide the first tab)
+        self.reiter.setDocumentMode(True)
+        schrift = self.reiter.tabBar().font()
+        schrift.setPointSizeF(schrift.pointSizeF() * 0.92)
+        self.reiter.tabBar().setFont(schrift)
         self.reiter.tabBar().setExpanding(False)
         self.reiter.setAccessibleName("Bereiche des Projekts")
 
         # ---- Stammdaten
         self.formular = Formular(stammdaten_felder(self.auswahl) + weitere_felder())
         self.formular.geaendert.connect(self._markieren)
+        self.formular.feld_geaendert.connect(self._feld_geaendert)
+        #: the widget :meth:`feld_zeigen` highlighted last (None: nothing highlighted)
+        self.hervorgehoben: QWidget | None = None
         self.leistungen = QListWidget()
         self.leistungen.setAccessibleName("OZG-Leistungen des Projekts")
         for lid, text in self.auswahl.leistungen:
@@ -183,7 +222,7 @@ class ProjektEditor(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.leistungen.addItem(item)
-        self.leistungen.itemChanged.connect(lambda _i: self._markieren())
+        self.leistungen.itemChanged.connect(self._leistung_geaendert)
         self.leistungen.setMinimumHeight(self.fontMetrics().height() * 8)
         self.meldung = QLabel()
         self.meldung.setObjectName("meldung")
@@ -193,7 +232,7 @@ class ProjektEditor(QWidget):
         self.speichern_knopf = QPushButton("&Speichern")
         self.speichern_knopf.setToolTip("Stammdaten speichern (Strg+S)")
         self.speichern_knopf.clicked.connect(self.speichern)
-        self.verwerfen_knopf = QPushButton("Ä&nderungen verwerfen")
+        self.verwerfen_knopf = QPushButton("Änderungen &verwerfen")
         self.verwerfen_knopf.clicked.connect(self.verwerfen)
         stamm = QWidget()
         sl = QVBoxLayout(stamm)
@@ -211,7 +250,7 @@ class ProjektEditor(QWidget):
         ss = QVBoxLayout(stamm_seite)
         ss.setContentsMargins(0, 0, 0, 0)
         ss.addWidget(scroll)
-        ss.addWidget(self.meldung)
+        self._stamm_scroll = scroll
         knoepfe = QHBoxLayout()
         knoepfe.addStretch()
         knoepfe.addWidget(self.verwerfen_knopf)
@@ -248,7 +287,8 @@ class ProjektEditor(QWidget):
         al = QVBoxLayout(ap_seite)
         al.addWidget(self.ap_tabelle)
         al.addLayout(_knopfzeile(("Neues &Arbeitspaket …", self.arbeitspaket_neu),
-                                 ("&Bearbeiten …", self.arbeitspaket_bearbeiten)))
+                                 ("&Bearbeiten …", self.arbeitspaket_bearbeiten),
+                                 ("&Löschen", self.arbeitspaket_loeschen)))
         self.reiter.addTab(ap_seite, "&Arbeitspakete")
 
         # ---- Zahlungsplan
@@ -296,6 +336,7 @@ class ProjektEditor(QWidget):
         self.zahlungen_layout = QVBoxLayout(self.zahlungen_seite)
         self.zahlungen: TabellenSeite | None = None
         self.zahlungen_layout.addLayout(_knopfzeile(("&Zahlung erfassen …", self.zahlung_erfassen),
+                                                    ("Zahlung &bearbeiten …", lambda: self.zahlung_bearbeiten()),
                                                     ("Zahlung &löschen", self.zahlung_loeschen)))
         self.reiter.addTab(self.zahlungen_seite, "Mittel&abflüsse")
 
@@ -303,15 +344,44 @@ class ProjektEditor(QWidget):
         self.aufwand_modell = ListenModell([("Quartal", "text"), ("Leistungsart", "text"), ("Personentage", "zahl"),
                                             ("Erbrachte Leistungen", "text")])
         self.aufwand_tabelle = _tabelle(self.aufwand_modell, "Aufwand in Personentagen")
+        self.aufwand_tabelle.doubleClicked.connect(lambda _i: self.aufwand_bearbeiten())
         auf_seite = QWidget()
         afl = QVBoxLayout(auf_seite)
         afl.addWidget(self.aufwand_tabelle)
-        afl.addLayout(_knopfzeile(("Aufwand &erfassen …", self.aufwand_erfassen)))
+        afl.addLayout(_knopfzeile(("Aufwand &erfassen …", self.aufwand_erfassen),
+                                  ("&Bearbeiten …", self.aufwand_bearbeiten),
+                                  ("&Löschen", self.aufwand_loeschen)))
         self.reiter.addTab(auf_seite, "Au&fwand")
+
+        # ---- Bewilligungen (last tab: the tabs before keep their places)
+        # two-line headers: seven money columns fit beside the project list on a 1366-pixel screen
+        self.bew_modell = ListenModell([("Jahr", "text"), ("Bewilligt (€)", "euro"), ("Personen-\ntage", "zahl"),
+                                        ("Zahlungen\nim Jahr (€)", "euro"), ("Bewilligt\nkumuliert (€)", "euro"),
+                                        ("Zahlungen\nkumuliert (€)", "euro"), ("Rest (€)", "euro")])
+        self.bew_tabelle = _tabelle(self.bew_modell, "Bewilligungen je Jahr")
+        self.bew_tabelle.doubleClicked.connect(lambda _i: self.bewilligung_bearbeiten())
+        bew_seite = QWidget()
+        bl = QVBoxLayout(bew_seite)
+        bl.addWidget(self.bew_tabelle)
+        bew_hinweis = QLabel("Zahlungen: Mittelabflüsse des Projekts mit Datum im Jahr; kumuliert: alle Jahre bis "
+                             "einschließlich dieses Jahres. Rest = Bewilligt kumuliert − Zahlungen kumuliert.")
+        bew_hinweis.setWordWrap(True)
+        bl.addWidget(bew_hinweis)
+        bl.addLayout(_knopfzeile(("&Neue Bewilligung …", self.bewilligung_neu),
+                                 ("&Bearbeiten …", self.bewilligung_bearbeiten),
+                                 ("&Löschen", self.bewilligung_loeschen)))
+        self.reiter.addTab(bew_seite, "Be&willigungen")
+        self._seiten = {"stammdaten": stamm_seite, "meilensteine": ms_seite, "arbeitspakete": ap_seite,
+                        "zahlungsplan": zp_seite, "mittelabfluss": self.zahlungen_seite, "aufwand": auf_seite,
+                        "bewilligungen": bew_seite}
+        self.reiter.currentChanged.connect(self._reiter_gewechselt)
+        for t in (self.ms_tabelle, self.ap_tabelle, self.plan_tabelle, self.aufwand_tabelle, self.bew_tabelle):
+            t.selectionModel().currentRowChanged.connect(lambda *_a, t=t: self._zeile_gewechselt(t))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.kopf)
         layout.addWidget(self.reiter)
+        layout.addWidget(self.meldung)  # below the tabs: a refused delete on any tab is read here
         self.reiter.setEnabled(False)
         self.ops.lesen(details.auswahl, ok=self._auswahl_setzen)
 
@@ -320,8 +390,10 @@ class ProjektEditor(QWidget):
         werte = self.formular.werte() if self.projekt_id else None
         self.auswahl = auswahl
         alt = self.formular
+        self._hervorhebung_entfernen()  # the highlighted widget is about to go
         self.formular = Formular(stammdaten_felder(auswahl) + weitere_felder())
         self.formular.geaendert.connect(self._markieren)
+        self.formular.feld_geaendert.connect(self._feld_geaendert)
         self._stamm_layout.replaceWidget(alt, self.formular)
         alt.setParent(None)
         alt.deleteLater()
@@ -367,6 +439,8 @@ class ProjektEditor(QWidget):
             return
         self.ladevorgaenge += 1
         neues_projekt = projekt_id != self.projekt_id
+        if neues_projekt:
+            self._hervorhebung_entfernen()  # it pointed at the other project (and its payments table goes)
         self.daten = daten.projekt
         self._verschiebungen = daten.verschiebungen
         self.projekt_id = projekt_id
@@ -393,6 +467,10 @@ class ProjektEditor(QWidget):
         self.aufwand_modell.setzen([(a.id, (a.quartal, a.leistungsart, a.personentage, a.leistungen))
                                     for a in self.daten.aufwand])
         self.aufwand_tabelle.resizeColumnsToContents()
+        self.bew_modell.setzen([(b.id, (str(b.jahr), b.betrag_cent, b.personentage, b.zahlungen_jahr,
+                                        b.bewilligt_kumuliert, b.zahlungen_kumuliert, b.rest))
+                                for b in self.daten.bewilligungen])
+        self.bew_tabelle.resizeColumnsToContents()
         self._verlauf_laden()
         if daten.plan is not None and (neues_projekt or not self.plan_modell.veraendert):
             if neues_projekt:
@@ -403,6 +481,7 @@ class ProjektEditor(QWidget):
                 self.zahlungen.setParent(None)
                 self.zahlungen.deleteLater()
             self.zahlungen = TabellenSeite(self.store, tabellen.mittelabfluesse(projekt_id), self.runner)
+            self.zahlungen.geoeffnet.connect(self.zahlung_bearbeiten)  # double-click or Enter
             self.zahlungen_layout.insertWidget(0, self.zahlungen)
         self.reiter.setEnabled(True)
 
@@ -515,8 +594,99 @@ class ProjektEditor(QWidget):
             self.neu_laden()
 
     def _meldung(self, text: str) -> None:
+        self._meldung_des_reiters = None
         self.meldung.setText(text)
         self.meldung.setVisible(bool(text))
+
+    # ------------------------------------------------------------------------------ jump to a field
+    def feld_zeigen(self, ziel: str) -> bool:
+        """Show where a finding of the quarterly check is fixed: switch to the tab, scroll to the
+        field or select the row, focus it and highlight it until the user changes it.
+
+        ``ziel``: a Projekt column of the Stammdaten form (``ampel_kosten_grund``, ``komponenten`` …),
+        ``leistungen``, ``meilensteine`` / ``meilenstein:<id>``, ``bewilligungen`` /
+        ``bewilligung:<jahr>``, ``zahlungsplan`` / ``zahlungsplan:<2026-Q3>``, ``aufwand`` /
+        ``aufwand:<2026-Q3>``, ``mittelabfluss``. False (nothing done) for an unknown ziel or when no
+        project is open."""
+        if self.projekt_id is None or self.daten is None:
+            return False
+        art, _, schluessel = ziel.partition(":")
+        if not schluessel and (art in self.formular.eingaben or art == "leistungen"):
+            widget = self.leistungen if art == "leistungen" else self.formular.widget(art)
+            self.reiter.setCurrentWidget(self._seiten["stammdaten"])
+            self._stamm_scroll.ensureWidgetVisible(widget, 0, self.fontMetrics().height() * 3)
+            self._hervorheben(widget)
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        if art not in _REITER or (schluessel and art not in _MIT_ZEILE):
+            return False
+        tabelle, zeile = self._ziel_zeile(art, schluessel)
+        if tabelle is None:
+            return False
+        self.reiter.setCurrentWidget(self._seiten[_REITER[art]])
+        if isinstance(tabelle, QTableView) and zeile is not None:
+            tabelle.selectRow(zeile)
+            tabelle.scrollTo(tabelle.model().index(zeile, 0))
+        self._hervorheben(tabelle)
+        tabelle.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def _ziel_zeile(self, art: str, schluessel: str) -> tuple[QWidget | None, int | None]:
+        """The widget a tab target focuses and the row to select (None: the tab only). ``(None, None)``
+        if a milestone id is unknown or a key cannot be read."""
+        if art in ("meilensteine", "meilenstein"):
+            if not schluessel:
+                return self.ms_tabelle, None
+            zeile = next((i for i, (id_, _w) in enumerate(self.ms_modell.zeilen) if id_ == schluessel), None)
+            return (self.ms_tabelle, zeile) if zeile is not None else (None, None)
+        if art == "arbeitspakete":
+            return self.ap_tabelle, None
+        if art in ("mittelabfluss", "mittelabfluesse"):
+            return (self.zahlungen.tabelle if self.zahlungen is not None else self.zahlungen_seite), None
+        try:
+            if art in ("bewilligungen", "bewilligung"):
+                jahr = int(schluessel) if schluessel else None
+                return self.bew_tabelle, next((i for i, (_id, w) in enumerate(self.bew_modell.zeilen)
+                                               if jahr is not None and w[0] == str(jahr)), None)
+            q = Quartal.parse(schluessel) if schluessel else None
+        except (ValueError, Eingabefehler):
+            return None, None
+        if art == "zahlungsplan":
+            return self.plan_tabelle, (self.plan_modell.quartale.index(q) if q in self.plan_modell.quartale else None)
+        return self.aufwand_tabelle, next((i for i, (_id, w) in enumerate(self.aufwand_modell.zeilen) if w[0] == q), None)
+
+    def _hervorheben(self, widget: QWidget) -> None:
+        self._hervorhebung_entfernen()
+        self._hervorhebung_setzen(widget, True)
+        self.hervorgehoben = widget
+
+    def _hervorhebung_entfernen(self) -> None:
+        w, self.hervorgehoben = getattr(self, "hervorgehoben", None), None
+        if w is not None:
+            self._hervorhebung_setzen(w, False)
+
+    @staticmethod
+    def _hervorhebung_setzen(widget: QWidget, an: bool) -> None:
+        widget.setProperty("hervorgehoben", an)
+        widget.setStyleSheet(HERVORHEBUNG if an else "")  # repolishes: the property's rule applies
+
+    def _feld_geaendert(self, schluessel: str) -> None:
+        """The user changed a field: its highlight has done its job."""
+        if schluessel == "leistungen":
+            widget: QWidget | None = self.leistungen
+        else:
+            widget = self.formular.widget(schluessel) if schluessel in self.formular.eingaben else None
+        if widget is not None and widget is self.hervorgehoben:
+            self._hervorhebung_entfernen()
+
+    def _leistung_geaendert(self, _item: QListWidgetItem) -> None:
+        self._markieren()
+        self._feld_geaendert("leistungen")
+
+    def _zeile_gewechselt(self, tabelle: QTableView) -> None:
+        """The user chose another row of a highlighted table: the highlight has done its job."""
+        if tabelle is self.hervorgehoben:
+            self._hervorhebung_entfernen()
 
     # ------------------------------------------------------------------------------ Meilensteine
     def _ms_felder(self) -> list[Feld]:
@@ -658,6 +828,15 @@ class ProjektEditor(QWidget):
             if neu:
                 self.bearbeiten(ops_p.aendern("arbeitspaket", aid, neu, f"Arbeitspaket „{a.titel}“ ändern"))
 
+    def arbeitspaket_loeschen(self) -> None:
+        """Delete the selected work package; the model refuses while milestones refer to it."""
+        idx = self.ap_tabelle.currentIndex()
+        aid = self.ap_modell.id_von(idx.row()) if idx.isValid() else None
+        a = next((a for a in self.daten.arbeitspakete if a.id == aid), None) if aid and self.daten else None
+        if a is not None:
+            self._loeschen("arbeitspaket", a.id, f"Das Arbeitspaket „{a.nummer} {a.titel}“ löschen?",
+                           f"Arbeitspaket „{a.titel}“ löschen")
+
     # ------------------------------------------------------------------------------ Zahlungsplan
     def _plan_laden(self, version: int | None) -> None:
         pid = self.projekt_id
@@ -746,20 +925,11 @@ class ProjektEditor(QWidget):
         return True
 
     # ------------------------------------------------------------------------------ Zahlungen, Aufwand
-    def zahlung_erfassen(self) -> None:
-        if not self.projekt_id:
-            return
-        spalten = self.plan_modell.spalten
+    @staticmethod
+    def _zahlung_felder() -> list[Feld]:
         def pruefer(text: Any) -> None:
             Haushaltsstelle.parse(text)
-        datensatz = ops_p.zahlung_werte  # the checkbox „Korrekturbuchung“ becomes the word in the Bemerkung
-        pid = self.projekt_id
-
-        def warnungen(s: Any, w: dict[str, Any]) -> list[hinweise.Hinweis]:
-            d = datensatz(w)
-            return hinweise.zahlung(s, pid, d["datum"], d["betrag_cent"], d["haushaltsstelle"],
-                                    heute=self.stichtag(), referenz=d.get("referenz", ""), bemerkung=d.get("bemerkung", ""))
-        w = self.dialog("Zahlung erfassen", [
+        return [
             Feld("datum", "&Datum", "datum", pflicht=True),
             Feld("betrag_cent", "&Betrag (€)", "betrag", pflicht=True, hilfe="Rückzahlungen negativ eingeben."),
             Feld("korrektur", "Korrektur&buchung (Rückzahlung, Storno)", "ja_nein",
@@ -768,13 +938,57 @@ class ProjektEditor(QWidget):
             Feld("kostenart", "&Kostenart", "auswahl", optionen=_enum(Kostenart)),
             Feld("referenz", "&Referenz (Rechnungsnummer)"),
             Feld("bemerkung", "B&emerkung", "mehrzeilig"),
-        ], {"haushaltsstelle": str(spalten[0][0]) if spalten else "", "datum": self.stichtag()},
-            lambda w: ops_b.entwurf_pruefen("mittelabfluss", {"projekt_id": pid, **datensatz(w)}), warnungen=warnungen)
+        ]
+
+    def _zahlung_warnungen(self, pid: str) -> Callable[[Any, dict[str, Any]], list[hinweise.Hinweis]]:
+        def warnungen(s: Any, w: dict[str, Any]) -> list[hinweise.Hinweis]:
+            d = ops_p.zahlung_werte(w)
+            return hinweise.zahlung(s, pid, d["datum"], d["betrag_cent"], d["haushaltsstelle"],
+                                    heute=self.stichtag(), referenz=d.get("referenz", ""), bemerkung=d.get("bemerkung", ""))
+        return warnungen
+
+    def zahlung_erfassen(self) -> None:
+        if not self.projekt_id:
+            return
+        spalten = self.plan_modell.spalten
+        datensatz = ops_p.zahlung_werte  # the checkbox „Korrekturbuchung“ becomes the word in the Bemerkung
+        pid = self.projekt_id
+        w = self.dialog("Zahlung erfassen", self._zahlung_felder(),
+                        {"haushaltsstelle": str(spalten[0][0]) if spalten else "", "datum": self.stichtag()},
+                        lambda w: ops_b.entwurf_pruefen("mittelabfluss", {"projekt_id": pid, **datensatz(w)}),
+                        warnungen=self._zahlung_warnungen(pid))
         if w is None:
             return
         w = datensatz(w)
         self.bearbeiten(ops_b.anlegen([("mittelabfluss", {"projekt_id": pid, **w})],
                                       f"Zahlung über {fmt.euro(w['betrag_cent'])} erfassen"))
+
+    def zahlung_bearbeiten(self, zid: str | None = None) -> None:
+        """Edit a payment (the selected one, or ``zid`` from a double-click); its values are read
+        fresh from the database, the changed fields saved as one undoable step."""
+        zid = zid or (self.zahlungen.aktuelle_id() if self.zahlungen else None)
+        pid = self.projekt_id
+        if not zid or not pid:
+            return
+        self.ops.lesen(ops_p.werte, "mittelabfluss", zid, ok=lambda alt: self._zahlung_bearbeiten(pid, zid, alt),
+                       fehler=lambda e: self._meldung(fmt.fehlertext(e)))
+
+    def _zahlung_bearbeiten(self, pid: str, zid: str, alt: dict[str, Any]) -> None:
+        if pid != self.projekt_id:
+            return
+        datensatz = ops_p.zahlung_werte
+        felder = {"datum": alt["datum"], "betrag_cent": alt["betrag_cent"], "haushaltsstelle": str(alt["haushaltsstelle"]),
+                  "kostenart": alt["kostenart"], "referenz": alt["referenz"], "bemerkung": alt["bemerkung"],
+                  "korrektur": hinweise.ist_korrektur(alt["referenz"], alt["bemerkung"])}
+        w = self.dialog("Zahlung bearbeiten", self._zahlung_felder(), felder,
+                        lambda w: ops_b.entwurf_pruefen("mittelabfluss", {"projekt_id": pid, **datensatz(w)}),
+                        warnungen=self._zahlung_warnungen(pid))
+        if w is None:
+            return
+        neu = {k: v for k, v in datensatz(w).items() if alt.get(k) != v}
+        if neu:
+            self.bearbeiten(ops_p.aendern("mittelabfluss", zid, neu, f"Zahlung vom {fmt.datum(alt['datum'])} ändern"),
+                            fehler=self._abgelehnt)
 
     def zahlung_loeschen(self) -> None:
         """Delete the selected payment (undoable with Strg+Z; the change log keeps its values)."""
@@ -793,8 +1007,109 @@ class ProjektEditor(QWidget):
         ], {"quartal": Quartal.von_datum(self.stichtag()), "leistungsart": "Umsetzungsunterstützung"},
             lambda w: ops_b.entwurf_pruefen("aufwand", {"projekt_id": self.projekt_id, **w}))
         if w is not None:
-            self.bearbeiten(ops_b.anlegen([("aufwand", {"projekt_id": self.projekt_id, **w})],
-                                          f"Aufwand {w['quartal'].kurz} erfassen"))
+            self.bearbeiten(ops_p.aufwand_anlegen(self.projekt_id, w), fehler=self._abgelehnt)
+
+    def _aktueller_aufwand(self) -> details.AufwandDaten | None:
+        idx = self.aufwand_tabelle.currentIndex()
+        aid = self.aufwand_modell.id_von(idx.row()) if idx.isValid() else None
+        return next((a for a in self.daten.aufwand if a.id == aid), None) if aid and self.daten else None
+
+    def aufwand_bearbeiten(self) -> None:
+        a = self._aktueller_aufwand()
+        pid = self.projekt_id
+        if a is None or pid is None:
+            return
+        alt = {"quartal": a.quartal, "leistungsart": a.leistungsart, "personentage": a.personentage,
+               "leistungen": a.leistungen}
+        w = self.dialog("Aufwand bearbeiten", [
+            Feld("quartal", "&Quartal", "quartal", pflicht=True),
+            Feld("leistungsart", "&Leistungsart", pflicht=True),
+            Feld("personentage", "&Personentage", "dezimal", pflicht=True),
+            Feld("leistungen", "&Erbrachte Leistungen", "mehrzeilig"),
+        ], alt, lambda w: ops_b.entwurf_pruefen("aufwand", {"projekt_id": pid, **w}))
+        if w is None:
+            return
+        neu = {k: v for k, v in w.items() if alt.get(k) != v}
+        if neu:
+            self.bearbeiten(ops_p.aufwand_aendern(a.id, pid, neu), fehler=self._abgelehnt)
+
+    def aufwand_loeschen(self) -> None:
+        a = self._aktueller_aufwand()
+        if a is not None:
+            self._loeschen("aufwand", a.id, f"Den Aufwand {a.quartal.kurz} ({a.leistungsart}, "
+                                            f"{fmt.zahl(a.personentage)} PT) löschen?", f"Aufwand {a.quartal.kurz} löschen")
+
+    # ------------------------------------------------------------------------------ Bewilligungen
+    def _bew_felder(self) -> list[Feld]:
+        return [Feld("jahr", "&Jahr", "ganzzahl", pflicht=True, hilfe="Haushaltsjahr, z. B. 2026"),
+                Feld("betrag_cent", "&Betrag (€)", "betrag", pflicht=True),
+                Feld("personentage", "&Personentage", "dezimal", hilfe="Nur bei Unterstützungsprojekten."),
+                Feld("datum", "Bewilligt &am", "datum"),
+                Feld("aktenzeichen", "Akten&zeichen")]
+
+    def _aktuelle_bewilligung(self) -> details.BewilligungDaten | None:
+        idx = self.bew_tabelle.currentIndex()
+        bid = self.bew_modell.id_von(idx.row()) if idx.isValid() else None
+        return next((b for b in self.daten.bewilligungen if b.id == bid), None) if bid and self.daten else None
+
+    def bewilligung_neu(self) -> None:
+        pid = self.projekt_id
+        if pid is None or self.daten is None:
+            return
+        jahre = [b.jahr for b in self.daten.bewilligungen]
+        jahr = max(jahre) + 1 if jahre else (self.daten.werte.get("beginn") or self.stichtag()).year
+        w = self.dialog("Neue Bewilligung", self._bew_felder(), {"jahr": jahr},
+                        lambda w: ops_b.entwurf_pruefen("bewilligung", {"projekt_id": pid, **w}))
+        if w is not None:
+            self.bearbeiten(ops_p.bewilligung_speichern(pid, w), fehler=self._abgelehnt)
+
+    def bewilligung_bearbeiten(self) -> None:
+        b = self._aktuelle_bewilligung()
+        pid = self.projekt_id
+        if b is None or pid is None:
+            return
+        alt = {"jahr": b.jahr, "betrag_cent": b.betrag_cent, "personentage": b.personentage, "datum": b.datum,
+               "aktenzeichen": b.aktenzeichen}
+        w = self.dialog(f"Bewilligung {b.jahr} bearbeiten", self._bew_felder(), alt,
+                        lambda w: ops_b.entwurf_pruefen("bewilligung", {"projekt_id": pid, **w}))
+        if w is None:
+            return
+        neu = {k: v for k, v in w.items() if alt.get(k) != v}
+        if neu:
+            self.bearbeiten(ops_p.bewilligung_speichern(pid, {"jahr": w["jahr"], **neu}, b.id), fehler=self._abgelehnt)
+
+    def bewilligung_loeschen(self) -> None:
+        b = self._aktuelle_bewilligung()
+        if b is not None:
+            self._loeschen("bewilligung", b.id, f"Die Bewilligung {b.jahr} über {fmt.euro(b.betrag_cent)} löschen?",
+                           f"Bewilligung {b.jahr} löschen")
+
+    # ------------------------------------------------------------------------------ deleting
+    def frage_loeschen(self, text: str) -> bool:
+        """Ask before a delete (it can be undone with Strg+Z). Tests replace this method."""
+        antwort = QMessageBox.question(self, "Löschen", text + "\n\nDas Löschen lässt sich mit Strg+Z rückgängig machen.",
+                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                       QMessageBox.StandardButton.No)
+        return antwort == QMessageBox.StandardButton.Yes
+
+    def _abgelehnt(self, e: BaseException) -> None:
+        """A refused edit of a tab (a record others refer to, a year approved twice): the German
+        reason in the message line below the tabs; the data stays as it was."""
+        self._meldung(fmt.fehlertext(e))
+        self._meldung_des_reiters = self.reiter.currentIndex()
+
+    def _reiter_gewechselt(self, index: int) -> None:
+        """A tab's refusal belongs to that tab: it goes when the user turns to another one."""
+        if self._meldung_des_reiters not in (None, index):
+            self._meldung("")
+
+    _meldung_des_reiters: int | None = None
+
+    def _loeschen(self, tabelle: str, id_: str, frage: str, text: str) -> None:
+        if self.projekt_id is None or not self.frage_loeschen(frage):
+            return
+        self._meldung("")
+        self.bearbeiten(ops_b.loeschen([(tabelle, id_)], text), fehler=self._abgelehnt)
 
     def frage_ungespeichert(self) -> QMessageBox.StandardButton:
         """Ask what to do with unsaved changes. Tests replace this method."""

@@ -21,6 +21,7 @@ from ozgdesk.model import hinweise
 from ozgdesk.model.bearbeiten import spaltenwerte
 from ozgdesk.model.base import klasse_fuer
 from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.finanzen import Aufwand, Bewilligung
 from ozgdesk.model.katalog import Leistung
 from ozgdesk.model.projekte import Meilenstein, Projekt
 from ozgdesk.model.values import Ampel, Haushaltsstelle
@@ -136,3 +137,48 @@ def meilenstein_projekt(s: Session, meilenstein_id: str) -> str | None:
 def projekte_auswahl(s: Session) -> list[tuple[str, str, str]]:
     """(id, Kennung, Titel) of every project, by Kennung – the Berichte page's choice of projects."""
     return [(i, k, t) for i, k, t in s.execute(select(Projekt.id, Projekt.kennung, Projekt.titel).order_by(Projekt.kennung))]
+
+
+def bewilligung_speichern(projekt_id: str, werte: dict[str, Any], bewilligung_id: str | None = None):  # noqa: ANN201
+    """A new Bewilligung (``bewilligung_id`` None) or the changed fields of one; a year can be
+    approved only once per project (a German message instead of the database's unique error)."""
+    def bauen(s: Session) -> befehle.Anlegen | befehle.FelderSetzen | None:
+        jahr = werte.get("jahr")
+        doppelt = select(Bewilligung.id).where(Bewilligung.projekt_id == projekt_id, Bewilligung.jahr == jahr)
+        if bewilligung_id is not None:
+            doppelt = doppelt.where(Bewilligung.id != bewilligung_id)
+        if jahr is not None and s.execute(doppelt).first():
+            raise Eingabefehler(f"Für {jahr} gibt es schon eine Bewilligung; bitte diese bearbeiten.")
+        if bewilligung_id is None:
+            return befehle.Anlegen([(Bewilligung, {"projekt_id": projekt_id, **werte})], f"Bewilligung {jahr} anlegen")
+        return aendern("bewilligung", bewilligung_id, werte, f"Bewilligung {jahr} ändern")(s)
+    return bauen
+
+
+def _aufwand_eindeutig(s: Session, projekt_id: str, quartal: Any, art: str, aufwand_id: str | None) -> None:
+    """Quarter and kind of service are unique per project: a German message instead of the database's."""
+    frage = select(Aufwand.id).where(Aufwand.projekt_id == projekt_id, Aufwand.quartal == quartal,
+                                     Aufwand.leistungsart == art)
+    if aufwand_id is not None:
+        frage = frage.where(Aufwand.id != aufwand_id)
+    if s.execute(frage).first():
+        raise Eingabefehler(f"Für {quartal.kurz} gibt es schon Aufwand der Leistungsart „{art}“; "
+                            "bitte diesen Eintrag bearbeiten.")
+
+
+def aufwand_anlegen(projekt_id: str, werte: dict[str, Any]):  # noqa: ANN201 - a builder
+    """A new Aufwand entry (refused with a German message if its quarter and kind exist already)."""
+    def bauen(s: Session) -> befehle.Anlegen:
+        _aufwand_eindeutig(s, projekt_id, werte["quartal"], werte["leistungsart"], None)
+        return befehle.Anlegen([(Aufwand, {"projekt_id": projekt_id, **werte})], f"Aufwand {werte['quartal'].kurz} erfassen")
+    return bauen
+
+
+def aufwand_aendern(aufwand_id: str, projekt_id: str, werte: dict[str, Any]):  # noqa: ANN201 - a builder
+    """Change an Aufwand entry; quarter and kind of service stay unique per project (German message)."""
+    def bauen(s: Session) -> befehle.FelderSetzen | None:
+        alt = spaltenwerte(_holen(s, "aufwand", aufwand_id))
+        quartal, art = werte.get("quartal", alt["quartal"]), werte.get("leistungsart", alt["leistungsart"])
+        _aufwand_eindeutig(s, projekt_id, quartal, art, aufwand_id)
+        return aendern("aufwand", aufwand_id, werte, f"Aufwand {quartal.kurz} ändern")(s)
+    return bauen
