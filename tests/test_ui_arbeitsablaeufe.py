@@ -35,6 +35,7 @@ def fenster(qtbot, demo_store, tmp_path):  # noqa: ANN001
         if schluessel == "projekte" and not hasattr(w.editor, "_im_test"):
             w.editor._im_test = True
             w.editor.frage_ungespeichert = lambda: QMessageBox.StandardButton.Discard
+            w.editor.frage_loeschen = lambda _text: True
         return w
     f.seite = seite
     qtbot.addWidget(f)
@@ -337,6 +338,11 @@ def test_zahlung_loeschen_und_rueckgaengig(fenster):
     tabelle = editor.zahlungen
     tabelle.tabelle.selectRow(0)
     zid = tabelle.aktuelle_id()
+    editor.frage_loeschen = lambda _text: False  # „Nein“: nothing happens
+    editor.zahlung_loeschen()
+    with fenster.store.lesen() as s:
+        assert s.get(Mittelabfluss, zid) is not None
+    editor.frage_loeschen = lambda _text: True
     editor.zahlung_loeschen()
     with fenster.store.lesen() as s:
         assert s.get(Mittelabfluss, zid) is None

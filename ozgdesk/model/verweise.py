@@ -42,11 +42,25 @@ def _klassen_je_tabelle() -> dict[str, type[Base]]:
     return {m.class_.__tablename__: m.class_ for m in Base.registry.mappers}
 
 
-def _beispiel(klasse: type[Base], obj: Base) -> str:
+def _beispiel(s: Session, klasse: type[Base], obj: Base, ziel: str) -> str:
+    """How the message names a referring record: by its own key (Kennung, Titel) or, for a link
+    record without one (a Verantwortung), by the other record it links (the OZG-Leistung 10073)."""
     kenn = getattr(klasse, "__kennfelder__", ())
-    werte = {k: getattr(obj, k, None) for k in (*kenn, "id")}
-    name = datensatz_name(klasse, werte)
-    return name.removeprefix(f"{klasse.__label__} ").strip("„“") or name
+    if not kenn:
+        for spalte in klasse.__table__.columns:
+            fremd = next((fk for fk in spalte.foreign_keys if fk.column.table.name != ziel), None)
+            wert = getattr(obj, spalte.key, None)
+            if fremd is not None and wert:
+                andere = _klassen_je_tabelle().get(fremd.column.table.name)
+                ander = s.get(andere, wert) if andere is not None else None
+                if ander is not None:
+                    return _name(type(ander), ander)
+    return _name(klasse, obj).removeprefix(f"{klasse.__label__} ").strip("„“")
+
+
+def _name(klasse: type[Base], obj: Base) -> str:
+    kenn = getattr(klasse, "__kennfelder__", ())
+    return datensatz_name(klasse, {k: getattr(obj, k, None) for k in (*kenn, "id")})
 
 
 def verweise(s: Session, tabelle: str | type[Base], id_: str, *, ausser: set[tuple[str, str]] | None = None) -> list[Verweis]:
@@ -67,7 +81,7 @@ def verweise(s: Session, tabelle: str | type[Base], id_: str, *, ausser: set[tup
                 bedingung = bedingung & klasse.__table__.c.id.not_in(ausgenommen)
             anzahl = s.execute(select(func.count()).select_from(klasse).where(bedingung)).scalar_one()
             if anzahl:
-                beispiele = tuple(_beispiel(klasse, o) for o in s.execute(
+                beispiele = tuple(_beispiel(s, klasse, o, ziel) for o in s.execute(
                     select(klasse).where(bedingung).limit(BEISPIELE)).scalars())
                 gefunden.append(Verweis(klasse, spalte.key, anzahl, beispiele))
     return gefunden

@@ -38,7 +38,7 @@ from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.store import Store
 from ozgdesk.model.operationen.bearbeiten import anlegen, entwurf_pruefen, loeschen
 from ozgdesk.model.uebersicht import befundzahl, berichtsquartal, hinweise_zaehlen
-from ozgdesk.model.values import anzahl
+from ozgdesk.model.values import Quartal, anzahl
 from ozgdesk.ui.formular import Feld, FormularDialog
 from ozgdesk.ui.aktionen import beschriftung
 from ozgdesk.ui import format as fmt
@@ -106,7 +106,7 @@ class Berichtsseite(QWidget):
         self.hinweise.itemActivated.connect(self._hinweis_oeffnen)
         self.hinweise.itemDoubleClicked.connect(self._hinweis_oeffnen)
         self.hinweise.currentRowChanged.connect(lambda _i: self._auswahl_zeigen())
-        self.stellungnahme_knopf = QPushButton("&Stellungnahme …")
+        self.stellungnahme_knopf = QPushButton("Stellung&nahme …")
         self.stellungnahme_knopf.setToolTip("Zu einem Befund, der einen zutreffenden Sachverhalt meldet (z. B. Zahlungen "
                                             "über der Bewilligung), eine Stellungnahme für diesen Zeitraum abgeben")
         self.stellungnahme_knopf.clicked.connect(self.stellungnahme)
@@ -129,7 +129,7 @@ class Berichtsseite(QWidget):
         ll.addLayout(knoepfe)
         ll.addWidget(self.fortschritt)
         ll.addWidget(self.status)
-        ll.addWidget(beschriftung("Prüf&ergebnis (Enter öffnet den Datensatz am betroffenen Feld):", self.hinweise))
+        ll.addWidget(beschriftung("Prüfergebn&is (Enter öffnet den Datensatz am betroffenen Feld):", self.hinweise))
         ll.addWidget(self.hinweise)
         ll.addWidget(self.befund_erklaerung)
         befund_knoepfe = QHBoxLayout()
@@ -264,7 +264,9 @@ class Berichtsseite(QWidget):
                              [Feld("text", "&Stellungnahme", "mehrzeilig", pflicht=True,
                                    hilfe="Was das BMDS wissen muss: Ursache, Folgen, was veranlasst ist.")],
                              gesamtpruefung=lambda w: entwurf_pruefen("stellungnahme", {**vorlage, **w}),
-                             hinweis=f"Befund für {vorlage['zeitraum']}: {vorlage['befund_text']}", parent=self)
+                             hinweis=f"{vorlage['datensatz']}, Befund für {Quartal.parse(vorlage['zeitraum']).kurz}:\n"
+                                     f"{vorlage['befund_text']}\n\nDie Stellungnahme geht mit dem Bericht an das "
+                                     "BMDS (PDF, XLSX, JSON).", parent=self)
         if not self.dialog_ausfuehren(dlg) or dlg.ergebnis is None:
             return
         werte = {**vorlage, "text": str(dlg.ergebnis["text"]).strip()}

@@ -993,7 +993,7 @@ class ProjektEditor(QWidget):
     def zahlung_loeschen(self) -> None:
         """Delete the selected payment (undoable with Strg+Z; the change log keeps its values)."""
         zid = self.zahlungen.aktuelle_id() if self.zahlungen else None
-        if zid:
+        if zid and self.frage_loeschen("Die gewählte Zahlung löschen?"):
             self.bearbeiten(ops_b.loeschen([("mittelabfluss", zid)], "Zahlung löschen"))
 
     def aufwand_erfassen(self) -> None:
