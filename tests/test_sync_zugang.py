@@ -105,9 +105,10 @@ def test_cli_falsches_passwort_meldet_401_auf_deutsch(dav, demo_home, schluessel
     (dav.wurzel / "a").mkdir()
     rc, out, err = _cli(demo_home, "abgleich", "einrichten", "--ziel", dav.url + "a/", "--benutzer", BENUTZER,
                         "--password-stdin", stdin="falsch\n", monkeypatch=monkeypatch, capsys=capsys)
-    assert rc == 1 and "Benutzername oder Passwort falsch" in out
-    rc, out, err = _cli(demo_home, "abgleich", "jetzt", capsys=capsys)
-    assert rc == 1 and err.startswith("Fehler: ") and "HTTP 401" in err
+    assert rc == 1 and "Benutzername oder Passwort falsch" in out and "nicht übernommen" in out
+    assert schluesselbund.daten == {}  # a refused password is not kept
+    rc, out, err = _cli(demo_home, "abgleich", "jetzt", capsys=capsys)  # and no target was taken over
+    assert rc == 1 and err.startswith("Fehler: ") and "noch kein Abgleichziel eingerichtet" in err
 
 
 def test_cli_ordner_abgleich_und_konflikte(demo_home, tmp_path, monkeypatch, capsys) -> None:
@@ -146,3 +147,57 @@ def test_cli_ordner_abgleich_und_konflikte(demo_home, tmp_path, monkeypatch, cap
     shutil.rmtree(ablage / "changes")
     rc, out, err = _cli(demo_home, "abgleich", "jetzt", capsys=capsys)
     assert rc == 1 and "zum Schutz der Daten wurde nichts abgeglichen" in err
+
+
+def test_kette_mit_klartextdatei_schreibt_nur_in_den_sicheren_schluesselbund(monkeypatch) -> None:  # noqa: ANN001
+    """keyring's ChainerBackend falls back to the next backend: the plain-text file must never be one."""
+    from keyring.backends.chainer import ChainerBackend
+
+    from ozgdesk.sync.zugang import passwort_speichern
+
+    vorher = keyring.get_keyring()
+    datei, sicher = PlaintextKeyring(), Speicher()
+    kette: list = [datei, sicher]  # even first in the chain, the file is skipped
+    monkeypatch.setattr(ChainerBackend, "backends", property(lambda _self: kette))
+    try:
+        keyring.set_keyring(ChainerBackend())
+        passwort_speichern("https://dav.example/ozg/", "k.brenner", "geheim")
+        assert datei.daten == {} and list(sicher.daten.values()) == ["geheim"]
+        assert passwort_holen("https://dav.example/ozg/", "k.brenner") == "geheim"
+        kette[:] = [PlaintextKeyring()]
+        with pytest.raises(SchluesselbundFehler, match="nicht in einer Datei"):
+            passwort_speichern("https://dav.example/ozg/", "k.brenner", "geheim")
+    finally:
+        keyring.set_keyring(vorher)
+
+
+def test_zugangsdaten_in_der_adresse_landen_im_schluesselbund_nicht_in_den_einstellungen(
+        dav, demo_store, demo_home, schluesselbund) -> None:
+    from urllib.parse import quote
+
+    from ozgdesk.sync.abgleich import ZIEL, einrichten_und_pruefen, zugangsdaten_trennen
+
+    assert zugangsdaten_trennen("https://a%40b:p%3Aw@h.example:8443/x/") == ("https://h.example:8443/x/", "a@b", "p:w")
+    assert zugangsdaten_trennen("https://h.example/x/") == ("https://h.example/x/", None, None)
+    (dav.wurzel / "ablage").mkdir()
+    sauber = dav.url + "ablage/"
+    mit = sauber.replace("://", f"://{quote(BENUTZER)}:{quote(PASSWORT, safe='')}@", 1)
+    punkte = einrichten_und_pruefen(demo_store, mit)
+    assert all(p.ok for p in punkte), punkte
+    assert demo_store.meta(ZIEL) == sauber  # the address without user and password
+    assert PASSWORT in schluesselbund.daten.values()
+    inhalt = (demo_home / "ozgdesk.sqlite").read_bytes()
+    assert PASSWORT.encode() not in inhalt
+    assert backend_oeffnen(demo_store).liste("") is not None
+
+
+def test_gescheiterte_einrichtung_laesst_das_funktionierende_ziel_stehen(demo_store, tmp_path, schluesselbund) -> None:
+    from ozgdesk.sync.abgleich import ZIEL, einrichten_und_pruefen
+
+    gut = tmp_path / "ablage"
+    gut.mkdir()
+    assert all(p.ok for p in einrichten_und_pruefen(demo_store, str(gut)))
+    punkte = einrichten_und_pruefen(demo_store, str(tmp_path / "gibt-es-nicht" / "ablage"))
+    assert not all(p.ok for p in punkte)
+    assert punkte[-1].meldung.startswith("Das Ziel wurde nicht übernommen") and str(gut) in punkte[-1].meldung
+    assert demo_store.meta(ZIEL) == str(gut)

@@ -59,22 +59,19 @@ def _verdikte(punkte, als_json: bool) -> int:  # noqa: ANN001
 
 
 def cmd_einrichten(args: argparse.Namespace) -> int:
-    from ozgdesk.sync.abgleich import einrichten, ist_url
-    from ozgdesk.sync.pruefung import einrichtung_pruefen
+    from ozgdesk.sync.abgleich import einrichten_und_pruefen, ist_url, zugangsdaten_trennen
 
     passwort = None
+    ziel, name_in_url, passwort_in_url = zugangsdaten_trennen(args.ziel.strip())
     if args.password_stdin:
         passwort = sys.stdin.readline().rstrip("\r\n")
         if not passwort:
             raise Eingabefehler("--password-stdin: Auf der Standardeingabe kam kein Passwort an.")
-    elif ist_url(args.ziel) and sys.stdin.isatty():
-        passwort = getpass.getpass(f"Passwort für {args.benutzer} auf {args.ziel}: ")
+    elif ist_url(ziel) and passwort_in_url is None and sys.stdin.isatty():
+        passwort = getpass.getpass(f"Passwort für {args.benutzer or name_in_url} auf {ziel}: ")
     with store_oeffnen(args) as store:
-        backend = einrichten(store, args.ziel, args.benutzer, passwort)
-        try:
-            return _verdikte(einrichtung_pruefen(backend), args.json)
-        finally:
-            backend.schliessen()
+        # checked first, taken over only if the check passes: a typo never replaces a working target
+        return _verdikte(einrichten_und_pruefen(store, args.ziel, args.benutzer, passwort), args.json)
 
 
 def cmd_pruefen(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, UTC
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -324,27 +325,81 @@ def status(store: Store) -> AbgleichStatus:
     )
 
 
+def zugangsdaten_trennen(ziel: str) -> tuple[str, str | None, str | None]:
+    """Split ``https://name:geheim@server/ordner`` into the address without them, user and password.
+
+    A URL is stored in the settings, shown and logged; credentials typed into it (a habit from
+    browsers and ``davfs``) must never go there. The user name moves to the settings, the password
+    to the keychain."""
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    teile = urlsplit(ziel)
+    if "@" not in teile.netloc:
+        return ziel, None, None
+    anmeldung, _, rechner = teile.netloc.rpartition("@")
+    name, trenner, geheim = anmeldung.partition(":")
+    return (urlunsplit((teile.scheme, rechner, teile.path, teile.query, teile.fragment)),
+            unquote(name) or None, unquote(geheim) if trenner else None)
+
+
+def _backend_bauen(ziel: str, benutzer: str | None, passwort: str | None) -> tuple[str, str | None, str | None, Backend]:
+    """The cleaned target, user, the password to store (None: keep the keychain's) and the backend."""
+    ziel = ziel.strip()
+    if not ziel:
+        raise Eingabefehler("Bitte ein Ziel angeben: eine WebDAV-Adresse (https://…) oder einen Ordner.")
+    if not ist_url(ziel):
+        return ziel, benutzer, None, OrdnerBackend(ziel)
+    from ozgdesk.sync.webdav import WebdavBackend
+    from ozgdesk.sync.zugang import passwort_holen
+
+    ziel, name_in_url, passwort_in_url = zugangsdaten_trennen(ziel)
+    benutzer = benutzer or name_in_url
+    passwort = passwort or passwort_in_url
+    if not benutzer:
+        raise Eingabefehler("Für einen WebDAV-Server bitte --benutzer angeben.")
+    neu = passwort or None
+    return ziel, benutzer, neu, WebdavBackend(ziel, benutzer, passwort or passwort_holen(ziel, benutzer))
+
+
 def einrichten(store: Store, ziel: str, benutzer: str | None = None, passwort: str | None = None, *,
                db: DbSchritt | None = None) -> Backend:
     """Save target and user (settings) and the password (keychain only); return the backend to check.
 
-    Keychain and backend outside, the two settings in one DB step."""
-    ziel = ziel.strip()
-    if not ziel:
-        raise Eingabefehler("Bitte ein Ziel angeben: eine WebDAV-Adresse (https://…) oder einen Ordner.")
-    if ist_url(ziel):
-        from ozgdesk.sync.webdav import WebdavBackend
-        from ozgdesk.sync.zugang import passwort_holen, passwort_speichern
+    Credentials inside the URL are taken out first (:func:`zugangsdaten_trennen`). Keychain and
+    backend outside, the two settings in one DB step. :func:`einrichten_und_pruefen` saves only
+    a target that passed its check."""
+    ziel, benutzer, neu, backend = _backend_bauen(ziel, benutzer, passwort)
+    _uebernehmen(store, ziel, benutzer, neu, db)
+    return backend
 
-        if not benutzer:
-            raise Eingabefehler("Für einen WebDAV-Server bitte --benutzer angeben.")
-        if passwort:
-            passwort_speichern(ziel, benutzer, passwort)
-        else:
-            passwort = passwort_holen(ziel, benutzer)
-        backend: Backend = WebdavBackend(ziel, benutzer, passwort)
+
+def einrichten_und_pruefen(store: Store, ziel: str, benutzer: str | None = None, passwort: str | None = None, *,
+                           db: DbSchritt | None = None) -> list[Any]:
+    """Check the new target first and take it over only if the check passed: a mistyped address or
+    password never replaces a working target (nor its password in the keychain)."""
+    from ozgdesk.sync.pruefung import Pruefpunkt, einrichtung_pruefen
+
+    ziel, benutzer, neu, backend = _backend_bauen(ziel, benutzer, passwort)
+    try:
+        punkte = einrichtung_pruefen(backend)
+    finally:
+        backend.schliessen()
+    if all(p.ok for p in punkte):
+        _uebernehmen(store, ziel, benutzer, neu, db)
+        punkte.append(Pruefpunkt("Übernahme", "ok", f"Abgleichziel {ziel} eingerichtet."))
     else:
-        backend = OrdnerBackend(ziel)
+        bisher = store.meta(ZIEL) if db is None else None
+        punkte.append(Pruefpunkt("Übernahme", "fehler", "Das Ziel wurde nicht übernommen; "
+                                 + (f"es bleibt beim bisherigen Ziel {bisher}." if bisher else
+                                    "bitte Adresse, Benutzer und Passwort prüfen.")))
+    return punkte
+
+
+def _uebernehmen(store: Store, ziel: str, benutzer: str | None, passwort: str | None, db: DbSchritt | None) -> None:
+    if passwort and ist_url(ziel) and benutzer:
+        from ozgdesk.sync.zugang import passwort_speichern
+
+        passwort_speichern(ziel, benutzer, passwort)
 
     def speichern() -> None:
         # The remembered share id stays: a share moved to a new address keeps its id file and syncs on;
@@ -353,7 +408,6 @@ def einrichten(store: Store, ziel: str, benutzer: str | None = None, passwort: s
         store.meta_setzen(BENUTZER, benutzer or "")
 
     schritte(db)(speichern)
-    return backend
 
 
 @dataclass

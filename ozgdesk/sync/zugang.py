@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import keyring
 import keyring.errors
+from keyring.backend import KeyringBackend
+from keyring.backends.chainer import ChainerBackend
 
 from ozgdesk.model.errors import OzgFehler
 
@@ -27,21 +29,32 @@ def _schluessel(ziel: str, benutzer: str) -> str:
     return f"{benutzer}@{ziel}"
 
 
-def _backend_pruefen() -> None:
+def _unsicher(kr: object) -> bool:
+    """A backend that writes the secret into a file (or stores nothing at all)."""
+    modul = type(kr).__module__
+    return type(kr).__name__ in _UNSICHER or modul.startswith(("keyring.backends.fail", "keyring.backends.null"))
+
+
+def _backend_pruefen() -> KeyringBackend:
+    """The keychain to use: the configured one if it is safe; from keyring's chain of backends only
+    the safe ones. A chain would otherwise fall back to a plain-text file when the OS keychain
+    refuses, and the refusal of plain text would be bypassed."""
     kr = keyring.get_keyring()
-    name = type(kr).__name__
-    if name in _UNSICHER or name == "Keyring" and type(kr).__module__.startswith("keyring.backends.fail"):
+    kandidaten = list(getattr(kr, "backends", ())) if isinstance(kr, ChainerBackend) else [kr]
+    sicher = [b for b in kandidaten if not _unsicher(b)]
+    if not sicher:
         raise SchluesselbundFehler(
             "Es ist kein sicherer Schlüsselbund verfügbar (Schlüsselbund des Betriebssystems fehlt oder ist "
             "gesperrt). Das Passwort wird nicht in einer Datei gespeichert; bitte den Schlüsselbund entsperren "
             "oder einrichten."
         )
+    return sicher[0]  # the chain's order is by priority: the OS keychain first
 
 
 def passwort_speichern(ziel: str, benutzer: str, passwort: str) -> None:
-    _backend_pruefen()
+    kr = _backend_pruefen()
     try:
-        keyring.set_password(DIENST, _schluessel(ziel, benutzer), passwort)
+        kr.set_password(DIENST, _schluessel(ziel, benutzer), passwort)
     except keyring.errors.KeyringLocked:
         raise SchluesselbundFehler("Der Schlüsselbund ist gesperrt; bitte entsperren und erneut versuchen.") from None
     except keyring.errors.KeyringError as e:
@@ -52,9 +65,9 @@ def passwort_speichern(ziel: str, benutzer: str, passwort: str) -> None:
 
 
 def passwort_holen(ziel: str, benutzer: str) -> str:
-    _backend_pruefen()
+    kr = _backend_pruefen()
     try:
-        pw = keyring.get_password(DIENST, _schluessel(ziel, benutzer))
+        pw = kr.get_password(DIENST, _schluessel(ziel, benutzer))
     except keyring.errors.KeyringLocked:
         raise SchluesselbundFehler(
             "Der Schlüsselbund ist gesperrt; das Passwort für den Abgleich kann nicht gelesen werden. "

@@ -33,7 +33,6 @@ from ozgdesk.model.store import Store
 from ozgdesk.model.values import anzahl
 from ozgdesk.sync import abgleich as sync
 from ozgdesk.sync.konflikte import KonfliktAnzeige, konflikt_loesen, konflikte
-from ozgdesk.sync.pruefung import einrichtung_pruefen
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.aktionen import beschriftung
 
@@ -251,11 +250,8 @@ class Abgleichsseite(QWidget):
         def arbeit(db: Any) -> list[Any]:
             """On the network thread: the share check talks to the server; only saving the target
             (``db``) uses the DB worker."""
-            backend = sync.einrichten(store, ziel, benutzer or None, passwort or None, db=db)
-            try:
-                return einrichtung_pruefen(backend)
-            finally:
-                backend.schliessen()
+            # checked first, taken over only if the check passes (a typo never replaces a working target)
+            return sync.einrichten_und_pruefen(store, ziel, benutzer or None, passwort or None, db=db)
 
         def fertig(punkte: list[Any]) -> None:
             self.pruefergebnis.setText("\n".join(f"{STUFE.get(p.stufe, '•')} {p.name}: {p.meldung}" for p in punkte))
