@@ -236,7 +236,7 @@ def test_sofortrunner_trennt_netz_und_worker():
 def test_einrichten_prueft_die_ablage_auf_dem_netz_faden(qtbot, demo_store, tmp_path, monkeypatch):
     """Setting up the share talks to the server; that waits on the network thread, not on the DB
     worker the open tables need."""
-    import ozgdesk.ui.abgleichsseite as seite_modul
+    import ozgdesk.sync.pruefung as seite_modul  # the check the page's set-up runs (einrichten_und_pruefen)
 
     faeden: list[str] = []
     original = seite_modul.einrichtung_pruefen
