@@ -182,7 +182,7 @@ def test_bearbeiten_mit_feld_fokussiert_und_markiert_das_feld(fenster, qtbot):  
     geoeffnet: list = []
     seite.dialog_ausfuehren = lambda d: geoeffnet.append(d) or False
     seite.bearbeiten(lid, feld="behoerde")
-    assert geoeffnet[-1].formular.widget("behoerde_id").property("sprungziel") is True
+    assert geoeffnet[-1].formular.widget("behoerde_id").property("hervorgehoben") is True
     seite.bearbeiten(lid, feld="projektleiter")
     assert isinstance(geoeffnet[-1], ProjektleitungDialog)
     seite.bearbeiten(lid, feld="reifegrad")
@@ -190,7 +190,7 @@ def test_bearbeiten_mit_feld_fokussiert_und_markiert_das_feld(fenster, qtbot):  
     for feld in ("gibt_es_nicht", None):
         seite.bearbeiten(lid, feld=feld)
         d = geoeffnet[-1]
-        assert isinstance(d, FormularDialog) and not any(e.widget.property("sprungziel") for e in d.formular.eingaben.values())
+        assert isinstance(d, FormularDialog) and not any(e.widget.property("hervorgehoben") for e in d.formular.eingaben.values())
     seite.bearbeiten(lid)  # the old one-argument call
     assert isinstance(geoeffnet[-1], FormularDialog) and len(geoeffnet) == 6
 

@@ -151,13 +151,15 @@ class Berichtsdienst:
                 stellungnahme_ids=st.ids if st else ()))
         return hinweise
 
-    def _pdf(self, b: Bestand, dokument: str, zeitraum: str, projekt_ids: Sequence[str], entwurf: bool) -> bytes:
+    def _pdf(self, b: Bestand, dokument: str, zeitraum: str, projekt_ids: Sequence[str], entwurf: bool,
+             befunde: list[Befund] | None = None) -> bytes:
+        """``befunde``: the check already made for this order (the quarterly report prints it)."""
         auswahl = self._auswahl(b, projekt_ids)
         if dokument in ("quartal", "einreichung"):
             q = Quartal.parse(zeitraum)
             if auswahl is None:
-                return quartalsbericht.pdf_ressort(b, q, kennzeichnung=VS_NFD, entwurf=entwurf)
-            return quartalsbericht.pdf_projekte(b, auswahl, q, kennzeichnung=VS_NFD, entwurf=entwurf)
+                return quartalsbericht.pdf_ressort(b, q, kennzeichnung=VS_NFD, entwurf=entwurf, befunde=befunde)
+            return quartalsbericht.pdf_projekte(b, auswahl, q, kennzeichnung=VS_NFD, entwurf=entwurf, befunde=befunde)
         if dokument == "meilensteine":
             return meilensteine.pdf(b, _halbjahr(zeitraum), auswahl, kennzeichnung=VS_NFD, entwurf=entwurf)
         if dokument == "statusermittlung":
@@ -167,10 +169,11 @@ class Berichtsdienst:
         modul = {"antrag": antrag, "steckbrief": steckbrief}[dokument]
         return modul.pdf(b, self._ein_projekt(b, projekt_ids), kennzeichnung=VS_NFD, entwurf=entwurf)
 
-    def _xlsx(self, b: Bestand, dokument: str, zeitraum: str, projekt_ids: Sequence[str]) -> bytes:
+    def _xlsx(self, b: Bestand, dokument: str, zeitraum: str, projekt_ids: Sequence[str],
+              befunde: list[Befund] | None = None) -> bytes:
         auswahl = self._auswahl(b, projekt_ids)
         if dokument == "quartal":
-            return quartalsbericht.xlsx(b, Quartal.parse(zeitraum), auswahl)
+            return quartalsbericht.xlsx(b, Quartal.parse(zeitraum), auswahl, befunde)
         if dokument == "meilensteine":
             return meilensteine.xlsx(b, _halbjahr(zeitraum), auswahl)
         if dokument == "statusermittlung":
@@ -192,8 +195,8 @@ class Berichtsdienst:
         import pypdfium2
 
         b = bestand_laden(store, self.stichtag())
-        entwurf = bool(fehler(self._befunde(b, dokument, zeitraum, projekt_ids)))
-        pdf = pypdfium2.PdfDocument(self._pdf(b, dokument, zeitraum, projekt_ids, entwurf))
+        befunde = self._befunde(b, dokument, zeitraum, projekt_ids)
+        pdf = pypdfium2.PdfDocument(self._pdf(b, dokument, zeitraum, projekt_ids, bool(fehler(befunde)), befunde))
         try:
             bild = pdf[0].render(scale=1.4).to_pil()
         finally:
@@ -229,12 +232,12 @@ class Berichtsdienst:
         schritt(2)
         endung = ziel.suffix.lower()
         if endung == ".xlsx":
-            inhalt = self._xlsx(b, dokument, zeitraum, projekt_ids)
+            inhalt = self._xlsx(b, dokument, zeitraum, projekt_ids, befunde)
         elif endung == ".csv" and dokument == "online":
             inhalt = online_monitoring.csv_bytes(b, _halbjahr(zeitraum))
         else:
             ziel = ziel.with_suffix(".pdf")
-            inhalt = self._pdf(b, dokument, zeitraum, projekt_ids, entwurf)
+            inhalt = self._pdf(b, dokument, zeitraum, projekt_ids, entwurf, befunde)
         schritt(3)
         atomar_schreiben(ziel, inhalt)
         fortschritt(schritte, schritte)

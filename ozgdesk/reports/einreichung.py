@@ -286,7 +286,7 @@ def _dateien_erzeugen(b: Bestand, q: Quartal, daten: dict[str, Any], aenderungen
         else:
             anhang.append(absatz("Keine inhaltlichen Änderungen."))
     pdf = qb.pdf_ressort(b, q, kennzeichnung=kennzeichnung, anhang=anhang, befunde=befunde)
-    projekte = qb.pdf_projekte(b, list(b.projekte), q, kennzeichnung=kennzeichnung) if b.projekte else None
+    projekte = qb.pdf_projekte(b, list(b.projekte), q, kennzeichnung=kennzeichnung, befunde=befunde) if b.projekte else None
     am = qb.arbeitsmappe(b, q, befunde=befunde)
     if vorgaenger is not None:
         am.blatt("Änderungen", [Spalte("Feld", breite=60), Spalte(f"Version {vorgaenger}", breite=30),

@@ -328,9 +328,9 @@ def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal, befunde: Sequence[Be
 
 
 def pdf_projekte(b: Bestand, projekte: Sequence[ProjektDaten], q: Quartal, *, kennzeichnung: str = "",
-                 entwurf: bool = False) -> bytes:
+                 entwurf: bool = False, befunde: Sequence[Befund] | None = None) -> bytes:
     inhalt: list[Flowable] = []
-    befunde = pruefen(b, q)
+    befunde = pruefen(b, q) if befunde is None else befunde  # callers that checked already pass theirs
     for i, p in enumerate(projekte):
         if i:
             inhalt.append(PageBreak())
@@ -415,5 +415,6 @@ def arbeitsmappe(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None
     return am
 
 
-def xlsx(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None = None) -> bytes:
-    return arbeitsmappe(b, q, projekte).bytes()
+def xlsx(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None = None,
+         befunde: Sequence[Befund] | None = None) -> bytes:
+    return arbeitsmappe(b, q, projekte, befunde).bytes()

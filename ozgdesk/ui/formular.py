@@ -458,3 +458,19 @@ class FormularDialog(QDialog):
         """The warnings shown (empty if none): for tests and screen readers alike."""
         return "" if self.warnung.isHidden() else self.warnung.text()
 
+
+#: how a field the user jumped to (from a finding of the check) is marked, in the project editor and
+#: in every form: a frame and a light background that also
+#: read in black-and-white. Set on the highlighted widget only (a style sheet on the whole editor would
+#: override the fonts its children set), selecting on the dynamic property ``hervorgehoben``.
+HERVORHEBUNG = ('*[hervorgehoben="true"] { border: 2px solid #e65100; background-color: #fff8c4; color: #000000; }'
+                # a table keeps its rows' look: the frame and the selected row show where to look
+                ' QTableView[hervorgehoben="true"] { background-color: palette(base);'
+                ' alternate-background-color: palette(alternate-base); color: palette(text); }'
+                ' QCheckBox[hervorgehoben="true"] { padding: 2px 4px; }')
+
+
+def hervorheben(widget: QWidget, an: bool = True) -> None:
+    """Mark (or unmark) the field a finding leads to; the one look for every jump target."""
+    widget.setProperty("hervorgehoben", an)
+    widget.setStyleSheet(HERVORHEBUNG if an else "")  # repolishes: the property's rule applies

@@ -37,7 +37,7 @@ from ozgdesk.model import bearbeiten as befehle
 from ozgdesk.model.operationen import projekt as ops_p
 from ozgdesk.model.values import Ampel, DeutschesEnum, Finanzierung, Haushaltsstelle, Komponente, Kostenart, MeilensteinStatus, Quartal
 from ozgdesk.ui import format as fmt
-from ozgdesk.ui.formular import Feld, Formular, FormularDialog
+from ozgdesk.ui.formular import Feld, Formular, FormularDialog, hervorheben
 from ozgdesk.ui.listenmodell import ListenModell
 from ozgdesk.ui.tabellenseite import TabellenSeite
 from ozgdesk.ui.undo import Bearbeitung
@@ -123,15 +123,6 @@ def editor_daten(s: Any, projekt_id: str, plan_version: int | None = None) -> Ed
     return EditorDaten(p, details.zahlungsplan(s, projekt_id, plan_version),
                        {m.id: details.verschiebungen(s, m.id) for m in p.meilensteine if m.verschiebungen})
 
-
-#: how :meth:`ProjektEditor.feld_zeigen` marks its target: a frame and a light background that also
-#: read in black-and-white. Set on the highlighted widget only (a style sheet on the whole editor would
-#: override the fonts its children set), selecting on the dynamic property ``hervorgehoben``.
-HERVORHEBUNG = ('*[hervorgehoben="true"] { border: 2px solid #e65100; background-color: #fff8c4; color: #000000; }'
-                # a table keeps its rows' look: the frame and the selected row show where to look
-                ' QTableView[hervorgehoben="true"] { background-color: palette(base);'
-                ' alternate-background-color: palette(alternate-base); color: palette(text); }'
-                ' QCheckBox[hervorgehoben="true"] { padding: 2px 4px; }')
 
 #: ``feld_zeigen`` targets that are a tab (the tab's key in ``ProjektEditor._seiten``); those with a
 #: row to select take ``:<key>``
@@ -667,8 +658,7 @@ class ProjektEditor(QWidget):
 
     @staticmethod
     def _hervorhebung_setzen(widget: QWidget, an: bool) -> None:
-        widget.setProperty("hervorgehoben", an)
-        widget.setStyleSheet(HERVORHEBUNG if an else "")  # repolishes: the property's rule applies
+        hervorheben(widget, an)
 
     def _feld_geaendert(self, schluessel: str) -> None:
         """The user changed a field: its highlight has done its job."""

@@ -12,6 +12,8 @@ one of the tables its query reads.
 
 from __future__ import annotations
 
+from html import escape
+
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -41,7 +43,7 @@ from ozgdesk.model.operationen import stammdaten
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import Finanzierung, Reifegradmodell, Verwaltungsart, LEISTUNGSTYPEN
 from ozgdesk.ui import format as fmt
-from ozgdesk.ui.formular import Feld, FormularDialog
+from ozgdesk.ui.formular import Feld, FormularDialog, hervorheben
 from ozgdesk.ui.listenmodell import ListenModell
 from ozgdesk.ui.projekteditor import (
     AUSWAHL_TABELLEN,
@@ -64,16 +66,9 @@ def _bestaetigt(ausfuehren: Callable[[QDialog], bool], dlg: FormularDialog) -> d
     return dlg.ergebnis if ausfuehren(dlg) else None
 
 
-#: how a field the user jumped to (from a finding of the quarterly check) is marked in its form
-SPRUNGZIEL_STIL = ('[sprungziel="true"] { border: 2px solid #c99a2e; background-color: #fff4b0;'
-                   ' color: #1a1a1a; border-radius: 2px; }')
-
-
 def _hervorheben(w: QWidget) -> None:
-    """Focus ``w`` and frame it in amber on light yellow (the property selector styles only ``w``
-    itself, not a combo box's popup list)."""
-    w.setProperty("sprungziel", True)
-    w.setStyleSheet(SPRUNGZIEL_STIL)
+    """Focus ``w`` and mark it as the project editor marks its jump targets."""
+    hervorheben(w)
     w.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
@@ -86,7 +81,7 @@ class ProjektleitungDialog(QDialog):
         self.daten = daten
         self.setWindowTitle(f"Projektleitung: OZG-Leistung {daten.ozg_id}")
         self.setObjectName("projektleitungdialog")
-        kopf = QLabel(f"<b>{_html(daten.ozg_id)} {_html(daten.bezeichnung)}</b><br>Verantwortliche Personen "
+        kopf = QLabel(f"<b>{escape(daten.ozg_id)} {escape(daten.bezeichnung)}</b><br>Verantwortliche Personen "
                       "(Projektleitung) ankreuzen; mehrere sind möglich.")
         kopf.setWordWrap(True)
         self.filter = QLineEdit()
@@ -141,10 +136,6 @@ class ProjektleitungDialog(QDialog):
         """The ids of the ticked Personen (also those the filter hides), in list order."""
         return [str(it.data(Qt.ItemDataRole.UserRole)) for it in self._items()
                 if it.checkState() == Qt.CheckState.Checked]
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 #: ``leistungen setzen``'s field names → the Leistung form's keys (the rest: own dialogs)
