@@ -21,32 +21,19 @@ from sqlalchemy.orm import Session
 from ozgdesk import logbuch
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
 from ozgdesk.model.store import Store
-from ozgdesk.sync import format as fmt
-from ozgdesk.sync.backend import Ablagefehler, Backend, OrdnerBackend, Schreibkonflikt
-from ozgdesk.sync.replikation import (
-    Abgebrochen,
-    Fortschritt,
-    Geraetestand,
-    Sicherheitsstopp,
-    Zahlen,
-    ausstehend,
-    exportieren,
-    geraetestaende,
-    importieren,
-    stand_pruefen,
-)
+from ozgdesk.sync.backend import Backend, OrdnerBackend
+from ozgdesk.sync import ablauf
+from ozgdesk.sync.replikation import Abgebrochen, Fortschritt, Sicherheitsstopp, Zahlen, ausstehend
 from ozgdesk.sync.schritt import DbSchritt, schritte
 from ozgdesk.sync.zustand import SyncAusgang, SyncGeraet, SyncKonflikt, SyncQuarantaene
 
 ZIEL = "abgleich.ziel"
 BENUTZER = "abgleich.benutzer"
-SHARE_ID = "abgleich.share_id"
-LETZTER = "abgleich.letzter"
-LOESCHANTEIL = "abgleich.max_loeschanteil"
+SHARE_ID = ablauf.SHARE_ID
+LETZTER = ablauf.LETZTER
+LOESCHANTEIL = ablauf.LOESCHANTEIL
 #: Default: refuse a sync that would delete more than half of all records.
-STANDARD_LOESCHANTEIL = 0.5
-#: Clock skew against the server's Date header above this many seconds is reported (never decides).
-MAX_UHRABWEICHUNG_S = 300
+STANDARD_LOESCHANTEIL = ablauf.STANDARD_LOESCHANTEIL
 
 
 @dataclass
@@ -119,115 +106,14 @@ def _ressort(store: Store) -> str:
     return r or ""
 
 
-def _share_pruefen(backend: Backend, bekannt: str | None, ressort: str) -> fmt.ShareInfo:
-    """Network part of :func:`share_pruefen`: ``bekannt`` is the remembered share id."""
-    wurzel = backend.liste("")
-    if wurzel is None:
-        raise Ablagefehler(f"Das Abgleichziel {backend.beschreibung} gibt es nicht (oder es ist nicht erreichbar).")
-    namen = {e.name for e in wurzel}
-    if fmt.SHARE_DATEI in namen:
-        daten = backend.lesen(fmt.SHARE_DATEI)
-        if daten is None:
-            raise Ablagefehler(f"{backend.beschreibung}: {fmt.SHARE_DATEI} ist gelistet, aber nicht lesbar.")
-        info = fmt.share_datei_lesen(daten, backend.beschreibung)
-        if bekannt and info.share_id != bekannt:
-            raise Sicherheitsstopp(
-                f"Die Ablage {backend.beschreibung} ist nicht mehr dieselbe (andere Kennung): Sie wurde ersetzt oder "
-                "neu angelegt. Zum Schutz der Daten wurde nichts abgeglichen. Falls das gewollt ist, den Abgleich "
-                "neu einrichten."
-            )
-        return info
-    if bekannt:
-        raise Sicherheitsstopp(
-            f"Die Ablage {backend.beschreibung} ist leer oder ihre Kennungsdatei fehlt, obwohl dieses Gerät schon "
-            "mit ihr abgeglichen hat (falsches Laufwerk, nicht eingehängt, ersetzt?). Zum Schutz der Daten wurde "
-            "nichts abgeglichen."
-        )
-    if any(e.ordner and e.name == fmt.AENDERUNG_ORDNER for e in wurzel):
-        raise Sicherheitsstopp(
-            f"Auf {backend.beschreibung} liegen Änderungsdateien, aber keine Kennungsdatei {fmt.SHARE_DATEI}. "
-            "Die Ablage wird nicht verwendet."
-        )
-    daten = fmt.share_datei_bauen(ressort)
-    try:
-        backend.veroeffentlichen(fmt.SHARE_DATEI, daten)
-    except Schreibkonflikt:  # another device created it at the same moment: use theirs
-        daten = backend.lesen(fmt.SHARE_DATEI) or b""
-    return fmt.share_datei_lesen(daten, backend.beschreibung)
-
-
-def share_pruefen(store: Store, backend: Backend, *, db: DbSchritt | None = None) -> fmt.ShareInfo:
-    """Check the share's id file; create it on a share never used. Refuse a replaced or empty share."""
-    bekannt, ressort = schritte(db)(lambda: (store.meta(SHARE_ID), _ressort(store)))
-    return _share_pruefen(backend, bekannt, ressort)
-
-
-def _uhr_pruefen(backend: Backend, warnungen: list[str]) -> None:
-    server = backend.serverzeit()
-    if server is None:
-        return
-    abweichung = (datetime.now(UTC) - server).total_seconds()
-    if abs(abweichung) > MAX_UHRABWEICHUNG_S:
-        richtung = "vor" if abweichung > 0 else "nach"
-        warnungen.append(
-            f"Die Uhr dieses Geräts geht gegenüber dem Server um {abs(abweichung) / 60:.0f} Minuten {richtung}. "
-            "Für Konflikte spielt die Uhr keine Rolle; angezeigte Zeitpunkte können aber falsch sein."
-        )
-
-
-def _zukunft_pruefen(store: Store, grenze: float) -> list[str]:
-    """DB step: entries stamped after ``grenze`` (a wrong device clock) are kept but flagged; they never decide."""
-    from ozgdesk.model.protokoll import Aenderung
-
-    with store.lesen() as s:
-        zeilen = s.execute(select(Aenderung.geraet, func.max(Aenderung.zeitpunkt))
-                           .where(Aenderung.quelle == "abgleich").group_by(Aenderung.geraet)).all()
-    return [
-        f"Gerät {geraet[:8]} stempelt Änderungen mit einer Zeit in der Zukunft ({zeit:%d.%m.%Y %H:%M} UTC): "
-        "seine Uhr ist falsch. Die Zeitpunkte werden nur angezeigt, nie zur Entscheidung genutzt."
-        for geraet, zeit in zeilen if zeit is not None and zeit.timestamp() > grenze
-    ]
-
-
-def _nach_dem_import(store: Store, grenze: float) -> list[str]:
-    """DB step: the sanity check of the log and the clock warnings, as one list of hints."""
-    return [f"Prüfung nach dem Abgleich: {p}" for p in stand_pruefen(store)] + _zukunft_pruefen(store, grenze)
-
-
-@dataclass(frozen=True)
-class _Vorbereitung:
-    """What a sync run reads before it touches the share (one DB step)."""
-
-    ziel: str | None
-    benutzer: str | None
-    share_id: str | None
-    ressort: str
-    loeschanteil: str | None
-    staende: dict[str, Geraetestand]
-
-
-def _vorbereiten(store: Store) -> _Vorbereitung:
-    return _Vorbereitung(store.meta(ZIEL), store.meta(BENUTZER), store.meta(SHARE_ID), _ressort(store),
-                         store.meta(LOESCHANTEIL), geraetestaende(store))
-
-
-def _abschliessen(store: Store, share_id: str) -> int:
-    """DB step: remember the share and the time; refresh the conflicts. Returns the open conflicts."""
-    from ozgdesk.sync.konflikte import konflikte_aktualisieren
-
-    store.meta_setzen(SHARE_ID, share_id)
-    store.meta_setzen(LETZTER, datetime.now(UTC).replace(microsecond=0).isoformat())
-    return konflikte_aktualisieren(store)
-
-
 def jetzt_abgleichen(store: Store, backend: Backend | None = None, *, fortschritt: Fortschritt | None = None,
                      abbrechen: threading.Event | None = None, loeschen_erlauben: bool = False,
                      db: DbSchritt | None = None) -> AbgleichErgebnis:
     """Run one sync. Raises a German :class:`OzgFehler` on anything that stops it; a retry resumes.
 
     ``db`` runs each database step (see :mod:`ozgdesk.sync.schritt`); everything else – the
-    requests, the keychain, hashing – runs in the calling thread. Writes one ``ereignis=abgleich``
-    line to the technical log, whatever the outcome."""
+    requests, the keychain, hashing and signing – runs in the calling thread. Writes one
+    ``ereignis=abgleich`` line to the technical log, whatever the outcome."""
     ergebnis = AbgleichErgebnis()
     lauf = {"ziel": getattr(backend, "art", None) if backend is not None else None}
     beginn = time.monotonic()
@@ -261,47 +147,40 @@ def _abgleichen(store: Store, backend: Backend | None, ergebnis: AbgleichErgebni
                 db: DbSchritt) -> None:
     from ozgdesk.sync.ausgang import ausgang_veroeffentlichen, posteingang_neu
 
-    vorab = db(lambda: _vorbereiten(store))
+    vorab = db(lambda: ablauf.vorbereiten(store))
     eigenes = backend is None
     if backend is None:
         lauf["ziel"] = zielart(vorab.ziel)
         backend = backend_bauen(vorab.ziel, vorab.benutzer)
+    backend.temp_id = ablauf.temp_kennung(store.geraet_id)
     a0, b0 = backend.anfragen, backend.gesendet
     try:
-        if fortschritt:
-            fortschritt("Ablage prüfen", 0, 1)
-        info = _share_pruefen(backend, vorab.share_id, vorab.ressort)
-        _uhr_pruefen(backend, ergebnis.warnungen)
-        ordner = backend.liste(fmt.AENDERUNG_ORDNER) or []
-        geraete = sorted(e.name for e in ordner if e.ordner and fmt.ist_geraet(e.name))
-        eigen = store.geraet_id
-        bekannt = {g for g, st in vorab.staende.items() if st.bis_seq > 0}
-        fehlend = [g for g in bekannt if g not in geraete]
-        if fehlend:
-            raise Sicherheitsstopp(
-                f"Auf der Ablage {backend.beschreibung} fehlen die Ordner von {len(fehlend)} Gerät(en), mit denen "
-                "schon abgeglichen wurde. Die Ablage wirkt geleert oder ersetzt; zum Schutz der Daten wurde nichts "
-                "abgeglichen."
-            )
-        eigene = backend.liste(f"{fmt.AENDERUNG_ORDNER}/{eigen}") if eigen in geraete else None
-        if eigene:
-            backend.temp_aufraeumen(f"{fmt.AENDERUNG_ORDNER}/{eigen}", eigene)
-        anteil = 1.0 if loeschen_erlauben else float(vorab.loeschanteil or STANDARD_LOESCHANTEIL)
-        importieren(store, backend, geraete, ergebnis, max_loeschanteil=anteil, fortschritt=fortschritt,
-                    abbrechen=abbrechen, db=db, staende=vorab.staende)
-        grenze = (backend.serverzeit() or datetime.now(UTC)).timestamp() + 24 * 3600
-        ergebnis.warnungen.extend(db(lambda: _nach_dem_import(store, grenze)))
-        exportieren(store, backend, eigene, ergebnis, fortschritt=fortschritt, abbrechen=abbrechen, db=db)
-        ergebnis.veroeffentlicht = ausgang_veroeffentlichen(store, backend, abbrechen=abbrechen, db=db)
-        ergebnis.posteingang_neu = len(posteingang_neu(store, backend, db=db))
+        share_id, voll = ablauf.abgleichen(store, backend, ergebnis, vorab, fortschritt, abbrechen,
+                                           loeschen_erlauben, db)
+        if voll:
+            ergebnis.veroeffentlicht = ausgang_veroeffentlichen(store, backend, abbrechen=abbrechen, db=db)
+            ergebnis.posteingang_neu = len(posteingang_neu(store, backend, db=db))
+            jetzt = str(time.time())
+            db(lambda: store.meta_setzen(ablauf.POSTEINGANG_GEPRUEFT, jetzt))
+        db(lambda: store.meta_setzen(ablauf.TEMP_ORDNER, "[]"))
     finally:
         ergebnis.anfragen = backend.anfragen - a0
         ergebnis.bytes_gesendet = backend.gesendet - b0
         if eigenes:
             backend.schliessen()
-    ergebnis.offene_konflikte = db(lambda: _abschliessen(store, info.share_id))
+    ergebnis.offene_konflikte = db(lambda: _abschliessen(store, share_id))
     if fortschritt:
         fortschritt("Fertig", 1, 1)
+
+
+def _abschliessen(store: Store, share_id: str | None) -> int:
+    """DB step: remember the share and the time; refresh the conflicts. Returns the open conflicts."""
+    from ozgdesk.sync.konflikte import konflikte_aktualisieren
+
+    if share_id:
+        store.meta_setzen(SHARE_ID, share_id)
+    store.meta_setzen(LETZTER, datetime.now(UTC).replace(microsecond=0).isoformat())
+    return konflikte_aktualisieren(store)
 
 
 def status(store: Store) -> AbgleichStatus:

@@ -191,6 +191,15 @@ class WebdavBackend(Backend):
             return None
         return sorted(eintraege, key=lambda e: e.name)
 
+    def existiert(self, pfad: str) -> bool:
+        r = self._anfrage("PROPFIND", pfad, content=_PROPFIND,
+                          headers={"Depth": "0", "Content-Type": "application/xml; charset=utf-8"})
+        if r.status_code != 207:
+            return False
+        ordner = pfad.rpartition("/")[0]
+        name = pfad.rpartition("/")[2]
+        return any(e.name == name for e in self._multistatus(r.content, ordner) or [])
+
     def lesen(self, pfad: str) -> bytes | None:
         r = self._anfrage("GET", pfad)
         if r.status_code == 404 or r.status_code == 410:
