@@ -30,7 +30,15 @@ from ozgdesk.model.store import Store
 from ozgdesk.sync import format as fmt
 from ozgdesk.sync import identitaet, senden
 from ozgdesk.sync.backend import Ablagefehler, Backend, Schreibkonflikt
-from ozgdesk.sync.empfangen import Lauf, NeueIdentitaetNoetig, empfangen, lauf_zustand, lesen_geschuetzt, meldungen_abgleichen
+from ozgdesk.sync.empfangen import (
+    Lauf,
+    NeueIdentitaetNoetig,
+    empfangen,
+    lauf_zustand,
+    lesen_geschuetzt,
+    meldungen_abgleichen,
+    ohne_kopf,
+)
 from ozgdesk.sync.replikation import Fortschritt, Geraetestand, Sicherheitsstopp, Zahlen, geraetestaende, stand_pruefen
 from ozgdesk.sync.schluessel import Geraeteschluessel
 from ozgdesk.sync.schritt import DbSchritt
@@ -100,13 +108,15 @@ class Verzeichnis:
 
     koepfe: dict[str, list[fmt.Kopfname]] = field(default_factory=dict)
     meldungen: list[fmt.Meldungsname] = field(default_factory=list)
+    #: the listing itself (temp files of crashed uploads are removed from it)
+    roh: list[Any] = field(default_factory=list)
 
     def neuester(self) -> dict[str, fmt.Kopfname]:
         return {g: liste[0] for g, liste in self.koepfe.items()}
 
 
 def verzeichnis(eintraege: list[Any] | None) -> Verzeichnis:
-    v = Verzeichnis()
+    v = Verzeichnis(roh=list(eintraege or []))
     for e in eintraege or []:
         if e.ordner or getattr(e, "unzulaessig", False):
             continue
@@ -185,7 +195,11 @@ def share_sichern(store: Store, backend: Backend, vorab: Vorbereitung, schluesse
             gegruendet = True
         except Schreibkonflikt:  # another device founded it at the same moment: use theirs
             daten = lesen_geschuetzt(backend, fmt.SHARE_DATEI, fmt.MAX_KLEIN) or b""
-    info = fmt.share_datei_lesen(daten, backend.beschreibung)
+    try:
+        info = fmt.share_datei_lesen(daten, backend.beschreibung)
+    except fmt.Formatfehler as e:
+        raise Sicherheitsstopp(f"Die Kennungsdatei der Ablage ist beschädigt oder gefälscht ({e}). Zum Schutz der Daten "
+                               "wurde nichts abgeglichen.") from None
     if vorab.share_id and info.share_id != vorab.share_id:
         raise Sicherheitsstopp(
             f"Die Ablage {backend.beschreibung} ist nicht mehr dieselbe (andere Kennung): Sie wurde ersetzt oder "
@@ -232,6 +246,8 @@ class _Run:
         self.store, self.backend, self.vorab, self.v, self.ergebnis = store, backend, vorab, v, ergebnis
         self.fortschritt, self.abbrechen, self.loeschanteil, self.db = fortschritt, abbrechen, loeschanteil, db
         self.share_id = ""
+        #: device ids this run left behind (new identity): their files are fetched even without a head
+        self.alte_kennungen: list[str] = []
 
     def identitaet_wechseln(self, alter: Geraeteschluessel | None, grund: str) -> Geraeteschluessel:
         from ozgdesk import logbuch
@@ -239,15 +255,16 @@ class _Run:
         vertrauen = self.db(lambda: vertrauen_laden(self.store))
         neu = identitaet.neuer_schluessel()
         wechsel = self.db(lambda: identitaet.neue_identitaet(self.store, neu, alter, vertrauen, self.vorab.person))
+        self.alte_kennungen.append(wechsel.alt)
         self.backend.temp_id = temp_kennung(wechsel.neu)
         self.ergebnis.warnungen.append(wechsel.meldung(grund))
         logbuch.ereignis("neue_geraetekennung", "ok", alt=wechsel.alt[:8], neu=wechsel.neu[:8],
                          neu_gesendet=wechsel.neu_gesendet, nachfolge=wechsel.nachfolge)
-        self.ankuendigen(wechsel.schluessel)
+        self.ankuendigen(wechsel.schluessel, wechsel.nachfolge)
         return wechsel.schluessel
 
-    def ankuendigen(self, schluessel: Geraeteschluessel) -> Geraeteschluessel:
-        if not identitaet.ankuendigen(self.backend, schluessel, self.share_id, self.vorab.person):
+    def ankuendigen(self, schluessel: Geraeteschluessel, nachfolge: dict[str, str] | None = None) -> Geraeteschluessel:
+        if not identitaet.ankuendigen(self.backend, schluessel, self.share_id, self.vorab.person, nachfolge):
             schluessel = self.identitaet_wechseln(
                 None, "Unter der bisherigen Kennung hat ein anderes Gerät mit einem anderen Schlüssel seinen Schlüssel "
                 "angekündigt (kopierter Datenordner).")
@@ -263,7 +280,9 @@ class _Run:
         if gegruendet and schluessel is not None and info.anker[0].schluessel == schluessel.oeffentlich:
             k = schluessel
             db(lambda: identitaet.gruendung_eintragen(store, k, self.vorab.person))
+        self._vermisste_pruefen(eigen)
         _uhr_pruefen(backend, ergebnis.warnungen)
+        backend.temp_aufraeumen(fmt.KOEPFE_ORDNER, self.v.roh)  # every device uploads here: old leftovers go
         if schluessel is None:
             schluessel = self.identitaet_wechseln(
                 None, "Der Schlüssel dieses Geräts fehlt im Schlüsselbund (Datenordner auf einen anderen Rechner "
@@ -277,7 +296,6 @@ class _Run:
                                                        ergebnis, db)
         except senden.Gabelung as g:
             schluessel, kopf_noetig = self.identitaet_wechseln(schluessel, g.grund), True
-        self._vermisste_pruefen(eigen)
         schluessel = self._empfangen(schluessel)
         grenze = (backend.serverzeit() or datetime.now(UTC)).timestamp() + 24 * 3600
         ergebnis.warnungen.extend(db(lambda: _nach_dem_import(store, grenze)))
@@ -289,6 +307,7 @@ class _Run:
                                      self.abbrechen, db)
         except senden.Gabelung as g:
             schluessel = self.identitaet_wechseln(schluessel, g.grund)
+            schluessel = self._empfangen(schluessel)  # what the old identity has on the share comes back
             gesendet = senden.senden(store, backend, schluessel, info.share_id, ergebnis, self.fortschritt,
                                      self.abbrechen, db)
             kopf_noetig = True
@@ -299,15 +318,17 @@ class _Run:
     def _vermisste_pruefen(self, eigen: str) -> None:
         """Known devices whose head is gone: a share restored from an older backup (they send again) –
         or, if every known device is gone, an emptied share (refused)."""
-        bekannt = [g for g, st in self.vorab.staende.items() if not st.eigen and st.bis_seq > 0]
+        bekannt = [g for g, st in self.vorab.staende.items() if st.bis_seq > 0 and (not st.eigen or g == eigen)]
         fehlend = [g for g in bekannt if g not in self.v.koepfe]
-        if bekannt and len(fehlend) == len(bekannt) and not self.v.koepfe.get(eigen):
+        if bekannt and not self.v.koepfe:
             raise Sicherheitsstopp(
                 f"Auf der Ablage {self.backend.beschreibung} fehlen die Köpfe aller {len(bekannt)} Geräte, mit denen "
                 "schon abgeglichen wurde. Die Ablage wirkt geleert oder ersetzt; zum Schutz der Daten wurde nichts "
                 "abgeglichen."
             )
         for g in fehlend:
+            if g == eigen:
+                continue  # sent again below
             self.ergebnis.warnungen.append(
                 f"Gerät {g[:8]} hat keinen Kopf mehr auf der Ablage (Ablage aus einer Sicherung zurückgespielt?); "
                 "seine Änderungen kommen, sobald es wieder abgleicht.")
@@ -319,8 +340,12 @@ class _Run:
             lauf = Lauf(self.share_id, store.geraet_id, schluessel, lambda: vertrauen_laden(store),
                         db(lambda: geraetestaende(store)), quarantaene, bekannte,
                         {(m.an, m.von_seq, m.ausgabe) for m in self.v.meldungen if m.von == store.geraet_id})
+            koepfe = self.v.neuester()
+            for alt in self.alte_kennungen:
+                if alt not in koepfe and (ersatz := ohne_kopf(self.backend, alt)) is not None:
+                    koepfe[alt] = ersatz
             try:
-                empfangen(store, self.backend, lauf, self.v.neuester(), self.ergebnis,
+                empfangen(store, self.backend, lauf, koepfe, self.ergebnis,
                           max_loeschanteil=self.loeschanteil, fortschritt=self.fortschritt, abbrechen=self.abbrechen,
                           db=db)
             except NeueIdentitaetNoetig:

@@ -18,6 +18,7 @@ wait until a coordinator approves it; those of a revoked key are never applied.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -145,7 +146,28 @@ def _schluessel_merken(store: Store, a: fmt.Ankuendigung) -> None:
     with _schreibend(store) as s, s.begin():
         s.merge(SyncSchluessel(id=a.geraet, schluessel=b64(a.schluessel), fingerabdruck=fingerabdruck(a.schluessel),
                                benutzer=a.benutzer, rechner=a.rechner, erstellt_am=datetime.fromisoformat(a.erstellt),
-                               gesehen_am=jetzt_utc()))
+                               gesehen_am=jetzt_utc(),
+                               nachfolge=json.dumps(a.nachfolge, sort_keys=True) if a.nachfolge else None))
+
+
+def ankuendigungen_holen(store: Store, backend: Backend, lauf: Lauf, koepfe: dict[str, fmt.Kopfname],
+                         zahlen: Zahlen, db: DbSchritt) -> None:
+    """Read the key announcement of every device with a head that this device has not seen yet: the
+    coordinator sees its fingerprint, and a new identity's succession statement counts at once."""
+    vertrauen = db(lauf.vertrauen)
+    for g in sorted(koepfe):
+        if g == lauf.eigen or g in lauf.bekannte_schluessel or vertrauen.schluessel(g):
+            continue
+        try:
+            daten = lesen_geschuetzt(backend, fmt.ankuendigung_pfad(g), fmt.MAX_KLEIN)
+            if daten is None:
+                continue
+            ankuendigung = fmt.ankuendigung_lesen(g, daten)
+        except DATEIFEHLER as e:
+            zahlen.warnungen.append(f"Die Schlüsselankündigung von Gerät {g[:8]} ist unbrauchbar: {e}")
+            continue
+        db(lambda a=ankuendigung: _schluessel_merken(store, a))  # type: ignore[misc]
+        lauf.bekannte_schluessel.add(g)
 
 
 def meldungen_abgleichen(backend: Backend, lauf: Lauf, meldungen: list[fmt.Meldungsname]) -> None:
@@ -186,20 +208,17 @@ def empfangen(store: Store, backend: Backend, lauf: Lauf, koepfe: dict[str, fmt.
               db: DbSchritt) -> None:
     """Fetch and apply what moved. A pass may make other devices valid (an approval arrived):
     those are fetched in a further pass of the same run."""
+    ankuendigungen_holen(store, backend, lauf, koepfe, zahlen, db)
     erledigt: set[str] = set()
     for _ in range(5):
         vertrauen = db(lauf.vertrauen)
         zu_pruefen = [g for g, k in sorted(koepfe.items()) if g != lauf.eigen and g not in erledigt
-                      and (_bewegt(lauf, g, k) or g in lauf.quarantaene)]
+                      and vertrauen.schluessel(g) and (_bewegt(lauf, g, k) or g in lauf.quarantaene)]
         if not zu_pruefen:
-            return
+            break
         geraete: list[_Geraet] = []
         for g in zu_pruefen:
             pruefe_abbruch(abbrechen)
-            if not vertrauen.schluessel(g):
-                if _nicht_gueltig(store, backend, lauf, vertrauen, g, koepfe[g], zahlen, db):
-                    erledigt.add(g)
-                continue
             if None in lauf.quarantaene.get(g, {}):
                 db(lambda g=g: _quarantaene_loesen(store, g, None, (NICHT_FREIGEGEBEN, WIDERRUFEN)))  # type: ignore[misc]
                 lauf.quarantaene[g].pop(None, None)
@@ -207,14 +226,15 @@ def empfangen(store: Store, backend: Backend, lauf: Lauf, koepfe: dict[str, fmt.
             _laden(store, backend, lauf, gl, vertrauen, zahlen, abbrechen, db)
             geraete.append(gl)
             erledigt.add(g)
-        vorher = {g for g in koepfe if vertrauen.schluessel(g)}
+        # applying may bring approvals: the next pass takes the devices they make valid
         _anwenden_kausal(store, lauf, geraete, zahlen, max_loeschanteil, fortschritt, abbrechen, db)
         for gl in geraete:
             if gl.fertig_geladen and not gl.dateien:
                 db(lambda gl=gl: _kopf_merken(store, gl.geraet, gl.kopf.name))  # type: ignore[misc]
-        if {g for g in koepfe if db(lauf.vertrauen).schluessel(g)} <= vorher:
-            return
-        erledigt -= {g for g in koepfe if g not in vorher}
+    vertrauen = db(lauf.vertrauen)
+    for g, k in sorted(koepfe.items()):
+        if g != lauf.eigen and not vertrauen.schluessel(g) and (_bewegt(lauf, g, k) or g in lauf.quarantaene):
+            _nicht_gueltig(store, backend, lauf, vertrauen, g, k, zahlen, db)
 
 
 def _bewegt(lauf: Lauf, geraet: str, kopf: fmt.Kopfname) -> bool:
@@ -223,21 +243,12 @@ def _bewegt(lauf: Lauf, geraet: str, kopf: fmt.Kopfname) -> bool:
 
 
 def _nicht_gueltig(store: Store, backend: Backend, lauf: Lauf, vertrauen: Vertrauensstand, g: str,
-                   kopf: fmt.Kopfname, zahlen: Zahlen, db: DbSchritt) -> bool:
-    """A device without a valid key: announced and waiting for approval, or revoked. True if done."""
+                   kopf: fmt.Kopfname, zahlen: Zahlen, db: DbSchritt) -> None:
+    """A device without a valid key: announced and waiting for approval, or revoked."""
     if vertrauen.ist_widerrufen(g):
         code, grund = WIDERRUFEN, (f"Gerät {g[:8]}: Sein Schlüssel wurde widerrufen; seine Änderungen werden nicht "
                                    "übernommen.")
     else:
-        if g not in lauf.bekannte_schluessel:
-            try:
-                daten = lesen_geschuetzt(backend, fmt.ankuendigung_pfad(g), fmt.MAX_KLEIN)
-                if daten is not None:
-                    ankuendigung = fmt.ankuendigung_lesen(g, daten)
-                    db(lambda: _schluessel_merken(store, ankuendigung))
-                    lauf.bekannte_schluessel.add(g)
-            except DATEIFEHLER as e:
-                zahlen.warnungen.append(f"Die Schlüsselankündigung von Gerät {g[:8]} ist unbrauchbar: {e}")
         code, grund = NICHT_FREIGEGEBEN, (f"Gerät {g[:8]} ist noch nicht freigegeben: Seine Änderungen warten, bis "
                                           "die Koordination seinen Schlüssel freigibt (Abgleich › Geräte).")
     neu = db(lambda: _quarantaene_eintragen(store, g, f"{fmt.GERAETE_ORDNER}/{g}", None, None, code, grund))
@@ -247,7 +258,6 @@ def _nicht_gueltig(store: Store, backend: Backend, lauf: Lauf, vertrauen: Vertra
         ereignisse.quarantaene(g, kopf.pfad, code)
     zahlen.warnungen.append(grund)
     db(lambda: _kopf_merken(store, g, kopf.name))
-    return True
 
 
 def _laden(store: Store, backend: Backend, lauf: Lauf, gl: _Geraet, vertrauen: Vertrauensstand, zahlen: Zahlen,
@@ -260,6 +270,9 @@ def _laden(store: Store, backend: Backend, lauf: Lauf, gl: _Geraet, vertrauen: V
         return
     bis, kette = gl.bis, gl.kette
     quarantaene = lauf.quarantaene.get(gl.geraet, {})
+    if k.stand == 0:
+        _laden_aus_ordner(store, backend, lauf, gl, schluessel, zahlen, abbrechen, db)
+        return
     if k.von_seq == bis + 1 and not quarantaene and k.letzte_datei is not None:
         namen: Callable[[int], fmt.Dateiname] = lambda von: k.letzte_datei  # type: ignore[assignment,return-value]  # noqa: E731
         ziel_bis = None  # the latest file: whatever it ends with is the head
@@ -301,9 +314,9 @@ def _laden(store: Store, backend: Backend, lauf: Lauf, gl: _Geraet, vertrauen: V
                     name = max(kandidaten, key=lambda n: (n.von_seq, n.ausgabe))
                     gefunden = _holen(backend, name)
                 if gefunden is None:
-                    zahlen.warnungen.append(f"Eine Änderungsdatei von Gerät {gl.geraet[:8]} fehlt auf der Ablage "
-                                            f"({name.pfad}); der nächste Abgleich versucht es erneut.")
-                    return
+                    # named by the head but gone (deleted, share restored): the author is told and sends it again
+                    raise fmt.Formatfehler(f"{name.pfad}: Die Datei fehlt auf der Ablage, obwohl der Kopf des Geräts "
+                                           "sie nennt.", "fehlt")
             datei = fmt.aenderungsdatei_pruefen(name, gefunden, schluessel=schluessel, share_id=lauf.share_id,
                                                 bis=bis, kette=kette)
         except fmt.Formatfehler as e:
@@ -315,6 +328,45 @@ def _laden(store: Store, backend: Backend, lauf: Lauf, gl: _Geraet, vertrauen: V
         bis, kette = datei.bis_seq, datei.kette_nach
         if ziel_bis is None:
             break
+    gl.fertig_geladen = True
+
+
+def ohne_kopf(backend: Backend, geraet: str) -> fmt.Kopfname | None:
+    """A stand-in head (``stand`` 0) for a device whose head is gone but whose files are there: this
+    device's own old identity after a restore. Its files are then read from a listing of its folder."""
+    namen = _verzeichnis(backend, geraet)
+    if not namen:
+        return None
+    letzte = max(namen, key=lambda n: (n.von_seq, n.ausgabe))
+    return fmt.Kopfname(geraet, letzte.von_seq, letzte.ausgabe, 0)
+
+
+def _laden_aus_ordner(store: Store, backend: Backend, lauf: Lauf, gl: _Geraet, schluessel: list[bytes],
+                      zahlen: Zahlen, abbrechen: threading.Event | None, db: DbSchritt) -> None:
+    """Like :func:`_laden`, for a stand-in head: every listed file from the one holding ``bis + 1`` on."""
+    ausgaben: dict[int, int] = {}
+    for n in _verzeichnis(backend, gl.geraet):
+        ausgaben[n.von_seq] = max(ausgaben.get(n.von_seq, 0), n.ausgabe)
+    bis, kette = gl.bis, gl.kette
+    anfang = max((v for v in ausgaben if v <= bis + 1), default=None)
+    for von in sorted(v for v in ausgaben if anfang is not None and v >= anfang or v > bis):
+        pruefe_abbruch(abbrechen)
+        if von <= bis and von != anfang:
+            continue
+        name = fmt.Dateiname(gl.geraet, von, ausgaben[von])
+        try:
+            daten = _holen(backend, name)
+            if daten is None:
+                break
+            datei = fmt.aenderungsdatei_pruefen(name, daten, schluessel=schluessel, share_id=lauf.share_id,
+                                                bis=bis, kette=kette)
+        except fmt.Formatfehler as e:
+            if e.code == "folgenummer" and von == anfang:
+                continue  # the file before the cursor ends where this device already is
+            _quarantaene(store, backend, lauf, gl.geraet, name.pfad, von, name.ausgabe, e.code, str(e), zahlen, db)
+            break
+        gl.dateien.append((datei, bis, kette))
+        bis, kette = datei.bis_seq, datei.kette_nach
     gl.fertig_geladen = True
 
 

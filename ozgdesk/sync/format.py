@@ -540,24 +540,43 @@ def kopf_lesen(name: Kopfname, daten: bytes, *, schluessel: Iterable[bytes], sha
 # ------------------------------------------------------------------------------- key announcements
 @dataclass(frozen=True)
 class Ankuendigung:
-    """A device's key as it announced it on the share (self-signed: proves possession, grants nothing)."""
+    """A device's key as it announced it on the share (self-signed: proves possession, grants nothing).
+
+    ``nachfolge``: a device that had to take a new identity brings the statement its old key signed
+    for it (a row of the trust list as a dict), so readers can trust it before they apply its files –
+    the statement itself is checked against the trust list like any other."""
 
     geraet: str
     schluessel: bytes
     benutzer: str
     rechner: str
     erstellt: str
+    nachfolge: dict[str, Any] | None = None
 
 
 def ankuendigung_pfad(geraet: str) -> str:
     return f"{GERAETE_ORDNER}/{geraet}.json"
 
 
-def ankuendigung_bauen(schluessel: Geraeteschluessel, share_id: str, benutzer: str, rechner: str) -> bytes:
-    nutzlast = {"geraet": schluessel.geraet, "schluessel": schluessel.oeffentlich_b64, "share_id": share_id,
-                "benutzer": benutzer[:120], "rechner": rechner[:120],
-                "erstellt": datetime.now(UTC).replace(microsecond=0).isoformat()}
+#: the fields of a trust statement as it travels in an announcement
+AUSSAGE_FELDER = ("art", "geraet", "schluessel", "fingerabdruck", "benutzer", "rolle", "aussteller",
+                  "ausgestellt_am", "signatur")
+
+
+def ankuendigung_bauen(schluessel: Geraeteschluessel, share_id: str, benutzer: str, rechner: str,
+                       nachfolge: dict[str, Any] | None = None) -> bytes:
+    nutzlast: dict[str, Any] = {"geraet": schluessel.geraet, "schluessel": schluessel.oeffentlich_b64,
+                                "share_id": share_id, "benutzer": benutzer[:120], "rechner": rechner[:120],
+                                "erstellt": datetime.now(UTC).replace(microsecond=0).isoformat()}
+    if nachfolge is not None:
+        nutzlast["nachfolge"] = nachfolge
     return signiert_bauen(GERAET_FORMAT, 1, nutzlast, schluessel, ZWECK_GERAET)
+
+
+def _aussage_gueltig(wert: Any, geraet: str) -> bool:
+    return isinstance(wert, dict) and set(wert) == set(AUSSAGE_FELDER) and wert.get("geraet") == geraet \
+        and wert.get("art") == "nachfolge" and all(_text(wert[k], 200) for k in AUSSAGE_FELDER) \
+        and _zeit_gueltig(wert["ausgestellt_am"])
 
 
 def ankuendigung_lesen(geraet: str, daten: bytes) -> Ankuendigung:
@@ -572,7 +591,10 @@ def ankuendigung_lesen(geraet: str, daten: bytes) -> Ankuendigung:
         raise Formatfehler(f"{wo}: unvollständig.", "ankuendigung")
     if not s.echt([schl], ZWECK_GERAET):
         raise Formatfehler(f"{wo}: Die Signatur stimmt nicht.", "signatur")
-    return Ankuendigung(geraet, schl, n["benutzer"], n["rechner"], n["erstellt"])
+    nachfolge = n.get("nachfolge")
+    if nachfolge is not None and not _aussage_gueltig(nachfolge, geraet):
+        raise Formatfehler(f"{wo}: Die Nachfolgeerklärung ist unvollständig.", "ankuendigung")
+    return Ankuendigung(geraet, schl, n["benutzer"], n["rechner"], n["erstellt"], nachfolge)
 
 
 # ------------------------------------------------------------------------- quarantine notices

@@ -95,14 +95,16 @@ def schluessel_holen(eigenes: Eigenes) -> sk.Geraeteschluessel | None:
     return None
 
 
-def ankuendigen(backend: Any, schluessel: sk.Geraeteschluessel, share_id: str, benutzer: str) -> bool:
+def ankuendigen(backend: Any, schluessel: sk.Geraeteschluessel, share_id: str, benutzer: str,
+                nachfolge: dict[str, Any] | None = None) -> bool:
     """Publish this device's key announcement (``geraete/<id>.json``). False if another key already
     announced this id: someone else writes under it (a copied home folder) – take a new identity."""
     from ozgdesk.sync.backend import Schreibkonflikt
 
     pfad = fmt.ankuendigung_pfad(schluessel.geraet)
     try:
-        backend.veroeffentlichen(pfad, fmt.ankuendigung_bauen(schluessel, share_id, benutzer, platform.node()))
+        backend.veroeffentlichen(pfad, fmt.ankuendigung_bauen(schluessel, share_id, benutzer, platform.node(),
+                                                              nachfolge))
         return True
     except Schreibkonflikt:
         pass
@@ -145,7 +147,8 @@ class Wechsel:
     alt: str
     neu: str
     neu_gesendet: int
-    nachfolge: bool
+    #: the statement the old key signed for the new one (travels in the new device's announcement)
+    nachfolge: dict[str, str] | None
     schluessel: sk.Geraeteschluessel
 
     def meldung(self, grund: str) -> str:
@@ -199,14 +202,17 @@ def neue_identitaet(store: Store, schluessel: sk.Geraeteschluessel, alter_schlue
         s.execute(text("DELETE FROM sync_datei WHERE geraet = :g"), {"g": alt})
         s.merge(Meta(id="geraet_id", wert=neu))
     store.geraet_id = neu
-    nachfolge = False
+    nachfolge = None
     if alter_schluessel is not None and vertrauen.schluessel(alt):
+        from ozgdesk.sync.vertrauensliste import als_ankuendigung
+
         bindung = vertrauen.bindung(alt)
         rolle = bindung.rolle if bindung else KOORDINATION
+        aussage = aussage_bauen(alter_schluessel, NACHFOLGE, neu, schluessel.oeffentlich,
+                                bindung.benutzer if bindung else benutzer, rolle)
+        nachfolge = als_ankuendigung(aussage)
         with store.session(benutzer=benutzer) as s2:
-            s2.add(aussage_bauen(alter_schluessel, NACHFOLGE, neu, schluessel.oeffentlich,
-                                 bindung.benutzer if bindung else benutzer, rolle))
-        nachfolge = True
+            s2.add(aussage)
     return Wechsel(alt, neu, gesendet, nachfolge, schluessel)
 
 

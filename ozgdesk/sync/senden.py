@@ -245,11 +245,12 @@ def meldungen_bearbeiten(store: Store, backend: Backend, schluessel: Geraeteschl
         return False
     eigenes = db(lambda: eigenes_lesen(store))
     neu = False
+    fehlende_gesucht = False
     erledigt: set[int] = set()
     for m in sorted(an_mich, key=lambda m: (m.von_seq, m.von)):
         d = next((x for x in eigenes.dateien if x.von_seq == m.von_seq), None)
-        if d is None or d.ausgabe != m.ausgabe or m.von_seq in erledigt or d.ausgabe >= 99:
-            continue  # about an older edition, or not a file of ours
+        if m.von_seq in erledigt or (d is not None and (d.ausgabe != m.ausgabe or d.ausgabe >= 99)):
+            continue  # about an older edition, or already answered in this run
         melder = vertrauen.schluessel(m.von)
         if not melder:
             continue
@@ -257,6 +258,12 @@ def meldungen_bearbeiten(store: Store, backend: Backend, schluessel: Geraeteschl
             code, grund = fmt.meldung_lesen(m, lesen_geschuetzt(backend, m.pfad, fmt.MAX_KLEIN) or b"",
                                             schluessel=melder, share_id=share_id)
         except fmt.Formatfehler:
+            continue
+        if code == "fehlt" and not fehlende_gesucht:
+            # files of ours are gone from the share: put back every missing one, unchanged
+            fehlende_neu_senden(store, backend, eigenes, schluessel, share_id, zahlen, db)
+            fehlende_gesucht = True
+        if d is None:
             continue
         transaktionen = db(lambda d=d: _transaktionen(store, eigenes.geraet, d.von_seq - 1, d.bis_seq))  # type: ignore[misc]
         name, daten, kette_nach = fmt.aenderungsdatei_bauen(schluessel, share_id, d.kette_vor, transaktionen,
@@ -274,7 +281,6 @@ def meldungen_bearbeiten(store: Store, backend: Backend, schluessel: Geraeteschl
         zahlen.warnungen.append(f"Gerät {m.von[:8]} konnte die Datei {fmt.Dateiname(eigenes.geraet, d.von_seq, d.ausgabe).pfad} "
                                 f"dieses Geräts nicht übernehmen ({grund}); dieselben Änderungen wurden als Ausgabe "
                                 f"{name.ausgabe} neu veröffentlicht.")
-        del code
     return neu
 
 

@@ -198,5 +198,46 @@ def anker_als_text(anker: Iterable[Anker]) -> str:
     return json.dumps([a.als_json() for a in anker], sort_keys=True)
 
 
+@dataclass(frozen=True)
+class _Zeile:
+    """A statement that arrived in a key announcement, shaped like a row of ``vertrauen``."""
+
+    art: str
+    geraet: str
+    schluessel: str
+    fingerabdruck: str
+    benutzer: str
+    rolle: str
+    aussteller: str
+    ausgestellt_am: datetime
+    signatur: str
+
+
+def aus_ankuendigung(text: str | None) -> _Zeile | None:
+    if not text:
+        return None
+    try:
+        d = json.loads(text)
+        return _Zeile(**{**d, "ausgestellt_am": datetime.fromisoformat(d["ausgestellt_am"])})
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def als_ankuendigung(v: Vertrauen) -> dict[str, str]:
+    """A statement as it travels in a key announcement."""
+    return {"art": v.art, "geraet": v.geraet, "schluessel": v.schluessel, "fingerabdruck": v.fingerabdruck,
+            "benutzer": v.benutzer, "rolle": v.rolle, "aussteller": v.aussteller,
+            "ausgestellt_am": _zeit(v.ausgestellt_am), "signatur": v.signatur}
+
+
 def laden(s: Session, anker: list[Anker]) -> Vertrauensstand:
-    return berechnen(s.execute(select(Vertrauen)).scalars().all(), anker)
+    """The valid keys: statements of the trust list plus succession statements that new identities
+    brought in their announcements (they count only if their signature chain holds, like any)."""
+    from ozgdesk.sync.zustand import SyncSchluessel
+
+    zeilen: list[Any] = list(s.execute(select(Vertrauen)).scalars().all())
+    for text in s.execute(select(SyncSchluessel.nachfolge).where(SyncSchluessel.nachfolge.is_not(None))).scalars():
+        z = aus_ankuendigung(text)
+        if z is not None:
+            zeilen.append(z)
+    return berechnen(zeilen, anker)

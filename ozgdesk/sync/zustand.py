@@ -68,6 +68,8 @@ class SyncSchluessel(Base):
     rechner: Mapped[str] = mapped_column(String(120), default="")
     erstellt_am: Mapped[datetime | None] = mapped_column(UtcZeit, default=None)
     gesehen_am: Mapped[datetime] = mapped_column(UtcZeit)
+    #: the succession statement the announcement carried (JSON), checked with the trust list
+    nachfolge: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class SyncKontext(Base):

@@ -52,6 +52,7 @@ def upgrade() -> None:
                     sa.Column('rechner', sa.String(length=120), nullable=False),
                     sa.Column('erstellt_am', sa.String(length=32), nullable=True),
                     sa.Column('gesehen_am', sa.String(length=32), nullable=False),
+                    sa.Column('nachfolge', sa.Text(), nullable=True),
                     sa.Column('id', sa.String(length=36), nullable=False),
                     sa.PrimaryKeyConstraint('id'))
     with op.batch_alter_table('sync_geraet', schema=None) as batch_op:
