@@ -49,6 +49,16 @@ class AbgleichStatus:
     offene_konflikte: int
     quarantaene: int
     bekannte_geraete: int
+    #: this device and whether the trust list accepts its key (with its role)
+    geraet: str = ""
+    freigegeben: bool = False
+    rolle: str | None = None
+    #: fingerprint of the trust list's root this device pinned (the share's founder)
+    anker: str | None = None
+    #: devices that announced a key and wait for a coordinator's approval
+    wartende_geraete: int = 0
+    #: the files (and devices) kept out, with the reason and when
+    quarantaene_liste: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -108,8 +118,12 @@ def _ressort(store: Store) -> str:
 
 def jetzt_abgleichen(store: Store, backend: Backend | None = None, *, fortschritt: Fortschritt | None = None,
                      abbrechen: threading.Event | None = None, loeschen_erlauben: bool = False,
-                     db: DbSchritt | None = None) -> AbgleichErgebnis:
+                     db: DbSchritt | None = None, posteingang: bool = True) -> AbgleichErgebnis:
     """Run one sync. Raises a German :class:`OzgFehler` on anything that stops it; a retry resumes.
+
+    ``posteingang``: also list the BMI's inbox (one request) for ``posteingang_neu``. The exchange
+    itself needs no request beyond one listing when nothing changed; the automatic background
+    sync leaves the inbox to the user's own syncs.
 
     ``db`` runs each database step (see :mod:`ozgdesk.sync.schritt`); everything else – the
     requests, the keychain, hashing and signing – runs in the calling thread. Writes one
@@ -119,7 +133,8 @@ def jetzt_abgleichen(store: Store, backend: Backend | None = None, *, fortschrit
     beginn = time.monotonic()
     ausgang, fehler = "fehler", None
     try:
-        _abgleichen(store, backend, ergebnis, lauf, fortschritt, abbrechen, loeschen_erlauben, schritte(db))
+        _abgleichen(store, backend, ergebnis, lauf, fortschritt, abbrechen, loeschen_erlauben, schritte(db),
+                    posteingang)
         ausgang = "ok"
     except Abgebrochen:
         ausgang = "abgebrochen"
@@ -144,7 +159,7 @@ def jetzt_abgleichen(store: Store, backend: Backend | None = None, *, fortschrit
 
 def _abgleichen(store: Store, backend: Backend | None, ergebnis: AbgleichErgebnis, lauf: dict[str, str | None],
                 fortschritt: Fortschritt | None, abbrechen: threading.Event | None, loeschen_erlauben: bool,
-                db: DbSchritt) -> None:
+                db: DbSchritt, posteingang: bool = True) -> None:
     from ozgdesk.sync.ausgang import ausgang_veroeffentlichen, posteingang_neu
 
     vorab = db(lambda: ablauf.vorbereiten(store))
@@ -159,10 +174,9 @@ def _abgleichen(store: Store, backend: Backend | None, ergebnis: AbgleichErgebni
                                            loeschen_erlauben, db)
         if voll:
             ergebnis.veroeffentlicht = ausgang_veroeffentlichen(store, backend, abbrechen=abbrechen, db=db)
+            db(lambda: store.meta_setzen(ablauf.TEMP_ORDNER, "[]"))
+        if posteingang:
             ergebnis.posteingang_neu = len(posteingang_neu(store, backend, db=db))
-            jetzt = str(time.time())
-            db(lambda: store.meta_setzen(ablauf.POSTEINGANG_GEPRUEFT, jetzt))
-        db(lambda: store.meta_setzen(ablauf.TEMP_ORDNER, "[]"))
     finally:
         ergebnis.anfragen = backend.anfragen - a0
         ergebnis.bytes_gesendet = backend.gesendet - b0
@@ -184,13 +198,24 @@ def _abschliessen(store: Store, share_id: str | None) -> int:
 
 
 def status(store: Store) -> AbgleichStatus:
+    from ozgdesk.sync.schluessel import fingerabdruck
+    from ozgdesk.sync.vertrauensliste import anker_aus_text
+    from ozgdesk.sync.zustand import SyncSchluessel
+
     letzter = store.meta(LETZTER)
+    vertrauen = ablauf.vertrauen_laden(store)
+    anker = anker_aus_text(store.meta(ablauf.ANKER))
     with Session(store.engine) as s:
         konflikte = s.execute(select(func.count()).select_from(SyncKonflikt).where(SyncKonflikt.offen.is_(True))).scalar_one()
-        quar = s.execute(select(func.count()).select_from(SyncQuarantaene)).scalar_one()
+        quarantaene = [{"datei": q.pfad, "geraet": q.geraet, "grund": q.grund, "code": q.code, "erkannt_am": q.erkannt_am}
+                       for q in s.execute(select(SyncQuarantaene).order_by(SyncQuarantaene.erkannt_am)).scalars()]
         einreichungen = s.execute(select(func.count()).select_from(SyncAusgang)
                                   .where(SyncAusgang.veroeffentlicht_am.is_(None))).scalar_one()
         geraete = s.execute(select(func.count()).select_from(SyncGeraet).where(SyncGeraet.eigen.is_(False))).scalar_one()
+        angekuendigt = set(s.execute(select(SyncSchluessel.id)).scalars())
+    bindung = vertrauen.bindung(store.geraet_id)
+    wartend = [g for g in angekuendigt if g != store.geraet_id and not vertrauen.schluessel(g)
+               and not vertrauen.ist_widerrufen(g)]
     return AbgleichStatus(
         eingerichtet=bool(store.meta(ZIEL)),
         ziel=store.meta(ZIEL),
@@ -199,9 +224,50 @@ def status(store: Store) -> AbgleichStatus:
         ausstehende_aenderungen=ausstehend(store),
         ausstehende_einreichungen=einreichungen,
         offene_konflikte=konflikte,
-        quarantaene=quar,
+        quarantaene=len(quarantaene),
         bekannte_geraete=geraete,
+        geraet=store.geraet_id,
+        freigegeben=bindung is not None,
+        rolle=bindung.rolle if bindung else None,
+        anker=fingerabdruck(anker[0].schluessel) if anker else None,
+        wartende_geraete=len(wartend),
+        quarantaene_liste=quarantaene,
     )
+
+
+def umziehen(store: Store, ziel: str, benutzer: str | None = None, passwort: str | None = None, *,
+             db: DbSchritt | None = None) -> list[Any]:
+    """Move to a new share on purpose (a new server, the upgrade from the unsigned format 1).
+
+    The new target is checked first; only if it passes does this device forget the old share's id
+    and its own files there: the next sync founds the new share (or joins one another device
+    founded, if it has the same trust roots) and sends every own change again. What it has of the
+    other devices stays – they send theirs again when they move, and this device skips what it has."""
+    punkte = einrichten_und_pruefen(store, ziel, benutzer, passwort, db=db)
+    if all(p.ok for p in punkte):
+        schritte(db)(lambda: _umzug_vorbereiten(store))
+    return punkte
+
+
+def _umzug_vorbereiten(store: Store) -> None:
+    """DB step: everything this device remembers about the old share goes; its data and log stay."""
+    from sqlalchemy import delete
+
+    from ozgdesk.sync.replikation import kette_aus_protokoll
+    from ozgdesk.sync.zustand import SyncDatei
+
+    with store.session(quelle="abgleich") as s:
+        s.info["ohne_protokoll"] = True
+        for st in s.execute(select(SyncGeraet)).scalars():
+            st.kopf = None
+            if st.eigen:
+                st.bis_seq, st.letzter_hash, st.dateien = 0, "", 0
+            else:  # the chain of what is here, recomputed (the old share may have had format 1)
+                st.letzter_hash = kette_aus_protokoll(s, st.id, st.bis_seq)
+        s.execute(delete(SyncDatei))
+        s.execute(delete(SyncQuarantaene))
+    for schluessel in (SHARE_ID, ablauf.ANGEKUENDIGT, ablauf.TEMP_ORDNER):
+        store.meta_setzen(schluessel, "")
 
 
 def zugangsdaten_trennen(ziel: str) -> tuple[str, str | None, str | None]:

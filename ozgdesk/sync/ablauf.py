@@ -56,13 +56,10 @@ ANKER_ERWARTET = "abgleich.anker_erwartet"
 ANGEKUENDIGT = "abgleich.angekuendigt"
 #: folders a running sync uploads into (JSON list): a killed run's temp files are removed by the next
 TEMP_ORDNER = "abgleich.temp_ordner"
-POSTEINGANG_GEPRUEFT = "abgleich.posteingang_geprueft"
 #: Default: refuse a sync that would delete more than half of all records.
 STANDARD_LOESCHANTEIL = 0.5
 #: Clock skew against the server's Date header above this many seconds is reported (never decides).
 MAX_UHRABWEICHUNG_S = 300
-#: The BMI drops catalogue updates monthly: a run with nothing else to do looks at most this often.
-POSTEINGANG_ABSTAND_S = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -81,7 +78,6 @@ class Vorbereitung:
     angekuendigt: str | None
     temp_ordner: list[str]
     ausgang_offen: bool
-    posteingang_geprueft: float
     person: str
 
 
@@ -98,8 +94,7 @@ def vorbereiten(store: Store) -> Vorbereitung:
     return Vorbereitung(store.meta(ZIEL), store.meta(BENUTZER), store.meta(SHARE_ID), _ressort(store),
                         store.meta(LOESCHANTEIL), geraetestaende(store), identitaet.eigenes_lesen(store),
                         anker_aus_text(store.meta(ANKER)), store.meta(ANKER_ERWARTET), store.meta(ANGEKUENDIGT),
-                        [t for t in temp if isinstance(t, str)], bool(offen),
-                        float(store.meta(POSTEINGANG_GEPRUEFT) or 0), identitaet.personenname(store))
+                        [t for t in temp if isinstance(t, str)], bool(offen), identitaet.personenname(store))
 
 
 @dataclass
@@ -138,8 +133,6 @@ def nichts_zu_tun(vorab: Vorbereitung, v: Verzeichnis | None, schluessel: Geraet
     if v is None or not vorab.share_id or not vorab.anker or schluessel is None or vorab.angekuendigt != vorab.share_id:
         return False
     if vorab.eigenes.ausstehend or vorab.ausgang_offen or vorab.temp_ordner:
-        return False
-    if time.time() - vorab.posteingang_geprueft > POSTEINGANG_ABSTAND_S:
         return False
     eigene = v.koepfe.get(eigen, [])
     if len(eigene) != 1 or eigene[0].name != vorab.eigenes.kopf:
