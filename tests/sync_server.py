@@ -229,6 +229,25 @@ def freigeben(koordination: Store, *geraete: Store, rolle: str = "mitarbeit") ->
                              identitaet.personenname(g), rolle, FREIGABE)
 
 
+def datei_neu_signieren(datei: Path, aendern: Any) -> None:
+    """Rewrite a change file as its own device would have written it with the content ``aendern``
+    makes of its ``nutzlast`` (chain recomputed, signed with the device's key from the keychain):
+    hostile content from a device with a valid key, the case signatures cannot catch."""
+    import json
+
+    from ozgdesk.sync import schluessel as sk
+    from ozgdesk.sync.format import ZWECK_AENDERUNG, _kanonisch, kette_ueber
+
+    doc = json.loads(datei.read_bytes())
+    nutzlast = doc["nutzlast"]
+    aendern(nutzlast)
+    nutzlast["kette_nach"] = kette_ueber(nutzlast["kette_vor"], nutzlast["transaktionen"])
+    schluessel = sk.laden(nutzlast["geraet"])
+    assert schluessel is not None
+    doc["signatur"] = sk.b64(schluessel.signieren(ZWECK_AENDERUNG, _kanonisch(nutzlast)))
+    datei.write_bytes(_kanonisch(doc))
+
+
 @pytest.fixture(scope="session")
 def _paar_vorlage(tmp_path_factory: pytest.TempPathFactory, _demo_vorlage: Path, _leere_vorlage_sync: Path) -> Path:
     """Demo device A and empty device B, synced once through a folder share (built once, copied per test)."""
