@@ -70,6 +70,8 @@ class AbgleichErgebnis(Zahlen):
     posteingang_neu: int = 0
     anfragen: int = 0
     bytes_gesendet: int = 0
+    #: bytes downloaded from the share (listings included): does not grow with the share's history
+    bytes_empfangen: int = 0
 
 
 def ist_url(ziel: str) -> bool:
@@ -152,7 +154,8 @@ def jetzt_abgleichen(store: Store, backend: Backend | None = None, *, fortschrit
             dateien_gesendet=ergebnis.gesendet_dateien, konflikte=ergebnis.konflikte,
             offene_konflikte=ergebnis.offene_konflikte if ausgang == "ok" else None,
             quarantaene=ergebnis.quarantaene, veroeffentlicht=len(ergebnis.veroeffentlicht),
-            anfragen=ergebnis.anfragen, bytes=ergebnis.bytes_gesendet, fehler=fehler,
+            anfragen=ergebnis.anfragen, bytes=ergebnis.bytes_gesendet, bytes_empfangen=ergebnis.bytes_empfangen,
+            fehler=fehler,
         )
     return ergebnis
 
@@ -168,7 +171,7 @@ def _abgleichen(store: Store, backend: Backend | None, ergebnis: AbgleichErgebni
         lauf["ziel"] = zielart(vorab.ziel)
         backend = backend_bauen(vorab.ziel, vorab.benutzer)
     backend.temp_id = ablauf.temp_kennung(store.geraet_id)
-    a0, b0 = backend.anfragen, backend.gesendet
+    a0, b0, c0 = backend.anfragen, backend.gesendet, backend.geladen
     try:
         share_id, voll = ablauf.abgleichen(store, backend, ergebnis, vorab, fortschritt, abbrechen,
                                            loeschen_erlauben, db)
@@ -180,6 +183,7 @@ def _abgleichen(store: Store, backend: Backend | None, ergebnis: AbgleichErgebni
     finally:
         ergebnis.anfragen = backend.anfragen - a0
         ergebnis.bytes_gesendet = backend.gesendet - b0
+        ergebnis.bytes_empfangen = backend.geladen - c0
         if eigenes:
             backend.schliessen()
     ergebnis.offene_konflikte = db(lambda: _abschliessen(store, share_id))

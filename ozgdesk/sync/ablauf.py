@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -127,9 +126,12 @@ def verzeichnis(eintraege: list[Any] | None) -> Verzeichnis:
     return v
 
 
-def nichts_zu_tun(vorab: Vorbereitung, v: Verzeichnis | None, schluessel: Geraeteschluessel | None,
+def nur_empfangen(vorab: Vorbereitung, v: Verzeichnis | None, schluessel: Geraeteschluessel | None,
                   eigen: str) -> bool:
-    """True if the listing proves there is nothing to receive, send, repair or publish."""
+    """True if this run has nothing to write: the share is known, this device's key is there and
+    announced, its head is the one it last wrote, nothing of its own waits to be sent or published,
+    no reader asked it to repair a file. Such a run only reads – and every file it reads names the
+    share it belongs to, so the share's id file need not be read again."""
     if v is None or not vorab.share_id or not vorab.anker or schluessel is None or vorab.angekuendigt != vorab.share_id:
         return False
     if vorab.eigenes.ausstehend or vorab.ausgang_offen or vorab.temp_ordner:
@@ -137,7 +139,13 @@ def nichts_zu_tun(vorab: Vorbereitung, v: Verzeichnis | None, schluessel: Geraet
     eigene = v.koepfe.get(eigen, [])
     if len(eigene) != 1 or eigene[0].name != vorab.eigenes.kopf:
         return False
-    if any(m.an == eigen for m in v.meldungen):
+    return not any(m.an == eigen for m in v.meldungen)
+
+
+def nichts_zu_tun(vorab: Vorbereitung, v: Verzeichnis | None, schluessel: Geraeteschluessel | None,
+                  eigen: str) -> bool:
+    """True if the listing proves there is nothing to receive, send, repair or publish."""
+    if v is None or not nur_empfangen(vorab, v, schluessel, eigen):
         return False
     for g, st in vorab.staende.items():
         if st.eigen:
@@ -241,10 +249,15 @@ class _Run:
         self.share_id = ""
         #: device ids this run left behind (new identity): their files are fetched even without a head
         self.alte_kennungen: list[str] = []
+        #: set once the share is checked for writing (:meth:`sichern`)
+        self.schluessel: Geraeteschluessel | None = None
+        self.share: fmt.ShareInfo | None = None
+        self.kopf_noetig = False
 
     def identitaet_wechseln(self, alter: Geraeteschluessel | None, grund: str) -> Geraeteschluessel:
         from ozgdesk import logbuch
 
+        self._share_einmal(alter)
         vertrauen = self.db(lambda: vertrauen_laden(self.store))
         neu = identitaet.neuer_schluessel()
         wechsel = self.db(lambda: identitaet.neue_identitaet(self.store, neu, alter, vertrauen, self.vorab.person))
@@ -254,6 +267,8 @@ class _Run:
         logbuch.ereignis("neue_geraetekennung", "ok", alt=wechsel.alt[:8], neu=wechsel.neu[:8],
                          neu_gesendet=wechsel.neu_gesendet, nachfolge=wechsel.nachfolge)
         self.ankuendigen(wechsel.schluessel, wechsel.nachfolge)
+        if self.schluessel is not None:
+            self.schluessel = wechsel.schluessel  # later steps sign as the new identity
         return wechsel.schluessel
 
     def ankuendigen(self, schluessel: Geraeteschluessel, nachfolge: dict[str, str] | None = None) -> Geraeteschluessel:
@@ -265,17 +280,13 @@ class _Run:
         self.db(lambda: self.store.meta_setzen(ANGEKUENDIGT, share_id))
         return schluessel
 
-    def ausfuehren(self, schluessel: Geraeteschluessel | None) -> None:
+    def sichern(self, schluessel: Geraeteschluessel | None) -> Geraeteschluessel:
+        """Before the first write of the run (or when the share is new to this device): check the share's
+        id file (found it if new), this device's key and announcement, and its own head. Once per run."""
+        if self.schluessel is not None:
+            return self.schluessel
         store, backend, db, ergebnis = self.store, self.backend, self.db, self.ergebnis
-        info, gegruendet = share_sichern(store, backend, self.vorab, schluessel, db)
-        self.share_id = info.share_id
-        eigen = store.geraet_id
-        if gegruendet and schluessel is not None and info.anker[0].schluessel == schluessel.oeffentlich:
-            k = schluessel
-            db(lambda: identitaet.gruendung_eintragen(store, k, self.vorab.person))
-        self._vermisste_pruefen(eigen)
-        _uhr_pruefen(backend, ergebnis.warnungen)
-        backend.temp_aufraeumen(fmt.KOEPFE_ORDNER, self.v.roh)  # every device uploads here: old leftovers go
+        info = self._share_einmal(schluessel)
         if schluessel is None:
             schluessel = self.identitaet_wechseln(
                 None, "Der Schlüssel dieses Geräts fehlt im Schlüsselbund (Datenordner auf einen anderen Rechner "
@@ -285,28 +296,57 @@ class _Run:
         eigene = self.v.koepfe.get(store.geraet_id, [])
         eigenes = db(lambda: identitaet.eigenes_lesen(store))
         try:
-            kopf_noetig = senden.eigenen_stand_pruefen(store, backend, eigenes, schluessel, info.share_id, eigene,
-                                                       ergebnis, db)
+            self.kopf_noetig |= senden.eigenen_stand_pruefen(store, backend, eigenes, schluessel, info.share_id,
+                                                             eigene, ergebnis, db)
         except senden.Gabelung as g:
-            schluessel, kopf_noetig = self.identitaet_wechseln(schluessel, g.grund), True
+            schluessel = self.identitaet_wechseln(schluessel, g.grund)
+            self.kopf_noetig = True
+        self.schluessel = schluessel
+        return schluessel
+
+    def _share_einmal(self, schluessel: Geraeteschluessel | None) -> fmt.ShareInfo:
+        """The share's id file, checked (or the share founded) once per run before anything is written."""
+        if self.share is None:
+            store, db = self.store, self.db
+            self.share, gegruendet = share_sichern(store, self.backend, self.vorab, schluessel, db)
+            self.share_id = self.share.share_id
+            if gegruendet and schluessel is not None and self.share.anker[0].schluessel == schluessel.oeffentlich:
+                k = schluessel
+                db(lambda: identitaet.gruendung_eintragen(store, k, self.vorab.person))
+            self.backend.temp_aufraeumen(fmt.KOEPFE_ORDNER, self.v.roh)  # every device uploads here: old leftovers go
+        return self.share
+
+    def ausfuehren(self, schluessel: Geraeteschluessel | None) -> None:
+        store, backend, db, ergebnis = self.store, self.backend, self.db, self.ergebnis
+        eigen = store.geraet_id
+        nur_lesen = nur_empfangen(self.vorab, self.v, schluessel, eigen)
+        self.share_id = self.vorab.share_id or ""
+        self._vermisste_pruefen(eigen)
+        if not nur_lesen:
+            schluessel = self.sichern(schluessel)
+        assert schluessel is not None
+        _uhr_pruefen(backend, ergebnis.warnungen)
         schluessel = self._empfangen(schluessel)
         grenze = (backend.serverzeit() or datetime.now(UTC)).timestamp() + 24 * 3600
         ergebnis.warnungen.extend(db(lambda: _nach_dem_import(store, grenze)))
+        if nur_lesen and self.schluessel is None and not db(lambda: identitaet.eigenes_lesen(store)).ausstehend:
+            return  # received only: nothing of this device's to write
+        schluessel = self.sichern(schluessel)
         vertrauen = db(lambda: vertrauen_laden(store))
-        kopf_noetig |= senden.meldungen_bearbeiten(store, backend, schluessel, info.share_id, vertrauen,
-                                                   self.v.meldungen, ergebnis, db)
+        self.kopf_noetig |= senden.meldungen_bearbeiten(store, backend, schluessel, self.share_id, vertrauen,
+                                                        self.v.meldungen, ergebnis, db)
         try:
-            gesendet = senden.senden(store, backend, schluessel, info.share_id, ergebnis, self.fortschritt,
+            gesendet = senden.senden(store, backend, schluessel, self.share_id, ergebnis, self.fortschritt,
                                      self.abbrechen, db)
         except senden.Gabelung as g:
             schluessel = self.identitaet_wechseln(schluessel, g.grund)
             schluessel = self._empfangen(schluessel)  # what the old identity has on the share comes back
-            gesendet = senden.senden(store, backend, schluessel, info.share_id, ergebnis, self.fortschritt,
+            gesendet = senden.senden(store, backend, schluessel, self.share_id, ergebnis, self.fortschritt,
                                      self.abbrechen, db)
-            kopf_noetig = True
+            self.kopf_noetig = True
         eigene = self.v.koepfe.get(store.geraet_id, [])
-        if gesendet or kopf_noetig or len(eigene) != 1:
-            senden.kopf_schreiben(store, backend, schluessel, info.share_id, eigene, db)
+        if gesendet or self.kopf_noetig or len(eigene) != 1:
+            senden.kopf_schreiben(store, backend, schluessel, self.share_id, eigene, db)
 
     def _vermisste_pruefen(self, eigen: str) -> None:
         """Known devices whose head is gone: a share restored from an older backup (they send again) –
@@ -332,7 +372,8 @@ class _Run:
             quarantaene, bekannte = db(lambda: lauf_zustand(store))
             lauf = Lauf(self.share_id, store.geraet_id, schluessel, lambda: vertrauen_laden(store),
                         db(lambda: geraetestaende(store)), quarantaene, bekannte,
-                        {(m.an, m.von_seq, m.ausgabe) for m in self.v.meldungen if m.von == store.geraet_id})
+                        {(m.an, m.von_seq, m.ausgabe) for m in self.v.meldungen if m.von == store.geraet_id},
+                        vor_dem_schreiben=lambda k=schluessel: self.sichern(k))  # type: ignore[misc]
             koepfe = self.v.neuester()
             for alt in self.alte_kennungen:
                 if alt not in koepfe and (ersatz := ohne_kopf(self.backend, alt)) is not None:
@@ -350,7 +391,7 @@ class _Run:
                     "(zurückgespielte Sicherung).")
                 continue
             meldungen_abgleichen(self.backend, lauf, self.v.meldungen)
-            return schluessel
+            return self.schluessel or schluessel
         return schluessel
 
 

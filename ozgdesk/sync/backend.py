@@ -58,6 +58,8 @@ class Backend:
         self.anfragen = 0
         #: bytes of file contents uploaded (requests' XML bodies not counted)
         self.gesendet = 0
+        #: bytes downloaded: response bodies (listings included); for a folder, file contents and names listed
+        self.geladen = 0
         self.temp_id = uuid.uuid4().hex[:12]
         #: called once per folder before the first upload into it (the sync notes the folder, so a
         #: run killed mid-upload has its temp files removed by the next one)
@@ -207,6 +209,7 @@ class OrdnerBackend(Backend):
                 st = kind.stat()
                 aus.append(Eintrag(kind.name, kind.is_dir(), st.st_size,
                                    datetime.fromtimestamp(st.st_mtime, UTC)))
+                self.geladen += len(kind.name.encode("utf-8"))
             return sorted(aus, key=lambda e: e.name)
 
         return self._wiederholt(lesen, f"Ordner {p} lesen")
@@ -217,9 +220,11 @@ class OrdnerBackend(Backend):
 
         def lesen() -> bytes | None:
             try:
-                return p.read_bytes()
+                daten = p.read_bytes()
             except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
                 return None
+            self.geladen += len(daten)
+            return daten
 
         return self._wiederholt(lesen, f"Datei {p} lesen")
 

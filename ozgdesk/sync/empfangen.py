@@ -96,6 +96,8 @@ class Lauf:
     bekannte_schluessel: set[str] = field(default_factory=set)
     #: (author, first seq, edition) of the notices this device has on the share
     meldungen: set[tuple[str, int, int]] = field(default_factory=set)
+    #: called before this part writes to the share (a notice): the run checks the share first
+    vor_dem_schreiben: Callable[[], object] = lambda: None
 
 
 def lauf_zustand(store: Store) -> tuple[dict[str, dict[int | None, int | None]], set[str]]:
@@ -175,13 +177,17 @@ def meldungen_abgleichen(backend: Backend, lauf: Lauf, meldungen: list[fmt.Meldu
     quarantined file without a notice (the upload failed last time) gets one."""
     offen = {(g, von, ausgabe) for g, dateien in lauf.quarantaene.items() for von, ausgabe in dateien.items()
              if von is not None and ausgabe is not None}
-    for m in meldungen:
-        if m.von == lauf.eigen and (m.an, m.von_seq, m.ausgabe) not in offen:
-            backend.loeschen(m.pfad)
+    vorhanden = {(m.an, m.von_seq, m.ausgabe) for m in meldungen if m.von == lauf.eigen}
+    weg = [m for m in meldungen if m.von == lauf.eigen and (m.an, m.von_seq, m.ausgabe) not in offen]
+    fehlen = sorted(offen - vorhanden - lauf.meldungen)
+    if not weg and not fehlen:
+        return
+    lauf.vor_dem_schreiben()
+    for m in weg:
+        backend.loeschen(m.pfad)
     if lauf.schluessel is None:
         return
-    vorhanden = {(m.an, m.von_seq, m.ausgabe) for m in meldungen if m.von == lauf.eigen}
-    for g, von, ausgabe in sorted(offen - vorhanden):
+    for g, von, ausgabe in fehlen:
         name = fmt.Meldungsname(g, lauf.eigen, von, ausgabe)
         try:
             backend.veroeffentlichen(name.pfad, fmt.meldung_bauen(lauf.schluessel, lauf.share_id, name, "quarantaene",
@@ -402,6 +408,7 @@ def _quarantaene(store: Store, backend: Backend, lauf: Lauf, geraet: str, pfad: 
     lauf.quarantaene.setdefault(geraet, {})[von_seq] = ausgabe
     zahlen.warnungen.append(f"Datei in Quarantäne, Gerät {geraet[:8]} wartet: {grund}")
     if lauf.schluessel is not None and (geraet, von_seq, ausgabe) not in lauf.meldungen:
+        lauf.vor_dem_schreiben()
         name = fmt.Meldungsname(geraet, lauf.eigen, von_seq, ausgabe)
         try:
             backend.veroeffentlichen(name.pfad, fmt.meldung_bauen(lauf.schluessel, lauf.share_id, name, code, grund))

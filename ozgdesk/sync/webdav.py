@@ -92,6 +92,7 @@ class WebdavBackend(Backend):
         try:
             antwort = self.client.request(methode, self._url(pfad), **kw)
             antwort.read()
+            self.geladen += len(antwort.content)
         except httpx.TimeoutException:
             raise Ablagefehler(f"Zeitüberschreitung bei {methode} {pfad or '/'} auf {self.url}. "
                                "Der Abgleich wird beim nächsten Mal fortgesetzt.") from None
