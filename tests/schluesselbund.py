@@ -20,6 +20,7 @@ UMGEBUNG = "OZGDESK_TEST_SCHLUESSELBUND"
 
 
 class Testschluesselbund(KeyringBackend):
+    __test__ = False  # a keychain, not a test class
     priority = 1  # type: ignore[assignment]
 
     @staticmethod

@@ -373,7 +373,8 @@ class _Run:
             lauf = Lauf(self.share_id, store.geraet_id, schluessel, lambda: vertrauen_laden(store),
                         db(lambda: geraetestaende(store)), quarantaene, bekannte,
                         {(m.an, m.von_seq, m.ausgabe) for m in self.v.meldungen if m.von == store.geraet_id},
-                        vor_dem_schreiben=lambda k=schluessel: self.sichern(k))  # type: ignore[misc]
+                        vor_dem_schreiben=lambda k=schluessel: self.sichern(k),  # type: ignore[misc]
+                        alle_koepfe=self.v.koepfe)
             koepfe = self.v.neuester()
             for alt in self.alte_kennungen:
                 if alt not in koepfe and (ersatz := ohne_kopf(self.backend, alt)) is not None:
@@ -462,7 +463,7 @@ def abgleichen(store: Store, backend: Backend, ergebnis: Zahlen, vorab: Vorberei
     if fortschritt:
         fortschritt("Ablage prüfen", 0, 1)
     v = backend.liste(fmt.KOEPFE_ORDNER)
-    schluessel = identitaet.schluessel_holen(vorab.eigenes)
+    schluessel = identitaet.schluessel_holen(vorab.eigenes, bool(vorab.angekuendigt))
     if nichts_zu_tun(vorab, verzeichnis(v) if v is not None else None, schluessel, store.geraet_id):
         return vorab.share_id, False
     anteil = 1.0 if loeschen_erlauben else float(vorab.loeschanteil or STANDARD_LOESCHANTEIL)

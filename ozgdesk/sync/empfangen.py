@@ -98,6 +98,9 @@ class Lauf:
     meldungen: set[tuple[str, int, int]] = field(default_factory=set)
     #: called before this part writes to the share (a notice): the run checks the share first
     vor_dem_schreiben: Callable[[], object] = lambda: None
+    #: every head listed per device, newest first: junk under a device's name (an attacker's head
+    #: with a higher counter) must not hide its real head
+    alle_koepfe: dict[str, list[fmt.Kopfname]] = field(default_factory=dict)
 
 
 def lauf_zustand(store: Store) -> tuple[dict[str, dict[int | None, int | None]], set[str]]:
@@ -202,6 +205,9 @@ class _Geraet:
     def __init__(self, geraet: str, kopf: fmt.Kopfname, stand: Geraetestand | None) -> None:
         self.geraet = geraet
         self.kopf = kopf
+        #: the head moved since last time: files refused before are tried again (their author may have
+        #: put the real file where junk lay, or published a new edition)
+        self.kopf_neu = stand is None or stand.kopf != kopf.name
         self.bis = stand.bis_seq if stand else 0
         self.kette = stand.letzter_hash if stand else ""
         #: (file, cursor it was verified against)
@@ -279,21 +285,15 @@ def _laden(store: Store, backend: Backend, lauf: Lauf, gl: _Geraet, vertrauen: V
     if k.stand == 0:
         _laden_aus_ordner(store, backend, lauf, gl, schluessel, zahlen, abbrechen, db)
         return
-    if k.von_seq == bis + 1 and not quarantaene and k.letzte_datei is not None:
+    kandidaten = lauf.alle_koepfe.get(gl.geraet) or [k]
+    if len(kandidaten) == 1 and k.von_seq == bis + 1 and not quarantaene and k.letzte_datei is not None:
         namen: Callable[[int], fmt.Dateiname] = lambda von: k.letzte_datei  # type: ignore[assignment,return-value]  # noqa: E731
         ziel_bis = None  # the latest file: whatever it ends with is the head
     else:
-        try:
-            daten = lesen_geschuetzt(backend, k.pfad, fmt.MAX_KLEIN)
-            if daten is None:
-                zahlen.warnungen.append(f"Der Kopf von Gerät {gl.geraet[:8]} ist gelistet, aber nicht lesbar; "
-                                        "der nächste Abgleich versucht es erneut.")
-                return
-            kopf = fmt.kopf_lesen(k, daten, schluessel=schluessel, share_id=lauf.share_id)
-        except DATEIFEHLER as e:
-            # a head is only a pointer: a damaged or forged one is skipped (its device writes a new one)
-            zahlen.warnungen.append(f"Der Kopf von Gerät {gl.geraet[:8]} ist unbrauchbar und wird übergangen: {e}")
+        kopf = _gueltiger_kopf(backend, lauf, gl, kandidaten, schluessel, zahlen)
+        if kopf is None:
             return
+        gl.kopf = kopf.name
         if kopf.bis_seq <= bis:
             if kopf.bis_seq == bis and kopf.kette != kette:
                 zahlen.warnungen.append(f"Gerät {gl.geraet[:8]} meldet einen anderen Stand seiner Änderungen als hier "
@@ -306,9 +306,9 @@ def _laden(store: Store, backend: Backend, lauf: Lauf, gl: _Geraet, vertrauen: V
     while ziel_bis is None or bis < ziel_bis:
         pruefe_abbruch(abbrechen)
         name = namen(bis + 1)
-        if quarantaene.get(name.von_seq, 0) == name.ausgabe:
+        if quarantaene.get(name.von_seq, 0) == name.ausgabe and not gl.kopf_neu:
             gl.fertig_geladen = True
-            return  # still the edition refused before: wait for its author's new one
+            return  # still the edition refused before, and its author has not moved: wait
         try:
             gefunden = _holen(backend, name)
             if gefunden is None:
@@ -390,6 +390,21 @@ def _holen(backend: Backend, name: fmt.Dateiname) -> bytes | None:
     if not daten.lstrip().startswith(b"{") and not backend.existiert(name.pfad):
         return None
     return daten
+
+
+def _gueltiger_kopf(backend: Backend, lauf: Lauf, gl: _Geraet, kandidaten: list[fmt.Kopfname], schluessel: list[bytes],
+                    zahlen: Zahlen) -> fmt.Kopf | None:
+    """The newest head of the device that its key really signed (a head is only a pointer: a
+    damaged or forged one is skipped, its device replaces it on its next sync)."""
+    for k in kandidaten:
+        try:
+            daten = lesen_geschuetzt(backend, k.pfad, fmt.MAX_KLEIN)
+            if daten is None:
+                continue
+            return fmt.kopf_lesen(k, daten, schluessel=schluessel, share_id=lauf.share_id)
+        except DATEIFEHLER as e:
+            zahlen.warnungen.append(f"Ein Kopf von Gerät {gl.geraet[:8]} ist unbrauchbar und wird übergangen: {e}")
+    return None
 
 
 def _verzeichnis(backend: Backend, geraet: str) -> list[fmt.Dateiname]:

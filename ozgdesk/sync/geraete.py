@@ -20,6 +20,7 @@ from ozgdesk.model.vertrauen import FREIGABE, KOORDINATION, MITARBEIT, ROLLEN, W
 from ozgdesk.sync import schluessel as sk
 from ozgdesk.sync.ablauf import vertrauen_laden
 from ozgdesk.sync.identitaet import freigeben as aussage_schreiben
+from ozgdesk.sync.schritt import DbSchritt, schritte
 from ozgdesk.sync.zustand import SyncSchluessel
 
 STATUS = {"dieses": "dieses Gerät", "gueltig": "freigegeben", "wartet": "wartet auf Freigabe",
@@ -104,31 +105,45 @@ def _schluessel_von(store: Store, geraet: str) -> bytes:
     return roh
 
 
-def freigeben(store: Store, auswahl: str, rolle: str = MITARBEIT) -> GeraetAnzeige:
-    """Approve a waiting device (by id, id prefix or fingerprint) with a role; sent on the next sync."""
+def freigeben(store: Store, auswahl: str, rolle: str = MITARBEIT, *, db: DbSchritt | None = None) -> GeraetAnzeige:
+    """Approve a waiting device (by id, id prefix or fingerprint) with a role; sent on the next sync.
+
+    The key comes from the keychain outside any DB step (``db``, see :mod:`ozgdesk.sync.schritt`)."""
     if rolle not in (KOORDINATION, MITARBEIT):
         raise Eingabefehler(f"Rolle „{rolle}“ gibt es nicht (koordination oder mitarbeit).")
     eigener = _eigener_schluessel(store)
-    g = _finden(geraete(store, eigener.oeffentlich), auswahl)
-    if g.eigen:
-        raise Eingabefehler("Ein Gerät kann sich nicht selbst freigeben.")
-    if g.status == "widerrufen":
-        raise Eingabefehler(f"Gerät {g.geraet[:8]} ist widerrufen; ein widerrufener Schlüssel wird nie wieder "
-                            "freigegeben. Das Gerät muss einen neuen Schlüssel anlegen.")
-    aussage_schreiben(store, eigener, vertrauen_laden(store), g.geraet, _schluessel_von(store, g.geraet),
-                      g.benutzer, rolle, FREIGABE)
-    return _finden(geraete(store, eigener.oeffentlich), g.geraet)
+
+    def schritt() -> GeraetAnzeige:
+        g = _finden(geraete(store, eigener.oeffentlich), auswahl)
+        if g.eigen:
+            raise Eingabefehler("Ein Gerät kann sich nicht selbst freigeben.")
+        if g.status == "widerrufen":
+            raise Eingabefehler(f"Gerät {g.geraet[:8]} ist widerrufen; ein widerrufener Schlüssel wird nie wieder "
+                                "freigegeben. Das Gerät muss einen neuen Schlüssel anlegen.")
+        if g.status == "gueltig" and g.rolle == rolle:
+            raise Eingabefehler(f"Gerät {g.geraet[:8]} ist bereits mit dieser Rolle freigegeben.")
+        aussage_schreiben(store, eigener, vertrauen_laden(store), g.geraet, _schluessel_von(store, g.geraet),
+                          g.benutzer, rolle, FREIGABE)
+        return _finden(geraete(store, eigener.oeffentlich), g.geraet)
+
+    return schritte(db)(schritt)
 
 
-def widerrufen(store: Store, auswahl: str) -> GeraetAnzeige:
+def widerrufen(store: Store, auswahl: str, *, db: DbSchritt | None = None) -> GeraetAnzeige:
     """Revoke a device's key: its changes are never applied again (those applied stay)."""
     eigener = _eigener_schluessel(store)
-    g = _finden(geraete(store, eigener.oeffentlich), auswahl)
-    if g.eigen:
-        raise Eingabefehler("Das eigene Gerät kann nicht widerrufen werden.")
-    aussage_schreiben(store, eigener, vertrauen_laden(store), g.geraet, _schluessel_von(store, g.geraet),
-                      g.benutzer, MITARBEIT, WIDERRUF)
-    return _finden(geraete(store, eigener.oeffentlich), g.geraet)
+
+    def schritt() -> GeraetAnzeige:
+        g = _finden(geraete(store, eigener.oeffentlich), auswahl)
+        if g.eigen:
+            raise Eingabefehler("Das eigene Gerät kann nicht widerrufen werden.")
+        if g.status == "widerrufen":
+            raise Eingabefehler(f"Gerät {g.geraet[:8]} ist bereits widerrufen.")
+        aussage_schreiben(store, eigener, vertrauen_laden(store), g.geraet, _schluessel_von(store, g.geraet),
+                          g.benutzer, MITARBEIT, WIDERRUF)
+        return _finden(geraete(store, eigener.oeffentlich), g.geraet)
+
+    return schritte(db)(schritt)
 
 
 def _eigener_schluessel(store: Store) -> sk.Geraeteschluessel:
@@ -136,3 +151,13 @@ def _eigener_schluessel(store: Store) -> sk.Geraeteschluessel:
     if k is None:
         raise Eingabefehler("Dieses Gerät hat noch keinen Schlüssel; bitte zuerst einmal abgleichen.")
     return k
+
+
+def uebersicht(store: Store, *, db: DbSchritt | None = None) -> tuple[list[GeraetAnzeige], str | None]:
+    """The device list and this device's fingerprint (keychain outside the DB step) for the GUI."""
+    try:
+        eigener = sk.laden(store.geraet_id)
+    except Exception:  # noqa: BLE001 - a locked keychain must not hide the list
+        eigener = None
+    liste = schritte(db)(lambda: geraete(store, eigener.oeffentlich if eigener else None))
+    return liste, eigener.fingerabdruck if eigener else None

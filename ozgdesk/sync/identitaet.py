@@ -84,13 +84,14 @@ def eigenes_lesen(store: Store) -> Eigenes:
                        dateien, hoechste)
 
 
-def schluessel_holen(eigenes: Eigenes) -> sk.Geraeteschluessel | None:
+def schluessel_holen(eigenes: Eigenes, angekuendigt: bool = False) -> sk.Geraeteschluessel | None:
     """This device's key (keychain, outside any DB step); created on first use. None: the device has
-    published before but its key is gone – a copy of its data on another PC, or a reset keychain."""
+    published or announced its key before, but the key is gone – a copy of its data on another PC,
+    or a reset keychain. A second key under one device id must never exist."""
     schluessel = sk.laden(eigenes.geraet)
     if schluessel is not None:
         return schluessel
-    if eigenes.bis_seq == 0 and not eigenes.dateien:
+    if eigenes.bis_seq == 0 and not eigenes.dateien and not angekuendigt:
         return sk.anlegen(eigenes.geraet)
     return None
 

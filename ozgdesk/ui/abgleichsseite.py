@@ -177,12 +177,19 @@ class Abgleichsseite(QWidget):
         el.addWidget(self.posteingang, 1, 0)
         el.addWidget(self.rueckmeldungen, 1, 1)
 
+        from ozgdesk.ui.geraetebereich import Geraetebereich
+
+        self.geraetebereich = Geraetebereich(store, self.ops, self)
+        self.geraetebereich.geaendert.connect(self.aktualisieren)
         oben = QHBoxLayout()
         oben.addWidget(ziel_box, 3)
         oben.addWidget(zustand_box, 2)
+        mitte = QHBoxLayout()
+        mitte.addWidget(konflikt_box, 3)
+        mitte.addWidget(self.geraetebereich, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(oben)
-        layout.addWidget(konflikt_box, 3)
+        layout.addLayout(mitte, 3)
         layout.addWidget(eingang_box, 1)
 
         self._konflikte: list[KonfliktAnzeige] = []
@@ -219,10 +226,15 @@ class Abgleichsseite(QWidget):
         ]
         if st.quarantaene:
             zeilen.append(f"In Quarantäne (fehlerhafte Dateien anderer Geräte): {st.quarantaene}")
+        if st.wartende_geraete:
+            zeilen.append(f"Geräte, die auf Freigabe warten: {st.wartende_geraete}")
+        if st.eingerichtet and not st.freigegeben:
+            zeilen.append("Dieses Gerät ist noch nicht freigegeben: Seine Änderungen warten auf der Ablage.")
         self.zustand.setText("\n".join(zeilen))
         self.jetzt_knopf.setEnabled(st.eingerichtet and not self._laeuft)
         self._konflikte = liste
         self.letzter_status = st
+        self.geraetebereich.aktualisieren(st)
         self.konfliktliste.clear()
         for k in liste:
             item = QListWidgetItem(f"{k.art_text}: {k.tabelle} {k.datensatz_id[:8]}" + (f", Feld „{k.feld}“" if k.feld else ""))
