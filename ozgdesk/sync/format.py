@@ -85,10 +85,9 @@ def share_datei_bauen(ressort: str) -> bytes:
 
 
 def share_datei_lesen(daten: bytes, wo: str) -> ShareInfo:
-    try:
-        doc = json.loads(daten.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise Formatfehler(f"{wo}: Die Kennungsdatei {SHARE_DATEI} ist kein gültiges JSON.") from None
+    from ozgdesk.sync.sicher_lesen import json_laden  # here: sicher_lesen imports this module
+
+    doc = json_laden(daten, wo=f"{wo}: Kennungsdatei {SHARE_DATEI}")
     if not isinstance(doc, dict) or doc.get("format") != SHARE_FORMAT or not isinstance(doc.get("share_id"), str):
         raise Formatfehler(f"{wo}: {SHARE_DATEI} ist keine ozgdesk-Kennungsdatei.")
     version = doc.get("formatversion")
@@ -182,10 +181,9 @@ def aenderungsdatei_pruefen(name: Dateiname, daten: bytes, vorgaenger: str, naec
     wo = name.pfad
     if sha256(daten) != name.hash:
         raise Formatfehler(f"{wo}: Prüfsumme stimmt nicht (Datei abgeschnitten oder verändert).", "pruefsumme")
-    try:
-        doc = json.loads(daten.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise Formatfehler(f"{wo}: kein gültiges JSON.", "json") from None
+    from ozgdesk.sync.sicher_lesen import json_laden  # here: sicher_lesen imports this module
+
+    doc = json_laden(daten, wo=wo)
     if not isinstance(doc, dict) or doc.get("format") != AENDERUNG_FORMAT:
         raise Formatfehler(f"{wo}: keine ozgdesk-Änderungsdatei.", "kein_format")
     if not isinstance(doc.get("version"), int) or doc["version"] > AENDERUNG_VERSION:
