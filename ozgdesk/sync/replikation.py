@@ -36,6 +36,7 @@ from ozgdesk.sync import format as fmt
 from ozgdesk.sync.backend import Backend, Eintrag as Listeneintrag
 from ozgdesk.sync.kausal import Eintrag, Kausalitaet
 from ozgdesk.sync.schritt import DbSchritt, schritte
+from ozgdesk.sync.sicher_lesen import MAX_AENDERUNGSDATEI
 from ozgdesk.sync.zusammenfuehren import Zusammenfuehrung, tabellen
 from ozgdesk.sync.zustand import SyncGeraet, SyncQuarantaene
 
@@ -159,7 +160,7 @@ def _eigene_fortsetzen(store: Store, backend: Backend, eigene: list[Listeneintra
     for name in _dateien(eigene, geraet):
         if name.von_seq <= bis:
             continue
-        daten = backend.lesen(name.pfad)
+        daten = backend.lesen(name.pfad, hoechstens=MAX_AENDERUNGSDATEI)
         try:
             doc = fmt.aenderungsdatei_pruefen(name, daten or b"", vorgaenger, bis + 1)
         except fmt.Formatfehler as e:
@@ -262,7 +263,7 @@ def _laden(store: Store, backend: Backend, geraet: str, namen: list[fmt.Dateinam
         if name.von_seq <= bis:
             continue
         _pruefe_abbruch(abbrechen)
-        daten = backend.lesen(name.pfad)
+        daten = backend.lesen(name.pfad, hoechstens=MAX_AENDERUNGSDATEI)
         if daten is None:
             break  # listed but gone (eventual consistency): next sync
         try:
