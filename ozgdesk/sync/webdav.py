@@ -121,18 +121,19 @@ class WebdavBackend(Backend):
         return self.url + "/".join(quote(t, safe="") for t in teile)
 
     def _anfrage(self, methode: str, pfad: str, *, hoechstens: int | None = None, **kw) -> Antwort:  # noqa: ANN003
-        """One request; the body is read within ``hoechstens`` if the answer is a success (200/207).
+        """One request; its body is never read beyond a cap.
 
-        With ``hoechstens`` (file contents, listings) a larger body raises :class:`Unzulaessig`
-        (``zu_gross``, naming ``pfad``); without, bodies over :data:`MAX_ANTWORT` are an
-        :class:`Ablagefehler`. Error pages are read up to :data:`MAX_ANTWORT` and cut there.
+        With ``hoechstens`` (file contents, listings) a successful answer (200/207) with a larger
+        body raises :class:`Unzulaessig` (``zu_gross``, naming ``pfad``). Other bodies (answers to
+        PUT, MOVE, MKCOL …, error pages) are only ever inspected at their start: they are cut at
+        :data:`MAX_ANTWORT`.
         """
         anfrage = self.client.build_request(methode, self._url(pfad), **kw)
         self.anfragen += 1
         try:
             roh = self.client.send(anfrage, stream=True)
             try:
-                antwort = Antwort(roh.status_code, roh.headers, self._koerper(roh, methode, pfad, hoechstens))
+                antwort = Antwort(roh.status_code, roh.headers, self._koerper(roh, pfad, hoechstens))
             finally:
                 roh.close()
         except httpx.TimeoutException:
@@ -172,30 +173,24 @@ class WebdavBackend(Backend):
                                f"{methode} {pfad or '/'}. Der Abgleich wird beim nächsten Mal fortgesetzt.")
         return antwort
 
-    def _koerper(self, roh: httpx.Response, methode: str, pfad: str, hoechstens: int | None) -> bytes:
+    def _koerper(self, roh: httpx.Response, pfad: str, hoechstens: int | None) -> bytes:
         """The body, never more than the cap (+1 byte to notice): Content-Length first, then a
         running count over the (inflated) stream."""
-        erfolg = roh.status_code in (200, 207)
-        grenze = hoechstens if erfolg and hoechstens is not None else MAX_ANTWORT
+        pruefen = hoechstens is not None and roh.status_code in (200, 207)
+        grenze = hoechstens if pruefen and hoechstens is not None else MAX_ANTWORT
         laenge = roh.headers.get("content-length", "").strip()
-        if erfolg and laenge.isdigit() and int(laenge) > grenze:
-            raise self._zu_viel(methode, pfad, hoechstens, int(laenge))
+        if pruefen and laenge.isdigit() and int(laenge) > grenze:
+            raise zu_gross(pfad.rstrip("/") or "/", int(laenge), grenze)
         teile, gelesen = [], 0
         for stueck in _inflatiert(roh, grenze):
             gelesen += len(stueck)
             if gelesen > grenze:
-                if not erfolg:
-                    break  # an error page: its start is enough
-                raise self._zu_viel(methode, pfad, hoechstens, None)
+                if pruefen:
+                    raise zu_gross(pfad.rstrip("/") or "/", None, grenze)
+                teile.append(stueck[: len(stueck) - (gelesen - grenze)])
+                break
             teile.append(stueck)
         return b"".join(teile)
-
-    def _zu_viel(self, methode: str, pfad: str, hoechstens: int | None, laenge: int | None) -> Ablagefehler:
-        if hoechstens is not None:
-            return zu_gross(pfad or "/", laenge, hoechstens)
-        return Ablagefehler(f"{self.url}: Die Antwort auf {methode} {pfad or '/'} ist größer als erwartet "
-                            f"({laenge if laenge is not None else 'über ' + str(MAX_ANTWORT)} Bytes). "
-                            "Der Abgleich wird beim nächsten Mal wiederholt.")
 
     def serverzeit(self) -> datetime | None:
         """Server time now, derived from the last response's Date header."""
