@@ -113,6 +113,20 @@ def test_kennungsdatei_und_aenderungsdatei_lesen_mit_json_laden() -> None:
         assert fehler.value.code == code and str(fehler.value).startswith(name.pfad)
 
 
+def test_tief_verschachtelter_wert_in_einem_eintrag_ist_ein_formatfehler() -> None:
+    """``alt``/``neu`` are JSON texts inside the file: ``[`` × 100000 there must not escape as RecursionError."""
+    geraet = "0" * 8 + "-0000-0000-0000-" + "0" * 12
+    eintrag = {"seq": 1, "tabelle": "projekt", "id": "x", "aktion": "aendern", "feld": "titel", "alt": None,
+               "neu": "[" * 100_000}
+    doc = {"format": fmt.AENDERUNG_FORMAT, "version": 1, "geraet": geraet, "von_seq": 1, "bis_seq": 1, "vorgaenger": "",
+           "transaktionen": [{"transaktion": "t", "zeitpunkt": "2026-11-15T09:12:00+00:00", "benutzer": "A",
+                              "quelle": "lokal", "gesehen": {}, "eintraege": [eintrag]}]}
+    daten = json.dumps(doc).encode()
+    with pytest.raises(Formatfehler) as fehler:
+        fmt.aenderungsdatei_pruefen(fmt.Dateiname(geraet, 1, fmt.sha256(daten)), daten, "", 1)
+    assert fehler.value.code == "eintrag_typ"
+
+
 # ------------------------------------------------------------------------------ fuzzing
 json_werte = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(),

@@ -163,7 +163,7 @@ def _json_text_oder_leer(wert: Any) -> bool:
         return False
     try:
         json.loads(wert)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[" * 100000 as the text
         return False
     return True
 
