@@ -306,3 +306,25 @@ def test_veroeffentlichen_bleibt_atomar_mit_umlauten(ablage: Path, backend: Ordn
         (ablage / "outbox" / "datei").write_text("x")
         backend.ordner_anlegen("outbox/datei/unter")
     assert fehler.value.code == "pfad"
+
+
+def test_lstat_weg_erkennt_eine_nach_der_pruefung_getauschte_datei(ablage: Path, aussen: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   gelesen: list[int]) -> None:
+    """Windows has no O_NOFOLLOW: a file swapped for a link between lstat and open is caught by
+    comparing the opened file's id with the checked one."""
+    monkeypatch.setattr(backend_modul, "_LESE_FLAGS", backend_modul._LESE_FLAGS & ~getattr(os, "O_NOFOLLOW", 0))
+    (ablage / AENDERUNG).write_text("{}")
+    backend = OrdnerBackend(ablage, mit_dir_fd=False)
+    echt = backend_modul._Ordner.lstat
+
+    def tauschen(self: backend_modul._Ordner, name: str) -> os.stat_result | None:
+        ergebnis = echt(self, name)
+        if name.endswith(".json") and not (ablage / AENDERUNG).is_symlink():
+            (ablage / AENDERUNG).unlink()
+            (ablage / AENDERUNG).symlink_to(aussen / "passwd")
+        return ergebnis
+
+    monkeypatch.setattr(backend_modul._Ordner, "lstat", tauschen)
+    fehler = _abgelehnt(lambda: backend.lesen(AENDERUNG), "symlink")
+    assert "ausgetauscht" in str(fehler) and sum(gelesen) == 0

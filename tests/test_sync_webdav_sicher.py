@@ -100,7 +100,7 @@ def test_20_gb_sparse_datei_wird_am_content_length_abgelehnt(server: tuple[Strom
     b.schliessen()
 
 
-def test_symlinks_und_fifos_der_ablage_gibt_wsgidav_nicht_heraus(server: tuple[Strom, Path, str],
+def test_symlinks_der_ablage_gibt_wsgidav_nicht_heraus(server: tuple[Strom, Path, str],
                                                                  tmp_path: Path) -> None:
     """wsgidav neither lists nor serves links (403) – the client cannot see a link over WebDAV; a
     server that follows links is bounded by the caps (tests below). Nothing is written outside."""
