@@ -104,7 +104,7 @@ def test_breite_flache_liste_und_tiefe_bei_einer_million_werten() -> None:
 def test_kennungsdatei_und_aenderungsdatei_lesen_mit_json_laden() -> None:
     with pytest.raises(Formatfehler) as fehler:
         fmt.share_datei_lesen(b"[" * 100_000, "Ablage")
-    assert fehler.value.code == "json_tiefe" and "Kennungsdatei ozgdesk-share.json" in str(fehler.value)
+    assert fehler.value.code == "json_tiefe" and "ozgdesk-share.json" in str(fehler.value)
     for daten, code in ((b'{"version":' + b"9" * 5000 + b"}", "json_zahl"), (b"\xff", "json_utf8"),
                         (b"[" * 100_000, "json_tiefe"), (b'{"format":1e999}', "json_zahl")):
         name = fmt.Dateiname("0" * 8 + "-0000-0000-0000-" + "0" * 12, 1, fmt.sha256(daten))
