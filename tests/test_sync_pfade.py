@@ -39,10 +39,10 @@ class _BoeseAblage(OrdnerBackend):
             return echt + [Eintrag("../../../ausserhalb.txt", False, 5, echt[0].geaendert)]
         return echt
 
-    def lesen(self, pfad):  # noqa: ANN001, ANN201
+    def lesen(self, pfad, **kw):  # noqa: ANN001, ANN003, ANN201
         if "ausserhalb" in pfad:
             return b"boese"
-        return super().lesen(pfad)
+        return super().lesen(pfad, **kw)
 
 
 def test_posteingang_schreibt_nie_ausserhalb_des_zielordners(demo_store, tmp_path):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import threading
 from datetime import datetime, timedelta, UTC
 from pathlib import Path

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 
 from ozgdesk.model.store import Store
 from ozgdesk.sync import format as fmt
+from ozgdesk.sync.sicher_lesen import MAX_STEUERDATEI
 from ozgdesk.sync import identitaet, senden
 from ozgdesk.sync.backend import Ablagefehler, Backend, Schreibkonflikt
 from ozgdesk.sync.empfangen import (
@@ -172,7 +173,7 @@ def share_sichern(store: Store, backend: Backend, vorab: Vorbereitung, schluesse
     gegruendet = False
     # existence from the listing, never from a GET's status (IIS answers a missing file with 200)
     if any(e.name == fmt.SHARE_DATEI and not e.ordner for e in wurzel):
-        daten = lesen_geschuetzt(backend, fmt.SHARE_DATEI, fmt.MAX_KLEIN)
+        daten = lesen_geschuetzt(backend, fmt.SHARE_DATEI, MAX_STEUERDATEI)
         if daten is None:
             raise Ablagefehler(f"{backend.beschreibung}: {fmt.SHARE_DATEI} ist gelistet, aber nicht lesbar.")
     else:
@@ -195,7 +196,7 @@ def share_sichern(store: Store, backend: Backend, vorab: Vorbereitung, schluesse
             backend.veroeffentlichen(fmt.SHARE_DATEI, daten)
             gegruendet = True
         except Schreibkonflikt:  # another device founded it at the same moment: use theirs
-            daten = lesen_geschuetzt(backend, fmt.SHARE_DATEI, fmt.MAX_KLEIN) or b""
+            daten = lesen_geschuetzt(backend, fmt.SHARE_DATEI, MAX_STEUERDATEI) or b""
     try:
         info = fmt.share_datei_lesen(daten, backend.beschreibung)
     except fmt.Formatfehler as e:

@@ -36,6 +36,7 @@ from ozgdesk.sync.backend import Ablagefehler, Backend, Schreibkonflikt
 from ozgdesk.sync.format import TEMP_PRAEFIX, sha256
 from ozgdesk.sync.pfade import lokal_unter
 from ozgdesk.sync.schritt import DbSchritt, schritte
+from ozgdesk.sync.sicher_lesen import MAX_EINGANGSDATEI
 from ozgdesk.sync.zustand import SyncAusgang, SyncEingang
 
 OUTBOX = "outbox"
@@ -236,7 +237,7 @@ def _abholen(store: Store, backend: Backend, pfade: list[str], art: str, ziel: P
     ziel.mkdir(parents=True, exist_ok=True)
     lokal = []
     for pfad in pfade:
-        daten = backend.lesen(pfad)
+        daten = backend.lesen(pfad, hoechstens=MAX_EINGANGSDATEI)
         if daten is None:
             continue
         h = sha256(daten)

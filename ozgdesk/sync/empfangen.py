@@ -29,7 +29,8 @@ from ozgdesk.model.base import jetzt_utc, neue_id
 from ozgdesk.model.store import Store
 from ozgdesk.sync import ereignisse
 from ozgdesk.sync import format as fmt
-from ozgdesk.sync.backend import Backend, Schreibkonflikt
+from ozgdesk.sync.sicher_lesen import MAX_AENDERUNGSDATEI, MAX_STEUERDATEI
+from ozgdesk.sync.backend import Backend, Schreibkonflikt, Unzulaessig
 from ozgdesk.sync.replikation import (
     Fortschritt,
     Geraetestand,
@@ -60,26 +61,14 @@ class NeueIdentitaetNoetig(Exception):
 
 
 def lesen_geschuetzt(backend: Backend, pfad: str, hoechstens: int) -> bytes | None:
-    """Read a file from the share with a size cap (the hardened backends refuse symlinks,
-    special files and oversize files with :class:`~ozgdesk.sync.backend.Unzulaessig`)."""
-    try:
-        return backend.lesen(pfad, hoechstens=hoechstens)  # type: ignore[call-arg]
-    except TypeError:  # pragma: no cover - a backend without caps (tests' stand-ins)
-        return backend.lesen(pfad)
+    """Read a file from the share with a size cap (the backends refuse symlinks, special files and
+    oversize files with :class:`~ozgdesk.sync.backend.Unzulaessig`)."""
+    return backend.lesen(pfad, hoechstens=hoechstens)
 
 
-def _unzulaessig_klassen() -> tuple[type[Exception], ...]:
-    try:
-        from ozgdesk.sync.backend import Unzulaessig  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - merged separately
-        return ()
-    return (Unzulaessig,)
-
-
-#: what the hardened backends raise for a file they refuse to read (symlink, special file, too large),
-#: together with the format errors: everything that sends one file to the quarantine
-UNZULAESSIG: tuple[type[Exception], ...] = _unzulaessig_klassen()
-DATEIFEHLER: tuple[type[Exception], ...] = (fmt.Formatfehler, *UNZULAESSIG)
+#: everything that sends one file to the quarantine: a file the backend refuses to read (symlink,
+#: special file, too large) or one that fails the format check
+DATEIFEHLER: tuple[type[Exception], ...] = (fmt.Formatfehler, Unzulaessig)
 
 
 @dataclass
@@ -164,7 +153,7 @@ def ankuendigungen_holen(store: Store, backend: Backend, lauf: Lauf, koepfe: dic
         if g == lauf.eigen or g in lauf.bekannte_schluessel or vertrauen.schluessel(g):
             continue
         try:
-            daten = lesen_geschuetzt(backend, fmt.ankuendigung_pfad(g), fmt.MAX_KLEIN)
+            daten = lesen_geschuetzt(backend, fmt.ankuendigung_pfad(g), MAX_STEUERDATEI)
             if daten is None:
                 continue
             ankuendigung = fmt.ankuendigung_lesen(g, daten)
@@ -315,9 +304,9 @@ def _laden(store: Store, backend: Backend, lauf: Lauf, gl: _Geraet, vertrauen: V
                 # regrouped by its author (a move): the file holding bis + 1 starts earlier
                 if verzeichnis is None:
                     verzeichnis = _verzeichnis(backend, gl.geraet)
-                kandidaten = [n for n in verzeichnis if n.von_seq <= bis + 1]
-                if kandidaten:
-                    name = max(kandidaten, key=lambda n: (n.von_seq, n.ausgabe))
+                frueher = [n for n in verzeichnis if n.von_seq <= bis + 1]
+                if frueher:
+                    name = max(frueher, key=lambda n: (n.von_seq, n.ausgabe))
                     gefunden = _holen(backend, name)
                 if gefunden is None:
                     # named by the head but gone (deleted, share restored): the author is told and sends it again
@@ -382,8 +371,8 @@ def _holen(backend: Backend, name: fmt.Dateiname) -> bytes | None:
     code, so it is quarantined like any bad file; what is not JSON is first confirmed to exist
     (IIS answers 200 for a missing file)."""
     try:
-        daten = lesen_geschuetzt(backend, name.pfad, fmt.MAX_AENDERUNGSDATEI)
-    except UNZULAESSIG as e:
+        daten = lesen_geschuetzt(backend, name.pfad, MAX_AENDERUNGSDATEI)
+    except Unzulaessig as e:
         raise fmt.Formatfehler(str(e), getattr(e, "code", "unzulaessig")) from None
     if daten is None:
         return None
@@ -398,7 +387,7 @@ def _gueltiger_kopf(backend: Backend, lauf: Lauf, gl: _Geraet, kandidaten: list[
     damaged or forged one is skipped, its device replaces it on its next sync)."""
     for k in kandidaten:
         try:
-            daten = lesen_geschuetzt(backend, k.pfad, fmt.MAX_KLEIN)
+            daten = lesen_geschuetzt(backend, k.pfad, MAX_STEUERDATEI)
             if daten is None:
                 continue
             return fmt.kopf_lesen(k, daten, schluessel=schluessel, share_id=lauf.share_id)

@@ -64,12 +64,6 @@ ZWECK_MELDUNG = "ozgdesk-meldung/1"
 ZWECK_VERTRAUEN = "ozgdesk-vertrauen/1"
 ZWECK_SCHNAPPSCHUSS = "ozgdesk-schnappschuss/1"
 
-#: caps before reading (bytes): control files are small; a change file holds up to
-#: :data:`~ozgdesk.sync.replikation.EINTRAEGE_JE_DATEI` entries, and one entry may carry a frozen
-#: submission of up to 50 MB (``Einreichung.snapshot``)
-MAX_KLEIN = 64 * 1024
-MAX_AENDERUNGSDATEI = 128 * 1024 * 1024
-
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _GERAET_RE = re.compile(rf"^{_UUID}$")
 _DATEI_RE = re.compile(r"^(?P<von>[0-9]{12})(?:\.(?P<ausgabe>[2-9]|[1-9][0-9]{1,5}))?\.json$")
@@ -119,20 +113,11 @@ def ist_geraet(name: str) -> bool:
 
 
 def json_lesen(daten: bytes, wo: str) -> Any:
-    """Parse a document from the share (size already capped by the backend).
+    """Parse a document from the share (size already capped by the backend) with the hostile-input
+    rules of :func:`ozgdesk.sync.sicher_lesen.json_laden`."""
+    from ozgdesk.sync.sicher_lesen import json_laden  # here: sicher_lesen imports this module
 
-    The one place share JSON is parsed, so the hostile-input rules live in one function."""
-    try:
-        from ozgdesk.sync.sicher_lesen import json_laden
-    except ImportError:  # pragma: no cover - the hardened reader is merged separately
-        try:
-            return json.loads(daten.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise Formatfehler(f"{wo}: kein gültiges JSON.", "json") from None
-    try:
-        return json_laden(daten)
-    except Formatfehler as e:
-        raise Formatfehler(f"{wo}: {e}", e.code) from None
+    return json_laden(daten, wo=wo)
 
 
 # ------------------------------------------------------------------------------------ signed documents
@@ -341,13 +326,6 @@ def aenderungsdatei_bauen(schluessel: Geraeteschluessel, share_id: str, kette_vo
     return Dateiname(schluessel.geraet, nutzlast["von_seq"], ausgabe), daten, nutzlast["kette_nach"]
 
 
-def neue_ausgabe(daten: bytes, ausgabe: int) -> bytes:
-    """The same signed file as another edition (a reader found the published one damaged)."""
-    doc = json.loads(daten.decode("utf-8"))
-    doc["ausgabe"] = ausgabe
-    return _kanonisch(doc)
-
-
 def _kontext_gueltig(gesehen: Any) -> bool:
     return isinstance(gesehen, dict) and len(gesehen) <= 10_000 and all(
         ist_geraet(k) and _ganz(v) for k, v in gesehen.items())
@@ -362,25 +340,30 @@ def _zeit_gueltig(text: Any) -> bool:
         return False
 
 
-def _json_text_oder_leer(wert: Any) -> bool:
-    """``alt``/``neu`` travel as JSON text (the change log's own encoding) or null."""
+_LEER = object()
+
+
+def _json_wert(wert: Any) -> Any:
+    """``alt``/``neu`` travel as JSON text (the change log's own encoding) or null: the parsed value,
+    or ``_LEER`` if it is not that. Parsed under the same hostile-input rules as whole files (a
+    4000-digit number or ``[``×100000 inside a value would otherwise crash a later step)."""
+    from ozgdesk.sync.sicher_lesen import json_laden
+
     if wert is None:
-        return True
+        return None
     if not isinstance(wert, str):
-        return False
+        return _LEER
     try:
-        json.loads(wert)
-    except (ValueError, RecursionError):
-        return False
-    return True
+        return json_laden(wert.encode("utf-8", "surrogatepass"))
+    except Formatfehler:
+        return _LEER
 
 
-def _form_passt(e: dict[str, Any]) -> bool:
+def _form_passt(e: dict[str, Any], werte: dict[str, Any]) -> bool:
     """anlegen carries the whole record in ``neu``, loeschen in ``alt``; aendern names its field."""
     if e["aktion"] == "aendern":
         return bool(e.get("feld"))
-    inhalt = e.get("neu" if e["aktion"] == "anlegen" else "alt")
-    return inhalt is not None and isinstance(json.loads(inhalt), dict)
+    return isinstance(werte["neu" if e["aktion"] == "anlegen" else "alt"], dict)
 
 
 @dataclass(frozen=True)
@@ -437,11 +420,12 @@ def aenderungsdatei_pruefen(name: Dateiname, daten: bytes, *, schluessel: Iterab
             if not isinstance(e, dict) or e.get("seq") != erwartet or isinstance(e.get("seq"), bool):
                 raise Formatfehler(f"{wo}: Eintrag mit Folgenummer {e.get('seq') if isinstance(e, dict) else '?'} "
                                    f"(erwartet {erwartet}).", "eintrag_folge")
+            werte = {k: _json_wert(e.get(k)) for k in ("alt", "neu")}
             if e.get("aktion") not in ("anlegen", "aendern", "loeschen") or not _text(e.get("tabelle"), 40) \
                     or not _text(e.get("id"), 36) or not (e.get("feld") is None or _text(e.get("feld"), 60)) \
-                    or not all(_json_text_oder_leer(e.get(k)) for k in ("alt", "neu")):
+                    or any(w is _LEER for w in werte.values()):
                 raise Formatfehler(f"{wo}: Eintrag {erwartet} ist unvollständig oder hat Werte falschen Typs.", "eintrag_typ")
-            if not _form_passt(e):
+            if not _form_passt(e, werte):
                 raise Formatfehler(f"{wo}: Eintrag {erwartet} passt nicht zu seiner Aktion „{e['aktion']}“.", "eintrag_aktion")
             erwartet += 1
     if bis_datei != erwartet - 1:

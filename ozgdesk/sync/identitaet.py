@@ -31,6 +31,7 @@ from ozgdesk.model.protokoll import Aenderung, Meta
 from ozgdesk.model.store import Store
 from ozgdesk.model.vertrauen import GRUENDUNG, KOORDINATION, NACHFOLGE
 from ozgdesk.sync import format as fmt
+from ozgdesk.sync.sicher_lesen import MAX_STEUERDATEI
 from ozgdesk.sync import schluessel as sk
 from ozgdesk.sync.replikation import _plain, _schreibend, _stand, kette_aus_protokoll
 from ozgdesk.sync.vertrauensliste import Vertrauensstand, aussage_bauen
@@ -111,7 +112,7 @@ def ankuendigen(backend: Any, schluessel: sk.Geraeteschluessel, share_id: str, b
         pass
     from ozgdesk.sync.empfangen import lesen_geschuetzt
 
-    daten = lesen_geschuetzt(backend, pfad, fmt.MAX_KLEIN)
+    daten = lesen_geschuetzt(backend, pfad, MAX_STEUERDATEI)
     try:
         vorhanden = fmt.ankuendigung_lesen(schluessel.geraet, daten or b"")
     except fmt.Formatfehler:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from ozgdesk.model.protokoll import Aenderung
 from ozgdesk.model.store import Store
 from ozgdesk.sync import format as fmt
+from ozgdesk.sync.sicher_lesen import MAX_AENDERUNGSDATEI, MAX_STEUERDATEI
 from ozgdesk.sync import replikation
 from ozgdesk.sync.backend import Backend, Schreibkonflikt
 from ozgdesk.sync.empfangen import lesen_geschuetzt
@@ -134,7 +135,7 @@ def _vorhandene_uebernehmen(store: Store, backend: Backend, schluessel: Geraetes
                             name: fmt.Dateiname, bis: int, kette: str, db: DbSchritt) -> None:
     """The name of the next file is taken on the share. The same entries (an upload of an interrupted
     sync) are adopted; anything else is a second writer under this id."""
-    daten = lesen_geschuetzt(backend, name.pfad, fmt.MAX_AENDERUNGSDATEI)
+    daten = lesen_geschuetzt(backend, name.pfad, MAX_AENDERUNGSDATEI)
     try:
         vorhanden = fmt.aenderungsdatei_pruefen(name, daten or b"", schluessel=[schluessel.oeffentlich],
                                                 share_id=share_id, bis=bis, kette=kette)
@@ -169,7 +170,7 @@ def eigenen_stand_pruefen(store: Store, backend: Backend, eigenes: Eigenes, schl
     if erwartet is not None and h.stand < erwartet.stand:
         fehlende_neu_senden(store, backend, eigenes, schluessel, share_id, zahlen, db)
         return True
-    daten = lesen_geschuetzt(backend, h.pfad, fmt.MAX_KLEIN)
+    daten = lesen_geschuetzt(backend, h.pfad, MAX_STEUERDATEI)
     try:
         kopf = fmt.kopf_lesen(h, daten or b"", schluessel=[schluessel.oeffentlich], share_id=share_id)
     except fmt.Formatfehler:
@@ -255,7 +256,7 @@ def meldungen_bearbeiten(store: Store, backend: Backend, schluessel: Geraeteschl
         if not melder:
             continue
         try:
-            code, grund = fmt.meldung_lesen(m, lesen_geschuetzt(backend, m.pfad, fmt.MAX_KLEIN) or b"",
+            code, grund = fmt.meldung_lesen(m, lesen_geschuetzt(backend, m.pfad, MAX_STEUERDATEI) or b"",
                                             schluessel=melder, share_id=share_id)
         except fmt.Formatfehler:
             continue

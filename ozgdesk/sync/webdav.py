@@ -5,11 +5,20 @@ truncated file after an aborted PUT), so nothing here trusts a status code alone
 existence comes from a PROPFIND listing whose entries each carry their own 200 status, and every
 upload goes to a temp name, is read back and compared by SHA-256 and only then MOVEd with
 ``Overwrite: F`` (412 ⇒ the target exists; the caller compares hashes).
+
+Nor does anything trust a size: every body is streamed with a running limit (a file's cap from the
+caller, :data:`MAX_VERZEICHNISLISTE` for listings, 1 MiB for anything else), a ``Content-Length``
+over the cap is refused before the body is read, and compressed bodies are inflated in bounded
+steps – a server that lies about the length, sends an endless chunked body or a gzip bomb makes
+ozgdesk read at most cap + 1 bytes.
 """
 
 from __future__ import annotations
 
 import ssl
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, UTC
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, unquote, urlsplit
@@ -17,7 +26,8 @@ from urllib.parse import quote, unquote, urlsplit
 import httpx
 from defusedxml import ElementTree
 
-from ozgdesk.sync.backend import Ablagefehler, Anmeldefehler, Backend, Eintrag, Platzfehler
+from ozgdesk.sync.backend import Ablagefehler, Anmeldefehler, Backend, Eintrag, Platzfehler, Unzulaessig, zu_gross
+from ozgdesk.sync.sicher_lesen import MAX_STEUERDATEI, MAX_VERZEICHNISLISTE
 
 DAV = "{DAV:}"
 _PROPFIND = (
@@ -45,6 +55,19 @@ _ZERTIFIKATSFEHLER = {
 }
 
 
+#: Body cap of answers whose body is no file content (PUT, MOVE, MKCOL, error pages …); more is an error.
+MAX_ANTWORT = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Antwort:
+    """A response whose body was read within its cap (httpx's Response would read it unbounded)."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+
+
 def _zertifikatsfehler(fehler: BaseException) -> str | None:
     """The German reason for a TLS verification failure behind a connect error (httpx wraps ssl's),
     or None if the connection failed for another reason."""
@@ -57,6 +80,8 @@ def _zertifikatsfehler(fehler: BaseException) -> str | None:
 
 class WebdavBackend(Backend):
     art = "webdav"
+    #: Cap of a PROPFIND answer (an instance may lower it, tests do).
+    max_verzeichnisliste = MAX_VERZEICHNISLISTE
 
     def __init__(self, url: str, benutzer: str, passwort: str, *, timeout: float = 30.0,
                  transport: httpx.BaseTransport | None = None) -> None:
@@ -76,6 +101,9 @@ class WebdavBackend(Backend):
             follow_redirects=False,
             # The OS trust store, not certifi: ministries run their own certificate authorities.
             verify=ssl.create_default_context(),
+            # Uncompressed, so a Content-Length is the real size (compressed answers are still read,
+            # inflated in bounded steps).
+            headers={"Accept-Encoding": "identity"},
         )
         self._serverzeit: datetime | None = None
         self._zeit_lokal: datetime | None = None
@@ -85,13 +113,29 @@ class WebdavBackend(Backend):
 
     # ------------------------------------------------------------------------------ plumbing
     def _url(self, pfad: str) -> str:
-        return self.url + "/".join(quote(t, safe="") for t in pfad.split("/") if t)
+        """URL of a share path; a path that could leave the share (``..`` & co.) raises
+        :class:`Unzulaessig` – httpx would normalise ``a/../..`` to a URL outside the share."""
+        from ozgdesk.sync.pfade import relative_teile
 
-    def _anfrage(self, methode: str, pfad: str, **kw) -> httpx.Response:  # noqa: ANN003
+        teile = relative_teile(pfad.lstrip("/")) if pfad.strip("/") else []
+        return self.url + "/".join(quote(t, safe="") for t in teile)
+
+    def _anfrage(self, methode: str, pfad: str, *, hoechstens: int | None = None, **kw) -> Antwort:  # noqa: ANN003
+        """One request; its body is never read beyond a cap.
+
+        With ``hoechstens`` (file contents, listings) a successful answer (200/207) with a larger
+        body raises :class:`Unzulaessig` (``zu_gross``, naming ``pfad``). Other bodies (answers to
+        PUT, MOVE, MKCOL …, error pages) are only ever inspected at their start: they are cut at
+        :data:`MAX_ANTWORT`.
+        """
+        anfrage = self.client.build_request(methode, self._url(pfad), **kw)
         self.anfragen += 1
         try:
-            antwort = self.client.request(methode, self._url(pfad), **kw)
-            antwort.read()
+            roh = self.client.send(anfrage, stream=True)
+            try:
+                antwort = Antwort(roh.status_code, roh.headers, self._koerper(roh, pfad, hoechstens))
+            finally:
+                roh.close()
             self.geladen += len(antwort.content)
         except httpx.TimeoutException:
             raise Ablagefehler(f"Zeitüberschreitung bei {methode} {pfad or '/'} auf {self.url}. "
@@ -130,6 +174,25 @@ class WebdavBackend(Backend):
                                f"{methode} {pfad or '/'}. Der Abgleich wird beim nächsten Mal fortgesetzt.")
         return antwort
 
+    def _koerper(self, roh: httpx.Response, pfad: str, hoechstens: int | None) -> bytes:
+        """The body, never more than the cap (+1 byte to notice): Content-Length first, then a
+        running count over the (inflated) stream."""
+        pruefen = hoechstens is not None and roh.status_code in (200, 207)
+        grenze = hoechstens if pruefen and hoechstens is not None else MAX_ANTWORT
+        laenge = roh.headers.get("content-length", "").strip()
+        if pruefen and laenge.isdigit() and int(laenge) > grenze:
+            raise zu_gross(pfad.rstrip("/") or "/", int(laenge), grenze)
+        teile, gelesen = [], 0
+        for stueck in _inflatiert(roh, grenze):
+            gelesen += len(stueck)
+            if gelesen > grenze:
+                if pruefen:
+                    raise zu_gross(pfad.rstrip("/") or "/", None, grenze)
+                teile.append(stueck[: len(stueck) - (gelesen - grenze)])
+                break
+            teile.append(stueck)
+        return b"".join(teile)
+
     def serverzeit(self) -> datetime | None:
         """Server time now, derived from the last response's Date header."""
         if self._serverzeit is None or self._zeit_lokal is None:
@@ -137,11 +200,15 @@ class WebdavBackend(Backend):
         return self._serverzeit + (datetime.now(UTC) - self._zeit_lokal)
 
     # ------------------------------------------------------------------------------ operations
-    def optionen(self) -> httpx.Response:
+    def optionen(self) -> Antwort:
         return self._anfrage("OPTIONS", "")
 
     def liste(self, ordner: str) -> list[Eintrag] | None:
+        """Entries of ``ordner``; a listing larger than :attr:`max_verzeichnisliste` raises
+        :class:`Unzulaessig` (``zu_gross``). Names that are no single path component (``..``,
+        backslash, control characters) are listed with ``unzulaessig="pfad"``."""
         r = self._anfrage("PROPFIND", ordner + "/" if ordner else "", content=_PROPFIND,
+                          hoechstens=self.max_verzeichnisliste,
                           headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"})
         if r.status_code == 404:
             return None
@@ -187,7 +254,8 @@ class WebdavBackend(Backend):
             if pfad == eigen:
                 selbst_gefunden = True
                 continue
-            eintraege.append(Eintrag(pfad.rsplit("/", 1)[-1], ist_ordner, groesse, geaendert))
+            name = pfad.rsplit("/", 1)[-1]
+            eintraege.append(Eintrag(name, ist_ordner, groesse, geaendert, unzulaessig=_name_pruefen(name)))
         if not selbst_gefunden and not eintraege:
             return None
         return sorted(eintraege, key=lambda e: e.name)
@@ -201,14 +269,15 @@ class WebdavBackend(Backend):
         name = pfad.rpartition("/")[2]
         return any(e.name == name for e in self._multistatus(r.content, ordner) or [])
 
-    def lesen(self, pfad: str) -> bytes | None:
-        r = self._anfrage("GET", pfad)
+    def lesen(self, pfad: str, *, hoechstens: int = MAX_STEUERDATEI) -> bytes | None:
+        r = self._anfrage("GET", pfad, hoechstens=hoechstens)
         if r.status_code == 404 or r.status_code == 410:
             return None
         if r.status_code != 200:
             raise Ablagefehler(f"{self.url}: GET {pfad} ergab HTTP {r.status_code}.")
         laenge = r.headers.get("content-length")
-        if laenge is not None and laenge.isdigit() and int(laenge) != len(r.content):
+        if laenge is not None and laenge.isdigit() and int(laenge) != len(r.content) \
+                and r.headers.get("content-encoding", "identity").strip().lower() in ("", "identity"):
             raise Ablagefehler(f"{self.url}: {pfad} kam unvollständig an.")
         return r.content
 
@@ -245,3 +314,36 @@ class WebdavBackend(Backend):
         r = self._anfrage("DELETE", pfad)
         if r.status_code not in (200, 204, 404):
             raise Ablagefehler(f"{self.url}: Löschen von {pfad} ergab HTTP {r.status_code}.")
+
+
+def _name_pruefen(name: str) -> str:
+    """"" for a name that is one plain path component, else ``pfad`` (the entry is listed, marked)."""
+    from ozgdesk.sync.pfade import relative_teile
+
+    try:
+        return "" if relative_teile(name) == [name] else "pfad"
+    except Unzulaessig:
+        return "pfad"
+
+
+def _inflatiert(roh: httpx.Response, grenze: int) -> Iterator[bytes]:
+    """The body as it arrives, inflated if the server compressed it anyway – in pieces of at most
+    ``grenze + 1`` bytes, so a gzip bomb costs no more memory than its cap."""
+    kodierung = roh.headers.get("content-encoding", "").strip().lower()
+    if kodierung in ("", "identity"):
+        yield from roh.iter_raw()
+        return
+    if kodierung in ("gzip", "x-gzip"):
+        entpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif kodierung == "deflate":
+        entpacker = zlib.decompressobj()
+    else:
+        raise Ablagefehler(f"Der Server schickt die Antwort in der Kodierung „{kodierung[:20]}“, die ozgdesk nicht "
+                           "liest (verlangt war unkomprimiert).")
+    try:
+        for stueck in roh.iter_raw():
+            while stueck:
+                yield entpacker.decompress(stueck, grenze + 1)
+                stueck = entpacker.unconsumed_tail
+    except zlib.error:
+        raise Ablagefehler("Der Server schickt eine beschädigte komprimierte Antwort.") from None
