@@ -241,3 +241,68 @@ def test_zurueckgespielte_sicherung_auch_ueber_webdav(paar, tmp_path) -> None:
         for g in (alt, b):
             assert (titel(g), titel(g, 1)) == ("vorher", "nachher")
         assert daten(alt) == daten(b)
+
+
+# ------------------------------------------------------------------------------ hostile files
+FEINDLICH = ["klammern", "riesenzahl", "duenn_20gb", "symlink_dev_zero", "symlink_passwort"]
+
+
+def _feindlich_pflanzen(datei: Path, art: str, geheim: Path) -> None:
+    datei.parent.mkdir(parents=True, exist_ok=True)
+    if art == "klammern":
+        datei.write_bytes(b"[" * 100_000)
+    elif art == "riesenzahl":
+        datei.write_bytes(b'{"format": "ozgdesk-aenderungen", "version": ' + b"9" * 5000 + b"}")
+    elif art == "duenn_20gb":
+        with datei.open("wb") as f:
+            f.truncate(20 * 1024**3)
+    elif art == "symlink_dev_zero":
+        os.symlink("/dev/zero", datei)
+    else:
+        os.symlink(geheim, datei)
+
+
+@pytest.mark.parametrize("art", FEINDLICH)
+def test_feindliche_datei_im_ordner_eines_geraets_stoppt_niemanden(paar, neues_geraet, tmp_path, art) -> None:
+    """`[`×100000, a 5000-digit number, a 20 GB sparse file, a symlink to /dev/zero or to a secret
+    outside the share, as B's next change file: quarantined on A with its reason, nothing read beyond
+    the cap, nothing of the secret lands anywhere; C's changes still arrive; B heals it by publishing."""
+    from ozgdesk.sync.replikation import geraetestaende
+
+    a, b, ablage, sync = paar
+    c = neues_geraet("c")
+    freigeben_ueber(a, c, sync)
+    geheim = tmp_path / "geheim.txt"
+    geheim.write_text("root:$6$geheim:19000:0:99999:7:::\n")
+    von = geraetestaende(a).get(b.geraet_id).bis_seq + 1
+    for kopf in (ablage / "heads").glob(f"k-{b.geraet_id}-*.json"):
+        kopf.unlink()
+    _feindlich_pflanzen(ablage / "changes" / b.geraet_id / f"{von:012d}.json", art, geheim)
+    _kopf_pflanzen(ablage, b.geraet_id, von)
+    titel_setzen(c, "von C trotz allem", index=5)
+    sync(c)
+    ergebnis = sync(a)  # no exception, whatever the file is
+    assert titel(a, 5) == "von C trotz allem"
+    assert ergebnis.quarantaene == 1
+    [q] = status(a).quarantaene_liste
+    assert q["geraet"] == b.geraet_id and q["code"] in {"json_tiefe", "json_zahl", "zu_gross", "symlink", "verweigert"}
+    assert all("geheim" not in z and "$6$" not in z for z in map(str, status(a).quarantaene_liste))
+    # B clears the junk under its name and publishes its real next file there; A takes it and heals
+    pfad = ablage / "changes" / b.geraet_id / f"{von:012d}.json"
+    titel_setzen(b, "echt von B", index=6)
+    sync(b)
+    assert not pfad.is_symlink() and pfad.stat().st_size < 1024**2
+    sync(a)
+    assert titel(a, 6) == "echt von B" and status(a).quarantaene == 0
+    assert geheim.read_text().startswith("root:")  # untouched, and copied nowhere into the share
+    assert not [p for p in ablage.rglob("*") if p.is_file() and not p.is_symlink() and b"$6$geheim" in p.read_bytes()[:4096]]
+
+
+def freigeben_ueber(koordination: Store, neu: Store, sync: Callable[..., object]) -> None:
+    """The real way: the new device syncs (announces), the coordinator syncs, approves, syncs again."""
+    from ozgdesk.sync.geraete import freigeben as geraet_freigeben
+
+    sync(neu)
+    sync(koordination)
+    geraet_freigeben(koordination, neu.geraet_id)
+    sync(koordination)

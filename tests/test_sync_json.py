@@ -101,29 +101,39 @@ def test_breite_flache_liste_und_tiefe_bei_einer_million_werten() -> None:
 
 
 # ------------------------------------------------------------------------------ the readers use it
+def _schluessel():  # noqa: ANN202
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from ozgdesk.sync.schluessel import Geraeteschluessel
+
+    return Geraeteschluessel("0" * 8 + "-0000-4000-8000-" + "0" * 12, Ed25519PrivateKey.generate())
+
+
 def test_kennungsdatei_und_aenderungsdatei_lesen_mit_json_laden() -> None:
     with pytest.raises(Formatfehler) as fehler:
         fmt.share_datei_lesen(b"[" * 100_000, "Ablage")
     assert fehler.value.code == "json_tiefe" and "ozgdesk-share.json" in str(fehler.value)
+    k = _schluessel()
     for daten, code in ((b'{"version":' + b"9" * 5000 + b"}", "json_zahl"), (b"\xff", "json_utf8"),
                         (b"[" * 100_000, "json_tiefe"), (b'{"format":1e999}', "json_zahl")):
-        name = fmt.Dateiname("0" * 8 + "-0000-0000-0000-" + "0" * 12, 1, fmt.sha256(daten))
+        name = fmt.Dateiname(k.geraet, 1)
         with pytest.raises(Formatfehler) as fehler:
-            fmt.aenderungsdatei_pruefen(name, daten, "", 1)
+            fmt.aenderungsdatei_pruefen(name, daten, schluessel=[k.oeffentlich], share_id="s", bis=0, kette="")
         assert fehler.value.code == code and str(fehler.value).startswith(name.pfad)
 
 
-def test_tief_verschachtelter_wert_in_einem_eintrag_ist_ein_formatfehler() -> None:
-    """``alt``/``neu`` are JSON texts inside the file: ``[`` × 100000 there must not escape as RecursionError."""
-    geraet = "0" * 8 + "-0000-0000-0000-" + "0" * 12
+@pytest.mark.parametrize("neu", ["[" * 100_000, "1" + "0" * 4000, '{"a": 1, "a": 2}', '"\\ud800"'])
+def test_feindlicher_wert_in_einem_eintrag_ist_ein_formatfehler(neu: str) -> None:
+    """``alt``/``neu`` are JSON texts inside a correctly signed file: ``[`` × 100000, a 4000-digit
+    number, a duplicate key or a lone surrogate there must not escape as a crash later."""
+    k = _schluessel()
     eintrag = {"seq": 1, "tabelle": "projekt", "id": "x", "aktion": "aendern", "feld": "titel", "alt": None,
-               "neu": "[" * 100_000}
-    doc = {"format": fmt.AENDERUNG_FORMAT, "version": 1, "geraet": geraet, "von_seq": 1, "bis_seq": 1, "vorgaenger": "",
-           "transaktionen": [{"transaktion": "t", "zeitpunkt": "2026-11-15T09:12:00+00:00", "benutzer": "A",
-                              "quelle": "lokal", "gesehen": {}, "eintraege": [eintrag]}]}
-    daten = json.dumps(doc).encode()
+               "neu": neu}
+    transaktionen = [{"transaktion": "t", "zeitpunkt": "2026-11-15T09:12:00+00:00", "benutzer": "A",
+                      "quelle": "lokal", "gesehen": {}, "eintraege": [eintrag]}]
+    name, daten, _ = fmt.aenderungsdatei_bauen(k, "s", "", transaktionen)
     with pytest.raises(Formatfehler) as fehler:
-        fmt.aenderungsdatei_pruefen(fmt.Dateiname(geraet, 1, fmt.sha256(daten)), daten, "", 1)
+        fmt.aenderungsdatei_pruefen(name, daten, schluessel=[k.oeffentlich], share_id="s", bis=0, kette="")
     assert fehler.value.code == "eintrag_typ"
 
 

@@ -52,7 +52,9 @@ class Unzulaessig(Ablagefehler):
     * ``sonderdatei`` – a FIFO, device, socket … where a regular file (or a folder) belongs,
     * ``zu_gross`` – larger than the cap the caller passed (checked before reading),
     * ``pfad`` – a path that could leave its folder (``..``, absolute, drive letter, NUL …) or a
-      file where a folder belongs.
+      file where a folder belongs,
+    * ``verweigert`` – the server refuses this one file (HTTP 403, 409 …, never 401, 404 or a 5xx):
+      wsgidav, for one, answers a symlink with 403.
 
     ``pfad`` is the share path that was refused: the file itself or the folder on its way.
     """

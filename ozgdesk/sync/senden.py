@@ -23,7 +23,7 @@ from ozgdesk.model.store import Store
 from ozgdesk.sync import format as fmt
 from ozgdesk.sync.sicher_lesen import MAX_AENDERUNGSDATEI, MAX_STEUERDATEI
 from ozgdesk.sync import replikation
-from ozgdesk.sync.backend import Backend, Schreibkonflikt
+from ozgdesk.sync.backend import Backend, Schreibkonflikt, Unzulaessig
 from ozgdesk.sync.empfangen import lesen_geschuetzt
 from ozgdesk.sync.identitaet import Eigenes, Gesendet, eigenes_lesen
 from ozgdesk.sync.kausal import Kausalitaet
@@ -112,7 +112,9 @@ def senden(store: Store, backend: Backend, schluessel: Geraeteschluessel, share_
             name, daten, kette_nach = fmt.aenderungsdatei_bauen(schluessel, share_id, kette, paket)
             try:
                 backend.veroeffentlichen(name.pfad, daten)
-            except Schreibkonflikt:
+            except (Schreibkonflikt, Unzulaessig) as e:
+                if isinstance(e, Unzulaessig) and e.pfad != name.pfad:
+                    raise  # a folder on the way is a symlink or special file: never write through it
                 _vorhandene_uebernehmen(store, backend, schluessel, share_id, name, bis, kette, db)
                 etwas, fertig = True, False
                 break
@@ -133,18 +135,25 @@ def senden(store: Store, backend: Backend, schluessel: Geraeteschluessel, share_
 
 def _vorhandene_uebernehmen(store: Store, backend: Backend, schluessel: Geraeteschluessel, share_id: str,
                             name: fmt.Dateiname, bis: int, kette: str, db: DbSchritt) -> None:
-    """The name of the next file is taken on the share. The same entries (an upload of an interrupted
-    sync) are adopted; anything else is a second writer under this id."""
-    daten = lesen_geschuetzt(backend, name.pfad, MAX_AENDERUNGSDATEI)
+    """The name of the next file is taken on the share. What this device's key did not sign is junk
+    under its name (an attacker, a damaged upload, a symlink) and goes; the very same entries (an
+    upload of an interrupted sync) are adopted; anything else its key signed is a second writer
+    under this id (:class:`Gabelung`)."""
+    try:
+        daten = lesen_geschuetzt(backend, name.pfad, MAX_AENDERUNGSDATEI)
+        signiert = fmt.signiert_lesen(daten or b"", fmt.AENDERUNG_FORMAT, fmt.AENDERUNG_VERSION, name.pfad)
+        eigen = signiert.echt([schluessel.oeffentlich], fmt.ZWECK_AENDERUNG)
+    except (fmt.Formatfehler, Unzulaessig):
+        eigen = False
+    if not eigen:
+        backend.loeschen(name.pfad)
+        return
     try:
         vorhanden = fmt.aenderungsdatei_pruefen(name, daten or b"", schluessel=[schluessel.oeffentlich],
                                                 share_id=share_id, bis=bis, kette=kette)
-    except fmt.Formatfehler as e:
-        if e.code in ("signatur", "unsigniert", "json", "kein_format", "falsches_geraet", "andere_ablage"):
-            # not ours: junk in our own folder (an attacker, a damaged upload) may go
-            backend.loeschen(name.pfad)
-            return
-        raise Gabelung(f"Unter der Kennung dieses Geräts liegt auf der Ablage eine andere Datei ({name.pfad}).") from None
+    except fmt.Formatfehler:
+        raise Gabelung(f"Unter der Kennung dieses Geräts liegt auf der Ablage eine andere, mit seinem Schlüssel "
+                       f"signierte Datei ({name.pfad}).") from None
     eigene = db(lambda: _transaktionen(store, store.geraet_id, bis, vorhanden.bis_seq))
     letzte = eigene[-1]["eintraege"][-1]["seq"] if eigene else 0
     if letzte != vorhanden.bis_seq or fmt.kette_ueber(kette, eigene) != vorhanden.kette_nach:

@@ -273,6 +273,11 @@ class WebdavBackend(Backend):
         r = self._anfrage("GET", pfad, hoechstens=hoechstens)
         if r.status_code == 404 or r.status_code == 410:
             return None
+        if 400 <= r.status_code < 500 and r.status_code not in (401, 408, 429):
+            # this one file is refused (a symlink on wsgidav, a locked or forbidden file): quarantine it,
+            # the others go on – unlike 5xx and timeouts, which are worth a retry
+            raise Unzulaessig(f"{self.url}: GET {pfad} ergab HTTP {r.status_code}; die Datei wird nicht gelesen.",
+                              "verweigert", pfad)
         if r.status_code != 200:
             raise Ablagefehler(f"{self.url}: GET {pfad} ergab HTTP {r.status_code}.")
         laenge = r.headers.get("content-length")
