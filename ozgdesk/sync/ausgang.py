@@ -356,8 +356,13 @@ def _abgeholt_merken(store: Store, pfad: str, art: str, h: str, datei: Path) -> 
 
 def _abholen(store: Store, backend: Backend, pfade: list[str], art: str, ziel: Path, basis: str,
              db: DbSchritt) -> list[Path]:
-    """Download ``pfade`` (not fetched before, by name), write them locally, note each in a DB step."""
-    ziel.mkdir(parents=True, exist_ok=True)
+    """Download ``pfade`` (not fetched before, by name), write them locally, note each in a DB step.
+
+    Local folders and files are owner-only (0700/0600) like the database: feedback and catalogue
+    updates are the Ressort's internal correspondence with the BMI."""
+    from ozgdesk.dateien import atomar_schreiben, privater_ordner
+
+    privater_ordner(ziel)
     lokal = []
     for pfad in pfade:
         daten = backend.lesen(pfad)
@@ -369,10 +374,7 @@ def _abholen(store: Store, backend: Backend, pfade: list[str], art: str, ziel: P
         except Ablagefehler as e:
             _log.warning("Datei der Ablage übersprungen: %s", e)
             continue
-        datei.parent.mkdir(parents=True, exist_ok=True)
-        temp = datei.with_name(datei.name + ".tmp")
-        temp.write_bytes(daten)
-        temp.replace(datei)
+        atomar_schreiben(datei, daten)  # temp file 0600, fsync, rename; missing folders 0700
         if db(lambda: _abgeholt_merken(store, pfad, art, h, datei)):  # noqa: B023 - runs right here
             lokal.append(datei)
     return lokal
