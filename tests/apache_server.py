@@ -66,6 +66,17 @@ def apache_pflicht() -> None:
     pytest.skip(grund)
 
 
+def _tempordner() -> str | None:
+    """Where the instance lives: the usual temp folder, unless the server user cannot reach it
+    (root with TMPDIR below /root): then /tmp."""
+    if os.geteuid() != 0:
+        return None
+    ordner = Path(tempfile.gettempdir()).resolve()
+    if all(os.stat(p).st_mode & 0o001 for p in [ordner, *ordner.parents]):
+        return None
+    return "/tmp"
+
+
 def _freier_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -199,7 +210,7 @@ def apache_starten() -> ApacheServer:
     benutzer = _laufbenutzer()
     letzter = ""
     for _versuch in range(3):
-        basis = Path(tempfile.mkdtemp(prefix="ozgdesk-apache-"))
+        basis = Path(tempfile.mkdtemp(prefix="ozgdesk-apache-", dir=_tempordner()))
         os.chmod(basis, 0o755)  # the server user must reach its configuration and the served folder
         wurzel = basis / "dav-wurzel"
         for ordner in (wurzel, basis / "logs", basis / "run"):

@@ -66,7 +66,8 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
 
 def _verdikte(punkte, als_json: bool) -> int:  # noqa: ANN001
     if als_json:
-        json_ausgeben([{"name": p.name, "stufe": p.stufe, "meldung": p.meldung} for p in punkte])
+        json_ausgeben([{"name": p.name, "stufe": p.stufe, "meldung": p.meldung, "ziel_fehlt": p.ziel_fehlt}
+                       for p in punkte])
     else:
         zeichen = {"ok": "✓", "warnung": "!", "fehler": "✗"}
         for p in punkte:
