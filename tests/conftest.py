@@ -11,6 +11,18 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# The session's keychain (device keys of the sync): a file shared with child processes, set before
+# any store is built (see tests/schluesselbund.py).
+import tempfile  # noqa: E402
+
+import keyring  # noqa: E402
+
+from tests.schluesselbund import UMGEBUNG, Testschluesselbund  # noqa: E402
+
+os.environ[UMGEBUNG] = str(Path(tempfile.mkdtemp(prefix="ozgdesk-schluesselbund-")) / "schluessel.json")
+os.environ["PYTHON_KEYRING_BACKEND"] = "tests.schluesselbund.Testschluesselbund"
+keyring.set_keyring(Testschluesselbund())
+
 from ozgdesk.model.einrichtung import demo_einrichten, ressort_einrichten  # noqa: E402
 from ozgdesk.model.store import Store  # noqa: E402
 

@@ -213,6 +213,41 @@ def neues_geraet(tmp_path: Path, _leere_vorlage_sync: Path):  # noqa: ANN201
         store.schliessen()
 
 
+def freigeben(koordination: Store, *geraete: Store, rolle: str = "mitarbeit") -> None:
+    """The coordinator approves devices directly (what „Geräte › Freigeben“ does after the device
+    announced itself): a statement signed with the coordinator's key; the next sync sends it."""
+    from ozgdesk.sync import identitaet
+    from ozgdesk.sync.ablauf import vertrauen_laden
+    from ozgdesk.model.vertrauen import FREIGABE
+
+    eigener = identitaet.schluessel_holen(identitaet.eigenes_lesen(koordination))
+    assert eigener is not None
+    for g in geraete:
+        k = identitaet.schluessel_holen(identitaet.eigenes_lesen(g))
+        assert k is not None
+        identitaet.freigeben(koordination, eigener, vertrauen_laden(koordination), g.geraet_id, k.oeffentlich,
+                             identitaet.personenname(g), rolle, FREIGABE)
+
+
+def datei_neu_signieren(datei: Path, aendern: Any) -> None:
+    """Rewrite a change file as its own device would have written it with the content ``aendern``
+    makes of its ``nutzlast`` (chain recomputed, signed with the device's key from the keychain):
+    hostile content from a device with a valid key, the case signatures cannot catch."""
+    import json
+
+    from ozgdesk.sync import schluessel as sk
+    from ozgdesk.sync.format import ZWECK_AENDERUNG, _kanonisch, kette_ueber
+
+    doc = json.loads(datei.read_bytes())
+    nutzlast = doc["nutzlast"]
+    aendern(nutzlast)
+    nutzlast["kette_nach"] = kette_ueber(nutzlast["kette_vor"], nutzlast["transaktionen"])
+    schluessel = sk.laden(nutzlast["geraet"])
+    assert schluessel is not None
+    doc["signatur"] = sk.b64(schluessel.signieren(ZWECK_AENDERUNG, _kanonisch(nutzlast)))
+    datei.write_bytes(_kanonisch(doc))
+
+
 @pytest.fixture(scope="session")
 def _paar_vorlage(tmp_path_factory: pytest.TempPathFactory, _demo_vorlage: Path, _leere_vorlage_sync: Path) -> Path:
     """Demo device A and empty device B, synced once through a folder share (built once, copied per test)."""
@@ -224,6 +259,10 @@ def _paar_vorlage(tmp_path_factory: pytest.TempPathFactory, _demo_vorlage: Path,
     shutil.copyfile(_demo_vorlage, ordner / "a.sqlite")  # keeps the device id its demo entries carry
     a = Store.oeffnen(ordner / "a.sqlite")
     b = geraet(ordner / "b.sqlite", _leere_vorlage_sync)
+    a.person_setzen("Anna")  # the people bound to the two device keys
+    b.person_setzen("Bernd")
+    jetzt_abgleichen(a, OrdnerBackend(ordner / "ablage"))  # founds the share: A is its coordinator
+    freigeben(a, b)
     for g in (a, b):
         jetzt_abgleichen(g, OrdnerBackend(ordner / "ablage"))
     a.schliessen()

@@ -30,9 +30,9 @@ from ozgdesk.model.store import Store
 from ozgdesk.model.values import Finanzierung
 from ozgdesk.sync.abgleich import jetzt_abgleichen
 from ozgdesk.sync.backend import OrdnerBackend
-from ozgdesk.sync.format import AENDERUNG_ORDNER, _kanonisch, dateiname_lesen, sha256
+from ozgdesk.sync.format import AENDERUNG_ORDNER
 from ozgdesk.sync.zusammenfuehren import python_wert
-from tests.sync_server import daten
+from tests.sync_server import daten, datei_neu_signieren
 
 BEISPIELE = int(os.environ.get("OZGDESK_FUZZ_BEISPIELE", "200"))
 RUNDREISE = settings(max_examples=max(5, BEISPIELE // 40), deadline=None, derandomize=True,
@@ -230,14 +230,13 @@ def test_gesehene_faelle_ueberall_abgelehnt(tmp_path, _paar_vorlage, capsys, fel
         jetzt_abgleichen(sa, OrdnerBackend(ablage))
         geraet = sa.geraet_id
     (datei,) = sorted((ablage / AENDERUNG_ORDNER / geraet).glob("*.json"))[-1:]
-    doc = json.loads(datei.read_bytes())
-    (eintrag,) = [e for t in doc["transaktionen"] for e in t["eintraege"]]
-    eintrag["feld"] = feld
-    eintrag["neu"] = json.dumps("1E+999999" if feld == "eigenpersonal_pt" else text, ensure_ascii=True)
-    roh = _kanonisch(doc)
-    datei.unlink()
-    kopf = dateiname_lesen(geraet, datei.name)
-    (datei.parent / f"{kopf.von_seq:012d}-{sha256(roh)}.json").write_bytes(roh)
+
+    def boese(nutzlast: dict) -> None:
+        (eintrag,) = [e for t in nutzlast["transaktionen"] for e in t["eintraege"]]
+        eintrag["feld"] = feld
+        eintrag["neu"] = json.dumps("1E+999999" if feld == "eigenpersonal_pt" else text, ensure_ascii=True)
+
+    datei_neu_signieren(datei, boese)
     with Store.oeffnen(b / "ozgdesk.sqlite") as sb:
         vorher_b = daten(sb)
         try:

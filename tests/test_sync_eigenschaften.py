@@ -25,7 +25,7 @@ from ozgdesk.sync import replikation
 from ozgdesk.sync.abgleich import jetzt_abgleichen
 from ozgdesk.sync.backend import Ablagefehler, OrdnerBackend
 from ozgdesk.sync.konflikte import konflikt_loesen, konflikte
-from tests.sync_server import daten, geraet
+from tests.sync_server import daten, freigeben, geraet
 
 PROJEKTE = [abgeleitete_id("test-projekt", i) for i in range(2)]
 MEILENSTEINE = [abgeleitete_id("test-meilenstein", i) for i in range(4)]
@@ -102,6 +102,8 @@ def test_drei_geraete_konvergieren_und_keine_aenderung_geht_verloren(tmp_path_fa
                 geraet(ordner / "c" / "ozgdesk.sqlite", _leere_vorlage_sync)]
     replikation.EINTRAEGE_JE_DATEI = 4  # several files per sync, so interruptions hit between them
     try:
+        jetzt_abgleichen(geraete_[0], OrdnerBackend(ablage))  # A founds the share and approves B and C
+        freigeben(geraete_[0], geraete_[1], geraete_[2])
         for g in geraete_:
             jetzt_abgleichen(g, OrdnerBackend(ablage))
         edits: list[tuple[str, str, str]] = []  # (record, field, value)

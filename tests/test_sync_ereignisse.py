@@ -112,17 +112,18 @@ def test_webdav_zeile_nennt_die_art_nie_adresse_benutzer_oder_passwort(synchrone
 
 
 def test_quarantaene_eine_zeile_je_datei_mit_kurzem_grund(synchrones_paar, tmp_path, ereignisse) -> None:
-    a, _ = synchrones_paar
+    a, b = synchrones_paar
     share = tmp_path / "ablage"
-    ordner = share / "changes" / "0badc0de-1111-4000-8000-000000000000"
-    ordner.mkdir()
-    name = f"{1:012d}-{'a' * 64}.json"
-    (ordner / name).write_bytes(b'{"format": "ozgdesk-aenderungen"}')
+    titel_setzen(b, "von B")
+    jetzt_abgleichen(b, OrdnerBackend(share))
+    [datei] = [p for p in (share / "changes" / b.geraet_id).glob("*.json")]
+    datei.write_bytes(datei.read_bytes().replace(b"von B", b"BOES!"))
+    ereignisse.leeren()
     ergebnis = jetzt_abgleichen(a, OrdnerBackend(share))
     assert ergebnis.quarantaene == 1
     [zeile] = ereignisse("quarantaene")
-    assert zeile == {"ereignis": "quarantaene", "ergebnis": "abgelehnt", "geraet": "0badc0de", "datei": name,
-                     "grund": "pruefsumme"}
+    assert zeile == {"ereignis": "quarantaene", "ergebnis": "abgelehnt", "geraet": b.geraet_id[:8],
+                     "datei": datei.name, "grund": "signatur"}
     assert ereignisse("abgleich")[0]["quarantaene"] == "1"
     ereignisse.leeren()
     jetzt_abgleichen(a, OrdnerBackend(share))  # still bad, already in quarantine: no second line

@@ -34,7 +34,7 @@ def test_katalog_oder_eigene_daten_jede_tabelle_ist_eingeordnet() -> None:
         "ressort", "behoerde", "person", "projekt", "projekt_leistung", "arbeitspaket", "meilenstein",
         "meilenstein_verschiebung", "zahlungsplan", "zahlungsplan_position", "mittelabfluss", "aufwand",
         "bewilligung", "leistung_verantwortung", "reifegrad_bewertung", "einreichung", "stellungnahme",
-        "aenderungsanforderung", "katalogimport"}
+        "aenderungsanforderung", "katalogimport", "vertrauen"}
 
 
 def test_alle_zahlungen_und_meilensteine_zu_loeschen_wird_verweigert(synchrones_paar, tmp_path) -> None:

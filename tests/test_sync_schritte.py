@@ -26,6 +26,7 @@ from ozgdesk.model import aenderungen
 from ozgdesk.model.projekte import Projekt
 from ozgdesk.model.store import Store
 from ozgdesk.sync import abgleich, zugang
+from ozgdesk.sync import schluessel as geraeteschluessel
 from ozgdesk.sync.abgleich import (
     ablage_erreichbar,
     eingang_abholen,
@@ -35,7 +36,7 @@ from ozgdesk.sync.abgleich import (
 from ozgdesk.sync.ausgang import ausgang, ausgang_einreihen
 from ozgdesk.sync.backend import OrdnerBackend
 from ozgdesk.sync.konflikte import konflikte
-from tests.sync_server import BENUTZER, PASSWORT, Speicher, daten
+from tests.sync_server import BENUTZER, PASSWORT, daten
 
 _lokal = threading.local()
 
@@ -98,12 +99,9 @@ class Netzwache:
 
 
 @pytest.fixture
-def schluesselbund() -> Iterator[Speicher]:
-    vorher = keyring.get_keyring()
-    kr = Speicher()
-    keyring.set_keyring(kr)
-    yield kr
-    keyring.set_keyring(vorher)
+def schluesselbund() -> Iterator[Any]:
+    """The session's test keychain: it holds the device keys of the synced pair as well."""
+    yield keyring.get_keyring()
 
 
 @pytest.fixture
@@ -117,14 +115,15 @@ def waechter(monkeypatch: pytest.MonkeyPatch) -> Waechter:
             return _original(self, *args, **kwargs)
 
         monkeypatch.setattr(Store, name, bewacht)
-    for name in ("passwort_holen", "passwort_speichern"):
-        original = getattr(zugang, name)
+    for modul, name in ((zugang, "passwort_holen"), (zugang, "passwort_speichern"), (geraeteschluessel, "laden"),
+                        (geraeteschluessel, "anlegen")):
+        original = getattr(modul, name)
 
         def schluessel(*args: Any, _original: Any = original, _name: str = name, **kwargs: Any) -> Any:
             w.netz_pruefen(f"Schlüsselbund ({_name})")
             return _original(*args, **kwargs)
 
-        monkeypatch.setattr(zugang, name, schluessel)
+        monkeypatch.setattr(modul, name, schluessel)
     bauen = abgleich.backend_bauen
 
     def backend_bauen(ziel: str | None, benutzer: str | None) -> Any:
@@ -190,9 +189,10 @@ def _vorbereiten(a: Store, b: Store, share: Path, tmp_path: Path) -> None:
     (share / "inbox" / "katalog" / "ozg-katalog-2027-01.csv").write_text("ozg_id;bezeichnung\n", encoding="utf-8")
     (share / "feedback" / "BMAS" / "2026-H2" / "v1").mkdir(parents=True)
     (share / "feedback" / "BMAS" / "2026-H2" / "v1" / "Rückmeldung.pdf").write_bytes(b"%PDF Rueckmeldung")
-    fremd = share / "changes" / "0badc0de-0000-4000-8000-000000000000"
-    fremd.mkdir()
-    (fremd / f"{1:012d}-{'0' * 64}.json").write_bytes(b'{"kaputt": true}')
+    fremd = "0badc0de-0000-4000-8000-000000000000"  # a device nobody approved, with a junk announcement
+    (share / "heads" / f"k-{fremd}-{1:012d}-1-1.json").write_bytes(b'{"kaputt": true}')
+    (share / "geraete").mkdir(exist_ok=True)
+    (share / "geraete" / f"{fremd}.json").write_bytes(b'{"kaputt": true}')
 
 
 def _ablauf(a: Store, b: Store, ziel: str, db: Callable[[Callable[[], Any]], Any] | None,

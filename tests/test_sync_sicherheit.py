@@ -24,7 +24,7 @@ from ozgdesk.sync.format import SHARE_DATEI, TEMP_PRAEFIX, NeueresFormat
 from ozgdesk.sync.konflikte import konflikte
 from ozgdesk.sync.replikation import Abgebrochen, Sicherheitsstopp
 from ozgdesk.sync.zustand import SyncQuarantaene
-from tests.sync_server import daten
+from tests.sync_server import daten, freigeben
 
 
 @pytest.fixture
@@ -60,26 +60,40 @@ def _aenderungsdateien(ablage: Path, store) -> list[Path]:  # noqa: ANN001
 
 
 # ----------------------------------------------------------------------------------- the share
-def test_ersetzte_ablage_wird_abgelehnt_und_nichts_geaendert(zwei, ablage) -> None:
+def test_ersetzte_ablage_wird_abgelehnt_und_nichts_geaendert(zwei, ablage, neues_geraet) -> None:
     a, b = zwei
     titel_setzen(a, "neu")
     vorher = daten(a)
-    inhalt = json.loads((ablage / SHARE_DATEI).read_text())
-    inhalt["share_id"] = "00000000-0000-4000-8000-000000000000"
-    (ablage / SHARE_DATEI).write_text(json.dumps(inhalt))
+    # IT put another ozgdesk share in its place: another device founded it there
+    shutil.rmtree(ablage)
+    ablage.mkdir()
+    sync(neues_geraet("fremd"), ablage)
     with pytest.raises(Sicherheitsstopp, match="ersetzt"):
         sync(a, ablage)
     assert daten(a) == vorher and status(a).ausstehende_aenderungen == 1
 
 
-@pytest.mark.parametrize("wie", ["leer", "ohne_aenderungen"])
+def test_gefaelschte_kennungsdatei_wird_abgelehnt(zwei, ablage) -> None:
+    a, _ = zwei
+    titel_setzen(a, "neu")
+    inhalt = json.loads((ablage / SHARE_DATEI).read_text())
+    inhalt["nutzlast"]["ressort"] = "BMI"  # the signature no longer fits
+    (ablage / SHARE_DATEI).write_text(json.dumps(inhalt))
+    with pytest.raises(Sicherheitsstopp, match="gefälscht"):
+        sync(a, ablage)
+    assert status(a).ausstehende_aenderungen == 1
+
+
+@pytest.mark.parametrize("wie", ["leer", "ohne_koepfe"])
 def test_leere_ablage_nach_einem_abgleich_wird_abgelehnt(zwei, ablage, wie) -> None:
     a, _ = zwei
+    titel_setzen(a, "wartet")
     vorher = daten(a)
     if wie == "leer":
         shutil.rmtree(ablage)
         ablage.mkdir()
-    else:
+    else:  # the id file is there, but every device's head is gone
+        shutil.rmtree(ablage / "heads")
         shutil.rmtree(ablage / "changes")
     with pytest.raises(Sicherheitsstopp, match="um Schutz der Daten"):
         sync(a, ablage)
@@ -93,7 +107,7 @@ def test_nicht_eingehaengtes_laufwerk(zwei, tmp_path) -> None:
         sync(a, tmp_path / "Z-Laufwerk")
 
 
-@pytest.mark.parametrize("feld,wert", [("formatversion", 2), ("min_app_version", "9.0.0")])
+@pytest.mark.parametrize("feld,wert", [("formatversion", 3), ("min_app_version", "9.0.0")])
 def test_neueres_ablageformat_wird_mit_klarer_meldung_abgelehnt(demo_store, ablage, feld, wert) -> None:
     sync(demo_store, ablage)
     inhalt = json.loads((ablage / SHARE_DATEI).read_text())
@@ -112,11 +126,7 @@ def test_neueres_format_einer_aenderungsdatei(zwei, ablage) -> None:
     datei = _aenderungsdateien(ablage, a)[-1]
     inhalt = json.loads(datei.read_bytes())
     inhalt["version"] = 7
-    neu = json.dumps(inhalt, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-    import hashlib
-
-    datei.unlink()
-    (datei.parent / f"{datei.name[:12]}-{hashlib.sha256(neu).hexdigest()}.json").write_bytes(neu)
+    datei.write_text(json.dumps(inhalt))
     with pytest.raises(NeueresFormat, match="Format 7"):
         sync(b, ablage)
 
@@ -144,9 +154,12 @@ def test_massenloeschung_wird_verweigert_ausser_ausdruecklich_erlaubt(zwei, abla
 
 # ----------------------------------------------------------------------------------- bad files
 @pytest.mark.parametrize("art", ["manipuliert", "abgeschnitten"])
-def test_kaputte_aenderungsdatei_kommt_in_quarantaene_und_wird_nicht_angewendet(zwei, ablage, neues_geraet, art) -> None:
+def test_kaputte_aenderungsdatei_kommt_in_quarantaene_und_heilt(zwei, ablage, neues_geraet, art) -> None:
+    """A flipped byte: the reader keeps the file out, tells its author, the author publishes the same
+    entries as a new edition, and the reader continues from there – no partition, nothing lost."""
     a, b = zwei
     c = neues_geraet("c")
+    freigeben(a, c)
     titel_setzen(a, "von A")
     sync(a, ablage)
     titel_setzen(b, "von B", index=1)
@@ -158,14 +171,18 @@ def test_kaputte_aenderungsdatei_kommt_in_quarantaene_und_wird_nicht_angewendet(
     assert ergebnis.quarantaene == 1 and any("Quarantäne" in w for w in ergebnis.warnungen)
     with c.lesen() as s:
         q = s.execute(select(SyncQuarantaene)).scalar_one()
-        assert "Prüfsumme" in q.grund and q.pfad.endswith(datei.name)
+        assert q.pfad.endswith(datei.name) and q.code == ("signatur" if art == "manipuliert" else "json")
     assert titel(c, 1) == "von B"  # other devices go on
     assert titel(c) not in ("BOES", "von A")
     assert status(c).quarantaene == 1
-    # The first file of A was fine and is applied; nothing after the bad one.
+    assert list((ablage / "heads").glob(f"q-{a.geraet_id}-{c.geraet_id}-*.json"))  # the author is told
+    ergebnis = sync(a, ablage)
+    assert any("als Ausgabe 2 neu veröffentlicht" in w for w in ergebnis.warnungen)
+    assert not datei.exists() and (datei.parent / f"{datei.stem}.2.json").exists()
     sync(c, ablage)
-    with c.lesen() as s:
-        assert s.execute(select(func.count()).select_from(SyncQuarantaene)).scalar_one() == 1
+    assert titel(c) == "von A" and status(c).quarantaene == 0
+    assert not list((ablage / "heads").glob("q-*.json"))  # the notice goes once healed
+    assert daten(c) == daten(a)
 
 
 def test_alte_mtimes_und_gleich_grosse_dateien_in_derselben_sekunde(zwei, ablage) -> None:
@@ -200,39 +217,62 @@ def test_uhr_eines_geraets_in_der_zukunft_entscheidet_nie(zwei, ablage) -> None:
 
 
 # ----------------------------------------------------------------------------------- crashes
-def test_reste_abgestuerzter_abgleiche_und_fremde_sperren_stoeren_nicht(zwei, ablage) -> None:
+def test_reste_abgestuerzter_abgleiche_und_fremde_sperren_stoeren_nicht(zwei, ablage, monkeypatch) -> None:
+    """A sync killed after its temp upload (SIGKILL: no clean-up runs) leaves a temp file; the next run
+    removes it. Others' fresh temp files stay (their upload may still run), old ones go."""
+    from ozgdesk.sync.backend import Backend
+
     a, b = zwei
+    titel_setzen(a, "trotzdem")
+
+    class Getoetet(BaseException):
+        pass
+
+    def toeten(self, temp: str, ziel: str) -> bool:  # noqa: ANN001
+        raise Getoetet()
+
+    original_loeschen = OrdnerBackend.loeschen
+    monkeypatch.setattr(OrdnerBackend, "_verschieben_ohne_ueberschreiben", toeten)
+    monkeypatch.setattr(OrdnerBackend, "loeschen", lambda self, pfad: None)  # a killed process cleans nothing up
+    with pytest.raises(Getoetet):
+        sync(a, ablage)
+    monkeypatch.undo()
     eigen = ablage / "changes" / a.geraet_id
-    backend = OrdnerBackend(ablage)
-    (eigen / f"{TEMP_PRAEFIX}{backend.temp_id}-dead").write_bytes(b"halb")
-    fremd_alt = eigen / f"{TEMP_PRAEFIX}anderes-alt"
+    reste = [p.name for p in eigen.iterdir() if p.name.startswith(TEMP_PRAEFIX)]
+    assert len(reste) == 1
+    heads = ablage / "heads"
+    fremd_alt = heads / f"{TEMP_PRAEFIX}anderes-alt"
     fremd_alt.write_bytes(b"x")
     os.utime(fremd_alt, (978307200, 978307200))
-    fremd_neu = eigen / f"{TEMP_PRAEFIX}anderes-neu"
+    fremd_neu = heads / f"{TEMP_PRAEFIX}anderes-neu"
     fremd_neu.write_bytes(b"y")
     (ablage / "lock.json").write_text('{"geraet": "abgestuerzt", "seit": "2020-01-01"}')
-    titel_setzen(a, "trotzdem")
-    jetzt_abgleichen(a, backend)
-    namen = {p.name for p in eigen.iterdir()}
-    assert f"{TEMP_PRAEFIX}{backend.temp_id}-dead" not in namen and fremd_alt.name not in namen
-    assert fremd_neu.name in namen  # someone else's upload may still be running
+    assert Backend.loeschen is not None and OrdnerBackend.loeschen is original_loeschen
+    sync(a, ablage)
+    assert not [p for p in eigen.iterdir() if p.name.startswith(TEMP_PRAEFIX)]
+    namen = {p.name for p in heads.iterdir()}
+    assert fremd_alt.name not in namen and fremd_neu.name in namen
     sync(b, ablage)
     assert titel(b) == "trotzdem"
 
 
-@pytest.mark.parametrize("wer_merkt_es", ["anderes_geraet", "eigener_ordner"])
-def test_zurueckgespielte_sicherung_wird_erkannt(zwei, ablage, tmp_path, wer_merkt_es) -> None:
+@pytest.mark.parametrize("wer_merkt_es", ["eigener_kopf", "anderes_geraet"])
+def test_zurueckgespielte_sicherung_verliert_keine_aenderung(zwei, ablage, tmp_path, wer_merkt_es) -> None:
+    """A database restored from a backup: the edits made before the restore are on the share, those
+    made after it only here. The device notices by content, takes a new identity, keeps both."""
     a, b = zwei
     sicherung = tmp_path / "sicherung.sqlite"
     with a.engine.connect() as con:
         con.exec_driver_sql(f"VACUUM INTO '{sicherung}'")
-    titel_setzen(a, "nach der Sicherung")
+    titel_setzen(a, "vor dem Zurückspielen")
     sync(a, ablage)
+    sync(b, ablage)
+    titel_setzen(b, "B kennt A", index=2)
+    sync(b, ablage)
     if wer_merkt_es == "anderes_geraet":
-        sync(b, ablage)
-        titel_setzen(b, "B kennt A", index=2)
-        sync(b, ablage)
-    pfad = a.pfad
+        for kopf in (ablage / "heads").glob(f"k-{a.geraet_id}-*.json"):
+            kopf.unlink()  # only B's knowledge of A's entries can tell
+    pfad, alte_kennung = a.pfad, a.geraet_id
     a.schliessen()
     for endung in ("", "-wal", "-shm"):
         Path(str(pfad) + endung).unlink(missing_ok=True)
@@ -240,10 +280,17 @@ def test_zurueckgespielte_sicherung_wird_erkannt(zwei, ablage, tmp_path, wer_mer
     from ozgdesk.model.store import Store
 
     with Store.oeffnen(pfad) as alt:
-        vorher = daten(alt)
-        with pytest.raises(Sicherheitsstopp, match="Sicherung zurückgespielt"):
-            sync(alt, ablage)
-        assert daten(alt) == vorher
+        titel_setzen(alt, "nach dem Zurückspielen", index=1)
+        ergebnis = sync(alt, ablage)
+        assert alt.geraet_id != alte_kennung
+        assert any("neuen Kennung" in w and "nichts verloren" in w for w in ergebnis.warnungen)
+        sync(b, ablage)
+        sync(alt, ablage)
+        for g in (alt, b):
+            assert titel(g) == "vor dem Zurückspielen" and titel(g, 1) == "nach dem Zurückspielen"
+            assert titel(g, 2) == "B kennt A"
+        assert daten(alt) == daten(b)
+        assert status(alt).ausstehende_aenderungen == 0 and status(b).quarantaene == 0
 
 
 def test_abbrechen_und_fortsetzen(zwei, ablage, monkeypatch) -> None:
@@ -270,27 +317,31 @@ def test_abbrechen_und_fortsetzen(zwei, ablage, monkeypatch) -> None:
 
 
 def test_abgebrochenes_senden_wird_ohne_doppelte_datei_fortgesetzt(zwei, ablage, monkeypatch) -> None:
-    """Published, but the crash came before the cursor was stored: the file is adopted, not re-sent."""
+    """Published, but the crash came before the cursor was stored: the file is adopted, not re-sent,
+    even though more edits were made before the next sync (the next file would differ)."""
+    from ozgdesk.sync import senden
+
     a, b = zwei
     titel_setzen(a, "einmal")
-    original = replikation._schreibend
+    original = senden._gesendet_merken
     aufrufe = {"n": 0}
 
-    def absturz(store):  # noqa: ANN001, ANN202
-        if sys._getframe(1).f_code.co_name == "_gesendet_merken":
-            aufrufe["n"] += 1
-            if aufrufe["n"] == 1:  # the DB step that would record the file just sent
-                raise Ablagefehler("Absturz (Test).")
-        return original(store)
+    def absturz(store, d):  # noqa: ANN001, ANN202
+        aufrufe["n"] += 1
+        if aufrufe["n"] == 1:  # the DB step that would record the file just sent
+            raise Ablagefehler("Absturz (Test).")
+        return original(store, d)
 
-    monkeypatch.setattr(replikation, "_schreibend", absturz)
+    monkeypatch.setattr(senden, "_gesendet_merken", absturz)
     with pytest.raises(Ablagefehler):
         sync(a, ablage)
-    monkeypatch.setattr(replikation, "_schreibend", original)
-    assert len(_aenderungsdateien(ablage, a)) == 2
+    monkeypatch.setattr(senden, "_gesendet_merken", original)
+    vorher = len(_aenderungsdateien(ablage, a))
     titel_setzen(a, "zweimal", index=1)
+    alte_kennung = a.geraet_id
     ergebnis = sync(a, ablage)
-    assert ergebnis.gesendet == 1 and len(_aenderungsdateien(ablage, a)) == 3
+    assert a.geraet_id == alte_kennung  # its own upload, recognised by content: no new identity
+    assert ergebnis.gesendet == 1 and len(_aenderungsdateien(ablage, a)) == vorher + 1
     sync(b, ablage)
     assert titel(b) == "einmal" and titel(b, 1) == "zweimal"
 

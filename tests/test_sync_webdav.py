@@ -12,7 +12,7 @@ from ozgdesk.sync.backend import Ablagefehler, Anmeldefehler, Platzfehler
 from ozgdesk.sync.format import TEMP_PRAEFIX
 from ozgdesk.sync.pruefung import einrichtung_pruefen
 from ozgdesk.sync.webdav import WebdavBackend
-from tests.sync_server import BENUTZER, PASSWORT, daten
+from tests.sync_server import BENUTZER, PASSWORT, daten, freigeben
 
 
 def _backend(dav, passwort: str = PASSWORT) -> WebdavBackend:  # noqa: ANN001
@@ -70,6 +70,7 @@ def test_zwei_geraete_mit_umlauten_in_benutzer_passwort_und_pfad(ablage_beide, d
     ablage = ablage_beide
     b = neues_geraet("b")
     jetzt_abgleichen(demo_store, _backend(ablage))
+    freigeben(demo_store, b)
     ergebnis = jetzt_abgleichen(b, _backend(ablage))
     assert ergebnis.empfangen > 1000
     assert daten(b) == daten(demo_store)
@@ -93,6 +94,7 @@ def test_gleiches_feld_auf_zwei_geraeten_wird_ein_sichtbarer_konflikt(ablage_bei
     ablage = ablage_beide
     b = neues_geraet("b")
     jetzt_abgleichen(demo_store, _backend(ablage))
+    freigeben(demo_store, b)
     jetzt_abgleichen(b, _backend(ablage))
     _titel_setzen(demo_store, "Fassung A – Grüße")
     _titel_setzen(b, "Fassung B – Maße")
@@ -117,7 +119,7 @@ STOERUNGEN = [
     ("MOVE", "changes/", "500", Ablagefehler),
     ("GET", "changes/", "500", Ablagefehler),
     ("GET", "changes/", "abbruch", Ablagefehler),
-    ("PROPFIND", "changes", "500", Ablagefehler),
+    ("PROPFIND", "heads", "500", Ablagefehler),
 ]
 
 
@@ -129,6 +131,7 @@ def test_stoerung_mitten_im_abgleich_dann_wiederholung_konvergiert(
     monkeypatch.setattr(replikation, "EINTRAEGE_JE_DATEI", 3)
     b = neues_geraet("b")
     jetzt_abgleichen(demo_store, _backend(ablage))
+    freigeben(demo_store, b)
     jetzt_abgleichen(b, _backend(ablage))
     for i in range(4):
         _titel_setzen(demo_store, f"A-{i}", i)
@@ -157,6 +160,7 @@ def test_server_die_fehlende_dateien_falsch_melden(ablage, demo_store, neues_ger
     setattr(ablage.stoerung, modus, True)
     b = neues_geraet("b")
     jetzt_abgleichen(demo_store, _backend(ablage))
+    freigeben(demo_store, b)
     jetzt_abgleichen(b, _backend(ablage))
     _titel_setzen(b, "von B")
     jetzt_abgleichen(b, _backend(ablage))

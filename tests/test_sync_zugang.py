@@ -122,7 +122,17 @@ def test_cli_ordner_abgleich_und_konflikte(demo_home, tmp_path, monkeypatch, cap
     assert _cli(demo_home, "abgleich", "jetzt", capsys=capsys)[0] == 0
     assert _cli(b_home, "abgleich", "einrichten", "--ziel", str(ablage), capsys=capsys)[0] == 0
     rc, out, _ = _cli(b_home, "abgleich", "jetzt", capsys=capsys)
-    assert rc == 0 and "Empfangen: 1.833 Änderungen" in out
+    assert rc == 0 and "Empfangen: 1.834 Änderungen" in out  # the demo's entries and the share's founding
+    rc, out, _ = _cli(b_home, "abgleich", "status", "--json", capsys=capsys)
+    b_status = json.loads(out)
+    assert not b_status["freigegeben"] and b_status["fingerabdruck"]
+    # the coordinator (the founding device) sees B waiting, compares the fingerprint and approves it
+    assert _cli(demo_home, "abgleich", "jetzt", capsys=capsys)[0] == 0
+    rc, out, _ = _cli(demo_home, "abgleich", "geraete", "list", capsys=capsys)
+    assert b_status["fingerabdruck"] in out and "wartet auf Freigabe" in out
+    rc, out, _ = _cli(demo_home, "abgleich", "geraete", "freigeben", b_status["fingerabdruck"][:14], capsys=capsys)
+    assert rc == 0 and "freigegeben" in out
+    assert _cli(demo_home, "abgleich", "jetzt", capsys=capsys)[0] == 0
     rc, out, _ = _cli(demo_home, "projekte", "list", "--json", capsys=capsys)
     kennung = json.loads(out)[0]["kennung"]
     _cli(demo_home, "projekte", "setzen", kennung, "titel=Titel von A", capsys=capsys)
@@ -145,6 +155,7 @@ def test_cli_ordner_abgleich_und_konflikte(demo_home, tmp_path, monkeypatch, cap
     rc, out, _ = _cli(demo_home, "projekte", "list", "--json", capsys=capsys)
     assert json.loads(out)[0]["titel"] == "Gemeinsamer Titel"
     shutil.rmtree(ablage / "changes")
+    shutil.rmtree(ablage / "heads")
     rc, out, err = _cli(demo_home, "abgleich", "jetzt", capsys=capsys)
     assert rc == 1 and "zum Schutz der Daten wurde nichts abgeglichen" in err
 

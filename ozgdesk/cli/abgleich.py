@@ -24,6 +24,9 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
     q.add_argument("--password-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen (für Skripte)")
     q.add_argument("--anlegen", action="store_true",
                    help="einen fehlenden Zielordner anlegen (WebDAV: auch fehlende übergeordnete Ordner)")
+    q.add_argument("--anker", metavar="FINGERABDRUCK",
+                   help="Fingerabdruck des Gründungsgeräts der Ablage (von der Koordination): wird beim ersten "
+                   "Abgleich geprüft, statt ihm beim ersten Kontakt zu vertrauen")
     json_option(q)
     q.set_defaults(func=cmd_einrichten)
     q = unter.add_parser("pruefen", help="das eingerichtete Ziel prüfen (WebDAV, fehlende Datei, Schreiben, Verschieben)")
@@ -34,7 +37,7 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
                    help="auch dann übernehmen, wenn mehr als der erlaubte Anteil der Datensätze gelöscht würde")
     json_option(q)
     q.set_defaults(func=cmd_jetzt)
-    q = unter.add_parser("status", help="Ziel, letzter Abgleich, Ausstehendes und Konflikte")
+    q = unter.add_parser("status", help="Ziel, letzter Abgleich, Ausstehendes, Konflikte, Quarantäne, Freigabe")
     json_option(q)
     q.set_defaults(func=cmd_status)
     q = unter.add_parser("ausgang", help="Postausgang: Einreichungen an das BMI anzeigen oder einen Eintrag entfernen")
@@ -49,6 +52,34 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
     r.add_argument("id", metavar="ID", help="Kennung aus „abgleich ausgang list“ (oder ihre ersten 8 Zeichen)")
     json_option(r)
     r.set_defaults(func=cmd_ausgang_entfernen)
+    q = unter.add_parser("umziehen", help="bewusst auf eine neue Ablage umziehen (neuer Server, altes Format 1)",
+                         description="Prüft die neue Ablage und richtet sie ein; dann gründet dieses Gerät sie "
+                         "(oder tritt ihr bei, wenn ein anderes Gerät schon umgezogen ist) und sendet alle eigenen "
+                         "Änderungen dort erneut. Die alte Ablage wird nicht verändert.")
+    q.add_argument("--ziel", required=True, metavar="URL|PFAD", help="die neue Ablage")
+    q.add_argument("--benutzer", metavar="NAME", help="Benutzername für den WebDAV-Server")
+    q.add_argument("--password-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen (für Skripte)")
+    json_option(q)
+    q.set_defaults(func=cmd_umziehen)
+
+    g = unter.add_parser("geraete", help="Geräte der Ablage: Fingerabdrücke, Freigabe, Widerruf")
+    gu = g.add_subparsers(title="Befehle", dest="geraetebefehl", metavar="BEFEHL", required=True)
+    q = gu.add_parser("list", help="alle Geräte mit Fingerabdruck, Person und Status (dieses Gerät zuerst)")
+    json_option(q)
+    q.set_defaults(func=cmd_geraete_list)
+    q = gu.add_parser("freigeben", help="ein wartendes Gerät freigeben (nur Koordination)",
+                      description="Gibt den Schlüssel eines Geräts frei, das sich auf der Ablage angekündigt hat. "
+                      "Vorher den Fingerabdruck mit dem auf dem Bildschirm des Geräts vergleichen "
+                      "(„ozgdesk-cli abgleich status“ dort).")
+    q.add_argument("geraet", metavar="GERÄT", help="Kennung (oder ihre ersten 8 Zeichen) oder Fingerabdruck")
+    q.add_argument("--rolle", choices=("mitarbeit", "koordination"), default="mitarbeit",
+                   help="koordination darf selbst Geräte freigeben und widerrufen (Standard: mitarbeit)")
+    json_option(q)
+    q.set_defaults(func=cmd_geraete_freigeben)
+    q = gu.add_parser("widerrufen", help="den Schlüssel eines Geräts widerrufen (nur Koordination)")
+    q.add_argument("geraet", metavar="GERÄT", help="Kennung (oder ihre ersten 8 Zeichen) oder Fingerabdruck")
+    json_option(q)
+    q.set_defaults(func=cmd_geraete_widerrufen)
 
     p = befehle.add_parser("konflikte", help="Konflikte aus dem Abgleich anzeigen und lösen")
     unter = p.add_subparsers(title="Befehle", dest="unterbefehl", metavar="BEFEHL", required=True)
@@ -92,6 +123,10 @@ def cmd_einrichten(args: argparse.Namespace) -> int:
     with store_oeffnen(args) as store:
         # checked first, taken over only if the check passes: a typo never replaces a working target
         punkte = einrichten_und_pruefen(store, ziel, args.benutzer, passwort, anlegen=args.anlegen)
+        if args.anker and all(p.ok for p in punkte):
+            from ozgdesk.sync.ablauf import ANKER_ERWARTET
+
+            store.meta_setzen(ANKER_ERWARTET, args.anker)
     for p in punkte:
         if p.ziel_fehlt:
             p.meldung += " Zum Anlegen denselben Befehl mit --anlegen wiederholen."
@@ -135,18 +170,30 @@ def cmd_jetzt(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from ozgdesk.model.vertrauen import ROLLEN
     from ozgdesk.sync.abgleich import status
+    from ozgdesk.sync.ablauf import schluessel_anzeige
 
     with store_oeffnen(args) as store:
         st = status(store)
+        finger = schluessel_anzeige(store)["fingerabdruck"]
     if args.json:
-        json_ausgeben(st)
+        json_ausgeben({**_als_dict(st), "fingerabdruck": finger})
         return 0
     print(f"Ziel: {st.ziel or '– (nicht eingerichtet)'}")
     print(f"Letzter Abgleich: {st.letzter_abgleich.astimezone().strftime('%d.%m.%Y %H:%M') if st.letzter_abgleich else 'noch nie'}")
     print(f"Ausstehende Änderungen: {st.ausstehende_aenderungen}")
     print(f"Ausstehende Einreichungen: {st.ausstehende_einreichungen}")
     print(f"Offene Konflikte: {st.offene_konflikte}")
+    freigabe = f"freigegeben ({ROLLEN.get(st.rolle or '', st.rolle)})" if st.freigegeben else "noch nicht freigegeben"
+    print(f"Dieses Gerät: {st.geraet[:8]}, Fingerabdruck {finger or '– (entsteht beim ersten Abgleich)'}, {freigabe}")
+    if st.anker:
+        print(f"Vertrauensanker der Ablage: {st.anker}")
+    if st.wartende_geraete:
+        print(f"Geräte, die auf Freigabe warten: {st.wartende_geraete} (siehe „abgleich geraete list“)")
+    print(f"In Quarantäne: {st.quarantaene}")
+    for q in st.quarantaene_liste:
+        print(f"  {q['datei']} (Gerät {q['geraet'][:8]}): {q['grund']}")
     return 0
 
 
@@ -209,4 +256,86 @@ def cmd_konflikte_loesen(args: argparse.Namespace) -> int:
     else:
         print(f"Konflikt {k.id[:8]} gelöst ({k.tabelle}, Feld {k.feld or '–'}): Wert jetzt {k.aktueller_wert!s}. "
               "Die Lösung wird beim nächsten Abgleich an alle Geräte verteilt.")
+    return 0
+
+
+def _als_dict(obj: object) -> dict[str, object]:
+    import dataclasses
+
+    return dataclasses.asdict(obj)  # type: ignore[call-overload]
+
+
+def _passwort(args: argparse.Namespace, ziel: str, benutzer: str | None) -> str | None:
+    from ozgdesk.sync.abgleich import ist_url
+
+    if args.password_stdin:
+        passwort = sys.stdin.readline().rstrip("\r\n")
+        if not passwort:
+            raise Eingabefehler("--password-stdin: Auf der Standardeingabe kam kein Passwort an.")
+        return passwort
+    if ist_url(ziel) and sys.stdin.isatty():
+        return getpass.getpass(f"Passwort für {benutzer} auf {ziel}: ")
+    return None
+
+
+def cmd_umziehen(args: argparse.Namespace) -> int:
+    from ozgdesk.sync.abgleich import jetzt_abgleichen, umziehen
+
+    passwort = _passwort(args, args.ziel.strip(), args.benutzer)
+    with store_oeffnen(args) as store:
+        punkte = umziehen(store, args.ziel, args.benutzer, passwort)
+        if not all(p.ok for p in punkte):
+            return _verdikte(punkte, args.json)
+        e = jetzt_abgleichen(store)
+    if args.json:
+        json_ausgeben({"pruefung": [{"name": p.name, "stufe": p.stufe, "meldung": p.meldung} for p in punkte],
+                       "abgleich": e})
+        return 0
+    _verdikte(punkte, False)
+    print(f"Umgezogen: {anzahl(e.gesendet, 'eigene Änderung', 'eigene Änderungen')} auf der neuen Ablage "
+          f"veröffentlicht, {anzahl(e.empfangen, 'Änderung', 'Änderungen')} von dort übernommen.")
+    for w in e.warnungen:
+        print(f"Hinweis: {w}")
+    return 0
+
+
+def cmd_geraete_list(args: argparse.Namespace) -> int:
+    from ozgdesk.sync import schluessel as sk
+    from ozgdesk.sync.geraete import geraete
+
+    with store_oeffnen(args) as store:
+        eigener = sk.laden(store.geraet_id)
+        liste = geraete(store, eigener.oeffentlich if eigener else None)
+    if args.json:
+        json_ausgeben([{**_als_dict(g), "status_text": g.status_text} for g in liste])
+        return 0
+    tabelle_ausgeben(["Gerät", "Fingerabdruck", "Person", "Rechner", "Status"],
+                     [(g.geraet[:8], g.fingerabdruck, g.benutzer or "–", g.rechner or "–", g.status_text)
+                      for g in liste], max_breite=60)
+    return 0
+
+
+def cmd_geraete_freigeben(args: argparse.Namespace) -> int:
+    from ozgdesk.sync.geraete import freigeben
+
+    with store_oeffnen(args) as store:
+        g = freigeben(store, args.geraet, args.rolle)
+    if args.json:
+        json_ausgeben(_als_dict(g))
+    else:
+        print(f"Gerät {g.geraet[:8]} ({g.benutzer or 'ohne Namen'}, Fingerabdruck {g.fingerabdruck}) ist freigegeben; "
+              "die Freigabe geht mit dem nächsten Abgleich an alle Geräte.")
+    return 0
+
+
+def cmd_geraete_widerrufen(args: argparse.Namespace) -> int:
+    from ozgdesk.sync.geraete import widerrufen
+
+    with store_oeffnen(args) as store:
+        g = widerrufen(store, args.geraet)
+    if args.json:
+        json_ausgeben(_als_dict(g))
+    else:
+        print(f"Der Schlüssel von Gerät {g.geraet[:8]} ({g.benutzer or 'ohne Namen'}) ist widerrufen; seine Änderungen "
+              "werden ab dem nächsten Abgleich auf keinem Gerät mehr übernommen.")
     return 0

@@ -22,6 +22,7 @@ from ozgdesk.model.organisation import Behoerde, Person, Ressort
 from ozgdesk.model.projekte import Arbeitspaket, Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
 from ozgdesk.model.protokoll import Aenderung, Meta
 from ozgdesk.model.stellungnahme import Stellungnahme
+from ozgdesk.model.vertrauen import Vertrauen  # sync infrastructure: replicated, not part of the Ressort export
 
 #: Entity classes in an order in which foreign keys are always satisfied (export/import, sync).
 ENTITAETEN: tuple[type[Base], ...] = (
@@ -77,6 +78,7 @@ __all__ = [
     "Ressort",
     "Stellungnahme",
     "Themenfeld",
+    "Vertrauen",
     "Zahlungsplan",
     "ZahlungsplanPosition",
 ]

@@ -85,6 +85,9 @@ def _sicherung(pfad: Path, revision: str) -> Path:
     return ziel
 
 
+#: settings key of the person's name (see :meth:`Store.personenname`)
+PERSON = "person.name"
+
 #: How long a write waits for another writer's lock before the user is told (seconds).
 SPERRE_WARTEN = 5.0
 
@@ -170,6 +173,7 @@ class Store:
         self._lese_sessions = sessionmaker(engine, class_=_ProtokollSession, expire_on_commit=False)
         #: sessions and raw connections handed out so far (tests count what one user action costs)
         self.sitzungen = 0
+        self._person: str | None = None
         try:
             self.geraet_id = self._geraet_id()
         except BaseException:
@@ -274,6 +278,21 @@ class Store:
                 s.add(meta)
             return meta.wert
 
+    def personenname(self) -> str:
+        """Who works on this device: the name set in the settings (:data:`PERSON`), else the login name.
+
+        Every change is logged under it, and the sync binds it to the device key, so all devices
+        show the same author for a change. Read once per open store; :meth:`person_setzen` updates it."""
+        if self._person is None:
+            with Session(self.engine) as s:
+                m = s.get(Meta, PERSON)
+            self._person = (m.wert.strip() if m is not None else "") or _benutzername()
+        return self._person
+
+    def person_setzen(self, name: str) -> None:
+        self.meta_setzen(PERSON, name.strip())
+        self._person = name.strip() or _benutzername()
+
     def _gezaehlt(self) -> None:
         wache.bewachen()  # the GUI's debug check: no session on the GUI thread
         self.sitzungen += 1
@@ -319,7 +338,7 @@ class Store:
         self._schreiben_pruefen()
         self._gezaehlt()
         s = self._sessions()
-        s.info.update(geraet=self.geraet_id, benutzer=benutzer or _benutzername(), quelle=quelle)
+        s.info.update(geraet=self.geraet_id, benutzer=benutzer or self.personenname(), quelle=quelle)
         beginn = time.monotonic()
         try:
             with self._uebersetzt(), s.begin():
@@ -337,7 +356,7 @@ class Store:
         """A read-only session (deferred, never waits for a writer); any attempt to flush changes raises."""
         self._gezaehlt()
         s = self._lese_sessions()
-        s.info.update(geraet=self.geraet_id, benutzer=_benutzername())
+        s.info.update(geraet=self.geraet_id, benutzer=self.personenname())
 
         def _verbieten(*_a: object) -> None:
             raise RuntimeError("write in a read-only session")

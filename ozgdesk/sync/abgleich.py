@@ -21,32 +21,19 @@ from sqlalchemy.orm import Session
 from ozgdesk import logbuch
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
 from ozgdesk.model.store import Store
-from ozgdesk.sync import format as fmt
-from ozgdesk.sync.backend import Ablagefehler, Backend, OrdnerBackend, Schreibkonflikt
-from ozgdesk.sync.replikation import (
-    Abgebrochen,
-    Fortschritt,
-    Geraetestand,
-    Sicherheitsstopp,
-    Zahlen,
-    ausstehend,
-    exportieren,
-    geraetestaende,
-    importieren,
-    stand_pruefen,
-)
+from ozgdesk.sync.backend import Backend, OrdnerBackend
+from ozgdesk.sync import ablauf
+from ozgdesk.sync.replikation import Abgebrochen, Fortschritt, Sicherheitsstopp, Zahlen, ausstehend
 from ozgdesk.sync.schritt import DbSchritt, schritte
 from ozgdesk.sync.zustand import SyncAusgang, SyncGeraet, SyncKonflikt, SyncQuarantaene
 
 ZIEL = "abgleich.ziel"
 BENUTZER = "abgleich.benutzer"
-SHARE_ID = "abgleich.share_id"
-LETZTER = "abgleich.letzter"
-LOESCHANTEIL = "abgleich.max_loeschanteil"
+SHARE_ID = ablauf.SHARE_ID
+LETZTER = ablauf.LETZTER
+LOESCHANTEIL = ablauf.LOESCHANTEIL
 #: Default: refuse a sync that would delete more than half of all records.
-STANDARD_LOESCHANTEIL = 0.5
-#: Clock skew against the server's Date header above this many seconds is reported (never decides).
-MAX_UHRABWEICHUNG_S = 300
+STANDARD_LOESCHANTEIL = ablauf.STANDARD_LOESCHANTEIL
 
 
 @dataclass
@@ -62,6 +49,16 @@ class AbgleichStatus:
     offene_konflikte: int
     quarantaene: int
     bekannte_geraete: int
+    #: this device and whether the trust list accepts its key (with its role)
+    geraet: str = ""
+    freigegeben: bool = False
+    rolle: str | None = None
+    #: fingerprint of the trust list's root this device pinned (the share's founder)
+    anker: str | None = None
+    #: devices that announced a key and wait for a coordinator's approval
+    wartende_geraete: int = 0
+    #: the files (and devices) kept out, with the reason and when
+    quarantaene_liste: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -75,6 +72,8 @@ class AbgleichErgebnis(Zahlen):
     posteingang_neu: int = 0
     anfragen: int = 0
     bytes_gesendet: int = 0
+    #: bytes downloaded from the share (listings included): does not grow with the share's history
+    bytes_empfangen: int = 0
 
 
 def ist_url(ziel: str) -> bool:
@@ -121,121 +120,25 @@ def _ressort(store: Store) -> str:
     return r or ""
 
 
-def _share_pruefen(backend: Backend, bekannt: str | None, ressort: str) -> fmt.ShareInfo:
-    """Network part of :func:`share_pruefen`: ``bekannt`` is the remembered share id."""
-    wurzel = backend.liste("")
-    if wurzel is None:
-        raise Ablagefehler(f"Das Abgleichziel {backend.beschreibung} gibt es nicht (oder es ist nicht erreichbar).")
-    namen = {e.name for e in wurzel}
-    if fmt.SHARE_DATEI in namen:
-        daten = backend.lesen(fmt.SHARE_DATEI)
-        if daten is None:
-            raise Ablagefehler(f"{backend.beschreibung}: {fmt.SHARE_DATEI} ist gelistet, aber nicht lesbar.")
-        info = fmt.share_datei_lesen(daten, backend.beschreibung)
-        if bekannt and info.share_id != bekannt:
-            raise Sicherheitsstopp(
-                f"Die Ablage {backend.beschreibung} ist nicht mehr dieselbe (andere Kennung): Sie wurde ersetzt oder "
-                "neu angelegt. Zum Schutz der Daten wurde nichts abgeglichen. Falls das gewollt ist, den Abgleich "
-                "neu einrichten."
-            )
-        return info
-    if bekannt:
-        raise Sicherheitsstopp(
-            f"Die Ablage {backend.beschreibung} ist leer oder ihre Kennungsdatei fehlt, obwohl dieses Gerät schon "
-            "mit ihr abgeglichen hat (falsches Laufwerk, nicht eingehängt, ersetzt?). Zum Schutz der Daten wurde "
-            "nichts abgeglichen."
-        )
-    if any(e.ordner and e.name == fmt.AENDERUNG_ORDNER for e in wurzel):
-        raise Sicherheitsstopp(
-            f"Auf {backend.beschreibung} liegen Änderungsdateien, aber keine Kennungsdatei {fmt.SHARE_DATEI}. "
-            "Die Ablage wird nicht verwendet."
-        )
-    daten = fmt.share_datei_bauen(ressort)
-    try:
-        backend.veroeffentlichen(fmt.SHARE_DATEI, daten)
-    except Schreibkonflikt:  # another device created it at the same moment: use theirs
-        daten = backend.lesen(fmt.SHARE_DATEI) or b""
-    return fmt.share_datei_lesen(daten, backend.beschreibung)
-
-
-def share_pruefen(store: Store, backend: Backend, *, db: DbSchritt | None = None) -> fmt.ShareInfo:
-    """Check the share's id file; create it on a share never used. Refuse a replaced or empty share."""
-    bekannt, ressort = schritte(db)(lambda: (store.meta(SHARE_ID), _ressort(store)))
-    return _share_pruefen(backend, bekannt, ressort)
-
-
-def _uhr_pruefen(backend: Backend, warnungen: list[str]) -> None:
-    server = backend.serverzeit()
-    if server is None:
-        return
-    abweichung = (datetime.now(UTC) - server).total_seconds()
-    if abs(abweichung) > MAX_UHRABWEICHUNG_S:
-        richtung = "vor" if abweichung > 0 else "nach"
-        warnungen.append(
-            f"Die Uhr dieses Geräts geht gegenüber dem Server um {abs(abweichung) / 60:.0f} Minuten {richtung}. "
-            "Für Konflikte spielt die Uhr keine Rolle; angezeigte Zeitpunkte können aber falsch sein."
-        )
-
-
-def _zukunft_pruefen(store: Store, grenze: float) -> list[str]:
-    """DB step: entries stamped after ``grenze`` (a wrong device clock) are kept but flagged; they never decide."""
-    from ozgdesk.model.protokoll import Aenderung
-
-    with store.lesen() as s:
-        zeilen = s.execute(select(Aenderung.geraet, func.max(Aenderung.zeitpunkt))
-                           .where(Aenderung.quelle == "abgleich").group_by(Aenderung.geraet)).all()
-    return [
-        f"Gerät {geraet[:8]} stempelt Änderungen mit einer Zeit in der Zukunft ({zeit:%d.%m.%Y %H:%M} UTC): "
-        "seine Uhr ist falsch. Die Zeitpunkte werden nur angezeigt, nie zur Entscheidung genutzt."
-        for geraet, zeit in zeilen if zeit is not None and zeit.timestamp() > grenze
-    ]
-
-
-def _nach_dem_import(store: Store, grenze: float) -> list[str]:
-    """DB step: the sanity check of the log and the clock warnings, as one list of hints."""
-    return [f"Prüfung nach dem Abgleich: {p}" for p in stand_pruefen(store)] + _zukunft_pruefen(store, grenze)
-
-
-@dataclass(frozen=True)
-class _Vorbereitung:
-    """What a sync run reads before it touches the share (one DB step)."""
-
-    ziel: str | None
-    benutzer: str | None
-    share_id: str | None
-    ressort: str
-    loeschanteil: str | None
-    staende: dict[str, Geraetestand]
-
-
-def _vorbereiten(store: Store) -> _Vorbereitung:
-    return _Vorbereitung(store.meta(ZIEL), store.meta(BENUTZER), store.meta(SHARE_ID), _ressort(store),
-                         store.meta(LOESCHANTEIL), geraetestaende(store))
-
-
-def _abschliessen(store: Store, share_id: str) -> int:
-    """DB step: remember the share and the time; refresh the conflicts. Returns the open conflicts."""
-    from ozgdesk.sync.konflikte import konflikte_aktualisieren
-
-    store.meta_setzen(SHARE_ID, share_id)
-    store.meta_setzen(LETZTER, datetime.now(UTC).replace(microsecond=0).isoformat())
-    return konflikte_aktualisieren(store)
-
-
 def jetzt_abgleichen(store: Store, backend: Backend | None = None, *, fortschritt: Fortschritt | None = None,
                      abbrechen: threading.Event | None = None, loeschen_erlauben: bool = False,
-                     db: DbSchritt | None = None) -> AbgleichErgebnis:
+                     db: DbSchritt | None = None, posteingang: bool = True) -> AbgleichErgebnis:
     """Run one sync. Raises a German :class:`OzgFehler` on anything that stops it; a retry resumes.
 
+    ``posteingang``: also list the BMI's inbox (one request) for ``posteingang_neu``. The exchange
+    itself needs no request beyond one listing when nothing changed; the automatic background
+    sync leaves the inbox to the user's own syncs.
+
     ``db`` runs each database step (see :mod:`ozgdesk.sync.schritt`); everything else – the
-    requests, the keychain, hashing – runs in the calling thread. Writes one ``ereignis=abgleich``
-    line to the technical log, whatever the outcome."""
+    requests, the keychain, hashing and signing – runs in the calling thread. Writes one
+    ``ereignis=abgleich`` line to the technical log, whatever the outcome."""
     ergebnis = AbgleichErgebnis()
     lauf = {"ziel": getattr(backend, "art", None) if backend is not None else None}
     beginn = time.monotonic()
     ausgang, fehler = "fehler", None
     try:
-        _abgleichen(store, backend, ergebnis, lauf, fortschritt, abbrechen, loeschen_erlauben, schritte(db))
+        _abgleichen(store, backend, ergebnis, lauf, fortschritt, abbrechen, loeschen_erlauben, schritte(db),
+                    posteingang)
         ausgang = "ok"
     except Abgebrochen:
         ausgang = "abgebrochen"
@@ -253,68 +156,74 @@ def jetzt_abgleichen(store: Store, backend: Backend | None = None, *, fortschrit
             dateien_gesendet=ergebnis.gesendet_dateien, konflikte=ergebnis.konflikte,
             offene_konflikte=ergebnis.offene_konflikte if ausgang == "ok" else None,
             quarantaene=ergebnis.quarantaene, veroeffentlicht=len(ergebnis.veroeffentlicht),
-            anfragen=ergebnis.anfragen, bytes=ergebnis.bytes_gesendet, fehler=fehler,
+            anfragen=ergebnis.anfragen, bytes=ergebnis.bytes_gesendet, bytes_empfangen=ergebnis.bytes_empfangen,
+            fehler=fehler,
         )
     return ergebnis
 
 
 def _abgleichen(store: Store, backend: Backend | None, ergebnis: AbgleichErgebnis, lauf: dict[str, str | None],
                 fortschritt: Fortschritt | None, abbrechen: threading.Event | None, loeschen_erlauben: bool,
-                db: DbSchritt) -> None:
+                db: DbSchritt, posteingang: bool = True) -> None:
     from ozgdesk.sync.ausgang import ausgang_veroeffentlichen, posteingang_neu
 
-    vorab = db(lambda: _vorbereiten(store))
+    vorab = db(lambda: ablauf.vorbereiten(store))
     eigenes = backend is None
     if backend is None:
         lauf["ziel"] = zielart(vorab.ziel)
         backend = backend_bauen(vorab.ziel, vorab.benutzer)
-    a0, b0 = backend.anfragen, backend.gesendet
+    backend.temp_id = ablauf.temp_kennung(store.geraet_id)
+    a0, b0, c0 = backend.anfragen, backend.gesendet, backend.geladen
     try:
-        if fortschritt:
-            fortschritt("Ablage prüfen", 0, 1)
-        info = _share_pruefen(backend, vorab.share_id, vorab.ressort)
-        _uhr_pruefen(backend, ergebnis.warnungen)
-        ordner = backend.liste(fmt.AENDERUNG_ORDNER) or []
-        geraete = sorted(e.name for e in ordner if e.ordner and fmt.ist_geraet(e.name))
-        eigen = store.geraet_id
-        bekannt = {g for g, st in vorab.staende.items() if st.bis_seq > 0}
-        fehlend = [g for g in bekannt if g not in geraete]
-        if fehlend:
-            raise Sicherheitsstopp(
-                f"Auf der Ablage {backend.beschreibung} fehlen die Ordner von {len(fehlend)} Gerät(en), mit denen "
-                "schon abgeglichen wurde. Die Ablage wirkt geleert oder ersetzt; zum Schutz der Daten wurde nichts "
-                "abgeglichen."
-            )
-        eigene = backend.liste(f"{fmt.AENDERUNG_ORDNER}/{eigen}") if eigen in geraete else None
-        if eigene:
-            backend.temp_aufraeumen(f"{fmt.AENDERUNG_ORDNER}/{eigen}", eigene)
-        anteil = 1.0 if loeschen_erlauben else float(vorab.loeschanteil or STANDARD_LOESCHANTEIL)
-        importieren(store, backend, geraete, ergebnis, max_loeschanteil=anteil, fortschritt=fortschritt,
-                    abbrechen=abbrechen, db=db, staende=vorab.staende)
-        grenze = (backend.serverzeit() or datetime.now(UTC)).timestamp() + 24 * 3600
-        ergebnis.warnungen.extend(db(lambda: _nach_dem_import(store, grenze)))
-        exportieren(store, backend, eigene, ergebnis, fortschritt=fortschritt, abbrechen=abbrechen, db=db)
-        ergebnis.veroeffentlicht = ausgang_veroeffentlichen(store, backend, abbrechen=abbrechen, db=db,
-                                                            warnungen=ergebnis.warnungen, fehler=ergebnis.ausgang_fehler)
-        ergebnis.posteingang_neu = len(posteingang_neu(store, backend, db=db))
+        share_id, voll = ablauf.abgleichen(store, backend, ergebnis, vorab, fortschritt, abbrechen,
+                                           loeschen_erlauben, db)
+        if voll:
+            ergebnis.veroeffentlicht = ausgang_veroeffentlichen(store, backend, abbrechen=abbrechen, db=db,
+                                                                warnungen=ergebnis.warnungen,
+                                                                fehler=ergebnis.ausgang_fehler)
+            db(lambda: store.meta_setzen(ablauf.TEMP_ORDNER, "[]"))
+        if posteingang:
+            ergebnis.posteingang_neu = len(posteingang_neu(store, backend, db=db))
     finally:
         ergebnis.anfragen = backend.anfragen - a0
         ergebnis.bytes_gesendet = backend.gesendet - b0
+        ergebnis.bytes_empfangen = backend.geladen - c0
         if eigenes:
             backend.schliessen()
-    ergebnis.offene_konflikte = db(lambda: _abschliessen(store, info.share_id))
+    ergebnis.offene_konflikte = db(lambda: _abschliessen(store, share_id))
     if fortschritt:
         fortschritt("Fertig", 1, 1)
 
 
+def _abschliessen(store: Store, share_id: str | None) -> int:
+    """DB step: remember the share and the time; refresh the conflicts. Returns the open conflicts."""
+    from ozgdesk.sync.konflikte import konflikte_aktualisieren
+
+    if share_id:
+        store.meta_setzen(SHARE_ID, share_id)
+    store.meta_setzen(LETZTER, datetime.now(UTC).replace(microsecond=0).isoformat())
+    return konflikte_aktualisieren(store)
+
+
 def status(store: Store) -> AbgleichStatus:
+    from ozgdesk.sync.schluessel import fingerabdruck
+    from ozgdesk.sync.vertrauensliste import anker_aus_text
+    from ozgdesk.sync.zustand import SyncSchluessel
+
     letzter = store.meta(LETZTER)
+    vertrauen = ablauf.vertrauen_laden(store)
+    anker = anker_aus_text(store.meta(ablauf.ANKER))
     with Session(store.engine) as s:
         konflikte = s.execute(select(func.count()).select_from(SyncKonflikt).where(SyncKonflikt.offen.is_(True))).scalar_one()
-        quar = s.execute(select(func.count()).select_from(SyncQuarantaene)).scalar_one()
+        quarantaene = [{"datei": q.pfad, "geraet": q.geraet, "grund": q.grund, "code": q.code, "erkannt_am": q.erkannt_am}
+                       for q in s.execute(select(SyncQuarantaene).order_by(SyncQuarantaene.erkannt_am)).scalars()]
         einreichungen = s.execute(select(func.count()).select_from(SyncAusgang)
                                   .where(SyncAusgang.veroeffentlicht_am.is_(None))).scalar_one()
         geraete = s.execute(select(func.count()).select_from(SyncGeraet).where(SyncGeraet.eigen.is_(False))).scalar_one()
+        angekuendigt = set(s.execute(select(SyncSchluessel.id)).scalars())
+    bindung = vertrauen.bindung(store.geraet_id)
+    wartend = [g for g in angekuendigt if g != store.geraet_id and not vertrauen.schluessel(g)
+               and not vertrauen.ist_widerrufen(g)]
     return AbgleichStatus(
         eingerichtet=bool(store.meta(ZIEL)),
         ziel=store.meta(ZIEL),
@@ -323,9 +232,50 @@ def status(store: Store) -> AbgleichStatus:
         ausstehende_aenderungen=ausstehend(store),
         ausstehende_einreichungen=einreichungen,
         offene_konflikte=konflikte,
-        quarantaene=quar,
+        quarantaene=len(quarantaene),
         bekannte_geraete=geraete,
+        geraet=store.geraet_id,
+        freigegeben=bindung is not None,
+        rolle=bindung.rolle if bindung else None,
+        anker=fingerabdruck(anker[0].schluessel) if anker else None,
+        wartende_geraete=len(wartend),
+        quarantaene_liste=quarantaene,
     )
+
+
+def umziehen(store: Store, ziel: str, benutzer: str | None = None, passwort: str | None = None, *,
+             db: DbSchritt | None = None) -> list[Any]:
+    """Move to a new share on purpose (a new server, the upgrade from the unsigned format 1).
+
+    The new target is checked first; only if it passes does this device forget the old share's id
+    and its own files there: the next sync founds the new share (or joins one another device
+    founded, if it has the same trust roots) and sends every own change again. What it has of the
+    other devices stays – they send theirs again when they move, and this device skips what it has."""
+    punkte = einrichten_und_pruefen(store, ziel, benutzer, passwort, db=db)
+    if all(p.ok for p in punkte):
+        schritte(db)(lambda: _umzug_vorbereiten(store))
+    return punkte
+
+
+def _umzug_vorbereiten(store: Store) -> None:
+    """DB step: everything this device remembers about the old share goes; its data and log stay."""
+    from sqlalchemy import delete
+
+    from ozgdesk.sync.replikation import kette_aus_protokoll
+    from ozgdesk.sync.zustand import SyncDatei
+
+    with store.session(quelle="abgleich") as s:
+        s.info["ohne_protokoll"] = True
+        for st in s.execute(select(SyncGeraet)).scalars():
+            st.kopf = None
+            if st.eigen:
+                st.bis_seq, st.letzter_hash, st.dateien = 0, "", 0
+            else:  # the chain of what is here, recomputed (the old share may have had format 1)
+                st.letzter_hash = kette_aus_protokoll(s, st.id, st.bis_seq)
+        s.execute(delete(SyncDatei))
+        s.execute(delete(SyncQuarantaene))
+    for schluessel in (SHARE_ID, ablauf.ANGEKUENDIGT, ablauf.TEMP_ORDNER):
+        store.meta_setzen(schluessel, "")
 
 
 def zugangsdaten_in_adresse(ziel: str) -> bool:

@@ -11,6 +11,7 @@ import errno
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, UTC
 from pathlib import Path
@@ -57,7 +58,13 @@ class Backend:
         self.anfragen = 0
         #: bytes of file contents uploaded (requests' XML bodies not counted)
         self.gesendet = 0
+        #: bytes downloaded: response bodies (listings included); for a folder, file contents and names listed
+        self.geladen = 0
         self.temp_id = uuid.uuid4().hex[:12]
+        #: called once per folder before the first upload into it (the sync notes the folder, so a
+        #: run killed mid-upload has its temp files removed by the next one)
+        self.beim_schreiben: Callable[[str], None] | None = None
+        self._ordner_gemeldet: set[str] = set()
 
     # --- to implement
     def liste(self, ordner: str) -> list[Eintrag] | None:
@@ -83,6 +90,12 @@ class Backend:
     def serverzeit(self) -> datetime | None:
         return None
 
+    def existiert(self, pfad: str) -> bool:
+        """Whether a file is really there – asked only when a read returned something unusable
+        (IIS answers a missing file with 200 and an HTML page)."""
+        ordner, _, name = pfad.rpartition("/")
+        return any(e.name == name and not e.ordner for e in self.liste(ordner) or [])
+
     def schliessen(self) -> None:
         """Release connections; a folder holds none."""
 
@@ -97,6 +110,9 @@ class Backend:
         an interrupted sync). Different content under the name raises :class:`Schreibkonflikt`.
         """
         ordner = pfad.rsplit("/", 1)[0] if "/" in pfad else ""
+        if self.beim_schreiben is not None and ordner not in self._ordner_gemeldet:
+            self.beim_schreiben(ordner)
+            self._ordner_gemeldet.add(ordner)
         self.ordner_anlegen(ordner)
         temp = self.temp_name(ordner)
         soll = sha256(daten)
@@ -193,6 +209,7 @@ class OrdnerBackend(Backend):
                 st = kind.stat()
                 aus.append(Eintrag(kind.name, kind.is_dir(), st.st_size,
                                    datetime.fromtimestamp(st.st_mtime, UTC)))
+                self.geladen += len(kind.name.encode("utf-8"))
             return sorted(aus, key=lambda e: e.name)
 
         return self._wiederholt(lesen, f"Ordner {p} lesen")
@@ -203,9 +220,11 @@ class OrdnerBackend(Backend):
 
         def lesen() -> bytes | None:
             try:
-                return p.read_bytes()
+                daten = p.read_bytes()
             except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
                 return None
+            self.geladen += len(daten)
+            return daten
 
         return self._wiederholt(lesen, f"Datei {p} lesen")
 

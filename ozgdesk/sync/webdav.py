@@ -93,6 +93,7 @@ class WebdavBackend(Backend):
         try:
             antwort = self.client.request(methode, self._url(pfad), **kw)
             antwort.read()
+            self.geladen += len(antwort.content)
         except httpx.TimeoutException:
             raise Ablagefehler(f"Zeitüberschreitung bei {methode} {pfad or '/'} auf {self.url}. "
                                "Der Abgleich wird beim nächsten Mal fortgesetzt.") from None
@@ -191,6 +192,15 @@ class WebdavBackend(Backend):
         if not selbst_gefunden and not eintraege:
             return None
         return sorted(eintraege, key=lambda e: e.name)
+
+    def existiert(self, pfad: str) -> bool:
+        r = self._anfrage("PROPFIND", pfad, content=_PROPFIND,
+                          headers={"Depth": "0", "Content-Type": "application/xml; charset=utf-8"})
+        if r.status_code != 207:
+            return False
+        ordner = pfad.rpartition("/")[0]
+        name = pfad.rpartition("/")[2]
+        return any(e.name == name for e in self._multistatus(r.content, ordner) or [])
 
     def lesen(self, pfad: str) -> bytes | None:
         r = self._anfrage("GET", pfad)

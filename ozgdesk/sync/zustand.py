@@ -27,10 +27,49 @@ class SyncGeraet(Base):
 
     # ``id`` is the device id.
     bis_seq: Mapped[int] = mapped_column(Integer, default=0)
-    #: SHA-256 of the last change file applied (own device: written) – the chain link.
+    #: the device's entry chain at ``bis_seq`` (:func:`ozgdesk.sync.format.kette_weiter`): a file
+    #: continues this device only if it starts from exactly this value
     letzter_hash: Mapped[str] = mapped_column(String(64), default="")
     dateien: Mapped[int] = mapped_column(Integer, default=0)
     eigen: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: name of the device's head file last dealt with (``heads/…``): unchanged name, nothing to fetch
+    kopf: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class SyncDatei(Base):
+    """A change file this device published: its entries and chain, so it can be rebuilt byte for byte
+    (the share was restored from an older backup) or re-published under a new edition (a reader
+    found it damaged)."""
+
+    __tablename__ = "sync_datei"
+    __label__ = "Gesendete Änderungsdatei"
+    __table_args__ = (UniqueConstraint("geraet", "von_seq"),)
+
+    geraet: Mapped[str] = mapped_column(String(36))
+    von_seq: Mapped[int] = mapped_column(Integer)
+    bis_seq: Mapped[int] = mapped_column(Integer)
+    #: edition on the share (1: ``<von>.json``, n > 1: ``<von>.<n>.json``)
+    ausgabe: Mapped[int] = mapped_column(Integer, default=1)
+    kette_vor: Mapped[str] = mapped_column(String(64), default="")
+    kette_nach: Mapped[str] = mapped_column(String(64), default="")
+
+
+class SyncSchluessel(Base):
+    """A device's key announcement found on the share (``geraete/<id>.json``): shown to the
+    coordinator with its fingerprint until it is approved – or not."""
+
+    __tablename__ = "sync_schluessel"
+    __label__ = "Geräteschlüssel"
+
+    # ``id`` is the device id.
+    schluessel: Mapped[str] = mapped_column(String(60))
+    fingerabdruck: Mapped[str] = mapped_column(String(60))
+    benutzer: Mapped[str] = mapped_column(String(120), default="")
+    rechner: Mapped[str] = mapped_column(String(120), default="")
+    erstellt_am: Mapped[datetime | None] = mapped_column(UtcZeit, default=None)
+    gesehen_am: Mapped[datetime] = mapped_column(UtcZeit)
+    #: the succession statement the announcement carried (JSON), checked with the trust list
+    nachfolge: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class SyncKontext(Base):
@@ -86,6 +125,11 @@ class SyncQuarantaene(Base):
     grund: Mapped[str] = mapped_column(Text)
     erkannt_am: Mapped[datetime] = mapped_column(UtcZeit)
     kopie: Mapped[str] = mapped_column(Text, default="")
+    #: first seq and edition of the refused file: its author re-publishes that range as a new edition
+    von_seq: Mapped[int | None] = mapped_column(Integer, default=None)
+    ausgabe: Mapped[int | None] = mapped_column(Integer, default=None)
+    #: short reason for the technical log and the notice to the author (``signatur``, ``zu_gross`` …)
+    code: Mapped[str] = mapped_column(String(30), default="")
 
 
 class SyncAusgang(Base):
@@ -120,6 +164,8 @@ class SyncEingang(Base):
 
 SYNC_TABELLEN = {
     SyncGeraet.__tablename__,
+    SyncDatei.__tablename__,
+    SyncSchluessel.__tablename__,
     SyncKontext.__tablename__,
     SyncKonflikt.__tablename__,
     SyncQuarantaene.__tablename__,

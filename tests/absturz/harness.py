@@ -83,8 +83,12 @@ def abgleich_vorbereiten(pfad: Path) -> None:
     from ozgdesk.sync.abgleich import jetzt_abgleichen
     from ozgdesk.sync.backend import OrdnerBackend
 
+    from tests.sync_server import freigeben
+
     (pfad.parent / "ablage").mkdir(exist_ok=True)
     with Store.oeffnen(pfad) as b, Store.oeffnen(pfad.parent / "geraet-a.sqlite") as a:
+        jetzt_abgleichen(b, OrdnerBackend(pfad.parent / "ablage"))  # founds the share and approves A
+        freigeben(b, a)
         for g in (b, a):
             jetzt_abgleichen(g, OrdnerBackend(pfad.parent / "ablage"))
 
