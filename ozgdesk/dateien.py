@@ -3,7 +3,8 @@ reports).
 
 Reading: :func:`eingabedatei_lesen` checks type and size *before* it reads a byte, so ``/dev/zero``,
 a FIFO or a 110 MB file named by mistake cannot hang ozgdesk or exhaust its memory. Writing:
-:func:`atomar_schreiben`, so a crash never leaves half a file and nobody else can read it. Both
+:func:`atomar_schreiben`, so a crash never leaves half a file and nobody else can read it (folders it
+creates are owner-only too, :func:`privater_ordner`). Both
 turn every ``OSError`` into a German :class:`Eingabefehler` that names the file (:func:`os_grund`
 gives the reason in German; the English ``strerror`` never reaches a user).
 """
@@ -38,8 +39,33 @@ def atomar_schreiben(ziel: Path, daten: bytes) -> Path:
     return ziel
 
 
+def privater_ordner(pfad: Path) -> Path:
+    """Create ``pfad`` and its missing parents owner-only (0700, like the data folder); folders that
+    exist already are left as they are (a user's Documents folder is not ours to change)."""
+    fehlend = []
+    p = Path(pfad)
+    while not p.exists() and p != p.parent:
+        fehlend.append(p)
+        p = p.parent
+    for ordner in reversed(fehlend):
+        try:
+            ordner.mkdir(mode=0o700)
+        except FileExistsError:
+            if not ordner.is_dir():
+                raise
+    return Path(pfad)
+
+
+def privat_schreiben(ziel: Path, daten: bytes) -> None:
+    """Write a new file owner-only (0600) – for files in a folder of our own that is renamed into
+    place as a whole; fails if the file exists. :func:`atomar_schreiben` for anything else."""
+    fd = os.open(ziel, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(daten)
+
+
 def _schreiben(ziel: Path, daten: bytes) -> None:
-    ziel.parent.mkdir(parents=True, exist_ok=True)
+    privater_ordner(ziel.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{ziel.name}.", suffix=".tmp", dir=ziel.parent)  # mkstemp: mode 0600
     try:
         with os.fdopen(fd, "wb") as f:

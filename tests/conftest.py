@@ -29,6 +29,7 @@ from ozgdesk.model.store import Store  # noqa: E402
 # The sync fixtures (a WebDAV server, fresh devices, a synced pair) for every test module; imported
 # here once so that test modules take them as parameters without importing what they shadow.
 from tests.sync_server import _leere_vorlage_sync, _paar_vorlage, dav, neues_geraet, synchrones_paar  # noqa: E402, F401
+from tests.apache_server import apache_dav, webdav_server  # noqa: E402, F401
 
 
 def _vorlage(tmp_path_factory: pytest.TempPathFactory, name: str, fuellen) -> Path:  # noqa: ANN001

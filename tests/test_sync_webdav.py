@@ -40,7 +40,15 @@ def ablage(dav):  # noqa: ANN001, ANN201
     return dav
 
 
-def test_pruefung_eines_echten_servers_gibt_fuer_jeden_punkt_ein_deutsches_urteil(ablage) -> None:
+@pytest.fixture
+def ablage_beide(webdav_server):  # noqa: ANN001, ANN201
+    """The share on each real server in turn: wsgidav and Apache httpd with mod_dav (tests/apache_server.py)."""
+    webdav_server.ordner("Ablage Grüße")
+    return webdav_server
+
+
+def test_pruefung_eines_echten_servers_gibt_fuer_jeden_punkt_ein_deutsches_urteil(ablage_beide) -> None:
+    ablage = ablage_beide
     punkte = einrichtung_pruefen(_backend(ablage))
     assert [p.ok for p in punkte] == [True] * len(punkte)
     texte = " ".join(p.meldung for p in punkte)
@@ -58,7 +66,8 @@ def test_pruefung_erkennt_iis_und_falsches_passwort(ablage) -> None:
     assert punkte[0].stufe == "fehler" and "Benutzername oder Passwort" in punkte[0].meldung
 
 
-def test_zwei_geraete_mit_umlauten_in_benutzer_passwort_und_pfad(ablage, demo_store, neues_geraet) -> None:
+def test_zwei_geraete_mit_umlauten_in_benutzer_passwort_und_pfad(ablage_beide, demo_store, neues_geraet) -> None:
+    ablage = ablage_beide
     b = neues_geraet("b")
     jetzt_abgleichen(demo_store, _backend(ablage))
     freigeben(demo_store, b)
@@ -71,11 +80,34 @@ def test_zwei_geraete_mit_umlauten_in_benutzer_passwort_und_pfad(ablage, demo_st
     assert _titel(demo_store) == "Änderung auf B – Grüße"
 
 
-def test_falsches_passwort_ist_http_401_und_aendert_nichts(ablage, demo_store) -> None:
+def test_falsches_passwort_ist_http_401_und_aendert_nichts(ablage_beide, demo_store) -> None:
+    ablage = ablage_beide
     vorher = daten(demo_store)
     with pytest.raises(Anmeldefehler, match="401"):
         jetzt_abgleichen(demo_store, _backend(ablage, "falsch"))
     assert daten(demo_store) == vorher
+
+
+def test_gleiches_feld_auf_zwei_geraeten_wird_ein_sichtbarer_konflikt(ablage_beide, demo_store, neues_geraet) -> None:
+    from ozgdesk.sync.konflikte import konflikte
+
+    ablage = ablage_beide
+    b = neues_geraet("b")
+    jetzt_abgleichen(demo_store, _backend(ablage))
+    freigeben(demo_store, b)
+    jetzt_abgleichen(b, _backend(ablage))
+    _titel_setzen(demo_store, "Fassung A – Grüße")
+    _titel_setzen(b, "Fassung B – Maße")
+    _titel_setzen(b, "nur B", 1)  # another record: merges without a conflict
+    for geraet in (demo_store, b, demo_store):
+        jetzt_abgleichen(geraet, _backend(ablage))
+    for geraet in (demo_store, b):
+        offen = konflikte(geraet)
+        assert len(offen) == 1 and offen[0].feld == "titel"
+        assert {w["wert"] for w in offen[0].werte} == {"Fassung A – Grüße", "Fassung B – Maße"}
+        assert _titel(geraet, 1) == "nur B"
+    assert _titel(demo_store) == _titel(b)  # the same interim value on both, never decided by a clock
+    assert not _temp_dateien(ablage)
 
 
 STOERUNGEN = [
@@ -156,7 +188,8 @@ def test_langsamer_server_zeitueberschreitung_dann_fortsetzen(ablage, demo_store
     assert daten(b) == daten(demo_store) and _titel(b) == "nach der Pause"
 
 
-def test_einreichung_ueber_webdav_mit_umlauten_im_dateinamen(ablage, demo_store, tmp_path) -> None:
+def test_einreichung_ueber_webdav_mit_umlauten_im_dateinamen(ablage_beide, demo_store, tmp_path) -> None:
+    ablage = ablage_beide
     from ozgdesk.sync.ausgang import ausgang_einreihen
 
     paket = tmp_path / "Paket Grüße"

@@ -182,23 +182,24 @@ def test_kette_mit_klartextdatei_schreibt_nur_in_den_sicheren_schluesselbund(mon
         keyring.set_keyring(vorher)
 
 
-def test_zugangsdaten_in_der_adresse_landen_im_schluesselbund_nicht_in_den_einstellungen(
-        dav, demo_store, demo_home, schluesselbund) -> None:
+def test_zugangsdaten_in_der_adresse_werden_abgelehnt_nicht_getrennt(dav, demo_store, demo_home, schluesselbund) -> None:
+    """Earlier they were split off into the keychain; now refused (issue 14): user and password are
+    given separately. More in tests/test_sync_einrichten.py."""
     from urllib.parse import quote
 
-    from ozgdesk.sync.abgleich import ZIEL, einrichten_und_pruefen, zugangsdaten_trennen
+    from ozgdesk.model.errors import Eingabefehler
+    from ozgdesk.sync.abgleich import ZIEL, einrichten_und_pruefen
 
-    assert zugangsdaten_trennen("https://a%40b:p%3Aw@h.example:8443/x/") == ("https://h.example:8443/x/", "a@b", "p:w")
-    assert zugangsdaten_trennen("https://h.example/x/") == ("https://h.example/x/", None, None)
     (dav.wurzel / "ablage").mkdir()
     sauber = dav.url + "ablage/"
     mit = sauber.replace("://", f"://{quote(BENUTZER)}:{quote(PASSWORT, safe='')}@", 1)
-    punkte = einrichten_und_pruefen(demo_store, mit)
+    with pytest.raises(Eingabefehler, match="Zugangsdaten werden in der Adresse nicht angenommen"):
+        einrichten_und_pruefen(demo_store, mit)
+    assert demo_store.meta(ZIEL) is None and schluesselbund.daten == {}
+    assert PASSWORT.encode() not in (demo_home / "ozgdesk.sqlite").read_bytes()
+    punkte = einrichten_und_pruefen(demo_store, sauber, BENUTZER, PASSWORT)  # given separately: fine
     assert all(p.ok for p in punkte), punkte
-    assert demo_store.meta(ZIEL) == sauber  # the address without user and password
-    assert PASSWORT in schluesselbund.daten.values()
-    inhalt = (demo_home / "ozgdesk.sqlite").read_bytes()
-    assert PASSWORT.encode() not in inhalt
+    assert demo_store.meta(ZIEL) == sauber and list(schluesselbund.daten.values()) == [PASSWORT]
     assert backend_oeffnen(demo_store).liste("") is not None
 
 

@@ -89,6 +89,7 @@ def test_letzter_abgleich_mit_ortsdatum_und_ortszeit(qtbot, demo_store, tmp_path
 
 def test_passwort_wird_nach_dem_einrichten_aus_dem_feld_geloescht(qtbot, demo_store, tmp_path):
     _f, seite = _seite(qtbot, demo_store, tmp_path, "p")
+    (tmp_path / "leer").mkdir()
     seite.ziel.setText(str(tmp_path / "leer"))
     seite.passwort.setText("Gehe1m-ß")
     seite.einrichten()

@@ -241,9 +241,9 @@ def test_einrichten_prueft_die_ablage_auf_dem_netz_faden(qtbot, demo_store, tmp_
     faeden: list[str] = []
     original = seite_modul.einrichtung_pruefen
 
-    def pruefen(backend):  # noqa: ANN001, ANN202
+    def pruefen(backend, **kw):  # noqa: ANN001, ANN003, ANN202
         faeden.append(threading.current_thread().name)
-        return original(backend)
+        return original(backend, **kw)
 
     monkeypatch.setattr(seite_modul, "einrichtung_pruefen", pruefen)
     f = _fenster(qtbot, demo_store, tmp_path, "n")

@@ -1,4 +1,4 @@
-"""Commands for the sync: abgleich einrichten|pruefen|jetzt|status, konflikte list|loesen."""
+"""Commands for the sync: abgleich einrichten|pruefen|jetzt|status|ausgang, konflikte list|loesen."""
 
 from __future__ import annotations
 
@@ -16,10 +16,14 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
     unter = p.add_subparsers(title="Befehle", dest="unterbefehl", metavar="BEFEHL", required=True)
     q = unter.add_parser("einrichten", help="Abgleichziel festlegen und prüfen",
                          description="Legt das Abgleichziel fest (WebDAV-Adresse oder Ordner) und prüft es. "
-                         "Das Passwort kommt nur in den Schlüsselbund des Betriebssystems.")
+                         "Das Passwort kommt nur in den Schlüsselbund des Betriebssystems; eine Adresse mit "
+                         "Zugangsdaten (https://name:passwort@server/…) wird abgelehnt. Ein fehlender Zielordner "
+                         "wird nur mit --anlegen angelegt.")
     q.add_argument("--ziel", required=True, metavar="URL|PFAD", help="https://server/ordner/ oder ein (Netz-)Ordner")
     q.add_argument("--benutzer", metavar="NAME", help="Benutzername für den WebDAV-Server")
     q.add_argument("--password-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen (für Skripte)")
+    q.add_argument("--anlegen", action="store_true",
+                   help="einen fehlenden Zielordner anlegen (WebDAV: auch fehlende übergeordnete Ordner)")
     q.add_argument("--anker", metavar="FINGERABDRUCK",
                    help="Fingerabdruck des Gründungsgeräts der Ablage (von der Koordination): wird beim ersten "
                    "Abgleich geprüft, statt ihm beim ersten Kontakt zu vertrauen")
@@ -36,6 +40,18 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
     q = unter.add_parser("status", help="Ziel, letzter Abgleich, Ausstehendes, Konflikte, Quarantäne, Freigabe")
     json_option(q)
     q.set_defaults(func=cmd_status)
+    q = unter.add_parser("ausgang", help="Postausgang: Einreichungen an das BMI anzeigen oder einen Eintrag entfernen")
+    aus = q.add_subparsers(title="Befehle", dest="ausgangbefehl", metavar="BEFEHL", required=True)
+    r = aus.add_parser("list", help="Einträge mit Kennung, Periode, Ordner, Zeitpunkt und Stand (veröffentlicht oder Fehler)")
+    json_option(r)
+    r.set_defaults(func=cmd_ausgang_list)
+    r = aus.add_parser("entfernen", help="einen noch nicht veröffentlichten Eintrag entfernen (ohne Rückfrage)",
+                       description="Entfernt eine Einreichung aus dem Postausgang, die noch nicht veröffentlicht "
+                       "ist, z. B. weil ihr Paketordner gelöscht oder verändert wurde und sie bei jedem Abgleich "
+                       "scheitert. Der Paketordner selbst bleibt unverändert. Veröffentlichte Einträge bleiben.")
+    r.add_argument("id", metavar="ID", help="Kennung aus „abgleich ausgang list“ (oder ihre ersten 8 Zeichen)")
+    json_option(r)
+    r.set_defaults(func=cmd_ausgang_entfernen)
     q = unter.add_parser("umziehen", help="bewusst auf eine neue Ablage umziehen (neuer Server, altes Format 1)",
                          description="Prüft die neue Ablage und richtet sie ein; dann gründet dieses Gerät sie "
                          "(oder tritt ihr bei, wenn ein anderes Gerät schon umgezogen ist) und sendet alle eigenen "
@@ -81,7 +97,8 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
 
 def _verdikte(punkte, als_json: bool) -> int:  # noqa: ANN001
     if als_json:
-        json_ausgeben([{"name": p.name, "stufe": p.stufe, "meldung": p.meldung} for p in punkte])
+        json_ausgeben([{"name": p.name, "stufe": p.stufe, "meldung": p.meldung, "ziel_fehlt": p.ziel_fehlt}
+                       for p in punkte])
     else:
         zeichen = {"ok": "✓", "warnung": "!", "fehler": "✗"}
         for p in punkte:
@@ -90,24 +107,30 @@ def _verdikte(punkte, als_json: bool) -> int:  # noqa: ANN001
 
 
 def cmd_einrichten(args: argparse.Namespace) -> int:
-    from ozgdesk.sync.abgleich import einrichten_und_pruefen, ist_url, zugangsdaten_trennen
+    from ozgdesk.sync.abgleich import adresse_pruefen, einrichten_und_pruefen, ist_url
 
     passwort = None
-    ziel, name_in_url, passwort_in_url = zugangsdaten_trennen(args.ziel.strip())
+    ziel = args.ziel.strip()
+    adresse_pruefen(ziel)  # credentials in the address: refused before a password is asked or anything stored
+    if ist_url(ziel) and not args.benutzer:
+        raise Eingabefehler("Für einen WebDAV-Server bitte --benutzer angeben.")
     if args.password_stdin:
         passwort = sys.stdin.readline().rstrip("\r\n")
         if not passwort:
             raise Eingabefehler("--password-stdin: Auf der Standardeingabe kam kein Passwort an.")
-    elif ist_url(ziel) and passwort_in_url is None and sys.stdin.isatty():
-        passwort = getpass.getpass(f"Passwort für {args.benutzer or name_in_url} auf {ziel}: ")
+    elif ist_url(ziel) and sys.stdin.isatty():
+        passwort = getpass.getpass(f"Passwort für {args.benutzer} auf {ziel}: ")
     with store_oeffnen(args) as store:
         # checked first, taken over only if the check passes: a typo never replaces a working target
-        punkte = einrichten_und_pruefen(store, args.ziel, args.benutzer, passwort)
+        punkte = einrichten_und_pruefen(store, ziel, args.benutzer, passwort, anlegen=args.anlegen)
         if args.anker and all(p.ok for p in punkte):
             from ozgdesk.sync.ablauf import ANKER_ERWARTET
 
             store.meta_setzen(ANKER_ERWARTET, args.anker)
-        return _verdikte(punkte, args.json)
+    for p in punkte:
+        if p.ziel_fehlt:
+            p.meldung += " Zum Anlegen denselben Befehl mit --anlegen wiederholen."
+    return _verdikte(punkte, args.json)
 
 
 def cmd_pruefen(args: argparse.Namespace) -> int:
@@ -171,6 +194,38 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"In Quarantäne: {st.quarantaene}")
     for q in st.quarantaene_liste:
         print(f"  {q['datei']} (Gerät {q['geraet'][:8]}): {q['grund']}")
+    return 0
+
+
+def cmd_ausgang_list(args: argparse.Namespace) -> int:
+    from ozgdesk.sync.ausgang import ausgang, stand_text
+
+    with store_oeffnen(args) as store:
+        liste = ausgang(store, pruefen=True)
+    if args.json:
+        json_ausgeben([dict(vars(e), stand=stand_text(e)) for e in liste])
+        return 0
+    tabelle_ausgeben(["ID", "Periode", "Ordner", "Eingereiht", "Stand"],
+                     [(e.id[:8], e.periode, e.ordner, e.eingereiht_am.astimezone().strftime("%d.%m.%Y %H:%M"),
+                       stand_text(e)) for e in liste], max_breite=120)
+    if any(e.veroeffentlicht_am is None for e in liste):
+        print("Fehler beim Veröffentlichen stehen nach jedem Abgleich als Hinweis und im technischen Protokoll.")
+    return 0
+
+
+def cmd_ausgang_entfernen(args: argparse.Namespace) -> int:
+    from ozgdesk.sync.ausgang import ausgang_entfernen
+
+    with store_oeffnen(args) as store:
+        e = ausgang_entfernen(store, args.id)
+    if args.json:
+        json_ausgeben(e)
+        return 0
+    print(f"Einreichung {e.periode} ({e.id[:8]}) aus dem Postausgang entfernt; sie wird nicht an das BMI übertragen. "
+          f"Der Paketordner {e.ordner} bleibt unverändert.")
+    if e.version:
+        print(f"Auf der Ablage bleibt die begonnene Fassung v{e.version} ohne Übertragungsliste liegen; sie gilt "
+              "nicht als eingereicht.")
     return 0
 
 

@@ -17,6 +17,15 @@ from ozgdesk.model.base import Base, CodeTyp
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.values import LEISTUNGSTYPEN, Lagenart, Reifegradmodell
 
+#: The tables of the shipped OZG-Umsetzungskatalog: filled from the official export, replaced by
+#: catalogue imports, the same for every Ressort – hundreds of rows (557 Leistungen, 55 Lagen) that
+#: are not the Ressort's own work. The sync's delete guard (``replikation._loeschungen_pruefen``)
+#: leaves them out of the Ressort's total, so that they cannot dilute the share of deleted
+#: projects, payments or milestones. Leistung rows are catalogue rows although the Ressort adds
+#: facts to them (scope, Behörde): those facts are fields, not rows; its own rows about Leistungen
+#: (Verantwortung, Reifegrad-Bewertung) are counted.
+KATALOGTABELLEN = frozenset({"themenfeld", "lage", "leistung", "leika_leistung", "leika_zuordnung"})
+
 _OZG_ID_RE = re.compile(r"^\d{5}$")
 _LEIKA_RE = re.compile(r"^\d{14}$")
 

@@ -31,6 +31,7 @@ from typing import Any
 from reportlab.platypus import Flowable
 from sqlalchemy import select
 
+from ozgdesk.dateien import privat_schreiben, privater_ordner
 from ozgdesk.model.base import jetzt_utc
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.store import Store
@@ -189,7 +190,7 @@ def einreichen(store: Store, q: Quartal, ziel: Path, *, stand: date, benutzer: s
                             f"Stellungnahme versehen werden (ozgdesk-cli befunde list --quartal {q}):\n{liste}")
     daten = quartalsbericht_daten(bestand, q, befunde)
     ziel = Path(ziel)
-    ziel.mkdir(parents=True, exist_ok=True)
+    privater_ordner(ziel)  # folders it creates: 0700; the package folder (mkdtemp) and its files: owner-only
     unterbrochene_abschliessen(store, ziel)
     tmp = Path(tempfile.mkdtemp(prefix=".einreichung-", dir=ziel))
     gespeichert = False
@@ -216,8 +217,8 @@ def einreichen(store: Store, q: Quartal, ziel: Path, *, stand: date, benutzer: s
                         "art": ART, "zeitraum": str(q), "version": version, "erstellt_am": zeitpunkt.isoformat(),
                         "algorithmus": "SHA-256", "dateien": hashes}
             for name, inhalt in dateien.items():
-                (tmp / name).write_bytes(inhalt)
-            (tmp / "manifest.json").write_bytes(kanonisch(manifest))
+                privat_schreiben(tmp / name, inhalt)
+            privat_schreiben(tmp / "manifest.json", kanonisch(manifest))
             s.add(Einreichung(art=ART, zeitraum=str(q), version=version, schema=f"{SCHEMA}/{SCHEMA_VERSION}",
                               snapshot=kanonisch(daten).decode("utf-8"), snapshot_sha256=hashes[f"Quartalsbericht_{basis}.json"],
                               dateien=json.dumps(hashes, sort_keys=True), erstellt_am=zeitpunkt,

@@ -67,6 +67,8 @@ class AbgleichErgebnis(Zahlen):
 
     offene_konflikte: int = 0
     veroeffentlicht: list[str] = field(default_factory=list)
+    #: queued packages that could not be published this run: entry id → German message
+    ausgang_fehler: dict[str, str] = field(default_factory=dict)
     posteingang_neu: int = 0
     anfragen: int = 0
     bytes_gesendet: int = 0
@@ -176,7 +178,9 @@ def _abgleichen(store: Store, backend: Backend | None, ergebnis: AbgleichErgebni
         share_id, voll = ablauf.abgleichen(store, backend, ergebnis, vorab, fortschritt, abbrechen,
                                            loeschen_erlauben, db)
         if voll:
-            ergebnis.veroeffentlicht = ausgang_veroeffentlichen(store, backend, abbrechen=abbrechen, db=db)
+            ergebnis.veroeffentlicht = ausgang_veroeffentlichen(store, backend, abbrechen=abbrechen, db=db,
+                                                                warnungen=ergebnis.warnungen,
+                                                                fehler=ergebnis.ausgang_fehler)
             db(lambda: store.meta_setzen(ablauf.TEMP_ORDNER, "[]"))
         if posteingang:
             ergebnis.posteingang_neu = len(posteingang_neu(store, backend, db=db))
@@ -274,36 +278,74 @@ def _umzug_vorbereiten(store: Store) -> None:
         store.meta_setzen(schluessel, "")
 
 
-def zugangsdaten_trennen(ziel: str) -> tuple[str, str | None, str | None]:
-    """Split ``https://name:geheim@server/ordner`` into the address without them, user and password.
+def zugangsdaten_in_adresse(ziel: str) -> bool:
+    """True if a WebDAV address carries a user name or password: ``https://name:geheim@server/…``,
+    a bare ``https://name@server/…``, also percent-encoded (``https://name%3Ageheim%40server/…``).
 
-    A URL is stored in the settings, shown and logged; credentials typed into it (a habit from
-    browsers and ``davfs``) must never go there. The user name moves to the settings, the password
-    to the keychain."""
+    An ``@`` in the path stays allowed (Nextcloud: ``…/files/k.brenner@bund.de/``)."""
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        netloc = urlsplit(ziel.strip()).netloc
+    except ValueError:
+        netloc = ziel.strip().split("://", 1)[-1].split("/", 1)[0]
+    return "@" in netloc or "@" in unquote(netloc)
+
+
+def adresse_ohne_zugangsdaten(ziel: str) -> str:
+    """The address with everything before the host's last ``@`` removed – for messages only."""
     from urllib.parse import unquote, urlsplit, urlunsplit
 
-    teile = urlsplit(ziel)
-    if "@" not in teile.netloc:
-        return ziel, None, None
-    anmeldung, _, rechner = teile.netloc.rpartition("@")
-    name, trenner, geheim = anmeldung.partition(":")
-    return (urlunsplit((teile.scheme, rechner, teile.path, teile.query, teile.fragment)),
-            unquote(name) or None, unquote(geheim) if trenner else None)
+    try:
+        teile = urlsplit(ziel.strip())
+    except ValueError:
+        return "(ungültige Adresse)"
+    rechner = unquote(teile.netloc).rpartition("@")[2]
+    return urlunsplit((teile.scheme, rechner, teile.path, "", ""))
+
+
+#: Shown when an address with credentials in it is refused (no part of the secret in it).
+ZUGANGSDATEN_IN_ADRESSE = (
+    "Die Adresse enthält Benutzername oder Passwort (Angabe vor „@“). Zugangsdaten werden in der Adresse nicht "
+    "angenommen, weil Adressen gespeichert, angezeigt und protokolliert werden. Bitte die Adresse ohne sie "
+    "eingeben ({ohne}) und Benutzer und Passwort getrennt angeben: Befehlszeile mit --benutzer und der "
+    "Passwortabfrage oder --password-stdin, Oberfläche in den Feldern „Benutzer“ und „Passwort“. "
+    "Es wurde nichts gespeichert."
+)
+
+
+def adresse_pruefen(ziel: str) -> None:
+    """Refuse a WebDAV address with credentials in it (:func:`zugangsdaten_in_adresse`) or without a
+    usable host; nothing is stored or logged of it."""
+    if not ist_url(ziel.strip()):
+        return
+    if zugangsdaten_in_adresse(ziel):
+        raise Eingabefehler(ZUGANGSDATEN_IN_ADRESSE.format(ohne=adresse_ohne_zugangsdaten(ziel)))
+    from urllib.parse import urlsplit
+
+    try:
+        teile = urlsplit(ziel.strip())
+        _ = teile.port  # a port that is not a number ("server:abc") raises here
+    except ValueError:
+        raise Eingabefehler("Die Adresse ist ungültig (Server oder Port nicht lesbar). Bitte in der Form "
+                            "https://server/ordner/ angeben.") from None
+    if not teile.hostname:
+        raise Eingabefehler("Die Adresse nennt keinen Server. Bitte in der Form https://server/ordner/ angeben.")
 
 
 def _backend_bauen(ziel: str, benutzer: str | None, passwort: str | None) -> tuple[str, str | None, str | None, Backend]:
-    """The cleaned target, user, the password to store (None: keep the keychain's) and the backend."""
+    """The cleaned target, user, the password to store (None: keep the keychain's) and the backend.
+
+    An address with credentials in it is refused before anything else (:func:`adresse_pruefen`)."""
     ziel = ziel.strip()
     if not ziel:
         raise Eingabefehler("Bitte ein Ziel angeben: eine WebDAV-Adresse (https://…) oder einen Ordner.")
     if not ist_url(ziel):
         return ziel, benutzer, None, OrdnerBackend(ziel)
+    adresse_pruefen(ziel)
     from ozgdesk.sync.webdav import WebdavBackend
     from ozgdesk.sync.zugang import passwort_holen
 
-    ziel, name_in_url, passwort_in_url = zugangsdaten_trennen(ziel)
-    benutzer = benutzer or name_in_url
-    passwort = passwort or passwort_in_url
     if not benutzer:
         raise Eingabefehler("Für einen WebDAV-Server bitte --benutzer angeben.")
     neu = passwort or None
@@ -314,23 +356,26 @@ def einrichten(store: Store, ziel: str, benutzer: str | None = None, passwort: s
                db: DbSchritt | None = None) -> Backend:
     """Save target and user (settings) and the password (keychain only); return the backend to check.
 
-    Credentials inside the URL are taken out first (:func:`zugangsdaten_trennen`). Keychain and
-    backend outside, the two settings in one DB step. :func:`einrichten_und_pruefen` saves only
-    a target that passed its check."""
+    An address with credentials in it is refused (:func:`adresse_pruefen`). Keychain and backend
+    outside, the two settings in one DB step. :func:`einrichten_und_pruefen` saves only a target
+    that passed its check."""
     ziel, benutzer, neu, backend = _backend_bauen(ziel, benutzer, passwort)
     _uebernehmen(store, ziel, benutzer, neu, db)
     return backend
 
 
 def einrichten_und_pruefen(store: Store, ziel: str, benutzer: str | None = None, passwort: str | None = None, *,
-                           db: DbSchritt | None = None) -> list[Any]:
+                           anlegen: bool = False, db: DbSchritt | None = None) -> list[Any]:
     """Check the new target first and take it over only if the check passed: a mistyped address or
-    password never replaces a working target (nor its password in the keychain)."""
+    password never replaces a working target (nor its password in the keychain).
+
+    A missing target folder is reported (check point :data:`~ozgdesk.sync.pruefung.ZIELORDNER`)
+    and created only with ``anlegen``."""
     from ozgdesk.sync.pruefung import Pruefpunkt, einrichtung_pruefen
 
     ziel, benutzer, neu, backend = _backend_bauen(ziel, benutzer, passwort)
     try:
-        punkte = einrichtung_pruefen(backend)
+        punkte = einrichtung_pruefen(backend, anlegen=anlegen)
     finally:
         backend.schliessen()
     if all(p.ok for p in punkte):

@@ -12,6 +12,11 @@ Layout on the share (see ``docs/sync-format.md``)::
 Packages are queued offline (:func:`ausgang_einreihen`) and published on the next sync. A resumed
 publish re-sends identical files (harmless: write-once compares hashes) into the version it has
 already claimed; a second device publishing the same period gets the next version.
+
+A package that cannot go out (its folder was deleted or changed after queueing, the share refuses a
+file) fails on its own: the error is returned per entry, reported as a warning and written to the
+technical log, while the other packages and the rest of the sync go on. Such an entry can be
+removed from the queue (:func:`ausgang_entfernen`); a published one never.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +35,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.base import jetzt_utc, neue_id
-from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.errors import Abbruch, Eingabefehler, OzgFehler
 from ozgdesk.model.store import Store
 from ozgdesk.sync import ereignisse
-from ozgdesk.sync.backend import Ablagefehler, Backend, Schreibkonflikt
+from ozgdesk.sync.backend import Ablagefehler, Anmeldefehler, Backend, Platzfehler, Schreibkonflikt
 from ozgdesk.sync.format import TEMP_PRAEFIX, sha256
 from ozgdesk.sync.pfade import lokal_unter
 from ozgdesk.sync.schritt import DbSchritt, schritte
@@ -99,15 +105,92 @@ class AusgangEintrag:
     ordner: str
     ressort: str
     periode: str
-    eingereiht_am: object
-    veroeffentlicht_am: object
+    eingereiht_am: datetime
+    veroeffentlicht_am: datetime | None
     ziel: str
+    #: the version claimed on the share (a publish begun), or None
+    version: int | None = None
+    #: why it cannot go out as queued, found locally (:func:`paket_problem`); only with ``pruefen``
+    problem: str | None = None
 
 
-def ausgang(store: Store) -> list[AusgangEintrag]:
+def ausgang(store: Store, *, pruefen: bool = False) -> list[AusgangEintrag]:
+    """The queue, oldest first; with ``pruefen`` each waiting package is checked locally (folder
+    present and unchanged since queueing – it reads the package files, no request)."""
     with Session(store.engine) as s:
-        return [AusgangEintrag(a.id, a.ordner, a.ressort, a.periode, a.eingereiht_am, a.veroeffentlicht_am, a.ziel)
-                for a in s.execute(select(SyncAusgang).order_by(SyncAusgang.eingereiht_am)).scalars()]
+        liste = [AusgangEintrag(a.id, a.ordner, a.ressort, a.periode, a.eingereiht_am, a.veroeffentlicht_am, a.ziel,
+                                a.version, None)
+                 for a in s.execute(select(SyncAusgang).order_by(SyncAusgang.eingereiht_am)).scalars()]
+        hashes = {i: h for i, h in s.execute(select(SyncAusgang.id, SyncAusgang.hash))} if pruefen else {}
+    for e in liste:
+        if pruefen and e.veroeffentlicht_am is None:
+            e.problem = paket_problem(e.ordner, hashes[e.id])
+    return liste
+
+
+def _zeit(t: datetime) -> str:
+    return t.astimezone().strftime("%d.%m.%Y %H:%M")
+
+
+def stand_text(e: AusgangEintrag, fehler: str | None = None) -> str:
+    """What an outbox entry's state is, in German: published (when, where), the last error (of the
+    last sync in this process, ``fehler``), a problem found locally, or waiting."""
+    if e.veroeffentlicht_am is not None:
+        return f"veröffentlicht am {_zeit(e.veroeffentlicht_am)} ({e.ziel})"
+    begonnen = f" (Fassung v{e.version} begonnen)" if e.version else ""
+    if fehler:
+        return f"Fehler beim letzten Abgleich{begonnen}: {fehler}"
+    if e.problem:
+        return f"Fehler{begonnen}: {e.problem}"
+    return f"wartet auf den nächsten Abgleich{begonnen}"
+
+
+def paket_problem(ordner: str, soll_hash: str) -> str | None:
+    """Why a queued package cannot be published as queued, found locally; None if it can."""
+    pfad = Path(ordner)
+    if not pfad.is_dir():
+        return f"Der Paketordner {ordner} fehlt (gelöscht, umbenannt oder verschoben)."
+    try:
+        ist = paket_hash(pfad)
+    except OSError as e:
+        return f"Das Paket {ordner} ist nicht lesbar: {_os_grund(e)}."
+    if ist != soll_hash:
+        return f"Das Paket {ordner} wurde nach dem Einreihen verändert."
+    return None
+
+
+def _finden(s: Session, kennung: str) -> SyncAusgang:
+    kennung = kennung.strip().lower()
+    treffer = list(s.execute(select(SyncAusgang).where(SyncAusgang.id.startswith(kennung))).scalars()) \
+        if len(kennung) >= 4 else []
+    if not treffer:
+        raise Eingabefehler(f"Im Postausgang gibt es keinen Eintrag mit der Kennung „{kennung}“ "
+                            "(„ozgdesk-cli abgleich ausgang list“ zeigt die Kennungen).")
+    if len(treffer) > 1:
+        raise Eingabefehler(f"Die Kennung „{kennung}“ passt auf {len(treffer)} Einträge; bitte mehr Zeichen angeben.")
+    return treffer[0]
+
+
+def ausgang_entfernen(store: Store, kennung: str) -> AusgangEintrag:
+    """Remove a queued, not yet published package from the outbox (by id or its first characters).
+
+    Refused for a published one: it is on the share, write-once, the record of what went to the BMI.
+    The local package folder and the frozen submission in the database stay as they are; a version
+    already claimed on the share stays there incomplete (without transfer list), which nobody takes
+    as submitted. Not part of the change log: the outbox is this device's own queue."""
+    with Session(store.schreib_engine) as s, s.begin():
+        a = _finden(s, kennung)
+        eintrag = AusgangEintrag(a.id, a.ordner, a.ressort, a.periode, a.eingereiht_am, a.veroeffentlicht_am, a.ziel,
+                                 a.version)
+        if a.veroeffentlicht_am is not None:
+            raise Eingabefehler(
+                f"Die Einreichung {a.periode} ({a.id[:8]}) ist bereits veröffentlicht ({a.ziel}) und wird nicht "
+                "entfernt: Was auf der Ablage an das BMI gegangen ist, bleibt unverändert als Nachweis. Eine "
+                "Korrektur geht als neue Einreichung (neue Fassung) hinaus."
+            )
+        s.delete(a)
+    _log.info("Eintrag %s (%s, %s) aus dem Postausgang entfernt", eintrag.id[:8], eintrag.ressort, eintrag.periode)
+    return eintrag
 
 
 def _naechste_version(backend: Backend, basis: str) -> int:
@@ -148,9 +231,9 @@ def _veroeffentlichen(backend: Backend, a: _Offen, abbrechen: threading.Event | 
                       version_merken: Callable[[int], None]) -> tuple[str, int, int, int]:
     """Publish one package (network and local files only); returns (share path, version, bytes, files)."""
     ordner = Path(a.ordner)
-    if not ordner.is_dir() or paket_hash(ordner) != a.hash:
-        raise Eingabefehler(f"Das Paket {ordner} wurde nach dem Einreihen verändert oder entfernt; "
-                            "bitte neu erzeugen und einreihen.")
+    problem = paket_problem(a.ordner, a.hash)
+    if problem:
+        raise Eingabefehler(f"{problem} Bitte das Paket neu erzeugen und einreihen.")
     basis = f"{OUTBOX}/{a.ressort}/{a.periode}"
     anspruch = json.dumps({"paket": a.id, "hash": a.hash}, sort_keys=True).encode("utf-8")
     version = a.version or _naechste_version(backend, basis)
@@ -178,17 +261,58 @@ def _veroeffentlichen(backend: Backend, a: _Offen, abbrechen: threading.Event | 
     return ziel, version, sum(m["bytes"] for m in manifest), len(manifest)
 
 
+#: errors that concern the whole share, not one package: they stop the sync as before
+_NICHT_JE_PAKET = (Abbruch, Anmeldefehler, Platzfehler)
+
+
+def _os_grund(e: OSError) -> str:
+    from ozgdesk.dateien import os_grund
+
+    return os_grund(e)
+
+
+def _fehlergrund(e: BaseException) -> str:
+    """A short, fixed reason for the technical log (``grund=``)."""
+    if isinstance(e, (Eingabefehler, OSError)):
+        return "paket"
+    if isinstance(e, Schreibkonflikt):
+        return "schreibkonflikt"
+    if isinstance(e, Ablagefehler):
+        return "ablage"
+    return "fehler"
+
+
 def ausgang_veroeffentlichen(store: Store, backend: Backend, abbrechen: threading.Event | None = None, *,
-                             db: DbSchritt | None = None) -> list[str]:
+                             db: DbSchritt | None = None, warnungen: list[str] | None = None,
+                             fehler: dict[str, str] | None = None) -> list[str]:
     """Publish every queued package; returns the share paths written. No request if nothing is queued.
 
     The queue is read in one DB step; the upload runs outside, with a step to note the claimed
-    version and one to mark the package published."""
+    version and one to mark the package published. A package that fails does not stop the others
+    nor the sync: its German message goes into ``fehler`` (by entry id), a warning naming how to
+    remove it into ``warnungen``, and both into the technical log; it is tried again on the next
+    sync. Cancelling, a refused login and a full server (507) still stop the run."""
     db = schritte(db)
     fertig = []
     for a in db(lambda: _offene(store)):
-        ziel, version, groesse, dateien = _veroeffentlichen(
-            backend, a, abbrechen, lambda v: db(lambda: _merken(store, a.id, version=v)))  # noqa: B023
+        try:
+            ziel, version, groesse, dateien = _veroeffentlichen(
+                backend, a, abbrechen, lambda v: db(lambda: _merken(store, a.id, version=v)))  # noqa: B023
+        except _NICHT_JE_PAKET:
+            raise
+        except (OzgFehler, OSError) as e:
+            meldung = str(e) if isinstance(e, OzgFehler) else f"Das Paket {a.ordner} ist nicht lesbar: {_os_grund(e)}."
+            if fehler is not None:
+                fehler[a.id] = meldung
+            if warnungen is not None:
+                warnungen.append(
+                    f"Die Einreichung {a.periode} ({a.id[:8]}) wurde nicht veröffentlicht: {meldung} Der nächste "
+                    "Abgleich versucht es erneut. Scheitert sie immer wieder, lässt sie sich aus dem Postausgang "
+                    f"entfernen (Seite Abgleich oder „ozgdesk-cli abgleich ausgang entfernen {a.id[:8]}“)."
+                )
+            ereignisse.einreichung_fehlgeschlagen(a.ressort, a.periode, a.id, _fehlergrund(e), type(e).__name__)
+            _log.warning("Einreichung %s (%s) nicht veröffentlicht: %s", a.periode, a.id[:8], meldung)
+            continue
         db(lambda: _merken(store, a.id, ziel=ziel, veroeffentlicht_am=jetzt_utc()))  # noqa: B023
         ereignisse.einreichung_veroeffentlicht(a.ressort, a.periode, version, groesse, dateien)
         fertig.append(ziel)
@@ -233,8 +357,13 @@ def _abgeholt_merken(store: Store, pfad: str, art: str, h: str, datei: Path) -> 
 
 def _abholen(store: Store, backend: Backend, pfade: list[str], art: str, ziel: Path, basis: str,
              db: DbSchritt) -> list[Path]:
-    """Download ``pfade`` (not fetched before, by name), write them locally, note each in a DB step."""
-    ziel.mkdir(parents=True, exist_ok=True)
+    """Download ``pfade`` (not fetched before, by name), write them locally, note each in a DB step.
+
+    Local folders and files are owner-only (0700/0600) like the database: feedback and catalogue
+    updates are the Ressort's internal correspondence with the BMI."""
+    from ozgdesk.dateien import atomar_schreiben, privater_ordner
+
+    privater_ordner(ziel)
     lokal = []
     for pfad in pfade:
         daten = backend.lesen(pfad, hoechstens=MAX_EINGANGSDATEI)
@@ -246,10 +375,7 @@ def _abholen(store: Store, backend: Backend, pfade: list[str], art: str, ziel: P
         except Ablagefehler as e:
             _log.warning("Datei der Ablage übersprungen: %s", e)
             continue
-        datei.parent.mkdir(parents=True, exist_ok=True)
-        temp = datei.with_name(datei.name + ".tmp")
-        temp.write_bytes(daten)
-        temp.replace(datei)
+        atomar_schreiben(datei, daten)  # temp file 0600, fsync, rename; missing folders 0700
         if db(lambda: _abgeholt_merken(store, pfad, art, h, datei)):  # noqa: B023 - runs right here
             lokal.append(datei)
     return lokal

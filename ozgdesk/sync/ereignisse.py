@@ -7,7 +7,9 @@ One line per event IT support asks about, with fixed keys (listed in ``docs/sync
   (``ordner``/``webdav``) – never the address, a user name or a password;
 * ``ereignis=quarantaene`` – a change file of another device kept out (device, file, short reason);
 * ``ereignis=konflikt`` / ``ereignis=konflikt_geloest`` – a conflict opened / closed, and how;
-* ``ereignis=einreichung_veroeffentlicht`` – a submission package published to the share.
+* ``ereignis=einreichung_veroeffentlicht`` – a submission package published to the share;
+* ``ereignis=einreichung_fehlgeschlagen`` – a queued package that could not be published this time
+  (the others and the rest of the sync went on).
 
 Lines about database writes are written only after the transaction committed, so the log never
 reports a conflict or quarantine that a rollback took back. Record ids are technical UUIDs, not
@@ -48,3 +50,9 @@ def konflikte(erkannt: list[tuple[str, str, str, str | None]],
 def einreichung_veroeffentlicht(ressort: str, periode: str, version: int, groesse: int, dateien: int) -> str:
     return ereignis("einreichung_veroeffentlicht", "ok", ressort=ressort, periode=periode, version=version,
                     bytes=groesse, dateien=dateien)
+
+
+def einreichung_fehlgeschlagen(ressort: str, periode: str, paket: str, grund: str, fehler: str) -> str:
+    """``grund``: ``paket`` (folder missing or changed locally), ``schreibkonflikt``, ``ablage``, ``fehler``."""
+    return ereignis("einreichung_fehlgeschlagen", "fehler", ressort=ressort, periode=periode, paket=paket[:8],
+                    grund=grund, fehler=fehler)

@@ -123,27 +123,48 @@ def geraetestaende(store: Store) -> dict[str, Geraetestand]:
 
 
 def _loeschungen_pruefen(store: Store, docs: list[dict[str, Any]], max_anteil: float) -> None:
-    """Refuse a sync that would delete more than ``max_anteil`` of the records (Joplin's lesson)."""
+    """Refuse a sync that would delete more than ``max_anteil`` of the records (Joplin's lesson).
+
+    Two measures, each from 10 deleted records on: the Ressort's own records in total – without
+    the shipped catalogue (:data:`~ozgdesk.model.katalog.KATALOGTABELLEN`), whose hundreds of rows
+    would otherwise hide the loss of all payments and milestones – and each table on its own, so
+    that wiping one kind of record (all Mittelabflüsse) is refused even where it is a small part of
+    the whole, and the catalogue itself stays guarded. A normal deletion of a few records passes."""
+    from ozgdesk.model.katalog import KATALOGTABELLEN
+
     ziele = {(e["tabelle"], e["id"]) for d in docs for t in d["transaktionen"] for e in t["eintraege"]
              if e["aktion"] == LOESCHEN}
     if not ziele:
         return
+    tab = tabellen()
+    je_tabelle: dict[str, int] = {}
     with _plain(store) as s:
-        gesamt = 0
-        vorhanden = 0
-        tab = tabellen()
-        for cls in tab.values():
-            gesamt += s.execute(select(func.count()).select_from(cls.__table__)).scalar_one()
         for tabelle, did in ziele:
             ziel = tab.get(tabelle)
             if ziel is not None and s.execute(select(ziel.__table__.c.id).where(ziel.__table__.c.id == did)).first():
-                vorhanden += 1
-    if vorhanden >= 10 and gesamt and vorhanden / gesamt > max_anteil:
+                je_tabelle[tabelle] = je_tabelle.get(tabelle, 0) + 1
+        if not je_tabelle:
+            return
+        bestand = {n: s.execute(select(func.count()).select_from(cls.__table__)).scalar_one() for n, cls in tab.items()}
+    eigen_gesamt = sum(n for t, n in bestand.items() if t not in KATALOGTABELLEN)
+    eigen_weg = sum(n for t, n in je_tabelle.items() if t not in KATALOGTABELLEN)
+    def _prozent(anteil: float) -> str:
+        return f"{anteil * 100:.0f} %"  # German: a space before the sign
+
+    hilfe = "Zur Sicherheit wurde nichts übernommen. Wenn das gewollt ist: „abgleich jetzt --loeschen-erlauben“."
+    if eigen_weg >= 10 and eigen_gesamt and eigen_weg / eigen_gesamt > max_anteil:
         raise Sicherheitsstopp(
-            f"Der Abgleich würde {vorhanden} von {gesamt} Datensätzen löschen "
-            f"({vorhanden / gesamt:.0%}, erlaubt sind {max_anteil:.0%}). Zur Sicherheit wurde nichts übernommen. "
-            "Wenn das gewollt ist: „abgleich jetzt --loeschen-erlauben“."
+            f"Der Abgleich würde {eigen_weg} von {eigen_gesamt} Datensätzen löschen "
+            f"({_prozent(eigen_weg / eigen_gesamt)} der Datensätze des Ressorts, ohne den mitgelieferten Katalog; "
+            f"erlaubt sind {_prozent(max_anteil)}). {hilfe}"
         )
+    for tabelle, weg in sorted(je_tabelle.items(), key=lambda x: -x[1]):
+        if weg >= 10 and bestand[tabelle] and weg / bestand[tabelle] > max_anteil:
+            art = getattr(tab[tabelle], "__label__", tabelle)
+            raise Sicherheitsstopp(
+                f"Der Abgleich würde {weg} von {bestand[tabelle]} Datensätzen der Art „{art}“ löschen "
+                f"({_prozent(weg / bestand[tabelle])}, erlaubt sind {_prozent(max_anteil)}). {hilfe}"
+            )
 
 
 class Unanwendbar(Exception):

@@ -15,6 +15,7 @@ ozgdesk read at most cap + 1 bytes.
 
 from __future__ import annotations
 
+import copy
 import ssl
 import zlib
 from collections.abc import Iterator
@@ -287,6 +288,10 @@ class WebdavBackend(Backend):
         return r.content
 
     def ordner_anlegen(self, ordner: str) -> None:
+        """Create ``ordner`` and its missing parents below the target, top down (MKCOL).
+
+        409 means a parent is missing: for the first level that is the target folder itself (deleted,
+        renamed or a wrong address); deeper, a parent vanished meanwhile or is a file."""
         if not ordner:
             return
         teile = [t for t in ordner.split("/") if t]
@@ -297,8 +302,87 @@ class WebdavBackend(Backend):
         for i in range(1, len(teile) + 1):
             pfad = "/".join(teile[:i]) + "/"
             r = self._anfrage("MKCOL", pfad)
-            if r.status_code not in (201, 405, 301):  # 405: exists already
-                raise Ablagefehler(f"{self.url}: Ordner {pfad} konnte nicht angelegt werden (HTTP {r.status_code}).")
+            if r.status_code in (201, 405, 301):  # 405: exists already
+                continue
+            if r.status_code == 409 and i == 1:
+                raise Ablagefehler(
+                    f"Der Zielordner {self.beschreibung} fehlt auf dem Server (HTTP 409 beim Anlegen von {pfad}): "
+                    "gelöscht, umbenannt oder eine falsche Adresse? Beim Einrichten kann er angelegt werden "
+                    "(„abgleich einrichten … --anlegen“ oder in der Oberfläche mit „Ja“ auf die Frage)."
+                )
+            if r.status_code == 409:
+                raise Ablagefehler(f"{self.beschreibung}: Ordner {pfad} konnte nicht angelegt werden, weil der "
+                                   f"übergeordnete Ordner {'/'.join(teile[:i - 1])}/ fehlt oder eine Datei ist "
+                                   "(HTTP 409). Der Abgleich wird beim nächsten Mal wiederholt.")
+            if r.status_code == 403:
+                raise Ablagefehler(f"{self.beschreibung}: Ordner {pfad} darf nicht angelegt werden (HTTP 403, "
+                                   "keine Schreibberechtigung). Bitte die Berechtigung bei der IT klären.")
+            raise Ablagefehler(f"{self.url}: Ordner {pfad} konnte nicht angelegt werden (HTTP {r.status_code}).")
+
+    def ziel_vorhanden(self) -> bool:
+        """Whether the target folder itself exists (PROPFIND, Depth 0; 404/409/410 ⇒ missing)."""
+        r = self._anfrage("PROPFIND", "", content=_PROPFIND,
+                          headers={"Depth": "0", "Content-Type": "application/xml; charset=utf-8"})
+        if r.status_code in (404, 409, 410):
+            return False
+        if r.status_code != 207:
+            raise Ablagefehler(f"{self.beschreibung}: Der Zielordner lässt sich nicht abfragen (PROPFIND ergab "
+                               f"HTTP {r.status_code} statt 207).")
+        return self._multistatus(r.content, "") is not None
+
+    def _an(self, url: str, methode: str) -> Antwort:
+        """One request to another folder of the same server (a parent of the target): same
+        connection, credentials and error handling as :meth:`_anfrage`."""
+        ebene = copy.copy(self)  # shares the client; only the address differs
+        ebene.url = url
+        try:
+            return ebene._anfrage(methode, "")
+        finally:
+            self.anfragen = ebene.anfragen
+            self.geladen = ebene.geladen
+            self._serverzeit, self._zeit_lokal = ebene._serverzeit, ebene._zeit_lokal
+
+    def ziel_anlegen(self) -> list[str]:
+        """Create the target folder, and its missing parents parent by parent: MKCOL the target;
+        409 (parent missing) ⇒ one level up, until a MKCOL succeeds or a folder exists; then down
+        again. Never above the server's root. Returns the folders created, topmost first."""
+        teile = [t for t in self._basis_pfad.split("/") if t]
+        adresse = urlsplit(self.url)
+
+        def url(n: int) -> str:
+            return adresse._replace(path=quote("/" + "".join(t + "/" for t in teile[:n]), safe="/")).geturl()
+
+        def anzeigen(n: int) -> str:
+            return adresse._replace(path="/" + "".join(t + "/" for t in teile[:n])).geturl()
+
+        ebene, fehlend = len(teile), []
+        while ebene > 0:
+            r = self._an(url(ebene), "MKCOL")
+            if r.status_code == 201:
+                break
+            if r.status_code == 405:  # exists already (or, below, was created meanwhile)
+                if ebene == len(teile):
+                    return []
+                break
+            if r.status_code == 409:
+                fehlend.append(ebene)
+                ebene -= 1
+                continue
+            if r.status_code == 403:
+                raise Ablagefehler(f"Der Ordner {anzeigen(ebene)} darf nicht angelegt werden (HTTP 403, keine "
+                                   "Schreibberechtigung). Bitte die Berechtigung bei der IT klären.")
+            raise Ablagefehler(f"Der Ordner {anzeigen(ebene)} konnte nicht angelegt werden (HTTP {r.status_code}).")
+        if ebene == 0:
+            raise Ablagefehler(f"Für {self.beschreibung} gibt es auf dem Server keinen vorhandenen übergeordneten "
+                               "Ordner (HTTP 409 bis zur obersten Ebene). Bitte die Adresse prüfen.")
+        angelegt = [anzeigen(ebene)] if r.status_code == 201 else []
+        for n in reversed(fehlend):
+            r = self._an(url(n), "MKCOL")
+            if r.status_code not in (201, 405):
+                raise Ablagefehler(f"Der Ordner {anzeigen(n)} konnte nicht angelegt werden (HTTP {r.status_code}).")
+            if r.status_code == 201:
+                angelegt.append(anzeigen(n))
+        return angelegt
 
     def _hochladen_temp(self, ordner: str, temp: str, daten: bytes) -> None:
         r = self._anfrage("PUT", temp, content=daten,

@@ -1,4 +1,5 @@
-"""Abgleich view: target, state, sync now with progress, conflicts side by side, automatic sync.
+"""Abgleich view: target, state, sync now with progress, conflicts side by side, automatic sync,
+the outbox of submissions to the BMI (a package stuck in it can be removed after a question).
 
 Everything that touches the network or the store runs on the background runner through the
 Qt-free API of ``ozgdesk.sync``; this page only shows results. The password typed here goes
@@ -22,9 +23,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +35,7 @@ from PySide6.QtWidgets import (
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import anzahl
 from ozgdesk.sync import abgleich as sync
+from ozgdesk.sync.ausgang import AusgangEintrag, ausgang, ausgang_entfernen, stand_text
 from ozgdesk.sync.konflikte import KonfliktAnzeige, konflikt_loesen, konflikte
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.aktionen import beschriftung
@@ -177,22 +181,56 @@ class Abgleichsseite(QWidget):
         el.addWidget(self.posteingang, 1, 0)
         el.addWidget(self.rueckmeldungen, 1, 1)
 
+        # --- outbox: this device's submissions to the BMI, waiting, published or failing
+        self.ausgangsliste = QListWidget()
+        self.ausgangsliste.setAccessibleName("Postausgang: Einreichungen an das BMI")
+        self.ausgangsliste.setWordWrap(True)
+        self.ausgangsliste.currentItemChanged.connect(lambda *_a: self._ausgang_auswahl())
+        self.ausgang_entfernen_knopf = QPushButton("E&ntfernen …")
+        self.ausgang_entfernen_knopf.setAccessibleName("Einreichung aus dem Postausgang entfernen")
+        self.ausgang_entfernen_knopf.setToolTip("Eine noch nicht veröffentlichte Einreichung aus dem Postausgang "
+                                                "nehmen, z. B. wenn sie bei jedem Abgleich scheitert")
+        self.ausgang_entfernen_knopf.setEnabled(False)
+        self.ausgang_entfernen_knopf.clicked.connect(self.ausgang_entfernen)
+        ausgang_box = QGroupBox("Postausgang (Einreichungen an das BMI)")
+        self.ausgang_einzelheiten = QLabel()
+        self.ausgang_einzelheiten.setObjectName("ausgang_einzelheiten")
+        self.ausgang_einzelheiten.setWordWrap(True)
+        self.ausgang_einzelheiten.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        al = QVBoxLayout(ausgang_box)
+        al.addWidget(self.ausgangsliste, 1)
+        ak = QHBoxLayout()
+        ak.addWidget(self.ausgang_einzelheiten, 1)
+        ak.addWidget(self.ausgang_entfernen_knopf, 0, Qt.AlignmentFlag.AlignTop)
+        al.addLayout(ak)
+
+        # --- devices, trust list and quarantine
         from ozgdesk.ui.geraetebereich import Geraetebereich
 
         self.geraetebereich = Geraetebereich(store, self.ops, self)
         self.geraetebereich.geaendert.connect(self.aktualisieren)
+
+        # the lower half as tabs: each part gets the full width (fingerprints, file names, values)
+        austausch = QWidget()
+        austausch_layout = QHBoxLayout(austausch)
+        austausch_layout.addWidget(eingang_box, 3)
+        austausch_layout.addWidget(ausgang_box, 2)
+        self.reiter = QTabWidget()
+        self.reiter.setObjectName("abgleich_reiter")
+        self.reiter.addTab(konflikt_box, "Konflikte")
+        self.reiter.addTab(self.geraetebereich, "Geräte und Vertrauensliste")
+        self.reiter.addTab(austausch, "Posteingang und Postausgang")
         oben = QHBoxLayout()
         oben.addWidget(ziel_box, 3)
         oben.addWidget(zustand_box, 2)
-        mitte = QHBoxLayout()
-        mitte.addWidget(konflikt_box, 3)
-        mitte.addWidget(self.geraetebereich, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(oben)
-        layout.addLayout(mitte, 3)
-        layout.addWidget(eingang_box, 1)
+        layout.addWidget(self.reiter, 1)
 
         self._konflikte: list[KonfliktAnzeige] = []
+        self._ausgang: list[AusgangEintrag] = []
+        #: the errors of the last sync's publishing, by outbox entry (kept in memory only)
+        self._ausgang_fehler: dict[str, str] = {}
         self.auto = QTimer(self)
         self.auto.setInterval(AUTO_INTERVALL_MS)
         self.auto.timeout.connect(self.automatisch)
@@ -210,6 +248,7 @@ class Abgleichsseite(QWidget):
     def aktualisieren(self) -> None:
         store = self.store
         self.runner.starten(lambda: (sync.status(store), konflikte(store)), self._aktualisiert, self._fehler)
+        self.ausgang_aktualisieren()
 
     def _aktualisiert(self, daten: tuple[sync.AbgleichStatus, list[KonfliktAnzeige]]) -> None:
         st, liste = daten
@@ -254,23 +293,40 @@ class Abgleichsseite(QWidget):
 
     # ------------------------------------------------------------------------------ setup
     def einrichten(self) -> None:
-        store = self.store
         ziel, benutzer, passwort = self.ziel.text().strip(), self.benutzer.text().strip(), self.passwort.text()
         self.passwort.clear()  # the secret lives in the keychain from here on, not in a widget
-        self.pruefergebnis.setText("Prüfe die Ablage …")
+        if sync.ist_url(ziel) and sync.zugangsdaten_in_adresse(ziel):
+            # refused before anything runs; the field keeps only the address without them
+            self.ziel.setText(sync.adresse_ohne_zugangsdaten(ziel))
+            self.pruefergebnis.setText(f"{STUFE['fehler']} {sync.ZUGANGSDATEN_IN_ADRESSE.format(ohne=self.ziel.text())}")
+            return
+        self._einrichten(ziel, benutzer, passwort, anlegen=False)
+
+    def _einrichten(self, ziel: str, benutzer: str, passwort: str, *, anlegen: bool) -> None:
+        store = self.store
+        self.pruefergebnis.setText("Lege den Zielordner an und prüfe die Ablage …" if anlegen else "Prüfe die Ablage …")
 
         def arbeit(db: Any) -> list[Any]:
             """On the network thread: the share check talks to the server; only saving the target
             (``db``) uses the DB worker."""
             # checked first, taken over only if the check passes (a typo never replaces a working target)
-            return sync.einrichten_und_pruefen(store, ziel, benutzer or None, passwort or None, db=db)
+            return sync.einrichten_und_pruefen(store, ziel, benutzer or None, passwort or None, anlegen=anlegen, db=db)
 
         def fertig(punkte: list[Any]) -> None:
             self.pruefergebnis.setText("\n".join(f"{STUFE.get(p.stufe, '•')} {p.name}: {p.meldung}" for p in punkte))
+            fehlt = next((p for p in punkte if getattr(p, "ziel_fehlt", False)), None)
+            if fehlt is not None and not anlegen and self.ziel_anlegen_fragen(fehlt.meldung):
+                self._einrichten(ziel, benutzer, passwort, anlegen=True)  # the same input, now creating the folder
+                return
             self.aktualisieren()
 
         self.ops.im_netz(arbeit, initiator=self, erfolg=fertig,
                          fehler=lambda e: self.pruefergebnis.setText(f"Fehler: {fmt.fehlertext(e)}"))
+
+    def ziel_anlegen_fragen(self, meldung: str) -> bool:
+        """Ask (Ja/Nein, default Nein) whether a missing target folder shall be created."""
+        return self.ja_nein_fragen("Zielordner anlegen?", f"{meldung}\n\nSoll ozgdesk den Zielordner jetzt anlegen "
+                                   "und die Ablage danach prüfen?", "&Ja, anlegen", "frage_ziel_anlegen")
 
     # ------------------------------------------------------------------------------- sync
     def jetzt(self) -> None:
@@ -308,6 +364,7 @@ class Abgleichsseite(QWidget):
                  f"{anzahl(e.offene_konflikte, 'offener Konflikt', 'offene Konflikte')}."]
         if e.veroeffentlicht:
             teile.append("Veröffentlicht: " + ", ".join(e.veroeffentlicht))
+        self._ausgang_fehler = dict(e.ausgang_fehler)
         teile += e.warnungen
         self.meldung.setText("\n".join(teile))
         self.aktualisieren()
@@ -341,6 +398,85 @@ class Abgleichsseite(QWidget):
         store = self.store
         self.ops.im_netz(lambda db: sync.ablage_erreichbar(store, db=db),
                          erfolg=lambda r: self.jetzt() if r[0] else None, fehler=lambda _e: None)
+
+    # ----------------------------------------------------------------------------- outbox
+    def ausgang_aktualisieren(self) -> None:
+        store = self.store
+        # checks each waiting package locally (folder there and unchanged): reads its files, no request
+        self.runner.starten(lambda: ausgang(store, pruefen=True), self._ausgang_zeigen, self._fehler)
+
+    def _ausgang_zeigen(self, liste: list[AusgangEintrag]) -> None:
+        gewaehlt = self.ausgangsliste.currentItem()
+        vorher = gewaehlt.data(_ROLLE) if gewaehlt is not None else None
+        self._ausgang = liste
+        self.ausgangsliste.clear()
+        for e in reversed(liste):  # newest first
+            name = e.ordner.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+            if e.veroeffentlicht_am is not None:
+                kurz = f"veröffentlicht am {fmt.zeit(e.veroeffentlicht_am)} als {e.ziel.rsplit('/', 1)[-1]}"
+            elif e.problem or e.id in self._ausgang_fehler:
+                kurz = "⚠ nicht veröffentlicht – Fehler (Einzelheiten unter der Liste)"
+            else:
+                kurz = "wartet auf den nächsten Abgleich"
+            item = QListWidgetItem(f"{e.periode} · {name} · eingereiht {fmt.zeit(e.eingereiht_am)}\n{kurz}")
+            item.setData(_ROLLE, e.id)
+            item.setToolTip(f"Kennung {e.id[:8]}\nOrdner: {e.ordner}\n{stand_text(e, self._ausgang_fehler.get(e.id))}")
+            self.ausgangsliste.addItem(item)
+            if e.id == vorher:
+                self.ausgangsliste.setCurrentItem(item)
+        if not liste:
+            leer = QListWidgetItem("Keine Einreichungen im Postausgang.")
+            leer.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.ausgangsliste.addItem(leer)
+        self._ausgang_auswahl()
+
+    def aktueller_ausgang(self) -> AusgangEintrag | None:
+        item = self.ausgangsliste.currentItem()
+        if item is None:
+            return None
+        return next((e for e in self._ausgang if e.id == item.data(_ROLLE)), None)
+
+    def _ausgang_auswahl(self) -> None:
+        e = self.aktueller_ausgang()
+        self.ausgang_entfernen_knopf.setEnabled(e is not None and e.veroeffentlicht_am is None)
+        self.ausgang_einzelheiten.setText(
+            "" if e is None else f"{e.periode}, Kennung {e.id[:8]}: {stand_text(e, self._ausgang_fehler.get(e.id))}")
+
+    def ausgang_entfernen(self) -> None:
+        """Remove the selected, not yet published submission from the outbox – after a question."""
+        e = self.aktueller_ausgang()
+        if e is None or e.veroeffentlicht_am is not None:
+            return
+        if self._laeuft:
+            self.meldung.setText("Während eines Abgleichs wird nichts aus dem Postausgang entfernt; bitte danach.")
+            return
+        text = (f"Die Einreichung {e.periode} ({e.id[:8]}) aus dem Postausgang entfernen?\n\n"
+                "Sie wird dann nicht an das BMI übertragen. Der Paketordner bleibt unverändert:\n"
+                f"{e.ordner}")
+        if e.version:
+            text += (f"\n\nAuf der Ablage bleibt die begonnene Fassung v{e.version} ohne Übertragungsliste liegen; "
+                     "sie gilt nicht als eingereicht.")
+        if not self.ja_nein_fragen("Aus dem Postausgang entfernen", text, "&Ja, entfernen", "frage_ausgang_entfernen"):
+            return
+        store, kennung = self.store, e.id
+        self.ops.ausfuehren(lambda: ausgang_entfernen(store, kennung), initiator=self,
+                            erfolg=self._ausgang_entfernt, fehler=self._fehler)
+
+    def _ausgang_entfernt(self, e: AusgangEintrag) -> None:
+        self._ausgang_fehler.pop(e.id, None)
+        self.meldung.setText(f"Einreichung {e.periode} ({e.id[:8]}) aus dem Postausgang entfernt; sie wird nicht an "
+                             "das BMI übertragen.")
+        self.aktualisieren()
+
+    def ja_nein_fragen(self, titel: str, text: str, ja: str, name: str) -> bool:
+        """A modal question with „Ja …“/„Nein“; „Nein“ is the default (Enter changes nothing)."""
+        box = QMessageBox(QMessageBox.Icon.Question, titel, text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName(name)
+        box.button(QMessageBox.StandardButton.Yes).setText(ja)
+        box.button(QMessageBox.StandardButton.No).setText("&Nein")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     # -------------------------------------------------------------------------- conflicts
     def aktueller_konflikt(self) -> KonfliktAnzeige | None:
