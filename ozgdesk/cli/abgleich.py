@@ -57,6 +57,7 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
                          "(oder tritt ihr bei, wenn ein anderes Gerät schon umgezogen ist) und sendet alle eigenen "
                          "Änderungen dort erneut. Die alte Ablage wird nicht verändert.")
     q.add_argument("--ziel", required=True, metavar="URL|PFAD", help="die neue Ablage")
+    q.add_argument("--anlegen", action="store_true", help="den Zielordner anlegen, falls es ihn noch nicht gibt")
     q.add_argument("--benutzer", metavar="NAME", help="Benutzername für den WebDAV-Server")
     q.add_argument("--password-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen (für Skripte)")
     json_option(q)
@@ -283,7 +284,7 @@ def cmd_umziehen(args: argparse.Namespace) -> int:
 
     passwort = _passwort(args, args.ziel.strip(), args.benutzer)
     with store_oeffnen(args) as store:
-        punkte = umziehen(store, args.ziel, args.benutzer, passwort)
+        punkte = umziehen(store, args.ziel, args.benutzer, passwort, anlegen=args.anlegen)
         if not all(p.ok for p in punkte):
             return _verdikte(punkte, args.json)
         e = jetzt_abgleichen(store)

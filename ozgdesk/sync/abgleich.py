@@ -215,8 +215,10 @@ def status(store: Store) -> AbgleichStatus:
     anker = anker_aus_text(store.meta(ablauf.ANKER))
     with Session(store.engine) as s:
         konflikte = s.execute(select(func.count()).select_from(SyncKonflikt).where(SyncKonflikt.offen.is_(True))).scalar_one()
+        # the files kept out; devices without a valid key are counted as waiting or revoked devices instead
         quarantaene = [{"datei": q.pfad, "geraet": q.geraet, "grund": q.grund, "code": q.code, "erkannt_am": q.erkannt_am}
-                       for q in s.execute(select(SyncQuarantaene).order_by(SyncQuarantaene.erkannt_am)).scalars()]
+                       for q in s.execute(select(SyncQuarantaene).where(SyncQuarantaene.von_seq.is_not(None))
+                                          .order_by(SyncQuarantaene.erkannt_am)).scalars()]
         einreichungen = s.execute(select(func.count()).select_from(SyncAusgang)
                                   .where(SyncAusgang.veroeffentlicht_am.is_(None))).scalar_one()
         geraete = s.execute(select(func.count()).select_from(SyncGeraet).where(SyncGeraet.eigen.is_(False))).scalar_one()
@@ -244,14 +246,14 @@ def status(store: Store) -> AbgleichStatus:
 
 
 def umziehen(store: Store, ziel: str, benutzer: str | None = None, passwort: str | None = None, *,
-             db: DbSchritt | None = None) -> list[Any]:
+             anlegen: bool = False, db: DbSchritt | None = None) -> list[Any]:
     """Move to a new share on purpose (a new server, the upgrade from the unsigned format 1).
 
     The new target is checked first; only if it passes does this device forget the old share's id
     and its own files there: the next sync founds the new share (or joins one another device
     founded, if it has the same trust roots) and sends every own change again. What it has of the
     other devices stays – they send theirs again when they move, and this device skips what it has."""
-    punkte = einrichten_und_pruefen(store, ziel, benutzer, passwort, db=db)
+    punkte = einrichten_und_pruefen(store, ziel, benutzer, passwort, anlegen=anlegen, db=db)
     if all(p.ok for p in punkte):
         schritte(db)(lambda: _umzug_vorbereiten(store))
     return punkte

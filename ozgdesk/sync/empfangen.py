@@ -254,8 +254,7 @@ def _nicht_gueltig(store: Store, backend: Backend, lauf: Lauf, vertrauen: Vertra
                                           "die Koordination seinen Schlüssel freigibt (Abgleich › Geräte).")
     neu = db(lambda: _quarantaene_eintragen(store, g, f"{fmt.GERAETE_ORDNER}/{g}", None, None, code, grund))
     lauf.quarantaene.setdefault(g, {})[None] = None
-    if neu:
-        zahlen.quarantaene += 1
+    if neu:  # logged once; counted as a waiting (or revoked) device, not as a file in quarantine
         ereignisse.quarantaene(g, kopf.pfad, code)
     zahlen.warnungen.append(grund)
     db(lambda: _kopf_merken(store, g, kopf.name))

@@ -10,6 +10,7 @@ like every change. Revoking works the same way; a revoked key never writes again
 
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -75,8 +76,8 @@ def geraete(store: Store, eigener_schluessel: bytes | None = None) -> list[Gerae
             status = "widerrufen"
         else:
             status = "wartet"
-        liste.append(GeraetAnzeige(g, finger, benutzer, a.rechner if a else "", status, b.rolle if b else None,
-                                   g == eigen))
+        rechner = a.rechner if a else (platform.node() if g == eigen else "")
+        liste.append(GeraetAnzeige(g, finger, benutzer, rechner, status, b.rolle if b else None, g == eigen))
     ordnung = {"dieses": 0, "wartet": 1, "gueltig": 2, "widerrufen": 3}
     return sorted(liste, key=lambda x: (0 if x.eigen else 1, ordnung.get(x.status, 9), x.benutzer, x.geraet))
 

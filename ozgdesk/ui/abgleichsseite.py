@@ -106,7 +106,13 @@ class Abgleichsseite(QWidget):
         ziel_form.addRow(beschriftung("&Ziel:", self.ziel), self.ziel)
         ziel_form.addRow(beschriftung("&Benutzer:", self.benutzer), self.benutzer)
         ziel_form.addRow(beschriftung("Pass&wort:", self.passwort), self.passwort)
-        ziel_form.addRow("", self.einrichten_knopf)
+        self.umziehen_knopf = QPushButton("U&mziehen …")
+        self.umziehen_knopf.setAccessibleDescription("Bewusst auf eine neue Ablage umziehen (neuer Server, altes Format)")
+        self.umziehen_knopf.clicked.connect(self.umziehen)
+        ziel_knoepfe = QHBoxLayout()
+        ziel_knoepfe.addWidget(self.einrichten_knopf, 1)
+        ziel_knoepfe.addWidget(self.umziehen_knopf)
+        ziel_form.addRow("", ziel_knoepfe)
         self.pruefergebnis = QLabel()
         self.pruefergebnis.setWordWrap(True)
         self.pruefergebnis.setObjectName("pruefergebnis")
@@ -318,6 +324,45 @@ class Abgleichsseite(QWidget):
             if fehlt is not None and not anlegen and self.ziel_anlegen_fragen(fehlt.meldung):
                 self._einrichten(ziel, benutzer, passwort, anlegen=True)  # the same input, now creating the folder
                 return
+            self.aktualisieren()
+
+        self.ops.im_netz(arbeit, initiator=self, erfolg=fertig,
+                         fehler=lambda e: self.pruefergebnis.setText(f"Fehler: {fmt.fehlertext(e)}"))
+
+    def umzug_erfragen(self) -> tuple[str, str | None, str | None] | None:
+        """The new share's address, user and password, or None if cancelled. Tests replace this."""
+        from ozgdesk.ui.umzugsdialog import Umzugsdialog
+
+        dialog = Umzugsdialog(self.ziel.text().strip(), self)
+        return dialog.werte() if dialog.exec() == Umzugsdialog.DialogCode.Accepted else None
+
+    def umziehen(self) -> None:
+        werte = self.umzug_erfragen()
+        if werte is None:
+            return
+        ziel, benutzer, passwort = werte
+        if sync.ist_url(ziel) and sync.zugangsdaten_in_adresse(ziel):
+            self.pruefergebnis.setText(f"{STUFE['fehler']} {sync.ZUGANGSDATEN_IN_ADRESSE.format(ohne=sync.adresse_ohne_zugangsdaten(ziel))}")
+            return
+        store = self.store
+        self.pruefergebnis.setText("Prüfe die neue Ablage und ziehe um …")
+
+        def arbeit(db: Any) -> tuple[list[Any], sync.AbgleichErgebnis | None]:
+            punkte = sync.umziehen(store, ziel, benutzer, passwort, db=db)
+            if not all(p.ok for p in punkte):
+                return punkte, None
+            return punkte, sync.jetzt_abgleichen(store, db=db)
+
+        def fertig(ergebnis: tuple[list[Any], sync.AbgleichErgebnis | None]) -> None:
+            punkte, e = ergebnis
+            zeilen = [f"{STUFE.get(p.stufe, '•')} {p.name}: {p.meldung}" for p in punkte]
+            if e is not None:
+                self.ziel.setText(ziel)
+                self.benutzer.setText(benutzer or "")
+                zeilen.append(f"Umgezogen: {anzahl(e.gesendet, 'eigene Änderung', 'eigene Änderungen')} auf der neuen "
+                              f"Ablage veröffentlicht, {e.empfangen} von dort übernommen.")
+                zeilen += e.warnungen
+            self.pruefergebnis.setText("\n".join(zeilen))
             self.aktualisieren()
 
         self.ops.im_netz(arbeit, initiator=self, erfolg=fertig,

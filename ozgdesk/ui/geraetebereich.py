@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -35,13 +34,13 @@ from ozgdesk.ui.listenmodell import ListenModell
 _ROLLEN_TEXTE = [ROLLEN[MITARBEIT], ROLLEN[KOORDINATION]]
 
 
-class Geraetebereich(QGroupBox):
-    """Devices, trust and quarantine; ``geaendert`` after an approval or revocation."""
+class Geraetebereich(QWidget):
+    """Devices, trust and quarantine (a tab of the Abgleich page); ``geaendert`` after an approval or revocation."""
 
     geaendert = Signal()
 
     def __init__(self, store: Store, ops: Any, parent: QWidget | None = None) -> None:
-        super().__init__("Geräte und Vertrauensliste", parent)
+        super().__init__(parent)
         self.setObjectName("geraetebereich")
         self.store, self.ops = store, ops
         self._geraete: list[geraete_api.GeraetAnzeige] = []
@@ -111,7 +110,7 @@ class Geraetebereich(QGroupBox):
         self.eigen.setText(text)
         if status is not None:
             if status.quarantaene_liste:
-                zeilen = [f"• {q['datei']} (Gerät {q['geraet'][:8]}): {q['grund']}" for q in status.quarantaene_liste]
+                zeilen = [f"• {q['datei']}: {q['grund']}" for q in status.quarantaene_liste]
                 self.quarantaene.setText("In Quarantäne (nicht übernommen, das Gerät wartet):\n" + "\n".join(zeilen))
             else:
                 self.quarantaene.setText("Keine Dateien in Quarantäne.")
