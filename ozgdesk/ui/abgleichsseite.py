@@ -374,33 +374,50 @@ class Abgleichsseite(QWidget):
                                    "und die Ablage danach prüfen?", "&Ja, anlegen", "frage_ziel_anlegen")
 
     # ------------------------------------------------------------------------------- sync
-    def jetzt(self) -> None:
+    def jetzt(self, automatisch: bool = False) -> None:
+        """Sync now. ``automatisch`` (the timer): only the exchange itself – with nothing to do that is
+        one request to the share – and quiet when the share is out of reach; the user's own sync
+        also looks into the BMI's inbox and fetches feedback."""
         if self._laeuft:
             return
         self._laeuft = True
         self._abbruch.clear()
         self.jetzt_knopf.setEnabled(False)
         self.abbrechen_knopf.setEnabled(True)
-        self.meldung.setText("Abgleich läuft …")
+        self.meldung.setText("Automatischer Abgleich läuft …" if automatisch else "Abgleich läuft …")
         store, bote, abbruch = self.store, self._bote, self._abbruch
 
-        def arbeit(db: Any) -> tuple[sync.AbgleichErgebnis, sync.Eingang]:
+        def arbeit(db: Any) -> tuple[sync.AbgleichErgebnis, sync.Eingang | None]:
             """On the network thread: transfers wait here; ``db`` hands each database step to the
             DB worker, so the open tables stay responsive during a slow sync."""
             ergebnis = sync.jetzt_abgleichen(store, fortschritt=lambda s, i, n: bote.fortschritt.emit(s, i, n),
-                                             abbrechen=abbruch, db=db)
-            return ergebnis, sync.eingang_abholen(store, db=db)
+                                             abbrechen=abbruch, db=db, posteingang=not automatisch)
+            return ergebnis, None if automatisch else sync.eingang_abholen(store, db=db)
 
-        self.ops.im_netz(arbeit, initiator=self, erfolg=self._fertig, fehler=self._fehler)
+        fehler = self._fehler_automatisch if automatisch else self._fehler
+        self.ops.im_netz(arbeit, initiator=self, erfolg=self._fertig, fehler=fehler)
+
+    def _fehler_automatisch(self, e: BaseException) -> None:
+        from ozgdesk.sync.backend import Ablagefehler, Anmeldefehler
+
+        if isinstance(e, Ablagefehler) and not isinstance(e, Anmeldefehler):
+            self._laeuft = False  # offline is normal: say so quietly, try again at the next tick
+            self.abbrechen_knopf.setEnabled(False)
+            self.jetzt_knopf.setEnabled(True)
+            self.meldung.setText("Automatischer Abgleich: Die Ablage ist gerade nicht erreichbar; ozgdesk arbeitet "
+                                 "offline weiter und versucht es später erneut.")
+            return
+        self._fehler(e)
 
     def _fortschritt(self, schritt: str, erledigt: int, gesamt: int) -> None:
         self.fortschritt.setMaximum(max(gesamt, 1))
         self.fortschritt.setValue(erledigt)
         self.meldung.setText(f"{schritt} …")
 
-    def _fertig(self, ergebnis: tuple[sync.AbgleichErgebnis, sync.Eingang]) -> None:
+    def _fertig(self, ergebnis: tuple[sync.AbgleichErgebnis, sync.Eingang | None]) -> None:
         e, eingang = ergebnis
-        self._eingang_zeigen(eingang)
+        if eingang is not None:
+            self._eingang_zeigen(eingang)
         self._laeuft = False
         self.abbrechen_knopf.setEnabled(False)
         self.fortschritt.setValue(self.fortschritt.maximum())
@@ -437,12 +454,11 @@ class Abgleichsseite(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(item.data(_ROLLE)))
 
     def automatisch(self) -> None:
-        """Sync when the share is reachable; silently skipped offline (offline is normal)."""
-        if self._laeuft:
+        """The timer's sync, if a target is set up (offline is normal: see :meth:`jetzt`)."""
+        st = getattr(self, "letzter_status", None)
+        if self._laeuft or st is None or not st.eingerichtet:
             return
-        store = self.store
-        self.ops.im_netz(lambda db: sync.ablage_erreichbar(store, db=db),
-                         erfolg=lambda r: self.jetzt() if r[0] else None, fehler=lambda _e: None)
+        self.jetzt(automatisch=True)
 
     # ----------------------------------------------------------------------------- outbox
     def ausgang_aktualisieren(self) -> None:
