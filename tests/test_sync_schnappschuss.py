@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect, select, text
 
+from ozgdesk.model import aenderungen
 from ozgdesk.model.base import Base, neue_id
 from ozgdesk.model.errors import OzgFehler
 from ozgdesk.model.projekte import Projekt
@@ -143,8 +144,13 @@ def test_geladener_store_gleicht_dem_autor_mit_konflikten_kontexten_und_staenden
     ziel = io.BytesIO()
     info = schreiben(a, ziel, signieren=signieren, kopf={"share_id": "ablage-1", "schluessel": "abcd"})
     assert info is not None
-    geladen = lade(leer, ziel.getvalue())
+    with aenderungen.erfassen() as erfasst:
+        geladen = lade(leer, ziel.getvalue())
     assert daten(leer) == daten(a)
+    with leer.lesen() as s:  # the views learn what was written, as after any other operation
+        assert erfasst.ergebnis().ids("projekt") == set(s.execute(select(Projekt.id)).scalars())
+        ids = s.execute(select(Aenderung.id)).scalars().all()
+    assert len(set(ids)) == len(ids) == geladen.zeilen["aenderung"]  # fresh log ids, as a replay makes them
     assert stand_pruefen(leer) == []
     # cursors: a's own export cursor became an ordinary remote cursor for a
     staende_a = geraetestaende(a)

@@ -14,7 +14,9 @@ Format (``ozgdesk-schnappschuss``, version 1): a gzip stream of UTF-8 JSON lines
    caller put into ``kopf`` (share id, key fingerprint …);
 2. per table a section line ``{"tabelle": name, "spalten": [column, …], "zeilen": n}`` followed by
    exactly ``n`` row lines, each a JSON array of the values in ``spalten`` order, encoded like the
-   change log encodes values (:func:`ozgdesk.model.base.json_wert`);
+   change log encodes values (:func:`ozgdesk.model.base.json_wert`); the replicated tables parents
+   first, then ``aenderung`` (per device in seq order, without its device-local ``id``),
+   ``sync_kontext`` and ``sync_konflikt``;
 3. the trailer ``{"sha256": <hex of every decompressed byte before it>, "signatur": <base64>}``.
 
 Why these choices: columns are listed per section, taken from the table metadata, so a column added
@@ -26,7 +28,13 @@ bytes and on each line, a JSON parser that refuses floats, NaN, overlong numbers
 every value decoded and checked against its column exactly like a remote value in the merge
 (:func:`ozgdesk.sync.zusammenfuehren.python_wert`), the log held to the rules of change files, the
 cursors held to the log (of each device exactly the entries 1…cursor). Any failure rolls the one
-write transaction back; the store stays as empty as it was.
+write transaction back; the store stays as empty as it was. Rules spanning fields (an entity's
+``pruefen()``) are not applied: two valid edits can merge into a record that breaks one, which the
+merge flags as a ``regel`` conflict instead of refusing – that conflict travels in the snapshot.
+
+Not carried: ``meta`` (device id, share settings), quarantine, outbox and inbox – bookkeeping of the
+author's device. The loading device gets the author's cursors as ordinary remote cursors (never an
+own one) and its own causal context "has seen everything up to the cursors", as a replay records it.
 """
 
 from __future__ import annotations
@@ -63,7 +71,7 @@ from ozgdesk.model.base import (
     spalte_pruefen,
 )
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
-from ozgdesk.model.protokoll import ANLEGEN, AENDERN, LOESCHEN, geschrieben_merken, skalarer_vorgabewert
+from ozgdesk.model.protokoll import ANLEGEN, AENDERN, LOESCHEN, geschrieben_merken, neue_ids, skalarer_vorgabewert
 from ozgdesk.model.store import Store, ereignis_vormerken
 from ozgdesk.sync.zusammenfuehren import tabellen
 from ozgdesk.sync.zustand import SyncKonflikt, SyncKontext
@@ -85,6 +93,10 @@ LESEBLOCK = 256 * 1024
 PROTOKOLL_TABELLEN = ("aenderung", "sync_kontext", "sync_konflikt")
 #: Distinct values per column whose verdict is memoised while loading (codes, quarters, dates, times).
 MEMO_GRENZE = 4096
+#: Columns a snapshot leaves out and the loader generates: a log row's id is local to its device
+#: (change files do not carry it, a replay gives every entry a new one); 112 000 random UUIDs
+#: would be an eighth of a large snapshot's compressed size, and fresh ones can be sorted.
+ERZEUGT = frozenset({("aenderung", "id")})
 #: SQLite page cache while loading (KiB).
 CACHE_KIB = 16 * 1024
 
@@ -257,7 +269,7 @@ def _schreiben(store: Store, db: sqlite3.Connection, dialect: Dialect, ziel: Bin
     aus.zeile(json.dumps(kopfzeile, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
     zeilen: dict[str, int] = {}
     for t in tabellenfolge():
-        spalten = list(t.columns)
+        spalten = [c for c in t.columns if (t.name, c.name) not in ERZEUGT]
         namen = [c.name for c in spalten]
         anzahl = db.execute(f"SELECT count(*) FROM {_q(t.name)}").fetchone()[0]
         zeilen[t.name] = anzahl
@@ -676,6 +688,9 @@ class _Abschnitt:
     vorgaben: list[Any]
     sql: str
     zeile_von: int
+    #: the loader generates the ids (see :data:`ERZEUGT`)
+    ids_erzeugen: bool
+    id_index: int
     zeilen: list[list[Any]] = field(default_factory=list)
     gelesen: int = 0
     block_ab: int = 0
@@ -752,7 +767,8 @@ class _Laden:
         if unbekannt:
             raise self.fehler(nummer, f"Tabelle „{name}“: unbekannte Spalte „{unbekannt[0][:60]}“ (diese ozgdesk-Version "
                                       "kennt sie nicht)")
-        if "id" not in spalten:
+        erzeugen = "id" not in spalten and (name, "id") in ERZEUGT
+        if "id" not in spalten and not erzeugen:
             raise self.fehler(nummer, f"Tabelle „{name}“: Spalte „id“ fehlt")
         cls = self.replikat.get(name)
         pruefungen = [_pruefung_replikat(cls, t.columns[c], self.dialect) if cls is not None
@@ -761,7 +777,7 @@ class _Laden:
         # column's plain default, as an INSERT through SQLAlchemy would give it.
         fehlend, vorgaben = [], []
         for c in t.columns:
-            if c.name in spalten:
+            if c.name in spalten or (erzeugen and c.name == "id"):
                 continue
             vorgabe = skalarer_vorgabewert(c)
             if vorgabe is None and not c.nullable:
@@ -769,11 +785,11 @@ class _Laden:
             binden = c.type.dialect_impl(self.dialect).bind_processor(self.dialect)
             fehlend.append(c.name)
             vorgaben.append(binden(vorgabe) if binden is not None and vorgabe is not None else vorgabe)
-        alle = spalten + fehlend
+        alle = spalten + fehlend + (["id"] if erzeugen else [])
         sql = f"INSERT INTO {_q(name)} ({', '.join(_q(c) for c in alle)}) VALUES ({', '.join('?' for _ in alle)})"
         self.gesehen.add(name)
         self.abschnitt = _Abschnitt(name, spalten, erwartet, pruefungen, _zeilenfunktion(pruefungen), vorgaben, sql,
-                                    nummer + 1)
+                                    nummer + 1, erzeugen, spalten.index("id") if "id" in spalten else -1)
         self.abschnitt.block_ab = nummer + 1
 
     def zeile(self, nummer: int, werte: Any) -> None:
@@ -856,6 +872,10 @@ class _Laden:
         a = self.abschnitt
         if a is None or not a.zeilen:
             return
+        if a.ids_erzeugen:
+            # sorted, so the primary key index takes each block as one ascending run
+            for z, neu in zip(a.zeilen, sorted(neue_ids(len(a.zeilen))), strict=True):
+                z.append(neu)
         try:
             self.db.executemany(a.sql, a.zeilen)
         except sqlite3.IntegrityError as e:
@@ -867,7 +887,7 @@ class _Laden:
                 f"Schnappschuss, Zeilen {a.block_ab}–{nummer}: Tabelle „{a.name}“ enthält ein ungültiges Zeichen "
                 "(einzelnes Surrogat). Es wurde nichts übernommen.") from None
         if a.name in self.replikat:
-            geschrieben_merken(self.s, ((a.name, z[0]) for z in a.zeilen))
+            geschrieben_merken(self.s, ((a.name, z[a.id_index]) for z in a.zeilen))
         a.zeilen = []
         a.block_ab = nummer + 1
 
