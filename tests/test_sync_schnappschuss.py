@@ -93,9 +93,19 @@ def zaehlung(store: Store) -> dict[str, int]:
         return {n: con.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one() for n in namen}
 
 
+def schema(store: Store) -> list[tuple[str, str, str]]:
+    with store.engine.connect() as con:
+        return sorted(con.execute(text("SELECT type, name, coalesce(sql, '') FROM sqlite_master")).all())
+
+
+#: the schema of each fresh store the ``leer`` fixture handed out (the load drops and rebuilds indexes)
+_SCHEMA: dict[int, list[tuple[str, str, str]]] = {}
+
+
 def unveraendert_leer(store: Store) -> None:
     assert set(zaehlung(store).values()) == {0}, "a refused snapshot leaves nothing behind"
     assert stand_pruefen(store) == []
+    assert schema(store) == _SCHEMA.get(id(store), schema(store)), "indexes dropped for the load are back"
 
 
 @pytest.fixture
@@ -123,7 +133,9 @@ def schnappschuss_a(mit_konflikt) -> bytes:  # noqa: ANN001
 
 @pytest.fixture
 def leer(neues_geraet) -> Store:  # noqa: ANN001
-    return neues_geraet("neu")
+    store = neues_geraet("neu")
+    _SCHEMA[id(store)] = schema(store)
+    return store
 
 
 # ------------------------------------------------------------------------------------ round trip
@@ -146,7 +158,7 @@ def test_geladener_store_gleicht_dem_autor_mit_konflikten_kontexten_und_staenden
     assert info is not None
     with aenderungen.erfassen() as erfasst:
         geladen = lade(leer, ziel.getvalue())
-    assert daten(leer) == daten(a)
+    assert daten(leer) == daten(a) and schema(leer) == _SCHEMA[id(leer)]
     with leer.lesen() as s:  # the views learn what was written, as after any other operation
         assert erfasst.ergebnis().ids("projekt") == set(s.execute(select(Projekt.id)).scalars())
         ids = s.execute(select(Aenderung.id)).scalars().all()
@@ -316,6 +328,10 @@ def _roh_zeile(tabelle: str, zeile: str) -> Callable[[list[str]], list[str]]:
     (_wert("aenderung", "aktion", "sprengen"), r"Spalte „aktion“: unbekannte Aktion"),
     (_wert("aenderung", "seq", 7), r"Protokoll von Gerät .*: Nummer 7, erwartet 1"),
     (_wert("sync_konflikt", "art", ["x"]), r"Spalte „art“: unbekannte Konfliktart"),
+    (_wert("sync_konflikt", "feld", "__class__"), r"Konflikt zu unbekanntem Feld „__class__“"),
+    (_wert("sync_konflikt", "tabelle", "meta"), r"Konflikt zu unbekannter Tabelle \"meta\""),
+    (_wert("sync_konflikt", "werte", '[{"wert": 1}]'), r"Spalte „werte“: erwartet eine Liste von Werten"),
+    (_wert("sync_kontext", "gesehen", '{"x": 1}'), r"Spalte „gesehen“: erwartet einen Versionsvektor"),
     (_roh_zeile("projekt", "[" + "1" * 5000 + "]"), r"Zeile \d+: Zahl mit 5000 Stellen"),
     (_roh_zeile("projekt", "[1.5]"), r"Zeile \d+: Gleitkommazahl"),
     (_roh_zeile("projekt", "[NaN]"), r"Zeile \d+: Gleitkommazahl oder Konstante „NaN“"),
@@ -327,7 +343,7 @@ def _roh_zeile(tabelle: str, zeile: str) -> Callable[[list[str]], list[str]]:
     (_ersetzen('"format":"ozgdesk-schnappschuss"', '"format":"etwas"'), r"Zeile 1: kein ozgdesk-Schnappschuss"),
     (_ersetzen('"version":1', '"version":2'), r"Format 2; diese ozgdesk-Version kennt nur Format 1"),
 ], ids=["tabelle", "spalte", "typ", "zu_lang", "zeilenumbruch", "datum", "code", "betrag", "pflicht", "json",
-        "aktion", "folge", "konfliktart", "5000_ziffern", "gleitkomma", "nan", "verschachtelt", "spaltenzahl",
+        "aktion", "folge", "konfliktart", "konfliktfeld", "konflikttabelle", "konfliktwerte", "kontext", "5000_ziffern", "gleitkomma", "nan", "verschachtelt", "spaltenzahl",
         "kein_abschnitt", "abschnitt_mittendrin", "zeilenzahl", "format", "version"])
 def test_feindliche_oder_kaputte_inhalte_werden_abgelehnt(schnappschuss_a, leer, aendern, meldung) -> None:
     roh = umschreiben(schnappschuss_a, aendern)
@@ -476,7 +492,9 @@ def test_schnelle_pruefung_entscheidet_wie_die_zusammenfuehrung() -> None:
 def test_json_sicher() -> None:
     assert schnappschuss.json_sicher('[1,"a",null,true]') == [1, "a", None, True]
     assert schnappschuss.json_sicher(' {"a": [1]} ') == {"a": [1]}
-    for boese, grund in (("1" * 41, "Stellen"), ("[1e5]", "Gleitkomma"), ("-Infinity", "Konstante"), ("[" * 5000, "tief"),
+    assert schnappschuss.json_sicher("[-" + "9" * 40 + "]") == [-int("9" * 40)]
+    assert schnappschuss.json_sicher('["' + "1" * 50 + '", 2]') == ["1" * 50, 2]  # a long digit run in a text
+    for boese, grund in (("1" * 41, "Stellen"), ('["1", -' + "1" * 41 + "]", "41 Stellen"), ("[1e5]", "Gleitkomma"), ("-Infinity", "Konstante"), ("[" * 5000, "tief"),
                          ('{"a":1} x', "JSON"), ("", "JSON"), ('"\\ud800', "JSON")):
         with pytest.raises(schnappschuss._Ungueltig, match=grund):
             schnappschuss.json_sicher(boese)
