@@ -317,7 +317,7 @@ def _roh_zeile(tabelle: str, zeile: str) -> Callable[[list[str]], list[str]]:
 @pytest.mark.parametrize(("aendern", "meldung"), [
     (_ersetzen('"tabelle":"projekt"', '"tabelle":"geheim"'), r"Zeile \d+: unbekannte Tabelle \"geheim\""),
     (_ersetzen('"kennung"', '"hintertuer"'), r"Tabelle „projekt“: unbekannte Spalte „hintertuer“"),
-    (_wert("projekt", "titel", 42), r"Zeile \d+: Tabelle „projekt“, Spalte „titel“: Projekt, Feld „Titel“: erwartet Text"),
+    (_wert("projekt", "titel", 42), r"Zeile \d+: Tabelle „projekt“, Spalte „titel“: erwartet Text"),
     (_wert("projekt", "titel", "x" * 301), r"Spalte „titel“: .*höchstens 300 Zeichen"),
     (_wert("projekt", "titel", "Zeile 1\nZeile 2"), r"Spalte „titel“: .*einzeilig"),
     (_wert("projekt", "beginn", "2024-02-30"), r"Spalte „beginn“: .*Datum"),
@@ -465,7 +465,7 @@ def test_schnelle_pruefung_entscheidet_wie_die_zusammenfuehrung() -> None:
     geprueft = 0
     for name, cls in tabellen().items():
         for spalte in cls.__table__.columns:
-            p = schnappschuss._pruefung_replikat(cls, spalte, dialect)
+            p = schnappschuss._pruefung_spalte(cls, spalte, dialect)
             zeile = schnappschuss._zeilenfunktion([p])
             binden = spalte.type.dialect_impl(dialect).bind_processor(dialect)
             key = inspect(cls).get_property_by_column(spalte).key

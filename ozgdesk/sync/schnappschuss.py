@@ -64,17 +64,25 @@ from ozgdesk.model.base import (
     Base,
     CodeTyp,
     UtcZeit,
-    feldname,
     jetzt_utc,
     json_wert,
+    klasse_fuer,
     neue_id,
-    spalte_pruefen,
 )
+from ozgdesk.model.datei import sqlite_meldung
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
-from ozgdesk.model.protokoll import ANLEGEN, AENDERN, LOESCHEN, geschrieben_merken, neue_ids, skalarer_vorgabewert
+from ozgdesk.model.protokoll import (
+    ANLEGEN,
+    AENDERN,
+    LOESCHEN,
+    geschrieben_merken,
+    neue_ids,
+    skalarer_vorgabewert,
+)
 from ozgdesk.model.store import Store, ereignis_vormerken
-from ozgdesk.sync.zusammenfuehren import tabellen
-from ozgdesk.sync.zustand import SyncKonflikt, SyncKontext
+from ozgdesk.sync.format import ist_geraet
+from ozgdesk.sync.konflikte import ARTEN
+from ozgdesk.sync.zusammenfuehren import python_wert, tabellen
 
 FORMAT = "ozgdesk-schnappschuss"
 VERSION = 1
@@ -100,10 +108,10 @@ ERZEUGT = frozenset({("aenderung", "id")})
 #: SQLite page cache while loading (KiB).
 CACHE_KIB = 16 * 1024
 
-_GERAET_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _HASH_RE = re.compile(r"^[0-9a-f]{64}$")
-_KONFLIKTARTEN = frozenset({"feld", "loeschen", "eingefroren", "regel"})
 _AKTIONEN = frozenset({ANLEGEN, AENDERN, LOESCHEN})
+#: columns of the log the loader's checks read
+_PROTOKOLL_PFLICHT = {"geraet", "seq", "aktion", "feld", "alt", "neu"}
 
 
 class Schnappschussfehler(OzgFehler):
@@ -114,8 +122,9 @@ class Schnappschussfehler(OzgFehler):
 class Info:
     """What a snapshot holds; :func:`schreiben` and :func:`laden` both return it.
 
-    ``cursors``: up to which seq the snapshot covers each device's change files; ``abdeckung`` is
-    their sum – of two snapshots of one share, the one with the larger sum saw more."""
+    ``cursors``: up to which seq the snapshot covers each device's change files (the author's own
+    included); ``abdeckung`` is their sum, a quick measure of how much of the share it holds (one
+    snapshot contains another if each of its cursors is at least as high)."""
 
     autor: str
     cursors: dict[str, int]
@@ -129,11 +138,9 @@ class Info:
 def tabellenfolge() -> list[Table]:
     """The tables of a snapshot: the replicated ones parents first (SQLAlchemy's dependency order,
     so every foreign key points backwards), then the log and the sync state."""
-    from ozgdesk.model.protokoll import Aenderung
-
     repliziert = tabellen()
     folge = [t for t in Base.metadata.sorted_tables if t.name in repliziert]
-    return folge + [Aenderung.__table__, SyncKontext.__table__, SyncKonflikt.__table__]
+    return folge + [Base.metadata.tables[name] for name in PROTOKOLL_TABELLEN]
 
 
 def _sortierung(t: Table) -> str:
@@ -212,7 +219,9 @@ def schreiben(store: Store, ziel: BinaryIO, *, signieren: Callable[[bytes], byte
     connections go on writing. None (nothing written) while this device has log entries of its own
     that are not on the share yet: the snapshot must be exactly the state of the share's files
     up to its cursors, or a device loading it would hold changes no change file carries.
-    ``signieren`` gets the SHA-256 digest (32 bytes) of everything before the trailer.
+    ``signieren`` gets the SHA-256 digest (32 bytes) of everything before the trailer; ``kopf`` goes
+    into the header (JSON values, no floats: the loader refuses them). After an exception ``ziel``
+    holds an incomplete stream: write to a temporary file and publish only a complete one.
     """
     doppelt = RESERVIERT & set(kopf)
     if doppelt:
@@ -227,8 +236,6 @@ def schreiben(store: Store, ziel: BinaryIO, *, signieren: Callable[[bytes], byte
         finally:
             db.rollback()
     except sqlite3.Error as e:
-        from ozgdesk.model.datei import sqlite_meldung
-
         meldung = sqlite_meldung(e, store.pfad, store.warten)
         if meldung is None:
             raise
@@ -454,25 +461,19 @@ class _Pruefung:
     merken: dict[str, Any] | None = None
 
 
-def _pruefung_replikat(cls: type[Base], spalte: Column[Any], dialect: Dialect) -> _Pruefung:
-    """JSON value → stored value of one column of a replicated table, checked exactly like the merge
-    checks a remote value (:func:`ozgdesk.sync.zusammenfuehren.python_wert`: decode, then the write
-    check of the column), then encoded like SQLAlchemy binds it."""
-    from ozgdesk.model.austausch import _spaltenpruefer
-
-    _, dekodieren = _spaltenpruefer(spalte)
+def _pruefung_spalte(cls: type[Base], spalte: Column[Any], dialect: Dialect,
+                     zusatz: Callable[[Any], None] | None = None) -> _Pruefung:
+    """JSON value → stored value of one column, checked exactly like the merge checks a remote value
+    (:func:`ozgdesk.sync.zusammenfuehren.python_wert`: decode, then the write check of the column),
+    then encoded as SQLAlchemy binds it; ``zusatz`` may refuse the decoded value as well."""
     binden = spalte.type.dialect_impl(dialect).bind_processor(dialect)
     schluessel = spalte.key
 
     def voll(v: Any) -> Any:
-        try:
-            wert = dekodieren(v)
-        except (ValueError, Eingabefehler) as e:
-            raise _Ungueltig(f"{cls.__label__}, Feld „{feldname(cls, schluessel)}“: {e}") from None
-        problem = spalte_pruefen(spalte, wert)
-        if problem is not None:
-            raise _Ungueltig(f"{cls.__label__}, Feld „{feldname(cls, schluessel)}“: {problem}")
-        return binden(wert) if binden is not None else wert
+        wert = python_wert(cls, schluessel, v)  # raises ValueError or Eingabefehler with the reason
+        if zusatz is not None:
+            zusatz(wert)
+        return binden(wert) if binden is not None and wert is not None else wert
 
     return _schnell(spalte, voll)
 
@@ -615,7 +616,7 @@ def _json_text(form: Callable[[Any], bool] | None, beschreibung: str) -> _Pruefu
 
 def _kontext_gueltig(g: Any) -> bool:
     return isinstance(g, dict) and all(
-        isinstance(k, str) and _GERAET_RE.match(k) and type(v) is int and v >= 0 for k, v in g.items())
+        isinstance(k, str) and ist_geraet(k) and type(v) is int and v >= 0 for k, v in g.items())
 
 
 def _konfliktwerte_gueltig(w: Any) -> bool:
@@ -639,9 +640,15 @@ def _aus_menge(menge: frozenset[str], was: str) -> _Pruefung:
     return _Pruefung(pruefen)
 
 
-def _pruefung_sync(tabelle: str, spalte: Column[Any], dialect: Dialect) -> _Pruefung:
+def _zeitzone(wert: Any) -> None:
+    if wert.tzinfo is None:
+        raise _Ungueltig("Zeitstempel ohne Zeitzone")
+
+
+def _pruefung_sync(cls: type[Base], spalte: Column[Any], dialect: Dialect) -> _Pruefung:
     """The checks for the log and the sync state: the rules of change files where those tables take
-    their content from them (``format.aenderungsdatei_pruefen``), the generic column check else."""
+    their content from them (``format.aenderungsdatei_pruefen``: JSON texts, known actions, times
+    with a zone), the column's write check for the rest."""
     sonder = {
         ("aenderung", "alt"): lambda: _json_text(None, "einen JSON-Wert"),
         ("aenderung", "neu"): lambda: _json_text(None, "einen JSON-Wert"),
@@ -650,29 +657,12 @@ def _pruefung_sync(tabelle: str, spalte: Column[Any], dialect: Dialect) -> _Prue
         ("sync_konflikt", "werte"): lambda: _json_text(_konfliktwerte_gueltig, "eine Liste von Werten mit Gerät, "
                                                                                   "Nummer, Benutzer, Zeit und Aktion"),
         ("sync_konflikt", "gewinner"): lambda: _json_text(_gewinner_gueltig, "{} oder {Gerät, Nummer}"),
-        ("sync_konflikt", "art"): lambda: _aus_menge(_KONFLIKTARTEN, "Konfliktart"),
+        ("sync_konflikt", "art"): lambda: _aus_menge(frozenset(ARTEN), "Konfliktart"),
     }
+    tabelle = cls.__tablename__
     if (tabelle, spalte.name) in sonder:
         return sonder[(tabelle, spalte.name)]()
-    binden = spalte.type.dialect_impl(dialect).bind_processor(dialect)
-    zeitstempel = isinstance(spalte.type, UtcZeit)
-    from ozgdesk.model.austausch import _spaltenpruefer
-
-    _, dekodieren = _spaltenpruefer(spalte)
-
-    def voll(v: Any) -> Any:
-        try:
-            wert = dekodieren(v)
-        except (ValueError, Eingabefehler) as e:
-            raise _Ungueltig(str(e)) from None
-        if zeitstempel and wert.tzinfo is None:
-            raise _Ungueltig("Zeitstempel ohne Zeitzone")
-        problem = spalte_pruefen(spalte, wert)
-        if problem is not None:
-            raise _Ungueltig(problem)
-        return binden(wert) if binden is not None else wert
-
-    einfach = _schnell(spalte, voll)
+    einfach = _pruefung_spalte(cls, spalte, dialect, _zeitzone if isinstance(spalte.type, UtcZeit) else None)
     if (tabelle, spalte.name) == ("aenderung", "quelle"):
         # checked like any text, stored as a replay stores every remote entry
         return _Pruefung(lambda v: "abgleich" if einfach.pruefen(v) is not None else None)
@@ -699,18 +689,20 @@ class _Abschnitt:
     umwandeln: Callable[[list[Any]], list[Any]]
     vorgaben: list[Any]
     sql: str
-    zeile_von: int
     #: the loader generates the ids (see :data:`ERZEUGT`)
     ids_erzeugen: bool
-    id_index: int
+    #: line number of the block's first row (for messages about a whole block)
+    block_ab: int
     zeilen: list[list[Any]] = field(default_factory=list)
     gelesen: int = 0
-    block_ab: int = 0
+
+    def __post_init__(self) -> None:
+        #: column name → position in a row
+        self.index = {c: i for i, c in enumerate(self.spalten)}
 
 
 class _Laden:
     def __init__(self, store: Store, s: Session, db: sqlite3.Connection, indizes: list[tuple[str, str]]) -> None:
-        self.store = store
         #: (name, CREATE statement) of the indexes dropped for the load, rebuilt by :meth:`abschliessen`
         self.indizes = indizes
         self.s = s
@@ -728,7 +720,6 @@ class _Laden:
         self.protokoll_geraet: str | None = None
         self.protokoll_seq = 0
         self.protokoll_fertig: set[str] = set()
-        self._idx: dict[str, int] | None = None
 
     def fehler(self, nummer: int, text: str) -> Schnappschussfehler:
         return Schnappschussfehler(f"Schnappschuss, Zeile {nummer}: {text}. Es wurde nichts übernommen.")
@@ -744,13 +735,13 @@ class _Laden:
             raise Schnappschussfehler(f"Der Schnappschuss hat das Format {version}; diese ozgdesk-Version kennt nur "
                                       f"Format {VERSION}. Bitte ozgdesk aktualisieren. Es wurde nichts übernommen.")
         autor = kopf.get("autor")
-        if not isinstance(autor, str) or not _GERAET_RE.match(autor):
+        if not isinstance(autor, str) or not ist_geraet(autor):
             raise self.fehler(nummer, "Kopf ohne gültiges Autorgerät")
         cursors = kopf.get("cursors")
         if not isinstance(cursors, dict):
             raise self.fehler(nummer, "Kopf ohne Abgleich-Stände (cursors)")
         for g, c in cursors.items():
-            if not _GERAET_RE.match(g) or not isinstance(c, dict) or set(c) != {"bis_seq", "letzter_hash", "dateien"} \
+            if not ist_geraet(g) or not isinstance(c, dict) or set(c) != {"bis_seq", "letzter_hash", "dateien"} \
                     or type(c["bis_seq"]) is not int or not 0 < c["bis_seq"] <= INTEGER_BEREICH[1] \
                     or type(c["dateien"]) is not int or not 0 <= c["dateien"] <= INTEGER_BEREICH[1] \
                     or not isinstance(c["letzter_hash"], str) or not _HASH_RE.match(c["letzter_hash"]):
@@ -782,11 +773,13 @@ class _Laden:
             raise self.fehler(nummer, f"Tabelle „{name}“: unbekannte Spalte „{unbekannt[0][:60]}“ (diese ozgdesk-Version "
                                       "kennt sie nicht)")
         erzeugen = "id" not in spalten and (name, "id") in ERZEUGT
-        if "id" not in spalten and not erzeugen:
-            raise self.fehler(nummer, f"Tabelle „{name}“: Spalte „id“ fehlt")
-        cls = self.replikat.get(name)
-        pruefungen = [_pruefung_replikat(cls, t.columns[c], self.dialect) if cls is not None
-                      else _pruefung_sync(name, t.columns[c], self.dialect) for c in spalten]
+        pflicht = (set() if erzeugen else {"id"}) | (_PROTOKOLL_PFLICHT if name == "aenderung" else set())
+        fehlt = sorted(pflicht - set(spalten))
+        if fehlt:
+            raise self.fehler(nummer, f"Tabelle „{name}“: Spalte „{fehlt[0]}“ fehlt")
+        cls = klasse_fuer(name)
+        pruefungen = [_pruefung_spalte(cls, t.columns[c], self.dialect) if name in self.replikat
+                      else _pruefung_sync(cls, t.columns[c], self.dialect) for c in spalten]
         # A column this version has and the snapshot lacks (written by an older version) gets the
         # column's plain default, as an INSERT through SQLAlchemy would give it.
         fehlend, vorgaben = [], []
@@ -803,8 +796,7 @@ class _Laden:
         sql = f"INSERT INTO {_q(name)} ({', '.join(_q(c) for c in alle)}) VALUES ({', '.join('?' for _ in alle)})"
         self.gesehen.add(name)
         self.abschnitt = _Abschnitt(name, spalten, erwartet, pruefungen, _zeilenfunktion(pruefungen), vorgaben, sql,
-                                    nummer + 1, erzeugen, spalten.index("id") if "id" in spalten else -1)
-        self.abschnitt.block_ab = nummer + 1
+                                    erzeugen, nummer + 1)
 
     def zeile(self, nummer: int, werte: Any) -> None:
         a = self.abschnitt
@@ -820,7 +812,7 @@ class _Laden:
             raise self._wertfehler(nummer, a, werte) from None
         if a.name == "aenderung":
             self._protokoll(nummer, a, zeile)
-        elif a.name == "sync_kontext" and zeile[a.spalten.index("geraet")] == self.eigen:
+        elif a.name == "sync_kontext" and zeile[a.index["geraet"]] == self.eigen:
             raise self.fehler(nummer, "Kontext dieses Geräts selbst im Schnappschuss")
         elif a.name == "sync_konflikt":
             self._konflikt(nummer, a, zeile)
@@ -841,7 +833,7 @@ class _Laden:
 
     def _protokoll(self, nummer: int, a: _Abschnitt, zeile: list[Any]) -> None:
         """The log streams per device in seq order: of each device exactly 1…cursor, in one run."""
-        idx = self._protokoll_spalten(a)
+        idx = a.index
         geraet, seq = zeile[idx["geraet"]], zeile[idx["seq"]]
         if geraet != self.protokoll_geraet:
             self._protokoll_geraet_beenden(nummer)
@@ -867,23 +859,13 @@ class _Laden:
     def _konflikt(self, nummer: int, a: _Abschnitt, zeile: list[Any]) -> None:
         """A conflict names a replicated table and, if any, one of its fields (the merge makes no
         other; the conflict view reads the field of the record)."""
-        tabelle = zeile[a.spalten.index("tabelle")] if "tabelle" in a.spalten else None
-        feld = zeile[a.spalten.index("feld")] if "feld" in a.spalten else None
+        tabelle = zeile[a.index["tabelle"]] if "tabelle" in a.index else None
+        feld = zeile[a.index["feld"]] if "feld" in a.index else None
         cls = self.replikat.get(tabelle) if isinstance(tabelle, str) else None
         if cls is None:
             raise self.fehler(nummer, f"Konflikt zu unbekannter Tabelle {json.dumps(tabelle, ensure_ascii=False)[:60]}")
         if feld is not None and (feld == "id" or feld not in cls.__mapper__.columns):
             raise self.fehler(nummer, f"Konflikt zu unbekanntem Feld „{str(feld)[:60]}“ der Tabelle „{tabelle}“")
-
-    def _protokoll_spalten(self, a: _Abschnitt) -> dict[str, int]:
-        idx = self._idx
-        if idx is None:
-            fehlend = {"geraet", "seq", "aktion", "feld", "alt", "neu"} - set(a.spalten)
-            if fehlend:
-                raise self.fehler(a.zeile_von - 1, f"Tabelle „aenderung“: Spalte „{sorted(fehlend)[0]}“ fehlt")
-            idx = {c: a.spalten.index(c) for c in ("geraet", "seq", "aktion", "feld", "alt", "neu")}
-            self._idx = idx
-        return idx
 
     def _protokoll_geraet_beenden(self, nummer: int) -> None:
         g = self.protokoll_geraet
@@ -914,7 +896,8 @@ class _Laden:
                 f"Schnappschuss, Zeilen {a.block_ab}–{nummer}: Tabelle „{a.name}“ enthält ein ungültiges Zeichen "
                 "(einzelnes Surrogat). Es wurde nichts übernommen.") from None
         if a.name in self.replikat:
-            geschrieben_merken(self.s, ((a.name, z[a.id_index]) for z in a.zeilen))
+            i = a.index["id"]
+            geschrieben_merken(self.s, ((a.name, z[i]) for z in a.zeilen))
         a.zeilen = []
         a.block_ab = nummer + 1
 
@@ -1036,10 +1019,14 @@ def laden(store: Store, quelle: BinaryIO, *, pruefen: Callable[[Session, dict[st
           max_komprimiert: int, max_entpackt: int) -> Info:
     """Load a snapshot into an empty store in one write transaction; all or nothing.
 
+    "Empty": no replicated record, no log entry, no context or conflict, no cursor but this
+    device's own unused one. ``quelle`` is read in blocks (a downloaded file: no request belongs
+    inside a DB step); ``max_komprimiert``/``max_entpackt`` cap the bytes read and unpacked.
     ``pruefen(session, kopf, digest, signatur)`` runs last, before the commit, with everything
     loaded but uncommitted in ``session`` (the trust list of the snapshot included); it raises to
-    refuse. Any failure rolls back and raises a German :class:`OzgFehler` naming the line, table
-    and column; the store then is exactly as before.
+    refuse. Since the signature comes last, every check here holds for unsigned input as well.
+    Any failure rolls back and raises a German :class:`OzgFehler` naming the line, table and
+    column; the store then is exactly as before.
     """
     with store.session(quelle="abgleich") as s:
         s.info["ohne_protokoll"] = True
