@@ -374,7 +374,11 @@ class _Strom:
     def _entpackt(self) -> Iterator[bytes]:
         entpacker = zlib.decompressobj(31)  # gzip only, one member
         while True:
-            block = self.quelle.read(LESEBLOCK)
+            try:
+                block = self.quelle.read(LESEBLOCK)
+            except OSError as e:
+                raise Schnappschussfehler(f"Der Schnappschuss ließ sich nicht lesen ({e.strerror or e}). "
+                                          "Es wurde nichts übernommen.") from None
             if not block:
                 break
             self.komprimiert += len(block)
@@ -1028,6 +1032,17 @@ def laden(store: Store, quelle: BinaryIO, *, pruefen: Callable[[Session, dict[st
     Any failure rolls back and raises a German :class:`OzgFehler` naming the line, table and
     column; the store then is exactly as before.
     """
+    try:
+        return _laden(store, quelle, pruefen, max_komprimiert, max_entpackt)
+    except sqlite3.Error as e:
+        # the loader writes through the raw connection, past the store's own translation
+        meldung = sqlite_meldung(e, store.pfad, store.warten) or f"Die Datenbank meldet einen Fehler ({e})."
+        raise Schnappschussfehler(f"Der Schnappschuss konnte nicht geladen werden: {meldung} "
+                                  "Es wurde nichts übernommen.") from None
+
+
+def _laden(store: Store, quelle: BinaryIO, pruefen: Callable[[Session, dict[str, Any], bytes, bytes], None],
+           max_komprimiert: int, max_entpackt: int) -> Info:
     with store.session(quelle="abgleich") as s:
         s.info["ohne_protokoll"] = True
         ereignis_vormerken(s, "schnappschuss_laden")
