@@ -569,9 +569,8 @@ def _gemerkt(voll: Callable[[Any], Any], null: Callable[[], Any], codes: Any = N
 def _zeilenfunktion(pruefungen: list[_Pruefung]) -> Callable[[list[Any]], list[Any]]:
     """One function per section that checks a whole row, its fast paths written out inline.
 
-    A call per value costs about as much as the check itself; for 200 000 rows of 10 to 13 values
-    that is most of the loading time, so the common case of every column is generated as one
-    expression (as ``dataclasses`` and ``namedtuple`` generate their methods) and only a value the
+    A call per value costs about as much as the check itself, and a large snapshot has millions of
+    values; so the common case of every column is generated as one expression (as ``dataclasses`` and ``namedtuple`` generate their methods) and only a value the
     fast path does not take calls the column's full check. The source contains nothing from the
     snapshot: only limits from the table metadata and names bound to the compiled checks."""
     namen: dict[str, Any] = {}
@@ -671,10 +670,6 @@ def _pruefung_sync(cls: type[Base], spalte: Column[Any], dialect: Dialect) -> _P
         # checked like any text, stored as a replay stores every remote entry
         return _Pruefung(lambda v: "abgleich" if einfach.pruefen(v) is not None else None)
     return einfach
-
-
-def _ungueltig(text: str) -> Any:
-    raise _Ungueltig(text)
 
 
 #: What a value check may raise for a bad value (the decoders raise ValueError or Eingabefehler).
