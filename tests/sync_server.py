@@ -4,6 +4,7 @@ helpers. Imported by the tests/test_sync_*.py modules."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import threading
 from collections.abc import Iterator
@@ -90,8 +91,16 @@ class Stoerung:
             erfasst["status"], erfasst["headers"] = status, headers
             return lambda _b: None
 
-        koerper = b"".join(self.app(environ, sr))
+        antwort = iter(self.app(environ, sr))
+        erstes = next(antwort, b"")  # the app may call start_response only when iterated
         status, headers = erfasst["status"], list(erfasst["headers"])
+        veraendert = (regel is not None or self.datum_versatz_s or (self.iis and methode == "GET")
+                      or (self.nginx and methode == "PROPFIND"))
+        if not veraendert or (status.startswith("200") and methode == "GET" and not regel and not self.datum_versatz_s):
+            # nothing to change: stream the answer through (a planted 20 GB file must not be buffered here)
+            start_response(status, headers)
+            return itertools.chain([erstes], antwort)
+        koerper = erstes + b"".join(antwort)
         if regel and regel.art == "abbruch_danach":
             # The server did the work, but the answer is lost with the connection.
             start_response("200 OK", [("Content-Length", "100000")])

@@ -36,7 +36,7 @@ from ozgdesk.sync.replikation import geraetestaende, stand_pruefen
 from ozgdesk.sync.schnappschuss import Schnappschussfehler, laden, schreiben
 from ozgdesk.sync.zusammenfuehren import python_wert, tabellen
 from ozgdesk.sync.zustand import SyncKontext
-from tests.sync_server import daten
+from tests.sync_server import daten, freigeben
 
 GROSS = 10**9
 
@@ -206,6 +206,8 @@ def test_danach_bringt_der_normale_abgleich_nur_neuere_dateien_und_alle_konvergi
     # entry, so the others take the edit without a conflict (a missing context would make it
     # look concurrent).
     vorher = {k.id for k in konflikte(a)}
+    freigeben(a, leer)  # a new device writes once the coordinator approved its key
+    sync(a, ablage)
     setzen(leer, benutzer="Clara", index=1, titel="Titel von Clara")
     assert sync(leer, ablage).gesendet == 1
     for st in (a, b, leer):
@@ -543,7 +545,11 @@ def test_speicher_waechst_nicht_mit_dem_protokoll(neues_geraet) -> None:
 def test_alle_tabellen_sind_im_schnappschuss() -> None:
     """Every mapped table is either carried by a snapshot or deliberately device-local."""
     getragen = {t.name for t in schnappschuss.tabellenfolge()}
-    lokal = {"meta", "sync_geraet", "sync_quarantaene", "sync_ausgang", "sync_eingang"}
+    # sync_datei: the files this device published; sync_schluessel: the announcements this device
+    # fetched (a new device fetches them itself, and a successor's statement is in ``vertrauen`` once
+    # its files were applied)
+    lokal = {"meta", "sync_geraet", "sync_quarantaene", "sync_ausgang", "sync_eingang", "sync_datei",
+             "sync_schluessel"}
     alle = {t.name for t in Base.metadata.sorted_tables}
     assert getragen | lokal == alle and not getragen & lokal
 

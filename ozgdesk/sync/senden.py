@@ -23,7 +23,7 @@ from ozgdesk.model.store import Store
 from ozgdesk.sync import format as fmt
 from ozgdesk.sync.sicher_lesen import MAX_AENDERUNGSDATEI, MAX_STEUERDATEI
 from ozgdesk.sync import replikation
-from ozgdesk.sync.backend import Backend, Schreibkonflikt, Unzulaessig
+from ozgdesk.sync.backend import Ablagefehler, Backend, Schreibkonflikt, Unzulaessig
 from ozgdesk.sync.empfangen import lesen_geschuetzt
 from ozgdesk.sync.identitaet import Eigenes, Gesendet, eigenes_lesen
 from ozgdesk.sync.kausal import Kausalitaet
@@ -109,18 +109,23 @@ def senden(store: Store, backend: Backend, schluessel: Geraeteschluessel, share_
         fertig = True
         for i, paket in enumerate(pakete):
             pruefe_abbruch(abbrechen)
-            name, daten, kette_nach = fmt.aenderungsdatei_bauen(schluessel, share_id, kette, paket)
-            try:
-                backend.veroeffentlichen(name.pfad, daten)
-            except (Schreibkonflikt, Unzulaessig) as e:
-                if isinstance(e, Unzulaessig) and e.pfad != name.pfad:
-                    raise  # a folder on the way is a symlink or special file: never write through it
-                _vorhandene_uebernehmen(store, backend, schluessel, share_id, name, bis, kette, db)
+            for ausgabe in range(1, 10):
+                name, daten, kette_nach = fmt.aenderungsdatei_bauen(schluessel, share_id, kette, paket, ausgabe)
+                try:
+                    backend.veroeffentlichen(name.pfad, daten)
+                    ergebnis = "veroeffentlicht"
+                except (Schreibkonflikt, Unzulaessig) as e:
+                    if isinstance(e, Unzulaessig) and e.pfad != name.pfad:
+                        raise  # a folder on the way is a symlink or special file: never write through it
+                    ergebnis = _vorhandene_uebernehmen(store, backend, schluessel, share_id, name, bis, kette, db)
+                if ergebnis != "blockiert":
+                    break  # junk that cannot be removed blocks the name: the same entries as the next edition
+            if ergebnis != "veroeffentlicht":
                 etwas, fertig = True, False
                 break
             anzahl = sum(len(t["eintraege"]) for t in paket)
             bis_neu = paket[-1]["eintraege"][-1]["seq"]
-            d = Gesendet(name.von_seq, bis_neu, 1, kette, kette_nach)
+            d = Gesendet(name.von_seq, bis_neu, name.ausgabe, kette, kette_nach)
             db(lambda: _gesendet_merken(store, d))  # noqa: B023 - runs right here
             bis, kette = bis_neu, kette_nach
             etwas = True
@@ -134,11 +139,12 @@ def senden(store: Store, backend: Backend, schluessel: Geraeteschluessel, share_
 
 
 def _vorhandene_uebernehmen(store: Store, backend: Backend, schluessel: Geraeteschluessel, share_id: str,
-                            name: fmt.Dateiname, bis: int, kette: str, db: DbSchritt) -> None:
+                            name: fmt.Dateiname, bis: int, kette: str, db: DbSchritt) -> str:
     """The name of the next file is taken on the share. What this device's key did not sign is junk
-    under its name (an attacker, a damaged upload, a symlink) and goes; the very same entries (an
-    upload of an interrupted sync) are adopted; anything else its key signed is a second writer
-    under this id (:class:`Gabelung`)."""
+    under its name (an attacker, a damaged upload, a symlink) and goes – or, if the server will not
+    let it go, blocks the name (``"blockiert"``: the caller uses the next edition); the very same
+    entries (an upload of an interrupted sync) are adopted (``"uebernommen"``); anything else its key
+    signed is a second writer under this id (:class:`Gabelung`). ``"entfernt"``: try the name again."""
     try:
         daten = lesen_geschuetzt(backend, name.pfad, MAX_AENDERUNGSDATEI)
         signiert = fmt.signiert_lesen(daten or b"", fmt.AENDERUNG_FORMAT, fmt.AENDERUNG_VERSION, name.pfad)
@@ -146,8 +152,11 @@ def _vorhandene_uebernehmen(store: Store, backend: Backend, schluessel: Geraetes
     except (fmt.Formatfehler, Unzulaessig):
         eigen = False
     if not eigen:
-        backend.loeschen(name.pfad)
-        return
+        try:
+            backend.loeschen(name.pfad)
+        except Ablagefehler:
+            return "blockiert"
+        return "entfernt"
     try:
         vorhanden = fmt.aenderungsdatei_pruefen(name, daten or b"", schluessel=[schluessel.oeffentlich],
                                                 share_id=share_id, bis=bis, kette=kette)
@@ -161,6 +170,7 @@ def _vorhandene_uebernehmen(store: Store, backend: Backend, schluessel: Geraetes
                        "Datenbank nicht kennt.")
     d = Gesendet(name.von_seq, vorhanden.bis_seq, name.ausgabe, kette, vorhanden.kette_nach)
     db(lambda: _gesendet_merken(store, d))
+    return "uebernommen"
 
 
 # --------------------------------------------------------------------------------------------- head

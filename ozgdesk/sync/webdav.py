@@ -397,6 +397,11 @@ class WebdavBackend(Backend):
             return True
         if r.status_code == 412:
             return False
+        if r.status_code == 403:
+            # the temp file went into the same folder, so the refusal concerns the target name itself
+            # (wsgidav refuses a symlink planted there): that name is unusable, the caller decides
+            raise Unzulaessig(f"{self.url}: Der Server verweigert das Verschieben nach {ziel} (HTTP 403).",
+                              "verweigert", ziel)
         raise Ablagefehler(f"{self.url}: Verschieben nach {ziel} ergab HTTP {r.status_code}.")
 
     def loeschen(self, pfad: str) -> None:
