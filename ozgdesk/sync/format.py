@@ -340,23 +340,38 @@ def _zeit_gueltig(text: Any) -> bool:
         return False
 
 
-_LEER = object()
+class _Unlesbar:
+    """``alt``/``neu`` that are not the change log's JSON text: why, for the quarantine message."""
+
+    def __init__(self, grund: str) -> None:
+        self.grund = grund
 
 
 def _json_wert(wert: Any) -> Any:
     """``alt``/``neu`` travel as JSON text (the change log's own encoding) or null: the parsed value,
-    or ``_LEER`` if it is not that. Parsed under the same hostile-input rules as whole files (a
-    4000-digit number or ``[``×100000 inside a value would otherwise crash a later step)."""
+    or :class:`_Unlesbar`. Parsed under the same hostile-input rules as whole files (a 4000-digit
+    number or ``[``×100000 inside a value would otherwise crash a later step)."""
     from ozgdesk.sync.sicher_lesen import json_laden
 
     if wert is None:
         return None
     if not isinstance(wert, str):
-        return _LEER
+        return _Unlesbar("kein Text")
     try:
         return json_laden(wert.encode("utf-8", "surrogatepass"))
-    except Formatfehler:
-        return _LEER
+    except Formatfehler as e:
+        return _Unlesbar(str(e))
+
+
+def _feld_text(tabelle: Any, feld: Any) -> str:
+    """„Projekt, Feld „Titel““ for a message, as far as the names are known to this version."""
+    from ozgdesk.model.base import feldname
+    from ozgdesk.sync.zusammenfuehren import tabellen
+
+    cls = tabellen().get(tabelle) if isinstance(tabelle, str) else None
+    if cls is None:
+        return str(tabelle)
+    return f"{cls.__label__}, Feld „{feldname(cls, feld)}“" if isinstance(feld, str) and feld else cls.__label__
 
 
 def _form_passt(e: dict[str, Any], werte: dict[str, Any]) -> bool:
@@ -422,9 +437,12 @@ def aenderungsdatei_pruefen(name: Dateiname, daten: bytes, *, schluessel: Iterab
                                    f"(erwartet {erwartet}).", "eintrag_folge")
             werte = {k: _json_wert(e.get(k)) for k in ("alt", "neu")}
             if e.get("aktion") not in ("anlegen", "aendern", "loeschen") or not _text(e.get("tabelle"), 40) \
-                    or not _text(e.get("id"), 36) or not (e.get("feld") is None or _text(e.get("feld"), 60)) \
-                    or any(w is _LEER for w in werte.values()):
+                    or not _text(e.get("id"), 36) or not (e.get("feld") is None or _text(e.get("feld"), 60)):
                 raise Formatfehler(f"{wo}: Eintrag {erwartet} ist unvollständig oder hat Werte falschen Typs.", "eintrag_typ")
+            unlesbar = [w.grund for w in werte.values() if isinstance(w, _Unlesbar)]
+            if unlesbar:
+                raise Formatfehler(f"{wo}: Eintrag {erwartet} ({_feld_text(e['tabelle'], e.get('feld'))}) hat Werte "
+                                   f"falschen Typs: {unlesbar[0]}", "eintrag_typ")
             if not _form_passt(e, werte):
                 raise Formatfehler(f"{wo}: Eintrag {erwartet} passt nicht zu seiner Aktion „{e['aktion']}“.", "eintrag_aktion")
             erwartet += 1
