@@ -180,7 +180,7 @@ def _paket(tmp_path: Path) -> Path:
 
 def _vorbereiten(a: Store, b: Store, share: Path, tmp_path: Path) -> None:
     """Edits on both devices (one conflict), a queued package, a catalogue update and feedback on
-    the share, and a damaged change file of a device nobody knows (quarantine)."""
+    the share, and the head and junk announcement of a device nobody approved (it waits)."""
     titel_setzen(a, "Von A über den Abgleich")
     titel_setzen(a, "A sagt so", index=1)
     titel_setzen(b, "B sagt anders", index=1)
@@ -212,7 +212,9 @@ def _pruefen(a: Store, b: Store, r: dict[str, Any]) -> None:
     assert r["erreichbar"] == (True, "Ablage erreichbar.")
     assert r["a"].gesendet == 2 and r["a"].veroeffentlicht == ["outbox/BMAS/2026-H2/v1"]
     assert r["b"].empfangen == 2 and r["b"].gesendet == 1 and r["b"].konflikte == 1
-    assert r["a"].quarantaene == 1 and r["b"].quarantaene == 1
+    for e in (r["a"], r["b"]):  # the device nobody approved waits; its junk announcement is named
+        assert any("0badc0de" in w and "noch nicht freigegeben" in w for w in e.warnungen)
+        assert any("0badc0de" in w and "unbrauchbar" in w for w in e.warnungen)
     assert r["a2"].empfangen == 1 and r["a2"].konflikte == 1
     assert titel(b) == "Von A über den Abgleich"
     assert [k.feld for k in konflikte(a)] == [k.feld for k in konflikte(b)] == ["titel"]

@@ -179,7 +179,7 @@ def test_langsamer_server_zeitueberschreitung_dann_fortsetzen(ablage, demo_store
     b = neues_geraet("b")
     jetzt_abgleichen(demo_store, _backend(ablage))
     _titel_setzen(demo_store, "nach der Pause")
-    ablage.stoerung.einplanen("GET", "changes/", "langsam")
+    ablage.stoerung.einplanen("GET", "snapshots/", "langsam")  # a new device's first download: the snapshot
     with pytest.raises(Ablagefehler, match="Zeitüberschreitung"):
         jetzt_abgleichen(b, WebdavBackend(ablage.url + "Ablage%20Grüße/", BENUTZER, PASSWORT, timeout=0.5))
     ablage.stoerung.freigabe.set()

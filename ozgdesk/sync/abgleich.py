@@ -276,7 +276,9 @@ def _umzug_vorbereiten(store: Store) -> None:
                 st.letzter_hash = kette_aus_protokoll(s, st.id, st.bis_seq)
         s.execute(delete(SyncDatei))
         s.execute(delete(SyncQuarantaene))
-    for schluessel in (SHARE_ID, ablauf.ANGEKUENDIGT, ablauf.TEMP_ORDNER):
+    from ozgdesk.sync.schnappschuss_ablage import GEPRUEFT
+
+    for schluessel in (SHARE_ID, ablauf.ANGEKUENDIGT, ablauf.TEMP_ORDNER, GEPRUEFT):
         store.meta_setzen(schluessel, "")
 
 

@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from ozgdesk.model.store import Store
 from ozgdesk.sync import format as fmt
 from ozgdesk.sync.sicher_lesen import MAX_STEUERDATEI
-from ozgdesk.sync import identitaet, senden
+from ozgdesk.sync import identitaet, schnappschuss_ablage, senden
 from ozgdesk.sync.backend import Ablagefehler, Backend, Schreibkonflikt
 from ozgdesk.sync.empfangen import (
     Lauf,
@@ -325,6 +325,8 @@ class _Run:
         self._vermisste_pruefen(eigen)
         if not nur_lesen:
             schluessel = self.sichern(schluessel)
+            if not self.vorab.share_id:  # first contact: a new device starts from the newest snapshot
+                schnappschuss_ablage.laden_wenn_leer(store, backend, self.share_id, ergebnis, db)
         assert schluessel is not None
         _uhr_pruefen(backend, ergebnis.warnungen)
         schluessel = self._empfangen(schluessel)
@@ -348,6 +350,8 @@ class _Run:
         eigene = self.v.koepfe.get(store.geraet_id, [])
         if gesendet or self.kopf_noetig or len(eigene) != 1:
             senden.kopf_schreiben(store, backend, schluessel, self.share_id, eigene, db)
+        schnappschuss_ablage.schreiben_wenn_faellig(store, backend, schluessel, self.share_id,
+                                                    db(lambda: vertrauen_laden(store)), ergebnis, db)
 
     def _vermisste_pruefen(self, eigen: str) -> None:
         """Known devices whose head is gone: a share restored from an older backup (they send again) –
