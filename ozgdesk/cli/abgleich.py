@@ -24,6 +24,8 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
     q.add_argument("--password-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen (für Skripte)")
     q.add_argument("--anlegen", action="store_true",
                    help="einen fehlenden Zielordner anlegen (WebDAV: auch fehlende übergeordnete Ordner)")
+    q.add_argument("--name", metavar="NAME",
+                   help="Ihr Name, unter dem Ihre Änderungen auf allen Geräten erscheinen (an den Schlüssel gebunden)")
     q.add_argument("--anker", metavar="FINGERABDRUCK",
                    help="Fingerabdruck des Gründungsgeräts der Ablage (von der Koordination): wird beim ersten "
                    "Abgleich geprüft, statt ihm beim ersten Kontakt zu vertrauen")
@@ -124,6 +126,8 @@ def cmd_einrichten(args: argparse.Namespace) -> int:
     with store_oeffnen(args) as store:
         # checked first, taken over only if the check passes: a typo never replaces a working target
         punkte = einrichten_und_pruefen(store, ziel, args.benutzer, passwort, anlegen=args.anlegen)
+        if args.name and all(p.ok for p in punkte):
+            store.person_setzen(args.name)
         if args.anker and all(p.ok for p in punkte):
             from ozgdesk.sync.ablauf import ANKER_ERWARTET
 
@@ -187,7 +191,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"Ausstehende Einreichungen: {st.ausstehende_einreichungen}")
     print(f"Offene Konflikte: {st.offene_konflikte}")
     freigabe = f"freigegeben ({ROLLEN.get(st.rolle or '', st.rolle)})" if st.freigegeben else "noch nicht freigegeben"
-    print(f"Dieses Gerät: {st.geraet[:8]}, Fingerabdruck {finger or '– (entsteht beim ersten Abgleich)'}, {freigabe}")
+    print(f"Dieses Gerät: {st.geraet[:8]} ({st.person}), Fingerabdruck {finger or '– (entsteht beim ersten Abgleich)'}, {freigabe}")
     if st.anker:
         print(f"Vertrauensanker der Ablage: {st.anker}")
     if st.wartende_geraete:

@@ -59,6 +59,8 @@ class AbgleichStatus:
     wartende_geraete: int = 0
     #: the files (and devices) kept out, with the reason and when
     quarantaene_liste: list[dict[str, Any]] = field(default_factory=list)
+    #: the name this device logs its changes under (bound to its key at approval)
+    person: str = ""
 
 
 @dataclass
@@ -242,6 +244,7 @@ def status(store: Store) -> AbgleichStatus:
         anker=fingerabdruck(anker[0].schluessel) if anker else None,
         wartende_geraete=len(wartend),
         quarantaene_liste=quarantaene,
+        person=store.personenname(),
     )
 
 

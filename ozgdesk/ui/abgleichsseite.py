@@ -94,6 +94,11 @@ class Abgleichsseite(QWidget):
         self.ziel = QLineEdit()
         self.ziel.setPlaceholderText("https://dav.ressort.example/ozg oder Ordner wie /mnt/ablage/ozg")
         self.ziel.setAccessibleName("Abgleichziel")
+        self.person = QLineEdit()
+        self.person.setAccessibleName("Ihr Name")
+        self.person.setAccessibleDescription("Unter diesem Namen erscheinen Ihre Änderungen auf allen Geräten; die "
+                                             "Koordination bindet ihn bei der Freigabe an den Schlüssel dieses Geräts")
+        self.person.setPlaceholderText("z. B. Katrin Brenner – so erscheinen Ihre Änderungen auf allen Geräten")
         self.benutzer = QLineEdit()
         self.benutzer.setAccessibleName("Benutzername")
         self.passwort = QLineEdit()
@@ -104,6 +109,7 @@ class Abgleichsseite(QWidget):
         self.einrichten_knopf.clicked.connect(self.einrichten)
         ziel_form = QFormLayout()
         ziel_form.addRow(beschriftung("&Ziel:", self.ziel), self.ziel)
+        ziel_form.addRow(beschriftung("I&hr Name:", self.person), self.person)
         ziel_form.addRow(beschriftung("&Benutzer:", self.benutzer), self.benutzer)
         ziel_form.addRow(beschriftung("Pass&wort:", self.passwort), self.passwort)
         self.umziehen_knopf = QPushButton("U&mziehen …")
@@ -261,6 +267,8 @@ class Abgleichsseite(QWidget):
         if st.eingerichtet and not self.ziel.text():
             self.ziel.setText(st.ziel or "")
             self.benutzer.setText(st.benutzer or "")
+        if not self.person.text() and st.person:
+            self.person.setText(st.person)
         zuletzt = st.letzter_abgleich
         zeilen = [
             f"Ziel: {st.ziel}" if st.eingerichtet else "Noch kein Abgleichziel eingerichtet – ozgdesk arbeitet offline.",
@@ -309,14 +317,18 @@ class Abgleichsseite(QWidget):
         self._einrichten(ziel, benutzer, passwort, anlegen=False)
 
     def _einrichten(self, ziel: str, benutzer: str, passwort: str, *, anlegen: bool) -> None:
-        store = self.store
+        store, person = self.store, self.person.text().strip()
         self.pruefergebnis.setText("Lege den Zielordner an und prüfe die Ablage …" if anlegen else "Prüfe die Ablage …")
 
         def arbeit(db: Any) -> list[Any]:
             """On the network thread: the share check talks to the server; only saving the target
             (``db``) uses the DB worker."""
             # checked first, taken over only if the check passes (a typo never replaces a working target)
-            return sync.einrichten_und_pruefen(store, ziel, benutzer or None, passwort or None, anlegen=anlegen, db=db)
+            punkte = sync.einrichten_und_pruefen(store, ziel, benutzer or None, passwort or None, anlegen=anlegen,
+                                                 db=db)
+            if person and all(p.ok for p in punkte):
+                db(lambda: store.person_setzen(person))
+            return punkte
 
         def fertig(punkte: list[Any]) -> None:
             self.pruefergebnis.setText("\n".join(f"{STUFE.get(p.stufe, '•')} {p.name}: {p.meldung}" for p in punkte))
