@@ -251,7 +251,7 @@ def _nicht_gueltig(store: Store, backend: Backend, lauf: Lauf, vertrauen: Vertra
                                    "übernommen.")
     else:
         code, grund = NICHT_FREIGEGEBEN, (f"Gerät {g[:8]} ist noch nicht freigegeben: Seine Änderungen warten, bis "
-                                          "die Koordination seinen Schlüssel freigibt (Abgleich › Geräte).")
+                                          "die Koordination seinen Schlüssel freigibt (Seite Abgleich, Reiter „Geräte und Vertrauensliste“, oder „ozgdesk-cli abgleich geraete freigeben“).")
     neu = db(lambda: _quarantaene_eintragen(store, g, f"{fmt.GERAETE_ORDNER}/{g}", None, None, code, grund))
     lauf.quarantaene.setdefault(g, {})[None] = None
     if neu:  # logged once; counted as a waiting (or revoked) device, not as a file in quarantine

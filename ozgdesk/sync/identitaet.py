@@ -155,7 +155,8 @@ class Wechsel:
 
     def meldung(self, grund: str) -> str:
         freigabe = ("Der bisherige Schlüssel hat den neuen als Nachfolger bestätigt." if self.nachfolge else
-                    "Die Koordination muss das Gerät neu freigeben (Abgleich › Geräte, Fingerabdruck "
+                    "Die Koordination muss das Gerät neu freigeben (Seite Abgleich, Reiter „Geräte und Vertrauensliste“, "
+                    "Fingerabdruck "
                     f"{self.schluessel.fingerabdruck}); bis dahin warten seine Änderungen auf der Ablage.")
         return (f"Dieses Gerät arbeitet ab jetzt unter einer neuen Kennung ({self.neu[:8]} statt {self.alt[:8]}): {grund} "
                 f"{self.neu_gesendet} Änderung(en), die die Ablage noch nicht hatte, werden unter der neuen Kennung "
