@@ -22,15 +22,16 @@ def _schluessel() -> sk.Geraeteschluessel:
     return sk.Geraeteschluessel(neue_id(), Ed25519PrivateKey.generate())
 
 
-def test_schluessel_liegt_nur_im_schluesselbund_nicht_in_der_datenbank(demo_store) -> None:
-    k = sk.anlegen(demo_store.geraet_id)
-    geladen = sk.laden(demo_store.geraet_id)
+def test_schluessel_liegt_nur_im_schluesselbund_nicht_in_der_datenbank(neues_geraet) -> None:
+    store = neues_geraet("eigen")  # its own device id: the templates' ids keep their keys for other tests
+    k = sk.anlegen(store.geraet_id)
+    geladen = sk.laden(store.geraet_id)
     assert geladen is not None and geladen.oeffentlich == k.oeffentlich
-    privat = keyring.get_password(sk.DIENST, demo_store.geraet_id)
+    privat = keyring.get_password(sk.DIENST, store.geraet_id)
     assert privat is not None
-    with demo_store.engine.connect() as con:
+    with store.engine.connect() as con:
         con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    roh = demo_store.pfad.read_bytes()
+    roh = store.pfad.read_bytes()
     assert privat.encode() not in roh and sk.aus_b64(privat, 32) not in roh
 
 
