@@ -432,3 +432,30 @@ def test_einreichen_auf_zwei_geraeten_paket_bleibt_pruefbar(synchrones_paar, abl
             assert paket_pruefen(paket.ordner, st) == []
     # the next submission continues after both
     assert einreichen(a, Quartal(2026, 3), tmp_path / "a2", stand=date(2026, 11, 16)).version == 2
+
+
+def test_doppelte_kennung_in_der_befehlszeile_zeigen_und_loesen(synchrones_paar, ablage, capsys) -> None:
+    from ozgdesk.cli import main
+
+    a, b = synchrones_paar
+    _projekt_anlegen(a, "BMAS-NEU-1", "Neu von A")
+    _projekt_anlegen(b, "BMAS-NEU-1", "Neu von B")
+    hin_und_her(a, b, ablage)
+    home = str(Path(b.pfad).parent)
+    capsys.readouterr()
+    assert main(["--home", home, "konflikte", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "eindeutiger Wert auf mehreren Geräten vergeben" in out and "Projekt BMAS-NEU-1" in out
+    assert "1: Projekt BMAS-NEU-1" in out and "2: Projekt BMAS-NEU-1" in out and "vorläufig „BMAS-NEU-1-DOPPELT“" in out
+    assert "--neu NEUE-KENNUNG" in out
+    kid = konflikte(b)[0].id
+    assert all(w["datensatz_id"][:8] not in out for w in konflikte(b)[0].werte)  # records by name, not by id
+    nummer_a = next(i for i, w in enumerate(konflikte(b)[0].werte, start=1) if not w["mein"])
+    assert main(["--home", home, "konflikte", "loesen", kid[:8], "--wert", str(nummer_a)]) == 1
+    assert "neue Projektkennung" in capsys.readouterr().err
+    assert main(["--home", home, "konflikte", "loesen", kid[:8], "--wert", str(nummer_a), "--neu", "BMAS-NEU-9"]) == 0
+    assert "gelöst" in capsys.readouterr().out
+    sync(b, ablage)
+    sync(a, ablage)
+    assert gleich_und_konflikte(a, b, None) == []
+    assert _kennungen(a) == {"Neu von A": "BMAS-NEU-1", "Neu von B": "BMAS-NEU-9"}

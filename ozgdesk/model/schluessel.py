@@ -82,7 +82,7 @@ class Schluesselregel:
     neuer_wert_noetig: bool = False
     #: BEIDE: the person chooses which record is the *current* one (gets the highest number)
     aktuelle_waehlen: bool = False
-    #: further fields a conflict shows for each record (besides the key and differing fields)
+    #: further fields a conflict shows for each record (besides its title line and differing fields)
     anzeige: tuple[str, ...] = ()
 
     @property
@@ -127,17 +127,15 @@ REGELN: dict[str, Schluesselregel] = {r.tabelle: r for r in (
     Schluesselregel("zahlungsplan_position", ("zahlungsplan_id", "quartal", "haushaltsstelle", "kostenart"),
                     ZUSAMMENLEGEN, id_art="zahlungsplan-position", anzeige=("betrag_cent",)),
     Schluesselregel("projekt", ("kennung",), BEIDE, ersatzspalte="kennung", ersatz=_kennung_ersatz,
-                    neuer_wert_noetig=True, anzeige=("titel",)),
+                    neuer_wert_noetig=True, anzeige=("behoerde_id",)),
     Schluesselregel("zahlungsplan", ("projekt_id", "version"), BEIDE, ersatzspalte="version",
-                    ersatz=_folgende_zahl, aktuelle_waehlen=True, anzeige=("stand", "bemerkung")),
+                    ersatz=_folgende_zahl, aktuelle_waehlen=True, anzeige=("bemerkung",)),
     Schluesselregel("leistung", ("ozg_id",), BEIDE, ersatzspalte="ozg_id", ersatz=_ozg_id_ersatz,
-                    bevorzugt=_abgeleitet("leistung", "ozg_id"), neuer_wert_noetig=True, anzeige=("bezeichnung",)),
+                    bevorzugt=_abgeleitet("leistung", "ozg_id"), neuer_wert_noetig=True),
     Schluesselregel("themenfeld", ("nummer",), BEIDE, ersatzspalte="nummer", ersatz=_folgende_zahl,
-                    bevorzugt=_abgeleitet("themenfeld", "nummer"), anzeige=("name",)),
-    Schluesselregel("lage", ("nummer",), BEIDE, ersatzspalte="nummer", ersatz=_folgende_zahl, bevorzugt=_lage,
-                    anzeige=("name",)),
-    Schluesselregel("einreichung", ("art", "zeitraum", "version"), UNVERAENDERT,
-                    anzeige=("erstellt_am", "erstellt_von")),
+                    bevorzugt=_abgeleitet("themenfeld", "nummer")),
+    Schluesselregel("lage", ("nummer",), BEIDE, ersatzspalte="nummer", ersatz=_folgende_zahl, bevorzugt=_lage),
+    Schluesselregel("einreichung", ("art", "zeitraum", "version"), UNVERAENDERT, anzeige=("snapshot_sha256",)),
 )}
 
 

@@ -40,7 +40,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, inspect, select, text, update
+from sqlalchemy import delete, func, insert, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.base import OZGDESK_NS, Base, feldname, json_wert, jetzt_utc, neue_id
@@ -345,13 +345,20 @@ class Eindeutigkeit:
     def _werte(self, regel: Schluesselregel, lebende: list[_Mitglied]) -> list[dict[str, Any]]:
         """One entry per record, from the log and the merged data only (the same on every device)."""
         cls = regel.klasse
-        ausgenommen = {"id", *regel.spalten}
+        ausgenommen = {"id", *regel.spalten, *_IM_TITEL.get(regel.tabelle, ())}
         unterschiedlich = [k for k in inspect(cls).columns.keys()
                            if k not in ausgenommen and len({json.dumps(json_wert(m.soll.get(k))) for m in lebende}) > 1]
         felder = [k for k in (*regel.anzeige, *unterschiedlich) if k not in ausgenommen]
         felder = list(dict.fromkeys(felder))
         liste = []
         for m in lebende:
+            zusatz = []
+            if regel.tabelle == "zahlungsplan":  # what tells two fassungen apart: their amounts
+                from ozgdesk.model.finanzen import ZahlungsplanPosition
+
+                summe = self.s.execute(select(func.coalesce(func.sum(ZahlungsplanPosition.betrag_cent), 0))
+                                       .where(ZahlungsplanPosition.zahlungsplan_id == m.id)).scalar_one()
+                zusatz.append(["Summe der Planbeträge", format_euro(int(summe))])
             spalte = regel.ersatzspalte or regel.spalten[-1]
             e = max((w for w in m.verl if w.schreibt(spalte)), key=lambda w: w.schluessel, default=None)
             liste.append({
@@ -360,7 +367,7 @@ class Eindeutigkeit:
                 "wert": schluessel_anzeige(self.s, regel, m.soll), "rolle": m.rolle,
                 "ersatz": None if m.ersatz is None else anzeigewert(self.s, cls, spalte, m.ersatz),
                 "titel": titel(self.s, regel, m.soll),
-                "felder": [[feldname(cls, k), anzeigewert(self.s, cls, k, m.soll.get(k))] for k in felder],
+                "felder": [[feldname(cls, k), anzeigewert(self.s, cls, k, m.soll.get(k))] for k in felder] + zusatz,
             })
         return liste
 
@@ -373,16 +380,18 @@ class Eindeutigkeit:
                     f"„{zweiter.ersatz}“. Bitte wählen, welches Projekt „{schl}“ behält, und dem anderen eine neue "
                     "Kennung geben.")
         if regel.tabelle == "zahlungsplan":
-            return (f"{titel(self.s, regel, lebende[0].soll).split(' vom ')[0]} wurde auf mehreren Geräten gleichzeitig "
+            nummern = [str(m.ersatz if m.ersatz is not None else m.soll["version"]) for m in lebende]
+            projekt = anzeigewert(self.s, regel.klasse, "projekt_id", lebende[0].soll.get("projekt_id"))
+            return (f"Der Zahlungsplan von Projekt {projekt} wurde auf mehreren Geräten gleichzeitig als {schl} "
                     f"gespeichert. Alle Fassungen bleiben erhalten und sind vorläufig als Version "
-                    f"{', '.join(str(m.ersatz if m.ersatz is not None else m.soll['version']) for m in lebende)} "
-                    "nummeriert; die höchste gilt als aktuelle. Bitte wählen, welche Fassung die aktuelle ist.")
+                    f"{', '.join(nummern[:-1])} und {nummern[-1]} nummeriert; die höchste gilt als aktuelle. "
+                    "Bitte wählen, welche Fassung die aktuelle ist.")
         if regel.art == BEIDE:
             return (f"{regel.klasse.__label__} {schl} wurde auf mehreren Geräten für verschiedene Datensätze vergeben. "
                     f"Alle bleiben erhalten; der zweite trägt vorläufig {feldname(regel.klasse, regel.ersatzspalte or '')} "
                     f"„{zweiter.ersatz}“. Bitte wählen, wer „{schl}“ behält.")
         if regel.art == UNVERAENDERT:
-            return (f"{titel(self.s, regel, lebende[0].soll).split(' vom ')[0]} wurde auf mehreren Geräten unabhängig "
+            return (f"Die Einreichung {schl} wurde auf mehreren Geräten unabhängig "
                     "erzeugt. Beide Einreichungen bleiben als Nachweis unverändert erhalten (auf der Ablage als eigene "
                     "Fassungen veröffentlicht). Bitte prüfen, ob eine korrigierte Einreichung nötig ist, und den Hinweis "
                     "bestätigen.")
@@ -392,6 +401,11 @@ class Eindeutigkeit:
 
 
 # ================================================================================== texts for people
+#: fields a record's title line already names (not repeated below it)
+_IM_TITEL = {"projekt": ("titel",), "zahlungsplan": ("stand",), "leistung": ("bezeichnung",), "themenfeld": ("name",),
+             "lage": ("name",), "einreichung": ("erstellt_am", "erstellt_von")}
+
+
 def _kennung(s: Session, tabelle: str, did: Any) -> str | None:
     from ozgdesk.model.base import klasse_fuer
 
@@ -433,7 +447,9 @@ def anzeigewert(s: Session, cls: type[Base], feld: str, wert: Any) -> str:
         return wert.label
     if isinstance(wert, Quartal):
         return wert.kurz
-    text_ = str(wert)
+    text_ = str(wert).strip()
+    if not text_:
+        return "–"
     return text_ if len(text_) <= 120 else text_[:119] + "…"
 
 
