@@ -445,7 +445,7 @@ def test_doppelte_kennung_in_der_befehlszeile_zeigen_und_loesen(synchrones_paar,
     capsys.readouterr()
     assert main(["--home", home, "konflikte", "list"]) == 0
     out = capsys.readouterr().out
-    assert "eindeutiger Wert auf mehreren Geräten vergeben" in out and "Projekt BMAS-NEU-1" in out
+    assert "doppelt vergeben" in out and "Projekt BMAS-NEU-1" in out
     assert "1: Projekt BMAS-NEU-1" in out and "2: Projekt BMAS-NEU-1" in out and "vorläufig „BMAS-NEU-1-DOPPELT“" in out
     assert "--neu NEUE-KENNUNG" in out
     kid = konflikte(b)[0].id

@@ -159,11 +159,11 @@ def _wer(w: dict) -> str:
 
 def _eindeutig_zeigen(k) -> None:  # noqa: ANN001
     """The records sharing a key, numbered for „konflikte loesen --wert NUMMER“."""
+    from ozgdesk.sync.eindeutig import rolle_text
+
     print(f"\nKonflikt {k.id[:8]}: {k.hinweis}")
-    rollen = {"behaelt": "behält den Wert", "zurueckgehalten": "zurückgestellt", "doppelt": "doppelt"}
     for i, w in enumerate(k.werte, start=1):
-        rolle = f"vorläufig „{w['ersatz']}“" if w.get("ersatz") else rollen.get(w.get("rolle") or "", "")
-        print(f"  {i}: {w['titel']} – {rolle} ({_wer(w)})")
+        print(f"  {i}: {w['titel']} – {rolle_text(k.tabelle, w)} ({_wer(w)})")
         for name, wert in w.get("felder") or []:
             print(f"       {name}: {wert}")
     if k.tabelle == "einreichung":

@@ -32,12 +32,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import TypeDecorator, inspect
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.base import Base, abgeleitete_id, klasse_fuer, neue_id
+from ozgdesk.model.protokoll import skalarer_vorgabewert
 
 ZUSAMMENLEGEN = "zusammenlegen"
 BEIDE = "beide"
@@ -143,8 +144,8 @@ def schluesseltext(tabelle: str, spalte: str, wert: Any) -> str:
     """A key value as text, the same however the caller wrote it (``Quartal(2026, 3)`` and
     ``"2026-Q3"`` alike): the form the column stores."""
     typ = inspect(klasse_fuer(tabelle)).columns[spalte].type
-    if isinstance(typ, TypeDecorator):
-        wert = typ.process_bind_param(wert, None)
+    if isinstance(typ, TypeDecorator):  # ozgdesk's value types ignore the dialect
+        wert = typ.process_bind_param(wert, cast(Any, None))
     return str(wert)
 
 
@@ -159,8 +160,7 @@ def natuerliche_id(tabelle: str, werte: Mapping[str, Any]) -> str | None:
     for k in regel.spalten:
         wert = werte.get(k)
         if wert is None:  # a column the caller left to its default (Aufwand: „Umsetzungsunterstützung“)
-            vorgabe = spalten[k].default
-            wert = vorgabe.arg if vorgabe is not None and vorgabe.is_scalar else None
+            wert = skalarer_vorgabewert(spalten[k])
         if wert is None:
             return None
         teile.append(schluesseltext(tabelle, k, wert))

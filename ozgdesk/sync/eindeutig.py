@@ -471,6 +471,25 @@ def _zeitraum(wert: Any) -> str:
         return str(wert)
 
 
+def rolle_text(tabelle: str, w: dict[str, Any]) -> str:
+    """What a record of a group holds now, for people: „behält „BMAS-NEU-1““, „vorläufig Version 3“,
+    „zurückgestellt (nicht in der Liste)“."""
+    regel = REGELN.get(tabelle)
+    schluessel = str(w.get("wert", ""))
+    rolle, ersatz = w.get("rolle"), w.get("ersatz")
+    if tabelle == "zahlungsplan":
+        return f"vorläufig Version {ersatz}" if ersatz else f"bleibt {schluessel}"
+    if ersatz:
+        return f"vorläufig „{ersatz}“"
+    if rolle == ZURUECKGEHALTEN:
+        return "zurückgestellt (nicht in der Liste)"
+    if rolle == DOPPELT or (regel is not None and regel.art == UNVERAENDERT):
+        return "bleibt als Nachweis erhalten"
+    if regel is not None and regel.art == ZUSAMMENLEGEN:
+        return "gilt zurzeit"
+    return f"behält „{schluessel}“"
+
+
 def titel(s: Session, regel: Schluesselregel, w: dict[str, Any]) -> str:
     """One line that names a record of a group without its id."""
     def a(feld: str) -> str:

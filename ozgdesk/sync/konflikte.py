@@ -36,7 +36,7 @@ ARTEN = {
     "loeschen": "Änderung schlägt Löschung",
     "eingefroren": "Änderung an eingereichtem Stand abgelehnt",
     "regel": "Regel nach Zusammenführung verletzt",
-    "eindeutig": "eindeutiger Wert auf mehreren Geräten vergeben",
+    "eindeutig": "doppelt vergeben",
 }
 
 
