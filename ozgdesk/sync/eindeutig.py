@@ -128,9 +128,7 @@ class Eindeutigkeit:
         aktuell = self.z._aktuell(cls, did)
         soll: dict[str, Any] = {}
         if any(e.aktion == ANLEGEN for e in verl):
-            for spalte in inspect(cls).columns:
-                if spalte.key != "id":
-                    soll.update(self.z._feld_setzen(cls, tabelle, did, verl, spalte.key, None))
+            soll = protokollstand(self.z, cls, verl)
             lebt = not self.z.tot_nach_regel(verl)
         elif aktuell is not None:  # in the table without a create in the log: take it as it is
             soll = {k: v for k, v in aktuell.items() if k != "id"}
@@ -279,9 +277,12 @@ class Eindeutigkeit:
         eingefuegt = False
         for m in drin:
             werte = ziel(m)
+            for feld in m.soll:  # its field conflicts, as the merge opens them (an entry that hit the
+                self.z._feld_setzen(cls, regel.tabelle, m.id, m.verl, feld, None)  # key was rolled back)
             if m.aktuell is None:
                 s.execute(insert(t).values({**{spalten[k].name: v for k, v in werte.items()}, "id": m.id}))
                 self.z.beruehrt.add((regel.tabelle, m.id))
+                self.z.zurueck_trotz_loeschung(cls, m.id, m.verl)  # as the merge would have flagged it
                 eingefuegt = True
             else:
                 neu = {k: v for k, v in werte.items() if m.aktuell.get(k) != v or m.id in schluessel_neu and k in regel.spalten}
@@ -662,26 +663,27 @@ def _schluessel_schreiben(s: Session, store: Any, regel: Schluesselregel, werte:
             _eintragen(s, store, regel.tabelle, did, AENDERN, spalte, json_wert(z[did].get(spalte)), json_wert(w))
 
 
+def protokollstand(z: Zusammenfuehrung, cls: type[Base], verl: list[Eintrag]) -> dict[str, Any]:
+    """A record's fields as the merge decides them from its log (each field's winner), without id."""
+    from ozgdesk.sync.zusammenfuehren import python_wert
+
+    werte: dict[str, Any] = {}
+    for spalte in inspect(cls).columns:
+        if spalte.key != "id":
+            gewinner, _ = z.feldstand(verl, spalte.key)
+            if gewinner is not None:
+                werte[spalte.key] = python_wert(cls, spalte.key, gewinner.wert(spalte.key))
+    return werte
+
+
 def _zustaende(s: Session, tabelle: str, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The logged state of each record (every field's winner), as the merge has it."""
+    """The logged state of each record, as the merge has it."""
     from ozgdesk.sync.kausal import Kausalitaet
-    from ozgdesk.sync.zusammenfuehren import Zusammenfuehrung, tabellen
+    from ozgdesk.sync.zusammenfuehren import Zusammenfuehrung
 
     z = Zusammenfuehrung(s, Kausalitaet(s))
-    cls = tabellen()[tabelle]
-    ergebnis = {}
-    for did in ids:
-        verl = verlauf(s, tabelle, did)
-        werte: dict[str, Any] = {}
-        for spalte in inspect(cls).columns:
-            if spalte.key != "id":
-                gewinner, _ = z.feldstand(verl, spalte.key)
-                if gewinner is not None:
-                    from ozgdesk.sync.zusammenfuehren import python_wert
-
-                    werte[spalte.key] = python_wert(cls, spalte.key, gewinner.wert(spalte.key))
-        ergebnis[did] = werte
-    return ergebnis
+    cls = REGELN[tabelle].klasse
+    return {did: protokollstand(z, cls, verlauf(s, tabelle, did)) for did in ids}
 
 
 def _eintragen(s: Session, store: Any, tabelle: str, datensatz_id: str, aktion: str, feld: str | None,

@@ -79,6 +79,9 @@ def konflikte_aktualisieren(store: Store) -> int:
             if k.art == "feld" and k.feld:
                 front = kausal.front(e for e in verl if e.schreibt(k.feld))
                 erledigt = len({json.dumps(e.wert(k.feld), sort_keys=True) for e in front}) <= 1
+                # a record no longer in its table (deleted, or a duplicate held back, whose values its
+                # ``eindeutig`` conflict shows) has no field to decide; the merge reopens it if it returns
+                erledigt = erledigt or (cls is not None and s.get(cls, k.datensatz_id) is None)
                 if not erledigt:  # keep the shown candidates in step with the log (same on every device)
                     k.werte = json.dumps(konflikt_werte(front, k.feld), ensure_ascii=False)
                     gew = max(front, key=lambda e: e.schluessel)

@@ -12,7 +12,10 @@ base of the three-way merge is implicit: a remote write whose author had seen th
 * a delete applies only if its author knew every write of the record; otherwise the **edit beats
   the delete**, the record stays (or comes back, rebuilt from the log) and a conflict flags it;
 * a parent record still referenced by a surviving record comes back too;
-* records of frozen tables (submitted reports) are never modified: the change is flagged instead.
+* records of frozen tables (submitted reports) are never modified: the change is flagged instead;
+* records that share a unique key with another device's never stop a file: the key's rule
+  (:mod:`ozgdesk.model.schluessel`) merges them or keeps both and flags it (:mod:`ozgdesk.sync.eindeutig`,
+  run at the end of every file by :meth:`Zusammenfuehrung.abschliessen`).
 
 Everything is a function of the set of entries, so every device converges to the same data
 whatever order files arrive in. Writes go through Core statements inside the caller's
@@ -314,15 +317,8 @@ class Zusammenfuehrung:
             self.geloescht += 1
             return
         if not lebt:
-            geloescht = [w for w in verl if w.aktion == LOESCHEN]
-            # created again after every delete (the same assignment chosen again: the id derives
-            # from the key) is no conflict – only a write some delete did not know is
-            nach_allen = any(w.aktion != LOESCHEN and all(self.kausal.vor(l, w) for l in geloescht) for w in verl)
-            if self.wiederherstellen(cls, datensatz_id, verl) and geloescht and not nach_allen:
-                self.zusammengefuehrt += 1
-                self._konflikt("loeschen", tabelle, datensatz_id, None, *loeschkonflikt(self.kausal, verl),
-                               f"{cls.__label__} war gelöscht, wurde aber auf Gerät {e.geraet[:8]} gleichzeitig geändert: "
-                               "Die Änderung gewinnt, der Datensatz ist wiederhergestellt.")
+            if self.wiederherstellen(cls, datensatz_id, verl):
+                self.zurueck_trotz_loeschung(cls, datensatz_id, verl)
             return
         aktuell = self._aktuell(cls, datensatz_id)
         felder = [e.feld] if e.aktion != ANLEGEN else [k for k in json.loads(e.neu or "{}") if k != "id"]
@@ -338,6 +334,18 @@ class Zusammenfuehrung:
             self.zusammengefuehrt += 1
 
     # ----------------------------------------------------------------------------- deletes
+    def zurueck_trotz_loeschung(self, cls: type[Base], datensatz_id: str, verl: list[Eintrag]) -> None:
+        """A record back in its table that some device deleted: flagged, because a write the delete
+        did not know beat it – unless it was created again after every delete (the same assignment
+        chosen again: its id derives from the key), which is no conflict."""
+        geloescht = [w for w in verl if w.aktion == LOESCHEN]
+        if not geloescht or any(w.aktion != LOESCHEN and all(self.kausal.vor(l, w) for l in geloescht) for w in verl):
+            return
+        self.zusammengefuehrt += 1
+        self._konflikt("loeschen", cls.__tablename__, datensatz_id, None, *loeschkonflikt(self.kausal, verl),
+                       f"{cls.__label__} war gelöscht, wurde aber auf einem anderen Gerät gleichzeitig geändert: "
+                       "Die Änderung gewinnt, der Datensatz ist wiederhergestellt.")
+
     def tot_nach_regel(self, verl: list[Eintrag]) -> bool:
         """Deleted iff some delete knew every write of the record (else the edit beats the delete)."""
         schreiben = [w for w in verl if w.aktion != LOESCHEN]
