@@ -459,3 +459,93 @@ def test_doppelte_kennung_in_der_befehlszeile_zeigen_und_loesen(synchrones_paar,
     sync(a, ablage)
     assert gleich_und_konflikte(a, b, None) == []
     assert _kennungen(a) == {"Neu von A": "BMAS-NEU-1", "Neu von B": "BMAS-NEU-9"}
+
+
+def test_ueber_webdav_kennung_und_bewilligung_gleichzeitig(dav, demo_store, neues_geraet) -> None:
+    """The same through a real WebDAV server: nothing blocks, both devices agree, resolving closes it."""
+    from ozgdesk.sync.webdav import WebdavBackend
+    from tests.sync_server import BENUTZER, PASSWORT
+
+    (dav.wurzel / "Ablage").mkdir()
+
+    def ueber_dav(st):  # noqa: ANN001, ANN202
+        return jetzt_abgleichen(st, WebdavBackend(dav.url + "Ablage/", BENUTZER, PASSWORT))
+
+    a, b = demo_store, neues_geraet("b")
+    for st in (a, b):
+        ueber_dav(st)
+    p = pid(a)
+    for st, name, betrag in ((a, "A", 1_000_00), (b, "B", 2_000_00)):
+        _projekt_anlegen(st, "BMAS-NEU-7", f"Neu von {name}")
+        operation.anwenden(st, op_projekt.bewilligung_speichern(p, {"jahr": 2036, "betrag_cent": betrag}))
+    for st in (a, b, a):
+        ueber_dav(st)
+    kb = gleich_und_konflikte(a, b, None)
+    assert sorted((k.art, k.tabelle) for k in kb) == [("eindeutig", "projekt"), ("feld", "bewilligung")]
+    kennung = next(k for k in kb if k.art == "eindeutig")
+    konflikt_loesen(a, kennung.id, "mein", neu=["BMAS-NEU-8"])
+    ueber_dav(a)
+    ueber_dav(b)
+    assert [k.art for k in gleich_und_konflikte(a, b, None)] == ["feld"]
+    assert _kennungen(b) == {"Neu von A": "BMAS-NEU-7", "Neu von B": "BMAS-NEU-8"}
+
+
+def test_drei_geraete_dieselbe_kennung(synchrones_paar, neues_geraet, ablage) -> None:
+    """Three projects, one Kennung: two provisional values, in the same order on every device."""
+    a, b = synchrones_paar
+    c = neues_geraet("c")
+    sync(c, ablage)
+    for st, name in ((a, "A"), (b, "B"), (c, "C")):
+        _projekt_anlegen(st, "BMAS-NEU-3", f"Neu von {name}")
+    for st in (c, b, a, c, b):
+        sync(st, ablage)
+    assert _kennungen(a) == _kennungen(b) == _kennungen(c)
+    assert sorted(_kennungen(a).values()) == ["BMAS-NEU-3", "BMAS-NEU-3-DOPPELT", "BMAS-NEU-3-DOPPELT2"]
+    (k,) = gleich_und_konflikte(a, b)
+    assert [w["rolle"] for w in k.werte] == ["behaelt", "ersatz", "ersatz"]
+    from ozgdesk.model.errors import Eingabefehler
+
+    with pytest.raises(Eingabefehler, match="eigene"):
+        konflikt_loesen(c, k.id, "3", neu=["BMAS-NEU-4", "BMAS-NEU-4"])
+    konflikt_loesen(c, k.id, "3", neu=["BMAS-NEU-4", "BMAS-NEU-5"])
+    for st in (c, a, b):
+        sync(st, ablage)
+    assert gleich_und_konflikte(a, b, None) == [] and konflikte(c) == [] and daten(c) == daten(a)
+    behaelt = _kennungen(a)
+    assert sorted(behaelt.values()) == ["BMAS-NEU-3", "BMAS-NEU-4", "BMAS-NEU-5"]
+    assert behaelt[_titel(a, k, k.werte[2]["geraet"])] == "BMAS-NEU-3"
+
+
+def test_vorlaeufige_kennung_weicht_einer_spaeter_vergebenen(synchrones_paar, neues_geraet, ablage) -> None:
+    """Someone really names a project „…-DOPPELT“: the provisional value moves on, the real one stays."""
+    a, b = synchrones_paar
+    c = neues_geraet("c")
+    sync(c, ablage)
+    _projekt_anlegen(a, "BMAS-NEU-6", "Neu von A")
+    _projekt_anlegen(b, "BMAS-NEU-6", "Neu von B")
+    _projekt_anlegen(c, "BMAS-NEU-6-DOPPELT", "Neu echt von C")
+    for st in (a, b, a, c, b, a):
+        sync(st, ablage)
+    kennungen = _kennungen(a)
+    assert kennungen == _kennungen(b) == _kennungen(c)
+    assert kennungen["Neu echt von C"] == "BMAS-NEU-6-DOPPELT"
+    assert sorted(v for t, v in kennungen.items() if t != "Neu echt von C") == ["BMAS-NEU-6", "BMAS-NEU-6-DOPPELT2"]
+    assert [k.tabelle for k in gleich_und_konflikte(a, c)] == ["projekt"]
+
+
+def test_tausch_zweier_kennungen_in_einer_datei(synchrones_paar, ablage) -> None:
+    """Swapping two Kennungen in one transaction passes through a taken value on the way."""
+    a, b = synchrones_paar
+    with a.session() as s:
+        p2, p3 = projekt_finden(s, "BMAS-2024-02"), projekt_finden(s, "BMAS-2024-03")
+        t2, t3 = p2.titel, p3.titel
+        p2.kennung = "BMAS-2024-99"
+        s.flush()
+        p3.kennung = "BMAS-2024-02"
+        s.flush()
+        p2.kennung = "BMAS-2024-03"
+    hin_und_her(a, b, ablage)
+    assert gleich_und_konflikte(a, b, None) == []
+    with b.lesen() as s:
+        assert (projekt_finden(s, "BMAS-2024-02").titel, projekt_finden(s, "BMAS-2024-03").titel) == (t3, t2)
+        assert s.execute(select(func.count()).select_from(SyncEindeutig)).scalar_one() == 0
