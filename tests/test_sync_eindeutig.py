@@ -549,3 +549,31 @@ def test_tausch_zweier_kennungen_in_einer_datei(synchrones_paar, ablage) -> None
     with b.lesen() as s:
         assert (projekt_finden(s, "BMAS-2024-02").titel, projekt_finden(s, "BMAS-2024-03").titel) == (t3, t2)
         assert s.execute(select(func.count()).select_from(SyncEindeutig)).scalar_one() == 0
+
+
+def test_gruppen_lassen_sich_aus_dem_protokoll_neu_aufbauen(synchrones_paar, ablage) -> None:
+    """A copy of the database without ``sync_eindeutig`` and the conflicts (a snapshot made without
+    them) finds its held-back duplicates and provisional values again from the log alone."""
+    from sqlalchemy import delete
+
+    from ozgdesk.sync.eindeutig import neu_aufbauen
+    from ozgdesk.sync.zustand import SyncKonflikt
+
+    a, b = synchrones_paar
+    p = pid(a)
+    _alte_bewilligung(a, p, 2037, 5_00)
+    operation.anwenden(b, op_projekt.bewilligung_speichern(p, {"jahr": 2037, "betrag_cent": 6_00}))
+    _projekt_anlegen(a, "BMAS-NEU-1", "Neu von A")
+    _projekt_anlegen(b, "BMAS-NEU-1", "Neu von B")
+    hin_und_her(a, b, ablage)
+    vorher = sorted((k.id, json.dumps(k.werte)) for k in konflikte(b))
+    with b.session(quelle="abgleich") as s:
+        s.info["ohne_protokoll"] = True
+        s.execute(delete(SyncEindeutig))
+        s.execute(delete(SyncKonflikt))
+    assert neu_aufbauen(b) == 2
+    assert sorted((k.id, json.dumps(k.werte)) for k in konflikte(b)) == vorher and daten(a) == daten(b)
+    with b.session() as s:  # and it still notices the clash going away
+        s.delete(s.execute(select(Projekt).where(Projekt.kennung == "BMAS-NEU-1")).scalar_one())
+    assert [k.tabelle for k in konflikte(b)] == ["bewilligung"]
+    assert list(_kennungen(b).values()) == ["BMAS-NEU-1"]

@@ -61,6 +61,21 @@ ERSATZ = "ersatz"
 DOPPELT = "doppelt"
 
 
+def neu_aufbauen(store: Any) -> int:
+    """Rebuild ``sync_eindeutig`` and the ``eindeutig`` conflicts of a store from its log (after a
+    copy of the database without them, e.g. a snapshot). Returns the number of open conflicts."""
+    from ozgdesk.sync.kausal import Kausalitaet
+    from ozgdesk.sync.zusammenfuehren import Zusammenfuehrung
+
+    with store.session(quelle="abgleich") as s:
+        s.info["ohne_protokoll"] = True
+        z = Zusammenfuehrung(s, Kausalitaet(s))
+        if Eindeutigkeit(z).alle_pruefen():
+            z.verweise_reparieren()
+        return int(s.execute(select(func.count()).select_from(SyncKonflikt)
+                             .where(SyncKonflikt.art == ART, SyncKonflikt.offen.is_(True))).scalar_one())
+
+
 def gruppe(tabelle: str, schluessel: str) -> str:
     """The id of a group: the same for the same key on every device."""
     return str(uuid.uuid5(OZGDESK_NS, f"eindeutig:{tabelle}:{schluessel}"))
@@ -120,6 +135,27 @@ class Eindeutigkeit:
         for tabelle in sorted(arbeit):
             eingefuegt |= self._tabelle(REGELN[tabelle], arbeit[tabelle], {d for t, d in noetig if t == tabelle})
         return eingefuegt
+
+    def alle_pruefen(self) -> bool:
+        """Find every record whose key is shared from the log alone – for a store whose
+        ``sync_eindeutig`` is missing (a copy made without it): records the log creates but the
+        table lacks (held back, or deleted), and records whose key differs from the logged one
+        (a provisional value). Reads every keyed record's log once: slow, for repairs only."""
+        verdaechtig: set[tuple[str, str]] = set()
+        for tabelle, regel in REGELN.items():
+            t = regel.klasse.__table__
+            im_protokoll = set(self.s.execute(select(Aenderung.datensatz_id).distinct().where(
+                Aenderung.tabelle == tabelle, Aenderung.aktion == ANLEGEN)).scalars())
+            vorhanden = set(self.s.execute(select(t.c.id)).scalars())
+            verdaechtig |= {(tabelle, did) for did in im_protokoll - vorhanden}
+            if regel.art == BEIDE and regel.ersatzspalte is not None:
+                spalte = regel.ersatzspalte
+                for did in sorted(vorhanden & im_protokoll):
+                    gewinner, _ = self.z.feldstand(verlauf(self.s, tabelle, did), spalte)
+                    aktuell = self.s.execute(select(t.c[spalte]).where(t.c.id == did)).scalar()
+                    if gewinner is not None and json_wert(aktuell) != gewinner.wert(spalte):
+                        verdaechtig.add((tabelle, did))
+        return self.pruefen(verdaechtig)
 
     # ----------------------------------------------------------------------------- members
     def _mitglied(self, regel: Schluesselregel, cls: type[Base], did: str, noetig: bool) -> _Mitglied:
