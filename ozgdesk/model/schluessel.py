@@ -136,7 +136,7 @@ REGELN: dict[str, Schluesselregel] = {r.tabelle: r for r in (
     Schluesselregel("themenfeld", ("nummer",), BEIDE, ersatzspalte="nummer", ersatz=_folgende_zahl,
                     bevorzugt=_abgeleitet("themenfeld", "nummer")),
     Schluesselregel("lage", ("nummer",), BEIDE, ersatzspalte="nummer", ersatz=_folgende_zahl, bevorzugt=_lage),
-    Schluesselregel("einreichung", ("art", "zeitraum", "version"), UNVERAENDERT, anzeige=("snapshot_sha256",)),
+    Schluesselregel("einreichung", ("art", "zeitraum", "version"), UNVERAENDERT),
 )}
 
 

@@ -438,9 +438,11 @@ class Eindeutigkeit:
 
 
 # ================================================================================== texts for people
-#: fields a record's title line already names (not repeated below it)
+#: fields not listed below a record's title line: named in it already, or (a submission's frozen
+#: snapshot and checksums) nothing a person compares by eye
 _IM_TITEL = {"projekt": ("titel",), "zahlungsplan": ("stand",), "leistung": ("bezeichnung",), "themenfeld": ("name",),
-             "lage": ("name",), "einreichung": ("erstellt_am", "erstellt_von")}
+             "lage": ("name",),
+             "einreichung": ("erstellt_am", "erstellt_von", "schema", "snapshot", "snapshot_sha256", "dateien")}
 
 
 def _kennung(s: Session, tabelle: str, did: Any) -> str | None:
