@@ -27,7 +27,7 @@ from ozgdesk.model.operationen import stammdaten as op_stammdaten
 from ozgdesk.model.organisation import Person
 from ozgdesk.model.projekte import Projekt, ProjektLeistung
 from ozgdesk.model.protokoll import NICHT_PROTOKOLLIERT
-from ozgdesk.model.schluessel import REGELN, UNVERAENDERT, natuerliche_id
+from ozgdesk.model.schluesselregeln import REGELN, UNVERAENDERT, natuerliche_id
 from ozgdesk.model.values import Finanzierung, Haushaltsstelle, Kostenart, Quartal
 from ozgdesk.sync.abgleich import jetzt_abgleichen
 from ozgdesk.sync.backend import OrdnerBackend
@@ -76,7 +76,7 @@ def gleich_und_konflikte(a, b, art: str | None = "eindeutig"):  # noqa: ANN001, 
 
 
 def test_jeder_eindeutige_schluessel_hat_eine_regel() -> None:
-    """Every unique key of a replicated table is decided in model.schluessel; none is forgotten."""
+    """Every unique key of a replicated table is decided in model.schluesselregeln; none is forgotten."""
     import ozgdesk.model.entitaeten  # noqa: F401
     import ozgdesk.sync.zustand  # noqa: F401
 
@@ -93,7 +93,7 @@ def test_jeder_eindeutige_schluessel_hat_eine_regel() -> None:
     assert {t: r.spalten for t, r in REGELN.items() if r.art != UNVERAENDERT} == gefunden
     assert "einreichung" not in gefunden  # frozen: no constraint, the duplicate is kept and shown
     # a duplicate can be held back outside its table only if no record points to it
-    from ozgdesk.model.schluessel import ZUSAMMENLEGEN
+    from ozgdesk.model.schluesselregeln import ZUSAMMENLEGEN
 
     verwiesen = {fk.column.table.name for t in Base.metadata.sorted_tables if t.name not in NICHT_PROTOKOLLIERT
                  for fk in t.foreign_keys}

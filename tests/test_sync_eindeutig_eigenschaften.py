@@ -28,7 +28,7 @@ from ozgdesk.model.operationen import projekt as op_projekt
 from ozgdesk.model.organisation import Ressort
 from ozgdesk.model.projekte import Projekt, ProjektLeistung
 from ozgdesk.model.protokoll import Aenderung
-from ozgdesk.model.schluessel import DOPPELT
+from ozgdesk.model.schluesselregeln import DOPPELT
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import Finanzierung, Haushaltsstelle, Kostenart, Quartal
 from ozgdesk.sync import replikation

@@ -25,7 +25,7 @@ class Einreichung(Base):
                      "erstellt_am": "erstellt am", "erstellt_von": "erstellt von"}
     # No unique (art, zeitraum, version): two devices submitting the same quarter offline both
     # number theirs version 1, and both records are evidence that may neither change nor go
-    # (migration 0010). The sync shows the duplicate (ozgdesk.model.schluessel, UNVERAENDERT).
+    # (migration 0010). The sync shows the duplicate (ozgdesk.model.schluesselregeln, UNVERAENDERT).
 
     art: Mapped[str] = mapped_column(String(30))
     zeitraum: Mapped[str] = mapped_column(String(10), index=True)

@@ -289,7 +289,7 @@ def _protokollieren(session: Session, flush_context: Any, instances: Any) -> Non
         if obj.id is None:
             # after the check, which normalised the key values: a record whose key is its identity
             # gets the id derived from it, so two devices creating it create the same record
-            from ozgdesk.model.schluessel import id_fuer
+            from ozgdesk.model.schluesselregeln import id_fuer
 
             obj.id = id_fuer(session, obj)
         eintrag(obj, ANLEGEN, None, None, datensatz_als_dict(obj))

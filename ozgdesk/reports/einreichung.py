@@ -243,7 +243,7 @@ def einreichen(store: Store, q: Quartal, ziel: Path, *, stand: date, benutzer: s
 def _eingefroren(s: Session, art: Any, zeitraum: str, version: Any, dateien: Any) -> Einreichung | None:
     """The frozen record of a package: by art, period and version – and, where two devices
     submitted the same quarter offline as the same version (both records are kept, see
-    ``model.schluessel``), the one whose files are these."""
+    ``model.schluesselregeln``), the one whose files are these."""
     saetze = s.execute(select(Einreichung).where(Einreichung.art == art, Einreichung.zeitraum == zeitraum,
                                                  Einreichung.version == version)
                        .order_by(Einreichung.id)).scalars().all()

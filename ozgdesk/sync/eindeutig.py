@@ -1,6 +1,6 @@
 """Unique keys in the merge: records of several devices that share a key never block a sync.
 
-What two records with one key mean is :mod:`ozgdesk.model.schluessel`'s decision per key
+What two records with one key mean is :mod:`ozgdesk.model.schluesselregeln`'s decision per key
 (ZUSAMMENLEGEN: one record, the duplicate held back; BEIDE: both kept, the second with a
 provisional key value; UNVERAENDERT: frozen records both kept as they are). This module carries it
 out – at the end of every applied file (:meth:`~ozgdesk.sync.zusammenfuehren.Zusammenfuehrung.abschliessen`)
@@ -16,7 +16,7 @@ Each time, the *groups* of records sharing a key are recomputed from the log:
   knew all its writes; a held-back record also goes with a delete of a record ranked before it
   whose author knew all its writes (deleting the record that was shown deletes the duplicates
   merged into it, while a duplicate the deleter never saw comes back: create beats delete);
-* per group the live members in :func:`~ozgdesk.model.schluessel.rang` order: the first keeps the
+* per group the live members in :func:`~ozgdesk.model.schluesselregeln.rang` order: the first keeps the
   key. ZUSAMMENLEGEN holds the others back (outside the table, with a conflict if their values
   differ); BEIDE gives each other one the first provisional value no other record has
   („BMAS-NEU-1-DOPPELT“, the next free version number); UNVERAENDERT leaves them;
@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 from ozgdesk.model.base import OZGDESK_NS, Base, feldname, json_wert, jetzt_utc, neue_id
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.protokoll import AENDERN, ANLEGEN, LOESCHEN, Aenderung, _dump, _naechste_seq, geschrieben_merken
-from ozgdesk.model.schluessel import BEIDE, REGELN, UNVERAENDERT, ZUSAMMENLEGEN, Schluesselregel, rang
+from ozgdesk.model.schluesselregeln import BEIDE, REGELN, UNVERAENDERT, ZUSAMMENLEGEN, Schluesselregel, rang
 from ozgdesk.model.values import DeutschesEnum, Quartal, format_datum, format_euro
 from ozgdesk.sync.kausal import Eintrag, verlauf
 from ozgdesk.sync.zustand import SyncEindeutig, SyncKonflikt, konflikt_id

@@ -14,7 +14,7 @@ base of the three-way merge is implicit: a remote write whose author had seen th
 * a parent record still referenced by a surviving record comes back too;
 * records of frozen tables (submitted reports) are never modified: the change is flagged instead;
 * records that share a unique key with another device's never stop a file: the key's rule
-  (:mod:`ozgdesk.model.schluessel`) merges them or keeps both and flags it (:mod:`ozgdesk.sync.eindeutig`,
+  (:mod:`ozgdesk.model.schluesselregeln`) merges them or keeps both and flags it (:mod:`ozgdesk.sync.eindeutig`,
   run at the end of every file by :meth:`Zusammenfuehrung.abschliessen`).
 
 Everything is a function of the set of entries, so every device converges to the same data
@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from ozgdesk.model.base import Base, Feldfehler, feldname, jetzt_utc, spalte_pruefen
 from ozgdesk.model.errors import OzgFehler
 from ozgdesk.model.protokoll import AENDERN, ANLEGEN, LOESCHEN, NICHT_PROTOKOLLIERT, skalarer_vorgabewert, werte_pruefen
-from ozgdesk.model.schluessel import REGELN, UNVERAENDERT
+from ozgdesk.model.schluesselregeln import REGELN, UNVERAENDERT
 from ozgdesk.sync.kausal import Eintrag, Kausalitaet, verlauf
 from ozgdesk.sync.zustand import SyncKonflikt, konflikt_id
 
