@@ -272,6 +272,8 @@ def test_umbenennen_in_eine_vergebene_kennung_auf_dem_anderen_geraet(synchrones_
     hin_und_her(a, b, ablage)
     (k,) = gleich_und_konflikte(a, b)
     assert sorted(w["wert"] for w in k.werte) == ["BMAS-2024-77", "BMAS-2024-77"]
+    # each record names who gave it the Kennung: the rename, not the creation years ago
+    assert {(w["aktion"], w["geraet"]) for w in k.werte} == {("aendern", a.geraet_id), ("aendern", b.geraet_id)}
     with a.session() as s:  # A takes its rename back: the clash is gone here and there
         s.execute(select(Projekt).where(Projekt.kennung.like("BMAS-2024-77%"), Projekt.titel == _titel(a, k, a.geraet_id))
                   ).scalar_one().kennung = "BMAS-2024-03"

@@ -397,7 +397,7 @@ class Eindeutigkeit:
                                        .where(ZahlungsplanPosition.zahlungsplan_id == m.id)).scalar_one()
                 zusatz.append(["Summe der Planbeträge", format_euro(int(summe))])
             spalte = regel.ersatzspalte or regel.spalten[-1]
-            e = max((w for w in m.verl if w.schreibt(spalte)), key=lambda w: w.schluessel, default=None)
+            e, _ = self.z.feldstand(m.verl, spalte)  # who gave the record this key (the merge's winner)
             liste.append({
                 "datensatz_id": m.id, "geraet": e.geraet if e else "", "seq": e.seq if e else 0,
                 "benutzer": e.benutzer if e else "", "zeitpunkt": e.zeitpunkt if e else "", "aktion": e.aktion if e else ANLEGEN,
