@@ -243,7 +243,7 @@ class Eindeutigkeit:
                 else:
                     m.rolle = DOPPELT
         eingefuegt = self._schreiben(regel, mitglieder) if regel.art != UNVERAENDERT else False
-        self._verfolgen(regel, streit, verfolgt)
+        self._verfolgen(regel, streit)
         return eingefuegt
 
     def _ersatzwert(self, regel: Schluesselregel, m: _Mitglied, mitglieder: dict[str, _Mitglied],
@@ -342,7 +342,7 @@ class Eindeutigkeit:
         return n
 
     # ----------------------------------------------------------------------- tracking, conflict
-    def _verfolgen(self, regel: Schluesselregel, streit: dict[str, list[_Mitglied]], verfolgt: set[str]) -> None:
+    def _verfolgen(self, regel: Schluesselregel, streit: dict[str, list[_Mitglied]]) -> None:
         """Keep ``sync_eindeutig`` and the conflicts of this table in step with the groups."""
         s = self.s
         alt = {r.id: r for r in s.execute(select(SyncEindeutig).where(SyncEindeutig.tabelle == regel.tabelle)).scalars()}
