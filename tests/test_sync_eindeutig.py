@@ -585,3 +585,32 @@ def test_gruppen_lassen_sich_aus_dem_protokoll_neu_aufbauen(synchrones_paar, abl
         s.delete(s.execute(select(Projekt).where(Projekt.kennung == "BMAS-NEU-1")).scalar_one())
     assert [k.tabelle for k in konflikte(b)] == ["bewilligung"]
     assert list(_kennungen(b).values()) == ["BMAS-NEU-1"]
+
+
+def test_zwei_katalogimporte_vergeben_dieselbe_neue_lagennummer(synchrones_paar, ablage) -> None:
+    """Two devices import catalogues with different new Lagen and number both after the highest:
+    both Lagen stay, the second provisionally on the next free number; keeping it is one choice."""
+    from ozgdesk.model.base import abgeleitete_id
+    from ozgdesk.model.katalog import Lage
+    from ozgdesk.model.values import Lagenart
+
+    a, b = synchrones_paar
+    with a.lesen() as s:
+        nummer = (s.execute(select(func.max(Lage.nummer))).scalar_one() or 0) + 1
+        themenfeld = s.execute(select(Lage.themenfeld_id)).scalars().first()
+    for st, name in ((a, "Neue Lage A"), (b, "Neue Lage B")):
+        with st.session(quelle="katalogimport") as s:
+            s.add(Lage(id=abgeleitete_id("lage", name.casefold()), nummer=nummer, name=name, art=Lagenart.LEBENSLAGE,
+                       themenfeld_id=themenfeld))
+    hin_und_her(a, b, ablage)
+    with b.lesen() as s:
+        nummern = {l.name: l.nummer for l in s.execute(select(Lage).where(Lage.name.like("Neue Lage %"))).scalars()}
+    assert sorted(nummern.values()) == [nummer, nummer + 1]
+    (k,) = gleich_und_konflikte(a, b)
+    assert k.tabelle == "lage" and k.titel.startswith(f"Lage {nummer} „Neue Lage")
+    konflikt_loesen(b, k.id, "1")  # the first keeps the number, the other keeps its provisional one
+    sync(b, ablage)
+    sync(a, ablage)
+    assert gleich_und_konflikte(a, b, None) == []
+    with a.lesen() as s:
+        assert {l.name: l.nummer for l in s.execute(select(Lage).where(Lage.name.like("Neue Lage %"))).scalars()} == nummern
