@@ -67,8 +67,9 @@ def gleich_und_konflikte(a, b, art: str | None = "eindeutig"):  # noqa: ANN001, 
     """Same data, same conflicts (ids and contents) on both devices; returns B's conflicts."""
     assert daten(a) == daten(b)
     ka, kb = konflikte(a), konflikte(b)
-    ohne_mein = [[(k.id, k.art, json.dumps([{x: y for x, y in w.items() if x != "mein"} for w in k.werte],
-                                          sort_keys=True)) for k in ks] for ks in (ka, kb)]
+    # sorted: each device lists by the second it noticed a conflict, which may differ
+    ohne_mein = [sorted((k.id, k.art, json.dumps([{x: y for x, y in w.items() if x != "mein"} for w in k.werte],
+                                                 sort_keys=True)) for k in ks) for ks in (ka, kb)]
     assert ohne_mein[0] == ohne_mein[1]
     if art is not None:
         assert {k.art for k in kb} == {art}
