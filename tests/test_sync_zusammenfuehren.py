@@ -221,8 +221,8 @@ def test_regelverstoss_nach_zusammenfuehrung_wird_markiert_nicht_blockiert(zwei,
     assert any(k.art == "regel" and "Ende liegt vor dem Beginn" in k.hinweis for k in konflikte(a))
 
 
-def test_gleiche_projektkennung_auf_zwei_geraeten_meldet_sich_und_laesst_sich_beheben(zwei, ablage) -> None:
-    from ozgdesk.model.errors import OzgFehler
+def test_gleiche_projektkennung_auf_zwei_geraeten_blockiert_nicht_und_laesst_sich_hier_beheben(zwei, ablage) -> None:
+    """Both projects arrive; the clash is a visible conflict; renaming one project here ends it everywhere."""
     from ozgdesk.model.values import Finanzierung
 
     a, b = zwei
@@ -230,19 +230,18 @@ def test_gleiche_projektkennung_auf_zwei_geraeten_meldet_sich_und_laesst_sich_be
         with st.session() as s:
             s.add(Projekt(kennung="BMAS-NEU-1", titel=titel, finanzierung=Finanzierung.VOLL))
     sync(a, ablage)
-    vorher = daten(b)
-    with pytest.raises(OzgFehler, match="projekt.kennung.*Bitte hier den Wert ändern") as fehler:
-        sync(b, ablage)
-    assert "Traceback" not in str(fehler.value)
-    assert daten(b) == vorher
+    sync(b, ablage)  # no longer refused: both projects are kept
+    ks = konflikte(b)
+    assert [(k.art, k.feld) for k in ks] == [("eindeutig", "kennung")] and "BMAS-NEU-1-DOPPELT" in ks[0].hinweis
     with b.session() as s:
-        s.execute(select(Projekt).where(Projekt.kennung == "BMAS-NEU-1")).scalar_one().kennung = "BMAS-NEU-2"
+        s.execute(select(Projekt).where(Projekt.titel == "Projekt von B")).scalar_one().kennung = "BMAS-NEU-2"
+    assert konflikte(b) == []
     for st in (b, a):
         sync(st, ablage)
-    assert daten(a) == daten(b)
+    assert daten(a) == daten(b) and konflikte(a) == []
     with a.lesen() as s:
-        assert {p.titel for p in s.execute(select(Projekt).where(Projekt.kennung.like("BMAS-NEU-%"))).scalars()} == {
-            "Projekt von A", "Projekt von B"}
+        assert {p.kennung: p.titel for p in s.execute(select(Projekt).where(Projekt.kennung.like("BMAS-NEU-%"))).scalars()} == {
+            "BMAS-NEU-1": "Projekt von A", "BMAS-NEU-2": "Projekt von B"}
 
 
 def test_einreichungen_sind_fuer_den_abgleich_eingefroren() -> None:

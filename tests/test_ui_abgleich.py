@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QPushButton
 
 from ozgdesk.model.demo import STICHTAG
 from ozgdesk.model.felder import projekt_finden, projekt_setzen
+from ozgdesk.model.projekte import Projekt
+from sqlalchemy import select
 from ozgdesk.ui.app import anwendung
 from ozgdesk.ui.hauptfenster import Hauptfenster
 from ozgdesk.ui.runner import SofortRunner
@@ -131,3 +133,51 @@ def test_posteingang_bietet_katalogimport_mit_diff_und_zeigt_rueckmeldungen(qtbo
         assert seite.posteingang.count() == 1
     finally:
         dienste.katalog_registrieren(None)
+
+
+def test_doppelte_projektkennung_auf_der_abgleichsseite_loesen(qtbot, synchrones_paar, tmp_path):
+    """Two devices gave one Kennung to two new projects: the page shows both by name, one keeps the
+    Kennung, the other gets the one typed in its row; the other device follows after a sync."""
+    from PySide6.QtWidgets import QLabel, QLineEdit
+
+    from ozgdesk.model.operationen import bearbeiten as operation
+    from ozgdesk.model.operationen import projekt as op_projekt
+    from ozgdesk.model.values import Finanzierung
+    from ozgdesk.sync.abgleich import jetzt_abgleichen
+    from ozgdesk.sync.backend import OrdnerBackend
+
+    a, b = synchrones_paar
+    ablage = tmp_path / "ablage"
+    for st, titel in ((a, "Fallmanagement (Fassung A)"), (b, "Fallmanagement (Fassung B)")):
+        operation.anwenden(st, op_projekt.projekt_anlegen({"kennung": "BMAS-2026-09", "titel": titel,
+                                                           "finanzierung": Finanzierung.VOLL}))
+    for st in (a, b, a):
+        jetzt_abgleichen(st, OrdnerBackend(ablage))
+    fb, seite = _seite(qtbot, b, tmp_path, "b")
+    assert seite.konfliktliste.count() == 1
+    assert seite.konfliktliste.item(0).text().startswith("doppelt vergeben: Projekt BMAS-2026-09")
+    texte = "\n".join(w.text() for w in seite.vergleich.findChildren(QLabel))
+    assert "Fallmanagement (Fassung A)" in texte and "Fallmanagement (Fassung B)" in texte
+    assert "vorläufig „BMAS-2026-09-DOPPELT“" in texte and "dieses Gerät" in texte and "anderes Gerät" in texte
+    for w in seite.konfliktliste.item(0).text(), texte:  # names, never record ids
+        with b.lesen() as s:
+            ids = [p.id for p in s.execute(select(Projekt).where(Projekt.titel.like("Fallmanagement%"))).scalars()]
+        assert not any(i[:8] in w for i in ids)
+
+    # row of A's project: it gives the Kennung up and gets the one typed there; B's project keeps it
+    zeile_a = next(i for i, w in enumerate(seite.aktueller_konflikt().werte) if not w["mein"])
+    felder = seite.vergleich.findChildren(QLineEdit)
+    ordnung = sorted(felder, key=lambda f: seite._vergleich_layout.getItemPosition(seite._vergleich_layout.indexOf(f))[0])
+    ordnung[zeile_a].setText("bmas-2026-10")
+    knoepfe = sorted((k for k in seite.vergleich.findChildren(QPushButton) if k.text() == "Behält „BMAS-2026-09“"),
+                     key=lambda k: seite._vergleich_layout.getItemPosition(seite._vergleich_layout.indexOf(k))[0])
+    knoepfe[1 - zeile_a].click()
+    assert seite.konfliktliste.count() == 0 and "Konflikt gelöst" in seite.meldung.text()
+    for st in (b, a):
+        jetzt_abgleichen(st, OrdnerBackend(ablage))
+    for st in (a, b):
+        with st.lesen() as s:
+            assert projekt_finden(s, "BMAS-2026-09").titel == "Fallmanagement (Fassung B)"
+            assert projekt_finden(s, "BMAS-2026-10").titel == "Fallmanagement (Fassung A)"
+    fa, seite_a = _seite(qtbot, a, tmp_path, "a")
+    assert seite_a.konfliktliste.count() == 0

@@ -92,8 +92,12 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
     q.set_defaults(func=cmd_konflikte_list)
     q = unter.add_parser("loesen", help="einen Konflikt lösen (wird als normale Änderung protokolliert und abgeglichen)")
     q.add_argument("id", metavar="ID", help="Kennung des Konflikts (oder ihre ersten 8 Zeichen)")
-    q.add_argument("--wert", required=True, metavar="mein|fremd|TEXT",
-                   help="mein = Wert dieses Geräts, fremd = Wert des anderen Geräts, sonst der neue Wert")
+    q.add_argument("--wert", required=True, metavar="mein|fremd|TEXT|NUMMER",
+                   help="mein = Wert dieses Geräts, fremd = Wert des anderen Geräts, sonst der neue Wert; "
+                        "bei doppelt vergebenen Werten die Nummer des Datensatzes, der gelten soll (siehe „konflikte list“)")
+    q.add_argument("--neu", action="append", metavar="WERT",
+                   help="bei doppelt vergebener Kennung: die neue Kennung des anderen Datensatzes "
+                        "(mehrfach angeben, wenn es mehrere andere sind)")
     json_option(q)
     q.set_defaults(func=cmd_konflikte_loesen)
 
@@ -244,22 +248,53 @@ def cmd_konflikte_list(args: argparse.Namespace) -> int:
         return 0
     zeilen = []
     for k in liste:
-        werte = " | ".join(f"{w['wert']!s} ({w['benutzer']}, {'dieses Gerät' if w['mein'] else 'Gerät ' + w['geraet'][:8]}, "
-                           f"{w['zeitpunkt'][:16].replace('T', ' ')})" for w in k.werte if k.feld) or k.hinweis
-        zeilen.append((k.id[:8], k.art_text, k.tabelle, k.datensatz_id[:8], k.feld, werte))
-    tabelle_ausgeben(["ID", "Art", "Tabelle", "Datensatz", "Feld", "Werte (wer, Gerät, wann UTC)"], zeilen, max_breite=90)
+        if k.art == "eindeutig":
+            werte = f"{len(k.werte)} Datensätze, siehe unten"
+        else:
+            werte = " | ".join(f"{w['wert']!s} ({_wer(w)})" for w in k.werte if k.feld) or k.hinweis
+        zeilen.append((k.id[:8], k.art_text, k.titel, werte))
+    tabelle_ausgeben(["ID", "Art", "Datensatz", "Werte (wer, Gerät, wann UTC)"], zeilen, max_breite=90)
+    for k in liste:
+        if k.art == "eindeutig" and k.offen:
+            _eindeutig_zeigen(k)
     return 0
+
+
+def _wer(w: dict) -> str:
+    return (f"{w['benutzer']}, {'dieses Gerät' if w['mein'] else 'Gerät ' + w['geraet'][:8]}, "
+            f"{str(w['zeitpunkt'])[:16].replace('T', ' ')}")
+
+
+def _eindeutig_zeigen(k) -> None:  # noqa: ANN001
+    """The records sharing a key, numbered for „konflikte loesen --wert NUMMER“."""
+    from ozgdesk.sync.eindeutig import rolle_text
+
+    print(f"\nKonflikt {k.id[:8]}: {k.hinweis}")
+    for i, w in enumerate(k.werte, start=1):
+        print(f"  {i}: {w['titel']} – {rolle_text(k.tabelle, w)} ({_wer(w)})")
+        for name, wert in w.get("felder") or []:
+            print(f"       {name}: {wert}")
+    if k.tabelle == "einreichung":
+        print(f"  Bestätigen: ozgdesk-cli konflikte loesen {k.id[:8]} --wert gesehen")
+    elif k.tabelle == "zahlungsplan":
+        print(f"  Lösen: ozgdesk-cli konflikte loesen {k.id[:8]} --wert NUMMER (die Fassung, die als aktuelle gelten soll)")
+    elif k.tabelle == "projekt":
+        print(f"  Lösen: ozgdesk-cli konflikte loesen {k.id[:8]} --wert NUMMER --neu NEUE-KENNUNG-DES-ANDEREN")
+    else:
+        print(f"  Lösen: ozgdesk-cli konflikte loesen {k.id[:8]} --wert NUMMER (der Datensatz, der gelten soll)")
 
 
 def cmd_konflikte_loesen(args: argparse.Namespace) -> int:
     from ozgdesk.sync.konflikte import konflikt_loesen
 
     with store_oeffnen(args) as store:
-        k = konflikt_loesen(store, args.id, args.wert)
+        k = konflikt_loesen(store, args.id, args.wert, neu=args.neu)
     if args.json:
         json_ausgeben(k)
+    elif k.art == "eindeutig":
+        print(f"Konflikt {k.id[:8]} gelöst ({k.titel}). Die Lösung wird beim nächsten Abgleich an alle Geräte verteilt.")
     else:
-        print(f"Konflikt {k.id[:8]} gelöst ({k.tabelle}, Feld {k.feld or '–'}): Wert jetzt {k.aktueller_wert!s}. "
+        print(f"Konflikt {k.id[:8]} gelöst ({k.titel}): Wert jetzt {k.aktueller_wert!s}. "
               "Die Lösung wird beim nächsten Abgleich an alle Geräte verteilt.")
     return 0
 

@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
-from ozgdesk.model import basisplan
+from ozgdesk.model import basisplan, schluesselregeln
 from ozgdesk.model.base import Base, klasse_fuer, neue_id
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.finanzen import Zahlungsplan, ZahlungsplanPosition
@@ -101,8 +101,10 @@ class Anlegen:
 
     def __post_init__(self) -> None:
         self.datensaetze = [(klasse_fuer(k), w) for k, w in self.datensaetze]
-        for _k, werte in self.datensaetze:
-            werte.setdefault("id", neue_id())
+        for k, werte in self.datensaetze:
+            # a record whose key is its identity (an assignment, the Bewilligung of a year) gets the id
+            # derived from the key: the same record wherever it is created (see model.schluesselregeln)
+            werte.setdefault("id", schluesselregeln.natuerliche_id(k.__tablename__, werte) or neue_id())
 
     @property
     def ids(self) -> list[str]:
@@ -110,6 +112,9 @@ class Anlegen:
 
     def anwenden(self, s: Session) -> None:
         for klasse, werte in self.datensaetze:
+            if werte["id"] == schluesselregeln.natuerliche_id(klasse.__tablename__, werte) \
+                    and not schluesselregeln.frei(s, klasse, werte["id"]):
+                werte["id"] = neue_id()  # a record whose key was edited since carries that id
             s.add(klasse(**werte))
             s.flush()  # no ORM relationships: flush so children find their parent
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import Integer, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ozgdesk.model.base import Base, UtcZeit
@@ -23,7 +23,9 @@ class Einreichung(Base):
     __feldnamen__ = {"art": "Art", "zeitraum": "Zeitraum", "version": "Version", "schema": "Schema",
                      "snapshot": "Datenstand", "snapshot_sha256": "Prüfsumme", "dateien": "Dateien",
                      "erstellt_am": "erstellt am", "erstellt_von": "erstellt von"}
-    __table_args__ = (UniqueConstraint("art", "zeitraum", "version"),)
+    # No unique (art, zeitraum, version): two devices submitting the same quarter offline both
+    # number theirs version 1, and both records are evidence that may neither change nor go
+    # (migration 0010). The sync shows the duplicate (ozgdesk.model.schluesselregeln, UNVERAENDERT).
 
     art: Mapped[str] = mapped_column(String(30))
     zeitraum: Mapped[str] = mapped_column(String(10), index=True)

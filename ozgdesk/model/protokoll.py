@@ -281,13 +281,17 @@ def _protokollieren(session: Session, flush_context: Any, instances: Any) -> Non
     for obj in list(session.new):
         if not isinstance(obj, Base) or obj.__tablename__ in NICHT_PROTOKOLLIERT:
             continue
-        if obj.id is None:
-            obj.id = neue_id()
         beim_anlegen = getattr(obj, "beim_anlegen", None)
         if beim_anlegen is not None:  # values an entity takes from the session (its author, the time)
             beim_anlegen(session.info)
         _fill_defaults(obj)
         _pruefen(obj)
+        if obj.id is None:
+            # after the check, which normalised the key values: a record whose key is its identity
+            # gets the id derived from it, so two devices creating it create the same record
+            from ozgdesk.model.schluesselregeln import id_fuer
+
+            obj.id = id_fuer(session, obj)
         eintrag(obj, ANLEGEN, None, None, datensatz_als_dict(obj))
 
     for obj in list(session.dirty):

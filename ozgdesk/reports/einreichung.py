@@ -30,6 +30,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ozgdesk.dateien import privat_schreiben, privater_ordner
 from ozgdesk.model.base import jetzt_utc
@@ -240,6 +241,16 @@ def einreichen(store: Store, q: Quartal, ziel: Path, *, stand: date, benutzer: s
     return Paket(ordner, version, hashes, aenderungen, befunde)
 
 
+def _eingefroren(s: Session, art: Any, zeitraum: str, version: Any, dateien: Any) -> Einreichung | None:
+    """The frozen record of a package: by art, period and version – and, where two devices
+    submitted the same quarter offline as the same version (both records are kept, see
+    ``model.schluesselregeln``), the one whose files are these."""
+    saetze = s.execute(select(Einreichung).where(Einreichung.art == art, Einreichung.zeitraum == zeitraum,
+                                                 Einreichung.version == version)
+                       .order_by(Einreichung.id)).scalars().all()
+    return next((e for e in saetze if json.loads(e.dateien) == dateien), saetze[0] if saetze else None)
+
+
 def unterbrochene_abschliessen(store: Store, ziel: Path, *, alter_s: float = 3600) -> list[Path]:
     """Finish packages whose process died between commit and the final rename.
 
@@ -262,9 +273,7 @@ def unterbrochene_abschliessen(store: Store, ziel: Path, *, alter_s: float = 360
         satz = None
         if schluessel is not None:
             with store.lesen() as s:
-                satz = s.execute(select(Einreichung).where(Einreichung.art == schluessel[0],
-                                                           Einreichung.zeitraum == schluessel[1],
-                                                           Einreichung.version == schluessel[2])).scalar_one_or_none()
+                satz = _eingefroren(s, schluessel[0], schluessel[1], schluessel[2], schluessel[3])
         if satz is not None and schluessel is not None and json.loads(satz.dateien) == schluessel[3] \
                 and not paket_pruefen(tmp):
             ordner = Path(ziel) / f"{manifest['ressort']}_{schluessel[1]}_v{schluessel[2]}"
@@ -329,9 +338,7 @@ def paket_pruefen(ordner: Path, store: Store | None = None) -> list[str]:
     probleme += [f"{ordner / n}: Datei gehört nicht zum Paket (nicht im Manifest)." for n in fremde]
     if store is not None:
         with store.lesen() as s:
-            e = s.execute(select(Einreichung).where(Einreichung.art == manifest.get("art", ART),
-                                                    Einreichung.zeitraum == str(manifest.get("zeitraum")),
-                                                    Einreichung.version == manifest.get("version"))).scalar_one_or_none()
+            e = _eingefroren(s, manifest.get("art", ART), str(manifest.get("zeitraum")), manifest.get("version"), hashes)
             eingefroren = json.loads(e.dateien) if e is not None else None
         if e is None:
             probleme.append(f"{ordner}: Diese Einreichung ({manifest.get('zeitraum')} Version {manifest.get('version')}) "

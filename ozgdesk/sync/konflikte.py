@@ -8,6 +8,7 @@ device that receives it the field's front shrinks to that one value and the conf
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +19,16 @@ from ozgdesk.model.base import jetzt_utc, neue_id
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.protokoll import AENDERN, LOESCHEN, Aenderung, _dump, _naechste_seq
 from ozgdesk.model.store import Store
-from ozgdesk.sync import ereignisse
+from ozgdesk.sync import eindeutig, ereignisse
 from ozgdesk.sync.kausal import Kausalitaet, verlauf
-from ozgdesk.sync.zusammenfuehren import konflikt_werte, loeschkonflikt, python_wert, tabellen, verweisender
+from ozgdesk.sync.zusammenfuehren import (
+    Zusammenfuehrung,
+    konflikt_werte,
+    loeschkonflikt,
+    python_wert,
+    tabellen,
+    verweisender,
+)
 from ozgdesk.sync.zustand import SyncKonflikt
 
 ARTEN = {
@@ -28,6 +36,7 @@ ARTEN = {
     "loeschen": "Änderung schlägt Löschung",
     "eingefroren": "Änderung an eingereichtem Stand abgelehnt",
     "regel": "Regel nach Zusammenführung verletzt",
+    "eindeutig": "doppelt vergeben",
 }
 
 
@@ -45,6 +54,8 @@ class KonfliktAnzeige:
     werte: list[dict[str, Any]]
     aktueller_wert: Any
     erkannt_am: Any
+    #: the record (``eindeutig``: the group) as people name it – label, Kennung, title, never an id
+    titel: str = ""
 
 
 def konflikte_aktualisieren(store: Store) -> int:
@@ -55,6 +66,12 @@ def konflikte_aktualisieren(store: Store) -> int:
         kausal = Kausalitaet(s)
         tab = tabellen()
         offen = 0
+        # records sharing a unique key: a local edit, delete or resolution may have ended a clash
+        z = Zusammenfuehrung(s, kausal)
+        if z.eindeutig_pruefen():
+            z.verweise_reparieren()
+        erkannt = z.konflikte_erkannt
+        geschlossen += z.konflikte_geschlossen
         for k in s.execute(select(SyncKonflikt).where(SyncKonflikt.offen.is_(True))).scalars().all():
             verl = verlauf(s, k.tabelle, k.datensatz_id)
             cls = tab.get(k.tabelle)
@@ -62,6 +79,9 @@ def konflikte_aktualisieren(store: Store) -> int:
             if k.art == "feld" and k.feld:
                 front = kausal.front(e for e in verl if e.schreibt(k.feld))
                 erledigt = len({json.dumps(e.wert(k.feld), sort_keys=True) for e in front}) <= 1
+                # a record no longer in its table (deleted, or a duplicate held back, whose values its
+                # ``eindeutig`` conflict shows) has no field to decide; the merge reopens it if it returns
+                erledigt = erledigt or (cls is not None and s.get(cls, k.datensatz_id) is None)
                 if not erledigt:  # keep the shown candidates in step with the log (same on every device)
                     k.werte = json.dumps(konflikt_werte(front, k.feld), ensure_ascii=False)
                     gew = max(front, key=lambda e: e.schluessel)
@@ -81,22 +101,34 @@ def konflikte_aktualisieren(store: Store) -> int:
                 geschlossen.append((k.art, k.tabelle, k.datensatz_id, k.feld))
             else:
                 offen += 1
-    ereignisse.konflikte([], geschlossen)  # after the commit: a rollback closed nothing
+    ereignisse.konflikte(erkannt, geschlossen)  # after the commit: a rollback closed nothing
     return offen
 
 
 def _anzeige(s: Session, k: SyncKonflikt, eigen: str) -> KonfliktAnzeige:
     cls = tabellen().get(k.tabelle)
     aktuell = None
-    if cls is not None and k.feld:
-        obj = s.get(cls, k.datensatz_id)
-        if obj is not None:
-            from ozgdesk.model.base import json_wert
+    obj = s.get(cls, k.datensatz_id) if cls is not None else None
+    if obj is not None and k.feld and k.art != "eindeutig":
+        from ozgdesk.model.base import json_wert
 
-            aktuell = json_wert(getattr(obj, k.feld))
+        aktuell = json_wert(getattr(obj, k.feld))
     werte = [dict(w, mein=w["geraet"] == eigen) for w in k.werte_liste]
     return KonfliktAnzeige(k.id, k.art, ARTEN.get(k.art, k.art), k.tabelle, k.datensatz_id, k.feld, k.hinweis,
-                           k.offen, werte, aktuell, k.erkannt_am)
+                           k.offen, werte, aktuell, k.erkannt_am, _titel(cls, obj, k, werte))
+
+
+def _titel(cls: Any, obj: Any, k: SyncKonflikt, werte: list[dict[str, Any]]) -> str:
+    """„Projekt „BMAS-2024-02“, Feld „Titel““ – what the list of conflicts names, instead of ids."""
+    from ozgdesk.model.base import datensatz_name, feldname
+    from ozgdesk.model.bearbeiten import spaltenwerte
+
+    if k.art == "eindeutig" and werte:
+        return str(werte[0].get("titel") or "")
+    if cls is None:
+        return k.tabelle
+    name = datensatz_name(cls, spaltenwerte(obj) if obj is not None else {})
+    return name + (f", Feld „{feldname(cls, k.feld)}“" if k.feld else "")
 
 
 def konflikte(store: Store, *, alle: bool = False) -> list[KonfliktAnzeige]:
@@ -121,8 +153,13 @@ def _wert_waehlen(k: KonfliktAnzeige, wahl: str) -> Any:
     return None
 
 
-def konflikt_loesen(store: Store, konflikt: str, wahl: str, benutzer: str | None = None) -> KonfliktAnzeige:
-    """Resolve a conflict: ``mein``, ``fremd`` or a new text value. Written as an ordinary change."""
+def konflikt_loesen(store: Store, konflikt: str, wahl: str, benutzer: str | None = None, *,
+                    neu: Sequence[str] | None = None) -> KonfliktAnzeige:
+    """Resolve a conflict: ``mein``, ``fremd`` or a new text value. Written as an ordinary change.
+
+    ``eindeutig``: ``wahl`` names the record that keeps the key (its number in the list, 1, 2 …,
+    or ``mein``/``fremd`` where unambiguous) and ``neu`` the new key values for the others (a new
+    Kennung); see :func:`ozgdesk.sync.eindeutig.loesen`."""
     treffer = [k for k in konflikte(store, alle=True) if k.id == konflikt or (len(konflikt) >= 6 and k.id.startswith(konflikt))]
     if len(treffer) != 1:
         raise Eingabefehler(f"Konflikt „{konflikt}“ gibt es nicht (oder die Angabe ist mehrdeutig). "
@@ -160,9 +197,13 @@ def konflikt_loesen(store: Store, konflikt: str, wahl: str, benutzer: str | None
                     _bestaetigen(s, store, k.tabelle, k.datensatz_id, "id", k.datensatz_id)
             else:
                 raise Eingabefehler("Bei „Änderung schlägt Löschung“ bitte --wert mein (behalten) oder fremd (löschen) wählen.")
+        elif k.art == "eindeutig":
+            # the group closes by itself once the changes are in (konflikte_aktualisieren below,
+            # and on every other device when they arrive)
+            eindeutig.loesen(s, store, k, wahl, neu)
         s.flush()
         zeile = s.get(SyncKonflikt, k.id)
-        if zeile is not None:  # read from this store a moment ago; only a concurrent cleanup removes it
+        if zeile is not None and k.art != "eindeutig":  # read from this store a moment ago; only a concurrent cleanup removes it
             zeile.offen, zeile.geloest_am = False, jetzt_utc()
     ereignisse.konflikt_geloest(k.art, k.tabelle, k.datensatz_id, k.feld, wahl if wahl in ("mein", "fremd") else "wert")
     konflikte_aktualisieren(store)

@@ -237,17 +237,11 @@ def _anwenden_in_transaktion(store: Store, datei: fmt.Aenderungen, benutzer: str
                                 or not z.neu_anlegen(e["tabelle"], e["id"], e.get("neu")):
                             z.anwenden(eintrag, e["tabelle"], e["id"])
                 except IntegrityError:
-                    # e.g. a unique value the author changed again later in this file: retry at the end
+                    # a unique key another record holds here (or a value the author changed again
+                    # later in this file): settled at the end by the key's rule, never an abort
                     zurueckgestellt.append((eintrag, e["tabelle"], e["id"]))
                 bekannt.add(e["id"])
-        for eintrag, tabelle, did in zurueckgestellt:
-            cls = tabellen().get(tabelle)
-            if cls is not None and s.execute(select(cls.__table__.c.id).where(cls.__table__.c.id == did)).first():
-                continue  # a later entry of the file brought the record in with its final values
-            z.anwenden(eintrag, tabelle, did)  # raises the IntegrityError with the reason
-        z.verweise_reparieren()
-        z.verwaiste_entfernen()
-        z.regeln_pruefen()
+        z.abschliessen(zurueckgestellt)
         st = _stand(s, geraet)
         st.bis_seq, st.letzter_hash, st.dateien = datei.bis_seq, datei.kette_nach, st.dateien + 1
         # From the next local entry on, this device has seen everything applied so far.

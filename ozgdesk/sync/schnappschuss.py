@@ -71,6 +71,7 @@ from ozgdesk.model.base import (
 )
 from ozgdesk.model.datei import sqlite_meldung
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
+from ozgdesk.model.schluesselregeln import REGELN
 from ozgdesk.model.protokoll import (
     ANLEGEN,
     AENDERN,
@@ -81,6 +82,8 @@ from ozgdesk.model.protokoll import (
 )
 from ozgdesk.model.store import Store, ereignis_vormerken
 from ozgdesk.sync.format import ist_geraet
+from ozgdesk.sync.eindeutig import ART as ART_EINDEUTIG
+from ozgdesk.sync.eindeutig import BEHAELT, DOPPELT, ERSATZ, ZURUECKGEHALTEN
 from ozgdesk.sync.konflikte import ARTEN
 from ozgdesk.sync.zusammenfuehren import python_wert, tabellen
 
@@ -97,8 +100,10 @@ ZEILEN_JE_BLOCK = 2000
 #: Compressed bytes read and decompressed bytes produced per step while loading.
 LESEBLOCK = 256 * 1024
 #: The device-local tables a snapshot carries besides the replicated ones (``sync_geraet`` goes into
-#: the header as cursors; quarantine, outbox and inbox stay on their device).
-PROTOKOLL_TABELLEN = ("aenderung", "sync_kontext", "sync_konflikt")
+#: the header as cursors; quarantine, outbox and inbox stay on their device). ``sync_eindeutig``
+#: travels with the conflicts: it tells which values in the tables are provisional and which
+#: duplicates are held back (rebuilding it from the log would cost a pass over every record).
+PROTOKOLL_TABELLEN = ("aenderung", "sync_kontext", "sync_konflikt", "sync_eindeutig")
 #: Distinct values per column whose verdict is memoised while loading (codes, quarters, dates, times).
 MEMO_GRENZE = 4096
 #: Columns a snapshot leaves out and the loader generates: a log row's id is local to its device
@@ -617,6 +622,12 @@ def _json_text(form: Callable[[Any], bool] | None, beschreibung: str) -> _Pruefu
     return _Pruefung(pruefen)
 
 
+def _leer_oder_json() -> _Pruefung:
+    """A provisional key value: "" for none, else its JSON text."""
+    json_pruefung = _json_text(None, "einen vorläufigen Wert")
+    return _Pruefung(lambda v: v if v == "" else json_pruefung.pruefen(v))
+
+
 def _kontext_gueltig(g: Any) -> bool:
     return isinstance(g, dict) and all(
         isinstance(k, str) and ist_geraet(k) and type(v) is int and v >= 0 for k, v in g.items())
@@ -630,8 +641,11 @@ def _konfliktwerte_gueltig(w: Any) -> bool:
 
 
 def _gewinner_gueltig(g: Any) -> bool:
+    """{} (none yet), the winning write of a field conflict, or the record that shows a doubly
+    assigned key (``ozgdesk.sync.eindeutig``)."""
     return g == {} or (isinstance(g, dict) and set(g) == {"geraet", "seq"} and isinstance(g["geraet"], str)
-                       and type(g["seq"]) is int)
+                       and type(g["seq"]) is int) or (isinstance(g, dict) and set(g) == {"datensatz_id"}
+                                                      and isinstance(g["datensatz_id"], str))
 
 
 def _aus_menge(menge: frozenset[str], was: str) -> _Pruefung:
@@ -659,8 +673,13 @@ def _pruefung_sync(cls: type[Base], spalte: Column[Any], dialect: Dialect) -> _P
         ("sync_kontext", "gesehen"): lambda: _json_text(_kontext_gueltig, "einen Versionsvektor {Gerät: Nummer}"),
         ("sync_konflikt", "werte"): lambda: _json_text(_konfliktwerte_gueltig, "eine Liste von Werten mit Gerät, "
                                                                                   "Nummer, Benutzer, Zeit und Aktion"),
-        ("sync_konflikt", "gewinner"): lambda: _json_text(_gewinner_gueltig, "{} oder {Gerät, Nummer}"),
+        ("sync_konflikt", "gewinner"): lambda: _json_text(_gewinner_gueltig, "{}, {Gerät, Nummer} oder {Datensatz}"),
         ("sync_konflikt", "art"): lambda: _aus_menge(frozenset(ARTEN), "Konfliktart"),
+        ("sync_eindeutig", "tabelle"): lambda: _aus_menge(frozenset(REGELN), "Tabelle mit eindeutigem Schlüssel"),
+        ("sync_eindeutig", "rolle"): lambda: _aus_menge(frozenset({BEHAELT, ZURUECKGEHALTEN, ERSATZ, DOPPELT}),
+                                                         "Rolle in einer Schlüsselgruppe"),
+        ("sync_eindeutig", "schluessel"): lambda: _json_text(lambda w: isinstance(w, list), "eine Liste von Schlüsselwerten"),
+        ("sync_eindeutig", "ersatz"): _leer_oder_json,
     }
     tabelle = cls.__tablename__
     if (tabelle, spalte.name) in sonder:
@@ -863,6 +882,13 @@ class _Laden:
         cls = self.replikat.get(tabelle) if isinstance(tabelle, str) else None
         if cls is None:
             raise self.fehler(nummer, f"Konflikt zu unbekannter Tabelle {json.dumps(tabelle, ensure_ascii=False)[:60]}")
+        if "art" in a.index and zeile[a.index["art"]] == ART_EINDEUTIG:
+            # a doubly assigned key names the key's columns, e.g. ``projekt_id,jahr``
+            regel = REGELN.get(tabelle)
+            if regel is None or feld != regel.feld:
+                raise self.fehler(nummer, f"Konflikt „doppelt vergeben“ zu unbekanntem Schlüssel „{str(feld)[:60]}“ "
+                                          f"der Tabelle „{tabelle}“")
+            return
         if feld is not None and (feld == "id" or feld not in cls.__mapper__.columns):
             raise self.fehler(nummer, f"Konflikt zu unbekanntem Feld „{str(feld)[:60]}“ der Tabelle „{tabelle}“")
 

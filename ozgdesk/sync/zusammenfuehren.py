@@ -12,7 +12,10 @@ base of the three-way merge is implicit: a remote write whose author had seen th
 * a delete applies only if its author knew every write of the record; otherwise the **edit beats
   the delete**, the record stays (or comes back, rebuilt from the log) and a conflict flags it;
 * a parent record still referenced by a surviving record comes back too;
-* records of frozen tables (submitted reports) are never modified: the change is flagged instead.
+* records of frozen tables (submitted reports) are never modified: the change is flagged instead;
+* records that share a unique key with another device's never stop a file: the key's rule
+  (:mod:`ozgdesk.model.schluesselregeln`) merges them or keeps both and flags it (:mod:`ozgdesk.sync.eindeutig`,
+  run at the end of every file by :meth:`Zusammenfuehrung.abschliessen`).
 
 Everything is a function of the set of entries, so every device converges to the same data
 whatever order files arrive in. Writes go through Core statements inside the caller's
@@ -28,17 +31,23 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, insert, inspect, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ozgdesk.model.base import Base, Feldfehler, feldname, jetzt_utc, spalte_pruefen
 from ozgdesk.model.errors import OzgFehler
-from ozgdesk.model.protokoll import ANLEGEN, LOESCHEN, NICHT_PROTOKOLLIERT, skalarer_vorgabewert, werte_pruefen
+from ozgdesk.model.protokoll import AENDERN, ANLEGEN, LOESCHEN, NICHT_PROTOKOLLIERT, skalarer_vorgabewert, werte_pruefen
+from ozgdesk.model.schluesselregeln import REGELN, UNVERAENDERT
 from ozgdesk.sync.kausal import Eintrag, Kausalitaet, verlauf
 from ozgdesk.sync.zustand import SyncKonflikt, konflikt_id
 
 #: Frozen tables: table name → test "is this record frozen?" (None: every record of the table).
 #: The submissions module registers its tables here (see :func:`unveraenderlich_registrieren`).
 UNVERAENDERLICH: dict[str, Callable[[Session, str], bool] | None] = {}
+
+
+#: tables whose key has no database constraint (frozen records both kept): checked after inserting
+OHNE_SCHRANKE = frozenset(r.tabelle for r in REGELN.values() if r.art == UNVERAENDERT)
 
 
 def unveraenderlich_registrieren(tabelle: str, ist_eingefroren: Callable[[Session, str], bool] | None = None) -> None:
@@ -112,6 +121,11 @@ def konflikt_werte(eintraege: list[Eintrag], feld: str | None) -> list[dict[str,
     ]
 
 
+def bestaetigung(e: Eintrag) -> bool:
+    """A change that changes nothing: "this record, knowingly" (a conflict resolved as it is)."""
+    return e.aktion == AENDERN and e.feld == "id" and e.alt == e.neu
+
+
 def loeschkonflikt(kausal: Kausalitaet, verl: list[Eintrag]) -> tuple[list[Eintrag], Eintrag | None]:
     """Delete-vs-edit, from the record's whole history: every delete and every write that some
     delete did not know. Same entries → same result on every device."""
@@ -141,6 +155,9 @@ class Zusammenfuehrung:
         self.konflikte_erkannt: list[tuple[str, str, str, str | None]] = []
         self.konflikte_geschlossen: list[tuple[str, str, str, str | None]] = []
         self._offen = set(s.execute(select(SyncKonflikt.id).where(SyncKonflikt.offen.is_(True))).scalars())
+        #: records of tables without a database constraint on their key (frozen submissions): a
+        #: duplicate raises nothing there, so every one inserted is looked at in :meth:`abschliessen`
+        self.eindeutig_pruefen_noch: set[tuple[str, str]] = set()
 
     # ----------------------------------------------------------------------------- helpers
     def _lebt(self, cls: type[Base], datensatz_id: str) -> bool:
@@ -155,11 +172,16 @@ class Zusammenfuehrung:
 
     def _konflikt(self, art: str, tabelle: str, datensatz_id: str, feld: str | None, werte: list[Eintrag],
                   gewinner: Eintrag | None, hinweis: str) -> None:
-        kid = konflikt_id(art, tabelle, datensatz_id, feld)
+        self.konflikt_setzen(konflikt_id(art, tabelle, datensatz_id, feld), art, tabelle, datensatz_id, feld,
+                             konflikt_werte(werte, feld),
+                             {"geraet": gewinner.geraet, "seq": gewinner.seq} if gewinner else {}, hinweis)
+
+    def konflikt_setzen(self, kid: str, art: str, tabelle: str, datensatz_id: str, feld: str | None,
+                        liste: list[dict[str, Any]], gewinner: dict[str, Any], hinweis: str) -> None:
+        """Open (or reopen, or bring up to date) the conflict ``kid`` with the candidates ``liste``."""
         self._offen.add(kid)
         k = self.s.get(SyncKonflikt, kid)
-        liste = konflikt_werte(werte, feld)
-        gew = json.dumps({"geraet": gewinner.geraet, "seq": gewinner.seq} if gewinner else {})
+        gew = json.dumps(gewinner)
         if k is None:
             self.s.add(SyncKonflikt(id=kid, art=art, tabelle=tabelle, datensatz_id=datensatz_id, feld=feld,
                                     offen=True, werte=json.dumps(liste, ensure_ascii=False), gewinner=gew,
@@ -172,18 +194,21 @@ class Zusammenfuehrung:
                 self.konflikte_erkannt.append((art, tabelle, datensatz_id, feld))
                 k.erkannt_am = jetzt_utc()
             k.offen, k.geloest_am = True, None
+            k.datensatz_id = datensatz_id
             k.werte, k.gewinner, k.hinweis = json.dumps(liste, ensure_ascii=False), gew, hinweis
         self.s.flush()
 
     def _konflikt_schliessen(self, art: str, tabelle: str, datensatz_id: str, feld: str | None) -> None:
-        kid = konflikt_id(art, tabelle, datensatz_id, feld)
+        self.konflikt_schliessen_id(konflikt_id(art, tabelle, datensatz_id, feld))
+
+    def konflikt_schliessen_id(self, kid: str) -> None:
         if kid not in self._offen:
             return
         self._offen.discard(kid)
         k = self.s.get(SyncKonflikt, kid)
         if k is not None and k.offen:
             k.offen, k.geloest_am = False, jetzt_utc()
-            self.konflikte_geschlossen.append((art, tabelle, datensatz_id, feld))
+            self.konflikte_geschlossen.append((k.art, k.tabelle, k.datensatz_id, k.feld))
             self.s.flush()
 
     def feldstand(self, verl: list[Eintrag], feld: str) -> tuple[Eintrag | None, list[Eintrag]]:
@@ -252,6 +277,8 @@ class Zusammenfuehrung:
         werte_pruefen(cls, vollstaendig)
         self.s.execute(insert(cls.__table__).values(**werte))
         self.angewendet += 1
+        if tabelle in OHNE_SCHRANKE:
+            self.eindeutig_pruefen_noch.add((tabelle, datensatz_id))
         return True
 
     # ----------------------------------------------------------------------------- one entry
@@ -264,7 +291,7 @@ class Zusammenfuehrung:
             return
         self.angewendet += 1
         lebt = self._lebt(cls, datensatz_id)
-        if lebt and e.aktion != ANLEGEN and self._eingefroren(tabelle, datensatz_id):
+        if lebt and e.aktion != ANLEGEN and self._eingefroren(tabelle, datensatz_id) and not bestaetigung(e):
             self._konflikt("eingefroren", tabelle, datensatz_id, e.feld if e.aktion != LOESCHEN else None, [e], None,
                            f"{cls.__label__} ist eingereicht und unveränderlich; die Änderung von Gerät "
                            f"{e.geraet[:8]} wurde nicht übernommen (bitte als neue Version erfassen).")
@@ -290,12 +317,8 @@ class Zusammenfuehrung:
             self.geloescht += 1
             return
         if not lebt:
-            geloescht = [w for w in verl if w.aktion == LOESCHEN]
-            if self.wiederherstellen(cls, datensatz_id, verl) and geloescht:
-                self.zusammengefuehrt += 1
-                self._konflikt("loeschen", tabelle, datensatz_id, None, *loeschkonflikt(self.kausal, verl),
-                               f"{cls.__label__} war gelöscht, wurde aber auf Gerät {e.geraet[:8]} gleichzeitig geändert: "
-                               "Die Änderung gewinnt, der Datensatz ist wiederhergestellt.")
+            if self.wiederherstellen(cls, datensatz_id, verl):
+                self.zurueck_trotz_loeschung(cls, datensatz_id, verl)
             return
         aktuell = self._aktuell(cls, datensatz_id)
         felder = [e.feld] if e.aktion != ANLEGEN else [k for k in json.loads(e.neu or "{}") if k != "id"]
@@ -311,6 +334,18 @@ class Zusammenfuehrung:
             self.zusammengefuehrt += 1
 
     # ----------------------------------------------------------------------------- deletes
+    def zurueck_trotz_loeschung(self, cls: type[Base], datensatz_id: str, verl: list[Eintrag]) -> None:
+        """A record back in its table that some device deleted: flagged, because a write the delete
+        did not know beat it – unless it was created again after every delete (the same assignment
+        chosen again: its id derives from the key), which is no conflict."""
+        geloescht = [w for w in verl if w.aktion == LOESCHEN]
+        if not geloescht or any(w.aktion != LOESCHEN and all(self.kausal.vor(l, w) for l in geloescht) for w in verl):
+            return
+        self.zusammengefuehrt += 1
+        self._konflikt("loeschen", cls.__tablename__, datensatz_id, None, *loeschkonflikt(self.kausal, verl),
+                       f"{cls.__label__} war gelöscht, wurde aber auf einem anderen Gerät gleichzeitig geändert: "
+                       "Die Änderung gewinnt, der Datensatz ist wiederhergestellt.")
+
     def tot_nach_regel(self, verl: list[Eintrag]) -> bool:
         """Deleted iff some delete knew every write of the record (else the edit beats the delete)."""
         schreiben = [w for w in verl if w.aktion != LOESCHEN]
@@ -370,7 +405,7 @@ class Zusammenfuehrung:
                 cls = self.tabellen.get(eltern)
                 if cls is None or wert is None or self._lebt(cls, wert):
                     continue
-                if self.wiederherstellen(cls, wert):
+                if self._zurueckholen(cls, wert):
                     repariert = True
                     self._konflikt("loeschen", eltern, wert, None,
                                    *loeschkonflikt(self.kausal, verlauf(self.s, eltern, wert)),
@@ -381,6 +416,46 @@ class Zusammenfuehrung:
                     "Die Änderungen anderer Geräte verweisen auf Datensätze, die es hier nicht gibt "
                     f"({fehlend[0][0]} → {fehlend[0][2]}). Es wurde nichts übernommen; bitte den Abgleich später wiederholen."
                 )
+
+    def _zurueckholen(self, cls: type[Base], datensatz_id: str) -> bool:
+        """Bring a needed parent back; if its key is taken meanwhile (a revived project whose
+        Kennung another one has now), the unique-key rules place it."""
+        try:
+            with self.s.begin_nested():
+                return self.wiederherstellen(cls, datensatz_id)
+        except IntegrityError:
+            paar = {(cls.__tablename__, datensatz_id)}
+            self.eindeutig_pruefen(paar, noetig=paar)
+            return self._lebt(cls, datensatz_id)
+
+    # ----------------------------------------------------------------------------- unique keys
+    def eindeutig_pruefen(self, verdaechtig: set[tuple[str, str]] | None = None,
+                          noetig: set[tuple[str, str]] | None = None) -> bool:
+        """Settle records that share a unique key (see :mod:`ozgdesk.sync.eindeutig`); True if
+        records came into a table."""
+        from ozgdesk.sync.eindeutig import Eindeutigkeit
+
+        return Eindeutigkeit(self).pruefen(verdaechtig or set(), noetig or set())
+
+    def abschliessen(self, zurueckgestellt: list[tuple[Eintrag, str, str]]) -> None:
+        """The end of a file: entries that hit a unique key are settled by the key's rule (never an
+        abort), references repaired, orphans removed, rules spanning fields checked."""
+        verdaechtig = set(self.eindeutig_pruefen_noch)
+        for eintrag, tabelle, did in zurueckgestellt:
+            if tabelle in REGELN:
+                verdaechtig.add((tabelle, did))
+                continue
+            cls = self.tabellen.get(tabelle)
+            if cls is not None and self._lebt(cls, did):
+                continue  # a later entry of the file brought the record in with its final values
+            self.anwenden(eintrag, tabelle, did)  # raises the IntegrityError with the reason
+        self.eindeutig_pruefen(verdaechtig)
+        self.verweise_reparieren()
+        entfernt = len(self.entfernt)
+        self.verwaiste_entfernen()
+        if len(self.entfernt) > entfernt and self.eindeutig_pruefen():
+            self.verweise_reparieren()
+        self.regeln_pruefen()
 
     def regeln_pruefen(self) -> None:
         """Merged records can break a rule spanning fields (Ende vor Beginn): flag, never block."""

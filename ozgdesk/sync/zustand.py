@@ -95,7 +95,9 @@ class SyncKonflikt(Base):
     __label__ = "Konflikt"
 
     #: ``feld`` (same field edited on two devices), ``loeschen`` (edit beat a delete),
-    #: ``eingefroren`` (change to a frozen submission refused), ``regel`` (merged record breaks a rule).
+    #: ``eingefroren`` (change to a frozen submission refused), ``regel`` (merged record breaks a rule),
+    #: ``eindeutig`` (records of several devices share a unique key; ``datensatz_id`` is the record
+    #: that keeps it, ``feld`` the key's columns, ``werte`` one entry per record).
     art: Mapped[str] = mapped_column(String(20))
     tabelle: Mapped[str] = mapped_column(String(40), index=True)
     datensatz_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -162,6 +164,32 @@ class SyncEingang(Base):
     abgeholt_am: Mapped[datetime] = mapped_column(UtcZeit)
 
 
+class SyncEindeutig(Base):
+    """A record whose unique key it shares with another record (``ozgdesk.sync.eindeutig``).
+
+    One row per record of a group while the group holds more than one live record: the record
+    that keeps the key (``behaelt``), one held back outside its table (``zurueckgehalten``), one
+    with a provisional key value (``ersatz``), or a frozen duplicate (``doppelt``). Everything here
+    is derived from the replicated log (the same on every device); the rows only say which records
+    to look at again, so a clash that goes away (a record deleted, a key changed, a local edit) is
+    noticed at the end of the next merge or conflict refresh.
+    """
+
+    __tablename__ = "sync_eindeutig"
+    __label__ = "Schlüsselgruppe"
+
+    # ``id`` is the record's id.
+    tabelle: Mapped[str] = mapped_column(String(40))
+    #: uuid5 of (table, key): the group, and the basis of its conflict's id
+    gruppe: Mapped[str] = mapped_column(String(36), index=True)
+    #: the key as the log has it: JSON list of the key columns' values
+    schluessel: Mapped[str] = mapped_column(Text)
+    rolle: Mapped[str] = mapped_column(String(20))
+    #: ``ersatz``: the provisional value (JSON) the record carries in the table instead
+    ersatz: Mapped[str] = mapped_column(Text, default="")
+    erkannt_am: Mapped[datetime] = mapped_column(UtcZeit)
+
+
 SYNC_TABELLEN = {
     SyncGeraet.__tablename__,
     SyncDatei.__tablename__,
@@ -171,6 +199,7 @@ SYNC_TABELLEN = {
     SyncQuarantaene.__tablename__,
     SyncAusgang.__tablename__,
     SyncEingang.__tablename__,
+    SyncEindeutig.__tablename__,
 }
 NICHT_PROTOKOLLIERT.update(SYNC_TABELLEN)
 

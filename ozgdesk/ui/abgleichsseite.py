@@ -36,6 +36,7 @@ from ozgdesk.model.store import Store
 from ozgdesk.model.values import anzahl
 from ozgdesk.sync import abgleich as sync
 from ozgdesk.sync.ausgang import AusgangEintrag, ausgang, ausgang_entfernen, stand_text
+from ozgdesk.sync.eindeutig import rolle_text
 from ozgdesk.sync.konflikte import KonfliktAnzeige, konflikt_loesen, konflikte
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.aktionen import beschriftung
@@ -58,6 +59,11 @@ def _wert_text(wert: Any) -> str:
     if isinstance(wert, str):
         return wert or "– (leer)"
     return json.dumps(wert, ensure_ascii=False)
+
+
+def fmt_breite(widget: QWidget, muster: str) -> int:
+    """Width for a field that holds ``muster`` in the widget's font (Kennungen: up to 30 characters)."""
+    return widget.fontMetrics().horizontalAdvance(muster) + 24
 
 
 def _zeit_text(zeitpunkt: Any) -> str:
@@ -154,6 +160,7 @@ class Abgleichsseite(QWidget):
         # --- conflicts
         self.konfliktliste = QListWidget()
         self.konfliktliste.setAccessibleName("Offene Konflikte")
+        self.konfliktliste.setWordWrap(True)  # a conflict names its record (Kennung and title), often long
         self.konfliktliste.currentItemChanged.connect(lambda *_a: self._konflikt_zeigen())
         self.vergleich = QWidget()
         self.vergleich.setObjectName("konfliktvergleich")
@@ -175,7 +182,7 @@ class Abgleichsseite(QWidget):
         teiler.addWidget(self.konfliktliste)
         teiler.addWidget(rechts)
         teiler.setSizes([400, 600])
-        konflikt_box = QGroupBox("Konflikte (gleiches Feld auf zwei Geräten geändert)")
+        konflikt_box = QGroupBox("Konflikte aus dem Abgleich")
         QVBoxLayout(konflikt_box).addWidget(teiler)
 
         self.posteingang = QListWidget()
@@ -290,7 +297,7 @@ class Abgleichsseite(QWidget):
         self.geraetebereich.aktualisieren(st)
         self.konfliktliste.clear()
         for k in liste:
-            item = QListWidgetItem(f"{k.art_text}: {k.tabelle} {k.datensatz_id[:8]}" + (f", Feld „{k.feld}“" if k.feld else ""))
+            item = QListWidgetItem(f"{k.art_text}: {k.titel}")
             item.setData(_ROLLE, k.id)
             self.konfliktliste.addItem(item)
         if liste:
@@ -564,14 +571,25 @@ class Abgleichsseite(QWidget):
             alt = item.widget() if item is not None else None
             if alt is not None:
                 alt.deleteLater()
+        self._neue_werte: list[QLineEdit] = []
         k = self.aktueller_konflikt()
         self.eigener_knopf.setEnabled(k is not None and k.art == "feld")
+        # typing a third value is an answer only to „same field changed on two devices“
+        for widget in (self.eigener_knopf, self.eigener_wert,
+                       *(b for b in self.findChildren(QLabel) if b.buddy() is self.eigener_wert)):
+            widget.setVisible(k is None or k.art == "feld")
+        for spalte in range(6):
+            self._vergleich_layout.setColumnStretch(spalte, 1 if spalte == 0 else 0)
         if k is None:
             self._vergleich_layout.addWidget(QLabel("Keine offenen Konflikte."), 0, 0)
             return
         hinweis = QLabel(k.hinweis)
         hinweis.setWordWrap(True)
-        self._vergleich_layout.addWidget(hinweis, 0, 0, 1, 5)
+        hinweis.setTextFormat(Qt.TextFormat.PlainText)
+        self._vergleich_layout.addWidget(hinweis, 0, 0, 1, 6)
+        if k.art == "eindeutig":
+            self._eindeutig_zeigen(k)
+            return
         for spalte, kopf in enumerate(("Wert", "Benutzer", "Gerät", "Zeitpunkt", "")):
             label = QLabel(f"<b>{kopf}</b>")
             self._vergleich_layout.addWidget(label, 1, spalte)
@@ -589,12 +607,69 @@ class Abgleichsseite(QWidget):
             knopf.clicked.connect(lambda _c=False, wahl=wahl: self.loesen(wahl))
             self._vergleich_layout.addWidget(knopf, zeile, 4)
 
-    def loesen(self, wahl: str) -> None:
+    def _eindeutig_zeigen(self, k: KonfliktAnzeige) -> None:
+        """Records that share a unique key, each by its name (never its id), with what it holds now
+        and a button to decide for it; a new Kennung is typed for the records that give theirs up."""
+        neue_kennung = k.tabelle in ("projekt", "leistung")
+        kopf = ["Datensatz", "Angelegt von", "Gerät", "Zeitpunkt"]
+        if neue_kennung:
+            kopf.append("Sonst neue Kennung" if k.tabelle == "projekt" else "Sonst neuer Wert")
+        for spalte, text in enumerate(kopf):
+            self._vergleich_layout.addWidget(QLabel(f"<b>{text}</b>"), 1, spalte)
+        schluessel = str(k.werte[0].get("wert", "")) if k.werte else ""
+        for zeile, w in enumerate(k.werte, start=2):
+            nummer = zeile - 1
+            zeilen = [f"{nummer}. {w.get('titel', '')}", rolle_text(k.tabelle, w)]
+            zeilen += [f"{name}: {wert}" for name, wert in w.get("felder") or []]
+            beschreibung = QLabel("\n".join(z for z in zeilen if z))
+            beschreibung.setTextFormat(Qt.TextFormat.PlainText)
+            beschreibung.setWordWrap(True)
+            beschreibung.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            beschreibung.setMinimumWidth(fmt_breite(beschreibung, "Zahlungsplan Version 12 für Projekt"))
+            self._vergleich_layout.addWidget(beschreibung, zeile, 0)
+            geraet = "dieses Gerät" if w.get("mein") else "anderes Gerät"
+            for spalte, text in enumerate((str(w.get("benutzer", "")), geraet, _zeit_text(w.get("zeitpunkt"))), start=1):
+                label = QLabel(text)
+                label.setAlignment(Qt.AlignmentFlag.AlignTop)
+                self._vergleich_layout.addWidget(label, zeile, spalte)
+            spalte = 4
+            if neue_kennung:
+                feld = QLineEdit()
+                feld.setAccessibleName(f"Neue Kennung für Datensatz {nummer}")
+                feld.setPlaceholderText("z. B. " + (f"{schluessel}-2" if k.tabelle == "projekt" else "neuer Wert"))
+                feld.setMaximumWidth(fmt_breite(feld, max(feld.placeholderText(), "BMAS-2026-09-DOPPELT2", key=len)))
+                self._neue_werte.append(feld)
+                self._vergleich_layout.addWidget(feld, zeile, spalte, Qt.AlignmentFlag.AlignTop)
+                spalte += 1
+            if k.tabelle == "einreichung":
+                continue
+            if k.tabelle == "zahlungsplan":
+                text = "Als aktuelle Version"
+            elif k.tabelle in ("projekt", "leistung", "themenfeld", "lage"):
+                text = f"Behält „{schluessel}“"
+            else:
+                text = "Diese Werte übernehmen"
+            knopf = QPushButton(text)
+            knopf.setAccessibleName(f"Datensatz {nummer}: {text}")
+            knopf.clicked.connect(lambda _c=False, n=nummer: self._eindeutig_loesen(n))
+            self._vergleich_layout.addWidget(knopf, zeile, spalte, Qt.AlignmentFlag.AlignTop)
+        if k.tabelle == "einreichung":
+            knopf = QPushButton("Zur &Kenntnis genommen")
+            knopf.clicked.connect(lambda: self.loesen("gesehen"))
+            self._vergleich_layout.addWidget(knopf, len(k.werte) + 2, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def _eindeutig_loesen(self, nummer: int) -> None:
+        """Record ``nummer`` keeps the key; the others take the values typed in their rows."""
+        felder: list[QLineEdit] = getattr(self, "_neue_werte", [])
+        neu = [f.text().strip() for i, f in enumerate(felder, start=1) if i != nummer]
+        self.loesen(str(nummer), [x for x in neu if x] or None)
+
+    def loesen(self, wahl: str, neu: list[str] | None = None) -> None:
         k = self.aktueller_konflikt()
         if k is None:
             return
         store = self.store
-        self.ops.ausfuehren(lambda: konflikt_loesen(store, k.id, wahl), initiator=self,
+        self.ops.ausfuehren(lambda: konflikt_loesen(store, k.id, wahl, neu=neu), initiator=self,
                             erfolg=lambda _r: self._geloest(), fehler=self._fehler)
 
     def _geloest(self) -> None:

@@ -6,7 +6,7 @@ files this device published (to rebuild or re-publish them), the key announcemen
 share, the head file last dealt with per device, and per quarantined file its range and reason.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-07 09:00:00
 """
 from typing import Sequence, Union
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision: str = '0011'
-down_revision: Union[str, Sequence[str], None] = '0009'
+down_revision: Union[str, Sequence[str], None] = '0010'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
