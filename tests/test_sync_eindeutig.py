@@ -33,7 +33,7 @@ from ozgdesk.sync.abgleich import jetzt_abgleichen
 from ozgdesk.sync.backend import OrdnerBackend
 from ozgdesk.sync.konflikte import konflikt_loesen, konflikte
 from ozgdesk.sync.zustand import SyncEindeutig
-from tests.sync_server import daten
+from tests.sync_server import daten, freigeben
 
 KENNUNG = "BMAS-2024-01"
 
@@ -386,6 +386,7 @@ def test_gleichzeitig_angelegtes_duplikat_ueberlebt_das_loeschen_des_anderen(syn
     a, b = synchrones_paar
     c = neues_geraet("c")
     sync(c, ablage)
+    freigeben(a, c)  # the coordinator approves the new device's key (sent with a's next sync)
     p = pid(a)
     operation.anwenden(a, op_projekt.bewilligung_speichern(p, {"jahr": 2035, "betrag_cent": 1_00}))
     sync(a, ablage)
@@ -483,6 +484,7 @@ def test_ueber_webdav_kennung_und_bewilligung_gleichzeitig(dav, demo_store, neue
     a, b = demo_store, neues_geraet("b")
     for st in (a, b):
         ueber_dav(st)
+    freigeben(a, b)
     p = pid(a)
     for st, name, betrag in ((a, "A", 1_000_00), (b, "B", 2_000_00)):
         _projekt_anlegen(st, "BMAS-NEU-7", f"Neu von {name}")
@@ -504,6 +506,7 @@ def test_drei_geraete_dieselbe_kennung(synchrones_paar, neues_geraet, ablage) ->
     a, b = synchrones_paar
     c = neues_geraet("c")
     sync(c, ablage)
+    freigeben(a, c)  # the coordinator approves the new device's key (sent with a's next sync)
     for st, name in ((a, "A"), (b, "B"), (c, "C")):
         _projekt_anlegen(st, "BMAS-NEU-3", f"Neu von {name}")
     for st in (c, b, a, c, b):
@@ -530,6 +533,7 @@ def test_vorlaeufige_kennung_weicht_einer_spaeter_vergebenen(synchrones_paar, ne
     a, b = synchrones_paar
     c = neues_geraet("c")
     sync(c, ablage)
+    freigeben(a, c)  # the coordinator approves the new device's key (sent with a's next sync)
     _projekt_anlegen(a, "BMAS-NEU-6", "Neu von A")
     _projekt_anlegen(b, "BMAS-NEU-6", "Neu von B")
     _projekt_anlegen(c, "BMAS-NEU-6-DOPPELT", "Neu echt von C")

@@ -36,7 +36,7 @@ from ozgdesk.sync.abgleich import jetzt_abgleichen
 from ozgdesk.sync.backend import Ablagefehler, OrdnerBackend
 from ozgdesk.sync.konflikte import konflikt_loesen, konflikte
 from ozgdesk.sync.zustand import SyncEindeutig
-from tests.sync_server import daten, geraet
+from tests.sync_server import daten, freigeben, geraet
 from tests.test_sync_eigenschaften import Unterbrochen
 
 P0 = abgeleitete_id("test-eindeutig-projekt", 0)
@@ -252,6 +252,8 @@ def test_drei_geraete_gleiche_schluessel_konvergieren_ohne_blockade(tmp_path_fac
     replikation.EINTRAEGE_JE_DATEI = 3  # several files per sync: clashes settle at many file ends
     lauf = Lauf(geraete_, ablage)
     try:
+        jetzt_abgleichen(geraete_[0], OrdnerBackend(ablage))  # A founds the share and approves B and C
+        freigeben(geraete_[0], geraete_[1], geraete_[2])
         for g in geraete_:
             jetzt_abgleichen(g, OrdnerBackend(ablage))
         for op in ablauf:
