@@ -45,10 +45,19 @@ def test_neues_geraet_wartet_und_die_koordination_gibt_es_frei(qtbot, demo_store
     for seite in (seite_a, seite_b):
         seite.ziel.setText(str(ablage))
         seite.einrichten()
+    assert seite_b.window().windowTitle() == "ozgdesk – kein Ressort"
+    assert seite_b.window().windowTitle() == "ozgdesk – kein Ressort"
     seite_a.jetzt()  # founds the share: A is the coordinator
     seite_b.jetzt()  # joins: receives everything, announces its key
     assert daten(b) == daten(a)
+    assert seite_b.window().windowTitle() == "ozgdesk – BMAS"  # the Ressort arrived with the first sync
+    assert "Ressort: BMAS" in seite_b.window().status_ressort.text()
+    assert seite_b.window().windowTitle() == "ozgdesk – BMAS"  # the Ressort arrived with the first sync
+    assert "Ressort: BMAS" in seite_b.window().status_ressort.text()
     assert "wartet auf Freigabe" in seite_b.geraetebereich.eigen.text()
+    # its own row names the person it announced itself with (the name the approval binds)
+    modell_b = seite_b.geraetebereich.modell
+    assert modell_b.index(_zeile(seite_b, b.geraet_id), 2).data() == b.personenname() != "–"
     finger_b = seite_b.geraetebereich.eigen.text().splitlines()[0].rsplit(": ", 1)[1]
     assert "noch nicht freigegeben" in seite_b.zustand.text()
     with b.session() as s:

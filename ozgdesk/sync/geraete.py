@@ -63,7 +63,8 @@ def geraete(store: Store, eigener_schluessel: bytes | None = None) -> list[Gerae
         elif a is not None:
             finger, benutzer = a.fingerabdruck, a.benutzer
         elif g == eigen and eigener_schluessel is not None:
-            finger, benutzer = sk.fingerabdruck(eigener_schluessel), ""
+            # not approved yet: the name it announces with (the one the approval will bind)
+            finger, benutzer = sk.fingerabdruck(eigener_schluessel), store.personenname()
         elif g in genannt:
             finger, benutzer = genannt[g].fingerabdruck, genannt[g].benutzer
         else:

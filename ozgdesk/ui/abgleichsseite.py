@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -178,11 +179,20 @@ class Abgleichsseite(QWidget):
         rl.addWidget(self.vergleich)
         rl.addLayout(eigen)
         rl.addStretch()
+        # the comparison of a doubly assigned key is a table of its own (names, who, when, a field
+        # per record, buttons); narrower than that it scrolls instead of letting columns overlap
+        rollbar = QScrollArea()
+        rollbar.setWidgetResizable(True)
+        rollbar.setFrameShape(QScrollArea.Shape.NoFrame)
+        rollbar.setWidget(rechts)
         teiler = QSplitter()
+        teiler.setChildrenCollapsible(False)
         teiler.addWidget(self.konfliktliste)
-        teiler.addWidget(rechts)
-        teiler.setSizes([400, 600])
-        konflikt_box = QGroupBox("Konflikte aus dem Abgleich")
+        teiler.addWidget(rollbar)
+        teiler.setStretchFactor(0, 1)
+        teiler.setStretchFactor(1, 3)
+        teiler.setSizes([300, 900])
+        konflikt_box = QWidget()
         QVBoxLayout(konflikt_box).addWidget(teiler)
 
         self.posteingang = QListWidget()
@@ -570,6 +580,7 @@ class Abgleichsseite(QWidget):
             item = self._vergleich_layout.takeAt(0)
             alt = item.widget() if item is not None else None
             if alt is not None:
+                alt.hide()  # out of the layout it would still paint at its last place until deleted
                 alt.deleteLater()
         self._neue_werte: list[QLineEdit] = []
         k = self.aktueller_konflikt()

@@ -370,7 +370,10 @@ class Hauptfenster(QMainWindow):
         """One operation committed ``aenderungen`` (an edit, undo, sync, import …): the visible page
         updates what it shows of them now; a hidden page that shows a written table reloads when it
         is shown again (one reload, however many changes it missed). A page without data of its
-        own to reload (the notice that a service is missing, the Berichte page) is left alone."""
+        own to reload (the notice that a service is missing, the Berichte page) is left alone.
+        Title and status bar follow the Ressort (a new device receives it with its first sync)."""
+        if aenderungen.betrifft({"ressort"}):
+            self.runner.starten(lambda: _kopf_lesen(self.store), self._ressort_zeigen, lambda _e: None)
         for schluessel, w in self._seiten.items():
             if not hasattr(w, "neu_laden"):
                 continue
