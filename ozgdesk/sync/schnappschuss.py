@@ -884,7 +884,7 @@ class _Laden:
             raise self.fehler(nummer, f"Konflikt zu unbekannter Tabelle {json.dumps(tabelle, ensure_ascii=False)[:60]}")
         if "art" in a.index and zeile[a.index["art"]] == ART_EINDEUTIG:
             # a doubly assigned key names the key's columns, e.g. ``projekt_id,jahr``
-            regel = REGELN.get(tabelle)
+            regel = REGELN.get(str(tabelle))
             if regel is None or feld != regel.feld:
                 raise self.fehler(nummer, f"Konflikt „doppelt vergeben“ zu unbekanntem Schlüssel „{str(feld)[:60]}“ "
                                           f"der Tabelle „{tabelle}“")
