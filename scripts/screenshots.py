@@ -17,7 +17,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings, QTimer  # noqa: E402
+from PySide6.QtCore import QEvent, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
 
 from ozgdesk.model.demo import STICHTAG  # noqa: E402
@@ -186,5 +186,16 @@ def main() -> int:
     return 0
 
 
+def aufraeumen() -> None:
+    """Delete every window still open (dialogs, popups, pages built without an event loop) while
+    the application runs: left to the interpreter's exit, they die after QApplication and the
+    process aborts („shared QObject was deleted directly“)."""
+    for w in QApplication.topLevelWidgets():
+        w.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    rc = main()
+    aufraeumen()
+    sys.exit(rc)

@@ -56,8 +56,9 @@ def test_einrichten_abgleichen_konflikt_nebeneinander_loesen(qtbot, synchrones_p
     seite_b.jetzt()
     assert "1 offener Konflikt." in seite_b.meldung.text()
 
-    # both values side by side, with who changed them
+    # both values side by side, with who changed them; a third value can be typed for a field conflict
     assert seite_b.konfliktliste.count() == 1
+    assert seite_b.eigener_wert.isVisibleTo(seite_b) and not seite_a.eigener_wert.isVisibleTo(seite_a)
     texte = [w.text() for w in seite_b.vergleich.findChildren(type(seite_b.meldung))]
     assert "Insolvenzgeld digital (Fassung A)" in texte and "Insolvenzgeld online (Fassung B)" in texte
     assert a.personenname() in texte and b.personenname() in texte

@@ -585,10 +585,11 @@ class Abgleichsseite(QWidget):
         self._neue_werte: list[QLineEdit] = []
         k = self.aktueller_konflikt()
         self.eigener_knopf.setEnabled(k is not None and k.art == "feld")
-        # typing a third value is an answer only to „same field changed on two devices“
+        # typing a third value is an answer only to „same field changed on two devices“ (and with
+        # no conflict chosen there is nothing to answer)
         for widget in (self.eigener_knopf, self.eigener_wert,
                        *(b for b in self.findChildren(QLabel) if b.buddy() is self.eigener_wert)):
-            widget.setVisible(k is None or k.art == "feld")
+            widget.setVisible(k is not None and k.art == "feld")
         for spalte in range(6):
             self._vergleich_layout.setColumnStretch(spalte, 1 if spalte == 0 else 0)
         if k is None:
