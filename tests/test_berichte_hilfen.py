@@ -18,7 +18,7 @@ from ozgdesk.model import Behoerde, Bewilligung, Projekt
 from ozgdesk.model.demo import STICHTAG
 from ozgdesk.reports.snapshot import Bestand, bestand_laden
 
-VS = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
+VS = "VS-NUR FÜR DEN DIENSTGEBRAUCH"
 
 
 def bestand(store) -> Bestand:  # noqa: ANN001

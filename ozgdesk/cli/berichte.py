@@ -42,7 +42,7 @@ def _gemeinsam(p: argparse.ArgumentParser, *, formate: str = "pdf,xlsx", kennzei
 
 
 def registrieren(befehle: argparse._SubParsersAction) -> None:
-    p = befehle.add_parser("bericht", help="Berichte an das BMI als PDF und XLSX erzeugen")
+    p = befehle.add_parser("bericht", help="Berichte an den Empfänger (Ressort-Einstellung, Standard: BMDS) als PDF und XLSX erzeugen")
     unter = p.add_subparsers(title="Berichte", dest="bericht", metavar="BERICHT", required=True)
     q = unter.add_parser("quartal", help="Vierteljährlicher Statusbericht (Ressortübersicht oder ein Projekt)")
     q.add_argument("--quartal", required=True, help="Quartal, z. B. 2026-Q3")
@@ -77,7 +77,7 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
     _gemeinsam(q, kennzeichnung=False, out=False)
     q.set_defaults(func=cmd_pruefen)
 
-    q = befehle.add_parser("einreichen", help="Einreichungspaket an das BMI erzeugen (PDF, XLSX, JSON, Manifest)")
+    q = befehle.add_parser("einreichen", help="Einreichungspaket an den Empfänger der Berichte erzeugen (PDF, XLSX, JSON, Manifest)")
     q.add_argument("--quartal", required=True, help="Quartal, z. B. 2026-Q3")
     q.add_argument("--out", required=True, metavar="ORDNER", help="Zielordner; das Paket entsteht als Unterordner")
     _gemeinsam(q, out=False)
@@ -97,6 +97,14 @@ def _stand(args: argparse.Namespace) -> date:
 def _bestand(args: argparse.Namespace) -> Bestand:
     with store_oeffnen(args) as store:
         return bestand_laden(store, _stand(args))
+
+
+def _empfaenger(args: argparse.Namespace) -> str:
+    """„das BMDS“: the recipient the Ressort has set (model/empfaenger.py)."""
+    from ozgdesk.model import empfaenger
+
+    with store_oeffnen(args) as store, store.lesen() as s:
+        return empfaenger.mit_artikel(empfaenger.des_ressorts(s))
 
 
 def _kennzeichnung(args: argparse.Namespace) -> str:
@@ -254,7 +262,7 @@ def cmd_einreichen(args: argparse.Namespace) -> int:
             print(f"  {name}  SHA-256 {sha}")
         if paket.version > 1:
             print(f"{len(paket.aenderungen)} Änderungen gegenüber Version {paket.version - 1}.")
-        print("Für die Übertragung an das BMI vorgemerkt; sie erfolgt beim nächsten Abgleich.")
+        print(f"Für die Übertragung an {_empfaenger(args)} vorgemerkt; sie erfolgt beim nächsten Abgleich.")
     return 0
 
 

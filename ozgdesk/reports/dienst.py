@@ -42,7 +42,7 @@ DOKUMENTE = (
     ("online", "Online-Monitoring (öffentlich)"),
     ("antrag", "Projektantrag (Anlage A)"),
     ("steckbrief", "Projektsteckbrief"),
-    ("einreichung", "Einreichungspaket an das BMI (Quartal)"),
+    ("einreichung", "Einreichungspaket (Quartal)"),
 )
 
 

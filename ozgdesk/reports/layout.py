@@ -57,8 +57,9 @@ RAND_OBEN = 38 * mm
 RAND_UNTEN = 22 * mm
 SATZBREITE = A4[0] - RAND_LINKS - RAND_RECHTS
 
-#: The protective marking of internal documents (the public online monitoring carries none).
-VS_NFD = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
+#: The protective marking of internal documents (the public online monitoring carries none), spelt
+#: as the VSA writes the grade: „VS-NUR FÜR DEN DIENSTGEBRAUCH“ (hyphen, no spaces).
+VS_NFD = "VS-NUR FÜR DEN DIENSTGEBRAUCH"
 
 AMPEL_FARBE = {Ampel.GRUEN: colors.HexColor("#2e7d32"), Ampel.GELB: colors.HexColor("#f9a825"),
                Ampel.ROT: colors.HexColor("#c62828")}

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from reportlab.platypus import Flowable, PageBreak
 
+from ozgdesk.model import empfaenger
 from ozgdesk.model.values import Ampel, Quartal
 from ozgdesk.reports import diagramme, kennzahlen as kz
 from ozgdesk.reports.format import betrag, datum, euro, prozent, pt, tage
@@ -43,7 +44,8 @@ def kopf(b: Bestand, q: Quartal, *, kennzeichnung: str, entwurf: bool, aktenzeic
          titel_text: str = TITEL) -> Kopf:
     return Kopf(ressort=b.ressort.name, referat=b.ressort.referat, titel=titel_text, zeitraum=q.lang, stand=b.stand,
                 aktenzeichen=aktenzeichen, kennzeichnung=kennzeichnung, entwurf=entwurf, autor=b.ressort.referat or b.ressort.name,
-                betreff=f"{titel_text} {b.ressort.kurzname} {q.kurz} an das BMI (Digitalisierungsprogramm Bund)")
+                betreff=f"{titel_text} {b.ressort.kurzname} {q.kurz} an {empfaenger.mit_artikel(b.ressort.empfaenger)} "
+                        "(Digitalisierungsprogramm Bund)")
 
 
 def _gruende(p: ProjektDaten) -> str:
