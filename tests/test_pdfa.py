@@ -243,10 +243,12 @@ def verstoesse(daten: bytes, *, archiv: bool = True, stand: date = STICHTAG) -> 
                 v.append(f"Verweis auf eine Datei: {d.get('/URI')}")
             if typ in ("/EmbeddedFile", "/Filespec") or "/EF" in d:
                 v.append(f"eingebettete Datei oder Dateiverweis ({typ})")
-            if d.get("/Subtype") in ("/PS",) or "/OPI" in d or d.get("/Type") == "/Annot" and "/AA" in d:
-                v.append(f"in PDF/A verbotenes Objekt {d.get('/Subtype')}")
-            if typ == "/Page" and "/AA" in d:
-                v.append("Seite mit Zusatzaktionen (/AA)")
+            if d.get("/Subtype") == "/PS" or "/OPI" in d:
+                v.append(f"in PDF/A verbotenes PostScript/OPI ({d.get('/Subtype')})")
+            if typ in ("/Page", "/Annot") and "/AA" in d:
+                v.append(f"{typ} mit Zusatzaktionen (/AA)")
+            if typ == "/Annot" and not int(d.get("/F", 0)) & 4:
+                v.append(f"Anmerkung {d.get('/Subtype')} wird nicht gedruckt (Kennzeichen /F ohne Print)")
     return v
 
 
