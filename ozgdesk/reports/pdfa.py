@@ -28,7 +28,7 @@ are the document's "Stand" (midnight UTC, the day the figures refer to, instead 
 is a fixed file, and pikepdf is told not to stamp itself and the current time into the XMP.
 
 Speed: the streams are copied as they are, not decoded and compressed again, so the rewrite costs
-about 2 % of the rendering of a 77-page report (``bench/berichte.py``). Qt-free.
+about 5 ms, 2–3 % of the rendering of a 77-page report (``bench/berichte.py``). Qt-free.
 """
 
 from __future__ import annotations
