@@ -47,7 +47,8 @@ Q3 = Quartal(2026, 3)
 H2 = Halbjahr(2026, 2)
 PROJEKT = "BMAS-2025-04"
 
-#: Info keys that have an XMP counterpart (ISO 19005-2, 6.6.2.3); any other key could not agree with the XMP.
+#: Info keys that have an XMP counterpart; any other key could not agree with the XMP (PDF/A-1 demanded the
+#: agreement, veraPDF checks it for PDF/A-1 only, but archive systems read either place).
 INFO_MIT_XMP = {"/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer", "/CreationDate", "/ModDate"}
 #: Actions PDF/A-2 forbids (ISO 19005-2, 6.5.1) and those that reach outside the file.
 VERBOTENE_AKTIONEN = {"/Launch", "/Sound", "/Movie", "/ResetForm", "/ImportData", "/Hide", "/SetOCGState", "/Rendition",
@@ -172,7 +173,7 @@ def verstoesse(daten: bytes, *, archiv: bool = True, stand: date = STICHTAG) -> 
             v.append("kein XMP-Metadatenstrom")
             return v
         if "/Filter" in metadaten.stream_dict:
-            v.append("XMP-Metadatenstrom ist gefiltert (PDF/A verlangt ihn lesbar)")
+            v.append("XMP-Metadatenstrom ist gefiltert (Archivsysteme erwarten ihn unkomprimiert lesbar)")
         xmp = pdf.open_metadata()
         teil, konformitaet = xmp.get("pdfaid:part"), xmp.get("pdfaid:conformance")
         if archiv and (teil, konformitaet) != ("2", "B"):
@@ -330,7 +331,7 @@ def test_bytes_sind_reproduzierbar_auch_in_einem_neuen_prozess(demo_kopie, alle)
     assert verstoesse(hier) == []
 
 
-def test_nur_das_layout_erzeugt_pdf(alle):
+def test_nur_das_layout_erzeugt_pdf():
     """Every PDF passes through layout.pdf_erzeugen (and so through reports/pdfa.py): no module starts a
     reportlab document or canvas of its own, which would bypass PDF/A."""
     wurzel = Path(__file__).resolve().parent.parent / "ozgdesk"

@@ -5,8 +5,8 @@ PDF/A-2. reportlab (open-source edition) writes plain PDF 1.4 without XMP metada
 output intent, so :func:`abschliessen` rewrites its output once with pikepdf (qpdf):
 
 * XMP metadata with title, author, subject, language, producer, creator tool and dates, written
-  through pikepdf's metadata API, which keeps the Info dictionary in step – PDF/A requires Info and
-  XMP to say the same;
+  through pikepdf's metadata API, which keeps the Info dictionary in step: archive systems read
+  either place, and veraPDF checks the agreement (for PDF/A-1; its PDF/A-2 rules no longer do);
 * for a final document (``archiv=True``) the PDF/A claim ``pdfaid:part=2``,
   ``pdfaid:conformance=B``. A draft keeps all other metadata but makes no claim: it is not a record
   to be filed, and its "ENTWURF" watermark is drawn with transparency (PDF/A-2 would even allow it,
@@ -17,9 +17,10 @@ output intent, so :func:`abschliessen` rewrites its output once with pikepdf (qp
 * header version 1.7 (PDF/A-2 is based on ISO 32000-1) and a trailer ``/ID``.
 
 Fonts need no work here: the layout embeds subsets of DejaVu Sans for all text, charts included
-(``tests/test_pdfa.py`` checks every font of every document type). Nothing is removed from the
-document but reportlab's empty page-transition dictionaries (``/Trans << >>``), which mean nothing
-and which a validator working from an allowlist cannot classify.
+(``tests/test_pdfa.py`` checks every font of every document type). Nothing is removed but what
+carries no information: reportlab's empty page-transition dictionaries (``/Trans << >>``, which a
+validator working from an allowlist cannot classify) and the Info entries without an XMP
+counterpart (``/Trapped /False``, an empty ``/Keywords``).
 
 Reproducible bytes: the submission package records the SHA-256 of its PDFs, and a package must be
 reproducible from its frozen snapshot. So nothing here depends on the clock or chance: both dates
