@@ -46,6 +46,7 @@ from reportlab.platypus.tables import CellStyle
 
 from ozgdesk import daten
 from ozgdesk.model.values import Ampel, format_datum
+from ozgdesk.reports import pdfa
 
 SCHRIFT = "DejaVuSans"
 SCHRIFT_FETT = "DejaVuSans-Bold"
@@ -515,4 +516,5 @@ def pdf_erzeugen(kopf: Kopf, inhalt: list[Flowable]) -> bytes:
                    leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="seite", frames=[rahmen], onPage=_wasserzeichen if kopf.entwurf else _nichts)])
     doc.build(inhalt, canvasmaker=_canvas_klasse(kopf))
-    return puffer.getvalue()
+    # final documents become PDF/A-2b; drafts get the same metadata without that claim
+    return pdfa.abschliessen(puffer.getvalue(), stand=kopf.stand, archiv=not kopf.entwurf)
