@@ -116,5 +116,6 @@ def test_libreoffice_rechnet_dieselben_summen(demo_store, tmp_path):
     with open(tmp_path / "q-Mittelabfluss.csv", encoding="utf-8") as f:
         zeilen = list(csv.reader(f, delimiter=";"))
     summe = next(z for z in zeilen if z[0] == "Summe")
-    assert Decimal(summe[2]) * 100 == sum(e["ist_q"] for e in erwartet.values())
-    assert Decimal(summe[7]) * 100 == sum(e["ist_g"] for e in erwartet.values())
+    # raw values, with the decimal separator of the cell's language: German ([$-407] formats)
+    assert Decimal(summe[2].replace(",", ".")) * 100 == sum(e["ist_q"] for e in erwartet.values())
+    assert Decimal(summe[7].replace(",", ".")) * 100 == sum(e["ist_g"] for e in erwartet.values())
