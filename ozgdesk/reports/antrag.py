@@ -143,6 +143,16 @@ def xlsx(b: Bestand, p: ProjektDaten, *, kennzeichnung: str = "", entwurf: bool 
     am.blatt("Zahlungsplan", [Spalte("Jahr", "zahl", 7), Spalte("Quartal", breite=9), Spalte("Kostenart", breite=26),
                               Spalte("Haushaltsstelle", breite=15), Spalte("Betrag", "euro", 16, True)],
              [[x.quartal.jahr, x.quartal.kurz, x.kostenart, x.haushaltsstelle, x.betrag_cent] for x in p.plan])
+    # the plan per budget line and Haushaltsjahr, as formulas over the sheet „Zahlungsplan“: a changed
+    # position there changes the totals here
+    jahre = sorted({x.quartal.jahr for x in p.plan})
+    am.blatt("Summen Haushaltsstellen",
+             [Spalte("Haushaltsstelle", breite=15)] + [Spalte(f"Plan {j}", "euro", 15, True) for j in jahre]
+             + [Spalte("Plan gesamt", "euro", 15, True)],
+             [[h, *(am.summewenns("Zahlungsplan", "Betrag", [("Haushaltsstelle", "$A{zeile}"), ("Jahr", str(j))])
+                    for j in jahre),
+               am.summewenns("Zahlungsplan", "Betrag", [("Haushaltsstelle", "$A{zeile}")])]
+              for h in sorted({x.haushaltsstelle for x in p.plan})])
     am.blatt("Meilensteinplan", [Spalte("Meilenstein", breite=45), Spalte("Arbeitspaket", breite=40),
                                  Spalte("Plantermin", "datum", 10.5)],
              [[m.titel, m.arbeitspaket, m.plan_datum] for m in p.meilensteine], summenzeile=False)

@@ -34,8 +34,10 @@ from ozgdesk.reports.layout import (
 )
 from ozgdesk.reports.pruefung import FEHLER, Befund, pruefen
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten
+from openpyxl.utils import get_column_letter
+
 from ozgdesk.model.values import format_euro
-from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte, angaben
+from ozgdesk.reports.xlsx import Arbeitsmappe, Formel, Spalte, angaben
 
 TITEL = "Vierteljährlicher Statusbericht"
 
@@ -371,6 +373,13 @@ def arbeitsmappe(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None
     def werte(z: kz.Finanzzeile) -> list[int]:
         return [z.plan_quartal, z.ist_quartal, z.abweichung_quartal, z.plan_jahr, z.ist_jahr, z.plan_gesamt, z.ist_gesamt]
 
+    def zellen(z: kz.Finanzzeile, plan_spalte: int) -> list[int | Formel]:
+        """The figures of a row, the deviation as „Ist − Plan“ so that it follows a corrected figure."""
+        plan, ist = get_column_letter(plan_spalte), get_column_letter(plan_spalte + 1)
+        x: list[int | Formel] = list(werte(z))
+        x[2] = Formel(f"={ist}{{zeile}}-{plan}{{zeile}}")
+        return x
+
     voll = [(p, *kz.finanzen(p, q)) for p in projekte if kz.hat_finanzbericht(p)]
     # wide enough for the Ressort's totals (the sheet of totals per Haushaltsstelle holds formulas
     # whose results are not known here, but never exceed them)
@@ -388,19 +397,18 @@ def arbeitsmappe(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None
              [Spalte("Bewilligt Jahr", "euro", breite, True), Spalte("Zahlungsplan Fassung", "zahl", 9),
               Spalte("Fassung vom", "datum", 10.5), Spalte("Zahlungsplan (zum Quartalsende)", breite=30),
               Spalte("Begründung Abweichung", breite=30)],
-             [[p.kennung, *werte(g), kz.bewilligt(p, q.jahr), *fassung_(p),
+             [[p.kennung, *zellen(g, 2), kz.bewilligt(p, q.jahr), *fassung_(p),
                next(a.grund for a in p.ampeln if a.dimension == "Kosten")] for p, g, _ in voll])
     am.blatt("Haushaltsstellen", [Spalte("Kennung", breite=13), Spalte("Haushaltsstelle", breite=12)] + eur +
              [Spalte("wesentliche Abweichung", breite=12)],
-             [[p.kennung, z.haushaltsstelle, *werte(z), "ja" if kz.wesentlich(z.plan_quartal, z.ist_quartal) else "nein"]
+             [[p.kennung, z.haushaltsstelle, *zellen(z, 3), "ja" if kz.wesentlich(z.plan_quartal, z.ist_quartal) else "nein"]
               for p, _, zs in voll for z in zs])
-    stellen: dict[str, list[kz.Finanzzeile]] = {}
-    for _p, _g, zs in voll:
-        for z in zs:
-            stellen.setdefault(z.haushaltsstelle, []).append(z)
-    # the PDF's table „Nach Haushaltsstellen“: the Ressort's total per budget line
+    stellen = sorted({z.haushaltsstelle for _p, _g, zs in voll for z in zs})
+    # the PDF's table „Nach Haushaltsstellen“: the Ressort's total per budget line, as formulas over
+    # the sheet „Haushaltsstellen“, so a corrected figure there corrects the total here
     am.blatt("Summen Haushaltsstellen", [Spalte("Haushaltsstelle", breite=15)] + eur,
-             [[h, *werte(kz.summe(zs, h))] for h, zs in sorted(stellen.items())])
+             [[h, *(am.summewenns("Haushaltsstellen", s.titel, [("Haushaltsstelle", "$A{zeile}")]) for s in eur)]
+              for h in stellen])
     u = [(p, kz.aufwand(p, q)) for p in projekte if kz.hat_aufwandsbericht(p)]
     am.blatt("Personentage", [Spalte("Kennung", breite=13), Spalte("PT Quartal", "pt", 11, True),
                               Spalte("PT kumuliert", "pt", 11, True), Spalte("PT bewilligt", "pt", 11, True),

@@ -1,9 +1,10 @@
 """Workbooks a controller can keep working in, and that say what they are.
 
 One sheet per section, frozen header row, autofilter, widths that fit, real dates, amounts as exact
-numbers with the German currency format, totals as ``=SUM`` formulas over the data rows (so the
-sheet stays right when a controller edits a figure) and user text that can never become a formula:
-anything starting with ``=``, ``+``, ``-`` or ``@`` is stored as a string with a quote prefix.
+numbers with the German currency format, totals as ``=SUM`` formulas over the data rows and totals
+per Haushaltsstelle as ``=SUMIFS`` over the rows they add up (so the sheet stays right when a
+controller edits a figure), and user text that can never become a formula: anything starting with
+``=``, ``+``, ``-`` or ``@`` is stored as a string with a quote prefix.
 
 A workbook travels alone – forwarded by mail, printed, filed – so it carries its identity itself:
 
@@ -35,7 +36,7 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, NamedStyle, PatternFill
 from openpyxl.styles.fonts import DEFAULT_FONT
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -69,8 +70,17 @@ KOPF_MAX = 255
 _RAENDER = PageMargins(left=0.6, right=0.6, top=1.2, bottom=1.0, header=0.3, footer=0.3)
 
 
-#: What a cell of these workbooks holds: text, exact numbers, dates.
-Zellwert = str | int | Decimal | date | None
+@dataclass(frozen=True)
+class Formel:
+    """A formula the workbook computes itself (totals per Haushaltsstelle), never user text.
+
+    ``{zeile}`` stands for the row the cell ends up in, so a total refers to its own key cell."""
+
+    text: str
+
+
+#: What a cell of these workbooks holds: text, exact numbers, dates, formulas.
+Zellwert = str | int | Decimal | date | Formel | None
 
 
 @dataclass(frozen=True)
@@ -437,6 +447,8 @@ class Arbeitsmappe:
     def _zelle(self, ws: Worksheet, wert: object, s: Spalte, zeile: int) -> Cell | None:
         if wert is None or wert == "":
             return None
+        if isinstance(wert, Formel):
+            return self._neu(ws, s.art if s.art in ("euro", "pt", "zahl") else "text", wert.text.format(zeile=zeile))
         if s.art == "euro":
             if not isinstance(wert, int):  # amounts travel as integer cents (model.values)
                 raise TypeError(f"Spalte {s.titel!r}: Cent-Betrag (int) erwartet, nicht {wert!r}")
@@ -453,6 +465,22 @@ class Arbeitsmappe:
         zelle = self._neu(ws, "umbruch" if len(text) > s.breite or "\n" in text else "text")
         text_zelle(zelle, text)
         return zelle
+
+    # ------------------------------------------------------------------------------- formulas
+    def bezug(self, blatt: str, spalte: str) -> str:
+        """Absolute reference to the data rows of the column headed ``spalte`` on sheet ``blatt``
+        (``'Haushaltsstellen'!$C$2:$C$40``); the sheet must exist already."""
+        erste, letzte, _summe = self.bereiche[blatt]
+        b = get_column_letter(self._titel[blatt].index(spalte) + 1)
+        return f"{quote_sheetname(blatt)}!${b}${erste}:${b}${max(letzte, erste)}"
+
+    def summewenns(self, blatt: str, summe: str, bedingungen: Sequence[tuple[str, str]]) -> Formel:
+        """``=SUMIFS`` of column ``summe`` of ``blatt`` over the rows whose columns match
+        (column heading, criterion as formula text, e.g. ``"$A{zeile}"`` or ``"2026"``)."""
+        teile = [self.bezug(blatt, summe)]
+        for spalte, kriterium in bedingungen:
+            teile += [self.bezug(blatt, spalte), kriterium]
+        return Formel(f"=SUMIFS({','.join(teile)})")
 
     # -------------------------------------------------------------------------- sheet „Dokument“
     def _dokumentblatt(self) -> None:
