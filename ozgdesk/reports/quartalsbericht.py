@@ -355,7 +355,7 @@ def arbeitsmappe(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None
     projekte = list(b.projekte if projekte is None else projekte)
     kennungen = {p.kennung for p in projekte}
     befunde = [x for x in (pruefen(b, q) if befunde is None else befunde) if x.projekt is None or x.projekt in kennungen]
-    titel_text = TITEL if auswahl is None else f"{TITEL} – Projektbericht{'e' if len(auswahl) > 1 else ''}"
+    titel_text = f"{TITEL} – " + ("Ressortübersicht" if auswahl is None else f"Projektbericht{'e' if len(auswahl) > 1 else ''}")
     if auswahl is not None and len(auswahl) == 1 and not aktenzeichen:
         aktenzeichen = auswahl[0].aktenzeichen
     am = Arbeitsmappe(angaben(b, titel_text, zeitraum=q, kennzeichnung=kennzeichnung, entwurf=entwurf, befunde=befunde,
