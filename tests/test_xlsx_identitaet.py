@@ -367,3 +367,24 @@ def test_libreoffice_druckt_jedes_blatt_eine_seite_breit(mappen, gedruckt):
             erste, letzte = (max(str(ws.cell(1, c).value).split(), key=len) for c in (1, ws.max_column))
             for t in texte:
                 assert erste in t and letzte in t, f"{name}/{blatt}: {erste!r} und {letzte!r} auf jeder Seite"
+
+
+def test_kopfzeile_kuerzt_benutzertext_nie_den_vermerk():
+    """The longest names the store allows (Ressort 200, project title 300 characters, with „&“)
+    still give headers within Excel's 255 characters; the long ones are shortened, the marking, the
+    draft and the page numbers stay whole, and a Referat starting with a digit does not merge into
+    the font size code before it („&8“ + „1 …“ would be size 81)."""
+    from ozgdesk.reports.xlsx import Arbeitsmappe, Dokumentangaben, Spalte
+
+    a = Dokumentangaben(titel="Projektantrag (Anlage A)", ressort=("Ministerium für A&B " * 11)[:200],
+                        ressort_kurz="M&B", referat="1 – Grundsatz & Koordinierung", stand=STICHTAG,
+                        kennzeichnung=VS_NFD, entwurf=True, fassung="Version 12 (ersetzt Version 11)",
+                        projekt="X-1: " + LANGER_TITEL, aktenzeichen="Z c 4 – 2114/2024 & 2115/2024")
+    am = Arbeitsmappe(a)
+    am.blatt("Daten", [Spalte("Betrag", "euro", summe=True)], [[1]])
+    for blatt, (kopf, fuss) in _kopf_fuss(am.bytes()).items():
+        assert len(kopf) <= KOPF_MAX and len(fuss) <= KOPF_MAX, blatt
+        k, f = _klartext(kopf), _klartext(fuss)
+        assert VS_NFD in k and VS_NFD in f and "ENTWURF" in k and "Seite &P von &N" in f, blatt
+        assert "Ministerium für A&B" in k and "…" in k + f, blatt
+        assert "1 – Grundsatz & Koordinierung" in k and not re.search(r"&\d{2,}", kopf.replace("&12", "")), blatt

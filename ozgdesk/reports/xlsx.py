@@ -63,8 +63,8 @@ DOKUMENTBLATT = "Dokument"
 BREITE_HOCH = 90
 BREITE_QUER = 134
 BREITE_MAX = 235
-#: Excel refuses a header or footer longer than this, format codes included, and offers to
-#: repair the file (it drops them); LibreOffice has the same limit when it saves.
+#: The longest header or footer Excel writes, format codes and „&L“ included; other readers refuse
+#: longer ones (ClosedXML: "Headers and Footers cannot be longer than 255 characters").
 KOPF_MAX = 255
 #: Page margins in inches: room for four header lines and three footer lines around the sheet.
 _RAENDER = PageMargins(left=0.6, right=0.6, top=1.2, bottom=1.0, header=0.3, footer=0.3)
@@ -223,9 +223,10 @@ class _Zeile:
 
     def code(self) -> str:
         text = "".join(_kopftext(t) if benutzer else t for t, benutzer in self.teile or ())
+        if self.fett and text:
+            return f"&{self.groesse}&B{text}&B"
         # „&8“ followed by „2026 …“ would be font size 82026: a blank ends the number
-        groesse = f"&{self.groesse}" + (" " if text[:1].isdigit() else "")
-        return groesse + (f"&B{text}&B" if self.fett and text else text)
+        return f"&{self.groesse}" + (" " if text[:1].isdigit() else "") + text
 
 
 def _benutzer(text: str, hoechstens: int) -> tuple[str, bool]:
@@ -253,9 +254,9 @@ def _kopfzeile(links: list[_Zeile], mitte: list[_Zeile], rechts: list[_Zeile]) -
     (a 300-character project title, a long Ressort name) – the Schutzvermerk, „ENTWURF“ and the
     page numbers never are, unless the marking alone were that long.
 
-    All three sections get the same number of lines with the same font sizes: Excel aligns a
-    footer's sections at the bottom, LibreOffice at the top, and only equal lines keep the centre
-    (Schutzvermerk, „ENTWURF“) on a line of its own in both."""
+    The three sections are laid out independently of each other. All three get the same number of
+    lines with the same font sizes, so the centre's lines (Schutzvermerk, „ENTWURF“) stay lines of
+    their own however a program aligns the sections vertically (top or bottom)."""
     n = max(len(links), len(mitte), len(rechts))
     abschnitte = [x + [_Zeile(8)] * (n - len(x)) for x in (links, mitte, rechts)]
     for i in range(n):  # the same height for line i in every section
