@@ -192,7 +192,7 @@ def _betragsbreite(s: Spalte, i: int, zeilen: Sequence[Sequence[object]]) -> flo
     narrow shows „###“ instead of the figure, in Excel as in LibreOffice."""
     if s.art != "euro":
         return 0
-    werte: list[int] = [w for z in zeilen if isinstance(w := z[i], int)]
+    werte: list[int] = [w for z in zeilen if len(z) > i and isinstance(w := z[i], int)]  # blatt() refuses short rows
     if not werte:
         return 0
     # measured in LibreOffice (Carlito, metric twin of Calibri): „19.253.000,00 €“ (15 characters)
