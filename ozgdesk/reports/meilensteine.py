@@ -8,7 +8,6 @@ Projektsteckbrief (same snapshot, same status rules in :mod:`kennzahlen`).
 
 from __future__ import annotations
 
-
 from reportlab.platypus import Flowable
 
 from ozgdesk.model.values import Halbjahr

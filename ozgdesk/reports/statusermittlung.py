@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from reportlab.platypus import Flowable
 
 from ozgdesk.model.values import REIFEGRAD_1_1
