@@ -169,10 +169,10 @@ def cmd_quartal(args: argparse.Namespace) -> int:
         befunde = _fuer_projekt(befunde, p.kennung)
         return _erzeugen(args, befunde, ("pdf", "xlsx"), f"Quartalsbericht_{p.kennung}_{q}", {
             "pdf": lambda e: quartalsbericht.pdf_projekte(b, [p], q, kennzeichnung=kz, entwurf=e),
-            "xlsx": lambda e: quartalsbericht.xlsx(b, q, [p])})
+            "xlsx": lambda e: quartalsbericht.xlsx(b, q, [p], kennzeichnung=kz, entwurf=e)})
     return _erzeugen(args, befunde, ("pdf", "xlsx"), f"Quartalsbericht_{b.ressort.kurzname}_{q}", {
         "pdf": lambda e: quartalsbericht.pdf_ressort(b, q, kennzeichnung=kz, entwurf=e, aktenzeichen=args.aktenzeichen),
-        "xlsx": lambda e: quartalsbericht.xlsx(b, q)})
+        "xlsx": lambda e: quartalsbericht.xlsx(b, q, kennzeichnung=kz, entwurf=e, aktenzeichen=args.aktenzeichen)})
 
 
 def _meilenstein_befunde(b: Bestand) -> list[Befund]:
@@ -190,7 +190,7 @@ def cmd_meilensteine(args: argparse.Namespace) -> int:
     name = f"Meilenstein-Monitoring_{projekt.kennung if projekt is not None else b.ressort.kurzname}_{h}"
     return _erzeugen(args, befunde, ("pdf", "xlsx"), name, {
         "pdf": lambda e: meilensteine.pdf(b, h, projekte, kennzeichnung=_kennzeichnung(args), entwurf=e),
-        "xlsx": lambda e: meilensteine.xlsx(b, h, projekte)})
+        "xlsx": lambda e: meilensteine.xlsx(b, h, projekte, kennzeichnung=_kennzeichnung(args), entwurf=e, befunde=befunde)})
 
 
 def cmd_statusermittlung(args: argparse.Namespace) -> int:
@@ -198,15 +198,16 @@ def cmd_statusermittlung(args: argparse.Namespace) -> int:
     befunde = [x for x in pruefen(b, b.letztes_quartal) if x.ozg_id is not None]
     return _erzeugen(args, befunde, ("pdf", "xlsx"), f"Statusermittlung_{b.ressort.kurzname}_{b.stand.isoformat()}", {
         "pdf": lambda e: statusermittlung.pdf(b, kennzeichnung=_kennzeichnung(args), entwurf=e),
-        "xlsx": lambda e: statusermittlung.xlsx(b)})
+        "xlsx": lambda e: statusermittlung.xlsx(b, kennzeichnung=_kennzeichnung(args), entwurf=e, befunde=befunde)})
 
 
 def cmd_online(args: argparse.Namespace) -> int:
     h = Halbjahr.parse(args.halbjahr)
     b = _bestand(args)
-    return _erzeugen(args, _meilenstein_befunde(b), ("pdf", "xlsx", "csv"), f"Online-Monitoring_{b.ressort.kurzname}_{h}", {
+    befunde = _meilenstein_befunde(b)
+    return _erzeugen(args, befunde, ("pdf", "xlsx", "csv"), f"Online-Monitoring_{b.ressort.kurzname}_{h}", {
         "pdf": lambda e: online_monitoring.pdf(b, h, entwurf=e),
-        "xlsx": lambda e: online_monitoring.xlsx(b, h),
+        "xlsx": lambda e: online_monitoring.xlsx(b, h, entwurf=e, befunde=befunde),
         "csv": lambda e: online_monitoring.csv_bytes(b, h)})
 
 
@@ -216,7 +217,7 @@ def _projekt_dokument(args: argparse.Namespace, name: str, modul) -> int:  # noq
     befunde = _fuer_projekt(pruefen(b, b.letztes_quartal), p.kennung)
     return _erzeugen(args, befunde, ("pdf", "xlsx"), f"{name}_{p.kennung}", {
         "pdf": lambda e: modul.pdf(b, p, kennzeichnung=_kennzeichnung(args), entwurf=e),
-        "xlsx": lambda e: modul.xlsx(b, p)})
+        "xlsx": lambda e: modul.xlsx(b, p, kennzeichnung=_kennzeichnung(args), entwurf=e, befunde=befunde)})
 
 
 def cmd_antrag(args: argparse.Namespace) -> int:
