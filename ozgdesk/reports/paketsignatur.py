@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
@@ -363,8 +363,10 @@ def _kontext(ca: list[x509.Certificate] | None, zeitpunkt: datetime | None) -> A
                              moment=zeitpunkt, revocation_mode="soft-fail")
 
 
-def _status_punkte(datei: str, status: Any, ca: list[x509.Certificate] | None, jetzt: datetime) -> Signaturbefund:
-    """The checks common to the manifest's and a PDF's signature, from pyHanko's status."""
+def _status_punkte(datei: str, status: Any, ca: list[x509.Certificate] | None, jetzt: datetime,
+                   inhalt: str = "") -> Signaturbefund:
+    """The checks common to the manifest's and a PDF's signature, from pyHanko's status; ``inhalt``
+    names the signed file when the signature is a file of its own (``manifest.json``)."""
     punkte: list[Pruefpunkt] = []
 
     def p(pruefung: str, ok: bool | None, text: str) -> None:
@@ -374,7 +376,8 @@ def _status_punkte(datei: str, status: Any, ca: list[x509.Certificate] | None, j
     angaben = Zertifikatsangaben.aus(cert)
     zeitpunkt = status.signer_reported_dt
     if not status.intact:
-        p("Signatur", False, "Die Signatur passt nicht zum Inhalt: die Datei wurde nach dem Signieren verändert.")
+        p("Signatur", False, f"Die Signatur passt nicht zum Inhalt{' von ' + inhalt if inhalt else ''}: "
+                             f"{inhalt or 'die Datei'} wurde nach dem Signieren verändert.")
     elif not status.valid:
         p("Signatur", False, "Die Signatur ist ungültig (der Signaturwert passt nicht zum Zertifikat).")
     else:
@@ -427,6 +430,55 @@ def _kettenproblem(status: Any, ca: list[x509.Certificate], angaben: Zertifikats
     return f"Die Zertifikatskette zu {namen} ließ sich nicht bestätigen ({art or 'unbekannter Grund'})."
 
 
+def _unpruefbar(e: Exception, was: str) -> str:
+    """A signature pyHanko refuses to evaluate, in German (the technical reason is in the log)."""
+    from pyhanko.sign.validation.errors import SignatureValidationError
+
+    if isinstance(e, SignatureValidationError):  # e.g. signing-certificate-v2 no longer matches the certificate
+        return (f"Die Signatur ist ungültig: die {was} ist beschädigt oder wurde verändert (die signierten Angaben "
+                "passen nicht zum enthaltenen Zertifikat).")
+    return f"Die Signatur lässt sich nicht prüfen: die {was} ist beschädigt."
+
+
+def _unsignierte_teile(signed: Any, ca: list[x509.Certificate] | None) -> str | None:
+    """What a CMS signature does not protect by itself, checked strictly: the list of digest
+    algorithms, the version and the certificates carried along. Every CMS verifier accepts changes
+    there; a receiver of ozgdesk packages learns of any changed byte of the signature file."""
+    si = signed["signer_infos"][0]
+    if [a.dump() for a in signed["digest_algorithms"]] != [si["digest_algorithm"].dump()]:
+        return "Die Signaturdatei wurde verändert (Liste der Hashverfahren passt nicht zur Signatur)."
+    erwartet = "v1" if si["sid"].name == "issuer_and_serial_number" else "v3"
+    if signed["version"].native != erwartet or si["version"].native != erwartet:
+        return "Die Signaturdatei wurde verändert (Versionsangabe passt nicht zur Signatur)."
+    try:
+        beutel = [x509.load_der_x509_certificate(c.chosen.dump()) for c in signed["certificates"]]
+    except Exception:  # noqa: BLE001 - hostile bytes; cryptography raises several kinds (InvalidVersion …)
+        return "Die Signaturdatei enthält ein beschädigtes Zertifikat."
+    anker = list(ca or [])
+    for c in beutel:
+        gleichnamig = [a for a in anker if a.subject == c.subject]
+        if gleichnamig and c not in gleichnamig:
+            return (f"Die Signaturdatei enthält ein Zertifikat „{Zertifikatsangaben.aus(c).wer}“, das den Namen der "
+                    "angegebenen Zertifizierungsstelle trägt, aber nicht ihr Zertifikat ist.")
+        aussteller = [k for k in [*beutel, *anker] if k.subject == c.issuer]
+        if not aussteller:
+            if ca is not None:  # with a CA named, every certificate carried along must belong to a chain
+                return f"Die Signaturdatei enthält ein Zertifikat „{Zertifikatsangaben.aus(c).wer}“ ohne Aussteller."
+            continue
+        if not any(_ausgestellt_von(c, k) for k in aussteller):
+            return (f"Die Signaturdatei enthält ein verändertes oder falsch ausgestelltes Zertifikat "
+                    f"„{Zertifikatsangaben.aus(c).wer}“.")
+    return None
+
+
+def _ausgestellt_von(cert: x509.Certificate, aussteller: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(aussteller)
+        return True
+    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+        return False
+
+
 def pruefen_manifest(manifest: bytes, p7s: bytes, ca: list[x509.Certificate] | None,
                      jetzt: datetime | None = None) -> Signaturbefund:
     """Check the detached CMS signature ``manifest.json.p7s`` over ``manifest`` (and, with ``ca``,
@@ -442,18 +494,28 @@ def pruefen_manifest(manifest: bytes, p7s: bytes, ca: list[x509.Certificate] | N
         if info["content_type"].native != "signed_data":
             raise ValueError("kein SignedData")
         signed = info["content"]
+        signed.native  # noqa: B018 - asn1crypto parses lazily: every part now, while errors mean „unreadable“
+        if len(signed["signer_infos"]) != 1:
+            raise ValueError("nicht genau eine Signatur")
         zeitpunkt = extract_self_reported_ts(signed["signer_infos"][0])
     except Exception:  # noqa: BLE001 - hostile file: any parser error is „unreadable“
         return Signaturbefund([Pruefpunkt(MANIFEST_SIGNATUR, "Signatur", "fehler",
                                           "Die Signaturdatei ist keine lesbare CMS-Signatur.")])
     try:
+        problem = _unsignierte_teile(signed, ca)
+    except Exception as e:  # noqa: BLE001 - hostile file
+        log.warning("Signaturdatei nicht lesbar: %r", e)
+        problem = "Die Signaturdatei ist keine lesbare CMS-Signatur."
+    try:
         status = asyncio.run(async_validate_detached_cms(manifest, signed, _kontext(ca, zeitpunkt),
                                                          key_usage_settings=_ku_constraints()))
     except Exception as e:  # noqa: BLE001 - malformed content inside a readable structure
         log.warning("Manifestsignatur nicht prüfbar: %r", e)
-        return Signaturbefund([Pruefpunkt(MANIFEST_SIGNATUR, "Signatur", "fehler",
-                                          f"Die Signatur lässt sich nicht prüfen ({type(e).__name__}).")])
-    return _status_punkte(MANIFEST_SIGNATUR, status, ca, jetzt)
+        return Signaturbefund([Pruefpunkt(MANIFEST_SIGNATUR, "Signatur", "fehler", problem or _unpruefbar(e, "Signaturdatei"))])
+    befund = _status_punkte(MANIFEST_SIGNATUR, status, ca, jetzt, inhalt="manifest.json")
+    if problem:  # reported next to who signed, not instead of it
+        befund.punkte.insert(1, Pruefpunkt(MANIFEST_SIGNATUR, "Signaturdatei", "fehler", problem))
+    return befund
 
 
 def pruefen_pdf(name: str, pdf: bytes, ca: list[x509.Certificate] | None,
@@ -478,8 +540,7 @@ def pruefen_pdf(name: str, pdf: bytes, ca: list[x509.Certificate] | None,
                                                           key_usage_settings=_ku_constraints()))
     except Exception as e:  # noqa: BLE001 - malformed signature inside a readable PDF
         log.warning("PDF-Signatur %s nicht prüfbar: %r", name, e)
-        return Signaturbefund([Pruefpunkt(name, "Signatur", "fehler",
-                                          f"Die PDF-Signatur lässt sich nicht prüfen ({type(e).__name__}).")])
+        return Signaturbefund([Pruefpunkt(name, "Signatur", "fehler", _unpruefbar(e, "PDF-Signatur"))])
     befund = _status_punkte(name, status, ca, jetzt)
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
