@@ -140,6 +140,8 @@ class _Liste:
     kurz: Callable[[dict[str, Any]], str] = lambda _x: ""
     #: fields that identify the entry or follow from another field: not listed as changes
     ohne: frozenset[str] = frozenset()
+    #: what the new column says of an entry that is gone
+    weg: str = "entfernt"
 
 
 def _dim(x: dict[str, Any]) -> str:
@@ -170,7 +172,7 @@ _LISTEN: dict[str, _Liste] = {
                                frozenset({"haushaltsstelle"})),
     "pruefung": _Liste("id", _befund, "text", lambda x: f"{x.get('schwere', '')}: {x.get('text', '')}",
                        frozenset({"id", "regel", "datensatz", "ort", "projekt", "ozg_id", "feld", "offen",
-                                  "stellungnahme_moeglich"})),
+                                  "stellungnahme_moeglich"}), "entfallen"),
 }
 
 
@@ -237,7 +239,7 @@ class _Vergleich:
             if x is None:
                 self.zeile(wo, None, y, projekt, eigener_bereich, name, "–", f"neu: {art.kurz(y)}".rstrip(": "))  # type: ignore[arg-type]
             elif y is None:
-                self.zeile(wo, x, None, projekt, eigener_bereich, name, art.kurz(x) or "vorhanden", "entfernt")
+                self.zeile(wo, x, None, projekt, eigener_bereich, name, art.kurz(x) or "vorhanden", art.weg)
             elif x != y:
                 self.objekt(x, y, wo, eintrag, projekt, eigener_bereich, name, art.ohne, art.hauptfeld)
 
