@@ -351,3 +351,23 @@ def test_signieren_und_pruefen_ohne_laufende_ereignisschleife_nutzt_asyncio_saub
         assert not any(p.fehler for p in befund.punkte)
     with pytest.raises(RuntimeError):
         asyncio.get_running_loop()  # nothing left running
+
+
+def test_feindliche_dateien_im_paket_werden_deutsch_abgelehnt_ohne_zu_haengen(paket, pki, capsys, tmp_path):
+    """A receiver checks what arrived: a symlink to /dev/zero, an oversized signature file and a
+    CA file that holds no certificate end in German sentences naming the file, never read whole."""
+    home, ordner = paket
+    xlsx = ordner / DATEIEN[2]
+    xlsx.unlink()
+    xlsx.symlink_to("/dev/zero")
+    (ordner / "manifest.json.p7s").write_bytes(b"\x30" * (2 * 1024 * 1024))
+    rc, _out, err = _pruefen(home, ordner, capsys, "--ca", str(pki["ca"]))
+    assert rc == 1 and "Traceback" not in err
+    assert f"✗ {xlsx.name}: Prüfsumme: „{xlsx}“ ist ein Gerät, keine gewöhnliche Datei" in err
+    assert "✗ manifest.json.p7s: Signatur: Die Datei „" in err and "darf höchstens" in err
+    kaputt = tmp_path / "ca.pem"
+    kaputt.write_text("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    capsys.readouterr()
+    assert main(["--home", str(home), "paket-pruefen", str(ordner), "--ca", str(kaputt)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"Fehler: --ca: „{kaputt}“ enthält kein lesbares Zertifikat (erwartet PEM oder DER).\n"
