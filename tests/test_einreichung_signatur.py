@@ -371,3 +371,31 @@ def test_feindliche_dateien_im_paket_werden_deutsch_abgelehnt_ohne_zu_haengen(pa
     assert main(["--home", str(home), "paket-pruefen", str(ordner), "--ca", str(kaputt)]) == 1
     err = capsys.readouterr().err
     assert err == f"Fehler: --ca: „{kaputt}“ enthält kein lesbares Zertifikat (erwartet PEM oder DER).\n"
+
+
+def test_unsicherer_schluesselbund_wird_abgelehnt_und_nichts_eingerichtet(demo_home, pki, capsys, monkeypatch):
+    """A keychain backend that writes plain text is refused for the certificate's password too."""
+    import keyring
+    from keyring.backends.fail import Keyring as KeinSchluesselbund
+
+    vorher = keyring.get_keyring()
+    keyring.set_keyring(KeinSchluesselbund())
+    try:
+        _stdin(monkeypatch, PASSWORT)
+        assert main(["--home", str(demo_home), "signatur", "einrichten", "--zertifikat", str(pki["ressort"]),
+                     "--password-stdin"]) == 1
+    finally:
+        keyring.set_keyring(vorher)
+    assert "Es ist kein sicherer Schlüsselbund verfügbar" in capsys.readouterr().err
+    with Store.oeffnen(demo_home / "ozgdesk.sqlite") as store:
+        assert ps.eingerichtet(store) is None
+
+
+def test_passwort_kommt_nie_als_argument(capsys):
+    """No option takes the password itself (it would stand in the process list and the shell history)."""
+    for befehl in (["einreichen", "-h"], ["signatur", "einrichten", "-h"]):
+        with pytest.raises(SystemExit):
+            main(befehl)
+        hilfe = capsys.readouterr().out
+        assert "--password-stdin" in hilfe and not any(o in hilfe for o in ("--passwort ", "--password ", "--passwort=",
+                                                                                  "--password="))
