@@ -163,7 +163,8 @@ class Berichtsdienst:
             if auswahl is None:
                 return quartalsbericht.pdf_ressort(b, q, kennzeichnung=VS_NFD, entwurf=entwurf, befunde=befunde,
                                                    aktenzeichen=aktenzeichen)
-            return quartalsbericht.pdf_projekte(b, auswahl, q, kennzeichnung=VS_NFD, entwurf=entwurf, befunde=befunde)
+            return quartalsbericht.pdf_projekte(b, auswahl, q, kennzeichnung=VS_NFD, entwurf=entwurf, befunde=befunde,
+                                                aktenzeichen=aktenzeichen or None)  # none typed: the project's own
         if dokument == "meilensteine":
             return meilensteine.pdf(b, _halbjahr(zeitraum), auswahl, kennzeichnung=VS_NFD, entwurf=entwurf)
         if dokument == "statusermittlung":
