@@ -88,7 +88,7 @@ def fingerabdruck(der: bytes) -> str:
     return ":".join(h[i:i + 2] for i in range(0, 64, 2))
 
 
-def _zeit(t: datetime) -> str:
+def zeit_text(t: datetime) -> str:
     """A moment in local time, German: ``14.10.2026, 10:32:05 Uhr``."""
     return t.astimezone().strftime("%d.%m.%Y, %H:%M:%S Uhr")
 
@@ -386,9 +386,9 @@ def _status_punkte(datei: str, status: Any, ca: list[x509.Certificate] | None, j
     if zeitpunkt is None:
         p("Signaturzeitpunkt", False, "Die Signatur nennt keinen Zeitpunkt.")
     elif zeitpunkt > jetzt + ZUKUNFT:
-        p("Signaturzeitpunkt", False, f"Der Signaturzeitpunkt {_zeit(zeitpunkt)} liegt in der Zukunft.")
+        p("Signaturzeitpunkt", False, f"Der Signaturzeitpunkt {zeit_text(zeitpunkt)} liegt in der Zukunft.")
     else:
-        p("Signaturzeitpunkt", None, f"{_zeit(zeitpunkt)} (Angabe des Unterzeichners, kein Zeitstempel)")
+        p("Signaturzeitpunkt", None, f"{zeit_text(zeitpunkt)} (Angabe des Unterzeichners, kein Zeitstempel)")
         if not angaben.gueltig_von <= zeitpunkt <= angaben.gueltig_bis:
             p("Gültigkeit", False, f"Das Zertifikat war zum Signaturzeitpunkt nicht gültig ({angaben.gueltigkeit}).")
         else:
@@ -557,15 +557,7 @@ def lesen(pfad: Path) -> bytes:
     return eingabedatei_lesen(pfad, hoechstens=HOECHSTENS_P7S, art="eine Signaturdatei (CMS)")
 
 
-def sha256_hex(daten: bytes) -> str:
-    return hashlib.sha256(daten).hexdigest()
-
-
-def zeit_text(t: datetime) -> str:
-    return _zeit(t)
-
-
 __all__ = ["DIENST", "EINSTELLUNG", "MANIFEST_SIGNATUR", "Pruefpunkt", "Signaturbefund", "Signaturfehler",
            "Unterzeichner", "VERFAHREN", "Zertifikatsangaben", "ca_laden", "einrichten", "eingerichtet",
-           "eingerichteter_unterzeichner", "entfernen", "fingerabdruck", "pkcs12_datei_laden", "pkcs12_laden",
-           "pruefen_manifest", "pruefen_pdf"]
+           "eingerichteter_unterzeichner", "entfernen", "fingerabdruck", "lesen", "pkcs12_datei_laden", "pkcs12_laden",
+           "pruefen_manifest", "pruefen_pdf", "zeit_text"]
