@@ -161,3 +161,20 @@ def test_summen_mit_bewilligung_stimmen_mit_store_und_xlsx(zwei_fassungen):
     spalte = next(c.column for c in ws[1] if c.value == "Bewilligt Jahr")
     summe = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "Summe")
     assert _formel_wert(ws, ws.cell(summe, spalte)) * 100 == Decimal(jahr)
+
+
+@pytest.mark.parametrize(("aktenzeichen", "meldung"), [
+    ("A" * 121, "Das Aktenzeichen ist 121 Zeichen lang; höchstens 120 sind möglich."),
+    ("Z c 4\x00 2120", "Das Aktenzeichen enthält ein Steuerzeichen; bitte nur druckbare Zeichen angeben."),
+])
+def test_unbrauchbares_aktenzeichen_wird_deutsch_abgelehnt_und_nichts_eingereicht(demo_home, tmp_path, capsys,
+                                                                                  aktenzeichen, meldung):
+    from tests.test_berichte_hilfen import db_abbild
+
+    with Store.oeffnen(demo_home / "ozgdesk.sqlite") as store:
+        demo_fehler_beheben(store)
+    vorher = db_abbild(demo_home / "ozgdesk.sqlite")
+    assert main(["--home", str(demo_home), "einreichen", "--quartal", "2026-Q3", "--out", str(tmp_path / "p"),
+                 "--stand", "15.11.2026", "--aktenzeichen", aktenzeichen]) == 1
+    assert capsys.readouterr().err == f"Fehler: {meldung}\n"
+    assert db_abbild(demo_home / "ozgdesk.sqlite") == vorher and not (tmp_path / "p").exists()

@@ -216,9 +216,11 @@ def einreichen(store: Store, q: Quartal, ziel: Path, *, stand: date, benutzer: s
         raise Eingabefehler(f"Die Einreichung {q.kurz} ist nicht möglich: {len(fehler(befunde))} Fehler müssen "
                             f"zuerst behoben oder – wo sie einen zutreffenden Sachverhalt melden – mit einer "
                             f"Stellungnahme versehen werden (ozgdesk-cli befunde list --quartal {q}):\n{liste}")
-    aktenzeichen = " ".join(aktenzeichen.split())
+    aktenzeichen = " ".join(aktenzeichen.split())  # one line in the header: line breaks and tabs become blanks
     if len(aktenzeichen) > 120:
         raise Eingabefehler(f"Das Aktenzeichen ist {len(aktenzeichen)} Zeichen lang; höchstens 120 sind möglich.")
+    if any(not c.isprintable() for c in aktenzeichen):
+        raise Eingabefehler("Das Aktenzeichen enthält ein Steuerzeichen; bitte nur druckbare Zeichen angeben.")
     daten = quartalsbericht_daten(bestand, q, befunde)
     ziel = Path(ziel)
     privater_ordner(ziel)  # folders it creates: 0700; the package folder (mkdtemp) and its files: owner-only
