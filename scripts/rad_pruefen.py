@@ -11,8 +11,9 @@ install the wheel with its dependencies from PyPI, then – from a temporary wor
 not the checkout, with a temporary home and without ``PYTHONPATH``, so nothing of the source tree
 can be imported by accident – check that ``ozgdesk`` is imported from the venv, run the installed
 ``ozgdesk-cli init --demo`` and write the quarterly report as PDF. The PDF must start with
-``%PDF`` and embed DejaVu Sans: the catalogue and the fonts are package data
-(``ozgdesk/daten``), and this is the check that the wheel carries them.
+``%PDF`` and embed DejaVu Sans, and the schemas of the submission package must load: the
+catalogue, the fonts and the schemas are package data (``ozgdesk/daten``), and this is the check
+that the wheel carries them.
 
 Prints one German line with the result and the seconds per step; exit code 0 when everything
 passed, 1 otherwise (the failing step's output on stderr). ``.ci/run`` calls it before the tests.
@@ -123,6 +124,9 @@ def pruefen(tmp: Path) -> tuple[str, dict[str, float]]:
                            cwd=arbeit, env=env).stdout.strip()
     if not Path(herkunft).resolve().is_relative_to(umgebung.resolve()):
         raise Fehlschlag(f"Herkunft prüfen: ozgdesk kam aus {herkunft}, nicht aus der frischen Umgebung")
+    # the JSON schemas of the submission package are package data too (einreichen checks every package against them)
+    _ausfuehren("Schemas der Einreichung laden", [str(py), "-c", "from ozgdesk.reports import einreichung_schema as es; "
+                                                 "es.bericht_validator(); es.manifest_validator()"], cwd=arbeit, env=env)
     daten = home / "ozgdesk"
     _ausfuehren("Demo-Ressort anlegen", [str(cli), "--home", str(daten), "init", "--demo"], cwd=arbeit, env=env)
     out = home / "berichte"

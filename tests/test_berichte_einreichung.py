@@ -58,7 +58,10 @@ def test_paket_mit_versionen_und_aenderungen(bereit, tmp_path):
     assert pfade["projekte[BMAS-2024-03].ampeln[umfang].ampel"] == ("gruen", "gelb")
     assert "projekte[BMAS-2024-03].ampeln[umfang].grund" in pfade
     text = " ".join(" ".join(pdf_text((v2.ordner / "Quartalsbericht_BMAS_2026-Q3_v2.pdf").read_bytes())).split())
-    assert "Änderungen gegenüber Version 1" in text and "projekte[BMAS-2024-03].ampeln[umfang].ampel gruen gelb" in text
+    # the change list a person reads: project with title, German label, German values
+    assert "Änderungen gegenüber Fassung 1" in text
+    assert "BMAS-2024-03 Kurzarbeitergeld – Anzeige und Abrechnung digital Ampel Umfang grün gelb" in text
+    assert "projekte[" not in text and "gruen" not in text
     daten2 = json.loads((v2.ordner / "Quartalsbericht_BMAS_2026-Q3_v2.json").read_text(encoding="utf-8"))
     assert daten2["einreichung"]["vorgaenger_version"] == 1 and daten2["einreichung"]["aenderungen"]
     # v1 stays frozen and intact next to v2
@@ -85,13 +88,15 @@ def test_aenderungsliste_zeigt_ja_nein_statt_true_false(bereit, tmp_path):
         s.add(ReifegradBewertung(leistung_id=lid, datum=date(2026, 11, 1), modell=Reifegradmodell.V1_1, stufe=3))
     v2 = einreichen(bereit, Q3, tmp_path, stand=STICHTAG, benutzer="Test")
     online = [a for a in v2.aenderungen if a.pfad.endswith(f"leistungen[{ozg_id}].online")]
-    assert online and all((a.alt, a.neu) == (False, True) for a in online)
+    assert online and all((a.alt, a.neu) == (False, True) for a in online)  # the JSON keeps the values as they are
     text = " ".join(" ".join(pdf_text((v2.ordner / "Quartalsbericht_BMAS_2026-Q3_v2.pdf").read_bytes())).split())
-    assert f"leistungen[{ozg_id}].online nein ja" in text
+    assert f"OZG-Leistung {ozg_id}" in text and " – online nein ja" in text
     assert "True" not in text and "False" not in text
     ws = mappe((v2.ordner / "Quartalsbericht_BMAS_2026-Q3_v2.xlsx").read_bytes())["Änderungen"]
+    assert [c.value for c in ws[1]] == ["Projekt bzw. Bereich", "Angabe", "Fassung 1", "Fassung 2"]
     zeilen = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
-    assert [z[1:] for z in zeilen if z[0].endswith(f"leistungen[{ozg_id}].online")] == [["nein", "ja"]] * len(online)
+    treffer = [z[2:] for z in zeilen if z[1].startswith(f"OZG-Leistung {ozg_id} ") and z[1].endswith(" – online")]
+    assert treffer == [["nein", "ja"]] * len(online)
 
 
 def test_manipulierte_datei_wird_erkannt(bereit, tmp_path):

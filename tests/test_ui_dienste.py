@@ -47,7 +47,7 @@ class FalscherBericht:
         bild.save(puffer, "PNG")
         return bytes(daten)
 
-    def erzeugen(self, store, dokument, zeitraum, projekt_ids, ziel, fortschritt, abgebrochen):  # noqa: ANN001, ANN201
+    def erzeugen(self, store, dokument, zeitraum, projekt_ids, ziel, fortschritt, abgebrochen, aktenzeichen=""):  # noqa: ANN001, ANN201
         self.aufrufe.append((dokument, zeitraum, len(projekt_ids)))
         for i in range(10):
             fortschritt(i, 10)

@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -32,6 +32,7 @@ from sqlalchemy import select
 from ozgdesk.cli import main as cli
 from ozgdesk.model import Projekt, Ressort
 from ozgdesk.model.demo import STICHTAG
+from ozgdesk.reports.format import datum
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import format_datum
 from ozgdesk.reports.dienst import Berichtsdienst
@@ -116,7 +117,7 @@ def mappen(tmp_path_factory: pytest.TempPathFactory, _demo_vorlage: Path) -> dic
         ergebnis[f"einreichung v{version}"] = Mappe(
             "einreichung", datei.read_bytes(), False, False, RESSORT_UND, DOKUMENTE["quartal"][1],
             sum(1 for x in paket["befunde"] if x["stellungnahme"] is None),
-            "Version 1" if version == 1 else "Version 2 (ersetzt Version 1)")
+            f"Fassung {version} vom {datum(date.today())}")
     with Store.oeffnen(entwurf_home / "ozgdesk.sqlite") as store:
         erzeugt = Berichtsdienst(lambda: STICHTAG).erzeugen(store, "quartal", "2026-Q3", [], tmp / "Bericht.xlsx",
                                                             lambda _i, _n: None, lambda: False)

@@ -1,5 +1,5 @@
 """Document commands: bericht quartal|meilensteine|statusermittlung|online-monitoring, antrag,
-steckbrief, pruefen, einreichen, paket-pruefen.
+steckbrief, pruefen, einreichen, paket-pruefen, signatur (certificate of signed packages).
 
 Final documents are written only when the validation finds no errors (exit code 1 otherwise, with
 the list on stderr); ``--entwurf`` writes them anyway with an "ENTWURF" watermark. Files are written
@@ -80,13 +80,37 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
     q = befehle.add_parser("einreichen", help="Einreichungspaket an den Empfänger der Berichte erzeugen (PDF, XLSX, JSON, Manifest)")
     q.add_argument("--quartal", required=True, help="Quartal, z. B. 2026-Q3")
     q.add_argument("--out", required=True, metavar="ORDNER", help="Zielordner; das Paket entsteht als Unterordner")
+    q.add_argument("--aktenzeichen", default="", metavar="AZ",
+                   help="Aktenzeichen: im Kopf beider PDFs, in JSON, Manifest und XLSX-Eigenschaften")
+    q.add_argument("--zertifikat", metavar="DATEI", help="mit diesem PKCS#12-Zertifikat (.p12/.pfx) signieren "
+                   "(Standard: das mit „signatur einrichten“ hinterlegte, sonst unsigniert)")
+    q.add_argument("--password-stdin", action="store_true",
+                   help="Passwort des Zertifikats aus der Standardeingabe lesen (sonst Schlüsselbund oder Abfrage)")
+    q.add_argument("--ohne-signatur", action="store_true", help="nicht signieren, auch wenn ein Zertifikat eingerichtet ist")
     _gemeinsam(q, out=False)
     q.set_defaults(func=cmd_einreichen)
 
-    q = befehle.add_parser("paket-pruefen", help="Einreichungspaket auf Veränderungen prüfen (Prüfsummen)")
+    q = befehle.add_parser("paket-pruefen", help="Einreichungspaket prüfen: Prüfsummen, Schema, Signaturen, Absender")
     q.add_argument("ordner", metavar="ORDNER", help="Ordner des Pakets (mit manifest.json)")
+    q.add_argument("--ca", metavar="DATEI", help="Zertifikat der Zertifizierungsstelle (PEM oder DER): verlangt eine "
+                   "gültige Signatur, deren Zertifikatskette zu ihr führt")
     json_option(q)
     q.set_defaults(func=cmd_paket_pruefen)
+
+    q = befehle.add_parser("signatur", help="Zertifikat, mit dem Einreichungspakete signiert werden")
+    unter = q.add_subparsers(title="Befehle", dest="signatur", metavar="BEFEHL", required=True)
+    e = unter.add_parser("einrichten", help="PKCS#12-Zertifikat prüfen und für dieses Gerät hinterlegen "
+                         "(Passwort im Schlüsselbund)")
+    e.add_argument("--zertifikat", required=True, metavar="DATEI", help="PKCS#12-Datei (.p12/.pfx)")
+    e.add_argument("--password-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen (für Skripte)")
+    json_option(e)
+    e.set_defaults(func=cmd_signatur_einrichten)
+    e = unter.add_parser("status", help="eingerichtetes Zertifikat anzeigen")
+    json_option(e)
+    e.set_defaults(func=cmd_signatur_status)
+    e = unter.add_parser("entfernen", help="nicht mehr signieren; Passwort aus dem Schlüsselbund löschen")
+    json_option(e)
+    e.set_defaults(func=cmd_signatur_entfernen)
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -247,34 +271,177 @@ def cmd_pruefen(args: argparse.Namespace) -> int:
     return 1 if fehler(befunde) else 0
 
 
+def _zertifikatspasswort(args: argparse.Namespace, pfad: str) -> str:
+    """The PKCS#12 password: from stdin (``--password-stdin``), the keychain, or asked for on a
+    terminal – never from an argument (it would show in the process list and the shell history)."""
+    import getpass
+
+    from ozgdesk.reports import paketsignatur
+
+    if args.password_stdin:
+        passwort = sys.stdin.readline().rstrip("\r\n")
+        if not passwort:
+            raise Eingabefehler("--password-stdin: Auf der Standardeingabe kam kein Passwort an.")
+        return passwort
+    gespeichert = paketsignatur.passwort_holen(pfad)
+    if gespeichert is not None:
+        return gespeichert
+    if sys.stdin.isatty():
+        return getpass.getpass(f"Passwort für das Zertifikat {pfad}: ")
+    raise Eingabefehler(f"Für das Zertifikat „{pfad}“ ist kein Passwort bekannt: bitte --password-stdin angeben oder "
+                        "es mit „ozgdesk-cli signatur einrichten“ im Schlüsselbund hinterlegen.")
+
+
 def cmd_einreichen(args: argparse.Namespace) -> int:
+    from ozgdesk.reports import paketsignatur
+
     q = Quartal.parse(args.quartal)
+    if args.ohne_signatur and (args.zertifikat or args.password_stdin):
+        raise Eingabefehler("--ohne-signatur schließt --zertifikat und --password-stdin aus.")
     with store_oeffnen(args) as store:
-        paket = einreichung.einreichen(store, q, Path(args.out), stand=_stand(args), kennzeichnung=_kennzeichnung(args))
+        pfad = None if args.ohne_signatur else (args.zertifikat or paketsignatur.eingerichtet(store))
+        # loaded before the submission's transaction: it reads the keychain and may ask for the password
+        unterzeichner = paketsignatur.pkcs12_datei_laden(pfad, _zertifikatspasswort(args, pfad)) if pfad else None
+        paket = einreichung.einreichen(store, q, Path(args.out), stand=_stand(args), kennzeichnung=_kennzeichnung(args),
+                                       aktenzeichen=args.aktenzeichen, unterzeichner=unterzeichner)
         from ozgdesk.sync.ausgang import einreichung_vormerken
 
         einreichung_vormerken(store, paket.ordner, str(q))  # offline is normal: it waits for the next sync
+    signiert = paket.signiert_von
     if args.json:
         json_ausgeben({"ordner": str(paket.ordner), "version": paket.version, "dateien": paket.dateien,
-                       "aenderungen": paket.aenderungen, "befunde": paket.befunde})
+                       "aktenzeichen": args.aktenzeichen or None,
+                       "signiert_von": None if signiert is None else _zertifikat_json(signiert),
+                       "aenderungen": [a.json() for a in paket.aenderungen], "befunde": paket.befunde})
     else:
         print(f"Einreichung {q.kurz} Version {paket.version} erzeugt: {paket.ordner}")
         for name, sha in paket.dateien.items():
             print(f"  {name}  SHA-256 {sha}")
+        if signiert is not None:
+            print(f"Signiert von {signiert.wer}; Zertifikat SHA-256 {signiert.fingerabdruck} ({signiert.gueltigkeit}).")
+        else:
+            print("Nicht signiert (kein Zertifikat eingerichtet: „ozgdesk-cli signatur einrichten --zertifikat DATEI“).")
         if paket.version > 1:
             print(f"{len(paket.aenderungen)} Änderungen gegenüber Version {paket.version - 1}.")
         print(f"Für die Übertragung an {_empfaenger(args)} vorgemerkt; sie erfolgt beim nächsten Abgleich.")
     return 0
 
 
+def _zertifikat_json(z) -> dict[str, str]:  # noqa: ANN001 - paketsignatur.Zertifikatsangaben, imported lazily
+    return {"name": z.name, "organisation": z.organisation, "aussteller": z.aussteller, "sha256": z.sha256,
+            "fingerabdruck": z.fingerabdruck, "gueltig_von": z.gueltig_von.isoformat(),
+            "gueltig_bis": z.gueltig_bis.isoformat()}
+
+
+_ZEICHEN = {"ok": "✓", "fehler": "✗", "hinweis": "–"}
+#: Notes already said in the header (who, when, which certificate) or in the result line.
+_KOPFHINWEISE = ("Zertifikat", "Signaturzeitpunkt", "Zertifikatskette")
+
+
+def _pruefpunkte_ausgeben(punkte: list) -> None:  # noqa: ANN001 - paketsignatur.Pruefpunkt
+    """One line per file with the checks passed, each failure on its own line (stderr), notes as they are."""
+    dateien: dict[str, list] = {}
+    for p in punkte:
+        dateien.setdefault(p.datei, []).append(p)
+    reihenfolge = {"": 0, "manifest.json": 1, "manifest.json.p7s": 2}
+    for datei, liste in sorted(dateien.items(), key=lambda x: (reihenfolge.get(x[0], 3), x[0])):
+        vor = f"{datei}: " if datei else ""
+        gut = [p.pruefung for p in liste if p.ergebnis == "ok"]
+        if gut:
+            print(f"{_ZEICHEN['ok']} {vor}{', '.join(dict.fromkeys(gut))} in Ordnung")
+        for p in liste:
+            if p.fehler:
+                print(f"{_ZEICHEN['fehler']} {vor}{p.pruefung}: {p.text}", file=sys.stderr)
+            elif p.ergebnis == "hinweis" and p.pruefung not in _KOPFHINWEISE:
+                print(f"{_ZEICHEN['hinweis']} {vor}{p.pruefung}: {p.text}")
+
+
 def cmd_paket_pruefen(args: argparse.Namespace) -> int:
+    from ozgdesk.reports import paketsignatur
+
+    ca = paketsignatur.ca_laden(args.ca) if args.ca else None
     with store_oeffnen(args) as store:
-        probleme = einreichung.paket_pruefen(Path(args.ordner), store)
+        e = einreichung.paket_pruefung(Path(args.ordner), store, ca)
     if args.json:
-        json_ausgeben({"ordner": args.ordner, "unveraendert": not probleme, "probleme": probleme})
-    elif probleme:
-        for p in probleme:
-            print(p, file=sys.stderr)
+        json_ausgeben({"ordner": args.ordner, "gueltig": e.gueltig, "signiert": e.signiert,
+                       "unveraendert": not any(p.fehler and p.pruefung == "Prüfsumme" for p in e.punkte),
+                       "unterzeichner": None if e.unterzeichner is None else _zertifikat_json(e.unterzeichner),
+                       "signiert_am": e.signiert_am.isoformat() if e.signiert_am else None,
+                       "ca_geprueft": ca is not None,
+                       "pruefungen": [{"datei": p.datei, "pruefung": p.pruefung, "ergebnis": p.ergebnis, "text": p.text}
+                                      for p in e.punkte],
+                       "probleme": e.probleme})
+        return 0 if e.gueltig else 1
+    m = e.manifest
+    if m:
+        az = f", Az. {m['aktenzeichen']}" if isinstance(m.get("aktenzeichen"), str) else ""
+        print(f"Paket {Path(args.ordner).name}: Ressort {m.get('ressort')}, {m.get('zeitraum')}, Version {m.get('version')}"
+              f"{az}, erstellt von {m.get('erstellt_von', '–')}")
+    if e.unterzeichner is not None:
+        z = e.unterzeichner
+        print(f"Unterzeichnet von: {z.name}" + (f", {z.organisation}" if z.organisation else ""))
+        if e.signiert_am is not None:
+            print(f"Zeitpunkt:         {paketsignatur.zeit_text(e.signiert_am)} (Angabe des Unterzeichners, kein Zeitstempel)")
+        print(f"Zertifikat:        SHA-256 {z.fingerabdruck}")
+        print(f"                   ausgestellt von {z.aussteller}, {z.gueltigkeit}")
+    elif not e.signiert:
+        print("Signatur:          nicht signiert")
+    _pruefpunkte_ausgeben(e.punkte)
+    if e.gueltig:
+        wie = "gültig signiert" + (" (Kette zur angegebenen Zertifizierungsstelle geprüft)" if ca else
+                                   " (Zertifikatskette nicht geprüft: --ca angeben)") if e.signiert else "nicht signiert"
+        print(f"Ergebnis: Das Paket {args.ordner} ist vollständig und unverändert; {wie}.")
     else:
-        print(f"Das Paket {args.ordner} ist vollständig und unverändert.")
-    return 1 if probleme else 0
+        print(f"Ergebnis: Das Paket {args.ordner} ist NICHT in Ordnung: {anzahl(len(e.probleme), 'Prüfung', 'Prüfungen')} "
+              "fehlgeschlagen (oben mit ✗).", file=sys.stderr)
+    return 0 if e.gueltig else 1
+
+
+def cmd_signatur_einrichten(args: argparse.Namespace) -> int:
+    from ozgdesk.reports import paketsignatur
+
+    if args.password_stdin:
+        passwort = _zertifikatspasswort(args, args.zertifikat)
+    elif sys.stdin.isatty():
+        import getpass
+
+        passwort = getpass.getpass(f"Passwort für das Zertifikat {args.zertifikat}: ")
+    else:
+        raise Eingabefehler("Bitte das Passwort des Zertifikats mit --password-stdin übergeben.")
+    with store_oeffnen(args) as store:
+        z = paketsignatur.einrichten(store, args.zertifikat, passwort)
+        pfad = paketsignatur.eingerichtet(store)
+    if args.json:
+        json_ausgeben({"zertifikat": pfad, **_zertifikat_json(z)})
+    else:
+        print(f"Eingerichtet: Einreichungen werden signiert von {z.wer}.")
+        print(f"Zertifikat {pfad}: SHA-256 {z.fingerabdruck}, ausgestellt von {z.aussteller}, {z.gueltigkeit}.")
+        print("Das Passwort liegt im Schlüsselbund des Systems.")
+    return 0
+
+
+def cmd_signatur_status(args: argparse.Namespace) -> int:
+    from ozgdesk.reports import paketsignatur
+
+    with store_oeffnen(args) as store:
+        pfad = paketsignatur.eingerichtet(store)
+    if args.json:
+        json_ausgeben({"zertifikat": pfad})
+    elif pfad:
+        print(f"Einreichungen werden mit dem Zertifikat {pfad} signiert (Passwort im Schlüsselbund).")
+    else:
+        print("Kein Zertifikat eingerichtet: Einreichungen werden nicht signiert.")
+    return 0
+
+
+def cmd_signatur_entfernen(args: argparse.Namespace) -> int:
+    from ozgdesk.reports import paketsignatur
+
+    with store_oeffnen(args) as store:
+        pfad = paketsignatur.eingerichtet(store)
+        paketsignatur.entfernen(store)
+    if args.json:
+        json_ausgeben({"entfernt": pfad})
+    else:
+        print(f"Entfernt: {pfad} (Passwort aus dem Schlüsselbund gelöscht)." if pfad else "Es war kein Zertifikat eingerichtet.")
+    return 0

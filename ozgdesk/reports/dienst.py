@@ -25,6 +25,7 @@ from ozgdesk.reports import (
     antrag,
     einreichung,
     meilensteine,
+    paketsignatur,
     online_monitoring,
     quartalsbericht,
     statusermittlung,
@@ -83,6 +84,8 @@ class Erzeugt:
     pfad: Path
     entwurf: bool = False
     offene: int = 0
+    #: a submission package: who signed it („Karin Brenner (BMAS)“), or why it is unsigned
+    signatur: str = ""
 
 
 def _halbjahr(text: str) -> Halbjahr:
@@ -152,14 +155,16 @@ class Berichtsdienst:
         return hinweise
 
     def _pdf(self, b: Bestand, dokument: str, zeitraum: str, projekt_ids: Sequence[str], entwurf: bool,
-             befunde: list[Befund] | None = None) -> bytes:
+             befunde: list[Befund] | None = None, aktenzeichen: str = "") -> bytes:
         """``befunde``: the check already made for this order (the quarterly report prints it)."""
         auswahl = self._auswahl(b, projekt_ids)
         if dokument in ("quartal", "einreichung"):
             q = Quartal.parse(zeitraum)
             if auswahl is None:
-                return quartalsbericht.pdf_ressort(b, q, kennzeichnung=VS_NFD, entwurf=entwurf, befunde=befunde)
-            return quartalsbericht.pdf_projekte(b, auswahl, q, kennzeichnung=VS_NFD, entwurf=entwurf, befunde=befunde)
+                return quartalsbericht.pdf_ressort(b, q, kennzeichnung=VS_NFD, entwurf=entwurf, befunde=befunde,
+                                                   aktenzeichen=aktenzeichen)
+            return quartalsbericht.pdf_projekte(b, auswahl, q, kennzeichnung=VS_NFD, entwurf=entwurf, befunde=befunde,
+                                                aktenzeichen=aktenzeichen or None)  # none typed: the project's own
         if dokument == "meilensteine":
             return meilensteine.pdf(b, _halbjahr(zeitraum), auswahl, kennzeichnung=VS_NFD, entwurf=entwurf)
         if dokument == "statusermittlung":
@@ -208,7 +213,9 @@ class Berichtsdienst:
         return puffer.getvalue()
 
     def erzeugen(self, store: Store, dokument: str, zeitraum: str, projekt_ids: Sequence[str], ziel: Path,
-                 fortschritt: Callable[[int, int], None], abgebrochen: Callable[[], bool]) -> Erzeugt:
+                 fortschritt: Callable[[int, int], None], abgebrochen: Callable[[], bool],
+                 aktenzeichen: str = "") -> Erzeugt:
+        """``aktenzeichen``: in the header of the quarterly report and of the package's documents."""
         schritte = 4
 
         def schritt(i: int) -> None:
@@ -219,14 +226,19 @@ class Berichtsdienst:
         ziel = Path(ziel)
         schritt(0)
         if dokument == "einreichung":
+            # signed when a certificate is set up on this device (``ozgdesk-cli signatur einrichten``);
+            # its password comes from the keychain, read here, outside the submission's transaction
+            unterzeichner = paketsignatur.eingerichteter_unterzeichner(store)
             schritt(1)
             paket = einreichung.einreichen(store, Quartal.parse(zeitraum), ziel.with_suffix(""),
-                                           stand=self.stichtag(), kennzeichnung=VS_NFD)
+                                           stand=self.stichtag(), kennzeichnung=VS_NFD, aktenzeichen=aktenzeichen,
+                                           unterzeichner=unterzeichner)
             from ozgdesk.sync.ausgang import einreichung_vormerken
 
             einreichung_vormerken(store, paket.ordner, str(Quartal.parse(zeitraum)))  # sent on the next sync
             fortschritt(schritte, schritte)
-            return Erzeugt(paket.ordner)
+            return Erzeugt(paket.ordner, signatur=f"signiert von {paket.signiert_von.wer}" if paket.signiert_von
+                           else "nicht signiert (kein Zertifikat eingerichtet)")
         b = bestand_laden(store, self.stichtag())
         schritt(1)
         befunde = self._befunde(b, dokument, zeitraum, projekt_ids)
@@ -239,7 +251,7 @@ class Berichtsdienst:
             inhalt = online_monitoring.csv_bytes(b, _halbjahr(zeitraum))
         else:
             ziel = ziel.with_suffix(".pdf")
-            inhalt = self._pdf(b, dokument, zeitraum, projekt_ids, entwurf, befunde)
+            inhalt = self._pdf(b, dokument, zeitraum, projekt_ids, entwurf, befunde, aktenzeichen)
         schritt(3)
         atomar_schreiben(ziel, inhalt)
         fortschritt(schritte, schritte)

@@ -260,9 +260,12 @@ def _ueberblick(b: Bestand, gesamt: _Finanzen) -> list[Flowable]:
 
 
 def pdf_ressort(b: Bestand, q: Quartal, *, kennzeichnung: str = "", entwurf: bool = False, aktenzeichen: str = "",
-                anhang: Sequence[Flowable] = (), befunde: Sequence[Befund] | None = None) -> bytes:
+                anhang: Sequence[Flowable] = (), befunde: Sequence[Befund] | None = None,
+                vorspann: Sequence[Flowable] = ()) -> bytes:
+    """``vorspann``: below the title on page 1 (the submission's „Fassung 2 vom …“)."""
     inhalt: list[Flowable] = titel(TITEL, f"Ressortübersicht {b.ressort.kurzname} – {q.lang} "
                                           f"({datum(q.beginn)} bis {datum(q.ende)})")
+    inhalt += list(vorspann)
     finanzen = _finanzen(b, q)
     inhalt += _ueberblick(b, finanzen)
     inhalt += _abschnitt_status(b)
@@ -333,14 +336,17 @@ def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal, befunde: Sequence[Be
 
 
 def pdf_projekte(b: Bestand, projekte: Sequence[ProjektDaten], q: Quartal, *, kennzeichnung: str = "",
-                 entwurf: bool = False, befunde: Sequence[Befund] | None = None) -> bytes:
-    inhalt: list[Flowable] = []
+                 entwurf: bool = False, befunde: Sequence[Befund] | None = None, aktenzeichen: str | None = None,
+                 vorspann: Sequence[Flowable] = ()) -> bytes:
+    """``aktenzeichen``: for the header (default: the project's own if there is one project);
+    ``vorspann``: at the top of page 1 (the submission's „Fassung 2 vom …“)."""
+    inhalt: list[Flowable] = list(vorspann)
     befunde = pruefen(b, q) if befunde is None else befunde  # callers that checked already pass theirs
     for i, p in enumerate(projekte):
         if i:
             inhalt.append(PageBreak())
         inhalt += projekt_inhalt(b, p, q, befunde)
-    az = projekte[0].aktenzeichen if len(projekte) == 1 else ""
+    az = aktenzeichen if aktenzeichen is not None else projekte[0].aktenzeichen if len(projekte) == 1 else ""
     return pdf_erzeugen(kopf(b, q, kennzeichnung=kennzeichnung, entwurf=entwurf, aktenzeichen=az,
                              titel_text=f"{TITEL} – Projektbericht{'e' if len(projekte) > 1 else ''}"), inhalt)
 

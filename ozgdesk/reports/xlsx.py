@@ -368,7 +368,8 @@ class Arbeitsmappe:
         p.creator = autor or a.referat or a.ressort
         p.keywords = a.kennzeichnung or None
         p.contentStatus = "Entwurf" if a.entwurf else "Endfassung"
-        p.version = a.fassung or None
+        # the version number itself (a package sets it, e.g. "2"); the sentence is on the sheet „Dokument“
+        p.version = p.version or None
         p.language = "de-DE"
         p.created = p.modified = datetime.combine(a.stand, time(12, 0))
         #: sheet name -> (first data row, last data row, total row or None), for tests and readers.

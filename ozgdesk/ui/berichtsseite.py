@@ -75,12 +75,17 @@ class Berichtsseite(QWidget):
         self.zeitraum.setToolTip("Quartal wie Q3/2026 oder Halbjahr wie 2026-H2")
         self.projekte = QListWidget()
         self.projekte.setAccessibleName("Projekte im Bericht")
+        self.aktenzeichen = QLineEdit()
+        self.aktenzeichen.setAccessibleName("Aktenzeichen")
+        self.aktenzeichen.setPlaceholderText("optional, z. B. OZG 11-22/2026")
+        self.aktenzeichen.setToolTip("Aktenzeichen im Kopf des Quartalsberichts und der Dokumente des Einreichungspakets")
         self._store, self._runner = store, runner
         self.neu_laden()
         form = QFormLayout()
         form.addRow(beschriftung("&Dokument:", self.dokument), self.dokument)
         form.addRow(beschriftung("&Zeitraum:", self.zeitraum), self.zeitraum)
         form.addRow(beschriftung("&Projekte:", self.projekte), self.projekte)
+        form.addRow(beschriftung("Akten&zeichen:", self.aktenzeichen), self.aktenzeichen)
 
         self.pruefen_knopf = QPushButton("&Prüfen")
         self.pruefen_knopf.clicked.connect(self.pruefen)
@@ -323,9 +328,11 @@ class Berichtsseite(QWidget):
         self.fortschritt.setValue(0)
         self.status.setText("Bericht wird erzeugt …")
         store, dienst, bote, abbruch = self.store, self.dienst, self._bote, self._abbruch
+        az = self.aktenzeichen.text().strip()
 
         def arbeit() -> Path:  # worker thread: progress only through the signal
-            return dienst.erzeugen(store, dok, zr, ids, ziel, lambda i, n: bote.stand.emit(i, n), abbruch.is_set)
+            return dienst.erzeugen(store, dok, zr, ids, ziel, lambda i, n: bote.stand.emit(i, n), abbruch.is_set,
+                                   aktenzeichen=az)
 
         self.runner.starten(arbeit, self._erzeugt, self._fehler)
 
@@ -351,4 +358,5 @@ class Berichtsseite(QWidget):
             self.status.setText(f"Entwurf mit {anzahl(offene, 'offenem Befund', 'offenen Befunden')} gespeichert: "
                                 f"{pfad}. Endfassung erst ohne offene Fehler (Liste: „Prüfen“).")
         else:
-            self.status.setText(f"Gespeichert: {pfad}")
+            signatur = getattr(ergebnis, "signatur", "")
+            self.status.setText(f"Gespeichert: {pfad}" + (f" ({signatur})" if signatur else ""))

@@ -49,8 +49,10 @@ class Berichtsdienst(Protocol):
     def vorschau_png(self, store: Store, dokument: str, zeitraum: str, projekt_ids: Sequence[str]) -> bytes: ...
 
     def erzeugen(self, store: Store, dokument: str, zeitraum: str, projekt_ids: Sequence[str], ziel: Path,
-                 fortschritt: Callable[[int, int], None], abgebrochen: Callable[[], bool]) -> Any: ...
-    # returns the written path, or an object with ``pfad``, ``entwurf`` and ``offene`` (open findings)
+                 fortschritt: Callable[[int, int], None], abgebrochen: Callable[[], bool],
+                 aktenzeichen: str = "") -> Any: ...
+    # returns the written path, or an object with ``pfad``, ``entwurf``, ``offene`` (open findings)
+    # and, for a submission package, ``signatur`` (who signed it, or that it is unsigned)
 
 
 @dataclass(frozen=True)
