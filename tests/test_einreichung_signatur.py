@@ -11,6 +11,7 @@ import asyncio
 import base64
 import io
 import json
+import os
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -399,3 +400,30 @@ def test_passwort_kommt_nie_als_argument(capsys):
         hilfe = capsys.readouterr().out
         assert "--password-stdin" in hilfe and not any(o in hilfe for o in ("--passwort ", "--password ", "--passwort=",
                                                                                   "--password="))
+
+
+def test_signierte_pdfs_bleiben_pdf_a_2b(signiert):
+    """PAdES signs by an incremental update that rewrites XMP and the modification date: the filed
+    documents must still be PDF/A-2b (claim, Info = XMP, signature field printable)."""
+    import io
+
+    import pikepdf
+
+    validator = pytest.importorskip("pikepdf.pdfa") if not os.environ.get("CI") else __import__(
+        "pikepdf.pdfa", fromlist=["validate_written"])
+    _home_, ordner = signiert
+    pdfs = sorted(ordner.glob("*.pdf"))
+    assert len(pdfs) == 2
+    for pfad in pdfs:
+        daten = pfad.read_bytes()
+        with pikepdf.open(io.BytesIO(daten)) as pdf:
+            assert "/Perms" in pdf.Root or "/AcroForm" in pdf.Root  # really signed
+            meta = pdf.open_metadata()
+            assert meta.pdfa_status == "2B", pfad.name
+        bericht = validator.validate_written(io.BytesIO(daten), "2b")
+        # the validator does not model forms (a signature needs its field): that one is „unsupported“,
+        # every rule it does check holds – among them the version (PDF/A-2 allows at most 1.7)
+        assert [f for f in bericht.findings if f.kind != "unsupported"] == [], pfad.name
+        assert {f.rule for f in bericht.findings} <= {"pikepdf:schema-Catalog"}, pfad.name
+        with pikepdf.open(io.BytesIO(daten)) as pdf:
+            assert str(pdf.Root.get("/Version", "/1.7")) <= "/1.7" and pdf.pdf_version <= "1.7"

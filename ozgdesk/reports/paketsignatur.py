@@ -184,7 +184,7 @@ class Unterzeichner:
         meta = signers.PdfSignatureMetadata(field_name=_SIGNATURFELD, subfilter=fields.SigSeedSubFilter.PADES,
                                             md_algorithm="sha256", reason=grund, name=self.angaben.name)
         schreiber = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-        aus = signers.PdfSigner(meta, signer=self._signer).sign_pdf(schreiber)
+        aus = _pdfa_signierer(signers.PdfSigner)(meta, signer=self._signer).sign_pdf(schreiber)
         return aus.getvalue()
 
     def manifest_signieren(self, manifest: bytes, zeitpunkt: datetime) -> bytes:
@@ -195,6 +195,25 @@ class Unterzeichner:
             manifest, "sha256", detached=True, use_cades=True,
             signed_attr_settings=PdfCMSSignedAttributes(signing_time=zeitpunkt)))
         return info.dump()
+
+
+def _pdfa_signierer(basis: Any) -> Any:
+    """pyHanko's PdfSigner that keeps the file at PDF 1.7.
+
+    PDF/A-2 is built on ISO 32000-1 (PDF 1.7) and forbids a higher version. pyHanko declares PDF 2.0
+    (ISO 32002) as soon as the key is ECDSA on a NIST or Brainpool curve – keys the federal PKIs hand
+    out – which would turn every signed PDF/A-2b into an invalid one. PAdES itself (ETSI EN 319 142)
+    needs only the ESIC extension, which a 1.7 file declares; that is all this registers."""
+    from pyhanko.sign.fields import SigSeedSubFilter
+    from pyhanko.sign.signers.constants import ESIC_EXTENSION_1
+
+    class PdfA2Signierer(basis):  # type: ignore[misc, valid-type]
+        def register_extensions(self, pdf_out: Any, *, md_algorithm: str) -> None:
+            if self.signature_meta.subfilter == SigSeedSubFilter.PADES:
+                pdf_out.ensure_output_version(version=(1, 7))
+                pdf_out.register_extension(ESIC_EXTENSION_1)
+
+    return PdfA2Signierer
 
 
 def pkcs12_laden(daten: bytes, passwort: str, *, datei: str = "die Zertifikatsdatei",
