@@ -207,7 +207,7 @@ def _pdfa_signierer(basis: Any) -> Any:
     from pyhanko.sign.fields import SigSeedSubFilter
     from pyhanko.sign.signers.constants import ESIC_EXTENSION_1
 
-    class PdfA2Signierer(basis):  # type: ignore[misc, valid-type]
+    class PdfA2Signierer(basis):
         def register_extensions(self, pdf_out: Any, *, md_algorithm: str) -> None:
             if self.signature_meta.subfilter == SigSeedSubFilter.PADES:
                 pdf_out.ensure_output_version(version=(1, 7))
