@@ -334,7 +334,7 @@ def schemadatei(schema: dict[str, Any]) -> bytes:
 @functools.cache
 def _validator(datei: str) -> Any:
     """A validator for a shipped schema, with format checking (``date``, ``date-time`` …)."""
-    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # types-jsonschema is not installed
+    from jsonschema import Draft202012Validator
 
     with (daten.ordner(daten.SCHEMAS) / datei).open("rb") as f:
         schema = json.load(f)
