@@ -85,6 +85,7 @@ def test_fassung_name_und_aktenzeichen_auf_seite_1_und_in_den_daten(zwei_fassung
             assert f"Az.: {AZ}" in seite1, pdf
     for bericht, manifest in ((bericht1, manifest1), (bericht2, manifest2)):
         assert bericht["einreichung"]["erstellt_von"] == manifest["erstellt_von"] == "Karin Brenner"
+        assert bericht["einreichung"]["empfaenger"] == "Bundesministerium für Digitales und Staatsmodernisierung (BMDS)"
         assert bericht["einreichung"]["aktenzeichen"] == manifest["aktenzeichen"] == AZ
     eigenschaften = mappe((ordner2 / f"Quartalsbericht_{basis2}.xlsx").read_bytes()).properties
     assert eigenschaften.identifier == AZ and eigenschaften.version == "2"

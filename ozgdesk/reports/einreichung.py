@@ -39,6 +39,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgdesk.dateien import eingabedatei_lesen, privat_schreiben, privater_ordner
+from ozgdesk.model import empfaenger
 from ozgdesk.model.base import jetzt_utc
 from ozgdesk.model.einreichung import Einreichung
 from ozgdesk.model.errors import Eingabefehler
@@ -244,6 +245,7 @@ def einreichen(store: Store, q: Quartal, ziel: Path, *, stand: date, benutzer: s
             daten["einreichung"] = {
                 "version": version, "vorgaenger_version": vorher.version if vorher else None,
                 "erstellt_am": zeitpunkt.isoformat(), "erstellt_von": person, "aktenzeichen": aktenzeichen or None,
+                "empfaenger": empfaenger.name(bestand.ressort.empfaenger),
                 "aenderungen": [x.json() for x in aenderungen],
             }
             schema_pruefen(daten)

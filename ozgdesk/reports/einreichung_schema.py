@@ -251,6 +251,8 @@ _EINREICHUNG = _objekt("Einreichung", "Angaben zu dieser Version der Einreichung
     "erstellt_am": _feld("erstellt am", "Zeitpunkt der Einreichung (UTC)", _ref("zeitpunkt")),
     "erstellt_von": _text("erstellt von", "Name der Person (Einstellung „Ihr Name“, sonst der Anmeldename)"),
     "aktenzeichen": _text("Aktenzeichen", "Aktenzeichen der Einreichung (`--aktenzeichen`) oder null", null=True),
+    "empfaenger": _text("Empfänger", "an wen die Einreichung geht (Einstellung des Ressorts, Standard "
+                                     "„Bundesministerium für Digitales und Staatsmodernisierung (BMDS)“)"),
     "aenderungen": _liste("Änderungen", "jede gegenüber der Vorversion geänderte Angabe (leer bei Version 1)",
                           AENDERUNG),
 })
