@@ -17,7 +17,6 @@ import re
 import shutil
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -189,6 +188,14 @@ def _groesse(tp: pdfium.PdfTextPage, i: int) -> float:
     return groesse
 
 
+def _zeile(seite: int, zeichen: list[tuple[str, float, float, float, float, bool]]) -> Zeile | None:
+    text = "".join(z[0] for z in zeichen)
+    if not text.strip():
+        return None
+    return Zeile(seite, text, min(z[1] for z in zeichen), max(z[2] for z in zeichen), zeichen[0][3],
+                 min(z[4] for z in zeichen), any(z[5] for z in zeichen))
+
+
 def zeilen(daten: bytes) -> list[list[Zeile]]:
     """Per page, the drawn lines in content order."""
     pdf = pdfium.PdfDocument(daten)
@@ -197,32 +204,22 @@ def zeilen(daten: bytes) -> list[list[Zeile]]:
     try:
         for nr in range(len(pdf)):
             tp = pdf[nr].get_textpage()
-            liste: list[Zeile] = []
-            laufend: list[tuple[str, float, float, float, float, bool]] = []
-
-            def abschliessen() -> None:
-                if "".join(c for c, *_ in laufend).strip():
-                    liste.append(Zeile(nr + 1, "".join(c for c, *_ in laufend), min(r[1] for r in laufend),
-                                       max(r[2] for r in laufend), laufend[0][3], min(r[4] for r in laufend),
-                                       any(r[5] for r in laufend)))
-                laufend.clear()
-
+            laeufe: list[list[tuple[str, float, float, float, float, bool]]] = [[]]
             for i in range(tp.count_chars()):
                 if pdfium_c.FPDFText_IsGenerated(tp.raw, i) == 1:
-                    abschliessen()
+                    laeufe.append([])
                     continue
                 zeichen = chr(pdfium_c.FPDFText_GetUnicode(tp.raw, i))
                 x, y = ctypes.c_double(), ctypes.c_double()
                 pdfium_c.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(x), ctypes.byref(y))
-                if zeichen in "\r\n" or (laufend and abs(y.value - laufend[-1][3]) > 0.5):
-                    abschliessen()
+                if zeichen in "\r\n" or (laeufe[-1] and abs(y.value - laeufe[-1][-1][3]) > 0.5):
+                    laeufe.append([])
                 if zeichen in "\r\n":
                     continue
                 links, _u, rechts, _o = tp.get_charbox(i)
                 pdfium_c.FPDFText_GetFontInfo(tp.raw, i, puffer, len(puffer), None)
-                laufend.append((zeichen, links, rechts, y.value, _groesse(tp, i), b"Bold" in puffer.value))
-            abschliessen()
-            ergebnis.append(liste)
+                laeufe[-1].append((zeichen, links, rechts, y.value, _groesse(tp, i), b"Bold" in puffer.value))
+            ergebnis.append([z for lauf in laeufe if (z := _zeile(nr + 1, lauf)) is not None])
     finally:
         pdf.close()
     return ergebnis
@@ -239,7 +236,7 @@ def getrennt(seiten: list[list[Zeile]]) -> list[str]:
     """Amounts and dates whose characters begin on one line and end on the next line of the same cell."""
     funde = []
     for liste in seiten:
-        for a, b in zip(liste, liste[1:]):
+        for a, b in zip(liste, liste[1:], strict=False):
             # b continues a: directly below it (one line pitch) and in the same column
             if not (0.8 * a.groesse <= a.y - b.y <= 1.8 * a.groesse) or b.x0 > a.x1 + 1 or b.x1 < a.x0 - 1:
                 continue
