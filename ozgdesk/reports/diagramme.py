@@ -17,12 +17,13 @@ from collections.abc import Sequence
 
 from babel.numbers import format_decimal
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Auto, Legend
+from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics import shapes
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
+from reportlab.lib.validators import Auto
 
 from ozgdesk.reports.layout import SATZBREITE, SCHRIFT, SCHRIFT_FETT
 
@@ -44,8 +45,12 @@ def _teuro(wert: float) -> str:
     return f"{format_decimal(round(wert / 1000), format='#,##0', locale='de_DE')} T€"
 
 
+#: Space above a chart's heading (inside the drawing): it stands apart from a table above it.
+OBEN = 8
+
+
 def _ueberschrift(d: Drawing, text: str) -> None:
-    d.add(String(0, d.height - 10, text, fontName=SCHRIFT_FETT, fontSize=9))
+    d.add(String(0, d.height - OBEN - 10, text, fontName=SCHRIFT_FETT, fontSize=9))
 
 
 def _legende(d: Drawing, ch: object, x: float, y: float) -> Legend:
@@ -56,7 +61,7 @@ def _legende(d: Drawing, ch: object, x: float, y: float) -> Legend:
     lg.fontName, lg.fontSize = SCHRIFT, 7.5
     lg.alignment = "right"  # swatch, then its name (reportlab's "left" puts the name first)
     lg.columnMaximum = 1
-    lg.dx, lg.dy, lg.dxTextSpace = 14, 8, 4  # type: ignore[assignment]  # stubs: int
+    lg.dx, lg.dy, lg.dxTextSpace = 14, 8, 4
     lg.variColumn = 1  # each entry as wide as its name: no gap, no overlap
     lg.autoXPadding = 14
     lg.colorNamePairs = Auto(obj=ch)
@@ -67,7 +72,7 @@ def _legende(d: Drawing, ch: object, x: float, y: float) -> Legend:
 def mittelabfluss(quartale: Sequence[str], plan_kum_cent: Sequence[int], ist_kum_cent: Sequence[int | None],
                   ueberschrift: str = "Mittelabfluss kumuliert: Plan und Ist") -> Drawing:
     """Cumulative plan (dashed, squares) against actual (solid, dots); actual stops at the quarter."""
-    d = Drawing(SATZBREITE, 200)
+    d = Drawing(SATZBREITE, 200 + OBEN)
     _ueberschrift(d, ueberschrift)
     ch = HorizontalLineChart()
     ch.x, ch.y, ch.width, ch.height = 55, 45, SATZBREITE - 70, 125  # type: ignore[assignment]  # stubs: int
@@ -96,14 +101,14 @@ def mittelabfluss(quartale: Sequence[str], plan_kum_cent: Sequence[int], ist_kum
     ch.lines[0].name = "Plan (Zahlungsplan, kumuliert)"
     ch.lines[1].name = "Ist (Mittelabfluss, kumuliert)"
     d.add(ch)
-    _legende(d, ch, 60, d.height - 22)
+    _legende(d, ch, 60, d.height - OBEN - 22)
     return d
 
 
 def balken(ueberschrift: str, beschriftungen: Sequence[str], werte: Sequence[int]) -> Drawing:
     """Horizontal bars with the count written next to each bar (milestone status)."""
     hoehe = 40 + 16 * len(werte)
-    d = Drawing(SATZBREITE, hoehe)
+    d = Drawing(SATZBREITE, hoehe + OBEN)
     _ueberschrift(d, ueberschrift)
     ch = HorizontalBarChart()
     ch.x, ch.y, ch.width, ch.height = 150, 10, SATZBREITE - 190, hoehe - 30  # type: ignore[assignment]  # stubs: int
@@ -127,7 +132,7 @@ def balken(ueberschrift: str, beschriftungen: Sequence[str], werte: Sequence[int
 def reifegrade(stufen: Sequence[str], ist: Sequence[int], ziel: Sequence[int],
                ueberschrift: str = "Verteilung der Reifegrade (Modell 1.1): aktuell und Ziel") -> Drawing:
     """Two bar series (current dark, target light with outline) with value labels."""
-    d = Drawing(SATZBREITE, 190)
+    d = Drawing(SATZBREITE, 190 + OBEN)
     _ueberschrift(d, ueberschrift)
     ch = VerticalBarChart()
     ch.x, ch.y, ch.width, ch.height = 40, 40, SATZBREITE - 60, 110  # type: ignore[assignment]  # stubs: int
@@ -150,5 +155,5 @@ def reifegrade(stufen: Sequence[str], ist: Sequence[int], ziel: Sequence[int],
     ch.barLabels.fontSize = SCHRIFTGROESSE
     ch.barLabels.nudge = 6
     d.add(ch)
-    _legende(d, ch, 45, d.height - 22)
+    _legende(d, ch, 45, d.height - OBEN - 22)
     return d
