@@ -475,6 +475,25 @@ def _ohne_silbentrennung(mindest: Sequence[float], wort: Sequence[float], breite
     return mit(unten)
 
 
+class _Angehaengt(list):
+    """The cell styles of a row that must stay on the page of the row above it. reportlab hands each
+    row's style list unchanged to every part of a split table, so the mark travels with the row."""
+
+
+class _Tabelle(Table):
+    """reportlab's Table that never breaks a page before a row marked :class:`_Angehaengt`.
+
+    reportlab's own NOSPLIT command does the same, but it rebuilds a map of every cell for every
+    part of the table – on a 200-project report a fifth of the whole rendering time."""
+
+    def _getFirstPossibleSplitRowPosition(self, availHeight: float, ignoreSpans: int = 0) -> int:  # noqa: N802, N803
+        n: int = super()._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans)  # type: ignore[misc]
+        stile = self._cellStyles  # type: ignore[attr-defined]
+        while 0 < n < len(stile) and isinstance(stile[n], _Angehaengt):
+            n -= 1
+        return n
+
+
 def _zellinhalt(wert: object) -> object:
     return "" if wert is None else wert if isinstance(wert, Flowable) else str(wert)
 
@@ -591,11 +610,11 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
     normal = [_zellstil(False, s.rechts) for s in sp]
     fett_ = [_zellstil(True, s.rechts) for s in sp]
     kursiv = [_zellstil(False, False, kursiv=True)] * len(sp)
+    # rows that stay on the page of the row above: a full-width row, the total
+    kursiv_angehaengt, fett_angehaengt = _Angehaengt(kursiv), _Angehaengt(fett_)
     daten: list[list[Any]] = []
     hoehen: list[float | None] = []
     stile: list[list[CellStyle]] = []
-    spannen: list[int] = []  # rows that span the whole width
-    zusammen_: list[int] = []  # rows that stay on the page of the row above
     linien: list[int] = []  # rows with a thin line below
 
     def zeile_(werte: Sequence[object], fett: bool) -> None:
@@ -606,42 +625,40 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
         hoehen.append(max(h) + rand_ob if len(h) == len(zellen) else None)
         stile.append(fett_ if fett else normal)
 
-    def volle_zeile(text: str) -> None:
+    def volle_zeile(text: str, stile_: list[CellStyle]) -> None:
+        """Text across the whole row, drawn from its first cell (reportlab does not clip a cell's
+        text; a SPAN would make it rebuild a map of every cell for every page of the table)."""
         zeilen_ = umbrechen(text, SCHRIFT_KURSIV, KLEIN.fontSize, breite - rand_lr - 0.5) or [text]
-        spannen.append(len(daten))
         daten.append(["\n".join(zeilen_)] + [""] * (len(sp) - 1))
         hoehen.append(KLEIN.leading * len(zeilen_) + rand_ob)
-        stile.append(kursiv)
+        stile.append(stile_)
 
     zeile_(kopf[0], True)
     for i in extra_i:  # the header names the full-width rows in an italic header line of their own
-        volle_zeile(spalten[i].titel)
+        volle_zeile(spalten[i].titel, kursiv)
     wiederholt = len(daten)
     for roh, werte in zip(zeilen, koerper, strict=True):
         zeile_(werte, False)
         for i in extra_i:
             text = "" if roh[i] is None else str(roh[i]).strip()
             if text:
-                zusammen_.append(len(daten))
-                volle_zeile(text)
+                volle_zeile(text, kursiv_angehaengt)
         linien.append(len(daten) - 1)
     if summe is not None:
         zeile_(fuss[0], True)
+        if len(daten) - wiederholt > 1:  # the total never stands alone on a page: it keeps the last row
+            stile[-1] = fett_angehaengt
     # Not LongTable: it reports only the first page's height, which defeats keeping the heading
     # above with the table's first rows.
-    tab = Table(daten, colWidths=breiten, rowHeights=hoehen, repeatRows=wiederholt, hAlign="LEFT", cellStyles=stile)
+    tab = _Tabelle(daten, colWidths=breiten, rowHeights=hoehen, repeatRows=wiederholt, hAlign="LEFT", cellStyles=stile)
     stil: list[Any] = [
         ("BACKGROUND", (0, 0), (-1, wiederholt - 1), GRAU_KOPF),
         ("LINEBELOW", (0, wiederholt - 1), (-1, wiederholt - 1), 0.8, colors.black),
     ]
     for a, e in _bereiche(linien):
         stil.append(("LINEBELOW", (0, a), (-1, e), 0.25, GRAU_LINIE))
-    stil += [("SPAN", (0, r), (-1, r)) for r in spannen]
-    stil += [("NOSPLIT", (0, r - 1), (-1, r)) for r in zusammen_]
     if summe is not None:
         stil.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black))
-        if len(daten) - wiederholt > 1:  # the total never stands alone on a page: it keeps the last row
-            stil.append(("NOSPLIT", (0, -2), (-1, -1)))
     tab.setStyle(TableStyle(stil))
     return _MitFortsetzung(tab, fortsetzung) if fortsetzung else tab
 
