@@ -161,7 +161,7 @@ _ZIFFER = re.compile(r"\d")
 
 def schuetzen(text: str) -> str:
     """``text`` with the blanks inside values (see :data:`_GESCHUETZT`) made non-breaking."""
-    if not _ZIFFER.search(text):
+    if " " not in text or not _ZIFFER.search(text):  # most cells: one value, or text without numbers
         return text
     return _GESCHUETZT.sub(lambda m: m.group().replace(" ", "\u00a0"), text)
 
@@ -335,7 +335,8 @@ def woerter(text: str) -> list[str]:
     return [w for w in _LEERRAUM.split(text) if w]
 
 
-def umbrechen(text: str, schrift: str, groesse: float, breite: float, messer: _Messer | None = None) -> list[str] | None:
+def umbrechen(text: str, schrift: str, groesse: float, breite: float, messer: _Messer | None = None,
+              geschuetzt: bool = False) -> list[str] | None:
     """Greedy line breaking at blanks, inside long compounds after "-" or "/" (German titles like
     "Sozialversicherungsnummer-Service"), and where a word is still wider than the column at its
     German hyphenation points (pyphen, de_DE), with a hyphen at the line end; None if a syllable or an
@@ -349,7 +350,7 @@ def umbrechen(text: str, schrift: str, groesse: float, breite: float, messer: _M
     hoechstens = breite / (0.25 * groesse)
     leer, bindestrich = w.leer, w.bindestrich
     zeilen: list[str] = []
-    for absatz_ in schuetzen(text).split("\n"):
+    for absatz_ in (text if geschuetzt else schuetzen(text)).split("\n"):
         woerter_ = woerter(absatz_)
         ganz = " ".join(woerter_)
         if len(ganz) <= hoechstens and sum(map(w, woerter_)) + leer * max(0, len(woerter_) - 1) <= breite:
@@ -571,7 +572,8 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
                     mindest[j] = max(mindest[j], b)
                     bedarf[j] = max(bedarf[j], b)
                     continue
-                for absatz_ in schuetzen(str(wert)).split("\n"):
+                zeile[j] = wert = schuetzen(str(wert))  # once: the wrapping below reuses it
+                for absatz_ in wert.split("\n"):
                     ws = woerter(absatz_)
                     if not ws:
                         continue
@@ -601,7 +603,7 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
         # and long tables are re-measured at every page break (see bench/berichte.py). Only a
         # piece wider than the column even after breaking at hyphens falls back to a Paragraph.
         m = messer_fett if fett else messer
-        zeilen_ = umbrechen(str(wert), m.schrift, KLEIN.fontSize, platz - rand_lr - 0.5, m)
+        zeilen_ = umbrechen(str(wert), m.schrift, KLEIN.fontSize, platz - rand_lr - 0.5, m, geschuetzt=True)
         if zeilen_ is not None:
             return "\n".join(zeilen_), KLEIN.leading * len(zeilen_)
         stil = (KLEIN_FETT_RECHTS if s.rechts else KLEIN_FETT) if fett else (KLEIN_RECHTS if s.rechts else KLEIN)
