@@ -564,6 +564,7 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
     mindest = [MINDESTSPALTE] * len(sp)
     wort = [0.0] * len(sp)  # the widest word of each heading
     bedarf = [MINDESTSPALTE] * len(sp)
+    eine_zeile: dict[_Messer, dict[str, tuple[str, float]]] = {messer: {}, messer_fett: {}}
     for zeilen_, m in ((kopf, messer_fett), (koerper, messer), (fuss, messer_fett)):
         for zeile in zeilen_:
             for j, wert in enumerate(zeile):
@@ -578,6 +579,8 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
                     if not ws:
                         continue
                     breiten_ = [m(x) for x in ws]
+                    if absatz_ is wert:  # one paragraph: if its line fits the column, nothing to wrap
+                        eine_zeile[m][wert] = (" ".join(ws), sum(breiten_) + m.leer * (len(ws) - 1))
                     if zeilen_ is kopf:
                         wort[j] = max(wort[j], max(breiten_) + rand_lr + 0.5)
                     if zeilen_ is kopf and sp[j].rechts:
@@ -603,6 +606,9 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
         # and long tables are re-measured at every page break (see bench/berichte.py). Only a
         # piece wider than the column even after breaking at hyphens falls back to a Paragraph.
         m = messer_fett if fett else messer
+        zeile1 = eine_zeile[m].get(str(wert))
+        if zeile1 is not None and zeile1[1] <= platz - rand_lr - 0.5:  # most cells: measured above, one line
+            return zeile1[0], KLEIN.leading
         zeilen_ = umbrechen(str(wert), m.schrift, KLEIN.fontSize, platz - rand_lr - 0.5, m, geschuetzt=True)
         if zeilen_ is not None:
             return "\n".join(zeilen_), KLEIN.leading * len(zeilen_)
