@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
+from reportlab.graphics.widgetbase import Widget
 
 from ozgdesk.reports import diagramme
 
@@ -12,9 +13,12 @@ STUFEN = ["0 Offline", "1 Information", "2 Formular-Assistent", "3 Online-Leistu
 
 
 def _flach(g: object, aus: list) -> list:
+    """The shapes of ``g``; groups and widgets (axes, labels) expanded into what they draw."""
     for x in getattr(g, "contents", []):
         if isinstance(x, Group):
             _flach(x, aus)
+        elif isinstance(x, Widget):
+            _flach(x.draw(), aus)
         else:
             aus.append(x)
     return aus
