@@ -124,7 +124,7 @@ UNTERTITEL = _stil("untertitel", fontSize=10.5, leading=14, spaceAfter=10)
 H1 = _stil("h1", fontName=SCHRIFT_FETT, fontSize=12, leading=15, spaceBefore=10, spaceAfter=5)
 H2 = _stil("h2", fontName=SCHRIFT_FETT, fontSize=10, leading=13, spaceBefore=8, spaceAfter=3)
 #: An introductory sentence that must stay on the page of the table it introduces.
-EINLEITUNG = _stil("einleitung", spaceAfter=4)
+EINLEITUNG = _stil("einleitung", spaceBefore=6, spaceAfter=4)  # apart from the table above
 
 #: A continuation caption above the rest of a project's table on a following page.
 FORTSETZUNG = _stil("fortsetzung", fontName=SCHRIFT_FETT, fontSize=8, leading=10.5, spaceAfter=2)
