@@ -450,6 +450,15 @@ def spaltenbreiten(anteile: Sequence[float], mindest: Sequence[float], bedarf: S
             b[i] += zu
             verteilt += zu
         rest -= verteilt
+    # a column a few points short of one line (its rows would wrap for nothing) takes them from the
+    # column that wraps anyway
+    for i in range(n):
+        fehlt = bedarf[i] - b[i]
+        spender = max(range(n), key=lambda k: bedarf[k] - b[k])
+        if 1e-6 < fehlt <= 3.0 and spender != i and bedarf[spender] - b[spender] > fehlt \
+                and b[spender] - fehlt >= mindest[spender]:
+            b[i] += fehlt
+            b[spender] -= fehlt
     if rest > 1e-6:  # every line fits: the table still spans the text width
         b = [x + rest * a / summe_anteile for x, a in zip(b, anteile, strict=True)]
     return b
