@@ -70,7 +70,7 @@ def _gemessen(f):  # noqa: ANN001, ANN202
 def ozgdesk_bericht(pfad: Path) -> tuple[float, float, float, int, int]:
     with Store.oeffnen(pfad) as store:
         laden, b = _gemessen(lambda: bestand_laden(store, demo.STICHTAG))
-        zeit_pdf, pdf = _gemessen(lambda: quartalsbericht.pdf_ressort(b, QUARTAL, kennzeichnung="VS – NUR FÜR DEN DIENSTGEBRAUCH"))
+        zeit_pdf, pdf = _gemessen(lambda: quartalsbericht.pdf_ressort(b, QUARTAL, kennzeichnung="VS-NUR FÜR DEN DIENSTGEBRAUCH"))
         zeit_xlsx, xlsx = _gemessen(lambda: quartalsbericht.xlsx(b, QUARTAL))
     return laden, zeit_pdf, zeit_xlsx, len(pdf), len(xlsx)
 

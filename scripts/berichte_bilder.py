@@ -32,9 +32,20 @@ DOKUMENTE = {
 }
 
 
-def _png(pdf: Path, ziel: Path) -> None:
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(ziel.with_suffix(""))],
-                   check=True)
+def _png(pdf: Path, ziel: Path, seite: int = 1) -> None:
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(seite), "-l", str(seite), "-singlefile", str(pdf),
+                    str(ziel.with_suffix(""))], check=True)
+
+
+def xlsx_bilder(xlsx: Path, name: str, out: Path) -> None:
+    """The workbook printed by LibreOffice: its first table (page 2, after the sheet „Dokument“);
+    for the Ressort summary also the sheet „Dokument“ itself."""
+    subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(out / "lo"), str(xlsx)],
+                   check=True, capture_output=True)
+    pdf = next((out / "lo").glob("*.pdf"))
+    _png(pdf, ZIEL / f"{name}-xlsx.png", seite=2)
+    if name == "quartalsbericht-ressort":
+        _png(pdf, ZIEL / "arbeitsmappe-dokument.png")
 
 
 def main() -> int:
@@ -48,9 +59,7 @@ def main() -> int:
             _png(pdf, ZIEL / f"{name}.png")
             xlsx = next(out.glob("*.xlsx"), None)
             if xlsx and shutil.which("libreoffice"):
-                subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(out / "lo"), str(xlsx)],
-                               check=True, capture_output=True)
-                _png(next((out / "lo").glob("*.pdf")), ZIEL / f"{name}-xlsx.png")
+                xlsx_bilder(xlsx, name, out)
             print(f"{name}: {pdf.name}")
     return 0
 

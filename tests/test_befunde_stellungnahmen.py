@@ -27,7 +27,7 @@ from ozgdesk.reports.einreichung import einreichen, paket_pruefen
 from ozgdesk.reports.pruefung import fehler, pruefen
 from ozgdesk.reports.snapshot import bestand_laden
 from ozgdesk.reports.stellungnahmen import stellungnahme_werte
-from tests.test_berichte_hilfen import db_abbild, mappe, pdf_text
+from tests.test_berichte_hilfen import db_abbild, formel_wert, mappe, pdf_text
 
 Q3 = Quartal(2026, 3)
 STELLUNGNAHME = "Die Überschreitung betrifft die Schlussrechnung 2025; eine Nachbewilligung ist beim BMDS beantragt."
@@ -89,8 +89,9 @@ def test_summen_je_haushaltsstelle_in_der_arbeitsmappe_wie_im_pdf(demo_store):
     ws = mappe(qb.xlsx(b, Q3))["Summen Haushaltsstellen"]
     kopf = [c.value for c in ws[1]]
     spalte = kopf.index("Ist Quartal")
-    gelesen = {r[0]: r[spalte] for r in ws.iter_rows(min_row=2, values_only=True) if r[0] and r[0] != "Summe"}
-    assert gelesen and {h: round(v * 100) for h, v in gelesen.items()} == erwartet
+    # the totals are formulas over the sheet „Haushaltsstellen“ (tests/test_berichte_abgleich.py)
+    gelesen = {r[0].value: formel_wert(r[spalte]) for r in ws.iter_rows(min_row=2) if r[0].value not in (None, "Summe")}
+    assert gelesen and {h: int(v * 100) for h, v in gelesen.items()} == erwartet
 
 
 # ------------------------------------------------------------------------------------- statements

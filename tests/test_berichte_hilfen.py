@@ -6,7 +6,9 @@ Also holds the tests of the helpers' subject itself: the layering rule for ozgde
 from __future__ import annotations
 
 import io
+import re
 import subprocess
+from decimal import Decimal
 import sys
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from ozgdesk.model import Behoerde, Bewilligung, Projekt
 from ozgdesk.model.demo import STICHTAG
 from ozgdesk.reports.snapshot import Bestand, bestand_laden
 
-VS = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
+VS = "VS-NUR FÜR DEN DIENSTGEBRAUCH"
 
 
 def bestand(store) -> Bestand:  # noqa: ANN001
@@ -31,6 +33,41 @@ def pdf_text(daten: bytes) -> list[str]:
 
 def mappe(daten: bytes):  # noqa: ANN201
     return load_workbook(io.BytesIO(daten))
+
+
+def formel_wert(zelle) -> Decimal:  # noqa: ANN001
+    """Evaluate a cell the way a spreadsheet would, over the values stored in its workbook: a plain
+    value, or one of the formulas ozgdesk writes – a deviation ``=D5-C5``, ``=SUM(C2:C9)`` and
+    ``=SUMIFS('Blatt'!$C$2:$C$9,'Blatt'!$B$2:$B$9,$A5,…)`` (criteria compared as text, ignoring case,
+    as Excel and LibreOffice compare a criterion without operator)."""
+    wert = zelle.value
+    if not (isinstance(wert, str) and wert.startswith("=")):
+        return Decimal(str(wert or 0))
+    ws = zelle.parent
+    differenz = re.fullmatch(r"=([A-Z]+\d+)-([A-Z]+\d+)", wert)
+    if differenz:
+        return formel_wert(ws[differenz.group(1)]) - formel_wert(ws[differenz.group(2)])
+    m = re.fullmatch(r"=(SUM|SUMIFS)\((.*)\)", wert)
+    assert m, f"unbekannte Formel {wert}"
+
+    def bereich(bezug: str) -> list:
+        blatt = ws
+        if "!" in bezug:
+            name, bezug = bezug.rsplit("!", 1)
+            blatt = ws.parent[name.strip("'").replace("''", "'")]
+        bezug = bezug.replace("$", "")
+        return [c for reihe in blatt[bezug] for c in reihe] if ":" in bezug else [blatt[bezug]]
+
+    teile = m.group(2).split(",")
+    if m.group(1) == "SUM":
+        return sum((formel_wert(c) for t in teile for c in bereich(t)), Decimal(0))
+    summen = bereich(teile[0])
+    treffer = [True] * len(summen)
+    for spalte, kriterium in zip(teile[1::2], teile[2::2], strict=True):
+        soll = bereich(kriterium)[0].value if re.fullmatch(r"\$?[A-Z]+\$?\d+", kriterium) else kriterium
+        for i, c in enumerate(bereich(spalte)):
+            treffer[i] = treffer[i] and str(c.value).casefold() == str(soll).casefold()
+    return sum((formel_wert(c) for c, t in zip(summen, treffer, strict=True) if t), Decimal(0))
 
 
 def xlsx_texte(daten: bytes) -> str:

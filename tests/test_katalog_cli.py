@@ -118,12 +118,12 @@ def test_aenderungsanforderung_entwerfen_versenden_als_text_und_pdf(demo_home, t
 
     pdf = tmp_path / "anforderung.pdf"
     code, _, err = _cli(demo_home, "katalog", "anforderung", "pdf", a["kennung"], "--out", str(pdf),
-                        "--kennzeichnung", "VS – NUR FÜR DEN DIENSTGEBRAUCH", capsys=capsys)
+                        "--kennzeichnung", "VS-NUR FÜR DEN DIENSTGEBRAUCH", capsys=capsys)
     assert code == 0, err
     leser = PdfReader(pdf)
     inhalt = "\n".join(seite.extract_text() for seite in leser.pages)
     assert "Änderungsanforderung zum OZG-Umsetzungskatalog" in inhalt
-    assert "VS – NUR FÜR DEN DIENSTGEBRAUCH" in inhalt and f"Seite 1 von {len(leser.pages)}" in inhalt
+    assert "VS-NUR FÜR DEN DIENSTGEBRAUCH" in inhalt and f"Seite 1 von {len(leser.pages)}" in inhalt
     assert "Stand: " in inhalt and "Insolvenzverwaltung" in inhalt
     schriften = {str(f["/BaseFont"]) for f in leser.pages[0]["/Resources"]["/Font"].values()}
     assert any("DejaVuSans" in f for f in schriften)  # embedded sans-serif with German glyphs

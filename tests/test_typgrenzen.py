@@ -12,7 +12,7 @@ from ozgdesk import cli
 from ozgdesk.model import demo
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.values import Ampel, DeutschesEnum, dezimal_exponent, parse_dezimal
-from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte
+from ozgdesk.reports.xlsx import Arbeitsmappe, Dokumentangaben, Spalte
 
 
 def test_demo_mit_fehlender_leistung_meldet_deutsch_und_schreibt_nichts(tmp_path, capsys, monkeypatch):
@@ -62,14 +62,16 @@ def test_dezimal_exponent_nur_fuer_endliche_zahlen():
 @pytest.mark.parametrize(("art", "wert"), [("euro", 1234.5), ("euro", Decimal("12.34")), ("pt", 2.5),
                                            ("zahl", "12")])
 def test_xlsx_nimmt_keine_ungenauen_zahlen_an(art, wert):
-    mappe = Arbeitsmappe("Test", "ozgdesk", date(2026, 9, 30))
+    mappe = Arbeitsmappe(Dokumentangaben("Test", "Ressort", "R", "", date(2026, 9, 30)))
     with pytest.raises(TypeError, match="Spalte 'Wert'"):
         mappe.blatt("Blatt", [Spalte("Kennung"), Spalte("Wert", art)], [["A", wert]])
 
 
 def test_xlsx_zeile_mit_falscher_spaltenzahl_faellt_auf():
-    mappe = Arbeitsmappe("Test", "ozgdesk", date(2026, 9, 30))
+    mappe = Arbeitsmappe(Dokumentangaben("Test", "Ressort", "R", "", date(2026, 9, 30)))
     with pytest.raises(ValueError):
         mappe.blatt("Blatt", [Spalte("Kennung"), Spalte("Betrag", "euro")], [["A", 100, "überzählig"]])
+    with pytest.raises(ValueError):
+        mappe.blatt("Blatt 2", [Spalte("Kennung"), Spalte("Betrag", "euro")], [["A"]])
     mappe.blatt("Gut", [Spalte("Kennung"), Spalte("Betrag", "euro", summe=True)], [["A", 12345]])
     assert mappe.wb["Gut"]["B2"].value == Decimal("123.45")

@@ -174,7 +174,7 @@ def test_haengende_einreichung_wird_nach_rueckfrage_aus_dem_postausgang_entfernt
     assert {e.id for e in ausgang(demo_store)} == {gut, weg}  # „Nein“: stays
     frage = fragen.gefragt[-1]
     assert frage["titel"] == "Aus dem Postausgang entfernen" and frage["vorgabe"] == "&Nein"
-    assert "Die Einreichung 2026-Q3" in str(frage["text"]) and "nicht an das BMI übertragen" in str(frage["text"])
+    assert "Die Einreichung 2026-Q3" in str(frage["text"]) and "nicht an das BMDS übertragen" in str(frage["text"])
     assert frage["knoepfe"] == ["&Ja, entfernen", "&Nein"]
     fragen.antworten.append(True)
     seite.ausgang_entfernen_knopf.click()

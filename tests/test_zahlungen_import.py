@@ -256,3 +256,41 @@ def test_header_toleranz():
     assert {zi._KENNT[zi._norm(k)] for k in ("  BUCHUNGSDATUM ", "Betrag (€)", "hh-stelle", "Projekt Kennung",
                                               "Beleg-Nr.", "Verwendungszweck")} == {
         "datum", "betrag", "haushaltsstelle", "projekt", "referenz", "text"}
+
+
+@pytest.mark.parametrize("teil", ["xl/workbook.xml", "xl/worksheets/sheet1.xml", "[Content_Types].xml"])
+def test_xlsx_mit_dtd_wird_vor_dem_parser_abgelehnt(tmp_path, teil):
+    """Whatever parser openpyxl picks (defusedxml or lxml, which pikepdf brings), a part that declares
+    entities is refused with the same clear message, before any parser reads it."""
+    import zipfile
+
+    wb = Workbook()
+    wb.active.append(["Zahlungsdatum", "Ist", "Haushaltsstelle", "Beleg"])
+    quelle = tmp_path / "quelle.xlsx"
+    wb.save(quelle)
+    ziel = tmp_path / "angriff.xlsx"
+    with zipfile.ZipFile(quelle) as alt, zipfile.ZipFile(ziel, "w") as neu:
+        for info in alt.infolist():
+            daten = alt.read(info)
+            if info.filename == teil:
+                kopf_ende = daten.index(b"?>") + 2 if daten.startswith(b"<?xml") else 0
+                daten = daten[:kopf_ende] + b'<!DOCTYPE w [<!ENTITY a "aaaa">]>' + daten[kopf_ende:]
+            neu.writestr(info, daten)
+    with pytest.raises(zi.Zahlungsimportfehler) as e:
+        zi.lesen(ziel)
+    assert "Schutz vor XML-Angriffen" in str(e.value) and teil in str(e.value)
+
+
+@pytest.mark.parametrize(("prolog", "harmlos"), [
+    (b'<?xml version="1.0"?>\n<workbook/>', True),
+    (b"\xef\xbb\xbf<?xml version='1.0'?><!-- Kommentar --><a/>", True),
+    (b"", True),
+    (b'<?xml version="1.0"?><!-- erst ein Kommentar --><!DOCTYPE a [<!ENTITY x "y">]><a/>', False),
+    ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a><a/>'.encode("utf-16"), False),
+    (b"<!--" + b"x" * 70_000 + b"--><a/>", False),  # a prolog past the limit is no Office prolog
+    (b"<?xml version='1.0'?> text <a/>", False),
+])
+def test_prolog_pruefung(prolog: bytes, harmlos: bool):
+    from ozgdesk.model.ooxml import MAX_PROLOG, _prolog_harmlos
+
+    assert _prolog_harmlos(prolog[:MAX_PROLOG]) is harmlos

@@ -42,7 +42,7 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
     q = unter.add_parser("status", help="Ziel, letzter Abgleich, Ausstehendes, Konflikte, Quarantäne, Freigabe")
     json_option(q)
     q.set_defaults(func=cmd_status)
-    q = unter.add_parser("ausgang", help="Postausgang: Einreichungen an das BMI anzeigen oder einen Eintrag entfernen")
+    q = unter.add_parser("ausgang", help="Postausgang: Einreichungen an den Empfänger der Berichte (Standard: BMDS) anzeigen oder einen Eintrag entfernen")
     aus = q.add_subparsers(title="Befehle", dest="ausgangbefehl", metavar="BEFEHL", required=True)
     r = aus.add_parser("list", help="Einträge mit Kennung, Periode, Ordner, Zeitpunkt und Stand (veröffentlicht oder Fehler)")
     json_option(r)
@@ -225,12 +225,16 @@ def cmd_ausgang_list(args: argparse.Namespace) -> int:
 def cmd_ausgang_entfernen(args: argparse.Namespace) -> int:
     from ozgdesk.sync.ausgang import ausgang_entfernen
 
+    from ozgdesk.model import empfaenger
+
     with store_oeffnen(args) as store:
         e = ausgang_entfernen(store, args.id)
+        with store.lesen() as s:
+            an = empfaenger.mit_artikel(empfaenger.des_ressorts(s))
     if args.json:
         json_ausgeben(e)
         return 0
-    print(f"Einreichung {e.periode} ({e.id[:8]}) aus dem Postausgang entfernt; sie wird nicht an das BMI übertragen. "
+    print(f"Einreichung {e.periode} ({e.id[:8]}) aus dem Postausgang entfernt; sie wird nicht an {an} übertragen. "
           f"Der Paketordner {e.ordner} bleibt unverändert.")
     if e.version:
         print(f"Auf der Ablage bleibt die begonnene Fassung v{e.version} ohne Übertragungsliste liegen; sie gilt "

@@ -42,7 +42,7 @@ def _gemeinsam(p: argparse.ArgumentParser, *, formate: str = "pdf,xlsx", kennzei
 
 
 def registrieren(befehle: argparse._SubParsersAction) -> None:
-    p = befehle.add_parser("bericht", help="Berichte an das BMI als PDF und XLSX erzeugen")
+    p = befehle.add_parser("bericht", help="Berichte an den Empfänger (Ressort-Einstellung, Standard: BMDS) als PDF und XLSX erzeugen")
     unter = p.add_subparsers(title="Berichte", dest="bericht", metavar="BERICHT", required=True)
     q = unter.add_parser("quartal", help="Vierteljährlicher Statusbericht (Ressortübersicht oder ein Projekt)")
     q.add_argument("--quartal", required=True, help="Quartal, z. B. 2026-Q3")
@@ -77,7 +77,7 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
     _gemeinsam(q, kennzeichnung=False, out=False)
     q.set_defaults(func=cmd_pruefen)
 
-    q = befehle.add_parser("einreichen", help="Einreichungspaket an das BMI erzeugen (PDF, XLSX, JSON, Manifest)")
+    q = befehle.add_parser("einreichen", help="Einreichungspaket an den Empfänger der Berichte erzeugen (PDF, XLSX, JSON, Manifest)")
     q.add_argument("--quartal", required=True, help="Quartal, z. B. 2026-Q3")
     q.add_argument("--out", required=True, metavar="ORDNER", help="Zielordner; das Paket entsteht als Unterordner")
     _gemeinsam(q, out=False)
@@ -97,6 +97,14 @@ def _stand(args: argparse.Namespace) -> date:
 def _bestand(args: argparse.Namespace) -> Bestand:
     with store_oeffnen(args) as store:
         return bestand_laden(store, _stand(args))
+
+
+def _empfaenger(args: argparse.Namespace) -> str:
+    """„das BMDS“: the recipient the Ressort has set (model/empfaenger.py)."""
+    from ozgdesk.model import empfaenger
+
+    with store_oeffnen(args) as store, store.lesen() as s:
+        return empfaenger.mit_artikel(empfaenger.des_ressorts(s))
 
 
 def _kennzeichnung(args: argparse.Namespace) -> str:
@@ -161,10 +169,10 @@ def cmd_quartal(args: argparse.Namespace) -> int:
         befunde = _fuer_projekt(befunde, p.kennung)
         return _erzeugen(args, befunde, ("pdf", "xlsx"), f"Quartalsbericht_{p.kennung}_{q}", {
             "pdf": lambda e: quartalsbericht.pdf_projekte(b, [p], q, kennzeichnung=kz, entwurf=e),
-            "xlsx": lambda e: quartalsbericht.xlsx(b, q, [p])})
+            "xlsx": lambda e: quartalsbericht.xlsx(b, q, [p], kennzeichnung=kz, entwurf=e)})
     return _erzeugen(args, befunde, ("pdf", "xlsx"), f"Quartalsbericht_{b.ressort.kurzname}_{q}", {
         "pdf": lambda e: quartalsbericht.pdf_ressort(b, q, kennzeichnung=kz, entwurf=e, aktenzeichen=args.aktenzeichen),
-        "xlsx": lambda e: quartalsbericht.xlsx(b, q)})
+        "xlsx": lambda e: quartalsbericht.xlsx(b, q, kennzeichnung=kz, entwurf=e, aktenzeichen=args.aktenzeichen)})
 
 
 def _meilenstein_befunde(b: Bestand) -> list[Befund]:
@@ -182,7 +190,7 @@ def cmd_meilensteine(args: argparse.Namespace) -> int:
     name = f"Meilenstein-Monitoring_{projekt.kennung if projekt is not None else b.ressort.kurzname}_{h}"
     return _erzeugen(args, befunde, ("pdf", "xlsx"), name, {
         "pdf": lambda e: meilensteine.pdf(b, h, projekte, kennzeichnung=_kennzeichnung(args), entwurf=e),
-        "xlsx": lambda e: meilensteine.xlsx(b, h, projekte)})
+        "xlsx": lambda e: meilensteine.xlsx(b, h, projekte, kennzeichnung=_kennzeichnung(args), entwurf=e, befunde=befunde)})
 
 
 def cmd_statusermittlung(args: argparse.Namespace) -> int:
@@ -190,15 +198,16 @@ def cmd_statusermittlung(args: argparse.Namespace) -> int:
     befunde = [x for x in pruefen(b, b.letztes_quartal) if x.ozg_id is not None]
     return _erzeugen(args, befunde, ("pdf", "xlsx"), f"Statusermittlung_{b.ressort.kurzname}_{b.stand.isoformat()}", {
         "pdf": lambda e: statusermittlung.pdf(b, kennzeichnung=_kennzeichnung(args), entwurf=e),
-        "xlsx": lambda e: statusermittlung.xlsx(b)})
+        "xlsx": lambda e: statusermittlung.xlsx(b, kennzeichnung=_kennzeichnung(args), entwurf=e, befunde=befunde)})
 
 
 def cmd_online(args: argparse.Namespace) -> int:
     h = Halbjahr.parse(args.halbjahr)
     b = _bestand(args)
-    return _erzeugen(args, _meilenstein_befunde(b), ("pdf", "xlsx", "csv"), f"Online-Monitoring_{b.ressort.kurzname}_{h}", {
+    befunde = _meilenstein_befunde(b)
+    return _erzeugen(args, befunde, ("pdf", "xlsx", "csv"), f"Online-Monitoring_{b.ressort.kurzname}_{h}", {
         "pdf": lambda e: online_monitoring.pdf(b, h, entwurf=e),
-        "xlsx": lambda e: online_monitoring.xlsx(b, h),
+        "xlsx": lambda e: online_monitoring.xlsx(b, h, entwurf=e, befunde=befunde),
         "csv": lambda e: online_monitoring.csv_bytes(b, h)})
 
 
@@ -208,7 +217,7 @@ def _projekt_dokument(args: argparse.Namespace, name: str, modul) -> int:  # noq
     befunde = _fuer_projekt(pruefen(b, b.letztes_quartal), p.kennung)
     return _erzeugen(args, befunde, ("pdf", "xlsx"), f"{name}_{p.kennung}", {
         "pdf": lambda e: modul.pdf(b, p, kennzeichnung=_kennzeichnung(args), entwurf=e),
-        "xlsx": lambda e: modul.xlsx(b, p)})
+        "xlsx": lambda e: modul.xlsx(b, p, kennzeichnung=_kennzeichnung(args), entwurf=e, befunde=befunde)})
 
 
 def cmd_antrag(args: argparse.Namespace) -> int:
@@ -254,7 +263,7 @@ def cmd_einreichen(args: argparse.Namespace) -> int:
             print(f"  {name}  SHA-256 {sha}")
         if paket.version > 1:
             print(f"{len(paket.aenderungen)} Änderungen gegenüber Version {paket.version - 1}.")
-        print("Für die Übertragung an das BMI vorgemerkt; sie erfolgt beim nächsten Abgleich.")
+        print(f"Für die Übertragung an {_empfaenger(args)} vorgemerkt; sie erfolgt beim nächsten Abgleich.")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Basic commands: init, info, leistungen, projekte, aenderungen, export, import."""
+"""Basic commands: init, info, ressort, leistungen, projekte, aenderungen, export, import."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 from ozgdesk.cli.gemeinsam import json_ausgeben, json_option, store_oeffnen, tabelle_ausgeben
 from ozgdesk.dateien import atomar_schreiben
-from ozgdesk.model import abfragen, austausch, felder
+from ozgdesk.model import abfragen, austausch, empfaenger, felder
 from ozgdesk.model.einrichtung import demo_einrichten, ressort_einrichten
 from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.organisation import Person
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import parse_datum
 
@@ -28,6 +29,19 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
     p = befehle.add_parser("info", help="Kennzahlen der Datenbank anzeigen")
     json_option(p)
     p.set_defaults(func=cmd_info)
+
+    p = befehle.add_parser("ressort", help="Angaben des Ressorts anzeigen und ändern (u. a. Empfänger der Berichte)")
+    unter = p.add_subparsers(title="Befehle", dest="unterbefehl", metavar="BEFEHL", required=True)
+    q = unter.add_parser("zeigen", help="Angaben des Ressorts anzeigen")
+    json_option(q)
+    q.set_defaults(func=cmd_ressort_zeigen)
+    q = unter.add_parser("setzen", help="Angaben des Ressorts setzen",
+                         description="Setzt Angaben des Ressorts (abgeglichen wie alle Daten). Felder: "
+                                     + ", ".join(sorted(felder.RESSORT_FELDER))
+                                     + ". empfaenger leer = Standard „" + empfaenger.STANDARD + "“.")
+    q.add_argument("zuweisungen", nargs="+", metavar="FELD=WERT")
+    json_option(q)
+    q.set_defaults(func=cmd_ressort_setzen)
 
     p = befehle.add_parser("leistungen", help="OZG-Leistungen anzeigen und ändern")
     unter = p.add_subparsers(title="Befehle", dest="unterbefehl", metavar="BEFEHL", required=True)
@@ -181,6 +195,36 @@ def _neue_aenderungen(store: Store, transaktion: str | None) -> list[abfragen.Ae
         return []
     with store.lesen() as s:
         return abfragen.aenderungen(s, transaktion=transaktion, limit=10_000)
+
+
+def cmd_ressort_zeigen(args: argparse.Namespace) -> int:
+    from ozgdesk.model.einrichtung import ressort_von
+
+    with store_oeffnen(args) as store, store.lesen() as s:
+        r = ressort_von(s)
+        person = s.get(Person, r.ansprechpartner_id) if r.ansprechpartner_id else None
+        werte = {"kurzname": r.kurzname, "name": r.name, "referat": r.koordinierungsreferat,
+                 "ansprechpartner": person.name if person else "", "anschrift": r.anschrift, "postfach": r.postfach,
+                 "empfaenger": empfaenger.name(r.empfaenger), "empfaenger_gesetzt": bool(r.empfaenger.strip())}
+    if args.json:
+        json_ausgeben(werte)
+        return 0
+    print(f"Ressort:            {werte['kurzname']} – {werte['name']}")
+    print(f"Referat:            {werte['referat'] or '–'}")
+    print(f"Ansprechpartner:    {werte['ansprechpartner'] or '–'}")
+    print(f"Anschrift:          {str(werte['anschrift']).replace(chr(10), ', ') or '–'}")
+    print(f"Funktionspostfach:  {werte['postfach'] or '–'}")
+    print(f"Empfänger:          {werte['empfaenger']}" + ("" if werte["empfaenger_gesetzt"] else " (Standard)"))
+    return 0
+
+
+def cmd_ressort_setzen(args: argparse.Namespace) -> int:
+    paare = felder.zuweisungen_lesen(args.zuweisungen)
+    with store_oeffnen(args) as store:
+        with store.session() as s:
+            kurzname = felder.ressort_setzen(s, paare).kurzname
+            transaktion = s.info.get("transaktion")
+        return _setzen_ausgabe(args, f"Ressort {kurzname}", _neue_aenderungen(store, transaktion))
 
 
 def cmd_projekte_setzen(args: argparse.Namespace) -> int:

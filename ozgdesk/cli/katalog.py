@@ -57,7 +57,7 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
     json_option(q)
     q.set_defaults(func=cmd_status)
 
-    q = unter.add_parser("anforderung", help="Änderungsanforderungen an das BMI (fehlende, fehlerhafte, "
+    q = unter.add_parser("anforderung", help="Änderungsanforderungen zum OZG-Umsetzungskatalog (fehlende, fehlerhafte, "
                          "veraltete Leistungen)")
     anf = q.add_subparsers(title="Befehle", dest="anforderung_befehl", metavar="BEFEHL", required=True)
     r = anf.add_parser("neu", help="Änderungsanforderung entwerfen")
@@ -86,14 +86,14 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
     r.add_argument("kennung", metavar="KENNUNG")
     r.add_argument("--out", required=True, metavar="DATEI.pdf")
     r.add_argument("--kennzeichnung", help="Schutzvermerk in Kopf- und Fußzeile, z. B. "
-                   "„VS – NUR FÜR DEN DIENSTGEBRAUCH“")
+                   "„VS-NUR FÜR DEN DIENSTGEBRAUCH“")
     json_option(r)
     r.set_defaults(func=cmd_anforderung_pdf)
     r = anf.add_parser("status", help="Status setzen (versendet, uebernommen, abgelehnt, zurueckgezogen, entwurf)")
     r.add_argument("kennung", metavar="KENNUNG")
     r.add_argument("status", choices=[s.value for s in Anforderungsstatus])
     r.add_argument("--datum", help="Versanddatum (TT.MM.JJJJ), Standard heute")
-    r.add_argument("--antwort", help="Antwort oder Vermerk des BMI")
+    r.add_argument("--antwort", help="Antwort oder Vermerk der Katalogpflege")
     json_option(r)
     r.set_defaults(func=cmd_anforderung_status)
     r = anf.add_parser("postfach", help="zentrales Postfach für Änderungsanforderungen festlegen")

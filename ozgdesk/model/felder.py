@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ozgdesk.model.base import Base, feldname
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.katalog import Leistung, LeistungVerantwortung, ReifegradBewertung
-from ozgdesk.model.organisation import Behoerde, Person
+from ozgdesk.model.organisation import Behoerde, Person, Ressort
 from ozgdesk.model.projekte import Projekt
 from ozgdesk.model.values import (
     Ampel,
@@ -164,6 +164,18 @@ LEISTUNG_FELDER = _felder(
     ("bemerkung", "bemerkung", _text),
 )
 
+#: The Ressort's fields a coordinator may change. The Kurzname is not among them: it names the
+#: submission packages and their folders on the share, a change would orphan them.
+RESSORT_FELDER = _felder(
+    Ressort,
+    ("name", "name", _pflichttext),
+    ("referat", "koordinierungsreferat", _text),
+    ("ansprechpartner", "ansprechpartner_id", _person_id),
+    ("anschrift", "anschrift", _text),
+    ("postfach", "postfach", _text),
+    ("empfaenger", "empfaenger", _text),
+)
+
 #: Pseudo-fields of a Leistung that add records instead of setting a column.
 LEISTUNG_ZUSATZ = {
     "reifegrad": "neue Reifegrad-Bewertung (Stufe), mit reifegrad_modell, reifegrad_datum, reifegrad_quelle",
@@ -216,6 +228,16 @@ def projekt_setzen(s: Session, kennung: str, paare: list[tuple[str, str]]) -> Pr
         _setzen(s, projekt, PROJEKT_FELDER, feld, wert, f"Projekt {projekt.kennung}")
     s.flush()
     return projekt
+
+
+def ressort_setzen(s: Session, paare: list[tuple[str, str]]) -> Ressort:
+    from ozgdesk.model.einrichtung import ressort_von
+
+    ressort = ressort_von(s)
+    for feld, wert in paare:
+        _setzen(s, ressort, RESSORT_FELDER, feld, wert, f"Ressort {ressort.kurzname}")
+    s.flush()
+    return ressort
 
 
 def leistung_setzen(s: Session, ozg_id: str, paare: list[tuple[str, str]]) -> Leistung:

@@ -21,7 +21,8 @@ class Ressort(Base):
     __label__ = "Ressort"
     __kennfelder__ = ("kurzname", "name")
     __feldnamen__ = {"kurzname": "Kurzname", "name": "Name", "koordinierungsreferat": "Koordinierungsreferat",
-                     "ansprechpartner_id": "Ansprechpartner", "anschrift": "Anschrift", "postfach": "Funktionspostfach"}
+                     "ansprechpartner_id": "Ansprechpartner", "anschrift": "Anschrift", "postfach": "Funktionspostfach",
+                     "empfaenger": "Empfänger der Berichte"}
 
     kurzname: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
@@ -29,6 +30,8 @@ class Ressort(Base):
     ansprechpartner_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), default=None)
     anschrift: Mapped[str] = mapped_column(Text, default="")
     postfach: Mapped[str] = mapped_column(String(200), default="")
+    #: who receives reports and submissions; empty = :data:`ozgdesk.model.empfaenger.STANDARD` (BMDS)
+    empfaenger: Mapped[str] = mapped_column(String(200), default="")
 
     def pruefen(self) -> None:
         if not (self.kurzname or "").strip():

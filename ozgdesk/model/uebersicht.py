@@ -54,6 +54,8 @@ class RessortKopf:
     kurzname: str
     name: str
     referat: str
+    #: the recipient as set (empty = default); print it through :mod:`ozgdesk.model.empfaenger`
+    empfaenger: str = ""
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ def _reifegrade(con: sqlite3.Connection) -> dict[int | None, int]:
 
 
 def ressort_kopf(con: sqlite3.Connection) -> RessortKopf | None:
+    # only the columns every schema version has: this may run before the store was migrated
     zeile = con.execute("SELECT kurzname, name, koordinierungsreferat FROM ressort LIMIT 1").fetchone()
     return RessortKopf(*zeile) if zeile else None
 

@@ -40,6 +40,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgdesk.dateien import eingabedatei_lesen
+from ozgdesk.model import ooxml
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
 from ozgdesk.model import hinweise as eingabehinweise
 from ozgdesk.model.finanzen import Bewilligung, Mittelabfluss, Zahlungsplan, ZahlungsplanPosition
@@ -303,6 +304,7 @@ def _xlsx(name: str, daten: bytes) -> Rohdatei:
         with zipfile.ZipFile(io.BytesIO(daten)) as zf:
             entpackt = sum(i.file_size for i in zf.infolist())
             arbeitsmappe = "xl/workbook.xml" in zf.namelist()
+            dtd = ooxml.dtd_teil(zf) if entpackt <= MAX_ENTPACKT else None
     except (zipfile.BadZipFile, EOFError, ValueError):
         raise Zahlungsimportfehler(name, ["Die Datei ist beschädigt oder unvollständig (kein lesbares XLSX)."]) from None
     if not arbeitsmappe:
@@ -310,6 +312,10 @@ def _xlsx(name: str, daten: bytes) -> Rohdatei:
     if entpackt > MAX_ENTPACKT:
         raise Zahlungsimportfehler(name, [f"Die Datei würde entpackt {entpackt // (1024 * 1024)} MB belegen; das ist "
                                           "kein Zahlungsexport."])
+    if dtd is not None:
+        raise Zahlungsimportfehler(name, [f"Die Datei enthält XML-Entitätsdefinitionen oder Verweise auf externe "
+                                          f"Dateien (Teil „{dtd[:80]}“). Aus Sicherheitsgründen wird sie nicht geöffnet "
+                                          "(Schutz vor XML-Angriffen)."])
     try:
         wb = load_workbook(io.BytesIO(daten), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for damaged parts (and wraps defusedxml's)

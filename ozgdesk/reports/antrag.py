@@ -33,7 +33,9 @@ from ozgdesk.reports.layout import (
     zusammen,
 )
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten
-from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte
+from collections.abc import Sequence
+from ozgdesk.reports.pruefung import Befund
+from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte, angaben, befunde_des_dokuments
 
 TITEL = "Projektantrag (Anlage A)"
 
@@ -131,13 +133,29 @@ def _unterschriften(referat: str) -> Table:
     return tab
 
 
-def xlsx(b: Bestand, p: ProjektDaten) -> bytes:
-    am = Arbeitsmappe(f"{TITEL} {p.kennung}", b.ressort.referat or b.ressort.name, b.stand)
+def xlsx(b: Bestand, p: ProjektDaten, *, kennzeichnung: str = "", entwurf: bool = False,
+         befunde: Sequence[Befund] | None = None) -> bytes:
+    """``befunde``: the findings the caller decided draft or final by (counted on the sheet „Dokument“)."""
+    plan = (f"Fassung {p.zahlungsplan_version} vom {datum(p.zahlungsplan_stand)}" if p.plan
+            else "kein Zahlungsplan")
+    am = Arbeitsmappe(angaben(b, TITEL, kennzeichnung=kennzeichnung, entwurf=entwurf, projekte=[p],
+                              aktenzeichen=p.aktenzeichen, befunde=befunde_des_dokuments(b, befunde, [p]),
+                              pruefung=b.letztes_quartal, weitere=[("Zahlungsplan", plan)]))
     am.blatt("Zahlungsplan", [Spalte("Jahr", "zahl", 7), Spalte("Quartal", breite=9), Spalte("Kostenart", breite=26),
                               Spalte("Haushaltsstelle", breite=15), Spalte("Betrag", "euro", 16, True)],
              [[x.quartal.jahr, x.quartal.kurz, x.kostenart, x.haushaltsstelle, x.betrag_cent] for x in p.plan])
+    # the plan per budget line and Haushaltsjahr, as formulas over the sheet „Zahlungsplan“: a changed
+    # position there changes the totals here
+    jahre = sorted({x.quartal.jahr for x in p.plan})
+    am.blatt("Summen Haushaltsstellen",
+             [Spalte("Haushaltsstelle", breite=15)] + [Spalte(f"Plan {j}", "euro", 15, True) for j in jahre]
+             + [Spalte("Plan gesamt", "euro", 15, True)],
+             [[h, *(am.summewenns("Zahlungsplan", "Betrag", [("Haushaltsstelle", "$A{zeile}"), ("Jahr", str(j))])
+                    for j in jahre),
+               am.summewenns("Zahlungsplan", "Betrag", [("Haushaltsstelle", "$A{zeile}")])]
+              for h in sorted({x.haushaltsstelle for x in p.plan})])
     am.blatt("Meilensteinplan", [Spalte("Meilenstein", breite=45), Spalte("Arbeitspaket", breite=40),
-                                 Spalte("Plantermin", "datum", 11)],
+                                 Spalte("Plantermin", "datum", 10.5)],
              [[m.titel, m.arbeitspaket, m.plan_datum] for m in p.meilensteine], summenzeile=False)
     am.blatt("OZG-Leistungen", [Spalte("OZG-ID", breite=8), Spalte("OZG-Leistung", breite=45), Spalte("Reifegrad", "zahl", 9),
                                 Spalte("Modell", breite=7), Spalte("Ziel-Reifegrad", "zahl", 9)],

@@ -42,7 +42,7 @@ DOKUMENTE = (
     ("online", "Online-Monitoring (öffentlich)"),
     ("antrag", "Projektantrag (Anlage A)"),
     ("steckbrief", "Projektsteckbrief"),
-    ("einreichung", "Einreichungspaket an das BMI (Quartal)"),
+    ("einreichung", "Einreichungspaket (Quartal)"),
 )
 
 
@@ -169,19 +169,21 @@ class Berichtsdienst:
         modul = {"antrag": antrag, "steckbrief": steckbrief}[dokument]
         return modul.pdf(b, self._ein_projekt(b, projekt_ids), kennzeichnung=VS_NFD, entwurf=entwurf)
 
-    def _xlsx(self, b: Bestand, dokument: str, zeitraum: str, projekt_ids: Sequence[str],
+    def _xlsx(self, b: Bestand, dokument: str, zeitraum: str, projekt_ids: Sequence[str], entwurf: bool,
               befunde: list[Befund] | None = None) -> bytes:
+        """The workbook carries the same marking, draft state and findings count as the PDF would."""
         auswahl = self._auswahl(b, projekt_ids)
         if dokument == "quartal":
-            return quartalsbericht.xlsx(b, Quartal.parse(zeitraum), auswahl, befunde)
+            return quartalsbericht.xlsx(b, Quartal.parse(zeitraum), auswahl, befunde, kennzeichnung=VS_NFD, entwurf=entwurf)
         if dokument == "meilensteine":
-            return meilensteine.xlsx(b, _halbjahr(zeitraum), auswahl)
+            return meilensteine.xlsx(b, _halbjahr(zeitraum), auswahl, kennzeichnung=VS_NFD, entwurf=entwurf,
+                                     befunde=befunde)
         if dokument == "statusermittlung":
-            return statusermittlung.xlsx(b)
+            return statusermittlung.xlsx(b, kennzeichnung=VS_NFD, entwurf=entwurf, befunde=befunde)
         if dokument == "online":
-            return online_monitoring.xlsx(b, _halbjahr(zeitraum))
+            return online_monitoring.xlsx(b, _halbjahr(zeitraum), entwurf=entwurf, befunde=befunde)
         modul = {"antrag": antrag, "steckbrief": steckbrief}[dokument]
-        return modul.xlsx(b, self._ein_projekt(b, projekt_ids))
+        return modul.xlsx(b, self._ein_projekt(b, projekt_ids), kennzeichnung=VS_NFD, entwurf=entwurf, befunde=befunde)
 
     # ---------------------------------------------------------------------------------- protocol
     def pruefen(self, store: Store, dokument: str, zeitraum: str, projekt_ids: Sequence[str]) -> list[Pruefhinweis]:
@@ -232,7 +234,7 @@ class Berichtsdienst:
         schritt(2)
         endung = ziel.suffix.lower()
         if endung == ".xlsx":
-            inhalt = self._xlsx(b, dokument, zeitraum, projekt_ids, befunde)
+            inhalt = self._xlsx(b, dokument, zeitraum, projekt_ids, entwurf, befunde)
         elif endung == ".csv" and dokument == "online":
             inhalt = online_monitoring.csv_bytes(b, _halbjahr(zeitraum))
         else:

@@ -297,7 +297,8 @@ def _dateien_erzeugen(b: Bestand, q: Quartal, daten: dict[str, Any], aenderungen
             anhang.append(absatz("Keine inhaltlichen Änderungen."))
     pdf = qb.pdf_ressort(b, q, kennzeichnung=kennzeichnung, anhang=anhang, befunde=befunde)
     projekte = qb.pdf_projekte(b, list(b.projekte), q, kennzeichnung=kennzeichnung, befunde=befunde) if b.projekte else None
-    am = qb.arbeitsmappe(b, q, befunde=befunde)
+    fassung = "Version 1" if vorgaenger is None else f"Version {vorgaenger + 1} (ersetzt Version {vorgaenger})"
+    am = qb.arbeitsmappe(b, q, befunde=befunde, kennzeichnung=kennzeichnung, fassung=fassung)
     if vorgaenger is not None:
         am.blatt("Änderungen", [Spalte("Feld", breite=60), Spalte(f"Version {vorgaenger}", breite=30),
                                 Spalte(f"Version {vorgaenger + 1}", breite=30)],

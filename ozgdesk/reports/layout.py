@@ -48,6 +48,7 @@ from reportlab.platypus.tables import CellStyle
 
 from ozgdesk import daten
 from ozgdesk.model.values import Ampel, format_datum
+from ozgdesk.reports import pdfa
 
 SCHRIFT = "DejaVuSans"
 SCHRIFT_FETT = "DejaVuSans-Bold"
@@ -59,8 +60,9 @@ RAND_OBEN = 38 * mm
 RAND_UNTEN = 22 * mm
 SATZBREITE = A4[0] - RAND_LINKS - RAND_RECHTS
 
-#: The protective marking of internal documents (the public online monitoring carries none).
-VS_NFD = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
+#: The protective marking of internal documents (the public online monitoring carries none), spelt
+#: as the VSA writes the grade: „VS-NUR FÜR DEN DIENSTGEBRAUCH“ (hyphen, no spaces).
+VS_NFD = "VS-NUR FÜR DEN DIENSTGEBRAUCH"
 
 AMPEL_FARBE = {Ampel.GRUEN: colors.HexColor("#2e7d32"), Ampel.GELB: colors.HexColor("#f9a825"),
                Ampel.ROT: colors.HexColor("#c62828")}
@@ -871,4 +873,5 @@ def pdf_erzeugen(kopf: Kopf, inhalt: list[Flowable]) -> bytes:
                    leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="seite", frames=[rahmen], onPage=_wasserzeichen if kopf.entwurf else _nichts)])
     doc.build(inhalt, canvasmaker=_canvas_klasse(kopf))
-    return puffer.getvalue()
+    # final documents become PDF/A-2b; drafts get the same metadata without that claim
+    return pdfa.abschliessen(puffer.getvalue(), stand=kopf.stand, archiv=not kopf.entwurf)

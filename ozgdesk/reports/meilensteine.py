@@ -16,7 +16,9 @@ from ozgdesk.reports.format import datum
 from ozgdesk.reports.layout import EINLEITUNG, Kopf, Sp, absatz, h1, h2, pdf_erzeugen, tabelle, titel, zusammen
 from ozgdesk.reports.quartalsbericht import MEILENSTEIN_SPALTEN, meilenstein_zeile
 from ozgdesk.reports.snapshot import Bestand, MeilensteinDaten, ProjektDaten
-from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte
+from collections.abc import Sequence
+from ozgdesk.reports.pruefung import Befund
+from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte, angaben, befunde_des_dokuments
 
 TITEL = "Meilenstein-Monitoring"
 
@@ -61,9 +63,13 @@ def pdf(b: Bestand, h: Halbjahr, projekte: list[ProjektDaten] | None = None, *, 
     return pdf_erzeugen(kopf, inhalt)
 
 
-def xlsx(b: Bestand, h: Halbjahr, projekte: list[ProjektDaten] | None = None) -> bytes:
+def xlsx(b: Bestand, h: Halbjahr, projekte: list[ProjektDaten] | None = None, *, kennzeichnung: str = "",
+         entwurf: bool = False, befunde: Sequence[Befund] | None = None) -> bytes:
+    """``befunde``: the findings the caller decided draft or final by (counted on the sheet „Dokument“)."""
+    auswahl = projekte
     projekte = list(b.projekte if projekte is None else projekte)
-    am = Arbeitsmappe(f"{TITEL} {b.ressort.kurzname} {h}", b.ressort.referat or b.ressort.name, b.stand)
+    am = Arbeitsmappe(angaben(b, TITEL, zeitraum=h, kennzeichnung=kennzeichnung, entwurf=entwurf, projekte=auswahl,
+                              befunde=befunde_des_dokuments(b, befunde, auswahl), pruefung=b.letztes_quartal))
     am.blatt("Übersicht", [Spalte("Kennung", breite=15), Spalte("Projekt", breite=40), Spalte("fällig", "zahl", 8, True),
                            Spalte("termingerecht", "zahl", 12, True), Spalte("verspätet", "zahl", 10, True),
                            Spalte("überfällig", "zahl", 10, True), Spalte("verschoben", "zahl", 10, True),

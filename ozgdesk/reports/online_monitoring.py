@@ -23,7 +23,9 @@ from ozgdesk.reports.format import datum
 from ozgdesk.reports.layout import (Kopf, Sp, absatz, ampel_zelle, h2, haftend, pdf_erzeugen, schluessel_werte, tabelle,
                                     titel)
 from ozgdesk.reports.snapshot import Bestand
-from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte
+from collections.abc import Sequence
+from ozgdesk.reports.pruefung import Befund
+from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte, angaben, befunde_des_dokuments
 from ozgdesk.model.values import Ampel
 
 TITEL = "Online-Monitoring Digitalisierungsprogramm Bund"
@@ -92,9 +94,11 @@ def pdf(b: Bestand, h: Halbjahr, *, entwurf: bool = False) -> bytes:
     return pdf_erzeugen(kopf, inhalt)
 
 
-def xlsx(b: Bestand, h: Halbjahr) -> bytes:
+def xlsx(b: Bestand, h: Halbjahr, *, entwurf: bool = False, befunde: Sequence[Befund] | None = None) -> bytes:
+    """Public: no Schutzvermerk; the open findings appear on a draft only (a draft is never published)."""
     daten = oeffentliche_daten(b)
-    am = Arbeitsmappe(f"{TITEL} {b.ressort.kurzname} {h}", b.ressort.name, b.stand)
+    am = Arbeitsmappe(angaben(b, TITEL, zeitraum=h, entwurf=entwurf, oeffentlich=True, pruefung=b.letztes_quartal,
+                              befunde=befunde_des_dokuments(b, befunde) if entwurf else None), autor=b.ressort.name)
     am.blatt("Projekte", [Spalte("Kennung", breite=15), Spalte("Projekt", breite=40), Spalte("Behörde", breite=35),
                           Spalte("OZG-Leistungen", breite=45), Spalte("bereits online", breite=15),
                           Spalte("Beginn", "datum", 11), Spalte("Ende", "datum", 11), Spalte("Status", breite=8)],

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from reportlab.platypus import Flowable, PageBreak
 
+from ozgdesk.model import empfaenger
 from ozgdesk.model.values import Ampel, Quartal
 from ozgdesk.reports import diagramme, kennzahlen as kz
 from ozgdesk.reports.format import betrag, datum, euro, prozent, pt, tage
@@ -34,7 +35,10 @@ from ozgdesk.reports.layout import (
 )
 from ozgdesk.reports.pruefung import FEHLER, Befund, pruefen
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten
-from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte
+from openpyxl.utils import get_column_letter
+
+from ozgdesk.model.values import format_euro
+from ozgdesk.reports.xlsx import Arbeitsmappe, Formel, Spalte, angaben
 
 TITEL = "Vierteljährlicher Statusbericht"
 
@@ -43,7 +47,8 @@ def kopf(b: Bestand, q: Quartal, *, kennzeichnung: str, entwurf: bool, aktenzeic
          titel_text: str = TITEL) -> Kopf:
     return Kopf(ressort=b.ressort.name, referat=b.ressort.referat, titel=titel_text, zeitraum=q.lang, stand=b.stand,
                 aktenzeichen=aktenzeichen, kennzeichnung=kennzeichnung, entwurf=entwurf, autor=b.ressort.referat or b.ressort.name,
-                betreff=f"{titel_text} {b.ressort.kurzname} {q.kurz} an das BMI (Digitalisierungsprogramm Bund)")
+                betreff=f"{titel_text} {b.ressort.kurzname} {q.kurz} an {empfaenger.mit_artikel(b.ressort.empfaenger)} "
+                        "(Digitalisierungsprogramm Bund)")
 
 
 def _gruende(p: ProjektDaten) -> str:
@@ -355,73 +360,93 @@ def pdf_projekte(b: Bestand, projekte: Sequence[ProjektDaten], q: Quartal, *, ke
 
 # ============================================================================================= XLSX
 def arbeitsmappe(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None = None,
-                 befunde: Sequence[Befund] | None = None) -> Arbeitsmappe:
+                 befunde: Sequence[Befund] | None = None, *, kennzeichnung: str = "", entwurf: bool = False,
+                 aktenzeichen: str = "", fassung: str = "") -> Arbeitsmappe:
+    """The report as a workbook; ``projekte`` None = the Ressort summary, else the project report.
+
+    ``kennzeichnung``, ``entwurf`` and ``aktenzeichen`` as for the PDF; ``fassung`` names the version
+    of a submission. The open findings on the sheet „Dokument“ are those of the sheet „Befunde“."""
+    auswahl = None if projekte is None else list(projekte)
     projekte = list(b.projekte if projekte is None else projekte)
-    am = Arbeitsmappe(f"{TITEL} {b.ressort.kurzname} {q.kurz}", b.ressort.referat or b.ressort.name, b.stand)
+    kennungen = {p.kennung for p in projekte}
+    befunde = [x for x in (pruefen(b, q) if befunde is None else befunde) if x.projekt is None or x.projekt in kennungen]
+    titel_text = f"{TITEL} – " + ("Ressortübersicht" if auswahl is None else f"Projektbericht{'e' if len(auswahl) > 1 else ''}")
+    if auswahl is not None and len(auswahl) == 1 and not aktenzeichen:
+        aktenzeichen = auswahl[0].aktenzeichen
+    am = Arbeitsmappe(angaben(b, titel_text, zeitraum=q, kennzeichnung=kennzeichnung, entwurf=entwurf, befunde=befunde,
+                              pruefung=q, projekte=auswahl, aktenzeichen=aktenzeichen, fassung=fassung))
     am.blatt("Projektstatus", [
-        Spalte("Kennung", breite=15), Spalte("Projekt", breite=40), Spalte("Behörde", breite=12),
-        Spalte("Finanzierung", breite=22), Spalte("Projektleitung", breite=22), Spalte("Beginn", "datum", 11),
-        Spalte("Ende", "datum", 11), Spalte("Ampel gesamt", breite=9), Spalte("Begründung gesamt", breite=40),
-        Spalte("Ampel Zeit", breite=9), Spalte("Begründung Zeit", breite=40), Spalte("Ampel Kosten", breite=9),
-        Spalte("Begründung Kosten", breite=40), Spalte("Ampel Umfang", breite=9), Spalte("Begründung Umfang", breite=40),
+        Spalte("Kennung", breite=13), Spalte("Projekt", breite=24), Spalte("Behörde", breite=9),
+        Spalte("Finanzierung", breite=22), Spalte("Projektleitung", breite=15), Spalte("Beginn", "datum", 10.5),
+        Spalte("Ende", "datum", 10.5), Spalte("Ampel gesamt", breite=7), Spalte("Begründung gesamt", breite=24),
+        Spalte("Ampel Zeit", breite=7), Spalte("Begründung Zeit", breite=24), Spalte("Ampel Kosten", breite=7),
+        Spalte("Begründung Kosten", breite=24), Spalte("Ampel Umfang", breite=7), Spalte("Begründung Umfang", breite=24),
     ], [[p.kennung, p.titel, p.behoerde.kurzname if p.behoerde else "", p.finanzierung.label,
          p.projektleiter.name if p.projektleiter else "", p.beginn, p.ende,
          *[x for a in p.ampeln for x in (a.ampel.label, a.grund)]] for p in projekte])
-    eur = [Spalte("Plan Quartal", "euro", 15, True), Spalte("Ist Quartal", "euro", 15, True),
-           Spalte("Abweichung Quartal", "euro", 16, True), Spalte("Plan Jahr kum.", "euro", 16, True),
-           Spalte("Ist Jahr kum.", "euro", 16, True), Spalte("Plan gesamt kum.", "euro", 16, True),
-           Spalte("Ist gesamt kum.", "euro", 16, True)]
 
     def werte(z: kz.Finanzzeile) -> list[int]:
         return [z.plan_quartal, z.ist_quartal, z.abweichung_quartal, z.plan_jahr, z.ist_jahr, z.plan_gesamt, z.ist_gesamt]
 
+    def zellen(z: kz.Finanzzeile, plan_spalte: int) -> list[int | Formel]:
+        """The figures of a row, the deviation as „Ist − Plan“ so that it follows a corrected figure."""
+        plan, ist = get_column_letter(plan_spalte), get_column_letter(plan_spalte + 1)
+        x: list[int | Formel] = list(werte(z))
+        x[2] = Formel(f"={ist}{{zeile}}-{plan}{{zeile}}")
+        return x
+
     voll = [(p, *kz.finanzen(p, q)) for p in projekte if kz.hat_finanzbericht(p)]
-    def fassung(p: ProjektDaten) -> list[object]:
+    # wide enough for the Ressort's totals (the sheet of totals per Haushaltsstelle holds formulas
+    # whose results are not known here, but never exceed them)
+    gesamt = kz.summe([g for _p, g, _ in voll]) if voll else None
+    breite = max(len(format_euro(x)) for x in werte(gesamt)) + 1 if gesamt else 14  # bold, see xlsx._betragsbreite
+    eur = [Spalte(titel, "euro", breite, True) for titel in (
+        "Plan Quartal", "Ist Quartal", "Abweichung Quartal", "Plan Jahr kum.", "Ist Jahr kum.", "Plan gesamt kum.",
+        "Ist gesamt kum.")]
+
+    def fassung_(p: ProjektDaten) -> list[object]:
         k = kz.plan_in_kraft(p, q)
         return [k.fassung.version, k.fassung.stand, k.text] if k else [None, None, "kein Zahlungsplan"]
 
-    am.blatt("Mittelabfluss", [Spalte("Kennung", breite=15)] + eur +
-             [Spalte("Bewilligt Jahr", "euro", 16, True), Spalte("Zahlungsplan Fassung", "zahl", 10),
-              Spalte("Fassung vom", "datum", 11), Spalte("Zahlungsplan (zum Quartalsende)", breite=50),
-              Spalte("Begründung Abweichung", breite=45)],
-             [[p.kennung, *werte(g), kz.bewilligt(p, q.jahr), *fassung(p),
+    am.blatt("Mittelabfluss", [Spalte("Kennung", breite=13)] + eur +
+             [Spalte("Bewilligt Jahr", "euro", breite, True), Spalte("Zahlungsplan Fassung", "zahl", 9),
+              Spalte("Fassung vom", "datum", 10.5), Spalte("Zahlungsplan (zum Quartalsende)", breite=30),
+              Spalte("Begründung Abweichung", breite=30)],
+             [[p.kennung, *zellen(g, 2), kz.bewilligt(p, q.jahr), *fassung_(p),
                next(a.grund for a in p.ampeln if a.dimension == "Kosten")] for p, g, _ in voll])
-    am.blatt("Haushaltsstellen", [Spalte("Kennung", breite=15), Spalte("Haushaltsstelle", breite=14)] + eur +
+    am.blatt("Haushaltsstellen", [Spalte("Kennung", breite=13), Spalte("Haushaltsstelle", breite=12)] + eur +
              [Spalte("wesentliche Abweichung", breite=12)],
-             [[p.kennung, z.haushaltsstelle, *werte(z), "ja" if kz.wesentlich(z.plan_quartal, z.ist_quartal) else "nein"]
+             [[p.kennung, z.haushaltsstelle, *zellen(z, 3), "ja" if kz.wesentlich(z.plan_quartal, z.ist_quartal) else "nein"]
               for p, _, zs in voll for z in zs])
-    stellen: dict[str, list[kz.Finanzzeile]] = {}
-    for _p, _g, zs in voll:
-        for z in zs:
-            stellen.setdefault(z.haushaltsstelle, []).append(z)
-    # the PDF's table „Nach Haushaltsstellen“: the Ressort's total per budget line
-    am.blatt("Summen Haushaltsstellen", [Spalte("Haushaltsstelle", breite=16)] + eur,
-             [[h, *werte(kz.summe(zs, h))] for h, zs in sorted(stellen.items())])
+    stellen = sorted({z.haushaltsstelle for _p, _g, zs in voll for z in zs})
+    # the PDF's table „Nach Haushaltsstellen“: the Ressort's total per budget line, as formulas over
+    # the sheet „Haushaltsstellen“, so a corrected figure there corrects the total here
+    am.blatt("Summen Haushaltsstellen", [Spalte("Haushaltsstelle", breite=15)] + eur,
+             [[h, *(am.summewenns("Haushaltsstellen", s.titel, [("Haushaltsstelle", "$A{zeile}")]) for s in eur)]
+              for h in stellen])
     u = [(p, kz.aufwand(p, q)) for p in projekte if kz.hat_aufwandsbericht(p)]
-    am.blatt("Personentage", [Spalte("Kennung", breite=15), Spalte("PT Quartal", "pt", 11, True),
+    am.blatt("Personentage", [Spalte("Kennung", breite=13), Spalte("PT Quartal", "pt", 11, True),
                               Spalte("PT kumuliert", "pt", 11, True), Spalte("PT bewilligt", "pt", 11, True),
                               Spalte("Erbrachte Leistungen", breite=60)],
              [[p.kennung, a.pt_quartal, a.pt_kumuliert, a.pt_bewilligt, a.leistungen] for p, a in u])
-    am.blatt("Meilensteine", [Spalte("Kennung", breite=15), Spalte("Meilenstein", breite=45), Spalte("Arbeitspaket", breite=30),
-                              Spalte("Plan", "datum", 11), Spalte("Prognose", "datum", 11), Spalte("Ist", "datum", 11),
+    am.blatt("Meilensteine", [Spalte("Kennung", breite=13), Spalte("Meilenstein", breite=40), Spalte("Arbeitspaket", breite=28),
+                              Spalte("Plan", "datum", 10.5), Spalte("Prognose", "datum", 10.5), Spalte("Ist", "datum", 10.5),
                               Spalte("Status", breite=16), Spalte("Verschiebungen", "zahl", 8),
                               Spalte("Verzug Tage", "zahl", 8)],
              [[p.kennung, m.titel, m.arbeitspaket, m.plan_datum, m.prognose_datum, m.ist_datum, kz.status_text(m, b.stand),
                len(m.verschiebungen), m.verzug_tage] for p in projekte for m in p.meilensteine], summenzeile=False)
-    am.blatt("Reifegrad", [Spalte("Kennung", breite=15), Spalte("OZG-ID", breite=8), Spalte("OZG-Leistung", breite=45),
-                           Spalte("Reifegrad", "zahl", 9), Spalte("Modell", breite=7), Spalte("bewertet am", "datum", 11),
-                           Spalte("Reifegrad 2.0", "zahl", 9), Spalte("2.0 bewertet am", "datum", 11),
+    am.blatt("Reifegrad", [Spalte("Kennung", breite=13), Spalte("OZG-ID", breite=8), Spalte("OZG-Leistung", breite=40),
+                           Spalte("Reifegrad", "zahl", 9), Spalte("Modell", breite=7), Spalte("bewertet am", "datum", 10.5),
+                           Spalte("Reifegrad 2.0", "zahl", 9), Spalte("2.0 bewertet am", "datum", 10.5),
                            Spalte("Ziel-Reifegrad", "zahl", 9), Spalte("online", breite=7)],
              [[p.kennung, l.ozg_id, l.bezeichnung, l.reifegrad, l.reifegrad_modell, l.reifegrad_datum, l.reifegrad_2_0,
                l.reifegrad_2_0_datum, l.ziel_reifegrad, "ja" if l.online else "nein"]
               for p in projekte for l in p.leistungen], summenzeile=False)
-    am.blatt("Risiken", [Spalte("Kennung", breite=15), Spalte("Risiken", breite=60), Spalte("Nächste Schritte", breite=60)],
+    am.blatt("Risiken", [Spalte("Kennung", breite=13), Spalte("Risiken", breite=60), Spalte("Nächste Schritte", breite=60)],
              [[p.kennung, p.risiken, p.naechste_schritte] for p in projekte], summenzeile=False)
-    kennungen = {p.kennung for p in projekte}
-    befunde = [x for x in (pruefen(b, q) if befunde is None else befunde) if x.projekt is None or x.projekt in kennungen]
-    am.blatt("Befunde", [Spalte("Befund-ID", breite=14), Spalte("Art", breite=9), Spalte("Datensatz", breite=40),
-                         Spalte("Befund", breite=70), Spalte("Stellungnahme", breite=60), Spalte("von", breite=20),
-                         Spalte("am", "datum", 11)],
+    am.blatt("Befunde", [Spalte("Befund-ID", breite=14), Spalte("Art", breite=8), Spalte("Datensatz", breite=34),
+                         Spalte("Befund", breite=60), Spalte("Stellungnahme", breite=50), Spalte("von", breite=18),
+                         Spalte("am", "datum", 10.5)],
              [[x.id, x.schwere, x.datensatz, x.text, *((x.stellungnahme.text, x.stellungnahme.erstellt_von,
                                                          x.stellungnahme.erstellt_am.date()) if x.stellungnahme
                                                         else ("", "", None))] for x in befunde], summenzeile=False)
@@ -429,5 +454,7 @@ def arbeitsmappe(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None
 
 
 def xlsx(b: Bestand, q: Quartal, projekte: Sequence[ProjektDaten] | None = None,
-         befunde: Sequence[Befund] | None = None) -> bytes:
-    return arbeitsmappe(b, q, projekte, befunde).bytes()
+         befunde: Sequence[Befund] | None = None, *, kennzeichnung: str = "", entwurf: bool = False,
+         aktenzeichen: str = "") -> bytes:
+    return arbeitsmappe(b, q, projekte, befunde, kennzeichnung=kennzeichnung, entwurf=entwurf,
+                        aktenzeichen=aktenzeichen).bytes()

@@ -297,7 +297,7 @@ def bestand_laden(store: Store, stand: date) -> Bestand:
     """Read the whole Ressort once; ``stand`` is the date the documents report as "Stand"."""
     with store.lesen() as s:
         r = ressort_von(s)
-        ressort = RessortKopf(r.kurzname, r.name, r.koordinierungsreferat or "")
+        ressort = RessortKopf(r.kurzname, r.name, r.koordinierungsreferat or "", r.empfaenger or "")
         behoerden = {
             b.id: BehoerdeDaten(b.id, b.name, b.kurzname or b.name, b.art is Verwaltungsart.MITTELBAR,
                                 bool(b.erstattungsanspruch))

@@ -9,7 +9,9 @@ from ozgdesk.reports.format import datum
 from ozgdesk.reports.layout import HINWEIS, Kopf, Sp, absatz, h1, pdf_erzeugen, tabelle, titel, zusammen
 from ozgdesk.reports.quartalsbericht import reifegrad_diagramm
 from ozgdesk.reports.snapshot import Bestand, LeistungDaten
-from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte
+from collections.abc import Sequence
+from ozgdesk.reports.pruefung import Befund
+from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte, angaben, befunde_des_dokuments
 
 TITEL = "Statusermittlung der OZG-Leistungen"
 
@@ -39,8 +41,10 @@ def pdf(b: Bestand, *, kennzeichnung: str = "", entwurf: bool = False) -> bytes:
     return pdf_erzeugen(kopf, inhalt)
 
 
-def xlsx(b: Bestand) -> bytes:
-    am = Arbeitsmappe(f"{TITEL} {b.ressort.kurzname}", b.ressort.referat or b.ressort.name, b.stand)
+def xlsx(b: Bestand, *, kennzeichnung: str = "", entwurf: bool = False, befunde: Sequence[Befund] | None = None) -> bytes:
+    """``befunde``: the findings the caller decided draft or final by (counted on the sheet „Dokument“)."""
+    am = Arbeitsmappe(angaben(b, TITEL, kennzeichnung=kennzeichnung, entwurf=entwurf,
+                              befunde=befunde_des_dokuments(b, befunde), pruefung=b.letztes_quartal))
     am.blatt("Leistungen", [
         Spalte("OZG-ID", breite=8), Spalte("OZG-Leistung", breite=45), Spalte("Typ", breite=5),
         Spalte("Themenfeld", breite=24), Spalte("Behörde", breite=30), Spalte("Reifegrad", "zahl", 9),

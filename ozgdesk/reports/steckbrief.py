@@ -39,8 +39,9 @@ from ozgdesk.reports.layout import (
     tabelle,
     titel,
 )
+from ozgdesk.reports.pruefung import Befund
 from ozgdesk.reports.snapshot import Bestand, MeilensteinDaten, ProjektDaten
-from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte
+from ozgdesk.reports.xlsx import Arbeitsmappe, Spalte, angaben, befunde_des_dokuments
 
 TITEL = "Projektsteckbrief"
 
@@ -163,8 +164,12 @@ def pdf(b: Bestand, p: ProjektDaten, *, kennzeichnung: str = "", entwurf: bool =
     return pdf_erzeugen(kopf, einseitig(b, p))
 
 
-def xlsx(b: Bestand, p: ProjektDaten) -> bytes:
-    am = Arbeitsmappe(f"{TITEL} {p.kennung}", b.ressort.referat or b.ressort.name, b.stand)
+def xlsx(b: Bestand, p: ProjektDaten, *, kennzeichnung: str = "", entwurf: bool = False,
+         befunde: Sequence[Befund] | None = None) -> bytes:
+    """``befunde``: the findings the caller decided draft or final by (counted on the sheet „Dokument“)."""
+    am = Arbeitsmappe(angaben(b, TITEL, kennzeichnung=kennzeichnung, entwurf=entwurf, projekte=[p],
+                              aktenzeichen=p.aktenzeichen, befunde=befunde_des_dokuments(b, befunde, [p]),
+                              pruefung=b.letztes_quartal))
     am.blatt("Steckbrief", [Spalte("Angabe", breite=28), Spalte("Wert", breite=80)],
              [["Kennung", p.kennung], ["Titel", p.titel], ["Behörde", p.behoerde.name if p.behoerde else ""],
               ["Projektleitung", p.projektleiter.name if p.projektleiter else ""],

@@ -1,17 +1,33 @@
-"""Workbooks a controller can keep working in.
+"""Workbooks a controller can keep working in, and that say what they are.
 
 One sheet per section, frozen header row, autofilter, widths that fit, real dates, amounts as exact
-numbers with the German currency format, totals as ``=SUM`` formulas over the data rows (so the
-sheet stays right when a controller edits a figure) and user text that can never become a formula:
-anything starting with ``=``, ``+``, ``-`` or ``@`` is stored as a string with a quote prefix.
+numbers with the German currency format, totals as ``=SUM`` formulas over the data rows and totals
+per Haushaltsstelle as ``=SUMIFS`` over the rows they add up (so the sheet stays right when a
+controller edits a figure), and user text that can never become a formula: anything starting with
+``=``, ``+``, ``-`` or ``@`` is stored as a string with a quote prefix.
+
+A workbook travels alone – forwarded by mail, printed, filed – so it carries its identity itself:
+
+* the first sheet „Dokument“ names Ressort, Koordinierungsreferat, document, period, Stand,
+  version, Schutzvermerk, draft or final and the open findings, as label/value rows a person reads
+  and a program finds by label;
+* every sheet prints with the same identity in its header and footer (Schutzvermerk, „ENTWURF“,
+  Ressort, title, period, Stand, „Seite X von Y“), one page wide, header row repeated.
+
+Number formats carry the language tag ``[$-407]`` (German, Germany) in front. LibreOffice takes
+thousands and decimal separators from the format's language, and only this leading tag sets it: a
+currency tag alone (``#,##0.00 [$€-407]``) changes just the symbol, and an English LibreOffice
+printed 840,000.00 € (LibreOffice 7.4, measured). Excel takes the separators from the Windows
+regional settings whatever the format says; the tag keeps € behind the amount and dates as
+TT.MM.JJJJ there.
 """
 
 from __future__ import annotations
 
 import io
-from copy import copy
 import re
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -20,20 +36,51 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, NamedStyle, PatternFill
 from openpyxl.styles.fonts import DEFAULT_FONT
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ozgdesk.model.values import cent_zu_euro
+from ozgdesk.model.values import Halbjahr, Quartal, cent_zu_euro, format_datum, format_euro
+from ozgdesk.reports.pruefung import Befund
+from ozgdesk.reports.snapshot import Bestand, ProjektDaten
+from ozgdesk.reports.stellungnahmen import Zaehlung, zaehlen
 
-EURO_FORMAT = '#,##0.00 "€";-#,##0.00 "€"'
-PT_FORMAT = "#,##0.0#"  # person-days are stored with up to two places (0,25 PT)
-DATUM_FORMAT = "DD.MM.YYYY"
-ZAHL_FORMAT = "0"
+EURO_FORMAT = '[$-407]#,##0.00 "€";[$-407]-#,##0.00 "€"'
+PT_FORMAT = "[$-407]#,##0.0#"  # person-days are stored with up to two places (0,25 PT)
+DATUM_FORMAT = "[$-407]DD.MM.YYYY"
+ZAHL_FORMAT = "[$-407]0"  # no thousands separator: years and OZG-IDs stay 2026 and 10000
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMELZEICHEN = ("=", "+", "-", "@")
 
-#: What a cell of these workbooks holds: text (also ``=SUM`` formulas), exact numbers, dates.
-Zellwert = str | int | Decimal | date | None
+#: Name of the first sheet, the one that says what the workbook is.
+DOKUMENTBLATT = "Dokument"
+#: Column widths (characters) that A4 prints at 100 % with these margins, portrait and landscape
+#: (measured: LibreOffice printed 230 characters of columns at 58.5 %). Wider sheets are scaled down
+#: to one page width; the layout keeps every sheet within :data:`BREITE_MAX`, so that nothing prints
+#: smaller than about 57 % – 6.3 pt for the 11 pt cells, near the PDF tables' 7.5 pt.
+BREITE_HOCH = 90
+BREITE_QUER = 134
+BREITE_MAX = 235
+#: The longest header or footer Excel writes, format codes and „&L“ included; other readers refuse
+#: longer ones (ClosedXML: "Headers and Footers cannot be longer than 255 characters").
+KOPF_MAX = 255
+#: Page margins in inches: room for four header lines and three footer lines around the sheet.
+_RAENDER = PageMargins(left=0.6, right=0.6, top=1.2, bottom=1.0, header=0.3, footer=0.3)
+
+
+@dataclass(frozen=True)
+class Formel:
+    """A formula the workbook computes itself (totals per Haushaltsstelle), never user text.
+
+    ``{zeile}`` stands for the row the cell ends up in, so a total refers to its own key cell."""
+
+    text: str
+
+
+#: What a cell of these workbooks holds: text, exact numbers, dates, formulas.
+Zellwert = str | int | Decimal | date | Formel | None
 
 
 @dataclass(frozen=True)
@@ -42,8 +89,81 @@ class Spalte:
 
     titel: str
     art: str = "text"
-    breite: int = 14
+    breite: float = 14
     summe: bool = False
+
+
+@dataclass(frozen=True)
+class Dokumentangaben:
+    """What a workbook is: its first sheet and the header and footer of every sheet say it.
+
+    Built by :func:`angaben` from the snapshot, so the values are those of the PDF of the same
+    document; the Schutzvermerk comes from the caller (the document's ``kennzeichnung``)."""
+
+    titel: str
+    ressort: str
+    ressort_kurz: str
+    referat: str
+    stand: date
+    #: reporting period as readers write it („3. Quartal 2026“); "" for documents of a Stichtag
+    zeitraum: str = ""
+    #: first and last day of the period
+    zeitraum_tage: tuple[date, date] | None = None
+    kennzeichnung: str = ""
+    #: public document (Online-Monitoring): no Schutzvermerk by design, no findings on the final
+    oeffentlich: bool = False
+    entwurf: bool = False
+    #: version of a submission („Version 2 (ersetzt Version 1)“); "" where the document has none
+    fassung: str = ""
+    #: the project(s) of a project document („BMAS-2024-05: Online-Rentenantrag“)
+    projekt: str = ""
+    aktenzeichen: str = ""
+    #: open findings, counted like everywhere else (:func:`reports.stellungnahmen.zaehlen`)
+    befunde: Zaehlung | None = None
+    #: the quarter the check measured („3. Quartal 2026“)
+    pruefung: str = ""
+    #: further label/value rows of this document (e.g. the Zahlungsplan's Fassung)
+    weitere: tuple[tuple[str, Zellwert], ...] = ()
+
+    @property
+    def status(self) -> str:
+        return "ENTWURF – keine Endfassung" if self.entwurf else "Endfassung"
+
+
+def angaben(b: Bestand, titel: str, *, zeitraum: Quartal | Halbjahr | None = None, kennzeichnung: str = "",
+            entwurf: bool = False, befunde: Sequence[Befund] | None = None, pruefung: Quartal | None = None,
+            projekte: Sequence[ProjektDaten] | None = None, aktenzeichen: str = "", fassung: str = "",
+            oeffentlich: bool = False, weitere: Sequence[tuple[str, Zellwert]] = ()) -> Dokumentangaben:
+    """The identity of a document of Ressort ``b``; ``projekte`` None = the whole Ressort.
+
+    ``befunde`` are the findings the caller decided draft or final by (None: not shown)."""
+    if projekte is None:
+        projekt = ""
+    elif len(projekte) == 1:
+        projekt = f"{projekte[0].kennung}: {projekte[0].titel}"
+    else:
+        projekt = f"{len(projekte)} Projekte: " + ", ".join(p.kennung for p in projekte)
+    r = b.ressort
+    return Dokumentangaben(
+        titel=titel, ressort=r.name, ressort_kurz=r.kurzname, referat=r.referat, stand=b.stand,
+        zeitraum=zeitraum.lang if zeitraum else "", zeitraum_tage=(zeitraum.beginn, zeitraum.ende) if zeitraum else None,
+        kennzeichnung="" if oeffentlich else kennzeichnung, oeffentlich=oeffentlich, entwurf=entwurf, fassung=fassung,
+        projekt=projekt, aktenzeichen=aktenzeichen, befunde=None if befunde is None else zaehlen(list(befunde)),
+        pruefung=pruefung.lang if pruefung else "", weitere=tuple(weitere))
+
+
+def befunde_des_dokuments(b: Bestand, befunde: Sequence[Befund] | None, projekte: Sequence[ProjektDaten] | None = None,
+                          q: Quartal | None = None) -> list[Befund]:
+    """The findings a document counts: those its caller decided draft or final by, else the check of
+    ``q`` (default: the last finished quarter, as for every document without a quarter of its own)
+    for the document's projects and the Ressort-wide records."""
+    if befunde is not None:
+        return list(befunde)
+    from ozgdesk.reports.pruefung import pruefen
+
+    kennungen = None if projekte is None else {p.kennung for p in projekte}
+    return [x for x in pruefen(b, q or b.letztes_quartal)
+            if kennungen is None or x.projekt is None or x.projekt in kennungen]
 
 
 def text_zelle(zelle, wert: str) -> None:  # noqa: ANN001
@@ -55,11 +175,142 @@ def text_zelle(zelle, wert: str) -> None:  # noqa: ANN001
         zelle.quotePrefix = True
 
 
-def _zeilen(text: str, breite: int) -> int:
+def _zeilen(text: str, breite: float) -> int:
     """Rough number of lines a wrapped text needs in a column ``breite`` characters wide."""
-    return sum(max(1, -(-len(absatz) // max(1, breite - 2))) for absatz in text.split("\n"))
+    return sum(max(1, -(-len(absatz) // max(1, int(breite) - 2))) for absatz in text.split("\n"))
 
 
+def _kopfbreite(titel: str) -> int:
+    """Width a heading needs: its longest word and a little room (the bold face is wider).
+
+    Headings wrap between words; only a word broken in the middle („terminger-echt“) reads badly."""
+    return min(max((len(w) for w in titel.split()), default=0) + 2, 40)
+
+
+def _betragsbreite(s: Spalte, i: int, zeilen: Sequence[Sequence[object]]) -> float:
+    """Width the largest amount of a euro column needs, its bold total included: a column too
+    narrow shows „###“ instead of the figure, in Excel as in LibreOffice."""
+    if s.art != "euro":
+        return 0
+    werte: list[int] = [w for z in zeilen if len(z) > i and isinstance(w := z[i], int)]  # blatt() refuses short rows
+    if not werte:
+        return 0
+    # measured in LibreOffice (Carlito, metric twin of Calibri): „19.253.000,00 €“ (15 characters)
+    # needs 14 in regular and 15 in bold; one more for Excel's pixel rounding
+    return max(len(format_euro(x)) + (1 if fett else 0) for x, fett in
+               [(x, False) for x in werte] + ([(sum(werte), True)] if s.summe else []))
+
+
+# ------------------------------------------------------------------------------------ header, footer
+_KOPF_STEUER = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def _kopftext(text: str) -> str:
+    """User text in a header or footer: one line, and every „&“ doubled so that a Ressort named
+    „Arbeit&Pflege“ prints as written instead of turning „&P“ into the page number."""
+    return _KOPF_STEUER.sub(" ", text).replace("&", "&&")
+
+
+@dataclass
+class _Zeile:
+    """One line of a header section: font size, bold, and its pieces (text, is user text).
+
+    User text is escaped when the line is written and may be shortened to fit :data:`KOPF_MAX`."""
+
+    groesse: int
+    fett: bool = False
+    teile: list[tuple[str, bool]] | None = None
+
+    def code(self) -> str:
+        text = "".join(_kopftext(t) if benutzer else t for t, benutzer in self.teile or ())
+        if self.fett and text:
+            return f"&{self.groesse}&B{text}&B"
+        # „&8“ followed by „2026 …“ would be font size 82026: a blank ends the number
+        return f"&{self.groesse}" + (" " if text[:1].isdigit() else "") + text
+
+
+def _benutzer(text: str, hoechstens: int) -> tuple[str, bool]:
+    """User text for a header line, cut to ``hoechstens`` characters: the three sections of a
+    header do not wrap, so a long left part would print over the centre (A4 portrait holds about
+    120 characters of the 8 pt header text)."""
+    text = " ".join(text.split())
+    return (text if len(text) <= hoechstens else text[:hoechstens - 1].rstrip() + "…"), True
+
+
+class _Kopfzeile(HeaderFooterItem):
+    """A header or footer written as composed here.
+
+    openpyxl escapes a line break as „_x000a_“, which LibreOffice prints literally; Excel and
+    LibreOffice both read a plain line break in the XML as a new line. The sections hold finished
+    header code (user text already escaped by :func:`_kopftext`)."""
+
+    def __str__(self) -> str:
+        return "".join(f"&{k}{teil.text}" for k, teil in zip("LCR", (self.left, self.center, self.right), strict=True)
+                       if teil.text)
+
+
+def _kopfzeile(links: list[_Zeile], mitte: list[_Zeile], rechts: list[_Zeile]) -> _Kopfzeile:
+    """Header or footer within :data:`KOPF_MAX`: the longest user texts are shortened with „…“
+    (a 300-character project title, a long Ressort name) – the Schutzvermerk, „ENTWURF“ and the
+    page numbers never are, unless the marking alone were that long.
+
+    The three sections are laid out independently of each other. All three get the same number of
+    lines with the same font sizes, so the centre's lines (Schutzvermerk, „ENTWURF“) stay lines of
+    their own however a program aligns the sections vertically (top or bottom)."""
+    n = max(len(links), len(mitte), len(rechts))
+    abschnitte = [x + [_Zeile(8)] * (n - len(x)) for x in (links, mitte, rechts)]
+    for i in range(n):  # the same height for line i in every section
+        groesse = max(x[i].groesse for x in abschnitte)
+        for x in abschnitte:
+            x[i] = _Zeile(groesse, x[i].fett, list(x[i].teile or ()))
+    while True:
+        code = ["\n".join(z.code() for z in x) if any(z.teile for z in x) else "" for x in abschnitte]
+        laenge = sum(2 + len(c) for c in code if c)
+        if laenge <= KOPF_MAX:
+            break
+        kandidaten = [(len(t), a, i, j) for a, x in enumerate(abschnitte) for i, z in enumerate(x)
+                      for j, (t, benutzer) in enumerate(z.teile or ()) if benutzer and len(t) > 12]
+        if not kandidaten:
+            raise ValueError(f"Kopf- oder Fußzeile zu lang ({laenge} Zeichen)")
+        _n, a, i, j = max(kandidaten)
+        teile = abschnitte[a][i].teile or []
+        text = teile[j][0]
+        teile[j] = (text[:max(10, len(text) - (laenge - KOPF_MAX) - 1)].rstrip() + "…", True)
+    item = _Kopfzeile()
+    item.left.text, item.center.text, item.right.text = (c or None for c in code)
+    return item
+
+
+def _kopf_und_fuss(a: Dokumentangaben) -> tuple[_Kopfzeile, _Kopfzeile]:
+    """The identity printed on every page, arranged like the PDF's header and footer: the
+    Schutzvermerk centred above everything (and „ENTWURF“ below it), then Ressort and Referat on
+    the left, Stand, version and Aktenzeichen on the right; in the footer title, period and sheet
+    on the left, „Seite X von Y“ on the right and the Schutzvermerk centred at the very bottom."""
+    oben: list[_Zeile] = []
+    if a.kennzeichnung:
+        oben.append(_Zeile(9, True, [_benutzer(a.kennzeichnung, 80)]))
+    if a.entwurf:
+        oben.append(_Zeile(12, True, [("ENTWURF", False)]))
+    links = [_Zeile(8, True, [_benutzer(a.ressort, 80)])]
+    if a.referat:
+        links.append(_Zeile(8, False, [_benutzer(a.referat, 80)]))
+    rechts = [_Zeile(8, False, [("Stand: " + format_datum(a.stand), False)])]
+    if a.fassung:
+        rechts.append(_Zeile(8, False, [_benutzer(a.fassung, 40)]))
+    if a.aktenzeichen:
+        rechts.append(_Zeile(8, False, [("Az.: ", False), _benutzer(a.aktenzeichen, 35)]))
+    leer = [_Zeile(z.groesse) for z in oben]
+    kopf = _kopfzeile(leer + links, oben, leer + rechts)
+    titel = " – ".join(x for x in (a.titel, a.zeitraum, a.projekt) if x)
+    fuss_links = [_Zeile(8, False, [_benutzer(titel, 95)]), _Zeile(8, False, [("Blatt &A", False)])]
+    fuss_rechts = [_Zeile(8, False, [("Seite &P von &N", False)])]
+    unten = [_Zeile(9, True, [_benutzer(a.kennzeichnung, 80)])] if a.kennzeichnung else []
+    fuss = _kopfzeile(fuss_links + [_Zeile(9)] * len(unten), [_Zeile(8), _Zeile(8)] + unten,
+                      fuss_rechts + [_Zeile(8)] + [_Zeile(9)] * len(unten))
+    return kopf, fuss
+
+
+# ------------------------------------------------------------------------------------------- styles
 def _stil(name: str, **art: object) -> NamedStyle:
     return NamedStyle(name=f"ozgdesk {name}", **art)  # type: ignore[arg-type]
 
@@ -73,9 +324,11 @@ def _stile() -> dict[str, NamedStyle]:
     sit on the first line of a wrapped text next to them.
     """
     oben = Alignment(vertical="top")
+    links_oben = Alignment(horizontal="left", vertical="top", wrap_text=True)
     # A named style carries its own font; without one LibreOffice falls back to a serif font.
-    normal, fett = copy(DEFAULT_FONT), copy(DEFAULT_FONT)
-    fett.b = True
+    normal, fett, titel, vermerk = copy(DEFAULT_FONT), copy(DEFAULT_FONT), copy(DEFAULT_FONT), copy(DEFAULT_FONT)
+    fett.b = titel.b = vermerk.b = True
+    titel.sz, vermerk.sz = 14, 12
     return {
         "kopf": _stil("Kopfzeile", font=fett, fill=PatternFill("solid", fgColor="E3E3E3"),
                       alignment=Alignment(wrap_text=True, vertical="top")),
@@ -89,29 +342,50 @@ def _stile() -> dict[str, NamedStyle]:
         "summe euro": _stil("Summe Betrag", font=fett, number_format=EURO_FORMAT),
         "summe pt": _stil("Summe Personentage", font=fett, number_format=PT_FORMAT),
         "summe zahl": _stil("Summe Zahl", font=fett, number_format=ZAHL_FORMAT),
+        # the sheet „Dokument“: label column, values left-aligned whatever their kind
+        "dok titel": _stil("Dokumenttitel", font=titel, alignment=Alignment(vertical="top")),
+        "dok vermerk": _stil("Dokumentvermerk", font=vermerk, alignment=Alignment(vertical="top")),
+        "angabe": _stil("Angabe", font=fett, alignment=links_oben),
+        "wert": _stil("Angabe Text", font=normal, alignment=links_oben),
+        "wert datum": _stil("Angabe Datum", font=normal, number_format=DATUM_FORMAT, alignment=links_oben),
+        "wert zahl": _stil("Angabe Zahl", font=normal, number_format=ZAHL_FORMAT, alignment=links_oben),
     }
 
 
 class Arbeitsmappe:
-    """Thin builder over openpyxl; :meth:`bytes` returns the finished file."""
+    """Thin builder over openpyxl; :meth:`bytes` adds the sheet „Dokument“ and returns the file."""
 
-    def __init__(self, titel: str, autor: str, stand: date) -> None:
+    def __init__(self, dokument: Dokumentangaben, autor: str = "") -> None:
+        self.dokument = dokument
         self.wb = Workbook()
         for leer in list(self.wb.worksheets):  # the default sheet; every sheet comes from blatt()
             self.wb.remove(leer)
+        a = dokument
         p = self.wb.properties
-        p.title = titel
-        p.creator = autor
+        # the identity also in the file properties, where document management systems look
+        p.title = " ".join(x for x in (a.titel, a.ressort_kurz, a.zeitraum or a.projekt.split(":")[0]) if x)
+        p.subject = " – ".join(x for x in (a.titel, a.zeitraum, a.projekt) if x)
+        p.creator = autor or a.referat or a.ressort
+        p.keywords = a.kennzeichnung or None
+        p.contentStatus = "Entwurf" if a.entwurf else "Endfassung"
+        p.version = a.fassung or None
         p.language = "de-DE"
-        p.created = p.modified = datetime.combine(stand, time(12, 0))
+        p.created = p.modified = datetime.combine(a.stand, time(12, 0))
         #: sheet name -> (first data row, last data row, total row or None), for tests and readers.
         self.bereiche: dict[str, tuple[int, int, int | None]] = {}
+        self._titel: dict[str, list[str]] = {}
         self._stile = {}
+        self._stilnamen: dict[str, str] = {}
+        self._fertig: bytes | None = None
         for schluessel, stil in _stile().items():
             self.wb.add_named_style(stil)
             self._stile[schluessel] = stil.as_tuple()
+            self._stilnamen[schluessel] = stil.name
 
-    def _neu(self, ws: Worksheet, stil: str, wert: Zellwert = None) -> Cell:
+    def _stilname(self, schluessel: str) -> str:
+        return self._stilnamen[schluessel]
+
+    def _neu(self, ws: Worksheet, stil: str, wert: str | int | Decimal | date | None = None) -> Cell:
         # row and column stay unset until ws.append() places the cell – openpyxl's Cell takes None
         # for both, the stubs declare them required to discourage cells outside a sheet
         zelle = Cell(ws, style_array=self._stile[stil])  # type: ignore[call-arg]
@@ -123,43 +397,59 @@ class Arbeitsmappe:
               *, summenzeile: bool = True) -> None:
         ws = self.wb.create_sheet(name[:31])
         ws.append([self._neu(ws, "kopf", s.titel) for s in spalten])
-        for i, s in enumerate(spalten, start=1):
-            # never narrower than the heading: a wrapped heading like "terminger-echt" reads badly
-            ws.column_dimensions[get_column_letter(i)].width = max(s.breite, min(len(s.titel) + 3, 40))
+        breiten = [max(s.breite, _kopfbreite(s.titel), _betragsbreite(s, i, zeilen)) for i, s in enumerate(spalten)]
+        for i, b in enumerate(breiten, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = b
+        kopf_hoehe = max(_zeilen(s.titel, b) for s, b in zip(spalten, breiten, strict=True)) if spalten else 1
+        if kopf_hoehe > 1:  # wrapped headings: LibreOffice keeps the stored height, one line
+            ws.row_dimensions[1].height = 15 * kopf_hoehe
         for r, zeile in enumerate(zeilen, start=2):
             zeilen_hoehe = 1
             zellen: list[Cell | None] = []
-            for wert, s in zip(zeile, spalten, strict=True):
-                zellen.append(self._zelle(ws, wert, s))
+            for wert, s, b in zip(zeile, spalten, breiten, strict=True):
+                zellen.append(self._zelle(ws, wert, s, r))
                 if s.art == "text" and wert:
-                    zeilen_hoehe = max(zeilen_hoehe, _zeilen(str(wert), s.breite))
+                    zeilen_hoehe = max(zeilen_hoehe, _zeilen(str(wert), b))
             ws.append(zellen)
             if zeilen_hoehe > 1:  # LibreOffice does not grow wrapped rows by itself on opening
                 ws.row_dimensions[r].height = 15 * min(zeilen_hoehe, 12)
         letzte = len(zeilen) + 1
         ws.freeze_panes = "A2"
-        ws.print_title_rows = "1:1"  # printed: header on every page, landscape, all columns on one page width
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        if sum(s.breite for s in spalten) <= 200:  # wider sheets would print unreadably small
-            ws.sheet_properties.pageSetUpPr.fitToPage = True
-            ws.page_setup.fitToWidth = 1
-            ws.page_setup.fitToHeight = 0
         ws.auto_filter.ref = f"A1:{get_column_letter(len(spalten))}{max(letzte, 1)}"
         summe_zeile = None
         if summenzeile and any(s.summe for s in spalten):
             summe_zeile = letzte + 1
             summen: list[Cell | None] = [self._neu(ws, "summe", "Summe")]
             for c, s in enumerate(spalten[1:], start=2):
-                b = get_column_letter(c)
+                x = get_column_letter(c)
                 summen.append(self._neu(ws, f"summe {s.art if s.art in ('euro', 'pt') else 'zahl'}",
-                                        f"=SUM({b}2:{b}{letzte})" if letzte >= 2 else 0) if s.summe else None)
+                                        f"=SUM({x}2:{x}{letzte})" if letzte >= 2 else 0) if s.summe else None)
             ws.append(summen)
+        self._drucken(ws, sum(breiten), summe_zeile or letzte, titelzeile=True)
         self.bereiche[ws.title] = (2, letzte, summe_zeile)
+        self._titel[ws.title] = [s.titel for s in spalten]
 
-    def _zelle(self, ws: Worksheet, wert: object, s: Spalte) -> Cell | None:
+    @staticmethod
+    def _drucken(ws: Worksheet, breite: float, letzte: int, *, titelzeile: bool) -> None:
+        """Printed: A4, one page wide (as many pages tall as needed), landscape when the columns
+        do not fit portrait, the heading row on every page, nothing outside the table."""
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "portrait" if breite <= BREITE_HOCH else "landscape"
+        if ws.sheet_properties.pageSetUpPr is None:
+            ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.page_margins = copy(_RAENDER)
+        if titelzeile:
+            ws.print_title_rows = "1:1"
+        ws.print_area = f"A1:{get_column_letter(max(ws.max_column, 1))}{max(letzte, 1)}"
+
+    def _zelle(self, ws: Worksheet, wert: object, s: Spalte, zeile: int) -> Cell | None:
         if wert is None or wert == "":
             return None
+        if isinstance(wert, Formel):
+            return self._neu(ws, s.art if s.art in ("euro", "pt", "zahl") else "text", wert.text.format(zeile=zeile))
         if s.art == "euro":
             if not isinstance(wert, int):  # amounts travel as integer cents (model.values)
                 raise TypeError(f"Spalte {s.titel!r}: Cent-Betrag (int) erwartet, nicht {wert!r}")
@@ -177,7 +467,93 @@ class Arbeitsmappe:
         text_zelle(zelle, text)
         return zelle
 
+    # ------------------------------------------------------------------------------- formulas
+    def bezug(self, blatt: str, spalte: str) -> str:
+        """Absolute reference to the data rows of the column headed ``spalte`` on sheet ``blatt``
+        (``'Haushaltsstellen'!$C$2:$C$40``); the sheet must exist already."""
+        erste, letzte, _summe = self.bereiche[blatt]
+        b = get_column_letter(self._titel[blatt].index(spalte) + 1)
+        return f"{quote_sheetname(blatt)}!${b}${erste}:${b}${max(letzte, erste)}"
+
+    def summewenns(self, blatt: str, summe: str, bedingungen: Sequence[tuple[str, str]]) -> Formel:
+        """``=SUMIFS`` of column ``summe`` of ``blatt`` over the rows whose columns match
+        (column heading, criterion as formula text, e.g. ``"$A{zeile}"`` or ``"2026"``)."""
+        teile = [self.bezug(blatt, summe)]
+        for spalte, kriterium in bedingungen:
+            teile += [self.bezug(blatt, spalte), kriterium]
+        return Formel(f"=SUMIFS({','.join(teile)})")
+
+    # -------------------------------------------------------------------------- sheet „Dokument“
+    def _dokumentblatt(self) -> None:
+        """The first sheet: what this workbook is, label beside value, printable on one page.
+
+        Rows 1 to 3 are always there (Schutzvermerk, title, „ENTWURF“ – empty where there is
+        none), so the labels start in row 5 in every workbook."""
+        a = self.dokument
+        ws = self.wb.create_sheet(DOKUMENTBLATT, 0)
+        breiten = (28, 60)
+        ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = breiten
+        for r, (stil, text) in enumerate((("dok vermerk", a.kennzeichnung), ("dok titel", a.titel),
+                                          ("dok titel", "ENTWURF" if a.entwurf else "")), start=1):
+            if text:
+                zelle = ws.cell(r, 1)
+                zelle.style = self._stilname(stil)
+                text_zelle(zelle, text)
+        ws.row_dimensions[2].height = 21
+        ws.row_dimensions[3].height = 21
+        zeilen: list[tuple[str, Zellwert]] = [("Dokument", a.titel), ("Status", a.status)]
+        if a.fassung:
+            zeilen.append(("Fassung", a.fassung))
+        zeilen.append(("Schutzvermerk", a.kennzeichnung or ("keiner (öffentliches Dokument)" if a.oeffentlich
+                                                            else "keiner")))
+        zeilen += [("Ressort", a.ressort), ("Kurzname", a.ressort_kurz), ("Koordinierungsreferat", a.referat or "–")]
+        if a.zeitraum and a.zeitraum_tage:
+            von, bis = a.zeitraum_tage
+            zeilen.append(("Zeitraum", f"{a.zeitraum} ({format_datum(von)} bis {format_datum(bis)})"))
+        else:
+            zeilen.append(("Zeitraum", "– (Stand zum Stichtag)"))
+        zeilen.append(("Stand", a.stand))
+        if a.projekt:
+            zeilen.append(("Projekt", a.projekt))
+        if a.aktenzeichen:
+            zeilen.append(("Aktenzeichen", a.aktenzeichen))
+        zeilen += list(a.weitere)
+        if a.befunde is not None and not (a.oeffentlich and not a.entwurf):
+            if a.pruefung:
+                zeilen.append(("Prüfung für", a.pruefung))
+            zeilen += [("Offene Befunde", a.befunde.offen), ("davon Fehler", a.befunde.fehler),
+                       ("davon Hinweise", a.befunde.hinweise), ("Befunde mit Stellungnahme", a.befunde.mit_stellungnahme)]
+        zeilen.append(("Blätter", ", ".join(ws_.title for ws_ in self.wb.worksheets[1:]) or "–"))
+        for r, (angabe, wert) in enumerate(zeilen, start=5):
+            links = ws.cell(r, 1)
+            links.style = self._stilname("angabe")
+            text_zelle(links, angabe)
+            rechts = ws.cell(r, 2)
+            if isinstance(wert, (int, Decimal)):
+                rechts.style, rechts.value = self._stilname("wert zahl"), wert
+            elif isinstance(wert, date):
+                rechts.style, rechts.value = self._stilname("wert datum"), wert
+            else:
+                rechts.style = self._stilname("wert")
+                text_zelle(rechts, str(wert or ""))
+            hoehe = max(_zeilen(str(wert or ""), breiten[1]), _zeilen(angabe, breiten[0]))
+            if hoehe > 1:
+                ws.row_dimensions[r].height = 15 * min(hoehe, 12)
+        self._drucken(ws, sum(breiten), 4 + len(zeilen), titelzeile=False)
+
+    def _abschliessen(self) -> None:
+        """Sheet „Dokument“ first and selected; the identity in every sheet's header and footer."""
+        self._dokumentblatt()
+        for ws in self.wb.worksheets:
+            kopf, fuss = _kopf_und_fuss(self.dokument)
+            ws.HeaderFooter.oddHeader, ws.HeaderFooter.oddFooter = kopf, fuss
+            ws.sheet_view.tabSelected = ws.title == DOKUMENTBLATT  # two selected tabs = grouped sheets in Excel
+        self.wb.active = 0
+
     def bytes(self) -> bytes:
-        puffer = io.BytesIO()
-        self.wb.save(puffer)
-        return puffer.getvalue()
+        if self._fertig is None:
+            self._abschliessen()
+            puffer = io.BytesIO()
+            self.wb.save(puffer)
+            self._fertig = puffer.getvalue()
+        return self._fertig

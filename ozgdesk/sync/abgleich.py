@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ozgdesk import logbuch
+from ozgdesk.model import empfaenger
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
 from ozgdesk.model.store import Store
 from ozgdesk.sync.backend import Backend, OrdnerBackend
@@ -61,6 +62,8 @@ class AbgleichStatus:
     quarantaene_liste: list[dict[str, Any]] = field(default_factory=list)
     #: the name this device logs its changes under (bound to its key at approval)
     person: str = ""
+    #: who receives the submissions, as the Ressort set it ("" = default; model/empfaenger.py)
+    empfaenger: str = ""
 
 
 @dataclass
@@ -225,6 +228,7 @@ def status(store: Store) -> AbgleichStatus:
                                   .where(SyncAusgang.veroeffentlicht_am.is_(None))).scalar_one()
         geraete = s.execute(select(func.count()).select_from(SyncGeraet).where(SyncGeraet.eigen.is_(False))).scalar_one()
         angekuendigt = set(s.execute(select(SyncSchluessel.id)).scalars())
+        an = empfaenger.des_ressorts(s)
     bindung = vertrauen.bindung(store.geraet_id)
     wartend = [g for g in angekuendigt if g != store.geraet_id and not vertrauen.schluessel(g)
                and not vertrauen.ist_widerrufen(g)]
@@ -245,6 +249,7 @@ def status(store: Store) -> AbgleichStatus:
         wartende_geraete=len(wartend),
         quarantaene_liste=quarantaene,
         person=store.personenname(),
+        empfaenger=an,
     )
 
 

@@ -185,7 +185,7 @@ def ausgang_entfernen(store: Store, kennung: str) -> AusgangEintrag:
         if a.veroeffentlicht_am is not None:
             raise Eingabefehler(
                 f"Die Einreichung {a.periode} ({a.id[:8]}) ist bereits veröffentlicht ({a.ziel}) und wird nicht "
-                "entfernt: Was auf der Ablage an das BMI gegangen ist, bleibt unverändert als Nachweis. Eine "
+                "entfernt: Was auf der Ablage eingereicht ist, bleibt unverändert als Nachweis. Eine "
                 "Korrektur geht als neue Einreichung (neue Fassung) hinaus."
             )
         s.delete(a)

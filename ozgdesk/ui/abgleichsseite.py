@@ -1,5 +1,6 @@
 """Abgleich view: target, state, sync now with progress, conflicts side by side, automatic sync,
-the outbox of submissions to the BMI (a package stuck in it can be removed after a question).
+the outbox of submissions to the recipient the Ressort set (model/empfaenger.py; a package stuck in
+it can be removed after a question).
 
 Everything that touches the network or the store runs on the background runner through the
 Qt-free API of ``ozgdesk.sync``; this page only shows results. The password typed here goes
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ozgdesk.model import empfaenger
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import anzahl
 from ozgdesk.sync import abgleich as sync
@@ -50,6 +52,14 @@ STUFE = {"ok": "✓", "warnung": "⚠", "fehler": "✗"}
 
 class _Bote(QObject):
     fortschritt = Signal(str, int, int)
+
+
+def _eingang_titel(gesetzt: str) -> str:
+    return f"Posteingang der Ablage (Absender: {empfaenger.kurz(gesetzt)})"
+
+
+def _ausgang_titel(gesetzt: str) -> str:
+    return f"Postausgang (Einreichungen an {empfaenger.mit_artikel(gesetzt)})"
 
 
 def _wert_text(wert: Any) -> str:
@@ -200,19 +210,20 @@ class Abgleichsseite(QWidget):
         self.posteingang.itemActivated.connect(self._katalog_aktiviert)
         self.posteingang.itemDoubleClicked.connect(self._katalog_aktiviert)
         self.rueckmeldungen = QListWidget()
-        self.rueckmeldungen.setAccessibleName("Rückmeldungen des BMI je Einreichung")
+        self.rueckmeldungen.setAccessibleName("Rückmeldungen je Einreichung")
         self.rueckmeldungen.itemActivated.connect(self._datei_oeffnen)
         self.rueckmeldungen.itemDoubleClicked.connect(self._datei_oeffnen)
-        eingang_box = QGroupBox("Vom BMI (Posteingang der Ablage)")
+        # the boxes name the recipient the Ressort set (read with the status, see _aktualisiert)
+        self.eingang_box = eingang_box = QGroupBox(_eingang_titel(""))
         el = QGridLayout(eingang_box)
         el.addWidget(beschriftung("&Katalog-Aktualisierungen (Enter: als Import öffnen):", self.posteingang), 0, 0)
         el.addWidget(beschriftung("&Rückmeldungen je Einreichung (Enter: öffnen):", self.rueckmeldungen), 0, 1)
         el.addWidget(self.posteingang, 1, 0)
         el.addWidget(self.rueckmeldungen, 1, 1)
 
-        # --- outbox: this device's submissions to the BMI, waiting, published or failing
+        # --- outbox: this device's submissions to the recipient, waiting, published or failing
         self.ausgangsliste = QListWidget()
-        self.ausgangsliste.setAccessibleName("Postausgang: Einreichungen an das BMI")
+        self.ausgangsliste.setAccessibleName("Postausgang: Einreichungen")
         self.ausgangsliste.setWordWrap(True)
         self.ausgangsliste.currentItemChanged.connect(lambda *_a: self._ausgang_auswahl())
         self.ausgang_entfernen_knopf = QPushButton("E&ntfernen …")
@@ -221,7 +232,7 @@ class Abgleichsseite(QWidget):
                                                 "nehmen, z. B. wenn sie bei jedem Abgleich scheitert")
         self.ausgang_entfernen_knopf.setEnabled(False)
         self.ausgang_entfernen_knopf.clicked.connect(self.ausgang_entfernen)
-        ausgang_box = QGroupBox("Postausgang (Einreichungen an das BMI)")
+        self.ausgang_box = ausgang_box = QGroupBox(_ausgang_titel(""))
         self.ausgang_einzelheiten = QLabel()
         self.ausgang_einzelheiten.setObjectName("ausgang_einzelheiten")
         self.ausgang_einzelheiten.setWordWrap(True)
@@ -257,6 +268,8 @@ class Abgleichsseite(QWidget):
         layout.addWidget(self.reiter, 1)
 
         self._konflikte: list[KonfliktAnzeige] = []
+        #: the recipient as the Ressort set it ("" = default), from the last status read
+        self._empfaenger = ""
         self._ausgang: list[AusgangEintrag] = []
         #: the errors of the last sync's publishing, by outbox entry (kept in memory only)
         self._ausgang_fehler: dict[str, str] = {}
@@ -304,6 +317,9 @@ class Abgleichsseite(QWidget):
         self.jetzt_knopf.setEnabled(st.eingerichtet and not self._laeuft)
         self._konflikte = liste
         self.letzter_status = st
+        self._empfaenger = st.empfaenger
+        self.eingang_box.setTitle(_eingang_titel(st.empfaenger))
+        self.ausgang_box.setTitle(_ausgang_titel(st.empfaenger))
         self.geraetebereich.aktualisieren(st)
         self.konfliktliste.clear()
         for k in liste:
@@ -541,7 +557,8 @@ class Abgleichsseite(QWidget):
             self.meldung.setText("Während eines Abgleichs wird nichts aus dem Postausgang entfernt; bitte danach.")
             return
         text = (f"Die Einreichung {e.periode} ({e.id[:8]}) aus dem Postausgang entfernen?\n\n"
-                "Sie wird dann nicht an das BMI übertragen. Der Paketordner bleibt unverändert:\n"
+                f"Sie wird dann nicht an {empfaenger.mit_artikel(self._empfaenger)} übertragen. Der Paketordner "
+                "bleibt unverändert:\n"
                 f"{e.ordner}")
         if e.version:
             text += (f"\n\nAuf der Ablage bleibt die begonnene Fassung v{e.version} ohne Übertragungsliste liegen; "
@@ -555,7 +572,7 @@ class Abgleichsseite(QWidget):
     def _ausgang_entfernt(self, e: AusgangEintrag) -> None:
         self._ausgang_fehler.pop(e.id, None)
         self.meldung.setText(f"Einreichung {e.periode} ({e.id[:8]}) aus dem Postausgang entfernt; sie wird nicht an "
-                             "das BMI übertragen.")
+                             f"{empfaenger.mit_artikel(self._empfaenger)} übertragen.")
         self.aktualisieren()
 
     def ja_nein_fragen(self, titel: str, text: str, ja: str, name: str) -> bool:

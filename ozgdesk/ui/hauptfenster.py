@@ -234,6 +234,8 @@ class Hauptfenster(QMainWindow):
         stamm = mb.addMenu("S&tammdaten")
         stamm.addAction(aktion("&Behörden …", self, lambda: self.stammdaten("behoerde")))
         stamm.addAction(aktion("&Personen …", self, lambda: self.stammdaten("person")))
+        stamm.addSeparator()
+        stamm.addAction(aktion("&Ressort …", self, self.ressort_bearbeiten))
 
         hilfe = mb.addMenu("&Hilfe")
         hilfe.addAction(aktion("Über ozgdesk / &Diagnose …", self, self.ueber))
@@ -424,6 +426,16 @@ class Hauptfenster(QMainWindow):
         from ozgdesk.ui.seiten import StammdatenDialog
 
         StammdatenDialog(art, self.store, self.bearbeitung, self).exec()
+
+    def ressort_bearbeiten(self) -> None:
+        """Stammdaten › Ressort …: name, Referat, contact and the recipient of the reports."""
+        from ozgdesk.ui.ressortdialog import Ressortbearbeitung
+
+        Ressortbearbeitung(self, self.bearbeitung, self.dialog_ausfuehren).starten()
+
+    def dialog_ausfuehren(self, d: Any) -> bool:
+        """Run a modal dialog of the window (tests replace this to fill it in)."""
+        return bool(d.exec() == d.DialogCode.Accepted)
 
     def katalog_importieren(self, datei: str | None = None) -> None:
         """Open the import dialog; with ``datei`` (e.g. from the BMI's inbox) it compares at once."""

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ozgdesk.dateien import eingabedatei_lesen
+from ozgdesk.model import ooxml
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
 
 #: Excel's own limit for the text of one cell; a longer cell was not written by a spreadsheet.
@@ -154,6 +155,7 @@ def _xlsx(pfad: Path, name: str, daten: bytes, sha: str) -> Rohtabelle:
         with zipfile.ZipFile(io.BytesIO(daten)) as zf:
             namen = set(zf.namelist())
             entpackt = sum(i.file_size for i in zf.infolist())
+            dtd = ooxml.dtd_teil(zf) if entpackt <= MAX_ENTPACKT else None
     except (zipfile.BadZipFile, EOFError, ValueError):
         raise Katalogfehler(name, [f"Datei „{name}“ ist beschädigt oder unvollständig (kein lesbares ZIP/XLSX). "
                                    "Bitte die Datei erneut herunterladen."]) from None
@@ -162,6 +164,8 @@ def _xlsx(pfad: Path, name: str, daten: bytes, sha: str) -> Rohtabelle:
     if entpackt > MAX_ENTPACKT:
         raise Katalogfehler(name, [f"Datei „{name}“ würde entpackt {entpackt // (1024 * 1024)} MB belegen; "
                                    "das ist kein Katalogexport (möglicherweise eine ZIP-Bombe)."])
+    if dtd is not None:
+        raise Katalogfehler(name, [_xml_angriff(name)])
     try:
         wb = load_workbook(io.BytesIO(daten), read_only=True, data_only=False)
     except Exception as e:  # openpyxl raises many types for damaged parts, and wraps defusedxml's
@@ -249,7 +253,7 @@ def _ist_xml_angriff(e: BaseException | None) -> bool:
 def _xml_angriff(name: str) -> str:
     return (f"Datei „{name}“ enthält XML-Entitätsdefinitionen oder Verweise auf externe Dateien. Aus "
             "Sicherheitsgründen wird sie nicht geöffnet (Schutz vor XML-Angriffen). Bitte die Originaldatei "
-            "des BMI verwenden.")
+            "des Katalogs verwenden.")
 
 
 def _kurz(e: Exception) -> str:

@@ -61,9 +61,9 @@ class Anforderungsart(DeutschesEnum):
 
 class Anforderungsstatus(DeutschesEnum):
     ENTWURF = ("entwurf", "Entwurf")
-    VERSENDET = ("versendet", "an das BMI versendet")
-    UEBERNOMMEN = ("uebernommen", "vom BMI übernommen")
-    ABGELEHNT = ("abgelehnt", "vom BMI abgelehnt")
+    VERSENDET = ("versendet", "versendet")
+    UEBERNOMMEN = ("uebernommen", "in den Katalog übernommen")
+    ABGELEHNT = ("abgelehnt", "von der Katalogpflege abgelehnt")
     ZURUECKGEZOGEN = ("zurueckgezogen", "zurückgezogen")
 
 
@@ -100,7 +100,7 @@ class Aenderungsanforderung(Base):
         if not (self.betreff or "").strip():
             raise Eingabefehler(f"{bez}: Der Betreff fehlt.")
         if not (self.begruendung or "").strip():
-            raise Eingabefehler(f"{bez}: Die Begründung fehlt; das BMI bearbeitet nur begründete Anforderungen.")
+            raise Eingabefehler(f"{bez}: Die Begründung fehlt; die Katalogpflege bearbeitet nur begründete Anforderungen.")
         if art is not Anforderungsart.FEHLT and not self.leistung_id:
             raise Eingabefehler(f"{bez}: Für „{art.label}“ muss die betroffene OZG-Leistung angegeben werden.")
         if art is Anforderungsart.FEHLT and not self.leistung_id and not (self.vorschlag or "").strip():

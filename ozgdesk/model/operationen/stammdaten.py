@@ -75,6 +75,15 @@ def formular(s: Session, art: str, id_: str | None = None) -> Formulardaten:
     return Formulardaten(art, id_, werte, details.auswahl(s))
 
 
+def ressort_formular(s: Session) -> Formulardaten:
+    """The Ressort's form (Stammdaten › Ressort …): its one record and the Personen to choose the
+    Ansprechpartner from (German Eingabefehler if no Ressort is set up yet)."""
+    from ozgdesk.model.einrichtung import ressort_von
+
+    r = ressort_von(s)
+    return Formulardaten("ressort", r.id, projekt.werte(s, "ressort", r.id), details.auswahl(s))
+
+
 def doppelte(s: Session, art: str, werte: dict[str, Any], ausser_id: str | None = None) -> list[hinweise.Hinweis]:
     """Same name as another Behörde/Person (often the same one entered twice): a warning, no refusal."""
     if _art(art) == "behoerde":
