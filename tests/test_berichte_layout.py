@@ -68,6 +68,32 @@ def test_silbentrennung_ohne_einzelbuchstaben():
 
 def test_geschuetztes_leerzeichen_trennt_nicht():
     """An amount written with a no-break space ("1.234,56\u00a0€") stays whole: the euro sign never starts a
-    line alone. Note: format_euro in ozgdesk.model.values still writes a normal space."""
+    line alone. format_euro writes a normal space; the layout makes it non-breaking (test below)."""
     zeilen = umbrechen("Summe 1.234,56\u00a0€", SCHRIFT, 7.5, 50)
     assert zeilen == ["Summe", "1.234,56\u00a0€"]
+
+
+def test_werte_werden_nie_getrennt():
+    """Amounts, dates, Kennungen, OZG-IDs, Haushaltsstellen and quarters stay whole: a line breaks
+    before or after them, never inside – not at a hyphen, not by hyphenation, not before the „€“."""
+    assert umbrechen("Abweichung -265.151.679,45 €", SCHRIFT, 7.5, 75) == ["Abweichung", "-265.151.679,45\u00a0€"]
+    assert umbrechen("Haushaltsstelle 0602 532 01", SCHRIFT, 7.5, 60) == ["Haushaltsstelle", "0602\u00a0532\u00a001"]
+    assert umbrechen("Bericht 3. Quartal 2026 fertig", SCHRIFT, 7.5, 70) == ["Bericht", "3.\u00a0Quartal\u00a02026", "fertig"]
+    assert umbrechen("Anteil -88,6 % im Plan", SCHRIFT, 7.5, 40) == ["Anteil", "-88,6\u00a0%", "im Plan"]
+    # wider than the column: not split at its hyphens (BMAS-/2024-05) but refused, the column must grow
+    assert umbrechen("BMAS-2024-05", SCHRIFT, 7.5, 40) is None
+    assert umbrechen("31.12.2026", SCHRIFT, 7.5, 30) is None
+    assert umbrechen("Rentenversicherungsnummer2026", SCHRIFT, 7.5, 60) is None  # digits: no hyphenation
+    # words without digits still break at hyphens and syllables
+    assert umbrechen("Sozialversicherungsnummer-Service", SCHRIFT, 7.5, 120) == ["Sozialversicherungsnummer-", "Service"]
+
+
+def test_kuerzen_mit_verweis_ohne_wert_zu_trennen():
+    from ozgdesk.reports.layout import kuerzen
+
+    text = "Mehrkosten von 1.234.567,89 € für die Übergangslösung sind beantragt; die Gegensteuerung läuft. " * 5
+    kurz = kuerzen(text, SCHRIFT, 9, 200, 2, "(vollständig im Quartalsbericht)")
+    assert kurz.endswith("… (vollständig im Quartalsbericht)")
+    assert len(umbrechen(kurz, SCHRIFT, 9, 200)) <= 2
+    assert text.startswith(kurz.removesuffix(" … (vollständig im Quartalsbericht)"))
+    assert kuerzen("kurz", SCHRIFT, 9, 200, 1, "(siehe oben)") == "kurz"

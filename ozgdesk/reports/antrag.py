@@ -89,15 +89,16 @@ def pdf(b: Bestand, p: ProjektDaten, *, kennzeichnung: str = "", entwurf: bool =
     inhalt.append(h1("6 Förderfähigkeit"))
     inhalt.append(absatz(_berechtigung(p)))
     inhalt.append(h1("7 Meilensteinplan"))
+    name = f"{p.kennung}: {p.titel}"  # the caption of a table's continuation on the next page
     inhalt.append(tabelle([Sp("Meilenstein", 4), Sp("Arbeitspaket", 3), Sp("Plantermin", 1.2, True)],
-                          [[m.titel, m.arbeitspaket or "–", datum(m.plan_datum)] for m in p.meilensteine]))
+                          [[m.titel, m.arbeitspaket or "–", datum(m.plan_datum)] for m in p.meilensteine], fortsetzung=name))
     inhalt.append(h1("8 Kosten- und Zahlungsplan"))
     if p.plan:
         inhalt.append(absatz(f"Zahlungsplan Fassung {p.zahlungsplan_version} vom {datum(p.zahlungsplan_stand)}; "
                              "Beträge in €.", EINLEITUNG))
         inhalt.append(tabelle([Sp("Quartal", 1), Sp("Kostenart", 2.4), Sp("Haushaltsstelle", 1.4), Sp("Betrag (€)", 1.5, True)],
                               [[x.quartal.kurz, x.kostenart, x.haushaltsstelle, betrag(x.betrag_cent)] for x in p.plan],
-                              summe=["Summe", "", "", betrag(sum(x.betrag_cent for x in p.plan))]))
+                              summe=["Summe", "", "", betrag(sum(x.betrag_cent for x in p.plan))], fortsetzung=name))
         jahre: dict[int, int] = defaultdict(int)
         for x in p.plan:
             jahre[x.quartal.jahr] += x.betrag_cent

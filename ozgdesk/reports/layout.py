@@ -35,6 +35,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    FrameBreak,
     KeepTogether,
     PageTemplate,
     Paragraph,
@@ -42,6 +43,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.flowables import _listWrapOn  # type: ignore[attr-defined]  # not in the stubs
 from reportlab.platypus.tables import CellStyle
 
 from ozgdesk import daten
@@ -124,35 +126,58 @@ UNTERTITEL = _stil("untertitel", fontSize=10.5, leading=14, spaceAfter=10)
 H1 = _stil("h1", fontName=SCHRIFT_FETT, fontSize=12, leading=15, spaceBefore=10, spaceAfter=5)
 H2 = _stil("h2", fontName=SCHRIFT_FETT, fontSize=10, leading=13, spaceBefore=8, spaceAfter=3)
 #: An introductory sentence that must stay on the page of the table it introduces.
-EINLEITUNG = _stil("einleitung", spaceAfter=4)
+EINLEITUNG = _stil("einleitung", spaceBefore=6, spaceAfter=4)  # apart from the table above
 
-#: Space that must remain below a heading; otherwise it starts on the next page.
-MINDESTREST = 30 * mm
+#: A continuation caption above the rest of a project's table on a following page.
+FORTSETZUNG = _stil("fortsetzung", fontName=SCHRIFT_FETT, fontSize=8, leading=10.5, spaceAfter=2)
+#: The full-width row of a long free-text column (see :attr:`Sp.eigene_zeile`).
+KLEIN_KURSIV = _stil("klein_kursiv", fontName=SCHRIFT_KURSIV, fontSize=7.5, leading=9.5)
 
 
 class _Ueberschrift(Paragraph):
-    """A heading (or table intro) that never stands alone at the bottom of a page.
+    """A heading (or the sentence introducing a table): never split, and kept on the page with the
+    start of what follows it (:func:`pdf_erzeugen` groups them, see :class:`_Abschnitt`)."""
 
-    reportlab's keepWithNext would glue it to the whole following table and push a table that
-    fits on one page entirely to the next page, leaving a blank page behind; here the heading only
-    asks for :data:`MINDESTREST` below it and the table may split as usual.
-    """
-
-    def wrap(self, breite: float, hoehe: float) -> tuple[float, float]:
-        b, h = super().wrap(breite, hoehe)
-        if hoehe < h + MINDESTREST:
-            return b, hoehe + 1  # does not fit here: the frame moves it to the next page
-        return b, h
+    haftet = True
 
     def split(self, breite: float, hoehe: float) -> list:
         return []
+
+
 HINWEIS = _stil("hinweis", fontName=SCHRIFT_KURSIV, fontSize=8, leading=10.5, textColor=colors.HexColor("#424242"),
                 spaceAfter=4)
 
 
+#: What reads as one value and must never be broken across lines although it contains blanks: an
+#: amount, number or date with its unit („1.234,56 €“, „-88,6 %“, „12,5 PT“, „4,2 Mio. €“, „45 Tage“),
+#: a Haushaltsstelle („0602 532 01“), a quarter or half-year written out („3. Quartal 2026“), „§ 160“.
+#: Their blanks become no-break spaces (printed and extracted as blanks).
+_GESCHUETZT = re.compile(
+    r"\d{4} \d{3} \d{2}(?!\d)"
+    r"|\d{1,2}\. (?:Quartal|Halbjahr) \d{4}"
+    r"|§§? \d+\w*"
+    r"|\S*\d(?: (?:€|%|PT|T€|Tage?|Mio\.|Mrd\.)(?=[\s),.;:!?“”]|$))+"
+)
+_ZIFFER = re.compile(r"\d")
+
+
+def schuetzen(text: str) -> str:
+    """``text`` with the blanks inside values (see :data:`_GESCHUETZT`) made non-breaking."""
+    if " " not in text or not _ZIFFER.search(text):  # most cells: one value, or text without numbers
+        return text
+    return _GESCHUETZT.sub(lambda m: m.group().replace(" ", "\u00a0"), text)
+
+
 def t(text: object) -> str:
-    """User text made safe for reportlab's mini-markup; line breaks kept."""
-    return escape("" if text is None else str(text)).replace("\n", "<br/>")
+    """User text made safe for reportlab's mini-markup; line breaks kept, values never broken."""
+    return escape(schuetzen("" if text is None else str(text))).replace("\n", "<br/>")
+
+
+def haftend(f: Flowable) -> Flowable:
+    """Mark ``f`` (e.g. a project's facts under its name) to stay on the page with the start of the
+    flowable after it, like a heading."""
+    f.haftet = True  # type: ignore[attr-defined]
+    return f
 
 
 def absatz(text: object, stil: ParagraphStyle = TEXT) -> Paragraph:
@@ -218,11 +243,18 @@ def ampel_zelle(ampel: Ampel) -> Flowable:
 # -------------------------------------------------------------------------------------------- tables
 @dataclass(frozen=True)
 class Sp:
-    """A table column: heading, share of the text width, right-aligned (amounts) or not."""
+    """A table column: heading, share of the text width, right-aligned (amounts) or not.
+
+    ``anteil`` is the designer's weight: a column gets at least the width of its widest unbreakable
+    value and at most what its longest line needs; the weights share out the rest (:func:`spaltenbreiten`).
+    ``eigene_zeile``: long free text (traffic-light reasons) that would run ten lines in a narrow
+    column; it is printed in a full-width row under its row instead (italic, kept with the row).
+    """
 
     titel: str
     anteil: float
     rechts: bool = False
+    eigene_zeile: bool = False
 
 
 _TRENNSTELLEN = re.compile(r"[^-/]+[-/]?|[-/]")
@@ -255,36 +287,87 @@ def _silben(stueck: str) -> list[str]:
     return teile
 
 
-def umbrechen(text: str, schrift: str, groesse: float, breite: float) -> list[str] | None:
+def kuerzen(text: str, schrift: str, groesse: float, breite: float, zeilen: int, anhang: str = "") -> str:
+    """``text`` cut at a word so that it, with „…“ and ``anhang`` (a reference to where the rest is),
+    takes at most ``zeilen`` lines of ``breite``; unchanged if it fits. Values stay whole (a cut never
+    falls inside „1.234,56 €“)."""
+    def passt(x: str) -> bool:
+        z = umbrechen(x, schrift, groesse, breite)
+        return z is not None and len(z) <= zeilen
+
+    if passt(text):
+        return text
+    ws = woerter(schuetzen(" ".join(text.split())))
+    ende = f" …{' ' + anhang if anhang else ''}"
+    unten, oben = 0, len(ws)  # the longest prefix that fits, by bisection
+    while unten < oben:
+        mitte = (unten + oben + 1) // 2
+        if passt(" ".join(ws[:mitte]) + ende):
+            unten = mitte
+        else:
+            oben = mitte - 1
+    return (" ".join(ws[:unten]).rstrip(",;:–-") + ende).replace("\u00a0", " ").strip()
+
+
+class _Messer:
+    """Widths of words in one font and size, each distinct word measured once (a table repeats its
+    Kennungen, "–", "ja" hundreds of times). Widths add up: reportlab applies no kerning."""
+
+    def __init__(self, schrift: str, groesse: float) -> None:
+        self._messen = pdfmetrics.getFont(schrift).stringWidth
+        self.schrift, self.groesse = schrift, groesse
+        self._breiten: dict[str, float] = {}
+        self.leer, self.bindestrich = self(" "), self("-")
+
+    def __call__(self, wort: str) -> float:
+        b = self._breiten.get(wort)
+        if b is None:
+            b = self._breiten[wort] = self._messen(wort, self.groesse)
+        return b
+
+
+def unteilbar(wort: str) -> bool:
+    """A word with a digit is a value – an amount, a date, a Kennung („BMAS-2024-05“), an OZG-ID, a
+    Haushaltsstelle, „Q3/2026“ – and is never split: not at its hyphens, not by hyphenation."""
+    return _ZIFFER.search(wort) is not None
+
+
+def woerter(text: str) -> list[str]:
+    """The words of one line of ``text``: blanks and tabs separate, no-break spaces do not."""
+    return [w for w in _LEERRAUM.split(text) if w]
+
+
+def umbrechen(text: str, schrift: str, groesse: float, breite: float, messer: _Messer | None = None,
+              geschuetzt: bool = False) -> list[str] | None:
     """Greedy line breaking at blanks, inside long compounds after "-" or "/" (German titles like
     "Sozialversicherungsnummer-Service"), and where a word is still wider than the column at its
-    German hyphenation points (pyphen, de_DE), with a hyphen at the line end; None if a syllable is
-    still wider than the column.
+    German hyphenation points (pyphen, de_DE), with a hyphen at the line end; None if a syllable or an
+    unbreakable value (:func:`unteilbar`) is still wider than the column.
 
     Each word is measured once and line widths are summed (reportlab's string widths add up, no
     kerning): measuring every candidate line made long texts quadratic in their words.
     """
-    messen = pdfmetrics.getFont(schrift).stringWidth
-
-    def w(x: str) -> float:
-        return messen(x, groesse)
-
+    w = messer if messer is not None and (messer.schrift, messer.groesse) == (schrift, groesse) else _Messer(schrift, groesse)
     # No glyph of a text font is narrower than a quarter em, so a longer text cannot fit on one line.
     hoechstens = breite / (0.25 * groesse)
-    leer, bindestrich = w(" "), w("-")
+    leer, bindestrich = w.leer, w.bindestrich
     zeilen: list[str] = []
-    for absatz_ in text.split("\n"):
-        # blanks and tabs separate words, no-break spaces do not ("1.234,56\u00a0€" stays whole)
-        woerter = [w for w in _LEERRAUM.split(absatz_) if w]
-        ganz = " ".join(woerter)
-        if len(ganz) <= hoechstens and w(ganz) <= breite:  # most cells: one line, one measurement
-            zeilen.append(ganz)
+    for absatz_ in (text if geschuetzt else schuetzen(text)).split("\n"):
+        woerter_ = woerter(absatz_)
+        ganz = " ".join(woerter_)
+        if len(ganz) <= hoechstens and sum(map(w, woerter_)) + leer * max(0, len(woerter_) - 1) <= breite:
+            zeilen.append(ganz)  # most cells: one line
             continue
         zeile, zeile_breite = "", 0.0
         offen = False  # the line ends inside a word split at a hyphenation point: print a hyphen if it breaks here
-        for wort in woerter:
+        for wort in woerter_:
             wort_breite = w(wort)
-            stuecke = [(x, w(x)) for x in _TRENNSTELLEN.findall(wort)] if wort_breite > breite else [(wort, wort_breite)]
+            if wort_breite <= breite:
+                stuecke = [(wort, wort_breite)]
+            elif unteilbar(wort):
+                return None
+            else:
+                stuecke = [(x, w(x)) for x in _TRENNSTELLEN.findall(wort)]
             for i, (stueck, stueck_breite) in enumerate(stuecke):
                 silben = [(stueck, stueck_breite, False)]
                 if stueck_breite > breite:
@@ -311,7 +394,7 @@ def umbrechen(text: str, schrift: str, groesse: float, breite: float) -> list[st
 ZELL_RAND = (3, 3, 2, 2.5)
 
 
-def _zellstil(fett: bool, rechts: bool) -> CellStyle:
+def _zellstil(fett: bool, rechts: bool, kursiv: bool = False) -> CellStyle:
     """One cell style shared by all cells of a kind (header/total bold, amounts right-aligned).
 
     Shared objects instead of reportlab's one style per cell set by TableStyle commands: that
@@ -319,24 +402,210 @@ def _zellstil(fett: bool, rechts: bool) -> CellStyle:
     drawn. Nothing may change these styles per cell later (no FONT/ALIGN/TEXTCOLOR commands on
     the table); lines and backgrounds are kept apart by reportlab and remain fine.
     """
-    stil = CellStyle("ozgdesk-fett" if fett else "ozgdesk")
-    stil.fontname = SCHRIFT_FETT if fett else SCHRIFT  # Table's default would be unembedded Helvetica
+    stil = CellStyle(f"ozgdesk{'-fett' if fett else ''}{'-kursiv' if kursiv else ''}")
+    # Table's default would be unembedded Helvetica; a bold italic heading uses bold (no such font embedded)
+    stil.fontname = SCHRIFT_FETT if fett else SCHRIFT_KURSIV if kursiv else SCHRIFT
     stil.fontsize, stil.leading = KLEIN.fontSize, KLEIN.leading
     stil.alignment, stil.valign = ("RIGHT" if rechts else "LEFT"), "TOP"
     stil.leftPadding, stil.rightPadding, stil.topPadding, stil.bottomPadding = ZELL_RAND
     return stil
 
 
+#: A column is never narrower than this (points, padding included), even when it holds only "–".
+MINDESTSPALTE = 20.0
+
+
+def spaltenbreiten(anteile: Sequence[float], mindest: Sequence[float], bedarf: Sequence[float], breite: float,
+                   werte: Sequence[bool] | None = None) -> list[float]:
+    """Column widths that add up to ``breite``, from the content.
+
+    Each column gets at least ``mindest`` (its widest unbreakable value – an amount, a date, a
+    Kennung – so that none is ever split) and, while there is room, no more than ``bedarf`` (its
+    longest line unbroken). Value columns (``werte``: amounts, dates, counts) ask for exactly their
+    ``bedarf``; the text columns share what is left in proportion to ``anteile``. Space left over once
+    every line fits is shared by ``anteile``; a shortfall is taken from the columns that have more
+    than their minimum, in proportion to that surplus. Only if the minimums alone exceed ``breite``
+    (a value as wide as the page) are they scaled.
+    """
+    n = len(anteile)
+    if sum(mindest) >= breite:
+        return [breite * m / sum(mindest) for m in mindest]
+    werte = werte or [False] * n
+    summe_anteile = sum(anteile) or 1.0
+    text_anteile = sum(a for a, w in zip(anteile, werte, strict=True) if not w)
+    frei = max(0.0, breite - sum(x for x, w in zip(bedarf, werte, strict=True) if w))
+    ziel = [x if w else (frei * a / text_anteile if text_anteile else 0.0) for a, x, w in zip(anteile, bedarf, werte, strict=True)]
+    b = [max(m, min(z, x)) for z, m, x in zip(ziel, mindest, bedarf, strict=True)]
+    rest = breite - sum(b)
+    if rest < 0:
+        ueber = [x - m for x, m in zip(b, mindest, strict=True)]
+        return [x + rest * u / sum(ueber) for x, u in zip(b, ueber, strict=True)]
+    # give the rest to columns whose text still wraps, by weight, each up to its need
+    for _ in range(n):
+        hungrig = [i for i in range(n) if bedarf[i] - b[i] > 1e-6]
+        if rest <= 1e-6 or not hungrig:
+            break
+        gewicht = sum(anteile[i] for i in hungrig) or float(len(hungrig))
+        verteilt = 0.0
+        for i in hungrig:
+            zu = min(rest * (anteile[i] or 1.0) / gewicht, bedarf[i] - b[i])
+            b[i] += zu
+            verteilt += zu
+        rest -= verteilt
+    # a column a few points short of one line (its rows would wrap for nothing) takes them from the
+    # column that wraps anyway
+    for i in range(n):
+        fehlt = bedarf[i] - b[i]
+        spender = max(range(n), key=lambda k: bedarf[k] - b[k])
+        if 1e-6 < fehlt <= 3.0 and spender != i and bedarf[spender] - b[spender] > fehlt \
+                and b[spender] - fehlt >= mindest[spender]:
+            b[i] += fehlt
+            b[spender] -= fehlt
+    if rest > 1e-6:  # every line fits: the table still spans the text width
+        b = [x + rest * a / summe_anteile for x, a in zip(b, anteile, strict=True)]
+    return b
+
+
+#: Heading words up to this width (points) stay whole where the table width allows it.
+WORT_GANZ = 90.0
+
+
+def _ohne_silbentrennung(mindest: Sequence[float], wort: Sequence[float], breite: float) -> list[float]:
+    """Minimum widths that also keep the headings' words whole („on-line“ reads badly): each column at
+    least as wide as its heading's widest word up to a cap, the cap as high as the table width allows
+    (at most :data:`WORT_GANZ`); 12 bisection steps find it to a hundredth of a point. Body text may
+    hyphenate: a column of long names needs its width more than a short word its wholeness."""
+    def mit(grenze: float) -> list[float]:
+        return [max(m, min(w, grenze)) for m, w in zip(mindest, wort, strict=True)]
+
+    if sum(mit(WORT_GANZ)) < breite:
+        return mit(WORT_GANZ)
+    unten, oben = 0.0, WORT_GANZ
+    for _ in range(12):
+        mitte = (unten + oben) / 2
+        unten, oben = (mitte, oben) if sum(mit(mitte)) < breite else (unten, mitte)
+    return mit(unten)
+
+
+class _Angehaengt(list):
+    """The cell styles of a row that must stay on the page of the row above it. reportlab hands each
+    row's style list unchanged to every part of a split table, so the mark travels with the row."""
+
+
+class _Tabelle(Table):
+    """reportlab's Table that never breaks a page before a row marked :class:`_Angehaengt`.
+
+    reportlab's own NOSPLIT command does the same, but it rebuilds a map of every cell for every
+    part of the table – on a 200-project report a fifth of the whole rendering time."""
+
+    def _getFirstPossibleSplitRowPosition(self, availHeight: float, ignoreSpans: int = 0) -> int:  # noqa: N802, N803
+        n: int = super()._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans)  # type: ignore[misc]
+        stile = self._cellStyles  # type: ignore[attr-defined]
+        while 0 < n < len(stile) and isinstance(stile[n], _Angehaengt):
+            n -= 1
+        return n
+
+
+def _zellinhalt(wert: object) -> object:
+    return "" if wert is None else wert if isinstance(wert, Flowable) else str(wert)
+
+
+class _MitFortsetzung(Flowable):
+    """A project's table whose parts on following pages carry a caption „BMAS-2024-05 … (Fortsetzung)“
+    above the repeated header row, so a reader of any page knows whose rows these are."""
+
+    hAlign = "LEFT"
+
+    def __init__(self, tab: Flowable, titel: str, fortgesetzt: bool = False) -> None:
+        super().__init__()
+        self.tabelle, self.titel, self.fortgesetzt = tab, titel, fortgesetzt
+        self._kopf: Paragraph | None = None
+        if fortgesetzt:  # one line: the Kennung and as much of the title as fits
+            text = kuerzen(titel, FORTSETZUNG.fontName, FORTSETZUNG.fontSize,
+                           SATZBREITE - stringWidth(" (Fortsetzung)", FORTSETZUNG.fontName, FORTSETZUNG.fontSize), 1)
+            self._kopf = Paragraph(t(f"{text} (Fortsetzung)"), FORTSETZUNG)
+        self._kopf_hoehe = 0.0
+
+    def _kopf_messen(self, breite: float, hoehe: float) -> float:
+        if self._kopf is None:
+            return 0.0
+        return self._kopf.wrap(breite, hoehe)[1] + FORTSETZUNG.spaceAfter
+
+    def wrap(self, breite: float, hoehe: float) -> tuple[float, float]:
+        self._kopf_hoehe = self._kopf_messen(breite, hoehe)
+        b, h = self.tabelle.wrap(breite, hoehe - self._kopf_hoehe)
+        self.width, self.height = b, h + self._kopf_hoehe
+        return self.width, self.height
+
+    def split(self, breite: float, hoehe: float) -> list[Flowable]:
+        teile = self.tabelle.split(breite, hoehe - self._kopf_messen(breite, hoehe))
+        if not teile:
+            return []
+        return [_MitFortsetzung(teile[0], self.titel, self.fortgesetzt),
+                *(_MitFortsetzung(x, self.titel, True) for x in teile[1:])]
+
+    def draw(self) -> None:
+        # the caption first: the text layer (copying, screen readers) reads it before the rows
+        if self._kopf is not None:
+            self._kopf.drawOn(self.canv, 0, self.height - self._kopf_hoehe + FORTSETZUNG.spaceAfter)
+        self.tabelle.drawOn(self.canv, 0, 0)
+
+
 def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe: Sequence[object] | None = None,
-            breite: float = SATZBREITE) -> Table:
+            breite: float = SATZBREITE, fortsetzung: str = "") -> Flowable:
     """A table whose header repeats on every page; long texts wrap inside their cell.
 
     Cells may be strings (wrapped as paragraphs) or ready flowables (e.g. :func:`ampel_zelle`).
-    ``summe`` is an optional bold total row.
+    ``summe`` is an optional bold total row. Column widths come from the content
+    (:func:`spaltenbreiten`); a column marked ``eigene_zeile`` becomes a full-width row under each
+    row that has such text. ``fortsetzung`` names the project the table belongs to: on every
+    following page its rows continue under „<fortsetzung> (Fortsetzung)“.
     """
-    gesamt = sum(s.anteil for s in spalten)
-    breiten = [breite * s.anteil / gesamt for s in spalten]
+    normal_i = [i for i, s in enumerate(spalten) if not s.eigene_zeile]
+    extra_i = [i for i, s in enumerate(spalten) if s.eigene_zeile]
+    sp = [spalten[i] for i in normal_i]
     rand_lr, rand_ob = ZELL_RAND[0] + ZELL_RAND[1], ZELL_RAND[3] + ZELL_RAND[2]
+    messer, messer_fett = _Messer(SCHRIFT, KLEIN.fontSize), _Messer(SCHRIFT_FETT, KLEIN.fontSize)
+
+    kopf = [[s.titel for s in sp]]
+    koerper = [[_zellinhalt(z[i]) for i in normal_i] for z in zeilen]
+    fuss = [[_zellinhalt(summe[i]) for i in normal_i]] if summe is not None else []
+
+    # ---- measure: per column the widest unbreakable value and the longest unbroken line
+    mindest = [MINDESTSPALTE] * len(sp)
+    wort = [0.0] * len(sp)  # the widest word of each heading
+    bedarf = [MINDESTSPALTE] * len(sp)
+    eine_zeile: dict[_Messer, dict[str, tuple[str, float]]] = {messer: {}, messer_fett: {}}
+    for zeilen_, m in ((kopf, messer_fett), (koerper, messer), (fuss, messer_fett)):
+        for zeile in zeilen_:
+            for j, wert in enumerate(zeile):
+                if isinstance(wert, Flowable):
+                    b = wert.wrap(SATZBREITE, 100)[0] + rand_lr if isinstance(wert, AmpelZelle) else 0.0
+                    mindest[j] = max(mindest[j], b)
+                    bedarf[j] = max(bedarf[j], b)
+                    continue
+                zeile[j] = wert = schuetzen(str(wert))  # once: the wrapping below reuses it
+                for absatz_ in wert.split("\n"):
+                    ws = woerter(absatz_)
+                    if not ws:
+                        continue
+                    breiten_ = [m(x) for x in ws]
+                    if absatz_ is wert:  # one paragraph: if its line fits the column, nothing to wrap
+                        eine_zeile[m][wert] = (" ".join(ws), sum(breiten_) + m.leer * (len(ws) - 1))
+                    if zeilen_ is kopf:
+                        wort[j] = max(wort[j], max(breiten_) + rand_lr + 0.5)
+                    if zeilen_ is kopf and sp[j].rechts:
+                        # a value column's heading may wrap between its words: it asks for its widest word
+                        bedarf[j] = max(bedarf[j], max(breiten_) + rand_lr + 0.5)
+                        continue
+                    bedarf[j] = max(bedarf[j], sum(breiten_) + m.leer * (len(ws) - 1) + rand_lr + 0.5)
+                    if zeilen_ is kopf:  # a heading may hyphenate; its column is sized by the values
+                        continue
+                    for x, b in zip(ws, breiten_, strict=True):
+                        if b + rand_lr + 0.5 > mindest[j] and unteilbar(x):
+                            mindest[j] = b + rand_lr + 0.5
+    breiten = spaltenbreiten([s.anteil for s in sp], _ohne_silbentrennung(mindest, wort, breite), bedarf, breite,
+                             [s.rechts for s in sp])
 
     def zelle(wert: object, s: Sp, platz: float, fett: bool = False) -> tuple[object, float | None]:
         """The cell's content and its text height (None: only reportlab can measure it)."""
@@ -344,48 +613,84 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
             return wert, KLEIN.leading
         if isinstance(wert, Flowable):
             return wert, None
-        text = "" if wert is None else str(wert)
         # Plain (multi-line) strings instead of Paragraphs: a Paragraph costs ~50× more to lay out
         # and long tables are re-measured at every page break (see bench/berichte.py). Only a
         # piece wider than the column even after breaking at hyphens falls back to a Paragraph.
-        schrift = SCHRIFT_FETT if fett else SCHRIFT
-        zeilen_ = umbrechen(text, schrift, KLEIN.fontSize, platz - rand_lr - 0.5)
+        m = messer_fett if fett else messer
+        zeile1 = eine_zeile[m].get(str(wert))
+        if zeile1 is not None and zeile1[1] <= platz - rand_lr - 0.5:  # most cells: measured above, one line
+            return zeile1[0], KLEIN.leading
+        zeilen_ = umbrechen(str(wert), m.schrift, KLEIN.fontSize, platz - rand_lr - 0.5, m, geschuetzt=True)
         if zeilen_ is not None:
             return "\n".join(zeilen_), KLEIN.leading * len(zeilen_)
         stil = (KLEIN_FETT_RECHTS if s.rechts else KLEIN_FETT) if fett else (KLEIN_RECHTS if s.rechts else KLEIN)
-        return Paragraph(t(text), stil), None
+        return Paragraph(t(wert), stil), None
 
-    normal = [_zellstil(False, s.rechts) for s in spalten]
-    fett_ = [_zellstil(True, s.rechts) for s in spalten]
-    daten: list[list[object]] = []
+    normal = [_zellstil(False, s.rechts) for s in sp]
+    fett_ = [_zellstil(True, s.rechts) for s in sp]
+    kursiv = [_zellstil(False, False, kursiv=True)] * len(sp)
+    # rows that stay on the page of the row above: a full-width row, the total
+    kursiv_angehaengt, fett_angehaengt = _Angehaengt(kursiv), _Angehaengt(fett_)
+    daten: list[list[Any]] = []
     hoehen: list[float | None] = []
     stile: list[list[CellStyle]] = []
+    linien: list[int] = []  # rows with a thin line below
 
     def zeile_(werte: Sequence[object], fett: bool) -> None:
-        zellen = [zelle(w, s, b, fett) for w, s, b in zip(werte, spalten, breiten, strict=True)]
+        zellen = [zelle(w, s, b, fett) for w, s, b in zip(werte, sp, breiten, strict=True)]
         daten.append([z for z, _ in zellen])
         h = [h for _, h in zellen if h is not None]
         # Row heights known here need no measuring by reportlab (which it repeats at page breaks).
         hoehen.append(max(h) + rand_ob if len(h) == len(zellen) else None)
         stile.append(fett_ if fett else normal)
 
-    zeile_([s.titel for s in spalten], True)
-    for z in zeilen:
-        zeile_(z, False)
+    def volle_zeile(text: str, stile_: list[CellStyle]) -> None:
+        """Text across the whole row, drawn from its first cell (reportlab does not clip a cell's
+        text; a SPAN would make it rebuild a map of every cell for every page of the table)."""
+        zeilen_ = umbrechen(text, SCHRIFT_KURSIV, KLEIN.fontSize, breite - rand_lr - 0.5) or [text]
+        daten.append(["\n".join(zeilen_)] + [""] * (len(sp) - 1))
+        hoehen.append(KLEIN.leading * len(zeilen_) + rand_ob)
+        stile.append(stile_)
+
+    zeile_(kopf[0], True)
+    for i in extra_i:  # the header names the full-width rows in an italic header line of their own
+        volle_zeile(spalten[i].titel, kursiv)
+    wiederholt = len(daten)
+    for roh, werte in zip(zeilen, koerper, strict=True):
+        zeile_(werte, False)
+        for i in extra_i:
+            text = "" if roh[i] is None else str(roh[i]).strip()
+            if text:
+                volle_zeile(text, kursiv_angehaengt)
+        linien.append(len(daten) - 1)
     if summe is not None:
-        zeile_(summe, True)
-    # Not LongTable: it reports only the first page's height, which defeats keepWithNext of the
-    # heading above (the heading then moves alone to a new page).
-    tab = Table(daten, colWidths=breiten, rowHeights=hoehen, repeatRows=1, hAlign="LEFT", cellStyles=stile)
+        zeile_(fuss[0], True)
+        if len(daten) - wiederholt > 1:  # the total never stands alone on a page: it keeps the last row
+            stile[-1] = fett_angehaengt
+    # Not LongTable: it reports only the first page's height, which defeats keeping the heading
+    # above with the table's first rows.
+    tab = _Tabelle(daten, colWidths=breiten, rowHeights=hoehen, repeatRows=wiederholt, hAlign="LEFT", cellStyles=stile)
     stil: list[Any] = [
-        ("BACKGROUND", (0, 0), (-1, 0), GRAU_KOPF),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, GRAU_LINIE),
+        ("BACKGROUND", (0, 0), (-1, wiederholt - 1), GRAU_KOPF),
+        ("LINEBELOW", (0, wiederholt - 1), (-1, wiederholt - 1), 0.8, colors.black),
     ]
+    for a, e in _bereiche(linien):
+        stil.append(("LINEBELOW", (0, a), (-1, e), 0.25, GRAU_LINIE))
     if summe is not None:
         stil.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black))
     tab.setStyle(TableStyle(stil))
-    return tab
+    return _MitFortsetzung(tab, fortsetzung) if fortsetzung else tab
+
+
+def _bereiche(zahlen: Sequence[int]) -> list[tuple[int, int]]:
+    """Consecutive runs of ascending ``zahlen`` as (first, last): one line command per run."""
+    bereiche: list[tuple[int, int]] = []
+    for z in zahlen:
+        if bereiche and bereiche[-1][1] == z - 1:
+            bereiche[-1] = (bereiche[-1][0], z)
+        else:
+            bereiche.append((z, z))
+    return bereiche
 
 
 def schluessel_werte(paare: Sequence[tuple[str, object]], anteil_links: float = 0.3) -> Table:
@@ -405,6 +710,57 @@ def schluessel_werte(paare: Sequence[tuple[str, object]], anteil_links: float = 
 
 def zusammen(*teile: Flowable) -> KeepTogether:
     return KeepTogether(list(teile))
+
+
+class _Abschnitt(KeepTogether):
+    """Headings (and what is marked :func:`haftend`) kept on the page with the start of the flowable
+    after them: the first rows of a table (with its header), the first lines of a paragraph.
+
+    reportlab's keepWithNext glues a heading to the *whole* next flowable, which pushes a table
+    that would start here to the next page and leaves a gap; a fixed space reserved below a heading
+    fails when the first row is taller than that space. Here the next flowable is asked to split into
+    the room left under the headings; if its first part fits, everything starts here, otherwise
+    everything starts on the next page. On an empty page nothing is gained by moving on, so the
+    content is laid out as it comes.
+    """
+
+    def __init__(self, kopf: list[Flowable], rest: Flowable) -> None:
+        super().__init__([*kopf, rest])
+        self._kopf, self._rest = kopf, rest
+
+    def split(self, breite: float, hoehe: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (breite, hoehe):
+            self.wrap(breite, hoehe)
+        inhalt: list[Flowable] = list(getattr(self, "_content"))  # noqa: B009 (KeepTogether's, not in the stubs)
+        rahmen = getattr(self, "_frame", None)
+        if getattr(self, "_H") <= hoehe or (rahmen is not None and rahmen._atTop):  # noqa: B009
+            return inhalt
+        kopf_hoehe = _listWrapOn(self._kopf, breite, self.canv)[1]
+        kopf_hoehe += max(self._kopf[-1].getSpaceAfter(), self._rest.getSpaceBefore())
+        platz = hoehe - kopf_hoehe - 1  # 1 pt for rounding in the frame's own bookkeeping
+        if platz > 0:
+            teile = self._rest.split(breite, platz)
+            if teile and not hasattr(teile[0], "frameAction") and teile[0].wrap(breite, platz)[1] <= platz:
+                return [*self._kopf, *teile]
+        return [FrameBreak(), *inhalt]
+
+
+def _zusammenhalten(inhalt: Sequence[Flowable]) -> list[Flowable]:
+    """Every heading (and everything :func:`haftend`) grouped with what follows it (:class:`_Abschnitt`):
+    no heading ends a page, a project's name never stands apart from its table."""
+    ergebnis: list[Flowable] = []
+    kopf: list[Flowable] = []
+    for f in inhalt:
+        if getattr(f, "haftet", False):
+            kopf.append(f)
+        elif kopf and not hasattr(f, "frameAction"):  # a page break is no content to keep with
+            ergebnis.append(_Abschnitt(kopf, f))
+            kopf = []
+        else:
+            ergebnis += kopf
+            ergebnis.append(f)
+            kopf = []
+    return ergebnis + kopf
 
 
 def abstand(hoehe_mm: float = 4) -> Spacer:
@@ -504,6 +860,7 @@ def pdf_erzeugen(kopf: Kopf, inhalt: list[Flowable]) -> bytes:
     so a submission's SHA-256 can be reproduced from its frozen snapshot.
     """
     schriften_laden()
+    inhalt = _zusammenhalten(inhalt)
     puffer = io.BytesIO()
     doc = BaseDocTemplate(
         puffer, pagesize=A4, leftMargin=RAND_LINKS, rightMargin=RAND_RECHTS, topMargin=RAND_OBEN,

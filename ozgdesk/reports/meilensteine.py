@@ -51,12 +51,13 @@ def pdf(b: Bestand, h: Halbjahr, projekte: list[ProjektDaten] | None = None, *, 
         if not ms:
             inhalt.append(absatz("Keine Meilensteine im Halbjahr."))
             continue
+        # the postponements with their reasons are free text: a full-width row under the milestone
         inhalt.append(tabelle(
             [Sp("Meilenstein", 3.0), Sp("Plan", 1, True), Sp("Prognose", 1, True), Sp("Ist", 1, True), Sp("Status", 1.3),
-             Sp("Verschiebungen", 2.2)],
+             Sp("Verschiebungen (von → auf: Grund)", 0, eigene_zeile=True)],
             [[m.titel, datum(m.plan_datum), datum(m.prognose_datum), datum(m.ist_datum), kz.status_text(m, b.stand),
-              "\n".join(f"{datum(v.von_datum)} → {datum(v.auf_datum)}: {v.grund}" for v in m.verschiebungen) or "–"]
-             for m in ms]))
+              "\n".join(f"{datum(v.von_datum)} → {datum(v.auf_datum)}: {v.grund}" for v in m.verschiebungen)]
+             for m in ms], fortsetzung=f"{p.kennung}: {p.titel}"))
     kopf = Kopf(b.ressort.name, b.ressort.referat, TITEL, h.lang, b.stand, kennzeichnung=kennzeichnung, entwurf=entwurf,
                 betreff=f"{TITEL} {b.ressort.kurzname} {h.lang} an die Programmsteuerung")
     return pdf_erzeugen(kopf, inhalt)

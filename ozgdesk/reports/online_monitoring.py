@@ -20,7 +20,8 @@ from reportlab.platypus import Flowable
 from ozgdesk.model.values import Halbjahr
 from ozgdesk.reports import kennzahlen as kz
 from ozgdesk.reports.format import datum
-from ozgdesk.reports.layout import Kopf, Sp, absatz, ampel_zelle, h2, pdf_erzeugen, schluessel_werte, tabelle, titel
+from ozgdesk.reports.layout import (Kopf, Sp, absatz, ampel_zelle, h2, haftend, pdf_erzeugen, schluessel_werte, tabelle,
+                                    titel)
 from ozgdesk.reports.snapshot import Bestand
 from collections.abc import Sequence
 from ozgdesk.reports.pruefung import Befund
@@ -75,14 +76,19 @@ def pdf(b: Bestand, h: Halbjahr, *, entwurf: bool = False) -> bytes:
                          f"Bund, Stand {datum(b.stand)}."))
     for p in daten:
         inhalt.append(h2(f"{p.kennung}: {p.titel}"))
-        inhalt.append(schluessel_werte([
+        eckdaten = schluessel_werte([
             ("Zuständige Behörde", p.behoerde or "–"), ("OZG-Leistungen", "\n".join(p.leistungen) or "–"),
             ("Bereits online", ", ".join(p.online) or "noch keine"), ("Laufzeit", f"{datum(p.beginn)} bis {datum(p.ende)}"),
             ("Projektstatus", ampel_zelle(p.status)),
-        ]))
+        ])
         if p.meilensteine:
+            # name, facts and the first milestones on one page; continued pages name the project
+            inhalt.append(haftend(eckdaten))
             inhalt.append(tabelle([Sp("Meilenstein", 4), Sp("geplant", 1.1, True), Sp("Termin", 1.1, True), Sp("Status", 1.5)],
-                                  [[m.titel, datum(m.plan), datum(m.termin), m.status] for m in p.meilensteine]))
+                                  [[m.titel, datum(m.plan), datum(m.termin), m.status] for m in p.meilensteine],
+                                  fortsetzung=f"{p.kennung}: {p.titel}"))
+        else:
+            inhalt.append(eckdaten)
     kopf = Kopf(b.ressort.name, b.ressort.referat, TITEL, h.lang, b.stand, entwurf=entwurf,
                 betreff="Öffentliche Übersicht der Projekte und Meilensteine")
     return pdf_erzeugen(kopf, inhalt)

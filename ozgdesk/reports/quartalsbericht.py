@@ -57,9 +57,10 @@ def _gruende(p: ProjektDaten) -> str:
 
 # ============================================================================================== PDF
 def _abschnitt_status(b: Bestand) -> list[Flowable]:
-    # widths in points (sum = text width 468 pt): the four lights need only "● gelb"
-    sp = [Sp("Kennung", 66), Sp("Projekt", 96), Sp("Behörde", 44), Sp("Gesamt", 42), Sp("Zeit", 34),
-          Sp("Kosten", 38), Sp("Umfang", 42), Sp("Begründung (nicht grün)", 106)]
+    # weights; the four lights take only what "● gelb" needs. The reasons are free text of any
+    # length: a full-width row under the project instead of ten lines in a narrow column.
+    sp = [Sp("Kennung", 66), Sp("Projekt", 170), Sp("Behörde", 60), Sp("Gesamt", 42), Sp("Zeit", 34),
+          Sp("Kosten", 38), Sp("Umfang", 42), Sp("Begründung (nicht grün)", 0, eigene_zeile=True)]
     zeilen = [[p.kennung, p.titel, p.behoerde.kurzname if p.behoerde else "–", *(ampel_zelle(a.ampel) for a in p.ampeln),
                _gruende(p)] for p in b.projekte]
     return [h1("1 Projektstatus (Ampeln)"), tabelle(sp, zeilen)]
@@ -80,14 +81,16 @@ def _kumzeile(erste: str, z: kz.Finanzzeile) -> list[str]:
     return [erste, betrag(z.plan_jahr), betrag(z.ist_jahr), betrag(z.plan_gesamt), betrag(z.ist_gesamt)]
 
 
-def _finanztabellen(erste: str, zeilen: list[tuple[str, kz.Finanzzeile]], summe: kz.Finanzzeile) -> list[Flowable]:
+def _finanztabellen(erste: str, zeilen: list[tuple[str, kz.Finanzzeile]], summe: kz.Finanzzeile,
+                    fortsetzung: str = "") -> list[Flowable]:
     """Quarter and cumulative figures as two tables: seven amount columns do not fit A4 portrait."""
     kopf_q = [Sp(erste, 1.5)] + QUARTAL_SPALTEN[1:]
     kopf_k = [Sp(erste, 1.5)] + KUM_SPALTEN[1:]
     return [absatz("Im Quartal", EINLEITUNG),
-            tabelle(kopf_q, [_quartalszeile(k, z) for k, z in zeilen], summe=_quartalszeile("Summe", summe)),
+            tabelle(kopf_q, [_quartalszeile(k, z) for k, z in zeilen], summe=_quartalszeile("Summe", summe),
+                    fortsetzung=fortsetzung),
             abstand(3), absatz("Kumuliert", EINLEITUNG),
-            tabelle(kopf_k, [_kumzeile(k, z) for k, z in zeilen], summe=_kumzeile("Summe", summe))]
+            tabelle(kopf_k, [_kumzeile(k, z) for k, z in zeilen], summe=_kumzeile("Summe", summe), fortsetzung=fortsetzung)]
 
 
 #: Kennung -> (project total, rows per Haushaltsstelle) of the fully funded projects.
@@ -116,10 +119,13 @@ def _abschnitt_finanzen(b: Bestand, q: Quartal, gesamt: _Finanzen) -> list[Flowa
     if abw:
         teile.append(h2(f"Wesentliche Abweichungen im Quartal (mehr als {int(kz.WESENTLICHE_ABWEICHUNG * 100)} % vom "
                         "Plan, je Projekt und je Haushaltsstelle)"))
+        # the reason is the project's („Begründung Kosten“): once, full width, under its last row
+        letzte = {p.kennung: i for i, (p, _h, _z) in enumerate(abw)}
         teile.append(tabelle([Sp("Kennung", 1.5), Sp("Haushaltsstelle", 1.7), Sp("Abweichung (€)", 1.3, True),
-                              Sp("Anteil", 0.8, True), Sp("Begründung", 3.4)],
+                              Sp("Anteil", 0.8, True), Sp("Begründung (Ampel Kosten) des Projekts", 0, eigene_zeile=True)],
                              [[p.kennung, hhst or "gesamt", betrag(z.abweichung_quartal),
-                               prozent(z.abweichung_quartal, z.plan_quartal), _kostengrund(p)] for p, hhst, z in abw]))
+                               prozent(z.abweichung_quartal, z.plan_quartal),
+                               _kostengrund(p) if letzte[p.kennung] == i else ""] for i, (p, hhst, z) in enumerate(abw)]))
     stellen: dict[str, list[kz.Finanzzeile]] = {}
     for _g, zeilen in gesamt.values():
         for z in zeilen:
@@ -288,27 +294,33 @@ def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal, befunde: Sequence[Be
         ("Laufzeit", f"{datum(p.beginn)} bis {datum(p.ende)}"),
         ("OZG-Leistungen", ", ".join(f"{l.ozg_id} {l.bezeichnung}" for l in p.leistungen) or "–"),
     ]))
+    name = f"{p.kennung}: {p.titel}"  # the caption of a table's continuation on the next page
     inhalt.append(h2("Status"))
     inhalt.append(tabelle([Sp("Dimension", 1), Sp("Ampel", 1), Sp("Begründung", 5)],
                           [[a.dimension, ampel_zelle(a.ampel), a.grund or ("–" if a.ampel is Ampel.GRUEN else "(Begründung fehlt)")]
-                           for a in p.ampeln]))
+                           for a in p.ampeln], fortsetzung=name))
     inhalt.append(h2("Meilensteine"))
     inhalt.append(tabelle(
         [Sp("Meilenstein", 3.0), Sp("Plan", 1, True), Sp("Prognose", 1, True), Sp("Ist", 1, True), Sp("Status", 1.3),
          Sp("Verschiebungen", 1.6)],
         [[m.titel, datum(m.plan_datum), datum(m.prognose_datum), datum(m.ist_datum), kz.status_text(m, b.stand),
-          f"{len(m.verschiebungen)}× um {tage(m.verzug_tage)}" if m.verschiebungen else "–"] for m in p.meilensteine]))
+          f"{len(m.verschiebungen)}× um {tage(m.verzug_tage)}" if m.verschiebungen else "–"] for m in p.meilensteine],
+        fortsetzung=name))
     if kz.hat_finanzbericht(p):
         g, zeilen = kz.finanzen(p, q)
         inhalt.append(h2("Mittelabfluss gegen Zahlungsplan"))
         inhalt.append(absatz(f"Zahlungsplan: {plan_text(p, q)} (gültig zum Quartalsende {datum(q.ende)}).", HINWEIS))
-        inhalt += _finanztabellen("Haushaltsstelle", [(z.haushaltsstelle, z) for z in zeilen], g)
+        inhalt += _finanztabellen("Haushaltsstelle", [(z.haushaltsstelle, z) for z in zeilen], g, fortsetzung=name)
         inhalt.append(absatz(f"Bewilligt {q.jahr}: {euro(kz.bewilligt(p, q.jahr))}; bewilligt insgesamt: "
                              f"{euro(kz.bewilligt(p))}.", HINWEIS))
-        for _p, hhst, z in abweichungen([p], q, {p.kennung: (g, zeilen)}):
-            wo = f" der Haushaltsstelle {hhst}" if hhst else ""
-            inhalt.append(absatz(f"Abweichung{wo} im Quartal {euro(z.abweichung_quartal)} "
-                                 f"({prozent(z.abweichung_quartal, z.plan_quartal)}): {_kostengrund(p)}"))
+        abw = abweichungen([p], q, {p.kennung: (g, zeilen)})
+        if abw:  # one row per deviation, the project's reason once (40 Haushaltsstellen, one reason)
+            inhalt.append(absatz(f"Wesentliche Abweichungen im Quartal (mehr als {int(kz.WESENTLICHE_ABWEICHUNG * 100)} % "
+                                 "vom Plan)", EINLEITUNG))
+            inhalt.append(tabelle([Sp("Haushaltsstelle", 2), Sp("Abweichung (€)", 1.3, True), Sp("Anteil", 0.8, True)],
+                                  [[hhst or "Projekt gesamt", betrag(z.abweichung_quartal),
+                                    prozent(z.abweichung_quartal, z.plan_quartal)] for _p, hhst, z in abw], fortsetzung=name))
+            inhalt.append(absatz(f"Begründung (Ampel Kosten): {_kostengrund(p)}"))
         quartale, plan_kum, ist_kum = kz.kumulierte_reihe([p], q)
         if quartale:
             inhalt.append(zusammen(diagramme.mittelabfluss([x.kurz for x in quartale], plan_kum, ist_kum)))
@@ -322,7 +334,8 @@ def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal, befunde: Sequence[Be
     inhalt.append(tabelle([Sp("OZG-ID", 0.8), Sp("OZG-Leistung", 3.4), Sp("aktuell", 1.7, True), Sp("Modell 2.0", 1.2, True),
                            Sp("Ziel", 0.6, True)],
                           [[l.ozg_id, l.bezeichnung, l.reifegrad_text, l.reifegrad_2_0_text,
-                            "–" if l.ziel_reifegrad is None else str(l.ziel_reifegrad)] for l in p.leistungen]))
+                            "–" if l.ziel_reifegrad is None else str(l.ziel_reifegrad)] for l in p.leistungen],
+                          fortsetzung=name))
     inhalt.append(h2("Risiken"))
     inhalt.append(absatz(p.risiken or "–"))
     inhalt.append(h2("Nächste Schritte"))
@@ -331,7 +344,7 @@ def projekt_inhalt(b: Bestand, p: ProjektDaten, q: Quartal, befunde: Sequence[Be
     if mit:
         inhalt.append(h2("Stellungnahmen zu Befunden"))
         inhalt.append(tabelle([Sp("Datensatz", 2.2), Sp("Befund", 3.6), Sp("Stellungnahme des Ressorts", 3.6)],
-                              [_befundzeile(x) for x in mit]))
+                              [_befundzeile(x) for x in mit], fortsetzung=name))
     return inhalt
 
 

@@ -29,7 +29,7 @@ def pdf(b: Bestand, *, kennzeichnung: str = "", entwurf: bool = False) -> bytes:
                          "(Reifegrad 2 im Modell 1.1 bzw. 3 im Modell 2.0 oder höher)."))
     inhalt.append(h1("OZG-Leistungen"))
     inhalt.append(tabelle(
-        [Sp("OZG-ID", 38), Sp("OZG-Leistung", 110), Sp("Typ", 22), Sp("Themenfeld", 58), Sp("Behörde", 42),
+        [Sp("OZG-ID", 38), Sp("OZG-Leistung", 110), Sp("Typ", 22), Sp("Themenfeld", 90), Sp("Behörde", 45),
          Sp("Reifegrad", 48), Sp("online", 34), Sp("geplant online", 50, True), Sp("Projekt", 66)],
         [[l.ozg_id, l.bezeichnung, l.typ or "–", l.themenfeld, l.behoerde.kurzname if l.behoerde else "–", _reifegrad(l),
           "ja" if l.online else "nein", datum(l.geplant_online), ", ".join(l.projekte) or "–"] for l in ls]))
