@@ -168,12 +168,20 @@ class ApacheServer:
         except OSError:
             return ""
 
-    def zugriffe(self) -> list[str]:
-        """The access log's lines (method, path, status), for tests that look at what was asked."""
-        try:
-            return (self.basis / "logs" / "access.log").read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            return []
+    def zugriffe(self, mindestens: int = 0) -> list[str]:
+        """The access log's lines (method, path, status), for tests that look at what was asked.
+
+        Apache writes a request's line in its log phase, after the client already has the answer:
+        ``mindestens`` waits (up to 10 s) until that many lines are there instead of racing it."""
+        frist = time.monotonic() + 10
+        while True:
+            try:
+                zeilen = (self.basis / "logs" / "access.log").read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                zeilen = []
+            if len(zeilen) >= mindestens or time.monotonic() > frist:
+                return zeilen
+            time.sleep(0.01)
 
     def stoppen(self) -> None:
         if self.prozess.poll() is None:

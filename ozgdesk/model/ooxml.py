@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import zipfile
+import zlib
 
 #: The prolog (declaration, comments, processing instructions) may be this long before the root
 #: element; Office writes a few dozen bytes. Longer is refused as not an Office file.
@@ -20,12 +21,17 @@ _ENDUNGEN = (".xml", ".rels", ".vml")
 
 def dtd_teil(zf: zipfile.ZipFile) -> str | None:
     """The name of the first XML part that declares a DTD (or whose prolog is not an Office prolog),
-    None if every part starts plainly with its root element."""
+    None if every part starts plainly with its root element. A member that cannot be inflated raises
+    :class:`zipfile.BadZipFile`."""
     for info in zf.infolist():
         if info.is_dir() or not info.filename.lower().endswith(_ENDUNGEN):
             continue
-        with zf.open(info) as teil:
-            anfang = teil.read(MAX_PROLOG)
+        try:
+            with zf.open(info) as teil:
+                anfang = teil.read(MAX_PROLOG)
+        except (zlib.error, EOFError, NotImplementedError, RuntimeError) as e:
+            # damaged or encrypted member: the callers report a damaged archive, as for a bad directory
+            raise zipfile.BadZipFile(f"{info.filename}: {e}") from None
         if not _prolog_harmlos(anfang):
             return info.filename
     return None
