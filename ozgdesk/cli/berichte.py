@@ -314,7 +314,7 @@ def cmd_einreichen(args: argparse.Namespace) -> int:
                        "signiert_von": None if signiert is None else _zertifikat_json(signiert),
                        "aenderungen": [a.json() for a in paket.aenderungen], "befunde": paket.befunde})
     else:
-        print(f"Einreichung {q.kurz} Version {paket.version} erzeugt: {paket.ordner}")
+        print(f"Einreichung {q.kurz}, Fassung {paket.version}, erzeugt: {paket.ordner}")
         for name, sha in paket.dateien.items():
             print(f"  {name}  SHA-256 {sha}")
         if signiert is not None:
@@ -322,7 +322,7 @@ def cmd_einreichen(args: argparse.Namespace) -> int:
         else:
             print("Nicht signiert (kein Zertifikat eingerichtet: „ozgdesk-cli signatur einrichten --zertifikat DATEI“).")
         if paket.version > 1:
-            print(f"{len(paket.aenderungen)} Änderungen gegenüber Version {paket.version - 1}.")
+            print(f"{len(paket.aenderungen)} Änderungen gegenüber Fassung {paket.version - 1}.")
         print(f"Für die Übertragung an {_empfaenger(args)} vorgemerkt; sie erfolgt beim nächsten Abgleich.")
     return 0
 
@@ -375,7 +375,7 @@ def cmd_paket_pruefen(args: argparse.Namespace) -> int:
     m = e.manifest
     if m:
         az = f", Az. {m['aktenzeichen']}" if isinstance(m.get("aktenzeichen"), str) else ""
-        print(f"Paket {Path(args.ordner).name}: Ressort {m.get('ressort')}, {m.get('zeitraum')}, Version {m.get('version')}"
+        print(f"Paket {Path(args.ordner).name}: Ressort {m.get('ressort')}, {m.get('zeitraum')}, Fassung {m.get('version')}"
               f"{az}, erstellt von {m.get('erstellt_von', '–')}")
     if e.unterzeichner is not None:
         z = e.unterzeichner
