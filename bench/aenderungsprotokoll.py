@@ -12,7 +12,8 @@ Timed, each as the median of five runs, exactly what the page's worker runs
 (:func:`ozgdesk.model.protokollansicht.laden`): the first page (200 rows, names resolved, the
 count), the next page, and the first page under each filter – person, source, date range, a
 record's text, kind of record. Goal: every one ≤ 0.5 s, so that the page never keeps the worker
-(and with it every other page's loads) busy for long.
+(and with it every other page's loads) busy for long. The drop-down's person list reads the whole
+log once, on the reader thread: ≤ 1 s.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from ozgdesk.model.projekte import Meilenstein, Projekt
 from ozgdesk.model.store import Store
 
 ZIEL_S = 0.5
+#: the person list reads the whole log once, on the reader thread (the worker stays free)
+ZIEL_OPTIONEN_S = 1.0
 QUELLEN = ("gui", "gui", "gui", "cli", "abgleich", "abgleich", "zahlungsimport", "katalogimport")
 PERSONEN = [f"Person {i:02d}" for i in range(25)]
 
@@ -147,8 +150,9 @@ def main() -> int:
         with store.lesen() as s:
             pa.filteroptionen(s)
         dauer = time.perf_counter() - t
-        ok &= dauer <= ZIEL_S
-        melden("Protokoll: Filterauswahl (Personen)", dauer, "s", ziel=f"≤ {ZIEL_S} s", erreicht=dauer <= ZIEL_S)
+        ok &= dauer <= ZIEL_OPTIONEN_S
+        melden("Protokoll: Filterauswahl (Personen, Lesethread)", dauer, "s", ziel=f"≤ {ZIEL_OPTIONEN_S} s",
+               erreicht=dauer <= ZIEL_OPTIONEN_S)
     return 0 if ok else 1
 
 

@@ -121,7 +121,6 @@ def test_aenderungen_zeigen_deutsche_werte_und_namen(protokoll):
     assert (ampel.alt, ampel.neu) == ("rot", "grün")
     assert ampel.datensatz == "BMAS-2024-05 – Online-Rentenantrag"
     assert (ampel.benutzer, ampel.quelle, ampel.aktion, ampel.art) == (ERIKA, "Oberfläche", "geändert", "Projekt")
-    assert ampel.vorgang == "Projekt geändert"
     behoerde = _feld(zeilen, "Behörde")
     assert behoerde.alt == "Deutsche Rentenversicherung Bund (DRV Bund)"
     assert behoerde.neu == "Bundesagentur für Arbeit (BA)"

@@ -83,7 +83,9 @@ def test_seite_zeigt_deutsche_werte_und_namen(fenster):
     ampel = zeilen[_zeile_mit(seite, feld="Ampel gesamt")]
     assert (ampel["alt"], ampel["neu"]) == ("rot", "grün")
     assert ampel["datensatz"] == "BMAS-2024-05 – Online-Rentenantrag"
-    assert (ampel["benutzer"], ampel["quelle"], ampel["vorgang"]) == (ERIKA, "Oberfläche", "Projekt geändert")
+    assert (ampel["benutzer"], ampel["quelle"], ampel["aktion"]) == (ERIKA, "Oberfläche", "geändert")
+    index = seite.modell.index(_zeile_mit(seite, feld="Ampel gesamt"), _spalte("datensatz"))
+    assert seite.modell.data(index, Qt.ItemDataRole.ToolTipRole).startswith("Projekt: BMAS-2024-05 – Online-Rentenantrag\n")
     assert ampel["zeit"] == "20.03.2025 " + ampel["zeit"][-5:]
     assert zeilen[_zeile_mit(seite, feld="Betrag")]["neu"] == "12,50 €"
     assert zeilen[_zeile_mit(seite, feld="Behörde")]["neu"] == "Bundesagentur für Arbeit (BA)"
@@ -91,7 +93,7 @@ def test_seite_zeigt_deutsche_werte_und_namen(fenster):
     meilenstein = zeilen[_zeile_mit(seite, feld="Bemerkung")]["datensatz"]
     assert meilenstein.startswith("Meilenstein „") and meilenstein.endswith("(BMAS-2024-05)")
     assert [seite.modell.headerData(i, Qt.Orientation.Horizontal) for i in range(len(SPALTEN))] == \
-        ["Zeitpunkt", "Person", "Quelle", "Vorgang", "Datensatz", "Feld", "Alter Wert", "Neuer Wert"]
+        ["Zeitpunkt", "Person", "Quelle", "Aktion", "Datensatz", "Feld", "Alter Wert", "Neuer Wert"]
 
 
 def test_filter_person_quelle_und_zeitraum_verkleinern_die_liste(fenster, qtbot):
@@ -137,9 +139,9 @@ def test_datensatzfilter_mit_strg_f_und_tippen(fenster, qtbot):
     assert seite.datensatz.hasFocus() or fenster.focusWidget() is seite.datensatz
     qtbot.keyClicks(seite.datensatz, "Projektstelle")  # QTest types ASCII only
     qtbot.waitUntil(lambda: seite.modell.filter.datensatz == "Projektstelle", timeout=3000)
-    assert {(z["vorgang"], z["datensatz"]) for z in _zeilen(seite)} == {
-        ("Behörde angelegt", "Vorläufige Projektstelle (VPS) (gelöscht)"),
-        ("Behörde gelöscht", "Vorläufige Projektstelle (VPS) (gelöscht)")}
+    assert {(z["aktion"], z["datensatz"]) for z in _zeilen(seite)} == {
+        ("angelegt", "Vorläufige Projektstelle (VPS) (gelöscht)"),
+        ("gelöscht", "Vorläufige Projektstelle (VPS) (gelöscht)")}
 
 
 def test_doppelklick_oeffnet_den_projekteditor_am_richtigen_projekt(fenster, qtbot):
@@ -178,12 +180,13 @@ def test_geloeschter_datensatz_oeffnet_nichts_und_sagt_warum(fenster, qtbot):
     seite = _seite(fenster)
     _waehlen(seite.art, "behoerde")
     _waehlen(seite.person, ERIKA)
-    zeile = _zeile_mit(seite, vorgang="Behörde gelöscht")
+    zeile = _zeile_mit(seite, aktion="gelöscht")
     seite.tabelle.setCurrentIndex(seite.modell.index(zeile, 0))
     assert not seite.oeffnen_knopf.isEnabled()
     qtbot.keyClick(seite.tabelle, Qt.Key.Key_Return)
     assert fenster.aktuelle_seite() == "aenderungen"
-    assert "wurde inzwischen gelöscht" in seite.meldung.text()
+    assert seite.meldung.text() == ("Dieser Datensatz wurde inzwischen gelöscht und lässt sich nicht mehr öffnen: "
+                                    "Behörde „Vorläufige Projektstelle (VPS)“.")
 
 
 def test_neue_aenderung_erscheint_oben_und_weitere_seiten_laden_beim_scrollen(fenster, qtbot):

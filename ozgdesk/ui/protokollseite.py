@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from ozgdesk.model.aenderungen import Aenderungen
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.protokollansicht import SEITENGROESSE, Filteroptionen, Protokollfilter, Protokollseite, Protokollzeile
+from ozgdesk.model.protokollnamen import GELOESCHT
 from ozgdesk.model.protokollwerte import einzeilig
 from ozgdesk.model.values import format_zahl, parse_datum
 from ozgdesk.ui import format as fmt
@@ -44,7 +45,9 @@ from ozgdesk.ui.aktionen import beschriftung
 from ozgdesk.ui.formular import DatumEingabe
 
 #: (key, header); the cells come from the Protokollzeile attribute of the same name
-SPALTEN = (("zeit", "Zeitpunkt"), ("benutzer", "Person"), ("quelle", "Quelle"), ("vorgang", "Vorgang"),
+#: No column of its own for the kind of record: the record's name says it (a milestone is
+#: „Meilenstein „…“ (BMAS-2024-05)“, a project „BMAS-2024-05 – …“), its tooltip and the filter „Art“ too.
+SPALTEN = (("zeit", "Zeitpunkt"), ("benutzer", "Person"), ("quelle", "Quelle"), ("aktion", "Aktion"),
            ("datensatz", "Datensatz"), ("feld", "Feld"), ("alt", "Alter Wert"), ("neu", "Neuer Wert"))
 ZeilenRolle = Qt.ItemDataRole.UserRole + 2
 
@@ -150,8 +153,8 @@ class ProtokollModell(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             voll = str(getattr(z, schluessel))
             if schluessel == "datensatz":
-                return voll + ("\nDoppelklick oder Eingabetaste öffnet den Datensatz." if z.ziel else
-                               "\nDieser Datensatz lässt sich nicht öffnen.")
+                return f"{z.art}: {voll}" + ("\nDoppelklick oder Eingabetaste öffnet den Datensatz." if z.ziel else
+                                             "\nDieser Datensatz lässt sich nicht öffnen.")
             return voll or None
         if role == ZeilenRolle:
             return z
@@ -292,7 +295,8 @@ class AenderungenSeite(QWidget):
         kopf.sectionClicked.connect(self._kopf_geklickt)
         t.doubleClicked.connect(self._oeffnen)
         t.oeffnen.connect(self._oeffnen)
-        t.selectionModel().currentRowChanged.connect(lambda *_a: self._auswahl_zeigen())
+        # a message is about the row it was given for: another row chosen, it goes
+        t.selectionModel().currentRowChanged.connect(lambda *_a: (self._auswahl_zeigen(), self.meldung_zeigen("")))
 
         self.oeffnen_knopf = QPushButton("Datensatz ö&ffnen")
         self.oeffnen_knopf.setAccessibleName("Datensatz öffnen")
@@ -326,8 +330,10 @@ class AenderungenSeite(QWidget):
         from ozgdesk.model import protokollansicht
 
         store = self.store
-        self.runner.starten(lambda: _lesen(store, protokollansicht.filteroptionen), self._optionen_fuellen,
-                            lambda e: self.meldung_zeigen(fmt.fehlertext(e)))
+        # on the reader thread: listing every person reads the whole log (0.3–0.6 s for a million
+        # entries), which must not hold up the DB worker and with it every page's loads
+        self.runner.lesend(lambda: _lesen(store, protokollansicht.filteroptionen), self._optionen_fuellen,
+                           lambda e: self.meldung_zeigen(fmt.fehlertext(e)))
 
     def _optionen_fuellen(self, o: Filteroptionen) -> None:
         for box, liste in ((self.person, [(p, p) for p in o.personen]), (self.quelle, o.quellen),
@@ -404,18 +410,21 @@ class AenderungenSeite(QWidget):
         self._auswahl_zeigen()
 
     def _spalten_anpassen(self) -> None:
-        """Short columns as wide as their content (up to a limit), fixed widths for the long texts
-        (their full text is in the tooltip), the new value takes the rest."""
+        """Short columns as wide as their content, at most as wide as a long typical value; person,
+        record and old value get fixed widths (full text in the tooltip), the new value the rest."""
         kopf = self.tabelle.horizontalHeader()
-        zeichen = self.fontMetrics().averageCharWidth()
-        fest = {"datensatz": 50, "feld": 22, "alt": 18}
-        hoechstens = {"benutzer": 18, "quelle": 18, "vorgang": 24}
+        fm = self.fontMetrics()
+        rand = fm.averageCharWidth() * 2
+        hoechstens = {"quelle": "Kommandozeile", "aktion": "geändert", "feld": "Begründung Ampel gesamt"}
+        fest = {"benutzer": fm.horizontalAdvance("Dr. Katharina Brenner") + rand,
+                "datensatz": 52 * fm.averageCharWidth(), "alt": 18 * fm.averageCharWidth()}
         for i, (schluessel, _titel) in enumerate(SPALTEN):
             if schluessel in fest:
-                kopf.resizeSection(i, fest[schluessel] * zeichen)
+                kopf.resizeSection(i, fest[schluessel])
             elif schluessel != "neu":
                 self.tabelle.resizeColumnToContents(i)
-                kopf.resizeSection(i, min(kopf.sectionSize(i) + zeichen, hoechstens.get(schluessel, 24) * zeichen))
+                grenze = fm.horizontalAdvance(hoechstens.get(schluessel, "00.00.0000 00:00")) + rand
+                kopf.resizeSection(i, min(kopf.sectionSize(i) + fm.averageCharWidth(), grenze))
 
     def _kopf_geklickt(self, spalte: int) -> None:
         """Only the time orders the log (newest or oldest first); other headers leave it as it is."""
@@ -454,9 +463,12 @@ class AenderungenSeite(QWidget):
         if z is None:
             return
         if z.ziel is None:
-            grund = ("wurde inzwischen gelöscht" if z.datensatz.endswith("(gelöscht)")
-                     else "hat keine eigene Ansicht")
-            self.meldung_zeigen(f"{z.art} „{z.datensatz}“ {grund}; er lässt sich nicht öffnen.")
+            if z.datensatz.endswith(GELOESCHT):
+                name = z.datensatz.removesuffix(GELOESCHT).strip()
+                self.meldung_zeigen(f"Dieser Datensatz wurde inzwischen gelöscht und lässt sich nicht mehr öffnen: "
+                                    f"{z.art} „{name}“.")
+            else:
+                self.meldung_zeigen(f"Für Datensätze der Art „{z.art}“ gibt es keine eigene Ansicht zum Öffnen.")
             return
         self.meldung_zeigen("")
         self.oeffnen.emit(z.ziel.art, z.ziel.id, z.ziel.projekt_id, z.ziel.feld)
