@@ -296,7 +296,7 @@ class AenderungenSeite(QWidget):
         t.doubleClicked.connect(self._oeffnen)
         t.oeffnen.connect(self._oeffnen)
         # a message is about the row it was given for: another row chosen, it goes
-        t.selectionModel().currentRowChanged.connect(lambda *_a: (self._auswahl_zeigen(), self.meldung_zeigen("")))
+        t.selectionModel().currentRowChanged.connect(self._zeile_gewechselt)
 
         self.oeffnen_knopf = QPushButton("Datensatz ö&ffnen")
         self.oeffnen_knopf.setAccessibleName("Datensatz öffnen")
@@ -453,6 +453,10 @@ class AenderungenSeite(QWidget):
 
     def meldung_zeigen(self, text: str) -> None:
         self.meldung.setText(text)
+
+    def _zeile_gewechselt(self, *_a: object) -> None:
+        self._auswahl_zeigen()
+        self.meldung_zeigen("")
 
     def _auswahl_zeigen(self) -> None:
         z = self.modell.zeile(self.tabelle.currentIndex().row())
