@@ -215,3 +215,14 @@ def test_filter_haben_beschriftungen_mit_eigenen_kuerzeln(fenster):
     kuerzel.append(seite.oeffnen_knopf.text()[seite.oeffnen_knopf.text().index("&") + 1].lower())
     assert len(kuerzel) == len(set(kuerzel)) == 9
     assert not set(kuerzel) & {"d", "b", "a", "t", "h"}  # the menu bar's: Datei, Bearbeiten, Ansicht, Stammdaten, Hilfe
+
+
+def test_personenliste_kennt_nach_dem_wiederzeigen_neue_namen(fenster):
+    seite = _seite(fenster)
+    assert seite.person.findData("Neue Kollegin") < 0
+    fenster.zeigen("uebersicht")
+    with fenster.store.session(benutzer="Neue Kollegin", quelle="abgleich") as s:  # as a sync would bring it
+        s.execute(select(Projekt).where(Projekt.kennung == KENNUNG)).scalar_one().risiken = "Personalengpass"
+    fenster.zeigen("aenderungen")
+    _waehlen(seite.person, "Neue Kollegin")
+    assert [(z["quelle"], z["feld"], z["neu"]) for z in _zeilen(seite)] == [("Abgleich", "Risiken", "Personalengpass")]

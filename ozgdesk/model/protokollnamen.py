@@ -27,8 +27,9 @@ from ozgdesk.model.protokoll import AENDERN, ANLEGEN, LOESCHEN, Aenderung
 from ozgdesk.model.protokollwerte import klassen, tabellen_label, wert_text
 from ozgdesk.model.values import Quartal, format_datum
 
-#: how a record is named that no longer exists and left nothing in the log
+#: marks a record that no longer exists: after its last known name, or alone if the log knows none
 GELOESCHT = "(gelöscht)"
+
 
 # ------------------------------------------------------------------------------------- record names
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def _kostenart(werte: Mapping[str, Any]) -> str:
     return wert_text("zahlungsplan_position", "kostenart", werte.get("kostenart"))
 
 
+#: the usual parents: a project, an OZG-Leistung
 P = (("projekt_id", "projekt"),)
 L = (("leistung_id", "leistung"),)
 
@@ -141,6 +143,7 @@ BENENNUNGEN: dict[str, Benennung] = {
                              lambda w, _e: f"Einreichung {_t(w, 'zeitraum')}, Version {_t(w, 'version')}"),
 }
 
+
 def benennung(tabelle: str) -> Benennung:
     """The declared naming, else the entity's ``__kennfelder__`` as in every message of the write check."""
     b = BENENNUNGEN.get(tabelle)
@@ -153,7 +156,7 @@ def benennung(tabelle: str) -> Benennung:
     return Benennung(kennfelder, lambda w, _e: datensatz_name(cls, w))
 
 
-#: extra columns the open target needs (:func:`_ziel`)
+#: extra columns the open target needs (:func:`ziel`)
 _ZIELSPALTEN = {"projekt_leistung": ("projekt_id",), "meilenstein_verschiebung": ("meilenstein_id",),
                 "bewilligung": ("jahr",), "aufwand": ("quartal",), "zahlungsplan_position": ("quartal",)}
 

@@ -207,6 +207,7 @@ class AenderungenSeite(QWidget):
         self.modell.fehler.connect(self.meldung_zeigen)
         self._erstes_mal = True
         self._veraltet = False
+        self._gezeigt = False
         self.neu_laden()
         self.optionen_laden()  # after the rows: the person list reads the whole log once
 
@@ -393,7 +394,12 @@ class AenderungenSeite(QWidget):
             self._veraltet = True
 
     def showEvent(self, e: Any) -> None:  # noqa: N802 - Qt's name
+        """Shown again: a hidden page's missed changes load now, and the person list is read anew
+        (a sync may have brought entries by someone new) – once per showing, not per change."""
         super().showEvent(e)
+        if self._gezeigt:
+            self.optionen_laden()
+        self._gezeigt = True
         if self._veraltet:
             self._veraltet = False
             self.neu_laden()
