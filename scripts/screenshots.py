@@ -111,7 +111,20 @@ def main() -> int:
     speichern(f, ziel, "berichte")
     f.zeigen("abgleich")
     speichern(f, ziel, "abgleich")
-    f.zeigen("aenderungen")
+    # three edits through the GUI's operations first: the log's newest rows then show what users do
+    from datetime import date
+
+    from ozgdesk.model.operationen import projekt as op_projekt
+    from ozgdesk.model.values import Ampel
+
+    store.person_setzen("Dr. Katharina Brenner")  # the log names who changed what (else the login name)
+    p5 = next(projekte.projekte.modell.zeilen_id(i) for i in range(projekte.projekte.modell.rowCount())
+              if projekte.projekte.modell.wert(i, "kennung") == "BMAS-2024-05")
+    f.bearbeitung.ausfuehren(op_projekt.aendern("projekt", p5, {
+        "ampel_gesamt": Ampel.ROT, "ampel_gesamt_grund": "Vergabe der Entwicklungsleistungen verzögert sich um drei Monate.",
+        "ende": date(2027, 9, 30)}, "Ampel und Ende ändern"))
+    protokoll = f.zeigen("aenderungen")
+    protokoll.tabelle.selectRow(0)
     speichern(f, ziel, "aenderungsprotokoll")
 
     f.zeigen("projekte")

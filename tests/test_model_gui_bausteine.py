@@ -42,14 +42,9 @@ def test_keyset_seiten_liefern_jede_zeile_genau_einmal_in_sortierreihenfolge(dem
 
 
 @pytest.mark.parametrize("fabrik", [tabellen.projekte, tabellen.mittelabfluesse, tabellen.meilensteine,
-                                    tabellen.leistungen, tabellen.aenderungen])
+                                    tabellen.leistungen])
 def test_jede_spalte_hat_eine_bekannte_anzeigeart(fabrik):
     assert {sp.art for sp in fabrik().spalten} <= set(tabellen.ARTEN)
-
-
-def test_tabellen_label_deutsch_und_unbekannte_unveraendert():
-    assert tabellen.tabellen_label("mittelabfluss") == "Mittelabfluss"
-    assert tabellen.tabellen_label("gibt_es_nicht") == "gibt_es_nicht"
 
 
 def test_suche_und_filter_laufen_in_sql(demo_store):

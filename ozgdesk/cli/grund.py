@@ -221,7 +221,7 @@ def cmd_ressort_zeigen(args: argparse.Namespace) -> int:
 def cmd_ressort_setzen(args: argparse.Namespace) -> int:
     paare = felder.zuweisungen_lesen(args.zuweisungen)
     with store_oeffnen(args) as store:
-        with store.session() as s:
+        with store.session(quelle="cli") as s:
             kurzname = felder.ressort_setzen(s, paare).kurzname
             transaktion = s.info.get("transaktion")
         return _setzen_ausgabe(args, f"Ressort {kurzname}", _neue_aenderungen(store, transaktion))
@@ -230,7 +230,7 @@ def cmd_ressort_setzen(args: argparse.Namespace) -> int:
 def cmd_projekte_setzen(args: argparse.Namespace) -> int:
     paare = felder.zuweisungen_lesen(args.zuweisungen)
     with store_oeffnen(args) as store:
-        with store.session() as s:
+        with store.session(quelle="cli") as s:
             kennung = felder.projekt_setzen(s, args.kennung, paare).kennung
             transaktion = s.info.get("transaktion")
         return _setzen_ausgabe(args, f"Projekt {kennung}", _neue_aenderungen(store, transaktion))
@@ -239,7 +239,7 @@ def cmd_projekte_setzen(args: argparse.Namespace) -> int:
 def cmd_leistungen_setzen(args: argparse.Namespace) -> int:
     paare = felder.zuweisungen_lesen(args.zuweisungen)
     with store_oeffnen(args) as store:
-        with store.session() as s:
+        with store.session(quelle="cli") as s:
             ozg_id = felder.leistung_setzen(s, args.ozg_id, paare).ozg_id
             transaktion = s.info.get("transaktion")
         return _setzen_ausgabe(args, f"OZG-Leistung {ozg_id}", _neue_aenderungen(store, transaktion))

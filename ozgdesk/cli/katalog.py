@@ -253,7 +253,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------------------- anforderung
 def cmd_anforderung_neu(args: argparse.Namespace) -> int:
     with store_oeffnen(args) as store:
-        with store.session() as s:
+        with store.session(quelle="cli") as s:
             a = anforderung.anlegen(s, art=args.art, ozg_id=args.ozg_id, betreff=args.betreff,
                                     beschreibung=args.beschreibung, vorschlag=args.vorschlag,
                                     begruendung=args.begruendung, ansprechpartner=args.ansprechpartner,
@@ -316,7 +316,7 @@ def cmd_anforderung_pdf(args: argparse.Namespace) -> int:
 def cmd_anforderung_status(args: argparse.Namespace) -> int:
     datum = parse_datum(args.datum) if args.datum else None
     with store_oeffnen(args) as store:
-        with store.session() as s:
+        with store.session(quelle="cli") as s:
             a = anforderung.status_setzen(s, args.kennung, args.status, datum=datum, antwort=args.antwort)
             d = anforderung.daten(s, a)
     if args.json:
@@ -356,7 +356,7 @@ def cmd_leistungen_scope(args: argparse.Namespace) -> int:
                 tabelle_ausgeben(["OZG-ID", "Bezeichnung", "Typ", "schon im Ressort"], zeilen)
                 print("Probelauf (--dry-run): nichts gespeichert.")
             return 0
-        with store.session() as s:
+        with store.session(quelle="cli") as s:
             e = bereich.scope_setzen(s, typ=args.typ, themenfeld=args.themenfeld, suche=args.suche,
                                      ozg_ids=args.ozg_id, behoerde=args.behoerde, projektleiter=args.projektleiter,
                                      modus=modus)

@@ -23,7 +23,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint, event, func, inspect, select
+from sqlalchemy import Index, Integer, String, Text, UniqueConstraint, event, func, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ozgdesk.model.base import (
@@ -63,7 +63,11 @@ class Meta(Base):
 class Aenderung(Base):
     __tablename__ = "aenderung"
     __label__ = "Änderung"
-    __table_args__ = (UniqueConstraint("geraet", "seq"),)
+    # The Änderungsprotokoll page reads the log newest first, 200 at a time, with keyset paging on
+    # (zeitpunkt, seq, id) and filters: with this index a page of a million-entry log costs ~1 ms
+    # instead of a 130 ms scan and sort (300 ms deep down); entries arrive in time order, so it is
+    # appended to, not reshuffled (bench/aenderungsprotokoll.py, docs/datenmodell.md).
+    __table_args__ = (UniqueConstraint("geraet", "seq"), Index("ix_aenderung_zeitpunkt", "zeitpunkt", "seq"))
 
     # no index of its own: the unique (geraet, seq) index serves every lookup by device
     geraet: Mapped[str] = mapped_column(String(36))

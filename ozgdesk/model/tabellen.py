@@ -1,6 +1,7 @@
 """Paged, SQL-side sorted and filtered table queries for large tables (Qt-free).
 
-The GUI shows tables with up to a million rows (Mittelabflüsse, Änderungsprotokoll). Loading them
+The GUI shows tables with up to a million rows (Mittelabflüsse; the Änderungsprotokoll has its own
+query with names resolved per page, :mod:`ozgdesk.model.protokollansicht`). Loading them
 into Python and sorting there would freeze the window and use hundreds of MB, so every table here
 is a :class:`Tabellenabfrage`: a SELECT with named columns, search and filter conditions, that
 returns a row count and one page of plain :class:`Zeile` tuples at a time. Sorting and filtering
@@ -10,7 +11,7 @@ happen in SQLite (with ``id`` as tie-breaker, so pages never overlap or skip row
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,6 @@ from ozgdesk.model.finanzen import Mittelabfluss
 from ozgdesk.model.katalog import Leistung, ReifegradBewertung, Themenfeld
 from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
-from ozgdesk.model.protokoll import AENDERN, ANLEGEN, LOESCHEN, Aenderung
 from ozgdesk.model.values import (
     LEISTUNGSTYPEN,
     Ampel,
@@ -34,8 +34,7 @@ from ozgdesk.model.values import (
 )
 
 #: Display kinds the GUI knows how to format (German dates, euro, traffic lights, change-log cells, …).
-ARTEN = ("text", "datum", "zeit", "euro", "ampel", "reifegrad", "zahl", "status", "enum", "ja_nein", "tabelle", "aktion",
-         "feld", "json")
+ARTEN = ("text", "datum", "zeit", "euro", "ampel", "reifegrad", "zahl", "status", "enum", "ja_nein")
 
 
 @dataclass(frozen=True)
@@ -360,47 +359,3 @@ def mittelabfluesse(projekt_id: str | None = None) -> Tabellenabfrage:
         suchbedingung=lambda m: or_(Mittelabfluss.referenz.ilike(m),
                                     Mittelabfluss.projekt_id.in_(select(Projekt.id).where(Projekt.kennung.ilike(m)))),
     )
-
-
-# -------------------------------------------------------------------------------------- Änderungen
-@functools.cache
-def _tabellen_labels() -> dict[str, str]:
-    """Table name → German label; built once (:func:`tabellen_label` runs for every visible log cell)."""
-    from ozgdesk.model import ENTITAETEN
-
-    return {k.__tablename__: k.__label__ for k in ENTITAETEN}
-
-
-AKTIONEN = {ANLEGEN: "angelegt", AENDERN: "geändert", LOESCHEN: "gelöscht"}
-
-
-def aenderungen(datensatz_ids: Sequence[str] | None = None) -> Tabellenabfrage:
-    return Tabellenabfrage(
-        name="aenderungen",
-        titel="Änderungsprotokoll",
-        id_spalte=Aenderung.id,
-        spalten=(
-            Spalte("zeitpunkt", "Zeitpunkt", Aenderung.zeitpunkt, "zeit"),
-            Spalte("benutzer", "Benutzer", Aenderung.benutzer),
-            Spalte("quelle", "Quelle", Aenderung.quelle),
-            Spalte("tabelle", "Art", Aenderung.tabelle, "tabelle"),
-            Spalte("aktion", "Aktion", Aenderung.aktion, "aktion"),
-            Spalte("feld", "Feld", Aenderung.feld, "feld"),
-            Spalte("alt", "Alter Wert", Aenderung.alt, "json"),
-            Spalte("neu", "Neuer Wert", Aenderung.neu, "json"),
-            Spalte("datensatz", "Datensatz", Aenderung.datensatz_id),
-        ),
-        von=lambda q: q.select_from(Aenderung),
-        suchfelder=(Aenderung.feld, Aenderung.neu, Aenderung.alt, Aenderung.benutzer),
-        filter=(
-            Filter("tabelle", "Art", lambda _s: sorted(_tabellen_labels().items(), key=lambda kv: kv[1]),
-                   lambda c: Aenderung.tabelle == c),
-            Filter("aktion", "Aktion", lambda _s: list(AKTIONEN.items()), lambda c: Aenderung.aktion == c),
-        ),
-        standard_sortierung=("zeitpunkt", True),
-        bedingung=Aenderung.datensatz_id.in_(list(datensatz_ids)) if datensatz_ids else None,
-    )
-
-
-def tabellen_label(tabelle: str) -> str:
-    return _tabellen_labels().get(tabelle, tabelle)

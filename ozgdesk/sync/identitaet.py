@@ -125,7 +125,7 @@ def gruendung_eintragen(store: Store, schluessel: sk.Geraeteschluessel, benutzer
     from ozgdesk.model.vertrauen import Vertrauen
 
     aussage = aussage_bauen(schluessel, GRUENDUNG, schluessel.geraet, schluessel.oeffentlich, benutzer, KOORDINATION)
-    with store.session(benutzer=benutzer) as s:
+    with store.session(benutzer=benutzer, quelle="geraete") as s:
         if s.get(Vertrauen, aussage.id) is None:
             s.add(aussage)
 
@@ -138,7 +138,7 @@ def freigeben(store: Store, schluessel: sk.Geraeteschluessel, vertrauen: Vertrau
     if not vertrauen.koordination(schluessel.geraet):
         raise Eingabefehler("Nur ein Gerät der Koordination kann Geräte freigeben oder widerrufen; dieses Gerät ist "
                             "nicht als Koordination freigegeben.")
-    with store.session() as s:
+    with store.session(quelle="geraete") as s:
         s.add(aussage_bauen(schluessel, art, geraet, oeffentlich, benutzer, rolle))
 
 
@@ -214,7 +214,7 @@ def neue_identitaet(store: Store, schluessel: sk.Geraeteschluessel, alter_schlue
         aussage = aussage_bauen(alter_schluessel, NACHFOLGE, neu, schluessel.oeffentlich,
                                 bindung.benutzer if bindung else benutzer, rolle)
         nachfolge = als_ankuendigung(aussage)
-        with store.session(benutzer=benutzer) as s2:
+        with store.session(benutzer=benutzer, quelle="geraete") as s2:
             s2.add(aussage)
     return Wechsel(alt, neu, gesendet, nachfolge, schluessel)
 

@@ -7,7 +7,6 @@ form, so the whole GUI reads "1.234,56 €" and "31.12.2026". Money and dates co
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import date, datetime
 from decimal import Decimal
@@ -58,27 +57,6 @@ def reifegrad(stufe: int | None) -> str:
     return f"{stufe} – {REIFEGRAD_1_1[stufe]}" if stufe in REIFEGRAD_1_1 else f"Stufe {stufe}"
 
 
-def _feldnamen() -> dict[str, str]:
-    from ozgdesk.model.felder import LEISTUNG_FELDER, PROJEKT_FELDER
-
-    namen = {f.attribut: f.label for f in (*PROJEKT_FELDER.values(), *LEISTUNG_FELDER.values())}
-    namen.update({"plan_datum": "Plandatum", "prognose_datum": "Prognose", "ist_datum": "Ist-Datum", "status": "Status",
-                  "betrag_cent": "Betrag", "datum": "Datum", "haushaltsstelle": "Haushaltsstelle", "kostenart": "Kostenart",
-                  "personentage": "Personentage", "stufe": "Stufe", "name": "Name", "kurzname": "Kurzname",
-                  "bezeichnung": "Bezeichnung", "oeffentlich": "Veröffentlichen", "nummer": "Nummer"})
-    return namen
-
-
-_FELDNAMEN: dict[str, str] = {}
-
-
-def feldname(feld: str) -> str:
-    """The German label of a column name in the change log (``ampel_gesamt`` → „Ampel gesamt“)."""
-    if not _FELDNAMEN:
-        _FELDNAMEN.update(_feldnamen())
-    return _FELDNAMEN.get(feld, feld.replace("_", " ").capitalize())
-
-
 def anzeige(wert: Any, art: str) -> str:
     """The text of a cell of display kind ``art`` (see ``ozgdesk.model.tabellen.ARTEN``)."""
     if wert is None:
@@ -95,26 +73,6 @@ def anzeige(wert: Any, art: str) -> str:
         return reifegrad(wert)
     if art == "ja_nein":
         return "ja" if wert else "nein"
-    if art == "tabelle":
-        from ozgdesk.model.tabellen import tabellen_label  # table cells only; keeps start-up free of SQLAlchemy
-
-        return tabellen_label(wert)
-    if art == "feld":
-        return feldname(wert)
-    if art == "aktion":
-        from ozgdesk.model.tabellen import AKTIONEN
-
-        return AKTIONEN.get(wert, wert)
-    if art == "json":
-        try:
-            v = json.loads(wert)
-        except (TypeError, ValueError):
-            return str(wert)
-        if isinstance(v, dict):
-            return "; ".join(f"{k}: {x}" for k, x in v.items() if k != "id" and x not in (None, ""))[:200]
-        if isinstance(v, bool):
-            return "ja" if v else "nein"
-        return "" if v is None else str(v)
     if isinstance(wert, DeutschesEnum):
         return wert.label
     if isinstance(wert, Quartal):

@@ -319,9 +319,10 @@ class Hauptfenster(QMainWindow):
                     self.abgleich_status_zeigen(w.letzter_status)
                 w.katalog_oeffnen.connect(self.katalog_importieren)
             else:
-                from ozgdesk.ui.seiten import AenderungenSeite
+                from ozgdesk.ui.protokollseite import AenderungenSeite
 
                 w = AenderungenSeite(self.store, self.runner)
+                w.oeffnen.connect(self.datensatz_oeffnen)
             index = self.seiten.indexOf(self._platz[schluessel])
             self.seiten.removeWidget(self._platz[schluessel])
             self.seiten.insertWidget(index, w)
@@ -359,6 +360,12 @@ class Hauptfenster(QMainWindow):
         """Open a record a finding or a list names; ``ziel`` is the field (or tab row) to focus there."""
         from ozgdesk.ui.seiten import LeistungenSeite, ProjekteSeite
 
+        if art in ("behoerde", "person"):  # no page of their own: their Stammdaten list
+            self.stammdaten(art)
+            return
+        if art == "ressort":
+            self.ressort_bearbeiten()
+            return
         if art == "leistung":
             _als(self.zeigen("leistungen"), LeistungenSeite).bearbeiten(id_, feld=ziel or None)
             return

@@ -1,5 +1,5 @@
-"""The main views built from table pages: Leistungen, Projekte (with the editor), Finanzen, Änderungen;
-and the small Stammdaten dialogs (Behörden, Personen).
+"""The main views built from table pages: Leistungen, Projekte (with the editor), Finanzen; and the
+small Stammdaten dialogs (Behörden, Personen). The Änderungsprotokoll is :mod:`ozgdesk.ui.protokollseite`.
 
 Thin on purpose: every read runs on the DB worker (``ops.lesen`` with a function of
 :mod:`ozgdesk.model.operationen`), every write is a builder or command given to
@@ -421,19 +421,6 @@ class FinanzenSeite(_Seite):
         super().__init__()
         self.setObjectName("seite_finanzen")
         self.tabelle = TabellenSeite(store, tabellen.mittelabfluesse(), runner)
-        QVBoxLayout(self).addWidget(self.tabelle)
-
-    def tabellenseiten(self) -> list[TabellenSeite]:
-        return [self.tabelle]
-
-
-class AenderungenSeite(_Seite):
-    """The change log: its query reads ``aenderung``, so it stands for every table (``*``)."""
-
-    def __init__(self, store: Store, runner: Any) -> None:
-        super().__init__()
-        self.setObjectName("seite_aenderungen")
-        self.tabelle = TabellenSeite(store, tabellen.aenderungen(), runner)
         QVBoxLayout(self).addWidget(self.tabelle)
 
     def tabellenseiten(self) -> list[TabellenSeite]:

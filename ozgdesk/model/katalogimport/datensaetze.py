@@ -25,6 +25,14 @@ class Katalogimport(Base):
 
     __tablename__ = "katalogimport"
     __label__ = "Katalogimport"
+    __feldnamen__ = {"datei": "Datei", "sha256": "Prüfsumme (SHA-256)", "format": "Format", "zeitpunkt": "Zeitpunkt",
+                     "benutzer": "importiert von", "zeilen": "Zeilen der Datei", "themenfelder": "Themenfelder",
+                     "lagen": "Lagen", "ozg_leistungen": "OZG-Leistungen", "leika_leistungen": "LeiKa-Leistungen",
+                     "neu": "neue Leistungen", "entfernt": "entfernte Leistungen",
+                     "markiert": "als „nicht mehr im Katalog“ markierte Leistungen", "umbenannt": "umbenannte Leistungen",
+                     "geaendert": "geänderte Leistungen", "leika_neu": "neue LeiKa-Leistungen",
+                     "leika_entfernt": "entfernte LeiKa-Leistungen", "leika_geaendert": "geänderte LeiKa-Leistungen",
+                     "warnungen": "Hinweise"}
 
     datei: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
@@ -78,6 +86,11 @@ class Aenderungsanforderung(Base):
 
     __tablename__ = "aenderungsanforderung"
     __label__ = "Änderungsanforderung"
+    __feldnamen__ = {"kennung": "Kennung", "art": "Art", "status": "Status", "leistung_id": "OZG-Leistung",
+                     "betreff": "Betreff", "beschreibung": "Beschreibung", "vorschlag": "Vorschlag",
+                     "begruendung": "Begründung", "ansprechpartner_id": "Ansprechpartner",
+                     "empfaenger": "Empfänger (E-Mail)", "aktenzeichen": "Aktenzeichen", "erstellt_am": "erstellt am",
+                     "versendet_am": "versendet am", "antwort": "Antwort der Katalogpflege"}
 
     kennung: Mapped[str] = mapped_column(String(20), index=True)
     art: Mapped[Anforderungsart] = mapped_column(CodeTyp(Anforderungsart))
