@@ -6,7 +6,7 @@ import csv
 import io
 import shutil
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from ozgdesk.reports import tabellenexport as te
 SPALTEN = [te.Exportspalte("Datum", "datum"), te.Exportspalte("Projekt"), te.Exportspalte("Betrag", "euro"),
            te.Exportspalte("Erfasst", "zeit"), te.Exportspalte("PT", "zahl"), te.Exportspalte("Anzahl", "zahl")]
 ZEILEN = [
-    (date(2026, 1, 2), "=HYPERLINK(\"x\")", 1_234_567_89, datetime(2026, 1, 2, 10, 5, tzinfo=timezone.utc), Decimal("2.5"), 3),
+    (date(2026, 1, 2), "=HYPERLINK(\"x\")", 1_234_567_89, datetime(2026, 1, 2, 10, 5, tzinfo=UTC), Decimal("2.5"), 3),
     (None, "Grün; mit Semikolon", -250_00, None, None, 12000),
 ]
 
@@ -42,7 +42,7 @@ def test_csv_wie_deutsches_excel_es_oeffnet():
     text = daten.decode("utf-8-sig")
     assert "\r\n" in text
     zeilen = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
-    erfasst = datetime(2026, 1, 2, 10, 5, tzinfo=timezone.utc).astimezone().strftime("%d.%m.%Y %H:%M")
+    erfasst = datetime(2026, 1, 2, 10, 5, tzinfo=UTC).astimezone().strftime("%d.%m.%Y %H:%M")
     assert zeilen == [
         ["Datum", "Projekt", "Betrag", "Erfasst", "PT", "Anzahl"],
         ["02.01.2026", "'=HYPERLINK(\"x\")", "1234567,89", erfasst, "2,5", "3"],
