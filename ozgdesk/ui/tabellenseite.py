@@ -3,11 +3,17 @@
 Used for every big list (Leistungen, Projekte, Meilensteine, Mittelabflüsse, Änderungen). Enter or
 double-click opens the record (signal ``geoeffnet`` with the id); the page knows nothing about
 what opening means.
+
+Rows can be selected several at a time (Strg/Umschalt+Klick) for the bulk edits the owning page
+puts into the context menu (:meth:`TabellenSeite.menue_ergaenzen`). Strg+C copies the selection,
+„Ansicht exportieren …“ writes what the view shows (:mod:`ozgdesk.ui.tabellenaktionen`). A query
+with amount columns shows a totals row under the table (:mod:`ozgdesk.ui.summenzeile`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -19,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +33,12 @@ from PySide6.QtWidgets import (
 from ozgdesk.model.store import Store
 from ozgdesk.model.tabellen import Anfrage, Tabellenabfrage
 from ozgdesk.ui import format as fmt
+from ozgdesk.ui.summenzeile import Summenzeile
+from ozgdesk.ui.tabellenaktionen import TabellenAktionen, einrichten
 from ozgdesk.ui.tabellenmodell import IdRolle, TabellenModell
+
+#: a context-menu entry of a page: (text with mnemonic, slot), None for a separator
+Menueeintrag = tuple[str, Callable[[], object]] | None
 
 
 class Tabelle(QTableView):
@@ -45,14 +57,17 @@ class TabellenSeite(QWidget):
     geoeffnet = Signal(str)
 
     def __init__(self, store: Store, abfrage: Tabellenabfrage, runner: Any, *, voreinstellung: dict[str, str] | None = None,
-                 mehrfachauswahl: bool = False, parent: QWidget | None = None) -> None:
+                 mehrfachauswahl: bool = True, summen: bool | None = None, parent: QWidget | None = None) -> None:
+        """``summen``: show the totals row (default: if the query has amount columns)."""
         super().__init__(parent)
         self.store = store
         #: ids of everything the filter shows, after „alle angezeigten auswählen“ (the lazy table
         #: holds only the pages fetched so far); None once the user selects by hand again
         self._alle_ids: list[str] | None = None
         self.setObjectName(f"seite_{abfrage.name}")
-        self.modell = TabellenModell(store, abfrage, runner, parent=self)
+        if summen is None:
+            summen = any(sp.art == "euro" for sp in abfrage.spalten)
+        self.modell = TabellenModell(store, abfrage, runner, parent=self, summen=summen)
         self.abfrage = abfrage
 
         self.suche = QLineEdit()
@@ -81,6 +96,14 @@ class TabellenSeite(QWidget):
         self.anzahl = QLabel("wird geladen …")
         self.anzahl.setAccessibleName("Anzahl der Einträge")
         leiste.addWidget(self.anzahl)
+        # no mnemonic: two tables are visible at once on the Projekte page (list and the editor's
+        # payments); the keyboard way is Datei › Ansicht exportieren … or the context menu
+        self.export_knopf = QToolButton()
+        self.export_knopf.setText("Ansicht exportieren …")
+        self.export_knopf.setAccessibleName(f"{abfrage.titel}: Ansicht exportieren")
+        self.export_knopf.setToolTip("Die angezeigten Zeilen und Spalten (mit Suche, Filtern und Sortierung) als "
+                                     "Excel-Arbeitsmappe oder CSV-Datei speichern")
+        leiste.addWidget(self.export_knopf)
 
         self.tabelle = Tabelle()
         self.tabelle.setModel(self.modell)
@@ -104,6 +127,13 @@ class TabellenSeite(QWidget):
                                   Qt.SortOrder.DescendingOrder if absteigend else Qt.SortOrder.AscendingOrder)
         self.tabelle.doubleClicked.connect(self._oeffnen)
         self.tabelle.oeffnen.connect(self._oeffnen)
+        self._menue: list[Menueeintrag] = []
+        self.aktionen: TabellenAktionen = einrichten(
+            self.tabelle, abfrage.titel, runner=runner, oeffnen=lambda: self._oeffnen(self.tabelle.currentIndex()),
+            zusatz=lambda: self._menue, beschreibung=self.beschreibung)
+        #: the window's „Ansicht exportieren …“ finds the table from the focused widget (the search field too)
+        self.tabellenaktionen = self.aktionen
+        self.export_knopf.clicked.connect(lambda: self.aktionen.exportieren())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -111,6 +141,10 @@ class TabellenSeite(QWidget):
         if self.filter:
             layout.addLayout(filterleiste)
         layout.addWidget(self.tabelle)
+        self.summenzeile: Summenzeile | None = None
+        if summen:
+            self.summenzeile = Summenzeile(self.tabelle, self.modell, abfrage.titel)
+            layout.addWidget(self.summenzeile)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -123,6 +157,24 @@ class TabellenSeite(QWidget):
         if abfrage.filter:
             runner.starten(lambda: _lesen(store, abfrage.filteroptionen), self._filter_fuellen, lambda _e: None)
         self.modell.neu_laden(self.anfrage())
+
+    def menue_ergaenzen(self, eintraege: Sequence[Menueeintrag]) -> None:
+        """Further entries of the table's context menu (the page's bulk edits), below the standard ones."""
+        self._menue.extend(eintraege)
+
+    def beschreibung(self) -> str:
+        """What the view shows, in words – search, filters, sort – for the export's file properties."""
+        teile = [f"Ansicht „{self.abfrage.titel}“ aus ozgdesk, exportiert am {fmt.zeit(datetime.now().astimezone())}"]
+        if self.suche.text().strip():
+            teile.append(f"Suche: „{self.suche.text().strip()}“")
+        for f in self.abfrage.filter:
+            box = self.filter[f.schluessel]
+            if box.currentData():
+                teile.append(f"{f.titel}: {box.currentText()}")
+        spalte, absteigend = self.abfrage.sortierspalte(self.modell.anfrage)
+        if spalte is not None:
+            teile.append(f"sortiert nach {spalte.titel} {'absteigend' if absteigend else 'aufsteigend'}")
+        return "; ".join(teile)
 
     @property
     def zeigt(self) -> frozenset[str]:
