@@ -76,6 +76,16 @@ def test_xlsx_ohne_zeilen_und_ohne_summenzeile():
     assert ws.max_row == 3
 
 
+def test_steuerzeichen_und_formeln_in_text_werden_nie_zu_formeln_oder_kaputten_dateien():
+    spalten = [te.Exportspalte("Text")]
+    zeilen = [("a\x01b\x0bc",), ("@SUMME(A1)",), ("-1",), ("+49 30 1234",), ("normal",)]
+    auftrag = te.Exportauftrag("T", spalten, lambda: zeilen)
+    ws = openpyxl.load_workbook(io.BytesIO(te.erzeugen(auftrag, "xlsx"))).active
+    werte = [(c.value, c.data_type) for (c,) in ws.iter_rows(min_row=2)]
+    assert werte == [("abc", "s"), ("@SUMME(A1)", "s"), ("-1", "s"), ("+49 30 1234", "s"), ("normal", "s")]
+    assert [c.quotePrefix for (c,) in ws.iter_rows(min_row=3, max_row=5)] == [True, True, True]
+
+
 def test_blattname_und_format_aus_dateiname():
     assert te.blattname("Zahlungsplan [v2]: a/b?") == "Zahlungsplan  v2   a b"
     assert te.blattname("x" * 40) == "x" * 31 and te.blattname("") == "Tabelle"

@@ -397,3 +397,23 @@ def test_kurze_listen_und_zahlungsplan_exportieren(fenster, tmp_path: Path):  # 
     assert ws[1][0].value == "Quartal" and ws[1][-1].value == "Summe" and ws.max_row == len(modell.quartale) + 2
     assert ws.cell(2, 2).value == float(Decimal(modell.wert(0, 0)) / 100)
 
+
+
+def test_export_mit_echtem_runner_liest_im_hintergrund_und_sperrt_den_knopf(qtbot, demo_store, tmp_path: Path):
+    from ozgdesk.model import tabellen
+    from ozgdesk.ui.runner import Runner
+    from ozgdesk.ui.tabellenseite import TabellenSeite
+
+    runner = Runner()
+    seite = TabellenSeite(demo_store, tabellen.mittelabfluesse(), runner)
+    qtbot.addWidget(seite)
+    qtbot.waitUntil(lambda: seite.modell.gesamt > 0, timeout=10000)
+    seite.aktionen.datei_waehlen = lambda: str(tmp_path / "alle.xlsx")  # the file chooser answered
+    with qtbot.waitSignal(seite.aktionen.exportiert, timeout=20000) as signal:
+        seite.export_knopf.click()
+        assert not seite.export_knopf.isEnabled() or signal.signal_triggered
+    runner.warten()
+    assert signal.args == [str(tmp_path / "alle.xlsx"), seite.modell.gesamt]
+    assert seite.export_knopf.isEnabled()
+    assert openpyxl.load_workbook(tmp_path / "alle.xlsx").active.max_row == seite.modell.gesamt + 2
+    runner.deleteLater()

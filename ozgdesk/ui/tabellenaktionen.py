@@ -85,6 +85,8 @@ class TabellenAktionen(QObject):
 
     #: (file, rows written) after a finished export
     exportiert = Signal(str, int)
+    #: an export started (True) or ended (False): a million rows take a minute as XLSX
+    export_laeuft = Signal(bool)
 
     def __init__(self, view: QTableView, *, titel: str, runner: Any = None,
                  oeffnen: Callable[[], object] | None = None, einfuegen: Callable[[str], object] | None = None,
@@ -92,6 +94,7 @@ class TabellenAktionen(QObject):
                  beschreibung: Callable[[], str] | None = None) -> None:
         super().__init__(view)
         self.view, self.titel, self.runner, self._beschreibung = view, titel, runner, beschreibung
+        self._laeuft = False
         self._oeffnen, self._einfuegen, self._zusatz = oeffnen, einfuegen, zusatz
         #: the last context menu built (tests look at its entries)
         self.letztes_menue: QMenu | None = None
@@ -153,6 +156,9 @@ class TabellenAktionen(QObject):
         modell = self.view.model()
         if not hasattr(modell, "exportauftrag"):
             return
+        if self._laeuft:
+            self._fehler(f"„{self.titel}“ wird gerade exportiert. Bitte warten, bis der Export fertig ist.")
+            return
         pfad = pfad or self.datei_waehlen()
         if not pfad:
             return
@@ -176,16 +182,31 @@ class TabellenAktionen(QObject):
             except Exception as e:  # noqa: BLE001 - shown in German, logged by fehlertext
                 self._fehler(fmt.fehlertext(e))
             return
+        self._laeuft = True
+        self.export_laeuft.emit(True)
+        anzahl = f" ({fmt.zahl(auftrag.anzahl)} Zeilen)" if auftrag.anzahl is not None else ""
+        self._status(f"„{self.titel}“ wird exportiert{anzahl} …", 0)
         starten = getattr(self.runner, "lesend", None) or self.runner.starten  # a long read: not on the DB worker
         starten(arbeit, lambda n: self._fertig(ziel, n), lambda e: self._fehler(fmt.fehlertext(e)))
 
-    def _fertig(self, pfad: str, n: int) -> None:
+    def _status(self, text: str, dauer: int = 15000) -> None:
         fenster = self.view.window()
         if isinstance(fenster, QMainWindow):
-            fenster.statusBar().showMessage(f"{fmt.zahl(n)} {'Zeile' if n == 1 else 'Zeilen'} exportiert nach {pfad}", 15000)
+            fenster.statusBar().showMessage(text, dauer)
+
+    def _ende(self) -> None:
+        if self._laeuft:
+            self._laeuft = False
+            self.export_laeuft.emit(False)
+
+    def _fertig(self, pfad: str, n: int) -> None:
+        self._ende()
+        self._status(f"{fmt.zahl(n)} {'Zeile' if n == 1 else 'Zeilen'} exportiert nach {pfad}")
         self.exportiert.emit(pfad, n)
 
     def _fehler(self, text: str) -> None:
+        self._ende()
+        self._status("")
         zeigen = getattr(self.view.window(), "fehler_zeigen", None)
         if callable(zeigen):
             zeigen("Ansicht nicht exportiert", text)

@@ -134,6 +134,7 @@ class TabellenSeite(QWidget):
         #: the window's „Ansicht exportieren …“ finds the table from the focused widget (the search field too)
         self.tabellenaktionen = self.aktionen
         self.export_knopf.clicked.connect(lambda: self.aktionen.exportieren())
+        self.aktionen.export_laeuft.connect(self.export_knopf.setDisabled)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
