@@ -92,7 +92,7 @@ class Summenzeile(QWidget):
         kopf.sectionMoved.connect(lambda *_a: self.angleichen())
         tabelle.horizontalScrollBar().valueChanged.connect(self.ansicht.horizontalScrollBar().setValue)
         tabelle.verticalScrollBar().rangeChanged.connect(lambda *_a: self._rand())
-        modell.modelReset.connect(self.angleichen)
+        modell.modelReset.connect(self.angleichen)  # the owner calls it again once it has fitted the widths
 
     def angleichen(self) -> None:
         """Take over the table's columns (widths, order, hidden ones) and the new sums."""

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -96,13 +97,16 @@ class TabellenSeite(QWidget):
         self.anzahl = QLabel("wird geladen …")
         self.anzahl.setAccessibleName("Anzahl der Einträge")
         leiste.addWidget(self.anzahl)
-        # no mnemonic: two tables are visible at once on the Projekte page (list and the editor's
-        # payments); the keyboard way is Datei › Ansicht exportieren … or the context menu
+        # An icon beside the count, its words in tooltip and accessible name: a labelled button widened
+        # the list so much that the Projekte page no longer fitted list and editor side by side. No
+        # mnemonic (two tables are visible there at once); keyboard users have Datei › Ansicht
+        # exportieren … (Strg+Umschalt+E) and the context menu (Umschalt+F10).
         self.export_knopf = QToolButton()
-        self.export_knopf.setText("Ansicht exportieren …")
+        self.export_knopf.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton))
+        self.export_knopf.setAutoRaise(True)
         self.export_knopf.setAccessibleName(f"{abfrage.titel}: Ansicht exportieren")
-        self.export_knopf.setToolTip("Die angezeigten Zeilen und Spalten (mit Suche, Filtern und Sortierung) als "
-                                     "Excel-Arbeitsmappe oder CSV-Datei speichern")
+        self.export_knopf.setToolTip("Ansicht exportieren … – die angezeigten Zeilen und Spalten (mit Suche, Filtern und "
+                                     "Sortierung) als Excel-Arbeitsmappe oder CSV-Datei speichern")
         leiste.addWidget(self.export_knopf)
 
         self.tabelle = Tabelle()
@@ -236,6 +240,8 @@ class TabellenSeite(QWidget):
         if self._erstes_mal and self.modell.rowCount():
             self._erstes_mal = False
             self._spalten_anpassen()
+        if self.summenzeile is not None:
+            self.summenzeile.angleichen()  # after the widths were fitted to the rows: a sum is often wider
 
     def _spalten_anpassen(self) -> None:
         kopf = self.tabelle.horizontalHeader()
