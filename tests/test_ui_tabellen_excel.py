@@ -417,3 +417,15 @@ def test_export_mit_echtem_runner_liest_im_hintergrund_und_sperrt_den_knopf(qtbo
     assert seite.export_knopf.isEnabled()
     assert openpyxl.load_workbook(tmp_path / "alle.xlsx").active.max_row == seite.modell.gesamt + 2
     runner.deleteLater()
+
+
+def test_datei_ansicht_exportieren_ohne_tabelle_sagt_es_auf_deutsch(fenster, tmp_path: Path):  # noqa: F811
+    fenster.zeigen("uebersicht")
+    fenster.ansicht_exportieren()
+    assert fenster.meldungen[-1].startswith("Auf dieser Seite gibt es keine Tabelle zum Exportieren.")
+    projekte = fenster.zeigen("projekte")
+    projekte.listen.setCurrentIndex(1)  # „Alle Meilensteine“: the list shown is the one exported
+    projekte.meilensteine.aktionen.datei_waehlen = lambda: str(tmp_path / "ms.csv")
+    fenster.ansicht_exportieren()
+    kopf = (tmp_path / "ms.csv").read_text("utf-8-sig").splitlines()[0]
+    assert kopf == "Projekt;Meilenstein;Plan;Prognose;Ist;Status;Verschiebungen"
