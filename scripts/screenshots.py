@@ -17,7 +17,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEvent, QSettings, QTimer  # noqa: E402
+from PySide6.QtCore import QEvent, QItemSelectionModel, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
 
 from ozgdesk.model.demo import STICHTAG  # noqa: E402
@@ -45,6 +45,24 @@ def dialog_aufnehmen(oeffnen, ziel: Path, name: str) -> None:  # noqa: ANN001
             d.reject() if isinstance(d, QDialog) else d.close()
     QTimer.singleShot(100, aufnehmen)
     oeffnen()
+
+
+def kontextmenue_aufnehmen(f: QWidget, tabellenseite, zeile: int, ziel: Path, name: str) -> None:  # noqa: ANN001
+    """The window with a table's context menu opened over row ``zeile`` (a popup is a window of its
+    own: its picture is drawn onto the window's where it opened)."""
+    from PySide6.QtGui import QPainter
+
+    view = tabellenseite.tabelle
+    m = tabellenseite.aktionen.menue()
+    m.popup(view.viewport().mapToGlobal(view.visualRect(view.model().index(zeile, 2)).center()))
+    QApplication.processEvents()
+    bild = f.grab()
+    maler = QPainter(bild)
+    maler.drawPixmap(f.mapFromGlobal(m.pos()), m.grab())
+    maler.end()
+    bild.save(str(ziel / f"{name}.png"))
+    print(ziel / f"{name}.png")
+    m.close()
 
 
 def main() -> int:
@@ -105,6 +123,20 @@ def main() -> int:
     projekte.listen.setCurrentIndex(0)
     f.zeigen("finanzen")
     speichern(f, ziel, "finanzen")
+    # Excel in and out (issue 16): totals row of a filtered view, a context menu over a multi-selection, bulk edit
+    fin = f.zeigen("finanzen").tabelle
+    fin.filter["jahr"].setCurrentIndex(fin.filter["jahr"].findData("2025"))
+    speichern(f, ziel, "finanzen-summenzeile")
+    fin.filter["jahr"].setCurrentIndex(0)
+    f.zeigen("projekte")
+    for z in (1, 2, 4):
+        projekte.projekte.tabelle.selectionModel().select(
+            projekte.projekte.modell.index(z, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    projekte.projekte.tabelle.selectionModel().setCurrentIndex(projekte.projekte.modell.index(2, 0),
+                                                                QItemSelectionModel.SelectionFlag.NoUpdate)
+    kontextmenue_aufnehmen(f, projekte.projekte, 2, ziel, "tabelle-kontextmenue")
+    dialog_aufnehmen(lambda: projekte.sammel_bearbeiten("projekt", "ampel_gesamt"), ziel, "dialog-sammelaenderung")
+    projekte.projekte.tabelle.selectRow(2)
     berichte = f.zeigen("berichte")
     berichte.pruefen()
     berichte.vorschau()
@@ -192,6 +224,8 @@ def main() -> int:
     f.zeigen("projekte")
     ed.reiter.setCurrentIndex(0)
     speichern(f, ziel, "projekte-dunkel")
+    f.zeigen("finanzen")
+    speichern(f, ziel, "finanzen-dunkel")
     f.close()
     store.schliessen()
     env = dict(os.environ, QT_SCALE_FACTOR="2")

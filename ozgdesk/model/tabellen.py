@@ -11,7 +11,7 @@ happen in SQLite (with ``id`` as tie-breaker, so pages never overlap or skip row
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,6 +174,32 @@ class Tabellenabfrage:
     def filteroptionen(self, s: Session) -> list[list[tuple[str, str]]]:
         """The choices of every drop-down filter, in the order of :attr:`filter`."""
         return [f.optionen(s) for f in self.filter]
+
+    def summen(self, s: Session, anfrage: Anfrage, schluessel: Sequence[str]) -> dict[str, int]:
+        """The sum of each named column over every row the request matches, not only the pages
+        loaded: a table's totals row shows what its search and filters show. Like :meth:`anzahl`
+        it skips display-only joins (``von_zaehlen``), so a summed column must come from a table
+        that clause keeps (the amount of a payment does)."""
+        if not schluessel:
+            return {}
+        von = self.von
+        if self.von_zaehlen is not None and (self.suchbedingung is not None or not anfrage.suche.strip()):
+            von = self.von_zaehlen
+        spalten = [self.spalten[self.spalte(k)].ausdruck for k in schluessel]
+        q = self._gefiltert(select(*(func.coalesce(func.sum(sp), 0) for sp in spalten)), anfrage, von)
+        werte = s.execute(q).one()
+        return {k: int(w) for k, w in zip(schluessel, werte, strict=True)}
+
+    def alle(self, s: Session, anfrage: Anfrage, seitengroesse: int = 2000) -> Iterator[Zeile]:
+        """Every row the request matches, in its order, page by page (keyset paging as the table
+        view fetches them): an export of a million payments never holds them all at once."""
+        nach: Zeile | None = None
+        while True:
+            seite = self.seite(s, anfrage, seitengroesse, nach=nach)
+            yield from seite
+            if len(seite) < seitengroesse:
+                return
+            nach = seite[-1]
 
     def ids(self, s: Session, anfrage: Anfrage) -> list[str]:
         """Ids of every row the request matches, not only the pages loaded: „alle angezeigten

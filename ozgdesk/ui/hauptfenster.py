@@ -207,6 +207,9 @@ class Hauptfenster(QMainWindow):
         datei.addAction(aktion("&Katalog importieren …", self, self.katalog_importieren))
         datei.addAction(aktion("&Zahlungen aus dem HKR importieren …", self, self.zahlungen_importieren))
         datei.addSeparator()
+        datei.addAction(aktion("Ansicht e&xportieren …", self, self.ansicht_exportieren, kuerzel=QKeySequence("Ctrl+Shift+E"),
+                               tipp="Die Tabelle mit dem Fokus (sonst die der Seite) als Excel-Arbeitsmappe oder CSV speichern"))
+        datei.addSeparator()
         datei.addAction(aktion("&Beenden", self, self.close, kuerzel=QKeySequence("Ctrl+Q")))
 
         bearb = mb.addMenu("&Bearbeiten")
@@ -428,6 +431,20 @@ class Hauptfenster(QMainWindow):
             ziel = w.listen.currentWidget()
         if ziel is not None and hasattr(ziel, "suche_fokussieren"):
             ziel.suche_fokussieren()
+
+    def ansicht_exportieren(self) -> None:
+        """Datei › Ansicht exportieren …: the table with the focus, else the page's table (filtered and
+        sorted as shown) as XLSX or CSV."""
+        from PySide6.QtWidgets import QApplication
+
+        from ozgdesk.ui.tabellenaktionen import ansicht_fuer
+
+        aktionen = ansicht_fuer(QApplication.focusWidget(), self.seite(self.aktuelle_seite()))
+        if aktionen is None:
+            self.meldung("Ansicht exportieren", "Auf dieser Seite gibt es keine Tabelle zum Exportieren. Bitte eine "
+                         "Tabelle anklicken und noch einmal wählen.")
+            return
+        aktionen.exportieren()
 
     def stammdaten(self, art: str) -> None:
         from ozgdesk.ui.seiten import StammdatenDialog

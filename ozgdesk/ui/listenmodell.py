@@ -1,6 +1,8 @@
 """A small read-only table model for short lists (a project's milestones, its effort, history).
 
-Short lists are loaded whole; only the big tables need :mod:`ozgdesk.ui.tabellenmodell`.
+Short lists are loaded whole; only the big tables need :mod:`ozgdesk.ui.tabellenmodell`. They are
+exported from what they hold (:meth:`ListenModell.exportauftrag`): amounts, dates and numbers typed,
+everything else as shown.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from ozgdesk.reports.tabellenexport import Exportauftrag, Exportspalte, exportwert
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.tabellenmodell import IdRolle
 
@@ -57,3 +60,9 @@ class ListenModell(QAbstractTableModel):
 
     def id_von(self, zeile: int) -> str | None:
         return self.zeilen[zeile][0] if 0 <= zeile < len(self.zeilen) else None
+
+    def exportauftrag(self, spalten: Sequence[int]) -> Exportauftrag:
+        """The shown columns (logical, in the view's order) of every row; two-line headings on one line."""
+        kopf = [Exportspalte(" ".join(self.spalten[c][0].split()), self.spalten[c][1]) for c in spalten]
+        zeilen = [[exportwert(werte[c], self.spalten[c][1], fmt.anzeige) for c in spalten] for _id, werte in self.zeilen]
+        return Exportauftrag("", kopf, lambda: zeilen, anzahl=len(zeilen))

@@ -39,9 +39,10 @@ from ozgdesk.model.values import Ampel, DeutschesEnum, Finanzierung, Haushaltsst
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.formular import Feld, Formular, FormularDialog, hervorheben
 from ozgdesk.ui.listenmodell import ListenModell
+from ozgdesk.ui import tabellenaktionen
 from ozgdesk.ui.tabellenseite import TabellenSeite
 from ozgdesk.ui.undo import Bearbeitung
-from ozgdesk.ui.zahlungsplan import NUR_LESBAR, ZahlungsplanModell
+from ozgdesk.ui.zahlungsplan import NUR_LESBAR, ZahlungsplanModell, zahlungsplan_tabelle
 
 
 def _enum(cls: type[DeutschesEnum]) -> list[tuple[Any, str]]:
@@ -142,6 +143,7 @@ def _tabelle(modell: Any, name: str) -> QTableView:
     t.verticalHeader().setVisible(False)
     t.horizontalHeader().setStretchLastSection(True)
     t.setAlternatingRowColors(True)
+    tabellenaktionen.einrichten(t, name)  # Strg+C, context menu, „Ansicht exportieren …“
     return t
 
 
@@ -285,8 +287,8 @@ class ProjektEditor(QWidget):
         # ---- Zahlungsplan
         self.plan_modell = ZahlungsplanModell(self)
         self.plan_modell.fehler.connect(self._plan_fehler)
-        self.plan_tabelle = QTableView()
-        self.plan_tabelle.setModel(self.plan_modell)
+        self.plan_tabelle = zahlungsplan_tabelle(self.plan_modell, runner)  # Strg+C/V, context menu, export
+        self.plan_modell.eingefuegt.connect(lambda _n: self.plan_als_version_speichern())  # a paste: one undo step
         self.plan_tabelle.setAccessibleName("Zahlungsplan: Quartale mal Haushaltsstellen")
         self.plan_tabelle.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.plan_version = QComboBox()

@@ -45,6 +45,7 @@ from ozgdesk.model.values import Finanzierung, Reifegradmodell, Verwaltungsart, 
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.formular import Feld, FormularDialog, hervorheben
 from ozgdesk.ui.listenmodell import ListenModell
+from ozgdesk.ui.sammeldialog import sammel_bearbeiten
 from ozgdesk.ui.projekteditor import (
     AUSWAHL_TABELLEN,
     EDITOR_TABELLEN,
@@ -190,6 +191,13 @@ class LeistungenSeite(_Seite):
         sammel.insertWidget(3, self.auswahl_anzeige)
         layout.addLayout(sammel)
         self.tabelle.tabelle.selectionModel().selectionChanged.connect(lambda *_a: self._auswahl_zeigen())
+        self.tabelle.menue_ergaenzen([("&Behörde setzen …", lambda: self.sammel_bearbeiten("behoerde_id")),
+                                      ("Ins &Ressort aufnehmen", lambda: self.zustaendigkeit_setzen(True)),
+                                      ("Aus dem Ressort &nehmen", lambda: self.zustaendigkeit_setzen(False))])
+
+    def sammel_bearbeiten(self, feld: str) -> None:
+        """Set ``feld`` (the Behörde) for every selected Leistung: asks, then one undo step."""
+        sammel_bearbeiten(self.tabelle, self.bearbeitung, "leistung", feld, self.dialog_ausfuehren)
 
     def tabellenseiten(self) -> list[TabellenSeite]:
         return [self.tabelle]
@@ -335,9 +343,21 @@ class ProjekteSeite(_Seite):
         layout.addWidget(rahmen)
         self.projekte.geoeffnet.connect(self.projekt_oeffnen)
         self.meilensteine.geoeffnet.connect(self.meilenstein_oeffnen)
+        self.projekte.menue_ergaenzen([("&Ampel setzen …", lambda: self.sammel_bearbeiten("projekt", "ampel_gesamt")),
+                                       ("&Behörde setzen …", lambda: self.sammel_bearbeiten("projekt", "behoerde_id"))])
+        self.meilensteine.menue_ergaenzen([("&Status setzen …", lambda: self.sammel_bearbeiten("meilenstein", "status"))])
+
+    def sammel_bearbeiten(self, tabelle: str, feld: str) -> None:
+        """Bulk edit of the selected projects (Ampel, Behörde) or milestones (Status): one undo step."""
+        seite = self.projekte if tabelle == "projekt" else self.meilensteine
+        sammel_bearbeiten(seite, self.bearbeitung, tabelle, feld, self.dialog_ausfuehren)
 
     def tabellenseiten(self) -> list[TabellenSeite]:
         return [self.projekte, self.meilensteine]
+
+    def haupttabelle(self) -> QWidget:
+        """The list shown (Projekte or Alle Meilensteine): Datei › Ansicht exportieren … without a focused table."""
+        return self.listen.currentWidget()
 
     @property
     def zeigt(self) -> frozenset[str]:
@@ -417,6 +437,9 @@ class ProjekteSeite(_Seite):
 
 
 class FinanzenSeite(_Seite):
+    """All Mittelabflüsse of the Ressort; the totals row under the table sums the amounts of every
+    payment the search and filters show (:mod:`ozgdesk.ui.summenzeile`)."""
+
     def __init__(self, store: Store, runner: Any) -> None:
         super().__init__()
         self.setObjectName("seite_finanzen")

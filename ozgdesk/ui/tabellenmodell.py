@@ -6,10 +6,17 @@ through ``canFetchMore``/``fetchMore`` as the user scrolls. Sorting and filterin
 SQLite (a ``QSortFilterProxyModel`` would need every row in memory — impossible at a million
 payment lines). A generation counter drops answers to requests that were overtaken by newer ones
 (the user typed on while a search was running).
+
+A table with amount columns can carry their sums over every matching row (``summen=True``, the
+Finanzen page's totals row): they are read in the same worker task as the count and first page,
+so count, rows and totals always describe the same request. An export
+(:meth:`TabellenModell.exportauftrag`) reads every matching row again, page by page on the worker,
+in the same order – not only the pages the view has fetched.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -18,22 +25,29 @@ from PySide6.QtGui import QColor
 from ozgdesk.model.store import Store
 from ozgdesk.model.tabellen import Anfrage, Tabellenabfrage, Zeile
 from ozgdesk.model.values import Ampel
+from ozgdesk.reports.tabellenexport import Exportauftrag, Exportspalte, exportwert
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.format import punkt
 
 IdRolle = Qt.ItemDataRole.UserRole + 1
 _RECHTS = {"euro", "zahl", "datum", "zeit"}
+
+
 class TabellenModell(QAbstractTableModel):
     geladen = Signal(int)  # total row count after a (re)load
     fehler = Signal(str)
 
-    def __init__(self, store: Store, abfrage: Tabellenabfrage, runner: Any, seitengroesse: int = 200, parent=None) -> None:
+    def __init__(self, store: Store, abfrage: Tabellenabfrage, runner: Any, seitengroesse: int = 200, parent=None,
+                 *, summen: bool = False) -> None:
         super().__init__(parent)
         self.store, self.abfrage, self.runner = store, abfrage, runner
         self.seitengroesse = seitengroesse
         self.anfrage = Anfrage()
         self.zeilen: list[Zeile] = []
         self.gesamt = 0
+        #: the amount columns summed over every matching row (keys), and their sums after a load
+        self.summenspalten: tuple[str, ...] = tuple(sp.schluessel for sp in abfrage.spalten if sp.art == "euro") if summen else ()
+        self.summen: dict[str, int] = {}
         self._generation = 0
         self._laedt = False
 
@@ -44,18 +58,20 @@ class TabellenModell(QAbstractTableModel):
         self._generation += 1
         gen, abfrage, anf, store, n = self._generation, self.abfrage, self.anfrage, self.store, self.seitengroesse
 
-        def arbeit() -> tuple[int, list[Zeile]]:
+        summenspalten = self.summenspalten
+
+        def arbeit() -> tuple[int, list[Zeile], dict[str, int]]:
             with store.lesen() as s:
-                return abfrage.anzahl(s, anf), abfrage.seite(s, anf, n)
+                return abfrage.anzahl(s, anf), abfrage.seite(s, anf, n), abfrage.summen(s, anf, summenspalten)
 
         self._laedt = True
         self.runner.starten(arbeit, lambda e: self._neu_geladen(gen, e), lambda e: self._fehlgeschlagen(gen, e))
 
-    def _neu_geladen(self, gen: int, ergebnis: tuple[int, list[Zeile]]) -> None:
+    def _neu_geladen(self, gen: int, ergebnis: tuple[int, list[Zeile], dict[str, int]]) -> None:
         if gen != self._generation:
             return
         self.beginResetModel()
-        self.gesamt, self.zeilen = ergebnis
+        self.gesamt, self.zeilen, self.summen = ergebnis
         self.gesamt = max(self.gesamt, len(self.zeilen))
         self._laedt = False
         self.endResetModel()
@@ -157,4 +173,18 @@ class TabellenModell(QAbstractTableModel):
     def wert(self, zeile: int, schluessel: str) -> Any:
         return self.zeilen[zeile].werte[self.abfrage.spalte(schluessel)]
 
+    # -------------------------------------------------------------------------------- export
+    def exportauftrag(self, spalten: Sequence[int]) -> Exportauftrag:
+        """The view as an export: the columns ``spalten`` (logical, in the view's order) of every
+        row the current search, filters and sort match, read page by page when the worker writes."""
+        store, abfrage, anfrage = self.store, self.abfrage, self.anfrage
+        auswahl = [abfrage.spalten[i] for i in spalten]
+        index = list(spalten)
 
+        def zeilen() -> Iterator[list[Any]]:
+            with store.lesen() as s:
+                for z in abfrage.alle(s, anfrage):
+                    yield [exportwert(z.werte[i], sp.art, fmt.anzeige) for i, sp in zip(index, auswahl, strict=True)]
+
+        return Exportauftrag(abfrage.titel, [Exportspalte(sp.titel, sp.art) for sp in auswahl], zeilen,
+                             summenzeile=bool(self.summenspalten), anzahl=self.gesamt)

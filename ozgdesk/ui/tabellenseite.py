@@ -3,11 +3,17 @@
 Used for every big list (Leistungen, Projekte, Meilensteine, Mittelabflüsse, Änderungen). Enter or
 double-click opens the record (signal ``geoeffnet`` with the id); the page knows nothing about
 what opening means.
+
+Rows can be selected several at a time (Strg/Umschalt+Klick) for the bulk edits the owning page
+puts into the context menu (:meth:`TabellenSeite.menue_ergaenzen`). Strg+C copies the selection,
+„Ansicht exportieren …“ writes what the view shows (:mod:`ozgdesk.ui.tabellenaktionen`). A query
+with amount columns shows a totals row under the table (:mod:`ozgdesk.ui.summenzeile`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -18,7 +24,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyle,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +34,12 @@ from PySide6.QtWidgets import (
 from ozgdesk.model.store import Store
 from ozgdesk.model.tabellen import Anfrage, Tabellenabfrage
 from ozgdesk.ui import format as fmt
+from ozgdesk.ui.summenzeile import Summenzeile
+from ozgdesk.ui.tabellenaktionen import TabellenAktionen, einrichten
 from ozgdesk.ui.tabellenmodell import IdRolle, TabellenModell
+
+#: a context-menu entry of a page: (text with mnemonic, slot), None for a separator
+Menueeintrag = tuple[str, Callable[[], object]] | None
 
 
 class Tabelle(QTableView):
@@ -45,14 +58,17 @@ class TabellenSeite(QWidget):
     geoeffnet = Signal(str)
 
     def __init__(self, store: Store, abfrage: Tabellenabfrage, runner: Any, *, voreinstellung: dict[str, str] | None = None,
-                 mehrfachauswahl: bool = False, parent: QWidget | None = None) -> None:
+                 mehrfachauswahl: bool = True, summen: bool | None = None, parent: QWidget | None = None) -> None:
+        """``summen``: show the totals row (default: if the query has amount columns)."""
         super().__init__(parent)
         self.store = store
         #: ids of everything the filter shows, after „alle angezeigten auswählen“ (the lazy table
         #: holds only the pages fetched so far); None once the user selects by hand again
         self._alle_ids: list[str] | None = None
         self.setObjectName(f"seite_{abfrage.name}")
-        self.modell = TabellenModell(store, abfrage, runner, parent=self)
+        if summen is None:
+            summen = any(sp.art == "euro" for sp in abfrage.spalten)
+        self.modell = TabellenModell(store, abfrage, runner, parent=self, summen=summen)
         self.abfrage = abfrage
 
         self.suche = QLineEdit()
@@ -81,6 +97,17 @@ class TabellenSeite(QWidget):
         self.anzahl = QLabel("wird geladen …")
         self.anzahl.setAccessibleName("Anzahl der Einträge")
         leiste.addWidget(self.anzahl)
+        # An icon beside the count, its words in tooltip and accessible name: a labelled button widened
+        # the list so much that the Projekte page no longer fitted list and editor side by side. No
+        # mnemonic (two tables are visible there at once); keyboard users have Datei › Ansicht
+        # exportieren … (Strg+Umschalt+E) and the context menu (Umschalt+F10).
+        self.export_knopf = QToolButton()
+        self.export_knopf.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton))
+        self.export_knopf.setAutoRaise(True)
+        self.export_knopf.setAccessibleName(f"{abfrage.titel}: Ansicht exportieren")
+        self.export_knopf.setToolTip("Ansicht exportieren … – die angezeigten Zeilen und Spalten (mit Suche, Filtern und "
+                                     "Sortierung) als Excel-Arbeitsmappe oder CSV-Datei speichern")
+        leiste.addWidget(self.export_knopf)
 
         self.tabelle = Tabelle()
         self.tabelle.setModel(self.modell)
@@ -104,6 +131,14 @@ class TabellenSeite(QWidget):
                                   Qt.SortOrder.DescendingOrder if absteigend else Qt.SortOrder.AscendingOrder)
         self.tabelle.doubleClicked.connect(self._oeffnen)
         self.tabelle.oeffnen.connect(self._oeffnen)
+        self._menue: list[Menueeintrag] = []
+        self.aktionen: TabellenAktionen = einrichten(
+            self.tabelle, abfrage.titel, runner=runner, oeffnen=lambda: self._oeffnen(self.tabelle.currentIndex()),
+            zusatz=lambda: self._menue, beschreibung=self.beschreibung)
+        #: the window's „Ansicht exportieren …“ finds the table from the focused widget (the search field too)
+        self.tabellenaktionen = self.aktionen
+        self.export_knopf.clicked.connect(lambda: self.aktionen.exportieren())
+        self.aktionen.export_laeuft.connect(self.export_knopf.setDisabled)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -111,6 +146,10 @@ class TabellenSeite(QWidget):
         if self.filter:
             layout.addLayout(filterleiste)
         layout.addWidget(self.tabelle)
+        self.summenzeile: Summenzeile | None = None
+        if summen:
+            self.summenzeile = Summenzeile(self.tabelle, self.modell, abfrage.titel)
+            layout.addWidget(self.summenzeile)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -123,6 +162,24 @@ class TabellenSeite(QWidget):
         if abfrage.filter:
             runner.starten(lambda: _lesen(store, abfrage.filteroptionen), self._filter_fuellen, lambda _e: None)
         self.modell.neu_laden(self.anfrage())
+
+    def menue_ergaenzen(self, eintraege: Sequence[Menueeintrag]) -> None:
+        """Further entries of the table's context menu (the page's bulk edits), below the standard ones."""
+        self._menue.extend(eintraege)
+
+    def beschreibung(self) -> str:
+        """What the view shows, in words – search, filters, sort – for the export's file properties."""
+        teile = [f"Ansicht „{self.abfrage.titel}“ aus ozgdesk, exportiert am {fmt.zeit(datetime.now().astimezone())}"]
+        if self.suche.text().strip():
+            teile.append(f"Suche: „{self.suche.text().strip()}“")
+        for f in self.abfrage.filter:
+            box = self.filter[f.schluessel]
+            if box.currentData():
+                teile.append(f"{f.titel}: {box.currentText()}")
+        spalte, absteigend = self.abfrage.sortierspalte(self.modell.anfrage)
+        if spalte is not None:
+            teile.append(f"sortiert nach {spalte.titel} {'absteigend' if absteigend else 'aufsteigend'}")
+        return "; ".join(teile)
 
     @property
     def zeigt(self) -> frozenset[str]:
@@ -183,6 +240,8 @@ class TabellenSeite(QWidget):
         if self._erstes_mal and self.modell.rowCount():
             self._erstes_mal = False
             self._spalten_anpassen()
+        if self.summenzeile is not None:
+            self.summenzeile.angleichen()  # after the widths were fitted to the rows: a sum is often wider
 
     def _spalten_anpassen(self) -> None:
         kopf = self.tabelle.horizontalHeader()
