@@ -70,3 +70,27 @@ def test_text_uebersteht_xlsx(tmp_path, text):
     zeile = {**_ERSTE_ZEILE, "Rechtsgrundlage(n)": text}
     eintrag = next(iter(lesen(als_xlsx([zeile], tmp_path / "t.xlsx")).leika.values()))
     assert eintrag.rechtsgrundlage == text.strip()
+
+
+def _zip_mit_verzeichniseintrag(daten: bytes, feld_versatz: int, wert: int) -> bytes:
+    """``daten`` with one 2-byte field of the first central-directory entry set to ``wert``."""
+    i = daten.index(b"PK\x01\x02")
+    return daten[:i + feld_versatz] + wert.to_bytes(2, "little") + daten[i + feld_versatz + 2:]
+
+
+@pytest.mark.parametrize(("feld", "wert", "was"), [
+    (6, 64, "verlangt ZIP-Version 6.4"),      # zipfile: NotImplementedError("zip file version 6.4")
+    (10, 99, "unbekannte Kompression"),       # zipfile: NotImplementedError on open
+    (8, 1, "verschlüsselter Eintrag"),        # zipfile: RuntimeError ("… is encrypted")
+])
+def test_zip_das_python_nicht_lesen_kann_wird_von_beiden_importen_deutsch_abgelehnt(tmp_path, vorlagen, feld, wert, was):
+    """Archive features Python's zipfile refuses with other exception types than BadZipFile
+    (found by the test above as "zip file version 6.4") are a damaged file for both importers."""
+    from ozgdesk.model import zahlungsimport
+
+    daten = _zip_mit_verzeichniseintrag(vorlagen["xlsx"], feld, wert)
+    for pfad, lesen_ in ((tmp_path / "katalog.xlsx", lesen), (tmp_path / "zahlungen.xlsx", zahlungsimport.lesen)):
+        pfad.write_bytes(daten)
+        with pytest.raises(OzgFehler) as e:
+            lesen_(pfad)
+        assert "beschädigt" in str(e.value) or "keine lesbare Excel-Arbeitsmappe" in str(e.value), (was, str(e.value))

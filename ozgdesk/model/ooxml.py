@@ -17,6 +17,12 @@ import zlib
 #: element; Office writes a few dozen bytes. Longer is refused as not an Office file.
 MAX_PROLOG = 64 * 1024
 _ENDUNGEN = (".xml", ".rels", ".vml")
+#: What :mod:`zipfile` raises for an archive it cannot read: besides BadZipFile, a damaged or
+#: crafted directory gives EOFError/ValueError, an entry that claims a newer ZIP version or an
+#: unknown compression NotImplementedError, an encrypted one RuntimeError. Importers catch all of
+#: them as "damaged file" (found by the robustness test: "zip file version 6.4").
+ZIP_FEHLER: tuple[type[Exception], ...] = (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError,
+                                           RuntimeError)
 
 
 def dtd_teil(zf: zipfile.ZipFile) -> str | None:

@@ -305,7 +305,7 @@ def _xlsx(name: str, daten: bytes) -> Rohdatei:
             entpackt = sum(i.file_size for i in zf.infolist())
             arbeitsmappe = "xl/workbook.xml" in zf.namelist()
             dtd = ooxml.dtd_teil(zf) if entpackt <= MAX_ENTPACKT else None
-    except (zipfile.BadZipFile, EOFError, ValueError):
+    except ooxml.ZIP_FEHLER:
         raise Zahlungsimportfehler(name, ["Die Datei ist beschädigt oder unvollständig (kein lesbares XLSX)."]) from None
     if not arbeitsmappe:
         raise Zahlungsimportfehler(name, ["Die Datei ist ein ZIP-Archiv, aber keine Excel-Arbeitsmappe (XLSX)."])

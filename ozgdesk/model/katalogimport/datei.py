@@ -156,7 +156,7 @@ def _xlsx(pfad: Path, name: str, daten: bytes, sha: str) -> Rohtabelle:
             namen = set(zf.namelist())
             entpackt = sum(i.file_size for i in zf.infolist())
             dtd = ooxml.dtd_teil(zf) if entpackt <= MAX_ENTPACKT else None
-    except (zipfile.BadZipFile, EOFError, ValueError):
+    except ooxml.ZIP_FEHLER:
         raise Katalogfehler(name, [f"Datei „{name}“ ist beschädigt oder unvollständig (kein lesbares ZIP/XLSX). "
                                    "Bitte die Datei erneut herunterladen."]) from None
     if "xl/workbook.xml" not in namen:
