@@ -226,3 +226,33 @@ def test_personenliste_kennt_nach_dem_wiederzeigen_neue_namen(fenster):
     fenster.zeigen("aenderungen")
     _waehlen(seite.person, "Neue Kollegin")
     assert [(z["quelle"], z["feld"], z["neu"]) for z in _zeilen(seite)] == [("Abgleich", "Risiken", "Personalengpass")]
+
+
+def test_export_und_kopieren_wie_auf_jeder_tabelle(fenster, qtbot, tmp_path):
+    """The log is a table like the others: Strg+C copies what is shown, „Ansicht exportieren …“
+    writes every entry the filter matches – beyond the 200 rows loaded so far, without a filter."""
+    import csv
+
+    from PySide6.QtGui import QGuiApplication
+
+    seite = _seite(fenster)
+    alle = int(seite.anzahl.text().split()[0].replace(".", ""))
+    assert seite.modell.rowCount() < alle
+    ziel = tmp_path / "protokoll.csv"
+    seite.tabellenaktionen.exportieren(str(ziel))
+    qtbot.waitUntil(lambda: ziel.exists() and not seite.tabellenaktionen._laeuft)
+    with ziel.open(encoding="utf-8-sig", newline="") as f:
+        zeilen = list(csv.reader(f, delimiter=";"))
+    assert zeilen[0] == [t for _k, t in SPALTEN] and len(zeilen) - 1 == alle
+    _waehlen(seite.person, MAX)
+    seite.tabellenaktionen.exportieren(str(ziel))
+    qtbot.waitUntil(lambda: not seite.tabellenaktionen._laeuft)
+    with ziel.open(encoding="utf-8-sig", newline="") as f:
+        (kopf, zeile) = list(csv.reader(f, delimiter=";"))
+    gezeigt = _zeilen(seite)[0]
+    assert [zeile[i] for i in (1, 5, 7)] == [MAX, "Ampel gesamt", "rot"] == [gezeigt[k] for k in ("benutzer", "feld", "neu")]
+    seite.tabelle.selectRow(0)
+    seite.tabellenaktionen.kopieren()
+    assert QGuiApplication.clipboard().text().rstrip("\r\n").split("\t") == [gezeigt[k] for k, _t in SPALTEN]
+    eintraege = [a.text().replace("&", "") for a in seite.tabellenaktionen.menue().actions() if a.text()]
+    assert any("exportieren" in e for e in eintraege) and any("Kopieren" in e for e in eintraege)

@@ -13,7 +13,7 @@ Art and Aktion. The window's Strg+F focuses the Datensatz field.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -40,9 +40,11 @@ from ozgdesk.model.protokollansicht import SEITENGROESSE, Filteroptionen, Protok
 from ozgdesk.model.protokollnamen import GELOESCHT
 from ozgdesk.model.protokollwerte import einzeilig
 from ozgdesk.model.values import format_zahl, parse_datum
+from ozgdesk.reports import tabellenexport
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.aktionen import beschriftung
 from ozgdesk.ui.formular import DatumEingabe
+from ozgdesk.ui.tabellenaktionen import einrichten
 
 #: (key, header); the cells come from the Protokollzeile attribute of the same name
 #: No column of its own for the kind of record: the record's name says it (a milestone is
@@ -167,6 +169,31 @@ class ProtokollModell(QAbstractTableModel):
     def zeile(self, nummer: int) -> Protokollzeile | None:
         return self.zeilen[nummer] if 0 <= nummer < len(self.zeilen) else None
 
+    def exportauftrag(self, spalten: Sequence[int]) -> tabellenexport.Exportauftrag:
+        """Every entry the filter matches (not only the pages loaded so far), in the view's order,
+        the columns as shown; the full old/new texts, not the one-line cut of the table."""
+        from ozgdesk.model import protokollansicht
+
+        store, f = self.store, self.filter
+        schluessel = [SPALTEN[c][0] for c in spalten]
+
+        def zeilen() -> Iterator[list[Any]]:
+            with store.lesen() as s:
+                letzte: Protokollzeile | None = None
+                while True:
+                    seite = protokollansicht.laden(s, f, nach=letzte, zaehlen=False)
+                    for z in seite.zeilen:
+                        yield [z.zeitpunkt if k == "zeit" else str(getattr(z, k)) for k in schluessel]
+                    if len(seite.zeilen) < protokollansicht.SEITENGROESSE:
+                        return
+                    letzte = seite.zeilen[-1]
+
+        arten = {"zeit": "zeit"}
+        return tabellenexport.Exportauftrag(
+            titel="Änderungsprotokoll", spalten=[tabellenexport.Exportspalte(SPALTEN[c][1], arten.get(k, "text"))
+                                                 for c, k in zip(spalten, schluessel, strict=True)],
+            zeilen=zeilen)
+
 
 class ProtokollTabelle(QTableView):
     """The log's table: Enter opens the current row (keyboard users cannot double-click). It is the
@@ -283,7 +310,7 @@ class AenderungenSeite(QWidget):
         t.setAccessibleDescription("Neueste Änderung zuerst. Eingabetaste oder Doppelklick öffnet den Datensatz.")
         t.setAlternatingRowColors(True)
         t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        t.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # copy several rows to Excel
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         t.setWordWrap(False)
         t.verticalHeader().setVisible(False)
@@ -296,6 +323,10 @@ class AenderungenSeite(QWidget):
         kopf.sectionClicked.connect(self._kopf_geklickt)
         t.doubleClicked.connect(self._oeffnen)
         t.oeffnen.connect(self._oeffnen)
+        #: Strg+C, „Ansicht exportieren …“ and the context menu, as on every table
+        self.tabellenaktionen = einrichten(t, "Änderungsprotokoll", runner=self.runner,
+                                           oeffnen=lambda: self._oeffnen(t.currentIndex()),
+                                           beschreibung=lambda: self.anzahl.text())
         # a message is about the row it was given for: another row chosen, it goes
         t.selectionModel().currentRowChanged.connect(self._zeile_gewechselt)
 
