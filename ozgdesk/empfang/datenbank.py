@@ -90,7 +90,14 @@ def _passwort(url: URL) -> str | None:
     from ozgdesk.sync.zugang import SchluesselbundFehler, _backend_pruefen
 
     try:
-        return _backend_pruefen().get_password(DIENST, schluessel(url))
+        backend = _backend_pruefen()
+    except SchluesselbundFehler:
+        # a server without a keychain (a receiver on PostgreSQL often runs on one): libpq's own means
+        # (~/.pgpass, peer or certificate authentication) apply – nothing is stored anywhere by us
+        log.info("Kein sicherer Schlüsselbund: das Passwort der Empfangsdatenbank bestimmt libpq")
+        return None
+    try:
+        return backend.get_password(DIENST, schluessel(url))
     except keyring.errors.KeyringLocked:
         raise SchluesselbundFehler("Der Schlüsselbund ist gesperrt; das Passwort der Empfangsdatenbank kann nicht "
                                    "gelesen werden. Bitte den Schlüsselbund entsperren.") from None
