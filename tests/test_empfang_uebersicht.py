@@ -165,7 +165,7 @@ def test_fehlende_verspaetete_und_ausstehende_ressorts(eingelesen, capsys, tmp_p
         assert "BMZ BMZ fehlt" in text
         r, tage = next(iter(spaet.items()))
         assert f"{r} Bundesministerium {r} verspätet ({tage} Tage)" in text
-        assert "17 von 18 Ressorts haben gültig eingereicht (erwartet: Einstellung); 1 fehlen" in text
+        assert "17 von 18 Ressorts haben gültig eingereicht (erwartet: Einstellung); 1 fehlt" in text
     finally:
         main(["empfang", "einstellen", "--db", db, "--ressorts", ""])
 

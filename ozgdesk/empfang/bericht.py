@@ -9,8 +9,11 @@ and a sheet of all projects, so a controller can filter and recompute.
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 
+from openpyxl.styles import Alignment, NamedStyle
+from openpyxl.styles.fonts import DEFAULT_FONT
 from reportlab.platypus import Flowable
 
 from ozgdesk.empfang.auswertung import FEHLT, STUFEN, VERSPAETET, Eingang, RessortZeile, Uebersicht
@@ -52,7 +55,8 @@ def _einleitung(u: Uebersicht) -> list[Flowable]:
     s = u.summe
     text = (f"Grundlage ist je Ressort die neueste gültige Fassung seiner Einreichung für das {u.quartal.lang}. "
             f"{len(gueltig)} von {len(u.eingang)} Ressorts haben gültig eingereicht (erwartet: {u.erwartet_aus}); "
-            f"{len(fehlen)} fehlen, {len(spaet)} kamen nach der Frist ({datum(u.frist)}), "
+            f"{len(fehlen)} {'fehlt' if len(fehlen) == 1 else 'fehlen'}, {len(spaet)} "
+            f"{'kam' if len(spaet) == 1 else 'kamen'} nach der Frist ({datum(u.frist)}), "
             f"{anzahl(len(u.abgelehnt), 'Paket wurde', 'Pakete wurden')} bei der Prüfung abgelehnt.")
     if s.finanzen.plan_quartal or s.finanzen.ist_quartal:
         text += (f" Mittelabfluss im Quartal: {betrag(s.finanzen.ist_quartal)} € bei {betrag(s.finanzen.plan_quartal)} € "
@@ -215,6 +219,29 @@ def _differenz(ist: str, plan: str) -> Formel:
     return Formel(f"={ist}{{zeile}}-{plan}{{zeile}}")
 
 
+#: Shares as numbers the workbook computes itself (sortable, filterable), German format „102,6 %“.
+PROZENT_FORMAT = "[$-407]0.0 %"
+
+
+def _quote(am: Arbeitsmappe, blatt: str, spalte: str, teil: str, ganzes: str) -> None:
+    """Column ``spalte`` of ``blatt`` as the formula ``teil/ganzes`` in every data row and the total
+    row – empty where there is nothing to compare with, as the PDF's „–“. The shared workbook builder
+    knows no percentages; the two styles are added to this workbook only."""
+    wb = am.wb
+    for name, fett in (("ozgdesk Anteil", False), ("ozgdesk Summe Anteil", True)):
+        if name not in wb.named_styles:
+            schrift = copy(DEFAULT_FONT)
+            schrift.b = fett
+            wb.add_named_style(NamedStyle(name=name, font=schrift, number_format=PROZENT_FORMAT,
+                                          alignment=Alignment(vertical="top")))
+    erste, letzte, summe = am.bereiche[blatt]
+    ws = wb[blatt]
+    for zeile in [*range(erste, letzte + 1), *([summe] if summe else [])]:
+        zelle = ws[f"{spalte}{zeile}"]
+        zelle.value = f'=IF({ganzes}{zeile}=0,"",{teil}{zeile}/{ganzes}{zeile})'
+        zelle.style = "ozgdesk Summe Anteil" if zeile == summe else "ozgdesk Anteil"
+
+
 def xlsx(u: Uebersicht, *, kennzeichnung: str = "") -> bytes:
     gueltig = sum(1 for e in u.eingang if e.paket is not None)
     am = Arbeitsmappe(Dokumentangaben(
@@ -236,30 +263,34 @@ def xlsx(u: Uebersicht, *, kennzeichnung: str = "") -> bytes:
         summenzeile=False)
     euro = [Spalte("Plan Quartal", "euro", 16, True), Spalte("Ist Quartal", "euro", 16, True),
             Spalte("Abweichung Quartal", "euro", 16, True)]
+    quote = Spalte("Ist/Plan Quartal", breite=10)
     am.blatt("Mittelabfluss", [
-        Spalte("Ressort", breite=9), Spalte("Projekte", "zahl", 9, True), *euro, Spalte("Ist/Plan Quartal", breite=9),
+        Spalte("Ressort", breite=9), Spalte("Projekte", "zahl", 9, True), *euro, quote,
         Spalte("Plan Jahr kum.", "euro", 16, True), Spalte("Ist Jahr kum.", "euro", 16, True),
-        Spalte("Plan gesamt kum.", "euro", 16, True), Spalte("Ist gesamt kum.", "euro", 16, True),
-        Spalte("Bewilligt Jahr", "euro", 16, True), Spalte("Bewilligt gesamt", "euro", 16, True)],
-        [[z.ressort, z.projekte, z.finanzen.plan_quartal, z.finanzen.ist_quartal, _differenz("D", "C"),
-          prozent(z.finanzen.ist_quartal, z.finanzen.plan_quartal), z.finanzen.plan_jahr, z.finanzen.ist_jahr,
-          z.finanzen.plan_gesamt, z.finanzen.ist_gesamt, z.finanzen.bewilligt_jahr, z.finanzen.bewilligt_gesamt]
-         for z in u.ressorts])
+        Spalte("Ist/Plan Jahr", breite=10), Spalte("Plan gesamt kum.", "euro", 16, True),
+        Spalte("Ist gesamt kum.", "euro", 16, True), Spalte("Bewilligt Jahr", "euro", 16, True),
+        Spalte("Bewilligt gesamt", "euro", 16, True)],
+        [[z.ressort, z.projekte, z.finanzen.plan_quartal, z.finanzen.ist_quartal, _differenz("D", "C"), None,
+          z.finanzen.plan_jahr, z.finanzen.ist_jahr, None, z.finanzen.plan_gesamt, z.finanzen.ist_gesamt,
+          z.finanzen.bewilligt_jahr, z.finanzen.bewilligt_gesamt] for z in u.ressorts])
+    _quote(am, "Mittelabfluss", "F", "D", "C")
+    _quote(am, "Mittelabfluss", "I", "H", "G")
     am.blatt("Haushaltsstellen", [
-        Spalte("Ressort", breite=9), Spalte("Haushaltsstelle", breite=14), *euro,
+        Spalte("Ressort", breite=9), Spalte("Haushaltsstelle", breite=14), *euro, quote,
         Spalte("Plan Jahr kum.", "euro", 16, True), Spalte("Ist Jahr kum.", "euro", 16, True),
         Spalte("Plan gesamt kum.", "euro", 16, True), Spalte("Ist gesamt kum.", "euro", 16, True)],
-        [[h.ressort, h.haushaltsstelle, h.finanzen.plan_quartal, h.finanzen.ist_quartal, _differenz("D", "C"),
+        [[h.ressort, h.haushaltsstelle, h.finanzen.plan_quartal, h.finanzen.ist_quartal, _differenz("D", "C"), None,
           h.finanzen.plan_jahr, h.finanzen.ist_jahr, h.finanzen.plan_gesamt, h.finanzen.ist_gesamt]
          for h in u.haushaltsstellen])
+    _quote(am, "Haushaltsstellen", "F", "D", "C")
     am.blatt("Meilensteine", [
         Spalte("Ressort", breite=9), Spalte("im Quartal fällig", "zahl", 10, True),
         Spalte("im Quartal erreicht", "zahl", 10, True), Spalte("bis Quartalsende fällig", "zahl", 12, True),
         Spalte("bis Quartalsende erreicht", "zahl", 12, True), Spalte("Quote", breite=9),
         Spalte("gefährdet", "zahl", 10, True)],
         [[z.ressort, z.meilensteine.quartal_faellig, z.meilensteine.quartal_erreicht, z.meilensteine.bis_faellig,
-          z.meilensteine.bis_erreicht, prozent(z.meilensteine.bis_erreicht, z.meilensteine.bis_faellig),
-          z.meilensteine.gefaehrdet] for z in u.ressorts])
+          z.meilensteine.bis_erreicht, None, z.meilensteine.gefaehrdet] for z in u.ressorts])
+    _quote(am, "Meilensteine", "F", "E", "D")
     am.blatt("Reifegrad", [
         Spalte("Ressort", breite=9), Spalte("OZG-Leistungen", "zahl", 10, True), Spalte("online", "zahl", 8, True),
         Spalte("nicht bewertet", "zahl", 10, True),
