@@ -434,3 +434,22 @@ def test_geladen_nur_einmal_auch_bei_gleichzeitigem_einlesen(kopie, capsys):
         assert el._laden(e, baum / "anderswo", pruefung, bericht, False) is False
         with e.lesen() as s:
             assert s.execute(select(func.count()).select_from(Paket).where(Paket.status == GEPRUEFT)).scalar_one() == 1
+
+
+def test_ordnername_ohne_gueltiges_utf8_bricht_nichts(kopie, capsys):
+    """A share may hold names that are no valid UTF-8: stored, listed and printed with the byte escaped."""
+    baum, db, _pki = kopie
+    fremd = baum / os.fsdecode(b"kaputt\xff") / "BMF_2026-Q3_v1"
+    shutil.copytree(baum / BMF1, fremd)
+    xlsx = next(fremd.glob("*.xlsx"))
+    xlsx.write_bytes(xlsx.read_bytes() + b"!")
+    for ziel, json_ausgabe in ((db, ()), (db + "-json", ("--json",))):  # each into a fresh database
+        rc, out, err = _cli(capsys, "empfang", "einlesen", str(baum), "--db", ziel, *json_ausgabe)
+        assert rc == 1 and "Traceback" not in err
+        ausgabe = " ".join(x["pfad"] for x in json.loads(out)["pakete"]) if json_ausgabe else err
+        assert "kaputt\\udcff/BMF_2026-Q3_v1" in ausgabe
+    rc, out, _err = _cli(capsys, "empfang", "liste", "--db", db)
+    assert rc == 0 and "kaputt\\udcff" in out
+    with Empfangsdatenbank.oeffnen(db) as e, e.lesen() as s:
+        assert s.execute(select(Paket.pfad).where(Paket.status == "abgelehnt")).scalar_one().endswith(
+            "kaputt\\udcff/BMF_2026-Q3_v1")

@@ -114,7 +114,7 @@ def cmd_einlesen(args: argparse.Namespace) -> int:
     zahlen = {art: gesamt.anzahl(art) for art in (el.GELADEN, el.BEKANNT, el.ABGELEHNT_TEXT, el.UNVOLLSTAENDIG)}
     if args.json:
         json_ausgeben({"datenbank": ort, "ca_geprueft": ca is not None, **{k.replace(" ", "_"): v for k, v in zahlen.items()},
-                       "pakete": [{"pfad": str(x.pfad), "ergebnis": x.art, "grund": x.grund or None, "ressort": x.ressort,
+                       "pakete": [{"pfad": el.text(x.pfad), "ergebnis": x.art, "grund": x.grund or None, "ressort": x.ressort,
                                    "zeitraum": x.zeitraum, "fassung": x.fassung, "unterzeichner": x.unterzeichner}
                                   for x in gesamt.ergebnisse],
                        "hinweise": gesamt.hinweise})
@@ -122,13 +122,13 @@ def cmd_einlesen(args: argparse.Namespace) -> int:
         for x in gesamt.ergebnisse:
             if x.art == el.GELADEN:
                 wer = f"signiert von {x.unterzeichner}" if x.unterzeichner else "nicht signiert"
-                print(f"✓ eingelesen: {x.ressort} {x.zeitraum}, Fassung {x.fassung} ({wer}) – {x.pfad}")
+                print(f"✓ eingelesen: {x.ressort} {x.zeitraum}, Fassung {x.fassung} ({wer}) – {el.text(x.pfad)}")
             elif x.art == el.BEKANNT:
-                print(f"= bereits eingelesen: {x.pfad}")
+                print(f"= bereits eingelesen: {el.text(x.pfad)}")
             elif x.art == el.UNVOLLSTAENDIG:
-                print(f"… unvollständig: {x.pfad}: {x.grund}")
+                print(f"… unvollständig: {el.text(x.pfad)}: {x.grund}")
             else:
-                print(f"✗ abgelehnt: {x.pfad}: {x.grund}", file=sys.stderr)
+                print(f"✗ abgelehnt: {el.text(x.pfad)}: {x.grund}", file=sys.stderr)
         for h in gesamt.hinweise:
             print(f"Hinweis: {h}")
         if not gesamt.ergebnisse:
@@ -157,10 +157,9 @@ def cmd_liste(args: argparse.Namespace) -> int:
         print("Keine Pakete eingelesen" + (" für diese Auswahl." if zeitraum or args.ressort else
                                            " (ozgdesk-cli empfang einlesen ORDNER)."))
         return 0
-    tabelle_ausgeben(["Nr.", "Ressort", "Zeitraum", "Fassung", "erstellt", "Status", "Signatur", "Paket bzw. Grund"],
+    tabelle_ausgeben(["Nr.", "Ressort", "Zeitraum", "Fassung", "erstellt", "Status", "Signatur", "Paket", "Grund"],
                      [[p.id, p.ressort or "–", p.zeitraum or "–", p.fassung, _zeit(p.erstellt_am), p.status_text,
-                       p.signatur_text, p.pfad if p.status_text == "geprüft" else p.grund] for p in liste],
-                     max_breite=120)
+                       p.signatur_text, p.pfad, p.grund or ""] for p in liste], max_breite=120)
     return 0
 
 

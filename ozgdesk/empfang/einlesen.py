@@ -123,10 +123,16 @@ class Abgelehnt(Exception):
     """A package fails a check; the message is the German reason recorded and shown."""
 
 
+def text(wert: object) -> str:
+    """A path or message as text that can be stored and printed: a file name that is not valid UTF-8
+    (possible on a share) keeps its bytes as ``\\udcff`` escapes instead of failing every later step."""
+    return str(wert).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 # ============================================================================================ the tree
 def pakete_finden(wurzel: Path, hinweise: list[str]) -> list[Path]:
     """Every package folder below ``wurzel`` (or ``wurzel`` itself), sorted; notes on what was passed over."""
-    wurzel = Path(wurzel)
+    wurzel = Path(wurzel).absolute()  # the path stored per package says where it lay, whatever the working folder
     if not wurzel.is_dir():
         raise Eingabefehler(f"Der Ordner „{wurzel}“ existiert nicht oder ist kein Ordner.")
     gefunden: list[Path] = []
@@ -143,7 +149,7 @@ def pakete_finden(wurzel: Path, hinweise: list[str]) -> list[Path]:
             with os.scandir(ordner) as it:
                 eintraege = list(it)
         except OSError as fehler:
-            hinweise.append(f"{ordner}: Der Ordner ist nicht lesbar ({os_grund(fehler)}); übersprungen.")
+            hinweise.append(f"{text(ordner)}: Der Ordner ist nicht lesbar ({os_grund(fehler)}); übersprungen.")
             continue
         if any(e.name in _PAKETDATEIEN for e in eintraege):
             gefunden.append(ordner)
@@ -151,11 +157,16 @@ def pakete_finden(wurzel: Path, hinweise: list[str]) -> list[Path]:
         for e in eintraege:
             if e.name.startswith("."):  # temporary folders of einreichen and the sync
                 continue
-            if e.is_symlink():
-                hinweise.append(f"{e.path}: symbolischer Verweis, ihm wird nicht gefolgt; übersprungen.")
-            elif e.is_dir(follow_symlinks=False):
+            try:
+                verweis, ordner_ = e.is_symlink(), e.is_dir(follow_symlinks=False)
+            except OSError as fehler:
+                hinweise.append(f"{text(e.path)}: nicht lesbar ({os_grund(fehler)}); übersprungen.")
+                continue
+            if verweis:
+                hinweise.append(f"{text(e.path)}: symbolischer Verweis, ihm wird nicht gefolgt; übersprungen.")
+            elif ordner_:
                 if tiefe + 1 > HOECHSTENS_TIEFE:
-                    hinweise.append(f"{e.path}: mehr als {HOECHSTENS_TIEFE} Ordnerebenen tief; übersprungen.")
+                    hinweise.append(f"{text(e.path)}: mehr als {HOECHSTENS_TIEFE} Ordnerebenen tief; übersprungen.")
                 else:
                     stapel.append((Path(e.path), tiefe + 1))
     return sorted(gefunden)
@@ -366,7 +377,7 @@ def _laden(db: Empfangsdatenbank, ordner: Path, pruefung: einreichung.Paketpruef
     z = pruefung.unterzeichner
     try:
         with db.schreiben() as s:
-            paket = Paket(pfad=str(ordner), manifest_sha256=pruefung.manifest_sha256, status=GEPRUEFT, grund=None,
+            paket = Paket(pfad=text(ordner), manifest_sha256=pruefung.manifest_sha256, status=GEPRUEFT, grund=None,
                           eingang=jetzt_utc(), ressort=bericht["ressort"]["kurzname"],
                           ressort_name=bericht["ressort"]["name"], referat=bericht["ressort"]["referat"],
                           zeitraum=bericht["zeitraum"], fassung=e["version"], erstellt_am=_zeitpunkt(m["erstellt_am"]),
@@ -399,17 +410,18 @@ def _ablehnung_merken(db: Empfangsdatenbank, ordner: Path, manifest_sha256: str 
         ressort, zeitraum = _ablageort(ordner) or (None, None)
     version = manifest.get("version")
     fassung = version if isinstance(version, int) and not isinstance(version, bool) and 0 < version < 2**31 else None
+    grund = text(grund)
     with db.schreiben() as s:
         schon = s.execute(select(Paket.id).where(
-            Paket.pfad == str(ordner), Paket.status == ABGELEHNT, Paket.grund == grund,
+            Paket.pfad == text(ordner), Paket.status == ABGELEHNT, Paket.grund == grund,
             Paket.manifest_sha256.is_(None) if manifest_sha256 is None else Paket.manifest_sha256 == manifest_sha256)
         ).first()
         if schon is None:
-            s.add(Paket(pfad=str(ordner), manifest_sha256=manifest_sha256, status=ABGELEHNT, grund=grund,
+            s.add(Paket(pfad=text(ordner), manifest_sha256=manifest_sha256, status=ABGELEHNT, grund=grund,
                         eingang=jetzt_utc(), ressort=ressort, zeitraum=zeitraum, fassung=fassung,
                         erstellt_am=_zeitpunkt(manifest.get("erstellt_am")),
                         erstellt_von=_text(manifest.get("erstellt_von"), 200), signiert=False, ca_geprueft=False))
-    log.warning("Paket abgelehnt: %s: %s", ordner, grund)
+    log.warning("Paket abgelehnt: %s: %s", text(ordner), grund)
     return Ergebnis(ordner, ABGELEHNT_TEXT, grund, ressort, zeitraum, fassung)
 
 
@@ -455,7 +467,7 @@ def paket_einlesen(db: Empfangsdatenbank, ordner: Path, ca: list[Any] | None = N
     except (OperationalError, MemoryError, Speicherfehler):
         raise  # the database or the machine, not the package: the run stops with a German message
     except Exception as e:  # noqa: BLE001 - whatever a hostile package provokes, the run goes on
-        log.exception("Paket %s nicht verarbeitbar", ordner)
+        log.exception("Paket %s nicht verarbeitbar", text(ordner))
         return _ablehnung_merken(db, ordner, manifest_sha256, f"Das Paket ließ sich nicht verarbeiten "
                                  f"({type(e).__name__}); Einzelheiten im technischen Protokoll.", manifest)
 
