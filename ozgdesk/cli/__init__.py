@@ -30,7 +30,8 @@ from ozgdesk.model.errors import Eingabefehler, OzgFehler
 
 #: Command modules, each with ``registrieren(befehle)``.
 BEFEHLSMODULE = ("ozgdesk.cli.grund", "ozgdesk.cli.katalog", "ozgdesk.cli.berichte", "ozgdesk.cli.abgleich",
-                 "ozgdesk.cli.zahlungen", "ozgdesk.cli.befunde")
+                 "ozgdesk.cli.zahlungen", "ozgdesk.cli.befunde",
+                 "ozgdesk.cli.empfang")
 
 
 def parser() -> Parser:

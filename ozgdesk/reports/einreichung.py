@@ -28,6 +28,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -387,6 +388,9 @@ class Paketpruefung:
     signiert: bool = False
     unterzeichner: ps.Zertifikatsangaben | None = None
     signiert_am: datetime | None = None
+    #: SHA-256 of the manifest bytes read: the identity of the package for a receiver that keeps
+    #: every package once (``ozgdesk.empfang``)
+    manifest_sha256: str = ""
 
     def punkt(self, datei: str, pruefung: str, ok: bool | None, text: str) -> None:
         self.punkte.append(ps.Pruefpunkt(datei, pruefung, "hinweis" if ok is None else ("ok" if ok else "fehler"), text))
@@ -406,14 +410,17 @@ def paket_pruefen(ordner: Path, store: Store | None = None) -> list[str]:
     return paket_pruefung(ordner, store).probleme
 
 
-def paket_pruefung(ordner: Path, store: Store | None = None, ca: list[Any] | None = None) -> Paketpruefung:
+def paket_pruefung(ordner: Path, store: Store | None = None, ca: list[Any] | None = None, *,
+                   zusaetzlich: Collection[str] = ()) -> Paketpruefung:
     """Check a package as a receiver would, each finding a German sentence naming the file.
 
     Every file against the manifest; manifest and JSON against their schemas; the signatures (if
     the package is signed; with ``ca`` a valid signature chaining to that CA is required); and,
     with the store of the submitting Ressort, the manifest against the hashes frozen in the store
     (a tampered file with a re-computed manifest is caught there even without a signature).
-    Everything read is hostile: regular files of bounded size only.
+    Everything read is hostile: regular files of bounded size only. ``zusaetzlich``: names of files
+    that may lie in the folder without belonging to the package (the transfer files the sync puts
+    next to a package in the share's outbox, read by the receiver ``ozgdesk.empfang``).
     """
     ordner = Path(ordner)
     e = Paketpruefung(ordner)
@@ -422,6 +429,7 @@ def paket_pruefung(ordner: Path, store: Store | None = None, ca: list[Any] | Non
     except Eingabefehler:
         e.punkt(MANIFEST, "Manifest", False, "Manifest fehlt oder ist nicht lesbar.")
         return e
+    e.manifest_sha256 = _sha256(manifest_bytes)
     try:
         manifest = json.loads(manifest_bytes.decode("utf-8"))
     except (ValueError, RecursionError):
@@ -455,7 +463,7 @@ def paket_pruefung(ordner: Path, store: Store | None = None, ca: list[Any] | Non
         else:
             e.punkt(name, "Prüfsumme", True, "stimmt mit dem Manifest überein")
         inhalte[name] = inhalt
-    bekannt = {MANIFEST, ps.MANIFEST_SIGNATUR}
+    bekannt = {MANIFEST, ps.MANIFEST_SIGNATUR, *zusaetzlich}
     for n in sorted(p.name for p in ordner.iterdir() if p.name not in bekannt and p.name not in hashes):
         e.punkt(n, "Vollständigkeit", False, "Datei gehört nicht zum Paket (nicht im Manifest).")
     for name, inhalt in inhalte.items():
