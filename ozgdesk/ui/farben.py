@@ -154,7 +154,7 @@ EIGENE_PAARE: tuple[tuple[str, str], ...] = (
 #: with an orange frame in every design (``formular.HERVORHEBUNG``), so it is the same mark everywhere.
 FESTE_PAARE: tuple[tuple[str, str, str], ...] = (
     ("formular.HERVORHEBUNG: Text", "#000000", "#fff8c4"),
-    ("formular.HERVORHEBUNG: Rahmen", "#e65100", "#fff8c4"),
+    ("formular.HERVORHEBUNG: Rahmen", "#b33f00", "#fff8c4"),
 )
 
 

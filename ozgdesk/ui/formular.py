@@ -462,7 +462,7 @@ class FormularDialog(QDialog):
 #: in every form: a frame and a light background that also
 #: read in black-and-white. Set on the highlighted widget only (a style sheet on the whole editor would
 #: override the fonts its children set), selecting on the dynamic property ``hervorgehoben``.
-HERVORHEBUNG = ('*[hervorgehoben="true"] { border: 2px solid #e65100; background-color: #fff8c4; color: #000000; }'
+HERVORHEBUNG = ('*[hervorgehoben="true"] { border: 2px solid #b33f00; background-color: #fff8c4; color: #000000; }'
                 # a table keeps its rows' look: the frame and the selected row show where to look
                 ' QTableView[hervorgehoben="true"] { background-color: palette(base);'
                 ' alternate-background-color: palette(alternate-base); color: palette(text); }'
