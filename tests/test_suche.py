@@ -32,7 +32,7 @@ def test_findet_meilenstein_an_einem_wort_seines_titels(demo_store: Store):
     ms = [x for x in t if x.art == "meilenstein"]
     assert ms and all(x.titel == "Projektauftrag und Kick-off" for x in ms)
     assert len(ms) == 8  # 18 projects have one; the list shows the first eight
-    assert ms[0].kontext.startswith("BMAS-2024-01 – ") and ms[0].projekt_id
+    assert ms[0].kontext.startswith("BMAS-2024-01 · 15.01.2024 · Digitaler Antrag") and ms[0].projekt_id
     with demo_store.lesen() as s:  # one more word narrows it to the project's milestone
         t = suchen(s, "kick-off 2024-03")
     assert [(x.art, x.kontext[:12]) for x in t if x.art == "meilenstein"] == [("meilenstein", "BMAS-2024-03")]

@@ -59,7 +59,7 @@ def test_strg_k_findet_meilenstein_an_einem_wort_und_eingabe_oeffnet_ihn(fenster
     ms_treffer = [t for t in suche.treffer if t.art == "meilenstein"]
     assert [t.id for t in ms_treffer] == [mid]
     assert suche.liste.topLevelItem(0).text(0) == "Meilenstein"  # kinds in order: no project is called so
-    assert ms_treffer[0].kontext.startswith("BMAS-2024-05 – ")
+    assert ms_treffer[0].kontext.startswith(f"BMAS-2024-05 · {STICHTAG:%d.%m.%Y} · ")
     qtbot.keyClick(suche.feld, Qt.Key.Key_Return)
     assert not suche.isVisible()
     projekte = fenster.seite("projekte")
@@ -162,8 +162,7 @@ def test_tastenkuerzel_aus_den_aktionen(fenster):  # noqa: ANN001
     assert ("Bearbeiten", "Überall suchen", "Strg+K") in zeilen
     assert ("Hilfe", "Handbuch", "F1") in zeilen
     assert ("Datei", "Datenbank öffnen", "Strg+O") in zeilen
-    assert ("Bearbeiten", "Wiederholen:", "Strg+Y, Strg+Umschalt+Z") in zeilen or any(
-        z[2] == "Strg+Y, Strg+Umschalt+Z" for z in zeilen)
+    assert ("Bearbeiten", "Wiederholen", "Strg+Y, Strg+Umschalt+Z") in zeilen
     assert ("Ansicht", "Projekte", "Strg+3") in zeilen
     # generated, not written down: a new action with a shortcut appears at once
     neu = _aktion(fenster, "Ctrl+K")
@@ -186,3 +185,31 @@ def test_design_wechseln_und_behalten(fenster, design_zuruecksetzen):  # noqa: A
     assert design_lesen(fenster.einstellungen) == "dunkel"
     fenster.design_setzen("hell")
     assert thema.aktuell() == "hell" and design_lesen(fenster.einstellungen) == "hell"
+
+
+def test_designwechsel_mit_offenen_fenstern_und_dialogen(fenster, qtbot, design_zuruecksetzen):  # noqa: ANN001
+    """Switching with the editor, the manual, the search and closed dialogs around – among them a
+    wizard, whose pages Qt polishes with the application style – once crashed the process (Fusion
+    was replaced under the application's style sheet)."""
+    from ozgdesk.ui.einrichtung import Einrichtungsassistent
+
+    assistent = Einrichtungsassistent()
+    qtbot.addWidget(assistent)
+    assistent.show()
+    assistent.close()
+    projekte = fenster.zeigen("projekte")
+    projekte.projekt_oeffnen(projekte.projekte.modell.zeilen_id(2))
+    projekte.editor.feld_zeigen("ampel_kosten_grund")  # a widget with its own style sheet (the highlight)
+    fenster.handbuch_zeigen()
+    fenster.globale_suche().close()
+    fenster.tastenkuerzel_zeigen().close()
+    editor = projekte.editor
+    editor.dialog_ausfuehren = lambda d: d.show() or d.hide() or False
+    editor.meilenstein_neu()
+    for _runde in range(2):
+        for name in ("dunkel", "kontrast", "hell"):
+            fenster.design_setzen(name)
+            for w in QApplication.topLevelWidgets():
+                if w.isVisible():
+                    w.grab()  # paint everything in the new design
+    assert thema.aktuell() == "hell" and fenster.isVisible()

@@ -114,8 +114,8 @@ def suchen(s: Session, text: str, je_art: int = JE_ART) -> list[Treffer]:
          .order_by(_genau(felder[:1], text), Projekt.kennung, Meilenstein.plan_datum).limit(je_art))
     for mid, titel, plan, prognose, pid, kennung, ptitel in s.execute(q):
         termin = prognose or plan
-        treffer.append(Treffer("meilenstein", mid, titel, f"{kennung} – {ptitel}"
-                               + (f" · {format_datum(termin)}" if termin else ""), pid))
+        treffer.append(Treffer("meilenstein", mid, titel, f"{kennung}" + (f" · {format_datum(termin)}" if termin else "")
+                               + f" · {ptitel}", pid))
 
     felder = (Leistung.ozg_id, Leistung.bezeichnung)
     q = (select(Leistung.id, Leistung.ozg_id, Leistung.bezeichnung, Leistung.im_ressort, Themenfeld.name)

@@ -72,7 +72,8 @@ class Handbuchfenster(QDialog):
         teiler.addWidget(links)
         teiler.addWidget(rechts)
         breite = self.fontMetrics().averageCharWidth()
-        teiler.setSizes([breite * 30, breite * 90])
+        inhalt_breite = max((self.fontMetrics().horizontalAdvance(k.titel) for k in hilfe.kapitel()), default=0) + 40
+        teiler.setSizes([inhalt_breite, breite * 110])
         teiler.setStretchFactor(1, 1)
         knoepfe = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         knoepfe.rejected.connect(self.reject)
@@ -83,7 +84,7 @@ class Handbuchfenster(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(teiler, 1)
         layout.addLayout(unten)
-        self.resize(breite * 130, self.fontMetrics().height() * 40)
+        self.resize(inhalt_breite + breite * 115, self.fontMetrics().height() * 46)
 
     def kapitel_zeigen(self, schluessel: str, *, merken: bool = True) -> None:
         """Show chapter ``schluessel`` (an unknown one: the first) and select it in the contents."""

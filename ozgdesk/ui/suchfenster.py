@@ -58,8 +58,8 @@ class Suchfenster(QDialog):
         self.liste.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         kopf = self.liste.header()
         kopf.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        kopf.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        kopf.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        kopf.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        kopf.setStretchLastSection(True)
         self.liste.itemActivated.connect(lambda _i, _s: self.oeffnen())
         self.status = QLabel("Mindestens zwei Zeichen eingeben.")
         self.status.setObjectName("suchstatus")
@@ -76,7 +76,8 @@ class Suchfenster(QDialog):
         self.feld.textChanged.connect(lambda _t: self._zeit.start())
         self.feld.installEventFilter(self)
         breite = self.fontMetrics().averageCharWidth()
-        self.resize(breite * 110, self.fontMetrics().height() * 26)
+        self.resize(breite * 150, self.fontMetrics().height() * 26)
+        kopf.resizeSection(1, breite * 68)
 
     def zeigen(self) -> None:
         """Open (again) over the window's upper third, with the last text selected."""
@@ -112,7 +113,10 @@ class Suchfenster(QDialog):
         if not treffer:
             self._zeigen([], f"Keine Treffer für „{text.strip()}“.")
             return
-        self._zeigen(treffer, f"{fmt.zahl(len(treffer))} Treffer – Pfeil runter wählt, Eingabe öffnet.")
+        voll = [suche.ARTEN[a] for a in suche.ARTEN if sum(t.art == a for t in treffer) >= suche.JE_ART]
+        mehr = (f" Von {', '.join(voll)} sind nur die ersten {suche.JE_ART} gezeigt; ein weiteres Wort grenzt ein."
+                if voll else "")
+        self._zeigen(treffer, f"{fmt.zahl(len(treffer))} Treffer – Pfeil runter wählt, Eingabe öffnet.{mehr}")
 
     def _fehler(self, lauf: int, e: BaseException) -> None:
         if lauf == self._lauf:

@@ -55,7 +55,10 @@ def taste_deutsch(folge: QKeySequence) -> str:
 
 
 def _name(a: QAction) -> str:
-    return a.text().replace("&&", "\0").replace("&", "").replace("\0", "&").removesuffix(" …").strip()
+    """The command as the menu says it, without mnemonic and „…“; undo/redo without the step they
+    would undo now („Rückgängig: Meilenstein anlegen“ → „Rückgängig“)."""
+    text = a.text().replace("&&", "\0").replace("&", "").replace("\0", "&").removesuffix(" …").strip()
+    return text.split(":", 1)[0] if text.startswith(("Rückgängig:", "Wiederholen:")) else text
 
 
 def kuerzel(fenster: QMainWindow) -> list[tuple[str, str, str]]:
@@ -114,7 +117,7 @@ class Tastenkuerzelfenster(QDialog):
         self.liste.setAlternatingRowColors(True)
         self.liste.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         kopf = self.liste.header()
-        for i in range(3):
+        for i in range(2):
             kopf.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
         kopf.setStretchLastSection(True)
         for bereich, befehl, taste in kuerzel(fenster):
@@ -130,7 +133,7 @@ class Tastenkuerzelfenster(QDialog):
         layout.addWidget(self.liste, 1)
         layout.addWidget(knoepfe)
         fm = self.fontMetrics()
-        self.resize(fm.averageCharWidth() * 100, fm.height() * 34)
+        self.resize(fm.averageCharWidth() * 125, fm.height() * 36)
 
     def zeilen(self) -> list[tuple[str, str, str]]:
         """What the list shows (the rows the filter lets through)."""

@@ -32,15 +32,20 @@ QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox, QComboBox, QAbstractItem
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QAbstractSpinBox:focus, QComboBox:focus,
 QAbstractItemView:focus {{ border: 2px solid {fokus}; }}
 QComboBox {{ padding: 2px 6px; }}
-QComboBox::drop-down {{ border-left: 1px solid {rahmen}; width: 18px; }}
-QComboBox::down-arrow {{ width: 0; height: 0; border-left: 5px solid transparent; border-right: 5px solid transparent;
-                        border-top: 6px solid {rahmen}; }}
 QTabBar::tab {{ border: 1px solid {rahmen}; padding: 4px 8px; margin-right: 2px; }}
 QTabBar::tab:selected {{ background: {markiert}; color: {markiert_text}; }}
 QTabBar::tab:focus {{ border: 2px solid {fokus}; }}
 QGroupBox {{ border: 1px solid {rahmen}; margin-top: 1.4em; padding-top: 4px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px; }}
-QHeaderView::section {{ background: {grund}; color: {text}; border: 1px solid {rahmen}; padding: 2px 4px; }}
+QHeaderView::section {{ background: {grund}; color: {text}; border: none; border-right: 1px solid {rahmen};
+                        border-bottom: 1px solid {rahmen}; padding: 2px 4px; }}
+QScrollBar:vertical {{ background: {grund}; width: 14px; border-left: 1px solid {rahmen}; margin: 0; }}
+QScrollBar:horizontal {{ background: {grund}; height: 14px; border-top: 1px solid {rahmen}; margin: 0; }}
+QScrollBar::handle:vertical {{ background: {rahmen}; min-height: 24px; margin: 3px; }}
+QScrollBar::handle:horizontal {{ background: {rahmen}; min-width: 24px; margin: 3px; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
+QSplitter::handle {{ background: {rahmen}; }}
 QCheckBox::indicator, QRadioButton::indicator {{ border: 2px solid {rahmen}; width: 12px; height: 12px; background: {grund}; }}
 QCheckBox::indicator:checked, QRadioButton::indicator:checked {{ background: {markiert}; }}
 QCheckBox:focus, QRadioButton:focus {{ color: {fokus}; }}
@@ -88,7 +93,12 @@ def anwenden(app: QApplication, design: str | bool = "hell") -> None:
     global _aktuell
     d = farben.design(design)
     _aktuell = d
-    app.setStyle("Fusion")
+    # Replacing the style while a style sheet wraps it leaves widgets with the deleted style (the
+    # process crashed when switching designs with many dialogs open): unwrap first, set Fusion once.
+    if app.styleSheet():
+        app.setStyleSheet("")
+    if app.style().name() != "fusion":
+        app.setStyle("Fusion")
     app.setPalette(palette(d))
     app.setStyleSheet(stil(d))
 
