@@ -226,9 +226,9 @@ class Hauptfenster(QMainWindow):
                                tipp="Eine andere ozgdesk-Datenbank öffnen (ungespeicherte Eingaben werden vorher erfragt)"))
         self.zuletzt_menue = QMenu("Zu&letzt geöffnet", datei)
         self.zuletzt_menue.setToolTipsVisible(True)
+        # filled when opened, not at start: looking whether a file on a network drive exists can take seconds
         self.zuletzt_menue.aboutToShow.connect(self.zuletzt_fuellen)
         datei.addMenu(self.zuletzt_menue)
-        self.zuletzt_fuellen()
         datei.addSeparator()
         # both imports where users look for them (and where the docs and the first-start wizard say they are)
         datei.addAction(aktion("&Katalog importieren …", self, self.katalog_importieren))
