@@ -98,3 +98,22 @@ def _sitzungswache() -> Iterator[None]:
         yield
     finally:
         wache_modell.setzen(vorher)
+
+
+@pytest.fixture
+def design_zuruecksetzen() -> Iterator[None]:
+    """For tests that switch the design (Ansicht › Design): afterwards the application has the
+    palette, style sheet and design it had before, so no later test runs in another design."""
+    from PySide6.QtGui import QPalette
+
+    from ozgdesk.ui import thema
+    from ozgdesk.ui.app import anwendung
+
+    app = anwendung()
+    vorher = (app.styleSheet(), QPalette(app.palette()), thema._aktuell)
+    try:
+        yield
+    finally:
+        app.setStyleSheet(vorher[0])
+        app.setPalette(vorher[1])
+        thema._aktuell = vorher[2]

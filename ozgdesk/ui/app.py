@@ -1,11 +1,14 @@
 """``ozgdesk``: start the desktop client.
 
-    ozgdesk [--home ORDNER] [--demo] [--dunkel] [--exit-when-ready | --exit-when-idle]
+    ozgdesk [--home ORDNER] [--demo | --db DATEI] [--design hell|dunkel|kontrast] [--dunkel]
+            [--exit-when-ready | --exit-when-idle]
 
 German everywhere: Qt's own translations (qtbase_de) are loaded so standard buttons and file
 dialogs speak German, and the default locale is German (Germany) for numbers and dates.
 ``--demo`` opens the demo Ressort in its own database file (created on first use); the user's own
-database is never touched. ``--exit-when-ready`` quits as soon as the main window is shown with
+database is never touched. ``--db`` opens one particular database file instead of the data folder's
+(the same as Datei › Datenbank öffnen …, which switches in place: :class:`Sitzung`); every file
+opened is noted for Datei › Zuletzt geöffnet. ``--exit-when-ready`` quits as soon as the main window is shown with
 its data (for the start-up benchmark); ``--exit-when-idle`` only after the post-start work too
 (full store open, sync state, page check), so the benchmark can report both.
 
@@ -21,6 +24,7 @@ import sys
 import threading
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -29,13 +33,17 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 import shiboken6
 
 from ozgdesk import logbuch, paths
-from ozgdesk.model.errors import OzgFehler
+from ozgdesk.model.errors import OzgFehler, Speicherfehler
 from ozgdesk.model.schnellstart import VerzoegerterStore, schnell_oeffnen
-from ozgdesk.ui.einstellungen import DUNKEL, SEITE
+from ozgdesk.ui import zuletzt
+from ozgdesk.ui.einstellungen import SEITE, design_lesen
 from ozgdesk.ui.einstellungen import oeffnen as einstellungen_oeffnen
 
 if TYPE_CHECKING:  # pragma: no cover
+    from PySide6.QtCore import QSettings
+
     from ozgdesk.model.store import Store
+    from ozgdesk.ui.hauptfenster import Hauptfenster
 
 
 def deutsch(app: QApplication) -> None:
@@ -111,8 +119,12 @@ def fehlerdialog_einrichten() -> None:
 def args_lesen(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="ozgdesk", description="ozgdesk – Desktop-Werkzeug für das Digitalisierungsprogramm Bund")
     p.add_argument("--home", metavar="ORDNER", help="Datenordner (Standard: OZGDESK_HOME oder der Benutzerdatenordner)")
-    p.add_argument("--demo", action="store_true", help="das Demo-Ressort öffnen (eigene Datenbank)")
-    p.add_argument("--dunkel", action="store_true", help="dunkles Design")
+    quelle = p.add_mutually_exclusive_group()
+    quelle.add_argument("--demo", action="store_true", help="das Demo-Ressort öffnen (eigene Datenbank)")
+    quelle.add_argument("--db", metavar="DATEI", help="diese ozgdesk-Datenbank öffnen statt der des Datenordners")
+    p.add_argument("--design", choices=("hell", "dunkel", "kontrast"),
+                   help="Design für diesen Start (sonst das unter Ansicht › Design gewählte)")
+    p.add_argument("--dunkel", action="store_true", help="dunkles Design (wie --design dunkel)")
     ende = p.add_mutually_exclusive_group()
     ende.add_argument("--exit-when-ready", action="store_true", help="beenden, sobald das Fenster mit Daten steht (Messung)")
     ende.add_argument("--exit-when-idle", action="store_true",
@@ -187,6 +199,94 @@ def dienste_anmelden(stichtag: Callable[[], date]) -> None:
     dienste.katalog_registrieren(_BeiBedarf(katalog))  # type: ignore[arg-type]
 
 
+def datenbank_oeffnen(pfad: Path) -> Store | VerzoegerterStore:
+    """An existing ozgdesk database for the window (``--db``, Datei › Datenbank öffnen …).
+
+    Unlike the start in the data folder this never sets anything up: a missing or empty file, a
+    foreign or damaged one, one without a Ressort is refused with a German message and left as it
+    was. A file of an older ozgdesk is upgraded as at every start (after a backup)."""
+    pfad = Path(pfad)
+    if not pfad.is_file():
+        raise Speicherfehler(f"Die Datei {pfad} ist nicht vorhanden.")
+    if pfad.stat().st_size == 0:
+        raise Speicherfehler(f"Die Datei {pfad} ist leer – keine ozgdesk-Datenbank. Sie wurde nicht verändert.")
+    schnell = schnell_oeffnen(pfad)
+    if schnell is not None:
+        return schnell
+    from ozgdesk.model.store import Store, ist_leer
+
+    store = Store.oeffnen(pfad, vollpruefung=False)
+    if ist_leer(store):
+        store.schliessen()
+        raise Speicherfehler(f"Die Datenbank {pfad} enthält noch kein Ressort. Bitte ozgdesk mit ihrem Datenordner "
+                             "starten (--home), damit die Ersteinrichtung sie einrichtet.")
+    return store
+
+
+def stichtag_fuer(pfad: Path) -> Callable[[], date]:
+    """Today – or, for the demo Ressort's file, the fixed date its data is built around."""
+    if Path(pfad).name == paths.DEMO_DB_NAME:
+        from ozgdesk.model.stichtag import DEMO_STICHTAG
+
+        return lambda: DEMO_STICHTAG
+    return date.today
+
+
+class Sitzung:
+    """The database open in the main window, and the switch to another one in the same process.
+
+    Switching (Datei › Datenbank öffnen …, Zuletzt geöffnet) asks the window first whether unsaved
+    input may go (the project editor offers to save), then opens the new file – a file that cannot
+    be opened leaves everything as it was, with the reason in a message – and only then closes the
+    old window (its geometry and page are saved as on quitting) and its store and shows a new
+    window on the new store. The background runner stays: it belongs to no database.
+    """
+
+    def __init__(self, app: QApplication, einstellungen: QSettings, runner: object) -> None:
+        self.app, self.einstellungen, self.runner = app, einstellungen, runner
+        self.store: Store | VerzoegerterStore | None = None
+        self.fenster: Hauptfenster | None = None
+
+    def starten(self, store: Store | VerzoegerterStore, stichtag: Callable[[], date], *, nachlauf: bool = True,
+                vorab: object = None) -> Hauptfenster:
+        from ozgdesk.ui.hauptfenster import Hauptfenster
+
+        fenster = Hauptfenster(store, self.runner, stichtag=stichtag, einstellungen=self.einstellungen,
+                               nachlauf=nachlauf, vorab_uebersicht=vorab,  # type: ignore[arg-type]
+                               datenbank_oeffnen=self.wechseln)
+        self.store, self.fenster = store, fenster
+        zuletzt.merken(self.einstellungen, Path(store.pfad))
+        return fenster
+
+    def wechseln(self, pfad: Path) -> bool:
+        """Show ``pfad`` instead of the open database; False if the user stayed or it cannot be opened."""
+        alt, alter_store = self.fenster, self.store
+        if alt is None or alter_store is None or not alt.darf_schliessen():
+            return False
+        try:
+            neu = datenbank_oeffnen(pfad)
+        except OzgFehler as e:
+            alt.meldung("Datenbank öffnen", str(e))
+            return False
+        beenden = self.app.quitOnLastWindowClosed()
+        self.app.setQuitOnLastWindowClosed(False)  # between the two windows none is open
+        try:
+            alt.close()  # nothing unsaved any more: saves window geometry and page, waits for its tasks
+            if alt.isVisible():  # pragma: no cover - refused after all
+                neu.schliessen()
+                return False
+            alt.deleteLater()
+            alter_store.schliessen()
+            stichtag = stichtag_fuer(pfad)
+            dienste_anmelden(stichtag)
+            fenster = self.starten(neu, stichtag)
+            fenster.show()
+        finally:
+            self.app.setQuitOnLastWindowClosed(beenden)
+        logbuch.ereignis("datenbank_gewechselt")
+        return True
+
+
 def main(argv: list[str] | None = None) -> int:
     args = args_lesen(sys.argv[1:] if argv is None else argv)
     app = anwendung()
@@ -204,10 +304,14 @@ def main(argv: list[str] | None = None) -> int:
     from ozgdesk.ui.runner import Runner
 
     einstellungen = einstellungen_oeffnen()  # typed keys, upgrade steps run once (ui/einstellungen.py)
-    dunkel = args.dunkel or DUNKEL.lesen(einstellungen)
-    thema.anwenden(app, dunkel)
+    thema.anwenden(app, args.design or ("dunkel" if args.dunkel else design_lesen(einstellungen)))
+    ergebnis: tuple[Store | VerzoegerterStore, bool] | None
     try:
-        ergebnis = store_fuer(args.home, args.demo)
+        if args.db:
+            pfad = Path(args.db)
+            ergebnis = datenbank_oeffnen(pfad), pfad.name == paths.DEMO_DB_NAME
+        else:
+            ergebnis = store_fuer(args.home, args.demo)
     except OzgFehler as e:
         QMessageBox.critical(None, "ozgdesk kann nicht starten", str(e))
         return 1
@@ -230,18 +334,12 @@ def main(argv: list[str] | None = None) -> int:
 
         tag = stichtag()
         vorab = runner.im_voraus(lambda: fuer_store(store, tag))
-    from ozgdesk.ui.hauptfenster import Hauptfenster
-
-    def umschalten(an: bool) -> None:
-        DUNKEL.schreiben(einstellungen, an)
-        thema.anwenden(app, an)
 
     # ready = window shown and the first page's data arrived from the background runner; the
     # post-start work (full store, sync state, page check) follows it unless we quit right there
+    sitzung = Sitzung(app, einstellungen, runner)
     try:
-        fenster = Hauptfenster(store, runner, stichtag=stichtag, einstellungen=einstellungen,
-                               dunkel_umschalten=umschalten, dunkel=dunkel, nachlauf=not args.exit_when_ready,
-                               vorab_uebersicht=vorab)
+        fenster = sitzung.starten(store, stichtag, nachlauf=not args.exit_when_ready, vorab=vorab)
     except OzgFehler as e:  # e.g. the file became unreadable between the check and the first read
         QMessageBox.critical(None, "ozgdesk kann nicht starten", str(e))
         runner.warten()
@@ -254,7 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     fenster.show()
     code = app.exec()
     runner.warten()
-    store.schliessen()
+    if sitzung.store is not None:
+        sitzung.store.schliessen()
     return code
 
 

@@ -82,10 +82,10 @@ class Berichtsseite(QWidget):
         self._store, self._runner = store, runner
         self.neu_laden()
         form = QFormLayout()
-        form.addRow(beschriftung("&Dokument:", self.dokument), self.dokument)
+        form.addRow(beschriftung("Do&kument:", self.dokument), self.dokument)
         form.addRow(beschriftung("&Zeitraum:", self.zeitraum), self.zeitraum)
-        form.addRow(beschriftung("&Projekte:", self.projekte), self.projekte)
-        form.addRow(beschriftung("Akten&zeichen:", self.aktenzeichen), self.aktenzeichen)
+        form.addRow(beschriftung("Pro&jekte:", self.projekte), self.projekte)
+        form.addRow(beschriftung("Aktenzei&chen:", self.aktenzeichen), self.aktenzeichen)
 
         self.pruefen_knopf = QPushButton("&Prüfen")
         self.pruefen_knopf.clicked.connect(self.pruefen)
@@ -93,7 +93,7 @@ class Berichtsseite(QWidget):
         self.vorschau_knopf.clicked.connect(self.vorschau)
         self.erzeugen_knopf = QPushButton("&Erzeugen und speichern …")
         self.erzeugen_knopf.clicked.connect(self.erzeugen)
-        self.abbrechen_knopf = QPushButton("Ab&brechen")
+        self.abbrechen_knopf = QPushButton("Abb&rechen")
         self.abbrechen_knopf.setEnabled(False)
         self.abbrechen_knopf.clicked.connect(self.abbrechen)
         knoepfe = QHBoxLayout()

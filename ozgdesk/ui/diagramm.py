@@ -13,6 +13,13 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ozgdesk.ui import thema
+
+
+def _farbe(angabe: str) -> QColor:
+    """A series' colour, looked up when painting: after Ansicht › Design the bars take the new design's."""
+    return QColor(angabe) if angabe.startswith("#") else thema.farbe(angabe)
+
 
 class Balkendiagramm(QWidget):
     angeklickt = Signal(int)  # category index
@@ -21,7 +28,8 @@ class Balkendiagramm(QWidget):
         super().__init__(parent)
         self.titel = titel
         self.kategorien: list[str] = []
-        self.reihen: list[tuple[str, QColor, list[float]]] = []
+        #: (name, colour: a key of the design's own colours such as ``diagramm_ist``, or ``#rrggbb``, values)
+        self.reihen: list[tuple[str, str, list[float]]] = []
         self.beschriftung: Callable[[float], str] = lambda v: f"{v:g}"
         self._balken: list[tuple[QRectF, int]] = []
         self.setMinimumHeight(self.fontMetrics().height() * 14)
@@ -32,7 +40,7 @@ class Balkendiagramm(QWidget):
     def setzen(self, kategorien: Sequence[str], reihen: Sequence[tuple[str, str, Sequence[float]]],
                beschriftung: Callable[[float], str]) -> None:
         self.kategorien = list(kategorien)
-        self.reihen = [(n, QColor(f), list(w)) for n, f, w in reihen]
+        self.reihen = [(n, f, list(w)) for n, f, w in reihen]
         self.beschriftung = beschriftung
         text = "; ".join(
             f"{k}: " + ", ".join(f"{n} {beschriftung(w[i])}" for n, _f, w in self.reihen)
@@ -60,7 +68,7 @@ class Balkendiagramm(QWidget):
         x = r.left()
         y = r.top() + zh + 6
         for name, farbe, _w in self.reihen:
-            p.fillRect(QRectF(x, y + 3, zh - 6, zh - 6), farbe)
+            p.fillRect(QRectF(x, y + 3, zh - 6, zh - 6), _farbe(farbe))
             p.setPen(text)
             p.drawText(int(x + zh), int(y + zh - fm.descent()), name)
             x += zh + fm.horizontalAdvance(name) + 16
@@ -82,7 +90,7 @@ class Balkendiagramm(QWidget):
                 wert = werte[i] if i < len(werte) else 0
                 h = hoehe * (wert / maximum) if maximum else 0
                 rect = QRectF(start + j * bb + 1, unten - h, bb - 2, h)
-                p.fillRect(rect, farbe)
+                p.fillRect(rect, _farbe(farbe))
                 self._balken.append((QRectF(gx, oben, breite, unten - oben), i))
                 p.setPen(text)
                 beschr = self.beschriftung(wert)

@@ -75,6 +75,12 @@ def _wandeln(typ: type, roh: object) -> object:
         return _UNGUELTIG
     if typ is str:
         return roh if isinstance(roh, str) else _UNGUELTIG
+    if typ is tuple:  # a list of texts; an ini file hands back one element as a plain text
+        if isinstance(roh, str):
+            return (roh,)
+        if isinstance(roh, (list, tuple)) and all(isinstance(x, str) for x in roh):
+            return tuple(roh)
+        return _UNGUELTIG
     if typ is QByteArray:
         if isinstance(roh, QByteArray):
             return roh
@@ -128,6 +134,8 @@ class Einstellung(Generic[T]):
         """Store ``wert``; None (a window state not taken yet) removes the key."""
         if wert is None:
             qs.remove(self.schluessel)
+        elif self.typ is tuple:
+            qs.setValue(self.schluessel, list(wert))  # type: ignore[call-overload]
         else:
             qs.setValue(self.schluessel, wert)
 
@@ -135,8 +143,17 @@ class Einstellung(Generic[T]):
 # ---------------------------------------------------------------------------------------- the keys
 #: The version of the settings' layout; :func:`aktualisieren` brings older settings up to it.
 VERSION: Einstellung[int] = Einstellung("einstellungen/version", 0, int)
-#: Dark theme (View menu); ``--dunkel`` overrides it for one start.
+#: Dark theme (View menu) of versions before the Design menu; read while ``DESIGN`` is unset and kept
+#: in step with it, so an older ozgdesk started on the same settings shows the dark theme too.
 DUNKEL: Einstellung[bool] = Einstellung("ansicht/dunkel", False, bool)
+#: Ansicht › Design: hell, dunkel, kontrast (empty: not chosen yet, ``DUNKEL`` decides);
+#: ``--dunkel`` and ``--design`` override it for one start. See :func:`design_lesen`.
+DESIGN: Einstellung[str] = Einstellung("ansicht/design", "", str, erlaubt=("", "hell", "dunkel", "kontrast"))
+#: Datei › Zuletzt geöffnet: database files, newest first (``ozgdesk.ui.zuletzt``).
+ZULETZT: Einstellung[tuple[str, ...]] = Einstellung("dateien/zuletzt", (), tuple)
+#: Hilfe › Erklärung zur Barrierefreiheit: where users report barriers (the operating Ressort's
+#: contact, set by its IT or in Datei › Einstellungen); empty: the Ressort's Funktionspostfach.
+BARRIEREFREIHEIT_KONTAKT: Einstellung[str] = Einstellung("barrierefreiheit/kontakt", "", str)
 #: The page shown last, opened again at the next start; the keys of ``hauptfenster.SEITEN``
 #: (repeated here so reading the setting does not import the main window; a test compares them).
 SEITE: Einstellung[str] = Einstellung("fenster/seite", "uebersicht", str, erlaubt=(
@@ -148,7 +165,19 @@ ZUSTAND: Einstellung[QByteArray | None] = Einstellung("fenster/zustand", None, Q
 #: Split between the project list and the project editor (``QSplitter.saveState``).
 TEILUNG: Einstellung[QByteArray | None] = Einstellung("projekte/teilung", None, QByteArray)
 
-ALLE: tuple[Einstellung[Any], ...] = (VERSION, DUNKEL, SEITE, GEOMETRIE, ZUSTAND, TEILUNG)
+ALLE: tuple[Einstellung[Any], ...] = (VERSION, DUNKEL, DESIGN, SEITE, GEOMETRIE, ZUSTAND, TEILUNG, ZULETZT,
+                                      BARRIEREFREIHEIT_KONTAKT)
+
+
+def design_lesen(qs: QSettings) -> str:
+    """The design chosen last: ``DESIGN``, or for settings of older versions ``DUNKEL``."""
+    gewaehlt = DESIGN.lesen(qs)
+    return gewaehlt or ("dunkel" if DUNKEL.lesen(qs) else "hell")
+
+
+def design_schreiben(qs: QSettings, name: str) -> None:
+    DESIGN.schreiben(qs, name)
+    DUNKEL.schreiben(qs, name == "dunkel")
 
 
 # ------------------------------------------------------------------------------------------ upgrade
@@ -216,5 +245,6 @@ def oeffnen(qs: QSettings | None = None) -> QSettings:
     return qs
 
 
-__all__ = ["AKTUELLE_VERSION", "ALLE", "DUNKEL", "GEOMETRIE", "SCHRITTE", "SEITE", "TEILUNG", "VERSION", "ZUSTAND",
-           "Einstellung", "Schritt", "aktualisieren", "oeffnen"]
+__all__ = ["AKTUELLE_VERSION", "ALLE", "BARRIEREFREIHEIT_KONTAKT", "DESIGN", "DUNKEL", "GEOMETRIE", "SCHRITTE", "SEITE",
+           "TEILUNG", "VERSION", "ZULETZT", "ZUSTAND", "Einstellung", "Schritt", "aktualisieren", "design_lesen",
+           "design_schreiben", "oeffnen"]

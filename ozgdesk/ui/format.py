@@ -10,20 +10,53 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from ozgdesk.model.errors import OzgFehler
+from ozgdesk.ui import thema
 from ozgdesk.model.values import REIFEGRAD_1_1, Ampel, DeutschesEnum, MeilensteinStatus, Quartal, format_datum, format_euro
 
 LOCALE = QLocale(QLocale.Language.German, QLocale.Country.Germany)
 
-AMPELFARBEN = {Ampel.GRUEN: QColor("#2e7d32"), Ampel.GELB: QColor("#f9a825"), Ampel.ROT: QColor("#c62828")}
-STATUSFARBEN = {MeilensteinStatus.GEFAEHRDET: QColor("#c62828"), MeilensteinStatus.ERREICHT: QColor("#2e7d32")}
-#: Reifegrad 0–4: grey to green; "online" (≥ 2) in green tones.
-REIFEGRADFARBEN = ["#9e9e9e", "#ef6c00", "#9ccc65", "#43a047", "#1b5e20", "#1b5e20", "#1b5e20", "#1b5e20"]
+K = TypeVar("K")
+
+
+class _Designfarben(Mapping[K, QColor]):
+    """A colour per value, looked up in the design in use each time (``ozgdesk.ui.thema``), so a
+    table repainted after Ansicht › Design shows the new design's colours."""
+
+    def __init__(self, schluessel: dict[K, str]) -> None:
+        self._schluessel = schluessel
+
+    def __getitem__(self, wert: K) -> QColor:
+        return thema.farbe(self._schluessel[wert])
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._schluessel)
+
+    def __len__(self) -> int:
+        return len(self._schluessel)
+
+
+class _Reifegradfarben:
+    """Reifegrad 0–4 (and model 2.0's higher levels): grey to green in the design in use, as ``#rrggbb``."""
+
+    def __getitem__(self, stufe: int) -> str:
+        return thema.reifegradfarbe(stufe).name()
+
+    def __len__(self) -> int:
+        return 8
+
+
+AMPELFARBEN: Mapping[Ampel, QColor] = _Designfarben({Ampel.GRUEN: "ampel_gruen", Ampel.GELB: "ampel_gelb",
+                                                     Ampel.ROT: "ampel_rot"})
+STATUSFARBEN: Mapping[MeilensteinStatus, QColor] = _Designfarben({MeilensteinStatus.GEFAEHRDET: "status_gefaehrdet",
+                                                                  MeilensteinStatus.ERREICHT: "status_erreicht"})
+REIFEGRADFARBEN = _Reifegradfarben()
 
 
 def datum(tag: date | None) -> str:
@@ -97,15 +130,17 @@ _icons: dict[str, QIcon] = {}
 
 
 def punkt(farbe: str, rund: bool = True) -> QIcon:
-    """A small coloured dot (traffic light) or square (Reifegrad); colour is never the only cue."""
-    schluessel = f"{farbe}{rund}"
+    """A small coloured dot (traffic light) or square (Reifegrad) with a rim in the design's text
+    colour; colour is never the only cue."""
+    rand = thema.farbe("punkt_rand")
+    schluessel = f"{farbe}{rund}{rand.name()}"
     if schluessel not in _icons:
         pm = QPixmap(14, 14)
         pm.fill(Qt.GlobalColor.transparent)
         p = QPainter(pm)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setBrush(QColor(farbe))
-        p.setPen(QColor("#444444"))
+        p.setPen(rand)
         if rund:
             p.drawEllipse(1, 1, 12, 12)
         else:

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.values import Quartal, euro_zu_cent, parse_datum, parse_dezimal
 from ozgdesk.ui import format as fmt
+from ozgdesk.ui import thema
 
 
 @dataclass
@@ -197,7 +198,7 @@ class _Eingabe:
         self._codes_gespeichert = ""
         self.fehler = QLabel()
         self.fehler.setObjectName(f"fehler_{feld.schluessel}")
-        self.fehler.setStyleSheet("color: #d32f2f;")
+        thema.einfaerben(self.fehler, "fehler")
         self.fehler.setWordWrap(True)
         self.fehler.setVisible(False)
 
@@ -381,7 +382,7 @@ class FormularDialog(QDialog):
         self.meldung = QLabel()
         self.meldung.setObjectName("meldung")
         self.meldung.setWordWrap(True)
-        self.meldung.setStyleSheet("color: #d32f2f;")
+        thema.einfaerben(self.meldung, "fehler")
         self.meldung.setVisible(False)
         self.hinweise = hinweise
         self._bestaetigt: tuple[str, ...] = ()
@@ -389,9 +390,7 @@ class FormularDialog(QDialog):
         self.warnung.setObjectName("hinweise")
         self.warnung.setWordWrap(True)
         self.warnung.setTextFormat(Qt.TextFormat.PlainText)
-        # amber box, readable in light and dark theme and in black-and-white
-        self.warnung.setStyleSheet("QLabel#hinweise { background: #fff4d6; color: #4d3800; border: 1px solid #c99a2e;"
-                                   " border-radius: 3px; padding: 6px; }")
+        thema.einfaerben(self.warnung, "hinweisbox")  # an amber box in every design, readable in black-and-white
         self.warnung.setVisible(False)
         knoepfe = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         knoepfe.accepted.connect(self.accept)
@@ -463,7 +462,7 @@ class FormularDialog(QDialog):
 #: in every form: a frame and a light background that also
 #: read in black-and-white. Set on the highlighted widget only (a style sheet on the whole editor would
 #: override the fonts its children set), selecting on the dynamic property ``hervorgehoben``.
-HERVORHEBUNG = ('*[hervorgehoben="true"] { border: 2px solid #e65100; background-color: #fff8c4; color: #000000; }'
+HERVORHEBUNG = ('*[hervorgehoben="true"] { border: 2px solid #b33f00; background-color: #fff8c4; color: #000000; }'
                 # a table keeps its rows' look: the frame and the selected row show where to look
                 ' QTableView[hervorgehoben="true"] { background-color: palette(base);'
                 ' alternate-background-color: palette(alternate-base); color: palette(text); }'

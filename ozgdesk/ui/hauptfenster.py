@@ -14,15 +14,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QHBoxLayout,
     QStackedWidget,
@@ -32,9 +36,17 @@ from PySide6.QtWidgets import (
 from ozgdesk.model.aenderungen import Aenderungen
 from ozgdesk.model.schnellstart import VerzoegerterStore
 from ozgdesk.model.uebersicht import ressort_kopf
-from ozgdesk.ui import dienste, platzhalter
+from ozgdesk.ui import dienste, platzhalter, thema, zuletzt
 from ozgdesk.ui.aktionen import aktion
-from ozgdesk.ui.einstellungen import GEOMETRIE, SEITE, TEILUNG, ZUSTAND
+from ozgdesk.ui.einstellungen import (
+    BARRIEREFREIHEIT_KONTAKT,
+    GEOMETRIE,
+    SEITE,
+    TEILUNG,
+    ZUSTAND,
+    design_schreiben,
+)
+from ozgdesk.ui.farben import DESIGN_NAMEN, DESIGNS
 from ozgdesk.ui.operationen import Operationen
 from ozgdesk.ui.uebersichtsseite import Uebersichtsseite
 from ozgdesk.ui.undo import Bearbeitung
@@ -77,9 +89,13 @@ class Hauptfenster(QMainWindow):
     nachlauf_fertig = Signal()
 
     def __init__(self, store: Store | VerzoegerterStore, runner: Any, *, stichtag: Callable[[], date] = date.today,
-                 einstellungen: QSettings | None = None, dunkel_umschalten: Callable[[bool], None] | None = None,
-                 dunkel: bool = False, nachlauf: bool = True, vorab_uebersicht: Future[Any] | None = None) -> None:
+                 einstellungen: QSettings | None = None, nachlauf: bool = True,
+                 vorab_uebersicht: Future[Any] | None = None,
+                 datenbank_oeffnen: Callable[[Path], bool] | None = None) -> None:
+        """``datenbank_oeffnen(pfad)`` switches to another database (Datei › Datenbank öffnen …,
+        Zuletzt geöffnet; ``ozgdesk.ui.app.Sitzung``); without it the window says it cannot."""
         super().__init__()
+        self._datenbank_oeffnen = datenbank_oeffnen
         # a VerzoegerterStore stands in for the Store it opens on first use (it forwards every
         # attribute, which its class cannot declare to mypy), so the pages take either as a Store
         self.store, self.runner, self.stichtag = cast("Store", store), runner, stichtag
@@ -118,7 +134,7 @@ class Hauptfenster(QMainWindow):
         self.setCentralWidget(mitte)
         self.navigation.currentRowChanged.connect(self._seite_gewaehlt)
 
-        self._menues(dunkel_umschalten, dunkel)
+        self._menues()
         self._statusleiste()
         self.runner.starten(lambda: _kopf_lesen(store), self._ressort_zeigen, lambda _e: None)
         self.resize(1280, 800)
@@ -198,10 +214,21 @@ class Hauptfenster(QMainWindow):
         self.nachlauf_fertig.emit()
 
     # ------------------------------------------------------------------------------ chrome
-    def _menues(self, dunkel_umschalten: Callable[[bool], None] | None, dunkel: bool) -> None:
+    def _menues(self) -> None:
+        """The menu bar. Its letters D, B, A, T, H are reserved for it in the whole window (no page
+        uses them; ``docs/tastatur.md``), and within each menu every letter is used once – both are
+        tested (``tests/test_ui_barrierefreiheit.py``)."""
         mb = self.menuBar()
         datei = mb.addMenu("&Datei")
         datei.addAction(aktion("&Speichern", self, self.speichern, kuerzel=QKeySequence.StandardKey.Save))
+        datei.addSeparator()
+        datei.addAction(aktion("Datenbank &öffnen …", self, self.datenbank_waehlen, kuerzel=QKeySequence("Ctrl+O"),
+                               tipp="Eine andere ozgdesk-Datenbank öffnen (ungespeicherte Eingaben werden vorher erfragt)"))
+        self.zuletzt_menue = QMenu("Zu&letzt geöffnet", datei)
+        self.zuletzt_menue.setToolTipsVisible(True)
+        # filled when opened, not at start: looking whether a file on a network drive exists can take seconds
+        self.zuletzt_menue.aboutToShow.connect(self.zuletzt_fuellen)
+        datei.addMenu(self.zuletzt_menue)
         datei.addSeparator()
         # both imports where users look for them (and where the docs and the first-start wizard say they are)
         datei.addAction(aktion("&Katalog importieren …", self, self.katalog_importieren))
@@ -209,6 +236,7 @@ class Hauptfenster(QMainWindow):
         datei.addSeparator()
         datei.addAction(aktion("Ansicht e&xportieren …", self, self.ansicht_exportieren, kuerzel=QKeySequence("Ctrl+Shift+E"),
                                tipp="Die Tabelle mit dem Fokus (sonst die der Seite) als Excel-Arbeitsmappe oder CSV speichern"))
+        datei.addAction(aktion("&Einstellungen …", self, self.einstellungen_oeffnen))
         datei.addSeparator()
         datei.addAction(aktion("&Beenden", self, self.close, kuerzel=QKeySequence("Ctrl+Q")))
 
@@ -221,18 +249,26 @@ class Hauptfenster(QMainWindow):
         bearb.addAction(undo)
         bearb.addAction(redo)
         bearb.addSeparator()
-        bearb.addAction(aktion("&Suchen", self, self.suchen, kuerzel=QKeySequence.StandardKey.Find))
+        bearb.addAction(aktion("&Suchen", self, self.suchen, kuerzel=QKeySequence.StandardKey.Find,
+                               tipp="Das Suchfeld der Tabelle auf dieser Seite"))
+        bearb.addAction(aktion("&Überall suchen …", self, self.globale_suche, kuerzel=QKeySequence("Ctrl+K"),
+                               tipp="Projekte, Meilensteine, OZG-Leistungen, Behörden und Personen durchsuchen"))
 
         ansicht = mb.addMenu("&Ansicht")
         for i, (schluessel, text) in enumerate(SEITEN):
             ansicht.addAction(aktion(text, self, self._zeigen_fuer(schluessel), kuerzel=QKeySequence(f"Ctrl+{i + 1}")))
         ansicht.addSeparator()
-        self.dunkel_aktion = aktion("&Dunkles Design", self)
-        self.dunkel_aktion.setCheckable(True)
-        self.dunkel_aktion.setChecked(bool(dunkel))
-        if dunkel_umschalten:
-            self.dunkel_aktion.toggled.connect(dunkel_umschalten)
-        ansicht.addAction(self.dunkel_aktion)
+        design = ansicht.addMenu("&Design")
+        self.design_aktionen: dict[str, QAction] = {}
+        gruppe = QActionGroup(self)
+        gruppe.setExclusive(True)
+        for name, text in zip(DESIGNS, ("&Hell", "&Dunkel", "Hoher &Kontrast"), strict=True):
+            a = aktion(text, self, self._design_fuer(name), tipp=f"Design „{DESIGN_NAMEN[name]}“")
+            a.setCheckable(True)
+            a.setChecked(name == thema.aktuell())
+            gruppe.addAction(a)
+            design.addAction(a)
+            self.design_aktionen[name] = a
 
         stamm = mb.addMenu("S&tammdaten")
         stamm.addAction(aktion("&Behörden …", self, lambda: self.stammdaten("behoerde")))
@@ -240,8 +276,27 @@ class Hauptfenster(QMainWindow):
         stamm.addSeparator()
         stamm.addAction(aktion("&Ressort …", self, self.ressort_bearbeiten))
 
-        hilfe = mb.addMenu("&Hilfe")
-        hilfe.addAction(aktion("Über ozgdesk / &Diagnose …", self, self.ueber))
+        hilfe_menue = mb.addMenu("&Hilfe")
+        hilfe_menue.addAction(aktion("&Handbuch", self, lambda: self.handbuch_zeigen(),
+                                     kuerzel=QKeySequence.StandardKey.HelpContents,
+                                     tipp="Das Handbuch beim Kapitel dieser Seite"))
+        hilfe_menue.addAction(aktion("&Tastenkürzel …", self, self.tastenkuerzel_zeigen))
+        hilfe_menue.addAction(aktion("&Erklärung zur Barrierefreiheit", self, self.erklaerung_zeigen))
+        hilfe_menue.addSeparator()
+        hilfe_menue.addAction(aktion("Über ozgdesk / &Diagnose …", self, self.ueber))
+
+    def _design_fuer(self, name: str) -> Callable[[], None]:
+        return lambda: self.design_setzen(name)
+
+    def design_setzen(self, name: str) -> None:
+        """Ansicht › Design: switch the whole application now and keep the choice for the next start."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            thema.anwenden(app, name)
+        design_schreiben(self.einstellungen, name)
+        a = self.design_aktionen.get(name)
+        if a is not None and not a.isChecked():
+            a.setChecked(True)
 
     def _zeigen_fuer(self, schluessel: str) -> Callable[[], QWidget]:
         return lambda: self.zeigen(schluessel)
@@ -372,6 +427,9 @@ class Hauptfenster(QMainWindow):
         if art == "leistung":
             _als(self.zeigen("leistungen"), LeistungenSeite).bearbeiten(id_, feld=ziel or None)
             return
+        if art in ("behoerde", "person"):
+            self.stammdaten(art, auswahl=id_)
+            return
         seite = _als(self.zeigen("projekte"), ProjekteSeite)
         if art == "meilenstein":
             seite.meilenstein_oeffnen(id_)
@@ -446,10 +504,148 @@ class Hauptfenster(QMainWindow):
             return
         aktionen.exportieren()
 
-    def stammdaten(self, art: str) -> None:
+    def stammdaten(self, art: str, auswahl: str | None = None) -> None:
+        """Stammdaten › Behörden / Personen; ``auswahl``: the record to select once the list is read
+        (the global search opens a Behörde or Person this way)."""
         from ozgdesk.ui.seiten import StammdatenDialog
 
-        StammdatenDialog(art, self.store, self.bearbeitung, self).exec()
+        d = StammdatenDialog(art, self.store, self.bearbeitung, self)
+        if auswahl is not None:
+            def waehlen() -> None:
+                zeile = next((i for i, (id_, _w) in enumerate(d.modell.zeilen) if id_ == auswahl), -1)
+                if zeile >= 0:
+                    d.tabelle.selectRow(zeile)
+                    d.tabelle.setFocus()
+            d.modell.modelReset.connect(waehlen)
+            waehlen()  # read already (a synchronous runner)
+        d.exec()
+
+    # ------------------------------------------------------------------------------ search, help, settings
+    def globale_suche(self) -> QWidget:
+        """Bearbeiten › Überall suchen (Strg+K): the search window, kept between uses."""
+        from ozgdesk.ui.suchfenster import Suchfenster
+
+        if getattr(self, "suchfenster", None) is None:
+            self.suchfenster = Suchfenster(self.store, self.runner, lambda art, id_, pid: self.datensatz_oeffnen(art, id_, pid),
+                                           self)
+        self.suchfenster.zeigen()
+        return self.suchfenster
+
+    def hilfe_kapitel(self) -> str:
+        """The manual's chapter for the page in use (on Projekte: for the editor's tab, if it has one)."""
+        from ozgdesk import hilfe
+
+        seite = self.aktuelle_seite()
+        reiter = None
+        projekte = self._seiten.get("projekte")
+        editor = getattr(projekte, "editor", None)
+        if seite == "projekte" and editor is not None:
+            aktuell = editor.reiter.currentWidget()
+            reiter = next((k for k, w in getattr(editor, "_seiten", {}).items() if w is aktuell), None)
+        return hilfe.kapitel_fuer(seite, reiter)
+
+    def handbuch_zeigen(self, kapitel: str | None = None) -> QWidget:
+        """Hilfe › Handbuch (F1): the manual at ``kapitel``, else at the chapter of the page in use."""
+        from ozgdesk.ui.handbuch import Handbuchfenster
+
+        if getattr(self, "handbuch", None) is None:
+            self.handbuch = Handbuchfenster(self.kontakt_barrierefreiheit, self)
+        self.handbuch.zeigen(kapitel or self.hilfe_kapitel())
+        return self.handbuch
+
+    def erklaerung_zeigen(self) -> QWidget:
+        """Hilfe › Erklärung zur Barrierefreiheit (BITV 2.0 § 7), a chapter of the manual."""
+        from ozgdesk import hilfe
+
+        return self.handbuch_zeigen(hilfe.ERKLAERUNG)
+
+    def kontakt_barrierefreiheit(self) -> str:
+        """Where users report barriers: the setting, else the Ressort and its Koordinierungsreferat."""
+        kontakt = BARRIEREFREIHEIT_KONTAKT.lesen(self.einstellungen).strip()
+        if kontakt or self.ressort is None:
+            return kontakt
+        r = self.ressort
+        return (f"{r.name}, {r.referat or 'Koordinierungsreferat'}  \n*(genaue Kontaktangabe: Datei › Einstellungen …, "
+                "„Kontakt für Barrierefreiheit“)*")
+
+    def tastenkuerzel_zeigen(self) -> QWidget:
+        """Hilfe › Tastenkürzel: built from the window's actions each time it is opened."""
+        from ozgdesk.ui.tastenkuerzel import Tastenkuerzelfenster
+
+        self.tastenkuerzelfenster = Tastenkuerzelfenster(self)
+        self.tastenkuerzelfenster.open()
+        return self.tastenkuerzelfenster
+
+    def einstellungen_oeffnen(self) -> None:
+        """Datei › Einstellungen …: design and the contact of the accessibility statement."""
+        from ozgdesk.ui.einstellungsdialog import Einstellungsdialog
+
+        d = Einstellungsdialog(thema.aktuell(), BARRIEREFREIHEIT_KONTAKT.lesen(self.einstellungen), self)
+        if not self.dialog_ausfuehren(d):
+            return
+        design, kontakt = d.werte()
+        BARRIEREFREIHEIT_KONTAKT.schreiben(self.einstellungen, kontakt)
+        if design != thema.aktuell():
+            self.design_setzen(design)
+
+    # ------------------------------------------------------------------------------ databases
+    def zuletzt_fuellen(self) -> None:
+        """Datei › Zuletzt geöffnet, rebuilt each time it opens: the open file ticked, missing files greyed."""
+        m = self.zuletzt_menue
+        m.clear()
+        offen = Path(self.store.pfad).resolve()
+        dateien = zuletzt.liste(self.einstellungen)
+        if not dateien:
+            leer = m.addAction("(noch keine)")
+            leer.setEnabled(False)
+            return
+        for i, pfad in enumerate(dateien, start=1):
+            vorhanden = pfad.exists()
+            titel = f"{pfad.name} – {pfad.parent}".replace("&", "&&")  # an & in a path is no mnemonic
+            a = aktion(f"&{i} {titel}" + ("" if vorhanden else " (nicht gefunden)"), self, self._zuletzt_fuer(pfad),
+                       tipp=str(pfad) if vorhanden else f"{pfad} – die Datei ist nicht (mehr) vorhanden")
+            a.setEnabled(vorhanden)
+            if pfad == offen:
+                a.setCheckable(True)
+                a.setChecked(True)
+            m.addAction(a)
+        m.addSeparator()
+        m.addAction(aktion("Liste &leeren", self, lambda: zuletzt.leeren(self.einstellungen)))
+
+    def _zuletzt_fuer(self, pfad: Path) -> Callable[[], object]:
+        return lambda: self.datenbank_wechseln(pfad)
+
+    def datei_waehlen(self) -> Path | None:
+        """Ask for a database file (tests replace this)."""
+        pfad, _f = QFileDialog.getOpenFileName(self, "Datenbank öffnen", str(Path(self.store.pfad).parent),
+                                               "ozgdesk-Datenbank (*.sqlite *.db);;Alle Dateien (*)")
+        return Path(pfad) if pfad else None
+
+    def datenbank_waehlen(self) -> None:
+        """Datei › Datenbank öffnen …"""
+        pfad = self.datei_waehlen()
+        if pfad is not None:
+            self.datenbank_wechseln(pfad)
+
+    def datenbank_wechseln(self, pfad: Path) -> bool:
+        """Open ``pfad`` instead of the database open now (through the session of ``ozgdesk.ui.app``)."""
+        if not pfad.exists():
+            zuletzt.entfernen(self.einstellungen, pfad)
+            self.meldung("Datenbank öffnen", f"Die Datei {pfad} ist nicht (mehr) vorhanden. Sie wurde aus der Liste "
+                                             "„Zuletzt geöffnet“ entfernt.")
+            return False
+        if pfad.resolve() == Path(self.store.pfad).resolve():
+            self.statusBar().showMessage(f"Die Datenbank {pfad} ist bereits geöffnet.", 8000)
+            return False
+        if self._datenbank_oeffnen is None:
+            self.meldung("Datenbank öffnen", "In diesem Fenster kann keine andere Datenbank geöffnet werden.")
+            return False
+        return self._datenbank_oeffnen(pfad)
+
+    def darf_schliessen(self) -> bool:
+        """True if nothing unsaved would be lost (asks the project editor, which offers to save)."""
+        projekte = self._projekteseite()
+        return projekte is None or projekte.editor.darf_verlassen()
 
     def ressort_bearbeiten(self) -> None:
         """Stammdaten › Ressort …: name, Referat, contact and the recipient of the reports."""
@@ -489,7 +685,7 @@ class Hauptfenster(QMainWindow):
 
     def closeEvent(self, e: QCloseEvent) -> None:
         projekte = self._projekteseite()
-        if projekte is not None and not projekte.editor.darf_verlassen():
+        if not self.darf_schliessen():
             e.ignore()
             return
         GEOMETRIE.schreiben(self.einstellungen, self.saveGeometry())

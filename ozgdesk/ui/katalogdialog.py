@@ -60,7 +60,7 @@ class Katalogdialog(QDialog):
         self.ops = oder_eigene(ops, store, runner, self, lambda _t, text: self.status.setText(f"Fehler: {text}"))
         self.datei = QLineEdit()
         self.datei.setAccessibleName("Katalogdatei")
-        waehlen = QPushButton("&Durchsuchen …")
+        waehlen = QPushButton("Durchsu&chen …")
         waehlen.clicked.connect(self._waehlen)
         self.vergleichen_knopf = QPushButton("&Vergleichen")
         self.vergleichen_knopf.clicked.connect(self.vergleichen)

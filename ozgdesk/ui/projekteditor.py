@@ -37,6 +37,7 @@ from ozgdesk.model import bearbeiten as befehle
 from ozgdesk.model.operationen import projekt as ops_p
 from ozgdesk.model.values import Ampel, DeutschesEnum, Finanzierung, Haushaltsstelle, Komponente, Kostenart, MeilensteinStatus, Quartal
 from ozgdesk.ui import format as fmt
+from ozgdesk.ui import thema, zugaenglichkeit
 from ozgdesk.ui.formular import Feld, Formular, FormularDialog, hervorheben
 from ozgdesk.ui.listenmodell import ListenModell
 from ozgdesk.ui import tabellenaktionen
@@ -53,42 +54,42 @@ def stammdaten_felder(auswahl: details.Auswahl, mit_kennung: bool = False) -> li
     keine = [(None, "– keine –")]
     felder = [Feld("kennung", "&Kennung", pflicht=True, hilfe="3–30 Zeichen: Großbuchstaben, Ziffern, - und /")] if mit_kennung else []
     felder += [
-        Feld("titel", "&Titel", pflicht=True),
-        Feld("behoerde_id", "&Behörde", "auswahl", optionen=keine + list(auswahl.behoerden)),
-        Feld("projektleiter_id", "&Projektleitung", "auswahl", optionen=keine + list(auswahl.personen)),
-        Feld("finanzierung", "&Finanzierung", "auswahl", pflicht=True, optionen=_enum(Finanzierung)),
-        Feld("beginn", "Be&ginn", "datum"),
-        Feld("ende", "&Ende", "datum"),
+        Feld("titel", "Tite&l", pflicht=True),
+        Feld("behoerde_id", "Beh&örde", "auswahl", optionen=keine + list(auswahl.behoerden)),
+        Feld("projektleiter_id", "Pr&ojektleitung", "auswahl", optionen=keine + list(auswahl.personen)),
+        Feld("finanzierung", "Finanzier&ung", "auswahl", pflicht=True, optionen=_enum(Finanzierung)),
+        Feld("beginn", "Beginn", "datum"),
+        Feld("ende", "Ende", "datum"),
     ]
     return felder
 
 
 def weitere_felder() -> list[Feld]:
     return [
-        Feld("aktenzeichen", "Akten&zeichen"),
+        Feld("aktenzeichen", "Aktenzei&chen"),
         Feld("eigenpersonal_pt", "Eigenpersonal (PT)", "dezimal"),
-        Feld("ampel_gesamt", "&Ampel gesamt", "auswahl", optionen=_enum(Ampel)),
+        Feld("ampel_gesamt", "Ampel gesamt", "auswahl", optionen=_enum(Ampel)),
         Feld("ampel_gesamt_grund", "Begründung Ampel gesamt", "mehrzeilig"),
         Feld("ampel_zeit", "Ampel Zeit", "auswahl", optionen=_enum(Ampel)),
         Feld("ampel_zeit_grund", "Begründung Zeit", "mehrzeilig", hilfe="Pflicht, wenn die Ampel Zeit nicht grün ist."),
         Feld("ampel_kosten", "Ampel Kosten", "auswahl", optionen=_enum(Ampel)),
         # the quarterly check names this field „Begründung Kosten“ (also for a deviation from the Zahlungsplan)
-        Feld("ampel_kosten_grund", "Begründung &Kosten", "mehrzeilig",
+        Feld("ampel_kosten_grund", "Begr&ündung Kosten", "mehrzeilig",
              hilfe="Pflicht, wenn die Ampel Kosten nicht grün ist oder der Mittelabfluss wesentlich vom Zahlungsplan abweicht."),
         Feld("ampel_umfang", "Ampel Umfang", "auswahl", optionen=_enum(Ampel)),
         Feld("ampel_umfang_grund", "Begründung Umfang", "mehrzeilig", hilfe="Pflicht, wenn die Ampel Umfang nicht grün ist."),
-        Feld("beratung_fachlich", "Fa&chliche Beratung", "ja_nein"),
-        Feld("beratung_architektur", "Architekt&urberatung", "ja_nein"),
-        Feld("umsetzung", "Pro&jektumsetzung", "ja_nein"),
-        Feld("komponenten", "Nachgenutzte K&omponenten", "mehrfachauswahl", optionen=_enum(Komponente),
+        Feld("beratung_fachlich", "Fachliche Beratung", "ja_nein"),
+        Feld("beratung_architektur", "Architekturberatung", "ja_nein"),
+        Feld("umsetzung", "Projektumsetzung", "ja_nein"),
+        Feld("komponenten", "Nachgenutzte Komponenten", "mehrfachauswahl", optionen=_enum(Komponente),
              hilfe="Komponenten der Dienstekonsolidierung, die das Projekt nachnutzt."),
-        Feld("abweichungsbegruendung", "Begründung der Abwe&ichung", "mehrzeilig",
+        Feld("abweichungsbegruendung", "Begründung der Abweichung", "mehrzeilig",
              hilfe="Pflicht, wenn das Verwaltungsportal Bund nicht nachgenutzt wird (außer bei Eigenfinanzierung)."),
         Feld("zweck", "Zweck", "mehrzeilig"),
         Feld("ziele", "Ziele", "mehrzeilig"),
         Feld("ergebnisse", "Ergebnisse", "mehrzeilig"),
         Feld("risiken", "&Risiken", "mehrzeilig"),
-        Feld("naechste_schritte", "&Nächste Schritte", "mehrzeilig"),
+        Feld("naechste_schritte", "N&ächste Schritte", "mehrzeilig"),
         Feld("interne_bemerkung", "Interne Bemerkung", "mehrzeilig"),
     ]
 
@@ -219,10 +220,10 @@ class ProjektEditor(QWidget):
         self.leistungen.setMinimumHeight(self.fontMetrics().height() * 8)
         self.meldung = QLabel()
         self.meldung.setObjectName("meldung")
-        self.meldung.setStyleSheet("color: #d32f2f;")
+        thema.einfaerben(self.meldung, "fehler")
         self.meldung.setWordWrap(True)
         self.meldung.setVisible(False)
-        self.speichern_knopf = QPushButton("&Speichern")
+        self.speichern_knopf = QPushButton("Speichern")
         self.speichern_knopf.setToolTip("Stammdaten speichern (Strg+S)")
         self.speichern_knopf.clicked.connect(self.speichern)
         self.verwerfen_knopf = QPushButton("Änderungen &verwerfen")
@@ -231,7 +232,7 @@ class ProjektEditor(QWidget):
         sl = QVBoxLayout(stamm)
         self._stamm_layout = sl
         sl.addWidget(self.formular)
-        lab = QLabel("OZG-&Leistungen des Projekts:")
+        lab = QLabel("OZG-Leistu&ngen des Projekts:")
         lab.setBuddy(self.leistungen)
         sl.addWidget(lab)
         sl.addWidget(self.leistungen)
@@ -249,7 +250,7 @@ class ProjektEditor(QWidget):
         knoepfe.addWidget(self.verwerfen_knopf)
         knoepfe.addWidget(self.speichern_knopf)
         ss.addLayout(knoepfe)
-        self.reiter.addTab(stamm_seite, "S&tammdaten")
+        self.reiter.addTab(stamm_seite, "Sta&mmdaten")
 
         # ---- Meilensteine
         self.ms_modell = ListenModell([("Meilenstein", "text"), ("Plan", "datum"), ("Prognose", "datum"),
@@ -264,13 +265,13 @@ class ProjektEditor(QWidget):
         ml = QVBoxLayout(ms_seite)
         ml.addWidget(self.ms_tabelle, 3)
         ml.addLayout(_knopfzeile(("&Neuer Meilenstein …", self.meilenstein_neu),
-                                 ("&Bearbeiten …", self.meilenstein_bearbeiten),
+                                 ("Bea&rbeiten …", self.meilenstein_bearbeiten),
                                  ("&Verschieben …", self.meilenstein_verschieben)))
-        vl = QLabel("Verlauf der &Verschiebungen des gewählten Meilensteins:")
+        vl = QLabel("Verla&uf der Verschiebungen des gewählten Meilensteins:")
         vl.setBuddy(self.verlauf)
         ml.addWidget(vl)
         ml.addWidget(self.verlauf, 2)
-        self.reiter.addTab(ms_seite, "&Meilensteine")
+        self.reiter.addTab(ms_seite, "Meilenste&ine")
 
         # ---- Arbeitspakete
         self.ap_modell = ListenModell([("Nr.", "text"), ("Arbeitspaket", "text"), ("Beginn", "datum"), ("Ende", "datum")])
@@ -279,10 +280,10 @@ class ProjektEditor(QWidget):
         ap_seite = QWidget()
         al = QVBoxLayout(ap_seite)
         al.addWidget(self.ap_tabelle)
-        al.addLayout(_knopfzeile(("Neues &Arbeitspaket …", self.arbeitspaket_neu),
-                                 ("&Bearbeiten …", self.arbeitspaket_bearbeiten),
+        al.addLayout(_knopfzeile(("&Neues Arbeitspaket …", self.arbeitspaket_neu),
+                                 ("Bea&rbeiten …", self.arbeitspaket_bearbeiten),
                                  ("&Löschen", self.arbeitspaket_loeschen)))
-        self.reiter.addTab(ap_seite, "&Arbeitspakete")
+        self.reiter.addTab(ap_seite, "Arbeitspa&kete")
 
         # ---- Zahlungsplan
         self.plan_modell = ZahlungsplanModell(self)
@@ -299,7 +300,7 @@ class ProjektEditor(QWidget):
         self.plan_stand.setWordWrap(True)  # a long remark wraps instead of squeezing the version box
         self.plan_meldung = QLabel()
         self.plan_meldung.setObjectName("plan_meldung")
-        self.plan_meldung.setStyleSheet("color: #d32f2f;")
+        thema.einfaerben(self.plan_meldung, "fehler")
         zp_seite = QWidget()
         zl = QVBoxLayout(zp_seite)
         zk = QHBoxLayout()
@@ -312,13 +313,13 @@ class ProjektEditor(QWidget):
         zl.addWidget(self.plan_tabelle)
         zl.addWidget(self.plan_meldung)
         plan_knoepfe = _knopfzeile(("&Quartal hinzufügen …", self.plan_quartal),
-                                   ("&Haushaltsstelle hinzufügen …", self.plan_spalte))
+                                   ("Hausha&ltsstelle hinzufügen …", self.plan_spalte))
         self.plan_quartal_knopf = _knopf(plan_knoepfe, 0)
         self.plan_spalte_knopf = _knopf(plan_knoepfe, 1)
         zl.addLayout(plan_knoepfe)
         zk3 = QHBoxLayout()  # own row: the editor must fit beside the list on a 1366-pixel screen
         zk3.addStretch()
-        self.plan_speichern = QPushButton("Als neue Version &speichern")
+        self.plan_speichern = QPushButton("Als &neue Version speichern")
         self.plan_speichern.clicked.connect(self.plan_als_version_speichern)
         zk3.addWidget(self.plan_speichern)
         zl.addLayout(zk3)
@@ -328,10 +329,10 @@ class ProjektEditor(QWidget):
         self.zahlungen_seite = QWidget()
         self.zahlungen_layout = QVBoxLayout(self.zahlungen_seite)
         self.zahlungen: TabellenSeite | None = None
-        self.zahlungen_layout.addLayout(_knopfzeile(("&Zahlung erfassen …", self.zahlung_erfassen),
-                                                    ("Zahlung &bearbeiten …", lambda: self.zahlung_bearbeiten()),
+        self.zahlungen_layout.addLayout(_knopfzeile(("Zahlu&ng erfassen …", self.zahlung_erfassen),
+                                                    ("Zahlung bea&rbeiten …", lambda: self.zahlung_bearbeiten()),
                                                     ("Zahlung &löschen", self.zahlung_loeschen)))
-        self.reiter.addTab(self.zahlungen_seite, "Mittel&abflüsse")
+        self.reiter.addTab(self.zahlungen_seite, "Mittelab&flüsse")
 
         # ---- Aufwand
         self.aufwand_modell = ListenModell([("Quartal", "text"), ("Leistungsart", "text"), ("Personentage", "zahl"),
@@ -341,10 +342,10 @@ class ProjektEditor(QWidget):
         auf_seite = QWidget()
         afl = QVBoxLayout(auf_seite)
         afl.addWidget(self.aufwand_tabelle)
-        afl.addLayout(_knopfzeile(("Aufwand &erfassen …", self.aufwand_erfassen),
-                                  ("&Bearbeiten …", self.aufwand_bearbeiten),
+        afl.addLayout(_knopfzeile(("Aufwa&nd erfassen …", self.aufwand_erfassen),
+                                  ("Bea&rbeiten …", self.aufwand_bearbeiten),
                                   ("&Löschen", self.aufwand_loeschen)))
-        self.reiter.addTab(auf_seite, "Au&fwand")
+        self.reiter.addTab(auf_seite, "Auf&wand")
 
         # ---- Bewilligungen (last tab: the tabs before keep their places)
         # two-line headers: seven money columns fit beside the project list on a 1366-pixel screen
@@ -361,9 +362,9 @@ class ProjektEditor(QWidget):
         bew_hinweis.setWordWrap(True)
         bl.addWidget(bew_hinweis)
         bl.addLayout(_knopfzeile(("&Neue Bewilligung …", self.bewilligung_neu),
-                                 ("&Bearbeiten …", self.bewilligung_bearbeiten),
+                                 ("Bea&rbeiten …", self.bewilligung_bearbeiten),
                                  ("&Löschen", self.bewilligung_loeschen)))
-        self.reiter.addTab(bew_seite, "Be&willigungen")
+        self.reiter.addTab(bew_seite, "Bewilli&gungen")
         self._seiten = {"stammdaten": stamm_seite, "meilensteine": ms_seite, "arbeitspakete": ap_seite,
                         "zahlungsplan": zp_seite, "mittelabfluss": self.zahlungen_seite, "aufwand": auf_seite,
                         "bewilligungen": bew_seite}
@@ -475,6 +476,7 @@ class ProjektEditor(QWidget):
                 self.zahlungen.deleteLater()
             self.zahlungen = TabellenSeite(self.store, tabellen.mittelabfluesse(projekt_id), self.runner)
             self.zahlungen.geoeffnet.connect(self.zahlung_bearbeiten)  # double-click or Enter
+            zugaenglichkeit.beschriftung_setzen(self.zahlungen.suche, "S&uche:")  # Alt+S: the project list's search
             self.zahlungen_layout.insertWidget(0, self.zahlungen)
         self.reiter.setEnabled(True)
 
@@ -924,7 +926,7 @@ class ProjektEditor(QWidget):
         return [
             Feld("datum", "&Datum", "datum", pflicht=True),
             Feld("betrag_cent", "&Betrag (€)", "betrag", pflicht=True, hilfe="Rückzahlungen negativ eingeben."),
-            Feld("korrektur", "Korrektur&buchung (Rückzahlung, Storno)", "ja_nein",
+            Feld("korrektur", "Korrekturb&uchung (Rückzahlung, Storno)", "ja_nein",
                  hilfe="Kennzeichnet einen negativen Betrag als Korrektur; steht dann als „Korrektur“ in der Bemerkung."),
             Feld("haushaltsstelle", "&Haushaltsstelle", pflicht=True, pruefer=pruefer),
             Feld("kostenart", "&Kostenart", "auswahl", optionen=_enum(Kostenart)),

@@ -43,6 +43,7 @@ from ozgdesk.model.operationen import stammdaten
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import Finanzierung, Reifegradmodell, Verwaltungsart, LEISTUNGSTYPEN
 from ozgdesk.ui import format as fmt
+from ozgdesk.ui import thema
 from ozgdesk.ui.formular import Feld, FormularDialog, hervorheben
 from ozgdesk.ui.listenmodell import ListenModell
 from ozgdesk.ui.sammeldialog import sammel_bearbeiten
@@ -179,13 +180,13 @@ class LeistungenSeite(_Seite):
         self.tabelle.geoeffnet.connect(self.bearbeiten)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabelle)
-        layout.addLayout(_knopfzeile(("&Bearbeiten …", lambda: self.bearbeiten(self.tabelle.aktuelle_id())),
-                                     ("&Reifegrad bewerten …", lambda: self.reifegrad(self.tabelle.aktuelle_id())),
+        layout.addLayout(_knopfzeile(("Bea&rbeiten …", lambda: self.bearbeiten(self.tabelle.aktuelle_id())),
+                                     ("Reifegrad be&werten …", lambda: self.reifegrad(self.tabelle.aktuelle_id())),
                                      ("&Projektleitung …", lambda: self.projektleitung(self.tabelle.aktuelle_id()))))
         # bulk: the Zuständigkeit is what a coordinator sets for many Leistungen at once (as „katalog scope“ does)
-        sammel = _knopfzeile(("&Alle angezeigten auswählen", self.alle_auswaehlen),
+        sammel = _knopfzeile(("Alle an&gezeigten auswählen", self.alle_auswaehlen),
                              ("Ins Ressort auf&nehmen", lambda: self.zustaendigkeit_setzen(True)),
-                             ("Aus dem Ressort ne&hmen", lambda: self.zustaendigkeit_setzen(False)))
+                             ("A&us dem Ressort nehmen", lambda: self.zustaendigkeit_setzen(False)))
         self.auswahl_anzeige = QLabel("")
         self.auswahl_anzeige.setAccessibleName("Anzahl der ausgewählten Leistungen")
         sammel.insertWidget(3, self.auswahl_anzeige)
@@ -319,8 +320,9 @@ class ProjekteSeite(_Seite):
         self.projekte = TabellenSeite(store, tabellen.projekte(), runner)
         self.meilensteine = TabellenSeite(store, tabellen.meilensteine(stichtag=stichtag()), runner)
         self.listen = QTabWidget()
+        self.listen.setAccessibleName("Listen: Projekte und Meilensteine")
         self.listen.addTab(self.projekte, "&Projekte")
-        self.listen.addTab(self.meilensteine, "Alle Meilen&steine")
+        self.listen.addTab(self.meilensteine, "Alle M&eilensteine")
         self.editor = ProjektEditor(store, runner, bearbeitung, stichtag)
         links = QWidget()
         ll = QVBoxLayout(links)
@@ -479,8 +481,7 @@ class StammdatenDialog(QDialog):
         self.meldung.setObjectName("meldung")
         self.meldung.setWordWrap(True)
         self.meldung.setTextFormat(Qt.TextFormat.PlainText)
-        self.meldung.setStyleSheet("QLabel#meldung { background: #fdecea; color: #8a1c12; border: 1px solid #d32f2f;"
-                                   " border-radius: 3px; padding: 6px; }")
+        thema.einfaerben(self.meldung, "fehlerbox")
         self.meldung.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabelle)

@@ -20,13 +20,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
 
 from ozgdesk.model.store import Store
 from ozgdesk.model.tabellen import Anfrage, Tabellenabfrage, Zeile
 from ozgdesk.model.values import Ampel
 from ozgdesk.reports.tabellenexport import Exportauftrag, Exportspalte, exportwert
 from ozgdesk.ui import format as fmt
+from ozgdesk.ui import thema
 from ozgdesk.ui.format import punkt
 
 IdRolle = Qt.ItemDataRole.UserRole + 1
@@ -154,7 +154,7 @@ class TabellenModell(QAbstractTableModel):
             if spalte.art == "status" and wert in fmt.STATUSFARBEN:
                 return fmt.STATUSFARBEN[wert]
             if spalte.art == "euro" and isinstance(wert, int) and wert < 0:
-                return QColor("#c62828")
+                return thema.farbe("negativ")
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -1,34 +1,126 @@
-"""Light and dark theme through a palette (Fusion style), so colours stay consistent everywhere."""
+"""The designs Hell, Dunkel and Hoher Kontrast: a palette (Fusion style) and a small style sheet.
+
+The colours come from :mod:`ozgdesk.ui.farben`, where the contrast rule is written down and tested.
+Widgets never name a colour: a message label is marked with :func:`einfaerben` (``fehler``,
+``fehlerbox``, ``hinweisbox``) and the application's style sheet colours it for the design in use;
+table models and charts ask :func:`farbe` when they paint, so switching the design (Ansicht ›
+Design) recolours everything at once without reloading a page.
+
+Hoher Kontrast draws white frames around fields and buttons and a yellow frame around the focused
+one: Fusion derives its frames from the window colour, which on black would leave them invisible.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from ozgdesk.ui import farben
+from ozgdesk.ui.farben import DESIGN_NAMEN, DESIGNS, Design
+
+__all__ = ["DESIGNS", "DESIGN_NAMEN", "aktuell", "anwenden", "einfaerben", "farbe", "palette", "reifegradfarbe", "stil"]
+
+_aktuell: Design = farben.HELL
+
+#: the frames Fusion cannot draw on black (see the module docstring)
+_KONTRAST_STIL = """
+QPushButton, QToolButton {{ border: 2px solid {rahmen}; border-radius: 3px; padding: 3px 10px; }}
+QPushButton:disabled, QToolButton:disabled {{ border-color: {aus}; }}
+QPushButton:focus, QToolButton:focus {{ border-color: {fokus}; }}
+QPushButton:pressed, QPushButton:checked {{ background: {markiert}; color: {markiert_text}; }}
+QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox, QComboBox, QAbstractItemView {{ border: 1px solid {rahmen}; }}
+QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QAbstractSpinBox:focus, QComboBox:focus,
+QAbstractItemView:focus {{ border: 2px solid {fokus}; }}
+QComboBox {{ padding: 2px 6px; }}
+QTabBar::tab {{ border: 1px solid {rahmen}; padding: 4px 8px; margin-right: 2px; }}
+QTabBar::tab:selected {{ background: {markiert}; color: {markiert_text}; }}
+QTabBar::tab:focus {{ border: 2px solid {fokus}; }}
+QGroupBox {{ border: 1px solid {rahmen}; margin-top: 1.4em; padding-top: 4px; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px; }}
+QHeaderView::section {{ background: {grund}; color: {text}; border: none; border-right: 1px solid {rahmen};
+                        border-bottom: 1px solid {rahmen}; padding: 2px 4px; }}
+QScrollBar:vertical {{ background: {grund}; width: 14px; border-left: 1px solid {rahmen}; margin: 0; }}
+QScrollBar:horizontal {{ background: {grund}; height: 14px; border-top: 1px solid {rahmen}; margin: 0; }}
+QScrollBar::handle:vertical {{ background: {rahmen}; min-height: 24px; margin: 3px; }}
+QScrollBar::handle:horizontal {{ background: {rahmen}; min-width: 24px; margin: 3px; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
+QSplitter::handle {{ background: {rahmen}; }}
+QCheckBox::indicator, QRadioButton::indicator {{ border: 2px solid {rahmen}; width: 12px; height: 12px; background: {grund}; }}
+QCheckBox::indicator:checked, QRadioButton::indicator:checked {{ background: {markiert}; }}
+QCheckBox:focus, QRadioButton:focus {{ color: {fokus}; }}
+QMenuBar::item:selected, QMenu::item:selected {{ background: {markiert}; color: {markiert_text}; }}
+QMenu {{ border: 1px solid {rahmen}; }}
+QProgressBar {{ border: 1px solid {rahmen}; text-align: center; }}
+QProgressBar::chunk {{ background: {markiert}; }}
+QToolTip {{ border: 1px solid {rahmen}; }}
+"""
 
 
-def anwenden(app: QApplication, dunkel: bool) -> None:
-    app.setStyle("Fusion")
-    if not dunkel:
-        app.setPalette(app.style().standardPalette())
-        return
-    p = QPalette()
-    R = QPalette.ColorRole
-    fenster, basis, text = QColor("#2b2b2b"), QColor("#1e1e1e"), QColor("#e6e6e6")
-    p.setColor(R.Window, fenster)
-    p.setColor(R.WindowText, text)
-    p.setColor(R.Base, basis)
-    p.setColor(R.AlternateBase, QColor("#262626"))
-    p.setColor(R.ToolTipBase, QColor("#3a3a3a"))
-    p.setColor(R.ToolTipText, text)
-    p.setColor(R.Text, text)
-    p.setColor(R.Button, QColor("#353535"))
-    p.setColor(R.ButtonText, text)
-    p.setColor(R.BrightText, QColor("#ff6e6e"))
-    p.setColor(R.Highlight, QColor("#2f65ca"))
-    p.setColor(R.HighlightedText, QColor("#ffffff"))
-    p.setColor(R.Link, QColor("#8ab4f8"))
-    p.setColor(R.PlaceholderText, QColor("#9a9a9a"))
-    p.setColor(R.Mid, QColor("#5a5a5a"))
-    for rolle in (R.Text, R.ButtonText, R.WindowText):
-        p.setColor(QPalette.ColorGroup.Disabled, rolle, QColor("#7a7a7a"))
-    app.setPalette(p)
+def stil(d: Design) -> str:
+    """The application's style sheet for ``d``: the message roles, and the frames of Hoher Kontrast."""
+    e = d.eigene
+    teile = [
+        f'*[farbrolle="fehler"] {{ color: {e["fehler"]}; }}',
+        f'QLabel[farbrolle="fehlerbox"] {{ background: {e["fehlerbox_grund"]}; color: {e["fehlerbox_text"]};'
+        f' border: 1px solid {e["fehlerbox_rand"]}; border-radius: 3px; padding: 6px; }}',
+        f'QLabel[farbrolle="hinweisbox"] {{ background: {e["hinweisbox_grund"]}; color: {e["hinweisbox_text"]};'
+        f' border: 1px solid {e["hinweisbox_rand"]}; border-radius: 3px; padding: 6px; }}',
+    ]
+    if d.name == "kontrast":
+        p = d.palette
+        teile.append(_KONTRAST_STIL.format(rahmen=e["rahmen"], fokus=e["fokus"], aus=d.deaktiviert["ButtonText"],
+                                           markiert=p["Highlight"], markiert_text=p["HighlightedText"],
+                                           grund=p["Base"], text=p["Text"]))
+    return "\n".join(teile)
+
+
+def palette(d: Design) -> QPalette:
+    """The palette of ``d``: Fusion's own for Hell (its frames and shades) with the text roles of
+    :mod:`farben`; the dark designs set every role they use themselves."""
+    stil_ = QApplication.style()
+    p = stil_.standardPalette() if d.name == "hell" and stil_ is not None else QPalette()
+    for rolle, wert in d.palette.items():
+        p.setColor(getattr(QPalette.ColorRole, rolle), QColor(wert))
+    for rolle, wert in d.deaktiviert.items():
+        p.setColor(QPalette.ColorGroup.Disabled, getattr(QPalette.ColorRole, rolle), QColor(wert))
+    return p
+
+
+def anwenden(app: QApplication, design: str | bool = "hell") -> None:
+    """Switch the whole application to ``design`` (``hell``, ``dunkel``, ``kontrast``; True/False:
+    the old switch for the dark theme)."""
+    global _aktuell
+    d = farben.design(design)
+    _aktuell = d
+    # Replacing the style while a style sheet wraps it leaves widgets with the deleted style (the
+    # process crashed when switching designs with many dialogs open): unwrap first, set Fusion once.
+    if app.styleSheet():
+        app.setStyleSheet("")
+    if app.style().name() != "fusion":
+        app.setStyle("Fusion")
+    app.setPalette(palette(d))
+    app.setStyleSheet(stil(d))
+
+
+def aktuell() -> str:
+    """The name of the design in use."""
+    return _aktuell.name
+
+
+def farbe(schluessel: str) -> QColor:
+    """One of the app's own colours (``fehler``, ``ampel_gelb``, ``diagramm_ist`` …) in the design in use."""
+    return QColor(_aktuell.eigene[schluessel])
+
+
+def reifegradfarbe(stufe: int) -> QColor:
+    return QColor(farben.reifegradfarbe(_aktuell, stufe))
+
+
+def einfaerben(widget: QWidget, rolle: str) -> None:
+    """Colour ``widget`` as a message of kind ``rolle`` (``fehler``: red text; ``fehlerbox``,
+    ``hinweisbox``: a framed box) in every design."""
+    widget.setProperty("farbrolle", rolle)
+    stil_ = widget.style()
+    stil_.unpolish(widget)
+    stil_.polish(widget)

@@ -18,7 +18,7 @@ from html import escape
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -94,11 +94,11 @@ class Uebersichtsseite(QScrollArea):
         ampel_zeile = QHBoxLayout()
         for a in Ampel:
             k = QPushButton()
-            k.setIcon(punkt(fmt.AMPELFARBEN[a].name()))
             k.setAccessibleName(f"Projekte mit Ampel {a.label}")
             k.clicked.connect(self._ampel_filter(a.value))
             self.ampel_knoepfe[a] = k
             ampel_zeile.addWidget(k)
+        self._ampelsymbole_setzen()
         ampel_w = QWidget()
         ampel_w.setLayout(ampel_zeile)
         box_ampel = self._box("Projekte nach Ampel", ampel_w)
@@ -120,6 +120,16 @@ class Uebersichtsseite(QScrollArea):
         self.befundzahlen: tuple[int, int] | None = None
         self._kopf = ""
         self._lauf = 0  # a check started before a newer one must not overwrite it
+
+    def _ampelsymbole_setzen(self) -> None:
+        for a, k in self.ampel_knoepfe.items():
+            k.setIcon(punkt(fmt.AMPELFARBEN[a].name()))
+
+    def changeEvent(self, e: QEvent) -> None:  # noqa: N802 - Qt's name
+        """Another design (Ansicht › Design): the traffic-light dots take its colours."""
+        super().changeEvent(e)
+        if e.type() == QEvent.Type.PaletteChange and hasattr(self, "ampel_knoepfe"):
+            self._ampelsymbole_setzen()
 
     def _ampel_filter(self, code: str) -> Callable[[], None]:
         return lambda *_a: self.filtern.emit("projekte", "ampel", code)
@@ -169,13 +179,13 @@ class Uebersichtsseite(QScrollArea):
         for a, k in self.ampel_knoepfe.items():
             k.setText(f"{a.label}: {d.ampeln.get(a, 0)}")
         self.abfluss.setzen([q.quartal.kurz for q in d.mittelabfluss],
-                            [("Plan", "#90a4ae", [q.plan_cent for q in d.mittelabfluss]),
-                             ("Ist", "#1565c0", [q.ist_cent for q in d.mittelabfluss])], mio)
+                            [("Plan", "diagramm_plan", [q.plan_cent for q in d.mittelabfluss]),
+                             ("Ist", "diagramm_ist", [q.ist_cent for q in d.mittelabfluss])], mio)
         stufen = [s for s in d.reifegrade if s is not None]
         kategorien = [f"{s}" for s in stufen] + (["offen"] if d.reifegrade.get(None) else [])
         werte = [d.reifegrade[s] for s in stufen] + ([d.reifegrade[None]] if d.reifegrade.get(None) else [])
         self.reifegrad.setzen([f"Stufe {k}" if k != "offen" else "nicht bewertet" for k in kategorien],
-                              [("Leistungen", "#43a047", werte)], lambda v: fmt.zahl(int(v)))
+                              [("Leistungen", "diagramm_leistungen", werte)], lambda v: fmt.zahl(int(v)))
         self._reifegrad_codes = [k if k != "offen" else "keiner" for k in kategorien]
         self.geladen.emit()
 

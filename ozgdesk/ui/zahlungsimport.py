@@ -61,7 +61,7 @@ class Zahlungsimportdialog(QDialog):
         self.datei = QLineEdit()
         self.datei.setAccessibleName("Zahlungsexport")
         self.datei.setPlaceholderText("Export des HKR-Systems als CSV oder XLSX")
-        waehlen = QPushButton("&Durchsuchen …")
+        waehlen = QPushButton("Durchsu&chen …")
         waehlen.clicked.connect(self.waehlen)
         self.pruefen_knopf = QPushButton("&Prüfen")
         self.pruefen_knopf.clicked.connect(self.pruefen)
