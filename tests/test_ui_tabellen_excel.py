@@ -374,7 +374,7 @@ def test_kontextmenue_jeder_tabelle(fenster):  # noqa: F811
     assert list(_menue(projekte.projekte.aktionen)) == standard + ["&Ampel setzen …", "&Behörde setzen …"]
     assert list(_menue(projekte.meilensteine.aktionen)) == standard + ["&Status setzen …"]
     assert list(_menue(fenster.zeigen("finanzen").tabelle.aktionen)) == standard
-    assert list(_menue(fenster.zeigen("aenderungen").tabelle.aktionen)) == standard
+    assert list(_menue(fenster.zeigen("aenderungen").tabelle.tabellenaktionen)) == standard
     editor, _m = _planeditor(fenster, "BMAS-2024-03", 2)
     assert list(_menue(editor.plan_tabelle.tabellenaktionen)) == ["&Kopieren", "Mit Spalten&überschriften kopieren",
                                                                   "&Einfügen", "Ansicht e&xportieren …"]

@@ -418,16 +418,13 @@ class Hauptfenster(QMainWindow):
         """Open a record a finding or a list names; ``ziel`` is the field (or tab row) to focus there."""
         from ozgdesk.ui.seiten import LeistungenSeite, ProjekteSeite
 
-        if art in ("behoerde", "person"):  # no page of their own: their Stammdaten list
-            self.stammdaten(art)
-            return
         if art == "ressort":
             self.ressort_bearbeiten()
             return
         if art == "leistung":
             _als(self.zeigen("leistungen"), LeistungenSeite).bearbeiten(id_, feld=ziel or None)
             return
-        if art in ("behoerde", "person"):
+        if art in ("behoerde", "person"):  # no page of their own: their Stammdaten list, the record selected
             self.stammdaten(art, auswahl=id_)
             return
         seite = _als(self.zeigen("projekte"), ProjekteSeite)
