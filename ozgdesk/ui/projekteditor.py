@@ -37,6 +37,7 @@ from ozgdesk.model import bearbeiten as befehle
 from ozgdesk.model.operationen import projekt as ops_p
 from ozgdesk.model.values import Ampel, DeutschesEnum, Finanzierung, Haushaltsstelle, Komponente, Kostenart, MeilensteinStatus, Quartal
 from ozgdesk.ui import format as fmt
+from ozgdesk.ui import planvergleich, zeitleiste
 from ozgdesk.ui.formular import Feld, Formular, FormularDialog, hervorheben
 from ozgdesk.ui.listenmodell import ListenModell
 from ozgdesk.ui.tabellenseite import TabellenSeite
@@ -263,7 +264,8 @@ class ProjektEditor(QWidget):
         ml.addWidget(self.ms_tabelle, 3)
         ml.addLayout(_knopfzeile(("&Neuer Meilenstein …", self.meilenstein_neu),
                                  ("&Bearbeiten …", self.meilenstein_bearbeiten),
-                                 ("&Verschieben …", self.meilenstein_verschieben)))
+                                 ("&Verschieben …", self.meilenstein_verschieben),
+                                 ("Zeit&leiste …", lambda: zeitleiste.projekt_zeitleiste(self))))
         vl = QLabel("Verlauf der &Verschiebungen des gewählten Meilensteins:")
         vl.setBuddy(self.verlauf)
         ml.addWidget(vl)
@@ -310,7 +312,8 @@ class ProjektEditor(QWidget):
         zl.addWidget(self.plan_tabelle)
         zl.addWidget(self.plan_meldung)
         plan_knoepfe = _knopfzeile(("&Quartal hinzufügen …", self.plan_quartal),
-                                   ("&Haushaltsstelle hinzufügen …", self.plan_spalte))
+                                   ("&Haushaltsstelle hinzufügen …", self.plan_spalte),
+                                   ("Versionen verglei&chen …", lambda: planvergleich.projekt_planvergleich(self)))
         self.plan_quartal_knopf = _knopf(plan_knoepfe, 0)
         self.plan_spalte_knopf = _knopf(plan_knoepfe, 1)
         zl.addLayout(plan_knoepfe)
