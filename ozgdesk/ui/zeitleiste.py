@@ -645,12 +645,13 @@ class Zeitleiste(QWidget):
         if not pfad:
             return None
         ziel = Path(pfad)
-        if not ziel.suffix:
-            ziel = ziel.with_suffix(".png" if art == "png" else ".pdf")
+        endung = ".png" if art == "png" else ".pdf"
+        if ziel.suffix.lower() != endung:  # the format follows the choice, not a typed ending
+            ziel = ziel.with_name(ziel.name + endung)
         try:
             if art == "png":
                 z = self.zeichner(zeilen, etikett_max=420.0)
-                if not bild(z, f"{self.titel()} – Stand: {format_datum(self.stichtag())}").save(str(ziel), b"PNG"):
+                if not bild(z, f"{self.titel()} – Stand: {format_datum(self.stichtag())}").save(str(ziel)):  # PNG by the ending
                     raise OSError("PNG nicht geschrieben")
             else:
                 seiten = pdf_schreiben(ziel, zeilen, self.stichtag(), self.titel(), art, self.font())

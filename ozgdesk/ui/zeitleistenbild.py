@@ -503,17 +503,19 @@ def pdf_schreiben(pfad: str | Path, zeilen: Sequence[zl.Zeile], stichtag: date, 
     f = farben(hell)
     seite = writer.pageLayout().paintRectPixels(writer.resolution())
     breite, hoehe = float(seite.width()), float(seite.height())
-    etikett = etikettbreite(schrift, zeilen, breite * 0.3)
-    vorlaeufig = zl.zeitraum(zeilen, stichtag, zl.Zoom.MONAT)
-    tb = (breite - etikett) / vorlaeufig.tage
-    rand = rand_tage(schrift, zeilen, tb * 0.8)
-    zr = zl.zeitraum(zeilen, stichtag, zl.Zoom.MONAT, min(rand, vorlaeufig.tage // 2))
-    tb = (breite - etikett) / zr.tage
+    etikett = etikettbreite(schrift, zeilen, breite * 0.34)
+    achse = breite - etikett
+    # room after the last date for the longest text beside a mark, so a document cuts no text short
+    fm = QFontMetricsF(schrift)
+    if len(zeilen) <= 2000:
+        text = max((fm.horizontalAdvance(z.beschriftung) for z in zeilen), default=0.0)
+    else:
+        text = fm.averageCharWidth() * TEXT_HOECHSTENS
+    reserve = min(text + fm.averageCharWidth() * 2, achse * 0.5)
+    tb = (achse - reserve) / zl.zeitraum(zeilen, stichtag, zl.Zoom.MONAT).tage
     zoom = zl.Zoom.MONAT if tb >= 3.2 else zl.Zoom.QUARTAL if tb >= 0.9 else zl.Zoom.JAHR
-    zr = zl.zeitraum(zeilen, stichtag, zoom, min(rand, vorlaeufig.tage // 2))
-    tb = (breite - etikett) / zr.tage
-    z = Zeichner(zeilen, zr, zoom, tb, schrift, f, stichtag, etikett)
-    fm = z.fm
+    zr = zl.zeitraum(zeilen, stichtag, zoom, math.ceil(reserve / tb))
+    z = Zeichner(zeilen, zr, zoom, achse / zr.tage, schrift, f, stichtag, etikett)
     titelhoehe = z.fm_fett.height() * 1.8
     legende = z.legende(None, 0, 0, breite)
     fuss = fm.height() * 1.6
