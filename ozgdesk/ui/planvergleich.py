@@ -225,10 +225,13 @@ class Planvergleichsdialog(QDialog):
         self.version_a.setAccessibleName("Version a (früher)")
         self.version_b = QComboBox()
         self.version_b.setAccessibleName("Version b (später)")
+        for box in (self.version_a, self.version_b):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # „Version 1 (Basisplan)“ whole
         self.gliederung = QComboBox()
         self.gliederung.setAccessibleName("Gliederung des Vergleichs")
         for g in pv.Gliederung:
             self.gliederung.addItem(g.label, g)
+        self.gliederung.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.nur_geaenderte = QCheckBox("Nur &geänderte Zeilen")
         self.zp_summe = QLabel()
         self.zp_summe.setWordWrap(True)
@@ -239,16 +242,18 @@ class Planvergleichsdialog(QDialog):
         self.zp_tabelle = _tabelle(self.zp_modell, "Zahlungsplan: Version a und b mit Differenz")
         zp = QWidget()
         zl = QVBoxLayout(zp)
-        zeile = QHBoxLayout()
-        for text, w in (("Version &a:", self.version_a), ("mit Version &b:", self.version_b),
-                        ("G&liederung:", self.gliederung)):
-            lab = QLabel(text)
-            lab.setBuddy(w)
-            zeile.addWidget(lab)
-            zeile.addWidget(w)
-        zeile.addWidget(self.nur_geaenderte)
-        zeile.addStretch()
-        zl.addLayout(zeile)
+        for paar in ((("Version &a:", self.version_a), ("mit Version &b:", self.version_b)),
+                     (("G&liederung:", self.gliederung),)):
+            zeile = QHBoxLayout()  # two rows: the dialog fits a small screen, nothing squeezed over a label
+            for text, w in paar:
+                lab = QLabel(text)
+                lab.setBuddy(w)
+                zeile.addWidget(lab)
+                zeile.addWidget(w)
+            if len(paar) == 1:
+                zeile.addWidget(self.nur_geaenderte)
+            zeile.addStretch()
+            zl.addLayout(zeile)
         zl.addWidget(self.zp_summe)
         zl.addWidget(self.zp_tabelle, 1)
         erklaerung = QLabel("Differenz = Version b − Version a. „neu“: Betrag nur in Version b, „entfallen“: nur in "
@@ -281,7 +286,7 @@ class Planvergleichsdialog(QDialog):
         layout.addWidget(self.kopf)
         layout.addWidget(self.reiter, 1)
         layout.addWidget(knoepfe)
-        self.resize(980, 620)
+        self.resize(1040, 640)
 
         self.version_a.currentIndexChanged.connect(lambda _i: self._versionen_gewaehlt())
         self.version_b.currentIndexChanged.connect(lambda _i: self._versionen_gewaehlt())
