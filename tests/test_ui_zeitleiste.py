@@ -32,6 +32,7 @@ from ozgdesk.ui.hauptfenster import SEITEN
 from ozgdesk.ui.runner import SofortRunner
 from ozgdesk.ui.zeitleiste import Zeitleiste, farben
 from ozgdesk.ui.zeitleistenbild import kontrast
+from tests.test_pdfa import verstoesse
 
 
 def _projekt(store, kennung: str) -> tuple[str, list, list]:  # noqa: ANN001
@@ -211,31 +212,39 @@ def _pdftext(pfad: Path) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(str(pfad)).pages)
 
 
-def test_export_als_png_und_pdf(fenster, tmp_path):  # noqa: F811
+def _exportieren(seite: Zeitleiste, qtbot, art: str) -> Path:  # noqa: ANN001
+    with qtbot.waitSignal(seite.exportiert) as signal:
+        seite.exportieren(art)
+    return signal.args[0]
+
+
+def test_export_als_png_und_pdf(fenster, qtbot, tmp_path):  # noqa: F811
     seite = _seite(fenster)
     seite.alle_umschalten()  # fold all on screen: the export still shows every row
     seite.dateiname_erfragen = lambda _t, vorschlag, _f: str(tmp_path / vorschlag)
-    png = seite.exportieren("png")
+    png = _exportieren(seite, qtbot, "png")
     assert png == tmp_path / "Zeitleiste_BMAS_2026-11-15.png" and png.stat().st_size > 50_000
     bild = QImage(str(png))
     z = seite.ansicht.zeichner
     assert not bild.isNull() and bild.height() > 198 * z.zh and bild.width() > z.etikettbreite + 500
     assert seite.anzahl.text() == f"Gespeichert: {png}"
 
-    pdf = seite.exportieren("A4")
+    pdf = _exportieren(seite, qtbot, "A4")
+    assert pdf == tmp_path / "Zeitleiste_BMAS_2026-11-15.pdf" and verstoesse(pdf.read_bytes()) == []  # PDF/A-2b
     with pikepdf.open(pdf) as doc:
         seiten = len(doc.pages)
         breite, hoehe = (float(x) for x in doc.pages[0].mediabox[2:])
         assert seiten >= 5 and (round(breite), round(hoehe)) == (842, 595)  # A4 landscape
     text = _pdftext(pdf)
-    for wort in ("Zeitleiste der Projekte – BMAS", "Stand: 15.11.2026", "Projekt / Arbeitspaket / Meilenstein",
+    for wort in ("Bundesministerium für Arbeit und Soziales", "Referat Z c 4 – OZG-Koordinierung",
+                 "Zeitleiste der Projekte – BMAS", "Stand: 15.11.2026", "Projekt / Arbeitspaket / Meilenstein",
                  "Projektlaufzeit", "Plan (Arbeitspaket)", "Prognose", "Ist (erreicht)",
                  "verschoben: ursprünglicher Plan → Prognose", "heute (15.11.2026)", f"Seite 1 von {seiten}",
                  f"Seite {seiten} von {seiten}", "BMAS-2026-03", "AP 1 Anforderungsanalyse",
-                 "Prognose 29.06.2027 (Plan 31.12.2026, 180 Tage später)", "überfällig", "2027"):
+                 "Prognose 29.06.2027 (Plan 31.12.2026, 180 Tage später) – 3-mal verschoben – gefährdet",
+                 "überfällig", "2027"):
         assert wort in text, wort
-    assert "Tage spä…" not in text and "verschob…" not in text  # the texts beside the marks are whole
-    a3 = seite.exportieren("A3")
+    a3 = _exportieren(seite, qtbot, "A3")
     with pikepdf.open(a3) as doc:
         assert [round(float(x)) for x in doc.pages[0].mediabox[2:]] == [1191, 842]
         assert len(doc.pages) < seiten
@@ -246,13 +255,18 @@ def test_export_fehler_auf_deutsch(fenster, tmp_path):  # noqa: F811
     meldungen: list[tuple[str, str]] = []
     seite.meldung = lambda titel, text: meldungen.append((titel, text))
     seite.dateiname_erfragen = lambda *_a: str(tmp_path / "fehlt" / "ordner" / "x.pdf")
-    assert seite.exportieren("A4") is None
+    seite.exportieren("A4")
     assert meldungen[-1][0] == "Export fehlgeschlagen" and "konnte nicht geschrieben werden" in meldungen[-1][1]
+    assert not seite.anzahl.text().startswith("PDF wird")
+    seite.exportieren("png")
+    assert len(meldungen) == 2 and meldungen[-1][0] == "Export fehlgeschlagen"
     seite.dateiname_erfragen = lambda *_a: ""  # cancelled: nothing happens, nothing said
-    assert seite.exportieren("png") is None and len(meldungen) == 1
+    seite.exportieren("png")
+    assert len(meldungen) == 2
     seite.suche.setText("gibt es nicht")
     seite.aufbauen()
-    assert seite.exportieren("png") is None and meldungen[-1][0] == "Nichts zu exportieren"
+    seite.exportieren("png")
+    assert meldungen[-1][0] == "Nichts zu exportieren"
 
 
 def test_aenderung_erscheint_in_der_zeitleiste(fenster):  # noqa: F811

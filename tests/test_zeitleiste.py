@@ -210,6 +210,6 @@ def test_ein_projekt_lesen(demo_store, daten):  # noqa: ANN001
 
 
 def test_modell_laedt_kein_qt():
-    code = ("import sys, ozgdesk.model.zeitleiste, ozgdesk.model.planvergleich; "
+    code = ("import sys, ozgdesk.model.zeitleiste, ozgdesk.model.planvergleich, ozgdesk.reports.zeitleiste; "
             "sys.exit(1 if any(m.startswith('PySide6') for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

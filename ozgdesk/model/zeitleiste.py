@@ -164,7 +164,10 @@ class Zeitleistendaten:
     """What the worker reads for one timeline: the projects and the Ressort's short name (titles)."""
 
     projekte: tuple[Projektplan, ...]
+    #: short name, full name and Koordinierungsreferat of the Ressort (title and document header)
     ressort: str
+    ressort_name: str = ""
+    referat: str = ""
 
 
 def laden(s: Any, projekt_id: str | None = None) -> Zeitleistendaten:
@@ -173,8 +176,9 @@ def laden(s: Any, projekt_id: str | None = None) -> Zeitleistendaten:
 
     from ozgdesk.model.organisation import Ressort
 
-    kurz = s.execute(select(Ressort.kurzname).limit(1)).scalar_one_or_none()
-    return Zeitleistendaten(tuple(p.vorbereiten() for p in lesen(s, projekt_id)), kurz or "")
+    r = s.execute(select(Ressort.kurzname, Ressort.name, Ressort.koordinierungsreferat).limit(1)).first()
+    kurz, name, referat = r if r is not None else ("", "", "")
+    return Zeitleistendaten(tuple(p.vorbereiten() for p in lesen(s, projekt_id)), kurz, name, referat)
 
 
 def lesen(s: Any, projekt_id: str | None = None) -> tuple[Projektplan, ...]:

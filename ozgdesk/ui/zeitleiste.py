@@ -60,7 +60,7 @@ from ozgdesk.model import zeitleiste as zl
 from ozgdesk.model.values import format_datum
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.operationen import Operationen, oder_eigene
-from ozgdesk.ui.zeitleistenbild import Farben, Zeichner, bild, etikettbreite, farben, pdf_schreiben, rand_tage
+from ozgdesk.ui.zeitleistenbild import Farben, Zeichner, bild, etikettbreite, farben, rand_tage
 
 __all__ = ["Farben", "Legende", "Zeichner", "Zeitleiste", "ZeitleistenDialog", "Zeitleistenansicht", "farben",
            "projekt_zeitleiste"]
@@ -69,8 +69,9 @@ __all__ = ["Farben", "Legende", "Zeichner", "Zeitleiste", "ZeitleistenDialog", "
 ZEIGT = frozenset({"projekt", "arbeitspaket", "meilenstein", "meilenstein_verschiebung", "behoerde", "ressort"})
 #: More projects than this start folded (one row each): the Ressort at a glance, details on demand.
 AUFGEKLAPPT_BIS = 25
-#: An exported picture holds at most this many rows (the PDF has pages and no such limit).
+#: An exported picture holds at most this many rows; a PDF this many (about 170 pages A4).
 BILD_ZEILEN = 2500
+PDF_ZEILEN = 5000
 
 
 # ---------------------------------------------------------------------------------------------- the view
@@ -174,7 +175,7 @@ class Zeitleistenansicht(QAbstractScrollArea):
         p.setClipRect(QRectF(0, K, L, h - K))
         p.translate(0, K - vy)
         for i in range(erste, letzte):
-            z.etikett(p, z.zeilen[i], i * z.zh, gewaehlt=i == self.aktuell and self.hasFocus() or i == self.aktuell, i=i)
+            z.etikett(p, z.zeilen[i], i * z.zh, gewaehlt=i == self.aktuell, i=i)
         p.restore()
         p.setPen(QPen(z.f.gitter, z.linie))
         p.drawLine(QPointF(L, 0), QPointF(L, h))
@@ -309,7 +310,8 @@ class Zeitleistenansicht(QAbstractScrollArea):
             if zeile.zugeklappt is not None and (k == Qt.Key.Key_Space or zeile.zugeklappt == (k == Qt.Key.Key_Right)):
                 self.umschalten.emit(zeile.id)
             elif zeile.zugeklappt is None and k == Qt.Key.Key_Left:  # to the row's project
-                self.waehlen(next(i for i in range(aktuell, -1, -1) if z.zeilen[i].art == "projekt"))
+                art = z.zeilen.art if isinstance(z.zeilen, zl.Zeilen) else (lambda i: z.zeilen[i].art)
+                self.waehlen(next(i for i in range(aktuell, -1, -1) if art(i) == "projekt"))
         else:
             super().keyPressEvent(e)
 
@@ -361,6 +363,8 @@ class Zeitleiste(QWidget):
     oeffnen = Signal(str, str, str, str)
     #: the data arrived and the chart shows it
     geladen = Signal()
+    #: an export was written (its path)
+    exportiert = Signal(object)
 
     def __init__(self, store: Any, runner: Any, stichtag: Callable[[], date], *, projekt_id: str | None = None,
                  ops: Operationen | None = None, parent: QWidget | None = None) -> None:
@@ -572,7 +576,7 @@ class Zeitleiste(QWidget):
             self.zoom_setzen(zoom)
 
     def _exportieren(self, art: str) -> None:
-        self.exportieren(art)  # a slot returns nothing (PySide 6.12 mishandles a returned value at exit)
+        self.exportieren(art)
 
     def zoom_setzen(self, zoom: zl.Zoom) -> None:
         if zoom is not self.zoom:
@@ -622,20 +626,24 @@ class Zeitleiste(QWidget):
         """Tell the user (tests replace this)."""
         QMessageBox.warning(self, titel, text)
 
-    def exportieren(self, art: str) -> Path | None:
-        """Save the timeline as a picture (``png``) or a PDF (``A4``/``A3``, landscape). Exports show
-        every project of the filter unfolded: a document should not hide what the screen folded."""
+    def exportieren(self, art: str) -> None:
+        """Save the timeline as a picture (``png``) or a PDF (``A4``/``A3``, landscape); :attr:`exportiert`
+        reports the file. Exports show every project of the filter unfolded: a document should not
+        hide what the screen folded. The PDF is written on the worker (a long one takes seconds)."""
         if self.daten is None:
-            return None
+            return
         zeilen = self.zeilen(alle_aufgeklappt=True)
+        grenze = BILD_ZEILEN if art == "png" else PDF_ZEILEN
         if not zeilen:
             self.meldung("Nichts zu exportieren", "Die Zeitleiste zeigt für diese Auswahl keine Projekte.")
-            return None
-        if art == "png" and len(zeilen) > BILD_ZEILEN:
-            self.meldung("Bild zu groß", f"Die Zeitleiste hat {fmt.zahl(len(zeilen))} Zeilen; ein Bild fasst höchstens "
-                         f"{fmt.zahl(BILD_ZEILEN)}. Bitte die Auswahl eingrenzen (Suche, Behörde) oder als PDF exportieren.")
-            return None
-        kennung = self.daten.projekte[0].kennung if self.projekt_id and self.daten.projekte else (self.daten.ressort or "Ressort")
+            return
+        if len(zeilen) > grenze:
+            was = "ein Bild" if art == "png" else "ein PDF"
+            self.meldung("Zu viele Zeilen", f"Die Zeitleiste hat {fmt.zahl(len(zeilen))} Zeilen; {was} fasst höchstens "
+                         f"{fmt.zahl(grenze)}. Bitte die Auswahl eingrenzen (Suche, Behörde, nur Abweichungen).")
+            return
+        daten = self.daten
+        kennung = daten.projekte[0].kennung if self.projekt_id and daten.projekte else (daten.ressort or "Ressort")
         stamm = f"Zeitleiste_{kennung}_{self.stichtag():%Y-%m-%d}".replace("/", "-").replace(" ", "_")
         if art == "png":
             pfad = self.dateiname_erfragen("Zeitleiste als Bild speichern", f"{stamm}.png", "PNG-Bilder (*.png)")
@@ -643,26 +651,37 @@ class Zeitleiste(QWidget):
             pfad = self.dateiname_erfragen(f"Zeitleiste als PDF ({art} quer) speichern", f"{stamm}.pdf",
                                            "PDF-Dokumente (*.pdf)")
         if not pfad:
-            return None
+            return
         ziel = Path(pfad)
         endung = ".png" if art == "png" else ".pdf"
         if ziel.suffix.lower() != endung:  # the format follows the choice, not a typed ending
             ziel = ziel.with_name(ziel.name + endung)
-        try:
-            if art == "png":
-                z = self.zeichner(zeilen, etikett_max=420.0)
-                if not bild(z, f"{self.titel()} – Stand: {format_datum(self.stichtag())}").save(str(ziel)):  # PNG by the ending
-                    raise OSError("PNG nicht geschrieben")
+        if art == "png":
+            z = self.zeichner(zeilen, etikett_max=420.0)
+            if bild(z, f"{self.titel()} – Stand: {format_datum(self.stichtag())}").save(str(ziel)):  # PNG by the ending
+                self._gespeichert(ziel)
             else:
-                seiten = pdf_schreiben(ziel, zeilen, self.stichtag(), self.titel(), art, self.font())
-                if seiten < 1 or not ziel.exists() or ziel.stat().st_size == 0:
-                    raise OSError("PDF nicht geschrieben")
-        except OSError:
-            self.meldung("Export fehlgeschlagen", f"Die Datei „{ziel}“ konnte nicht geschrieben werden. Bitte einen "
-                         "Ordner wählen, in dem Sie schreiben dürfen, und prüfen, ob genug Speicherplatz frei ist.")
-            return None
+                self._nicht_gespeichert(ziel)
+            return
+        titel, stichtag = self.titel(), self.stichtag()
+        ressort, referat = daten.ressort_name or daten.ressort, daten.referat
+
+        def schreiben() -> Path:  # on the worker: no widgets here
+            from ozgdesk.reports.zeitleiste import pdf
+
+            ziel.write_bytes(pdf(zeilen, stichtag=stichtag, titel=titel, ressort=ressort, referat=referat, format_=art))
+            return ziel
+        self.anzahl.setText("PDF wird erstellt …")
+        self.ops.im_hintergrund(schreiben, ok=self._gespeichert, fehler=lambda _e: self._nicht_gespeichert(ziel))
+
+    def _gespeichert(self, ziel: Path) -> None:
         self.anzahl.setText(f"Gespeichert: {ziel}")
-        return ziel
+        self.exportiert.emit(ziel)
+
+    def _nicht_gespeichert(self, ziel: Path) -> None:
+        self.anzahl.setText(zl.zaehlen(self.daten.projekte, self.filter(), self.stichtag()).text() if self.daten else "")
+        self.meldung("Export fehlgeschlagen", f"Die Datei „{ziel}“ konnte nicht geschrieben werden. Bitte einen "
+                     "Ordner wählen, in dem Sie schreiben dürfen, und prüfen, ob genug Speicherplatz frei ist.")
 
 
 class ZeitleistenDialog(QDialog):

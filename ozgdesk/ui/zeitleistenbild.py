@@ -1,8 +1,10 @@
-"""Painting the Zeitleiste: one painter for the screen, the picture (PNG) and the PDF.
+"""Painting the Zeitleiste: one painter for the screen and the picture (PNG).
 
 :class:`Zeichner` draws rows, scale, legend and today's line of one timeline with one font and
 one scale; the chart widget (``ozgdesk.ui.zeitleiste``) calls it for the rows in view, :func:`bild`
-and :func:`pdf_schreiben` for all of them. So an export shows exactly what the user saw.
+(the PNG export) for all of them. So the picture shows exactly what the user saw. The PDF is a
+document like every other ozgdesk PDF (``ozgdesk.reports.zeitleiste``: common layout, PDF/A) and
+draws the same rows with the same rules.
 
 Colours come from the palette (text, grid, background, selection) or, for the meanings (plan,
 forecast, actual, original plan, today, warning), from a light and a dark set that each keep
@@ -17,20 +19,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QFontMetricsF,
     QImage,
-    QPageLayout,
-    QPageSize,
     QPainter,
     QPalette,
-    QPdfWriter,
     QPen,
     QPolygonF,
 )
@@ -228,16 +226,20 @@ class Zeichner:
         p.drawPolygon(QPolygonF([QPointF(rechts, mitte - h), QPointF(rechts - s, mitte - h), QPointF(rechts, mitte + s)]))
 
     def _raute(self, p: QPainter, r: zl.Raute, mitte: float, halb: float) -> None:
-        cx = self.mitte(r.datum)
+        self._raute_bei(p, r.art, self.mitte(r.datum), mitte, halb)
+
+    def _raute_bei(self, p: QPainter, art: str, cx: float, mitte: float, halb: float | None = None) -> None:
+        """A diamond of kind ``art`` centred at (``cx``, ``mitte``)."""
+        halb = self.zh * 0.3 if halb is None else halb
         form = QPolygonF([QPointF(cx, mitte - halb), QPointF(cx + halb, mitte), QPointF(cx, mitte + halb),
                           QPointF(cx - halb, mitte)])
-        if r.art == "basis":  # the original plan: hollow and dashed, it is no longer the date
+        if art == "basis":  # the original plan: hollow and dashed, it is no longer the date
             stift = QPen(self.f.basis, self.linie * 1.5, Qt.PenStyle.DashLine)
             p.setPen(stift)
             p.setBrush(self.f.grund)
             p.drawPolygon(form)
             return
-        if r.art == "entfallen":
+        if art == "entfallen":
             p.setPen(QPen(self.f.basis, self.linie * 1.5))
             p.setBrush(self.f.grund)
             p.drawPolygon(form)
@@ -245,11 +247,11 @@ class Zeichner:
             p.drawLine(QPointF(cx - k, mitte - k), QPointF(cx + k, mitte + k))
             p.drawLine(QPointF(cx - k, mitte + k), QPointF(cx + k, mitte - k))
             return
-        farbe = self.f.ist if r.art == "ist" else self.f.prognose
+        farbe = self.f.ist if art == "ist" else self.f.prognose
         p.setPen(QPen(farbe, self.linie))
         p.setBrush(farbe)
         p.drawPolygon(form)
-        if r.art == "ist" and halb >= 5:  # reached: a tick inside (shape, not only colour)
+        if art == "ist" and halb >= 5:  # reached: a tick inside (shape, not only colour)
             p.setPen(QPen(self.f.grund, self.linie * 1.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                           Qt.PenJoinStyle.RoundJoin))
             k = halb * 0.42
@@ -402,16 +404,6 @@ class Zeichner:
             p.setPen(QPen(self.f.heute, self.linie * 2))
             p.drawLine(QPointF(r.center().x(), r.top() + 2), QPointF(r.center().x(), r.bottom() - 2))
 
-    def _raute_bei(self, p: QPainter, art: str, cx: float, mitte: float) -> None:
-        """A diamond at a pixel position (the legend has no dates)."""
-        tage = (cx - self.tb / 2) / self.tb if self.tb else 0
-        d = self.zr.beginn + timedelta(days=round(tage))
-        versatz = cx - self.mitte(d)
-        p.save()
-        p.translate(versatz, 0)
-        self._raute(p, zl.Raute(d, art), mitte, self.zh * 0.3)
-        p.restore()
-
 
 def etikettbreite(schrift: QFont, zeilen: Sequence[zl.Zeile], hoechstens: float) -> float:
     fm = QFontMetricsF(schrift)
@@ -476,70 +468,3 @@ def _tabelle_zeichnen(p: QPainter, z: Zeichner, x: float, y: float, zeilen: Sequ
     p.drawLine(QPointF(z.etikettbreite, -z.kopfhoehe), QPointF(z.etikettbreite, hoehe))
     p.drawLine(QPointF(0, hoehe), QPointF(z.etikettbreite + z.breite, hoehe))
     p.restore()
-
-
-SEITENFORMATE = {"A4": QPageSize.PageSizeId.A4, "A3": QPageSize.PageSizeId.A3}
-
-
-def pdf_schreiben(pfad: str | Path, zeilen: Sequence[zl.Zeile], stichtag: date, titel: str, format_: str = "A4",
-                  grundschrift: QFont | None = None) -> int:
-    """The timeline as a PDF, landscape, the time axis fitted to the page width, rows over as many
-    pages as needed with scale and legend on each; returns the number of pages.
-
-    Printed light whatever the screen's theme (paper is white)."""
-    writer = QPdfWriter(str(pfad))
-    writer.setCreator("ozgdesk")
-    writer.setTitle(titel)
-    writer.setResolution(96)  # device pixels = screen pixels at 100 %: the screen's proportions
-    writer.setPageLayout(QPageLayout(QPageSize(SEITENFORMATE[format_]), QPageLayout.Orientation.Landscape,
-                                     QMarginsF(12, 10, 12, 10), QPageLayout.Unit.Millimeter))
-    schrift = QFont(grundschrift or QFont())
-    schrift.setPointSizeF(8.0 if format_ == "A4" else 9.0)
-    hell = QPalette(QColor("#ffffff"))
-    hell.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
-    hell.setColor(QPalette.ColorRole.AlternateBase, QColor("#f3f3f3"))
-    hell.setColor(QPalette.ColorRole.Text, QColor("#000000"))
-    hell.setColor(QPalette.ColorRole.Mid, QColor("#9a9a9a"))
-    f = farben(hell)
-    seite = writer.pageLayout().paintRectPixels(writer.resolution())
-    breite, hoehe = float(seite.width()), float(seite.height())
-    etikett = etikettbreite(schrift, zeilen, breite * 0.34)
-    achse = breite - etikett
-    # room after the last date for the longest text beside a mark, so a document cuts no text short
-    fm = QFontMetricsF(schrift)
-    if len(zeilen) <= 2000:
-        text = max((fm.horizontalAdvance(z.beschriftung) for z in zeilen), default=0.0)
-    else:
-        text = fm.averageCharWidth() * TEXT_HOECHSTENS
-    reserve = min(text + fm.averageCharWidth() * 2, achse * 0.5)
-    tb = (achse - reserve) / zl.zeitraum(zeilen, stichtag, zl.Zoom.MONAT).tage
-    zoom = zl.Zoom.MONAT if tb >= 3.2 else zl.Zoom.QUARTAL if tb >= 0.9 else zl.Zoom.JAHR
-    zr = zl.zeitraum(zeilen, stichtag, zoom, math.ceil(reserve / tb))
-    z = Zeichner(zeilen, zr, zoom, achse / zr.tage, schrift, f, stichtag, etikett)
-    titelhoehe = z.fm_fett.height() * 1.8
-    legende = z.legende(None, 0, 0, breite)
-    fuss = fm.height() * 1.6
-    platz = hoehe - titelhoehe - legende - fm.height() * 0.5 - z.kopfhoehe - fuss
-    je_seite = max(1, int(platz // z.zh))
-    seiten = max(1, math.ceil(len(zeilen) / je_seite))
-    p = QPainter(writer)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    for nr in range(seiten):
-        if nr:
-            writer.newPage()
-        p.setFont(z.fett)
-        p.setPen(f.text)
-        p.drawText(QRectF(0, 0, breite, titelhoehe), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                   z.fm_fett.elidedText(titel, Qt.TextElideMode.ElideRight, breite * 0.75))
-        p.setFont(z.schrift)
-        p.drawText(QRectF(0, 0, breite, titelhoehe), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                   f"Stand: {format_datum(stichtag)}")
-        z.legende(p, 0, titelhoehe, breite)
-        teil = zeilen[nr * je_seite:(nr + 1) * je_seite]
-        _tabelle_zeichnen(p, z, 0, titelhoehe + legende + fm.height() * 0.5, teil, nr * je_seite)
-        p.setFont(z.schrift)
-        p.setPen(f.text)
-        p.drawText(QRectF(0, hoehe - fuss, breite, fuss), Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignRight,
-                   f"Seite {nr + 1} von {seiten}")
-    p.end()
-    return seiten
