@@ -65,6 +65,27 @@ def kontextmenue_aufnehmen(f: QWidget, tabellenseite, zeile: int, ziel: Path, na
     m.close()
 
 
+def zeitleiste_aufnehmen(f: Hauptfenster, ed, ziel: Path) -> None:  # noqa: ANN001
+    """The Ressort's timeline, the open project's timeline window and its Planvergleich."""
+    from ozgdesk.ui.planvergleich import projekt_planvergleich
+    from ozgdesk.ui.zeitleiste import projekt_zeitleiste
+
+    f.zeigen("zeitleiste")
+    speichern(f, ziel, "zeitleiste")
+    f.zeigen("projekte")
+    d = projekt_zeitleiste(ed)
+    QApplication.processEvents()  # the window fits its zoom once laid out
+    QApplication.processEvents()
+    speichern(d, ziel, "zeitleiste-projekt")
+    d.close()
+    ed.reiter.setCurrentIndex(3)
+    v = projekt_planvergleich(ed)
+    speichern(v, ziel, "planvergleich")
+    v.reiter.setCurrentIndex(1)
+    speichern(v, ziel, "planvergleich-meilensteine")
+    v.close()
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--ziel", default="docs/screenshots")
@@ -158,6 +179,7 @@ def main() -> int:
     protokoll = f.zeigen("aenderungen")
     protokoll.tabelle.selectRow(0)
     speichern(f, ziel, "aenderungsprotokoll")
+    zeitleiste_aufnehmen(f, ed, ziel)
 
     f.zeigen("projekte")
     ed.reiter.setCurrentIndex(1)

@@ -768,9 +768,9 @@ def abstand(hoehe_mm: float = 4) -> Spacer:
 
 
 # ---------------------------------------------------------------------------------------- page frame
-def _kopf_zeichnen(c: rl_canvas.Canvas, kopf: Kopf) -> None:
+def _kopf_zeichnen(c: rl_canvas.Canvas, kopf: Kopf, seite: tuple[float, float] = A4) -> None:
     """Header and footer as they are on every page, except the page number."""
-    breite, hoehe = A4
+    breite, hoehe = seite
     links, rechts = RAND_LINKS, breite - RAND_RECHTS
     c.saveState()
     y = hoehe - 14 * mm
@@ -803,10 +803,10 @@ def _kopf_zeichnen(c: rl_canvas.Canvas, kopf: Kopf) -> None:
 _FUSS_Y = RAND_UNTEN - 10 * mm
 
 
-def _seitenzahl_zeichnen(c: rl_canvas.Canvas, seite: int, seiten: int) -> None:
+def _seitenzahl_zeichnen(c: rl_canvas.Canvas, seite: int, seiten: int, breite: float = A4[0]) -> None:
     c.saveState()
     c.setFont(SCHRIFT, 7.5)
-    c.drawRightString(A4[0] - RAND_RECHTS, _FUSS_Y, f"Seite {seite} von {seiten}")
+    c.drawRightString(breite - RAND_RECHTS, _FUSS_Y, f"Seite {seite} von {seiten}")
     c.restoreState()
 
 
@@ -824,7 +824,7 @@ def _nichts(_c: rl_canvas.Canvas, _doc: object) -> None:
     pass
 
 
-def _canvas_klasse(kopf: Kopf) -> type[rl_canvas.Canvas]:
+def _canvas_klasse(kopf: Kopf, format_: tuple[float, float] = A4) -> type[rl_canvas.Canvas]:
     """Canvas that keeps the pages until the end so the footer can say "Seite X von Y"."""
 
     class _SeitenCanvas(rl_canvas.Canvas):
@@ -840,21 +840,22 @@ def _canvas_klasse(kopf: Kopf) -> type[rl_canvas.Canvas]:
             # Header and footer are the same on every page but the number: drawn once as a PDF
             # form (XObject) and placed on each page (a long report has dozens of pages).
             self.beginForm("ozgdeskKopfFuss")
-            _kopf_zeichnen(self, kopf)
+            _kopf_zeichnen(self, kopf, format_)
             self.endForm()
             anzahl = len(self._seiten)
             for nr, zustand in enumerate(self._seiten, start=1):
                 self.__dict__.update(zustand)
                 self.doForm("ozgdeskKopfFuss")
-                _seitenzahl_zeichnen(self, nr, anzahl)
+                _seitenzahl_zeichnen(self, nr, anzahl, format_[0])
                 super().showPage()
             super().save()
 
     return _SeitenCanvas
 
 
-def pdf_erzeugen(kopf: Kopf, inhalt: list[Flowable]) -> bytes:
-    """Render the flowables in the common frame; returns the PDF bytes.
+def pdf_erzeugen(kopf: Kopf, inhalt: list[Flowable], seite: tuple[float, float] = A4) -> bytes:
+    """Render the flowables in the common frame; returns the PDF bytes. ``seite``: the page size
+    (A4 portrait; the Zeitleiste prints landscape, A4 or A3), the margins stay the same.
 
     ``invariant`` makes the bytes depend only on the content (no creation timestamp or random id),
     so a submission's SHA-256 can be reproduced from its frozen snapshot.
@@ -863,15 +864,15 @@ def pdf_erzeugen(kopf: Kopf, inhalt: list[Flowable]) -> bytes:
     inhalt = _zusammenhalten(inhalt)
     puffer = io.BytesIO()
     doc = BaseDocTemplate(
-        puffer, pagesize=A4, leftMargin=RAND_LINKS, rightMargin=RAND_RECHTS, topMargin=RAND_OBEN,
+        puffer, pagesize=seite, leftMargin=RAND_LINKS, rightMargin=RAND_RECHTS, topMargin=RAND_OBEN,
         bottomMargin=RAND_UNTEN, title=f"{kopf.titel} – {kopf.zeitraum}" if kopf.zeitraum else kopf.titel,
         author=kopf.autor or kopf.ressort, subject=kopf.betreff or kopf.titel, creator="ozgdesk",
         producer="ozgdesk (reportlab)", lang="de-DE", invariant=1, displayDocTitle=1,
         initialFontName=SCHRIFT, initialFontSize=9,
     )
-    rahmen = Frame(RAND_LINKS, RAND_UNTEN, SATZBREITE, A4[1] - RAND_OBEN - RAND_UNTEN, id="satz",
+    rahmen = Frame(RAND_LINKS, RAND_UNTEN, seite[0] - RAND_LINKS - RAND_RECHTS, seite[1] - RAND_OBEN - RAND_UNTEN, id="satz",
                    leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="seite", frames=[rahmen], onPage=_wasserzeichen if kopf.entwurf else _nichts)])
-    doc.build(inhalt, canvasmaker=_canvas_klasse(kopf))
+    doc.build(inhalt, canvasmaker=_canvas_klasse(kopf, seite))
     # final documents become PDF/A-2b; drafts get the same metadata without that claim
     return pdfa.abschliessen(puffer.getvalue(), stand=kopf.stand, archiv=not kopf.entwurf)

@@ -157,7 +157,7 @@ BARRIEREFREIHEIT_KONTAKT: Einstellung[str] = Einstellung("barrierefreiheit/konta
 #: The page shown last, opened again at the next start; the keys of ``hauptfenster.SEITEN``
 #: (repeated here so reading the setting does not import the main window; a test compares them).
 SEITE: Einstellung[str] = Einstellung("fenster/seite", "uebersicht", str, erlaubt=(
-    "uebersicht", "leistungen", "projekte", "finanzen", "berichte", "abgleich", "aenderungen"))
+    "uebersicht", "leistungen", "projekte", "zeitleiste", "finanzen", "berichte", "abgleich", "aenderungen"))
 #: Window position and size (``QMainWindow.saveGeometry``); None until the window was closed once.
 GEOMETRIE: Einstellung[QByteArray | None] = Einstellung("fenster/geometrie", None, QByteArray)
 #: Tool bars and docks (``QMainWindow.saveState``).

@@ -61,6 +61,7 @@ SEITEN = (
     ("uebersicht", "&Übersicht"),
     ("leistungen", "&Leistungen"),
     ("projekte", "&Projekte"),
+    ("zeitleiste", "&Zeitleiste"),
     ("finanzen", "&Finanzen"),
     ("berichte", "&Berichte"),
     ("abgleich", "&Abgleich"),
@@ -351,6 +352,12 @@ class Hauptfenster(QMainWindow):
                 teilung = TEILUNG.lesen(self.einstellungen)
                 if isinstance(teilung, QByteArray):
                     w.splitter.restoreState(teilung)
+            elif schluessel == "zeitleiste":
+                from ozgdesk.ui.zeitleiste import Zeitleiste
+
+                w = Zeitleiste(self.store, self.runner, self.stichtag, ops=self.ops)
+                w.oeffnen.connect(self.datensatz_oeffnen)
+                w.neu_laden()
             elif schluessel == "finanzen":
                 from ozgdesk.ui.seiten import FinanzenSeite
 

@@ -37,7 +37,7 @@ from ozgdesk.model import bearbeiten as befehle
 from ozgdesk.model.operationen import projekt as ops_p
 from ozgdesk.model.values import Ampel, DeutschesEnum, Finanzierung, Haushaltsstelle, Komponente, Kostenart, MeilensteinStatus, Quartal
 from ozgdesk.ui import format as fmt
-from ozgdesk.ui import thema, zugaenglichkeit
+from ozgdesk.ui import planvergleich, thema, zeitleiste, zugaenglichkeit
 from ozgdesk.ui.formular import Feld, Formular, FormularDialog, hervorheben
 from ozgdesk.ui.listenmodell import ListenModell
 from ozgdesk.ui import tabellenaktionen
@@ -266,7 +266,8 @@ class ProjektEditor(QWidget):
         ml.addWidget(self.ms_tabelle, 3)
         ml.addLayout(_knopfzeile(("&Neuer Meilenstein …", self.meilenstein_neu),
                                  ("Bea&rbeiten …", self.meilenstein_bearbeiten),
-                                 ("&Verschieben …", self.meilenstein_verschieben)))
+                                 ("&Verschieben …", self.meilenstein_verschieben),
+                                 ("&Zeitleiste …", lambda: zeitleiste.projekt_zeitleiste(self))))
         vl = QLabel("Verla&uf der Verschiebungen des gewählten Meilensteins:")
         vl.setBuddy(self.verlauf)
         ml.addWidget(vl)
@@ -313,7 +314,8 @@ class ProjektEditor(QWidget):
         zl.addWidget(self.plan_tabelle)
         zl.addWidget(self.plan_meldung)
         plan_knoepfe = _knopfzeile(("&Quartal hinzufügen …", self.plan_quartal),
-                                   ("Hausha&ltsstelle hinzufügen …", self.plan_spalte))
+                                   ("Hausha&ltsstelle hinzufügen …", self.plan_spalte),
+                                   ("Versionen verglei&chen …", lambda: planvergleich.projekt_planvergleich(self)))
         self.plan_quartal_knopf = _knopf(plan_knoepfe, 0)
         self.plan_spalte_knopf = _knopf(plan_knoepfe, 1)
         zl.addLayout(plan_knoepfe)
