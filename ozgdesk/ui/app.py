@@ -62,6 +62,11 @@ def anwendung(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("ozgdesk")
     app.setApplicationDisplayName("ozgdesk")
     deutsch(app)
+    # every widget painted in Python (Übersicht chart, Zeitleiste) drains None's reference count on
+    # PySide6 6.12 + CPython 3.11; guard the whole process once, not only the pages that import it
+    from ozgdesk.ui.none_schutz import schuetzen
+
+    schuetzen()
     return app
 
 

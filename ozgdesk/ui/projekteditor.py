@@ -267,7 +267,7 @@ class ProjektEditor(QWidget):
         ml.addLayout(_knopfzeile(("&Neuer Meilenstein …", self.meilenstein_neu),
                                  ("Bea&rbeiten …", self.meilenstein_bearbeiten),
                                  ("&Verschieben …", self.meilenstein_verschieben),
-                                 ("&Zeitleiste …", lambda: zeitleiste.projekt_zeitleiste(self))))
+                                 ("Zeit&leiste …", lambda: zeitleiste.projekt_zeitleiste(self))))
         vl = QLabel("Verla&uf der Verschiebungen des gewählten Meilensteins:")
         vl.setBuddy(self.verlauf)
         ml.addWidget(vl)
