@@ -3,7 +3,6 @@ every kind of record, wildcards typed by the user taken literally, fast on a lar
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from sqlalchemy import select
@@ -61,22 +60,18 @@ def test_alle_arten_mit_zusammenhang(demo_store: Store):
         assert suchen(s, "k") == [] and suchen(s, "   ") == [] and suchen(s, "xyzzy-gibt-es-nicht") == []
 
 
-def test_schnell_auf_grossem_bestand(tmp_path: Path):
-    """10,000 projects with 40,000 milestones: a search runs as a few LIKE queries with LIMIT."""
+def test_findet_auch_auf_grossem_bestand_das_richtige(tmp_path: Path):
+    """10,000 projects with 40,000 milestones: the right records among many similar ones (the speed
+    is measured by bench/, never asserted here)."""
     from bench.grosser_store import erzeugen
 
     pfad = tmp_path / "gross.sqlite"
     erzeugen(pfad, projekte=10_000, zahlungen=0)
     with Store.oeffnen(pfad) as store, store.lesen() as s:
         suchen(s, "Warmlauf")
-        dauer = []
         for text in ("Meilenstein 3", "fuhrerschein", "Lastprojekt 9999", "digitalisierung verfahren 12"):
-            beginn = time.perf_counter()
-            ergebnis = suchen(s, text)
-            dauer.append(time.perf_counter() - beginn)
-            assert ergebnis, text
+            assert suchen(s, text), text
         assert _titel(suchen(s, "Lastprojekt 9999"), "projekt")[0].startswith("LAST-009999 – Lastprojekt 9999")
         mid = s.execute(select(Meilenstein.id).join(Projekt).where(Projekt.kennung == "LAST-004711")
                         .where(Meilenstein.titel == "Meilenstein 2")).scalar_one()
         assert [t.id for t in suchen(s, "meilenstein 2 last-004711") if t.art == "meilenstein"] == [mid]
-    assert max(dauer) < 0.5, dauer
