@@ -74,7 +74,9 @@ HELL = Design(
             "ampel_gruen": "#2b7530", "ampel_gelb": "#8a6500", "ampel_rot": "#b3261e", "punkt_rand": "#000000",
             "diagramm_plan": "#546e7a", "diagramm_ist": "#1565c0", "diagramm_leistungen": "#2b7530",
             "fehlerbox_text": "#8a1c12", "fehlerbox_grund": "#fdecea", "fehlerbox_rand": "#b3261e",
-            "hinweisbox_text": "#4d3800", "hinweisbox_grund": "#fff4d6", "hinweisbox_rand": "#8a6500"},
+            "hinweisbox_text": "#4d3800", "hinweisbox_grund": "#fff4d6", "hinweisbox_rand": "#8a6500",
+            "zeitleiste_plan": "#1f5fa8", "zeitleiste_prognose": "#9c4a00", "zeitleiste_ist": "#1b6e2a",
+            "zeitleiste_basis": "#666666", "zeitleiste_heute": "#c62828", "zeitleiste_warnung": "#b71c1c"},
     reifegrad=("#5c5c5c", "#b34700", "#527a1f", "#2b7530", "#1b5e20"),
 )
 
@@ -89,7 +91,9 @@ DUNKEL = Design(
             "ampel_gruen": "#66bb6a", "ampel_gelb": "#fdd835", "ampel_rot": "#ff7070", "punkt_rand": "#e6e6e6",
             "diagramm_plan": "#90a4ae", "diagramm_ist": "#64b5f6", "diagramm_leistungen": "#81c784",
             "fehlerbox_text": "#ffdad6", "fehlerbox_grund": "#5c1a14", "fehlerbox_rand": "#ff8a80",
-            "hinweisbox_text": "#ffe8a3", "hinweisbox_grund": "#3d3000", "hinweisbox_rand": "#fdd835"},
+            "hinweisbox_text": "#ffe8a3", "hinweisbox_grund": "#3d3000", "hinweisbox_rand": "#fdd835",
+            "zeitleiste_plan": "#82b4ff", "zeitleiste_prognose": "#ffad60", "zeitleiste_ist": "#7fd18b",
+            "zeitleiste_basis": "#a8a8a8", "zeitleiste_heute": "#ff7b7b", "zeitleiste_warnung": "#ff8a80"},
     reifegrad=("#b0b0b0", "#ffa54d", "#b5e07a", "#81c784", "#a5d6a7"),
 )
 
@@ -108,7 +112,9 @@ KONTRAST = Design(
             "diagramm_plan": "#c8c8c8", "diagramm_ist": "#1aebff", "diagramm_leistungen": "#80ff80",
             "fehlerbox_text": "#ffffff", "fehlerbox_grund": "#000000", "fehlerbox_rand": "#ff8080",
             "hinweisbox_text": "#ffffff", "hinweisbox_grund": "#000000", "hinweisbox_rand": "#ffff00",
-            "fokus": "#ffff00", "rahmen": "#ffffff"},
+            "fokus": "#ffff00", "rahmen": "#ffffff",
+            "zeitleiste_plan": "#82b4ff", "zeitleiste_prognose": "#ffad60", "zeitleiste_ist": "#7fd18b",
+            "zeitleiste_basis": "#a8a8a8", "zeitleiste_heute": "#ff7b7b", "zeitleiste_warnung": "#ff8a80"},
     reifegrad=("#ffffff", "#ffb366", "#d4ff80", "#80ff80", "#00e676"),
 )
 
@@ -142,6 +148,8 @@ EIGENE_HINTERGRUENDE: dict[str, tuple[str, ...]] = {
     "diagramm_leistungen": ("Window",),
     "fokus": ("Window", "Base"),
     "rahmen": ("Window", "Base"),
+    # the Zeitleiste draws bars, diamonds, their labels and today's line on its rows (plain, alternate)
+    **{f"zeitleiste_{b}": ("Base", "AlternateBase") for b in ("plan", "prognose", "ist", "basis", "heute", "warnung")},
 }
 #: own colours drawn on own colours (text of a message box on its ground, its frame)
 EIGENE_PAARE: tuple[tuple[str, str], ...] = (

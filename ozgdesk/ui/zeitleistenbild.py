@@ -35,6 +35,7 @@ from PySide6.QtGui import (
 
 from ozgdesk.model import zeitleiste as zl
 from ozgdesk.model.values import format_datum
+from ozgdesk.ui import farben as farbtabelle
 from ozgdesk.ui.none_schutz import schuetzen
 
 schuetzen()  # this module paints in Python: see ozgdesk.ui.none_schutz
@@ -56,15 +57,8 @@ def kontrast(a: QColor, b: QColor) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-#: (light background, dark background) per meaning; each has ≥ 4.5:1 against the theme's base
-_FARBEN = {
-    "plan": ("#1f5fa8", "#82b4ff"),
-    "prognose": ("#9c4a00", "#ffad60"),
-    "ist": ("#1b6e2a", "#7fd18b"),
-    "basis": ("#666666", "#a8a8a8"),
-    "heute": ("#c62828", "#ff7b7b"),
-    "warnung": ("#b71c1c", "#ff8a80"),
-}
+# the meaning colours (plan, prognose, ist, basis, heute, warnung) come from the design:
+# ozgdesk/ui/farben.py, ``zeitleiste_*``, checked there for 4.5:1 on the rows in every design
 
 
 @dataclass(frozen=True)
@@ -91,8 +85,10 @@ def farben(pal: QPalette) -> Farben:
     grund, text = pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)
     dunkel = _leuchtdichte(grund) < 0.2
 
+    eigene = (farbtabelle.DUNKEL if dunkel else farbtabelle.HELL).eigene
+
     def farbe(schluessel: str) -> QColor:
-        c = QColor(_FARBEN[schluessel][1 if dunkel else 0])
+        c = QColor(eigene[f"zeitleiste_{schluessel}"])
         return c if kontrast(c, grund) >= 4.5 else QColor(text)
     return Farben(grund, pal.color(QPalette.ColorRole.AlternateBase), text, pal.color(QPalette.ColorRole.Mid),
                   pal.color(QPalette.ColorRole.Highlight), pal.color(QPalette.ColorRole.HighlightedText),
