@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import csv
 import io
 import re
@@ -14,6 +16,8 @@ from ozgdesk.model.values import Halbjahr, Quartal
 from ozgdesk.reports import antrag, meilensteine, online_monitoring, quartalsbericht, statusermittlung, steckbrief
 from ozgdesk.reports.xlsx import DOKUMENTBLATT
 from tests.test_berichte_hilfen import bestand, mappe
+
+pytestmark = pytest.mark.beide_datenbanken
 
 Q3 = Quartal(2026, 3)
 H2 = Halbjahr(2026, 2)

@@ -40,6 +40,9 @@ def parser() -> Parser:
         epilog="Jeder Befehl kennt --json für die Ausgabe an Skripte. Hilfe zu einem Befehl: ozgdesk-cli BEFEHL -h",
     )
     p.add_argument("--home", metavar="ORDNER", help="Datenordner (Standard: OZGDESK_HOME oder der Benutzerdatenordner)")
+    p.add_argument("--db", metavar="DATEI|URL",
+                   help="Datenbank: eine Datei oder ein PostgreSQL-Server (postgresql+psycopg://benutzer@host/datenbank; "
+                        "Standard: OZGDESK_DB oder ozgdesk.sqlite im Datenordner)")
     p.add_argument("--version", action="version", version=f"ozgdesk {__version__}", help="Version anzeigen und beenden")
     befehle = p.add_subparsers(title="Befehle", dest="befehl", metavar="BEFEHL")
     for modul in BEFEHLSMODULE:

@@ -246,8 +246,8 @@ class Hauptfenster(QMainWindow):
     def _statusleiste(self) -> None:
         sb = self.statusBar()
         self.status_ressort = QLabel("Ressort: wird gelesen …")
-        self.status_db = QLabel(f"Datenbank: {self.store.pfad}")
-        self.status_db.setToolTip(str(self.store.pfad))
+        self.status_db = QLabel(f"Datenbank: {self.store.ort.anzeige}")  # a server: user@host/db, never a password
+        self.status_db.setToolTip(self.store.ort.anzeige)
         # facts only once the post-start work has read them (abgleich_status_zeigen)
         self.status_netz = QLabel("Abgleich: wird ermittelt …")
         self.status_einreichung = QLabel("Ausstehende Einreichungen: –")
