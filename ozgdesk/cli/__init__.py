@@ -30,7 +30,7 @@ from ozgdesk.model.errors import Eingabefehler, OzgFehler
 
 #: Command modules, each with ``registrieren(befehle)``.
 BEFEHLSMODULE = ("ozgdesk.cli.grund", "ozgdesk.cli.katalog", "ozgdesk.cli.berichte", "ozgdesk.cli.abgleich",
-                 "ozgdesk.cli.zahlungen", "ozgdesk.cli.befunde")
+                 "ozgdesk.cli.zahlungen", "ozgdesk.cli.befunde", "ozgdesk.cli.datenbank")
 
 
 def parser() -> Parser:
@@ -148,6 +148,11 @@ def _bekannt(e: Exception) -> str | None:
         from ozgdesk.model.datei import sqlite_meldung
 
         return sqlite_meldung(sqlite_fehler, "(ozgdesk.sqlite)", 5)
+    if type(orig if orig is not None else e).__module__.startswith("psycopg"):  # the server, untranslated
+        from ozgdesk.model import server
+        from ozgdesk.model.verbindung import POSTGRESQL, Datenbankort
+
+        return server.meldung(e, Datenbankort(POSTGRESQL, datenbank="(Server)"), 5)
     return None
 
 
