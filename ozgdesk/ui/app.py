@@ -111,6 +111,8 @@ def fehlerdialog_einrichten() -> None:
 def args_lesen(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="ozgdesk", description="ozgdesk – Desktop-Werkzeug für das Digitalisierungsprogramm Bund")
     p.add_argument("--home", metavar="ORDNER", help="Datenordner (Standard: OZGDESK_HOME oder der Benutzerdatenordner)")
+    p.add_argument("--db", metavar="DATEI|URL", help="Datenbank: eine Datei oder ein PostgreSQL-Server "
+                   "(postgresql+psycopg://benutzer@host/datenbank); Standard: OZGDESK_DB oder die Datei im Datenordner")
     p.add_argument("--demo", action="store_true", help="das Demo-Ressort öffnen (eigene Datenbank)")
     p.add_argument("--dunkel", action="store_true", help="dunkles Design")
     ende = p.add_mutually_exclusive_group()
@@ -120,9 +122,15 @@ def args_lesen(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def store_fuer(home: str | None, demo: bool) -> tuple[Store | VerzoegerterStore, bool] | None:
-    """Open (or on first start set up) the store; None if the user cancelled the wizard."""
-    schnell = schnell_oeffnen(paths.datenbank(home, demo=demo))
+def store_fuer(home: str | None, demo: bool, db: str | None = None) -> tuple[Store | VerzoegerterStore, bool] | None:
+    """Open (or on first start set up) the store; None if the user cancelled the wizard.
+
+    ``db`` (``--db``, else ``OZGDESK_DB``) names another file or a PostgreSQL server; a server store
+    opens in full at once (the two-step start is the file's)."""
+    from ozgdesk.model.verbindung import aus_umgebung
+
+    ort = aus_umgebung(db, paths.datenbank(home))
+    schnell = None if ort.ist_server else schnell_oeffnen(paths.datenbank(home, demo=True) if demo else ort.pfad)
     if schnell is not None:
         return schnell, demo
     from ozgdesk.model.einrichtung import demo_einrichten, ressort_einrichten
@@ -133,8 +141,7 @@ def store_fuer(home: str | None, demo: bool) -> tuple[Store | VerzoegerterStore,
         if ist_leer(store):
             demo_einrichten(store)
         return store, True
-    pfad = paths.datenbank(home)
-    store = Store.oeffnen(pfad, vollpruefung=False)  # the full page check runs after start-up
+    store = Store.oeffnen(ort, vollpruefung=False, ordner=paths.home(home))  # the full page check runs after start-up
     if not ist_leer(store):
         return store, False
     from ozgdesk.ui.einrichtung import Einrichtungsassistent
@@ -207,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     dunkel = args.dunkel or DUNKEL.lesen(einstellungen)
     thema.anwenden(app, dunkel)
     try:
-        ergebnis = store_fuer(args.home, args.demo)
+        ergebnis = store_fuer(args.home, args.demo, args.db)
     except OzgFehler as e:
         QMessageBox.critical(None, "ozgdesk kann nicht starten", str(e))
         return 1

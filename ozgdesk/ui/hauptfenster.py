@@ -263,7 +263,9 @@ class Hauptfenster(QMainWindow):
 
     def abgleich_status_zeigen(self, st: object) -> None:
         """Status bar: online/offline and the submissions waiting for the next sync."""
-        if getattr(st, "eingerichtet", False):
+        if getattr(st, "server", ""):  # everyone works on the server's data: there is nothing to exchange
+            self.status_netz.setText("Abgleich: nicht nötig (Datenbankserver)")
+        elif getattr(st, "eingerichtet", False):
             zuletzt = st.letzter_abgleich  # type: ignore[attr-defined]
             wann = zuletzt.astimezone().strftime("%d.%m.%Y %H:%M") if zuletzt else "noch nie"
             self.status_netz.setText(f"Abgleich: {st.ziel} (zuletzt {wann})")  # type: ignore[attr-defined]
