@@ -130,7 +130,7 @@ def store_fuer(home: str | None, demo: bool, db: str | None = None) -> tuple[Sto
     from ozgdesk.model.verbindung import aus_umgebung
 
     ort = aus_umgebung(db, paths.datenbank(home))
-    schnell = None if ort.ist_server else schnell_oeffnen(paths.datenbank(home, demo=True) if demo else ort.pfad)
+    schnell = None if ort.ist_server else schnell_oeffnen(paths.datenbank(home, demo=True) if demo else ort.pfad or paths.datenbank(home))
     if schnell is not None:
         return schnell, demo
     from ozgdesk.model.einrichtung import demo_einrichten, ressort_einrichten
