@@ -314,3 +314,35 @@ def demo_store_pg(request, tmp_path):
 
     with Store.oeffnen(pg_kopie(request, "demo"), ordner=tmp_path) as store:
         yield store
+
+
+def test_rollen_wie_in_der_anleitung_it_richtet_ein_personen_schreiben_leitung_liest(pg_server, tmp_path, capsys):
+    """The roles of docs/datenbanken.md: IT owns the database and sets up the schema with the CLI; a
+    person of ``ozg_schreiben`` works (and is named in the log), one of ``ozg_lesen`` only reads."""
+    db = "ozg_anleitung"
+    pg_server.sql("CREATE ROLE ozg_it LOGIN",
+                  f"CREATE DATABASE {db} OWNER ozg_it TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'",
+                  f"REVOKE ALL ON DATABASE {db} FROM PUBLIC",
+                  "CREATE ROLE ozg_schreiben NOLOGIN", "CREATE ROLE ozg_lesen NOLOGIN",
+                  f"GRANT CONNECT ON DATABASE {db} TO ozg_schreiben, ozg_lesen",
+                  'CREATE ROLE "k.brenner" LOGIN IN ROLE ozg_schreiben', 'CREATE ROLE "leitung" LOGIN IN ROLE ozg_lesen')
+    pg_server.datenbanken.append(db)
+    pg_server.sql("SET ROLE ozg_it", "GRANT USAGE ON SCHEMA public TO ozg_schreiben, ozg_lesen",
+                  "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ozg_schreiben",
+                  "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO ozg_lesen", datenbank=db)
+    home = ["--home", str(tmp_path)]
+    assert main([*home, "--db", pg_server.url(db, "ozg_it"), "datenbank", "aktualisieren"]) == 0
+    person = pg_server.url(db, "k.brenner")
+    assert main([*home, "--db", person, "init", "--ressort", "BMAS"]) == 0
+    assert main([*home, "--db", person, "ressort", "setzen", "empfaenger=BMI"]) == 0
+    with Store.oeffnen(person) as store:
+        assert not store.nur_lesen and store.personenname() == "k.brenner"
+        with store.lesen() as s:
+            assert set(s.execute(text("SELECT DISTINCT benutzer FROM aenderung")).scalars()) == {"k.brenner"}
+    with Store.oeffnen(pg_server.url(db, "leitung")) as store:
+        assert store.nur_lesen
+        with store.lesen() as s:
+            assert s.execute(text("SELECT kurzname FROM ressort")).scalar_one() == "BMAS"
+    capsys.readouterr()
+    assert main([*home, "--db", pg_server.url(db, "leitung"), "ressort", "setzen", "empfaenger=BMDS"]) == 1
+    assert "Die Anmeldung „leitung“ darf in der Datenbank" in capsys.readouterr().err

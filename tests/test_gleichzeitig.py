@@ -53,10 +53,11 @@ def test_veralteter_stand_wird_abgelehnt_mit_wert_und_name_der_anderen(demo_stor
             ops_b.anwenden(demo_store, ops_p.aendern("projekt", pid, {"titel": "Titel von Karin"}, "Titel",
                                                      basis=form_karin), benutzer="Karin Brenner")
         text = str(e.value)
-        assert "Nicht gespeichert: Projekt „BMAS-2024-01“" in text and "„Titel“" in text
-        assert "von Jonas Weber am " in text and "auf „Titel von Jonas“ geändert" in text
-        assert f"Sie sahen „{form_karin['titel']}“" in text and "„Titel von Karin“ eingegeben" in text
+        assert text.startswith("Nicht gespeichert – Projekt „BMAS-2024-01“ wurde inzwischen geändert: „Titel“ hat "
+                               "Jonas Weber am ")
+        assert "auf „Titel von Jonas“ geändert (Ihre Eingabe: „Titel von Karin“)" in text
         assert re.search(r"am \d\d\.\d\d\.\d{4} um \d\d:\d\d Uhr", text)
+        assert e.value.abweichungen[0].gesehen == form_karin["titel"]
         assert _form(demo_store, pid)["titel"] == "Titel von Jonas"
         with demo_store.lesen() as s:
             eintraege = s.execute(select(Aenderung.benutzer, Aenderung.neu).where(
@@ -79,7 +80,7 @@ def test_rueckgaengig_ueberschreibt_keine_spaetere_aenderung_anderer(demo_store)
                                                              basis=_form(demo_store, pid)), benutzer="Karin Brenner")
         ops_b.anwenden(jonas, ops_p.aendern("projekt", pid, {FELD: "zwei"}, "Notiz", basis=_form(jonas, pid)),
                        benutzer="Jonas Weber")
-        with pytest.raises(Veraltet, match="von Jonas Weber .* auf „zwei“ geändert"):
+        with pytest.raises(Veraltet, match="hat Jonas Weber .* auf „zwei“ geändert"):
             ops_b.zuruecknehmen(demo_store, angewandt.befehl, benutzer="Karin Brenner")
         assert _form(demo_store, pid)[FELD] == "zwei"
     finally:
@@ -144,8 +145,8 @@ def test_zwanzig_schreiber_fuenfzig_edits_kein_verlorenes_update(demo_store):
     assert not any(t.is_alive() for t in threads)
     # every edit is accounted for: landed or refused with a message
     assert sum(gelandet.values()) + sum(abgelehnt.values()) == SCHREIBER * EDITS
-    assert all(re.match(r"Nicht gespeichert: Projekt „.+“ – „Interne Bemerkung“ wurde inzwischen von Person \d\d am ",
-                        m) for m in meldungen), meldungen[:2]
+    assert all(re.match(r"Nicht gespeichert – Projekt „.+“ wurde inzwischen geändert: „Interne Bemerkung“ hat "
+                        r"Person \d\d am ", m) for m in meldungen), meldungen[:2]
     # writers on records of their own never collide
     assert all(abgelehnt[k] == 0 for k in range(SCHREIBER // 2, SCHREIBER))
     with demo_store.lesen() as s:

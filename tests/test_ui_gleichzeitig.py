@@ -52,8 +52,8 @@ def test_veraltetes_speichern_zeigt_wert_und_namen_der_kollegin(qtbot, demo_stor
     assert not editor.speichern()  # refused at once (synchronous runner)
     meldung = editor.meldung.text()
     assert not editor.meldung.isHidden()
-    assert "Nicht gespeichert" in meldung and "„Risiken“ wurde inzwischen von Jonas Weber" in meldung
-    assert "„Vergabe verzögert sich“" in meldung and "„Keine Risiken“ eingegeben" in meldung
+    assert "Nicht gespeichert" in meldung and "„Risiken“ hat Jonas Weber am" in meldung
+    assert "auf „Vergabe verzögert sich“ geändert (Ihre Eingabe: „Keine Risiken“)" in meldung
     assert editor.formular.widget("risiken").toPlainText() == "Keine Risiken"  # the typed text stays
     with demo_store.lesen() as s:
         assert projekt_finden(s, KENNUNG).risiken == "Vergabe verzögert sich"

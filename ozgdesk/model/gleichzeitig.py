@@ -63,8 +63,8 @@ def anzeigen(spalte: str, wert: Any) -> str:
         return format_euro(wert) if spalte.endswith("_cent") else format_zahl(wert)
     if isinstance(wert, Decimal):
         return str(wert).replace(".", ",")
-    text = str(wert)
-    return text if len(text) <= 80 else text[:79] + "…"
+    text = " ".join(str(wert).split())  # a multi-line text on one line: the message stays one sentence
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 @dataclass(frozen=True)
@@ -122,11 +122,13 @@ def pruefen(s: Session, obj: Base, gesehen: dict[str, Any], neu: dict[str, Any])
 
 def _meldung(klasse: type[Base], obj: Base, abweichungen: list[Abweichung]) -> str:
     name = datensatz_name(klasse, {k: getattr(obj, k, None) for k in spalten(obj)})
-    teile = []
-    for a in abweichungen:
-        wer = f"von {a.von}" if a.von else "von jemand anderem"
+
+    def aenderung(a: Abweichung) -> str:
+        wer = a.von or "jemand anderes"
         wann = f" am {a.am.astimezone().strftime('%d.%m.%Y um %H:%M')} Uhr" if a.am else ""
-        teile.append(f"„{a.label}“ wurde inzwischen {wer}{wann} auf „{anzeigen(a.feld, a.aktuell)}“ geändert "
-                     f"(Sie sahen „{anzeigen(a.feld, a.gesehen)}“ und hatten „{anzeigen(a.feld, a.eingegeben)}“ eingegeben)")
-    return (f"Nicht gespeichert: {name} – " + "; ".join(teile) + ". Damit nichts überschrieben wird, wurde die "
-            "Änderung nicht übernommen. Bitte die Ansicht neu laden und die Eingabe bei Bedarf wiederholen.")
+        return (f"„{a.label}“ hat {wer}{wann} auf „{anzeigen(a.feld, a.aktuell)}“ geändert "
+                f"(Ihre Eingabe: „{anzeigen(a.feld, a.eingegeben)}“)")
+
+    return (f"Nicht gespeichert – {name} wurde inzwischen geändert: " + "; ".join(map(aenderung, abweichungen))
+            + ". Damit nichts überschrieben wird, wurde nichts gespeichert; bitte neu laden und die Eingabe bei "
+            "Bedarf wiederholen.")
