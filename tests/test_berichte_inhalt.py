@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 import dataclasses
 from collections import defaultdict
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import json
 
+import pytest
 from sqlalchemy import select
 
 from ozgdesk.cli import main

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
 import csv
 import io
 import re
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select, update
 
 from ozgdesk.model import Meilenstein, Projekt

@@ -48,6 +48,23 @@ def test_adresse_wird_gelesen_und_sicher_angezeigt():
             ort_lesen(falsch)
 
 
+def test_roh_sql_gilt_fuer_beide_treiber():
+    """The hand-written SQL keeps sqlite3's placeholders; for psycopg they are translated, quoted text
+    and casts untouched, a literal percent doubled."""
+    from ozgdesk.model.roh import _wert, pg_sql
+
+    assert pg_sql("SELECT * FROM t WHERE a = ? AND b IN (?, ?)") == "SELECT * FROM t WHERE a = %s AND b IN (%s, %s)"
+    assert pg_sql("WHERE termin < :tag AND x = ':nicht' LIMIT :limit") == "WHERE termin < %(tag)s AND x = ':nicht' LIMIT %(limit)s"
+    assert pg_sql("SELECT '?', \"a?b\", x::text, 'it''s ?' FROM t WHERE y LIKE 'a%' AND z = ?") == \
+        "SELECT '?', \"a?b\", x::text, 'it''s ?' FROM t WHERE y LIKE 'a%%' AND z = %s"
+    assert pg_sql("SELECT 5 % 2, ?") == "SELECT 5 %% 2, %s"
+    from datetime import date
+    from decimal import Decimal
+
+    assert [_wert(w) for w in (True, date(2026, 12, 7), Decimal("12"), Decimal("1.5"), "x", None)] == \
+        [1, "2026-12-07", 12, Decimal("1.5"), "x", None]
+
+
 # ------------------------------------------------------------------------------- one schema for both
 def _schema(engine) -> dict:  # noqa: ANN001
     """Tables, columns (normalised type, nullability, default), primary and foreign keys, unique

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from PySide6.QtCore import QSettings
 
 from ozgdesk.model.stichtag import DEMO_STICHTAG
@@ -17,8 +18,6 @@ from ozgdesk.ui.app import anwendung
 from ozgdesk.ui.hauptfenster import Hauptfenster
 from ozgdesk.ui.runner import Runner
 from tests.conftest import pg_kopie
-
-import pytest
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ their rows as ``sqlite3`` returns them. Porting them to ``text()`` would load SQ
 SQLite fast path (a third of a second at every start) and still leave the row types to align.
 So the wrapper does exactly two things:
 
-* placeholders: ``?`` and ``:name`` (sqlite3's styles) become psycopg's ``%s`` and ``%(name)s``;
-  a literal ``%`` is doubled; text inside quotes is left alone;
+* placeholders: ``?`` and ``:name`` (sqlite3's styles) become psycopg's ``%s`` and ``%(name)s``
+  outside quoted text; every literal ``%`` is doubled (psycopg reads it even inside quotes);
 * rows: ``date``/``datetime`` become ISO text, ``Decimal`` sums of integers become ``int`` and
   ``bool`` becomes 0/1 – what SQLite stores and returns for these columns.
 """
@@ -57,7 +57,7 @@ def pg_sql(sql: str) -> str:
             return "%%"
         if m.group(1):
             return f"%({m.group(1)})s"
-        return t  # a quoted literal or identifier, or a ``::`` cast
+        return t.replace("%", "%%")  # a quoted literal or identifier (psycopg reads % even there), or ``::``
 
     return _TOKEN.sub(ersetzen, sql)
 

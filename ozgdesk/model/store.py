@@ -179,8 +179,7 @@ class Store:
         #: ``"sqlite"`` or ``"postgresql"``
         self.dialekt = self.ort.dialekt
         self._pfad = pfad
-        #: the local data folder (logs, backups, sync files): the file's folder, or ``--home`` for a server
-        self.ordner = ordner if ordner is not None else (pfad.parent if pfad is not None else Path.cwd())
+        self._ordner = ordner if ordner is not None else (pfad.parent if pfad is not None else None)
         #: SQLite: pysqlite's default transactions (reads never wait; raw PRAGMAs, checkpoints, VACUUM);
         #: PostgreSQL: read-only REPEATABLE READ transactions
         self.engine = engine
@@ -218,6 +217,16 @@ class Store:
     @property
     def ist_server(self) -> bool:
         return self.dialekt == POSTGRESQL
+
+    @property
+    def ordner(self) -> Path:
+        """The local data folder (logs, backups, the sync's files): the file's folder; for a server the
+        ``--home`` folder it was opened with, else the default data folder (``OZGDESK_HOME`` …)."""
+        if self._ordner is None:
+            from ozgdesk import paths
+
+            self._ordner = paths.home()
+        return self._ordner
 
     @classmethod
     def oeffnen(cls, pfad: str | os.PathLike[str] | Datenbankort, *, vollpruefung: bool = True,
