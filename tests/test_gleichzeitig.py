@@ -72,6 +72,30 @@ def test_veralteter_stand_wird_abgelehnt_mit_wert_und_name_der_anderen(demo_stor
         jonas.schliessen()
 
 
+def test_leistungen_des_projekts_beide_haekchen_bleiben(demo_store):
+    """Karin ticks one Leistung, Jonas meanwhile another on the same project: both stay ticked (the
+    form's list is applied as Karin's own ticks, not as the whole list she saw)."""
+    from ozgdesk.model import Leistung, ProjektLeistung
+
+    jonas = _zweiter(demo_store)
+    try:
+        pid = _pid(demo_store, "BMAS-2024-04")
+        with demo_store.lesen() as s:
+            vorher = sorted(s.execute(select(ProjektLeistung.leistung_id).where(ProjektLeistung.projekt_id == pid)).scalars())
+            frei = [lid for lid in s.execute(select(Leistung.id).where(Leistung.im_ressort.is_(True))
+                                             .order_by(Leistung.ozg_id)).scalars() if lid not in vorher][:2]
+        form = _form(demo_store, pid)
+        ops_b.anwenden(jonas, ops_p.stammdaten_speichern(pid, {}, [*vorher, frei[0]], basis=form, basis_leistungen=vorher),
+                       benutzer="Jonas Weber")
+        ops_b.anwenden(demo_store, ops_p.stammdaten_speichern(pid, {}, [*vorher, frei[1]], basis=form,
+                                                              basis_leistungen=vorher), benutzer="Karin Brenner")
+        with demo_store.lesen() as s:
+            nachher = set(s.execute(select(ProjektLeistung.leistung_id).where(ProjektLeistung.projekt_id == pid)).scalars())
+        assert nachher == {*vorher, *frei}
+    finally:
+        jonas.schliessen()
+
+
 def test_rueckgaengig_ueberschreibt_keine_spaetere_aenderung_anderer(demo_store):
     jonas = _zweiter(demo_store)
     try:

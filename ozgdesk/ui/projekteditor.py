@@ -574,7 +574,7 @@ class ProjektEditor(QWidget):
             if plan is not None:
                 self._plan_speichern(*plan)
         self.bearbeiten(ops_p.stammdaten_speichern(self.projekt_id, neu, self._gewaehlte_leistungen(),
-                                                   basis=self.daten.werte),
+                                                   basis=self.daten.werte, basis_leistungen=self.daten.leistung_ids),
                         fehler=gescheitert, erfolg=gespeichert)
         # False once the refusal is known (at once with a synchronous runner); otherwise "saving"
         return ausgang["ok"]

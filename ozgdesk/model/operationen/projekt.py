@@ -10,6 +10,7 @@ word „Korrektur“ of a correction booking) live here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -23,7 +24,7 @@ from ozgdesk.model.base import klasse_fuer
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.finanzen import Aufwand, Bewilligung
 from ozgdesk.model.katalog import Leistung
-from ozgdesk.model.projekte import Meilenstein, Projekt
+from ozgdesk.model.projekte import Meilenstein, Projekt, ProjektLeistung
 from ozgdesk.model.values import Ampel, Haushaltsstelle
 
 
@@ -95,10 +96,20 @@ def projekt_entwurf(werte: dict[str, Any]) -> dict[str, Any]:
 
 
 def stammdaten_speichern(projekt_id: str, werte: dict[str, Any], leistung_ids: list[str],  # noqa: ANN201
-                         basis: dict[str, Any] | None = None):
+                         basis: dict[str, Any] | None = None, basis_leistungen: Sequence[str] | None = None):
     """The editor's Stammdaten and the project's Leistungen as one undo step (None if unchanged);
-    ``basis`` as in :func:`aendern` (a field someone else changed meanwhile refuses the save)."""
+    ``basis`` as in :func:`aendern` (a field someone else changed meanwhile refuses the save).
+
+    ``basis_leistungen``: the Leistungen the form showed. Then only the user's own ticks and unticks
+    are applied to the current list, so a Leistung another person added or removed meanwhile stays
+    as they left it (the list is a set: both changes fit together, nothing to refuse)."""
     def bauen(s: Session) -> befehle.Folge | None:
+        soll = list(leistung_ids)
+        if basis_leistungen is not None:
+            aktuell = set(s.execute(select(ProjektLeistung.leistung_id)
+                                    .where(ProjektLeistung.projekt_id == projekt_id)).scalars())
+            soll = sorted((aktuell | (set(leistung_ids) - set(basis_leistungen)))
+                          - (set(basis_leistungen) - set(leistung_ids)))
         p = _holen(s, "projekt", projekt_id)
         gewollt = _gegen_basis(s, p, werte, basis)
         alt = spaltenwerte(p)
@@ -107,7 +118,7 @@ def stammdaten_speichern(projekt_id: str, werte: dict[str, Any], leistung_ids: l
         if neu:
             erwartet = {k: alt[k] for k in neu} if basis is not None else None
             liste.append(befehle.FelderSetzen(Projekt, projekt_id, neu, f"Projekt {p.kennung} ändern", erwartet=erwartet))
-        lb = befehle.projekt_leistungen_setzen(s, projekt_id, leistung_ids)
+        lb = befehle.projekt_leistungen_setzen(s, projekt_id, soll)
         if lb:
             liste.append(lb)
         return befehle.Folge(liste, f"Projekt {p.kennung} ändern") if liste else None
