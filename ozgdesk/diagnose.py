@@ -33,26 +33,46 @@ def _keyring() -> str:
         return f"nicht verfügbar ({type(e).__name__})"
 
 
+def _groesse(store: Store) -> int:
+    """Bytes the database takes: the file and its WAL (recent commits until the next checkpoint), or
+    on a server what it reports for the database."""
+    if store.ist_server:
+        from sqlalchemy import text
+
+        with store.engine.connect() as con:
+            return int(con.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
+    return sum(p.stat().st_size for p in (store.pfad, store.pfad.with_name(store.pfad.name + "-wal")) if p.exists())
+
+
+def _server(store: Store) -> str:
+    from sqlalchemy import text
+
+    with store.engine.connect() as con:
+        return str(con.execute(text("SHOW server_version")).scalar_one())
+
+
 def diagnose(store: Store) -> list[tuple[str, str]]:
-    home = store.pfad.parent
-    # the WAL holds recent commits until the next checkpoint: both files are the database
-    groesse = sum(p.stat().st_size for p in (store.pfad, store.pfad.with_name(store.pfad.name + "-wal")) if p.exists())
+    home = store.ordner
+    groesse = _groesse(store)
     zeilen = [
         ("ozgdesk", __version__),
         ("Python", f"{platform.python_version()} ({sys.executable})"),
         ("Betriebssystem", platform.platform()),
         ("SQLite", sqlite3.sqlite_version),
     ]
-    zeilen += [(p, _version(p)) for p in PAKETE]
+    if store.ist_server:
+        zeilen.append(("PostgreSQL", _server(store)))
+    zeilen += [(p, _version(p)) for p in PAKETE + (("psycopg",) if store.ist_server else ())]
     from ozgdesk.sync.abgleich import ZIEL  # only the setting: the full sync status counts the change log
 
     zeilen += [
-        ("Datenbank", str(store.pfad)),
+        # a server is shown as user@host:port/db: the password is never part of it
+        ("Datenbank", store.ort.anzeige if not store.ist_server else f"{store.ort.anzeige} (Server, mehrere Personen)"),
         ("Datenbankgröße", f"{groesse / 2**20:.1f} MiB".replace(".", ",")),
         ("Schema", store.revision()),
         ("Gerätekennung", store.geraet_id),
         ("Datenordner", str(home)),
-        ("Sicherungen", str(home / "backups")),
+        ("Sicherungen", str(home / "backups") if not store.ist_server else "auf dem Server (pg_dump, Sache der IT)"),
         ("Protokolldatei", str(logbuch.logdatei(home))),
         ("Schlüsselbund", _keyring()),
         # a URL typed with user:password@ must not reach a ticket: the log's redaction applies here too

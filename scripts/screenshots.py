@@ -248,6 +248,22 @@ def main() -> int:
     suche.suchen_jetzt()
     speichern(suche, ziel, "suche")
     suche.close()
+    # two people on one database: a colleague saved the same field meanwhile; the stale save is
+    # refused with her value and name, the typed text stays in the form (docs/datenbanken.md)
+    from ozgdesk.model.operationen import bearbeiten as ops_b
+    from ozgdesk.model.operationen import projekt as ops_p
+
+    f.zeigen("projekte")
+    ed.reiter.setCurrentIndex(0)
+    with Store.oeffnen(store.ort) as kollegin:
+        ops_b.anwenden(kollegin, ops_p.aendern("projekt", pid, {"risiken": "Die Vergabe verzögert sich um ein Quartal."},
+                                               "Risiken", basis=ops_b.lesen(kollegin, ops_p.werte, "projekt", pid)),
+                       benutzer="Jonas Weber")
+    ed.formular.widget("risiken").setPlainText("Keine besonderen Risiken.")
+    ed.formular.geaendert.emit()
+    ed.speichern()
+    speichern(f, ziel, "projekte-gleichzeitig-abgelehnt")
+    ed.verwerfen()
 
     thema.anwenden(app, True)
     f.zeigen("uebersicht")

@@ -1,11 +1,14 @@
 """Which Reifegrad counts as current."""
 
+import pytest
 from datetime import date
 
 from ozgdesk.model import ReifegradBewertung
 from ozgdesk.model.abfragen import leistungen
 from ozgdesk.model.felder import leistung_finden
 from ozgdesk.model.values import Reifegradmodell
+
+pytestmark = pytest.mark.beide_datenbanken
 
 
 def test_nur_nach_modell_2_bewertet_zeigt_modell_2(leerer_store):

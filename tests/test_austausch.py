@@ -10,6 +10,8 @@ import pytest
 from ozgdesk.cli import main
 from ozgdesk.model import austausch
 
+pytestmark = pytest.mark.beide_datenbanken
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -25,23 +27,28 @@ def _dateien(ordner: Path) -> dict[str, str]:
             for p in ordner.rglob("*") if p.is_file() and p.parent.name != "logs"}
 
 
-def test_export_import_export_ist_identisch(demo_home, tmp_path):
+def _export_in(home: Path, ziel: Path, db: list[str]) -> bytes:
+    assert main(["--home", str(home), *db, "export", "--out", str(ziel)]) == 0
+    return ziel.read_bytes()
+
+
+def test_export_import_export_ist_identisch(demo_home, tmp_path, neue_db):
     erster = _export(demo_home, tmp_path / "a.json")
-    neu = tmp_path / "neu"
-    assert main(["--home", str(neu), "import", str(tmp_path / "a.json")]) == 0
-    zweiter = _export(neu, tmp_path / "b.json")
+    neu, db = tmp_path / "neu", neue_db()
+    assert main(["--home", str(neu), *db, "import", str(tmp_path / "a.json")]) == 0
+    zweiter = _export_in(neu, tmp_path / "b.json", db)
     assert erster == zweiter
     dok = json.loads(erster)
     assert dok["format"] == "ozgdesk-ressort" and dok["version"] == 1
     assert len(dok["tabellen"]["projekt"]) == 18 and len(dok["tabellen"]["leistung"]) == 557
 
 
-def test_import_protokolliert_jeden_datensatz(demo_home, tmp_path, capsys):
+def test_import_protokolliert_jeden_datensatz(demo_home, tmp_path, capsys, neue_db):
     _export(demo_home, tmp_path / "a.json")
-    neu = tmp_path / "neu"
-    main(["--home", str(neu), "import", str(tmp_path / "a.json")])
+    neu, db = tmp_path / "neu", neue_db()
+    main(["--home", str(neu), *db, "import", str(tmp_path / "a.json")])
     capsys.readouterr()
-    main(["--home", str(neu), "aenderungen", "list", "--tabelle", "projekt", "--anzahl", "100", "--json"])
+    main(["--home", str(neu), *db, "aenderungen", "list", "--tabelle", "projekt", "--anzahl", "100", "--json"])
     eintraege = json.loads(capsys.readouterr().out)
     assert len(eintraege) == 18 and {e["quelle"] for e in eintraege} == {"import"}
 

@@ -23,6 +23,8 @@ from ozgdesk.model.demo import STICHTAG
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.values import Haushaltsstelle, Kostenart, MeilensteinStatus, Quartal
 
+pytestmark = pytest.mark.beide_datenbanken
+
 HHST = Haushaltsstelle.parse("0602 532 01")
 
 

@@ -29,6 +29,8 @@ from ozgdesk.reports.snapshot import bestand_laden
 from ozgdesk.reports.stellungnahmen import stellungnahme_werte
 from tests.test_berichte_hilfen import db_abbild, formel_wert, mappe, pdf_text
 
+pytestmark = pytest.mark.beide_datenbanken
+
 Q3 = Quartal(2026, 3)
 STELLUNGNAHME = "Die Überschreitung betrifft die Schlussrechnung 2025; eine Nachbewilligung ist beim BMDS beantragt."
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from ozgdesk.cli import main
 from ozgdesk.model import Projekt
@@ -16,6 +16,9 @@ from ozgdesk.model.values import Quartal
 from ozgdesk.reports.einreichung import einreichen, paket_pruefen
 from ozgdesk.model.einreichung import Einreichung
 from tests.test_berichte_hilfen import db_abbild, demo_fehler_beheben, pdf_text
+from tests.datenbanken import datenbank_im_home
+
+pytestmark = pytest.mark.beide_datenbanken
 
 Q3 = Quartal(2026, 3)
 
@@ -141,20 +144,17 @@ def test_eingefrorene_einreichung_ist_unveraenderlich(bereit, tmp_path):
     with pytest.raises(Eingabefehler, match="eingefroren"):
         with bereit.session(benutzer="Test") as s:
             s.delete(s.execute(select(Einreichung)).scalar_one())
-    con = sqlite3.connect(bereit.pfad)
-    try:
-        with pytest.raises(sqlite3.DatabaseError, match="eingefroren"):
-            con.execute("UPDATE einreichung SET snapshot = '{}'")
-        with pytest.raises(sqlite3.DatabaseError, match="eingefroren"):
-            con.execute("DELETE FROM einreichung")
-    finally:
-        con.close()
+    # below the ORM, too: the database's own triggers refuse it (SQLite's and PostgreSQL's form)
+    for sql in ("UPDATE einreichung SET snapshot = '{}'", "DELETE FROM einreichung"):
+        with pytest.raises(DBAPIError, match="eingefroren"):
+            with bereit.schreib_engine.begin() as con:
+                con.execute(text(sql))
 
 
 def test_cli_einreichen_und_paket_pruefen(demo_home, tmp_path, capsys):
     from ozgdesk.model.store import Store
 
-    with Store.oeffnen(demo_home / "ozgdesk.sqlite") as store:
+    with Store.oeffnen(datenbank_im_home(demo_home)) as store:
         demo_fehler_beheben(store)
     rc = main(["--home", str(demo_home), "einreichen", "--quartal", "2026-Q3", "--out", str(tmp_path), "--stand",
                "15.11.2026", "--json"])

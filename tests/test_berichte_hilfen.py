@@ -91,9 +91,15 @@ def demo_fehler_beheben(store) -> None:  # noqa: ANN001
 
 
 def db_abbild(pfad: Path) -> bytes:
-    """A dump of the database content, to prove a failed command changed nothing."""
+    """A dump of the database content, to prove a failed command changed nothing (on PostgreSQL,
+    where ``OZGDESK_DB`` names the test's database, that database's content)."""
+    import os
     import sqlite3
 
+    if os.environ.get("OZGDESK_DB"):
+        from tests.datenbanken import datenbankinhalt
+
+        return datenbankinhalt(pfad.parent).encode()
     con = sqlite3.connect(pfad)
     try:
         return "\n".join(con.iterdump()).encode()

@@ -6,6 +6,7 @@ import dataclasses
 from collections import defaultdict
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -17,6 +18,8 @@ from ozgdesk.model.values import Halbjahr, Quartal, format_euro
 from ozgdesk.reports import antrag, meilensteine, quartalsbericht, statusermittlung
 from ozgdesk.reports.xlsx import text_zelle
 from tests.test_berichte_hilfen import bestand, mappe, pdf_text
+
+pytestmark = pytest.mark.beide_datenbanken
 
 H2 = Halbjahr(2026, 2)
 

@@ -14,6 +14,8 @@ from ozgdesk.model.values import Halbjahr, Quartal
 from ozgdesk.reports import antrag, meilensteine, online_monitoring, quartalsbericht, statusermittlung, steckbrief
 from tests.test_berichte_hilfen import VS, bestand, pdf_text
 
+pytestmark = pytest.mark.beide_datenbanken
+
 Q3 = Quartal(2026, 3)
 H2 = Halbjahr(2026, 2)
 

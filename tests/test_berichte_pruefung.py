@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from ozgdesk.cli import main
@@ -12,6 +13,9 @@ from ozgdesk.model.values import Quartal
 from ozgdesk.model import basisplan
 from ozgdesk.reports.pruefung import FEHLER, pruefen
 from tests.test_berichte_hilfen import bestand, db_abbild, demo_fehler_beheben
+from tests.datenbanken import datenbank_im_home
+
+pytestmark = pytest.mark.beide_datenbanken
 
 Q3 = Quartal(2026, 3)
 
@@ -138,7 +142,7 @@ def test_cli_pruefen_fuer_ein_projekt_nimmt_nur_dessen_befunde(demo_home, capsys
     """Filtering is by Kennung: a project BMAS-2024-0 does not get the findings of BMAS-2024-01 … 08."""
     from ozgdesk.model.store import Store
 
-    with Store.oeffnen(demo_home / "ozgdesk.sqlite") as store, store.session(benutzer="Test") as s:
+    with Store.oeffnen(datenbank_im_home(demo_home)) as store, store.session(benutzer="Test") as s:
         s.execute(select(Projekt).where(Projekt.kennung == "BMAS-2025-04")).scalar_one().kennung = "BMAS-2024-0"
     rc = main(["--home", str(demo_home), "pruefen", "--quartal", "2026-Q3", "--stand", "15.11.2026", "--projekt",
                "BMAS-2024-0", "--json"])

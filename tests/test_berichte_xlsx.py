@@ -7,6 +7,7 @@ import io
 import re
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select, update
 
 from ozgdesk.model import Meilenstein, Projekt
@@ -14,6 +15,8 @@ from ozgdesk.model.values import Halbjahr, Quartal
 from ozgdesk.reports import antrag, meilensteine, online_monitoring, quartalsbericht, statusermittlung, steckbrief
 from ozgdesk.reports.xlsx import DOKUMENTBLATT
 from tests.test_berichte_hilfen import bestand, mappe
+
+pytestmark = pytest.mark.beide_datenbanken
 
 Q3 = Quartal(2026, 3)
 H2 = Halbjahr(2026, 2)

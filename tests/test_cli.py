@@ -8,6 +8,8 @@ import pytest
 
 from ozgdesk.cli import main
 
+pytestmark = pytest.mark.beide_datenbanken
+
 
 def _json(capsys, *args):
     capsys.readouterr()

@@ -31,6 +31,8 @@ from ozgdesk.ui.app import anwendung
 from ozgdesk.ui.hauptfenster import Hauptfenster
 from ozgdesk.ui.runner import SofortRunner
 
+pytestmark = pytest.mark.beide_datenbanken
+
 
 @pytest.fixture
 def echter_dienst():
@@ -134,6 +136,7 @@ def test_reifegrad_verteilung_der_uebersicht_ist_die_der_tabelle(demo_store):
     assert sum(n for k, n in u.reifegrade.items() if k is not None) > 0
 
 
+@pytest.mark.nur_sqlite  # rewrites SQLite's rowid
 def test_am_selben_tag_gewinnt_die_spaeter_erfasste_bewertung_unabhaengig_von_der_rowid(demo_store):
     """Synced devices insert the same records in different physical order: the rowid must not decide."""
     with demo_store.session(benutzer="Test") as s:
@@ -173,11 +176,9 @@ def test_masseneintraege_sind_zeile_fuer_zeile_die_des_hooks(leerer_store):
         s.add(LeikaLeistung(id="orm", **werte))
         s.flush()
         protokolliert_einfuegen(s, LeikaLeistung, [{"id": "masse", **werte}])
-    con = sqlite3.connect(leerer_store.pfad)
-    con.row_factory = sqlite3.Row
-    zeilen = {z["datensatz_id"]: dict(z) for z in
-              con.execute(f"SELECT {', '.join(PROTOKOLLSPALTEN)} FROM aenderung WHERE quelle = 'test'")}
-    con.close()
+    with leerer_store.roh_lesen() as con:  # the stored rows as they are, on either database
+        zeilen = {z["datensatz_id"]: z for z in (dict(zip(PROTOKOLLSPALTEN, r, strict=True)) for r in
+                  con.execute(f"SELECT {', '.join(PROTOKOLLSPALTEN)} FROM aenderung WHERE quelle = 'test'"))}
     orm, masse = zeilen["orm"], zeilen["masse"]
     assert masse["seq"] == orm["seq"] + 1
     assert orm["neu"].replace('"orm"', '"masse"') == masse["neu"]

@@ -21,6 +21,9 @@ from ozgdesk.model.store import Store
 from ozgdesk.model.values import Finanzierung, Quartal, format_datum, format_euro
 from tests.test_berichte_abgleich import _erwartet, _formel_wert
 from tests.test_berichte_hilfen import demo_fehler_beheben, mappe, pdf_text
+from tests.datenbanken import datenbank_im_home
+
+pytestmark = pytest.mark.beide_datenbanken
 
 Q3 = Quartal(2026, 3)
 AZ = "OZG 11-22/2026"
@@ -40,11 +43,11 @@ def _tag(zeitpunkt: str) -> str:
 @pytest.fixture
 def zwei_fassungen(demo_home, tmp_path, capsys):  # noqa: ANN201
     """Version 1, then (after a payment, a forecast, a new milestone and an Ampel changed) version 2."""
-    with Store.oeffnen(demo_home / "ozgdesk.sqlite") as store:
+    with Store.oeffnen(datenbank_im_home(demo_home)) as store:
         demo_fehler_beheben(store)
         store.person_setzen("Karin Brenner")  # Abgleich → „Ihr Name“
     v1 = _einreichen(demo_home, tmp_path, capsys, "--aktenzeichen", AZ)
-    with Store.oeffnen(demo_home / "ozgdesk.sqlite") as store, store.session(benutzer="Test") as s:
+    with Store.oeffnen(datenbank_im_home(demo_home)) as store, store.session(benutzer="Test") as s:
         p5 = s.execute(select(Projekt).where(Projekt.kennung == "BMAS-2024-05")).scalar_one()
         zahlung = s.execute(select(Mittelabfluss).where(Mittelabfluss.projekt_id == p5.id, Mittelabfluss.datum >= Q3.beginn,
                                                         Mittelabfluss.datum <= Q3.ende)
@@ -89,7 +92,7 @@ def test_fassung_name_und_aktenzeichen_auf_seite_1_und_in_den_daten(zwei_fassung
         assert bericht["einreichung"]["aktenzeichen"] == manifest["aktenzeichen"] == AZ
     eigenschaften = mappe((ordner2 / f"Quartalsbericht_{basis2}.xlsx").read_bytes()).properties
     assert eigenschaften.identifier == AZ and eigenschaften.version == "2"
-    with Store.oeffnen(home / "ozgdesk.sqlite") as store, store.lesen() as s:
+    with Store.oeffnen(datenbank_im_home(home)) as store, store.lesen() as s:
         assert set(s.execute(select(Einreichung.erstellt_von)).scalars()) == {"Karin Brenner"}
 
 
@@ -144,7 +147,7 @@ def test_summen_mit_bewilligung_stimmen_mit_store_und_xlsx(zwei_fassungen):
 
     home, _v1, v2, _m = zwei_fassungen
     ordner, basis, bericht, _manifest = _paket(v2)
-    with Store.oeffnen(home / "ozgdesk.sqlite") as store:
+    with Store.oeffnen(datenbank_im_home(home)) as store:
         erwartet = _erwartet(store, Q3)
         with store.lesen() as s:
             voll = select(Projekt.id).where(Projekt.finanzierung == Finanzierung.VOLL)
@@ -172,7 +175,7 @@ def test_unbrauchbares_aktenzeichen_wird_deutsch_abgelehnt_und_nichts_eingereich
                                                                                   aktenzeichen, meldung):
     from tests.test_berichte_hilfen import db_abbild
 
-    with Store.oeffnen(demo_home / "ozgdesk.sqlite") as store:
+    with Store.oeffnen(datenbank_im_home(demo_home)) as store:
         demo_fehler_beheben(store)
     vorher = db_abbild(demo_home / "ozgdesk.sqlite")
     assert main(["--home", str(demo_home), "einreichen", "--quartal", "2026-Q3", "--out", str(tmp_path / "p"),

@@ -24,6 +24,8 @@ from ozgdesk.reports import einreichung_schema as es
 from ozgdesk.reports.einreichung import einreichen, paket_pruefen
 from tests.test_berichte_hilfen import demo_fehler_beheben
 
+pytestmark = pytest.mark.beide_datenbanken
+
 ROOT = Path(__file__).resolve().parent.parent
 Q3 = Quartal(2026, 3)
 

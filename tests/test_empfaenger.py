@@ -19,6 +19,8 @@ from ozgdesk.ui.app import anwendung
 from ozgdesk.ui.hauptfenster import Hauptfenster
 from ozgdesk.ui.runner import SofortRunner
 
+pytestmark = pytest.mark.beide_datenbanken
+
 
 @pytest.mark.parametrize("gesetzt, kurz, mit_artikel", [
     ("", "BMDS", "das BMDS"),

@@ -13,6 +13,9 @@ from ozgdesk.cli import main
 from ozgdesk.model import Aenderung, Leistung, LeistungVerantwortung, austausch
 from ozgdesk.model.grunddaten import leistung_id
 from ozgdesk.model.store import Store
+from tests.datenbanken import datenbank_im_home
+
+pytestmark = pytest.mark.beide_datenbanken
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +36,7 @@ def _json(home: Path, *argv: str, capsys: pytest.CaptureFixture[str]) -> dict:
 
 
 def _zustand(home: Path) -> tuple[str, int]:
-    with Store.oeffnen(home / "ozgdesk.sqlite") as store, store.lesen() as s:
+    with Store.oeffnen(datenbank_im_home(home)) as store, store.lesen() as s:
         return austausch.als_text(austausch.exportieren(s)), s.execute(select(func.count(Aenderung.id))).scalar_one()
 
 
@@ -71,7 +74,7 @@ def test_scope_nach_typ_und_themenfeld_mit_behoerde_und_projektleiter(demo_home,
     e = _json(demo_home, "leistungen", "scope", "--typ", "1", "--themenfeld", "Arbeit & Ruhestand", "--behoerde", "BA",
               "--projektleiter", "Sabine Oberländer", capsys=capsys)
     assert e["ausgewaehlt"] and e["gespeichert"] is True
-    with Store.oeffnen(demo_home / "ozgdesk.sqlite") as store, store.lesen() as s:
+    with Store.oeffnen(datenbank_im_home(demo_home)) as store, store.lesen() as s:
         for ozg_id in e["ausgewaehlt"]:
             l = s.get(Leistung, leistung_id(ozg_id))
             assert l.typ == "1" and l.im_ressort and l.behoerde_id is not None

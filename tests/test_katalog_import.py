@@ -27,6 +27,8 @@ from ozgdesk.model.katalogimport.uebersicht import katalogstatus
 from ozgdesk.model.katalogimport.vergleich import schnelle_abgeleitete_id, vergleichen
 from ozgdesk.model.katalogimport.zeilen import lesen
 
+pytestmark = pytest.mark.beide_datenbanken
+
 
 @pytest.fixture(scope="module")
 def voll(tmp_path_factory: pytest.TempPathFactory) -> dict:

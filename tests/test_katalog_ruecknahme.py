@@ -19,6 +19,8 @@ from ozgdesk.model.katalogimport.anwenden import anwenden
 from ozgdesk.model.katalogimport.ruecknahme import planen, zuruecknehmen
 from ozgdesk.model.katalogimport.zeilen import lesen
 
+pytestmark = pytest.mark.beide_datenbanken
+
 
 @pytest.fixture(scope="module")
 def dateien(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:

@@ -15,6 +15,8 @@ from ozgdesk.model.demo import STICHTAG
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.values import Quartal
 
+pytestmark = pytest.mark.beide_datenbanken
+
 
 def _alle_seiten(abfrage, s, anfrage, groesse=7):  # noqa: ANN001
     zeilen, nach = [], None

@@ -1,6 +1,6 @@
 """HKR payment import as a coordinator runs it: exact amounts, whole-file refusal, no duplicates.
 
-Qt-free: the model and the CLI only. The database is compared as a ``sqlite3`` dump before and
+Qt-free: the model and the CLI only. The database is compared as a dump (tests/datenbanken.py) before and
 after every refused import.
 """
 
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +16,10 @@ from openpyxl import Workbook
 
 from ozgdesk.cli import main
 from ozgdesk.model import zahlungsimport as zi
+from ozgdesk.model.store import Store
+from tests.datenbanken import datenbank_im_home, datenbankinhalt
+
+pytestmark = pytest.mark.beide_datenbanken
 
 KOPF = ["Buchungsdatum", "Betrag in EUR", "HHSt", "Projekt-Kennung", "Belegnummer", "Buchungstext"]
 BETRAEGE = [("12.500,00", 1_250_000), ("12.500", 1_250_000), ("1.234.567,89", 123_456_789), ("-250,00", -25_000)]
@@ -37,11 +40,7 @@ def _csv(pfad: Path, zeilen, *, trenner=";", kodierung="utf-8", kopf=KOPF) -> Pa
 
 
 def _dump(home: Path) -> str:
-    con = sqlite3.connect(home / "ozgdesk.sqlite")
-    try:
-        return "\n".join(con.iterdump())
-    finally:
-        con.close()
+    return datenbankinhalt(home)
 
 
 def _cli(home: Path, capsys, *argv: str) -> tuple[int, str, str]:  # noqa: ANN001
@@ -82,10 +81,9 @@ def test_import_speichert_genau_die_betraege_und_ein_zweites_mal_nichts(demo_hom
 def test_import_steht_im_aenderungsprotokoll(demo_home, tmp_path, capsys):
     datei = _csv(tmp_path / "hkr.csv", _zeilen())
     assert _cli(demo_home, capsys, "zahlungen", "import", str(datei))[0] == 0
-    con = sqlite3.connect(demo_home / "ozgdesk.sqlite")
-    zeilen = con.execute("SELECT count(DISTINCT datensatz_id), count(DISTINCT transaktion) FROM aenderung "
-                         "WHERE quelle = 'zahlungsimport' AND tabelle = 'mittelabfluss' AND aktion = 'anlegen'").fetchone()
-    con.close()
+    with Store.oeffnen(datenbank_im_home(demo_home)) as store, store.roh_lesen() as con:
+        zeilen = con.execute("SELECT count(DISTINCT datensatz_id), count(DISTINCT transaktion) FROM aenderung "
+                             "WHERE quelle = 'zahlungsimport' AND tabelle = 'mittelabfluss' AND aktion = 'anlegen'").fetchone()
     assert zeilen == (4, 1)  # four payments, one transaction
 
 

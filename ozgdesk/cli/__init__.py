@@ -30,7 +30,7 @@ from ozgdesk.model.errors import Eingabefehler, OzgFehler
 
 #: Command modules, each with ``registrieren(befehle)``.
 BEFEHLSMODULE = ("ozgdesk.cli.grund", "ozgdesk.cli.katalog", "ozgdesk.cli.berichte", "ozgdesk.cli.abgleich",
-                 "ozgdesk.cli.zahlungen", "ozgdesk.cli.befunde",
+                 "ozgdesk.cli.zahlungen", "ozgdesk.cli.befunde", "ozgdesk.cli.datenbank",
                  "ozgdesk.cli.empfang")
 
 
@@ -41,6 +41,9 @@ def parser() -> Parser:
         epilog="Jeder Befehl kennt --json für die Ausgabe an Skripte. Hilfe zu einem Befehl: ozgdesk-cli BEFEHL -h",
     )
     p.add_argument("--home", metavar="ORDNER", help="Datenordner (Standard: OZGDESK_HOME oder der Benutzerdatenordner)")
+    p.add_argument("--db", metavar="DATEI|URL",
+                   help="Datenbank: eine Datei oder ein PostgreSQL-Server (postgresql+psycopg://benutzer@host/datenbank; "
+                        "Standard: OZGDESK_DB oder ozgdesk.sqlite im Datenordner)")
     p.add_argument("--version", action="version", version=f"ozgdesk {__version__}", help="Version anzeigen und beenden")
     befehle = p.add_subparsers(title="Befehle", dest="befehl", metavar="BEFEHL")
     for modul in BEFEHLSMODULE:
@@ -146,6 +149,11 @@ def _bekannt(e: Exception) -> str | None:
         from ozgdesk.model.datei import sqlite_meldung
 
         return sqlite_meldung(sqlite_fehler, "(ozgdesk.sqlite)", 5)
+    if type(orig if orig is not None else e).__module__.startswith("psycopg"):  # the server, untranslated
+        from ozgdesk.model import server
+        from ozgdesk.model.verbindung import POSTGRESQL, Datenbankort
+
+        return server.meldung(e, Datenbankort(POSTGRESQL, datenbank="(Server)"), 5)
     return None
 
 

@@ -13,10 +13,17 @@ from ozgdesk import paths
 from ozgdesk.model.base import json_wert
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import DeutschesEnum, format_datum
+from ozgdesk.model.verbindung import Datenbankort, aus_umgebung
+
+
+def datenbankort(args: argparse.Namespace) -> Datenbankort:
+    """The store a command works on: ``--db`` (path or URL), else ``OZGDESK_DB``, else the file in the
+    data folder (``--home``)."""
+    return aus_umgebung(getattr(args, "db", None), paths.datenbank(args.home))
 
 
 def store_oeffnen(args: argparse.Namespace) -> Store:
-    return Store.oeffnen(paths.datenbank(args.home))
+    return Store.oeffnen(datenbankort(args), ordner=paths.home(args.home))
 
 
 def json_option(p: argparse.ArgumentParser) -> None:

@@ -109,7 +109,7 @@ def registrieren(befehle: argparse._SubParsersAction) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     with store_oeffnen(args) as store:
         zahlen = demo_einrichten(store) if args.demo else ressort_einrichten(store, args.ressort, referat=args.referat)
-        pfad = store.pfad
+        pfad = store.ort.anzeige
     if args.json:
         json_ausgeben({"datenbank": str(pfad), **zahlen})
     else:
@@ -121,7 +121,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_info(args: argparse.Namespace) -> int:
     with store_oeffnen(args) as store, store.lesen() as s:
         k = abfragen.kennzahlen(s, store.revision())
-        pfad = store.pfad
+        pfad = store.ort.anzeige
     if args.json:
         json_ausgeben({**abfragen_dict(k), "datenbank": str(pfad)})
     else:
@@ -299,7 +299,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     objekte = austausch.lesen(Path(args.datei))  # validated before any file is opened for writing
     with store_oeffnen(args) as store:
-        pfad = store.pfad
+        pfad = store.ort.anzeige
         with store.session(quelle="import") as s:
             zahlen = austausch.einspielen(s, objekte)
     if args.json:

@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
-from ozgdesk.model import basisplan, schluesselregeln
+from ozgdesk.model import basisplan, gleichzeitig, schluesselregeln
 from ozgdesk.model.base import Base, klasse_fuer, neue_id
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.finanzen import Zahlungsplan, ZahlungsplanPosition
@@ -62,19 +62,29 @@ def _holen(s: Session, klasse: type[_B], id_: str) -> _B:
 
 @dataclass
 class FelderSetzen:
-    """Set some fields of one record. The old values are taken when first applied."""
+    """Set some fields of one record. The old values are taken when first applied.
+
+    ``erwartet``: the values the user saw (a form's base). Then every application – the save, the
+    undo, the redo – first checks that the fields still hold what this command expects (the base,
+    or on undo its own new values) and refuses with a German
+    :class:`~ozgdesk.model.gleichzeitig.Veraltet` naming the other person's value otherwise, so a
+    stale save never overwrites another person's change. None: no check (the CLI and scripts read
+    and write in one transaction)."""
 
     klasse: type[Base]  # or the table name, e.g. "projekt"
     id: str
     neu: dict[str, Any]
     text: str = "Änderung"
     alt: dict[str, Any] | None = None
+    erwartet: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         self.klasse = klasse_fuer(self.klasse)
 
     def anwenden(self, s: Session) -> None:
         obj = _holen(s, self.klasse, self.id)
+        if self.erwartet is not None:
+            gleichzeitig.pruefen(s, obj, self.alt if self.alt is not None else self.erwartet, self.neu)
         if self.alt is None:
             self.alt = {k: getattr(obj, k) for k in self.neu}
         for k, v in self.neu.items():
@@ -84,6 +94,8 @@ class FelderSetzen:
     def zuruecknehmen(self, s: Session) -> None:
         obj = _holen(s, self.klasse, self.id)
         alt = self.alt or {}
+        if self.erwartet is not None:  # undo only what is still this command's value
+            gleichzeitig.pruefen(s, obj, self.neu, alt)
         if self.klasse is Meilenstein and "plan_datum" in alt and alt["plan_datum"] is None:
             # taking back the first planning of a milestone (the only Plandatum edit basisplan allows)
             s.info[basisplan.KORREKTUR] = True

@@ -66,7 +66,7 @@ def katalog_quelle() -> str:
 def _leer_pruefen(store: Store) -> None:
     if not ist_leer(store):
         raise Eingabefehler(
-            f"Die Datenbank {store.pfad} enthält bereits ein Ressort. Bitte einen anderen Ordner "
+            f"Die Datenbank {store.ort.anzeige} enthält bereits ein Ressort. Bitte einen anderen Ordner "
             "(--home) wählen; vorhandene Daten werden nie überschrieben."
         )
 

@@ -16,17 +16,18 @@ loaded; ORM callers pass their session's connection (:func:`roh`).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ozgdesk.model.roh import RohVerbindung, fuer_dbapi
 from ozgdesk.model.values import Reifegradmodell
 
 #: when a Reifegrad assessment was recorded, as sortable text: the time of its ``anlegen`` entry
 #: (ISO text in UTC, so text order is time order), then device and sequence number, which order the
 #: records of one transaction (they share its time) as they were added
-_ERFASST = ("(SELECT a.zeitpunkt || ' ' || a.geraet || ' ' || printf('%012d', a.seq) FROM aenderung a "
+#: (``10**12 + seq`` as text: a fixed width without SQLite's ``printf``, the same text on PostgreSQL)
+_ERFASST = ("(SELECT a.zeitpunkt || ' ' || a.geraet || ' ' || CAST(1000000000000 + a.seq AS TEXT) FROM aenderung a "
             "WHERE a.datensatz_id = {rb}.id AND a.tabelle = 'reifegrad_bewertung' AND a.aktion = 'anlegen' "
             "ORDER BY a.zeitpunkt LIMIT 1)")
 
@@ -52,34 +53,34 @@ class AktuellerReifegrad:
         return self.modell.ist_online(self.stufe)
 
 
-def aktuelle(con: sqlite3.Connection) -> dict[str, AktuellerReifegrad]:
+def aktuelle(con: RohVerbindung) -> dict[str, AktuellerReifegrad]:
     """The assessment that counts now, per Leistung id (Leistungen never assessed are missing)."""
     zeilen = con.execute(
         f"""SELECT id, leistung_id, modell, stufe, datum FROM (
                 SELECT rb.id, rb.leistung_id, rb.modell, rb.stufe, rb.datum,
                        row_number() OVER (PARTITION BY rb.leistung_id ORDER BY {reihenfolge_sql('rb')}) AS nr
-                FROM reifegrad_bewertung rb)
+                FROM reifegrad_bewertung rb) AS je_leistung
             WHERE nr = 1"""
     )
     return {lid: AktuellerReifegrad(i, lid, Reifegradmodell.parse(m), int(st), date.fromisoformat(d))
             for i, lid, m, st, d in zeilen}
 
 
-def neueste_je_modell(con: sqlite3.Connection, modell: Reifegradmodell) -> dict[str, AktuellerReifegrad]:
+def neueste_je_modell(con: RohVerbindung, modell: Reifegradmodell) -> dict[str, AktuellerReifegrad]:
     """The latest assessment of one model per Leistung (same-day ties as in :func:`aktuelle`), so a
     document can show the 2.0 self-assessment next to the 1.1 level that counts: nothing newer is hidden."""
     zeilen = con.execute(
         f"""SELECT id, leistung_id, modell, stufe, datum FROM (
                 SELECT rb.id, rb.leistung_id, rb.modell, rb.stufe, rb.datum,
                        row_number() OVER (PARTITION BY rb.leistung_id ORDER BY {reihenfolge_sql('rb')}) AS nr
-                FROM reifegrad_bewertung rb WHERE rb.modell = ?)
+                FROM reifegrad_bewertung rb WHERE rb.modell = ?) AS je_leistung
             WHERE nr = 1""", (modell.value,))
     return {lid: AktuellerReifegrad(i, lid, Reifegradmodell.parse(m), int(st), date.fromisoformat(d))
             for i, lid, m, st, d in zeilen}
 
 
-def roh(session: Any) -> sqlite3.Connection:
-    """The DB-API connection of an ORM session, inside its transaction (pending writes flushed first)."""
+def roh(session: Any) -> Any:
+    """The DB-API connection of an ORM session, inside its transaction (pending writes flushed first):
+    ``sqlite3`` itself, or psycopg behind the same interface (:func:`ozgdesk.model.roh.fuer_dbapi`)."""
     session.flush()
-    con: sqlite3.Connection = session.connection().connection.dbapi_connection
-    return con
+    return fuer_dbapi(session.connection().connection.dbapi_connection)

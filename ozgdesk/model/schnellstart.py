@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ozgdesk.model import datei, wache
 from ozgdesk.model.errors import Speicherfehler
+from ozgdesk.model.verbindung import SQLITE, Datenbankort
 
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
@@ -40,6 +41,10 @@ class VerzoegerterStore:
 
     def __init__(self, pfad: Path) -> None:
         self.pfad = pfad
+        #: the fast path is the file's: a server store is opened in full at once
+        self.ort = Datenbankort(SQLITE, pfad=pfad)
+        self.dialekt = SQLITE
+        self.ist_server = False
         self._store: Store | None = None
         self._fehler: Speicherfehler | None = None
         self._sperre = threading.Lock()

@@ -1,4 +1,11 @@
-"""The local SQLite store: open, check, back up, migrate, and hand out one session per operation.
+"""The store: open, check, back up, migrate, and hand out one session per operation.
+
+The store is a local SQLite file (the default: one person, offline, exchange through the share)
+or a PostgreSQL database on a server (many people at once). Both hold the same model, migrated by
+the same Alembic chain; what differs is kept here and in :mod:`ozgdesk.model.server`
+(engines, checks, messages of the server mode) – callers see :attr:`Store.dialekt`,
+:attr:`Store.ort` (where, safe to display) and the same sessions. The rest of this docstring is
+about the file.
 
 Opening is careful because the file is the user's only copy of weeks of offline work:
 
@@ -48,6 +55,8 @@ from ozgdesk.model.base import neue_id
 from ozgdesk.model.datei import MIGRATIONS, nur_lesbar, revision_lesen, roh_lesen, schema_kopf, sqlite_meldung
 from ozgdesk.model.errors import Abbruch, Speicherfehler
 from ozgdesk.model.protokoll import Meta, protokoll_aktivieren
+from ozgdesk.model.roh import RohVerbindung, fuer_dbapi
+from ozgdesk.model.verbindung import POSTGRESQL, SQLITE, Datenbankort, ort_lesen
 
 def alembic_config():  # noqa: ANN201 - alembic is imported only when a migration is needed
     from alembic.config import Config
@@ -155,16 +164,31 @@ def speicherfehler(e: DBAPIError, pfad: Path, warten: float = SPERRE_WARTEN) -> 
     return Speicherfehler(meldung)
 
 
+class NurEinzelplatz(Speicherfehler):
+    """A feature that needs the database file (SQLite) was asked of a store on a server."""
+
+
 class Store:
     """An open ozgdesk database. Create with :meth:`oeffnen`; close with :meth:`schliessen`."""
 
-    def __init__(self, pfad: Path, engine: Engine, sicherung: Path | None, *, nur_lesen: bool = False,
-                 warten: float = SPERRE_WARTEN, schreib_engine: Engine | None = None) -> None:
-        self.pfad = pfad
-        #: pysqlite's default transactions: reads never wait; raw PRAGMAs, checkpoints, VACUUM
+    def __init__(self, pfad: Path | None, engine: Engine, sicherung: Path | None, *, nur_lesen: bool = False,
+                 warten: float = SPERRE_WARTEN, schreib_engine: Engine | None = None,
+                 ort: Datenbankort | None = None, ordner: Path | None = None) -> None:
+        #: where the store lives (file or server); ``ort.anzeige`` is safe to show and to log
+        self.ort = ort or Datenbankort(SQLITE, pfad=pfad)
+        #: ``"sqlite"`` or ``"postgresql"``
+        self.dialekt = self.ort.dialekt
+        self._pfad = pfad
+        self._ordner = ordner if ordner is not None else (pfad.parent if pfad is not None else None)
+        #: SQLite: pysqlite's default transactions (reads never wait; raw PRAGMAs, checkpoints, VACUUM);
+        #: PostgreSQL: read-only REPEATABLE READ transactions
         self.engine = engine
-        #: every transaction takes the write lock first (``BEGIN IMMEDIATE``); :meth:`session` uses it
-        self.schreib_engine = schreib_engine or _engine(pfad, warten, nur_lesen, schreiben=True)
+        #: every transaction takes the write lock first (SQLite ``BEGIN IMMEDIATE``, on the server an
+        #: advisory lock, see :mod:`ozgdesk.model.server`); :meth:`session` uses it
+        if schreib_engine is None:
+            assert pfad is not None, "a server store is opened with both engines"
+            schreib_engine = _engine(pfad, warten, nur_lesen, schreiben=True)
+        self.schreib_engine = schreib_engine
         self.sicherung = sicherung
         #: True if the file or its folder is write-protected: reads work, write sessions are refused
         self.nur_lesen = nur_lesen
@@ -180,15 +204,47 @@ class Store:
             self.schliessen()
             raise
 
-    @classmethod
-    def oeffnen(cls, pfad: str | os.PathLike[str], *, vollpruefung: bool = True,
-                warten: float = SPERRE_WARTEN) -> Store:
-        """Open (or create) the store at ``pfad``; every failure a user can meet is a German
-        :class:`Speicherfehler` and leaves the file as it was.
+    @property
+    def pfad(self) -> Path:
+        """The database file. Only a SQLite store has one: features that need the file (its backups,
+        the sync's files beside it, the page check) get a German :class:`NurEinzelplatz` on a server."""
+        if self._pfad is None:
+            raise NurEinzelplatz(
+                f"Das geht nur mit einer Datenbankdatei auf diesem Rechner (Einzelplatz); ozgdesk arbeitet gerade mit "
+                f"dem Datenbankserver {self.ort.anzeige}. Siehe docs/datenbanken.md.")
+        return self._pfad
 
-        ``warten`` is how long a write waits for another process's write lock before it is refused.
+    @property
+    def ist_server(self) -> bool:
+        return self.dialekt == POSTGRESQL
+
+    @property
+    def ordner(self) -> Path:
+        """The local data folder (logs, backups, the sync's files): the file's folder; for a server the
+        ``--home`` folder it was opened with, else the default data folder (``OZGDESK_HOME`` …)."""
+        if self._ordner is None:
+            from ozgdesk import paths
+
+            self._ordner = paths.home()
+        return self._ordner
+
+    @classmethod
+    def oeffnen(cls, pfad: str | os.PathLike[str] | Datenbankort, *, vollpruefung: bool = True,
+                warten: float = SPERRE_WARTEN, ordner: Path | None = None, migrieren: bool = False) -> Store:
+        """Open (or create) the store at ``pfad`` – a file path, or a URL / :class:`Datenbankort` of a
+        PostgreSQL database; every failure a user can meet is a German :class:`Speicherfehler` and
+        leaves the database as it was.
+
+        ``warten`` is how long a write waits for another writer's lock before it is refused.
+        ``ordner`` is the local data folder of a server store (logs, exports); ``migrieren`` lets a
+        server store's older schema be upgraded (``ozgdesk-cli datenbank aktualisieren``; a file is
+        always upgraded, after its backup).
         """
-        pfad = Path(pfad).resolve()
+        ort = ort_lesen(pfad) if isinstance(pfad, str | Datenbankort) else Datenbankort(SQLITE, pfad=Path(pfad))
+        if ort.ist_server:
+            return cls._server_oeffnen(ort, warten=warten, ordner=ordner, migrieren=migrieren)
+        assert ort.pfad is not None
+        pfad = ort.pfad.resolve()
         head = schema_kopf()
         sicherung = None
         revision = None
@@ -262,6 +318,66 @@ class Store:
                 raise
             raise fehler from None
 
+    @classmethod
+    def _server_oeffnen(cls, ort: Datenbankort, *, warten: float, ordner: Path | None, migrieren: bool) -> Store:
+        """Open a store on a PostgreSQL server (see :mod:`ozgdesk.model.server` for the decisions)."""
+        from ozgdesk.model import server
+        from ozgdesk.model.verbindung import passwort_versuchen
+
+        head = schema_kopf()
+        passwort, schluesselbund_fehler = passwort_versuchen(ort)
+        engine = server.engine(ort, passwort, warten, schreiben=False)
+        schreib_engine = server.engine(ort, passwort, warten, schreiben=True)
+        del passwort
+
+        def aufgeben() -> None:
+            engine.dispose()
+            schreib_engine.dispose()
+
+        try:
+            zustand = server.pruefen(engine, ort)
+            revision = zustand.revision
+            bekannt = bekannte_revisionen()[0] if revision not in (None, head) else {head}
+            if revision is not None and revision not in bekannt:
+                raise Speicherfehler(
+                    f"Die Datenbank {ort.anzeige} wurde mit einer neueren ozgdesk-Version eingerichtet "
+                    f"(Schema {revision}). Diese Version kennt höchstens Schema {head}. Bitte ozgdesk aktualisieren; "
+                    "die Datenbank wurde nicht verändert.")
+            if revision not in (None, head) and not migrieren:
+                raise Speicherfehler(
+                    f"Die Datenbank {ort.anzeige} hat das ältere Schema {revision}; diese ozgdesk-Version braucht "
+                    f"Schema {head}. Die Aktualisierung nimmt die IT einmal für alle vor (vorher Sicherung mit pg_dump): "
+                    f"ozgdesk-cli datenbank aktualisieren --db {ort.url_ohne_passwort}. Es wurde nichts verändert.")
+            if revision != head:
+                if zustand.nur_lesen:
+                    raise Speicherfehler(
+                        f"Die Datenbank {ort.anzeige} muss eingerichtet oder aktualisiert werden, aber die Anmeldung "
+                        f"„{ort.benutzer}“ darf dort keine Tabellen anlegen. Bitte die IT fragen; es wurde nichts "
+                        "verändert.")
+                from alembic import command
+
+                with schreib_engine.begin() as con:  # one transaction: the server's DDL is transactional
+                    cfg = alembic_config()
+                    cfg.attributes["connection"] = con
+                    command.upgrade(cfg, "head")
+                log.info("Datenbank %s von Schema %s auf %s gebracht", ort.anzeige, revision, head)
+            nur_lesen = zustand.nur_lesen if revision == head else False
+            if nur_lesen:
+                log.info("Datenbank %s ist für diese Anmeldung nur lesbar", ort.anzeige)
+            return cls(None, engine, None, nur_lesen=nur_lesen, warten=warten, schreib_engine=schreib_engine,
+                       ort=ort, ordner=ordner)
+        except DBAPIError as e:
+            aufgeben()
+            if schluesselbund_fehler is not None and "no password supplied" in str(e.orig):
+                raise schluesselbund_fehler from None  # the keychain is the problem, not the password
+            fehler = server.speicherfehler(e, ort, warten)
+            if fehler is None:
+                raise
+            raise fehler from None
+        except BaseException:
+            aufgeben()
+            raise
+
     def _geraet_id(self) -> str:
         """This device's id, created on first open. Read first without the write lock, so opening a
         store another process is writing to (or a write-protected one) does not wait for the lock."""
@@ -270,7 +386,7 @@ class Store:
             if meta is not None:
                 return meta.wert
         if self.nur_lesen:
-            raise Speicherfehler(f"Die Datenbank {self.pfad} ist schreibgeschützt und noch nicht eingerichtet.")
+            raise Speicherfehler(f"Die Datenbank {self.ort.anzeige} ist schreibgeschützt und noch nicht eingerichtet.")
         with Session(self.schreib_engine) as s, s.begin():
             meta = s.get(Meta, "geraet_id")  # under the lock: another process may have just set it
             if meta is None:
@@ -285,13 +401,23 @@ class Store:
         show the same author for a change. Read once per open store; :meth:`person_setzen` updates it."""
         if self._person is None:
             with Session(self.engine) as s:
-                m = s.get(Meta, PERSON)
-            self._person = (m.wert.strip() if m is not None else "") or _benutzername()
+                m = s.get(Meta, self._personenschluessel)
+            self._person = (m.wert.strip() if m is not None else "") or self._anmeldename()
         return self._person
 
+    @property
+    def _personenschluessel(self) -> str:
+        """The settings key of the name: on a server, where everyone shares the settings table, one
+        per login role (``person.name@rolle``)."""
+        return f"{PERSON}@{self.ort.benutzer}" if self.ist_server else PERSON
+
+    def _anmeldename(self) -> str:
+        """Without a name set: the server login (authenticated by the server), else the OS login."""
+        return (self.ort.benutzer if self.ist_server else "") or _benutzername()
+
     def person_setzen(self, name: str) -> None:
-        self.meta_setzen(PERSON, name.strip())
-        self._person = name.strip() or _benutzername()
+        self.meta_setzen(self._personenschluessel, name.strip())
+        self._person = name.strip() or self._anmeldename()
 
     def _gezaehlt(self) -> None:
         wache.bewachen()  # the GUI's debug check: no session on the GUI thread
@@ -311,18 +437,31 @@ class Store:
 
     def _schreiben_pruefen(self) -> None:
         if self.nur_lesen:
+            if self.ist_server:
+                raise Speicherfehler(
+                    f"Die Anmeldung „{self.ort.benutzer}“ darf in der Datenbank {self.ort.anzeige} nur lesen. "
+                    "Es wurde nichts gespeichert; Schreibrechte vergibt die IT.")
             raise Speicherfehler(
                 f"Die Datenbank {self.pfad} ist schreibgeschützt (Datei oder Datenordner ohne Schreibrecht); "
                 "ozgdesk kann sie nur lesen. Es wurde nichts gespeichert."
             )
 
+    def fehler_uebersetzen(self, e: Exception) -> Speicherfehler | None:
+        """The German :class:`Speicherfehler` for a database error a user can act on (locked, disk
+        full, read-only, server gone …), None for anything else (a bug)."""
+        if self.ist_server:
+            from ozgdesk.model import server
+
+            return server.speicherfehler(e, self.ort, self.warten)
+        return speicherfehler(e, self.pfad, self.warten) if isinstance(e, DBAPIError) else None
+
     @contextmanager
     def _uebersetzt(self) -> Iterator[None]:
-        """SQLite errors a user can act on (locked, disk full, read-only, I/O) as German Speicherfehler."""
+        """Database errors a user can act on (locked, disk full, read-only, I/O) as German Speicherfehler."""
         try:
             yield
         except DBAPIError as e:
-            fehler = speicherfehler(e, self.pfad, self.warten)
+            fehler = self.fehler_uebersetzen(e)
             if fehler is None:
                 raise
             raise fehler from None
@@ -369,14 +508,39 @@ class Store:
             s.close()  # close, not rollback: rollback would expire the rows handed out
 
     @contextmanager
-    def roh_lesen(self) -> Iterator[sqlite3.Connection]:
-        """Plain ``sqlite3`` reads for aggregate queries that need no ORM objects (the dashboard)."""
+    def roh_lesen(self) -> Iterator[RohVerbindung]:
+        """Plain SQL reads for aggregate queries that need no ORM objects (the dashboard): ``sqlite3``
+        on the file, on a server a read-only transaction behind the same interface
+        (:mod:`ozgdesk.model.roh`)."""
         self._gezaehlt()
-        with roh_lesen(self.pfad) as con:
+        if not self.ist_server:
+            with roh_lesen(self.pfad) as con:
+                yield con
+            return
+        with self._uebersetzt():
+            roh = self.engine.raw_connection()
+        try:
+            con = fuer_dbapi(roh.dbapi_connection)
+            con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")  # one snapshot, no writes
             yield con
+        except Exception as e:  # the server's errors arrive here as psycopg's own, not wrapped
+            fehler = self.fehler_uebersetzen(e)
+            if fehler is None:
+                raise
+            raise fehler from None
+        finally:
+            try:
+                roh.rollback()
+            finally:
+                roh.close()
 
     def integritaet_pruefen(self) -> str | None:
-        """Full page check of the open database; None if sound, else a German message."""
+        """Full page check of the open database; None if sound, else a German message.
+
+        On a server there are no pages of ours to check: the server keeps its files consistent
+        (its checksums and ``amcheck`` are IT's tools), so the check is a no-op there."""
+        if self.ist_server:
+            return None
         self._gezaehlt()
         try:
             with self.engine.connect() as con:

@@ -5,7 +5,7 @@ query with names resolved per page, :mod:`ozgdesk.model.protokollansicht`). Load
 into Python and sorting there would freeze the window and use hundreds of MB, so every table here
 is a :class:`Tabellenabfrage`: a SELECT with named columns, search and filter conditions, that
 returns a row count and one page of plain :class:`Zeile` tuples at a time. Sorting and filtering
-happen in SQLite (with ``id`` as tie-breaker, so pages never overlap or skip rows).
+happen in the database (with ``id`` as tie-breaker, so pages never overlap or skip rows).
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, text
+from sqlalchemy import ColumnElement, Integer, Select, String, and_, cast, func, literal, or_, select, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.orm import Session, aliased
 
 from ozgdesk.model import reifegrad
@@ -32,6 +34,27 @@ from ozgdesk.model.values import (
     MeilensteinStatus,
     Reifegradmodell,
 )
+
+class _aufgezaehlt(FunctionElement[str]):
+    """The texts of a group joined by ``, ``: SQLite's ``group_concat``, PostgreSQL's ``string_agg``
+    (sorted there; SQLite joins in the order it reads, by the index it uses)."""
+
+    type = String()
+    inherit_cache = True
+    name = "aufgezaehlt"
+
+
+@compiles(_aufgezaehlt)
+def _aufgezaehlt_sqlite(element: _aufgezaehlt, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_aufgezaehlt, "postgresql")
+def _aufgezaehlt_pg(element: _aufgezaehlt, compiler: Any, **kw: Any) -> str:
+    wert, trenner = list(element.clauses)
+    return (f"string_agg({compiler.process(wert, **kw)}, {compiler.process(trenner, **kw)} "
+            f"ORDER BY {compiler.process(wert, **kw)})")
+
 
 #: Display kinds the GUI knows how to format (German dates, euro, traffic lights, change-log cells, …).
 ARTEN = ("text", "datum", "zeit", "euro", "ampel", "reifegrad", "zahl", "status", "enum", "ja_nein")
@@ -130,13 +153,19 @@ class Tabellenabfrage:
             q = q.where(self._nach(spalte, absteigend, nach))
         if spalte is not None:
             ausdruck = spalte.ausdruck
-            q = q.order_by(ausdruck.desc() if absteigend else ausdruck.asc())
+            folge = ausdruck.desc() if absteigend else ausdruck.asc()
+            if s.get_bind().dialect.name != "sqlite":
+                # SQLite's NULL order (first ascending, last descending), which _nach relies on, spelled
+                # out for PostgreSQL (the opposite by default); SQLite's own SQL stays as it was
+                folge = folge.nulls_last() if absteigend else folge.nulls_first()
+            q = q.order_by(folge)
         q = q.order_by(self.id_spalte.desc() if absteigend else self.id_spalte.asc())
         q = q.limit(limit)
         return [Zeile(r[0], tuple(r[1:])) for r in s.execute(q)]
 
     def _nach(self, spalte: Spalte | None, absteigend: bool, z: Zeile) -> ColumnElement[bool]:
-        """Rows after ``z`` in (column, id) order; SQLite sorts NULL first ascending, last descending."""
+        """Rows after ``z`` in (column, id) order; NULL first ascending, last descending (SQLite's order,
+        which :meth:`seite` asks PostgreSQL for explicitly)."""
         ident = self.id_spalte
         weiter_id = ident < z.id if absteigend else ident > z.id
         if spalte is None:
@@ -146,7 +175,9 @@ class Tabellenabfrage:
             col = col.element
         wert = z.werte[self.spalten.index(spalte)]
         if isinstance(wert, bool):
-            wert = int(wert)  # SQLAlchemy refuses < and > against True/False; SQLite stores 0/1
+            # SQLAlchemy refuses < and > against True/False, PostgreSQL a boolean against a number:
+            # compared as 0/1 (what SQLite stores), in the same order
+            wert, col = int(wert), cast(col, Integer)
         if absteigend:
             if wert is None:
                 return and_(col.is_(None), weiter_id)
@@ -272,7 +303,7 @@ def leistungen(nur_ressort: bool = True) -> Tabellenabfrage:
 # -------------------------------------------------------------------------------------------- Projekte
 def projekte() -> Tabellenabfrage:
     ozg_ids = (
-        select(func.group_concat(Leistung.ozg_id, ", "))
+        select(_aufgezaehlt(Leistung.ozg_id, literal(", ")))
         .select_from(ProjektLeistung).join(Leistung, ProjektLeistung.leistung_id == Leistung.id)
         .where(ProjektLeistung.projekt_id == Projekt.id).scalar_subquery()
     )

@@ -11,18 +11,19 @@ quarter, for all three.
 
 Written in plain SQL over a DB-API ``sqlite3`` connection, not the ORM: this is the first page the
 desktop client shows, and it can show it before SQLAlchemy (a third of a second to import) is
-loaded. Every figure is one aggregate query, so a store with 10,000 projects and a million payment
+loaded. The SQL is the part both databases understand; on a server it runs through
+:class:`ozgdesk.model.roh.PgVerbindung`, which returns the same rows. Every figure is one aggregate query, so a store with 10,000 projects and a million payment
 lines costs a few milliseconds per figure rather than a scan in Python.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from ozgdesk.model import reifegrad
+from ozgdesk.model.roh import RohVerbindung
 from ozgdesk.model.values import Ampel, MeilensteinStatus, Quartal, Reifegradmodell, anzahl
 
 #: Days after a quarter's end by which the Ressort's quarterly report is due at the BMI. The
@@ -104,7 +105,7 @@ BEFUNDE_HOECHSTENS = 50
 _OFFEN = (MeilensteinStatus.OFFEN.value, MeilensteinStatus.GEFAEHRDET.value)
 
 
-def _meilensteine(con: sqlite3.Connection, stichtag: date, bis: date | None, limit: int) -> list[MeilensteinHinweis]:
+def _meilensteine(con: RohVerbindung, stichtag: date, bis: date | None, limit: int) -> list[MeilensteinHinweis]:
     """Open or endangered milestones: overdue (``bis`` None) or due between the reference date and ``bis``."""
     zeitraum = "termin < :tag" if bis is None else "termin >= :tag AND termin <= :bis"
     zeilen = con.execute(
@@ -112,7 +113,7 @@ def _meilensteine(con: sqlite3.Connection, stichtag: date, bis: date | None, lim
                 SELECT m.id, m.projekt_id, p.kennung, m.titel, coalesce(m.prognose_datum, m.plan_datum) AS termin,
                        m.status
                 FROM meilenstein m JOIN projekt p ON p.id = m.projekt_id
-                WHERE m.status IN (:offen, :gefaehrdet))
+                WHERE m.status IN (:offen, :gefaehrdet)) AS offen
             WHERE {zeitraum} ORDER BY termin, kennung LIMIT :limit""",
         {"tag": stichtag.isoformat(), "bis": bis.isoformat() if bis else None, "limit": limit,
          "offen": _OFFEN[0], "gefaehrdet": _OFFEN[1]},
@@ -121,7 +122,7 @@ def _meilensteine(con: sqlite3.Connection, stichtag: date, bis: date | None, lim
             for i, pid, k, t, d, st in zeilen]
 
 
-def _mittelabfluss(con: sqlite3.Connection, jahr: int) -> tuple[Quartalswert, ...]:
+def _mittelabfluss(con: RohVerbindung, jahr: int) -> tuple[Quartalswert, ...]:
     """Plan (latest plan version of each project) against payments, per quarter of ``jahr``."""
     quartale = [Quartal(jahr, n) for n in range(1, 5)]
     plan = dict(con.execute(
@@ -141,32 +142,32 @@ def _mittelabfluss(con: sqlite3.Connection, jahr: int) -> tuple[Quartalswert, ..
     return tuple(Quartalswert(q, int(plan.get(str(q)) or 0), int(ist[str(q)])) for q in quartale)
 
 
-def _reifegrade(con: sqlite3.Connection) -> dict[int | None, int]:
+def _reifegrade(con: RohVerbindung) -> dict[int | None, int]:
     """Level in model 1.1 of the Ressort's Leistungen by the one rule of :mod:`ozgdesk.model.reifegrad`;
     None = no 1.1 level (not assessed, or assessed only under 2.0), as the Leistungen table filters it."""
     aktuell = reifegrad.aktuelle(con)
     zaehler: dict[int | None, int] = dict.fromkeys((None, 0, 1, 2, 3, 4), 0)
-    for (lid,) in con.execute("SELECT id FROM leistung WHERE im_ressort = 1"):
+    for (lid,) in con.execute("SELECT id FROM leistung WHERE im_ressort"):
         rg = aktuell.get(lid)
         stufe = rg.stufe if rg is not None and rg.modell is Reifegradmodell.V1_1 else None
         zaehler[stufe] = zaehler.get(stufe, 0) + 1
     return zaehler
 
 
-def ressort_kopf(con: sqlite3.Connection) -> RessortKopf | None:
+def ressort_kopf(con: RohVerbindung) -> RessortKopf | None:
     # only the columns every schema version has: this may run before the store was migrated
     zeile = con.execute("SELECT kurzname, name, koordinierungsreferat FROM ressort LIMIT 1").fetchone()
     return RessortKopf(*zeile) if zeile else None
 
 
 def fuer_store(store: Any, stichtag: date) -> Uebersicht:
-    """The dashboard of ``store`` (a Store or a not yet opened stand-in: both read with sqlite3)."""
+    """The dashboard of ``store`` (a Store or a not yet opened stand-in; see ``Store.roh_lesen``)."""
     with store.roh_lesen() as con:
         return uebersicht(con, stichtag)
 
 
-def uebersicht(con: sqlite3.Connection, stichtag: date, *, limit: int = 12) -> Uebersicht:
-    """Everything the dashboard shows, from a plain ``sqlite3`` connection (see ``Store.roh_lesen``)."""
+def uebersicht(con: RohVerbindung, stichtag: date, *, limit: int = 12) -> Uebersicht:
+    """Everything the dashboard shows, from a plain DB-API connection (see ``Store.roh_lesen``)."""
     quartal, frist = berichtsquartal(stichtag)
     ueberfaellig = _meilensteine(con, stichtag, None, limit)
     ampeln = {Ampel.aus_code(a): n for a, n in con.execute("SELECT ampel_gesamt, count(*) FROM projekt GROUP BY ampel_gesamt")}
@@ -180,5 +181,5 @@ def uebersicht(con: sqlite3.Connection, stichtag: date, *, limit: int = 12) -> U
         mittelabfluss=_mittelabfluss(con, stichtag.year),
         reifegrade=_reifegrade(con),
         projekte=sum(ampeln.values()),
-        leistungen_im_ressort=con.execute("SELECT count(*) FROM leistung WHERE im_ressort = 1").fetchone()[0],
+        leistungen_im_ressort=con.execute("SELECT count(*) FROM leistung WHERE im_ressort").fetchone()[0],
     )

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ozgdesk import logbuch
 from ozgdesk.model import empfaenger
 from ozgdesk.model.errors import Eingabefehler, OzgFehler
-from ozgdesk.model.store import Store
+from ozgdesk.model.store import NurEinzelplatz, Store
 from ozgdesk.sync.backend import Backend, OrdnerBackend
 from ozgdesk.sync import ablauf
 from ozgdesk.sync.replikation import Abgebrochen, Fortschritt, Sicherheitsstopp, Zahlen, ausstehend
@@ -64,6 +64,8 @@ class AbgleichStatus:
     person: str = ""
     #: who receives the submissions, as the Ressort set it ("" = default; model/empfaenger.py)
     empfaenger: str = ""
+    #: the store is a database server (its display name): no exchange through the share there
+    server: str = ""
 
 
 @dataclass
@@ -79,6 +81,17 @@ class AbgleichErgebnis(Zahlen):
     bytes_gesendet: int = 0
     #: bytes downloaded from the share (listings included): does not grow with the share's history
     bytes_empfangen: int = 0
+
+
+def nur_einzelplatz(store: Store) -> None:
+    """The exchange through the share is the single-user file's way of working together; on a
+    database server everyone already works on the same data. Refused there in German."""
+    if getattr(store, "ist_server", False):
+        raise NurEinzelplatz(
+            f"Der Abgleich über die Dateiablage gehört zur Einzelplatz-Datenbank. Mit dem Datenbankserver "
+            f"{store.ort.anzeige} arbeiten alle bereits auf denselben Daten; ein Abgleich ist dort nicht nötig und "
+            "in dieser Version nicht möglich. Einreichungen entstehen wie gewohnt als Paketordner (Seite Berichte, "
+            "ozgdesk-cli einreichen); siehe docs/datenbanken.md.")
 
 
 def ist_url(ziel: str) -> bool:
@@ -137,6 +150,7 @@ def jetzt_abgleichen(store: Store, backend: Backend | None = None, *, fortschrit
     ``db`` runs each database step (see :mod:`ozgdesk.sync.schritt`); everything else – the
     requests, the keychain, hashing and signing – runs in the calling thread. Writes one
     ``ereignis=abgleich`` line to the technical log, whatever the outcome."""
+    nur_einzelplatz(store)
     ergebnis = AbgleichErgebnis()
     lauf = {"ziel": getattr(backend, "art", None) if backend is not None else None}
     beginn = time.monotonic()
@@ -250,6 +264,7 @@ def status(store: Store) -> AbgleichStatus:
         quarantaene_liste=quarantaene,
         person=store.personenname(),
         empfaenger=an,
+        server=store.ort.anzeige if store.ist_server else "",
     )
 
 
@@ -261,6 +276,7 @@ def umziehen(store: Store, ziel: str, benutzer: str | None = None, passwort: str
     and its own files there: the next sync founds the new share (or joins one another device
     founded, if it has the same trust roots) and sends every own change again. What it has of the
     other devices stays – they send theirs again when they move, and this device skips what it has."""
+    nur_einzelplatz(store)
     punkte = einrichten_und_pruefen(store, ziel, benutzer, passwort, anlegen=anlegen, db=db)
     if all(p.ok for p in punkte):
         schritte(db)(lambda: _umzug_vorbereiten(store))
@@ -371,6 +387,7 @@ def einrichten(store: Store, ziel: str, benutzer: str | None = None, passwort: s
     An address with credentials in it is refused (:func:`adresse_pruefen`). Keychain and backend
     outside, the two settings in one DB step. :func:`einrichten_und_pruefen` saves only a target
     that passed its check."""
+    nur_einzelplatz(store)
     ziel, benutzer, neu, backend = _backend_bauen(ziel, benutzer, passwort)
     _uebernehmen(store, ziel, benutzer, neu, db)
     return backend
@@ -385,6 +402,7 @@ def einrichten_und_pruefen(store: Store, ziel: str, benutzer: str | None = None,
     and created only with ``anlegen``."""
     from ozgdesk.sync.pruefung import Pruefpunkt, einrichtung_pruefen
 
+    nur_einzelplatz(store)
     ziel, benutzer, neu, backend = _backend_bauen(ziel, benutzer, passwort)
     try:
         punkte = einrichtung_pruefen(backend, anlegen=anlegen)
@@ -428,6 +446,7 @@ def eingang_abholen(store: Store, backend: Backend | None = None, *, db: DbSchri
     """Download new catalogue updates and all feedback files (already fetched ones are not reloaded)."""
     from ozgdesk.sync.ausgang import posteingang_abholen, rueckmeldungen_abholen
 
+    nur_einzelplatz(store)
     db = schritte(db)
     ziel, benutzer, ressort = db(lambda: (*_ziel_lesen(store), _ressort(store)))
     eigenes = backend is None
@@ -444,6 +463,7 @@ def eingang_abholen(store: Store, backend: Backend | None = None, *, db: DbSchri
 def ablage_erreichbar(store: Store, *, db: DbSchritt | None = None) -> tuple[bool, str]:
     """Cheap reachability probe (one listing) for the UI's automatic sync; never raises."""
     try:
+        nur_einzelplatz(store)
         ziel, benutzer = schritte(db)(lambda: _ziel_lesen(store))
     except OzgFehler as e:
         return False, str(e)

@@ -126,7 +126,9 @@ def args_lesen(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--home", metavar="ORDNER", help="Datenordner (Standard: OZGDESK_HOME oder der Benutzerdatenordner)")
     quelle = p.add_mutually_exclusive_group()
     quelle.add_argument("--demo", action="store_true", help="das Demo-Ressort öffnen (eigene Datenbank)")
-    quelle.add_argument("--db", metavar="DATEI", help="diese ozgdesk-Datenbank öffnen statt der des Datenordners")
+    quelle.add_argument("--db", metavar="DATEI|URL", help="Datenbank: eine ozgdesk-Datei (wie Datei › Datenbank öffnen …) "
+                        "oder ein PostgreSQL-Server (postgresql+psycopg://benutzer@host/datenbank); "
+                        "Standard: OZGDESK_DB oder die Datei im Datenordner")
     p.add_argument("--design", choices=("hell", "dunkel", "kontrast"),
                    help="Design für diesen Start (sonst das unter Ansicht › Design gewählte)")
     p.add_argument("--dunkel", action="store_true", help="dunkles Design (wie --design dunkel)")
@@ -137,9 +139,15 @@ def args_lesen(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def store_fuer(home: str | None, demo: bool) -> tuple[Store | VerzoegerterStore, bool] | None:
-    """Open (or on first start set up) the store; None if the user cancelled the wizard."""
-    schnell = schnell_oeffnen(paths.datenbank(home, demo=demo))
+def store_fuer(home: str | None, demo: bool, db: str | None = None) -> tuple[Store | VerzoegerterStore, bool] | None:
+    """Open (or on first start set up) the store; None if the user cancelled the wizard.
+
+    ``db`` (``--db``, else ``OZGDESK_DB``) names another file or a PostgreSQL server; a server store
+    opens in full at once (the two-step start is the file's)."""
+    from ozgdesk.model.verbindung import aus_umgebung
+
+    ort = aus_umgebung(db, paths.datenbank(home))
+    schnell = None if ort.ist_server else schnell_oeffnen(paths.datenbank(home, demo=True) if demo else ort.pfad or paths.datenbank(home))
     if schnell is not None:
         return schnell, demo
     from ozgdesk.model.einrichtung import demo_einrichten, ressort_einrichten
@@ -150,8 +158,7 @@ def store_fuer(home: str | None, demo: bool) -> tuple[Store | VerzoegerterStore,
         if ist_leer(store):
             demo_einrichten(store)
         return store, True
-    pfad = paths.datenbank(home)
-    store = Store.oeffnen(pfad, vollpruefung=False)  # the full page check runs after start-up
+    store = Store.oeffnen(ort, vollpruefung=False, ordner=paths.home(home))  # the full page check runs after start-up
     if not ist_leer(store):
         return store, False
     from ozgdesk.ui.einrichtung import Einrichtungsassistent
@@ -312,11 +319,13 @@ def main(argv: list[str] | None = None) -> int:
     thema.anwenden(app, args.design or ("dunkel" if args.dunkel else design_lesen(einstellungen)))
     ergebnis: tuple[Store | VerzoegerterStore, bool] | None
     try:
-        if args.db:
+        from ozgdesk.model.verbindung import ist_url
+
+        if args.db and not ist_url(args.db):  # a file named on purpose: opened as it is, never set up
             pfad = Path(args.db)
             ergebnis = datenbank_oeffnen(pfad), pfad.name == paths.DEMO_DB_NAME
-        else:
-            ergebnis = store_fuer(args.home, args.demo)
+        else:  # the data folder's file, OZGDESK_DB or a server
+            ergebnis = store_fuer(args.home, args.demo, args.db)
     except OzgFehler as e:
         QMessageBox.critical(None, "ozgdesk kann nicht starten", str(e))
         return 1

@@ -48,7 +48,7 @@ class Diagnosedaten:
 def diagnosedaten_laden(store: Store) -> Diagnosedaten:
     """Worker side: the diagnosis (reads the database) and the log's tail (reads the file)."""
     datei = logbuch.aktuelle_logdatei()
-    ordner = datei.parent if datei is not None else logbuch.logdatei(store.pfad.parent).parent
+    ordner = datei.parent if datei is not None else logbuch.logdatei(store.ordner).parent
     return Diagnosedaten(als_text(diagnose(store)), logbuch.letzte_zeilen(ZEILEN, datei),
                          ordner if ordner.is_dir() else None)
 

@@ -305,8 +305,8 @@ class Hauptfenster(QMainWindow):
     def _statusleiste(self) -> None:
         sb = self.statusBar()
         self.status_ressort = QLabel("Ressort: wird gelesen …")
-        self.status_db = QLabel(f"Datenbank: {self.store.pfad}")
-        self.status_db.setToolTip(str(self.store.pfad))
+        self.status_db = QLabel(f"Datenbank: {self.store.ort.anzeige}")  # a server: user@host/db, never a password
+        self.status_db.setToolTip(self.store.ort.anzeige)
         # facts only once the post-start work has read them (abgleich_status_zeigen)
         self.status_netz = QLabel("Abgleich: wird ermittelt …")
         self.status_einreichung = QLabel("Ausstehende Einreichungen: –")
@@ -322,7 +322,9 @@ class Hauptfenster(QMainWindow):
 
     def abgleich_status_zeigen(self, st: object) -> None:
         """Status bar: online/offline and the submissions waiting for the next sync."""
-        if getattr(st, "eingerichtet", False):
+        if getattr(st, "server", ""):  # everyone works on the server's data: there is nothing to exchange
+            self.status_netz.setText("Abgleich: nicht nötig (Datenbankserver)")
+        elif getattr(st, "eingerichtet", False):
             zuletzt = st.letzter_abgleich  # type: ignore[attr-defined]
             wann = zuletzt.astimezone().strftime("%d.%m.%Y %H:%M") if zuletzt else "noch nie"
             self.status_netz.setText(f"Abgleich: {st.ziel} (zuletzt {wann})")  # type: ignore[attr-defined]

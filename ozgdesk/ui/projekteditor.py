@@ -579,7 +579,8 @@ class ProjektEditor(QWidget):
         def gespeichert(_a: Any) -> None:
             if plan is not None:
                 self._plan_speichern(*plan)
-        self.bearbeiten(ops_p.stammdaten_speichern(self.projekt_id, neu, self._gewaehlte_leistungen()),
+        self.bearbeiten(ops_p.stammdaten_speichern(self.projekt_id, neu, self._gewaehlte_leistungen(),
+                                                   basis=self.daten.werte, basis_leistungen=self.daten.leistung_ids),
                         fehler=gescheitert, erfolg=gespeichert)
         # False once the refusal is known (at once with a synchronous runner); otherwise "saving"
         return ausgang["ok"]
@@ -760,7 +761,7 @@ class ProjektEditor(QWidget):
             return
         neu = {k: v for k, v in w.items() if alt.get(k) != v}
         if neu:
-            self.bearbeiten(ops_p.aendern("meilenstein", mid, neu, f"Meilenstein „{m.titel}“ ändern"))
+            self.bearbeiten(ops_p.aendern("meilenstein", mid, neu, f"Meilenstein „{m.titel}“ ändern", basis=alt))
 
     def meilenstein_verschieben(self) -> None:
         mid = self._aktueller_ms()
@@ -822,7 +823,8 @@ class ProjektEditor(QWidget):
         if w is not None:
             neu = {k: v for k, v in w.items() if alt.get(k) != v}
             if neu:
-                self.bearbeiten(ops_p.aendern("arbeitspaket", aid, neu, f"Arbeitspaket „{a.titel}“ ändern"))
+                self.bearbeiten(ops_p.aendern("arbeitspaket", aid, neu, f"Arbeitspaket „{a.titel}“ ändern",
+                                              basis=alt))
 
     def arbeitspaket_loeschen(self) -> None:
         """Delete the selected work package; the model refuses while milestones refer to it."""
@@ -983,8 +985,8 @@ class ProjektEditor(QWidget):
             return
         neu = {k: v for k, v in datensatz(w).items() if alt.get(k) != v}
         if neu:
-            self.bearbeiten(ops_p.aendern("mittelabfluss", zid, neu, f"Zahlung vom {fmt.datum(alt['datum'])} ändern"),
-                            fehler=self._abgelehnt)
+            self.bearbeiten(ops_p.aendern("mittelabfluss", zid, neu, f"Zahlung vom {fmt.datum(alt['datum'])} ändern",
+                                          basis=alt), fehler=self._abgelehnt)
 
     def zahlung_loeschen(self) -> None:
         """Delete the selected payment (undoable with Strg+Z; the change log keeps its values)."""
@@ -1027,7 +1029,7 @@ class ProjektEditor(QWidget):
             return
         neu = {k: v for k, v in w.items() if alt.get(k) != v}
         if neu:
-            self.bearbeiten(ops_p.aufwand_aendern(a.id, pid, neu), fehler=self._abgelehnt)
+            self.bearbeiten(ops_p.aufwand_aendern(a.id, pid, neu, basis=alt), fehler=self._abgelehnt)
 
     def aufwand_loeschen(self) -> None:
         a = self._aktueller_aufwand()
@@ -1072,7 +1074,8 @@ class ProjektEditor(QWidget):
             return
         neu = {k: v for k, v in w.items() if alt.get(k) != v}
         if neu:
-            self.bearbeiten(ops_p.bewilligung_speichern(pid, {"jahr": w["jahr"], **neu}, b.id), fehler=self._abgelehnt)
+            self.bearbeiten(ops_p.bewilligung_speichern(pid, {"jahr": w["jahr"], **neu}, b.id, basis=alt),
+                            fehler=self._abgelehnt)
 
     def bewilligung_loeschen(self) -> None:
         b = self._aktuelle_bewilligung()

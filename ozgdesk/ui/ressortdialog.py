@@ -57,4 +57,5 @@ class Ressortbearbeitung:
             return
         neu = stammdaten.geaenderte(werte, dlg.ergebnis)
         if neu and daten.id is not None:
-            self.bearbeitung.ausfuehren(bauplan.aendern("ressort", daten.id, neu, "Ressort ändern"), initiator=self)
+            self.bearbeitung.ausfuehren(bauplan.aendern("ressort", daten.id, neu, "Ressort ändern", basis=werte),
+                                        initiator=self)

@@ -269,8 +269,8 @@ class LeistungenSeite(_Seite):
         if ergebnis is not None:
             neu = stammdaten.geaenderte(alt, ergebnis)
             if neu:
-                self.bearbeitung.ausfuehren(bauplan.aendern("leistung", lid, neu, f"OZG-Leistung {w['ozg_id']} ändern"),
-                                            initiator=self)
+                self.bearbeitung.ausfuehren(bauplan.aendern("leistung", lid, neu, f"OZG-Leistung {w['ozg_id']} ändern",
+                                                            basis=alt), initiator=self)
 
     def projektleitung(self, lid: str | None, parent: QWidget | None = None) -> None:
         """Tick the Leistung's Verantwortliche; OK writes the difference as one undo step."""
@@ -589,5 +589,5 @@ class StammdatenDialog(QDialog):
             return
         neu = stammdaten.geaenderte(alt_felder or {}, ergebnis)
         if neu:
-            self.bearbeitung.ausfuehren(bauplan.aendern(self.art, daten.id, neu, f"{self.bezeichnung} ändern"),
-                                        initiator=self)
+            self.bearbeitung.ausfuehren(bauplan.aendern(self.art, daten.id, neu, f"{self.bezeichnung} ändern",
+                                                        basis=alt_felder), initiator=self)

@@ -27,6 +27,7 @@ from ozgdesk.model.katalogimport.datei import ohne_zyklensammler
 from ozgdesk.model.katalogimport.datensaetze import Katalogimport
 from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
 from ozgdesk.model.katalogimport.zeilen import Katalogstand
+from ozgdesk.model.roh import fuer_dbapi
 from ozgdesk.model.protokoll import AENDERN, ANLEGEN, Eintrag, protokollieren_roh, werte_pruefen
 from ozgdesk.model.values import format_zahl
 
@@ -278,4 +279,4 @@ def _roh_cursor(s: Session) -> Any:
     roh = s.connection().connection.dbapi_connection
     if roh is None:  # only after the pooled connection was invalidated; the session would have failed before
         raise RuntimeError("Die Datenbankverbindung ist geschlossen.")
-    return roh.cursor()
+    return fuer_dbapi(roh).cursor()  # psycopg behind sqlite3's placeholders (ozgdesk.model.roh)

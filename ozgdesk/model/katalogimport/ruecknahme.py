@@ -44,6 +44,7 @@ from ozgdesk.model.katalogimport.anwenden import (
 )
 from ozgdesk.model.katalogimport.datensaetze import Katalogimport
 from ozgdesk.model.katalogimport.vergleich import RESSORT_FELDER, _referenzen_auf_leistung
+from ozgdesk.model.roh import fuer_dbapi
 from ozgdesk.model.protokoll import AENDERN, ANLEGEN, LOESCHEN, Aenderung, Eintrag, protokollieren_roh
 from ozgdesk.model.values import format_zahl
 
@@ -183,7 +184,7 @@ def protokolliert_loeschen(s: Session, cls: type[Base], ids: list[str]) -> None:
     if roh is None:  # only once the pool has invalidated the connection
         raise Speicherfehler("Die Verbindung zur Datenbank ist unterbrochen; es wurde nichts zurückgenommen. "
                              "Bitte noch einmal versuchen.")
-    cursor = roh.cursor()
+    cursor = fuer_dbapi(roh).cursor()  # psycopg behind sqlite3's placeholders (ozgdesk.model.roh)
     try:
         cursor.executemany(f"DELETE FROM {tabelle.name} WHERE id = ?", [(e[1],) for e in eintraege])
         protokollieren_roh(s, cursor, sorted(eintraege, key=lambda e: e[1]))  # record order: cheaper inserts

@@ -10,6 +10,7 @@ word „Korrektur“ of a correction booking) live here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -17,13 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ozgdesk.model import bearbeiten as befehle
-from ozgdesk.model import hinweise
+from ozgdesk.model import gleichzeitig, hinweise
 from ozgdesk.model.bearbeiten import spaltenwerte
 from ozgdesk.model.base import klasse_fuer
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.finanzen import Aufwand, Bewilligung
 from ozgdesk.model.katalog import Leistung
-from ozgdesk.model.projekte import Meilenstein, Projekt
+from ozgdesk.model.projekte import Meilenstein, Projekt, ProjektLeistung
 from ozgdesk.model.values import Ampel, Haushaltsstelle
 
 
@@ -35,14 +36,34 @@ def _holen(s: Session, tabelle: str, id_: str) -> Any:
     return obj
 
 
-def aendern(tabelle: str, id_: str, werte: dict[str, Any], text: str):  # noqa: ANN201 - a builder
-    """Set the fields of ``werte`` that differ from the stored ones (None if none differs)."""
+def _gegen_basis(s: Session, obj: Any, werte: dict[str, Any], basis: dict[str, Any] | None) -> dict[str, Any]:
+    """The fields the user changed against the form's ``basis``; refused (``Veraltet``) if another
+    person changed one of them meanwhile. Without a basis: all of ``werte``."""
+    if basis is None:
+        return werte
+    gewollt = {k: v for k, v in werte.items() if k not in basis or not gleichzeitig.gleich(basis[k], v)}
+    gleichzeitig.pruefen(s, obj, basis, gewollt)
+    return gewollt
+
+
+def aendern(tabelle: str, id_: str, werte: dict[str, Any], text: str,  # noqa: ANN201 - a builder
+            basis: dict[str, Any] | None = None):
+    """Set the fields of ``werte`` that differ from the stored ones (None if none differs).
+
+    ``basis``: the values the form showed. Only the fields the user changed against it are written,
+    and the save is refused with a German message if someone else changed one of them meanwhile
+    (:mod:`ozgdesk.model.gleichzeitig`) – never silently overwritten."""
     def bauen(s: Session) -> befehle.FelderSetzen | None:
-        alt = spaltenwerte(_holen(s, tabelle, id_))
-        neu = {k: v for k, v in werte.items() if alt.get(k) != v}
+        obj = _holen(s, tabelle, id_)
+        gewollt = _gegen_basis(s, obj, werte, basis)
+        alt = spaltenwerte(obj)
+        neu = {k: v for k, v in gewollt.items() if alt.get(k) != v}
         if tabelle == "meilenstein" and "plan_datum" in neu and alt.get("prognose_datum") is None:
             neu["prognose_datum"] = neu["plan_datum"]  # first planning: forecast = plan, as for a new milestone
-        return befehle.FelderSetzen(tabelle, id_, neu, text) if neu else None  # type: ignore[arg-type]
+        if not neu:
+            return None
+        erwartet = {k: alt.get(k) for k in neu} if basis is not None else None
+        return befehle.FelderSetzen(tabelle, id_, neu, text, erwartet=erwartet)  # type: ignore[arg-type]
     return bauen
 
 
@@ -74,16 +95,30 @@ def projekt_entwurf(werte: dict[str, Any]) -> dict[str, Any]:
     return {**werte, "kennung": kennung_normal(werte.get("kennung")) or "PRUEFUNG"}
 
 
-def stammdaten_speichern(projekt_id: str, werte: dict[str, Any], leistung_ids: list[str]):  # noqa: ANN201
-    """The editor's Stammdaten and the project's Leistungen as one undo step (None if unchanged)."""
+def stammdaten_speichern(projekt_id: str, werte: dict[str, Any], leistung_ids: list[str],  # noqa: ANN201
+                         basis: dict[str, Any] | None = None, basis_leistungen: Sequence[str] | None = None):
+    """The editor's Stammdaten and the project's Leistungen as one undo step (None if unchanged);
+    ``basis`` as in :func:`aendern` (a field someone else changed meanwhile refuses the save).
+
+    ``basis_leistungen``: the Leistungen the form showed. Then only the user's own ticks and unticks
+    are applied to the current list, so a Leistung another person added or removed meanwhile stays
+    as they left it (the list is a set: both changes fit together, nothing to refuse)."""
     def bauen(s: Session) -> befehle.Folge | None:
+        soll = list(leistung_ids)
+        if basis_leistungen is not None:
+            aktuell = set(s.execute(select(ProjektLeistung.leistung_id)
+                                    .where(ProjektLeistung.projekt_id == projekt_id)).scalars())
+            soll = sorted((aktuell | (set(leistung_ids) - set(basis_leistungen)))
+                          - (set(basis_leistungen) - set(leistung_ids)))
         p = _holen(s, "projekt", projekt_id)
+        gewollt = _gegen_basis(s, p, werte, basis)
         alt = spaltenwerte(p)
-        neu = {k: v for k, v in werte.items() if k in alt and alt[k] != v}
+        neu = {k: v for k, v in gewollt.items() if k in alt and alt[k] != v}
         liste: list[Any] = []
         if neu:
-            liste.append(befehle.FelderSetzen(Projekt, projekt_id, neu, f"Projekt {p.kennung} ändern"))
-        lb = befehle.projekt_leistungen_setzen(s, projekt_id, leistung_ids)
+            erwartet = {k: alt[k] for k in neu} if basis is not None else None
+            liste.append(befehle.FelderSetzen(Projekt, projekt_id, neu, f"Projekt {p.kennung} ändern", erwartet=erwartet))
+        lb = befehle.projekt_leistungen_setzen(s, projekt_id, soll)
         if lb:
             liste.append(lb)
         return befehle.Folge(liste, f"Projekt {p.kennung} ändern") if liste else None
@@ -139,9 +174,11 @@ def projekte_auswahl(s: Session) -> list[tuple[str, str, str]]:
     return [(i, k, t) for i, k, t in s.execute(select(Projekt.id, Projekt.kennung, Projekt.titel).order_by(Projekt.kennung))]
 
 
-def bewilligung_speichern(projekt_id: str, werte: dict[str, Any], bewilligung_id: str | None = None):  # noqa: ANN201
+def bewilligung_speichern(projekt_id: str, werte: dict[str, Any], bewilligung_id: str | None = None,  # noqa: ANN201
+                          basis: dict[str, Any] | None = None):
     """A new Bewilligung (``bewilligung_id`` None) or the changed fields of one; a year can be
-    approved only once per project (a German message instead of the database's unique error)."""
+    approved only once per project (a German message instead of the database's unique error);
+    ``basis`` as in :func:`aendern`."""
     def bauen(s: Session) -> befehle.Anlegen | befehle.FelderSetzen | None:
         jahr = werte.get("jahr")
         doppelt = select(Bewilligung.id).where(Bewilligung.projekt_id == projekt_id, Bewilligung.jahr == jahr)
@@ -151,7 +188,7 @@ def bewilligung_speichern(projekt_id: str, werte: dict[str, Any], bewilligung_id
             raise Eingabefehler(f"Für {jahr} gibt es schon eine Bewilligung; bitte diese bearbeiten.")
         if bewilligung_id is None:
             return befehle.Anlegen([(Bewilligung, {"projekt_id": projekt_id, **werte})], f"Bewilligung {jahr} anlegen")
-        return aendern("bewilligung", bewilligung_id, werte, f"Bewilligung {jahr} ändern")(s)
+        return aendern("bewilligung", bewilligung_id, werte, f"Bewilligung {jahr} ändern", basis)(s)
     return bauen
 
 
@@ -174,11 +211,13 @@ def aufwand_anlegen(projekt_id: str, werte: dict[str, Any]):  # noqa: ANN201 - a
     return bauen
 
 
-def aufwand_aendern(aufwand_id: str, projekt_id: str, werte: dict[str, Any]):  # noqa: ANN201 - a builder
-    """Change an Aufwand entry; quarter and kind of service stay unique per project (German message)."""
+def aufwand_aendern(aufwand_id: str, projekt_id: str, werte: dict[str, Any],  # noqa: ANN201 - a builder
+                    basis: dict[str, Any] | None = None):
+    """Change an Aufwand entry; quarter and kind of service stay unique per project (German message);
+    ``basis`` as in :func:`aendern`."""
     def bauen(s: Session) -> befehle.FelderSetzen | None:
         alt = spaltenwerte(_holen(s, "aufwand", aufwand_id))
         quartal, art = werte.get("quartal", alt["quartal"]), werte.get("leistungsart", alt["leistungsart"])
         _aufwand_eindeutig(s, projekt_id, quartal, art, aufwand_id)
-        return aendern("aufwand", aufwand_id, werte, f"Aufwand {quartal.kurz} ändern")(s)
+        return aendern("aufwand", aufwand_id, werte, f"Aufwand {quartal.kurz} ändern", basis)(s)
     return bauen

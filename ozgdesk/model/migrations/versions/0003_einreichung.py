@@ -36,6 +36,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('einreichung', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_einreichung_zeitraum'), ['zeitraum'], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        # the same two triggers in PostgreSQL's form: a trigger function raising the same message
+        for sql in PG_TRIGGER:
+            op.execute(sql)
+        return
     op.execute(
         "CREATE TRIGGER einreichung_keine_aenderung BEFORE UPDATE ON einreichung "
         "BEGIN SELECT RAISE(ABORT, 'Einreichungen sind eingefroren und koennen nicht geaendert werden.'); END"
@@ -46,9 +51,26 @@ def upgrade() -> None:
     )
 
 
+#: PostgreSQL: a frozen submission refuses UPDATE and DELETE with the message of the SQLite triggers
+PG_TRIGGER = (
+    "CREATE FUNCTION einreichung_eingefroren() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "RAISE EXCEPTION 'Einreichungen sind eingefroren und koennen nicht % werden.', "
+    "CASE TG_OP WHEN 'DELETE' THEN 'geloescht' ELSE 'geaendert' END USING ERRCODE = 'integrity_constraint_violation'; "
+    "END $$",
+    "CREATE TRIGGER einreichung_keine_aenderung BEFORE UPDATE ON einreichung "
+    "FOR EACH ROW EXECUTE FUNCTION einreichung_eingefroren()",
+    "CREATE TRIGGER einreichung_keine_loeschung BEFORE DELETE ON einreichung "
+    "FOR EACH ROW EXECUTE FUNCTION einreichung_eingefroren()",
+)
+
+
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS einreichung_keine_loeschung")
-    op.execute("DROP TRIGGER IF EXISTS einreichung_keine_aenderung")
+    op.execute("DROP TRIGGER IF EXISTS einreichung_keine_loeschung ON einreichung"
+               if op.get_bind().dialect.name == "postgresql" else "DROP TRIGGER IF EXISTS einreichung_keine_loeschung")
+    op.execute("DROP TRIGGER IF EXISTS einreichung_keine_aenderung ON einreichung"
+               if op.get_bind().dialect.name == "postgresql" else "DROP TRIGGER IF EXISTS einreichung_keine_aenderung")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS einreichung_eingefroren()")
     with op.batch_alter_table('einreichung', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_einreichung_zeitraum'))
     op.drop_table('einreichung')

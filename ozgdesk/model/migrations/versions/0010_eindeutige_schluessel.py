@@ -72,11 +72,19 @@ def upgrade() -> None:
                     sa.Column('id', sa.String(length=36), nullable=False),
                     sa.PrimaryKeyConstraint('id'))
     op.create_index('ix_sync_eindeutig_gruppe', 'sync_eindeutig', ['gruppe'], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        # PostgreSQL drops a constraint in place (its name as PostgreSQL gave it in 0003); the
+        # triggers stay as they are
+        op.drop_constraint('einreichung_art_zeitraum_version_key', 'einreichung', type_='unique')
+        return
     _neu_bauen(_einreichung())
 
 
 def downgrade() -> None:
     # fails (and changes nothing) if two devices' submissions of one quarter share a version
-    _neu_bauen(_einreichung(sa.UniqueConstraint('art', 'zeitraum', 'version')))
+    if op.get_bind().dialect.name == "postgresql":
+        op.create_unique_constraint('einreichung_art_zeitraum_version_key', 'einreichung', ['art', 'zeitraum', 'version'])
+    else:
+        _neu_bauen(_einreichung(sa.UniqueConstraint('art', 'zeitraum', 'version')))
     op.drop_index('ix_sync_eindeutig_gruppe', table_name='sync_eindeutig')
     op.drop_table('sync_eindeutig')
