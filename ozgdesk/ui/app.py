@@ -267,7 +267,8 @@ class Sitzung:
                                nachlauf=nachlauf, vorab_uebersicht=vorab,  # type: ignore[arg-type]
                                datenbank_oeffnen=self.wechseln)
         self.store, self.fenster = store, fenster
-        zuletzt.merken(self.einstellungen, Path(store.pfad))
+        if not getattr(store, "ist_server", False):  # a server has no file for „Zuletzt geöffnet“
+            zuletzt.merken(self.einstellungen, Path(store.pfad))
         return fenster
 
     def wechseln(self, pfad: Path) -> bool:

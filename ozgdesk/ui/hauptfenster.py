@@ -599,7 +599,7 @@ class Hauptfenster(QMainWindow):
         """Datei › Zuletzt geöffnet, rebuilt each time it opens: the open file ticked, missing files greyed."""
         m = self.zuletzt_menue
         m.clear()
-        offen = Path(self.store.pfad).resolve()
+        offen = self._offene_datei()
         dateien = zuletzt.liste(self.einstellungen)
         if not dateien:
             leer = m.addAction("(noch keine)")
@@ -618,12 +618,22 @@ class Hauptfenster(QMainWindow):
         m.addSeparator()
         m.addAction(aktion("Liste &leeren", self, lambda: zuletzt.leeren(self.einstellungen)))
 
+    def _offene_datei(self) -> Path | None:
+        """The open database file; None on a database server (it has no file to list or compare)."""
+        from ozgdesk.model.store import NurEinzelplatz
+
+        try:
+            return Path(self.store.pfad).resolve()
+        except NurEinzelplatz:
+            return None
+
     def _zuletzt_fuer(self, pfad: Path) -> Callable[[], object]:
         return lambda: self.datenbank_wechseln(pfad)
 
     def datei_waehlen(self) -> Path | None:
         """Ask for a database file (tests replace this)."""
-        pfad, _f = QFileDialog.getOpenFileName(self, "Datenbank öffnen", str(Path(self.store.pfad).parent),
+        offen = self._offene_datei()
+        pfad, _f = QFileDialog.getOpenFileName(self, "Datenbank öffnen", str(offen.parent) if offen else "",
                                                "ozgdesk-Datenbank (*.sqlite *.db);;Alle Dateien (*)")
         return Path(pfad) if pfad else None
 
@@ -640,7 +650,7 @@ class Hauptfenster(QMainWindow):
             self.meldung("Datenbank öffnen", f"Die Datei {pfad} ist nicht (mehr) vorhanden. Sie wurde aus der Liste "
                                              "„Zuletzt geöffnet“ entfernt.")
             return False
-        if pfad.resolve() == Path(self.store.pfad).resolve():
+        if pfad.resolve() == self._offene_datei():
             self.statusBar().showMessage(f"Die Datenbank {pfad} ist bereits geöffnet.", 8000)
             return False
         if self._datenbank_oeffnen is None:
