@@ -53,12 +53,13 @@ def laufen(home: Path, anzahl: int, einzeln: bool) -> dict[str, object]:
     db = home / "ozgdesk.sqlite"
     vorher, _ = _zaehlen(db)
     start = time.perf_counter()
+    meldungen: list[str] = []
     if einzeln:
         fehler = _einzeln(home, anzahl)
     else:
         prozesse = [subprocess.Popen([sys.executable, "-c", _SCHREIBER, str(home), f, str(anzahl)], cwd=ROOT,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for f in FELDER]
-        fehler, meldungen = 0, []
+        fehler = 0
         for p in prozesse:
             _out, err = p.communicate()
             fehler += p.returncode
@@ -72,7 +73,8 @@ def laufen(home: Path, anzahl: int, einzeln: bool) -> dict[str, object]:
         con.close()
     probleme = []
     if fehler:
-        probleme.append(f"{fehler} fehlgeschlagene Befehle")
+        gruende = " | ".join(m.strip()[-500:] for m in meldungen if m.strip())
+        probleme.append(f"{fehler} fehlgeschlagene Befehle" + (f": {gruende}" if gruende else ""))
     if nachher - vorher != 2 * anzahl:
         probleme.append(f"{nachher - vorher} neue Protokolleinträge statt {2 * anzahl}")
     if seqs != list(range(1, len(seqs) + 1)):
