@@ -35,7 +35,7 @@ for i in range(anzahl):
     if main(["--home", home, "projekte", "setzen", "%s", f"{feld}={feld} {i}"]) != 0:
         fehler += 1
 sys.exit(min(fehler, 100))
-""" % PROJEKT
+""" % PROJEKT  # noqa: UP031 - the code holds f-strings of its own
 
 
 def _zaehlen(db: Path) -> tuple[int, list[int]]:
@@ -79,7 +79,7 @@ def laufen(home: Path, anzahl: int, einzeln: bool) -> dict[str, object]:
         probleme.append(f"{nachher - vorher} neue Protokolleinträge statt {2 * anzahl}")
     if seqs != list(range(1, len(seqs) + 1)):
         probleme.append("seq ist nicht lückenlos")
-    for feld, wert in zip(FELDER, werte):
+    for feld, wert in zip(FELDER, werte, strict=True):
         if wert != f"{feld} {anzahl - 1}":
             probleme.append(f"{feld} ist {wert!r} statt {feld} {anzahl - 1!r}: Änderung verloren")
     return {"befehle": 2 * anzahl, "fehlgeschlagen": fehler, "neue_eintraege": nachher - vorher,
