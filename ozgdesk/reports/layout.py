@@ -25,6 +25,7 @@ import pyphen
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -505,6 +506,69 @@ class _Tabelle(Table):
             n -= 1
         return n
 
+    def _drawCell(self, cellval: Any, cellstyle: CellStyle, pos: tuple[float, float],  # noqa: N802 (reportlab API)
+                  size: tuple[float, float]) -> None:
+        """A text cell written as the very PDF operators reportlab writes for it, each distinct
+        text of a font encoded once per document.
+
+        reportlab builds a text object per line of every cell (``drawString``), encodes the text
+        into the embedded font's subsets and measures it again for right alignment; with thousands
+        of cells that was a third of a long report's rendering time (bench/berichte.py), mostly
+        spent on the same Kennungen, „–“ and figures. The output is byte for byte reportlab's
+        (``tests/test_berichte_tabellen.py`` compares); anything but a plain string in a TrueType
+        font, left or right aligned at the top without links, goes the standard way."""
+        canv: Any = self.canv  # reportlab's internals (_code, _doc, _escape) are not in its stubs
+        if (cellval.__class__ is not str or cellstyle.valign != "TOP" or cellstyle.alignment not in ("LEFT", "RIGHT")
+                or cellstyle.direction or cellstyle.shaping or cellstyle.href or cellstyle.destination
+                or not canv.bottomup):
+            super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
+            return
+        font: Any = pdfmetrics.getFont(cellstyle.fontname)
+        if not font._dynamicFont:  # noqa: SLF001 - TrueType (subset-embedded) fonts only
+            super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
+            return
+        cur = self._curcellstyle  # type: ignore[has-type]
+        if cur is not cellstyle:  # reportlab's own style switch
+            if cur is None or cellstyle.color != cur.color:
+                canv.setFillColor(cellstyle.color)
+            if cur is None or cellstyle.leading != cur.leading or cellstyle.fontname != cur.fontname \
+                    or cellstyle.fontsize != cur.fontsize:
+                canv.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+            self._curcellstyle = cellstyle
+        schrift, groesse, zeilenabstand = cellstyle.fontname, cellstyle.fontsize, cellstyle.leading
+        # per document (the canvas) and font: line -> (PDF operators, width when right-aligned)
+        texte: dict[tuple[str, float, float], dict[str, tuple[str, float]]] | None = canv.__dict__.get("_ozgdesk_texte")
+        if texte is None:
+            texte = canv.__dict__["_ozgdesk_texte"] = {}
+        kodiert = texte.get((schrift, groesse, zeilenabstand))
+        if kodiert is None:
+            kodiert = texte[(schrift, groesse, zeilenabstand)] = {}
+        colpos, rowpos = pos
+        colwidth, rowheight = size
+        rechts = cellstyle.alignment == "RIGHT"
+        x = colpos + colwidth - cellstyle.rightPadding if rechts else colpos + cellstyle.leftPadding
+        y = rowpos + rowheight - cellstyle.topPadding - groesse
+        code = canv._code  # noqa: SLF001
+        for zeile in cellval.split("\n"):
+            fertig = kodiert.get(zeile)
+            if fertig is None:
+                # what PDFTextObject._formatText makes of the line: the subset font, then the bytes
+                teile = []
+                teilmenge = -1
+                for nr, roh in font.splitString(zeile, canv._doc):  # noqa: SLF001
+                    if nr != teilmenge:
+                        teile.append(f"{font.getSubsetInternalName(nr, canv._doc)} {fp_str(groesse)} Tf "  # noqa: SLF001
+                                     f"{fp_str(zeilenabstand)} TL")
+                        teilmenge = nr
+                    teile.append(f"({canv._escape(roh)}) Tj")  # noqa: SLF001
+                fertig = kodiert[zeile] = (" ".join(teile), font.stringWidth(zeile, groesse) if rechts else 0.0)
+            text, breite = fertig
+            if rechts and not breite and zeile:  # first seen left-aligned: measure now
+                breite = font.stringWidth(zeile, groesse)
+                kodiert[zeile] = (text, breite)
+            code.append(f"BT 1 0 0 1 {fp_str(x - breite if rechts else x, y)} Tm {text} T* ET")
+            y -= zeilenabstand
+
 
 def _zellinhalt(wert: object) -> object:
     return "" if wert is None else wert if isinstance(wert, Flowable) else str(wert)
@@ -669,7 +733,9 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
             stile[-1] = fett_angehaengt
     # Not LongTable: it reports only the first page's height, which defeats keeping the heading
     # above with the table's first rows.
-    tab = _Tabelle(daten, colWidths=breiten, rowHeights=hoehen, repeatRows=wiederholt, hAlign="LEFT", cellStyles=stile)
+    # normalizedData: every cell is a str or a flowable already; reportlab's pass over all cells is skipped
+    tab = _Tabelle(daten, colWidths=breiten, rowHeights=hoehen, repeatRows=wiederholt, hAlign="LEFT", cellStyles=stile,
+                   normalizedData=1)
     stil: list[Any] = [
         ("BACKGROUND", (0, 0), (-1, wiederholt - 1), GRAU_KOPF),
         ("LINEBELOW", (0, wiederholt - 1), (-1, wiederholt - 1), 0.8, colors.black),
