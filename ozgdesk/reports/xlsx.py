@@ -185,7 +185,10 @@ def text_zelle(zelle, wert: str) -> None:  # noqa: ANN001
 
 def _zeilen(text: str, breite: float) -> int:
     """Rough number of lines a wrapped text needs in a column ``breite`` characters wide."""
-    return sum(max(1, -(-len(absatz) // max(1, int(breite) - 2))) for absatz in text.split("\n"))
+    zeichen = max(1, int(breite) - 2)
+    if "\n" not in text:  # most texts: one paragraph
+        return max(1, -(-len(text) // zeichen))
+    return sum(max(1, -(-len(absatz) // zeichen)) for absatz in text.split("\n"))
 
 
 def _kopfbreite(titel: str) -> int:
@@ -204,9 +207,10 @@ def _betragsbreite(s: Spalte, i: int, zeilen: Sequence[Sequence[object]]) -> flo
     if not werte:
         return 0
     # measured in LibreOffice (Carlito, metric twin of Calibri): „19.253.000,00 €“ (15 characters)
-    # needs 14 in regular and 15 in bold; one more for Excel's pixel rounding
-    return max(len(format_euro(x)) + (1 if fett else 0) for x, fett in
-               [(x, False) for x in werte] + ([(sum(werte), True)] if s.summe else []))
+    # needs 14 in regular and 15 in bold; one more for Excel's pixel rounding. The longest text is
+    # that of the largest or of the most negative amount (the text grows with the absolute value).
+    laengste = max(len(format_euro(max(werte))), len(format_euro(min(werte))))
+    return max(laengste, len(format_euro(sum(werte))) + 1) if s.summe else laengste
 
 
 # ------------------------------------------------------------------------------------ header, footer
@@ -492,6 +496,11 @@ class Arbeitsmappe:
         The one decision for both ways of writing a sheet (XML text and openpyxl cells)."""
         if wert is None or wert == "":
             return None
+        if wert.__class__ is str and s.art == "text":  # most cells: plain text (see the end)
+            text: str = wert
+            if not text.isprintable():  # only then can it hold a control character
+                text = _ILLEGAL.sub("", text)
+            return ("umbruch" if len(text) > s.breite or "\n" in text else "text"), text, text.startswith(_FORMELZEICHEN)
         if isinstance(wert, Formel):
             return (s.art if s.art in ("euro", "pt", "zahl") else "text"), wert.text.format(zeile=zeile), False
         if s.art == "euro":
@@ -516,12 +525,14 @@ class Arbeitsmappe:
         folge: list[tuple[int, float | None, list[tuple[str, object, bool] | None]]] = [
             # wrapped headings: LibreOffice keeps the stored height, one line
             (1, 15 * kopf_hoehe if kopf_hoehe > 1 else None, [("kopf", s.titel, False) for s in spalten])]
+        angabe = self._zellangabe
+        spalten_ = [(s, b, s.art == "text") for s, b in zip(spalten, breiten, strict=True)]
         for r, zeile in enumerate(zeilen, start=2):
             zeilen_hoehe = 1
             zellen = []
-            for wert, s, b in zip(zeile, spalten, breiten, strict=True):
-                zellen.append(self._zellangabe(wert, s, r))
-                if s.art == "text" and wert:
+            for wert, (s, b, text_spalte) in zip(zeile, spalten_, strict=True):
+                zellen.append(angabe(wert, s, r))
+                if text_spalte and wert:
                     text = str(wert)
                     if len(text) > b - 2 or "\n" in text:  # else one line (see _zeilen)
                         zeilen_hoehe = max(zeilen_hoehe, _zeilen(text, b))
