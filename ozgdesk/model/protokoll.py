@@ -21,6 +21,7 @@ import os
 from datetime import datetime
 from decimal import Decimal
 from types import SimpleNamespace
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Index, Integer, String, Text, UniqueConstraint, event, func, inspect, select
@@ -40,6 +41,7 @@ from ozgdesk.model.base import (
     jetzt_utc,
     neue_id,
     spalte_pruefen,
+    spalten_in_ordnung,
     spalten_pruefen,
 )
 from ozgdesk.model.errors import Eingabefehler
@@ -106,8 +108,20 @@ def datensatz_als_dict(obj: Base) -> dict[str, Any]:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
-#: a JSON value as the log stores it (``json.dumps(…, ensure_ascii=False, sort_keys=True)``, one encoder for all)
-_dump = _ENCODER.encode
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+# JSONEncoder.encode builds its C encoder anew for every value, and the bulk writers log 10,000 and
+# more entries: the same encoder made once, without the cycle check (log values are plain JSON values).
+_KODIERER = None if _C_ENCODER is None else _C_ENCODER(None, _ENCODER.default, json.encoder.encode_basestring, None,
+                                                        ": ", ", ", True, False, True)
+
+
+def _dump(wert: Any) -> str:
+    """A JSON value as the log stores it: ``json.dumps(wert, ensure_ascii=False, sort_keys=True)``."""
+    if _KODIERER is None:
+        return _ENCODER.encode(wert)
+    if isinstance(wert, str):
+        return json.encoder.encode_basestring(wert)
+    return "".join(_KODIERER(wert, 0))
 
 
 def _alter_wert(session: Session, obj: Base, key: str) -> Any:
@@ -246,6 +260,21 @@ def werte_pruefen(cls: type[Base], werte: dict[str, Any]) -> None:
     pruefen = getattr(cls, "pruefen", None)
     if pruefen is not None:
         pruefen(SimpleNamespace(**werte))
+
+
+def werte_pruefen_alle(cls: type[Base], zeilen: Sequence[dict[str, Any]]) -> None:
+    """:func:`werte_pruefen` for many records, in their order, raising the same first error.
+
+    The column limits are checked a column at a time (:func:`ozgdesk.model.base.spalten_in_ordnung`);
+    only if some value needs a closer look is every record checked one by one, as before."""
+    if cls.__tablename__ in NICHT_PROTOKOLLIERT or not spalten_in_ordnung(cls, zeilen):
+        for werte in zeilen:
+            werte_pruefen(cls, werte)
+        return
+    pruefen = getattr(cls, "pruefen", None)
+    if pruefen is not None:
+        for werte in zeilen:
+            pruefen(SimpleNamespace(**werte))
 
 
 def datensatz_pruefen(obj: Base) -> None:

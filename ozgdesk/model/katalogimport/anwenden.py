@@ -27,7 +27,7 @@ from ozgdesk.model.katalogimport.datei import ohne_zyklensammler
 from ozgdesk.model.katalogimport.datensaetze import Katalogimport
 from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
 from ozgdesk.model.katalogimport.zeilen import Katalogstand
-from ozgdesk.model.protokoll import AENDERN, ANLEGEN, Eintrag, protokollieren_roh, werte_pruefen
+from ozgdesk.model.protokoll import AENDERN, ANLEGEN, Eintrag, protokollieren_roh, werte_pruefen, werte_pruefen_alle
 from ozgdesk.model.values import format_zahl
 
 _BLOCK = 500  # ids per IN (...) query; SQLite's default limit on bound parameters is far higher
@@ -188,10 +188,10 @@ def protokolliert_einfuegen(s: Session, cls: type[Base], zeilen: list[dict[str, 
         return
     spalten = sorted(c.key for c in inspect(cls).column_attrs)
     soll = set(spalten)
-    for z in zeilen:
-        if z.keys() != soll:
-            raise ValueError(f"bulk insert into {cls.__tablename__}: columns {sorted(z)} != {spalten}")
-        _pruefen(cls, z)
+    falsch = next((i for i, z in enumerate(zeilen) if z.keys() != soll), len(zeilen))
+    werte_pruefen_alle(cls, zeilen[:falsch])  # the flush hook's check, a column at a time
+    if falsch < len(zeilen):
+        raise ValueError(f"bulk insert into {cls.__tablename__}: columns {sorted(zeilen[falsch])} != {spalten}")
     _einfache_spalten(cls.__table__, spalten)
     s.flush()
     zeilen = sorted(zeilen, key=lambda z: z["id"])  # B-tree inserts in key order are cheaper
