@@ -344,8 +344,12 @@ def spalten_in_ordnung(cls: type[Base], zeilen: Sequence[Mapping[str, Any]]) -> 
                                                         else INTEGER_BEREICH)
             if arten != {int} or min(werte) < von or max(werte) > bis:
                 return False
-        elif isinstance(typ, (DezimalText, Date)):
+        elif isinstance(typ, DezimalText):
             return False
+        elif isinstance(typ, Date):
+            von, bis = spalte.info.get("bereich") or DATUM_BEREICH
+            if arten != {date} or min(werte) < von or max(werte) > bis:  # a datetime is refused exactly
+                return False
         elif isinstance(typ, (String, Text)):
             mehrzeilig = isinstance(typ, Text)
             laenge = spalte.info.get("max_zeichen") or (TEXT_MAX_ZEICHEN if mehrzeilig else typ.length)
