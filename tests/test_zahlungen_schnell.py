@@ -230,7 +230,7 @@ def test_json_eines_datensatzes_wie_json_dumps():
     namen = ["d_nichts", "b_text", "a_zahl", "e_gemischt", "c_wahr"]  # in any order: the text sorts them
     spalten = [[None, None, None], ["ä\"\\\n\t\u2028", "", "x"], [1, -2, 10**15], ["1", 2, None],
                [True, False, True]]
-    texte = sammelschreiber._json_texte(namen, spalten)
+    texte = sammelschreiber.json_texte(namen, spalten)
     erwartet = [json.dumps(dict(zip(namen, werte, strict=True)), ensure_ascii=False, sort_keys=True)
                 for werte in zip(*spalten, strict=True)]
     assert texte == erwartet

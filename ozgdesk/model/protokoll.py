@@ -232,6 +232,12 @@ def protokollieren_roh(session: Session, cursor: Any, eintraege: list[Eintrag]) 
 _VARIANTE = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
 
 
+def anlegen_roh(session: Session, cursor: Any, tabelle: str, datensatz_ids: list[str], neu_texte: list[str]) -> None:
+    """Write the ``anlegen`` entries of :func:`anlegen_zeilen` with ``executemany`` on the session's
+    DB-API ``cursor`` (same transaction), as :func:`protokollieren_roh` writes the entries it builds."""
+    cursor.executemany(_EINFUEGEN, anlegen_zeilen(session, tabelle, datensatz_ids, neu_texte, roh=True))
+
+
 def neue_ids(anzahl: int) -> list[str]:
     """``anzahl`` random UUIDs (version 4) as text, like :func:`neue_id` but from one ``os.urandom``
     call and without building UUID objects (10,000 log ids per first import, 100,000 payments of an

@@ -43,10 +43,10 @@ from ozgdesk.model.base import (
     json_wert,
 )
 from ozgdesk.model.protokoll import (
-    _EINFUEGEN,
     PROTOKOLLSPALTEN,
     Aenderung,
     _dump,
+    anlegen_roh,
     anlegen_zeilen,
     neue_ids,
     skalarer_vorgabewert,
@@ -76,14 +76,14 @@ def einfuegen(s: Session, cls: type[Base], datensaetze: list[dict[str, Any]]) ->
     dialekt = s.get_bind().dialect
     tabelle = cls.__table__
     spaltenwerte = {n: (ids if n == "id" else list(map(itemgetter(n), zeilen))) for n in namen}
-    texte = _json_texte(namen, [_gewandelt(spaltenwerte[n], _json(spalte_von[n])) for n in namen])
+    texte = json_texte(namen, [_gewandelt(spaltenwerte[n], _json(spalte_von[n])) for n in namen])
     if _sqlite(dialekt):
         cursor = _roh_cursor(s)
         try:
             cursor.executemany(
                 f"INSERT INTO {tabelle.name} ({', '.join(namen)}) VALUES ({', '.join('?' for _ in namen)})",
                 zip(*(_gewandelt(spaltenwerte[n], _umwandler(spalte_von[n], dialekt)) for n in namen), strict=True))
-            cursor.executemany(_EINFUEGEN, anlegen_zeilen(s, cls.__tablename__, ids, texte, roh=True))
+            anlegen_roh(s, cursor, cls.__tablename__, ids, texte)
         finally:
             cursor.close()
     else:  # the generic path: SQLAlchemy binds every value itself
@@ -161,7 +161,7 @@ def _json(spalte: Any) -> Callable[[Any], Any] | None:
         else json_wert
 
 
-def _json_texte(namen: list[str], spalten_json: list[list[Any]]) -> list[str]:
+def json_texte(namen: list[str], spalten_json: list[list[Any]]) -> list[str]:
     """Each record's JSON object as the log writes it (``json.dumps(…, ensure_ascii=False,
     sort_keys=True)`` of its JSON values): every column encoded at once, then each record's text
     put together from its columns' texts, the keys in sorted order as ``sort_keys`` writes them."""
@@ -193,4 +193,4 @@ def _roh_cursor(s: Session) -> Any:
     return roh.cursor()
 
 
-__all__ = ["einfuegen"]
+__all__ = ["einfuegen", "json_texte"]

@@ -27,7 +27,14 @@ from ozgdesk.model.katalogimport.datei import ohne_zyklensammler
 from ozgdesk.model.katalogimport.datensaetze import Katalogimport
 from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
 from ozgdesk.model.katalogimport.zeilen import Katalogstand
-from ozgdesk.model.protokoll import AENDERN, ANLEGEN, Eintrag, protokollieren_roh, werte_pruefen, werte_pruefen_alle
+from ozgdesk.model.protokoll import (
+    AENDERN,
+    Eintrag,
+    anlegen_roh,
+    protokollieren_roh,
+    werte_pruefen,
+    werte_pruefen_alle,
+)
 from ozgdesk.model.values import format_zahl
 
 _BLOCK = 500  # ids per IN (...) query; SQLite's default limit on bound parameters is far higher
@@ -199,11 +206,11 @@ def protokolliert_einfuegen(s: Session, cls: type[Base], zeilen: list[dict[str, 
     try:
         _roh_einfuegen(cursor, cls.__table__, spalten, zeilen)
         # the columns are plain text, numbers and booleans (checked above), for which json_wert is
-        # the identity: the row itself is the entry's value
-        werte = operator.itemgetter(*spalten)
-        tabelle = cls.__tablename__
-        protokollieren_roh(s, cursor, [(tabelle, z["id"], ANLEGEN, None, None, dict(zip(spalten, werte(z), strict=True)))
-                                       for z in zeilen])
+        # the identity: the row itself is the entry's value, encoded a column at a time
+        from ozgdesk.model.sammelschreiber import json_texte
+
+        texte = json_texte(spalten, [list(map(operator.itemgetter(k), zeilen)) for k in spalten])
+        anlegen_roh(s, cursor, cls.__tablename__, [z["id"] for z in zeilen], texte)
     finally:
         cursor.close()
 
