@@ -177,7 +177,14 @@ def _werttexte(werte: list[Any]) -> list[str]:
         return list(map(encode_basestring, werte))
     if arten == {int}:
         return list(map(int.__repr__, werte))
+    if arten <= {bool, type(None)}:
+        return list(map(_WAHRHEIT.__getitem__, werte))
+    if arten <= {str, type(None)}:
+        return ["null" if w is None else encode_basestring(w) for w in werte]
     return [_dump(w) for w in werte]
+
+
+_WAHRHEIT = {True: "true", False: "false", None: "null"}
 
 
 def _sqlite(dialekt: Any) -> bool:

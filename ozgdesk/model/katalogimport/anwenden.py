@@ -35,6 +35,7 @@ from ozgdesk.model.protokoll import (
     werte_pruefen,
     werte_pruefen_alle,
 )
+from ozgdesk.model.sammelschreiber import json_texte
 from ozgdesk.model.values import format_zahl
 
 _BLOCK = 500  # ids per IN (...) query; SQLite's default limit on bound parameters is far higher
@@ -207,8 +208,6 @@ def protokolliert_einfuegen(s: Session, cls: type[Base], zeilen: list[dict[str, 
         _roh_einfuegen(cursor, cls.__table__, spalten, zeilen)
         # the columns are plain text, numbers and booleans (checked above), for which json_wert is
         # the identity: the row itself is the entry's value, encoded a column at a time
-        from ozgdesk.model.sammelschreiber import json_texte
-
         texte = json_texte(spalten, [list(map(operator.itemgetter(k), zeilen)) for k in spalten])
         anlegen_roh(s, cursor, cls.__tablename__, [z["id"] for z in zeilen], texte)
     finally:
@@ -234,11 +233,10 @@ def protokolliert_aendern(s: Session, cls: type[Base], aenderungen: dict[str, di
             alt[zeile["id"]] = dict(zeile)
     eintraege: list[Eintrag] = []
     gruppen: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
-    for rid in ids:
-        neu = {f: w for f, w in aenderungen[rid].items() if json_wert(alt[rid][f]) != json_wert(w)}
-        if not neu:
-            continue
-        _pruefen(cls, {**alt[rid], **neu})
+    geaendert = {rid: neu for rid in ids
+                 if (neu := {f: w for f, w in aenderungen[rid].items() if json_wert(alt[rid][f]) != json_wert(w)})}
+    werte_pruefen_alle(cls, [{**alt[rid], **neu} for rid, neu in geaendert.items()])  # in record order, as one by one
+    for rid, neu in geaendert.items():
         felder = tuple(sorted(neu))
         gruppen.setdefault(felder, []).append((*(neu[f] for f in felder), rid))
         for f in felder:
