@@ -571,16 +571,14 @@ class _Tabelle(Table):
         into the embedded font's subsets and measures it again for right alignment; with thousands
         of cells that was a third of a long report's rendering time (bench/berichte.py), mostly
         spent on the same Kennungen, „–“ and figures. The output is byte for byte reportlab's
-        (``tests/test_berichte_tabellen.py`` compares); anything but a plain string in a TrueType
-        font, left or right aligned at the top without links, goes the standard way."""
+        (``tests/test_pdf_zellen.py`` compares); anything but a plain string in a TrueType font,
+        left or right aligned at the top without links, goes the standard way. Whether a cell style
+        qualifies is decided once per style (the table's shared styles never change, see _zellstil)."""
         canv: Any = self.canv  # reportlab's internals (_code, _doc, _escape) are not in its stubs
-        if (cellval.__class__ is not str or cellstyle.valign != "TOP" or cellstyle.alignment not in ("LEFT", "RIGHT")
-                or cellstyle.direction or cellstyle.shaping or cellstyle.href or cellstyle.destination
-                or not canv.bottomup):
-            super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
-            return
-        font: Any = pdfmetrics.getFont(cellstyle.fontname)
-        if not font._dynamicFont:  # noqa: SLF001 - TrueType (subset-embedded) fonts only
+        font: Any = cellstyle.__dict__.get("_ozgdesk_schrift")
+        if font is None:
+            font = cellstyle.__dict__["_ozgdesk_schrift"] = _direkte_schrift(cellstyle)
+        if font is False or cellval.__class__ is not str or not canv.bottomup:
             super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
             return
         cur = self._curcellstyle  # type: ignore[has-type]
@@ -624,6 +622,16 @@ class _Tabelle(Table):
                 kodiert[zeile] = (text, breite)
             code.append(f"BT 1 0 0 1 {fp_str(x - breite if rechts else x, y)} Tm {text} T* ET")
             y -= zeilenabstand
+
+
+def _direkte_schrift(stil: CellStyle) -> Any:
+    """The TrueType font whose text :meth:`_Tabelle._drawCell` writes itself for cells of this
+    style, or False if the style needs reportlab's own way (alignment, direction, shaping, links)."""
+    if stil.valign != "TOP" or stil.alignment not in ("LEFT", "RIGHT") or stil.direction or stil.shaping \
+            or stil.href or stil.destination:
+        return False
+    font: Any = pdfmetrics.getFont(stil.fontname)
+    return font if font._dynamicFont else False  # noqa: SLF001 - TrueType (subset-embedded) fonts only
 
 
 def _zellinhalt(wert: object) -> object:
