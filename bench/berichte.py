@@ -3,7 +3,8 @@
 Compares with plain reportlab rendering one table (8 text columns, Helvetica, repeated header, grid)
 of the same number of rows as all tables of the report together (904 for 200 projects: the report
 has up to six sections with a row per project), the issue's yardstick, and prints times and
-ratios. Goal: ≤ 3 s for PDF + XLSX, PDF ≤ 2× the plain table. The plain table's time is the cost
+ratios. Goals: ≤ 3 s for PDF + XLSX, PDF ≤ 2× the plain table (issue 3) and PDF + XLSX together ≤ 2×
+the plain table (issue 18). The plain table's time is the cost
 of laying out those rows with reportlab, so the ratio is what ozgdesk's own layout (wrapping,
 charts, header and footer, traffic lights) adds. A table of 200 rows (one per project) is timed
 for context only: it has a quarter of the report's rows, so no ratio against it can be fair.
@@ -12,6 +13,10 @@ for context only: it has a quarter of the report's rows, so no ratio against it 
 
 The store is generated once (not timed): the demo Ressort plus copies of its projects under new
 Kennungen (BENCH-001 …), each with milestones, payment plans, payments or person-days.
+
+The documents are made as the application makes them (``reports/dienst.py``, the submission
+package): the data check (``pruefen``) runs once, timed with the PDF, and both writers get its
+findings; the CLI's single documents run it themselves.
 
 Report and yardstick run alternately, each after ``gc.collect()`` (outside the timing), so that a
 full garbage collection started by one of them (≈ 0.07 s with the snapshot in memory) or a
@@ -41,6 +46,7 @@ from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import Quartal
 from ozgdesk.reports import quartalsbericht
+from ozgdesk.reports.pruefung import pruefen
 from ozgdesk.reports.snapshot import bestand_laden
 
 QUARTAL = Quartal(2026, 3)
@@ -70,8 +76,15 @@ def _gemessen(f):  # noqa: ANN001, ANN202
 def ozgdesk_bericht(pfad: Path) -> tuple[float, float, float, int, int]:
     with Store.oeffnen(pfad) as store:
         laden, b = _gemessen(lambda: bestand_laden(store, demo.STICHTAG))
-        zeit_pdf, pdf = _gemessen(lambda: quartalsbericht.pdf_ressort(b, QUARTAL, kennzeichnung="VS-NUR FÜR DEN DIENSTGEBRAUCH"))
-        zeit_xlsx, xlsx = _gemessen(lambda: quartalsbericht.xlsx(b, QUARTAL))
+        befunde: list = []
+
+        def pdf_mit_pruefung() -> bytes:
+            befunde[:] = pruefen(b, QUARTAL)
+            return quartalsbericht.pdf_ressort(b, QUARTAL, kennzeichnung="VS-NUR FÜR DEN DIENSTGEBRAUCH", befunde=befunde)
+
+        zeit_pdf, pdf = _gemessen(pdf_mit_pruefung)
+        zeit_xlsx, xlsx = _gemessen(lambda: quartalsbericht.xlsx(b, QUARTAL, befunde=befunde,
+                                                                 kennzeichnung="VS-NUR FÜR DEN DIENSTGEBRAUCH"))
     return laden, zeit_pdf, zeit_xlsx, len(pdf), len(xlsx)
 
 
@@ -159,7 +172,7 @@ def main() -> None:
     print(f"Reportlab pur, eine Tabelle mit so vielen Zeilen wie alle Tabellen des Berichts ({zeilen}): {bg:6.3f} s")
     v_pdf = zeile("PDF / Tabelle", pdfs, basis_gleich, 2)
     zeile("XLSX / Tabelle", xlsxs, basis_gleich)
-    v_beide = zeile("PDF+XLSX / Tabelle", beide, basis_gleich)
+    v_beide = zeile("PDF+XLSX / Tabelle", beide, basis_gleich, 2)
     zeile("PDF+XLSX+Laden / Tabelle", alles, basis_gleich)
     print(f"Zur Einordnung (nicht der Maßstab): dieselbe Tabelle in DejaVu Sans, eingebettet wie im Bericht: {bt:6.3f} s "
           f"(PDF / diese Tabelle {_verhaeltnisse(pdfs, basis_ttf)[0]:.2f}×)")
@@ -172,7 +185,8 @@ def main() -> None:
     melden("Berichte: PDF gegen reine Tabelle gleicher Zeilenzahl", pdf, "s", verhaeltnis=v_pdf[0],
            basis=f"Tabelle mit {zeilen} Zeilen (Paare {v_pdf[1]:.2f}–{v_pdf[2]:.2f}×)", ziel="≤ 2×", erreicht=v_pdf[0] <= 2)
     melden("Berichte: PDF+XLSX gegen reine Tabelle gleicher Zeilenzahl", statistics.median(beide), "s",
-           verhaeltnis=v_beide[0], basis=f"Tabelle mit {zeilen} Zeilen (Paare {v_beide[1]:.2f}–{v_beide[2]:.2f}×)")
+           verhaeltnis=v_beide[0], basis=f"Tabelle mit {zeilen} Zeilen (Paare {v_beide[1]:.2f}–{v_beide[2]:.2f}×)",
+           ziel="≤ 2×", erreicht=v_beide[0] <= 2)
 
 
 if __name__ == "__main__":

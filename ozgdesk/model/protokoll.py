@@ -21,6 +21,8 @@ import os
 from datetime import datetime
 from decimal import Decimal
 from types import SimpleNamespace
+from collections.abc import Iterator, Sequence
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import Index, Integer, String, Text, UniqueConstraint, event, func, inspect, select
@@ -40,6 +42,7 @@ from ozgdesk.model.base import (
     jetzt_utc,
     neue_id,
     spalte_pruefen,
+    spalten_in_ordnung,
     spalten_pruefen,
 )
 from ozgdesk.model.errors import Eingabefehler
@@ -106,8 +109,20 @@ def datensatz_als_dict(obj: Base) -> dict[str, Any]:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
-#: a JSON value as the log stores it (``json.dumps(…, ensure_ascii=False, sort_keys=True)``, one encoder for all)
-_dump = _ENCODER.encode
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+# JSONEncoder.encode builds its C encoder anew for every value, and the bulk writers log 10,000 and
+# more entries: the same encoder made once, without the cycle check (log values are plain JSON values).
+_KODIERER = None if _C_ENCODER is None else _C_ENCODER(None, _ENCODER.default, json.encoder.encode_basestring, None,
+                                                        ": ", ", ", True, False, True)
+
+
+def _dump(wert: Any) -> str:
+    """A JSON value as the log stores it: ``json.dumps(wert, ensure_ascii=False, sort_keys=True)``."""
+    if _KODIERER is None:
+        return _ENCODER.encode(wert)
+    if isinstance(wert, str):
+        return json.encoder.encode_basestring(wert)
+    return "".join(_KODIERER(wert, 0))
 
 
 def _alter_wert(session: Session, obj: Base, key: str) -> Any:
@@ -172,6 +187,35 @@ def protokollzeilen(session: Session, eintraege: list[Eintrag], *, roh: bool = F
             for i, (tabelle, rid, aktion, feld, alt, neu) in enumerate(eintraege)]
 
 
+def anlegen_zeilen(session: Session, tabelle: str, datensatz_ids: list[str], neu_texte: list[str], *,
+                   roh: bool = False) -> Iterator[tuple[Any, ...]]:
+    """The change-log rows of ``anlegen`` entries for new records of ``tabelle``, whose values
+    (all fields) the caller has already encoded as :func:`_dump` does – what :func:`protokollzeilen`
+    makes of ``(tabelle, id, ANLEGEN, None, None, werte)`` entries, but built a column at a time
+    for a bulk writer of 100,000 records (:mod:`ozgdesk.model.sammelschreiber`). Empty in a session
+    without log; the records are noted as written either way."""
+    if not datensatz_ids:
+        return iter(())
+    geschrieben_merken(session, zip(repeat(tabelle), datensatz_ids))
+    if session.info.get("ohne_protokoll"):
+        return iter(())
+    geraet = session.info.get("geraet")
+    if not geraet:
+        raise RuntimeError("session without device id: open sessions through Store.session()")
+    transaktion = session.info.setdefault("transaktion", neue_id())
+    zeitpunkt: Any = session.info.get("zeitpunkt") or jetzt_utc()
+    if roh:
+        zeitpunkt = UtcZeit().process_bind_param(zeitpunkt, None)
+    benutzer = session.info.get("benutzer") or "unbekannt"
+    quelle = session.info.get("quelle", "lokal")
+    n = len(datensatz_ids)
+    ids = sorted(neue_ids(n))  # ascending, like the records' ids: see protokollzeilen
+    erste = _naechste_seq(session, geraet, n)
+    return zip(ids, repeat(geraet), range(erste, erste + n), repeat(transaktion), repeat(zeitpunkt), repeat(benutzer),
+               repeat(quelle), repeat(tabelle), datensatz_ids, repeat(ANLEGEN), repeat(None), repeat(None), neu_texte,
+               strict=False)  # the repeats are endless; ids, datensatz_ids and neu_texte have n each
+
+
 _EINFUEGEN = (f"INSERT INTO aenderung ({', '.join(PROTOKOLLSPALTEN)}) "
               f"VALUES ({', '.join('?' for _ in PROTOKOLLSPALTEN)})")
 
@@ -184,17 +228,25 @@ def protokollieren_roh(session: Session, cursor: Any, eintraege: list[Eintrag]) 
         cursor.executemany(_EINFUEGEN, zeilen)
 
 
+#: hex digit of a random byte's high nibble -> that nibble as the UUID variant (10xx): 8, 9, a or b
+_VARIANTE = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
+
+
+def anlegen_roh(session: Session, cursor: Any, tabelle: str, datensatz_ids: list[str], neu_texte: list[str]) -> None:
+    """Write the ``anlegen`` entries of :func:`anlegen_zeilen` with ``executemany`` on the session's
+    DB-API ``cursor`` (same transaction), as :func:`protokollieren_roh` writes the entries it builds."""
+    cursor.executemany(_EINFUEGEN, anlegen_zeilen(session, tabelle, datensatz_ids, neu_texte, roh=True))
+
+
 def neue_ids(anzahl: int) -> list[str]:
     """``anzahl`` random UUIDs (version 4) as text, like :func:`neue_id` but from one ``os.urandom``
-    call and without building UUID objects (10,000 log ids per first import)."""
-    roh = bytearray(os.urandom(16 * anzahl))
-    ids = []
-    for i in range(0, 16 * anzahl, 16):
-        roh[i + 6] = (roh[i + 6] & 0x0F) | 0x40
-        roh[i + 8] = (roh[i + 8] & 0x3F) | 0x80
-        x = roh[i:i + 16].hex()
-        ids.append(f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}")
-    return ids
+    call and without building UUID objects (10,000 log ids per first import, 100,000 payments of an
+    HKR export): the hex text of the random bytes with the version digit set to 4 and the variant
+    digit to 8–b, as ``uuid.uuid4`` sets those bits."""
+    roh = os.urandom(16 * anzahl).hex()
+    v = _VARIANTE
+    return [f"{roh[i:i + 8]}-{roh[i + 8:i + 12]}-4{roh[i + 13:i + 16]}-{v[roh[i + 16]]}{roh[i + 17:i + 20]}-"
+            f"{roh[i + 20:i + 32]}" for i in range(0, 32 * anzahl, 32)]
 
 
 def _normalisieren(obj: Base) -> None:
@@ -246,6 +298,24 @@ def werte_pruefen(cls: type[Base], werte: dict[str, Any]) -> None:
     pruefen = getattr(cls, "pruefen", None)
     if pruefen is not None:
         pruefen(SimpleNamespace(**werte))
+
+
+def werte_pruefen_alle(cls: type[Base], zeilen: Sequence[dict[str, Any]]) -> None:
+    """:func:`werte_pruefen` for many records, in their order, raising the same first error.
+
+    The column limits are checked a column at a time (:func:`ozgdesk.model.base.spalten_in_ordnung`);
+    only if some value needs a closer look is every record checked one by one, as before."""
+    if cls.__tablename__ in NICHT_PROTOKOLLIERT or not spalten_in_ordnung(cls, zeilen):
+        for werte in zeilen:
+            werte_pruefen(cls, werte)
+        return
+    pruefen = getattr(cls, "pruefen", None)
+    if pruefen is not None:
+        ns = SimpleNamespace()  # one record view, refilled: the rules only read it
+        for werte in zeilen:
+            ns.__dict__.clear()
+            ns.__dict__.update(werte)
+            pruefen(ns)
 
 
 def datensatz_pruefen(obj: Base) -> None:

@@ -364,8 +364,8 @@ def _dateien_erzeugen(b: Bestand, q: Quartal, daten: dict[str, Any], aenderungen
     am = qb.arbeitsmappe(b, q, befunde=befunde, kennzeichnung=kennzeichnung, aktenzeichen=aktenzeichen,
                          fassung=fassung.kurz)
     # Excel shows them under File → Info → Properties: the file reference and the version
-    am.wb.properties.identifier = aktenzeichen or None
-    am.wb.properties.version = str(fassung.version)
+    am.eigenschaften.identifier = aktenzeichen or None
+    am.eigenschaften.version = str(fassung.version)
     if vorgaenger is not None:
         am.blatt("Änderungen", [Spalte(_AENDERUNG_SPALTEN[0], breite=40), Spalte(_AENDERUNG_SPALTEN[1], breite=45),
                                 Spalte(f"Fassung {vorgaenger}", breite=30), Spalte(f"Fassung {vorgaenger + 1}", breite=30)],

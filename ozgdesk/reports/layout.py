@@ -18,13 +18,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
 import pyphen
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -311,7 +312,13 @@ def kuerzen(text: str, schrift: str, groesse: float, breite: float, zeilen: int,
 
 class _Messer:
     """Widths of words in one font and size, each distinct word measured once (a table repeats its
-    Kennungen, "–", "ja" hundreds of times). Widths add up: reportlab applies no kerning."""
+    Kennungen, "–", "ja" hundreds of times). Widths add up: reportlab applies no kerning.
+
+    One per font and size for the whole process (:func:`_messer`): string widths never change, and
+    a session's reports share most of their words."""
+
+    #: Words kept before the cache starts afresh (a long session renders many reports).
+    GRENZE = 200_000
 
     def __init__(self, schrift: str, groesse: float) -> None:
         self._messen = pdfmetrics.getFont(schrift).stringWidth
@@ -322,8 +329,49 @@ class _Messer:
     def __call__(self, wort: str) -> float:
         b = self._breiten.get(wort)
         if b is None:
+            if len(self._breiten) > self.GRENZE:
+                self._breiten.clear()
             b = self._breiten[wort] = self._messen(wort, self.groesse)
         return b
+
+
+class _Mass(NamedTuple):
+    """The measures of one cell text in one font (see :func:`tabelle`): the text with its values
+    protected, its single line and width if it is one paragraph, the widest of its lines unbroken,
+    its widest word and its widest unbreakable word (0.0: none); None where it has no words."""
+
+    geschuetzt: str
+    eine_zeile: tuple[str, float] | None
+    laengste_zeile: float | None
+    breitestes_wort: float | None
+    breitester_wert: float
+
+    @classmethod
+    def von(cls, text: str, m: _Messer) -> _Mass:
+        geschuetzt = schuetzen(text)
+        eine = None
+        zeile_max: float | None = None
+        wort_max: float | None = None
+        wert_max = 0.0
+        for absatz_ in geschuetzt.split("\n"):
+            ws = woerter(absatz_)
+            if not ws:
+                continue
+            breiten_ = [m(x) for x in ws]
+            linie = sum(breiten_) + m.leer * (len(ws) - 1)
+            if absatz_ is geschuetzt:  # one paragraph: if its line fits the column, nothing to wrap
+                eine = (" ".join(ws), linie)
+            zeile_max = linie if zeile_max is None else max(zeile_max, linie)
+            wort_max = max(breiten_) if wort_max is None else max(wort_max, *breiten_)
+            for x, b in zip(ws, breiten_, strict=True):
+                if b > wert_max and unteilbar(x):
+                    wert_max = b
+        return cls(geschuetzt, eine, zeile_max, wort_max, wert_max)
+
+
+@functools.cache
+def _messer(schrift: str, groesse: float) -> _Messer:
+    return _Messer(schrift, groesse)
 
 
 def unteilbar(wort: str) -> bool:
@@ -347,7 +395,7 @@ def umbrechen(text: str, schrift: str, groesse: float, breite: float, messer: _M
     Each word is measured once and line widths are summed (reportlab's string widths add up, no
     kerning): measuring every candidate line made long texts quadratic in their words.
     """
-    w = messer if messer is not None and (messer.schrift, messer.groesse) == (schrift, groesse) else _Messer(schrift, groesse)
+    w = messer if messer is not None and (messer.schrift, messer.groesse) == (schrift, groesse) else _messer(schrift, groesse)
     # No glyph of a text font is narrower than a quarter em, so a longer text cannot fit on one line.
     hoechstens = breite / (0.25 * groesse)
     leer, bindestrich = w.leer, w.bindestrich
@@ -362,12 +410,21 @@ def umbrechen(text: str, schrift: str, groesse: float, breite: float, messer: _M
         offen = False  # the line ends inside a word split at a hyphenation point: print a hyphen if it breaks here
         for wort in woerter_:
             wort_breite = w(wort)
-            if wort_breite <= breite:
-                stuecke = [(wort, wort_breite)]
-            elif unteilbar(wort):
+            if wort_breite <= breite:  # most words fit a line whole: the steps below, without splitting
+                if not zeile:
+                    zeile, zeile_breite = wort, wort_breite
+                else:
+                    kandidat = zeile_breite + leer + wort_breite
+                    if kandidat <= breite:
+                        zeile, zeile_breite = zeile + " " + wort, kandidat
+                    else:
+                        zeilen.append(zeile + ("-" if offen else ""))
+                        zeile, zeile_breite = wort, wort_breite
+                offen = False
+                continue
+            if unteilbar(wort):
                 return None
-            else:
-                stuecke = [(x, w(x)) for x in _TRENNSTELLEN.findall(wort)]
+            stuecke = [(x, w(x)) for x in _TRENNSTELLEN.findall(wort)]
             for i, (stueck, stueck_breite) in enumerate(stuecke):
                 silben = [(stueck, stueck_breite, False)]
                 if stueck_breite > breite:
@@ -505,6 +562,77 @@ class _Tabelle(Table):
             n -= 1
         return n
 
+    def _drawCell(self, cellval: Any, cellstyle: CellStyle, pos: tuple[float, float],  # noqa: N802 (reportlab API)
+                  size: tuple[float, float]) -> None:
+        """A text cell written as the very PDF operators reportlab writes for it, each distinct
+        text of a font encoded once per document.
+
+        reportlab builds a text object per line of every cell (``drawString``), encodes the text
+        into the embedded font's subsets and measures it again for right alignment; with thousands
+        of cells that was a third of a long report's rendering time (bench/berichte.py), mostly
+        spent on the same Kennungen, „–“ and figures. The output is byte for byte reportlab's
+        (``tests/test_pdf_zellen.py`` compares); anything but a plain string in a TrueType font,
+        left or right aligned at the top without links, goes the standard way. Whether a cell style
+        qualifies is decided once per style (the table's shared styles never change, see _zellstil)."""
+        canv: Any = self.canv  # reportlab's internals (_code, _doc, _escape) are not in its stubs
+        font: Any = cellstyle.__dict__.get("_ozgdesk_schrift")
+        if font is None:
+            font = cellstyle.__dict__["_ozgdesk_schrift"] = _direkte_schrift(cellstyle)
+        if font is False or cellval.__class__ is not str or not canv.bottomup:
+            super()._drawCell(cellval, cellstyle, pos, size)  # type: ignore[misc]
+            return
+        cur = self._curcellstyle  # type: ignore[has-type]
+        if cur is not cellstyle:  # reportlab's own style switch
+            if cur is None or cellstyle.color != cur.color:
+                canv.setFillColor(cellstyle.color)
+            if cur is None or cellstyle.leading != cur.leading or cellstyle.fontname != cur.fontname \
+                    or cellstyle.fontsize != cur.fontsize:
+                canv.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+            self._curcellstyle = cellstyle
+        schrift, groesse, zeilenabstand = cellstyle.fontname, cellstyle.fontsize, cellstyle.leading
+        # per document (the canvas) and font: line -> (PDF operators, width when right-aligned)
+        texte: dict[tuple[str, float, float], dict[str, tuple[str, float]]] | None = canv.__dict__.get("_ozgdesk_texte")
+        if texte is None:
+            texte = canv.__dict__["_ozgdesk_texte"] = {}
+        kodiert = texte.get((schrift, groesse, zeilenabstand))
+        if kodiert is None:
+            kodiert = texte[(schrift, groesse, zeilenabstand)] = {}
+        colpos, rowpos = pos
+        colwidth, rowheight = size
+        rechts = cellstyle.alignment == "RIGHT"
+        x = colpos + colwidth - cellstyle.rightPadding if rechts else colpos + cellstyle.leftPadding
+        y = rowpos + rowheight - cellstyle.topPadding - groesse
+        code = canv._code  # noqa: SLF001
+        for zeile in cellval.split("\n"):
+            fertig = kodiert.get(zeile)
+            if fertig is None:
+                # what PDFTextObject._formatText makes of the line: the subset font, then the bytes
+                teile = []
+                teilmenge = -1
+                for nr, roh in font.splitString(zeile, canv._doc):  # noqa: SLF001
+                    if nr != teilmenge:
+                        teile.append(f"{font.getSubsetInternalName(nr, canv._doc)} {fp_str(groesse)} Tf "  # noqa: SLF001
+                                     f"{fp_str(zeilenabstand)} TL")
+                        teilmenge = nr
+                    teile.append(f"({canv._escape(roh)}) Tj")  # noqa: SLF001
+                fertig = kodiert[zeile] = (" ".join(teile), font.stringWidth(zeile, groesse) if rechts else 0.0)
+            text, breite = fertig
+            if rechts and not breite and zeile:  # first seen left-aligned: measure now
+                breite = font.stringWidth(zeile, groesse)
+                kodiert[zeile] = (text, breite)
+            code.append(f"BT 1 0 0 1 {fp_str(x - breite if rechts else x, y)} Tm {text} T* ET")
+            y -= zeilenabstand
+
+
+def _direkte_schrift(stil: CellStyle) -> Any:
+    """The TrueType font whose text :meth:`_Tabelle._drawCell` writes itself for cells of this
+    style, or False if the style needs reportlab's own way (alignment, direction, shaping, links)."""
+    if stil.valign != "TOP" or stil.alignment not in ("LEFT", "RIGHT") or stil.direction or stil.shaping \
+            or stil.href or stil.destination:
+        return False
+    font: Any = pdfmetrics.getFont(stil.fontname)
+    return font if font._dynamicFont else False  # noqa: SLF001 - TrueType (subset-embedded) fonts only
+
 
 def _zellinhalt(wert: object) -> object:
     return "" if wert is None else wert if isinstance(wert, Flowable) else str(wert)
@@ -565,7 +693,7 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
     extra_i = [i for i, s in enumerate(spalten) if s.eigene_zeile]
     sp = [spalten[i] for i in normal_i]
     rand_lr, rand_ob = ZELL_RAND[0] + ZELL_RAND[1], ZELL_RAND[3] + ZELL_RAND[2]
-    messer, messer_fett = _Messer(SCHRIFT, KLEIN.fontSize), _Messer(SCHRIFT_FETT, KLEIN.fontSize)
+    messer, messer_fett = _messer(SCHRIFT, KLEIN.fontSize), _messer(SCHRIFT_FETT, KLEIN.fontSize)
 
     kopf = [[s.titel for s in sp]]
     koerper = [[_zellinhalt(z[i]) for i in normal_i] for z in zeilen]
@@ -576,7 +704,11 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
     wort = [0.0] * len(sp)  # the widest word of each heading
     bedarf = [MINDESTSPALTE] * len(sp)
     eine_zeile: dict[_Messer, dict[str, tuple[str, float]]] = {messer: {}, messer_fett: {}}
+    # each distinct text of the table measured once: a column repeats „–“, „0“, „ja“, its Kennungen
+    massen: dict[_Messer, dict[str, _Mass]] = {messer: {}, messer_fett: {}}
     for zeilen_, m in ((kopf, messer_fett), (koerper, messer), (fuss, messer_fett)):
+        ist_kopf = zeilen_ is kopf
+        eine_m, massen_m = eine_zeile[m], massen[m]
         for zeile in zeilen_:
             for j, wert in enumerate(zeile):
                 if isinstance(wert, Flowable):
@@ -584,47 +716,52 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
                     mindest[j] = max(mindest[j], b)
                     bedarf[j] = max(bedarf[j], b)
                     continue
-                zeile[j] = wert = schuetzen(str(wert))  # once: the wrapping below reuses it
-                for absatz_ in wert.split("\n"):
-                    ws = woerter(absatz_)
-                    if not ws:
-                        continue
-                    breiten_ = [m(x) for x in ws]
-                    if absatz_ is wert:  # one paragraph: if its line fits the column, nothing to wrap
-                        eine_zeile[m][wert] = (" ".join(ws), sum(breiten_) + m.leer * (len(ws) - 1))
-                    if zeilen_ is kopf:
-                        wort[j] = max(wort[j], max(breiten_) + rand_lr + 0.5)
-                    if zeilen_ is kopf and sp[j].rechts:
-                        # a value column's heading may wrap between its words: it asks for its widest word
-                        bedarf[j] = max(bedarf[j], max(breiten_) + rand_lr + 0.5)
-                        continue
-                    bedarf[j] = max(bedarf[j], sum(breiten_) + m.leer * (len(ws) - 1) + rand_lr + 0.5)
-                    if zeilen_ is kopf:  # a heading may hyphenate; its column is sized by the values
-                        continue
-                    for x, b in zip(ws, breiten_, strict=True):
-                        if b + rand_lr + 0.5 > mindest[j] and unteilbar(x):
-                            mindest[j] = b + rand_lr + 0.5
+                text = str(wert)
+                mass = massen_m.get(text)
+                if mass is None:
+                    mass = massen_m[text] = _Mass.von(text, m)
+                zeile[j] = wert = mass.geschuetzt  # once: the wrapping below reuses it
+                if mass.laengste_zeile is None:  # no words
+                    continue
+                if mass.eine_zeile is not None:
+                    eine_m[wert] = mass.eine_zeile
+                if ist_kopf:
+                    breitestes: float = mass.breitestes_wort  # type: ignore[assignment]  # set with laengste_zeile
+                    wort[j] = max(wort[j], breitestes + rand_lr + 0.5)
+                    # a value column's heading may wrap between its words: it asks for its widest word;
+                    # any other heading may hyphenate, its column is sized by the values
+                    bedarf[j] = max(bedarf[j], (breitestes if sp[j].rechts else mass.laengste_zeile) + rand_lr + 0.5)
+                    continue
+                bedarf[j] = max(bedarf[j], mass.laengste_zeile + rand_lr + 0.5)
+                # the widest value that must not be broken (amounts, dates, Kennungen)
+                mindest[j] = max(mindest[j], mass.breitester_wert + rand_lr + 0.5)
     breiten = spaltenbreiten([s.anteil for s in sp], _ohne_silbentrennung(mindest, wort, breite), bedarf, breite,
                              [s.rechts for s in sp])
 
-    def zelle(wert: object, s: Sp, platz: float, fett: bool = False) -> tuple[object, float | None]:
+    grenzen = [platz - rand_lr - 0.5 for platz in breiten]  # the room for text in each column
+
+    def zelle(wert: object, s: Sp, grenze: float, fett: bool) -> tuple[object, float | None]:
         """The cell's content and its text height (None: only reportlab can measure it)."""
-        if isinstance(wert, AmpelZelle):
-            return wert, KLEIN.leading
-        if isinstance(wert, Flowable):
-            return wert, None
+        if wert.__class__ is not str:  # measured above: every cell but a flowable is a str now
+            if isinstance(wert, AmpelZelle):
+                return wert, KLEIN.leading
+            if isinstance(wert, Flowable):
+                return wert, None
+        text: str = str(wert)
+        if not text:
+            return text, KLEIN.leading  # what umbrechen makes of it: one empty line
         # Plain (multi-line) strings instead of Paragraphs: a Paragraph costs ~50× more to lay out
         # and long tables are re-measured at every page break (see bench/berichte.py). Only a
         # piece wider than the column even after breaking at hyphens falls back to a Paragraph.
         m = messer_fett if fett else messer
-        zeile1 = eine_zeile[m].get(str(wert))
-        if zeile1 is not None and zeile1[1] <= platz - rand_lr - 0.5:  # most cells: measured above, one line
+        zeile1 = eine_zeile[m].get(text)
+        if zeile1 is not None and zeile1[1] <= grenze:  # most cells: measured above, one line
             return zeile1[0], KLEIN.leading
-        zeilen_ = umbrechen(str(wert), m.schrift, KLEIN.fontSize, platz - rand_lr - 0.5, m, geschuetzt=True)
+        zeilen_ = umbrechen(text, m.schrift, KLEIN.fontSize, grenze, m, geschuetzt=True)
         if zeilen_ is not None:
             return "\n".join(zeilen_), KLEIN.leading * len(zeilen_)
         stil = (KLEIN_FETT_RECHTS if s.rechts else KLEIN_FETT) if fett else (KLEIN_RECHTS if s.rechts else KLEIN)
-        return Paragraph(t(wert), stil), None
+        return Paragraph(t(text), stil), None
 
     normal = [_zellstil(False, s.rechts) for s in sp]
     fett_ = [_zellstil(True, s.rechts) for s in sp]
@@ -637,11 +774,18 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
     linien: list[int] = []  # rows with a thin line below
 
     def zeile_(werte: Sequence[object], fett: bool) -> None:
-        zellen = [zelle(w, s, b, fett) for w, s, b in zip(werte, sp, breiten, strict=True)]
-        daten.append([z for z, _ in zellen])
-        h = [h for _, h in zellen if h is not None]
+        inhalt: list[object] = []
+        hoehe: float | None = 0.0
+        for w, s, grenze in zip(werte, sp, grenzen, strict=True):
+            z, h = zelle(w, s, grenze, fett)
+            inhalt.append(z)
+            if h is None:
+                hoehe = None
+            elif hoehe is not None and h > hoehe:
+                hoehe = h
+        daten.append(inhalt)
         # Row heights known here need no measuring by reportlab (which it repeats at page breaks).
-        hoehen.append(max(h) + rand_ob if len(h) == len(zellen) else None)
+        hoehen.append(hoehe + rand_ob if hoehe is not None else None)
         stile.append(fett_ if fett else normal)
 
     def volle_zeile(text: str, stile_: list[CellStyle]) -> None:
@@ -669,7 +813,9 @@ def tabelle(spalten: Sequence[Sp], zeilen: Sequence[Sequence[object]], *, summe:
             stile[-1] = fett_angehaengt
     # Not LongTable: it reports only the first page's height, which defeats keeping the heading
     # above with the table's first rows.
-    tab = _Tabelle(daten, colWidths=breiten, rowHeights=hoehen, repeatRows=wiederholt, hAlign="LEFT", cellStyles=stile)
+    # normalizedData: every cell is a str or a flowable already; reportlab's pass over all cells is skipped
+    tab = _Tabelle(daten, colWidths=breiten, rowHeights=hoehen, repeatRows=wiederholt, hAlign="LEFT", cellStyles=stile,
+                   normalizedData=1)
     stil: list[Any] = [
         ("BACKGROUND", (0, 0), (-1, wiederholt - 1), GRAU_KOPF),
         ("LINEBELOW", (0, wiederholt - 1), (-1, wiederholt - 1), 0.8, colors.black),

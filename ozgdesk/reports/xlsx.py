@@ -26,14 +26,22 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
+from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.compat import safe_string
+from openpyxl.packaging.core import DocumentProperties
+from openpyxl.utils.datetime import to_excel
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
 from openpyxl.styles import Alignment, NamedStyle, PatternFill
 from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -177,7 +185,10 @@ def text_zelle(zelle, wert: str) -> None:  # noqa: ANN001
 
 def _zeilen(text: str, breite: float) -> int:
     """Rough number of lines a wrapped text needs in a column ``breite`` characters wide."""
-    return sum(max(1, -(-len(absatz) // max(1, int(breite) - 2))) for absatz in text.split("\n"))
+    zeichen = max(1, int(breite) - 2)
+    if "\n" not in text:  # most texts: one paragraph
+        return max(1, -(-len(text) // zeichen))
+    return sum(max(1, -(-len(absatz) // zeichen)) for absatz in text.split("\n"))
 
 
 def _kopfbreite(titel: str) -> int:
@@ -196,9 +207,10 @@ def _betragsbreite(s: Spalte, i: int, zeilen: Sequence[Sequence[object]]) -> flo
     if not werte:
         return 0
     # measured in LibreOffice (Carlito, metric twin of Calibri): „19.253.000,00 €“ (15 characters)
-    # needs 14 in regular and 15 in bold; one more for Excel's pixel rounding
-    return max(len(format_euro(x)) + (1 if fett else 0) for x, fett in
-               [(x, False) for x in werte] + ([(sum(werte), True)] if s.summe else []))
+    # needs 14 in regular and 15 in bold; one more for Excel's pixel rounding. The longest text is
+    # that of the largest or of the most negative amount (the text grows with the absolute value).
+    laengste = max(len(format_euro(max(werte))), len(format_euro(min(werte))))
+    return max(laengste, len(format_euro(sum(werte))) + 1) if s.summe else laengste
 
 
 # ------------------------------------------------------------------------------------ header, footer
@@ -352,16 +364,65 @@ def _stile() -> dict[str, NamedStyle]:
     }
 
 
+#: Characters lxml refuses in XML text (openpyxl raised "All strings must be XML compatible" for them).
+_NICHT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+#: openpyxl writes at most this many characters per cell (Excel's limit) and cuts the rest.
+_ZELLE_MAX = 32_767
+_DATUMSARTEN = (date, time, timedelta)  # datetime is a date
+
+
+def _xml_text(text: str) -> str:
+    """``text`` escaped for an XML element, as lxml writes it (a carriage return as a reference,
+    so that it survives the line-end normalisation of every XML reader)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+@dataclass
+class _Blattinhalt:
+    """The rows of a sheet made by :meth:`Arbeitsmappe.blatt`, kept as what to write.
+
+    ``xml`` is the finished ``<sheetData>`` content, which :meth:`Arbeitsmappe.bytes` puts into the
+    sheet openpyxl wrote without cells; ``spalten``, ``zeilen``, ``breiten`` and ``summenzeile``
+    rebuild the same rows as openpyxl cells when a caller edits the sheet through :attr:`Arbeitsmappe.wb`.
+    """
+
+    xml: str
+    dimension: str
+    spalten: Sequence[Spalte]
+    zeilen: Sequence[Sequence[object]]
+    breiten: list[float]
+    summenzeile: int | None
+
+
 class Arbeitsmappe:
-    """Thin builder over openpyxl; :meth:`bytes` adds the sheet „Dokument“ and returns the file."""
+    """Thin builder over openpyxl; :meth:`bytes` adds the sheet „Dokument“ and returns the file.
+
+    Why the data sheets are not openpyxl cells: openpyxl spends some microseconds per cell on
+    building, style lookup and serialising (its write-only mode no less), which made the workbook of
+    a 200-project Ressort report cost as much as its PDF (bench/berichte.py). :meth:`blatt` therefore
+    writes each sheet's rows as XML text at once – the same elements openpyxl writes (inline strings,
+    the style indices of the shared named styles, dates as serial numbers, formulas) – and openpyxl
+    writes everything else (styles, widths, print setup, header and footer, defined names), with an
+    empty ``<sheetData>`` into which :meth:`bytes` puts the rows. ``tests/test_xlsx_schnell.py``
+    compares the result with the workbook built from openpyxl cells. Who edits cells after
+    :meth:`blatt` reads :attr:`wb`, which turns the sheets into openpyxl cells first.
+    """
 
     def __init__(self, dokument: Dokumentangaben, autor: str = "") -> None:
         self.dokument = dokument
-        self.wb = Workbook()
-        for leer in list(self.wb.worksheets):  # the default sheet; every sheet comes from blatt()
-            self.wb.remove(leer)
+        self._wb = Workbook()
+        for leer in list(self._wb.worksheets):  # the default sheet; every sheet comes from blatt()
+            self._wb.remove(leer)
         a = dokument
-        p = self.wb.properties
+        p = self._wb.properties
         # the identity also in the file properties, where document management systems look
         p.title = " ".join(x for x in (a.titel, a.ressort_kurz, a.zeitraum or a.projekt.split(":")[0]) if x)
         p.subject = " – ".join(x for x in (a.titel, a.zeitraum, a.projekt) if x)
@@ -378,10 +439,26 @@ class Arbeitsmappe:
         self._stile = {}
         self._stilnamen: dict[str, str] = {}
         self._fertig: bytes | None = None
+        #: sheets whose rows are still XML text (see the class docstring), by sheet name
+        self._inhalte: dict[str, _Blattinhalt] = {}
+        #: (style, quote prefix, type of a date value) -> the ``s="…"`` attribute of a cell, or ""
+        self._xf: dict[tuple[str, bool, type | None], str] = {}
         for schluessel, stil in _stile().items():
-            self.wb.add_named_style(stil)
+            self._wb.add_named_style(stil)
             self._stile[schluessel] = stil.as_tuple()
             self._stilnamen[schluessel] = stil.name
+
+    @property
+    def wb(self) -> Workbook:
+        """The openpyxl workbook with every sheet as cells, for callers that edit cells themselves."""
+        for name in list(self._inhalte):
+            self._zellen_anlegen(name)
+        return self._wb
+
+    @property
+    def eigenschaften(self) -> DocumentProperties:
+        """The file properties (title, version, …), without turning the sheets into cells."""
+        return self._wb.properties
 
     def _stilname(self, schluessel: str) -> str:
         return self._stilnamen[schluessel]
@@ -396,42 +473,243 @@ class Arbeitsmappe:
 
     def blatt(self, name: str, spalten: Sequence[Spalte], zeilen: Sequence[Sequence[object]],
               *, summenzeile: bool = True) -> None:
-        ws = self.wb.create_sheet(name[:31])
-        ws.append([self._neu(ws, "kopf", s.titel) for s in spalten])
+        ws = self._wb.create_sheet(name[:31])
         breiten = [max(s.breite, _kopfbreite(s.titel), _betragsbreite(s, i, zeilen)) for i, s in enumerate(spalten)]
         for i, b in enumerate(breiten, start=1):
             ws.column_dimensions[get_column_letter(i)].width = b
-        kopf_hoehe = max(_zeilen(s.titel, b) for s, b in zip(spalten, breiten, strict=True)) if spalten else 1
-        if kopf_hoehe > 1:  # wrapped headings: LibreOffice keeps the stored height, one line
-            ws.row_dimensions[1].height = 15 * kopf_hoehe
-        for r, zeile in enumerate(zeilen, start=2):
-            zeilen_hoehe = 1
-            zellen: list[Cell | None] = []
-            for wert, s, b in zip(zeile, spalten, breiten, strict=True):
-                zellen.append(self._zelle(ws, wert, s, r))
-                if s.art == "text" and wert:
-                    zeilen_hoehe = max(zeilen_hoehe, _zeilen(str(wert), b))
-            ws.append(zellen)
-            if zeilen_hoehe > 1:  # LibreOffice does not grow wrapped rows by itself on opening
-                ws.row_dimensions[r].height = 15 * min(zeilen_hoehe, 12)
         letzte = len(zeilen) + 1
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{get_column_letter(len(spalten))}{max(letzte, 1)}"
-        summe_zeile = None
-        if summenzeile and any(s.summe for s in spalten):
-            summe_zeile = letzte + 1
-            summen: list[Cell | None] = [self._neu(ws, "summe", "Summe")]
-            for c, s in enumerate(spalten[1:], start=2):
-                x = get_column_letter(c)
-                summen.append(self._neu(ws, f"summe {s.art if s.art in ('euro', 'pt') else 'zahl'}",
-                                        f"=SUM({x}2:{x}{letzte})" if letzte >= 2 else 0) if s.summe else None)
-            ws.append(summen)
-        self._drucken(ws, sum(breiten), summe_zeile or letzte, titelzeile=True)
+        summe_zeile = letzte + 1 if summenzeile and any(s.summe for s in spalten) else None
+        xml = self._blatt_xml(ws, spalten, zeilen, breiten, summe_zeile)
+        ende = summe_zeile or letzte
+        self._inhalte[ws.title] = _Blattinhalt(
+            xml, f"A1:{get_column_letter(max(len(spalten), 1))}{ende}" if spalten else "A1:A1",
+            spalten, zeilen, breiten, summe_zeile)
+        self._drucken(ws, sum(breiten), ende, titelzeile=True, spalten=max(len(spalten), 1))
         self.bereiche[ws.title] = (2, letzte, summe_zeile)
         self._titel[ws.title] = [s.titel for s in spalten]
 
+    def _zellangabe(self, wert: object, s: Spalte, zeile: int) -> tuple[str, object, bool] | None:
+        """What a data cell holds: (style, value, quote prefix), or None for no cell.
+
+        The one decision for both ways of writing a sheet (XML text and openpyxl cells)."""
+        if wert is None or wert == "":
+            return None
+        if wert.__class__ is str and s.art == "text":  # most cells: plain text (see the end)
+            text: str = wert
+            if not text.isprintable():  # only then can it hold a control character
+                text = _ILLEGAL.sub("", text)
+            return ("umbruch" if len(text) > s.breite or "\n" in text else "text"), text, text.startswith(_FORMELZEICHEN)
+        if isinstance(wert, Formel):
+            return (s.art if s.art in ("euro", "pt", "zahl") else "text"), wert.text.format(zeile=zeile), False
+        if s.art == "euro":
+            if not isinstance(wert, int):  # amounts travel as integer cents (model.values)
+                raise TypeError(f"Spalte {s.titel!r}: Cent-Betrag (int) erwartet, nicht {wert!r}")
+            return "euro", cent_zu_euro(wert), False  # exact Decimal, no float on the way
+        if s.art == "pt":
+            if not isinstance(wert, (Decimal, int)):  # person-days are exact decimals, never floats
+                raise TypeError(f"Spalte {s.titel!r}: Personentage (Decimal) erwartet, nicht {wert!r}")
+            return "pt", Decimal(wert), False
+        if s.art in ("datum", "zahl"):
+            if not isinstance(wert, (date, int, Decimal)):
+                raise TypeError(f"Spalte {s.titel!r}: Datum oder Zahl erwartet, nicht {wert!r}")
+            return s.art, wert, False
+        text = _ILLEGAL.sub("", str(wert))  # user text, never a formula (see text_zelle)
+        return ("umbruch" if len(text) > s.breite or "\n" in text else "text"), text, text.startswith(_FORMELZEICHEN)
+
+    def _zeilenfolge(self, spalten: Sequence[Spalte], zeilen: Sequence[Sequence[object]], breiten: list[float],
+                     summe_zeile: int | None) -> list[tuple[int, float | None, list[tuple[str, object, bool] | None]]]:
+        """Every row of a sheet as (row number, height or None, cells): header, data, total."""
+        kopf_hoehe = max(_zeilen(s.titel, b) for s, b in zip(spalten, breiten, strict=True)) if spalten else 1
+        folge: list[tuple[int, float | None, list[tuple[str, object, bool] | None]]] = [
+            # wrapped headings: LibreOffice keeps the stored height, one line
+            (1, 15 * kopf_hoehe if kopf_hoehe > 1 else None, [("kopf", s.titel, False) for s in spalten])]
+        angabe = self._zellangabe
+        spalten_ = [(s, b, s.art == "text") for s, b in zip(spalten, breiten, strict=True)]
+        for r, zeile in enumerate(zeilen, start=2):
+            zeilen_hoehe = 1
+            zellen = []
+            for wert, (s, b, text_spalte) in zip(zeile, spalten_, strict=True):
+                zellen.append(angabe(wert, s, r))
+                if text_spalte and wert:
+                    text = str(wert)
+                    if len(text) > b - 2 or "\n" in text:  # else one line (see _zeilen)
+                        zeilen_hoehe = max(zeilen_hoehe, _zeilen(text, b))
+            # LibreOffice does not grow wrapped rows by itself on opening
+            folge.append((r, 15 * min(zeilen_hoehe, 12) if zeilen_hoehe > 1 else None, zellen))
+        if summe_zeile is not None:
+            letzte = summe_zeile - 1
+            summen: list[tuple[str, object, bool] | None] = [("summe", "Summe", False)]
+            for c, s in enumerate(spalten[1:], start=2):
+                x = get_column_letter(c)
+                summen.append((f"summe {s.art if s.art in ('euro', 'pt') else 'zahl'}",
+                               f"=SUM({x}2:{x}{letzte})" if letzte >= 2 else 0, False) if s.summe else None)
+            folge.append((summe_zeile, None, summen))
+        return folge
+
+    # ---------------------------------------------------------------------- rows as XML text
+    def _stil_attribut(self, ws: Worksheet, stil: str, quote: bool, datumsart: type | None, wert: object) -> str:
+        """`` s="7"`` for a cell of this style (as openpyxl numbers it in this workbook), "" if unstyled.
+
+        Asked of a throwaway openpyxl cell, so the index is openpyxl's own: the quote prefix and a
+        date value in a column without a date format (openpyxl then sets one) are styles of their own."""
+        schluessel = (stil, quote, datumsart)
+        attribut = self._xf.get(schluessel)
+        if attribut is None:
+            zelle = self._neu(ws, stil)
+            if datumsart is not None:
+                zelle.value = wert  # type: ignore[assignment]  # a date, see _zell_xml
+            if quote:
+                zelle.quotePrefix = True
+            attribut = self._xf[schluessel] = f' s="{zelle.style_id}"' if zelle.has_style else ""
+        return attribut
+
+    def _zell_xml(self, ws: Worksheet, angabe: tuple[str, object, bool]) -> str:
+        """One ``<c>`` element exactly as openpyxl (with lxml) writes the cell of this value, without
+        its opening ``<c r="A1"`` (the same value in the same style repeats: „ja“, „–“, 0, a date)."""
+        stil, wert, quote = angabe
+        art = type(wert)
+        if art is str:
+            text: str = wert  # type: ignore[assignment]
+            if len(text) > _ZELLE_MAX:
+                text = text[:_ZELLE_MAX]
+            if _ILLEGAL.search(text):  # openpyxl refuses control characters (user text is cleaned before)
+                from openpyxl.utils.exceptions import IllegalCharacterError
+
+                raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
+            s = self._stil_attribut(ws, stil, quote, None, None)
+            if not quote and len(text) > 1 and text[0] == "=":
+                return f'{s}><f>{_xml_text(text[1:])}</f><v></v></c>'
+            if not quote and text in ERROR_CODES:
+                return f'{s} t="e"><v>{_xml_text(text)}</v></c>'
+            if not text:
+                return f'{s} t="inlineStr"></c>'
+            if _NICHT_XML.search(text):
+                raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control "
+                                 "characters")
+            raum = ' xml:space="preserve"' if text != text.strip() else ""
+            return f'{s} t="inlineStr"><is><t{raum}>{_xml_text(text)}</t></is></c>'
+        if art is bool:
+            return f'{self._stil_attribut(ws, stil, quote, None, None)} t="b"><v>{safe_string(wert)}</v></c>'
+        if isinstance(wert, _DATUMSARTEN):
+            if getattr(wert, "tzinfo", None) is not None:
+                raise TypeError("Excel does not support timezones in datetimes. The tzinfo in the datetime/time "
+                                "object must be set to None.")
+            s = self._stil_attribut(ws, stil, quote, art, wert)
+            return f'{s} t="n"><v>{safe_string(to_excel(wert, self._wb.epoch))}</v></c>'
+        if isinstance(wert, (int, float, Decimal)):
+            return f'{self._stil_attribut(ws, stil, quote, None, None)} t="n"><v>{safe_string(wert)}</v></c>'
+        raise ValueError(f"Cannot convert {wert!r} to Excel")
+
+    def _blatt_xml(self, ws: Worksheet, spalten: Sequence[Spalte], zeilen: Sequence[Sequence[object]],
+                   breiten: list[float], summe_zeile: int | None) -> str:
+        buchstaben = [f'<c r="{get_column_letter(i)}' for i in range(1, len(spalten) + 1)]
+        # (style, quote, type, value) -> the cell's XML after its reference; the type keeps 1, 1.0
+        # and True apart, which are equal as keys
+        fertig: dict[tuple[str, bool, type, object], str] = {}
+        teile: list[str] = []
+
+        def zeilen_xml(folge: Sequence[tuple[int, float | None, list[tuple[str, object, bool] | None]]]) -> None:
+            for r, hoehe, zellen in folge:
+                teile.append(f'<row r="{r}" ht="{safe_string(float(hoehe))}" customHeight="1">' if hoehe is not None
+                             else f'<row r="{r}">')
+                nr = f'{r}"'
+                for anfang, angabe in zip(buchstaben, zellen, strict=True):
+                    if angabe is None:
+                        continue
+                    schluessel = (angabe[0], angabe[2], type(angabe[1]), angabe[1])
+                    rest = fertig.get(schluessel)
+                    if rest is None:
+                        rest = fertig[schluessel] = self._zell_xml(ws, angabe)
+                    teile.extend((anfang, nr, rest))
+                teile.append("</row>")
+
+        kopf, summe = self._zeilenfolge(spalten, [], breiten, None)[0], None
+        if summe_zeile is not None:
+            summe = self._zeilenfolge(spalten, [], breiten, summe_zeile)[-1]
+        zeilen_xml([kopf])
+        self._daten_xml(ws, spalten, zeilen, breiten, buchstaben, fertig, teile)
+        if summe is not None:
+            zeilen_xml([summe])
+        return "".join(teile)
+
+    def _daten_xml(self, ws: Worksheet, spalten: Sequence[Spalte], zeilen: Sequence[Sequence[object]],
+                   breiten: list[float], buchstaben: list[str], fertig: dict[tuple[str, bool, type, object], str],
+                   teile: list[str]) -> None:
+        """The data rows as :meth:`_zeilenfolge` and :meth:`_zell_xml` make them, with the two
+        commonest cells – text in a text column, cents in an amount column – decided here directly
+        (the same decision as :meth:`_zellangabe`, tests/test_xlsx_schnell.py compares)."""
+        angabe_von, zell_xml = self._zellangabe, self._zell_xml
+        info = [(s, b, s.art, anfang, s.breite) for s, b, anfang in zip(spalten, breiten, buchstaben, strict=True)]
+        anhaengen = teile.append
+        for r, zeile in enumerate(zeilen, start=2):
+            zeilen_hoehe = 1
+            zellen: list[str] = []
+            nr = f'{r}"'
+            for wert, (s, b, art, anfang, textbreite) in zip(zeile, info, strict=True):
+                if wert is None or wert == "":
+                    continue
+                if art == "text" and wert.__class__ is str:
+                    text: str = wert
+                    if len(text) > b - 2 or "\n" in text:  # else one line (see _zeilen)
+                        zeilen_hoehe = max(zeilen_hoehe, _zeilen(text, b))
+                    if not text.isprintable():
+                        text = _ILLEGAL.sub("", text)
+                    schluessel: tuple[str, bool, type, object] = (
+                        "umbruch" if len(text) > textbreite or "\n" in text else "text", text.startswith(_FORMELZEICHEN),
+                        str, text)
+                    rest = fertig.get(schluessel)
+                    if rest is None:
+                        rest = fertig[schluessel] = zell_xml(ws, (schluessel[0], text, schluessel[1]))
+                elif art == "euro" and wert.__class__ is int:
+                    schluessel = ("euro", False, int, wert)  # cents: the Decimal of _zellangabe, once per amount
+                    rest = fertig.get(schluessel)
+                    if rest is None:
+                        rest = fertig[schluessel] = zell_xml(ws, angabe_von(wert, s, r))  # type: ignore[arg-type]
+                else:
+                    angabe = angabe_von(wert, s, r)
+                    if angabe is None:
+                        continue
+                    if art == "text" and wert:
+                        textwert = str(wert)
+                        if len(textwert) > b - 2 or "\n" in textwert:
+                            zeilen_hoehe = max(zeilen_hoehe, _zeilen(textwert, b))
+                    schluessel = (angabe[0], angabe[2], type(angabe[1]), angabe[1])
+                    rest = fertig.get(schluessel)
+                    if rest is None:
+                        rest = fertig[schluessel] = zell_xml(ws, angabe)
+                zellen += (anfang, nr, rest)
+            # LibreOffice does not grow wrapped rows by itself on opening
+            anhaengen(f'<row r="{r}" ht="{safe_string(float(15 * min(zeilen_hoehe, 12)))}" customHeight="1">'
+                      if zeilen_hoehe > 1 else f'<row r="{r}">')
+            anhaengen("".join(zellen))
+            anhaengen("</row>")
+
+    # ---------------------------------------------------------------------- rows as openpyxl cells
+    def _zellen_anlegen(self, name: str) -> None:
+        """Turn a sheet's rows into openpyxl cells (what :meth:`blatt` wrote before it wrote XML)."""
+        inhalt = self._inhalte.pop(name)
+        ws = self._wb[name]
+        for r, hoehe, angaben in self._zeilenfolge(inhalt.spalten, inhalt.zeilen, inhalt.breiten, inhalt.summenzeile):
+            zellen: list[Cell | None] = []
+            for angabe in angaben:
+                if angabe is None:
+                    zellen.append(None)
+                    continue
+                stil, wert, quote = angabe
+                zelle = self._neu(ws, stil)
+                zelle.value = wert  # type: ignore[assignment]  # what _zellangabe allows
+                if quote:  # user text (cleaned already) that would read as a formula, as text_zelle does
+                    zelle.data_type = "s"
+                    zelle.quotePrefix = True
+                zellen.append(zelle)
+            ws.append(zellen)
+            if hoehe is not None:
+                ws.row_dimensions[r].height = hoehe
+
     @staticmethod
-    def _drucken(ws: Worksheet, breite: float, letzte: int, *, titelzeile: bool) -> None:
+    def _drucken(ws: Worksheet, breite: float, letzte: int, *, titelzeile: bool, spalten: int) -> None:
         """Printed: A4, one page wide (as many pages tall as needed), landscape when the columns
         do not fit portrait, the heading row on every page, nothing outside the table."""
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -444,29 +722,7 @@ class Arbeitsmappe:
         ws.page_margins = copy(_RAENDER)
         if titelzeile:
             ws.print_title_rows = "1:1"
-        ws.print_area = f"A1:{get_column_letter(max(ws.max_column, 1))}{max(letzte, 1)}"
-
-    def _zelle(self, ws: Worksheet, wert: object, s: Spalte, zeile: int) -> Cell | None:
-        if wert is None or wert == "":
-            return None
-        if isinstance(wert, Formel):
-            return self._neu(ws, s.art if s.art in ("euro", "pt", "zahl") else "text", wert.text.format(zeile=zeile))
-        if s.art == "euro":
-            if not isinstance(wert, int):  # amounts travel as integer cents (model.values)
-                raise TypeError(f"Spalte {s.titel!r}: Cent-Betrag (int) erwartet, nicht {wert!r}")
-            return self._neu(ws, "euro", cent_zu_euro(wert))  # exact Decimal, no float on the way
-        if s.art == "pt":
-            if not isinstance(wert, (Decimal, int)):  # person-days are exact decimals, never floats
-                raise TypeError(f"Spalte {s.titel!r}: Personentage (Decimal) erwartet, nicht {wert!r}")
-            return self._neu(ws, "pt", Decimal(wert))
-        if s.art in ("datum", "zahl"):
-            if not isinstance(wert, (date, int, Decimal)):
-                raise TypeError(f"Spalte {s.titel!r}: Datum oder Zahl erwartet, nicht {wert!r}")
-            return self._neu(ws, s.art, wert)
-        text = str(wert)
-        zelle = self._neu(ws, "umbruch" if len(text) > s.breite or "\n" in text else "text")
-        text_zelle(zelle, text)
-        return zelle
+        ws.print_area = f"A1:{get_column_letter(spalten)}{max(letzte, 1)}"
 
     # ------------------------------------------------------------------------------- formulas
     def bezug(self, blatt: str, spalte: str) -> str:
@@ -491,7 +747,7 @@ class Arbeitsmappe:
         Rows 1 to 3 are always there (Schutzvermerk, title, „ENTWURF“ – empty where there is
         none), so the labels start in row 5 in every workbook."""
         a = self.dokument
-        ws = self.wb.create_sheet(DOKUMENTBLATT, 0)
+        ws = self._wb.create_sheet(DOKUMENTBLATT, 0)
         breiten = (28, 60)
         ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = breiten
         for r, (stil, text) in enumerate((("dok vermerk", a.kennzeichnung), ("dok titel", a.titel),
@@ -524,7 +780,7 @@ class Arbeitsmappe:
                 zeilen.append(("Prüfung für", a.pruefung))
             zeilen += [("Offene Befunde", a.befunde.offen), ("davon Fehler", a.befunde.fehler),
                        ("davon Hinweise", a.befunde.hinweise), ("Befunde mit Stellungnahme", a.befunde.mit_stellungnahme)]
-        zeilen.append(("Blätter", ", ".join(ws_.title for ws_ in self.wb.worksheets[1:]) or "–"))
+        zeilen.append(("Blätter", ", ".join(ws_.title for ws_ in self._wb.worksheets[1:]) or "–"))
         for r, (angabe, wert) in enumerate(zeilen, start=5):
             links = ws.cell(r, 1)
             links.style = self._stilname("angabe")
@@ -540,21 +796,65 @@ class Arbeitsmappe:
             hoehe = max(_zeilen(str(wert or ""), breiten[1]), _zeilen(angabe, breiten[0]))
             if hoehe > 1:
                 ws.row_dimensions[r].height = 15 * min(hoehe, 12)
-        self._drucken(ws, sum(breiten), 4 + len(zeilen), titelzeile=False)
+        self._drucken(ws, sum(breiten), 4 + len(zeilen), titelzeile=False, spalten=max(ws.max_column, 1))
 
     def _abschliessen(self) -> None:
         """Sheet „Dokument“ first and selected; the identity in every sheet's header and footer."""
         self._dokumentblatt()
-        for ws in self.wb.worksheets:
+        for ws in self._wb.worksheets:
             kopf, fuss = _kopf_und_fuss(self.dokument)
             ws.HeaderFooter.oddHeader, ws.HeaderFooter.oddFooter = kopf, fuss
             ws.sheet_view.tabSelected = ws.title == DOKUMENTBLATT  # two selected tabs = grouped sheets in Excel
-        self.wb.active = 0
+        self._wb.active = 0
 
     def bytes(self) -> bytes:
         if self._fertig is None:
             self._abschliessen()
-            puffer = io.BytesIO()
-            self.wb.save(puffer)
-            self._fertig = puffer.getvalue()
+            self._fertig = _speichern(self._wb, self._inhalte)
         return self._fertig
+
+
+_LEERE_DATEN = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
+
+
+class _Schreiber(ExcelWriter):
+    """openpyxl's writer, except that each sheet is written in memory (openpyxl writes and deletes
+    a temporary file per sheet, a few milliseconds each on a slow disk) and the rows of a sheet made
+    by :meth:`Arbeitsmappe.blatt` go into its empty ``<sheetData>``, with ``<dimension>`` set as
+    openpyxl sets it from the cells. The steps are openpyxl's own ``write_worksheet`` (3.1)."""
+
+    def __init__(self, workbook: Workbook, archive: zipfile.ZipFile, inhalte: dict[str, _Blattinhalt]) -> None:
+        super().__init__(workbook, archive)
+        self._inhalte = inhalte
+
+    def write_worksheet(self, ws: Worksheet) -> None:
+        ws._drawing = SpreadsheetDrawing()  # type: ignore[attr-defined]
+        ws._drawing.charts = ws._charts  # type: ignore[attr-defined]
+        ws._drawing.images = ws._images  # type: ignore[attr-defined]
+        puffer = io.BytesIO()
+        writer = WorksheetWriter(ws, out=puffer)
+        writer.write()
+        ws._rels = writer._rels  # type: ignore[attr-defined]
+        daten = puffer.getvalue()
+        inhalt = self._inhalte.get(ws.title)
+        if inhalt is not None:
+            daten, n = _LEERE_DATEN.subn(lambda _m: b"<sheetData>" + inhalt.xml.encode("utf-8") + b"</sheetData>",
+                                         daten, count=1)
+            daten, d = _DIMENSION.subn(f'<dimension ref="{inhalt.dimension}"/>'.encode(), daten, count=1)
+            if n != 1 or d != 1:  # an openpyxl that writes sheets differently than this code knows
+                raise RuntimeError(f"{ws.path}: leeres sheetData oder dimension nicht gefunden")
+        # the data sheets (most of the file) with deflate level 3 instead of zlib's 6: twice as fast,
+        # 15 % larger (146 instead of 127 KiB for a 200-project Ressort report)
+        self._archive.writestr(ws.path[1:], daten,  # type: ignore[attr-defined]  # openpyxl's, untyped
+                               compresslevel=3 if inhalt is not None else None)
+        self.manifest.append(ws)
+
+
+def _speichern(wb: Workbook, inhalte: dict[str, _Blattinhalt]) -> bytes:
+    """The workbook as bytes: openpyxl's ``save_workbook`` with :class:`_Schreiber`."""
+    puffer = io.BytesIO()
+    archiv = zipfile.ZipFile(puffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+    _Schreiber(wb, archiv, inhalte).save()
+    return puffer.getvalue()

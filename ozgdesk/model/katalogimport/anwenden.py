@@ -28,7 +28,15 @@ from ozgdesk.model.katalogimport.datensaetze import Katalogimport
 from ozgdesk.model.katalogimport.vergleich import Katalogdiff, vergleichen
 from ozgdesk.model.katalogimport.zeilen import Katalogstand
 from ozgdesk.model.roh import fuer_dbapi
-from ozgdesk.model.protokoll import AENDERN, ANLEGEN, Eintrag, protokollieren_roh, werte_pruefen
+from ozgdesk.model.protokoll import (
+    AENDERN,
+    Eintrag,
+    anlegen_roh,
+    protokollieren_roh,
+    werte_pruefen,
+    werte_pruefen_alle,
+)
+from ozgdesk.model.sammelschreiber import json_texte
 from ozgdesk.model.values import format_zahl
 
 _BLOCK = 500  # ids per IN (...) query; SQLite's default limit on bound parameters is far higher
@@ -189,10 +197,10 @@ def protokolliert_einfuegen(s: Session, cls: type[Base], zeilen: list[dict[str, 
         return
     spalten = sorted(c.key for c in inspect(cls).column_attrs)
     soll = set(spalten)
-    for z in zeilen:
-        if z.keys() != soll:
-            raise ValueError(f"bulk insert into {cls.__tablename__}: columns {sorted(z)} != {spalten}")
-        _pruefen(cls, z)
+    falsch = next((i for i, z in enumerate(zeilen) if z.keys() != soll), len(zeilen))
+    werte_pruefen_alle(cls, zeilen[:falsch])  # the flush hook's check, a column at a time
+    if falsch < len(zeilen):
+        raise ValueError(f"bulk insert into {cls.__tablename__}: columns {sorted(zeilen[falsch])} != {spalten}")
     _einfache_spalten(cls.__table__, spalten)
     s.flush()
     zeilen = sorted(zeilen, key=lambda z: z["id"])  # B-tree inserts in key order are cheaper
@@ -200,11 +208,9 @@ def protokolliert_einfuegen(s: Session, cls: type[Base], zeilen: list[dict[str, 
     try:
         _roh_einfuegen(cursor, cls.__table__, spalten, zeilen)
         # the columns are plain text, numbers and booleans (checked above), for which json_wert is
-        # the identity: the row itself is the entry's value
-        werte = operator.itemgetter(*spalten)
-        tabelle = cls.__tablename__
-        protokollieren_roh(s, cursor, [(tabelle, z["id"], ANLEGEN, None, None, dict(zip(spalten, werte(z), strict=True)))
-                                       for z in zeilen])
+        # the identity: the row itself is the entry's value, encoded a column at a time
+        texte = json_texte(spalten, [list(map(operator.itemgetter(k), zeilen)) for k in spalten])
+        anlegen_roh(s, cursor, cls.__tablename__, [z["id"] for z in zeilen], texte)
     finally:
         cursor.close()
 
@@ -228,11 +234,10 @@ def protokolliert_aendern(s: Session, cls: type[Base], aenderungen: dict[str, di
             alt[zeile["id"]] = dict(zeile)
     eintraege: list[Eintrag] = []
     gruppen: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
-    for rid in ids:
-        neu = {f: w for f, w in aenderungen[rid].items() if json_wert(alt[rid][f]) != json_wert(w)}
-        if not neu:
-            continue
-        _pruefen(cls, {**alt[rid], **neu})
+    geaendert = {rid: neu for rid in ids
+                 if (neu := {f: w for f, w in aenderungen[rid].items() if json_wert(alt[rid][f]) != json_wert(w)})}
+    werte_pruefen_alle(cls, [{**alt[rid], **neu} for rid, neu in geaendert.items()])  # in record order, as one by one
+    for rid, neu in geaendert.items():
         felder = tuple(sorted(neu))
         gruppen.setdefault(felder, []).append((*(neu[f] for f in felder), rid))
         for f in felder:

@@ -257,6 +257,8 @@ def _lesen(t: Rohtabelle) -> Katalogstand:
     breite = max(spalten.values()) + 1
     position = {k: (_spaltenbuchstabe(i) if t.format == "xlsx" else str(i + 1)) for k, i in spalten.items()}
     reihenfolge = list(spalten.items())
+    csv_format = t.format == "csv"  # rows of texts (lists); an XLSX row is a tuple of any values
+    typ_codes: dict[str, set[str]] = {}  # the known codes of a type text („1, 2/3“), which repeats
     typen_gelesen: dict[Any, tuple[str, list[str], str | None]] = {}  # the same few type texts repeat
     als_datum = 0
     zuordnung_zeile: dict[tuple[str, str], int] = {}
@@ -284,9 +286,14 @@ def _lesen(t: Rohtabelle) -> Katalogstand:
                                     SPALTEN[key][0], position[key],
                                     _zellwert(w if w is not None else werte[spalten[key]]), art))  # noqa: B023
 
-        # cells no spreadsheet writes (over-long) or that hold a formula instead of a value
+        # cells no spreadsheet writes (over-long) or that hold a formula instead of a value; a CSV row
+        # (only texts, no formulas) whose longest cell is within the limit has none
         kaputt: dict[str, str] = {}
-        for key, i in reihenfolge:
+        if csv_format and werte.__class__ is list and max(map(len, werte)) <= MAX_ZELLE:
+            reihe: Sequence[tuple[str, int]] = ()
+        else:
+            reihe = reihenfolge
+        for key, i in reihe:
             w = werte[i]
             if w.__class__ is str and (len(w) > MAX_ZELLE or w[:1] == "=" and t.ist_formel(w)):
                 kaputt[key] = (f"Die Zelle ist {format_zahl(len(w))} Zeichen lang; Excel erlaubt höchstens "
@@ -407,7 +414,11 @@ def _lesen(t: Rohtabelle) -> Katalogstand:
             continue
         zuordnung_zeile[paar] = nr
         stand.zuordnungen.add(paar)
-        for code in {c.strip() for c in (leika.typ or "").split(",") if c.strip() in LEISTUNGSTYPEN}:
+        codes = typ_codes.get(leika.typ or "")
+        if codes is None:
+            codes = typ_codes[leika.typ or ""] = {c.strip() for c in (leika.typ or "").split(",")
+                                                  if c.strip() in LEISTUNGSTYPEN}
+        for code in codes:
             stand.leistungen[ozg_id].typen[code] += 1
     if not stand.leistungen:
         fehler = [h.text for h in stand.warnungen if h.art == "zeile"][:MAX_FEHLER]
