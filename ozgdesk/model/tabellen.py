@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, text
@@ -23,6 +23,8 @@ from ozgdesk.model.finanzen import Mittelabfluss
 from ozgdesk.model.katalog import Leistung, ReifegradBewertung, Themenfeld
 from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Meilenstein, MeilensteinVerschiebung, Projekt, ProjektLeistung
+from ozgdesk.model.tabellenform import ARTEN as ARTEN  # the kinds are listed with the table shapes
+from ozgdesk.model.tabellenform import Anfrage, Spalte, Zeile
 from ozgdesk.model.values import (
     LEISTUNGSTYPEN,
     Ampel,
@@ -33,18 +35,6 @@ from ozgdesk.model.values import (
     Reifegradmodell,
 )
 
-#: Display kinds the GUI knows how to format (German dates, euro, traffic lights, change-log cells, …).
-ARTEN = ("text", "datum", "zeit", "euro", "ampel", "reifegrad", "zahl", "status", "enum", "ja_nein")
-
-
-@dataclass(frozen=True)
-class Spalte:
-    schluessel: str
-    titel: str
-    ausdruck: Any
-    art: str = "text"
-    sortierbar: bool = True
-
 
 @dataclass(frozen=True)
 class Filter:
@@ -54,25 +44,6 @@ class Filter:
     titel: str
     optionen: Callable[[Session], list[tuple[str, str]]]
     bedingung: Callable[[str], ColumnElement[bool]]
-
-
-@dataclass(frozen=True)
-class Zeile:
-    id: str
-    werte: tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Anfrage:
-    """What the user asked for: search text, chosen filters, sort column and direction."""
-
-    suche: str = ""
-    filter: dict[str, str] = field(default_factory=dict)
-    sortierung: str | None = None
-    absteigend: bool = False
-
-    def __hash__(self) -> int:  # filters are a dict; hash a frozen view so requests can be cache keys
-        return hash((self.suche, tuple(sorted(self.filter.items())), self.sortierung, self.absteigend))
 
 
 @dataclass
