@@ -25,6 +25,7 @@ from ozgdesk.model.einrichtung import demo_einrichten
 from ozgdesk.model.finanzen import Mittelabfluss
 from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Meilenstein, Projekt
+from ozgdesk.model import volltext
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import Ampel, Finanzierung, Haushaltsstelle, Kostenart, MeilensteinStatus
 
@@ -72,6 +73,7 @@ def erzeugen(pfad: Path, projekte: int, zahlungen: int, meilensteine_je_projekt:
                          kostenart=rng.choice(list(Kostenart)), referenz=f"RE-{start + j:07d}", bemerkung="")
                     for j in range(min(block, zahlungen - start))
                 ])
+            volltext.nachziehen(con)  # Core inserts bypass the Store's session: index them in one go
         with store.engine.connect() as con:
             con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             con.exec_driver_sql("ANALYZE")

@@ -223,6 +223,53 @@ def lesen(s: Any, projekt_id: str | None = None) -> tuple[Projektplan, ...]:
     return tuple(ergebnis)
 
 
+def laden_roh(con: Any, projekt_id: str | None = None) -> Zeitleistendaten:
+    """:func:`laden` over a plain ``sqlite3`` connection (``Store.roh_lesen``): the same data, read
+    before SQLAlchemy is loaded – the window can start on the Zeitleiste as fast as on the Übersicht."""
+    r = con.execute("SELECT kurzname, name, koordinierungsreferat FROM ressort LIMIT 1").fetchone()
+    kurz, name, referat = r if r is not None else ("", "", "")
+    return Zeitleistendaten(tuple(p.vorbereiten() for p in lesen_roh(con, projekt_id)), kurz, name, referat)
+
+
+def lesen_roh(con: Any, projekt_id: str | None = None) -> tuple[Projektplan, ...]:
+    """:func:`lesen` in plain SQL: the same four queries, the same rows in the same order."""
+    nur = {"pid": projekt_id}
+    p_sql = ("SELECT projekt.id, projekt.kennung, projekt.titel, projekt.behoerde_id, behoerde.kurzname, behoerde.name, "
+             "projekt.ampel_gesamt, projekt.beginn, projekt.ende FROM projekt "
+             "LEFT OUTER JOIN behoerde ON behoerde.id = projekt.behoerde_id")
+    a_sql = ("SELECT arbeitspaket.projekt_id, arbeitspaket.id, arbeitspaket.nummer, arbeitspaket.titel, "
+             "arbeitspaket.beginn, arbeitspaket.ende FROM arbeitspaket")
+    m_sql = ("SELECT meilenstein.projekt_id, meilenstein.id, meilenstein.titel, meilenstein.arbeitspaket_id, "
+             "meilenstein.plan_datum, meilenstein.prognose_datum, meilenstein.ist_datum, meilenstein.status "
+             "FROM meilenstein")
+    v_sql = ("SELECT meilenstein_verschiebung.meilenstein_id, count(*) FROM meilenstein_verschiebung")
+    if projekt_id is not None:
+        p_sql += " WHERE projekt.id = :pid"
+        a_sql += " WHERE arbeitspaket.projekt_id = :pid"
+        m_sql += " WHERE meilenstein.projekt_id = :pid"
+        v_sql += (" JOIN meilenstein ON meilenstein.id = meilenstein_verschiebung.meilenstein_id"
+                  " WHERE meilenstein.projekt_id = :pid")
+    p_sql += " ORDER BY projekt.kennung"
+    v_sql += " GROUP BY meilenstein_verschiebung.meilenstein_id"
+    datum = _iso_datum
+    anzahl_v = dict(con.execute(v_sql, nur).fetchall())
+    aps: dict[str, list[ArbeitspaketTermin]] = {}
+    for pid, aid, nummer, titel, beginn, ende in con.execute(a_sql, nur):
+        aps.setdefault(pid, []).append(ArbeitspaketTermin(aid, nummer, titel, datum(beginn), datum(ende)))
+    ms: dict[str, list[MeilensteinTermin]] = {}
+    for pid, mid, titel, ap, plan, prognose, ist, status in con.execute(m_sql, nur):
+        ms.setdefault(pid, []).append(MeilensteinTermin(mid, titel, ap, datum(plan), datum(prognose), datum(ist),
+                                                        _code(MeilensteinStatus, status), anzahl_v.get(mid, 0)))
+    return tuple(
+        Projektplan(pid, kennung, titel, bid, kurz or name or "", _code(Ampel, ampel), datum(beginn), datum(ende),
+                    tuple(sorted(aps.get(pid, ()), key=_ap_ordnung)), tuple(sorted(ms.get(pid, ()), key=_ms_ordnung)))
+        for pid, kennung, titel, bid, kurz, name, ampel, beginn, ende in con.execute(p_sql, nur))
+
+
+def _iso_datum(wert: str | None) -> date | None:
+    return None if wert is None else date.fromisoformat(wert)
+
+
 _E = TypeVar("_E", bound=DeutschesEnum)
 
 
