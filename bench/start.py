@@ -26,6 +26,12 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from grosser_store import gross_pfad  # noqa: E402
+
+from ozgdesk.ui.hauptfenster import SEITEN  # noqa: E402 - the pages the window can start on
+
 NACKT = r"""
 import sys
 from PySide6.QtCore import QTimer, Qt
@@ -79,18 +85,15 @@ def messen(befehl: list[str], runden: int, env: dict[str, str]) -> float:
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--runden", type=int, default=5)
-    p.add_argument("--gross", default=os.path.join(tempfile.gettempdir(), "ozgdesk-bench-gross"))
+    p.add_argument("--gross", help="Ordner des großen Stores (Standard: je Schema-Revision im Temp-Ordner)")
     args = p.parse_args()
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     # An installed ozgdesk has byte-code caches; a sandbox with PYTHONDONTWRITEBYTECODE would compile
     # every module on every start and measure the compiler, not the start-up.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     py = sys.executable
-    root = Path(__file__).resolve().parent.parent
     demo_home = Path(tempfile.mkdtemp())
-    gross = Path(args.gross)
-    if not (gross / "ozgdesk.sqlite").exists():
-        subprocess.run([py, str(root / "bench" / "grosser_store.py"), "--home", str(gross)], check=True)
+    gross = gross_pfad(args.gross).parent
     settings = Path(tempfile.mkdtemp())
     env["XDG_CONFIG_HOME"] = str(settings)  # fresh QSettings: start on the Übersicht
     subprocess.run([py, "-m", "ozgdesk", "--home", str(demo_home), "--demo", "--exit-when-ready"], check=True, env=env,
@@ -98,12 +101,13 @@ def main() -> int:
     subprocess.run([py, "-m", "ozgdesk", "--home", str(gross), "--exit-when-ready"], check=True, env=env,
                    stderr=subprocess.DEVNULL)  # migrates an older big store once, not measured
 
-    # a user who last looked at the Projekte table starts there (the last view persists): that
-    # page needs SQLAlchemy before it can show data, so this start is slower and printed apart
-    tabelle_einstellungen = Path(tempfile.mkdtemp())
-    (tabelle_einstellungen / "ozgdesk").mkdir()
-    (tabelle_einstellungen / "ozgdesk" / "ozgdesk.conf").write_text("[fenster]\nseite=projekte\n", encoding="utf-8")
-    env_tabelle = dict(env, XDG_CONFIG_HOME=str(tabelle_einstellungen))
+    # the window starts on the page used last (it is remembered): every page must start fast
+    seiten_einstellungen = {}
+    for schluessel, _titel in SEITEN:
+        ordner = Path(tempfile.mkdtemp())
+        (ordner / "ozgdesk").mkdir()
+        (ordner / "ozgdesk" / "ozgdesk.conf").write_text(f"[fenster]\nseite={schluessel}\n", encoding="utf-8")
+        seiten_einstellungen[schluessel] = ordner
     demo_start = [py, "-m", "ozgdesk", "--home", str(demo_home), "--demo"]
     gross_start = [py, "-m", "ozgdesk", "--home", str(gross)]
     #: (heading, label, figure name, command, environment, goal as a factor of the bare start or None)
@@ -116,9 +120,11 @@ def main() -> int:
          "ozgdesk, Demo-Ressort", "Start bis Nachlauf fertig: Demo-Ressort", demo_start + ["--exit-when-idle"], env, None),
         (None, "ozgdesk, 10.000 Projekte / 1 Mio. Z.", "Start bis Nachlauf fertig: 10.000 Projekte",
          gross_start + ["--exit-when-idle"], env, None),
-        ("Start auf der zuletzt geöffneten Tabelle Projekte (braucht SQLAlchemy vor den Daten):",
-         "ozgdesk, 10.000 Projekte / 1 Mio. Z.", "Start auf der Tabelle Projekte: 10.000 Projekte",
-         gross_start + ["--exit-when-ready"], env_tabelle, None),
+    ] + [
+        ("Start auf der zuletzt gezeigten Seite, 10.000 Projekte / 1 Mio. Zahlungen (bis Fenster mit Daten):"
+         if i == 0 else None, titel.replace("&", ""), f"Start auf der Seite {titel.replace('&', '')}: 10.000 Projekte",
+         gross_start + ["--exit-when-ready"], dict(env, XDG_CONFIG_HOME=str(seiten_einstellungen[schluessel])), 2)
+        for i, (schluessel, titel) in enumerate(SEITEN)
     ]
     from ergebnis import melden
 
@@ -131,9 +137,10 @@ def main() -> int:
             if ueberschrift.startswith("Start (Median"):
                 print(f"  {basis:36}: {nackt * 1000:7.0f} ms")
         print(f"  {text:36}: {zeit * 1000:7.0f} ms  = {zeit / nackt:.2f}×" + (f"  (Ziel ≤ {ziel}×)" if ziel else ""))
-        melden(kennzahl, zeit, "s", verhaeltnis=zeit / nackt, basis=basis,
+        melden(kennzahl, zeit, "s", verhaeltnis=zeit / nackt, basis=f"{basis}: {nackt * 1000:.0f} ms", basiswert=nackt,
                **({"ziel": f"≤ {ziel}×", "erreicht": zeit / nackt <= ziel} if ziel else {}))
-    shutil.rmtree(tabelle_einstellungen, ignore_errors=True)
+    for ordner in seiten_einstellungen.values():
+        shutil.rmtree(ordner, ignore_errors=True)
 
     phasen = subprocess.run([py, "-c", PHASEN, str(gross / "ozgdesk.sqlite")], check=True, env=env,
                             capture_output=True, text=True).stdout

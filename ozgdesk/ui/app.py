@@ -331,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
         stichtag = date.today
     dienste_anmelden(stichtag)
     runner = Runner()
+    from ozgdesk.ui import speicherbereinigung
+
+    speicherbereinigung.einrichten(runner)  # full garbage collections when the background is idle
     vorab = None
     if SEITE.lesen(einstellungen) == "uebersicht":
         # the start page's figures are computed while the window is built: sqlite3 releases the
@@ -350,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         runner.warten()
         store.schliessen()
         return 1
+    fenster.nachlauf_fertig.connect(speicherbereinigung.einfrieren)  # start-up's objects: never walked again
     if args.exit_when_ready:
         fenster.bereit.connect(lambda: QTimer.singleShot(0, app.quit))
     elif args.exit_when_idle:
