@@ -80,7 +80,11 @@ def test_uebergabe_behaelt_tabelle_sortierung_auswahl_und_laedt_nicht_neu(qtbot,
     tabelle.tabelle.selectRow(2)
     gewaehlt, zeilen = tabelle.aktuelle_id(), [tabelle.modell.zeilen_id(i) for i in range(tabelle.modell.rowCount())]
     if seite == "projekte":
-        vorab.listen.setCurrentIndex(1)
+        assert vorab.meilensteine is None  # the hidden tab's 40,000 milestones are not read at start …
+        vorab.listen.setCurrentIndex(1)  # … only when it is shown
+        meilensteine = vorab.meilensteine
+        assert meilensteine is not None and vorab.listen.currentWidget() is meilensteine
+        qtbot.waitUntil(lambda: meilensteine.modell.rowCount() == 108, timeout=10000)
     tabelle.tabelle.setFocus()
     neu_geladen: list[int] = []
     tabelle.modell.modelReset.connect(lambda: neu_geladen.append(1))
@@ -95,7 +99,7 @@ def test_uebergabe_behaelt_tabelle_sortierung_auswahl_und_laedt_nicht_neu(qtbot,
     assert tabelle.aktuelle_id() == gewaehlt
     assert tabelle.modell.anfrage.sortierung == tabelle.abfrage.spalten[1].schluessel and tabelle.modell.anfrage.absteigend
     if seite == "projekte":
-        assert echt.listen.currentIndex() == 1
+        assert echt.listen.currentIndex() == 1 and echt.meilensteine is meilensteine
     else:
         assert tabelle.tabelle.hasFocus()
     # the filters' choices need the full store: read once it is open
@@ -148,3 +152,30 @@ def test_start_auf_tabellenseite_ohne_sqlalchemy(demo_home, tmp_path, seite):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=umgebung,
                          timeout=60).stdout
     assert out.split()[-2:] == ["0", "False"]
+
+
+def test_erste_seite_waehrend_das_fenster_entsteht(qtbot, demo_home, tmp_path, monkeypatch):
+    """As the Übersicht's figures, a table page's first rows are read while the window is built
+    (``ozgdesk.ui.app.main`` starts it); the page uses that read and does not read again."""
+    anwendung()
+    store = schnell_oeffnen(demo_home / "ozgdesk.sqlite")
+    assert store is not None
+    gelesen: list[str] = []
+    erste_seite = schnelltabellen.erste_seite
+    monkeypatch.setattr(schnelltabellen, "erste_seite", lambda con, kopf, *a: gelesen.append(kopf.name) or
+                        erste_seite(con, kopf, *a))
+    einstellungen = QSettings(str(tmp_path / "e.ini"), QSettings.Format.IniFormat)
+    einstellungen.setValue("fenster/seite", "finanzen")
+    runner = Runner()
+    vorab = runner.im_voraus(lambda: schnelltabellen.startseite_lesen(store, "mittelabfluesse"))
+    f = Hauptfenster(store, runner, stichtag=lambda: DEMO_STICHTAG, nachlauf=False, einstellungen=einstellungen,
+                     vorab_tabelle=vorab)
+    qtbot.addWidget(f)
+    with qtbot.waitSignal(f.bereit, timeout=10000):
+        f.show()
+    w = f.seiten.currentWidget()
+    assert isinstance(w, Vorabseite) and w.tabelle.modell.rowCount() == 183
+    assert w.tabelle.modell.summen["betrag"] == vorab.result()[2]["betrag"] > 0
+    assert gelesen == ["mittelabfluesse"]  # once: while the window was built
+    runner.warten()
+    store.schliessen()

@@ -29,6 +29,7 @@ from ozgdesk.model.values import Ampel, Finanzierung, Haushaltsstelle, Kostenart
 
 if TYPE_CHECKING:  # pragma: no cover
     import sqlite3
+    from concurrent.futures import Future
 
     from sqlalchemy.orm import Session
 
@@ -115,7 +116,7 @@ KOEPFE: dict[str, Tabellenkopf] = {k.name: k for k in (
             FROM projekt LEFT OUTER JOIN behoerde ON projekt.behoerde_id = behoerde.id
             LEFT OUTER JOIN person ON projekt.projektleiter_id = person.id
             ORDER BY projekt.kennung ASC, projekt.id ASC LIMIT :limit""",
-        zaehlen_sql="SELECT count(projekt.id) FROM projekt",
+        zaehlen_sql="SELECT count(*) FROM projekt",
         wandler=(_enum(Ampel), None, None, None, None, _enum(Finanzierung), _datum, _datum, None),
     ),
     Tabellenkopf(
@@ -131,7 +132,7 @@ KOEPFE: dict[str, Tabellenkopf] = {k.name: k for k in (
                  WHERE meilenstein_verschiebung.meilenstein_id = meilenstein.id)
             FROM meilenstein JOIN projekt ON meilenstein.projekt_id = projekt.id
             ORDER BY meilenstein.plan_datum ASC, meilenstein.id ASC LIMIT :limit""",
-        zaehlen_sql="SELECT count(meilenstein.id) FROM meilenstein JOIN projekt ON meilenstein.projekt_id = projekt.id",
+        zaehlen_sql="SELECT count(*) FROM meilenstein JOIN projekt ON meilenstein.projekt_id = projekt.id",
         wandler=(None, None, _datum, _datum, _datum, _enum(MeilensteinStatus), None),
     ),
     Tabellenkopf(
@@ -153,7 +154,7 @@ KOEPFE: dict[str, Tabellenkopf] = {k.name: k for k in (
             LEFT OUTER JOIN behoerde ON leistung.behoerde_id = behoerde.id
             WHERE leistung.im_ressort IS 1
             ORDER BY leistung.ozg_id ASC, leistung.id ASC LIMIT :limit""",
-        zaehlen_sql="""SELECT count(leistung.id) FROM leistung JOIN themenfeld ON leistung.themenfeld_id = themenfeld.id
+        zaehlen_sql="""SELECT count(*) FROM leistung JOIN themenfeld ON leistung.themenfeld_id = themenfeld.id
             WHERE leistung.im_ressort IS 1""",
         wandler=(None, None, None, None, None, None, _datum, None, None, None, _bool),
         start_filter=(("umfang", "ressort"),),
@@ -169,7 +170,7 @@ KOEPFE: dict[str, Tabellenkopf] = {k.name: k for k in (
                 mittelabfluss.haushaltsstelle, mittelabfluss.kostenart, mittelabfluss.referenz, mittelabfluss.bemerkung
             FROM mittelabfluss JOIN projekt ON mittelabfluss.projekt_id = projekt.id
             ORDER BY mittelabfluss.datum DESC, mittelabfluss.id DESC LIMIT :limit""",
-        zaehlen_sql="SELECT count(mittelabfluss.id), coalesce(sum(mittelabfluss.betrag_cent), 0) FROM mittelabfluss",
+        zaehlen_sql="SELECT count(*), coalesce(sum(mittelabfluss.betrag_cent), 0) FROM mittelabfluss",
         wandler=(_datum, None, None, _hhst, _enum(Kostenart), None, None),
     ),
 )}
@@ -188,6 +189,24 @@ def erste_seite(con: sqlite3.Connection, kopf: Tabellenkopf, limit: int,
     return int(gezaehlt[0]), zeilen, summen
 
 
+#: the table each table page shows first (window page → table)
+STARTTABELLE = {"leistungen": "leistungen", "projekte": "projekte", "finanzen": "mittelabfluesse"}
+#: rows of a table's first page (``TabellenModell.seitengroesse``)
+SEITENGROESSE = 200
+
+
+def summen_von(name: str) -> tuple[str, ...]:
+    """The amount columns the page sums under the table (every ``euro`` column)."""
+    return tuple(sp.schluessel for sp in KOEPFE[name].spalten if sp.art == "euro")
+
+
+def startseite_lesen(store: Any, name: str) -> tuple[int, list[Zeile], dict[str, int]]:
+    """The start request of table ``name`` as its page loads it first – for reading it while the
+    window is still being built (``Runner.im_voraus``), as the Übersicht's figures are."""
+    with store.roh_lesen() as con:
+        return erste_seite(con, KOEPFE[name], SEITENGROESSE, summen_von(name))
+
+
 class VerzoegerteAbfrage:
     """A table query the page can be built from before SQLAlchemy is loaded.
 
@@ -197,8 +216,11 @@ class VerzoegerteAbfrage:
     :meth:`vorab_laden` answers the page's start request with plain SQL.
     """
 
-    def __init__(self, kopf: Tabellenkopf, fabrik: Callable[[], Tabellenabfrage]) -> None:
+    def __init__(self, kopf: Tabellenkopf, fabrik: Callable[[], Tabellenabfrage],
+                 vorab: Future[tuple[int, list[Zeile], dict[str, int]]] | None = None) -> None:
+        """``vorab``: the start request, already being read (:func:`startseite_lesen`)."""
         self.kopf = kopf
+        self._vorab = vorab
         self.name, self.titel, self.spalten = kopf.name, kopf.titel, kopf.spalten
         self.filter = kopf.filter
         self.standard_sortierung = kopf.standard_sortierung
@@ -229,6 +251,9 @@ class VerzoegerteAbfrage:
         (then the caller reads through the full query, which opens the store)."""
         if getattr(store, "ist_geoeffnet", True) or not self.kopf.beantwortet(anfrage):
             return None
+        vorab, self._vorab = self._vorab, None
+        if vorab is not None and limit == SEITENGROESSE and tuple(summenspalten) == summen_von(self.name):
+            return vorab.result()  # read on the same worker before this task: done by now
         with store.roh_lesen() as con:
             return erste_seite(con, self.kopf, limit, summenspalten)
 
@@ -256,9 +281,10 @@ class VerzoegerteAbfrage:
         return self.voll().ids(s, anfrage)
 
 
-def abfrage(name: str, stichtag: date | None = None) -> VerzoegerteAbfrage:
+def abfrage(name: str, stichtag: date | None = None,
+            vorab: Future[tuple[int, list[Zeile], dict[str, int]]] | None = None) -> VerzoegerteAbfrage:
     """The table ``name`` of :data:`KOEPFE` (``meilensteine`` with its reference date for the
-    „Termin“ filter) as the page builds it at start."""
+    „Termin“ filter) as the page builds it at start; ``vorab``: its start request already being read."""
     def fabrik() -> Tabellenabfrage:
         from ozgdesk.model import tabellen
 
@@ -267,4 +293,4 @@ def abfrage(name: str, stichtag: date | None = None) -> VerzoegerteAbfrage:
         baue: Callable[[], Tabellenabfrage] = getattr(tabellen, name)
         return baue()
 
-    return VerzoegerteAbfrage(KOEPFE[name], fabrik)
+    return VerzoegerteAbfrage(KOEPFE[name], fabrik, vorab)

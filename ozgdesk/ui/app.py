@@ -253,12 +253,13 @@ class Sitzung:
         self.fenster: Hauptfenster | None = None
 
     def starten(self, store: Store | VerzoegerterStore, stichtag: Callable[[], date], *, nachlauf: bool = True,
-                vorab: object = None) -> Hauptfenster:
+                vorab: object = None, vorab_tabelle: object = None) -> Hauptfenster:
         from ozgdesk.ui.hauptfenster import Hauptfenster
 
         fenster = Hauptfenster(store, self.runner, stichtag=stichtag, einstellungen=self.einstellungen,
                                nachlauf=nachlauf, vorab_uebersicht=vorab,  # type: ignore[arg-type]
-                               datenbank_oeffnen=self.wechseln)
+                               datenbank_oeffnen=self.wechseln,
+                               vorab_tabelle=vorab_tabelle)  # type: ignore[arg-type]
         self.store, self.fenster = store, fenster
         zuletzt.merken(self.einstellungen, Path(store.pfad))
         return fenster
@@ -334,20 +335,28 @@ def main(argv: list[str] | None = None) -> int:
     from ozgdesk.ui import speicherbereinigung
 
     speicherbereinigung.einrichten(runner)  # full garbage collections when the background is idle
-    vorab = None
-    if SEITE.lesen(einstellungen) == "uebersicht":
+    vorab = vorab_tabelle = None
+    startseite = SEITE.lesen(einstellungen)
+    if startseite == "uebersicht":
         # the start page's figures are computed while the window is built: sqlite3 releases the
         # interpreter lock while it reads, so the query and building the widgets overlap
         from ozgdesk.model.uebersicht import fuer_store
 
         tag = stichtag()
         vorab = runner.im_voraus(lambda: fuer_store(store, tag))
+    elif isinstance(store, VerzoegerterStore):
+        from ozgdesk.model import schnelltabellen
+
+        tabelle = schnelltabellen.STARTTABELLE.get(startseite)
+        if tabelle is not None:  # a table page: its first rows, the same way
+            vorab_tabelle = runner.im_voraus(lambda: schnelltabellen.startseite_lesen(store, tabelle))
 
     # ready = window shown and the first page's data arrived from the background runner; the
     # post-start work (full store, sync state, page check) follows it unless we quit right there
     sitzung = Sitzung(app, einstellungen, runner)
     try:
-        fenster = sitzung.starten(store, stichtag, nachlauf=not args.exit_when_ready, vorab=vorab)
+        fenster = sitzung.starten(store, stichtag, nachlauf=not args.exit_when_ready, vorab=vorab,
+                                  vorab_tabelle=vorab_tabelle)
     except OzgFehler as e:  # e.g. the file became unreadable between the check and the first read
         QMessageBox.critical(None, "ozgdesk kann nicht starten", str(e))
         runner.warten()

@@ -95,15 +95,19 @@ class Hauptfenster(QMainWindow):
     def __init__(self, store: Store | VerzoegerterStore, runner: Any, *, stichtag: Callable[[], date] = date.today,
                  einstellungen: QSettings | None = None, nachlauf: bool = True,
                  vorab_uebersicht: Future[Any] | None = None,
-                 datenbank_oeffnen: Callable[[Path], bool] | None = None) -> None:
+                 datenbank_oeffnen: Callable[[Path], bool] | None = None,
+                 vorab_tabelle: Future[Any] | None = None) -> None:
         """``datenbank_oeffnen(pfad)`` switches to another database (Datei › Datenbank öffnen …,
-        Zuletzt geöffnet; ``ozgdesk.ui.app.Sitzung``); without it the window says it cannot."""
+        Zuletzt geöffnet; ``ozgdesk.ui.app.Sitzung``); without it the window says it cannot.
+        ``vorab_tabelle``: the first page of the start page's table, being read while the window is
+        built (``ozgdesk.model.schnelltabellen.startseite_lesen``), as ``vorab_uebersicht`` for the Übersicht."""
         super().__init__()
         self._datenbank_oeffnen = datenbank_oeffnen
         # a VerzoegerterStore stands in for the Store it opens on first use (it forwards every
         # attribute, which its class cannot declare to mypy), so the pages take either as a Store
         self.store, self.runner, self.stichtag = cast("Store", store), runner, stichtag
         self._vorab_uebersicht = vorab_uebersicht
+        self._vorab_tabelle = vorab_tabelle
         self.einstellungen = einstellungen or QSettings()
         self.setObjectName("hauptfenster")
         self.ressort: Any = None
@@ -354,7 +358,8 @@ class Hauptfenster(QMainWindow):
         if vorhanden is None and self._vorab_moeglich(schluessel):
             from ozgdesk.ui.vorabseite import Vorabseite
 
-            v = Vorabseite(schluessel, self.store, self.runner, self.stichtag)
+            v = Vorabseite(schluessel, self.store, self.runner, self.stichtag, vorab=self._vorab_tabelle)
+            self._vorab_tabelle = None  # it belongs to the start page: read once
             teilung = TEILUNG.lesen(self.einstellungen)
             if schluessel == "projekte" and isinstance(teilung, QByteArray):
                 v.splitter.restoreState(teilung)

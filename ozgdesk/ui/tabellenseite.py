@@ -124,6 +124,9 @@ class TabellenSeite(QWidget):
         self.tabelle.setWordWrap(False)
         self.tabelle.verticalHeader().setVisible(False)
         self.tabelle.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        # column widths are fitted to the first rows once (_spalten_anpassen): to the rows in view;
+        # all 200 of the first page took 60 ms of the window's start (eight roles of every cell)
+        self.tabelle.horizontalHeader().setResizeContentsPrecision(0)
         kopf = self.tabelle.horizontalHeader()
         kopf.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         kopf.setStretchLastSection(True)

@@ -15,6 +15,7 @@ is. Only the page's buttons (and, on Projekte, the editor's tabs) appear.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import date
 from typing import Any
 
@@ -54,21 +55,28 @@ class Vorabseite(QWidget):
 
     ist_vorab = True
 
-    def __init__(self, schluessel: str, store: Any, runner: Any, stichtag: Callable[[], date]) -> None:
+    def __init__(self, schluessel: str, store: Any, runner: Any, stichtag: Callable[[], date],
+                 vorab: Future[Any] | None = None) -> None:
+        """``vorab``: the first table's start request, read while the window was built
+        (:func:`ozgdesk.model.schnelltabellen.startseite_lesen`)."""
         super().__init__()
+        self._store, self._runner, self._stichtag = store, runner, stichtag
         self.schluessel = schluessel
         self.setObjectName(f"seite_{schluessel}")
         layout = QVBoxLayout(self)
         self._tabellen: list[TabellenSeite] = []
         if schluessel == "projekte":
             layout.setContentsMargins(0, 0, 0, 0)
-            self.projekte = TabellenSeite(store, schnelltabellen.abfrage("projekte"), runner)
-            self.meilensteine = TabellenSeite(store, schnelltabellen.abfrage("meilensteine", stichtag()), runner)
-            self._tabellen = [self.projekte, self.meilensteine]
+            self.projekte = TabellenSeite(store, schnelltabellen.abfrage("projekte", vorab=vorab), runner)
+            #: built when its tab is first shown (else the real page builds it): the hidden tab's
+            #: 40,000 milestones need not be read before the window stands
+            self.meilensteine: TabellenSeite | None = None
+            self._tabellen = [self.projekte]
             self.listen = QTabWidget()
             self.listen.setAccessibleName("Listen: Projekte und Meilensteine")
             self.listen.addTab(self.projekte, "&Projekte")
-            self.listen.addTab(self.meilensteine, "Alle M&eilensteine")
+            self.listen.addTab(QWidget(), "Alle M&eilensteine")
+            self.listen.currentChanged.connect(self._reiter_gewaehlt)
             links = QWidget()
             ll = QVBoxLayout(links)
             ll.setContentsMargins(0, 0, 0, 0)
@@ -95,7 +103,7 @@ class Vorabseite(QWidget):
             rahmen.setWidget(self.splitter)
             layout.addWidget(rahmen)
         elif schluessel == "leistungen":
-            self.tabelle = TabellenSeite(store, schnelltabellen.abfrage("leistungen"), runner,
+            self.tabelle = TabellenSeite(store, schnelltabellen.abfrage("leistungen", vorab=vorab), runner,
                                          voreinstellung={"umfang": "ressort"}, mehrfachauswahl=True)
             self._tabellen = [self.tabelle]
             # the preset is what the table shows; say so before the filters' choices are read
@@ -108,11 +116,24 @@ class Vorabseite(QWidget):
             layout.addWidget(_knopfzeilen_platz(2, layout))
         elif schluessel == "finanzen":
             layout.setContentsMargins(0, 0, 0, 0)  # as FinanzenSeite: its layout has no margins either
-            self.tabelle = TabellenSeite(store, schnelltabellen.abfrage("mittelabfluesse"), runner)
+            self.tabelle = TabellenSeite(store, schnelltabellen.abfrage("mittelabfluesse", vorab=vorab), runner)
             self._tabellen = [self.tabelle]
             layout.addWidget(self.tabelle)
         else:  # pragma: no cover - the window asks only for pages listed in SEITEN
             raise KeyError(schluessel)
+
+    def _reiter_gewaehlt(self, index: int) -> None:
+        """„Alle Meilensteine“ shown before the real page took over: build its table now."""
+        if index != 1 or self.meilensteine is not None:
+            return
+        self.meilensteine = TabellenSeite(self._store, schnelltabellen.abfrage("meilensteine", self._stichtag()),
+                                          self._runner)
+        self._tabellen.append(self.meilensteine)
+        self.listen.blockSignals(True)
+        self.listen.removeTab(1)
+        self.listen.insertTab(1, self.meilensteine, "Alle M&eilensteine")
+        self.listen.setCurrentIndex(1)
+        self.listen.blockSignals(False)
 
     def tabellenseiten(self) -> list[TabellenSeite]:
         return list(self._tabellen)
@@ -134,7 +155,7 @@ class Vorabseite(QWidget):
         stand-in's own widgets show is noted first (taking the tables over empties them)."""
         if self.schluessel == "projekte":
             self._zustand = {"reiter": self.listen.currentIndex(), "teilung": self.splitter.sizes()}
-            return {"projekte": self.projekte, "meilensteine": self.meilensteine}
+            return {"projekte": self.projekte, "meilensteine": self.meilensteine}  # None: the page builds it
         return {"tabelle": self.tabelle}
 
     _zustand: dict[str, Any] = {}
