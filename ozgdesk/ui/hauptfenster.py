@@ -176,9 +176,10 @@ class Hauptfenster(QMainWindow):
         if modell is not None and modell.rowCount() == 0:
             modell.geladen.connect(self._einmal_bereit)
             modell.fehler.connect(self._einmal_bereit)
-        elif isinstance(seite, Uebersichtsseite) and seite.daten is None:
-            seite.geladen.connect(self._einmal_bereit)
-            seite.fehlgeschlagen.connect(self._einmal_bereit)
+        elif getattr(seite, "daten", False) is None and hasattr(seite, "fehlgeschlagen"):
+            # the Übersicht, the Zeitleiste: a page that reads its data itself
+            getattr(seite, "geladen").connect(self._einmal_bereit)  # noqa: B009 - pages are plain widgets here
+            getattr(seite, "fehlgeschlagen").connect(self._einmal_bereit)  # noqa: B009
         else:  # loaded already (tests run the worker synchronously) or a page without data
             QTimer.singleShot(0, self._einmal_bereit)
 
@@ -201,14 +202,16 @@ class Hauptfenster(QMainWindow):
         self.runner.starten(lambda: store.integritaet_pruefen(), self._geprueft, self._pruefung_fehlgeschlagen)
 
     def _geoeffnet(self) -> None:
-        """The full store is open: the Übersicht's report check, which needs it, can run now, and
-        a table page's start-up stand-in hands over to the real page."""
+        """The full store is open: the Übersicht's report check, which needs it, can run now, a
+        table page's start-up stand-in hands over to the real page, the Zeitleiste reads all projects."""
         seite = self._seiten.get("uebersicht")
         if isinstance(seite, Uebersichtsseite):
             seite.befunde_laden()
         for schluessel, w in list(self._seiten.items()):
             if getattr(w, "ist_vorab", False):
                 self.seite(schluessel)
+            elif getattr(w, "wartet_auf_store", False):  # the Zeitleiste's preview: now the full timeline
+                w.neu_laden()  # type: ignore[attr-defined]
 
     def _nachlauf_fehler(self, e: BaseException) -> None:
         """The store could not be opened: say so (once; later steps fail with the same message)."""
