@@ -174,13 +174,17 @@ def store_fuer(home: str | None, demo: bool) -> tuple[Store | VerzoegerterStore,
 
 
 class _BeiBedarf:
-    """Builds a service on first use, so reportlab & co. do not slow down the start."""
+    """Builds a service on first use, so reportlab & co. do not slow down the start; ``sofort``
+    answers what a page asks when it is built (the Berichte page: the documents) without it."""
 
-    def __init__(self, fabrik: Callable[[], object]) -> None:
+    def __init__(self, fabrik: Callable[[], object], **sofort: object) -> None:
         self._fabrik = fabrik
         self._dienst: object | None = None
+        self._sofort = sofort
 
     def __getattr__(self, name: str) -> object:
+        if self._dienst is None and name in self._sofort:
+            return self._sofort[name]
         if self._dienst is None:
             self._dienst = self._fabrik()
         return getattr(self._dienst, name)
@@ -200,7 +204,9 @@ def dienste_anmelden(stichtag: Callable[[], date]) -> None:
 
         return Katalogdienst()
 
-    dienste.berichte_registrieren(_BeiBedarf(berichte))  # type: ignore[arg-type]
+    from ozgdesk.reports.dokumentarten import DOKUMENTE
+
+    dienste.berichte_registrieren(_BeiBedarf(berichte, dokumente=lambda: DOKUMENTE))  # type: ignore[arg-type]
     dienste.katalog_registrieren(_BeiBedarf(katalog))  # type: ignore[arg-type]
 
 
