@@ -12,10 +12,12 @@ import sys
 
 
 def melden(kennzahl: str, wert: float, einheit: str, *, verhaeltnis: float | None = None,
-           basis: str = "", ziel: str = "", erreicht: bool | None = None) -> None:
+           basis: str = "", ziel: str = "", erreicht: bool | None = None, basiswert: float | None = None) -> None:
+    """``basis``: what the figure is compared with, in words (with its value, measured in the same
+    run); ``basiswert``: that value in ``einheit``, if it is one number."""
     print("ERGEBNIS " + json.dumps({
         "kennzahl": kennzahl, "wert": wert, "einheit": einheit, "verhaeltnis": verhaeltnis,
-        "basis": basis, "ziel": ziel, "erreicht": erreicht,
+        "basis": basis, "ziel": ziel, "erreicht": erreicht, "basiswert": basiswert,
     }, ensure_ascii=False), flush=True)
 
 

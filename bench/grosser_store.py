@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import tempfile
 import time
 import uuid
 from datetime import date, timedelta
@@ -25,6 +26,7 @@ from ozgdesk.model.einrichtung import demo_einrichten
 from ozgdesk.model.finanzen import Mittelabfluss
 from ozgdesk.model.organisation import Behoerde, Person
 from ozgdesk.model.projekte import Meilenstein, Projekt
+from ozgdesk.model import volltext
 from ozgdesk.model.store import Store
 from ozgdesk.model.values import Ampel, Finanzierung, Haushaltsstelle, Kostenart, MeilensteinStatus
 
@@ -72,9 +74,29 @@ def erzeugen(pfad: Path, projekte: int, zahlungen: int, meilensteine_je_projekt:
                          kostenart=rng.choice(list(Kostenart)), referenz=f"RE-{start + j:07d}", bemerkung="")
                     for j in range(min(block, zahlungen - start))
                 ])
+            volltext.nachziehen(con)  # Core inserts bypass the Store's session: index them in one go
         with store.engine.connect() as con:
             con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             con.exec_driver_sql("ANALYZE")
+
+
+def gross_pfad(ordner: str | Path | None = None) -> Path:
+    """The large store (built now if missing): in ``ordner``, by default in the temp folder per schema
+    revision – a store of another revision is neither migrated nor refused by another checkout's run."""
+    from ozgdesk.model.datei import schema_kopf
+
+    heim = Path(ordner) if ordner else Path(tempfile.gettempdir()) / f"ozgdesk-bench-gross-{schema_kopf()}"
+    pfad = heim / "ozgdesk.sqlite"
+    if not pfad.exists():
+        heim.mkdir(parents=True, exist_ok=True)
+        t = time.perf_counter()
+        bau = pfad.with_suffix(".bau")
+        erzeugen(bau, 10_000, 1_000_000)
+        bau.rename(pfad)
+        for rest in heim.glob(bau.name + "-*"):  # the empty -wal/-shm of the closed store
+            rest.unlink()
+        print(f"{pfad}: großer Store aufgebaut in {time.perf_counter() - t:.0f} s (nicht gemessen)", flush=True)
+    return pfad
 
 
 def main() -> int:

@@ -50,7 +50,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 import ozgdesk.model.entitaeten  # noqa: F401 - every table in the metadata before the first flush
-from ozgdesk.model import basisplan, wache
+from ozgdesk.model import basisplan, volltext, wache
 from ozgdesk.model.base import neue_id
 from ozgdesk.model.datei import MIGRATIONS, nur_lesbar, revision_lesen, roh_lesen, schema_kopf, sqlite_meldung
 from ozgdesk.model.errors import Abbruch, Speicherfehler
@@ -144,6 +144,7 @@ class _ProtokollSession(Session):
 
 protokoll_aktivieren(_ProtokollSession)
 basisplan.aktivieren(_ProtokollSession)  # after the log hook: plans and baselines are never rewritten
+volltext.aktivieren(_ProtokollSession)
 
 log = logging.getLogger(__name__)
 
@@ -482,6 +483,7 @@ class Store:
         try:
             with self._uebersetzt(), s.begin():
                 yield s
+                volltext.vor_dem_commit(s)  # what the block wrote becomes searchable with it
         except BaseException as e:
             _ereignis_schreiben(s, beginn, e)
             raise

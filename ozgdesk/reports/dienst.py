@@ -31,20 +31,11 @@ from ozgdesk.reports import (
     statusermittlung,
     steckbrief,
 )
+from ozgdesk.reports.dokumentarten import DOKUMENTE as DOKUMENTE  # the page lists them without this module
 from ozgdesk.reports.format import datum
 from ozgdesk.reports.layout import VS_NFD
 from ozgdesk.reports.pruefung import FEHLER, Befund, fehler, offene, pruefen
 from ozgdesk.reports.snapshot import Bestand, ProjektDaten, bestand_laden
-
-DOKUMENTE = (
-    ("quartal", "Vierteljährlicher Statusbericht"),
-    ("meilensteine", "Meilenstein-Monitoring (Halbjahr)"),
-    ("statusermittlung", "Statusermittlung"),
-    ("online", "Online-Monitoring (öffentlich)"),
-    ("antrag", "Projektantrag (Anlage A)"),
-    ("steckbrief", "Projektsteckbrief"),
-    ("einreichung", "Einreichungspaket (Quartal)"),
-)
 
 
 class Abgebrochen(Exception):

@@ -181,13 +181,17 @@ def store_fuer(home: str | None, demo: bool, db: str | None = None) -> tuple[Sto
 
 
 class _BeiBedarf:
-    """Builds a service on first use, so reportlab & co. do not slow down the start."""
+    """Builds a service on first use, so reportlab & co. do not slow down the start; ``sofort``
+    answers what a page asks when it is built (the Berichte page: the documents) without it."""
 
-    def __init__(self, fabrik: Callable[[], object]) -> None:
+    def __init__(self, fabrik: Callable[[], object], **sofort: object) -> None:
         self._fabrik = fabrik
         self._dienst: object | None = None
+        self._sofort = sofort
 
     def __getattr__(self, name: str) -> object:
+        if self._dienst is None and name in self._sofort:
+            return self._sofort[name]
         if self._dienst is None:
             self._dienst = self._fabrik()
         return getattr(self._dienst, name)
@@ -207,7 +211,9 @@ def dienste_anmelden(stichtag: Callable[[], date]) -> None:
 
         return Katalogdienst()
 
-    dienste.berichte_registrieren(_BeiBedarf(berichte))  # type: ignore[arg-type]
+    from ozgdesk.reports.dokumentarten import DOKUMENTE
+
+    dienste.berichte_registrieren(_BeiBedarf(berichte, dokumente=lambda: DOKUMENTE))  # type: ignore[arg-type]
     dienste.katalog_registrieren(_BeiBedarf(katalog))  # type: ignore[arg-type]
 
 
@@ -260,12 +266,13 @@ class Sitzung:
         self.fenster: Hauptfenster | None = None
 
     def starten(self, store: Store | VerzoegerterStore, stichtag: Callable[[], date], *, nachlauf: bool = True,
-                vorab: object = None) -> Hauptfenster:
+                vorab: object = None, vorab_tabelle: object = None) -> Hauptfenster:
         from ozgdesk.ui.hauptfenster import Hauptfenster
 
         fenster = Hauptfenster(store, self.runner, stichtag=stichtag, einstellungen=self.einstellungen,
                                nachlauf=nachlauf, vorab_uebersicht=vorab,  # type: ignore[arg-type]
-                               datenbank_oeffnen=self.wechseln)
+                               datenbank_oeffnen=self.wechseln,
+                               vorab_tabelle=vorab_tabelle)  # type: ignore[arg-type]
         self.store, self.fenster = store, fenster
         if not getattr(store, "ist_server", False):  # a server has no file for „Zuletzt geöffnet“
             zuletzt.merken(self.einstellungen, Path(store.pfad))
@@ -341,25 +348,37 @@ def main(argv: list[str] | None = None) -> int:
         stichtag = date.today
     dienste_anmelden(stichtag)
     runner = Runner()
-    vorab = None
-    if SEITE.lesen(einstellungen) == "uebersicht":
+    from ozgdesk.ui import speicherbereinigung
+
+    speicherbereinigung.einrichten(runner)  # full garbage collections when the background is idle
+    vorab = vorab_tabelle = None
+    startseite = SEITE.lesen(einstellungen)
+    if startseite == "uebersicht":
         # the start page's figures are computed while the window is built: sqlite3 releases the
         # interpreter lock while it reads, so the query and building the widgets overlap
         from ozgdesk.model.uebersicht import fuer_store
 
         tag = stichtag()
         vorab = runner.im_voraus(lambda: fuer_store(store, tag))
+    elif isinstance(store, VerzoegerterStore):
+        from ozgdesk.model import schnelltabellen
+
+        tabelle = schnelltabellen.STARTTABELLE.get(startseite)
+        if tabelle is not None:  # a table page: its first rows, the same way
+            vorab_tabelle = runner.im_voraus(lambda: schnelltabellen.startseite_lesen(store, tabelle))
 
     # ready = window shown and the first page's data arrived from the background runner; the
     # post-start work (full store, sync state, page check) follows it unless we quit right there
     sitzung = Sitzung(app, einstellungen, runner)
     try:
-        fenster = sitzung.starten(store, stichtag, nachlauf=not args.exit_when_ready, vorab=vorab)
+        fenster = sitzung.starten(store, stichtag, nachlauf=not args.exit_when_ready, vorab=vorab,
+                                  vorab_tabelle=vorab_tabelle)
     except OzgFehler as e:  # e.g. the file became unreadable between the check and the first read
         QMessageBox.critical(None, "ozgdesk kann nicht starten", str(e))
         runner.warten()
         store.schliessen()
         return 1
+    fenster.nachlauf_fertig.connect(speicherbereinigung.einfrieren)  # start-up's objects: never walked again
     if args.exit_when_ready:
         fenster.bereit.connect(lambda: QTimer.singleShot(0, app.quit))
     elif args.exit_when_idle:

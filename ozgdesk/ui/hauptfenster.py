@@ -57,6 +57,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 W = TypeVar("W", bound=QWidget)
 
+#: table pages with a start-up stand-in (ozgdesk.ui.vorabseite.SEITEN; not imported here, it loads the table widgets)
+_VORAB = frozenset({"leistungen", "projekte", "finanzen"})
+
 SEITEN = (
     ("uebersicht", "&Übersicht"),
     ("leistungen", "&Leistungen"),
@@ -92,15 +95,19 @@ class Hauptfenster(QMainWindow):
     def __init__(self, store: Store | VerzoegerterStore, runner: Any, *, stichtag: Callable[[], date] = date.today,
                  einstellungen: QSettings | None = None, nachlauf: bool = True,
                  vorab_uebersicht: Future[Any] | None = None,
-                 datenbank_oeffnen: Callable[[Path], bool] | None = None) -> None:
+                 datenbank_oeffnen: Callable[[Path], bool] | None = None,
+                 vorab_tabelle: Future[Any] | None = None) -> None:
         """``datenbank_oeffnen(pfad)`` switches to another database (Datei › Datenbank öffnen …,
-        Zuletzt geöffnet; ``ozgdesk.ui.app.Sitzung``); without it the window says it cannot."""
+        Zuletzt geöffnet; ``ozgdesk.ui.app.Sitzung``); without it the window says it cannot.
+        ``vorab_tabelle``: the first page of the start page's table, being read while the window is
+        built (``ozgdesk.model.schnelltabellen.startseite_lesen``), as ``vorab_uebersicht`` for the Übersicht."""
         super().__init__()
         self._datenbank_oeffnen = datenbank_oeffnen
         # a VerzoegerterStore stands in for the Store it opens on first use (it forwards every
         # attribute, which its class cannot declare to mypy), so the pages take either as a Store
         self.store, self.runner, self.stichtag = cast("Store", store), runner, stichtag
         self._vorab_uebersicht = vorab_uebersicht
+        self._vorab_tabelle = vorab_tabelle
         self.einstellungen = einstellungen or QSettings()
         self.setObjectName("hauptfenster")
         self.ressort: Any = None
@@ -149,7 +156,7 @@ class Hauptfenster(QMainWindow):
         index = next((i for i, (k, _t) in enumerate(SEITEN) if k == letzte), 0)
         self.navigation.setCurrentRow(index)
         self._seite_gewaehlt(index)
-        self._bereit_melden(self.seite(SEITEN[index][0]))
+        self._bereit_melden(self._zu_zeigen(SEITEN[index][0]))
         if nachlauf:
             self.bereit.connect(self.nachlauf_starten)
 
@@ -169,9 +176,10 @@ class Hauptfenster(QMainWindow):
         if modell is not None and modell.rowCount() == 0:
             modell.geladen.connect(self._einmal_bereit)
             modell.fehler.connect(self._einmal_bereit)
-        elif isinstance(seite, Uebersichtsseite) and seite.daten is None:
-            seite.geladen.connect(self._einmal_bereit)
-            seite.fehlgeschlagen.connect(self._einmal_bereit)
+        elif getattr(seite, "daten", False) is None and hasattr(seite, "fehlgeschlagen"):
+            # the Übersicht, the Zeitleiste: a page that reads its data itself
+            getattr(seite, "geladen").connect(self._einmal_bereit)  # noqa: B009 - pages are plain widgets here
+            getattr(seite, "fehlgeschlagen").connect(self._einmal_bereit)  # noqa: B009
         else:  # loaded already (tests run the worker synchronously) or a page without data
             QTimer.singleShot(0, self._einmal_bereit)
 
@@ -194,10 +202,16 @@ class Hauptfenster(QMainWindow):
         self.runner.starten(lambda: store.integritaet_pruefen(), self._geprueft, self._pruefung_fehlgeschlagen)
 
     def _geoeffnet(self) -> None:
-        """The full store is open: the Übersicht's report check, which needs it, can run now."""
+        """The full store is open: the Übersicht's report check, which needs it, can run now, a
+        table page's start-up stand-in hands over to the real page, the Zeitleiste reads all projects."""
         seite = self._seiten.get("uebersicht")
         if isinstance(seite, Uebersichtsseite):
             seite.befunde_laden()
+        for schluessel, w in list(self._seiten.items()):
+            if getattr(w, "ist_vorab", False):
+                self.seite(schluessel)
+            elif getattr(w, "wartet_auf_store", False):  # the Zeitleiste's preview: now the full timeline
+                w.neu_laden()  # type: ignore[attr-defined]
 
     def _nachlauf_fehler(self, e: BaseException) -> None:
         """The store could not be opened: say so (once; later steps fail with the same message)."""
@@ -333,74 +347,127 @@ class Hauptfenster(QMainWindow):
         self.status_einreichung.setText(f"Ausstehende Einreichungen: {st.ausstehende_einreichungen}")  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------------------------ pages
+    def _vorab_moeglich(self, schluessel: str) -> bool:
+        """True while the full store is not open yet and the page has a stand-in that shows its first
+        rows without it (:mod:`ozgdesk.ui.vorabseite`)."""
+        store = self.store
+        return (schluessel in _VORAB and isinstance(store, VerzoegerterStore)
+                and not store.ist_geoeffnet)
+
+    def _zu_zeigen(self, schluessel: str) -> QWidget:
+        """The page to show for ``schluessel``: while the full store is not open, a table page's
+        start-up stand-in (:mod:`ozgdesk.ui.vorabseite`), else the page itself."""
+        vorhanden = self._seiten.get(schluessel)
+        if vorhanden is not None and getattr(vorhanden, "ist_vorab", False):
+            return vorhanden
+        if vorhanden is None and self._vorab_moeglich(schluessel):
+            from ozgdesk.ui.vorabseite import Vorabseite
+
+            v = Vorabseite(schluessel, self.store, self.runner, self.stichtag, vorab=self._vorab_tabelle)
+            self._vorab_tabelle = None  # it belongs to the start page: read once
+            teilung = TEILUNG.lesen(self.einstellungen)
+            if schluessel == "projekte" and isinstance(teilung, QByteArray):
+                v.splitter.restoreState(teilung)
+            self._einsetzen(schluessel, v)
+            return v
+        return self.seite(schluessel)
+
     def seite(self, schluessel: str) -> QWidget:
-        """The page, built on first use."""
-        if schluessel not in self._seiten:
-            w: QWidget
-            if schluessel == "uebersicht":
-                w = Uebersichtsseite(self.store, self.runner, self.stichtag, vorab=self._vorab_uebersicht)
-                self._vorab_uebersicht = None
-                w.oeffnen.connect(self.datensatz_oeffnen)
-                w.filtern.connect(self.gefiltert_zeigen)
-                w.neu_laden()
-            elif schluessel == "leistungen":
-                from ozgdesk.ui.seiten import LeistungenSeite
+        """The page, built on first use; a start-up stand-in hands over to it now."""
+        vorhanden = self._seiten.get(schluessel)
+        if vorhanden is not None and not getattr(vorhanden, "ist_vorab", False):
+            return vorhanden
+        uebernahme: dict[str, Any] = {}
+        if vorhanden is not None:  # the start-up stand-in: the real page takes over its tables
+            from ozgdesk.ui.vorabseite import Vorabseite, fokus_merken
 
-                w = LeistungenSeite(self.store, self.runner, self.bearbeitung, self.stichtag)
-            elif schluessel == "projekte":
-                from ozgdesk.ui.seiten import ProjekteSeite
+            vorab_seite = _als(vorhanden, Vorabseite)
+            fokus_zurueck = fokus_merken()  # before the tables move into the real page
+            uebernahme = vorab_seite.uebernahme()
+        w: QWidget
+        if schluessel == "uebersicht":
+            w = Uebersichtsseite(self.store, self.runner, self.stichtag, vorab=self._vorab_uebersicht)
+            self._vorab_uebersicht = None
+            w.oeffnen.connect(self.datensatz_oeffnen)
+            w.filtern.connect(self.gefiltert_zeigen)
+            w.neu_laden()
+        elif schluessel == "leistungen":
+            from ozgdesk.ui.seiten import LeistungenSeite
 
-                w = ProjekteSeite(self.store, self.runner, self.bearbeitung, self.stichtag)
-                teilung = TEILUNG.lesen(self.einstellungen)
-                if isinstance(teilung, QByteArray):
-                    w.splitter.restoreState(teilung)
-            elif schluessel == "zeitleiste":
-                from ozgdesk.ui.zeitleiste import Zeitleiste
+            w = LeistungenSeite(self.store, self.runner, self.bearbeitung, self.stichtag, **uebernahme)
+        elif schluessel == "projekte":
+            from ozgdesk.ui.seiten import ProjekteSeite
 
-                w = Zeitleiste(self.store, self.runner, self.stichtag, ops=self.ops)
-                w.oeffnen.connect(self.datensatz_oeffnen)
-                w.neu_laden()
-            elif schluessel == "finanzen":
-                from ozgdesk.ui.seiten import FinanzenSeite
+            w = ProjekteSeite(self.store, self.runner, self.bearbeitung, self.stichtag, **uebernahme)
+            teilung = TEILUNG.lesen(self.einstellungen)
+            if isinstance(teilung, QByteArray):
+                w.splitter.restoreState(teilung)
+        elif schluessel == "zeitleiste":
+            from ozgdesk.ui.zeitleiste import Zeitleiste
 
-                w = FinanzenSeite(self.store, self.runner)
-            elif schluessel == "berichte":
-                dienst = dienste.berichtsdienst()
-                if dienst is None:
-                    w = platzhalter.berichtsseite()
-                else:
-                    from ozgdesk.ui.berichtsseite import Berichtsseite
+            w = Zeitleiste(self.store, self.runner, self.stichtag, ops=self.ops)
+            w.oeffnen.connect(self.datensatz_oeffnen)
+            w.neu_laden()
+        elif schluessel == "finanzen":
+            from ozgdesk.ui.seiten import FinanzenSeite
 
-                    w = Berichtsseite(self.store, self.runner, dienst, self.stichtag, bearbeitung=self.bearbeitung)
-                    w.oeffnen.connect(self.datensatz_oeffnen)
-                    uebersicht = self._seiten.get("uebersicht")
-                    daten = getattr(uebersicht, "daten", None)
-                    if daten is not None:  # the quarter the Übersicht names, even if the day changed since
-                        w.zeitraum.setText(daten.bericht_quartal.kurz)
-            elif schluessel == "abgleich":
-                from ozgdesk.ui.abgleichsseite import Abgleichsseite
-
-                w = Abgleichsseite(self.store, self.runner, ops=self.ops)
-                w.status_geaendert.connect(self.abgleich_status_zeigen)
-                if getattr(w, "letzter_status", None) is not None:  # loaded before the connection was made
-                    self.abgleich_status_zeigen(w.letzter_status)
-                w.katalog_oeffnen.connect(self.katalog_importieren)
+            w = FinanzenSeite(self.store, self.runner, **uebernahme)
+        elif schluessel == "berichte":
+            dienst = dienste.berichtsdienst()
+            if dienst is None:
+                w = platzhalter.berichtsseite()
             else:
-                from ozgdesk.ui.protokollseite import AenderungenSeite
+                from ozgdesk.ui.berichtsseite import Berichtsseite
 
-                w = AenderungenSeite(self.store, self.runner)
+                w = Berichtsseite(self.store, self.runner, dienst, self.stichtag, bearbeitung=self.bearbeitung)
                 w.oeffnen.connect(self.datensatz_oeffnen)
-            index = self.seiten.indexOf(self._platz[schluessel])
-            self.seiten.removeWidget(self._platz[schluessel])
-            self.seiten.insertWidget(index, w)
-            self._seiten[schluessel] = w
-        return self._seiten[schluessel]
+                uebersicht = self._seiten.get("uebersicht")
+                daten = getattr(uebersicht, "daten", None)
+                if daten is not None:  # the quarter the Übersicht names, even if the day changed since
+                    w.zeitraum.setText(daten.bericht_quartal.kurz)
+        elif schluessel == "abgleich":
+            from ozgdesk.ui.abgleichsseite import Abgleichsseite
+
+            w = Abgleichsseite(self.store, self.runner, ops=self.ops)
+            w.status_geaendert.connect(self.abgleich_status_zeigen)
+            if getattr(w, "letzter_status", None) is not None:  # loaded before the connection was made
+                self.abgleich_status_zeigen(w.letzter_status)
+            w.katalog_oeffnen.connect(self.katalog_importieren)
+        else:
+            from ozgdesk.ui.protokollseite import AenderungenSeite
+
+            w = AenderungenSeite(self.store, self.runner)
+            w.oeffnen.connect(self.datensatz_oeffnen)
+        if vorhanden is None:
+            self._einsetzen(schluessel, w)
+        else:
+            from ozgdesk.ui.vorabseite import uebergeben
+
+            uebergeben(vorab_seite, w)
+            self._einsetzen(schluessel, w)
+            vorab_seite.deleteLater()
+            fokus_zurueck()
+        return w
+
+    def _einsetzen(self, schluessel: str, w: QWidget) -> None:
+        """Put page ``w`` in the place of whatever stands there (placeholder or stand-in), shown
+        at once if that was shown: the new page is current before the old one leaves the stack,
+        so nothing else is painted in between."""
+        alt = self._platz[schluessel]
+        index = self.seiten.indexOf(alt)
+        war_aktuell = self.seiten.currentWidget() is alt
+        self.seiten.insertWidget(index, w)
+        if war_aktuell:
+            self.seiten.setCurrentWidget(w)
+        self.seiten.removeWidget(alt)
+        self._platz[schluessel] = w
+        self._seiten[schluessel] = w
 
     def _seite_gewaehlt(self, index: int) -> None:
         if index < 0:
             return
         schluessel = SEITEN[index][0]
-        w = self.seite(schluessel)
+        w = self._zu_zeigen(schluessel)
         self.seiten.setCurrentWidget(w)
         if schluessel in self._veraltet:
             self._veraltet.discard(schluessel)
@@ -477,7 +544,7 @@ class Hauptfenster(QMainWindow):
     def _projekteseite(self) -> ProjekteSeite | None:
         """The Projekte page if it was built (saving and closing need not build it)."""
         w = self._seiten.get("projekte")
-        if w is None:
+        if w is None or getattr(w, "ist_vorab", False):  # the start-up stand-in: no editor yet
             return None
         from ozgdesk.ui.seiten import ProjekteSeite  # loaded already: the page was built from it
 

@@ -1,4 +1,4 @@
-"""Keep ``None`` alive despite a reference-count defect of PySide6 6.12 on CPython 3.11.
+"""Keep ``None`` (and ``True``/``False``) alive despite a reference-count defect of PySide6 6.12 on CPython 3.11.
 
 PySide6-Essentials 6.12.0 hands back ``None`` from every binding method declared ``void``
 (``QPainter.drawLine``, ``QLabel.setText``, ``QPointF.setX`` …) without taking a reference to it,
@@ -33,16 +33,36 @@ def defekt_vorhanden() -> bool:
     return sys.getrefcount(None) < vorher - 10
 
 
+def bool_defekt_vorhanden() -> bool:
+    """Does emitting a signal take a reference from ``True`` (PySide6 6.12 returns the bool of
+    ``SignalInstance.emit`` without one)? Every ``.emit()`` from Python – the runner's, a page's
+    ``geladen`` – costs ``True`` a reference for good, and a long session runs out of them
+    („Fatal Python error: bool_dealloc“)."""
+    from PySide6.QtCore import QObject, Signal
+
+    class _Probe(QObject):
+        signal = Signal()
+
+    probe = _Probe()
+    vorher = sys.getrefcount(True)
+    for _ in range(20):
+        probe.signal.emit()
+    return sys.getrefcount(True) < vorher - 10
+
+
 def schuetzen() -> bool:
     """Give ``None`` a reserve of references if this PySide6 needs it; True if it was given (once)."""
     global _erledigt
     if _erledigt or sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return False
     _erledigt = True
-    if not defekt_vorhanden():
-        return False
     import ctypes
 
+    if bool_defekt_vorhanden():  # the same defect for the bool emit() returns: both get a reserve
+        for wert in (True, False):
+            ctypes.c_ssize_t.from_address(id(wert)).value += _VORRAT
+    if not defekt_vorhanden():
+        return False
     # ob_refcnt is the first field of every object (Include/object.h, PyObject)
     ctypes.c_ssize_t.from_address(id(None)).value += _VORRAT
     return True

@@ -101,12 +101,17 @@ class Operationen(QObject):
     # ------------------------------------------------------------------------------ reading
     def lesen(self, fn: Callable[..., Any], *args: Any, ok: Callable[[Any], None],
               fehler: Callable[[BaseException], None] | None = None, titel: str = "Daten nicht lesbar") -> None:
-        """``fn(session, *args)`` in one read session on the DB worker; ``ok(result)`` in the GUI thread."""
-        from ozgdesk.model.operationen.bearbeiten import lesen
+        """``fn(session, *args)`` in one read session on the DB worker; ``ok(result)`` in the GUI thread.
 
+        The session code (SQLAlchemy) is imported on the worker: a page may ask before it is loaded."""
         store = self.store
-        self.runner.starten(lambda: lesen(store, fn, *args), ok,
-                            fehler or (lambda e: self.fehler_melden(titel, e)))
+
+        def arbeit() -> Any:
+            from ozgdesk.model.operationen.bearbeiten import lesen
+
+            return lesen(store, fn, *args)
+
+        self.runner.starten(arbeit, ok, fehler or (lambda e: self.fehler_melden(titel, e)))
 
     def im_hintergrund(self, fn: Callable[[], Any], *, ok: Callable[[Any], None],
                        fehler: Callable[[BaseException], None] | None = None, titel: str = "Nicht ausgeführt") -> None:

@@ -40,8 +40,15 @@ def _standard_fehler(e: BaseException) -> None:
 class Runner(QObject):
     """Runs ``fn()`` off the GUI thread and calls ``ok(result)`` / ``err(exc)`` in the GUI thread."""
 
+    #: a task started while none was running / the last running task ended (emitted from any thread;
+    #: :mod:`ozgdesk.ui.speicherbereinigung` collects garbage when the background is idle)
+    beschaeftigt = Signal()
+    untaetig = Signal()
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._laufend = 0
+        self._zaehler = threading.Lock()
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ozgdesk-runner")
         #: network transfers (the sync's HTTP and folder I/O) wait here, never on the DB worker
         self._netz = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ozgdesk-netz")
@@ -73,6 +80,7 @@ class Runner(QObject):
                    ok: Callable[[Any], None], err: Callable[[BaseException], None] | None) -> None:
         fehler = err or _standard_fehler
         bote = self._bote
+        self._zaehlen(+1)
 
         def arbeit() -> None:  # worker thread: no widgets here
             try:
@@ -81,10 +89,25 @@ class Runner(QObject):
                 bote.fertig.emit((fehler, e))
             else:
                 bote.fertig.emit((ok, ergebnis))
+            finally:
+                self._zaehlen(-1)
 
         future = executor.submit(contextvars.copy_context().run, arbeit)
         self._futures.add(future)
         future.add_done_callback(self._futures.discard)
+
+    def _zaehlen(self, schritt: int) -> None:
+        with self._zaehler:
+            self._laufend += schritt
+            jetzt = self._laufend
+        if schritt > 0 and jetzt == 1:
+            self.beschaeftigt.emit()
+        elif schritt < 0 and jetzt == 0:
+            self.untaetig.emit()
+
+    def laufend(self) -> int:
+        """How many tasks are queued or running."""
+        return self._laufend
 
     def im_voraus(self, fn: Callable[[], Any]) -> concurrent.futures.Future[Any]:
         """Start ``fn`` now and hand back its future, for data wanted before its consumer exists

@@ -170,13 +170,15 @@ class _Seite(QWidget):
 
 
 class LeistungenSeite(_Seite):
-    def __init__(self, store: Store, runner: Any, bearbeitung: Bearbeitung, stichtag: Callable[[], date]) -> None:
+    def __init__(self, store: Store, runner: Any, bearbeitung: Bearbeitung, stichtag: Callable[[], date], *,
+                 tabelle: TabellenSeite | None = None) -> None:
+        """``tabelle``: the list the start-up stand-in already shows (:mod:`ozgdesk.ui.vorabseite`)."""
         super().__init__()
         self.setObjectName("seite_leistungen")
         self.store, self.bearbeitung, self.stichtag = store, bearbeitung, stichtag
         self.ops = bearbeitung.ops
-        self.tabelle = TabellenSeite(store, tabellen.leistungen(), runner, voreinstellung={"umfang": "ressort"},
-                                     mehrfachauswahl=True)
+        self.tabelle = tabelle if tabelle is not None else TabellenSeite(
+            store, tabellen.leistungen(), runner, voreinstellung={"umfang": "ressort"}, mehrfachauswahl=True)
         self.tabelle.geoeffnet.connect(self.bearbeiten)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabelle)
@@ -312,13 +314,16 @@ class LeistungenSeite(_Seite):
 
 
 class ProjekteSeite(_Seite):
-    def __init__(self, store: Store, runner: Any, bearbeitung: Bearbeitung, stichtag: Callable[[], date]) -> None:
+    def __init__(self, store: Store, runner: Any, bearbeitung: Bearbeitung, stichtag: Callable[[], date], *,
+                 projekte: TabellenSeite | None = None, meilensteine: TabellenSeite | None = None) -> None:
+        """``projekte``, ``meilensteine``: the lists the start-up stand-in already shows."""
         super().__init__()
         self.setObjectName("seite_projekte")
         self.store, self.bearbeitung = store, bearbeitung
         self.ops = bearbeitung.ops
-        self.projekte = TabellenSeite(store, tabellen.projekte(), runner)
-        self.meilensteine = TabellenSeite(store, tabellen.meilensteine(stichtag=stichtag()), runner)
+        self.projekte = projekte if projekte is not None else TabellenSeite(store, tabellen.projekte(), runner)
+        self.meilensteine = meilensteine if meilensteine is not None else TabellenSeite(
+            store, tabellen.meilensteine(stichtag=stichtag()), runner)
         self.listen = QTabWidget()
         self.listen.setAccessibleName("Listen: Projekte und Meilensteine")
         self.listen.addTab(self.projekte, "&Projekte")
@@ -442,10 +447,11 @@ class FinanzenSeite(_Seite):
     """All Mittelabflüsse of the Ressort; the totals row under the table sums the amounts of every
     payment the search and filters show (:mod:`ozgdesk.ui.summenzeile`)."""
 
-    def __init__(self, store: Store, runner: Any) -> None:
+    def __init__(self, store: Store, runner: Any, *, tabelle: TabellenSeite | None = None) -> None:
+        """``tabelle``: the list the start-up stand-in already shows."""
         super().__init__()
         self.setObjectName("seite_finanzen")
-        self.tabelle = TabellenSeite(store, tabellen.mittelabfluesse(), runner)
+        self.tabelle = tabelle if tabelle is not None else TabellenSeite(store, tabellen.mittelabfluesse(), runner)
         QVBoxLayout(self).addWidget(self.tabelle)
 
     def tabellenseiten(self) -> list[TabellenSeite]:

@@ -17,17 +17,21 @@ in the same order – not only the pages the view has fetched.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from ozgdesk.model.store import Store
-from ozgdesk.model.tabellen import Anfrage, Tabellenabfrage, Zeile
+from ozgdesk.model.tabellenform import Anfrage, Zeile
 from ozgdesk.model.values import Ampel
 from ozgdesk.reports.tabellenexport import Exportauftrag, Exportspalte, exportwert
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui import thema
 from ozgdesk.ui.format import punkt
+
+if TYPE_CHECKING:  # pragma: no cover - SQLAlchemy is not loaded when a page shows its first rows
+    from ozgdesk.model.schnelltabellen import VerzoegerteAbfrage
+    from ozgdesk.model.store import Store
+    from ozgdesk.model.tabellen import Tabellenabfrage
 
 IdRolle = Qt.ItemDataRole.UserRole + 1
 _RECHTS = {"euro", "zahl", "datum", "zeit"}
@@ -37,7 +41,7 @@ class TabellenModell(QAbstractTableModel):
     geladen = Signal(int)  # total row count after a (re)load
     fehler = Signal(str)
 
-    def __init__(self, store: Store, abfrage: Tabellenabfrage, runner: Any, seitengroesse: int = 200, parent=None,
+    def __init__(self, store: Store, abfrage: Tabellenabfrage | VerzoegerteAbfrage, runner: Any, seitengroesse: int = 200, parent=None,
                  *, summen: bool = False) -> None:
         super().__init__(parent)
         self.store, self.abfrage, self.runner = store, abfrage, runner
@@ -61,6 +65,11 @@ class TabellenModell(QAbstractTableModel):
         summenspalten = self.summenspalten
 
         def arbeit() -> tuple[int, list[Zeile], dict[str, int]]:
+            # at start, before the full store is open: the first page over plain sqlite3 (same rows)
+            vorab = getattr(abfrage, "vorab_laden", None)
+            ergebnis = vorab(store, anf, n, summenspalten) if vorab is not None else None
+            if ergebnis is not None:
+                return ergebnis
             with store.lesen() as s:
                 return abfrage.anzahl(s, anf), abfrage.seite(s, anf, n), abfrage.summen(s, anf, summenspalten)
 
@@ -162,6 +171,8 @@ class TabellenModell(QAbstractTableModel):
         if not spalte.sortierbar:
             return
         a = self.anfrage
+        if self._generation and self.abfrage.sortierspalte(a) == (spalte, order == Qt.SortOrder.DescendingOrder):
+            return  # the rows are (being) loaded in this order already
         self.neu_laden(Anfrage(a.suche, dict(a.filter), spalte.schluessel, order == Qt.SortOrder.DescendingOrder))
 
     def zeilen_id(self, zeile: int) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -31,12 +31,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ozgdesk.model.store import Store
-from ozgdesk.model.tabellen import Anfrage, Tabellenabfrage
+from ozgdesk.model.tabellenform import Anfrage
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.summenzeile import Summenzeile
 from ozgdesk.ui.tabellenaktionen import TabellenAktionen, einrichten
 from ozgdesk.ui.tabellenmodell import IdRolle, TabellenModell
+
+if TYPE_CHECKING:  # pragma: no cover - SQLAlchemy is not loaded when a page shows its first rows
+    from ozgdesk.model.schnelltabellen import VerzoegerteAbfrage
+    from ozgdesk.model.store import Store
+    from ozgdesk.model.tabellen import Tabellenabfrage
 
 #: a context-menu entry of a page: (text with mnemonic, slot), None for a separator
 Menueeintrag = tuple[str, Callable[[], object]] | None
@@ -57,7 +61,7 @@ class Tabelle(QTableView):
 class TabellenSeite(QWidget):
     geoeffnet = Signal(str)
 
-    def __init__(self, store: Store, abfrage: Tabellenabfrage, runner: Any, *, voreinstellung: dict[str, str] | None = None,
+    def __init__(self, store: Store, abfrage: Tabellenabfrage | VerzoegerteAbfrage, runner: Any, *, voreinstellung: dict[str, str] | None = None,
                  mehrfachauswahl: bool = True, summen: bool | None = None, parent: QWidget | None = None) -> None:
         """``summen``: show the totals row (default: if the query has amount columns)."""
         super().__init__(parent)
@@ -112,7 +116,6 @@ class TabellenSeite(QWidget):
         self.tabelle = Tabelle()
         self.tabelle.setModel(self.modell)
         self.tabelle.setAccessibleName(abfrage.titel)
-        self.tabelle.setSortingEnabled(True)
         self.tabelle.setAlternatingRowColors(True)
         self.tabelle.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tabelle.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if mehrfachauswahl
@@ -121,6 +124,9 @@ class TabellenSeite(QWidget):
         self.tabelle.setWordWrap(False)
         self.tabelle.verticalHeader().setVisible(False)
         self.tabelle.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        # column widths are fitted to the first rows once (_spalten_anpassen): to the rows in view;
+        # all 200 of the first page took 60 ms of the window's start (eight roles of every cell)
+        self.tabelle.horizontalHeader().setResizeContentsPrecision(0)
         kopf = self.tabelle.horizontalHeader()
         kopf.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         kopf.setStretchLastSection(True)
@@ -159,9 +165,24 @@ class TabellenSeite(QWidget):
         self.modell.geladen.connect(self._geladen)
         self._erstes_mal = True
         self.runner = runner
-        if abfrage.filter:
-            runner.starten(lambda: _lesen(store, abfrage.filteroptionen), self._filter_fuellen, lambda _e: None)
+        #: the filters' choices are still to be read: they need the full store, which at start is
+        #: opened after the first rows are shown (then :meth:`filter_laden` runs)
+        self._filter_ausstehend = bool(abfrage.filter)
+        # rows first: the single DB worker answers in order, and the filters' choices need the full store
         self.modell.neu_laden(self.anfrage())
+        # after the first load: enabling sorting sorts by the indicator (the default order), which
+        # the model recognises as the order it is loading – one load at start, not three
+        self.tabelle.setSortingEnabled(True)
+        if getattr(store, "ist_geoeffnet", True):
+            self.filter_laden()
+
+    def filter_laden(self) -> None:
+        """Read the drop-downs' choices on the worker (once)."""
+        if not self._filter_ausstehend:
+            return
+        self._filter_ausstehend = False
+        store, abfrage = self.store, self.abfrage
+        self.runner.starten(lambda: _lesen(store, abfrage.filteroptionen), self._filter_fuellen, lambda _e: None)
 
     def menue_ergaenzen(self, eintraege: Sequence[Menueeintrag]) -> None:
         """Further entries of the table's context menu (the page's bulk edits), below the standard ones."""
@@ -205,14 +226,19 @@ class TabellenSeite(QWidget):
             self.neu_laden()
 
     def _filter_fuellen(self, optionen: list[list[tuple[str, str]]]) -> None:
-        """The drop-downs' choices, read on the worker; the preset stays selected."""
-        for f, liste in zip(self.abfrage.filter, optionen, strict=True):
-            box = self.filter[f.schluessel]
+        """The drop-downs' choices, read on the worker; the preset (or a choice shown before the
+        list was read, as the start-up stand-in shows the preset) stays selected."""
+        schluessel = [f.schluessel for f in self.abfrage.filter]
+        for name, liste in zip(schluessel, optionen, strict=True):
+            box = self.filter[name]
             box.blockSignals(True)
+            gewaehlt = box.currentData()
+            while box.count() > 1:  # „… : alle“ stays
+                box.removeItem(1)
             for code, label in liste:
                 box.addItem(label, code)
-            vor = self._voreinstellung.pop(f.schluessel, None)
-            if vor is not None:
+            vor = self._voreinstellung.pop(name, None) or gewaehlt
+            if vor:
                 box.setCurrentIndex(max(0, box.findData(vor)))
             box.blockSignals(False)
 
@@ -237,6 +263,8 @@ class TabellenSeite(QWidget):
 
     def _geladen(self, gesamt: int) -> None:
         self.anzahl.setText(f"{fmt.zahl(gesamt)} {'Eintrag' if gesamt == 1 else 'Einträge'}")
+        if self._filter_ausstehend and getattr(self.store, "ist_geoeffnet", True):
+            self.filter_laden()  # built before the full store was open, which a load has opened since
         if self._erstes_mal and self.modell.rowCount():
             self._erstes_mal = False
             self._spalten_anpassen()

@@ -75,6 +75,12 @@ PDF_ZEILEN = 5000
 
 
 # ---------------------------------------------------------------------------------------------- the view
+def _vorschau(store: Any, stichtag: date) -> zl.Zeitleistendaten:
+    """On the worker: the preview, with plain sqlite3 (the full store is not open yet)."""
+    with store.roh_lesen() as con:
+        return zl.vorschau_roh(con, stichtag)
+
+
 class Zeitleistenansicht(QAbstractScrollArea):
     """The painted chart with a fixed scale on top and a fixed label column on the left."""
 
@@ -365,6 +371,12 @@ class Zeitleiste(QWidget):
     geladen = Signal()
     #: an export was written (its path)
     exportiert = Signal(object)
+    #: the data could not be read (the German message)
+    fehlgeschlagen = Signal(str)
+    #: all projects start folded (many of them); a preview's folding carries over to the full timeline
+    _alle_zu = False
+    #: a preview is shown: the full timeline is read once the full store is open (the window calls neu_laden)
+    wartet_auf_store = False
 
     def __init__(self, store: Any, runner: Any, stichtag: Callable[[], date], *, projekt_id: str | None = None,
                  ops: Operationen | None = None, parent: QWidget | None = None) -> None:
@@ -481,11 +493,41 @@ class Zeitleiste(QWidget):
         return ZEIGT
 
     def neu_laden(self) -> None:
-        """Read the projects on the DB worker; the chart keeps folding, selection and scroll position."""
-        self.ops.lesen(zl.laden, self.projekt_id, ok=self._geladen, titel="Zeitleiste nicht lesbar")
+        """Read the projects on the DB worker; the chart keeps folding, selection and scroll position.
+
+        At start, while the full store is not open yet (the window's first page), a preview comes
+        first: the first projects with the whole Ressort's count and span, read with plain sqlite3
+        (:func:`ozgdesk.model.zeitleiste.vorschau_roh`); the full timeline follows on the same worker."""
+        store = self.ops.store
+        if self.daten is None and self.projekt_id is None and not getattr(store, "ist_geoeffnet", True):
+            # the full timeline once the window has opened the full store (Hauptfenster._geoeffnet)
+            self.wartet_auf_store = True
+            tag = self.stichtag()
+            self.ops.im_hintergrund(lambda: _vorschau(store, tag), ok=self._geladen, fehler=self._nicht_geladen)
+            return
+        self.wartet_auf_store = False
+        self.ops.lesen(zl.laden, self.projekt_id, ok=self._geladen, titel="Zeitleiste nicht lesbar",
+                       fehler=self._nicht_geladen)
+
+    def _nicht_geladen(self, e: BaseException) -> None:
+        self.fehlgeschlagen.emit(str(e))
+        self.ops.fehler_melden("Zeitleiste nicht lesbar", e)
+
+    def _vorschau_zeigen(self, an: bool) -> None:
+        """While the preview shows, filtering, folding and exporting wait for the full timeline
+        (they would act on the first projects only)."""
+        for w in (self.suche, self.behoerde, self.nur_abweichungen, self.arbeitspakete, self.falten, self.export_knopf):
+            w.setEnabled(not an)
 
     def _geladen(self, daten: zl.Zeitleistendaten) -> None:
+        if daten.ist_vorschau and self.daten is not None:
+            return  # the full timeline was quicker
         self.ladevorgaenge += 1
+        vorschau = self.daten is not None and self.daten.ist_vorschau
+        if vorschau and self.daten is not None and self._alle_zu:  # folded as the preview showed them,
+            aufgeklappt = {p.id for p in self.daten.projekte} - self.zugeklappt  # but for what was unfolded
+            self.zugeklappt = {p.id for p in daten.projekte} - aufgeklappt
+        self._vorschau_zeigen(daten.ist_vorschau)
         self.daten = daten
         vorher = self.behoerde.currentData()
         behoerden = sorted({(p.behoerde_id, p.behoerde) for p in daten.projekte if p.behoerde_id},
@@ -497,8 +539,10 @@ class Zeitleiste(QWidget):
             self.behoerde.addItem(name, bid)
         self.behoerde.setCurrentIndex(max(0, self.behoerde.findData(vorher)))
         self.behoerde.blockSignals(False)
-        if self._erstmals and len(daten.projekte) > AUFGEKLAPPT_BIS:
+        gesamt = daten.gesamt.projekte if daten.gesamt is not None else len(daten.projekte)
+        if self._erstmals and gesamt > AUFGEKLAPPT_BIS:
             self.zugeklappt = {p.id for p in daten.projekte}
+            self._alle_zu = True
         self.aufbauen()
         if self._erstmals:
             self._erstmals = False
@@ -545,7 +589,8 @@ class Zeitleiste(QWidget):
         schrift = schrift or self.font()
         tb = self.tagesbreite(self.zoom, schrift)
         stichtag = self.stichtag()
-        zr = zl.zeitraum(zeilen, stichtag, self.zoom, rand_tage(schrift, zeilen, tb))
+        umfang = self.daten.umfang if self.daten is not None else None  # a preview: the span of all projects
+        zr = zl.zeitraum(zeilen, stichtag, self.zoom, rand_tage(schrift, zeilen, tb), umfang=umfang)
         etikett = etikettbreite(schrift, zeilen, etikett_max or QFontMetricsF(schrift).averageCharWidth() * 48)
         return Zeichner(zeilen, zr, self.zoom, tb, schrift, farben(self.palette()), stichtag, etikett)
 
@@ -564,7 +609,7 @@ class Zeitleiste(QWidget):
         self.legende.setFixedHeight(self.legende.heightForWidth(max(self.legende.width(), 600)))
         if datum_links is not None:
             self.ansicht.horizontalScrollBar().setValue(int(z.x(datum_links)))
-        zaehlung = zl.zaehlen(self.daten.projekte, self.filter(), self.stichtag())
+        zaehlung = self.daten.gesamt or zl.zaehlen(self.daten.projekte, self.filter(), self.stichtag())
         self.anzahl.setText(zaehlung.text())
         self.ansicht.setAccessibleDescription(f"{zaehlung.text()}. Maßstab {self.zoom.label}.")
         alle_zu = bool(self.daten.projekte) and all(p.id in self.zugeklappt for p in self.daten.projekte)
@@ -593,6 +638,7 @@ class Zeitleiste(QWidget):
             return
         alle = {p.id for p in self.daten.projekte}
         self.zugeklappt = set() if alle <= self.zugeklappt else alle
+        self._alle_zu = False
         self.aufbauen()
 
     def zu_heute(self) -> None:

@@ -1,0 +1,181 @@
+"""Starting on a table page: its first rows before SQLAlchemy, then the real page takes the tables over."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from ozgdesk.model import schnelltabellen, tabellen
+from ozgdesk.model.schnellstart import schnell_oeffnen
+from ozgdesk.model.stichtag import DEMO_STICHTAG
+from ozgdesk.ui.app import anwendung
+from ozgdesk.ui.hauptfenster import Hauptfenster
+from ozgdesk.ui.runner import Runner, SofortRunner
+from ozgdesk.ui.seiten import FinanzenSeite, LeistungenSeite, ProjekteSeite
+from ozgdesk.ui.tabellenmodell import TabellenModell
+from ozgdesk.ui.vorabseite import Vorabseite
+
+#: window page → (attribute of its first table, table name, real page class)
+SEITEN = {"leistungen": ("tabelle", "leistungen", LeistungenSeite), "projekte": ("projekte", "projekte", ProjekteSeite),
+          "finanzen": ("tabelle", "mittelabfluesse", FinanzenSeite)}
+
+
+def _fenster(qtbot, demo_home, tmp_path, seite: str):  # noqa: ANN001, ANN202
+    anwendung()
+    store = schnell_oeffnen(demo_home / "ozgdesk.sqlite")
+    assert store is not None
+    einstellungen = QSettings(str(tmp_path / "e.ini"), QSettings.Format.IniFormat)
+    einstellungen.setValue("fenster/seite", seite)
+    runner = Runner()
+    f = Hauptfenster(store, runner, stichtag=lambda: DEMO_STICHTAG, nachlauf=False, einstellungen=einstellungen)
+    f.meldung = lambda titel, text: pytest.fail(f"{titel}: {text}")
+    qtbot.addWidget(f)
+    with qtbot.waitSignal(f.bereit, timeout=10000):
+        f.show()
+    return f, store, runner
+
+
+def _texte(modell) -> list[list[object]]:  # noqa: ANN001
+    return [[modell.zeilen_id(z)] + [modell.index(z, sp).data(rolle) is not None if rolle == Qt.ItemDataRole.DecorationRole
+                                     else modell.index(z, sp).data(rolle)
+                                     for sp in range(modell.columnCount())
+                                     for rolle in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole)]
+            for z in range(modell.rowCount())]
+
+
+@pytest.mark.parametrize("seite", sorted(SEITEN))
+def test_erste_zeilen_vor_dem_store_wie_die_normale_seite(qtbot, demo_home, demo_store, tmp_path, seite):
+    attribut, name, _klasse = SEITEN[seite]
+    f, store, runner = _fenster(qtbot, demo_home, tmp_path, seite)
+    w = f.seiten.currentWidget()
+    assert isinstance(w, Vorabseite)
+    assert not store.ist_geoeffnet  # the rows came from plain sqlite3
+    vorab = getattr(w, attribut)
+    # the normal model over the full query and the open store shows the same rows, order and texts
+    normal = TabellenModell(demo_store, getattr(tabellen, name)(), SofortRunner())
+    normal.neu_laden(tabellen.Anfrage(filter=dict(schnelltabellen.KOEPFE[name].start_filter)))
+    assert vorab.modell.rowCount() > 0
+    assert _texte(vorab.modell) == _texte(normal)
+    assert [vorab.modell.headerData(i, Qt.Orientation.Horizontal) for i in range(vorab.modell.columnCount())] == \
+           [normal.headerData(i, Qt.Orientation.Horizontal) for i in range(normal.columnCount())]
+    assert vorab.anzahl.text() == f"{normal.gesamt} Einträge"
+    runner.warten()
+    store.schliessen()
+
+
+@pytest.mark.parametrize("seite", sorted(SEITEN))
+def test_uebergabe_behaelt_tabelle_sortierung_auswahl_und_laedt_nicht_neu(qtbot, demo_home, tmp_path, seite):
+    attribut, _name, klasse = SEITEN[seite]
+    f, store, runner = _fenster(qtbot, demo_home, tmp_path, seite)
+    vorab = f.seiten.currentWidget()
+    assert isinstance(vorab, Vorabseite)
+    tabelle = getattr(vorab, attribut)
+    # the user sorts by the second column, descending, and selects a row – before the store is open
+    with qtbot.waitSignal(tabelle.modell.geladen, timeout=10000):
+        tabelle.tabelle.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    tabelle.tabelle.selectRow(2)
+    gewaehlt, zeilen = tabelle.aktuelle_id(), [tabelle.modell.zeilen_id(i) for i in range(tabelle.modell.rowCount())]
+    if seite == "projekte":
+        assert vorab.meilensteine is None  # the hidden tab's 40,000 milestones are not read at start …
+        vorab.listen.setCurrentIndex(1)  # … only when it is shown
+        meilensteine = vorab.meilensteine
+        assert meilensteine is not None and vorab.listen.currentWidget() is meilensteine
+        qtbot.waitUntil(lambda: meilensteine.modell.rowCount() == 108, timeout=10000)
+    tabelle.tabelle.setFocus()
+    neu_geladen: list[int] = []
+    tabelle.modell.modelReset.connect(lambda: neu_geladen.append(1))
+
+    with qtbot.waitSignal(f.nachlauf_fertig, timeout=20000):
+        f.nachlauf_starten()
+    echt = f.seiten.currentWidget()
+    assert isinstance(echt, klasse) and f.seite(seite) is echt
+    assert getattr(echt, attribut) is tabelle  # the same widget: nothing to reload, nothing to restore
+    assert neu_geladen == []
+    assert [tabelle.modell.zeilen_id(i) for i in range(tabelle.modell.rowCount())] == zeilen
+    assert tabelle.aktuelle_id() == gewaehlt
+    assert tabelle.modell.anfrage.sortierung == tabelle.abfrage.spalten[1].schluessel and tabelle.modell.anfrage.absteigend
+    if seite == "projekte":
+        assert echt.listen.currentIndex() == 1 and echt.meilensteine is meilensteine
+    else:
+        assert tabelle.tabelle.hasFocus()
+    # the filters' choices need the full store: read once it is open
+    qtbot.waitUntil(lambda: all(b.count() > 1 for b in tabelle.filter.values()), timeout=10000)
+    if seite == "leistungen":
+        assert tabelle.filter["umfang"].currentData() == "ressort"
+        assert [tabelle.filter["umfang"].itemText(i) for i in range(tabelle.filter["umfang"].count())] == \
+               ["Umfang: alle", "Ressort", "ganzer Katalog"]
+    runner.warten()
+    store.schliessen()
+
+
+def test_datensatz_oeffnen_uebergibt_sofort(qtbot, demo_home, tmp_path):
+    """A record opened while the stand-in shows (e.g. from Strg+K) needs the real page: it takes over at once."""
+    f, store, runner = _fenster(qtbot, demo_home, tmp_path, "projekte")
+    vorab = f.seiten.currentWidget()
+    assert isinstance(vorab, Vorabseite)
+    pid = vorab.projekte.modell.zeilen_id(0)
+    assert pid is not None
+    f.datensatz_oeffnen("projekt", pid, pid)
+    echt = f.seiten.currentWidget()
+    assert isinstance(echt, ProjekteSeite) and echt.projekte is vorab.projekte
+    qtbot.waitUntil(lambda: echt.editor.projekt_id == pid, timeout=10000)
+    runner.warten()
+    store.schliessen()
+
+
+def test_andere_tabellenseite_vor_dem_store_ebenfalls_schnell(qtbot, demo_home, tmp_path):
+    f, store, runner = _fenster(qtbot, demo_home, tmp_path, "uebersicht")
+    f.navigation.setCurrentRow(4)  # the user clicks „Finanzen“
+    vorab = f.seiten.currentWidget()
+    assert isinstance(vorab, Vorabseite) and vorab.schluessel == "finanzen"
+    qtbot.waitUntil(lambda: vorab.tabelle.modell.rowCount() == 183, timeout=10000)
+    w = f.zeigen("finanzen")  # code that wants the page itself gets it, with the same table
+    assert isinstance(w, FinanzenSeite) and w.tabelle is vorab.tabelle and f.seiten.currentWidget() is w
+    runner.warten()
+    store.schliessen()
+
+
+@pytest.mark.parametrize("seite", sorted(SEITEN))
+def test_start_auf_tabellenseite_ohne_sqlalchemy(demo_home, tmp_path, seite):
+    """`ozgdesk --exit-when-ready` on a table page ends when its first rows are shown, without SQLAlchemy."""
+    konfig = tmp_path / "config" / "ozgdesk"
+    konfig.mkdir(parents=True)
+    (konfig / "ozgdesk.conf").write_text(f"[fenster]\nseite={seite}\n", encoding="utf-8")
+    code = ("import sys\nfrom ozgdesk.ui.app import main\n"
+            f"rc = main(['--home', {str(demo_home)!r}, '--exit-when-ready'])\n"
+            "print(rc, any(m.startswith('sqlalchemy') for m in sys.modules))\n")
+    umgebung = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=umgebung,
+                         timeout=60).stdout
+    assert out.split()[-2:] == ["0", "False"]
+
+
+def test_erste_seite_waehrend_das_fenster_entsteht(qtbot, demo_home, tmp_path, monkeypatch):
+    """As the Übersicht's figures, a table page's first rows are read while the window is built
+    (``ozgdesk.ui.app.main`` starts it); the page uses that read and does not read again."""
+    anwendung()
+    store = schnell_oeffnen(demo_home / "ozgdesk.sqlite")
+    assert store is not None
+    gelesen: list[str] = []
+    erste_seite = schnelltabellen.erste_seite
+    monkeypatch.setattr(schnelltabellen, "erste_seite", lambda con, kopf, *a: gelesen.append(kopf.name) or
+                        erste_seite(con, kopf, *a))
+    einstellungen = QSettings(str(tmp_path / "e.ini"), QSettings.Format.IniFormat)
+    einstellungen.setValue("fenster/seite", "finanzen")
+    runner = Runner()
+    vorab = runner.im_voraus(lambda: schnelltabellen.startseite_lesen(store, "mittelabfluesse"))
+    f = Hauptfenster(store, runner, stichtag=lambda: DEMO_STICHTAG, nachlauf=False, einstellungen=einstellungen,
+                     vorab_tabelle=vorab)
+    qtbot.addWidget(f)
+    with qtbot.waitSignal(f.bereit, timeout=10000):
+        f.show()
+    w = f.seiten.currentWidget()
+    assert isinstance(w, Vorabseite) and w.tabelle.modell.rowCount() == 183
+    assert w.tabelle.modell.summen["betrag"] == vorab.result()[2]["betrag"] > 0
+    assert gelesen == ["mittelabfluesse"]  # once: while the window was built
+    runner.warten()
+    store.schliessen()
