@@ -20,6 +20,7 @@ from sqlalchemy.exc import SAWarning
 from ozgdesk.cli import main
 from ozgdesk.model import Projekt
 from ozgdesk.model.errors import Eingabefehler, Speicherfehler
+from ozgdesk.model import volltext
 from ozgdesk.model.store import NurEinzelplatz, Store, bekannte_revisionen
 from ozgdesk.model.verbindung import DIENST, ort_lesen
 from tests.pg_server import PASSWORT, PASSWORT_ROLLE
@@ -136,10 +137,14 @@ def test_dieselbe_migrationskette_ergibt_auf_beiden_datenbanken_dasselbe_schema(
     finally:
         e_sqlite.dispose()
         e_pg.dispose()
+    # the text index of the table search is SQLite's own (FTS5, its shadow tables, the note table and
+    # the triggers feeding it: migration 0014); PostgreSQL searches with LIKE (docs/datenbanken.md)
+    sqlite_schema = {t: v for t, v in sqlite_schema.items() if not volltext.ist_volltext_tabelle(t)}
     assert set(sqlite_schema) == set(pg_schema)
     for tabelle in sorted(sqlite_schema):
         assert sqlite_schema[tabelle] == pg_schema[tabelle], tabelle
     sqlite_trigger, sqlite_ausdruecke = _sqlite_katalog(pfad)
+    sqlite_trigger = {(t, n) for t, n in sqlite_trigger if not volltext.ist_volltext_tabelle(n)}
     assert sqlite_trigger == pg_trigger == {("einreichung", "einreichung_keine_aenderung"),
                                             ("einreichung", "einreichung_keine_loeschung")}
     assert {n: _ausdruck(d) for n, d in sqlite_ausdruecke.items()} == {n: _ausdruck(d) for n, d in pg_ausdruecke.items()} \
