@@ -17,6 +17,7 @@ and has no usable name or Themenfeld in any row cannot be created and is listed 
 from __future__ import annotations
 
 import hashlib
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,8 @@ from ozgdesk.model.katalogimport.zeilen import Hinweis, Katalogstand, LeikaEintr
 from ozgdesk.model.values import Lagenart
 
 _NS = OZGDESK_NS.bytes
+#: hex digit of a hash byte's high nibble -> that nibble as the UUID variant (10xx): 8, 9, a or b
+_VARIANTE = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
 #: LeiKa columns the export provides (compared and replaced by an import).
 LEIKA_FELDER = ("bezeichnung", "typ", "rechtsgrundlage", "gesetze", "gesetzeskuerzel", "sdg1", "sdg2")
 #: Ressort-owned columns of a Leistung: if any is set, a removed Leistung is flagged, not deleted.
@@ -39,11 +42,9 @@ RESSORT_FELDER = ("im_ressort", "behoerde_id", "prioritaet", "geplant_online", "
 def schnelle_abgeleitete_id(art: str, schluessel: str) -> str:
     """Exactly :func:`~ozgdesk.model.base.abgeleitete_id` (UUID version 5), computed without building a
     UUID object: a first import derives some 10,000 ids, and this is several times faster (tested equal)."""
-    b = bytearray(hashlib.sha1(_NS + f"{art}:{schluessel}".encode()).digest()[:16])
-    b[6] = (b[6] & 0x0F) | 0x50
-    b[8] = (b[8] & 0x3F) | 0x80
-    x = b.hex()
-    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
+    # the hash's hex text with the version digit set to 5 and the variant digit to 8–b, as uuid5 sets those bits
+    x = hashlib.sha1(_NS + f"{art}:{schluessel}".encode()).hexdigest()
+    return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANTE[x[16]]}{x[17:20]}-{x[20:32]}"
 
 
 def leika_id(key: str) -> str:
@@ -319,9 +320,12 @@ _LEIKA_STANDARD = {"bezeichnung": "", "typ": "", "rechtsgrundlage": "", "gesetze
                    "sdg1": False, "sdg2": False}
 
 
+_LEIKA_FELDWERTE = operator.attrgetter(*LEIKA_FELDER)
+
+
 def _leika_werte(e: LeikaEintrag) -> dict[str, Any]:
     """The fields the file gives (None: unreadable there, left out so the stored value stays)."""
-    return {f: getattr(e, f) for f in LEIKA_FELDER if getattr(e, f) is not None}
+    return {f: w for f, w in zip(LEIKA_FELDER, _LEIKA_FELDWERTE(e), strict=True) if w is not None}
 
 
 def _leika(s: Session, stand: Katalogstand, d: Katalogdiff, leistung_ids: dict[str, str]) -> None:
