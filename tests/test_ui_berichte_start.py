@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from ozgdesk.model.datei import roh_lesen
@@ -14,6 +15,7 @@ from ozgdesk.model.operationen.projekt import projekte_auswahl
 from ozgdesk.model.schnellstart import schnell_oeffnen
 from ozgdesk.model.stichtag import DEMO_STICHTAG
 from ozgdesk.reports.dienst import DOKUMENTE
+from ozgdesk.ui import dienste
 from ozgdesk.ui.app import anwendung, dienste_anmelden
 from ozgdesk.ui.berichtsseite import Berichtsseite, projekte_roh
 from ozgdesk.ui.hauptfenster import Hauptfenster
@@ -25,9 +27,16 @@ def test_projektliste_ohne_sqlalchemy_wie_mit(demo_store):
         assert projekte_roh(con) == lesen(demo_store, projekte_auswahl)
 
 
-def test_start_auf_berichte(qtbot, demo_home, tmp_path):
-    anwendung()
+@pytest.fixture
+def dienste_wie_die_anwendung():  # noqa: ANN201 - registered for the process: unregister afterwards
     dienste_anmelden(lambda: DEMO_STICHTAG)  # as the application: the report service loads on first use
+    yield
+    dienste.berichte_registrieren(None)
+    dienste.katalog_registrieren(None)
+
+
+def test_start_auf_berichte(qtbot, demo_home, tmp_path, dienste_wie_die_anwendung):
+    anwendung()
     store = schnell_oeffnen(demo_home / "ozgdesk.sqlite")
     assert store is not None
     einstellungen = QSettings(str(tmp_path / "e.ini"), QSettings.Format.IniFormat)

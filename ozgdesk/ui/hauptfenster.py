@@ -54,6 +54,7 @@ from ozgdesk.ui.undo import Bearbeitung
 if TYPE_CHECKING:  # pragma: no cover
     from ozgdesk.model.store import Store
     from ozgdesk.ui.seiten import ProjekteSeite
+    from ozgdesk.ui.vorabseite import Vorabseite
 
 W = TypeVar("W", bound=QWidget)
 
@@ -373,81 +374,81 @@ class Hauptfenster(QMainWindow):
         return self.seite(schluessel)
 
     def seite(self, schluessel: str) -> QWidget:
-        """The page, built on first use; a start-up stand-in hands over to it now."""
-        vorhanden = self._seiten.get(schluessel)
-        if vorhanden is not None and not getattr(vorhanden, "ist_vorab", False):
-            return vorhanden
+        """The page, built on first use; a start-up stand-in (:mod:`ozgdesk.ui.vorabseite`) hands
+        over to it now: the real page takes over the stand-in's tables."""
         uebernahme: dict[str, Any] = {}
-        if vorhanden is not None:  # the start-up stand-in: the real page takes over its tables
+        vorab_seite: Vorabseite | None = None
+        if getattr(self._seiten.get(schluessel), "ist_vorab", False):
             from ozgdesk.ui.vorabseite import Vorabseite, fokus_merken
 
-            vorab_seite = _als(vorhanden, Vorabseite)
+            vorab_seite = _als(self._seiten.pop(schluessel), Vorabseite)
             fokus_zurueck = fokus_merken()  # before the tables move into the real page
             uebernahme = vorab_seite.uebernahme()
-        w: QWidget
-        if schluessel == "uebersicht":
-            w = Uebersichtsseite(self.store, self.runner, self.stichtag, vorab=self._vorab_uebersicht)
-            self._vorab_uebersicht = None
-            w.oeffnen.connect(self.datensatz_oeffnen)
-            w.filtern.connect(self.gefiltert_zeigen)
-            w.neu_laden()
-        elif schluessel == "leistungen":
-            from ozgdesk.ui.seiten import LeistungenSeite
-
-            w = LeistungenSeite(self.store, self.runner, self.bearbeitung, self.stichtag, **uebernahme)
-        elif schluessel == "projekte":
-            from ozgdesk.ui.seiten import ProjekteSeite
-
-            w = ProjekteSeite(self.store, self.runner, self.bearbeitung, self.stichtag, **uebernahme)
-            teilung = TEILUNG.lesen(self.einstellungen)
-            if isinstance(teilung, QByteArray):
-                w.splitter.restoreState(teilung)
-        elif schluessel == "zeitleiste":
-            from ozgdesk.ui.zeitleiste import Zeitleiste
-
-            w = Zeitleiste(self.store, self.runner, self.stichtag, ops=self.ops)
-            w.oeffnen.connect(self.datensatz_oeffnen)
-            w.neu_laden()
-        elif schluessel == "finanzen":
-            from ozgdesk.ui.seiten import FinanzenSeite
-
-            w = FinanzenSeite(self.store, self.runner, **uebernahme)
-        elif schluessel == "berichte":
-            dienst = dienste.berichtsdienst()
-            if dienst is None:
-                w = platzhalter.berichtsseite()
-            else:
-                from ozgdesk.ui.berichtsseite import Berichtsseite
-
-                w = Berichtsseite(self.store, self.runner, dienst, self.stichtag, bearbeitung=self.bearbeitung)
+        if schluessel not in self._seiten:
+            w: QWidget
+            if schluessel == "uebersicht":
+                w = Uebersichtsseite(self.store, self.runner, self.stichtag, vorab=self._vorab_uebersicht)
+                self._vorab_uebersicht = None
                 w.oeffnen.connect(self.datensatz_oeffnen)
-                uebersicht = self._seiten.get("uebersicht")
-                daten = getattr(uebersicht, "daten", None)
-                if daten is not None:  # the quarter the Übersicht names, even if the day changed since
-                    w.zeitraum.setText(daten.bericht_quartal.kurz)
-        elif schluessel == "abgleich":
-            from ozgdesk.ui.abgleichsseite import Abgleichsseite
+                w.filtern.connect(self.gefiltert_zeigen)
+                w.neu_laden()
+            elif schluessel == "leistungen":
+                from ozgdesk.ui.seiten import LeistungenSeite
 
-            w = Abgleichsseite(self.store, self.runner, ops=self.ops)
-            w.status_geaendert.connect(self.abgleich_status_zeigen)
-            if getattr(w, "letzter_status", None) is not None:  # loaded before the connection was made
-                self.abgleich_status_zeigen(w.letzter_status)
-            w.katalog_oeffnen.connect(self.katalog_importieren)
-        else:
-            from ozgdesk.ui.protokollseite import AenderungenSeite
+                w = LeistungenSeite(self.store, self.runner, self.bearbeitung, self.stichtag, **uebernahme)
+            elif schluessel == "projekte":
+                from ozgdesk.ui.seiten import ProjekteSeite
 
-            w = AenderungenSeite(self.store, self.runner)
-            w.oeffnen.connect(self.datensatz_oeffnen)
-        if vorhanden is None:
-            self._einsetzen(schluessel, w)
-        else:
-            from ozgdesk.ui.vorabseite import uebergeben
+                w = ProjekteSeite(self.store, self.runner, self.bearbeitung, self.stichtag, **uebernahme)
+                teilung = TEILUNG.lesen(self.einstellungen)
+                if isinstance(teilung, QByteArray):
+                    w.splitter.restoreState(teilung)
+            elif schluessel == "zeitleiste":
+                from ozgdesk.ui.zeitleiste import Zeitleiste
 
-            uebergeben(vorab_seite, w)
-            self._einsetzen(schluessel, w)
-            vorab_seite.deleteLater()
-            fokus_zurueck()
-        return w
+                w = Zeitleiste(self.store, self.runner, self.stichtag, ops=self.ops)
+                w.oeffnen.connect(self.datensatz_oeffnen)
+                w.neu_laden()
+            elif schluessel == "finanzen":
+                from ozgdesk.ui.seiten import FinanzenSeite
+
+                w = FinanzenSeite(self.store, self.runner, **uebernahme)
+            elif schluessel == "berichte":
+                dienst = dienste.berichtsdienst()
+                if dienst is None:
+                    w = platzhalter.berichtsseite()
+                else:
+                    from ozgdesk.ui.berichtsseite import Berichtsseite
+
+                    w = Berichtsseite(self.store, self.runner, dienst, self.stichtag, bearbeitung=self.bearbeitung)
+                    w.oeffnen.connect(self.datensatz_oeffnen)
+                    uebersicht = self._seiten.get("uebersicht")
+                    daten = getattr(uebersicht, "daten", None)
+                    if daten is not None:  # the quarter the Übersicht names, even if the day changed since
+                        w.zeitraum.setText(daten.bericht_quartal.kurz)
+            elif schluessel == "abgleich":
+                from ozgdesk.ui.abgleichsseite import Abgleichsseite
+
+                w = Abgleichsseite(self.store, self.runner, ops=self.ops)
+                w.status_geaendert.connect(self.abgleich_status_zeigen)
+                if getattr(w, "letzter_status", None) is not None:  # loaded before the connection was made
+                    self.abgleich_status_zeigen(w.letzter_status)
+                w.katalog_oeffnen.connect(self.katalog_importieren)
+            else:
+                from ozgdesk.ui.protokollseite import AenderungenSeite
+
+                w = AenderungenSeite(self.store, self.runner)
+                w.oeffnen.connect(self.datensatz_oeffnen)
+            if vorab_seite is None:
+                self._einsetzen(schluessel, w)
+            else:
+                from ozgdesk.ui.vorabseite import uebergeben
+
+                uebergeben(vorab_seite, w)
+                self._einsetzen(schluessel, w)
+                vorab_seite.deleteLater()
+                fokus_zurueck()
+        return self._seiten[schluessel]
 
     def _einsetzen(self, schluessel: str, w: QWidget) -> None:
         """Put page ``w`` in the place of whatever stands there (placeholder or stand-in), shown
