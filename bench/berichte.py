@@ -118,7 +118,7 @@ def tabellenzeilen(pfad: Path) -> int:
 
 def _verhaeltnisse(zaehler: list[float], nenner: list[float]) -> tuple[float, float, float]:
     """Median, minimum and maximum of the ratios of paired runs."""
-    r = [z / n for z, n in zip(zaehler, nenner)]
+    r = [z / n for z, n in zip(zaehler, nenner, strict=True)]
     return statistics.median(r), min(r), max(r)
 
 
@@ -161,7 +161,7 @@ def main() -> None:
         v = _verhaeltnisse(zaehler, nenner)
         bewertung = ""
         if ziel is not None:
-            darueber = sum(1 for z, q in zip(zaehler, nenner) if z / q > ziel)
+            darueber = sum(1 for z, q in zip(zaehler, nenner, strict=True) if z / q > ziel)
             bewertung = f"  (Ziel ≤ {ziel:g}×: {'erfüllt' if v[0] <= ziel else 'VERFEHLT'}, {darueber} von {n} Paaren darüber)"
         print(f"  {text:<26} {v[0]:5.2f}×  (Paare {v[1]:.2f}–{v[2]:.2f}×){bewertung}")
         return v

@@ -46,20 +46,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from _umgebung import testschluesselbund  # noqa: E402
 from ergebnis import melden  # noqa: E402
 
 ZIEL_MS = 100
 TAKT_MS = 10
 
 
-def _schluesselbund() -> None:
-    """The benchmark's own keychain (the device keys): the tests' file-backed one in a temp folder."""
-    import keyring
-
-    from schluesselbund import UMGEBUNG, Testschluesselbund
-
-    os.environ[UMGEBUNG] = str(Path(tempfile.mkdtemp(prefix="ozgdesk-bench-schluessel-")) / "schluessel.json")
-    keyring.set_keyring(Testschluesselbund())
 
 
 def vorbereiten(home: Path, projekte: int) -> tuple[Path, Path]:
@@ -286,7 +279,7 @@ def main() -> int:
                    help="Speicherbereinigung wie CPython voreingestellt (ohne ozgdesk.ui.speicherbereinigung)")
     p.add_argument("--gc", action="store_true", help="die Speicherbereinigungen jedes Jobs ausgeben")
     args = p.parse_args()
-    _schluesselbund()
+    testschluesselbund()
     vorlage, katalog = vorbereiten(Path(args.home), args.projekte)
     runden: list[dict[str, tuple[float, float]]] = []
     for i in range(args.runden):

@@ -165,7 +165,7 @@ def main() -> int:
 
         def median_verhaeltnis(name: str, massstab: str) -> float:
             """Median over the rounds of (time / openpyxl time in the same round)."""
-            return statistics.median(t / o for t, o in zip(zeiten[name], zeiten[massstab]))
+            return statistics.median(t / o for t, o in zip(zeiten[name], zeiten[massstab], strict=True))
 
 
         def zeile(name: str, schluessel: str, mit_faktor: bool = True, ziel: str = "",

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _umgebung import testschluesselbund  # noqa: E402
 from ergebnis import melden, spitzen_rss_mib  # noqa: E402 - spitzen_rss_mib: fallback off Linux
 from sqlalchemy import select  # noqa: E402
 
@@ -136,6 +137,7 @@ def main() -> int:
     if args.kind_laden:
         kind_laden(Path(args.kind_laden[0]), Path(args.kind_laden[1]))
         return 0
+    testschluesselbund()
     ordner = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="ozgdesk-schnappschuss-"))
     ordner.mkdir(parents=True, exist_ok=True)
     autor_pfad, ablage = ordner / f"autor-{args.projekte}.sqlite", ordner / f"ablage-{args.projekte}"

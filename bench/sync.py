@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
+from _umgebung import testschluesselbund  # noqa: E402
 from ergebnis import melden  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
@@ -43,16 +44,6 @@ from ozgdesk.sync.webdav import WebdavBackend  # noqa: E402
 from sync_server import BENUTZER, PASSWORT, dav_server_starten, freigeben  # noqa: E402
 
 
-def _schluesselbund() -> None:
-    """The benchmark's own keychain (the device keys): the tests' file-backed one in a temp folder."""
-    import os
-
-    import keyring
-
-    from schluesselbund import UMGEBUNG, Testschluesselbund
-
-    os.environ[UMGEBUNG] = str(Path(tempfile.mkdtemp(prefix="ozgdesk-bench-schluessel-")) / "schluessel.json")
-    keyring.set_keyring(Testschluesselbund())
 
 
 def stand_der_ablage(wurzel: Path) -> dict[str, tuple[int, int]]:
@@ -80,7 +71,7 @@ def main() -> None:
     ap.add_argument("--projekte", type=int, default=2000, help="Projekte des großen Ressorts (neues Gerät)")
     ap.add_argument("--ohne-wiederholung", action="store_true", help="den Vergleich ohne Momentaufnahme auslassen")
     args = ap.parse_args()
-    _schluesselbund()
+    testschluesselbund()
     tmp = Path(tempfile.mkdtemp(prefix="ozgdesk-bench-"))
     wurzel = tmp / "dav"
     wurzel.mkdir()
