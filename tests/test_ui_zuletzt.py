@@ -134,3 +134,30 @@ def test_keine_ozgdesk_datenbank_bleibt_beim_alten(sitzung, tmp_path):  # noqa: 
         assert datei.read_bytes() == inhalt  # left as it was
     with pytest.raises(Exception, match="nicht vorhanden"):
         datenbank_oeffnen(tmp_path / "gibt-es-nicht.sqlite")
+
+
+def test_start_mit_derselben_datenbank_schreibt_die_einstellungen_nicht_neu(tmp_path):
+    """The usual start (same database, same page as last time) leaves the settings file alone; a
+    different database or page is still written."""
+    from ozgdesk.ui.einstellungen import SEITE
+
+    datei = tmp_path / "ozgdesk.conf"
+    qs = QSettings(str(datei), QSettings.Format.IniFormat)
+    zuletzt.merken(qs, tmp_path / "a.sqlite")
+    SEITE.schreiben(qs, "projekte")
+    qs.sync()
+    vorher = datei.read_bytes()
+    datei.write_bytes(vorher + b"\n; Marke: unveraendert\n")  # a rewrite would drop this line
+    qs2 = QSettings(str(datei), QSettings.Format.IniFormat)
+    zuletzt.merken(qs2, tmp_path / "a.sqlite")
+    SEITE.schreiben(qs2, "projekte")
+    qs2.sync()
+    del qs2
+    assert datei.read_bytes().endswith(b"; Marke: unveraendert\n")
+    qs3 = QSettings(str(datei), QSettings.Format.IniFormat)
+    zuletzt.merken(qs3, tmp_path / "b.sqlite")
+    SEITE.schreiben(qs3, "finanzen")
+    qs3.sync()
+    assert b"Marke" not in datei.read_bytes()
+    assert zuletzt.liste(qs3)[:2] == [(tmp_path / "b.sqlite").resolve(), (tmp_path / "a.sqlite").resolve()]
+    assert SEITE.lesen(qs3) == "finanzen"

@@ -131,9 +131,13 @@ class Einstellung(Generic[T]):
         return wert
 
     def schreiben(self, qs: QSettings, wert: T) -> None:
-        """Store ``wert``; None (a window state not taken yet) removes the key."""
+        """Store ``wert``; None (a window state not taken yet) removes the key. A value equal to
+        the stored one is not set again: QSettings would mark the file changed and rewrite it
+        (locked, on the GUI thread) – at every start, for the page and the database it reopens."""
         if wert is None:
             qs.remove(self.schluessel)
+        elif self.gespeichert(qs) is not None and self.lesen(qs) == wert:
+            return
         elif self.typ is tuple:
             qs.setValue(self.schluessel, list(wert))  # type: ignore[call-overload]
         else:

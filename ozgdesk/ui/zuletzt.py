@@ -40,9 +40,13 @@ def liste(qs: QSettings) -> list[Path]:
 
 
 def merken(qs: QSettings, pfad: Path) -> None:
-    """Note ``pfad`` as opened just now."""
-    ZULETZT.schreiben(qs, vorne(ZULETZT.lesen(qs), str(Path(pfad).resolve())))
-    qs.sync()
+    """Note ``pfad`` as opened just now (nothing is written if it heads the list already: the
+    usual start, the same database as last time)."""
+    alt = ZULETZT.lesen(qs)
+    neu = vorne(alt, str(Path(pfad).resolve()))
+    if neu != alt:
+        ZULETZT.schreiben(qs, neu)
+        qs.sync()
 
 
 def entfernen(qs: QSettings, pfad: Path) -> None:
