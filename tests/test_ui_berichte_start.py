@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 
 from ozgdesk.model.datei import roh_lesen
 from ozgdesk.model.operationen.bearbeiten import lesen
@@ -17,7 +17,8 @@ from ozgdesk.model.stichtag import DEMO_STICHTAG
 from ozgdesk.reports.dienst import DOKUMENTE
 from ozgdesk.ui import dienste
 from ozgdesk.ui.app import anwendung, dienste_anmelden
-from ozgdesk.ui.berichtsseite import Berichtsseite, projekte_roh
+from ozgdesk.model.startseiten import projekte_roh
+from ozgdesk.ui.berichtsseite import Berichtsseite
 from ozgdesk.ui.hauptfenster import Hauptfenster
 from ozgdesk.ui.runner import Runner
 
@@ -50,8 +51,8 @@ def test_start_auf_berichte(qtbot, demo_home, tmp_path, dienste_wie_die_anwendun
     assert isinstance(seite, Berichtsseite) and not store.ist_geoeffnet
     assert [seite.dokument.itemData(i) for i in range(seite.dokument.count())] == [c for c, _n in DOKUMENTE]
     assert seite.projekte.count() == 18
-    assert all(seite.projekte.item(i).checkState() == Qt.CheckState.Checked for i in range(18))
-    assert seite.projekte.item(0).text().startswith("BMAS-2024-01 – ")
+    assert all(seite.projekte.modell.angekreuzt(i) for i in range(18))
+    assert seite.projekte.modell.text(0).startswith("BMAS-2024-01 – ")
     with qtbot.waitSignal(f.nachlauf_fertig, timeout=20000):
         f.nachlauf_starten()
     runner.warten()
@@ -69,3 +70,38 @@ def test_start_auf_berichte_ohne_sqlalchemy(demo_home, tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=umgebung,
                          timeout=60).stdout
     assert out.split()[-2:] == ["0", "False"]
+
+
+def test_start_nimmt_die_vorab_gelesene_liste_und_nur_die_startseite(qtbot, demo_home, tmp_path,
+                                                                    dienste_wie_die_anwendung, monkeypatch):
+    """The app reads the start page's list while it builds the window (``vorab_seite``); the page
+    shows that read and asks for none of its own, and no other page is handed it."""
+    from concurrent.futures import Future
+
+    from ozgdesk.model import startseiten
+
+    anwendung()
+    store = schnell_oeffnen(demo_home / "ozgdesk.sqlite")
+    assert store is not None
+    einstellungen = QSettings(str(tmp_path / "e.ini"), QSettings.Format.IniFormat)
+    einstellungen.setValue("fenster/seite", "berichte")
+    vorab: Future = Future()
+    vorab.set_result([("p1", "XY-01", "Vorab gelesen")])
+    gelesen: list[str] = []
+    echt = startseiten.berichte_lesen
+    monkeypatch.setattr(startseiten, "berichte_lesen", lambda s: gelesen.append("nochmal") or echt(s))
+    runner = Runner()
+    f = Hauptfenster(store, runner, stichtag=lambda: DEMO_STICHTAG, nachlauf=False, einstellungen=einstellungen,
+                     vorab_seite=vorab)
+    qtbot.addWidget(f)
+    with qtbot.waitSignal(f.bereit, timeout=10000):
+        f.show()
+    seite = f.seiten.currentWidget()
+    assert isinstance(seite, Berichtsseite)
+    assert [seite.projekte.modell.text(i) for i in range(seite.projekte.count())] == ["XY-01 – Vorab gelesen"]
+    assert gelesen == []
+    zeitleiste = f.zeigen("zeitleiste")  # another page reads its own data
+    qtbot.waitUntil(lambda: getattr(zeitleiste, "daten", None) is not None, timeout=10000)
+    assert len(zeitleiste.daten.projekte) > 1  # type: ignore[attr-defined]
+    runner.warten()
+    store.schliessen()

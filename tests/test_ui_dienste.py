@@ -262,14 +262,17 @@ def test_berichte_seite_zeigt_neues_projekt_und_behaelt_abwahl(qtbot, demo_store
     liste = seite.projekte
     vorher = liste.count()
     assert vorher > 1
-    liste.item(0).setCheckState(Qt.CheckState.Unchecked)
-    abgewaehlt = liste.item(0).text()
+    liste.setCurrentIndex(liste.modell.index(0, 0))
+    qtbot.keyClick(liste, Qt.Key.Key_Space)  # as the user unticks it
+    assert not liste.modell.angekreuzt(0)
+    abgewaehlt = liste.modell.text(0)
 
     angewandt = bearbeiten.anwenden(demo_store, projekt_anlegen(
         {"kennung": "BMAS-2026-99", "titel": "Neues Vorhaben", "finanzierung": Finanzierung.VOLL}))
     f.daten_geaendert(angewandt.aenderungen)  # what the operation layer broadcasts after the commit
 
-    texte = {liste.item(i).text(): liste.item(i).checkState() for i in range(liste.count())}
+    texte = {liste.modell.text(i): liste.modell.angekreuzt(i) for i in range(liste.count())}
     assert liste.count() == vorher + 1
-    assert texte["BMAS-2026-99 – Neues Vorhaben"] == Qt.CheckState.Checked
-    assert texte[abgewaehlt] == Qt.CheckState.Unchecked
+    assert texte["BMAS-2026-99 – Neues Vorhaben"] is True
+    assert texte[abgewaehlt] is False
+    assert len(seite.auftrag()[2]) == vorher  # the report covers the ticked ones only

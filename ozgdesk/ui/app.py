@@ -270,13 +270,14 @@ class Sitzung:
         self.fenster: Hauptfenster | None = None
 
     def starten(self, store: Store | VerzoegerterStore, stichtag: Callable[[], date], *, nachlauf: bool = True,
-                vorab: object = None, vorab_tabelle: object = None) -> Hauptfenster:
+                vorab: object = None, vorab_tabelle: object = None, vorab_seite: object = None) -> Hauptfenster:
         from ozgdesk.ui.hauptfenster import Hauptfenster
 
         fenster = Hauptfenster(store, self.runner, stichtag=stichtag, einstellungen=self.einstellungen,
                                nachlauf=nachlauf, vorab_uebersicht=vorab,  # type: ignore[arg-type]
                                datenbank_oeffnen=self.wechseln,
-                               vorab_tabelle=vorab_tabelle)  # type: ignore[arg-type]
+                               vorab_tabelle=vorab_tabelle,  # type: ignore[arg-type]
+                               vorab_seite=vorab_seite)  # type: ignore[arg-type]
         self.store, self.fenster = store, fenster
         if not getattr(store, "ist_server", False):  # a server has no file for „Zuletzt geöffnet“
             zuletzt.merken(self.einstellungen, Path(store.pfad))
@@ -355,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     from ozgdesk.ui import speicherbereinigung
 
     speicherbereinigung.einrichten(runner)  # full garbage collections when the background is idle
-    vorab = vorab_tabelle = None
+    vorab = vorab_tabelle = vorab_seite = None
     startseite = SEITE.lesen(einstellungen)
     if startseite == "uebersicht":
         # the start page's figures are computed while the window is built: sqlite3 releases the
@@ -370,13 +371,19 @@ def main(argv: list[str] | None = None) -> int:
         tabelle = schnelltabellen.STARTTABELLE.get(startseite)
         if tabelle is not None:  # a table page: its first rows, the same way
             vorab_tabelle = runner.im_voraus(lambda: schnelltabellen.startseite_lesen(store, tabelle))
+        else:  # another page with data of its own (Zeitleiste, Berichte): its first read
+            from ozgdesk.model import startseiten
+
+            leser = startseiten.leser(startseite, store, stichtag())
+            if leser is not None:
+                vorab_seite = runner.im_voraus(leser)
 
     # ready = window shown and the first page's data arrived from the background runner; the
     # post-start work (full store, sync state, page check) follows it unless we quit right there
     sitzung = Sitzung(app, einstellungen, runner)
     try:
         fenster = sitzung.starten(store, stichtag, nachlauf=not args.exit_when_ready, vorab=vorab,
-                                  vorab_tabelle=vorab_tabelle)
+                                  vorab_tabelle=vorab_tabelle, vorab_seite=vorab_seite)
     except OzgFehler as e:  # e.g. the file became unreadable between the check and the first read
         QMessageBox.critical(None, "ozgdesk kann nicht starten", str(e))
         runner.warten()

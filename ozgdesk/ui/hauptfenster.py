@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 
 from ozgdesk.model.aenderungen import Aenderungen
 from ozgdesk.model.schnellstart import VerzoegerterStore
-from ozgdesk.model.uebersicht import ressort_kopf
 from ozgdesk.ui import dienste, platzhalter, thema, zuletzt
 from ozgdesk.ui.aktionen import aktion
 from ozgdesk.ui.einstellungen import (
@@ -48,7 +47,6 @@ from ozgdesk.ui.einstellungen import (
 )
 from ozgdesk.ui.farben import DESIGN_NAMEN, DESIGNS
 from ozgdesk.ui.operationen import Operationen
-from ozgdesk.ui.uebersichtsseite import Uebersichtsseite
 from ozgdesk.ui.undo import Bearbeitung
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -83,6 +81,8 @@ def _als(w: QWidget, art: type[W]) -> W:
 
 def _kopf_lesen(store: Any) -> Any:
     """The Ressort's name for the title (plain sqlite3: the full store may not be open yet)."""
+    from ozgdesk.model.uebersicht import ressort_kopf  # on the worker; a table start page needs no Übersicht
+
     with store.roh_lesen() as con:
         return ressort_kopf(con)
 
@@ -97,11 +97,12 @@ class Hauptfenster(QMainWindow):
                  einstellungen: QSettings | None = None, nachlauf: bool = True,
                  vorab_uebersicht: Future[Any] | None = None,
                  datenbank_oeffnen: Callable[[Path], bool] | None = None,
-                 vorab_tabelle: Future[Any] | None = None) -> None:
+                 vorab_tabelle: Future[Any] | None = None, vorab_seite: Future[Any] | None = None) -> None:
         """``datenbank_oeffnen(pfad)`` switches to another database (Datei › Datenbank öffnen …,
         Zuletzt geöffnet; ``ozgdesk.ui.app.Sitzung``); without it the window says it cannot.
         ``vorab_tabelle``: the first page of the start page's table, being read while the window is
-        built (``ozgdesk.model.schnelltabellen.startseite_lesen``), as ``vorab_uebersicht`` for the Übersicht."""
+        built (``ozgdesk.model.schnelltabellen.startseite_lesen``), as ``vorab_uebersicht`` for the Übersicht;
+        ``vorab_seite`` the same for the other start pages with data (:mod:`ozgdesk.model.startseiten`)."""
         super().__init__()
         self._datenbank_oeffnen = datenbank_oeffnen
         # a VerzoegerterStore stands in for the Store it opens on first use (it forwards every
@@ -109,6 +110,7 @@ class Hauptfenster(QMainWindow):
         self.store, self.runner, self.stichtag = cast("Store", store), runner, stichtag
         self._vorab_uebersicht = vorab_uebersicht
         self._vorab_tabelle = vorab_tabelle
+        self._vorab_seite = vorab_seite
         self.einstellungen = einstellungen or QSettings()
         self.setObjectName("hauptfenster")
         self.ressort: Any = None
@@ -158,6 +160,7 @@ class Hauptfenster(QMainWindow):
         self.navigation.setCurrentRow(index)
         self._seite_gewaehlt(index)
         self._bereit_melden(self._zu_zeigen(SEITEN[index][0]))
+        self._vorab_seite = None  # read for the start page only; never handed to another page
         if nachlauf:
             self.bereit.connect(self.nachlauf_starten)
 
@@ -173,8 +176,8 @@ class Hauptfenster(QMainWindow):
         or its German error message: the post-start work, whose page check explains a damaged
         file, must follow either way."""
         tabelle = getattr(seite, "tabelle", None) or getattr(seite, "projekte", None)
-        modell = getattr(tabelle, "modell", None)
-        if modell is not None and modell.rowCount() == 0:
+        modell: Any = getattr(tabelle, "modell", None)
+        if modell is not None and hasattr(modell, "geladen") and modell.rowCount() == 0:  # a TabellenModell
             modell.geladen.connect(self._einmal_bereit)
             modell.fehler.connect(self._einmal_bereit)
         elif getattr(seite, "daten", False) is None and hasattr(seite, "fehlgeschlagen"):
@@ -205,9 +208,9 @@ class Hauptfenster(QMainWindow):
     def _geoeffnet(self) -> None:
         """The full store is open: the Übersicht's report check, which needs it, can run now, a
         table page's start-up stand-in hands over to the real page, the Zeitleiste reads all projects."""
-        seite = self._seiten.get("uebersicht")
-        if isinstance(seite, Uebersichtsseite):
-            seite.befunde_laden()
+        befunde_laden = getattr(self._seiten.get("uebersicht"), "befunde_laden", None)
+        if befunde_laden is not None:  # the Übersicht is built (else it checks when it is)
+            befunde_laden()
         for schluessel, w in list(self._seiten.items()):
             if getattr(w, "ist_vorab", False):
                 self.seite(schluessel)
@@ -387,6 +390,8 @@ class Hauptfenster(QMainWindow):
         if schluessel not in self._seiten:
             w: QWidget
             if schluessel == "uebersicht":
+                from ozgdesk.ui.uebersichtsseite import Uebersichtsseite  # loaded with the page: a start elsewhere needs it not
+
                 w = Uebersichtsseite(self.store, self.runner, self.stichtag, vorab=self._vorab_uebersicht)
                 self._vorab_uebersicht = None
                 w.oeffnen.connect(self.datensatz_oeffnen)
@@ -406,7 +411,8 @@ class Hauptfenster(QMainWindow):
             elif schluessel == "zeitleiste":
                 from ozgdesk.ui.zeitleiste import Zeitleiste
 
-                w = Zeitleiste(self.store, self.runner, self.stichtag, ops=self.ops)
+                w = Zeitleiste(self.store, self.runner, self.stichtag, ops=self.ops, vorab=self._vorab_seite)
+                self._vorab_seite = None  # it belongs to the start page: read once
                 w.oeffnen.connect(self.datensatz_oeffnen)
                 w.neu_laden()
             elif schluessel == "finanzen":
@@ -420,7 +426,9 @@ class Hauptfenster(QMainWindow):
                 else:
                     from ozgdesk.ui.berichtsseite import Berichtsseite
 
-                    w = Berichtsseite(self.store, self.runner, dienst, self.stichtag, bearbeitung=self.bearbeitung)
+                    w = Berichtsseite(self.store, self.runner, dienst, self.stichtag, bearbeitung=self.bearbeitung,
+                                      vorab=self._vorab_seite)
+                    self._vorab_seite = None
                     w.oeffnen.connect(self.datensatz_oeffnen)
                     uebersicht = self._seiten.get("uebersicht")
                     daten = getattr(uebersicht, "daten", None)

@@ -16,16 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QTableView, QWidget
 
 from ozgdesk.model.errors import Eingabefehler
-from ozgdesk.model.zwischenablage import als_html, als_tsv
-from ozgdesk.reports import tabellenexport
 from ozgdesk.ui import format as fmt
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ozgdesk.reports import tabellenexport
+# the clipboard and export modules load on first use (a copy, an export): a window starting on a
+# table page needs neither before its first rows (bench/start.py)
 
 DATEIFILTER = {"xlsx": "Excel-Arbeitsmappe (*.xlsx)", "csv": "CSV für Excel (Semikolon, UTF-8) (*.csv)"}
 
@@ -65,6 +68,8 @@ def auswahl_zellen(view: QTableView) -> tuple[list[int], list[list[str]]]:
 def zwischenablage_setzen(zellen: list[list[str]], kopf: list[str] | None = None,
                           rechts: Sequence[bool] | None = None) -> None:
     """Put cells on the clipboard as Excel does: tab-separated text and an HTML table."""
+    from ozgdesk.model.zwischenablage import als_html, als_tsv
+
     daten = QMimeData()
     daten.setText(als_tsv(([kopf] if kopf is not None else []) + zellen))
     daten.setHtml(als_html(zellen, kopf, rechts))
@@ -129,6 +134,8 @@ class TabellenAktionen(QObject):
                                                         Qt.ItemDataRole.TextAlignmentRole) or 0)
                        & Qt.AlignmentFlag.AlignRight.value) for c in spalten]
         zwischenablage_setzen(zellen, kopf, rechts)
+        from ozgdesk.model.zwischenablage import als_tsv
+
         return als_tsv(([kopf] if kopf is not None else []) + zellen)
 
     def einfuegen(self) -> None:
@@ -141,6 +148,8 @@ class TabellenAktionen(QObject):
 
     def datei_waehlen(self) -> str | None:
         """Ask where to export to (tests replace this); the ending picks the format."""
+        from ozgdesk.reports import tabellenexport
+
         ordner = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         vorschlag = str(Path(ordner) / f"{tabellenexport.blattname(self.titel)}.xlsx")
         pfad, filter_ = QFileDialog.getSaveFileName(self.view, "Ansicht exportieren", vorschlag,
@@ -162,6 +171,8 @@ class TabellenAktionen(QObject):
         pfad = pfad or self.datei_waehlen()
         if not pfad:
             return
+        from ozgdesk.reports import tabellenexport
+
         try:
             tabellenexport.format_fuer_pfad(pfad)
         except Eingabefehler as e:

@@ -23,12 +23,12 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from ozgdesk.model.tabellenform import Anfrage, Zeile
 from ozgdesk.model.values import Ampel
-from ozgdesk.reports.tabellenexport import Exportauftrag, Exportspalte, exportwert
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui import thema
 from ozgdesk.ui.format import punkt
 
 if TYPE_CHECKING:  # pragma: no cover - SQLAlchemy is not loaded when a page shows its first rows
+    from ozgdesk.reports.tabellenexport import Exportauftrag
     from ozgdesk.model.schnelltabellen import VerzoegerteAbfrage
     from ozgdesk.model.store import Store
     from ozgdesk.model.tabellen import Tabellenabfrage
@@ -188,6 +188,8 @@ class TabellenModell(QAbstractTableModel):
     def exportauftrag(self, spalten: Sequence[int]) -> Exportauftrag:
         """The view as an export: the columns ``spalten`` (logical, in the view's order) of every
         row the current search, filters and sort match, read page by page when the worker writes."""
+        from ozgdesk.reports.tabellenexport import Exportauftrag, Exportspalte, exportwert  # on first export
+
         store, abfrage, anfrage = self.store, self.abfrage, self.anfrage
         auswahl = [abfrage.spalten[i] for i in spalten]
         index = list(spalten)

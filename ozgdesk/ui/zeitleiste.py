@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ozgdesk.model import startseiten
 from ozgdesk.model import zeitleiste as zl
 from ozgdesk.model.values import format_datum
 from ozgdesk.ui import format as fmt
@@ -75,12 +77,6 @@ PDF_ZEILEN = 5000
 
 
 # ---------------------------------------------------------------------------------------------- the view
-def _vorschau(store: Any, stichtag: date) -> zl.Zeitleistendaten:
-    """On the worker: the preview, with plain sqlite3 (the full store is not open yet)."""
-    with store.roh_lesen() as con:
-        return zl.vorschau_roh(con, stichtag)
-
-
 class Zeitleistenansicht(QAbstractScrollArea):
     """The painted chart with a fixed scale on top and a fixed label column on the left."""
 
@@ -379,8 +375,12 @@ class Zeitleiste(QWidget):
     wartet_auf_store = False
 
     def __init__(self, store: Any, runner: Any, stichtag: Callable[[], date], *, projekt_id: str | None = None,
-                 ops: Operationen | None = None, parent: QWidget | None = None) -> None:
+                 ops: Operationen | None = None, parent: QWidget | None = None,
+                 vorab: Future[Any] | None = None) -> None:
+        """``vorab``: the preview, being read while the window was built (the window's start page:
+        :mod:`ozgdesk.model.startseiten`); the first :meth:`neu_laden` takes it instead of reading."""
         super().__init__(parent)
+        self._vorab = vorab
         self.setObjectName("zeitleiste")
         self.stichtag, self.projekt_id = stichtag, projekt_id
         self.ops = oder_eigene(ops, store, runner, self, lambda titel, text: self.meldung(titel, text))
@@ -503,7 +503,9 @@ class Zeitleiste(QWidget):
             # the full timeline once the window has opened the full store (Hauptfenster._geoeffnet)
             self.wartet_auf_store = True
             tag = self.stichtag()
-            self.ops.im_hintergrund(lambda: _vorschau(store, tag), ok=self._geladen, fehler=self._nicht_geladen)
+            vorab, self._vorab = self._vorab, None
+            lesen = vorab.result if vorab is not None else (lambda: startseiten.zeitleiste_lesen(store, tag))
+            self.ops.im_hintergrund(lesen, ok=self._geladen, fehler=self._nicht_geladen)
             return
         self.wartet_auf_store = False
         self.ops.lesen(zl.laden, self.projekt_id, ok=self._geladen, titel="Zeitleiste nicht lesbar",
