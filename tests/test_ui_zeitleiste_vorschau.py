@@ -111,3 +111,49 @@ def test_start_auf_der_zeitleiste_ohne_sqlalchemy(demo_home, tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=umgebung,
                          timeout=60).stdout
     assert out.split()[-2:] == ["0", "False"]
+
+
+def test_vorschau_zaehlt_grenzfaelle_wie_die_volle_zeitleiste(demo_store):
+    """Count and span of the preview's SQL against the full timeline, on rows the demo lacks:
+    milestones with one date only or none, postponed by a record only (twice), by dates and by a
+    record at once, late by dates alone; projects and work packages with one date only."""
+    import sqlite3
+    import uuid
+
+    pfad = demo_store.pfad
+    con = sqlite3.connect(pfad)
+    projekt = con.execute("SELECT id FROM projekt ORDER BY kennung LIMIT 1").fetchone()[0]
+
+    def meilenstein(plan: str | None, prognose: str | None, ist: str | None, status: str = "offen") -> str:
+        mid = str(uuid.uuid4())
+        con.execute("INSERT INTO meilenstein (id, projekt_id, titel, plan_datum, prognose_datum, ist_datum, status, "
+                    "oeffentlich, bemerkung) VALUES (?, ?, 'Grenzfall', ?, ?, ?, ?, 1, '')",
+                    (mid, projekt, plan, prognose, ist, status))
+        return mid
+
+    def verschiebung(mid: str, nummer: int) -> None:
+        con.execute("INSERT INTO meilenstein_verschiebung (id, meilenstein_id, erfasst_am, von_datum, auf_datum, grund, "
+                    "nummer) VALUES (?, ?, '2026-01-01', '2026-01-01', '2026-02-01', 'Test', ?)",
+                    (str(uuid.uuid4()), mid, nummer))
+
+    nur_akte = meilenstein("2031-05-01", None, "2031-04-01", "erreicht")  # early by dates, postponed on record
+    verschiebung(nur_akte, 1)
+    verschiebung(nur_akte, 2)
+    beides = meilenstein("2026-01-01", "2026-06-30", None)  # late by dates and on record
+    verschiebung(beides, 1)
+    meilenstein(None, None, "2019-03-03", "erreicht")  # the earliest day of all rows
+    meilenstein(None, "2026-02-01", None)
+    meilenstein(None, None, None)
+    con.execute("UPDATE projekt SET beginn = NULL WHERE id = ?", (projekt,))
+    con.execute("UPDATE arbeitspaket SET beginn = NULL, ende = '2032-12-31' WHERE id = "
+                "(SELECT id FROM arbeitspaket ORDER BY id LIMIT 1)")
+    con.commit()
+    con.close()
+    demo_store.engine.dispose()
+
+    voll = lesen(demo_store, zl.laden)
+    with roh_lesen(pfad) as con2:
+        gesamt, umfang = zl.gesamt_roh(con2, DEMO_STICHTAG)
+    assert gesamt == zl.zaehlen(voll.projekte, zl.Filter(), DEMO_STICHTAG)
+    assert umfang == zl.zeilen(voll.projekte, DEMO_STICHTAG).spanne()
+    assert umfang is not None and umfang[0] == date(2019, 3, 3) and umfang[1] >= date(2032, 12, 31)
