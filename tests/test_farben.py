@@ -122,3 +122,21 @@ def test_designwechsel_faerbt_alles_um(qtbot, design_zuruecksetzen):  # noqa: AN
         label.ensurePolished()
         assert label.palette().color(QPalette.ColorRole.WindowText).name() == d.eigene["fehler"], name
     assert thema.aktuell() == "kontrast" and "border: 2px solid #ffffff" in app.styleSheet()
+
+
+def test_meldungsrollen_ohne_stilvorlage_der_anwendung(qtbot, design_zuruecksetzen):
+    """Hell and Dunkel put no style sheet on the application (it would send every widget through
+    Qt's style-sheet engine: the window's start); the message boxes still follow each design."""
+    from PySide6.QtWidgets import QLabel
+
+    app = anwendung()
+    box = QLabel("Hinweis")
+    qtbot.addWidget(box)
+    thema.einfaerben(box, "hinweisbox")
+    for name in farben.DESIGNS:
+        thema.anwenden(app, name)
+        d = farben.design(name)
+        assert (app.styleSheet() == "") == (name != "kontrast"), name
+        assert d.eigene["hinweisbox_grund"] in box.styleSheet() and d.eigene["hinweisbox_text"] in box.styleSheet()
+        box.ensurePolished()
+        assert box.palette().color(QPalette.ColorRole.WindowText).name() == d.eigene["hinweisbox_text"], name
