@@ -200,11 +200,18 @@ def summen_von(name: str) -> tuple[str, ...]:
     return tuple(sp.schluessel for sp in KOEPFE[name].spalten if sp.art == "euro")
 
 
-def startseite_lesen(store: Any, name: str) -> tuple[int, list[Zeile], dict[str, int]]:
+def startseite_lesen(store: Any, name: str) -> tuple[int, list[Zeile], dict[str, int] | None]:
     """The start request of table ``name`` as its page loads it first – for reading it while the
-    window is still being built (``Runner.im_voraus``), as the Übersicht's figures are."""
+    window is still being built (``Runner.im_voraus``), as the Übersicht's figures are.
+
+    Count and first rows only: the sums (``None``: they follow) are the table's loads' one cost that
+    grows with every row – a million payments take 30–50 ms to add up, longer than the first rows
+    and the window together. The page shows its rows at once and asks for the sums right after
+    (:meth:`ozgdesk.ui.tabellenmodell.TabellenModell.neu_laden`, :meth:`VerzoegerteAbfrage.vorab_summen`)."""
+    kopf = KOEPFE[name]
     with store.roh_lesen() as con:
-        return erste_seite(con, KOEPFE[name], SEITENGROESSE, summen_von(name))
+        anzahl, zeilen, _leer = erste_seite(con, kopf, SEITENGROESSE)
+    return anzahl, zeilen, (None if summen_von(name) else {})
 
 
 class VerzoegerteAbfrage:
@@ -217,7 +224,7 @@ class VerzoegerteAbfrage:
     """
 
     def __init__(self, kopf: Tabellenkopf, fabrik: Callable[[], Tabellenabfrage],
-                 vorab: Future[tuple[int, list[Zeile], dict[str, int]]] | None = None) -> None:
+                 vorab: Future[tuple[int, list[Zeile], dict[str, int] | None]] | None = None) -> None:
         """``vorab``: the start request, already being read (:func:`startseite_lesen`)."""
         self.kopf = kopf
         self._vorab = vorab
@@ -246,9 +253,10 @@ class VerzoegerteAbfrage:
 
     # ------------------------------------------------------------------ plain SQL before the store is open
     def vorab_laden(self, store: Any, anfrage: Anfrage, limit: int,
-                    summenspalten: Sequence[str]) -> tuple[int, list[Zeile], dict[str, int]] | None:
+                    summenspalten: Sequence[str]) -> tuple[int, list[Zeile], dict[str, int] | None] | None:
         """The start request read with plain SQL while the full store is not open yet; None otherwise
-        (then the caller reads through the full query, which opens the store)."""
+        (then the caller reads through the full query, which opens the store). The start request
+        read while the window was built brings no sums (``None``: :func:`startseite_lesen`)."""
         if getattr(store, "ist_geoeffnet", True) or not self.kopf.beantwortet(anfrage):
             return None
         vorab, self._vorab = self._vorab, None
@@ -256,6 +264,14 @@ class VerzoegerteAbfrage:
             return vorab.result()  # read on the same worker before this task: done by now
         with store.roh_lesen() as con:
             return erste_seite(con, self.kopf, limit, summenspalten)
+
+    def vorab_summen(self, store: Any, anfrage: Anfrage, summenspalten: Sequence[str]) -> dict[str, int] | None:
+        """The sums of the start request with plain SQL while the full store is not open yet; None
+        otherwise (the caller then asks the full query)."""
+        if getattr(store, "ist_geoeffnet", True) or not self.kopf.beantwortet(anfrage):
+            return None
+        with store.roh_lesen() as con:
+            return erste_seite(con, self.kopf, 0, summenspalten)[2]
 
     # ------------------------------------------------------------------ everything else: the full query
     @property
@@ -282,7 +298,7 @@ class VerzoegerteAbfrage:
 
 
 def abfrage(name: str, stichtag: date | None = None,
-            vorab: Future[tuple[int, list[Zeile], dict[str, int]]] | None = None) -> VerzoegerteAbfrage:
+            vorab: Future[tuple[int, list[Zeile], dict[str, int] | None]] | None = None) -> VerzoegerteAbfrage:
     """The table ``name`` of :data:`KOEPFE` (``meilensteine`` with its reference date for the
     „Termin“ filter) as the page builds it at start; ``vorab``: its start request already being read."""
     def fabrik() -> Tabellenabfrage:

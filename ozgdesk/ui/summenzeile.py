@@ -36,7 +36,12 @@ class SummenModell(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else self.modell.columnCount()
 
+    def ist_summe(self, spalte: int) -> bool:
+        """Is column ``spalte`` summed (whether its sum is there yet or not)?"""
+        return self.modell.abfrage.spalten[spalte].schluessel in self.modell.summenspalten
+
     def summe(self, spalte: int) -> int | None:
+        """The sum under ``spalte``; None for a column not summed and while the sums are read."""
         schluessel = self.modell.abfrage.spalten[spalte].schluessel
         return self.modell.summen.get(schluessel) if schluessel in self.modell.summenspalten else None
 
@@ -48,9 +53,11 @@ class SummenModell(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
             if summe is not None:
                 return fmt.euro(summe)
+            if self.ist_summe(c):  # the rows are shown, their sum follows in a moment
+                return "wird berechnet …"
             return "Summe" if c == self.beschriftung_spalte else ""
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RECHTS if summe is not None else int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return _RECHTS if self.ist_summe(c) else int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole:
             f = QFont()
             f.setBold(True)
@@ -93,12 +100,13 @@ class Summenzeile(QWidget):
         tabelle.horizontalScrollBar().valueChanged.connect(self.ansicht.horizontalScrollBar().setValue)
         tabelle.verticalScrollBar().rangeChanged.connect(lambda *_a: self._rand())
         modell.modelReset.connect(self.angleichen)  # the owner calls it again once it has fitted the widths
+        modell.summen_geladen.connect(self.angleichen)  # the sums of the start request follow its rows
 
     def angleichen(self) -> None:
         """Take over the table's columns (widths, order, hidden ones) and the new sums."""
         kopf, eigen = self.tabelle.horizontalHeader(), self.ansicht.horizontalHeader()
         sichtbar = [kopf.logicalIndex(v) for v in range(kopf.count()) if not kopf.isSectionHidden(kopf.logicalIndex(v))]
-        frei = [c for c in sichtbar if self.summen_modell.summe(c) is None]
+        frei = [c for c in sichtbar if not self.summen_modell.ist_summe(c)]
         self.summen_modell.aktualisieren(frei[0] if frei else -1)
         fett = QFont(self.ansicht.font())
         fett.setBold(True)

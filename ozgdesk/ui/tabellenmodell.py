@@ -40,6 +40,8 @@ _RECHTS = {"euro", "zahl", "datum", "zeit"}
 class TabellenModell(QAbstractTableModel):
     geladen = Signal(int)  # total row count after a (re)load
     fehler = Signal(str)
+    #: the sums arrived after the rows (the start request: they are read right after it)
+    summen_geladen = Signal()
 
     def __init__(self, store: Store, abfrage: Tabellenabfrage | VerzoegerteAbfrage, runner: Any, seitengroesse: int = 200, parent=None,
                  *, summen: bool = False) -> None:
@@ -52,6 +54,8 @@ class TabellenModell(QAbstractTableModel):
         #: the amount columns summed over every matching row (keys), and their sums after a load
         self.summenspalten: tuple[str, ...] = tuple(sp.schluessel for sp in abfrage.spalten if sp.art == "euro") if summen else ()
         self.summen: dict[str, int] = {}
+        #: the rows are shown, their sums are being read (the Summenzeile says so)
+        self.summen_ausstehend = False
         self._generation = 0
         self._laedt = False
 
@@ -64,7 +68,7 @@ class TabellenModell(QAbstractTableModel):
 
         summenspalten = self.summenspalten
 
-        def arbeit() -> tuple[int, list[Zeile], dict[str, int]]:
+        def arbeit() -> tuple[int, list[Zeile], dict[str, int] | None]:
             # at start, before the full store is open: the first page over plain sqlite3 (same rows)
             vorab = getattr(abfrage, "vorab_laden", None)
             ergebnis = vorab(store, anf, n, summenspalten) if vorab is not None else None
@@ -76,15 +80,39 @@ class TabellenModell(QAbstractTableModel):
         self._laedt = True
         self.runner.starten(arbeit, lambda e: self._neu_geladen(gen, e), lambda e: self._fehlgeschlagen(gen, e))
 
-    def _neu_geladen(self, gen: int, ergebnis: tuple[int, list[Zeile], dict[str, int]]) -> None:
+    def _neu_geladen(self, gen: int, ergebnis: tuple[int, list[Zeile], dict[str, int] | None]) -> None:
         if gen != self._generation:
             return
         self.beginResetModel()
-        self.gesamt, self.zeilen, self.summen = ergebnis
+        self.gesamt, self.zeilen, summen = ergebnis
+        self.summen = summen or {}
+        self.summen_ausstehend = summen is None and bool(self.summenspalten)
         self.gesamt = max(self.gesamt, len(self.zeilen))
         self._laedt = False
         self.endResetModel()
         self.geladen.emit(self.gesamt)
+        if self.summen_ausstehend:
+            self._summen_nachladen(gen)
+
+    def _summen_nachladen(self, gen: int) -> None:
+        """The sums of a load that brought its rows without them (the start request, read while the
+        window was built: :func:`ozgdesk.model.schnelltabellen.startseite_lesen`)."""
+        abfrage, anf, store, spalten = self.abfrage, self.anfrage, self.store, self.summenspalten
+
+        def arbeit() -> dict[str, int]:
+            vorab = getattr(abfrage, "vorab_summen", None)
+            summen = vorab(store, anf, spalten) if vorab is not None else None
+            if summen is not None:
+                return summen
+            with store.lesen() as s:
+                return abfrage.summen(s, anf, spalten)
+
+        def da(summen: dict[str, int]) -> None:
+            if gen == self._generation:
+                self.summen, self.summen_ausstehend = summen, False
+                self.summen_geladen.emit()
+
+        self.runner.starten(arbeit, da, lambda e: self._fehlgeschlagen(gen, e))
 
     def _fehlgeschlagen(self, gen: int, e: BaseException) -> None:
         if gen == self._generation:
