@@ -312,6 +312,15 @@ class Sitzung:
         return True
 
 
+def _bereit_melden() -> None:
+    """``--exit-when-ready``: say on standard output when the window showed its data, as wall-clock
+    time (``bench/start.py`` subtracts the moment it started the process: the start as the user
+    sees it, without the process's teardown afterwards)."""
+    import time
+
+    print(f"BEREIT {time.time():.6f}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = args_lesen(sys.argv[1:] if argv is None else argv)
     app = anwendung()
@@ -391,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     fenster.nachlauf_fertig.connect(speicherbereinigung.einfrieren)  # start-up's objects: never walked again
     if args.exit_when_ready:
+        fenster.bereit.connect(_bereit_melden)
         fenster.bereit.connect(lambda: QTimer.singleShot(0, app.quit))
     elif args.exit_when_idle:
         fenster.nachlauf_fertig.connect(lambda: QTimer.singleShot(0, app.quit))
