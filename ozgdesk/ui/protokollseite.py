@@ -9,6 +9,13 @@ filters and where a record opens are decided there; this module lays them out.
 Filters: Datensatz (text in a record's name: Kennung, title, OZG-ID, a Behörde's or person's name;
 a milestone or payment matches through its project), Person, Quelle, Von/Bis (days, both included),
 Art and Aktion. The window's Strg+F focuses the Datensatz field.
+
+Start-up: the window may start on this page. Until the full store is open (the window's post-start
+work), the first page of the unfiltered log is read with plain SQL (:mod:`ozgdesk.model.protokollvorab`),
+so neither this module nor the first rows need SQLAlchemy; the rows are the full path's, field by
+field. Once the store is open (:meth:`AenderungenSeite.store_geoeffnet`) the person list is read and
+every further load – next page, filter, order – takes the full path; nothing shown is reloaded, so
+scroll position, selection and typed filters stay as they are.
 """
 
 from __future__ import annotations
@@ -36,9 +43,17 @@ from PySide6.QtWidgets import (
 
 from ozgdesk.model.aenderungen import Aenderungen
 from ozgdesk.model.errors import Eingabefehler
-from ozgdesk.model.protokollansicht import SEITENGROESSE, Filteroptionen, Protokollfilter, Protokollseite, Protokollzeile
-from ozgdesk.model.protokollnamen import GELOESCHT
-from ozgdesk.model.protokollwerte import einzeilig
+from ozgdesk.model.protokollkatalog import TABELLEN
+from ozgdesk.model.protokolltext import (
+    GELOESCHT,
+    SEITENGROESSE,
+    Filteroptionen,
+    Protokollfilter,
+    Protokollseite,
+    Protokollzeile,
+    einzeilig,
+)
+from ozgdesk.model.schnellstart import VerzoegerterStore
 from ozgdesk.model.values import format_zahl, parse_datum
 from ozgdesk.reports import tabellenexport
 from ozgdesk.ui import format as fmt
@@ -52,6 +67,11 @@ from ozgdesk.ui.tabellenaktionen import einrichten
 SPALTEN = (("zeit", "Zeitpunkt"), ("benutzer", "Person"), ("quelle", "Quelle"), ("aktion", "Aktion"),
            ("datensatz", "Datensatz"), ("feld", "Feld"), ("alt", "Alter Wert"), ("neu", "Neuer Wert"))
 ZeilenRolle = Qt.ItemDataRole.UserRole + 2
+
+
+def store_offen(store: Any) -> bool:
+    """True once the full store is open (a file store opens it after the window stands)."""
+    return not isinstance(store, VerzoegerterStore) or store.ist_geoeffnet
 
 
 def _lesen(store: Any, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -77,21 +97,33 @@ class ProtokollModell(QAbstractTableModel):
         self._ende = True
         self._laedt = False
         self._generation = 0
+        #: the rows shown were read with plain SQL before the full store was open
+        self.vorab = False
 
     def neu_laden(self, filter_: Protokollfilter | None = None) -> None:
-        from ozgdesk.model import protokollansicht
+        """Read the first page of the filter anew, on the worker; before the full store is open the
+        unfiltered start page with plain SQL (the worker never opens the store for it)."""
+        from ozgdesk.model import protokollvorab
 
         if filter_ is not None:
             self.filter = filter_
         self._generation += 1
         gen, store, f = self._generation, self.store, self.filter
         self._laedt = True
+        if not store_offen(store) and protokollvorab.beantwortet(f):
+            self.runner.starten(lambda: protokollvorab.startseite_lesen(store),
+                                lambda seite: self._neu_geladen(gen, seite, vorab=True),
+                                lambda e: self._fehlgeschlagen(gen, e))
+            return
+        from ozgdesk.model import protokollansicht
+
         self.runner.starten(lambda: _lesen(store, protokollansicht.laden, f),
                             lambda seite: self._neu_geladen(gen, seite), lambda e: self._fehlgeschlagen(gen, e))
 
-    def _neu_geladen(self, gen: int, seite: Protokollseite) -> None:
+    def _neu_geladen(self, gen: int, seite: Protokollseite, vorab: bool = False) -> None:
         if gen != self._generation:
             return
+        self.vorab = vorab
         self.beginResetModel()
         self.zeilen = list(seite.zeilen)
         self._ende = len(seite.zeilen) < SEITENGROESSE
@@ -195,6 +227,11 @@ class ProtokollModell(QAbstractTableModel):
             zeilen=zeilen)
 
 
+def arten() -> list[tuple[str, str]]:
+    """The kinds of record for the filter „Art“, as ``protokollansicht.filteroptionen`` lists them."""
+    return sorted(((t, k["label"]) for t, k in TABELLEN.items()), key=lambda kv: kv[1].casefold())
+
+
 class ProtokollTabelle(QTableView):
     """The log's table: Enter opens the current row (keyboard users cannot double-click). It is the
     page's ``tabelle``, so the window's Strg+F (``suche_fokussieren``) and a link that presets a
@@ -206,6 +243,7 @@ class ProtokollTabelle(QTableView):
         super().__init__()
         self._suche_fokussieren = suche_fokussieren
         self.filter: dict[str, QComboBox] = {}
+        self.modell: ProtokollModell | None = None
 
     def keyPressEvent(self, e: Any) -> None:  # noqa: N802 - Qt's name
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
@@ -229,6 +267,8 @@ class AenderungenSeite(QWidget):
         self.store, self.runner = store, runner
         self.modell = ProtokollModell(store, runner, self)
         self.tabelle = ProtokollTabelle(self.suche_fokussieren)
+        #: the window waits for this model's first rows before it reports itself ready
+        self.tabelle.modell = self.modell
         self._aufbauen()
         self.modell.geladen.connect(self._geladen)
         self.modell.fehler.connect(self.meldung_zeigen)
@@ -236,7 +276,9 @@ class AenderungenSeite(QWidget):
         self._veraltet = False
         self._gezeigt = False
         self.neu_laden()
-        self.optionen_laden()  # after the rows: the person list reads the whole log once
+        self._optionen_fuellen(Filteroptionen(personen=[], arten=arten()))  # all but the people: no SQL
+        if store_offen(store):
+            self.optionen_laden()  # after the rows: the person list reads the whole log once
 
     # ------------------------------------------------------------------ layout
     def _auswahl(self, name: str, beschreibung: str) -> QComboBox:
@@ -358,6 +400,12 @@ class AenderungenSeite(QWidget):
         """The log records every write: the page reloads after any operation."""
         return frozenset({"*"})
 
+    def store_geoeffnet(self) -> None:
+        """The window's post-start work opened the full store: the handover. The rows shown stay
+        (they are the full path's); the person list is read now, and every further load takes the
+        full path."""
+        self.optionen_laden()
+
     def optionen_laden(self) -> None:
         from ozgdesk.model import protokollansicht
 
@@ -428,7 +476,7 @@ class AenderungenSeite(QWidget):
         """Shown again: a hidden page's missed changes load now, and the person list is read anew
         (a sync may have brought entries by someone new) – once per showing, not per change."""
         super().showEvent(e)
-        if self._gezeigt:
+        if self._gezeigt and store_offen(self.store):
             self.optionen_laden()
         self._gezeigt = True
         if self._veraltet:
