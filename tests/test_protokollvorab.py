@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ozgdesk.model import protokollansicht as pa
+from ozgdesk.model import protokollbenennung as pb
 from ozgdesk.model import protokolltext as pt
 from ozgdesk.model import protokollvorab as pv
 from ozgdesk.model import protokollwerte as pw
@@ -44,10 +45,10 @@ def test_namen_aus_kennfeldern_wie_in_jeder_meldung():
     for tabelle in TABELLEN:
         for werte in werte_liste:
             breit = {k: werte.get(next(iter(werte), ""), None) for k in TABELLEN[tabelle]["kennfelder"]} | werte
-            assert pt.kennfelder_name(tabelle, breit) == datensatz_name(klassen[tabelle], breit), (tabelle, breit)
+            assert pb.kennfelder_name(tabelle, breit) == datensatz_name(klassen[tabelle], breit), (tabelle, breit)
 
 
-def _vergleichen(store, limit: int = pt.SEITENGROESSE) -> pa.Protokollseite:  # noqa: ANN001
+def _vergleichen(store, limit: int = pa.SEITENGROESSE) -> pa.Protokollseite:  # noqa: ANN001
     with store.lesen() as s:
         voll = pa.laden(s, pa.Protokollfilter(), limit=limit)
     with store.roh_lesen() as con:
@@ -62,7 +63,7 @@ def _vergleichen(store, limit: int = pt.SEITENGROESSE) -> pa.Protokollseite:  # 
 
 def test_erste_seite_wie_der_volle_weg_demo(protokoll):  # noqa: ANN001
     seite = _vergleichen(protokoll)
-    assert len(seite.zeilen) == pt.SEITENGROESSE and seite.anzahl
+    assert len(seite.zeilen) == pa.SEITENGROESSE and seite.anzahl
     tief = _vergleichen(protokoll, limit=5000)  # deeper: the demo's creation entries of every kind, the edits
     assert any(z.datensatz == "Vorläufige Projektstelle (VPS) (gelöscht)" for z in tief.zeilen)
 
@@ -107,7 +108,7 @@ def _grenzfaelle(store) -> int:  # noqa: ANN001
                 alt, neu = liste[i % len(liste)], liste[(i + 1) % len(liste)]
             eintrag(tabelle, rid, pt.AENDERN, feld, json.dumps(alt), None if neu is None else json.dumps(neu))
         voll = {k: werte_je_art[info["spalten"][k][0]][0] for k in spalten}
-        weg = "00000000-0000-4000-8000-%012d" % (len(zeilen) + 1)
+        weg = f"00000000-0000-4000-8000-{len(zeilen) + 1:012d}"
         eintrag(tabelle, weg, pt.ANLEGEN, None, None, json.dumps(voll))
         eintrag(tabelle, weg, pt.LOESCHEN, None, json.dumps(voll), None)
         eintrag(tabelle, rid, pt.ANLEGEN, None, None, "kein json {")
@@ -130,7 +131,7 @@ def _grenzfaelle(store) -> int:  # noqa: ANN001
 
 def test_erste_seite_wie_der_volle_weg_grenzfaelle(protokoll):  # noqa: ANN001
     anzahl = _grenzfaelle(protokoll)
-    assert anzahl > pt.SEITENGROESSE
+    assert anzahl > pa.SEITENGROESSE
     seite = _vergleichen(protokoll)
     assert {z.benutzer for z in seite.zeilen} >= {"Erika Muster", "", "Ü ß"}
     tief = _vergleichen(protokoll, limit=anzahl + 100)

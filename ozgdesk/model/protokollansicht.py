@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 from ozgdesk.model.base import UtcZeit
 from ozgdesk.model.protokoll import Aenderung
 from ozgdesk.model.protokollnamen import Namensaufloesung, datensatz_treffer
-from ozgdesk.model.protokolltext import (  # noqa: F401 - rows and their texts live there (no SQLAlchemy)
+from ozgdesk.model.protokollbenennung import Ziel  # noqa: F401 - importable from here as before
+from ozgdesk.model.protokollzeilen import (  # noqa: F401 - the rows and their texts live there (no SQLAlchemy)
     SEITENGROESSE,
     WERT_KURZ,
     ZAEHLGRENZE,
@@ -33,7 +34,6 @@ from ozgdesk.model.protokolltext import (  # noqa: F401 - rows and their texts l
     Protokollfilter,
     Protokollseite,
     Protokollzeile,
-    Ziel,
     zeilen_lesbar,
 )
 from ozgdesk.model.protokollwerte import protokollierte_klassen, quelle_bedingung

@@ -2,7 +2,8 @@
 (BMAS-2024-05)“, „Bundesagentur für Arbeit (BA)“ instead of UUIDs – also for records deleted since,
 from their last values in the log – and where a record opens (Qt-free).
 
-How a table's records are named is declared once in :data:`BENENNUNGEN`; the same declaration
+How a table's records are named is declared once in :data:`BENENNUNGEN`
+(:mod:`ozgdesk.model.protokollbenennung`, read without SQLAlchemy too); the same declaration
 drives the filter by a record's text (:func:`datensatz_treffer`). :class:`Namensaufloesung` reads
 the names one page of the log needs in bulk: one query per referenced table and level of parents
 (three levels at most: a plan position → its plan → its project), plus one query of the log for
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ozgdesk.model.base import json_wert
 from ozgdesk.model.protokoll import LOESCHEN, Aenderung
-from ozgdesk.model.protokolltext import (  # noqa: F401 - the naming lives there (no SQLAlchemy); importable from here
+from ozgdesk.model.protokollbenennung import (  # noqa: F401 - the naming lives there (no SQLAlchemy); importable from here
     BENENNUNGEN,
     GELOESCHT,
     Benennung,
@@ -29,13 +30,13 @@ from ozgdesk.model.protokolltext import (  # noqa: F401 - the naming lives there
     benennung,
     ziel,
 )
-from ozgdesk.model.protokolltext import Namensaufloesung as _Namensaufloesung
+from ozgdesk.model.protokollbenennung import Namensaufloesung as _Namensaufloesung
 from ozgdesk.model.protokollwerte import klassen
 
 
 class Namensaufloesung(_Namensaufloesung):
     """Names of the records one page mentions, read in bulk through the session ``s``
-    (:class:`ozgdesk.model.protokolltext.Namensaufloesung` for how they are resolved)."""
+    (:class:`ozgdesk.model.protokollbenennung.Namensaufloesung` for how they are resolved)."""
 
     def __init__(self, s: Session) -> None:
         super().__init__()

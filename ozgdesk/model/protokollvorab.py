@@ -7,7 +7,7 @@ SQLAlchemy, the mapped entities and the opened Store – together more than the 
 page's start request (no filter, newest first) is simple enough to read without them: one keyset
 query of the log, one count, the names in bulk. Here it is read over ``store.roh_lesen()`` (plain
 ``sqlite3``) and turned into rows by the very code the full path uses
-(:func:`ozgdesk.model.protokolltext.zeilen_lesbar`); only the reading differs, and the tests
+(:func:`ozgdesk.model.protokollzeilen.zeilen_lesbar`); only the reading differs, and the tests
 compare both paths' first page field by field on the demo store and on a store of edge cases.
 
 A file store only: on a database server the window opens the full Store at once (no
@@ -23,16 +23,9 @@ from typing import Any
 
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.protokollkatalog import TABELLEN
-from ozgdesk.model.protokolltext import (
-    SEITENGROESSE,
-    ZAEHLGRENZE,
-    Logzeile,
-    Namensaufloesung,
-    Protokollfilter,
-    Protokollseite,
-    spalten_art,
-    zeilen_lesbar,
-)
+from ozgdesk.model.protokollbenennung import Logzeile, Namensaufloesung
+from ozgdesk.model.protokolltext import spalten_art
+from ozgdesk.model.protokollzeilen import SEITENGROESSE, ZAEHLGRENZE, Protokollfilter, Protokollseite, zeilen_lesbar
 from ozgdesk.model.values import Haushaltsstelle, Quartal
 
 _ZEILEN = ("SELECT id, zeitpunkt, seq, benutzer, quelle, tabelle, datensatz_id, aktion, feld, alt, neu "

@@ -44,15 +44,9 @@ from PySide6.QtWidgets import (
 from ozgdesk.model.aenderungen import Aenderungen
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.protokollkatalog import TABELLEN
-from ozgdesk.model.protokolltext import (
-    GELOESCHT,
-    SEITENGROESSE,
-    Filteroptionen,
-    Protokollfilter,
-    Protokollseite,
-    Protokollzeile,
-    einzeilig,
-)
+from ozgdesk.model.protokollbenennung import GELOESCHT
+from ozgdesk.model.protokolltext import einzeilig
+from ozgdesk.model.protokollzeilen import SEITENGROESSE, Filteroptionen, Protokollfilter, Protokollseite, Protokollzeile
 from ozgdesk.model.schnellstart import VerzoegerterStore
 from ozgdesk.model.values import format_zahl, parse_datum
 from ozgdesk.reports import tabellenexport
@@ -99,6 +93,8 @@ class ProtokollModell(QAbstractTableModel):
         self._generation = 0
         #: the rows shown were read with plain SQL before the full store was open
         self.vorab = False
+        #: the answer to the last (re)load: its first page, or the German error message; None while it loads
+        self.ergebnis: Protokollseite | str | None = None
 
     def neu_laden(self, filter_: Protokollfilter | None = None) -> None:
         """Read the first page of the filter anew, on the worker; before the full store is open the
@@ -110,6 +106,7 @@ class ProtokollModell(QAbstractTableModel):
         self._generation += 1
         gen, store, f = self._generation, self.store, self.filter
         self._laedt = True
+        self.ergebnis = None
         if not store_offen(store) and protokollvorab.beantwortet(f):
             self.runner.starten(lambda: protokollvorab.startseite_lesen(store),
                                 lambda seite: self._neu_geladen(gen, seite, vorab=True),
@@ -124,6 +121,7 @@ class ProtokollModell(QAbstractTableModel):
         if gen != self._generation:
             return
         self.vorab = vorab
+        self.ergebnis = seite
         self.beginResetModel()
         self.zeilen = list(seite.zeilen)
         self._ende = len(seite.zeilen) < SEITENGROESSE
@@ -134,7 +132,8 @@ class ProtokollModell(QAbstractTableModel):
     def _fehlgeschlagen(self, gen: int, e: BaseException) -> None:
         if gen == self._generation:
             self._laedt = False
-            self.fehler.emit(fmt.fehlertext(e))
+            self.ergebnis = fmt.fehlertext(e)
+            self.fehler.emit(self.ergebnis)
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._laedt and not self._ende and bool(self.zeilen)
@@ -266,16 +265,23 @@ class AenderungenSeite(QWidget):
         self.setObjectName("seite_aenderungen")
         self.store, self.runner = store, runner
         self.modell = ProtokollModell(store, runner, self)
+        # the first rows are read while the page is built (the window may start on it): the filters
+        # are empty at first, so the model needs none of the widgets for it
+        self.modell.neu_laden()
         self.tabelle = ProtokollTabelle(self.suche_fokussieren)
         #: the window waits for this model's first rows before it reports itself ready
         self.tabelle.modell = self.modell
-        self._aufbauen()
-        self.modell.geladen.connect(self._geladen)
-        self.modell.fehler.connect(self.meldung_zeigen)
         self._erstes_mal = True
         self._veraltet = False
         self._gezeigt = False
-        self.neu_laden()
+        self._aufbauen()
+        self.modell.geladen.connect(self._geladen)
+        self.modell.fehler.connect(self.meldung_zeigen)
+        ergebnis = self.modell.ergebnis  # answered already (a synchronous runner): shown now
+        if isinstance(ergebnis, Protokollseite):
+            self._geladen(ergebnis)
+        elif isinstance(ergebnis, str):
+            self.meldung_zeigen(ergebnis)
         self._optionen_fuellen(Filteroptionen(personen=[], arten=arten()))  # all but the people: no SQL
         if store_offen(store):
             self.optionen_laden()  # after the rows: the person list reads the whole log once
@@ -503,6 +509,10 @@ class AenderungenSeite(QWidget):
         hoechstens = {"quelle": "Kommandozeile", "aktion": "geändert", "feld": "Begründung Ampel gesamt"}
         fest = {"benutzer": fm.horizontalAdvance("Dr. Katharina Brenner") + rand,
                 "datensatz": 52 * fm.averageCharWidth(), "alt": 18 * fm.averageCharWidth()}
+        # measured on the rows on screen: measuring all 200 asks every cell for its size in Python
+        # (14 ms when the window starts on this page); the widths are capped at a typical value anyway
+        genauigkeit = kopf.resizeContentsPrecision()
+        kopf.setResizeContentsPrecision(0)
         for i, (schluessel, _titel) in enumerate(SPALTEN):
             if schluessel in fest:
                 kopf.resizeSection(i, fest[schluessel])
@@ -510,6 +520,7 @@ class AenderungenSeite(QWidget):
                 self.tabelle.resizeColumnToContents(i)
                 grenze = fm.horizontalAdvance(hoechstens.get(schluessel, "00.00.0000 00:00")) + rand
                 kopf.resizeSection(i, min(kopf.sectionSize(i) + fm.averageCharWidth(), grenze))
+        kopf.setResizeContentsPrecision(genauigkeit)
 
     def _kopf_geklickt(self, spalte: int) -> None:
         """Only the time orders the log (newest or oldest first); other headers leave it as it is."""
