@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
@@ -49,7 +49,6 @@ from ozgdesk.model.protokolltext import einzeilig
 from ozgdesk.model.protokollzeilen import SEITENGROESSE, Filteroptionen, Protokollfilter, Protokollseite, Protokollzeile
 from ozgdesk.model.schnellstart import VerzoegerterStore
 from ozgdesk.model.values import format_zahl, parse_datum
-from ozgdesk.reports import tabellenexport
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.aktionen import beschriftung
 from ozgdesk.ui.formular import DatumEingabe
@@ -61,6 +60,16 @@ from ozgdesk.ui.tabellenaktionen import einrichten
 SPALTEN = (("zeit", "Zeitpunkt"), ("benutzer", "Person"), ("quelle", "Quelle"), ("aktion", "Aktion"),
            ("datensatz", "Datensatz"), ("feld", "Feld"), ("alt", "Alter Wert"), ("neu", "Neuer Wert"))
 ZeilenRolle = Qt.ItemDataRole.UserRole + 2
+# the roles as plain ints: data() is asked for every visible cell and role on each paint
+_ANZEIGE = {int(Qt.ItemDataRole.DisplayRole.value), int(Qt.ItemDataRole.AccessibleTextRole.value)}
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_SCHRIFT = int(Qt.ItemDataRole.FontRole.value)
+_ZEILE = int(ZeilenRolle)
+_GEFRAGT = frozenset({*_ANZEIGE, _TOOLTIP, _SCHRIFT, _ZEILE})
+_DATENSATZ = next(i for i, (k, _t) in enumerate(SPALTEN) if k == "datensatz")
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ozgdesk.reports import tabellenexport
 
 
 def store_offen(store: Any) -> bool:
@@ -177,25 +186,26 @@ class ProtokollModell(QAbstractTableModel):
         return einzeilig(wert, 300) if schluessel in ("alt", "neu") else wert
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.zeilen):
+        rolle = int(role)
+        if rolle not in _GEFRAGT or not index.isValid() or index.row() >= len(self.zeilen):
             return None
+        if rolle == _SCHRIFT:
+            if index.column() != _DATENSATZ or self.zeilen[index.row()].ziel is not None:
+                return None
+            schrift = QFont()
+            schrift.setItalic(True)  # not openable (deleted since, or no view of its own): not colour alone
+            return schrift
         z = self.zeilen[index.row()]
         schluessel = SPALTEN[index.column()][0]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if rolle in _ANZEIGE:
             return self.text(index.row(), schluessel)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if rolle == _TOOLTIP:
             voll = str(getattr(z, schluessel))
             if schluessel == "datensatz":
                 return f"{z.art}: {voll}" + ("\nDoppelklick oder Eingabetaste öffnet den Datensatz." if z.ziel else
                                              "\nDieser Datensatz lässt sich nicht öffnen.")
             return voll or None
-        if role == ZeilenRolle:
-            return z
-        if role == Qt.ItemDataRole.FontRole and schluessel == "datensatz" and z.ziel is None:
-            schrift = QFont()
-            schrift.setItalic(True)  # not openable (deleted since, or no view of its own): not colour alone
-            return schrift
-        return None
+        return z  # ZeilenRolle
 
     def zeile(self, nummer: int) -> Protokollzeile | None:
         return self.zeilen[nummer] if 0 <= nummer < len(self.zeilen) else None
@@ -204,6 +214,7 @@ class ProtokollModell(QAbstractTableModel):
         """Every entry the filter matches (not only the pages loaded so far), in the view's order,
         the columns as shown; the full old/new texts, not the one-line cut of the table."""
         from ozgdesk.model import protokollansicht
+        from ozgdesk.reports import tabellenexport
 
         store, f = self.store, self.filter
         schluessel = [SPALTEN[c][0] for c in spalten]
