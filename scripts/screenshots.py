@@ -272,7 +272,7 @@ def main() -> int:
     with store.engine.connect() as con:  # the quick check at start reads the file, not the open store's WAL
         con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     vorab_einstellungen = QSettings(str(tmp / "vorab.ini"), QSettings.Format.IniFormat)
-    for seite in ("projekte", "zeitleiste"):
+    for seite in ("projekte", "zeitleiste", "aenderungen"):  # the Änderungsprotokoll: ozgdesk.model.protokollvorab
         vorab_einstellungen.setValue("fenster/seite", seite)
         vorab_store = schnell_oeffnen(tmp / "demo.sqlite")
         assert vorab_store is not None

@@ -46,11 +46,9 @@ from ozgdesk.model.base import (
     spalten_pruefen,
 )
 from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.protokolltext import AENDERN, ANLEGEN, LOESCHEN  # noqa: F401 - defined there: read without SQLAlchemy too
 from ozgdesk.model.values import Haushaltsstelle, Quartal
 
-ANLEGEN = "anlegen"
-AENDERN = "aendern"
-LOESCHEN = "loeschen"
 
 
 class Meta(Base):

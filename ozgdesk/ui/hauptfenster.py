@@ -216,6 +216,8 @@ class Hauptfenster(QMainWindow):
                 self.seite(schluessel)
             elif getattr(w, "wartet_auf_store", False):  # the Zeitleiste's preview: now the full timeline
                 w.neu_laden()  # type: ignore[attr-defined]
+            elif hasattr(w, "store_geoeffnet"):  # a page that showed its first rows without it (Änderungsprotokoll)
+                w.store_geoeffnet()
 
     def _nachlauf_fehler(self, e: BaseException) -> None:
         """The store could not be opened: say so (once; later steps fail with the same message)."""

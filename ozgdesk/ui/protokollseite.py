@@ -9,6 +9,13 @@ filters and where a record opens are decided there; this module lays them out.
 Filters: Datensatz (text in a record's name: Kennung, title, OZG-ID, a Behörde's or person's name;
 a milestone or payment matches through its project), Person, Quelle, Von/Bis (days, both included),
 Art and Aktion. The window's Strg+F focuses the Datensatz field.
+
+Start-up: the window may start on this page. Until the full store is open (the window's post-start
+work), the first page of the unfiltered log is read with plain SQL (:mod:`ozgdesk.model.protokollvorab`),
+so neither this module nor the first rows need SQLAlchemy; the rows are the full path's, field by
+field. Once the store is open (:meth:`AenderungenSeite.store_geoeffnet`) the person list is read and
+every further load – next page, filter, order – takes the full path; nothing shown is reloaded, so
+scroll position, selection and typed filters stay as they are.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
@@ -36,11 +43,12 @@ from PySide6.QtWidgets import (
 
 from ozgdesk.model.aenderungen import Aenderungen
 from ozgdesk.model.errors import Eingabefehler
-from ozgdesk.model.protokollansicht import SEITENGROESSE, Filteroptionen, Protokollfilter, Protokollseite, Protokollzeile
-from ozgdesk.model.protokollnamen import GELOESCHT
-from ozgdesk.model.protokollwerte import einzeilig
+from ozgdesk.model.protokollkatalog import TABELLEN
+from ozgdesk.model.protokollbenennung import GELOESCHT
+from ozgdesk.model.protokolltext import einzeilig
+from ozgdesk.model.protokollzeilen import SEITENGROESSE, Filteroptionen, Protokollfilter, Protokollseite, Protokollzeile
+from ozgdesk.model.schnellstart import VerzoegerterStore
 from ozgdesk.model.values import format_zahl, parse_datum
-from ozgdesk.reports import tabellenexport
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.aktionen import beschriftung
 from ozgdesk.ui.formular import DatumEingabe
@@ -52,6 +60,21 @@ from ozgdesk.ui.tabellenaktionen import einrichten
 SPALTEN = (("zeit", "Zeitpunkt"), ("benutzer", "Person"), ("quelle", "Quelle"), ("aktion", "Aktion"),
            ("datensatz", "Datensatz"), ("feld", "Feld"), ("alt", "Alter Wert"), ("neu", "Neuer Wert"))
 ZeilenRolle = Qt.ItemDataRole.UserRole + 2
+# the roles as plain ints: data() is asked for every visible cell and role on each paint
+_ANZEIGE = {int(Qt.ItemDataRole.DisplayRole.value), int(Qt.ItemDataRole.AccessibleTextRole.value)}
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_SCHRIFT = int(Qt.ItemDataRole.FontRole.value)
+_ZEILE = int(ZeilenRolle)
+_GEFRAGT = frozenset({*_ANZEIGE, _TOOLTIP, _SCHRIFT, _ZEILE})
+_DATENSATZ = next(i for i, (k, _t) in enumerate(SPALTEN) if k == "datensatz")
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ozgdesk.reports import tabellenexport
+
+
+def store_offen(store: Any) -> bool:
+    """True once the full store is open (a file store opens it after the window stands)."""
+    return not isinstance(store, VerzoegerterStore) or store.ist_geoeffnet
 
 
 def _lesen(store: Any, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -77,21 +100,37 @@ class ProtokollModell(QAbstractTableModel):
         self._ende = True
         self._laedt = False
         self._generation = 0
+        #: the rows shown were read with plain SQL before the full store was open
+        self.vorab = False
+        #: the answer to the last (re)load: its first page, or the German error message; None while it loads
+        self.ergebnis: Protokollseite | str | None = None
 
     def neu_laden(self, filter_: Protokollfilter | None = None) -> None:
-        from ozgdesk.model import protokollansicht
+        """Read the first page of the filter anew, on the worker; before the full store is open the
+        unfiltered start page with plain SQL (the worker never opens the store for it)."""
+        from ozgdesk.model import protokollvorab
 
         if filter_ is not None:
             self.filter = filter_
         self._generation += 1
         gen, store, f = self._generation, self.store, self.filter
         self._laedt = True
+        self.ergebnis = None
+        if not store_offen(store) and protokollvorab.beantwortet(f):
+            self.runner.starten(lambda: protokollvorab.startseite_lesen(store),
+                                lambda seite: self._neu_geladen(gen, seite, vorab=True),
+                                lambda e: self._fehlgeschlagen(gen, e))
+            return
+        from ozgdesk.model import protokollansicht
+
         self.runner.starten(lambda: _lesen(store, protokollansicht.laden, f),
                             lambda seite: self._neu_geladen(gen, seite), lambda e: self._fehlgeschlagen(gen, e))
 
-    def _neu_geladen(self, gen: int, seite: Protokollseite) -> None:
+    def _neu_geladen(self, gen: int, seite: Protokollseite, vorab: bool = False) -> None:
         if gen != self._generation:
             return
+        self.vorab = vorab
+        self.ergebnis = seite
         self.beginResetModel()
         self.zeilen = list(seite.zeilen)
         self._ende = len(seite.zeilen) < SEITENGROESSE
@@ -102,7 +141,8 @@ class ProtokollModell(QAbstractTableModel):
     def _fehlgeschlagen(self, gen: int, e: BaseException) -> None:
         if gen == self._generation:
             self._laedt = False
-            self.fehler.emit(fmt.fehlertext(e))
+            self.ergebnis = fmt.fehlertext(e)
+            self.fehler.emit(self.ergebnis)
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._laedt and not self._ende and bool(self.zeilen)
@@ -146,25 +186,26 @@ class ProtokollModell(QAbstractTableModel):
         return einzeilig(wert, 300) if schluessel in ("alt", "neu") else wert
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.zeilen):
+        rolle = int(role)
+        if rolle not in _GEFRAGT or not index.isValid() or index.row() >= len(self.zeilen):
             return None
+        if rolle == _SCHRIFT:
+            if index.column() != _DATENSATZ or self.zeilen[index.row()].ziel is not None:
+                return None
+            schrift = QFont()
+            schrift.setItalic(True)  # not openable (deleted since, or no view of its own): not colour alone
+            return schrift
         z = self.zeilen[index.row()]
         schluessel = SPALTEN[index.column()][0]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if rolle in _ANZEIGE:
             return self.text(index.row(), schluessel)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if rolle == _TOOLTIP:
             voll = str(getattr(z, schluessel))
             if schluessel == "datensatz":
                 return f"{z.art}: {voll}" + ("\nDoppelklick oder Eingabetaste öffnet den Datensatz." if z.ziel else
                                              "\nDieser Datensatz lässt sich nicht öffnen.")
             return voll or None
-        if role == ZeilenRolle:
-            return z
-        if role == Qt.ItemDataRole.FontRole and schluessel == "datensatz" and z.ziel is None:
-            schrift = QFont()
-            schrift.setItalic(True)  # not openable (deleted since, or no view of its own): not colour alone
-            return schrift
-        return None
+        return z  # ZeilenRolle
 
     def zeile(self, nummer: int) -> Protokollzeile | None:
         return self.zeilen[nummer] if 0 <= nummer < len(self.zeilen) else None
@@ -173,6 +214,7 @@ class ProtokollModell(QAbstractTableModel):
         """Every entry the filter matches (not only the pages loaded so far), in the view's order,
         the columns as shown; the full old/new texts, not the one-line cut of the table."""
         from ozgdesk.model import protokollansicht
+        from ozgdesk.reports import tabellenexport
 
         store, f = self.store, self.filter
         schluessel = [SPALTEN[c][0] for c in spalten]
@@ -195,6 +237,11 @@ class ProtokollModell(QAbstractTableModel):
             zeilen=zeilen)
 
 
+def arten() -> list[tuple[str, str]]:
+    """The kinds of record for the filter „Art“, as ``protokollansicht.filteroptionen`` lists them."""
+    return sorted(((t, k["label"]) for t, k in TABELLEN.items()), key=lambda kv: kv[1].casefold())
+
+
 class ProtokollTabelle(QTableView):
     """The log's table: Enter opens the current row (keyboard users cannot double-click). It is the
     page's ``tabelle``, so the window's Strg+F (``suche_fokussieren``) and a link that presets a
@@ -206,6 +253,7 @@ class ProtokollTabelle(QTableView):
         super().__init__()
         self._suche_fokussieren = suche_fokussieren
         self.filter: dict[str, QComboBox] = {}
+        self.modell: ProtokollModell | None = None
 
     def keyPressEvent(self, e: Any) -> None:  # noqa: N802 - Qt's name
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
@@ -228,15 +276,26 @@ class AenderungenSeite(QWidget):
         self.setObjectName("seite_aenderungen")
         self.store, self.runner = store, runner
         self.modell = ProtokollModell(store, runner, self)
+        # the first rows are read while the page is built (the window may start on it): the filters
+        # are empty at first, so the model needs none of the widgets for it
+        self.modell.neu_laden()
         self.tabelle = ProtokollTabelle(self.suche_fokussieren)
-        self._aufbauen()
-        self.modell.geladen.connect(self._geladen)
-        self.modell.fehler.connect(self.meldung_zeigen)
+        #: the window waits for this model's first rows before it reports itself ready
+        self.tabelle.modell = self.modell
         self._erstes_mal = True
         self._veraltet = False
         self._gezeigt = False
-        self.neu_laden()
-        self.optionen_laden()  # after the rows: the person list reads the whole log once
+        self._aufbauen()
+        self.modell.geladen.connect(self._geladen)
+        self.modell.fehler.connect(self.meldung_zeigen)
+        ergebnis = self.modell.ergebnis  # answered already (a synchronous runner): shown now
+        if isinstance(ergebnis, Protokollseite):
+            self._geladen(ergebnis)
+        elif isinstance(ergebnis, str):
+            self.meldung_zeigen(ergebnis)
+        self._optionen_fuellen(Filteroptionen(personen=[], arten=arten()))  # all but the people: no SQL
+        if store_offen(store):
+            self.optionen_laden()  # after the rows: the person list reads the whole log once
 
     # ------------------------------------------------------------------ layout
     def _auswahl(self, name: str, beschreibung: str) -> QComboBox:
@@ -358,6 +417,12 @@ class AenderungenSeite(QWidget):
         """The log records every write: the page reloads after any operation."""
         return frozenset({"*"})
 
+    def store_geoeffnet(self) -> None:
+        """The window's post-start work opened the full store: the handover. The rows shown stay
+        (they are the full path's); the person list is read now, and every further load takes the
+        full path."""
+        self.optionen_laden()
+
     def optionen_laden(self) -> None:
         from ozgdesk.model import protokollansicht
 
@@ -428,7 +493,7 @@ class AenderungenSeite(QWidget):
         """Shown again: a hidden page's missed changes load now, and the person list is read anew
         (a sync may have brought entries by someone new) – once per showing, not per change."""
         super().showEvent(e)
-        if self._gezeigt:
+        if self._gezeigt and store_offen(self.store):
             self.optionen_laden()
         self._gezeigt = True
         if self._veraltet:
@@ -455,6 +520,10 @@ class AenderungenSeite(QWidget):
         hoechstens = {"quelle": "Kommandozeile", "aktion": "geändert", "feld": "Begründung Ampel gesamt"}
         fest = {"benutzer": fm.horizontalAdvance("Dr. Katharina Brenner") + rand,
                 "datensatz": 52 * fm.averageCharWidth(), "alt": 18 * fm.averageCharWidth()}
+        # measured on the rows on screen: measuring all 200 asks every cell for its size in Python
+        # (14 ms when the window starts on this page); the widths are capped at a typical value anyway
+        genauigkeit = kopf.resizeContentsPrecision()
+        kopf.setResizeContentsPrecision(0)
         for i, (schluessel, _titel) in enumerate(SPALTEN):
             if schluessel in fest:
                 kopf.resizeSection(i, fest[schluessel])
@@ -462,6 +531,7 @@ class AenderungenSeite(QWidget):
                 self.tabelle.resizeColumnToContents(i)
                 grenze = fm.horizontalAdvance(hoechstens.get(schluessel, "00.00.0000 00:00")) + rand
                 kopf.resizeSection(i, min(kopf.sectionSize(i) + fm.averageCharWidth(), grenze))
+        kopf.setResizeContentsPrecision(genauigkeit)
 
     def _kopf_geklickt(self, spalte: int) -> None:
         """Only the time orders the log (newest or oldest first); other headers leave it as it is."""
