@@ -98,7 +98,7 @@ def test_nach_echtem_abgleich_mit_konflikt_quarantaene_und_postausgang(synchrone
     eintraege = _ausgang_vergleichen(a)
     assert [e.periode for e in eintraege] == ["2026-H1", "2026-H2", "2027-H1"]
     assert eintraege[0].veroeffentlicht_am is not None and eintraege[0].geprueft
-    assert statusvorab.stand_text(eintraege[1]) == "Paket wird geprüft …"
+    assert statusvorab.stand_text(eintraege[1]) == "wartet auf den nächsten Abgleich – Paket wird geprüft …"
     assert "fehlt" in statusvorab.stand_text(ausgang(a, pruefen=True)[2])
 
 

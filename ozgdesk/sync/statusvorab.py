@@ -106,7 +106,7 @@ def stand_text(e: AusgangEintrag, fehler: str | None = None) -> str:
     if fehler:
         return f"Fehler beim letzten Abgleich{begonnen}: {fehler}"
     if not e.geprueft:
-        return f"Paket wird geprüft …{begonnen}"
+        return f"wartet auf den nächsten Abgleich{begonnen} – Paket wird geprüft …"
     if e.problem:
         return f"Fehler{begonnen}: {e.problem}"
     return f"wartet auf den nächsten Abgleich{begonnen}"
