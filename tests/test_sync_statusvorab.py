@@ -52,8 +52,10 @@ def test_nie_abgeglichener_store(demo_store: Store) -> None:
     assert _ausgang_vergleichen(demo_store) == []
 
 
-def test_nach_echtem_abgleich_mit_konflikt_quarantaene_und_postausgang(synchrones_paar, neues_geraet,
-                                                                       tmp_path: Path) -> None:
+def abgeglichen(synchrones_paar, neues_geraet, tmp_path: Path) -> tuple[Store, Store]:  # noqa: ANN001
+    """Two devices after real syncs through ``tmp_path / "ablage"``: B with an open conflict, a file in
+    quarantine and a change not yet sent; A (the coordinator) with a device waiting for approval and
+    an outbox of one published, one waiting package and one whose folder went missing."""
     a, b = synchrones_paar
     ablage = tmp_path / "ablage"
     for g in (a, b):
@@ -87,6 +89,13 @@ def test_nach_echtem_abgleich_mit_konflikt_quarantaene_und_postausgang(synchrone
     with b.session() as s:
         projekt_setzen(s, "BMAS-2024-03", [("titel", "nach dem Abgleich")])
 
+    return a, b
+
+
+def test_nach_echtem_abgleich_mit_konflikt_quarantaene_und_postausgang(synchrones_paar, neues_geraet,
+                                                                       tmp_path: Path) -> None:
+    a, b = abgeglichen(synchrones_paar, neues_geraet, tmp_path)
+    ablage = tmp_path / "ablage"
     voll_b, leicht_b = _vergleichen(b)
     assert leicht_b.eingerichtet and leicht_b.ziel == str(ablage) and leicht_b.benutzer == "sync-nutzer"
     assert leicht_b.offene_konflikte == 1 and leicht_b.quarantaene == 1 and leicht_b.ausstehende_aenderungen == 1
