@@ -8,6 +8,7 @@ import sys
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from ozgdesk.model.schnellstart import schnell_oeffnen
 from ozgdesk.model.stichtag import DEMO_STICHTAG
@@ -108,6 +109,7 @@ def test_erste_ansicht_und_uebergabe_an_den_vollen_store(qtbot, synchrones_paar,
     # what the user does in the first second stays
     w.person.setText("Anna Neu")
     w.reiter.setCurrentIndex(2)
+    QApplication.processEvents()  # laid out, as a user would see it
     w.grab().save(str(tmp_path / f"abgleich-vorab-{geraet}.png"))
 
     with qtbot.waitSignal(f.nachlauf_fertig, timeout=30000):
