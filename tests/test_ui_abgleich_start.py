@@ -139,3 +139,29 @@ def test_erste_ansicht_und_uebergabe_an_den_vollen_store(qtbot, synchrones_paar,
         assert "Signatur ungültig" in w.geraetebereich.quarantaene.text()
     w.grab().save(str(tmp_path / f"abgleich-nachher-{geraet}.png"))
     store.schliessen()
+
+
+def test_auf_dem_datenbankserver_wie_bisher(qtbot, request, pg_server, tmp_path):  # noqa: ANN001
+    """A server store is opened in full at once: the page takes its normal path (no first view),
+    and says that the sync is not needed there."""
+    from ozgdesk.model.store import Store
+    from tests.conftest import pg_kopie
+
+    anwendung()
+    store = Store.oeffnen(pg_kopie(request, "demo"), ordner=tmp_path)
+    einstellungen = QSettings(str(tmp_path / "e.ini"), QSettings.Format.IniFormat)
+    einstellungen.setValue("fenster/seite", "abgleich")
+    runner = Runner()
+    f = Hauptfenster(store, runner, stichtag=lambda: DEMO_STICHTAG, nachlauf=False, einstellungen=einstellungen)
+    f.meldung = lambda titel, text: pytest.fail(f"{titel}: {text}")
+    qtbot.addWidget(f)
+    try:
+        with qtbot.waitSignal(f.bereit, timeout=20000):
+            f.show()
+        w = f.seiten.currentWidget()
+        assert isinstance(w, Abgleichsseite) and not w.wartet_auf_store and w.geraetebereich is not None
+        assert "Noch kein Abgleichziel eingerichtet" in w.zustand.text() and w.einrichten_knopf.isEnabled()
+        assert f.status_netz.text() == "Abgleich: nicht nötig (Datenbankserver)"
+    finally:
+        runner.warten()
+        store.schliessen()
