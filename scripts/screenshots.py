@@ -265,14 +265,14 @@ def main() -> int:
     speichern(f, ziel, "projekte-gleichzeitig-abgelehnt")
     ed.verwerfen()
 
-    # the start on a table page and on the Zeitleiste, before the full store is open (ozgdesk.ui.vorabseite,
-    # the Zeitleiste's preview): the first rows from plain sqlite3, buttons and filters still to come
+    # the start on a table page, the Zeitleiste and the Abgleich page, before the full store is open (ozgdesk.ui.vorabseite,
+    # the Zeitleiste's preview, ozgdesk.sync.statusvorab): the first rows from plain sqlite3, buttons and filters still to come
     from ozgdesk.model.schnellstart import schnell_oeffnen
 
     with store.engine.connect() as con:  # the quick check at start reads the file, not the open store's WAL
         con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     vorab_einstellungen = QSettings(str(tmp / "vorab.ini"), QSettings.Format.IniFormat)
-    for seite in ("projekte", "zeitleiste", "aenderungen"):  # the Änderungsprotokoll: ozgdesk.model.protokollvorab
+    for seite in ("projekte", "zeitleiste", "abgleich", "aenderungen"):  # pages shown before the full store is open
         vorab_einstellungen.setValue("fenster/seite", seite)
         vorab_store = schnell_oeffnen(tmp / "demo.sqlite")
         assert vorab_store is not None

@@ -26,6 +26,7 @@ from ozgdesk.sync.backend import Backend, OrdnerBackend
 from ozgdesk.sync import ablauf
 from ozgdesk.sync.replikation import Abgebrochen, Fortschritt, Sicherheitsstopp, Zahlen, ausstehend
 from ozgdesk.sync.schritt import DbSchritt, schritte
+from ozgdesk.sync.statusvorab import AbgleichStatus as AbgleichStatus  # its home: read also before SQLAlchemy loads
 from ozgdesk.sync.zustand import SyncAusgang, SyncGeraet, SyncKonflikt, SyncQuarantaene
 
 ZIEL = "abgleich.ziel"
@@ -35,37 +36,6 @@ LETZTER = ablauf.LETZTER
 LOESCHANTEIL = ablauf.LOESCHANTEIL
 #: Default: refuse a sync that would delete more than half of all records.
 STANDARD_LOESCHANTEIL = ablauf.STANDARD_LOESCHANTEIL
-
-
-@dataclass
-class AbgleichStatus:
-    """What the Abgleich view shows at a glance."""
-
-    eingerichtet: bool
-    ziel: str | None
-    benutzer: str | None
-    letzter_abgleich: datetime | None
-    ausstehende_aenderungen: int
-    ausstehende_einreichungen: int
-    offene_konflikte: int
-    quarantaene: int
-    bekannte_geraete: int
-    #: this device and whether the trust list accepts its key (with its role)
-    geraet: str = ""
-    freigegeben: bool = False
-    rolle: str | None = None
-    #: fingerprint of the trust list's root this device pinned (the share's founder)
-    anker: str | None = None
-    #: devices that announced a key and wait for a coordinator's approval
-    wartende_geraete: int = 0
-    #: the files (and devices) kept out, with the reason and when
-    quarantaene_liste: list[dict[str, Any]] = field(default_factory=list)
-    #: the name this device logs its changes under (bound to its key at approval)
-    person: str = ""
-    #: who receives the submissions, as the Ressort set it ("" = default; model/empfaenger.py)
-    empfaenger: str = ""
-    #: the store is a database server (its display name): no exchange through the share there
-    server: str = ""
 
 
 @dataclass

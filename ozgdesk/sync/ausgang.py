@@ -27,7 +27,6 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +42,7 @@ from ozgdesk.sync.format import TEMP_PRAEFIX, sha256
 from ozgdesk.sync.pfade import lokal_unter
 from ozgdesk.sync.schritt import DbSchritt, schritte
 from ozgdesk.sync.sicher_lesen import MAX_EINGANGSDATEI
+from ozgdesk.sync.statusvorab import AusgangEintrag as AusgangEintrag, stand_text as stand_text  # their home: Qt- and SQLAlchemy-free
 from ozgdesk.sync.zustand import SyncAusgang, SyncEingang
 
 OUTBOX = "outbox"
@@ -99,21 +99,6 @@ def ausgang_einreihen(store: Store, ordner: str | Path, ressort: str, periode: s
         return eintrag.id
 
 
-@dataclass
-class AusgangEintrag:
-    id: str
-    ordner: str
-    ressort: str
-    periode: str
-    eingereiht_am: datetime
-    veroeffentlicht_am: datetime | None
-    ziel: str
-    #: the version claimed on the share (a publish begun), or None
-    version: int | None = None
-    #: why it cannot go out as queued, found locally (:func:`paket_problem`); only with ``pruefen``
-    problem: str | None = None
-
-
 def ausgang(store: Store, *, pruefen: bool = False) -> list[AusgangEintrag]:
     """The queue, oldest first; with ``pruefen`` each waiting package is checked locally (folder
     present and unchanged since queueing – it reads the package files, no request)."""
@@ -126,23 +111,6 @@ def ausgang(store: Store, *, pruefen: bool = False) -> list[AusgangEintrag]:
         if pruefen and e.veroeffentlicht_am is None:
             e.problem = paket_problem(e.ordner, hashes[e.id])
     return liste
-
-
-def _zeit(t: datetime) -> str:
-    return t.astimezone().strftime("%d.%m.%Y %H:%M")
-
-
-def stand_text(e: AusgangEintrag, fehler: str | None = None) -> str:
-    """What an outbox entry's state is, in German: published (when, where), the last error (of the
-    last sync in this process, ``fehler``), a problem found locally, or waiting."""
-    if e.veroeffentlicht_am is not None:
-        return f"veröffentlicht am {_zeit(e.veroeffentlicht_am)} ({e.ziel})"
-    begonnen = f" (Fassung v{e.version} begonnen)" if e.version else ""
-    if fehler:
-        return f"Fehler beim letzten Abgleich{begonnen}: {fehler}"
-    if e.problem:
-        return f"Fehler{begonnen}: {e.problem}"
-    return f"wartet auf den nächsten Abgleich{begonnen}"
 
 
 def paket_problem(ordner: str, soll_hash: str) -> str | None:

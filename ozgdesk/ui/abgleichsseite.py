@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import threading
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -35,14 +35,19 @@ from PySide6.QtWidgets import (
 )
 
 from ozgdesk.model import empfaenger
-from ozgdesk.model.store import Store
+from ozgdesk.model.schnellstart import VerzoegerterStore
 from ozgdesk.model.values import anzahl
-from ozgdesk.sync import abgleich as sync
-from ozgdesk.sync.ausgang import AusgangEintrag, ausgang, ausgang_entfernen, stand_text
-from ozgdesk.sync.eindeutig import rolle_text
-from ozgdesk.sync.konflikte import KonfliktAnzeige, konflikt_loesen, konflikte
+from ozgdesk.sync.statusvorab import AbgleichStatus, AusgangEintrag, stand_text
 from ozgdesk.ui import format as fmt
 from ozgdesk.ui.aktionen import beschriftung
+
+if TYPE_CHECKING:  # pragma: no cover - loaded lazily, on the worker (they pull in SQLAlchemy)
+    from ozgdesk.model.store import Store
+    from ozgdesk.sync import abgleich as sync
+    from ozgdesk.sync.konflikte import KonfliktAnzeige
+
+#: on a button that needs the full store, while the page shows its first view (see Abgleichsseite)
+NOCH_NICHT_BEREIT = "Verfügbar, sobald die Datenbank vollständig geöffnet ist (wenige Sekunden nach dem Start)."
 
 #: Automatic sync: how often the page looks whether the share is reachable.
 AUTO_INTERVALL_MS = 5 * 60 * 1000
@@ -85,10 +90,37 @@ def _zeit_text(zeitpunkt: Any) -> str:
         return str(zeitpunkt or "")
 
 
+def _vorab_lesen(store: Any) -> tuple[AbgleichStatus, list[AusgangEintrag]]:
+    """On the worker, before the full store is open: status and outbox with plain SQL."""
+    from ozgdesk.sync.statusvorab import ausgang_lesen, status_lesen
+
+    with store.roh_lesen() as con:
+        return status_lesen(con), ausgang_lesen(con)
+
+
+def _voll_lesen(store: Store) -> tuple[AbgleichStatus, list[KonfliktAnzeige]]:
+    """On the worker: the status and the open conflicts through the full store (imported here, so
+    that loading this page loads no SQLAlchemy)."""
+    from ozgdesk.sync.abgleich import status
+    from ozgdesk.sync.konflikte import konflikte
+
+    return status(store), konflikte(store)
+
+
+def _ausgang_pruefen(store: Store) -> list[AusgangEintrag]:
+    """On the worker: the outbox, each waiting package checked locally (reads its files, no request)."""
+    from ozgdesk.sync.ausgang import ausgang
+
+    return ausgang(store, pruefen=True)
+
+
 class Abgleichsseite(QWidget):
     """The page; ``status_geaendert`` tells the main window to refresh its status bar."""
 
     status_geaendert = Signal(object)
+    #: the first status is shown (or could not be read): the window's start waits for one of them
+    geladen = Signal()
+    fehlgeschlagen = Signal()
     #: a catalogue update from the BMI's inbox, to be offered as an import with its diff
     katalog_oeffnen = Signal(str)
 
@@ -244,11 +276,16 @@ class Abgleichsseite(QWidget):
         ak.addWidget(self.ausgang_entfernen_knopf, 0, Qt.AlignmentFlag.AlignTop)
         al.addLayout(ak)
 
-        # --- devices, trust list and quarantine
-        from ozgdesk.ui.geraetebereich import Geraetebereich
-
-        self.geraetebereich = Geraetebereich(store, self.ops, self)
-        self.geraetebereich.geaendert.connect(self.aktualisieren)
+        # --- devices, trust list and quarantine: they need the keychain and the checked trust list,
+        # so on the first view (below) the tab holds a note until the full store is open
+        #: True while the page shows its first view, read with plain SQL before the full store is open
+        #: (:mod:`ozgdesk.sync.statusvorab`); the window's post-start work then calls :meth:`neu_laden`,
+        #: which hands over to the full reads (:meth:`_uebergeben`)
+        self.wartet_auf_store = isinstance(store, VerzoegerterStore) and not store.ist_geoeffnet
+        self.geraetebereich: Any = None
+        self._geraete_platz = QLabel("Geräte, Vertrauensliste und Quarantäne werden geprüft …")
+        self._geraete_platz.setObjectName("geraete_platzhalter")
+        self._geraete_platz.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
         # the lower half as tabs: each part gets the full width (fingerprints, file names, values)
         austausch = QWidget()
@@ -259,7 +296,8 @@ class Abgleichsseite(QWidget):
         self.reiter.setObjectName("abgleich_reiter")
         self.reiter.setAccessibleName("Bereiche des Abgleichs")
         self.reiter.addTab(konflikt_box, "Konflikte")
-        self.reiter.addTab(self.geraetebereich, "Geräte und Vertrauensliste")
+        self.reiter.addTab(self._geraete_platz if self.wartet_auf_store else self._geraetebereich_bauen(),
+                           "Geräte und Vertrauensliste")
         self.reiter.addTab(austausch, "Posteingang und Postausgang")
         oben = QHBoxLayout()
         oben.addWidget(ziel_box, 3)
@@ -278,7 +316,42 @@ class Abgleichsseite(QWidget):
         self.auto.setInterval(AUTO_INTERVALL_MS)
         self.auto.timeout.connect(self.automatisch)
         self.auto.start()
+        #: the status last shown (None until the first read is shown: the window's start waits for it)
+        self.daten: AbgleichStatus | None = None
+        #: the buttons that need the full store, with their help texts (disabled on the first view)
+        self._volle_knoepfe = {k: (k.toolTip(), k.accessibleDescription())
+                               for k in (self.einrichten_knopf, self.umziehen_knopf, self.jetzt_knopf,
+                                         self.ausgang_entfernen_knopf)}
+        if self.wartet_auf_store:
+            for knopf in self._volle_knoepfe:
+                knopf.setEnabled(False)
+                knopf.setToolTip(NOCH_NICHT_BEREIT)
+                knopf.setAccessibleDescription(NOCH_NICHT_BEREIT)
         self.aktualisieren()
+
+    def _geraetebereich_bauen(self) -> QWidget:
+        from ozgdesk.ui.geraetebereich import Geraetebereich
+
+        self.geraetebereich = Geraetebereich(self.store, self.ops, self)
+        self.geraetebereich.geaendert.connect(self.aktualisieren)
+        return self.geraetebereich
+
+    def _uebergeben(self) -> None:
+        """The full store is open: the devices' tab, the buttons, then the full reads, which replace
+        what the first view showed in place (typed text, the chosen tab and outbox entry stay)."""
+        self.wartet_auf_store = False
+        index = self.reiter.currentIndex()
+        self.reiter.removeTab(1)
+        self.reiter.insertTab(1, self._geraetebereich_bauen(), "Geräte und Vertrauensliste")
+        self.reiter.setCurrentIndex(index)
+        self._geraete_platz.deleteLater()
+        for knopf, (tipp, beschreibung) in self._volle_knoepfe.items():
+            knopf.setToolTip(tipp)
+            knopf.setAccessibleDescription(beschreibung)
+        self.einrichten_knopf.setEnabled(True)
+        self.umziehen_knopf.setEnabled(True)
+        self.jetzt_knopf.setEnabled(bool(self.daten is not None and self.daten.eingerichtet) and not self._laeuft)
+        self._ausgang_auswahl()
 
     # ----------------------------------------------------------------------------- state
     def aenderungen_erhalten(self, _aenderungen: Any, initiator: object) -> None:
@@ -286,15 +359,59 @@ class Abgleichsseite(QWidget):
             self.aktualisieren()
 
     def neu_laden(self) -> None:
+        if self.wartet_auf_store and getattr(self.store, "ist_geoeffnet", True):  # the window's post-start work opened it
+            self._uebergeben()
         self.aktualisieren()
 
     def aktualisieren(self) -> None:
         store = self.store
-        self.runner.starten(lambda: (sync.status(store), konflikte(store)), self._aktualisiert, self._fehler)
+        if self.wartet_auf_store:
+            self.runner.starten(lambda: _vorab_lesen(store), self._vorab_zeigen, self._fehler)
+            return
+        self.runner.starten(lambda: _voll_lesen(store), self._aktualisiert, self._fehler)
         self.ausgang_aktualisieren()
 
-    def _aktualisiert(self, daten: tuple[sync.AbgleichStatus, list[KonfliktAnzeige]]) -> None:
+    def _vorab_zeigen(self, daten: tuple[AbgleichStatus, list[AusgangEintrag]]) -> None:
+        """The first view: the status, the outbox; the conflicts' details and the trust list follow."""
+        st, eintraege = daten
+        if not self.wartet_auf_store:  # handed over meanwhile: the full reads are on their way
+            return
+        self._status_zeigen(st)
+        self.konfliktliste.clear()
+        if st.offene_konflikte:
+            item = QListWidgetItem(f"{anzahl(st.offene_konflikte, 'offener Konflikt', 'offene Konflikte')} – "
+                                   "wird geprüft …")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.konfliktliste.addItem(item)
+        self._konflikt_zeigen()
+        self._ausgang_zeigen(eintraege)
+        self._gezeigt(st)
+
+    def _gezeigt(self, st: AbgleichStatus) -> None:
+        self.status_geaendert.emit(st)
+        erstes = self.daten is None
+        self.daten = st
+        if erstes:
+            self.geladen.emit()
+
+    def _aktualisiert(self, daten: tuple[AbgleichStatus, list[KonfliktAnzeige]]) -> None:
         st, liste = daten
+        self._status_zeigen(st)
+        self._konflikte = liste
+        if self.geraetebereich is not None:
+            self.geraetebereich.aktualisieren(st)
+        self.konfliktliste.clear()
+        for k in liste:
+            item = QListWidgetItem(f"{k.art_text}: {k.titel}")
+            item.setData(_ROLLE, k.id)
+            self.konfliktliste.addItem(item)
+        if liste:
+            self.konfliktliste.setCurrentRow(0)
+        else:
+            self._konflikt_zeigen()
+        self._gezeigt(st)
+
+    def _status_zeigen(self, st: AbgleichStatus) -> None:
         if st.eingerichtet and not self.ziel.text():
             self.ziel.setText(st.ziel or "")
             self.benutzer.setText(st.benutzer or "")
@@ -312,35 +429,31 @@ class Abgleichsseite(QWidget):
             zeilen.append(f"In Quarantäne (fehlerhafte Dateien anderer Geräte): {st.quarantaene}")
         if st.wartende_geraete:
             zeilen.append(f"Geräte, die auf Freigabe warten: {st.wartende_geraete}")
-        if st.eingerichtet and not st.freigegeben:
+        if not st.vertrauen_geprueft:  # the first view: the trust list is checked with the full store
+            if st.eingerichtet:
+                zeilen.append("Freigabe dieses Geräts und wartende Geräte: wird geprüft …")
+        elif st.eingerichtet and not st.freigegeben:
             zeilen.append("Dieses Gerät ist noch nicht freigegeben: Seine Änderungen warten auf der Ablage.")
         self.zustand.setText("\n".join(zeilen))
-        self.jetzt_knopf.setEnabled(st.eingerichtet and not self._laeuft)
-        self._konflikte = liste
+        self.jetzt_knopf.setEnabled(st.eingerichtet and not self._laeuft and not self.wartet_auf_store)
         self.letzter_status = st
         self._empfaenger = st.empfaenger
         self.eingang_box.setTitle(_eingang_titel(st.empfaenger))
         self.ausgang_box.setTitle(_ausgang_titel(st.empfaenger))
-        self.geraetebereich.aktualisieren(st)
-        self.konfliktliste.clear()
-        for k in liste:
-            item = QListWidgetItem(f"{k.art_text}: {k.titel}")
-            item.setData(_ROLLE, k.id)
-            self.konfliktliste.addItem(item)
-        if liste:
-            self.konfliktliste.setCurrentRow(0)
-        else:
-            self._konflikt_zeigen()
-        self.status_geaendert.emit(st)
 
     def _fehler(self, e: BaseException) -> None:
         self._laeuft = False
         self.abbrechen_knopf.setEnabled(False)
-        self.jetzt_knopf.setEnabled(True)
+        self.jetzt_knopf.setEnabled(not self.wartet_auf_store)
         self.meldung.setText(f"Fehler: {fmt.fehlertext(e)}")
+        self.fehlgeschlagen.emit()
 
     # ------------------------------------------------------------------------------ setup
     def einrichten(self) -> None:
+        from ozgdesk.sync import abgleich as sync
+
+        if self.wartet_auf_store:
+            return
         ziel, benutzer, passwort = self.ziel.text().strip(), self.benutzer.text().strip(), self.passwort.text()
         self.passwort.clear()  # the secret lives in the keychain from here on, not in a widget
         if sync.ist_url(ziel) and sync.zugangsdaten_in_adresse(ziel):
@@ -351,6 +464,8 @@ class Abgleichsseite(QWidget):
         self._einrichten(ziel, benutzer, passwort, anlegen=False)
 
     def _einrichten(self, ziel: str, benutzer: str, passwort: str, *, anlegen: bool) -> None:
+        from ozgdesk.sync import abgleich as sync
+
         store, person = self.store, self.person.text().strip()
         self.pruefergebnis.setText("Lege den Zielordner an und prüfe die Ablage …" if anlegen else "Prüfe die Ablage …")
 
@@ -383,6 +498,10 @@ class Abgleichsseite(QWidget):
         return dialog.werte() if dialog.exec() == Umzugsdialog.DialogCode.Accepted else None
 
     def umziehen(self) -> None:
+        from ozgdesk.sync import abgleich as sync
+
+        if self.wartet_auf_store:
+            return
         werte = self.umzug_erfragen()
         if werte is None:
             return
@@ -424,7 +543,9 @@ class Abgleichsseite(QWidget):
         """Sync now. ``automatisch`` (the timer): only the exchange itself – with nothing to do that is
         one request to the share – and quiet when the share is out of reach; the user's own sync
         also looks into the BMI's inbox and fetches feedback."""
-        if self._laeuft:
+        from ozgdesk.sync import abgleich as sync
+
+        if self._laeuft or self.wartet_auf_store:
             return
         self._laeuft = True
         self._abbruch.clear()
@@ -502,7 +623,7 @@ class Abgleichsseite(QWidget):
     def automatisch(self) -> None:
         """The timer's sync, if a target is set up (offline is normal: see :meth:`jetzt`)."""
         st = getattr(self, "letzter_status", None)
-        if self._laeuft or st is None or not st.eingerichtet:
+        if self._laeuft or self.wartet_auf_store or st is None or not st.eingerichtet:
             return
         self.jetzt(automatisch=True)
 
@@ -510,7 +631,7 @@ class Abgleichsseite(QWidget):
     def ausgang_aktualisieren(self) -> None:
         store = self.store
         # checks each waiting package locally (folder there and unchanged): reads its files, no request
-        self.runner.starten(lambda: ausgang(store, pruefen=True), self._ausgang_zeigen, self._fehler)
+        self.runner.starten(lambda: _ausgang_pruefen(store), self._ausgang_zeigen, self._fehler)
 
     def _ausgang_zeigen(self, liste: list[AusgangEintrag]) -> None:
         gewaehlt = self.ausgangsliste.currentItem()
@@ -521,6 +642,8 @@ class Abgleichsseite(QWidget):
             name = e.ordner.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
             if e.veroeffentlicht_am is not None:
                 kurz = f"veröffentlicht am {fmt.zeit(e.veroeffentlicht_am)} als {e.ziel.rsplit('/', 1)[-1]}"
+            elif e.id not in self._ausgang_fehler and not e.geprueft:
+                kurz = "wartet auf den nächsten Abgleich – Paket wird geprüft …"
             elif e.problem or e.id in self._ausgang_fehler:
                 kurz = "⚠ nicht veröffentlicht – Fehler (Einzelheiten unter der Liste)"
             else:
@@ -545,14 +668,15 @@ class Abgleichsseite(QWidget):
 
     def _ausgang_auswahl(self) -> None:
         e = self.aktueller_ausgang()
-        self.ausgang_entfernen_knopf.setEnabled(e is not None and e.veroeffentlicht_am is None)
+        self.ausgang_entfernen_knopf.setEnabled(e is not None and e.veroeffentlicht_am is None
+                                                and not self.wartet_auf_store)
         self.ausgang_einzelheiten.setText(
             "" if e is None else f"{e.periode}, Kennung {e.id[:8]}: {stand_text(e, self._ausgang_fehler.get(e.id))}")
 
     def ausgang_entfernen(self) -> None:
         """Remove the selected, not yet published submission from the outbox – after a question."""
         e = self.aktueller_ausgang()
-        if e is None or e.veroeffentlicht_am is not None:
+        if e is None or e.veroeffentlicht_am is not None or self.wartet_auf_store:
             return
         if self._laeuft:
             self.meldung.setText("Während eines Abgleichs wird nichts aus dem Postausgang entfernt; bitte danach.")
@@ -566,6 +690,8 @@ class Abgleichsseite(QWidget):
                      "sie gilt nicht als eingereicht.")
         if not self.ja_nein_fragen("Aus dem Postausgang entfernen", text, "&Ja, entfernen", "frage_ausgang_entfernen"):
             return
+        from ozgdesk.sync.ausgang import ausgang_entfernen
+
         store, kennung = self.store, e.id
         self.ops.ausfuehren(lambda: ausgang_entfernen(store, kennung), initiator=self,
                             erfolg=self._ausgang_entfernt, fehler=self._fehler)
@@ -611,7 +737,9 @@ class Abgleichsseite(QWidget):
         for spalte in range(6):
             self._vergleich_layout.setColumnStretch(spalte, 1 if spalte == 0 else 0)
         if k is None:
-            self._vergleich_layout.addWidget(QLabel("Keine offenen Konflikte."), 0, 0)
+            ausstehend = self.wartet_auf_store and self.daten is not None and self.daten.offene_konflikte
+            self._vergleich_layout.addWidget(QLabel("Die Konflikte werden geprüft …" if ausstehend
+                                                    else "Keine offenen Konflikte."), 0, 0)
             return
         hinweis = QLabel(k.hinweis)
         hinweis.setWordWrap(True)
@@ -640,6 +768,8 @@ class Abgleichsseite(QWidget):
     def _eindeutig_zeigen(self, k: KonfliktAnzeige) -> None:
         """Records that share a unique key, each by its name (never its id), with what it holds now
         and a button to decide for it; a new Kennung is typed for the records that give theirs up."""
+        from ozgdesk.sync.eindeutig import rolle_text
+
         neue_kennung = k.tabelle in ("projekt", "leistung")
         kopf = ["Datensatz", "Angelegt von", "Gerät", "Zeitpunkt"]
         if neue_kennung:
@@ -698,6 +828,8 @@ class Abgleichsseite(QWidget):
         k = self.aktueller_konflikt()
         if k is None:
             return
+        from ozgdesk.sync.konflikte import konflikt_loesen
+
         store = self.store
         self.ops.ausfuehren(lambda: konflikt_loesen(store, k.id, wahl, neu=neu), initiator=self,
                             erfolg=lambda _r: self._geloest(), fehler=self._fehler)
