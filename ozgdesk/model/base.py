@@ -7,7 +7,6 @@ UUID derived from their natural key (e.g. the OZG-ID) so every device creates th
 
 from __future__ import annotations
 
-import re
 import uuid
 from operator import methodcaller
 from collections.abc import Mapping, Sequence
@@ -19,6 +18,7 @@ from sqlalchemy import BigInteger, Boolean, Date, Integer, String, Table, Text, 
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ozgdesk.model.errors import Eingabefehler
+from ozgdesk.model.meldungsnamen import VERBOTEN_EINZEILIG, VERBOTEN_MEHRZEILIG, kennfelder_name, kurz, zahl
 from ozgdesk.model.values import DeutschesEnum, Halbjahr, Haushaltsstelle, Quartal, dezimal_exponent, format_zahl
 
 #: Namespace for ids derived from natural keys (catalogue entries).
@@ -180,14 +180,6 @@ BIGINTEGER_BEREICH = (-(10**13), 10**13)
 #: breaks spreadsheet programs that read the XLSX reports).
 DATUM_BEREICH = (date(2000, 1, 1), date(2100, 12, 31))
 
-# C0 and C1 control characters, DEL, lone surrogates, Unicode line/paragraph separators (U+2028/9:
-# invisible line breaks that split CSV rows and JSON-in-JS), bidirectional embeddings/overrides/
-# isolates (they make a name display differently from what it is, "Trojan Source"), the BOM inside
-# a text, and the noncharacters. A multi-line ``Text`` column additionally allows \n and \t;
-# \r is refused everywhere (the GUI and every file reader deliver \n).
-_VERBOTEN = "\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
-_VERBOTEN_EINZEILIG = re.compile(f"[{_VERBOTEN}]")
-_VERBOTEN_MEHRZEILIG = re.compile("[" + _VERBOTEN.replace("\x00-\x1f", "\x00-\x08\x0b-\x1f") + "]")
 _ZEICHENNAMEN = {"\x00": "NUL", "\t": "Tabulator", "\n": "Zeilenumbruch", "\r": "Wagenrücklauf (CR)",
                  "\x1b": "ESC", "\x7f": "DEL", "\u2028": "Zeilentrenner", "\u2029": "Absatztrenner",
                  "\ufeff": "Byte-Order-Mark"}
@@ -206,38 +198,13 @@ def feldname(cls: type, key: str) -> str:
     return getattr(cls, "__feldnamen__", {}).get(key, key)
 
 
-def _kurz(text: str, n: int = 40) -> str:
-    """A value quoted in a message: shortened, control characters shown as U+XXXX."""
-    zeigen = "".join(f"U+{ord(c):04X}" if _VERBOTEN_EINZEILIG.match(c) else c for c in text[:n])
-    return zeigen + ("…" if len(text) > n else "")
-
-
-def _zahl(n: int) -> str:
-    """A whole number in a message; a huge one (5000 digits) is described, not printed."""
-    if n.bit_length() > 100:
-        return f"eine Zahl mit rund {int(n.bit_length() * 0.30103)} Stellen"
-    return format_zahl(n)
-
-
 def datensatz_name(cls: type[Base], werte: Mapping[str, Any]) -> str:
     """How a message names a record: „Projekt BMAS-2024-01“, else the label and a short id."""
-    for key in getattr(cls, "__kennfelder__", ()):
-        wert = werte.get(key)
-        if isinstance(wert, str) and wert.strip():
-            return f"{cls.__label__} „{_kurz(wert.strip())}“"
-        if isinstance(wert, int) and not isinstance(wert, bool):
-            return f"{cls.__label__} {_zahl(wert)}"
-        if wert is not None and not isinstance(wert, str):
-            try:
-                return f"{cls.__label__} {_kurz(str(json_wert(wert)))}"
-            except TypeError:
-                continue
-    rid = werte.get("id")
-    return f"{cls.__label__} {rid[:8]}" if isinstance(rid, str) and rid else cls.__label__
+    return kennfelder_name(cls.__label__, getattr(cls, "__kennfelder__", ()), werte, json_wert)
 
 
 def _zeichen(text: str, mehrzeilig: bool) -> str | None:
-    m = (_VERBOTEN_MEHRZEILIG if mehrzeilig else _VERBOTEN_EINZEILIG).search(text)
+    m = (VERBOTEN_MEHRZEILIG if mehrzeilig else VERBOTEN_EINZEILIG).search(text)
     if m is None:
         return None
     c = m.group()
@@ -269,38 +236,38 @@ def spalte_pruefen(spalte: Any, wert: Any) -> str | None:
         return None if isinstance(wert, bool) else "erwartet ja oder nein."
     if isinstance(typ, (Integer, BigInteger)):
         if isinstance(wert, bool) or not isinstance(wert, int):
-            return f"ganze Zahl erwartet, nicht {_kurz(repr(wert))}."
+            return f"ganze Zahl erwartet, nicht {kurz(repr(wert))}."
         von, bis = info.get("bereich") or (BIGINTEGER_BEREICH if isinstance(typ, BigInteger) else INTEGER_BEREICH)
         if not von <= wert <= bis:
             if isinstance(typ, BigInteger) and "bereich" not in info:
-                return f"Betrag von {_zahl(wert)} Cent ist unplausibel (höchstens 100 Mrd. € je Buchung)."
-            return f"{_zahl(wert)} liegt außerhalb des erlaubten Bereichs {format_zahl(von)} bis {format_zahl(bis)}."
+                return f"Betrag von {zahl(wert)} Cent ist unplausibel (höchstens 100 Mrd. € je Buchung)."
+            return f"{zahl(wert)} liegt außerhalb des erlaubten Bereichs {format_zahl(von)} bis {format_zahl(bis)}."
         return None
     if isinstance(typ, DezimalText):
         if isinstance(wert, float) or isinstance(wert, bool):
             return "Gleitkommazahlen sind nicht erlaubt."
         if not isinstance(wert, Decimal):
-            return f"Dezimalzahl erwartet, nicht {_kurz(repr(wert))}."
+            return f"Dezimalzahl erwartet, nicht {kurz(repr(wert))}."
         if not wert.is_finite():
             return f"„{wert}“ ist keine endliche Zahl."
         ziffern, exponent = wert.as_tuple().digits, dezimal_exponent(wert)
         nachkomma = max(0, -exponent)
         vorkomma = max(0, len(ziffern) + exponent)
         if vorkomma > typ.vorkomma:
-            return f"Zahl zu groß ({_kurz(str(wert))}): höchstens {typ.vorkomma} Stellen vor dem Komma erlaubt."
+            return f"Zahl zu groß ({kurz(str(wert))}): höchstens {typ.vorkomma} Stellen vor dem Komma erlaubt."
         if nachkomma > typ.nachkomma and wert != wert.quantize(Decimal(1).scaleb(-typ.nachkomma)):
-            return f"höchstens {typ.nachkomma} Nachkommastellen erlaubt ({_kurz(str(wert))})."
+            return f"höchstens {typ.nachkomma} Nachkommastellen erlaubt ({kurz(str(wert))})."
         return None
     if isinstance(typ, Date):
         if isinstance(wert, datetime) or not isinstance(wert, date):
-            return f"Datum erwartet, nicht {_kurz(repr(wert))}."
+            return f"Datum erwartet, nicht {kurz(repr(wert))}."
         von, bis = info.get("bereich") or DATUM_BEREICH
         if not von <= wert <= bis:
             return f"Das Datum {wert.strftime('%d.%m.%Y')} liegt außerhalb von {von.strftime('%d.%m.%Y')} bis {bis.strftime('%d.%m.%Y')}."
         return None
     if isinstance(typ, (String, Text)):
         if not isinstance(wert, str):
-            return f"Text erwartet, nicht {_kurz(repr(wert))}."
+            return f"Text erwartet, nicht {kurz(repr(wert))}."
         mehrzeilig = isinstance(typ, Text)
         laenge = info.get("max_zeichen") or (TEXT_MAX_ZEICHEN if mehrzeilig else typ.length)
         if laenge and len(wert) > laenge:
@@ -356,7 +323,7 @@ def spalten_in_ordnung(cls: type[Base], zeilen: Sequence[Mapping[str, Any]]) -> 
             if arten != {str} or laenge and max(map(len, werte)) > laenge:
                 return False
             # a forbidden character is one code point: found in the joined texts iff in one of them
-            if (_VERBOTEN_MEHRZEILIG if mehrzeilig else _VERBOTEN_EINZEILIG).search("".join(werte)):
+            if (VERBOTEN_MEHRZEILIG if mehrzeilig else VERBOTEN_EINZEILIG).search("".join(werte)):
                 return False
     return True
 

@@ -12,16 +12,16 @@ SQL before the full store is open (:mod:`ozgdesk.model.protokollvorab`).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ozgdesk.model import meldungsnamen
 from ozgdesk.model.errors import Eingabefehler
 from ozgdesk.model.protokollkatalog import LEISTUNG_FELDNAMEN, TABELLEN
 from ozgdesk.model.protokolltext import AENDERN, ANLEGEN, LOESCHEN, spalten_von, tabellen_label, wert_text
-from ozgdesk.model.values import Quartal, format_datum, format_zahl
+from ozgdesk.model.values import Quartal, format_datum
 
 #: marks a record that no longer exists: after its last known name, or alone if the log knows none
 GELOESCHT = "(gelöscht)"
@@ -139,39 +139,11 @@ BENENNUNGEN: dict[str, Benennung] = {
                              lambda w, _e: f"Einreichung {_t(w, 'zeitraum')}, Version {_t(w, 'version')}"),
 }
 
-# what ``ozgdesk.model.base.datensatz_name`` does, over the catalogue instead of the class (the
-# tests compare both for every table the log names this way)
-_VERBOTEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufdd0-\ufdef\ufffe\uffff"
-                       "\ud800-\udfff]")
-
-
-def _kurz(text: str, n: int = 40) -> str:
-    zeigen = "".join(f"U+{ord(c):04X}" if _VERBOTEN.match(c) else c for c in text[:n])
-    return zeigen + ("…" if len(text) > n else "")
-
-
-def _zahl(n: int) -> str:
-    if n.bit_length() > 100:
-        return f"eine Zahl mit rund {int(n.bit_length() * 0.30103)} Stellen"
-    return format_zahl(n)
-
-
 def kennfelder_name(tabelle: str, werte: Mapping[str, Any]) -> str:
-    """A record named by its entity's ``__kennfelder__``, as every message of the write check names it."""
+    """A record named by its entity's ``__kennfelder__``, as every message of the write check names
+    it (:func:`ozgdesk.model.meldungsnamen.kennfelder_name`, over the catalogue instead of the class)."""
     t = TABELLEN[tabelle]
-    label = t["label"]
-    for key in t["kennfelder"]:
-        wert = werte.get(key)
-        if isinstance(wert, str) and wert.strip():
-            return f"{label} „{_kurz(wert.strip())}“"
-        if isinstance(wert, int) and not isinstance(wert, bool):
-            return f"{label} {_zahl(wert)}"
-        if wert is not None and not isinstance(wert, str):
-            if isinstance(wert, (bool, int, str)):
-                return f"{label} {_kurz(str(wert))}"
-            continue  # no JSON encoding: the next field
-    rid = werte.get("id")
-    return f"{label} {rid[:8]}" if isinstance(rid, str) and rid else label
+    return meldungsnamen.kennfelder_name(t["label"], t["kennfelder"], werte)
 
 
 def benennung(tabelle: str) -> Benennung:

@@ -54,9 +54,8 @@ from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, String, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
+from ozgdesk.model.meldungsnamen import VERBOTEN_EINZEILIG, VERBOTEN_MEHRZEILIG
 from ozgdesk.model.base import (
-    _VERBOTEN_EINZEILIG,
-    _VERBOTEN_MEHRZEILIG,
     BIGINTEGER_BEREICH,
     DATUM_BEREICH,
     INTEGER_BEREICH,
@@ -509,7 +508,7 @@ def _schnell(spalte: Column[Any], voll: Callable[[Any], Any]) -> _Pruefung:
     if isinstance(typ, (String, Text)) and schlicht:
         mehrzeilig = isinstance(typ, Text)
         laenge = spalte.info.get("max_zeichen") or (TEXT_MAX_ZEICHEN if mehrzeilig else typ.length) or 2**62
-        suchen = (_VERBOTEN_MEHRZEILIG if mehrzeilig else _VERBOTEN_EINZEILIG).search
+        suchen = (VERBOTEN_MEHRZEILIG if mehrzeilig else VERBOTEN_EINZEILIG).search
 
         def text(v: Any) -> Any:
             if type(v) is str and len(v) <= laenge and suchen(v) is None:
