@@ -183,9 +183,9 @@ def main() -> None:
     melden("Berichte: PDF gegen reine reportlab-Tabelle mit einer Zeile je Projekt (Einordnung)", pdf, "s",
            verhaeltnis=v200[0], basis=f"Tabelle mit {args.projekte} Zeilen")
     melden("Berichte: PDF gegen reine Tabelle gleicher Zeilenzahl", pdf, "s", verhaeltnis=v_pdf[0],
-           basis=f"Tabelle mit {zeilen} Zeilen (Paare {v_pdf[1]:.2f}–{v_pdf[2]:.2f}×)", ziel="≤ 2×", erreicht=v_pdf[0] <= 2)
+           basis=f"Tabelle mit {zeilen} Zeilen (Paare {v_pdf[1]:.2f}–{v_pdf[2]:.2f}×)".replace(".", ","), ziel="≤ 2×", erreicht=v_pdf[0] <= 2)
     melden("Berichte: PDF+XLSX gegen reine Tabelle gleicher Zeilenzahl", statistics.median(beide), "s",
-           verhaeltnis=v_beide[0], basis=f"Tabelle mit {zeilen} Zeilen (Paare {v_beide[1]:.2f}–{v_beide[2]:.2f}×)",
+           verhaeltnis=v_beide[0], basis=f"Tabelle mit {zeilen} Zeilen (Paare {v_beide[1]:.2f}–{v_beide[2]:.2f}×)".replace(".", ","),
            ziel="≤ 2×", erreicht=v_beide[0] <= 2)
 
 

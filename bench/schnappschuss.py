@@ -218,7 +218,7 @@ def main() -> int:
             zeile("Verhältnis Schnappschuss / Abspielen", f"{mit_schnappschuss / wiederholung:.3f}")
             melden(f"Erster Abgleich: Schnappschuss statt Protokoll abspielen ({tausender(args.projekte)} Projekte)",
                    mit_schnappschuss, "s", verhaeltnis=mit_schnappschuss / wiederholung,
-                   basis=f"Protokoll abspielen: {wiederholung:.1f} s")
+                   basis=f"Protokoll abspielen: {wiederholung:.1f} s".replace(".", ","))
         autor.schliessen()
     finally:
         if not args.home:

@@ -200,7 +200,7 @@ def main() -> None:
                 zeile("zum Vergleich: ohne Momentaufnahme (jede Datei abspielen)", f"{wiederholung:.2f} s")
         melden(f"Abgleich: erster Abgleich eines neuen Geräts ({args.projekte} Projekte)", erster, "s",
                verhaeltnis=erster / wiederholung if wiederholung else None,
-               basis=f"ohne Momentaufnahme {wiederholung:.1f} s" if wiederholung else "",
+               basis=f"ohne Momentaufnahme {wiederholung:.1f} s".replace(".", ",") if wiederholung else "",
                ziel="≤ 5 s", erreicht=erster <= 5)
     finally:
         server.stop()
