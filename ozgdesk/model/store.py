@@ -35,7 +35,6 @@ its start with that message.
 
 from __future__ import annotations
 
-import getpass
 import logging
 import os
 import sqlite3
@@ -56,7 +55,7 @@ from ozgdesk.model.datei import MIGRATIONS, nur_lesbar, revision_lesen, roh_lese
 from ozgdesk.model.errors import Abbruch, Speicherfehler
 from ozgdesk.model.protokoll import Meta, protokoll_aktivieren
 from ozgdesk.model.roh import RohVerbindung, fuer_dbapi
-from ozgdesk.model.verbindung import POSTGRESQL, SQLITE, Datenbankort, ort_lesen
+from ozgdesk.model.verbindung import POSTGRESQL, SQLITE, Datenbankort, anmeldename, ort_lesen
 
 def alembic_config():  # noqa: ANN201 - alembic is imported only when a migration is needed
     from alembic.config import Config
@@ -414,7 +413,7 @@ class Store:
 
     def _anmeldename(self) -> str:
         """Without a name set: the server login (authenticated by the server), else the OS login."""
-        return (self.ort.benutzer if self.ist_server else "") or _benutzername()
+        return (self.ort.benutzer if self.ist_server else "") or anmeldename()
 
     def person_setzen(self, name: str) -> None:
         self.meta_setzen(self._personenschluessel, name.strip())
@@ -603,13 +602,6 @@ def _grund(e: BaseException) -> str:
                 20: "ein Teil des Pfades ist eine Datei, kein Ordner", 2: "Ordner nicht vorhanden"}.get(
             e.errno or 0, f"Systemfehler {e.errno}")
     return "SQLite-Fehler"
-
-
-def _benutzername() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "unbekannt"
 
 
 def ist_leer(store: Store) -> bool:

@@ -16,6 +16,7 @@ start-up arguments through this module before SQLAlchemy is loaded.
 
 from __future__ import annotations
 
+import getpass
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,3 +239,12 @@ def passwort_loeschen(ort: Datenbankort) -> bool:
     except keyring.errors.PasswordDeleteError:
         return False
     return True
+
+
+def anmeldename() -> str:
+    """The operating system's login name: who works on this device if no name is set (the change
+    log's author; ``Store.personenname`` and the Abgleich page's first view)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (a service account without passwd entry)
+        return "unbekannt"

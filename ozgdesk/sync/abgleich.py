@@ -26,11 +26,11 @@ from ozgdesk.sync.backend import Backend, OrdnerBackend
 from ozgdesk.sync import ablauf
 from ozgdesk.sync.replikation import Abgebrochen, Fortschritt, Sicherheitsstopp, Zahlen, ausstehend
 from ozgdesk.sync.schritt import DbSchritt, schritte
+from ozgdesk.sync import statusvorab
 from ozgdesk.sync.statusvorab import AbgleichStatus as AbgleichStatus  # its home: read also before SQLAlchemy loads
 from ozgdesk.sync.zustand import SyncAusgang, SyncGeraet, SyncKonflikt, SyncQuarantaene
 
-ZIEL = "abgleich.ziel"
-BENUTZER = "abgleich.benutzer"
+ZIEL, BENUTZER = statusvorab.ZIEL, statusvorab.BENUTZER  # their home: the page reads them before SQLAlchemy
 SHARE_ID = ablauf.SHARE_ID
 LETZTER = ablauf.LETZTER
 LOESCHANTEIL = ablauf.LOESCHANTEIL

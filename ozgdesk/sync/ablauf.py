@@ -43,10 +43,11 @@ from ozgdesk.sync.replikation import Fortschritt, Geraetestand, Sicherheitsstopp
 from ozgdesk.sync.schluessel import Geraeteschluessel
 from ozgdesk.sync.schritt import DbSchritt
 from ozgdesk.sync.vertrauensliste import Vertrauensstand, anker_als_text, anker_aus_text, laden
+from ozgdesk.sync import statusvorab
 from ozgdesk.sync.zustand import SyncAusgang
 
 SHARE_ID = "abgleich.share_id"
-LETZTER = "abgleich.letzter"
+LETZTER = statusvorab.LETZTER
 LOESCHANTEIL = "abgleich.max_loeschanteil"
 #: the trust list's roots this device pinned when it first met the share (JSON)
 ANKER = "abgleich.anker"

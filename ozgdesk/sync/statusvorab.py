@@ -26,14 +26,15 @@ after real syncs with conflicts, quarantine and an outbox.
 
 from __future__ import annotations
 
-import getpass
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-#: meta keys (the same as :mod:`ozgdesk.sync.abgleich` / :mod:`ozgdesk.sync.ablauf` /
-#: :mod:`ozgdesk.model.store` use; ``tests/test_sync_statusvorab.py`` checks they agree)
+from ozgdesk.model.verbindung import anmeldename
+
+#: meta keys; the sync's own are defined here (``ozgdesk.sync.abgleich``/``ablauf`` take them from
+#: here), the store's two are repeated (``ozgdesk.model`` may not import the sync; a test compares)
 ZIEL = "abgleich.ziel"
 BENUTZER = "abgleich.benutzer"
 LETZTER = "abgleich.letzter"
@@ -152,18 +153,10 @@ def status_lesen(con: sqlite3.Connection) -> AbgleichStatus:
         bekannte_geraete=_anzahl(con, "SELECT count(*) FROM sync_geraet WHERE eigen IS 0"),
         geraet=geraet,
         quarantaene_liste=quarantaene,
-        person=person or _anmeldename(),
+        person=person or anmeldename(),  # as Store.personenname on a file store
         empfaenger=(empfaenger[0] if empfaenger else None) or "",
         vertrauen_geprueft=False,
     )
-
-
-def _anmeldename() -> str:
-    """As :meth:`ozgdesk.model.store.Store.personenname` falls back on a file store: the OS login."""
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "unbekannt"
 
 
 def ausgang_lesen(con: sqlite3.Connection) -> list[AusgangEintrag]:
