@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -17,6 +14,7 @@ from ozgdesk.ui.abgleichsseite import NOCH_NICHT_BEREIT, Abgleichsseite
 from ozgdesk.ui.app import anwendung
 from ozgdesk.ui.hauptfenster import Hauptfenster
 from ozgdesk.ui.runner import Runner
+from tests.startprobe import starten_auf
 from tests.test_sync_statusvorab import abgeglichen
 
 #: what the test process prints when the window is ready (page, its state text, modules loaded then)
@@ -32,21 +30,13 @@ def melden(self, seite):
     self.bereit.connect(bereit)
     original(self, seite)
 h.Hauptfenster._bereit_melden = melden
-from ozgdesk.ui.app import main
-print(main(["--home", sys.argv[1], "--exit-when-ready"]))
 """
 
 
 def test_start_auf_der_abgleichsseite_ohne_sqlalchemy(demo_home, tmp_path):
     """`ozgdesk --exit-when-ready` on the Abgleich page ends when its status is shown – read without
     SQLAlchemy and without ``cryptography`` (``bench/start.py``: goal ≤ 2× a bare window)."""
-    konfig = tmp_path / "config" / "ozgdesk"
-    konfig.mkdir(parents=True)
-    (konfig / "ozgdesk.conf").write_text("[fenster]\nseite=abgleich\n", encoding="utf-8")
-    umgebung = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
-    aus = subprocess.run([sys.executable, "-c", _SONDE, str(demo_home)], capture_output=True, text=True, check=True,
-                         env=umgebung, timeout=60).stdout.splitlines()
-    aus = [z for z in aus if not z.startswith("BEREIT ")]  # the moment of ready, for bench/start.py
+    aus = starten_auf("abgleich", demo_home, tmp_path, vorher=_SONDE)
     assert aus[-1] == "0"
     seite, zustand, ausgang, netz, module = eval(aus[-2])  # noqa: S307 - our own repr
     assert seite == "Abgleichsseite" and module == []

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 
 import pytest
 from PySide6.QtCore import QSettings
+
+from tests.startprobe import geladen, starten_auf
 
 from ozgdesk.model.datei import roh_lesen
 from ozgdesk.model.operationen.bearbeiten import lesen
@@ -60,16 +59,8 @@ def test_start_auf_berichte(qtbot, demo_home, tmp_path, dienste_wie_die_anwendun
 
 
 def test_start_auf_berichte_ohne_sqlalchemy(demo_home, tmp_path):
-    konfig = tmp_path / "config" / "ozgdesk"
-    konfig.mkdir(parents=True)
-    (konfig / "ozgdesk.conf").write_text("[fenster]\nseite=berichte\n", encoding="utf-8")
-    code = ("import sys\nfrom ozgdesk.ui.app import main\n"
-            f"rc = main(['--home', {str(demo_home)!r}, '--exit-when-ready'])\n"
-            "print(rc, any(m.startswith(('sqlalchemy', 'reportlab', 'openpyxl')) for m in sys.modules))\n")
-    umgebung = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=umgebung,
-                         timeout=60).stdout
-    assert out.split()[-2:] == ["0", "False"]
+    aus = starten_auf("berichte", demo_home, tmp_path, nachher=geladen(("sqlalchemy", "reportlab", "openpyxl")))
+    assert aus[-2:] == ["False", "0"]
 
 
 def test_start_nimmt_die_vorab_gelesene_liste_und_nur_die_startseite(qtbot, demo_home, tmp_path,

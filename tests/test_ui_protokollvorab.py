@@ -5,8 +5,6 @@ typed filter (pytest-qt, offscreen, the real background runner)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ from ozgdesk.ui.einstellungen import SEITE
 from ozgdesk.ui.hauptfenster import Hauptfenster
 from ozgdesk.ui.protokollseite import SPALTEN, AenderungenSeite, arten
 from ozgdesk.ui.runner import Runner
+from tests.startprobe import starten_auf
 
 BILDER = Path(os.environ.get("OZGDESK_TESTBILDER", "/tmp/ozgdesk-testbilder"))
 
@@ -29,12 +28,7 @@ def test_start_auf_dem_protokoll_zeigt_die_erste_seite_ohne_sqlalchemy(demo_home
     """`ozgdesk --exit-when-ready` on the page used last, the Änderungsprotokoll: when the window
     reports ready, the page shows its first 200 entries and neither SQLAlchemy nor the mapped
     entities have been imported (``bench/start.py`` measures the time, goal ≤ 2× a bare window)."""
-    konfig = tmp_path / "config"
-    (konfig / "ozgdesk").mkdir(parents=True)
-    (konfig / "ozgdesk" / "ozgdesk.conf").write_text("[fenster]\nseite=aenderungen\n", encoding="utf-8")
-    code = ("import sys\n"
-            "from ozgdesk.ui import hauptfenster\n"
-            "from ozgdesk.ui.app import main\n"
+    code = ("from ozgdesk.ui import hauptfenster\n"
             "befund = []\n"
             "bereit = hauptfenster.Hauptfenster._einmal_bereit\n"
             "def melden(self, *a):\n"
@@ -45,13 +39,10 @@ def test_start_auf_dem_protokoll_zeigt_die_erste_seite_ohne_sqlalchemy(demo_home
             "                       any(n.startswith('sqlalchemy') for n in sys.modules),\n"
             "                       'ozgdesk.model.entitaeten' in sys.modules])\n"
             "    bereit(self, *a)\n"
-            "hauptfenster.Hauptfenster._einmal_bereit = melden\n"
-            f"rc = main(['--home', {str(demo_home)!r}, '--exit-when-ready'])\n"
-            "print(repr([rc, *befund]))\n")
-    umgebung = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(konfig))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=umgebung,
-                         timeout=60).stdout
-    rc, klasse, zeilen, datensatz, mit_sqlalchemy, mit_entitaeten = eval(out.strip().splitlines()[-1])  # noqa: S307
+            "hauptfenster.Hauptfenster._einmal_bereit = melden\n")
+    aus = starten_auf("aenderungen", demo_home, tmp_path, vorher=code, nachher="print(repr(befund))")
+    rc = int(aus[-1])
+    klasse, zeilen, datensatz, mit_sqlalchemy, mit_entitaeten = eval(aus[-2])  # noqa: S307 - our own repr
     assert (rc, klasse, zeilen) == (0, "AenderungenSeite", 200)
     assert datensatz.startswith("BMAS-")  # a record's name (the newest entries are the demo's projects), not its UUID
     assert (mit_sqlalchemy, mit_entitaeten) == (False, False)

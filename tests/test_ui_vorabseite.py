@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+
+from tests.startprobe import geladen, starten_auf
 
 from ozgdesk.model import schnelltabellen, tabellen
 from ozgdesk.model.schnellstart import schnell_oeffnen
@@ -143,16 +142,8 @@ def test_andere_tabellenseite_vor_dem_store_ebenfalls_schnell(qtbot, demo_home, 
 @pytest.mark.parametrize("seite", sorted(SEITEN))
 def test_start_auf_tabellenseite_ohne_sqlalchemy(demo_home, tmp_path, seite):
     """`ozgdesk --exit-when-ready` on a table page ends when its first rows are shown, without SQLAlchemy."""
-    konfig = tmp_path / "config" / "ozgdesk"
-    konfig.mkdir(parents=True)
-    (konfig / "ozgdesk.conf").write_text(f"[fenster]\nseite={seite}\n", encoding="utf-8")
-    code = ("import sys\nfrom ozgdesk.ui.app import main\n"
-            f"rc = main(['--home', {str(demo_home)!r}, '--exit-when-ready'])\n"
-            "print(rc, any(m.startswith('sqlalchemy') for m in sys.modules))\n")
-    umgebung = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=umgebung,
-                         timeout=60).stdout
-    assert out.split()[-2:] == ["0", "False"]
+    aus = starten_auf(seite, demo_home, tmp_path, nachher=geladen(("sqlalchemy",)))
+    assert aus[-2:] == ["False", "0"]
 
 
 def test_erste_seite_waehrend_das_fenster_entsteht(qtbot, demo_home, tmp_path, monkeypatch):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 
 import pytest
 from PySide6.QtCore import QSettings
+
+from tests.startprobe import geladen, starten_auf
 
 from ozgdesk.model import zeitleiste as zl
 from ozgdesk.model.datei import roh_lesen
@@ -101,16 +100,8 @@ def test_gefaltet_wie_in_der_vorschau(qtbot, demo_home, tmp_path, monkeypatch):
 
 
 def test_start_auf_der_zeitleiste_ohne_sqlalchemy(demo_home, tmp_path):
-    konfig = tmp_path / "config" / "ozgdesk"
-    konfig.mkdir(parents=True)
-    (konfig / "ozgdesk.conf").write_text("[fenster]\nseite=zeitleiste\n", encoding="utf-8")
-    code = ("import sys\nfrom ozgdesk.ui.app import main\n"
-            f"rc = main(['--home', {str(demo_home)!r}, '--exit-when-ready'])\n"
-            "print(rc, any(m.startswith('sqlalchemy') for m in sys.modules))\n")
-    umgebung = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=umgebung,
-                         timeout=60).stdout
-    assert out.split()[-2:] == ["0", "False"]
+    aus = starten_auf("zeitleiste", demo_home, tmp_path, nachher=geladen(("sqlalchemy",)))
+    assert aus[-2:] == ["False", "0"]
 
 
 def test_vorschau_zaehlt_grenzfaelle_wie_die_volle_zeitleiste(demo_store):
