@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -9,6 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 from tests.startprobe import geladen, starten_auf
 
 from ozgdesk.model import schnelltabellen, tabellen
+from ozgdesk.ui.tabellenseite import TabellenSeite
 from ozgdesk.model.schnellstart import schnell_oeffnen
 from ozgdesk.model.stichtag import DEMO_STICHTAG
 from ozgdesk.ui import format as fmt
@@ -176,4 +179,59 @@ def test_erste_seite_waehrend_das_fenster_entsteht(qtbot, demo_home, tmp_path, m
     assert w.tabelle.summenzeile is not None and w.tabelle.summenzeile.text(spalte) == fmt.euro(summe)
     assert gelesen == ["mittelabfluesse", "mittelabfluesse"]  # rows while the window was built, then the sum
     runner.warten()
+    store.schliessen()
+
+
+class _HalteRunner:
+    """Runs each job only when the test says so (to see the page between the rows and the sums),
+    on a worker thread as the real runner does (reads on the GUI thread are refused in tests)."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[Any, Any, Any]] = []
+
+    def starten(self, arbeit: Any, ok: Any, fehler: Any) -> None:
+        self.jobs.append((arbeit, ok, fehler))
+
+    def naechster(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        arbeit, ok, _fehler = self.jobs.pop(0)
+        with ThreadPoolExecutor(1) as worker:
+            ergebnis = worker.submit(arbeit).result()
+        ok(ergebnis)
+
+
+def test_summen_folgen_den_ersten_zeilen_und_werden_nie_abgeschnitten(qtbot, demo_home):
+    """Between the start request's rows and its sums the totals row says „wird berechnet …“ in a
+    column wide enough for it; then the exact sum, again not clipped."""
+    from concurrent.futures import Future
+
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    anwendung()
+    store = schnell_oeffnen(demo_home / "ozgdesk.sqlite")
+    assert store is not None
+    vorab: Future = Future()
+    vorab.set_result(schnelltabellen.startseite_lesen(store, "mittelabfluesse"))
+    runner = _HalteRunner()
+    seite = TabellenSeite(store, schnelltabellen.abfrage("mittelabfluesse", vorab=vorab), runner)
+    qtbot.addWidget(seite)
+    seite.resize(900, 500)
+    seite.show()
+    runner.naechster()  # the rows (read while the window was built)
+    spalte = seite.abfrage.spalte("betrag")
+    zeile = seite.summenzeile
+    assert zeile is not None and seite.modell.rowCount() == 183 and seite.modell.summen_ausstehend
+
+    def passt() -> bool:
+        fett = QFont(zeile.ansicht.font())
+        fett.setBold(True)
+        return seite.tabelle.horizontalHeader().sectionSize(spalte) >= QFontMetrics(fett).horizontalAdvance(zeile.text(spalte))
+
+    assert zeile.text(spalte) == "wird berechnet …" and passt()
+    assert len(runner.jobs) == 1  # the sums, asked for right after the rows
+    runner.naechster()
+    with store.roh_lesen() as con:
+        (summe,) = con.execute("SELECT sum(betrag_cent) FROM mittelabfluss").fetchone()
+    assert not seite.modell.summen_ausstehend and zeile.text(spalte) == fmt.euro(summe) and passt()
     store.schliessen()

@@ -112,7 +112,7 @@ class Summenzeile(QWidget):
         fett.setBold(True)
         maß = QFontMetrics(fett)
         for c in range(kopf.count()):
-            if self.summen_modell.summe(c) is not None:  # a sum is wider than the rows: widen, never clip it
+            if self.summen_modell.ist_summe(c):  # a sum (or „wird berechnet …“) is wider than the rows: widen, never clip it
                 noetig = maß.horizontalAdvance(self.text(c)) + 16
                 if kopf.sectionSize(c) < noetig:
                     kopf.resizeSection(c, noetig)
